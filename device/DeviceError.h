@@ -1,0 +1,61 @@
+#pragma once
+
+// Errors of the device library (readers, cards, camera), modelled on OpenSC's SC_ERROR_* set.
+
+#include "verify/model/CodeTable.h"
+#include "verify/model/Error.h"
+
+#include <array>
+#include <string_view>
+
+namespace zaitaku::device
+{
+
+enum class Errc
+{
+    ServiceUnavailable, // pcscd not running / no PC/SC service
+    NoReader,
+    ReaderDetached, // unplugged while in use
+    NoCard,
+    CardRemoved, // removed mid-command
+    CardReset,
+    TransmitFailed,
+    Timeout,
+    MalformedResponse, // APDU/TLV that does not parse: never read past the buffer
+    UnsupportedCard,
+    PinIncorrect,
+    PinBlocked,
+    PinLastTry, // one try left: stop and steer to face or visual (never auto-retry)
+    Cancelled,
+};
+
+using Error = BasicError<Errc>;
+
+// A one-line English description for logs and support staff.
+std::string_view describe(Errc code);
+
+} // namespace zaitaku::device
+
+namespace zaitaku::model
+{
+template <> struct CodeTable<device::Errc>
+{
+    static constexpr std::string_view name = "device::Errc";
+    static constexpr std::array<CodeEntry<device::Errc>, 14> entries{{
+        {device::Errc::ServiceUnavailable, "service_unavailable", "カードリーダーのサービスが動作していません"},
+        {device::Errc::NoReader, "no_reader", "カードリーダーが接続されていません"},
+        {device::Errc::ReaderDetached, "reader_detached", "カードリーダーが取り外されました"},
+        {device::Errc::NoCard, "no_card", "カードがありません"},
+        {device::Errc::CardRemoved, "card_removed", "カードが取り外されました"},
+        {device::Errc::CardReset, "card_reset", "カードがリセットされました"},
+        {device::Errc::TransmitFailed, "transmit_failed", "カードとの通信に失敗しました"},
+        {device::Errc::Timeout, "timeout", "時間切れです"},
+        {device::Errc::MalformedResponse, "malformed_response", "カードの応答が正しくありません"},
+        {device::Errc::UnsupportedCard, "unsupported_card", "対応していないカードです"},
+        {device::Errc::PinIncorrect, "pin_incorrect", "暗証番号が違います"},
+        {device::Errc::PinBlocked, "pin_blocked", "暗証番号がロックされています"},
+        {device::Errc::PinLastTry, "pin_last_try", "暗証番号の残り回数が1回です"},
+        {device::Errc::Cancelled, "cancelled", "中止しました"},
+    }};
+};
+} // namespace zaitaku::model

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Enforces the one-way dependencies of docs/ARCHITECTURE.md by looking at #include lines:
+#   device, hardware  → may include device/, hardware/ and verify/model/ only
+#   verify            → verify/, device/
+#   sync              → sync/, verify/, device/
+#   ui                → anything
+# and the header hygiene rules: no Qt outside ui/app; Beast/Asio only in sync/ .cpp files;
+# OpenCV only in .cpp files. Prints every violation and fails if there is one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+violations=0
+report() {
+    echo "layering: $1" >&2
+    violations=$((violations + 1))
+}
+
+check_dir() { # dir allowed-prefix-regex
+    local dir=$1 allowed=$2 line
+    [[ -d "$dir" ]] || return 0
+    while IFS= read -r line; do
+        local inc=${line#*#include \"}
+        inc=${inc%%\"*}
+        if [[ "$inc" == */* && ! "$inc" =~ ^($allowed) ]]; then
+            report "$line"
+        fi
+    done < <(grep -rn --include='*.h' --include='*.cpp' --include='*.hpp' '#include "' "$dir" || true)
+}
+
+check_dir device 'device/|verify/model/'
+check_dir hardware 'device/|hardware/|verify/model/'
+check_dir verify 'verify/|device/'
+check_dir sync 'sync/|verify/|device/'
+
+while IFS= read -r line; do
+    report "Qt outside ui/app: $line"
+done < <(grep -rnE '#include <Q[A-Za-z]*(/|>)' device hardware verify sync ui 2>/dev/null | grep -v '^ui/app/' || true)
+
+while IFS= read -r line; do
+    report "Boost.Asio/Beast outside sync/ sources: $line"
+done < <(grep -rnE '#include <boost/(asio|beast)' device hardware verify sync ui 2>/dev/null |
+    grep -vE '^sync/[^:]*\.cpp:' || true)
+
+while IFS= read -r line; do
+    report "OpenCV in a header: $line"
+done < <(grep -rnE '#include <opencv2/' --include='*.h' --include='*.hpp' device hardware verify sync ui 2>/dev/null || true)
+
+if [[ $violations -gt 0 ]]; then
+    echo "layering: $violations violation(s)" >&2
+    exit 1
+fi
+echo "layering: ok"

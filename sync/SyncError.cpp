@@ -1,0 +1,39 @@
+#include "sync/SyncError.h"
+
+namespace zaitaku::sync
+{
+
+std::string_view describe(Errc code)
+{
+    switch (code) {
+    case Errc::StoreCorrupted:
+        return "the store failed its integrity check and was quarantined";
+    case Errc::StoreNotEncrypted:
+        return "the store is not encrypted (SQLCipher missing or interposed): refusing to write";
+    case Errc::WrongKey:
+        return "the store key is wrong";
+    case Errc::DiskFull:
+        return "the disk is full";
+    case Errc::StoreBusy:
+        return "the store is locked by another process";
+    case Errc::NetworkUnreachable:
+        return "the gateway is not reachable";
+    case Errc::Timeout:
+        return "the gateway did not answer in time";
+    case Errc::TlsFailure:
+        return "the TLS handshake failed";
+    case Errc::Unauthorized:
+        return "the device is not enrolled or its certificate was rejected";
+    case Errc::Rejected:
+        return "the gateway rejected the record";
+    case Errc::Conflict:
+        return "the idempotency key was reused with a different payload";
+    case Errc::ProtocolViolation:
+        return "the message does not follow the protocol";
+    case Errc::ClockSkew:
+        return "the device clock differs too much from the gateway's";
+    }
+    return "unknown sync error";
+}
+
+} // namespace zaitaku::sync

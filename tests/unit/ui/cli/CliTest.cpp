@@ -1,0 +1,117 @@
+#include "ui/cli/Cli.h"
+
+#include "verify/model/Clock.h"
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace zaitaku::cli
+{
+namespace
+{
+
+struct CliRun
+{
+    int code;
+    std::string out;
+    std::string err;
+};
+
+CliRun run(const Args& args, const std::string& stdinText = "", const char* now = "2025-07-08T09:00:00+09:00")
+{
+    std::istringstream in(stdinText);
+    std::ostringstream out;
+    std::ostringstream err;
+    const model::ManualClock clock(*model::Timestamp::parse(now));
+    CliContext ctx{in, out, err, clock};
+    const int code = runCli(args, ctx);
+    return {code, out.str(), err.str()};
+}
+
+TEST(CliTest, RulesReadsJsonFromStdin)
+{
+    const CliRun r = run({"rules"}, R"({"rule":"copay","birthdate":"1955-06-15","on":"2025-07-08"})");
+    EXPECT_EQ(r.code, 0);
+    const auto response = nlohmann::json::parse(r.out);
+    EXPECT_EQ(response.at("copay_percent"), 20);
+    EXPECT_EQ(response.at("basis"), "elderly_70_74");
+}
+
+TEST(CliTest, BadJsonRequestIsAJsonErrorWithExitTwo)
+{
+    const CliRun r = run({"rules"}, R"({"rule":"copay","birthdate":"1955-06-15","on":"2025-02-30"})");
+    EXPECT_EQ(r.code, 2);
+    const auto response = nlohmann::json::parse(r.out);
+    EXPECT_EQ(response.at("field"), "on");
+    EXPECT_NE(response.at("error").get<std::string>().find("2025-02-30"), std::string::npos);
+}
+
+TEST(CliTest, OversizedRequestIsRejected)
+{
+    const CliRun r = run({"rules"}, std::string(2 << 20, ' '));
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.out.find("exceeds"), std::string::npos);
+}
+
+TEST(CliTest, HumanFormExplainsInJapaneseAndEnglish)
+{
+    const CliRun r = run({"rules", "copay", "--birthdate", "1955-06-15", "--on", "2025-07-08"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("負担割合: 2割"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Copay: 20%"), std::string::npos) << r.out;
+}
+
+TEST(CliTest, HumanFormAcceptsDashedFlagsTypedValuesAndDefaultsOnToToday)
+{
+    const CliRun r = run({"rules", "copay", "--birthdate", "1950-09-20", "--kouki-percent", "20", "--json"}, "",
+                         "2025-09-20T08:00:00+09:00");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto response = nlohmann::json::parse(r.out);
+    EXPECT_EQ(response.at("on"), "2025-09-20");
+    EXPECT_EQ(response.at("copay_percent"), 20);
+    EXPECT_EQ(response.at("basis"), "kouki");
+    const CliRun requery = run({"rules", "requery", "--first-online-confirm", "2025-06-10", "--same-provider", "true",
+                                "--continuous", "false", "--setting", "home", "--json"});
+    ASSERT_EQ(requery.code, 0) << requery.err;
+    EXPECT_EQ(nlohmann::json::parse(requery.out).at("reason"), "not_continuous");
+}
+
+TEST(CliTest, HumanFormErrorsGoToStderrWithExitTwo)
+{
+    const CliRun unknown = run({"rules", "discount"});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_NE(unknown.err.find("unknown rule"), std::string::npos);
+    const CliRun missingValue = run({"rules", "copay", "--birthdate"});
+    EXPECT_EQ(missingValue.code, 2);
+    const CliRun bad = run({"rules", "copay", "--birthdate", "1955-13-01"});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("birthdate"), std::string::npos);
+}
+
+TEST(CliTest, EveryCommandHasHelp)
+{
+    for (const Args& args :
+         {Args{"--help"}, Args{"rules", "--help"}, Args{"rules", "copay", "--help"}, Args{"demo", "--help"}}) {
+        const CliRun r = run(args);
+        EXPECT_EQ(r.code, 0);
+        EXPECT_NE(r.out.find("usage"), std::string::npos);
+    }
+    EXPECT_EQ(run({}).code, 2);
+    EXPECT_EQ(run({"frobnicate"}).code, 2);
+}
+
+TEST(CliTest, DemoWalksTheWorkedExample)
+{
+    const CliRun r = run({"demo"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("負担割合: 3割"), std::string::npos);
+    EXPECT_NE(r.out.find("負担割合: 2割"), std::string::npos);
+    EXPECT_NE(r.out.find("再照会できます"), std::string::npos);
+    EXPECT_NE(r.out.find("grace period until 2025-11-30"), std::string::npos);
+    EXPECT_NE(r.out.find("demo complete"), std::string::npos);
+}
+
+} // namespace
+} // namespace zaitaku::cli

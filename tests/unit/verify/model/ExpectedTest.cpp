@@ -1,0 +1,62 @@
+#include "verify/model/Expected.h"
+
+#include "verify/model/ModelError.h"
+
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace zaitaku
+{
+namespace
+{
+
+Expected<int, model::Error> half(int n)
+{
+    if (n % 2 != 0) {
+        return Unexpected(model::Error{model::Errc::InvalidFormat, "odd", "n"});
+    }
+    return n / 2;
+}
+
+TEST(ExpectedTest, HoldsAValueOrAnError)
+{
+    auto ok = half(8);
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(*ok, 4);
+    auto bad = half(7);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, model::Errc::InvalidFormat);
+    EXPECT_EQ(bad.error().field, "n");
+    EXPECT_EQ(bad.value_or(-1), -1);
+}
+
+TEST(ExpectedTest, MovesOutMoveOnlyValues)
+{
+    Expected<std::unique_ptr<int>, std::string> e(std::make_unique<int>(5));
+    std::unique_ptr<int> p = std::move(e).value();
+    ASSERT_TRUE(p);
+    EXPECT_EQ(*p, 5);
+}
+
+TEST(ExpectedTest, VoidCarriesOnlyAnError)
+{
+    Expected<void, std::string> ok;
+    EXPECT_TRUE(ok);
+    Expected<void, std::string> failed = Unexpected(std::string("disk full"));
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error(), "disk full");
+}
+
+TEST(ModelErrorTest, EveryCodeHasAName)
+{
+    for (auto code :
+         {model::Errc::InvalidFormat, model::Errc::ImpossibleDate, model::Errc::OutOfRange, model::Errc::UnknownCode}) {
+        EXPECT_FALSE(model::toString(code).empty());
+        EXPECT_NE(model::toString(code), "unknown");
+    }
+}
+
+} // namespace
+} // namespace zaitaku

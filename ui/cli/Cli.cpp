@@ -1,0 +1,68 @@
+#include "ui/cli/Cli.h"
+
+#include "ui/cli/DemoCommand.h"
+#include "ui/cli/RulesCommand.h"
+
+#include <ostream>
+
+namespace zaitaku::cli
+{
+
+namespace
+{
+
+struct Command
+{
+    const char* name;
+    const char* summary;
+    int (*run)(const Args&, CliContext&);
+};
+
+constexpr Command kCommands[] = {
+    {"rules", "evaluate the eligibility rules (JSON on stdin, or --flags)", runRules},
+    {"demo", "run the embedded demo", runDemo},
+};
+
+void printUsage(std::ostream& out)
+{
+    out << "usage: zaitaku-cli <command> [options]\n"
+           "zaitaku (在宅): offline-first verification for home visits.\n\ncommands:\n";
+    for (const auto& command : kCommands) {
+        out << "  " << command.name << std::string(10 - std::string(command.name).size(), ' ') << command.summary
+            << "\n";
+    }
+    out << "\n`zaitaku-cli <command> --help` describes a command.\n";
+}
+
+} // namespace
+
+bool isHelpFlag(const std::string& arg)
+{
+    return arg == "--help" || arg == "-h" || arg == "help";
+}
+
+int runCli(const Args& args, CliContext& ctx)
+{
+    if (args.empty()) {
+        printUsage(ctx.err);
+        return kExitBadInput;
+    }
+    if (isHelpFlag(args[0])) {
+        printUsage(ctx.out);
+        return kExitOk;
+    }
+    if (args[0] == "--version") {
+        ctx.out << "zaitaku-cli " ZAITAKU_VERSION "\n";
+        return kExitOk;
+    }
+    for (const auto& command : kCommands) {
+        if (args[0] == command.name) {
+            return command.run(Args(args.begin() + 1, args.end()), ctx);
+        }
+    }
+    ctx.err << "zaitaku-cli: unknown command '" << args[0] << "'\n";
+    printUsage(ctx.err);
+    return kExitBadInput;
+}
+
+} // namespace zaitaku::cli

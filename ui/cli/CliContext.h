@@ -1,0 +1,32 @@
+#pragma once
+
+// What every zaitaku-cli command gets: its streams and the clock (injected so tests and the
+// demo control time).
+
+#include "verify/model/Clock.h"
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace zaitaku::cli
+{
+
+struct CliContext
+{
+    std::istream& in;
+    std::ostream& out;
+    std::ostream& err;
+    const model::Clock& clock;
+};
+
+using Args = std::vector<std::string>;
+
+// Exit codes shared by all commands.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // could not do the job (internal or environment)
+inline constexpr int kExitBadInput = 2; // the request or the arguments are wrong
+
+bool isHelpFlag(const std::string& arg);
+
+} // namespace zaitaku::cli

@@ -1,0 +1,16 @@
+#include "verify/model/Clock.h"
+
+namespace zaitaku::model
+{
+
+Timestamp Clock::nowJst() const
+{
+    return Timestamp::fromUtc(std::chrono::floor<std::chrono::seconds>(now()), Timestamp::kJstOffsetMinutes);
+}
+
+Date Clock::todayJst() const
+{
+    return nowJst().localDate();
+}
+
+} // namespace zaitaku::model

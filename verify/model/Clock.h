@@ -1,0 +1,48 @@
+#pragma once
+
+// Time is injected: rules (age, certificate grace), consent windows, challenge expiry and sync
+// backoff all take a Clock, so tests set the date instead of waiting for it.
+
+#include "verify/model/Date.h"
+#include "verify/model/Timestamp.h"
+
+#include <chrono>
+
+namespace zaitaku::model
+{
+
+class Clock
+{
+public:
+    virtual ~Clock() = default;
+    virtual std::chrono::system_clock::time_point now() const = 0;
+
+    Timestamp nowJst() const;
+    Date todayJst() const;
+};
+
+class SystemClock final : public Clock
+{
+public:
+    std::chrono::system_clock::time_point now() const override { return std::chrono::system_clock::now(); }
+};
+
+// A clock that moves only when told to (tests, demos, replay).
+class ManualClock final : public Clock
+{
+public:
+    explicit ManualClock(std::chrono::system_clock::time_point start)
+        : m_now(start)
+    {}
+    explicit ManualClock(const Timestamp& start)
+        : m_now(start.utc())
+    {}
+    std::chrono::system_clock::time_point now() const override { return m_now; }
+    void set(std::chrono::system_clock::time_point t) { m_now = t; }
+    void advance(std::chrono::system_clock::duration d) { m_now += d; }
+
+private:
+    std::chrono::system_clock::time_point m_now;
+};
+
+} // namespace zaitaku::model
