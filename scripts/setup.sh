@@ -6,8 +6,15 @@
 # existing Debian apt source by deriving the URI from that entry: no mirror host is written here.
 set -euo pipefail
 
+# The apt configuration directory; overridable only so tests can exercise the source parsing.
+APT_DIR="${ZAITAKU_APT_DIR:-/etc/apt}"
+
 SUDO=""
 if [[ ${EUID:-$(id -u)} -ne 0 ]]; then
+    if ! command -v sudo >/dev/null; then
+        echo "[setup] error: run as root, or install sudo" >&2
+        exit 1
+    fi
     SUDO="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -53,14 +60,14 @@ sqlcipher_is_new_enough() {
 }
 
 backports_configured() {
-    grep -rqsE '(^|[[:space:]])bookworm-backports([[:space:]]|$)' /etc/apt/sources.list /etc/apt/sources.list.d/
+    grep -rqsE '^[^#]*(^|[[:space:]])bookworm-backports([[:space:]]|$)' "$APT_DIR/sources.list" "$APT_DIR/sources.list.d/"
 }
 
 # Finds the URI of the machine's Debian archive entry (the one serving the bookworm suite),
 # in deb822 (*.sources) or one-line (sources.list) format.
 debian_archive_uri() {
     local f candidates=()
-    for f in /etc/apt/sources.list.d/*.sources; do
+    for f in "$APT_DIR"/sources.list.d/*.sources; do
         [[ -f "$f" ]] || continue
         # deb822: the URIs of the first enabled stanza whose Suites contain "bookworm".
         candidates+=("$(awk '
@@ -77,7 +84,7 @@ debian_archive_uri() {
                 }
             }' "$f")")
     done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    for f in "$APT_DIR/sources.list" "$APT_DIR"/sources.list.d/*.list; do
         [[ -f "$f" ]] || continue
         # one-line format: deb [options] URI bookworm components...
         candidates+=("$(awk '$1 == "deb" {
@@ -102,11 +109,11 @@ add_backports() {
     fi
     local uri
     if ! uri=$(debian_archive_uri); then
-        log "error: no Debian bookworm entry found in /etc/apt/sources.list or /etc/apt/sources.list.d/" >&2
+        log "error: no Debian bookworm entry found in $APT_DIR/sources.list or $APT_DIR/sources.list.d/" >&2
         exit 1
     fi
     log "adding bookworm-backports from the existing Debian source: $uri"
-    $SUDO tee /etc/apt/sources.list.d/zaitaku-bookworm-backports.sources >/dev/null <<SOURCES
+    $SUDO tee "$APT_DIR/sources.list.d/zaitaku-bookworm-backports.sources" >/dev/null <<SOURCES
 Types: deb
 URIs: $uri
 Suites: bookworm-backports
@@ -141,4 +148,18 @@ main() {
     log "ok: SQLCipher $(dpkg-query -W -f='${Version}' libsqlcipher-dev), $(cmake --version | head -n1)"
 }
 
-main "$@"
+case "${1:-}" in
+--print-archive-uri) # for tests: the URI the backports entry would use
+    debian_archive_uri
+    ;;
+--add-backports-only) # for tests: write the backports entry, install nothing
+    add_backports
+    ;;
+"")
+    main
+    ;;
+*)
+    echo "usage: scripts/setup.sh" >&2
+    exit 2
+    ;;
+esac

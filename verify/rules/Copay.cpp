@@ -11,9 +11,7 @@ namespace zaitaku::rules
 Expected<CopayResult, Error> copay(const CopayInput& input)
 {
     if (input.on < input.birthdate) {
-        return Unexpected(Error{
-            Errc::DateOrder,
-            "'on' (" + input.on.toString() + ") is before 'birthdate' (" + input.birthdate.toString() + ")", "on"});
+        return Unexpected(dateOrderError("on", input.on.toString(), "birthdate", input.birthdate.toString()));
     }
     if (input.koukiPercent != 10 && input.koukiPercent != 20 && input.koukiPercent != 30) {
         return Unexpected(Error{Errc::InvalidValue,

@@ -8,9 +8,7 @@ namespace zaitaku::rules
 Expected<MedicalInfoWindowResult, Error> medicalInfoWindow(const MedicalInfoWindowInput& input)
 {
     if (input.on < input.consentAt) {
-        return Unexpected(Error{
-            Errc::DateOrder,
-            "'on' (" + input.on.toString() + ") is before 'consent_at' (" + input.consentAt.toString() + ")", "on"});
+        return Unexpected(dateOrderError("on", input.on.toString(), "consent_at", input.consentAt.toString()));
     }
     MedicalInfoWindowResult result;
     if (input.availableTime) {

@@ -11,10 +11,8 @@ Date requeryRuleEffective()
 Expected<RequeryDecision, Error> requery(const RequeryInput& input)
 {
     if (input.on < input.firstOnlineConfirm) {
-        return Unexpected(Error{Errc::DateOrder,
-                                "'on' (" + input.on.toString() + ") is before 'first_online_confirm' (" +
-                                    input.firstOnlineConfirm.toString() + ")",
-                                "on"});
+        return Unexpected(
+            dateOrderError("on", input.on.toString(), "first_online_confirm", input.firstOnlineConfirm.toString()));
     }
     RequeryDecision decision;
     if (input.setting != CareSetting::Home) {

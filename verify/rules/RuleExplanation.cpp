@@ -1,5 +1,7 @@
 #include "verify/rules/RuleExplanation.h"
 
+#include "verify/rules/Copay.h"
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -31,16 +33,8 @@ int wari(const json& r)
 
 std::string copayBasisJa(const std::string& basis)
 {
-    if (basis == "preschool") {
-        return "未就学児";
-    }
-    if (basis == "elderly_70_74") {
-        return "70〜74歳（高齢受給者）";
-    }
-    if (basis == "kouki") {
-        return "後期高齢者医療";
-    }
-    return "義務教育就学後〜69歳";
+    auto value = model::fromCode<CopayBasis>(basis);
+    return value ? std::string(model::labelOf(*value)) : basis;
 }
 
 std::string copayBasisEn(const std::string& basis)

@@ -45,16 +45,7 @@ public:
         if (!has(name) && isDefaultableOn(name)) {
             return m_defaults.clock->todayJst();
         }
-        auto text = string(name);
-        if (!text) {
-            return Unexpected(text.error());
-        }
-        auto parsed = Date::parse(*text);
-        if (!parsed) {
-            return Unexpected(Error{Errc::InvalidDate,
-                                    "'" + std::string(name) + "' (" + *text + "): " + parsed.error().message, name});
-        }
-        return *parsed;
+        return parsed<Date>(name, &Date::parse);
     }
 
     Expected<Timestamp, Error> timestamp(const char* name) const
@@ -62,16 +53,7 @@ public:
         if (!has(name) && isDefaultableOn(name)) {
             return m_defaults.clock->nowJst();
         }
-        auto text = string(name);
-        if (!text) {
-            return Unexpected(text.error());
-        }
-        auto parsed = Timestamp::parse(*text);
-        if (!parsed) {
-            return Unexpected(Error{Errc::InvalidDate,
-                                    "'" + std::string(name) + "' (" + *text + "): " + parsed.error().message, name});
-        }
-        return *parsed;
+        return parsed<Timestamp>(name, &Timestamp::parse);
     }
 
     Expected<std::optional<Timestamp>, Error> optionalTimestamp(const char* name) const
@@ -160,6 +142,22 @@ private:
             return Unexpected(wrongType(name, "a string"));
         }
         return v.get<std::string>();
+    }
+
+    // A string field parsed by a model parser; its error is reported as InvalidDate on the field.
+    template <typename T>
+    Expected<T, Error> parsed(const char* name, Expected<T, model::Error> (*parse)(std::string_view)) const
+    {
+        auto text = string(name);
+        if (!text) {
+            return Unexpected(text.error());
+        }
+        auto value = parse(*text);
+        if (!value) {
+            return Unexpected(Error{Errc::InvalidDate,
+                                    "'" + std::string(name) + "' (" + *text + "): " + value.error().message, name});
+        }
+        return *value;
     }
 
     static Error missing(const char* name)

@@ -4,6 +4,7 @@
 #include "verify/model/Error.h"
 
 #include <array>
+#include <string_view>
 
 namespace zaitaku::rules
 {
@@ -20,6 +21,12 @@ enum class Errc
 };
 
 using Error = BasicError<Errc>;
+
+// "'on' (2025-06-01) is before 'birthdate' (2025-07-01)", about the later field.
+Error dateOrderError(std::string_view laterField,
+                     std::string_view later,
+                     std::string_view earlierField,
+                     std::string_view earlier);
 
 } // namespace zaitaku::rules
 
