@@ -34,6 +34,14 @@ std::string_view describe(Errc code)
         return "one PIN try left: use face or visual confirmation instead";
     case Errc::Cancelled:
         return "cancelled by the user";
+    case Errc::Busy:
+        return "another application holds the card";
+    case Errc::Forbidden:
+        return "refused: the command would touch the 個人番号 or 照合番号A";
+    case Errc::PinRepeated:
+        return "refused: this PIN already failed on this card; ask the patient again";
+    case Errc::InvalidInput:
+        return "the input is malformed";
     }
     return "unknown device error";
 }

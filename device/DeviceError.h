@@ -27,6 +27,10 @@ enum class Errc
     PinBlocked,
     PinLastTry, // one try left: stop and steer to face or visual (never auto-retry)
     Cancelled,
+    Busy,         // another application holds the card exclusively
+    Forbidden,    // an APDU the appliance must never send (個人番号, 照合番号A)
+    PinRepeated,  // the same PIN again after it failed: never retried automatically
+    InvalidInput, // a malformed PIN, 照合番号B, challenge or argument
 };
 
 using Error = BasicError<Errc>;
@@ -41,7 +45,7 @@ namespace zaitaku::model
 template <> struct CodeTable<device::Errc>
 {
     static constexpr std::string_view name = "device::Errc";
-    static constexpr std::array<CodeEntry<device::Errc>, 14> entries{{
+    static constexpr std::array<CodeEntry<device::Errc>, 18> entries{{
         {device::Errc::ServiceUnavailable, "service_unavailable", "カードリーダーのサービスが動作していません"},
         {device::Errc::NoReader, "no_reader", "カードリーダーが接続されていません"},
         {device::Errc::ReaderDetached, "reader_detached", "カードリーダーが取り外されました"},
@@ -56,6 +60,10 @@ template <> struct CodeTable<device::Errc>
         {device::Errc::PinBlocked, "pin_blocked", "暗証番号がロックされています"},
         {device::Errc::PinLastTry, "pin_last_try", "暗証番号の残り回数が1回です"},
         {device::Errc::Cancelled, "cancelled", "中止しました"},
+        {device::Errc::Busy, "busy", "カードは他のアプリケーションが使用中です"},
+        {device::Errc::Forbidden, "forbidden", "この操作は行いません（個人番号に関わるため）"},
+        {device::Errc::PinRepeated, "pin_repeated", "同じ暗証番号は再送しません"},
+        {device::Errc::InvalidInput, "invalid_input", "入力が正しくありません"},
     }};
 };
 } // namespace zaitaku::model

@@ -1,0 +1,26 @@
+#include "device/apdu/ResponseApdu.h"
+
+namespace zaitaku::device
+{
+
+Bytes ResponseApdu::encode() const
+{
+    Bytes out = data;
+    out.push_back(sw1());
+    out.push_back(sw2());
+    return out;
+}
+
+Expected<ResponseApdu, Error> ResponseApdu::decode(ByteView bytes)
+{
+    if (bytes.size() < 2) {
+        return Unexpected(Error{Errc::MalformedResponse,
+                                "response of " + std::to_string(bytes.size()) + " bytes has no status word"});
+    }
+    ResponseApdu r;
+    r.data.assign(bytes.begin(), bytes.end() - 2);
+    r.sw = static_cast<std::uint16_t>(bytes[bytes.size() - 2] << 8 | bytes[bytes.size() - 1]);
+    return r;
+}
+
+} // namespace zaitaku::device

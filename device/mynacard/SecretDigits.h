@@ -1,0 +1,44 @@
+#pragma once
+
+// A short secret made of ASCII digits (the 4-digit PIN, the 14-digit 照合番号B). Never printed,
+// never copied into a std::string; the buffer is wiped on destruction.
+
+#include "device/apdu/Bytes.h"
+
+#include <string_view>
+
+namespace zaitaku::device
+{
+
+class SecretDigits
+{
+public:
+    SecretDigits(const SecretDigits&) = delete;
+    SecretDigits& operator=(const SecretDigits&) = delete;
+    SecretDigits(SecretDigits&& other) noexcept;
+    SecretDigits& operator=(SecretDigits&& other) noexcept;
+    ~SecretDigits();
+
+    // Exactly `length` ASCII digits, else Errc::InvalidInput (the message never contains the input).
+    static Expected<SecretDigits, Error> fromDigits(std::string_view digits, std::size_t length, const char* what);
+
+    ByteView bytes() const { return m_bytes; }
+    std::size_t size() const { return m_bytes.size(); }
+    // A salted digest for "was this exact input already refused?" checks.
+    Bytes digest(ByteView salt) const;
+
+private:
+    explicit SecretDigits(Bytes bytes)
+        : m_bytes(std::move(bytes))
+    {}
+    void wipe();
+    Bytes m_bytes;
+};
+
+// 利用者証明用電子証明書の暗証番号: 4 digits, 3 tries.
+inline Expected<SecretDigits, Error> makeAuthPin(std::string_view digits)
+{
+    return SecretDigits::fromDigits(digits, 4, "the PIN must be 4 digits");
+}
+
+} // namespace zaitaku::device

@@ -1,0 +1,45 @@
+#pragma once
+
+// A card-reader backend: lists its readers, waits for insert/remove, opens connections.
+// PC/SC (pcsc-lite) is the main implementation; hardware/rcs380 adds a libusb one.
+
+#include "device/reader/CardChannel.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace zaitaku::device
+{
+
+struct ReaderState
+{
+    std::string name;
+    bool cardPresent = false;
+    Bytes atr;
+};
+
+enum class ShareMode
+{
+    Shared,
+    Exclusive, // while a PIN is verified: no other application may talk to the card
+};
+
+class CardReader
+{
+public:
+    virtual ~CardReader() = default;
+
+    virtual Expected<std::vector<ReaderState>, Error> listReaders() = 0;
+    // Blocks until the reader's card presence differs from `cardPresent`, or the timeout passes
+    // (Errc::Timeout). A reader that disappears gives Errc::ReaderDetached.
+    virtual Expected<ReaderState, Error>
+    waitForChange(const std::string& reader, bool cardPresent, std::chrono::milliseconds timeout) = 0;
+    virtual Expected<std::unique_ptr<CardChannel>, Error> connect(const std::string& reader, ShareMode mode) = 0;
+};
+
+// Picks a reader by exact name, by index ("0", "1"), or the first with a card when `selector` is
+// empty.
+Expected<ReaderState, Error> selectReader(const std::vector<ReaderState>& readers, const std::string& selector);
+
+} // namespace zaitaku::device
