@@ -1,0 +1,57 @@
+#pragma once
+
+// The virtual card's own test PKI: a "JPKI test CA" and per-persona RSA-2048 keys and certificates.
+// With a directory, keys and the CA are cached there as PEM (generation costs ~0.1 s a key), so
+// every run of a test suite sees the same CA. Nothing here is a real J-LIS key.
+
+#include "device/apdu/Bytes.h"
+#include "verify/model/Timestamp.h"
+
+#include <memory>
+#include <openssl/types.h>
+#include <string>
+
+namespace zaitaku::hardware
+{
+
+using device::Bytes;
+using device::ByteView;
+using device::Error;
+using KeyPtr = std::shared_ptr<EVP_PKEY>;
+
+struct IssuedCertificate
+{
+    KeyPtr key;
+    Bytes der;
+};
+
+class TestPki
+{
+public:
+    // `directory` empty: everything in memory.
+    static Expected<TestPki, Error> open(const std::string& directory, model::Timestamp now);
+
+    const Bytes& caCertificateDer() const { return m_caDer; }
+    const KeyPtr& caKey() const { return m_caKey; }
+
+    // The key `keyName` (cached as <directory>/<keyName>.key.pem) certified by the CA.
+    Expected<IssuedCertificate, Error> issue(const std::string& keyName,
+                                             const std::string& commonName,
+                                             model::Timestamp notBefore,
+                                             model::Timestamp notAfter);
+
+private:
+    Expected<KeyPtr, Error> loadOrCreateKey(const std::string& keyName);
+
+    std::string m_directory;
+    KeyPtr m_caKey;
+    Bytes m_caDer;
+};
+
+// RSA private operation with PKCS#1 v1.5 type-1 padding over `data` as supplied (the card's
+// 80 2A P1=00), and a 256-byte result.
+Expected<Bytes, Error> rsaPkcs1Sign(const KeyPtr& key, ByteView data);
+// The public key as the card face stores it: 90 exponent, 91 modulus.
+Bytes rsaPublicKeyTlv(const KeyPtr& key);
+
+} // namespace zaitaku::hardware
