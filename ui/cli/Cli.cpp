@@ -1,5 +1,6 @@
 #include "ui/cli/Cli.h"
 
+#include "ui/cli/CardCommand.h"
 #include "ui/cli/DemoCommand.h"
 #include "ui/cli/RulesCommand.h"
 
@@ -20,6 +21,7 @@ struct Command
 
 constexpr Command kCommands[] = {
     {"rules", "evaluate the eligibility rules (JSON on stdin, or --flags)", runRules},
+    {"card", "talk to the My Number Card (readers, status, certificate, PIN, signature, photo)", runCard},
     {"demo", "run the embedded demo", runDemo},
 };
 

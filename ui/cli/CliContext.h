@@ -3,9 +3,12 @@
 // What every zaitaku-cli command gets: its streams and the clock (injected so tests and the
 // demo control time).
 
+#include "device/reader/CardReader.h"
 #include "verify/model/Clock.h"
 
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,10 @@ struct CliContext
     std::ostream& out;
     std::ostream& err;
     const model::Clock& clock;
+    // Opens the card-reader backend (PC/SC in the real program).
+    std::function<Expected<std::unique_ptr<device::CardReader>, device::Error>()> openReader;
+    // True when `in` is an interactive terminal: secrets are then read without echo.
+    bool interactive = false;
 };
 
 using Args = std::vector<std::string>;

@@ -25,7 +25,7 @@ CliRun run(const Args& args, const std::string& stdinText = "", const char* now 
     std::ostringstream out;
     std::ostringstream err;
     const model::ManualClock clock(*model::Timestamp::parse(now));
-    CliContext ctx{in, out, err, clock};
+    CliContext ctx{in, out, err, clock, {}, false};
     const int code = runCli(args, ctx);
     return {code, out.str(), err.str()};
 }

@@ -1,0 +1,32 @@
+#pragma once
+
+// Virtual cards for in-process tests, with keys cached in the build tree (ZAITAKU_TEST_PKI_DIR)
+// so RSA keys are generated once per build, not once per test.
+
+#include "hardware/vcard/VirtualCard.h"
+#include "hardware/vcard/VirtualCardChannel.h"
+#include "verify/model/Clock.h"
+
+#include <memory>
+
+#include <gtest/gtest.h>
+
+namespace zaitaku::test
+{
+
+inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const hardware::Persona& persona)
+{
+    const model::SystemClock clock;
+    auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst());
+    EXPECT_TRUE(pki.has_value());
+    auto image = hardware::buildCardImage(persona, *pki, clock.nowJst());
+    EXPECT_TRUE(image.has_value()) << (image ? "" : image.error().message);
+    return std::make_unique<hardware::VirtualCard>(std::move(*image));
+}
+
+inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const std::string& personaName)
+{
+    return makeVirtualCard(hardware::builtinPersona(personaName).value());
+}
+
+} // namespace zaitaku::test

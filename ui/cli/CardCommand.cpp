@@ -1,0 +1,464 @@
+#include "ui/cli/CardCommand.h"
+
+#include "device/mynacard/Certificate.h"
+#include "device/mynacard/MynaCard.h"
+#include "device/mynacard/VerificationCodeB.h"
+#include "ui/cli/SecretPrompt.h"
+#include "verify/rules/CertificateExpiry.h"
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace zaitaku::cli
+{
+
+namespace
+{
+
+using device::Bytes;
+using device::Errc;
+using nlohmann::json;
+
+struct CardOptions
+{
+    std::string sub;
+    std::string reader;
+    bool asJson = false;
+    std::chrono::milliseconds timeout{5000};
+    std::map<std::string, std::string> values; // --out, --challenge-hex, --pin-b-from, --staff-override
+    bool ca = false;
+};
+
+constexpr const char* kUsage =
+    "usage: zaitaku-cli card <command> [--reader NAME|INDEX] [--json] [--timeout-ms N]\n"
+    "commands:\n"
+    "  readers                       list readers and whether a card is present\n"
+    "  status                        card type, PIN tries left, certificate serial/expiry, sign cert, 顔認証 card\n"
+    "  read-cert --out FILE [--ca]   write the user-authentication certificate (or its CA) as DER\n"
+    "  verify-pin [--staff-override STAFF]\n"
+    "                                ask for the PIN (no echo) and VERIFY it once; refuses at 1 try left\n"
+    "                                unless staff override\n"
+    "  sign --challenge-hex HEX [--staff-override STAFF]\n"
+    "                                VERIFY the PIN, sign SHA-256(challenge), verify the signature on the host\n"
+    "  face-photo --pin-b-from \"birth=YYYY-MM-DD,expiry-year=YYYY,code=NNNN\" --out FILE\n"
+    "                                read the chip photo (JPEG 2000) with 照合番号B; a diagnostic: the\n"
+    "                                appliance itself never stores face images\n"
+    "Exit: 0 ok, 1 the card or reader refused or failed, 2 bad arguments.\n"
+    "The PIN is read from the terminal without echo, or as one line from a pipe. It is never logged.\n";
+
+json errorJson(const device::Error& e)
+{
+    json j{{"error", e.message}, {"code", model::toCode(e.code)}};
+    if (!e.field.empty()) {
+        j["field"] = e.field;
+    }
+    return j;
+}
+
+// Prints `j` as JSON or as "key: value" lines.
+void emit(CliContext& ctx, const CardOptions& o, const json& j)
+{
+    if (o.asJson) {
+        ctx.out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+        return;
+    }
+    for (const auto& [key, value] : j.items()) {
+        ctx.out << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    }
+}
+
+int fail(CliContext& ctx, const CardOptions& o, const device::Error& e, json extra = json::object())
+{
+    json j = errorJson(e);
+    j.update(extra);
+    if (o.asJson) {
+        emit(ctx, o, j);
+    } else {
+        ctx.err << "zaitaku-cli card " << o.sub << ": " << e.message << " [" << model::toCode(e.code) << "]\n";
+    }
+    return e.code == Errc::InvalidInput ? kExitBadInput : kExitFailure;
+}
+
+std::string pinStateCode(device::PinState s)
+{
+    switch (s) {
+    case device::PinState::Available:
+        return "available";
+    case device::PinState::Blocked:
+        return "blocked";
+    case device::PinState::NotSet:
+        return "not_set";
+    case device::PinState::Verified:
+        return "verified";
+    }
+    return "unknown";
+}
+
+std::string cardTypeCode(device::TokenType t)
+{
+    switch (t) {
+    case device::TokenType::PlasticCard:
+        return "my_number_card";
+    case device::TokenType::Android:
+    case device::TokenType::IPhone:
+        return "smartphone_jpki";
+    case device::TokenType::Unknown:
+        break;
+    }
+    return "unknown";
+}
+
+// Opens the backend, picks the reader and connects.
+struct Connection
+{
+    std::unique_ptr<device::CardReader> backend;
+    std::string readerName;
+    std::unique_ptr<device::CardChannel> channel;
+};
+
+Expected<Connection, device::Error> openCard(CliContext& ctx, const CardOptions& o, device::ShareMode mode)
+{
+    if (!ctx.openReader) {
+        return Unexpected(device::Error{Errc::ServiceUnavailable, "no card-reader backend"});
+    }
+    auto backend = ctx.openReader();
+    if (!backend) {
+        return Unexpected(backend.error());
+    }
+    auto readers = (*backend)->listReaders();
+    if (!readers) {
+        return Unexpected(readers.error());
+    }
+    auto reader = device::selectReader(*readers, o.reader);
+    if (!reader) {
+        return Unexpected(reader.error());
+    }
+    if (!reader->cardPresent) {
+        return Unexpected(device::Error{Errc::NoCard, "no card on '" + reader->name + "'"});
+    }
+    auto channel = (*backend)->connect(reader->name, mode);
+    if (!channel) {
+        return Unexpected(channel.error());
+    }
+    return Connection{std::move(*backend), reader->name, std::move(*channel)};
+}
+
+json certificateJson(const Bytes& der, const model::Clock& clock)
+{
+    auto info = device::parseCertificate(der);
+    if (!info) {
+        return json{{"auth_cert_error", info.error().message}};
+    }
+    const auto expiry = info->notAfter.withOffset(model::Timestamp::kJstOffsetMinutes).localDate();
+    const auto status = rules::certificateStatus(expiry, clock.todayJst());
+    return json{
+        {"auth_cert_serial", info->serialHex},
+        {"auth_cert_not_before", info->notBefore.withOffset(model::Timestamp::kJstOffsetMinutes).toString()},
+        {"auth_cert_not_after", info->notAfter.withOffset(model::Timestamp::kJstOffsetMinutes).toString()},
+        {"auth_cert_state", model::toCode(status.state)},
+        {"auth_cert_issuer", info->issuer},
+    };
+}
+
+std::optional<device::LastTryOverride> overrideOf(const CardOptions& o)
+{
+    auto it = o.values.find("staff-override");
+    if (it == o.values.end()) {
+        return std::nullopt;
+    }
+    return device::LastTryOverride{it->second};
+}
+
+int readers(CliContext& ctx, const CardOptions& o)
+{
+    auto backend = ctx.openReader ? ctx.openReader()
+                                  : Expected<std::unique_ptr<device::CardReader>, device::Error>(
+                                        Unexpected(device::Error{Errc::ServiceUnavailable, "no card-reader backend"}));
+    if (!backend) {
+        return fail(ctx, o, backend.error());
+    }
+    auto list = (*backend)->listReaders();
+    if (!list) {
+        return fail(ctx, o, list.error());
+    }
+    json arr = json::array();
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto& r = (*list)[i];
+        arr.push_back(
+            json{{"index", i}, {"name", r.name}, {"card_present", r.cardPresent}, {"atr", device::toHex(r.atr)}});
+    }
+    if (o.asJson) {
+        emit(ctx, o, json{{"readers", arr}});
+    } else {
+        for (const auto& r : arr) {
+            ctx.out << r.at("index").get<std::size_t>() << "  "
+                    << (r.at("card_present").get<bool>() ? "card   " : "empty  ") << r.at("name").get<std::string>()
+                    << "\n";
+        }
+    }
+    return kExitOk;
+}
+
+int status(CliContext& ctx, const CardOptions& o)
+{
+    auto conn = openCard(ctx, o, device::ShareMode::Shared);
+    if (!conn) {
+        return fail(ctx, o, conn.error());
+    }
+    device::MynaCard card(*conn->channel, o.timeout);
+    auto info = card.classify();
+    if (!info) {
+        return fail(ctx, o, info.error());
+    }
+    auto pin = card.authPinStatus();
+    if (!pin) {
+        return fail(ctx, o, pin.error());
+    }
+    json j{{"reader", conn->readerName},
+           {"card_type", cardTypeCode(info->tokenType)},
+           {"token_label", info->tokenLabel},
+           {"auth_pin_state", pinStateCode(pin->state)},
+           {"auth_pin_tries_left", pin->state == device::PinState::NotSet ? json(nullptr) : json(pin->triesLeft)},
+           {"sign_cert_present", info->signCertPresent},
+           {"face_auth_only", info->faceAuthOnly}};
+    auto cert = card.readAuthCertificate();
+    if (!cert) {
+        return fail(ctx, o, cert.error());
+    }
+    j.update(certificateJson(*cert, ctx.clock));
+    j["apdus"] = card.stats().apdus;
+    emit(ctx, o, j);
+    return kExitOk;
+}
+
+int readCert(CliContext& ctx, const CardOptions& o)
+{
+    auto out = o.values.find("out");
+    if (out == o.values.end()) {
+        return fail(ctx, o, device::Error{Errc::InvalidInput, "--out FILE is required", "out"});
+    }
+    auto conn = openCard(ctx, o, device::ShareMode::Shared);
+    if (!conn) {
+        return fail(ctx, o, conn.error());
+    }
+    device::MynaCard card(*conn->channel, o.timeout);
+    auto der = o.ca ? card.readAuthCaCertificate() : card.readAuthCertificate();
+    if (!der) {
+        return fail(ctx, o, der.error());
+    }
+    std::ofstream file(out->second, std::ios::binary | std::ios::trunc);
+    file.write(reinterpret_cast<const char*>(der->data()), static_cast<std::streamsize>(der->size()));
+    if (!file) {
+        return fail(ctx, o, device::Error{Errc::InvalidInput, "cannot write " + out->second, "out"});
+    }
+    json j{{"out", out->second}, {"bytes", der->size()}, {"apdus", card.stats().apdus}};
+    if (!o.ca) {
+        j.update(certificateJson(*der, ctx.clock));
+    }
+    emit(ctx, o, j);
+    return kExitOk;
+}
+
+// Asks for the PIN and VERIFYs it once; on success the card stays verified on `card`'s connection.
+int verifyPinOn(device::MynaCard& card, CliContext& ctx, const CardOptions& o, bool& verified)
+{
+    verified = false;
+    auto before = card.authPinStatus();
+    if (!before) {
+        return fail(ctx, o, before.error());
+    }
+    if (before->state == device::PinState::Available && !o.asJson) {
+        ctx.err << "暗証番号の残り回数 / PIN tries left: " << before->triesLeft << "\n";
+    }
+    std::string line = readSecretLine(ctx, "利用者証明用電子証明書の暗証番号（4桁） / PIN (4 digits): ");
+    auto pin = device::makeAuthPin(line);
+    wipe(line);
+    if (!pin) {
+        return fail(ctx, o, pin.error());
+    }
+    auto outcome = card.verifyAuthPin(*pin, overrideOf(o));
+    if (!outcome) {
+        json extra = json::object();
+        if (outcome.error().code == Errc::PinLastTry) {
+            extra["auth_pin_tries_left"] = 1;
+        } else if (outcome.error().code == Errc::PinBlocked) {
+            extra["auth_pin_tries_left"] = 0;
+        }
+        return fail(ctx, o, outcome.error(), extra);
+    }
+    if (!outcome->verified) {
+        const json j{{"verified", false},
+                     {"auth_pin_tries_left", outcome->triesLeft},
+                     {"error", "wrong PIN"},
+                     {"code", "pin_incorrect"}};
+        if (o.asJson) {
+            emit(ctx, o, j);
+        } else {
+            ctx.err << "暗証番号が違います。残り " << outcome->triesLeft << " 回 / Wrong PIN: " << outcome->triesLeft
+                    << " tries left\n";
+        }
+        return kExitFailure;
+    }
+    verified = true;
+    return kExitOk;
+}
+
+int verifyPin(CliContext& ctx, const CardOptions& o)
+{
+    auto conn = openCard(ctx, o, device::ShareMode::Exclusive);
+    if (!conn) {
+        return fail(ctx, o, conn.error());
+    }
+    device::MynaCard card(*conn->channel, o.timeout);
+    bool verified = false;
+    const int code = verifyPinOn(card, ctx, o, verified);
+    if (verified) {
+        emit(ctx, o, json{{"verified", true}, {"apdus", card.stats().apdus}});
+    }
+    return code;
+}
+
+int sign(CliContext& ctx, const CardOptions& o)
+{
+    auto hex = o.values.find("challenge-hex");
+    if (hex == o.values.end()) {
+        return fail(ctx, o, device::Error{Errc::InvalidInput, "--challenge-hex HEX is required", "challenge-hex"});
+    }
+    auto challenge = device::fromHex(hex->second);
+    if (!challenge || challenge->empty()) {
+        return fail(ctx, o, device::Error{Errc::InvalidInput, "--challenge-hex is not hex", "challenge-hex"});
+    }
+    auto conn = openCard(ctx, o, device::ShareMode::Exclusive);
+    if (!conn) {
+        return fail(ctx, o, conn.error());
+    }
+    device::MynaCard card(*conn->channel, o.timeout);
+    auto cert = card.readAuthCertificate();
+    if (!cert) {
+        return fail(ctx, o, cert.error());
+    }
+    bool verified = false;
+    if (const int code = verifyPinOn(card, ctx, o, verified); !verified) {
+        return code;
+    }
+    auto signature = card.signChallenge(*challenge);
+    if (!signature) {
+        return fail(ctx, o, signature.error());
+    }
+    auto valid = device::verifySha256Signature(*cert, *challenge, *signature);
+    json j{{"signature_hex", device::toHex(*signature)},
+           {"signature_valid", valid && *valid},
+           {"apdus", card.stats().apdus}};
+    j.update(certificateJson(*cert, ctx.clock));
+    emit(ctx, o, j);
+    return valid && *valid ? kExitOk : kExitFailure;
+}
+
+int facePhoto(CliContext& ctx, const CardOptions& o)
+{
+    auto spec = o.values.find("pin-b-from");
+    auto out = o.values.find("out");
+    if (spec == o.values.end() || out == o.values.end()) {
+        return fail(ctx, o, device::Error{Errc::InvalidInput, "--pin-b-from SPEC and --out FILE are required"});
+    }
+    auto codeB = device::parseVerificationCodeB(spec->second);
+    if (!codeB) {
+        return fail(ctx, o, codeB.error());
+    }
+    auto conn = openCard(ctx, o, device::ShareMode::Exclusive);
+    if (!conn) {
+        return fail(ctx, o, conn.error());
+    }
+    device::MynaCard card(*conn->channel, o.timeout);
+    auto photo = card.readFacePhoto(*codeB, overrideOf(o));
+    if (!photo) {
+        json extra = json::object();
+        if (auto st = card.verificationCodeBStatus(); st && st->state == device::PinState::Available) {
+            extra["code_b_tries_left"] = st->triesLeft;
+        }
+        return fail(ctx, o, photo.error(), extra);
+    }
+    std::ofstream file(out->second, std::ios::binary | std::ios::trunc);
+    file.write(reinterpret_cast<const char*>(photo->jpeg2000.data()),
+               static_cast<std::streamsize>(photo->jpeg2000.size()));
+    if (!file) {
+        return fail(ctx, o, device::Error{Errc::InvalidInput, "cannot write " + out->second, "out"});
+    }
+    emit(ctx, o,
+         json{{"out", out->second},
+              {"photo_bytes", photo->jpeg2000.size()},
+              {"photo_format", "jp2"},
+              {"birthdate", photo->birthdate ? json(photo->birthdate->toString()) : json(nullptr)},
+              {"card_expiry", photo->cardExpiry ? json(photo->cardExpiry->toString()) : json(nullptr)},
+              {"apdus", card.stats().apdus}});
+    return kExitOk;
+}
+
+} // namespace
+
+int runCard(const Args& args, CliContext& ctx)
+{
+    if (args.empty() || isHelpFlag(args[0])) {
+        (args.empty() ? ctx.err : ctx.out) << kUsage;
+        return args.empty() ? kExitBadInput : kExitOk;
+    }
+    CardOptions o;
+    o.sub = args[0];
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (isHelpFlag(a)) {
+            ctx.out << kUsage;
+            return kExitOk;
+        }
+        if (a == "--json") {
+            o.asJson = true;
+        } else if (a == "--ca") {
+            o.ca = true;
+        } else if (a == "--reader" || a == "--timeout-ms" || a == "--out" || a == "--challenge-hex" ||
+                   a == "--pin-b-from" || a == "--staff-override") {
+            if (i + 1 >= args.size()) {
+                ctx.err << "zaitaku-cli card: " << a << " needs a value\n";
+                return kExitBadInput;
+            }
+            const std::string v = args[++i];
+            if (a == "--reader") {
+                o.reader = v;
+            } else if (a == "--timeout-ms") {
+                if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
+                    ctx.err << "zaitaku-cli card: --timeout-ms takes milliseconds\n";
+                    return kExitBadInput;
+                }
+                o.timeout = std::chrono::milliseconds(std::stoi(v));
+            } else {
+                o.values[a.substr(2)] = v;
+            }
+        } else {
+            ctx.err << "zaitaku-cli card: unexpected argument '" << a << "'\n";
+            return kExitBadInput;
+        }
+    }
+    if (o.sub == "readers") {
+        return readers(ctx, o);
+    }
+    if (o.sub == "status") {
+        return status(ctx, o);
+    }
+    if (o.sub == "read-cert") {
+        return readCert(ctx, o);
+    }
+    if (o.sub == "verify-pin") {
+        return verifyPin(ctx, o);
+    }
+    if (o.sub == "sign") {
+        return sign(ctx, o);
+    }
+    if (o.sub == "face-photo") {
+        return facePhoto(ctx, o);
+    }
+    ctx.err << "zaitaku-cli card: unknown command '" << o.sub << "'\n" << kUsage;
+    return kExitBadInput;
+}
+
+} // namespace zaitaku::cli
