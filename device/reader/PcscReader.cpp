@@ -78,8 +78,10 @@ struct TransmitJob
 class PcscChannel final : public CardChannel
 {
 public:
-    PcscChannel(std::shared_ptr<PcscReader::Context> context, SCARDHANDLE card, DWORD protocol, Bytes atr)
+    PcscChannel(
+        std::shared_ptr<PcscReader::Context> context, std::string reader, SCARDHANDLE card, DWORD protocol, Bytes atr)
         : m_context(std::move(context))
+        , m_reader(std::move(reader))
         , m_card(card)
         , m_protocol(protocol)
         , m_atr(std::move(atr))
@@ -118,6 +120,10 @@ public:
                 Error{Errc::Timeout, "the card did not answer within " + std::to_string(timeout.count()) + " ms"});
         }
         if (job->rv != SCARD_S_SUCCESS) {
+            // A card pulled mid-command shows up as "not transacted"; ask pcscd whether it left.
+            if (job->rv == SCARD_E_NOT_TRANSACTED && cardLeft(std::chrono::seconds(1))) {
+                return Unexpected(Error{Errc::CardRemoved, "the card was removed during a command"});
+            }
             return Unexpected(pcscError(job->rv, "SCardTransmit"));
         }
         return std::move(job->response);
@@ -140,7 +146,17 @@ public:
     }
 
 private:
+    bool cardLeft(std::chrono::milliseconds within)
+    {
+        SCARD_READERSTATE state{};
+        state.szReader = m_reader.c_str();
+        state.dwCurrentState = SCARD_STATE_PRESENT;
+        const LONG rv = SCardGetStatusChange(m_context->handle, static_cast<DWORD>(within.count()), &state, 1);
+        return rv == SCARD_S_SUCCESS && (state.dwEventState & SCARD_STATE_EMPTY) != 0;
+    }
+
     std::shared_ptr<PcscReader::Context> m_context;
+    std::string m_reader;
     SCARDHANDLE m_card;
     DWORD m_protocol;
     Bytes m_atr;
@@ -263,7 +279,7 @@ Expected<std::unique_ptr<CardChannel>, Error> PcscReader::connect(const std::str
         atrLength = 0;
     }
     return std::unique_ptr<CardChannel>(
-        std::make_unique<PcscChannel>(m_context, card, protocol, Bytes(atr, atr + atrLength)));
+        std::make_unique<PcscChannel>(m_context, reader, card, protocol, Bytes(atr, atr + atrLength)));
 }
 
 } // namespace zaitaku::device

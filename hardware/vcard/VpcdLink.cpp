@@ -147,6 +147,7 @@ bool VpcdLink::serveOne()
     ++m_apdusThisInsertion;
     if (m_options.removeAfterApdus > 0 && m_apdusThisInsertion >= m_options.removeAfterApdus) {
         m_control.inserted = false;
+        m_options.removeAfterApdus = 0; // once: a re-inserted card stays
         disconnect("--remove-after reached");
     }
     return true;

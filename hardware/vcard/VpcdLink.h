@@ -17,7 +17,7 @@ struct VpcdOptions
 {
     std::string host = "127.0.0.1";
     int port = 35963;
-    int removeAfterApdus = 0; // > 0: pull the card after this many APDUs (tests: removal mid-read)
+    int removeAfterApdus = 0; // > 0: pull the card once, after this many APDUs (tests: removal mid-read)
     bool verbose = false;     // log each APDU (PIN bodies masked)
 };
 
