@@ -1,0 +1,121 @@
+#include "CardParsersFuzz.h"
+
+#include "device/apdu/BerTlv.h"
+#include "device/apdu/CommandApdu.h"
+#include "device/apdu/ResponseApdu.h"
+#include "device/mynacard/Certificate.h"
+#include "device/mynacard/MyNumberFirewall.h"
+#include "device/mynacard/MynaCard.h"
+#include "device/mynacard/VerificationCodeB.h"
+
+#include <cstdlib>
+
+namespace zaitaku::fuzz
+{
+
+namespace
+{
+
+using namespace zaitaku::device;
+
+void check(bool invariant)
+{
+    if (!invariant) {
+        std::abort();
+    }
+}
+
+// A reader that answers each command with the next response cut from the fuzz input.
+class ReplayChannel final : public CardChannel
+{
+public:
+    explicit ReplayChannel(ByteView script)
+        : m_script(script)
+    {}
+    Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds) override
+    {
+        check(!command.empty());
+        if (m_script.empty() || ++m_count > 400) {
+            return Unexpected(Error{Errc::CardRemoved, "replay ended"});
+        }
+        const std::size_t n = std::min<std::size_t>(m_script[0], m_script.size() - 1);
+        Bytes response(m_script.begin() + 1, m_script.begin() + 1 + static_cast<std::ptrdiff_t>(n));
+        m_script = m_script.subspan(1 + n);
+        return response;
+    }
+    Bytes atr() const override { return {}; }
+    Expected<void, Error> disconnect(Disposition) override { return {}; }
+
+private:
+    ByteView m_script;
+    int m_count = 0;
+};
+
+void walkTlv(ByteView in, int depth)
+{
+    auto seq = parseTlvSequence(in);
+    if (!seq) {
+        return;
+    }
+    for (const Tlv& t : *seq) {
+        // Every value lies inside the input.
+        check(t.value.data() >= in.data() && t.value.data() + t.value.size() <= in.data() + in.size());
+        if (depth < 4) {
+            walkTlv(t.value, depth + 1);
+        }
+    }
+}
+
+} // namespace
+
+std::vector<std::uint8_t> encodeReplay(const std::vector<std::vector<std::uint8_t>>& responses)
+{
+    std::vector<std::uint8_t> out;
+    for (const auto& r : responses) {
+        const std::size_t n = std::min<std::size_t>(r.size(), 255);
+        out.push_back(static_cast<std::uint8_t>(n));
+        out.insert(out.end(), r.begin(), r.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    return out;
+}
+
+void runCardParsers(const std::uint8_t* data, std::size_t size)
+{
+    const ByteView in(data, size);
+    if (auto c = CommandApdu::decode(in)) {
+        auto encoded = c->encode();
+        check(encoded.has_value());
+        auto again = CommandApdu::decode(*encoded);
+        check(again.has_value() && again->data == c->data && again->le == c->le);
+        (void)c->toLogString();
+    }
+    if (auto r = ResponseApdu::decode(in)) {
+        check(r->data.size() + 2 == size);
+    }
+    if (auto h = parseTlvHeader(in)) {
+        check(h->headerLength <= size);
+    }
+    walkTlv(in, 0);
+    if (auto cert = parseCertificate(in)) {
+        (void)cert->serialHex.size();
+    }
+    (void)MyNumberFirewall::check(in, {});
+
+    // Whole flows against the replayed card.
+    ReplayChannel channel(in);
+    MynaCard card(channel, std::chrono::milliseconds(10));
+    (void)card.classify();
+    if (auto cert = card.readAuthCertificate()) {
+        (void)parseCertificate(*cert);
+    }
+    (void)card.authPinStatus();
+    auto pin = makeAuthPin("1234");
+    (void)card.verifyAuthPin(*pin, LastTryOverride{"fuzz"});
+    (void)card.signChallenge(Bytes{1, 2, 3});
+    auto codeB = makeVerificationCodeB(model::Date::fromYmd(1980, 2, 17).value(), 2035, "2285");
+    if (auto photo = card.readFacePhoto(*codeB, LastTryOverride{"fuzz"})) {
+        check(!photo->jpeg2000.empty());
+    }
+}
+
+} // namespace zaitaku::fuzz
