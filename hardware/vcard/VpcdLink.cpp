@@ -83,6 +83,11 @@ bool VpcdLink::readExact(std::uint8_t* out, std::size_t n)
             return false;
         }
         if (ready > 0) {
+            // vpcd writes the length and the payload separately with Nagle on: without an
+            // immediate ACK of the length, the payload waits out our delayed-ACK timer (~40 ms
+            // per APDU). The kernel clears QUICKACK after use, so it is set before every read.
+            const int one = 1;
+            setsockopt(m_socket, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
             const ssize_t r = recv(m_socket, out + got, n - got, 0);
             if (r <= 0) {
                 return false;
