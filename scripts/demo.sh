@@ -1,10 +1,29 @@
 #!/usr/bin/env bash
 # Sets up the machine (packages), builds the release preset and runs the main job: the embedded
-# demo (`zaitaku-cli demo`).
+# demo. As root it first starts a private pcscd + vpcd with zaitaku-vcard (scripts/pcsc-sandbox.sh)
+# so the demo reads the virtual My Number Card through the real PC/SC stack; it stops what it
+# started when the demo ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target zaitaku-cli
-exec ./build/release/ui/cli/zaitaku-cli demo "$@"
+cmake --build --preset release --target zaitaku-cli zaitaku-vcard
+cli=build/release/ui/cli/zaitaku-cli
+
+if [[ ${EUID:-$(id -u)} -ne 0 ]]; then
+    echo "(not root: the virtual card needs network namespaces, so this demo runs without it;" \
+        "run it as root for the card at the door)" >&2
+    exec "$cli" demo "$@"
+fi
+
+state=$(mktemp -d /tmp/zaitaku-demo-XXXXXX)
+trap './scripts/pcsc-sandbox.sh stop "$state"' EXIT
+export ZAITAKU_VCARD=build/release/hardware/vcard/zaitaku-vcard
+eval "export $(./scripts/pcsc-sandbox.sh start "$state")"
+./scripts/pcsc-sandbox.sh vcard "$state" demo --persona valid --pki-dir "$state/pki" >/dev/null
+for _ in $(seq 100); do
+    "$cli" card readers --json 2>/dev/null | grep -q '"card_present":true' && break
+    sleep 0.1
+done
+"$cli" demo --card "$@"

@@ -348,6 +348,16 @@ TEST_F(CardStackTest, AHungCardTimesOut)
     EXPECT_EQ(jsonOf(r).value("code", ""), "timeout") << r.out;
 }
 
+TEST_F(CardStackTest, TheDemoReadsTheCardAtTheDoor)
+{
+    insertCard("valid");
+    const ProcessResult r = cli({"demo", "--card"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("host verification: ok"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Chip photo:"), std::string::npos);
+    EXPECT_NE(r.out.find("demo complete"), std::string::npos);
+}
+
 TEST(CardStackServiceTest, PcscdNotRunningIsAClearError)
 {
     const char* saved = getenv("PCSCLITE_CSOCK_NAME");

@@ -1,5 +1,8 @@
 #include "ui/cli/DemoCommand.h"
 
+#include "device/mynacard/MynaCard.h"
+#include "device/mynacard/VerificationCodeB.h"
+#include "verify/rules/CertificateExpiry.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
 
@@ -35,7 +38,7 @@ std::vector<DemoStep> workedExample()
     };
     auto ecert = [](const char* on) { return json{{"rule", "ecert"}, {"expiry", "2025-08-20"}, {"on", on}}; };
     return {
-        {"2025-06-10 初回訪問 First visit (F1: card + visual confirmation)",
+        {"2025-06-10 初回訪問 First visit (F1: card + PIN, consent to 薬剤・診療)",
          {copay("2025-06-10"), ecert("2025-06-10"),
           json{{"rule", "medical_info_window"},
                {"consent_at", "2025-06-10T10:30:00+09:00"},
@@ -57,23 +60,96 @@ std::vector<DemoStep> workedExample()
     };
 }
 
+// At the door: the card on the first reader with a card, through the real PC/SC stack. The demo
+// card is zaitaku-vcard's persona "valid"; its PIN is sent once, as the patient would type it.
+int cardAtTheDoor(CliContext& ctx)
+{
+    ctx.out << "\n■ 玄関で: マイナ保険証の読み取り At the door: the My Number Card (PC/SC)\n";
+    auto backend = ctx.openReader ? ctx.openReader()
+                                  : Expected<std::unique_ptr<device::CardReader>, device::Error>(Unexpected(
+                                        device::Error{device::Errc::ServiceUnavailable, "no reader backend"}));
+    if (!backend) {
+        ctx.err << "demo: " << backend.error().message << "\n";
+        return kExitFailure;
+    }
+    auto readers = (*backend)->listReaders();
+    auto reader = readers ? device::selectReader(*readers, "") : Unexpected(readers.error());
+    if (!reader) {
+        ctx.err << "demo: " << reader.error().message << "\n";
+        return kExitFailure;
+    }
+    auto channel = (*backend)->connect(reader->name, device::ShareMode::Exclusive);
+    if (!channel) {
+        ctx.err << "demo: " << channel.error().message << "\n";
+        return kExitFailure;
+    }
+    device::MynaCard card(**channel);
+    auto info = card.classify();
+    auto cert = card.readAuthCertificate();
+    auto pin = card.authPinStatus();
+    if (!info || !cert || !pin) {
+        ctx.err << "demo: the card could not be read\n";
+        return kExitFailure;
+    }
+    auto certInfo = device::parseCertificate(*cert);
+    const auto expiry = certInfo->notAfter.withOffset(model::Timestamp::kJstOffsetMinutes).localDate();
+    const auto ecert = rules::certificateStatus(expiry, ctx.clock.todayJst());
+    ctx.out << "カード " << reader->name << ": " << info->tokenLabel << "、署名用証明書 "
+            << (info->signCertPresent ? "あり" : "なし") << "、暗証番号の残り " << pin->triesLeft << " 回\n"
+            << "Card on " << reader->name << ": user-authentication certificate " << certInfo->serialHex
+            << ", valid to " << expiry.toString() << " (" << model::toCode(ecert.state) << "), PIN tries left "
+            << pin->triesLeft << "\n";
+    auto secret = device::makeAuthPin("1234");
+    auto verified = card.verifyAuthPin(*secret);
+    if (!verified || !verified->verified) {
+        ctx.err << "demo: PIN verification failed\n";
+        return kExitFailure;
+    }
+    const device::Bytes challenge = device::bytesOf("zaitaku demo challenge 2025-06-10T10:30:00+09:00");
+    auto signature = card.signChallenge(challenge);
+    const bool valid = signature && device::verifySha256Signature(*cert, challenge, *signature).value_or(false);
+    ctx.out << "暗証番号で本人確認し、カードがチャレンジに署名しました（署名の検証: " << (valid ? "成功" : "失敗")
+            << "）\nPIN verified; the card signed the challenge (host verification: " << (valid ? "ok" : "FAILED")
+            << ", " << card.stats().apdus << " APDUs)\n";
+    auto code = device::parseVerificationCodeB("birth=1980-02-17,expiry-year=2035,code=2285");
+    auto photo = card.readFacePhoto(*code);
+    if (photo) {
+        ctx.out << "顔写真（ICチップ）: " << photo->jpeg2000.size()
+                << " バイトの JPEG 2000 を読み取りました（保存しません）\nChip photo: " << photo->jpeg2000.size()
+                << " bytes of JPEG 2000, read for matching, never stored\n";
+    }
+    (void)(*channel)->disconnect(device::Disposition::Reset);
+    return valid && photo ? kExitOk : kExitFailure;
+}
+
 } // namespace
 
 int runDemo(const Args& args, CliContext& ctx)
 {
+    bool withCard = false;
     for (const auto& arg : args) {
         if (isHelpFlag(arg)) {
-            ctx.out << "usage: zaitaku-cli demo\n"
-                       "Runs the embedded demo. This release: the rules engine on the worked example of\n"
-                       "DOMAIN.md §7 (born 1955-06-15, first visit 2025-06-10, certificate expiry 2025-08-20).\n"
-                       "The gateway, OQS simulator and virtual card join the demo as they land.\n";
+            ctx.out << "usage: zaitaku-cli demo [--card]\n"
+                       "Runs the embedded demo on the worked example of DOMAIN.md §7 (born 1955-06-15, first\n"
+                       "visit 2025-06-10, certificate expiry 2025-08-20): the eligibility rules at each visit,\n"
+                       "and with --card the card at the door through PC/SC (zaitaku-vcard persona 'valid';\n"
+                       "scripts/demo.sh starts it). The gateway and OQS simulator join as they land.\n";
             return kExitOk;
+        }
+        if (arg == "--card") {
+            withCard = true;
+            continue;
         }
         ctx.err << "zaitaku-cli demo: unexpected argument '" << arg << "'\n";
         return kExitBadInput;
     }
     ctx.out << "zaitaku demo — 在宅 eligibility rules on one patient's visits\n"
                "(patient: born 1955-06-15, NHI; My Number Card certificate expires 2025-08-20)\n";
+    if (withCard) {
+        if (const int code = cardAtTheDoor(ctx); code != kExitOk) {
+            return code;
+        }
+    }
     for (const auto& step : workedExample()) {
         ctx.out << "\n■ " << step.heading << "\n";
         for (const auto& request : step.requests) {

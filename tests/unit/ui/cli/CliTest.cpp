@@ -111,6 +111,8 @@ TEST(CliTest, DemoWalksTheWorkedExample)
     EXPECT_NE(r.out.find("再照会できます"), std::string::npos);
     EXPECT_NE(r.out.find("grace period until 2025-11-30"), std::string::npos);
     EXPECT_NE(r.out.find("demo complete"), std::string::npos);
+    const CliRun noReader = run({"demo", "--card"}); // no reader backend in this context
+    EXPECT_EQ(noReader.code, 1);
 }
 
 } // namespace
