@@ -204,6 +204,7 @@ Expected<CardInfo, Error> MynaCard::classify()
     if (!pin) {
         return Unexpected(pin.error());
     }
+    info.authPin = *pin;
     info.authPinSet = pin->state != PinState::NotSet;
     info.faceAuthOnly = !info.authPinSet && !info.signCertPresent;
     return info;

@@ -31,15 +31,6 @@ enum class TokenType
     Unknown,
 };
 
-struct CardInfo
-{
-    std::string tokenLabel;
-    TokenType tokenType = TokenType::Unknown;
-    bool signCertPresent = false; // EF 0008 byte 0 == 8F
-    bool authPinSet = true; // false: a 顔認証マイナンバーカード, no PIN [derived, unverified on a real card]
-    bool faceAuthOnly = false; // no PIN and no sign cert: face or visual only
-};
-
 enum class PinState
 {
     Available, // triesLeft tries remain
@@ -52,6 +43,16 @@ struct PinStatus
 {
     PinState state = PinState::Available;
     int triesLeft = 0;
+};
+
+struct CardInfo
+{
+    std::string tokenLabel;
+    TokenType tokenType = TokenType::Unknown;
+    bool signCertPresent = false; // EF 0008 byte 0 == 8F
+    bool authPinSet = true; // false: a 顔認証マイナンバーカード, no PIN [derived, unverified on a real card]
+    bool faceAuthOnly = false; // no PIN and no sign cert: face or visual only
+    PinStatus authPin;         // as read during classification (no try spent)
 };
 
 // Explicit staff acknowledgement that the patient will use the card's last PIN try.

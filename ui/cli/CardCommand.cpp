@@ -212,10 +212,7 @@ int status(CliContext& ctx, const CardOptions& o)
     if (!info) {
         return fail(ctx, o, info.error());
     }
-    auto pin = card.authPinStatus();
-    if (!pin) {
-        return fail(ctx, o, pin.error());
-    }
+    const device::PinStatus* pin = &info->authPin;
     json j{{"reader", conn->readerName},
            {"card_type", cardTypeCode(info->tokenType)},
            {"token_label", info->tokenLabel},

@@ -86,8 +86,7 @@ int cardAtTheDoor(CliContext& ctx)
     device::MynaCard card(**channel);
     auto info = card.classify();
     auto cert = card.readAuthCertificate();
-    auto pin = card.authPinStatus();
-    if (!info || !cert || !pin) {
+    if (!info || !cert) {
         ctx.err << "demo: the card could not be read\n";
         return kExitFailure;
     }
@@ -95,10 +94,10 @@ int cardAtTheDoor(CliContext& ctx)
     const auto expiry = certInfo->notAfter.withOffset(model::Timestamp::kJstOffsetMinutes).localDate();
     const auto ecert = rules::certificateStatus(expiry, ctx.clock.todayJst());
     ctx.out << "カード " << reader->name << ": " << info->tokenLabel << "、署名用証明書 "
-            << (info->signCertPresent ? "あり" : "なし") << "、暗証番号の残り " << pin->triesLeft << " 回\n"
+            << (info->signCertPresent ? "あり" : "なし") << "、暗証番号の残り " << info->authPin.triesLeft << " 回\n"
             << "Card on " << reader->name << ": user-authentication certificate " << certInfo->serialHex
             << ", valid to " << expiry.toString() << " (" << model::toCode(ecert.state) << "), PIN tries left "
-            << pin->triesLeft << "\n";
+            << info->authPin.triesLeft << "\n";
     auto secret = device::makeAuthPin("1234");
     auto verified = card.verifyAuthPin(*secret);
     if (!verified || !verified->verified) {
