@@ -13,9 +13,4 @@ trap './scripts/pcsc-sandbox.sh stop "$state"' EXIT
 export ZAITAKU_VCARD=build/release/hardware/vcard/zaitaku-vcard
 eval "export $(./scripts/pcsc-sandbox.sh start "$state")"
 ./scripts/pcsc-sandbox.sh vcard "$state" bench --persona valid --pki-dir "$state/pki" >/dev/null
-for _ in $(seq 100); do
-    grep -q inserted "$state/vcard-bench.log" 2>/dev/null && break
-    sleep 0.1
-done
-sleep 1
 build/release/tests/bench/card/card_bench "Virtual PCD 00 00" "$state/pki" "$iterations"

@@ -22,8 +22,4 @@ trap './scripts/pcsc-sandbox.sh stop "$state"' EXIT
 export ZAITAKU_VCARD=build/release/hardware/vcard/zaitaku-vcard
 eval "export $(./scripts/pcsc-sandbox.sh start "$state")"
 ./scripts/pcsc-sandbox.sh vcard "$state" demo --persona valid --pki-dir "$state/pki" >/dev/null
-for _ in $(seq 100); do
-    "$cli" card readers --json 2>/dev/null | grep -q '"card_present":true' && break
-    sleep 0.1
-done
 "$cli" demo --card "$@"

@@ -6,7 +6,8 @@
 #
 #   pcsc-sandbox.sh start STATE_DIR              start pcscd; prints the PCSCLITE_CSOCK_NAME line
 #   pcsc-sandbox.sh vcard STATE_DIR NAME [ARGS]  start zaitaku-vcard ARGS inside the namespace
-#                                                (binary: $ZAITAKU_VCARD); pid in STATE_DIR/vcard-NAME.pid
+#                                                (binary: $ZAITAKU_VCARD); returns once pcscd sees
+#                                                the card; pid in STATE_DIR/vcard-NAME.pid
 #   pcsc-sandbox.sh stop-vcard STATE_DIR NAME    stop that vcard (the card leaves the reader)
 #   pcsc-sandbox.sh stop STATE_DIR               stop every process this sandbox started, nothing else
 #
@@ -87,7 +88,26 @@ vcard)
     stop_pidfile "$dir/vcard-$name.pid" zaitaku-vcard
     nsenter --net=/proc/"$(cat "$dir/pcscd.pid")"/ns/net "$vcard" "$@" >"$dir/vcard-$name.log" 2>&1 &
     echo $! >"$dir/vcard-$name.pid"
-    echo "$!"
+    # Wait until pcscd reports the card on the reader of the vcard's port (35963 → "00 00").
+    port=35963
+    args=("$@")
+    for ((i = 0; i < ${#args[@]} - 1; i++)); do
+        [[ "${args[i]}" == --port ]] && port=${args[i + 1]}
+    done
+    slot=$(printf '%02d' $((port - 35963)))
+    for _ in $(seq 150); do
+        PCSCLITE_CSOCK_NAME="$dir/run/pcscd.comm" opensc-tool -l 2>/dev/null |
+            grep -qE "^[0-9]+ +Yes .*Virtual PCD 00 $slot\$" && break
+        alive "$dir/vcard-$name.pid" zaitaku-vcard || break
+        sleep 0.1
+    done
+    if ! PCSCLITE_CSOCK_NAME="$dir/run/pcscd.comm" opensc-tool -l 2>/dev/null |
+        grep -qE "^[0-9]+ +Yes .*Virtual PCD 00 $slot\$"; then
+        echo "pcsc-sandbox: pcscd does not see the card of '$name'; log:" >&2
+        cat "$dir/vcard-$name.log" >&2
+        exit 1
+    fi
+    cat "$dir/vcard-$name.pid"
     ;;
 stop-vcard)
     name=${3:?usage: pcsc-sandbox.sh stop-vcard STATE_DIR NAME}

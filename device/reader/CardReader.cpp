@@ -34,4 +34,24 @@ Expected<ReaderState, Error> selectReader(const std::vector<ReaderState>& reader
     return Unexpected(Error{Errc::NoReader, "no reader named or numbered '" + selector + "'", "reader"});
 }
 
+Expected<ConnectedCard, Error> connectSelected(CardReader& backend, const std::string& selector, ShareMode mode)
+{
+    auto readers = backend.listReaders();
+    if (!readers) {
+        return Unexpected(readers.error());
+    }
+    auto reader = selectReader(*readers, selector);
+    if (!reader) {
+        return Unexpected(reader.error());
+    }
+    if (!reader->cardPresent) {
+        return Unexpected(Error{Errc::NoCard, "no card on '" + reader->name + "'"});
+    }
+    auto channel = backend.connect(reader->name, mode);
+    if (!channel) {
+        return Unexpected(channel.error());
+    }
+    return ConnectedCard{std::move(*reader), std::move(*channel)};
+}
+
 } // namespace zaitaku::device

@@ -42,4 +42,14 @@ public:
 // empty.
 Expected<ReaderState, Error> selectReader(const std::vector<ReaderState>& readers, const std::string& selector);
 
+struct ConnectedCard
+{
+    ReaderState reader;
+    std::unique_ptr<CardChannel> channel;
+};
+
+// Lists the readers, picks one with selectReader, and connects to its card (Errc::NoCard when
+// the chosen reader is empty).
+Expected<ConnectedCard, Error> connectSelected(CardReader& backend, const std::string& selector, ShareMode mode);
+
 } // namespace zaitaku::device

@@ -110,39 +110,24 @@ std::string cardTypeCode(device::TokenType t)
     return "unknown";
 }
 
-// Opens the backend, picks the reader and connects.
+// Opens the backend, picks the reader and connects; the backend lives as long as the channel.
 struct Connection
 {
     std::unique_ptr<device::CardReader> backend;
-    std::string readerName;
-    std::unique_ptr<device::CardChannel> channel;
+    device::ConnectedCard card;
 };
 
 Expected<Connection, device::Error> openCard(CliContext& ctx, const CardOptions& o, device::ShareMode mode)
 {
-    if (!ctx.openReader) {
-        return Unexpected(device::Error{Errc::ServiceUnavailable, "no card-reader backend"});
-    }
-    auto backend = ctx.openReader();
+    auto backend = openReaderBackend(ctx);
     if (!backend) {
         return Unexpected(backend.error());
     }
-    auto readers = (*backend)->listReaders();
-    if (!readers) {
-        return Unexpected(readers.error());
+    auto card = device::connectSelected(**backend, o.reader, mode);
+    if (!card) {
+        return Unexpected(card.error());
     }
-    auto reader = device::selectReader(*readers, o.reader);
-    if (!reader) {
-        return Unexpected(reader.error());
-    }
-    if (!reader->cardPresent) {
-        return Unexpected(device::Error{Errc::NoCard, "no card on '" + reader->name + "'"});
-    }
-    auto channel = (*backend)->connect(reader->name, mode);
-    if (!channel) {
-        return Unexpected(channel.error());
-    }
-    return Connection{std::move(*backend), reader->name, std::move(*channel)};
+    return Connection{std::move(*backend), std::move(*card)};
 }
 
 json certificateJson(const Bytes& der, const model::Clock& clock)
@@ -173,9 +158,7 @@ std::optional<device::LastTryOverride> overrideOf(const CardOptions& o)
 
 int readers(CliContext& ctx, const CardOptions& o)
 {
-    auto backend = ctx.openReader ? ctx.openReader()
-                                  : Expected<std::unique_ptr<device::CardReader>, device::Error>(
-                                        Unexpected(device::Error{Errc::ServiceUnavailable, "no card-reader backend"}));
+    auto backend = openReaderBackend(ctx);
     if (!backend) {
         return fail(ctx, o, backend.error());
     }
@@ -207,13 +190,13 @@ int status(CliContext& ctx, const CardOptions& o)
     if (!conn) {
         return fail(ctx, o, conn.error());
     }
-    device::MynaCard card(*conn->channel, o.timeout);
+    device::MynaCard card(*conn->card.channel, o.timeout);
     auto info = card.classify();
     if (!info) {
         return fail(ctx, o, info.error());
     }
     const device::PinStatus* pin = &info->authPin;
-    json j{{"reader", conn->readerName},
+    json j{{"reader", conn->card.reader.name},
            {"card_type", cardTypeCode(info->tokenType)},
            {"token_label", info->tokenLabel},
            {"auth_pin_state", pinStateCode(pin->state)},
@@ -240,7 +223,7 @@ int readCert(CliContext& ctx, const CardOptions& o)
     if (!conn) {
         return fail(ctx, o, conn.error());
     }
-    device::MynaCard card(*conn->channel, o.timeout);
+    device::MynaCard card(*conn->card.channel, o.timeout);
     auto der = o.ca ? card.readAuthCaCertificate() : card.readAuthCertificate();
     if (!der) {
         return fail(ctx, o, der.error());
@@ -308,7 +291,7 @@ int verifyPin(CliContext& ctx, const CardOptions& o)
     if (!conn) {
         return fail(ctx, o, conn.error());
     }
-    device::MynaCard card(*conn->channel, o.timeout);
+    device::MynaCard card(*conn->card.channel, o.timeout);
     bool verified = false;
     const int code = verifyPinOn(card, ctx, o, verified);
     if (verified) {
@@ -331,7 +314,7 @@ int sign(CliContext& ctx, const CardOptions& o)
     if (!conn) {
         return fail(ctx, o, conn.error());
     }
-    device::MynaCard card(*conn->channel, o.timeout);
+    device::MynaCard card(*conn->card.channel, o.timeout);
     auto cert = card.readAuthCertificate();
     if (!cert) {
         return fail(ctx, o, cert.error());
@@ -368,7 +351,7 @@ int facePhoto(CliContext& ctx, const CardOptions& o)
     if (!conn) {
         return fail(ctx, o, conn.error());
     }
-    device::MynaCard card(*conn->channel, o.timeout);
+    device::MynaCard card(*conn->card.channel, o.timeout);
     auto photo = card.readFacePhoto(*codeB, overrideOf(o));
     if (!photo) {
         json extra = json::object();

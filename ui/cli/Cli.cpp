@@ -43,6 +43,14 @@ bool isHelpFlag(const std::string& arg)
     return arg == "--help" || arg == "-h" || arg == "help";
 }
 
+Expected<std::unique_ptr<device::CardReader>, device::Error> openReaderBackend(CliContext& ctx)
+{
+    if (!ctx.openReader) {
+        return Unexpected(device::Error{device::Errc::ServiceUnavailable, "no card-reader backend"});
+    }
+    return ctx.openReader();
+}
+
 int runCli(const Args& args, CliContext& ctx)
 {
     if (args.empty()) {

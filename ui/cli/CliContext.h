@@ -36,4 +36,7 @@ inline constexpr int kExitBadInput = 2; // the request or the arguments are wron
 
 bool isHelpFlag(const std::string& arg);
 
+// ctx.openReader(), or Errc::ServiceUnavailable when the context has no backend.
+Expected<std::unique_ptr<device::CardReader>, device::Error> openReaderBackend(CliContext& ctx);
+
 } // namespace zaitaku::cli

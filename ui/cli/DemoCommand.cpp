@@ -65,25 +65,16 @@ std::vector<DemoStep> workedExample()
 int cardAtTheDoor(CliContext& ctx)
 {
     ctx.out << "\n■ 玄関で: マイナ保険証の読み取り At the door: the My Number Card (PC/SC)\n";
-    auto backend = ctx.openReader ? ctx.openReader()
-                                  : Expected<std::unique_ptr<device::CardReader>, device::Error>(Unexpected(
-                                        device::Error{device::Errc::ServiceUnavailable, "no reader backend"}));
-    if (!backend) {
-        ctx.err << "demo: " << backend.error().message << "\n";
+    auto backend = openReaderBackend(ctx);
+    auto connected = backend ? device::connectSelected(**backend, "", device::ShareMode::Exclusive)
+                             : Expected<device::ConnectedCard, device::Error>(Unexpected(backend.error()));
+    if (!connected) {
+        ctx.err << "demo: " << connected.error().message << "\n";
         return kExitFailure;
     }
-    auto readers = (*backend)->listReaders();
-    auto reader = readers ? device::selectReader(*readers, "") : Unexpected(readers.error());
-    if (!reader) {
-        ctx.err << "demo: " << reader.error().message << "\n";
-        return kExitFailure;
-    }
-    auto channel = (*backend)->connect(reader->name, device::ShareMode::Exclusive);
-    if (!channel) {
-        ctx.err << "demo: " << channel.error().message << "\n";
-        return kExitFailure;
-    }
-    device::MynaCard card(**channel);
+    const device::ReaderState& reader = connected->reader;
+    device::CardChannel& channel = *connected->channel;
+    device::MynaCard card(channel);
     auto info = card.classify();
     auto cert = card.readAuthCertificate();
     if (!info || !cert) {
@@ -93,10 +84,10 @@ int cardAtTheDoor(CliContext& ctx)
     auto certInfo = device::parseCertificate(*cert);
     const auto expiry = certInfo->notAfter.withOffset(model::Timestamp::kJstOffsetMinutes).localDate();
     const auto ecert = rules::certificateStatus(expiry, ctx.clock.todayJst());
-    ctx.out << "カード " << reader->name << ": " << info->tokenLabel << "、署名用証明書 "
+    ctx.out << "カード " << reader.name << ": " << info->tokenLabel << "、署名用証明書 "
             << (info->signCertPresent ? "あり" : "なし") << "、暗証番号の残り " << info->authPin.triesLeft << " 回\n"
-            << "Card on " << reader->name << ": user-authentication certificate " << certInfo->serialHex
-            << ", valid to " << expiry.toString() << " (" << model::toCode(ecert.state) << "), PIN tries left "
+            << "Card on " << reader.name << ": user-authentication certificate " << certInfo->serialHex << ", valid to "
+            << expiry.toString() << " (" << model::toCode(ecert.state) << "), PIN tries left "
             << info->authPin.triesLeft << "\n";
     auto secret = device::makeAuthPin("1234");
     auto verified = card.verifyAuthPin(*secret);
@@ -117,7 +108,7 @@ int cardAtTheDoor(CliContext& ctx)
                 << " バイトの JPEG 2000 を読み取りました（保存しません）\nChip photo: " << photo->jpeg2000.size()
                 << " bytes of JPEG 2000, read for matching, never stored\n";
     }
-    (void)(*channel)->disconnect(device::Disposition::Reset);
+    (void)channel.disconnect(device::Disposition::Reset);
     return valid && photo ? kExitOk : kExitFailure;
 }
 
