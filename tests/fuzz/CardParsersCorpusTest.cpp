@@ -127,10 +127,19 @@ TEST(CardParsersCorpusTest, HundredThousandMutatedAndRandomInputs)
     ASSERT_GT(corpus.size(), 20u);
     std::mt19937 rng(20261121);
     constexpr int kCases = 100000;
-    int random = 0;
+    // The recorded sessions must replay all the way through: otherwise the mutations below only
+    // scratch the surface of the flows.
+    Reached seedsReached;
     for (const Bytes& seed : corpus) {
-        runCardParsers(seed.data(), seed.size());
+        const Reached r = runCardParsers(seed.data(), seed.size());
+        seedsReached.certificate |= r.certificate;
+        seedsReached.signature |= r.signature;
+        seedsReached.photo |= r.photo;
     }
+    EXPECT_TRUE(seedsReached.certificate);
+    EXPECT_TRUE(seedsReached.signature);
+    EXPECT_TRUE(seedsReached.photo);
+    int mutatedPhotos = 0;
     for (int i = 0; i < kCases; ++i) {
         Bytes input;
         if (i % 10 == 0) {
@@ -138,13 +147,13 @@ TEST(CardParsersCorpusTest, HundredThousandMutatedAndRandomInputs)
             for (auto& b : input) {
                 b = static_cast<std::uint8_t>(rng());
             }
-            ++random;
         } else {
             input = mutate(corpus[rng() % corpus.size()], rng);
         }
-        runCardParsers(input.data(), input.size());
+        mutatedPhotos += runCardParsers(input.data(), input.size()).photo ? 1 : 0;
     }
-    EXPECT_EQ(random, kCases / 10);
+    // Some mutations must still get through to the end (flips inside the photo, for example).
+    EXPECT_GT(mutatedPhotos, 0);
 }
 
 } // namespace

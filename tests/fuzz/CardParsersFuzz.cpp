@@ -35,12 +35,13 @@ public:
     Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds) override
     {
         check(!command.empty());
-        if (m_script.empty() || ++m_count > 400) {
+        if (m_script.size() < 2 || ++m_count > 400) {
             return Unexpected(Error{Errc::CardRemoved, "replay ended"});
         }
-        const std::size_t n = std::min<std::size_t>(m_script[0], m_script.size() - 1);
-        Bytes response(m_script.begin() + 1, m_script.begin() + 1 + static_cast<std::ptrdiff_t>(n));
-        m_script = m_script.subspan(1 + n);
+        const std::size_t declared = static_cast<std::size_t>(m_script[0] << 8 | m_script[1]);
+        const std::size_t n = std::min(declared, m_script.size() - 2);
+        Bytes response(m_script.begin() + 2, m_script.begin() + 2 + static_cast<std::ptrdiff_t>(n));
+        m_script = m_script.subspan(2 + n);
         return response;
     }
     Bytes atr() const override { return {}; }
@@ -72,15 +73,17 @@ std::vector<std::uint8_t> encodeReplay(const std::vector<std::vector<std::uint8_
 {
     std::vector<std::uint8_t> out;
     for (const auto& r : responses) {
-        const std::size_t n = std::min<std::size_t>(r.size(), 255);
-        out.push_back(static_cast<std::uint8_t>(n));
+        const std::size_t n = std::min<std::size_t>(r.size(), 0xFFFF);
+        out.push_back(static_cast<std::uint8_t>(n >> 8));
+        out.push_back(static_cast<std::uint8_t>(n & 0xFF));
         out.insert(out.end(), r.begin(), r.begin() + static_cast<std::ptrdiff_t>(n));
     }
     return out;
 }
 
-void runCardParsers(const std::uint8_t* data, std::size_t size)
+Reached runCardParsers(const std::uint8_t* data, std::size_t size)
 {
+    Reached reached;
     const ByteView in(data, size);
     if (auto c = CommandApdu::decode(in)) {
         auto encoded = c->encode();
@@ -106,16 +109,18 @@ void runCardParsers(const std::uint8_t* data, std::size_t size)
     MynaCard card(channel, std::chrono::milliseconds(10));
     (void)card.classify();
     if (auto cert = card.readAuthCertificate()) {
-        (void)parseCertificate(*cert);
+        reached.certificate = parseCertificate(*cert).has_value();
     }
     (void)card.authPinStatus();
     auto pin = makeAuthPin("1234");
     (void)card.verifyAuthPin(*pin, LastTryOverride{"fuzz"});
-    (void)card.signChallenge(Bytes{1, 2, 3});
+    reached.signature = card.signChallenge(Bytes{1, 2, 3}).has_value();
     auto codeB = makeVerificationCodeB(model::Date::fromYmd(1980, 2, 17).value(), 2035, "2285");
     if (auto photo = card.readFacePhoto(*codeB, LastTryOverride{"fuzz"})) {
         check(!photo->jpeg2000.empty());
+        reached.photo = true;
     }
+    return reached;
 }
 
 } // namespace zaitaku::fuzz

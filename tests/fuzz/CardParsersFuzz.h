@@ -12,11 +12,20 @@
 namespace zaitaku::fuzz
 {
 
+// How deep one input got: which card flows completed against the replayed responses.
+struct Reached
+{
+    bool certificate = false;
+    bool signature = false;
+    bool photo = false;
+};
+
 // Runs every parser on `data`; returns normally unless an invariant breaks (then it aborts, which
 // both libFuzzer and the GoogleTest driver report).
-void runCardParsers(const std::uint8_t* data, std::size_t size);
+Reached runCardParsers(const std::uint8_t* data, std::size_t size);
 
-// Replay format: a sequence of [length byte][that many response bytes].
+// Replay format: a sequence of [big-endian u16 length][that many response bytes] (a READ BINARY
+// chunk with its status word is 258 bytes, so one length byte is not enough).
 std::vector<std::uint8_t> encodeReplay(const std::vector<std::vector<std::uint8_t>>& responses);
 
 } // namespace zaitaku::fuzz

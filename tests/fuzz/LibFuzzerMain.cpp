@@ -4,6 +4,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    zaitaku::fuzz::runCardParsers(data, size);
+    (void)zaitaku::fuzz::runCardParsers(data, size);
     return 0;
 }
