@@ -16,6 +16,22 @@ std::string_view describe(Errc code)
         return "the disk is full";
     case Errc::StoreBusy:
         return "the store is locked by another process";
+    case Errc::StoreNotFound:
+        return "there is no store at this path (run `zaitaku-cli store init`)";
+    case Errc::StoreExists:
+        return "a store already exists at this path";
+    case Errc::StoreReadOnly:
+        return "the store is on read-only media";
+    case Errc::StoreIo:
+        return "reading or writing the store failed";
+    case Errc::StoreSchemaTooNew:
+        return "the store was written by a newer zaitaku";
+    case Errc::StoreConstraint:
+        return "the record breaks a rule of the store";
+    case Errc::InvalidInput:
+        return "the input is malformed";
+    case Errc::SignatureInvalid:
+        return "the signature does not verify";
     case Errc::NetworkUnreachable:
         return "the gateway is not reachable";
     case Errc::Timeout:

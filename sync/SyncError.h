@@ -18,6 +18,14 @@ enum class Errc
     WrongKey,
     DiskFull,
     StoreBusy,
+    StoreNotFound,     // no store (or no key file) at the path: run `store init`
+    StoreExists,       // init would overwrite an existing store
+    StoreReadOnly,     // read-only media or file
+    StoreIo,           // any other I/O failure (nothing was committed)
+    StoreSchemaTooNew, // written by a newer zaitaku: never downgraded
+    StoreConstraint,   // a record broke a rule of the schema (duplicate id, immutable row …)
+    InvalidInput,      // a file or argument given to the store is malformed
+    SignatureInvalid,  // an archive or record signature does not verify
     NetworkUnreachable,
     Timeout,
     TlsFailure,
@@ -39,12 +47,20 @@ namespace zaitaku::model
 template <> struct CodeTable<sync::Errc>
 {
     static constexpr std::string_view name = "sync::Errc";
-    static constexpr std::array<CodeEntry<sync::Errc>, 13> entries{{
+    static constexpr std::array<CodeEntry<sync::Errc>, 21> entries{{
         {sync::Errc::StoreCorrupted, "store_corrupted", "保存データが破損しています（隔離しました）"},
         {sync::Errc::StoreNotEncrypted, "store_not_encrypted", "保存データが暗号化されていません"},
         {sync::Errc::WrongKey, "wrong_key", "パスフレーズが違います"},
         {sync::Errc::DiskFull, "disk_full", "保存領域が不足しています"},
         {sync::Errc::StoreBusy, "store_busy", "保存データが使用中です"},
+        {sync::Errc::StoreNotFound, "store_not_found", "保存データがありません"},
+        {sync::Errc::StoreExists, "store_exists", "保存データは既にあります"},
+        {sync::Errc::StoreReadOnly, "store_read_only", "保存先に書き込めません（読み取り専用）"},
+        {sync::Errc::StoreIo, "store_io", "保存データの読み書きに失敗しました"},
+        {sync::Errc::StoreSchemaTooNew, "store_schema_too_new", "新しい版で作成された保存データです"},
+        {sync::Errc::StoreConstraint, "store_constraint", "記録が保存規則に反しています"},
+        {sync::Errc::InvalidInput, "invalid_input", "入力が正しくありません"},
+        {sync::Errc::SignatureInvalid, "signature_invalid", "署名を検証できません"},
         {sync::Errc::NetworkUnreachable, "network_unreachable", "ネットワークに接続できません"},
         {sync::Errc::Timeout, "timeout", "時間切れです"},
         {sync::Errc::TlsFailure, "tls_failure", "安全な接続を確立できません"},

@@ -1,0 +1,116 @@
+#include "sync/store/AtomicFile.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace zaitaku::sync::store
+{
+
+namespace
+{
+
+Error ioError(const std::string& what, const std::string& path, int err)
+{
+    Errc code = Errc::StoreIo;
+    if (err == ENOSPC || err == EDQUOT) {
+        code = Errc::DiskFull;
+    } else if (err == EROFS || err == EACCES || err == EPERM) {
+        code = Errc::StoreReadOnly;
+    } else if (err == ENOENT) {
+        code = Errc::StoreNotFound;
+    }
+    return Error{code, what + " " + path + ": " + std::strerror(err)};
+}
+
+bool writeAll(int fd, std::string_view content)
+{
+    std::size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return false;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+} // namespace
+
+Expected<void, Error> writeFileAtomically(const std::string& path, std::string_view content, unsigned mode)
+{
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) {
+        return Unexpected(ioError("cannot create", tmp, errno));
+    }
+    if (!writeAll(fd, content) || ::fsync(fd) != 0) {
+        const int err = errno;
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return Unexpected(ioError("cannot write", tmp, err));
+    }
+    ::close(fd);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        return Unexpected(ioError("cannot replace", path, err));
+    }
+    const std::string dir = std::filesystem::path(path).parent_path().empty()
+                                ? std::string(".")
+                                : std::filesystem::path(path).parent_path().string();
+    const int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirFd >= 0) {
+        (void)::fsync(dirFd); // the rename itself must survive a power loss
+        ::close(dirFd);
+    }
+    return {};
+}
+
+Expected<std::string, Error> readSmallFile(const std::string& path, std::size_t maxBytes)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return Unexpected(ioError("cannot open", path, errno));
+    }
+    std::string content;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            const int err = errno;
+            ::close(fd);
+            return Unexpected(ioError("cannot read", path, err));
+        }
+        if (n == 0) {
+            break;
+        }
+        content.append(buffer, static_cast<std::size_t>(n));
+        if (content.size() > maxBytes) {
+            ::close(fd);
+            return Unexpected(
+                Error{Errc::InvalidInput, path + " is larger than " + std::to_string(maxBytes) + " bytes"});
+        }
+    }
+    ::close(fd);
+    return content;
+}
+
+bool fileExists(const std::string& path)
+{
+    struct stat st
+    {};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+} // namespace zaitaku::sync::store

@@ -1,0 +1,136 @@
+#include "sync/store/AuditLog.h"
+
+#include "device/apdu/Bytes.h"
+#include "sync/store/CanonicalJson.h"
+#include "sync/store/StoreTime.h"
+
+#include <string_view>
+
+namespace zaitaku::sync::store
+{
+
+namespace
+{
+
+using nlohmann::json;
+const std::string kGenesis(64, '0');
+constexpr std::size_t kMaxProblems = 20;
+
+std::string chainHash(const std::string& prevHashHex,
+                      std::int64_t seq,
+                      const std::string& at,
+                      const std::string& actor,
+                      const std::string& action,
+                      const std::string& subject,
+                      const std::string& detailCanonical)
+{
+    auto prev = device::fromHex(prevHashHex);
+    std::string material(prev ? std::string(prev->begin(), prev->end()) : prevHashHex);
+    // detail is embedded as parsed JSON so the row's canonical form is one JSON document.
+    const json content{{"seq", seq},         {"at", at},
+                       {"actor", actor},     {"action", action},
+                       {"subject", subject}, {"detail", json::parse(detailCanonical, nullptr, false)}};
+    material += canonicalJson(content);
+    return sha256Hex(material);
+}
+
+} // namespace
+
+Expected<std::int64_t, Error> AuditLog::append(Database& db, const AuditEntry& entry, const model::Timestamp& at)
+{
+    auto last = db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (!last) {
+        return Unexpected(last.error());
+    }
+    auto row = last->step();
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    const std::int64_t seq = *row ? last->integer(0) + 1 : 1;
+    const std::string prev = *row ? last->text(1) : kGenesis;
+    const std::string when = utcText(at);
+    std::string detail;
+    try {
+        detail = canonicalJson(entry.detail);
+    } catch (const json::exception&) {
+        return Unexpected(Error{Errc::InvalidInput, "audit detail is not valid UTF-8", "detail"});
+    }
+    const std::string hash = chainHash(prev, seq, when, entry.actor, entry.action, entry.subject, detail);
+    auto insert = db.prepare("INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!insert) {
+        return Unexpected(insert.error());
+    }
+    insert->bind(1, seq).bind(2, when).bind(3, entry.actor).bind(4, entry.action).bind(5, entry.subject);
+    insert->bind(6, detail).bind(7, prev).bind(8, hash);
+    if (auto done = insert->run(); !done) {
+        return Unexpected(done.error());
+    }
+    auto head = db.prepare("INSERT INTO store_meta (key, value) VALUES ('audit_head', ?1) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (!head) {
+        return Unexpected(head.error());
+    }
+    head->bind(1, std::to_string(seq) + ":" + hash);
+    if (auto done = head->run(); !done) {
+        return Unexpected(done.error());
+    }
+    return seq;
+}
+
+Expected<AuditVerification, Error> AuditLog::verify(Database& db)
+{
+    auto rows =
+        db.prepare("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq");
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    AuditVerification result;
+    std::string expectedPrev = kGenesis;
+    std::int64_t expectedSeq = 1;
+    auto note = [&](std::int64_t seq, std::string what) {
+        if (result.problems.size() < kMaxProblems) {
+            result.problems.push_back({seq, std::move(what)});
+        }
+    };
+    for (;;) {
+        auto row = rows->step();
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        if (!*row) {
+            break;
+        }
+        const std::int64_t seq = rows->integer(0);
+        const std::string prev = rows->text(6);
+        const std::string hash = rows->text(7);
+        if (seq != expectedSeq) {
+            note(seq, "sequence jumps from " + std::to_string(expectedSeq - 1) + " to " + std::to_string(seq) +
+                          " (rows deleted)");
+        }
+        if (prev != expectedPrev) {
+            note(seq, "prev_hash does not match the previous row (deleted or reordered rows)");
+        }
+        const std::string recomputed =
+            chainHash(prev, seq, rows->text(1), rows->text(2), rows->text(3), rows->text(4), rows->text(5));
+        if (recomputed != hash) {
+            note(seq, "content does not match its hash (edited row)");
+        }
+        expectedPrev = hash;
+        expectedSeq = seq + 1;
+        ++result.rows;
+    }
+    result.headHash = result.rows > 0 ? expectedPrev : std::string();
+    auto head = db.queryText("SELECT value FROM store_meta WHERE key = 'audit_head'");
+    if (!head) {
+        return Unexpected(head.error());
+    }
+    const std::string expectedHead = result.rows > 0 ? std::to_string(expectedSeq - 1) + ":" + expectedPrev : "";
+    if (*head != expectedHead) {
+        note(expectedSeq - 1, "the chain does not end at the recorded head " + (head->empty() ? "(none)" : *head) +
+                                  " (rows removed from the end, or the head was edited)");
+    }
+    return result;
+}
+
+} // namespace zaitaku::sync::store

@@ -1,0 +1,56 @@
+#pragma once
+
+// The tablet's append-only, hash-chained audit log. Each row stores
+//   hash = SHA-256( prev_hash (32 raw bytes) ‖ canonical JSON {seq, at, actor, action, subject, detail} )
+// with an all-zero prev_hash for row 1. verify() recomputes the chain: an edited row breaks its own
+// hash, a deleted or reordered row breaks the sequence or the next row's prev_hash, and the head
+// kept in store_meta (same transaction) catches a truncated tail. A key holder who rewrites the
+// whole chain and the head is caught only against the gateway's copy (docs/THREAT-MODEL.md).
+//
+// Rows say what happened and to which record; never a PIN, a face image or medical content.
+
+#include "sync/SyncError.h"
+#include "sync/store/Database.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Timestamp.h"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace zaitaku::sync::store
+{
+
+struct AuditEntry
+{
+    std::string actor;   // staff id, "system" or "operator"
+    std::string action;  // dotted verb: "visit.commit", "store.purge", "roster.import" …
+    std::string subject; // the record id acted on, or the kind of records
+    nlohmann::json detail = nlohmann::json::object();
+};
+
+struct AuditProblem
+{
+    std::int64_t seq;
+    std::string what;
+};
+
+struct AuditVerification
+{
+    std::int64_t rows = 0;
+    std::string headHash;
+    std::vector<AuditProblem> problems; // empty: the chain verifies
+    bool ok() const { return problems.empty(); }
+};
+
+class AuditLog
+{
+public:
+    // Appends inside the caller's transaction (the business event and its audit row commit
+    // together).
+    static Expected<std::int64_t, Error> append(Database& db, const AuditEntry& entry, const model::Timestamp& at);
+    static Expected<AuditVerification, Error> verify(Database& db);
+};
+
+} // namespace zaitaku::sync::store

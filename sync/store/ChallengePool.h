@@ -1,0 +1,44 @@
+#pragma once
+
+// Gateway-issued challenges downloaded before a route (DESIGN.md §3.3), so a visit with no signal
+// still signs a fresh, single-use challenge. A challenge is consumed in the same transaction as the
+// visit that used it, and never twice (a trigger enforces it too).
+
+#include "sync/SyncError.h"
+#include "sync/store/Database.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Timestamp.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zaitaku::sync::store
+{
+
+struct PooledChallenge
+{
+    std::string id;
+    std::vector<std::uint8_t> nonce; // what the card signs
+    std::string token;               // the gateway's signed, device-bound statement (opaque here)
+    model::Timestamp issuedAt = model::Timestamp::fromUtc({});
+    model::Timestamp expiresAt = model::Timestamp::fromUtc({});
+};
+
+class ChallengePool
+{
+public:
+    // Inside the caller's transaction. Already-known ids are ignored (a re-downloaded batch).
+    static Expected<std::size_t, Error>
+    add(Database& db, const std::vector<PooledChallenge>& batch, const model::Timestamp& now);
+    // Unused and not expired at `now`.
+    static Expected<std::int64_t, Error> available(Database& db, const model::Timestamp& now);
+    // The unused challenge expiring soonest, or none (the caller then makes a local one).
+    static Expected<std::optional<PooledChallenge>, Error> peek(Database& db, const model::Timestamp& now);
+    // Inside the visit's transaction. Conflict when already used or expired.
+    static Expected<void, Error>
+    consume(Database& db, const std::string& id, const std::string& visitId, const model::Timestamp& now);
+};
+
+} // namespace zaitaku::sync::store

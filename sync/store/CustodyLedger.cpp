@@ -1,0 +1,169 @@
+#include "sync/store/CustodyLedger.h"
+
+#include "sync/store/AuditLog.h"
+#include "sync/store/CanonicalJson.h"
+#include "sync/store/ModelJson.h"
+#include "sync/store/Outbox.h"
+#include "sync/store/Transaction.h"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace zaitaku::sync::store
+{
+
+namespace
+{
+
+using model::CustodyAction;
+
+Expected<std::optional<CustodyAction>, Error> lastAction(Database& db, const std::string& patientId)
+{
+    auto stmt =
+        db.prepare("SELECT action FROM custody_event WHERE patient_id = ?1 ORDER BY at DESC, rowid DESC LIMIT 1");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, patientId);
+    auto row = stmt->step();
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    if (!*row) {
+        return std::optional<CustodyAction>{};
+    }
+    auto action = model::fromCode<CustodyAction>(stmt->text(0));
+    if (!action) {
+        return Unexpected(Error{Errc::StoreCorrupted, "the custody ledger holds an unknown action"});
+    }
+    return std::optional<CustodyAction>(*action);
+}
+
+Expected<void, Error> checkTransition(const std::optional<CustodyAction>& last, const model::CustodyEvent& e)
+{
+    const bool inStorage = last == CustodyAction::Deposit || last == CustodyAction::Return;
+    switch (e.action) {
+    case CustodyAction::Deposit:
+        if (inStorage || last == CustodyAction::Checkout) {
+            return Unexpected(Error{Errc::Conflict, "the card is already held by the facility", "action"});
+        }
+        return {};
+    case CustodyAction::Checkout:
+        if (!inStorage) {
+            return Unexpected(Error{Errc::Conflict, "the card is not in storage", "action"});
+        }
+        if (e.purpose.empty()) {
+            return Unexpected(Error{Errc::InvalidInput, "a check-out needs its purpose", "purpose"});
+        }
+        return {};
+    case CustodyAction::Return:
+        if (last != CustodyAction::Checkout) {
+            return Unexpected(Error{Errc::Conflict, "the card is not checked out", "action"});
+        }
+        return {};
+    case CustodyAction::HandoverFamily:
+        if (!inStorage && last != CustodyAction::Checkout) {
+            return Unexpected(Error{Errc::Conflict, "the facility does not hold the card", "action"});
+        }
+        return {};
+    case CustodyAction::Lost:
+        return {}; // an incident can be recorded whatever the ledger says
+    }
+    return {};
+}
+
+} // namespace
+
+Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEvent& event, const std::string& actor)
+{
+    if (event.id.empty() || event.patientId.empty() || event.staffId.empty() || event.facilityId.empty()) {
+        return Unexpected(
+            Error{Errc::InvalidInput, "a custody event needs an id, a patient, a facility and a staff id", "custody"});
+    }
+    Database& db = store.db();
+    auto tx = Transaction::begin(db, Durability::Full);
+    if (!tx) {
+        return Unexpected(tx.error());
+    }
+    auto last = lastAction(db, event.patientId);
+    if (!last) {
+        return Unexpected(last.error());
+    }
+    if (auto ok = checkTransition(*last, event); !ok) {
+        return ok;
+    }
+    auto stmt = db.prepare("INSERT INTO custody_event (id, patient_id, facility_id, action, staff_id, witness_id, "
+                           "purpose, at, storage_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, event.id).bind(2, event.patientId).bind(3, event.facilityId).bind(4, event.action);
+    stmt->bind(5, event.staffId).bind(6, event.witnessId).bind(7, event.purpose).bind(8, event.at);
+    stmt->bind(9, event.storageLocation);
+    if (auto done = stmt->run(); !done) {
+        return done;
+    }
+    const model::Timestamp now = store.clock().nowJst();
+    std::string payload;
+    try {
+        payload = canonicalJson(toJson(event));
+    } catch (const nlohmann::json::exception&) {
+        return Unexpected(Error{Errc::InvalidInput, "the custody event holds text that is not UTF-8", "custody"});
+    }
+    if (auto done = Outbox::enqueue(db, event.id, kOutboxKind, event.id, payload, now); !done) {
+        return done;
+    }
+    const nlohmann::json detail{{"patient_id", event.patientId},
+                                {"action", model::toCode(event.action)},
+                                {"staff_id", event.staffId},
+                                {"witness_id", event.witnessId}};
+    if (auto done = AuditLog::append(
+            db, AuditEntry{actor, "custody." + std::string(model::toCode(event.action)), event.id, detail}, now);
+        !done) {
+        return Unexpected(done.error());
+    }
+    return tx->commit();
+}
+
+Expected<std::vector<CustodyStatus>, Error>
+CustodyLedger::current(Database& db, const model::Timestamp& now, std::chrono::minutes maxCheckout)
+{
+    // The latest event per patient (rowid breaks ties between events in the same second).
+    auto stmt = db.prepare(
+        "SELECT id, patient_id, facility_id, action, staff_id, witness_id, purpose, at, storage_location "
+        "FROM custody_event AS e WHERE rowid = (SELECT rowid FROM custody_event WHERE patient_id = e.patient_id "
+        "ORDER BY at DESC, rowid DESC LIMIT 1) ORDER BY patient_id");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    std::vector<CustodyStatus> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        if (!*row) {
+            return out;
+        }
+        CustodyStatus s;
+        model::CustodyEvent& e = s.last;
+        e.id = stmt->text(0);
+        e.patientId = stmt->text(1);
+        e.facilityId = stmt->text(2);
+        e.action = model::fromCode<CustodyAction>(stmt->text(3)).value_or(CustodyAction::Lost);
+        e.staffId = stmt->text(4);
+        e.witnessId = stmt->text(5);
+        e.purpose = stmt->text(6);
+        auto at = model::Timestamp::parse(stmt->text(7));
+        if (!at) {
+            return Unexpected(Error{Errc::StoreCorrupted, "a custody event has an unreadable time"});
+        }
+        e.at = at->withOffset(model::Timestamp::kJstOffsetMinutes);
+        e.storageLocation = stmt->text(8);
+        s.patientId = e.patientId;
+        s.overdue = e.action == CustodyAction::Checkout && now.utc() - e.at.utc() > maxCheckout;
+        out.push_back(std::move(s));
+    }
+}
+
+} // namespace zaitaku::sync::store

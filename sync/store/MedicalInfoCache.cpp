@@ -1,0 +1,49 @@
+#include "sync/store/MedicalInfoCache.h"
+
+namespace zaitaku::sync::store
+{
+
+Expected<void, Error> MedicalInfoCache::put(Database& db, const MedicalInfo& info, const model::Timestamp& now)
+{
+    if (info.availableUntil <= now) {
+        return Unexpected(Error{Errc::InvalidInput, "the information is past its AvailableTime", "available_until"});
+    }
+    auto stmt = db.prepare("INSERT INTO medical_info (id, patient_id, kind, received_at, available_until, payload) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, info.id).bind(2, info.patientId).bind(3, info.kind).bind(4, info.receivedAt);
+    stmt->bind(5, info.availableUntil).bindBlob(6, info.payload);
+    return stmt->run();
+}
+
+Expected<std::vector<MedicalInfo>, Error>
+MedicalInfoCache::availableFor(Database& db, const std::string& patientId, const model::Timestamp& now)
+{
+    auto stmt = db.prepare("SELECT id, kind, payload, received_at, available_until FROM medical_info "
+                           "WHERE patient_id = ?1 AND available_until > ?2 ORDER BY received_at");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, patientId).bind(2, now);
+    std::vector<MedicalInfo> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        if (!*row) {
+            return out;
+        }
+        auto kind = model::fromCode<model::ConsentKind>(stmt->text(1));
+        auto received = model::Timestamp::parse(stmt->text(3));
+        auto until = model::Timestamp::parse(stmt->text(4));
+        if (!kind || !received || !until) {
+            return Unexpected(Error{Errc::StoreCorrupted, "a medical-information row is unreadable"});
+        }
+        out.push_back(MedicalInfo{stmt->text(0), patientId, *kind, stmt->blob(2), *received, *until});
+    }
+}
+
+} // namespace zaitaku::sync::store

@@ -1,0 +1,39 @@
+#pragma once
+
+// Medical information downloaded under the patient's consent (薬剤・診療・手術・特定健診, F4).
+// It may be shown only until its AvailableTime (the authoritative deadline, DOMAIN.md F4 rule);
+// reads never return expired rows and Retention purges them.
+
+#include "sync/SyncError.h"
+#include "sync/store/Database.h"
+#include "verify/model/Consent.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Timestamp.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace zaitaku::sync::store
+{
+
+struct MedicalInfo
+{
+    std::string id;
+    std::string patientId;
+    model::ConsentKind kind = model::ConsentKind::Pharmacy;
+    std::vector<std::uint8_t> payload; // the result file as received (XML)
+    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+    model::Timestamp availableUntil = model::Timestamp::fromUtc({});
+};
+
+class MedicalInfoCache
+{
+public:
+    // Inside the caller's transaction. Refused when already past its deadline.
+    static Expected<void, Error> put(Database& db, const MedicalInfo& info, const model::Timestamp& now);
+    static Expected<std::vector<MedicalInfo>, Error>
+    availableFor(Database& db, const std::string& patientId, const model::Timestamp& now);
+};
+
+} // namespace zaitaku::sync::store

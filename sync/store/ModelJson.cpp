@@ -1,0 +1,505 @@
+#include "sync/store/ModelJson.h"
+
+#include "device/apdu/Bytes.h"
+
+#include <nlohmann/json.hpp>
+#include <type_traits>
+
+namespace zaitaku::sync::store
+{
+
+namespace
+{
+
+using nlohmann::json;
+using namespace model;
+
+// The field lists: `v.field(name, member)` for every member, in one place per struct.
+template <typename V> void visitFields(V& v, ElderlyRecipientCertificate& e)
+{
+    v.field("certificate_date", e.certificateDate);
+    v.field("valid_start", e.validStart);
+    v.field("valid_end", e.validEnd);
+    v.field("contribution_ratio_percent", e.contributionRatioPercent);
+}
+
+template <typename V> void visitFields(V& v, LimitCertificate& l)
+{
+    v.field("classification", l.classification);
+    v.field("classification_flag", l.classificationFlag);
+    v.field("certificate_date", l.certificateDate);
+    v.field("valid_start", l.validStart);
+    v.field("valid_end", l.validEnd);
+    v.field("long_term_date", l.longTermDate);
+}
+
+template <typename V> void visitFields(V& v, SpecificDiseaseCertificate& d)
+{
+    v.field("disease_category", d.diseaseCategory);
+    v.field("certificate_date", d.certificateDate);
+    v.field("valid_start", d.validStart);
+    v.field("valid_end", d.validEnd);
+    v.field("self_pay_yen", d.selfPayYen);
+}
+
+template <typename V> void visitFields(V& v, MedicalInfoConsent& c)
+{
+    v.field("flag", c.flag);
+    v.field("consent_time", c.consentTime);
+    v.field("available_time", c.availableTime);
+}
+
+template <typename V> void visitFields(V& v, EligibilitySnapshot& s)
+{
+    v.field("id", s.id);
+    v.field("patient_id", s.patientId);
+    v.field("source", s.source);
+    v.field("qualification_confirmation_date", s.qualificationConfirmationDate);
+    v.field("process_execution_time", s.processExecutionTime);
+    v.field("reference_classification", s.referenceClassification);
+    v.field("segment_of_result", s.segmentOfResult);
+    v.field("error_code", s.errorCode);
+    v.field("error_message", s.errorMessage);
+    v.field("character_code", s.characterCode);
+    v.field("processing_result_status", s.processingResultStatus);
+    v.field("processing_result_code", s.processingResultCode);
+    v.field("processing_result_message", s.processingResultMessage);
+    v.field("qualification_validity", s.qualificationValidity);
+    v.field("prescription_issue", s.prescriptionIssue);
+    v.field("insured_card_classification", s.insuredCardClassification);
+    v.field("insurer_number", s.insurerNumber);
+    v.field("insured_card_symbol", s.insuredCardSymbol);
+    v.field("insured_identification_number", s.insuredIdentificationNumber);
+    v.field("insured_branch_number", s.insuredBranchNumber);
+    v.field("personal_family", s.personalFamily);
+    v.field("insured_name", s.insuredName);
+    v.field("name", s.name);
+    v.field("name_kana", s.nameKana);
+    v.field("name_of_other", s.nameOfOther);
+    v.field("name_of_other_kana", s.nameOfOtherKana);
+    v.field("sex1", s.sex1);
+    v.field("sex2", s.sex2);
+    v.field("birthdate", s.birthdate);
+    v.field("address", s.address);
+    v.field("post_number", s.postNumber);
+    v.field("insurer_name", s.insurerName);
+    v.field("qualification_date", s.qualificationDate);
+    v.field("disqualification_date", s.disqualificationDate);
+    v.field("reason_of_loss", s.reasonOfLoss);
+    v.field("insured_certificate_issuance_date", s.insuredCertificateIssuanceDate);
+    v.field("insured_card_valid_date", s.insuredCardValidDate);
+    v.field("insured_card_expiration_date", s.insuredCardExpirationDate);
+    v.field("insured_partial_contribution_ratio_percent", s.insuredPartialContributionRatioPercent);
+    v.field("preschool", s.preschool);
+    v.field("elderly_recipient", s.elderlyRecipient);
+    v.field("limit_consent_flag", s.limitConsentFlag);
+    v.field("limit_consent_time", s.limitConsentTime);
+    v.field("limit_certificate", s.limitCertificate);
+    v.field("specific_diseases_consent_flag", s.specificDiseasesConsentFlag);
+    v.field("specific_diseases", s.specificDiseases);
+    v.field("specific_health_checkups", s.specificHealthCheckups);
+    v.field("pharmacists", s.pharmacists);
+    v.field("diagnosis", s.diagnosis);
+    v.field("operation", s.operation);
+    v.field("reference_number", s.referenceNumber);
+}
+
+template <typename V> void visitFields(V& v, FaceMatchResult& f)
+{
+    v.field("score", f.score);
+    v.field("threshold", f.threshold);
+    v.field("model_id", f.modelId);
+}
+
+template <typename V> void visitFields(V& v, Evidence& e)
+{
+    v.field("id", e.id);
+    v.field("visit_id", e.visitId);
+    v.field("method", e.method);
+    v.field("captured_at", e.capturedAt);
+    v.field("device_id", e.deviceId);
+    v.field("staff_id", e.staffId);
+    v.field("auth_certificate_der", e.authCertificateDer);
+    v.field("challenge_id", e.challengeId);
+    v.field("signature", e.signature);
+    v.field("face", e.face);
+    v.field("visual_reason", e.visualReason);
+}
+
+template <typename V> void visitFields(V& v, Consent& c)
+{
+    v.field("id", c.id);
+    v.field("patient_id", c.patientId);
+    v.field("kind", c.kind);
+    v.field("given", c.given);
+    v.field("text_version", c.textVersion);
+    v.field("consent_time", c.consentTime);
+    v.field("available_time", c.availableTime);
+    v.field("revoked_at", c.revokedAt);
+    v.field("source_snapshot_id", c.sourceSnapshotId);
+}
+
+template <typename V> void visitFields(V& v, FallbackEvidence& f)
+{
+    v.field("id", f.id);
+    v.field("visit_id", f.visitId);
+    v.field("kind", f.kind);
+    v.field("captured_fields_json", f.capturedFieldsJson);
+    v.field("staff_id", f.staffId);
+    v.field("captured_at", f.capturedAt);
+    v.field("discard_after", f.discardAfter);
+}
+
+template <typename V> void visitFields(V& v, CustodyEvent& c)
+{
+    v.field("id", c.id);
+    v.field("patient_id", c.patientId);
+    v.field("facility_id", c.facilityId);
+    v.field("action", c.action);
+    v.field("staff_id", c.staffId);
+    v.field("witness_id", c.witnessId);
+    v.field("purpose", c.purpose);
+    v.field("at", c.at);
+    v.field("storage_location", c.storageLocation);
+}
+
+template <typename V> void visitFields(V& v, Visit& x)
+{
+    v.field("id", x.id);
+    v.field("patient_id", x.patientId);
+    v.field("care_relationship_id", x.careRelationshipId);
+    v.field("service_kind", x.serviceKind);
+    v.field("flow", x.flow);
+    v.field("state", x.state);
+    v.field("scheduled_for", x.scheduledFor);
+    v.field("started_at", x.startedAt);
+    v.field("completed_at", x.completedAt);
+    v.field("staff_id", x.staffId);
+    v.field("device_id", x.deviceId);
+    v.field("qualification_confirmation_date", x.qualificationConfirmationDate);
+    v.field("snapshot_id", x.snapshotId);
+    v.field("evidence_ids", x.evidenceIds);
+    v.field("consent_ids", x.consentIds);
+}
+
+template <typename T>
+constexpr bool kIsStruct =
+    std::is_class_v<T> && !std::is_same_v<T, std::string> && !std::is_same_v<T, Date> && !std::is_same_v<T, Timestamp>;
+
+class Writer
+{
+public:
+    json out = json::object();
+
+    void field(const char* name, std::string& v) { out[name] = v; }
+    void field(const char* name, bool& v) { out[name] = v; }
+    void field(const char* name, double& v) { out[name] = v; }
+    void field(const char* name, std::vector<std::uint8_t>& v) { out[name] = device::toHex(v); }
+    void field(const char* name, std::vector<std::string>& v) { out[name] = v; }
+    void field(const char* name, Date& v) { out[name] = v.toString(); }
+    void field(const char* name, Timestamp& v) { out[name] = v.toString(); }
+    template <typename E>
+    requires std::is_enum_v<E>
+    void field(const char* name, E& v) { out[name] = std::string(toCode(v)); }
+    template <typename T> void field(const char* name, std::optional<T>& v)
+    {
+        if (!v) {
+            out[name] = nullptr;
+        } else if constexpr (std::is_arithmetic_v<T>) {
+            out[name] = *v;
+        } else {
+            field(name, *v);
+        }
+    }
+    template <typename T>
+    requires kIsStruct<T>
+    void field(const char* name, T& v)
+    {
+        Writer sub;
+        visitFields(sub, v);
+        out[name] = std::move(sub.out);
+    }
+    template <typename T> void field(const char* name, std::vector<T>& list)
+    {
+        json array = json::array();
+        for (auto& item : list) {
+            Writer sub;
+            visitFields(sub, item);
+            array.push_back(std::move(sub.out));
+        }
+        out[name] = std::move(array);
+    }
+};
+
+class Reader
+{
+public:
+    Reader(const json& in, std::string path)
+        : m_in(in)
+        , m_path(std::move(path))
+    {}
+    std::optional<Error> error;
+
+    void field(const char* name, std::string& v)
+    {
+        read(name, v, [](const json& j, std::string& t) {
+            if (!j.is_string())
+                return false;
+            t = j.get<std::string>();
+            return true;
+        });
+    }
+    void field(const char* name, bool& v)
+    {
+        read(name, v, [](const json& j, bool& t) {
+            if (!j.is_boolean())
+                return false;
+            t = j.get<bool>();
+            return true;
+        });
+    }
+    void field(const char* name, double& v)
+    {
+        read(name, v, [](const json& j, double& t) {
+            if (!j.is_number())
+                return false;
+            t = j.get<double>();
+            return true;
+        });
+    }
+    void field(const char* name, std::vector<std::uint8_t>& v)
+    {
+        read(name, v, [](const json& j, std::vector<std::uint8_t>& t) {
+            if (!j.is_string())
+                return false;
+            auto bytes = device::fromHex(j.get<std::string>());
+            if (bytes)
+                t = std::move(*bytes);
+            return bytes.has_value();
+        });
+    }
+    void field(const char* name, std::vector<std::string>& v)
+    {
+        read(name, v, [](const json& j, std::vector<std::string>& t) {
+            if (!j.is_array())
+                return false;
+            t.clear();
+            for (const auto& item : j) {
+                if (!item.is_string())
+                    return false;
+                t.push_back(item.get<std::string>());
+            }
+            return true;
+        });
+    }
+    void field(const char* name, Date& v)
+    {
+        read(name, v, [](const json& j, Date& t) {
+            if (!j.is_string())
+                return false;
+            auto d = Date::parse(j.get<std::string>());
+            if (d)
+                t = *d;
+            return d.has_value();
+        });
+    }
+    void field(const char* name, Timestamp& v)
+    {
+        read(name, v, [](const json& j, Timestamp& t) {
+            if (!j.is_string())
+                return false;
+            auto d = Timestamp::parse(j.get<std::string>());
+            if (d)
+                t = *d;
+            return d.has_value();
+        });
+    }
+    template <typename E>
+    requires std::is_enum_v<E>
+    void field(const char* name, E& v)
+    {
+        read(name, v, [](const json& j, E& t) {
+            if (!j.is_string())
+                return false;
+            auto e = fromCode<E>(j.get<std::string>());
+            if (e)
+                t = *e;
+            return e.has_value();
+        });
+    }
+    template <typename T> void field(const char* name, std::optional<T>& v)
+    {
+        if (error || !present(name)) {
+            return;
+        }
+        if (m_in[name].is_null()) {
+            v.reset();
+            return;
+        }
+        if constexpr (std::is_floating_point_v<T>) {
+            if (!m_in[name].is_number()) {
+                fail(name);
+                return;
+            }
+            v = m_in[name].get<T>();
+        } else if constexpr (std::is_arithmetic_v<T>) {
+            if (!m_in[name].is_number_integer()) {
+                fail(name);
+                return;
+            }
+            v = m_in[name].get<T>();
+        } else {
+            T value{defaultOf<T>()};
+            field(name, value);
+            v = std::move(value);
+        }
+    }
+    template <typename T>
+    requires kIsStruct<T>
+    void field(const char* name, T& v)
+    {
+        if (error || !present(name)) {
+            return;
+        }
+        if (!m_in[name].is_object()) {
+            fail(name);
+            return;
+        }
+        Reader sub(m_in[name], m_path + name + ".");
+        visitFields(sub, v);
+        error = sub.error;
+    }
+    template <typename T> void field(const char* name, std::vector<T>& list)
+    {
+        if (error || !present(name)) {
+            return;
+        }
+        if (!m_in[name].is_array()) {
+            fail(name);
+            return;
+        }
+        list.clear();
+        for (std::size_t i = 0; i < m_in[name].size() && !error; ++i) {
+            if (!m_in[name][i].is_object()) {
+                fail(name);
+                return;
+            }
+            T item{};
+            Reader sub(m_in[name][i], m_path + name + "[" + std::to_string(i) + "].");
+            visitFields(sub, item);
+            error = sub.error;
+            list.push_back(std::move(item));
+        }
+    }
+
+private:
+    template <typename T> static T defaultOf()
+    {
+        if constexpr (std::is_same_v<T, Date>) {
+            return Date::fromSysDays({});
+        } else if constexpr (std::is_same_v<T, Timestamp>) {
+            return Timestamp::fromUtc({});
+        } else {
+            return T{};
+        }
+    }
+    bool present(const char* name)
+    {
+        if (!m_in.contains(name)) {
+            error = Error{Errc::InvalidInput, "field " + m_path + name + " is missing", m_path + name};
+            return false;
+        }
+        return true;
+    }
+    void fail(const char* name)
+    {
+        error = Error{Errc::InvalidInput, "field " + m_path + name + " has a wrong type or value", m_path + name};
+    }
+    template <typename T, typename F> void read(const char* name, T& target, F convert)
+    {
+        if (error || !present(name)) {
+            return;
+        }
+        if (!convert(m_in[name], target)) {
+            fail(name);
+        }
+    }
+    const json& m_in;
+    std::string m_path;
+};
+
+template <typename T> json encode(const T& value)
+{
+    Writer writer;
+    visitFields(writer, const_cast<T&>(value)); // the Writer only reads its fields
+    return std::move(writer.out);
+}
+
+template <typename T> Expected<T, Error> decode(const json& in, T value, const char* what)
+{
+    if (!in.is_object()) {
+        return Unexpected(Error{Errc::InvalidInput, std::string("a ") + what + " must be a JSON object"});
+    }
+    Reader reader(in, "");
+    visitFields(reader, value);
+    if (reader.error) {
+        return Unexpected(*reader.error);
+    }
+    return value;
+}
+
+} // namespace
+
+json snapshotToJson(const EligibilitySnapshot& snapshot)
+{
+    return encode(snapshot);
+}
+
+Expected<EligibilitySnapshot, Error> snapshotFromJson(const json& in)
+{
+    return decode(in, EligibilitySnapshot{}, "snapshot");
+}
+
+json toJson(const Visit& visit)
+{
+    return encode(visit);
+}
+json toJson(const Evidence& evidence)
+{
+    return encode(evidence);
+}
+json toJson(const Consent& consent)
+{
+    return encode(consent);
+}
+json toJson(const FallbackEvidence& fallback)
+{
+    return encode(fallback);
+}
+json toJson(const CustodyEvent& event)
+{
+    return encode(event);
+}
+
+Expected<Visit, Error> visitFromJson(const json& in)
+{
+    return decode(in, Visit{}, "visit");
+}
+Expected<Evidence, Error> evidenceFromJson(const json& in)
+{
+    return decode(in, Evidence{}, "evidence");
+}
+Expected<Consent, Error> consentFromJson(const json& in)
+{
+    return decode(in, Consent{}, "consent");
+}
+Expected<FallbackEvidence, Error> fallbackFromJson(const json& in)
+{
+    return decode(in, FallbackEvidence{}, "fallback evidence");
+}
+Expected<CustodyEvent, Error> custodyEventFromJson(const json& in)
+{
+    return decode(in, CustodyEvent{}, "custody event");
+}
+
+} // namespace zaitaku::sync::store

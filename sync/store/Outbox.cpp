@@ -1,0 +1,225 @@
+#include "sync/store/Outbox.h"
+
+#include "sync/store/CanonicalJson.h"
+#include "sync/store/StoreTime.h"
+
+namespace zaitaku::sync::store
+{
+
+namespace
+{
+
+// ?1,?2,… for an IN list.
+std::string placeholders(std::size_t n, int first)
+{
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+        out += (i == 0 ? "?" : ",?") + std::to_string(first + static_cast<int>(i));
+    }
+    return out;
+}
+
+Expected<std::vector<OutboxItem>, Error> readItems(Statement& stmt)
+{
+    std::vector<OutboxItem> items;
+    for (;;) {
+        auto row = stmt.step();
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        if (!*row) {
+            return items;
+        }
+        OutboxItem item;
+        item.seq = stmt.integer(0);
+        item.idemKey = stmt.text(1);
+        item.kind = stmt.text(2);
+        item.recordId = stmt.text(3);
+        item.payload = stmt.text(4);
+        item.payloadSha256 = stmt.text(5);
+        item.state = model::fromCode<OutboxState>(stmt.text(6)).value_or(OutboxState::Queued);
+        item.attempts = static_cast<int>(stmt.integer(7));
+        item.lastError = stmt.text(8);
+        item.createdAt = stmt.text(9);
+        items.push_back(std::move(item));
+    }
+}
+
+constexpr const char* kItemColumns =
+    "seq, idem_key, kind, record_id, payload, payload_sha256, state, attempts, last_error, created_at";
+
+Expected<void, Error> updateMany(Database& db,
+                                 const std::string& sqlHead,
+                                 std::span<const std::int64_t> seqs,
+                                 const std::vector<std::string>& leading)
+{
+    if (seqs.empty()) {
+        return {};
+    }
+    const int first = static_cast<int>(leading.size()) + 1;
+    auto stmt = db.prepare(sqlHead + " WHERE seq IN (" + placeholders(seqs.size(), first) + ")");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    for (std::size_t i = 0; i < leading.size(); ++i) {
+        stmt->bind(static_cast<int>(i) + 1, leading[i]);
+    }
+    for (std::size_t i = 0; i < seqs.size(); ++i) {
+        stmt->bind(first + static_cast<int>(i), seqs[i]);
+    }
+    return stmt->run();
+}
+
+} // namespace
+
+Expected<void, Error> Outbox::enqueue(Database& db,
+                                      const std::string& idemKey,
+                                      const std::string& kind,
+                                      const std::string& recordId,
+                                      const std::string& canonicalPayload,
+                                      const model::Timestamp& now)
+{
+    const std::string hash = sha256Hex(canonicalPayload);
+    auto existing = db.prepare("SELECT payload_sha256 FROM outbox WHERE idem_key = ?1");
+    if (!existing) {
+        return Unexpected(existing.error());
+    }
+    existing->bind(1, idemKey);
+    auto row = existing->step();
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    if (*row) {
+        if (existing->text(0) == hash) {
+            return {};
+        }
+        return Unexpected(
+            Error{Errc::Conflict, "outbox key " + idemKey + " was already queued with another payload", "idem_key"});
+    }
+    auto insert =
+        db.prepare("INSERT INTO outbox (idem_key, kind, record_id, payload, payload_sha256, state, created_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)");
+    if (!insert) {
+        return Unexpected(insert.error());
+    }
+    insert->bind(1, idemKey)
+        .bind(2, kind)
+        .bind(3, recordId)
+        .bind(4, canonicalPayload)
+        .bind(5, hash)
+        .bind(6, utcText(now));
+    return insert->run();
+}
+
+Expected<std::vector<OutboxItem>, Error> Outbox::nextBatch(Database& db, std::size_t limit, const model::Timestamp& now)
+{
+    auto stmt = db.prepare(std::string("SELECT ") + kItemColumns +
+                           " FROM outbox WHERE state IN ('queued', 'sending') "
+                           "AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) ORDER BY seq LIMIT ?2");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, utcText(now)).bind(2, static_cast<std::int64_t>(limit));
+    return readItems(*stmt);
+}
+
+Expected<void, Error> Outbox::markSending(Database& db, std::span<const std::int64_t> seqs)
+{
+    return updateMany(db, "UPDATE outbox SET state = 'sending', attempts = attempts + 1", seqs, {});
+}
+
+Expected<void, Error> Outbox::acknowledge(Database& db,
+                                          std::span<const std::int64_t> seqs,
+                                          const std::string& receipt,
+                                          const model::Timestamp& now)
+{
+    return updateMany(db,
+                      "UPDATE outbox SET state = 'acked', acked_at = ?1, receipt = ?2, last_error = NULL, "
+                      "next_attempt_at = NULL",
+                      seqs, {utcText(now), receipt});
+}
+
+Expected<void, Error> Outbox::recordFailure(Database& db,
+                                            std::int64_t seq,
+                                            const std::string& reason,
+                                            bool permanent,
+                                            const std::optional<model::Timestamp>& retryAt)
+{
+    auto stmt = db.prepare("UPDATE outbox SET state = ?1, last_error = ?2, next_attempt_at = ?3 "
+                           "WHERE seq = ?4 AND state IN ('queued', 'sending')");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, permanent ? "dead" : "queued").bind(2, reason);
+    if (retryAt && !permanent) {
+        stmt->bind(3, utcText(*retryAt));
+    } else {
+        stmt->bindNull(3);
+    }
+    stmt->bind(4, seq);
+    return stmt->run();
+}
+
+Expected<bool, Error> Outbox::requeue(Database& db, std::int64_t seq)
+{
+    auto stmt =
+        db.prepare("UPDATE outbox SET state = 'queued', next_attempt_at = NULL WHERE seq = ?1 AND state = 'dead'");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, seq);
+    if (auto done = stmt->run(); !done) {
+        return Unexpected(done.error());
+    }
+    return db.changes() == 1;
+}
+
+Expected<OutboxCounts, Error> Outbox::counts(Database& db)
+{
+    auto stmt = db.prepare("SELECT state, count(*) FROM outbox GROUP BY state");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    OutboxCounts counts;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        if (!*row) {
+            return counts;
+        }
+        const auto state = model::fromCode<OutboxState>(stmt->text(0));
+        const std::int64_t n = stmt->integer(1);
+        if (!state) {
+            continue;
+        }
+        switch (*state) {
+        case OutboxState::Queued:
+            counts.queued = n;
+            break;
+        case OutboxState::Sending:
+            counts.sending = n;
+            break;
+        case OutboxState::Acked:
+            counts.acked = n;
+            break;
+        case OutboxState::Dead:
+            counts.dead = n;
+            break;
+        }
+    }
+}
+
+Expected<std::vector<OutboxItem>, Error> Outbox::deadLetters(Database& db, std::size_t limit)
+{
+    auto stmt =
+        db.prepare(std::string("SELECT ") + kItemColumns + " FROM outbox WHERE state = 'dead' ORDER BY seq LIMIT ?1");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, static_cast<std::int64_t>(limit));
+    return readItems(*stmt);
+}
+
+} // namespace zaitaku::sync::store

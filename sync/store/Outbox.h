@@ -1,0 +1,102 @@
+#pragma once
+
+// The transactional outbox (STORAGE-SYNC-STYLE.md §2.4): every record that must reach the gateway
+// is queued in the same transaction as the record itself, under the record's client-generated id
+// as idempotency key. Rows are acknowledged only after the gateway committed, together with its
+// receipt; permanent refusals go to a visible dead-letter state, never silently dropped.
+
+#include "sync/SyncError.h"
+#include "sync/store/Database.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Timestamp.h"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace zaitaku::sync::store
+{
+
+enum class OutboxState
+{
+    Queued,
+    Sending,
+    Acked,
+    Dead,
+};
+
+struct OutboxItem
+{
+    std::int64_t seq = 0;
+    std::string idemKey;
+    std::string kind; // "visit", "custody", "consent_revocation" …
+    std::string recordId;
+    std::string payload; // canonical JSON; empty once purged after acknowledgement
+    std::string payloadSha256;
+    OutboxState state = OutboxState::Queued;
+    int attempts = 0;
+    std::string lastError;
+    std::string createdAt;
+};
+
+struct OutboxCounts
+{
+    std::int64_t queued = 0;
+    std::int64_t sending = 0;
+    std::int64_t acked = 0;
+    std::int64_t dead = 0;
+};
+
+class Outbox
+{
+public:
+    // Inside the caller's transaction. The same key with the same payload is a no-op; with another
+    // payload it is Errc::Conflict (a client bug, never a silent overwrite).
+    static Expected<void, Error> enqueue(Database& db,
+                                         const std::string& idemKey,
+                                         const std::string& kind,
+                                         const std::string& recordId,
+                                         const std::string& canonicalPayload,
+                                         const model::Timestamp& now);
+
+    // Oldest first: queued rows (and rows left "sending" by a crash) whose backoff has passed.
+    static Expected<std::vector<OutboxItem>, Error>
+    nextBatch(Database& db, std::size_t limit, const model::Timestamp& now);
+    static Expected<void, Error> markSending(Database& db, std::span<const std::int64_t> seqs);
+    // Inside the caller's transaction (with the cursor/receipt the gateway returned).
+    static Expected<void, Error> acknowledge(Database& db,
+                                             std::span<const std::int64_t> seqs,
+                                             const std::string& receipt,
+                                             const model::Timestamp& now);
+    // Transient: back to queued with a retry time. Permanent: dead letter with the reason.
+    static Expected<void, Error> recordFailure(Database& db,
+                                               std::int64_t seq,
+                                               const std::string& reason,
+                                               bool permanent,
+                                               const std::optional<model::Timestamp>& retryAt);
+    // An operator sends a dead letter again (after fixing what the gateway refused).
+    static Expected<bool, Error> requeue(Database& db, std::int64_t seq);
+
+    static Expected<OutboxCounts, Error> counts(Database& db);
+    static Expected<std::vector<OutboxItem>, Error> deadLetters(Database& db, std::size_t limit);
+};
+
+} // namespace zaitaku::sync::store
+
+#include "verify/model/CodeTable.h"
+
+namespace zaitaku::model
+{
+template <> struct CodeTable<sync::store::OutboxState>
+{
+    static constexpr std::string_view name = "OutboxState";
+    static constexpr std::array<CodeEntry<sync::store::OutboxState>, 4> entries{{
+        {sync::store::OutboxState::Queued, "queued", "送信待ち"},
+        {sync::store::OutboxState::Sending, "sending", "送信中"},
+        {sync::store::OutboxState::Acked, "acked", "送信済み"},
+        {sync::store::OutboxState::Dead, "dead", "送信不可（要対応）"},
+    }};
+};
+} // namespace zaitaku::model

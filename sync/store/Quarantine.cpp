@@ -1,0 +1,48 @@
+#include "sync/store/Quarantine.h"
+
+#include "sync/store/AtomicFile.h"
+#include "sync/store/KeyFile.h"
+#include "sync/store/StoreTime.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace zaitaku::sync::store
+{
+
+namespace
+{
+
+std::string compactUtc(const model::Timestamp& now)
+{
+    std::string text = utcText(now); // 2026-11-21T01:02:03Z or +00:00
+    std::string out;
+    for (const char c : text.substr(0, 19)) {
+        if (c != '-' && c != ':') {
+            out += c;
+        }
+    }
+    return out + "Z";
+}
+
+} // namespace
+
+Expected<std::string, Error> quarantineStore(const std::string& databasePath, const model::Timestamp& now)
+{
+    std::string target = databasePath + ".quarantine-" + compactUtc(now);
+    for (int n = 2; fileExists(target) || fileExists(keyFilePathFor(target)); ++n) {
+        target = databasePath + ".quarantine-" + compactUtc(now) + "-" + std::to_string(n);
+    }
+    if (std::rename(databasePath.c_str(), target.c_str()) != 0) {
+        return Unexpected(Error{Errc::StoreIo, "cannot quarantine " + databasePath + ": " + std::strerror(errno)});
+    }
+    // The companions follow; a missing one is normal (no WAL after a clean close).
+    for (const char* suffix : {"-wal", "-shm"}) {
+        (void)std::rename((databasePath + suffix).c_str(), (target + suffix).c_str());
+    }
+    (void)std::rename(keyFilePathFor(databasePath).c_str(), keyFilePathFor(target).c_str());
+    return target;
+}
+
+} // namespace zaitaku::sync::store

@@ -1,0 +1,111 @@
+#include "sync/store/SnapshotCache.h"
+
+#include "sync/store/CanonicalJson.h"
+#include "sync/store/ModelJson.h"
+
+#include <nlohmann/json.hpp>
+
+namespace zaitaku::sync::store
+{
+
+Expected<void, Error>
+SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const model::Timestamp& receivedAt)
+{
+    if (s.id.empty() || s.patientId.empty()) {
+        return Unexpected(Error{Errc::InvalidInput, "a snapshot needs an id and a patient", "id"});
+    }
+    auto insert = db.prepare(
+        "INSERT INTO eligibility_snapshot (id, patient_id, source, received_at, process_execution_time, "
+        "qualification_confirmation_date, segment_of_result, processing_result_status, qualification_validity, "
+        "snapshot_json, raw_xml, raw_encoding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    if (!insert) {
+        return Unexpected(insert.error());
+    }
+    insert->bind(1, s.id).bind(2, s.patientId).bind(3, s.source).bind(4, receivedAt).bind(5, s.processExecutionTime);
+    insert->bind(6, s.qualificationConfirmationDate).bind(7, s.segmentOfResult).bind(8, s.processingResultStatus);
+    insert->bind(9, s.qualificationValidity);
+    std::string json;
+    try {
+        json = canonicalJson(snapshotToJson(s));
+    } catch (const nlohmann::json::exception&) {
+        return Unexpected(Error{Errc::InvalidInput, "the snapshot holds text that is not UTF-8", "snapshot"});
+    }
+    insert->bind(10, json);
+    insert->bindBlob(11, std::vector<std::uint8_t>(s.rawXml.begin(), s.rawXml.end()));
+    insert->bind(12, s.rawEncoding);
+    if (auto done = insert->run(); !done) {
+        return Unexpected(done.error());
+    }
+    if (!s.isConfirmed() || s.insurerNumber.empty() || !s.birthdate) {
+        return {};
+    }
+    auto key = db.prepare(
+        "INSERT INTO requery_key (patient_id, insurer_number, insured_symbol, insured_number, insured_branch, "
+        "birthdate, derived_from_snapshot_id, last_requery_at, last_validity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9) ON CONFLICT (patient_id) DO UPDATE SET insurer_number = excluded.insurer_number, insured_symbol = "
+        "excluded.insured_symbol, insured_number = excluded.insured_number, insured_branch = excluded.insured_branch, "
+        "birthdate = excluded.birthdate, derived_from_snapshot_id = excluded.derived_from_snapshot_id, "
+        "last_requery_at = excluded.last_requery_at, last_validity = excluded.last_validity");
+    if (!key) {
+        return Unexpected(key.error());
+    }
+    key->bind(1, s.patientId).bind(2, s.insurerNumber).bind(3, s.insuredCardSymbol);
+    key->bind(4, s.insuredIdentificationNumber).bind(5, s.insuredBranchNumber).bind(6, *s.birthdate);
+    key->bind(7, s.id).bind(8, receivedAt).bind(9, s.qualificationValidity);
+    return key->run();
+}
+
+Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(Database& db, const std::string& patientId)
+{
+    auto stmt = db.prepare("SELECT snapshot_json, raw_xml, raw_encoding, received_at FROM eligibility_snapshot "
+                           "WHERE patient_id = ?1 ORDER BY received_at DESC, rowid DESC LIMIT 1");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, patientId);
+    auto row = stmt->step();
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    if (!*row) {
+        return std::optional<CachedSnapshot>{};
+    }
+    const auto parsed = nlohmann::json::parse(stmt->text(0), nullptr, false);
+    auto snapshot = snapshotFromJson(parsed);
+    if (!snapshot) {
+        return Unexpected(Error{Errc::StoreCorrupted, "a cached snapshot cannot be read: " + snapshot.error().message});
+    }
+    const auto raw = stmt->blob(1);
+    snapshot->rawXml.assign(raw.begin(), raw.end());
+    snapshot->rawEncoding = stmt->text(2);
+    auto received = model::Timestamp::parse(stmt->text(3));
+    if (!received) {
+        return Unexpected(Error{Errc::StoreCorrupted, "a cached snapshot has an unreadable receipt time"});
+    }
+    return std::optional<CachedSnapshot>(CachedSnapshot{std::move(*snapshot), *received});
+}
+
+Expected<std::optional<RequeryKey>, Error> SnapshotCache::requeryKeyFor(Database& db, const std::string& patientId)
+{
+    auto stmt = db.prepare("SELECT insurer_number, insured_symbol, insured_number, insured_branch, birthdate, "
+                           "derived_from_snapshot_id FROM requery_key WHERE patient_id = ?1");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, patientId);
+    auto row = stmt->step();
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    if (!*row) {
+        return std::optional<RequeryKey>{};
+    }
+    RequeryKey key;
+    key.patientId = patientId;
+    key.insured = {stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3)};
+    key.birthdate = model::Date::parse(stmt->text(4)).value_or(model::Date::fromSysDays({}));
+    key.derivedFromSnapshotId = stmt->text(5);
+    return std::optional<RequeryKey>(std::move(key));
+}
+
+} // namespace zaitaku::sync::store

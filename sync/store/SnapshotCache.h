@@ -1,0 +1,45 @@
+#pragma once
+
+// Cached eligibility results (immutable snapshots: a newer result is a new row, never an edit)
+// and the re-query key each confirmed result yields (DOMAIN.md §2.6, R7). The raw OQS XML is kept
+// verbatim beside the parsed fields.
+
+#include "sync/SyncError.h"
+#include "sync/store/Database.h"
+#include "verify/model/EligibilitySnapshot.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Patient.h"
+#include "verify/model/Timestamp.h"
+
+#include <optional>
+#include <string>
+
+namespace zaitaku::sync::store
+{
+
+struct CachedSnapshot
+{
+    model::EligibilitySnapshot snapshot; // with rawXml/rawEncoding
+    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+};
+
+struct RequeryKey
+{
+    std::string patientId;
+    model::InsuredNumbers insured;
+    model::Date birthdate = model::Date::fromSysDays({});
+    std::string derivedFromSnapshotId;
+};
+
+class SnapshotCache
+{
+public:
+    // Inside the caller's transaction. A confirmed result (isConfirmed()) with insurer numbers and a
+    // birth date also replaces the patient's re-query key.
+    static Expected<void, Error>
+    add(Database& db, const model::EligibilitySnapshot& snapshot, const model::Timestamp& receivedAt);
+    static Expected<std::optional<CachedSnapshot>, Error> latestFor(Database& db, const std::string& patientId);
+    static Expected<std::optional<RequeryKey>, Error> requeryKeyFor(Database& db, const std::string& patientId);
+};
+
+} // namespace zaitaku::sync::store

@@ -1,0 +1,183 @@
+#include "sync/store/StoreKeys.h"
+
+#include "sync/store/AtomicFile.h"
+
+#include <memory>
+#include <openssl/evp.h>
+
+namespace zaitaku::sync::store
+{
+
+namespace
+{
+
+constexpr std::size_t kNonceBytes = 12;
+constexpr std::size_t kTagBytes = 16;
+constexpr std::size_t kSaltBytes = 16;
+
+std::string aadFor(const std::string& storeId, KeySlotKind kind)
+{
+    return "zaitaku-store-key/1|" + storeId + "|" + std::string(model::toCode(kind));
+}
+
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+Expected<SecureBytes, Error> keyEncryptionKey(const UnlockSecret& secret, const KeySlot& slot)
+{
+    if (!slot.scrypt) {
+        if (secret.bytes.size() != kDataKeyBytes) {
+            return Unexpected(Error{Errc::InvalidInput, "a device key has 32 bytes", "device_key"});
+        }
+        SecureBytes kek(kDataKeyBytes);
+        std::copy(secret.bytes.begin(), secret.bytes.end(), kek.data());
+        return kek;
+    }
+    const std::string_view text(reinterpret_cast<const char*>(secret.bytes.data()), secret.bytes.size());
+    return deriveScrypt(text, slot.salt, slot.params);
+}
+
+} // namespace
+
+UnlockSecret UnlockSecret::passphrase(std::string_view text)
+{
+    return {KeySlotKind::Passphrase, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}};
+}
+
+UnlockSecret UnlockSecret::recoveryCode(std::string_view canonical)
+{
+    return {KeySlotKind::Recovery, {reinterpret_cast<const std::uint8_t*>(canonical.data()), canonical.size()}};
+}
+
+SecureBytes makeDataKey(model::RandomSource& random)
+{
+    SecureBytes key(kDataKeyBytes);
+    random.fill(key.span());
+    return key;
+}
+
+Expected<KeySlot, Error> wrapDataKey(const SecureBytes& dataKey,
+                                     const UnlockSecret& secret,
+                                     const ScryptParams& params,
+                                     const std::string& storeId,
+                                     model::RandomSource& random)
+{
+    KeySlot slot;
+    slot.kind = secret.kind;
+    slot.scrypt = secret.kind != KeySlotKind::Device;
+    slot.params = params;
+    if (slot.scrypt) {
+        slot.salt.resize(kSaltBytes);
+        random.fill(slot.salt);
+    }
+    slot.nonce.resize(kNonceBytes);
+    random.fill(slot.nonce);
+    auto kek = keyEncryptionKey(secret, slot);
+    if (!kek) {
+        return Unexpected(kek.error());
+    }
+    const std::string aad = aadFor(storeId, slot.kind);
+    CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+    slot.wrapped.resize(dataKey.size() + kTagBytes);
+    int len = 0;
+    int total = 0;
+    const bool ok =
+        ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, kek->data(), slot.nonce.data()) == 1 &&
+        EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+                          static_cast<int>(aad.size())) == 1 &&
+        EVP_EncryptUpdate(ctx.get(), slot.wrapped.data(), &len, dataKey.data(), static_cast<int>(dataKey.size())) ==
+            1 &&
+        (total = len, EVP_EncryptFinal_ex(ctx.get(), slot.wrapped.data() + total, &len) == 1) &&
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, slot.wrapped.data() + dataKey.size()) == 1;
+    if (!ok) {
+        return Unexpected(Error{Errc::StoreIo, "wrapping the data key failed"});
+    }
+    return slot;
+}
+
+Expected<SecureBytes, Error> unwrapDataKey(const KeySlot& slot, const UnlockSecret& secret, const std::string& storeId)
+{
+    if (slot.kind != secret.kind) {
+        return Unexpected(Error{Errc::WrongKey, "the secret is for another key slot"});
+    }
+    if (slot.wrapped.size() != kDataKeyBytes + kTagBytes || slot.nonce.size() != kNonceBytes) {
+        return Unexpected(Error{Errc::InvalidInput, "the key slot is malformed", "keys"});
+    }
+    auto kek = keyEncryptionKey(secret, slot);
+    if (!kek) {
+        return Unexpected(kek.error());
+    }
+    const std::string aad = aadFor(storeId, slot.kind);
+    CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+    SecureBytes key(kDataKeyBytes);
+    std::vector<std::uint8_t> tag(slot.wrapped.end() - kTagBytes, slot.wrapped.end());
+    int len = 0;
+    const bool ok =
+        ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, kek->data(), slot.nonce.data()) == 1 &&
+        EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+                          static_cast<int>(aad.size())) == 1 &&
+        EVP_DecryptUpdate(ctx.get(), key.data(), &len, slot.wrapped.data(), static_cast<int>(kDataKeyBytes)) == 1 &&
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) == 1 &&
+        EVP_DecryptFinal_ex(ctx.get(), key.data() + kDataKeyBytes, &len) == 1;
+    if (!ok) {
+        return Unexpected(Error{Errc::WrongKey, std::string(describe(Errc::WrongKey)) + " (" +
+                                                    std::string(model::toCode(slot.kind)) + ")"});
+    }
+    return key;
+}
+
+Expected<SecureBytes, Error> unlockKeyFile(const KeyFile& file, const UnlockSecret& secret)
+{
+    const KeySlot* slot = file.find(secret.kind);
+    if (slot == nullptr) {
+        return Unexpected(
+            Error{Errc::WrongKey, "the store has no " + std::string(model::toCode(secret.kind)) + " key slot"});
+    }
+    return unwrapDataKey(*slot, secret, file.storeId);
+}
+
+Expected<SecureBytes, Error> createDeviceKeyFile(const std::string& path, model::RandomSource& random)
+{
+    if (fileExists(path)) {
+        return loadDeviceKeyFile(path);
+    }
+    SecureBytes key(kDataKeyBytes);
+    random.fill(key.span());
+    auto written =
+        writeFileAtomically(path, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), 0600);
+    if (!written) {
+        return Unexpected(written.error());
+    }
+    return key;
+}
+
+Expected<SecureBytes, Error> loadDeviceKeyFile(const std::string& path)
+{
+    auto content = readSmallFile(path, kDataKeyBytes);
+    if (!content) {
+        return Unexpected(content.error());
+    }
+    if (content->size() != kDataKeyBytes) {
+        return Unexpected(Error{Errc::InvalidInput, "a device key file holds exactly 32 bytes", "device_key"});
+    }
+    SecureBytes key(kDataKeyBytes);
+    std::copy(content->begin(), content->end(), key.data());
+    std::fill(content->begin(), content->end(), '\0');
+    return key;
+}
+
+SecureBytes rawKeyPragmaValue(const SecureBytes& dataKey)
+{
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    SecureBytes value(dataKey.size() * 2 + 3);
+    std::uint8_t* out = value.data();
+    *out++ = 'x';
+    *out++ = '\'';
+    for (std::size_t i = 0; i < dataKey.size(); ++i) {
+        *out++ = static_cast<std::uint8_t>(kHex[dataKey.data()[i] >> 4]);
+        *out++ = static_cast<std::uint8_t>(kHex[dataKey.data()[i] & 0x0f]);
+    }
+    *out = '\'';
+    return value;
+}
+
+} // namespace zaitaku::sync::store

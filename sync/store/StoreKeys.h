@@ -1,0 +1,53 @@
+#pragma once
+
+// Wrapping and unwrapping the store's data key (AES-256-GCM under a key-encryption key) and the
+// key-file operations built on it: create, unlock, change the passphrase, add a device key.
+// A wrong secret fails the GCM tag: Errc::WrongKey, and nothing on disk is touched.
+
+#include "sync/SyncError.h"
+#include "sync/store/KeyFile.h"
+#include "sync/store/SecureBytes.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Random.h"
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace zaitaku::sync::store
+{
+
+inline constexpr std::size_t kDataKeyBytes = 32; // AES-256 for SQLCipher's raw key
+
+// A secret that opens one slot. Passphrase and recovery code are text (stretched with scrypt);
+// the device key is 32 raw bytes from a file.
+struct UnlockSecret
+{
+    KeySlotKind kind = KeySlotKind::Passphrase;
+    std::span<const std::uint8_t> bytes;
+
+    static UnlockSecret passphrase(std::string_view text);
+    static UnlockSecret recoveryCode(std::string_view canonical);
+    static UnlockSecret deviceKey(const SecureBytes& key) { return {KeySlotKind::Device, key.span()}; }
+};
+
+SecureBytes makeDataKey(model::RandomSource& random);
+
+Expected<KeySlot, Error> wrapDataKey(const SecureBytes& dataKey,
+                                     const UnlockSecret& secret,
+                                     const ScryptParams& params,
+                                     const std::string& storeId,
+                                     model::RandomSource& random);
+Expected<SecureBytes, Error> unwrapDataKey(const KeySlot& slot, const UnlockSecret& secret, const std::string& storeId);
+
+// Tries the slot matching the secret's kind.
+Expected<SecureBytes, Error> unlockKeyFile(const KeyFile& file, const UnlockSecret& secret);
+
+// Device key files: exactly 32 random bytes, mode 0600.
+Expected<SecureBytes, Error> createDeviceKeyFile(const std::string& path, model::RandomSource& random);
+Expected<SecureBytes, Error> loadDeviceKeyFile(const std::string& path);
+
+// "x'<64 hex>'": SQLCipher's raw-key form (no per-connection KDF). Wiped with the returned buffer.
+SecureBytes rawKeyPragmaValue(const SecureBytes& dataKey);
+
+} // namespace zaitaku::sync::store

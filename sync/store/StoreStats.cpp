@@ -1,0 +1,58 @@
+#include "sync/store/StoreStats.h"
+
+#include "sync/store/ChallengePool.h"
+#include "sync/store/SqliteApi.h"
+
+#include <array>
+#include <sys/stat.h>
+
+namespace zaitaku::sync::store
+{
+
+Expected<StoreStats, Error> StoreStats::collect(Store& store)
+{
+    Database& db = store.db();
+    StoreStats s;
+    s.storeId = store.storeId();
+    s.cipherVersion = store.cipherVersion();
+    s.sqliteVersion = db.api().libversion();
+    auto version = db.queryInt("PRAGMA user_version");
+    auto page = db.queryInt("PRAGMA page_size");
+    auto journal = db.queryText("PRAGMA journal_mode");
+    if (!version || !page || !journal) {
+        return Unexpected(!version ? version.error() : !page ? page.error() : journal.error());
+    }
+    s.schemaVersion = static_cast<int>(*version);
+    s.pageSize = *page;
+    s.journalMode = *journal;
+    static constexpr std::array<const char*, 14> kTables{
+        "patient",     "care_relationship", "eligibility_snapshot", "requery_key", "visit",        "consent",
+        "evidence",    "fallback_evidence", "custody_event",        "challenge",   "medical_info", "outbox",
+        "sync_cursor", "audit_log"};
+    for (const char* table : kTables) {
+        auto n = db.queryInt(std::string("SELECT count(*) FROM ") + table);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        s.rows[table] = *n;
+    }
+    auto counts = Outbox::counts(db);
+    auto oldest = db.queryText("SELECT coalesce(min(created_at), '') FROM outbox WHERE state IN ('queued', 'sending')");
+    auto challenges = ChallengePool::available(db, store.clock().nowJst());
+    if (!counts || !oldest || !challenges) {
+        return Unexpected(!counts ? counts.error() : !oldest ? oldest.error() : challenges.error());
+    }
+    s.outbox = *counts;
+    s.oldestUnsentAt = *oldest;
+    s.challengesAvailable = *challenges;
+    struct stat st
+    {};
+    for (const char* suffix : {"", "-wal"}) {
+        if (::stat((store.path() + suffix).c_str(), &st) == 0) {
+            s.fileBytes += st.st_size;
+        }
+    }
+    return s;
+}
+
+} // namespace zaitaku::sync::store

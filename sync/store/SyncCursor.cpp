@@ -1,0 +1,33 @@
+#include "sync/store/SyncCursor.h"
+
+namespace zaitaku::sync::store
+{
+
+Expected<std::optional<std::string>, Error> SyncCursor::get(Database& db, const std::string& stream)
+{
+    auto stmt = db.prepare("SELECT cursor FROM sync_cursor WHERE stream = ?1");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, stream);
+    auto row = stmt->step();
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    return *row ? std::optional<std::string>(stmt->text(0)) : std::nullopt;
+}
+
+Expected<void, Error>
+SyncCursor::set(Database& db, const std::string& stream, const std::string& cursor, const model::Timestamp& now)
+{
+    auto stmt =
+        db.prepare("INSERT INTO sync_cursor (stream, cursor, updated_at) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT (stream) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, stream).bind(2, cursor).bind(3, now);
+    return stmt->run();
+}
+
+} // namespace zaitaku::sync::store

@@ -1,0 +1,225 @@
+#include "sync/store/VisitLedger.h"
+
+#include "sync/store/AuditLog.h"
+#include "sync/store/CanonicalJson.h"
+#include "sync/store/ChallengePool.h"
+#include "sync/store/ModelJson.h"
+#include "sync/store/Outbox.h"
+#include "sync/store/Transaction.h"
+
+#include <nlohmann/json.hpp>
+
+namespace zaitaku::sync::store
+{
+
+namespace
+{
+
+using nlohmann::json;
+
+Expected<void, Error> insertVisit(Database& db, const model::Visit& v)
+{
+    auto stmt =
+        db.prepare("INSERT INTO visit (id, patient_id, care_relationship_id, service_kind, flow, state, scheduled_for, "
+                   "started_at, completed_at, staff_id, device_id, qualification_confirmation_date, snapshot_id) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, v.id).bind(2, v.patientId).bind(3, v.careRelationshipId).bind(4, v.serviceKind).bind(5, v.flow);
+    stmt->bind(6, v.state).bind(7, v.scheduledFor).bind(8, v.startedAt).bind(9, v.completedAt).bind(10, v.staffId);
+    stmt->bind(11, v.deviceId).bind(12, v.qualificationConfirmationDate).bind(13, v.snapshotId);
+    return stmt->run();
+}
+
+Expected<std::string, Error> insertEvidence(Database& db, const model::Evidence& e)
+{
+    const std::string bundle = canonicalJson(toJson(e));
+    const std::string hash = sha256Hex(bundle);
+    auto stmt = db.prepare("INSERT INTO evidence (id, visit_id, method, captured_at, bundle_json, bundle_sha256) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, e.id).bind(2, e.visitId).bind(3, e.method).bind(4, e.capturedAt).bind(5, bundle).bind(6, hash);
+    if (auto done = stmt->run(); !done) {
+        return Unexpected(done.error());
+    }
+    return hash;
+}
+
+Expected<void, Error> insertConsent(Database& db, const ConsentRecord& record, const std::string& visitId)
+{
+    const model::Consent& c = record.consent;
+    if (c.textVersion.empty() || record.textSha256.size() != 64) {
+        return Unexpected(Error{Errc::InvalidInput, "a consent needs its text version and the text's SHA-256",
+                                "consent.text_version"});
+    }
+    auto stmt = db.prepare(
+        "INSERT INTO consent (id, patient_id, visit_id, kind, given, text_version, text_sha256, consent_time, "
+        "available_time, revoked_at, source_snapshot_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, c.id).bind(2, c.patientId).bind(3, visitId).bind(4, c.kind).bind(5, c.given).bind(6, c.textVersion);
+    stmt->bind(7, record.textSha256).bind(8, c.consentTime).bind(9, c.availableTime).bind(10, c.revokedAt);
+    stmt->bind(11, c.sourceSnapshotId);
+    return stmt->run();
+}
+
+Expected<void, Error> insertFallback(Database& db, const model::FallbackEvidence& f)
+{
+    auto stmt = db.prepare("INSERT INTO fallback_evidence (id, visit_id, kind, captured_fields_json, staff_id, "
+                           "captured_at, discard_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, f.id).bind(2, f.visitId).bind(3, f.kind).bind(4, f.capturedFieldsJson).bind(5, f.staffId);
+    stmt->bind(6, f.capturedAt).bind(7, f.discardAfter);
+    return stmt->run();
+}
+
+Expected<void, Error> checkRecord(const VisitRecord& r)
+{
+    if (r.visit.id.empty() || r.visit.patientId.empty()) {
+        return Unexpected(Error{Errc::InvalidInput, "a visit needs an id and a patient", "visit.id"});
+    }
+    for (const auto& e : r.evidence) {
+        if (e.visitId != r.visit.id) {
+            return Unexpected(Error{Errc::InvalidInput, "evidence " + e.id + " belongs to another visit", "evidence"});
+        }
+    }
+    for (const auto& f : r.fallbacks) {
+        if (f.visitId != r.visit.id) {
+            return Unexpected(
+                Error{Errc::InvalidInput, "fallback evidence " + f.id + " belongs to another visit", "fallback"});
+        }
+    }
+    for (const auto& c : r.consents) {
+        if (c.consent.patientId != r.visit.patientId) {
+            return Unexpected(
+                Error{Errc::InvalidInput, "consent " + c.consent.id + " is for another patient", "consent"});
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+Expected<void, Error> VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& actor)
+{
+    if (auto ok = checkRecord(record); !ok) {
+        return ok;
+    }
+    Database& db = store.db();
+    const model::Timestamp now = store.clock().nowJst();
+    json payload{{"visit", toJson(record.visit)},
+                 {"evidence", json::array()},
+                 {"consents", json::array()},
+                 {"fallbacks", json::array()}};
+    json auditDetail{{"flow", model::toCode(record.visit.flow)},
+                     {"patient_id", record.visit.patientId},
+                     {"evidence", json::array()},
+                     {"consent_kinds", json::array()},
+                     {"fallback_kinds", json::array()},
+                     {"challenge", record.pooledChallengeId.empty() ? "none" : "pooled"}};
+    try {
+        auto tx = Transaction::begin(db, Durability::Full);
+        if (!tx) {
+            return Unexpected(tx.error());
+        }
+        if (auto done = insertVisit(db, record.visit); !done) {
+            return done;
+        }
+        for (const auto& e : record.evidence) {
+            auto hash = insertEvidence(db, e);
+            if (!hash) {
+                return Unexpected(hash.error());
+            }
+            payload["evidence"].push_back(toJson(e));
+            auditDetail["evidence"].push_back({{"id", e.id}, {"method", model::toCode(e.method)}, {"sha256", *hash}});
+        }
+        for (const auto& c : record.consents) {
+            if (auto done = insertConsent(db, c, record.visit.id); !done) {
+                return done;
+            }
+            json consent = toJson(c.consent);
+            consent["text_sha256"] = c.textSha256;
+            payload["consents"].push_back(std::move(consent));
+            auditDetail["consent_kinds"].push_back(model::toCode(c.consent.kind));
+        }
+        for (const auto& f : record.fallbacks) {
+            if (auto done = insertFallback(db, f); !done) {
+                return done;
+            }
+            payload["fallbacks"].push_back(toJson(f));
+            auditDetail["fallback_kinds"].push_back(model::toCode(f.kind));
+        }
+        if (!record.pooledChallengeId.empty()) {
+            if (auto done = ChallengePool::consume(db, record.pooledChallengeId, record.visit.id, now); !done) {
+                return done;
+            }
+        }
+        if (auto done = Outbox::enqueue(db, record.visit.id, kOutboxKind, record.visit.id, canonicalJson(payload), now);
+            !done) {
+            return done;
+        }
+        if (auto done = AuditLog::append(db, AuditEntry{actor, "visit.commit", record.visit.id, auditDetail}, now);
+            !done) {
+            return Unexpected(done.error());
+        }
+        return tx->commit();
+    } catch (const json::exception&) {
+        return Unexpected(Error{Errc::InvalidInput, "the visit record holds text that is not UTF-8", "visit"});
+    }
+}
+
+Expected<std::optional<StoredVisit>, Error> VisitLedger::find(Database& db, const std::string& visitId)
+{
+    auto stmt = db.prepare(
+        "SELECT id, patient_id, care_relationship_id, service_kind, flow, state, scheduled_for, staff_id, device_id, "
+        "snapshot_id, EXISTS (SELECT 1 FROM outbox WHERE idem_key = visit.id) FROM visit WHERE id = ?1");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, visitId);
+    auto row = stmt->step();
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    if (!*row) {
+        return std::optional<StoredVisit>{};
+    }
+    StoredVisit out;
+    model::Visit& v = out.visit;
+    v.id = stmt->text(0);
+    v.patientId = stmt->text(1);
+    v.careRelationshipId = stmt->text(2);
+    v.serviceKind = model::fromCode<model::ServiceKind>(stmt->text(3)).value_or(model::ServiceKind::HoumonShinryo);
+    v.flow = model::fromCode<model::VisitFlow>(stmt->text(4)).value_or(model::VisitFlow::FirstVisit);
+    v.state = stmt->text(5);
+    v.scheduledFor = model::Date::parse(stmt->text(6)).value_or(model::Date::fromSysDays({}));
+    v.staffId = stmt->text(7);
+    v.deviceId = stmt->text(8);
+    v.snapshotId = stmt->text(9);
+    out.queued = stmt->integer(10) != 0;
+    auto evidence = db.prepare("SELECT id, bundle_sha256 FROM evidence WHERE visit_id = ?1 ORDER BY id");
+    if (!evidence) {
+        return Unexpected(evidence.error());
+    }
+    evidence->bind(1, visitId);
+    for (;;) {
+        auto more = evidence->step();
+        if (!more) {
+            return Unexpected(more.error());
+        }
+        if (!*more) {
+            break;
+        }
+        v.evidenceIds.push_back(evidence->text(0));
+        out.evidenceSha256.push_back(evidence->text(1));
+    }
+    return std::optional<StoredVisit>(std::move(out));
+}
+
+} // namespace zaitaku::sync::store

@@ -1,0 +1,54 @@
+#pragma once
+
+// A visit's record as one business event: the visit, its evidence bundles, consents, fallback
+// evidence, the consumed challenge, the outbox row that carries it all to the gateway and the audit
+// row commit in one transaction (synchronous=FULL) — or none of them does.
+
+#include "sync/SyncError.h"
+#include "sync/store/Database.h"
+#include "sync/store/Store.h"
+#include "verify/model/Consent.h"
+#include "verify/model/Evidence.h"
+#include "verify/model/Expected.h"
+#include "verify/model/FallbackEvidence.h"
+#include "verify/model/Visit.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zaitaku::sync::store
+{
+
+struct ConsentRecord
+{
+    model::Consent consent;
+    std::string textSha256; // SHA-256 of the exact consent text shown (verify/consent)
+};
+
+struct VisitRecord
+{
+    model::Visit visit;
+    std::vector<model::Evidence> evidence;
+    std::vector<ConsentRecord> consents;
+    std::vector<model::FallbackEvidence> fallbacks;
+    std::string pooledChallengeId; // consumed by this visit; empty when none (or a local challenge)
+};
+
+struct StoredVisit
+{
+    model::Visit visit;
+    std::vector<std::string> evidenceSha256;
+    bool queued = false; // its outbox row exists
+};
+
+class VisitLedger
+{
+public:
+    static constexpr const char* kOutboxKind = "visit";
+
+    static Expected<void, Error> commit(Store& store, const VisitRecord& record, const std::string& actor);
+    static Expected<std::optional<StoredVisit>, Error> find(Database& db, const std::string& visitId);
+};
+
+} // namespace zaitaku::sync::store
