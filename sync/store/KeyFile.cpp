@@ -58,23 +58,71 @@ bool KeyFile::remove(KeySlotKind kind)
     return slots.size() != before;
 }
 
+json slotToJson(const KeySlot& slot)
+{
+    json s{{"slot", model::toCode(slot.kind)},
+           {"nonce", device::toHex(slot.nonce)},
+           {"wrapped_key", device::toHex(slot.wrapped)}};
+    if (slot.scrypt) {
+        s["kdf"] = json{{"name", "scrypt"},
+                        {"log_n", slot.params.logN},
+                        {"r", slot.params.r},
+                        {"p", slot.params.p},
+                        {"salt", device::toHex(slot.salt)}};
+    } else {
+        s["kdf"] = json{{"name", "none"}};
+    }
+    return s;
+}
+
+Expected<KeySlot, Error> slotFromJson(const json& s, const std::string& path)
+{
+    if (!s.is_object() || !s.contains("slot") || !s["slot"].is_string() || !s.contains("kdf") ||
+        !s["kdf"].is_object()) {
+        return Unexpected(malformed(path, "a slot lacks slot/kdf"));
+    }
+    auto kind = model::fromCode<KeySlotKind>(s["slot"].get<std::string>());
+    if (!kind) {
+        return Unexpected(malformed(path, "unknown slot " + s["slot"].get<std::string>()));
+    }
+    KeySlot slot;
+    slot.kind = *kind;
+    const json& kdf = s["kdf"];
+    const std::string kdfName = kdf.value("name", "");
+    if (kdfName == "scrypt") {
+        if (!kdf.contains("log_n") || !kdf["log_n"].is_number_unsigned() || !kdf.contains("r") ||
+            !kdf["r"].is_number_unsigned() || !kdf.contains("p") || !kdf["p"].is_number_unsigned()) {
+            return Unexpected(malformed(path, "scrypt parameters missing"));
+        }
+        slot.params = ScryptParams{kdf["log_n"].get<unsigned>(), kdf["r"].get<unsigned>(), kdf["p"].get<unsigned>()};
+        if (!slot.params.valid()) {
+            return Unexpected(malformed(path, "scrypt parameters out of range"));
+        }
+        auto salt = hexField(kdf, "salt", path);
+        if (!salt) {
+            return Unexpected(salt.error());
+        }
+        slot.salt = std::move(*salt);
+    } else if (kdfName == "none") {
+        slot.scrypt = false;
+    } else {
+        return Unexpected(malformed(path, "unknown kdf " + kdfName));
+    }
+    auto nonce = hexField(s, "nonce", path);
+    auto wrapped = hexField(s, "wrapped_key", path);
+    if (!nonce || !wrapped) {
+        return Unexpected(!nonce ? nonce.error() : wrapped.error());
+    }
+    slot.nonce = std::move(*nonce);
+    slot.wrapped = std::move(*wrapped);
+    return slot;
+}
+
 Expected<void, Error> KeyFile::save(const std::string& path) const
 {
     json out{{"format", kFormat}, {"store_id", storeId}, {"cipher", "aes-256-gcm"}, {"slots", json::array()}};
     for (const auto& slot : slots) {
-        json s{{"slot", model::toCode(slot.kind)},
-               {"nonce", device::toHex(slot.nonce)},
-               {"wrapped_key", device::toHex(slot.wrapped)}};
-        if (slot.scrypt) {
-            s["kdf"] = json{{"name", "scrypt"},
-                            {"log_n", slot.params.logN},
-                            {"r", slot.params.r},
-                            {"p", slot.params.p},
-                            {"salt", device::toHex(slot.salt)}};
-        } else {
-            s["kdf"] = json{{"name", "none"}};
-        }
-        out["slots"].push_back(std::move(s));
+        out["slots"].push_back(slotToJson(slot));
     }
     return writeFileAtomically(path, out.dump(2) + "\n", 0600);
 }
@@ -98,46 +146,11 @@ Expected<KeyFile, Error> KeyFile::load(const std::string& path)
     KeyFile file;
     file.storeId = j["store_id"].get<std::string>();
     for (const auto& s : j["slots"]) {
-        if (!s.is_object() || !s.contains("slot") || !s["slot"].is_string() || !s.contains("kdf") ||
-            !s["kdf"].is_object()) {
-            return Unexpected(malformed(path, "a slot lacks slot/kdf"));
+        auto slot = slotFromJson(s, path);
+        if (!slot) {
+            return Unexpected(slot.error());
         }
-        auto kind = model::fromCode<KeySlotKind>(s["slot"].get<std::string>());
-        if (!kind) {
-            return Unexpected(malformed(path, "unknown slot " + s["slot"].get<std::string>()));
-        }
-        KeySlot slot;
-        slot.kind = *kind;
-        const json& kdf = s["kdf"];
-        const std::string kdfName = kdf.value("name", "");
-        if (kdfName == "scrypt") {
-            if (!kdf.contains("log_n") || !kdf["log_n"].is_number_unsigned() || !kdf.contains("r") ||
-                !kdf["r"].is_number_unsigned() || !kdf.contains("p") || !kdf["p"].is_number_unsigned()) {
-                return Unexpected(malformed(path, "scrypt parameters missing"));
-            }
-            slot.params =
-                ScryptParams{kdf["log_n"].get<unsigned>(), kdf["r"].get<unsigned>(), kdf["p"].get<unsigned>()};
-            if (!slot.params.valid()) {
-                return Unexpected(malformed(path, "scrypt parameters out of range"));
-            }
-            auto salt = hexField(kdf, "salt", path);
-            if (!salt) {
-                return Unexpected(salt.error());
-            }
-            slot.salt = std::move(*salt);
-        } else if (kdfName == "none") {
-            slot.scrypt = false;
-        } else {
-            return Unexpected(malformed(path, "unknown kdf " + kdfName));
-        }
-        auto nonce = hexField(s, "nonce", path);
-        auto wrapped = hexField(s, "wrapped_key", path);
-        if (!nonce || !wrapped) {
-            return Unexpected(!nonce ? nonce.error() : wrapped.error());
-        }
-        slot.nonce = std::move(*nonce);
-        slot.wrapped = std::move(*wrapped);
-        file.put(std::move(slot));
+        file.put(std::move(*slot));
     }
     return file;
 }

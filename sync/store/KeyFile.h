@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct KeyFile
 };
 
 std::string keyFilePathFor(const std::string& databasePath);
+
+// One slot as JSON (also used by export archives); `where` names the file in errors.
+nlohmann::json slotToJson(const KeySlot& slot);
+Expected<KeySlot, Error> slotFromJson(const nlohmann::json& json, const std::string& where);
 
 } // namespace zaitaku::sync::store
 

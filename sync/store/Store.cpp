@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <sys/stat.h>
 
 namespace zaitaku::sync::store
 {
@@ -149,6 +150,10 @@ Expected<Store, Error> Store::openChecked(const std::string& path,
         db->close();
         return Unexpected(
             quarantined(path, clock, options, Errc::StoreCorrupted, "the store file is empty (no schema, no records)"));
+    }
+    if (create) {
+        // Encrypted or not, the file is nobody else's business (WAL and SHM inherit the mode).
+        (void)::chmod(path.c_str(), 0600);
     }
     if (auto configured = configure(*db, options); !configured) {
         return Unexpected(configured.error());

@@ -3,6 +3,7 @@
 #include "ui/cli/CardCommand.h"
 #include "ui/cli/DemoCommand.h"
 #include "ui/cli/RulesCommand.h"
+#include "ui/cli/StoreCommand.h"
 
 #include <ostream>
 
@@ -22,6 +23,7 @@ struct Command
 constexpr Command kCommands[] = {
     {"rules", "evaluate the eligibility rules (JSON on stdin, or --flags)", runRules},
     {"card", "talk to the My Number Card (readers, status, certificate, PIN, signature, photo)", runCard},
+    {"store", "the encrypted store: init, unlock-check, stats, verify-audit, purge, export, import-patients", runStore},
     {"demo", "run the embedded demo", runDemo},
 };
 
@@ -49,6 +51,12 @@ Expected<std::unique_ptr<device::CardReader>, device::Error> openReaderBackend(C
         return Unexpected(device::Error{device::Errc::ServiceUnavailable, "no card-reader backend"});
     }
     return ctx.openReader();
+}
+
+model::RandomSource& randomOf(CliContext& ctx)
+{
+    static model::SystemRandom system;
+    return ctx.random != nullptr ? *ctx.random : system;
 }
 
 int runCli(const Args& args, CliContext& ctx)

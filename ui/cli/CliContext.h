@@ -5,6 +5,7 @@
 
 #include "device/reader/CardReader.h"
 #include "verify/model/Clock.h"
+#include "verify/model/Random.h"
 
 #include <functional>
 #include <iosfwd>
@@ -25,6 +26,8 @@ struct CliContext
     std::function<Expected<std::unique_ptr<device::CardReader>, device::Error>()> openReader;
     // True when `in` is an interactive terminal: secrets are then read without echo.
     bool interactive = false;
+    // Keys, salts and record ids; null means the system CSPRNG (tests inject a seeded source).
+    model::RandomSource* random = nullptr;
 };
 
 using Args = std::vector<std::string>;
@@ -38,5 +41,8 @@ bool isHelpFlag(const std::string& arg);
 
 // ctx.openReader(), or Errc::ServiceUnavailable when the context has no backend.
 Expected<std::unique_ptr<device::CardReader>, device::Error> openReaderBackend(CliContext& ctx);
+
+// ctx.random, or the system CSPRNG.
+model::RandomSource& randomOf(CliContext& ctx);
 
 } // namespace zaitaku::cli

@@ -1,0 +1,294 @@
+#include "sync/store/StoreExport.h"
+
+#include "device/apdu/Bytes.h"
+#include "sync/store/AtomicFile.h"
+#include "sync/store/AuditLog.h"
+#include "sync/store/CanonicalJson.h"
+#include "sync/store/DeviceSigningKey.h"
+#include "sync/store/KeyFile.h"
+#include "sync/store/StoreKeys.h"
+#include "sync/store/StoreStats.h"
+#include "sync/store/StoreTime.h"
+#include "sync/store/Transaction.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <unistd.h>
+
+namespace zaitaku::sync::store
+{
+
+namespace
+{
+
+using nlohmann::json;
+constexpr std::string_view kMagic = "ZAITAKU-STORE-EXPORT/1";
+constexpr std::size_t kMaxArchiveBytes = std::size_t{2} << 30;
+
+std::string exportBinding(const std::string& storeId)
+{
+    return "export/" + storeId; // the archive key's wraps are bound to this archive's store
+}
+
+void removeDatabaseFiles(const std::string& path)
+{
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::remove((path + suffix).c_str());
+    }
+}
+
+// RSA-OAEP-SHA256 of the archive key for the recipient certificate.
+Expected<json, Error> wrapForRecipient(const SecureBytes& key, const std::string& certPath)
+{
+    std::unique_ptr<FILE, decltype(&std::fclose)> file(std::fopen(certPath.c_str(), "rb"), std::fclose);
+    if (!file) {
+        return Unexpected(Error{Errc::InvalidInput, "cannot read the recipient certificate " + certPath, "recipient"});
+    }
+    std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_X509(file.get(), nullptr, nullptr, nullptr), X509_free);
+    if (!cert) {
+        return Unexpected(Error{Errc::InvalidInput, "the recipient certificate is not a PEM certificate", "recipient"});
+    }
+    EVP_PKEY* pub = X509_get0_pubkey(cert.get());
+    if (pub == nullptr || EVP_PKEY_get_base_id(pub) != EVP_PKEY_RSA) {
+        return Unexpected(Error{Errc::InvalidInput, "the recipient certificate must carry an RSA key", "recipient"});
+    }
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(pub, nullptr), EVP_PKEY_CTX_free);
+    std::size_t length = 0;
+    if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), EVP_sha256()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha256()) != 1 ||
+        EVP_PKEY_encrypt(ctx.get(), nullptr, &length, key.data(), key.size()) != 1) {
+        return Unexpected(Error{Errc::StoreIo, "RSA-OAEP setup failed"});
+    }
+    std::vector<std::uint8_t> wrapped(length);
+    if (EVP_PKEY_encrypt(ctx.get(), wrapped.data(), &length, key.data(), key.size()) != 1) {
+        return Unexpected(Error{Errc::StoreIo, "RSA-OAEP encryption failed"});
+    }
+    wrapped.resize(length);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digestLength = 0;
+    X509_digest(cert.get(), EVP_sha256(), digest, &digestLength);
+    return json{{"slot", "recipient"},
+                {"alg", "RSA-OAEP-SHA256"},
+                {"cert_sha256", device::toHex(std::vector<std::uint8_t>(digest, digest + digestLength))},
+                {"wrapped_key", device::toHex(wrapped)}};
+}
+
+// sqlcipher_export of the open store into a new database keyed with `archiveKey`.
+Expected<void, Error> exportDatabase(Store& store, const SecureBytes& archiveKey, const std::string& target)
+{
+    Database& db = store.db();
+    // The store's connection does not create files (a missing store is an error, not a new one):
+    // ATTACH gets an empty file to fill.
+    if (auto created = writeFileAtomically(target, "", 0600); !created) {
+        return created;
+    }
+    const SecureBytes pragma = rawKeyPragmaValue(archiveKey);
+    auto attach = db.prepare("ATTACH DATABASE ?1 AS archive KEY ?2");
+    if (!attach) {
+        return Unexpected(attach.error());
+    }
+    attach->bind(1, target).bind(2, std::string_view(reinterpret_cast<const char*>(pragma.data()), pragma.size()));
+    if (auto done = attach->run(); !done) {
+        return done;
+    }
+    auto exported = db.exec("SELECT sqlcipher_export('archive')", "export");
+    auto copyVersion = db.queryInt("PRAGMA main.user_version");
+    if (exported && copyVersion) {
+        exported = db.exec("PRAGMA archive.user_version = " + std::to_string(*copyVersion), "export");
+    }
+    auto detached = db.exec("DETACH DATABASE archive", "export");
+    if (!exported) {
+        return exported;
+    }
+    return detached;
+}
+
+} // namespace
+
+Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& options, model::RandomSource& random)
+{
+    if (options.passphrase.empty() && options.recipientCertPath.empty()) {
+        return Unexpected(Error{Errc::InvalidInput, "an export needs a passphrase or a recipient", "recipient"});
+    }
+    auto signer = DeviceSigningKey::loadOrCreate(store, random);
+    if (!signer) {
+        return Unexpected(signer.error());
+    }
+    const SecureBytes archiveKey = makeDataKey(random);
+    const std::string temp = options.outPath + ".db.tmp";
+    removeDatabaseFiles(temp);
+    if (auto done = exportDatabase(store, archiveKey, temp); !done) {
+        removeDatabaseFiles(temp);
+        return Unexpected(done.error());
+    }
+    auto database = readSmallFile(temp, kMaxArchiveBytes);
+    removeDatabaseFiles(temp);
+    if (!database) {
+        return Unexpected(database.error());
+    }
+    auto stats = StoreStats::collect(store);
+    if (!stats) {
+        return Unexpected(stats.error());
+    }
+    ExportSummary summary;
+    summary.path = options.outPath;
+    summary.databaseSha256 = sha256Hex(*database);
+    summary.signerPublicKeyHex = signer->publicKeyHex();
+    json wraps = json::array();
+    if (!options.passphrase.empty()) {
+        auto slot = wrapDataKey(archiveKey, UnlockSecret::passphrase(options.passphrase), options.scrypt,
+                                exportBinding(store.storeId()), random);
+        if (!slot) {
+            return Unexpected(slot.error());
+        }
+        wraps.push_back(slotToJson(*slot));
+        summary.wraps.push_back("passphrase");
+    }
+    if (!options.recipientCertPath.empty()) {
+        auto wrap = wrapForRecipient(archiveKey, options.recipientCertPath);
+        if (!wrap) {
+            return Unexpected(wrap.error());
+        }
+        wraps.push_back(std::move(*wrap));
+        summary.wraps.push_back("recipient");
+    }
+    const json manifest{{"format", kMagic},
+                        {"store_id", store.storeId()},
+                        {"created_at", utcText(store.clock().nowJst())},
+                        {"schema_version", stats->schemaVersion},
+                        {"cipher_version", store.cipherVersion()},
+                        {"rows", stats->rows},
+                        {"database_bytes", database->size()},
+                        {"database_sha256", summary.databaseSha256},
+                        {"signer_public_key", summary.signerPublicKeyHex},
+                        {"key_wraps", wraps}};
+    const std::string manifestText = canonicalJson(manifest);
+    auto signature = signer->sign(manifestText);
+    if (!signature) {
+        return Unexpected(signature.error());
+    }
+    std::string archive;
+    archive.reserve(database->size() + manifestText.size() + 256);
+    archive.append(kMagic).append("\n").append(manifestText).append("\n").append(device::toHex(*signature));
+    archive.append("\n").append(*database);
+    summary.bytes = static_cast<std::int64_t>(archive.size());
+    if (auto written = writeFileAtomically(options.outPath, archive, 0600); !written) {
+        return Unexpected(written.error());
+    }
+    auto tx = Transaction::begin(store.db(), Durability::Full);
+    if (!tx) {
+        return Unexpected(tx.error());
+    }
+    if (auto done =
+            AuditLog::append(store.db(),
+                             AuditEntry{options.actor,
+                                        "store.export",
+                                        "store",
+                                        {{"database_sha256", summary.databaseSha256}, {"wraps", summary.wraps}}},
+                             store.clock().nowJst());
+        !done) {
+        return Unexpected(done.error());
+    }
+    if (auto done = tx->commit(); !done) {
+        return Unexpected(done.error());
+    }
+    return summary;
+}
+
+Expected<ExportCheck, Error>
+verifyExport(const std::string& path, const std::optional<std::string>& passphrase, const model::Clock& clock)
+{
+    auto archive = readSmallFile(path, kMaxArchiveBytes);
+    if (!archive) {
+        return Unexpected(archive.error());
+    }
+    const auto invalid = [](const std::string& why) {
+        return Unexpected(Error{Errc::InvalidInput, "not a valid zaitaku export: " + why, "archive"});
+    };
+    const std::size_t magicEnd = archive->find('\n');
+    if (magicEnd == std::string::npos || archive->compare(0, magicEnd, kMagic) != 0) {
+        return invalid("wrong header");
+    }
+    const std::size_t manifestEnd = archive->find('\n', magicEnd + 1);
+    const std::size_t signatureEnd =
+        manifestEnd == std::string::npos ? std::string::npos : archive->find('\n', manifestEnd + 1);
+    if (signatureEnd == std::string::npos) {
+        return invalid("truncated");
+    }
+    const std::string manifestText = archive->substr(magicEnd + 1, manifestEnd - magicEnd - 1);
+    auto signature = device::fromHex(archive->substr(manifestEnd + 1, signatureEnd - manifestEnd - 1));
+    const std::string_view database = std::string_view(*archive).substr(signatureEnd + 1);
+    const json manifest = json::parse(manifestText, nullptr, false);
+    if (manifest.is_discarded() || !manifest.is_object() || !signature) {
+        return invalid("unreadable manifest or signature");
+    }
+    const std::string signer = manifest.value("signer_public_key", "");
+    if (!DeviceSigningKey::verify(signer, manifestText, *signature)) {
+        return Unexpected(Error{Errc::SignatureInvalid, "the archive's signature does not verify", "signature"});
+    }
+    if (manifest.value("database_bytes", std::size_t{0}) != database.size() ||
+        manifest.value("database_sha256", "") != sha256Hex(database)) {
+        return Unexpected(
+            Error{Errc::SignatureInvalid, "the archive's database does not match its signed digest", "database"});
+    }
+    ExportCheck check;
+    check.storeId = manifest.value("store_id", "");
+    check.createdAt = manifest.value("created_at", "");
+    check.signerPublicKeyHex = signer;
+    if (!passphrase) {
+        return check;
+    }
+    std::optional<KeySlot> slot;
+    for (const auto& wrap : manifest.value("key_wraps", json::array())) {
+        if (wrap.value("slot", "") == "passphrase") {
+            auto parsed = slotFromJson(wrap, path);
+            if (!parsed) {
+                return Unexpected(parsed.error());
+            }
+            slot = std::move(*parsed);
+        }
+    }
+    if (!slot) {
+        return Unexpected(Error{Errc::WrongKey, "the archive has no passphrase wrap", "passphrase"});
+    }
+    auto key = unwrapDataKey(*slot, UnlockSecret::passphrase(*passphrase), exportBinding(check.storeId));
+    if (!key) {
+        return Unexpected(key.error());
+    }
+    char tempPath[] = "/tmp/zaitaku-export-XXXXXX";
+    const int fd = ::mkstemp(tempPath);
+    if (fd < 0) {
+        return Unexpected(Error{Errc::StoreIo, "cannot create a temporary file to open the archive"});
+    }
+    ::close(fd);
+    const std::string temp = tempPath;
+    if (auto written = writeFileAtomically(temp, database, 0600); !written) {
+        removeDatabaseFiles(temp);
+        return Unexpected(written.error());
+    }
+    StoreOptions options;
+    options.quarantineOnFailure = false;
+    auto opened = Store::open(temp, *key, check.storeId, clock, options);
+    if (!opened) {
+        removeDatabaseFiles(temp);
+        return Unexpected(opened.error());
+    }
+    auto stats = StoreStats::collect(*opened);
+    opened->db().close();
+    removeDatabaseFiles(temp);
+    if (!stats) {
+        return Unexpected(stats.error());
+    }
+    check.rows = stats->rows;
+    return check;
+}
+
+} // namespace zaitaku::sync::store
