@@ -109,6 +109,8 @@ Expected<Store, Error> Store::openChecked(const std::string& path,
     }
     std::string cipherVersion;
     if (api.encrypts) {
+        // SQLCipher would also print its own errors to stderr; the store reports them as values.
+        (void)db->exec("PRAGMA cipher_log_level = NONE", "configure cipher");
         if (auto keyed = applyKey(*db, dataKey); !keyed) {
             return Unexpected(keyed.error());
         }

@@ -1,0 +1,132 @@
+#pragma once
+
+// A fresh encrypted store in a temporary directory, with a manual clock, a seeded random source
+// and cheap scrypt parameters (logN 10: tests only), plus builders for the records tests commit.
+
+#include "sync/store/PatientRoster.h"
+#include "sync/store/StoreLifecycle.h"
+#include "sync/store/VisitLedger.h"
+#include "verify/model/Clock.h"
+#include "verify/model/Random.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace zaitaku::testing
+{
+
+inline constexpr const char* kTestPassphrase = "correct horse battery";
+
+inline sync::store::ScryptParams fastScrypt()
+{
+    return sync::store::ScryptParams{10, 8, 1};
+}
+
+inline std::filesystem::path makeTempDir(const std::string& prefix)
+{
+    std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+        throw std::runtime_error("mkdtemp failed");
+    }
+    return pattern;
+}
+
+inline std::string rosterJson(const std::string& id, const std::string& birthdate = "1948-04-02")
+{
+    return R"([{"id":")" + id + R"(","name":"山田 太郎","name_kana":"ヤマダ タロウ","birthdate":")" + birthdate +
+           R"(","insurer_number":"39131015","insured_symbol":"","insured_number":"12345678","insured_branch":"00",)"
+           R"("care":{"service_kind":"houmon_shinryo","first_online_confirm_at":"2025-06-01","first_confirm_method":"pin"}}])";
+}
+
+// A first visit with PIN evidence and one consent, for patient `patientId`.
+inline sync::store::VisitRecord
+makeVisit(const std::string& visitId, const std::string& patientId, const model::Timestamp& at)
+{
+    sync::store::VisitRecord r;
+    r.visit.id = visitId;
+    r.visit.patientId = patientId;
+    r.visit.careRelationshipId = patientId + ":houmon_shinryo";
+    r.visit.flow = model::VisitFlow::FirstVisit;
+    r.visit.state = "completed";
+    r.visit.scheduledFor = at.localDate();
+    r.visit.startedAt = at;
+    r.visit.completedAt = at.plus(std::chrono::minutes(9));
+    r.visit.staffId = "nurse-7";
+    r.visit.deviceId = "tablet-1";
+    model::Evidence e;
+    e.id = visitId + "-e1";
+    e.visitId = visitId;
+    e.method = model::EvidenceMethod::PinSignature;
+    e.capturedAt = at;
+    e.deviceId = "tablet-1";
+    e.staffId = "nurse-7";
+    e.authCertificateDer = {0x30, 0x82, 0x01, 0x0a};
+    e.challengeId = "local";
+    e.signature = std::vector<std::uint8_t>(256, 0x5a);
+    r.evidence.push_back(e);
+    sync::store::ConsentRecord c;
+    c.consent.id = visitId + "-c1";
+    c.consent.patientId = patientId;
+    c.consent.kind = model::ConsentKind::Diagnosis;
+    c.consent.given = true;
+    c.consent.textVersion = "consent-ja-2026-04";
+    c.consent.consentTime = at;
+    c.textSha256 = std::string(64, 'a');
+    r.consents.push_back(c);
+    return r;
+}
+
+class StoreTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        dir = makeTempDir("zaitaku-store");
+        path = (dir / "store.db").string();
+        sync::store::InitOptions options;
+        options.scrypt = fastScrypt();
+        auto created = sync::store::initStore(path, kTestPassphrase, options, random, clock);
+        ASSERT_TRUE(created) << created.error().message;
+        recoveryCode = created->recoveryCode;
+        store.emplace(std::move(created->store));
+    }
+    void TearDown() override
+    {
+        store.reset();
+        std::filesystem::remove_all(dir);
+    }
+
+    void importPatient(const std::string& id)
+    {
+        auto imported = sync::store::PatientRoster::import(*store, rosterJson(id), "operator");
+        ASSERT_TRUE(imported) << imported.error().message;
+    }
+
+    std::int64_t count(const std::string& table)
+    {
+        auto n = store->db().queryInt("SELECT count(*) FROM " + table);
+        EXPECT_TRUE(n) << (n ? "" : n.error().message);
+        return n.value_or(-1);
+    }
+
+    // Closes and unlocks again with the passphrase.
+    void reopen()
+    {
+        store.reset();
+        auto opened = sync::store::unlockStore(path, sync::store::UnlockSecret::passphrase(kTestPassphrase), clock);
+        ASSERT_TRUE(opened) << opened.error().message;
+        store.emplace(std::move(*opened));
+    }
+
+    model::ManualClock clock{model::Timestamp::parse("2026-11-21T10:00:00+09:00").value()};
+    model::SeededRandom random{42};
+    std::filesystem::path dir;
+    std::string path;
+    std::string recoveryCode;
+    std::optional<sync::store::Store> store;
+};
+
+} // namespace zaitaku::testing
