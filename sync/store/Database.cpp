@@ -31,8 +31,9 @@ Database::open(const SqliteApi& api, const std::string& path, OpenMode mode, con
     sqlite3* db = nullptr;
     const int rc = api.open_v2(path.c_str(), &db, flags, vfs.empty() ? nullptr : vfs.c_str());
     if (rc != SQLITE_OK) {
-        Error error = db != nullptr ? sqliteError(api.extended_errcode(db), "open", api.errmsg(db))
-                                    : sqliteError(rc, "open", "out of memory");
+        Error error = db != nullptr
+                          ? sqliteError(api.extended_errcode(db), "open", api.errmsg(db), api.system_errno(db))
+                          : sqliteError(rc, "open", "out of memory");
         api.close_v2(db);
         return Unexpected(std::move(error));
     }
@@ -77,7 +78,7 @@ void Database::close()
 
 Error Database::lastError(std::string_view context) const
 {
-    return sqliteError(m_api->extended_errcode(m_db), context, m_api->errmsg(m_db));
+    return sqliteError(m_api->extended_errcode(m_db), context, m_api->errmsg(m_db), m_api->system_errno(m_db));
 }
 
 Expected<void, Error> Database::exec(std::string_view sql, std::string_view context)
@@ -88,7 +89,7 @@ Expected<void, Error> Database::exec(std::string_view sql, std::string_view cont
     if (rc != SQLITE_OK) {
         const std::string detail = message != nullptr ? message : "failed";
         m_api->free(message);
-        return Unexpected(sqliteError(m_api->extended_errcode(m_db), context, detail));
+        return Unexpected(sqliteError(m_api->extended_errcode(m_db), context, detail, m_api->system_errno(m_db)));
     }
     return {};
 }

@@ -49,6 +49,7 @@ const SqliteApi& sqlcipherApi()
         sqlite3_column_bytes,
         sqlite3_errmsg,
         sqlite3_extended_errcode,
+        sqlite3_system_errno,
         sqlite3_changes,
         lastInsertRowid,
         sqlite3_busy_timeout,

@@ -37,6 +37,7 @@ struct SqliteApi
     int (*column_bytes)(sqlite3_stmt*, int);
     const char* (*errmsg)(sqlite3*);
     int (*extended_errcode)(sqlite3*);
+    int (*system_errno)(sqlite3*);
     int (*changes)(sqlite3*);
     std::int64_t (*last_insert_rowid)(sqlite3*);
     int (*busy_timeout)(sqlite3*, int);

@@ -94,7 +94,8 @@ Expected<bool, Error> Statement::step()
     if (rc == SQLITE_DONE) {
         return false;
     }
-    return Unexpected(sqliteError(m_api->extended_errcode(m_db), m_context, m_api->errmsg(m_db)));
+    return Unexpected(
+        sqliteError(m_api->extended_errcode(m_db), m_context, m_api->errmsg(m_db), m_api->system_errno(m_db)));
 }
 
 Expected<void, Error> Statement::run()

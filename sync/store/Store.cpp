@@ -9,8 +9,10 @@
 #include "sync/store/Transaction.h"
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 namespace zaitaku::sync::store
 {
@@ -99,6 +101,13 @@ Expected<Store, Error> Store::openChecked(const std::string& path,
                                           bool create)
 {
     const SqliteApi& api = *options.api;
+    // WAL needs to write its -shm file even to read: on read-only media say so plainly.
+    struct statvfs fs
+    {};
+    const std::string dir = std::filesystem::absolute(path).parent_path().string();
+    if (::statvfs(dir.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0) {
+        return Unexpected(Error{Errc::StoreReadOnly, "the store is on read-only media (" + dir + ")"});
+    }
     if (api.encrypts && !create && hasPlaintextSqliteHeader(path)) {
         return Unexpected(quarantined(path, clock, options, Errc::StoreNotEncrypted,
                                       "the store file is plaintext SQLite, not an encrypted store"));

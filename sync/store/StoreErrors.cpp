@@ -1,5 +1,6 @@
 #include "sync/store/StoreErrors.h"
 
+#include <cerrno>
 #include <sqlite3.h>
 #include <string>
 
@@ -24,20 +25,26 @@ Errc classify(int code)
         return Errc::StoreCorrupted;
     case SQLITE_CONSTRAINT:
         return Errc::StoreConstraint;
-    case SQLITE_CANTOPEN:
-        return Errc::StoreNotFound;
     default:
         break;
     }
-    // SQLite reports ENOSPC during some writes as an I/O error with errno ENOSPC.
     return Errc::StoreIo;
 }
 
 } // namespace
 
-Error sqliteError(int extendedCode, std::string_view context, std::string_view sqliteMessage)
+Error sqliteError(int extendedCode, std::string_view context, std::string_view sqliteMessage, int systemErrno)
 {
-    const Errc code = classify(extendedCode);
+    Errc code = classify(extendedCode);
+    if (code == Errc::StoreIo) {
+        if (systemErrno == ENOSPC || systemErrno == EDQUOT) {
+            code = Errc::DiskFull;
+        } else if (systemErrno == EROFS) {
+            code = Errc::StoreReadOnly;
+        } else if (systemErrno == ENOENT) {
+            code = Errc::StoreNotFound;
+        }
+    }
     std::string message(describe(code));
     message += " (";
     message += context;

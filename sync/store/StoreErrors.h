@@ -11,7 +11,9 @@ namespace zaitaku::sync::store
 {
 
 // `context` says what the store was doing ("commit visit", "open"), never data or secrets.
-Error sqliteError(int extendedCode, std::string_view context, std::string_view sqliteMessage);
+// `systemErrno` (sqlite3_system_errno) turns an I/O error into what it really was: ENOSPC is a
+// full disk even when SQLite reports it as a failed SHM resize.
+Error sqliteError(int extendedCode, std::string_view context, std::string_view sqliteMessage, int systemErrno = 0);
 
 // True for codes that mean the file itself is damaged (not the disk, not a lock).
 bool isCorruption(int extendedCode);
