@@ -5,7 +5,8 @@
 #   sync              → sync/, verify/, device/
 #   ui                → anything
 # and the header hygiene rules: no Qt outside ui/app; Beast/Asio only in sync/ .cpp files;
-# OpenCV only in .cpp files. Prints every violation and fails if there is one.
+# OpenCV only in .cpp files; sqlite3.h (SQLCipher's) only in sync/store .cpp files. Prints every
+# violation and fails if there is one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +45,11 @@ done < <(grep -rnE '#include <boost/(asio|beast)' device hardware verify sync ui
 while IFS= read -r line; do
     report "OpenCV in a header: $line"
 done < <(grep -rnE '#include <opencv2/' --include='*.h' --include='*.hpp' device hardware verify sync ui 2>/dev/null || true)
+
+while IFS= read -r line; do
+    report "sqlite3.h outside sync/store sources: $line"
+done < <(grep -rnE '#include <sqlite3(ext)?\.h>' device hardware verify sync ui 2>/dev/null |
+    grep -vE '^sync/store/[^:]*\.cpp:' || true)
 
 if [[ $violations -gt 0 ]]; then
     echo "layering: $violations violation(s)" >&2

@@ -35,10 +35,11 @@ PACKAGES=(
     libgtest-dev libgmock-dev googletest libbenchmark-dev
     # readers: libusb (RC-S380), PC/SC stack, virtual reader, OpenSC tools
     libusb-1.0-0-dev pcscd libpcsclite-dev pcsc-tools opensc vsmartcard-vpcd libccid
-    # stores: stock SQLite (plain baseline), PostgreSQL client + server for the gateway backend
-    libsqlite3-dev sqlite3 libpq-dev postgresql
+    # stores: zlib for the static SQLCipher link, stock SQLite (benchmark baseline), Qt's QSQLITE
+    # plugin (the interposition test loads it on purpose), PostgreSQL client + server (gateway)
+    zlib1g-dev libsqlite3-dev sqlite3 libqt6sql6-sqlite libpq-dev postgresql
     # headless GUI, Japanese fonts, network namespaces for loopback-only tests
-    xvfb xauth fonts-noto-cjk iproute2 procps
+    xvfb xauth fonts-noto-cjk iproute2 procps util-linux
 )
 # Packages that must come from bookworm-backports.
 BACKPORTS_PACKAGES=(libsqlcipher-dev sqlcipher)

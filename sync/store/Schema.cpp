@@ -141,7 +141,7 @@ CREATE TABLE fallback_evidence (
 CREATE INDEX fallback_evidence_by_discard ON fallback_evidence(discard_after) WHERE discarded_at IS NULL;
 
 CREATE TABLE outbox (
-    seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq               INTEGER PRIMARY KEY, -- rows are never deleted: no AUTOINCREMENT page to write
     idem_key          TEXT NOT NULL UNIQUE,
     kind              TEXT NOT NULL,
     record_id         TEXT NOT NULL,
@@ -157,7 +157,6 @@ CREATE TABLE outbox (
     payload_purged_at TEXT
 ) STRICT;
 CREATE INDEX outbox_by_state ON outbox(state, seq);
-CREATE INDEX outbox_by_record ON outbox(record_id);
 
 CREATE TABLE sync_cursor (
     stream     TEXT PRIMARY KEY,

@@ -75,6 +75,10 @@ private:
     const model::Clock* m_clock;
 };
 
+// Keys a fresh connection the way every store connection is keyed (raw key, page size, HMAC) and
+// returns the cipher version; StoreNotEncrypted when the engine is not SQLCipher.
+Expected<std::string, Error> keyConnection(Database& db, const SecureBytes& dataKey);
+
 // True when the file starts with the plaintext SQLite header.
 bool hasPlaintextSqliteHeader(const std::string& path);
 

@@ -41,8 +41,6 @@ Error sqliteError(int extendedCode, std::string_view context, std::string_view s
             code = Errc::DiskFull;
         } else if (systemErrno == EROFS) {
             code = Errc::StoreReadOnly;
-        } else if (systemErrno == ENOENT) {
-            code = Errc::StoreNotFound;
         }
     }
     std::string message(describe(code));

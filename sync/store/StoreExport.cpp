@@ -99,7 +99,10 @@ Expected<void, Error> exportDatabase(Store& store, const SecureBytes& archiveKey
     if (auto done = attach->run(); !done) {
         return done;
     }
-    auto exported = db.exec("SELECT sqlcipher_export('archive')", "export");
+    // The archive gets the store's cipher settings (Store.cpp), so Store::open can read it back.
+    auto exported = db.exec("PRAGMA archive.cipher_page_size = 4096; PRAGMA archive.cipher_hmac_algorithm = "
+                            "HMAC_SHA256; SELECT sqlcipher_export('archive')",
+                            "export");
     auto copyVersion = db.queryInt("PRAGMA main.user_version");
     if (exported && copyVersion) {
         exported = db.exec("PRAGMA archive.user_version = " + std::to_string(*copyVersion), "export");

@@ -49,8 +49,7 @@ TEST_P(SchemaMigrationTest, MigratesFromThisVersionKeepingRecords)
     {
         auto db = Database::open(sqlcipherApi(), path, OpenMode::ReadWriteCreate);
         ASSERT_TRUE(db);
-        const SecureBytes pragma = rawKeyPragmaValue(key);
-        ASSERT_EQ(sqlcipherApi().key(db->handle(), pragma.data(), static_cast<int>(pragma.size())), 0);
+        ASSERT_TRUE(keyConnection(*db, key));
         ASSERT_TRUE(db->exec("PRAGMA journal_mode = WAL", "test"));
         ASSERT_TRUE(migrate(*db, from));
         ASSERT_EQ(db->queryInt("PRAGMA user_version").value_or(-1), from);
