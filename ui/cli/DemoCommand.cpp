@@ -2,12 +2,20 @@
 
 #include "device/mynacard/MynaCard.h"
 #include "device/mynacard/VerificationCodeB.h"
+#include "sync/store/AuditLog.h"
+#include "sync/store/PatientRoster.h"
+#include "sync/store/StoreLifecycle.h"
+#include "sync/store/StoreStats.h"
+#include "sync/store/VisitLedger.h"
 #include "verify/rules/CertificateExpiry.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
+#include <stdlib.h>
 
 namespace zaitaku::cli
 {
@@ -60,9 +68,16 @@ std::vector<DemoStep> workedExample()
     };
 }
 
+// What the door step proved, for the record.
+struct DoorEvidence
+{
+    device::Bytes certificate;
+    device::Bytes signature;
+};
+
 // At the door: the card on the first reader with a card, through the real PC/SC stack. The demo
 // card is zaitaku-vcard's persona "valid"; its PIN is sent once, as the patient would type it.
-int cardAtTheDoor(CliContext& ctx)
+int cardAtTheDoor(CliContext& ctx, DoorEvidence& evidence)
 {
     ctx.out << "\n■ 玄関で: マイナ保険証の読み取り At the door: the My Number Card (PC/SC)\n";
     auto backend = openReaderBackend(ctx);
@@ -109,7 +124,91 @@ int cardAtTheDoor(CliContext& ctx)
                 << " bytes of JPEG 2000, read for matching, never stored\n";
     }
     (void)channel.disconnect(device::Disposition::Reset);
+    if (valid) {
+        evidence = DoorEvidence{*cert, *signature};
+    }
     return valid && photo ? kExitOk : kExitFailure;
+}
+
+// The record: the visit, its evidence and consent, committed with its outbox and audit rows into a
+// fresh encrypted store (a temporary one: the demo leaves nothing behind).
+int recordTheVisit(CliContext& ctx, const std::optional<DoorEvidence>& door)
+{
+    namespace store = sync::store;
+    ctx.out << "\n■ 記録: 暗号化ストア The record: the encrypted store (SQLCipher)\n";
+    std::string dir = (std::filesystem::temp_directory_path() / "zaitaku-demo-XXXXXX").string();
+    if (mkdtemp(dir.data()) == nullptr) {
+        ctx.err << "demo: cannot create a temporary directory\n";
+        return kExitFailure;
+    }
+    const std::string path = dir + "/store.db";
+    const auto cleanup = [&] { std::filesystem::remove_all(dir); };
+    store::InitOptions options;
+    options.scrypt = store::ScryptParams{14, 8, 1}; // the demo's own store: quick to unlock
+    auto created = store::initStore(path, "demo passphrase", options, randomOf(ctx), ctx.clock);
+    if (!created) {
+        ctx.err << "demo: " << created.error().message << "\n";
+        cleanup();
+        return kExitFailure;
+    }
+    store::Store& db = created->store;
+    const std::string roster =
+        R"([{"id":"demo-patient","name":"在宅 花子","name_kana":"ザイタク ハナコ","birthdate":"1955-06-15",)"
+        R"("insurer_number":"138057","insured_symbol":"世田谷","insured_number":"4711","insured_branch":"00",)"
+        R"("care":{"service_kind":"houmon_shinryo"}}])";
+    const model::Timestamp now = ctx.clock.nowJst();
+    store::VisitRecord record;
+    record.visit.id = model::makeUuid(randomOf(ctx));
+    record.visit.patientId = "demo-patient";
+    record.visit.careRelationshipId = "demo-patient:houmon_shinryo";
+    record.visit.state = "completed";
+    record.visit.scheduledFor = now.localDate();
+    record.visit.startedAt = now;
+    record.visit.staffId = "demo-nurse";
+    record.visit.deviceId = "demo-tablet";
+    model::Evidence evidence;
+    evidence.id = model::makeUuid(randomOf(ctx));
+    evidence.visitId = record.visit.id;
+    evidence.capturedAt = now;
+    evidence.staffId = "demo-nurse";
+    evidence.deviceId = "demo-tablet";
+    if (door) {
+        evidence.method = model::EvidenceMethod::PinSignature;
+        evidence.authCertificateDer = door->certificate;
+        evidence.signature = door->signature;
+        evidence.challengeId = "local";
+    } else {
+        evidence.method = model::EvidenceMethod::Visual;
+        evidence.visualReason = "demo without a card reader";
+    }
+    record.evidence.push_back(evidence);
+    store::ConsentRecord consent;
+    consent.consent.id = model::makeUuid(randomOf(ctx));
+    consent.consent.patientId = "demo-patient";
+    consent.consent.kind = model::ConsentKind::Diagnosis;
+    consent.consent.given = true;
+    consent.consent.textVersion = "demo";
+    consent.consent.consentTime = now;
+    consent.textSha256 = std::string(64, '0');
+    record.consents.push_back(consent);
+    auto imported = store::PatientRoster::import(db, roster, "demo-clerk");
+    auto committed = imported ? store::VisitLedger::commit(db, record, "demo-nurse")
+                              : Expected<void, sync::Error>(Unexpected(imported.error()));
+    auto stats = committed ? store::StoreStats::collect(db)
+                           : Expected<store::StoreStats, sync::Error>(Unexpected(committed.error()));
+    auto audit = store::AuditLog::verify(db.db());
+    if (!stats || !audit) {
+        ctx.err << "demo: " << (!stats ? stats.error().message : audit.error().message) << "\n";
+        cleanup();
+        return kExitFailure;
+    }
+    ctx.out << "訪問記録・本人確認の証跡・同意を1件のトランザクションで保存し、送信待ちに入れました（"
+            << model::labelOf(evidence.method) << "）\nVisit, evidence and consent committed in one transaction with "
+            << "its outbox row: " << stats->outbox.queued << " queued for the gateway; audit chain of " << audit->rows
+            << " rows " << (audit->ok() ? "verifies" : "is BROKEN") << "; " << stats->cipherVersion << ", "
+            << stats->fileBytes << " bytes on disk, none of them readable without the key\n";
+    cleanup();
+    return audit->ok() ? kExitOk : kExitFailure;
 }
 
 } // namespace
@@ -123,7 +222,8 @@ int runDemo(const Args& args, CliContext& ctx)
                        "Runs the embedded demo on the worked example of DOMAIN.md §7 (born 1955-06-15, first\n"
                        "visit 2025-06-10, certificate expiry 2025-08-20): the eligibility rules at each visit,\n"
                        "and with --card the card at the door through PC/SC (zaitaku-vcard persona 'valid';\n"
-                       "scripts/demo.sh starts it). The gateway and OQS simulator join as they land.\n";
+                       "scripts/demo.sh starts it), then the visit recorded in a temporary encrypted store. The\n"
+                       "gateway and OQS simulator join as they land.\n";
             return kExitOk;
         }
         if (arg == "--card") {
@@ -135,10 +235,16 @@ int runDemo(const Args& args, CliContext& ctx)
     }
     ctx.out << "zaitaku demo — 在宅 eligibility rules on one patient's visits\n"
                "(patient: born 1955-06-15, NHI; My Number Card certificate expires 2025-08-20)\n";
+    std::optional<DoorEvidence> door;
     if (withCard) {
-        if (const int code = cardAtTheDoor(ctx); code != kExitOk) {
+        DoorEvidence evidence;
+        if (const int code = cardAtTheDoor(ctx, evidence); code != kExitOk) {
             return code;
         }
+        door = std::move(evidence);
+    }
+    if (const int code = recordTheVisit(ctx, door); code != kExitOk) {
+        return code;
     }
     for (const auto& step : workedExample()) {
         ctx.out << "\n■ " << step.heading << "\n";
