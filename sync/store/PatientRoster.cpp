@@ -27,8 +27,13 @@ public:
 
     Error error(const std::string& key, const std::string& why) const
     {
-        return Error{Errc::InvalidInput, "patient entry " + std::to_string(m_index) + ": " + key + " " + why,
-                     "[" + std::to_string(m_index) + "]." + key};
+        // Built by appending: GCC 12 at -O2 warns (-Wrestrict, a false positive) on "[" + … chains.
+        const std::string index = std::to_string(m_index);
+        std::string field = "[";
+        field.append(index).append("].").append(key);
+        std::string message = "patient entry ";
+        message.append(index).append(": ").append(key).append(" ").append(why);
+        return Error{Errc::InvalidInput, std::move(message), std::move(field)};
     }
 
     // A required or optional string with a byte-length limit.

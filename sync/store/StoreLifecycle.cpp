@@ -69,6 +69,38 @@ Expected<void, Error> checkPassphrase(std::string_view passphrase)
     return {};
 }
 
+// The common start of every key change: the new passphrase is acceptable, the current secret
+// unwraps the data key, and the store opens and passes its checks with it.
+struct Unlocked
+{
+    KeyFile keys;
+    SecureBytes dataKey;
+    Store store;
+};
+
+Expected<Unlocked, Error> unlockForKeyChange(const std::string& path,
+                                             const UnlockSecret& current,
+                                             std::string_view newPassphrase,
+                                             const model::Clock& clock)
+{
+    if (auto ok = checkPassphrase(newPassphrase); !ok) {
+        return Unexpected(ok.error());
+    }
+    auto keys = KeyFile::load(keyFilePathFor(path));
+    if (!keys) {
+        return Unexpected(keys.error());
+    }
+    auto dataKey = unlockKeyFile(*keys, current);
+    if (!dataKey) {
+        return Unexpected(dataKey.error());
+    }
+    auto store = Store::open(path, *dataKey, keys->storeId, clock);
+    if (!store) {
+        return Unexpected(store.error());
+    }
+    return Unlocked{std::move(*keys), std::move(*dataKey), std::move(*store)};
+}
+
 } // namespace
 
 Expected<InitResult, Error> initStore(const std::string& path,
@@ -180,32 +212,22 @@ Expected<void, Error> changePassphrase(const std::string& path,
                                        const model::Clock& clock,
                                        const std::string& actor)
 {
-    if (auto ok = checkPassphrase(newPassphrase); !ok) {
-        return Unexpected(ok.error());
+    // Open (and check) the store before touching the key file: the new wrap must open a good store.
+    auto unlocked = unlockForKeyChange(path, current, newPassphrase, clock);
+    if (!unlocked) {
+        return Unexpected(unlocked.error());
     }
     const std::string keyPath = keyFilePathFor(path);
-    auto keys = KeyFile::load(keyPath);
-    if (!keys) {
-        return Unexpected(keys.error());
-    }
-    auto dataKey = unlockKeyFile(*keys, current);
-    if (!dataKey) {
-        return Unexpected(dataKey.error());
-    }
-    // Open (and check) the store before touching the key file: the new wrap must open a good store.
-    auto store = Store::open(path, *dataKey, keys->storeId, clock);
-    if (!store) {
-        return Unexpected(store.error());
-    }
-    auto slot = wrapDataKey(*dataKey, UnlockSecret::passphrase(newPassphrase), params, keys->storeId, random);
+    KeyFile& keys = unlocked->keys;
+    auto slot = wrapDataKey(unlocked->dataKey, UnlockSecret::passphrase(newPassphrase), params, keys.storeId, random);
     if (!slot) {
         return Unexpected(slot.error());
     }
-    keys->put(std::move(*slot));
-    if (auto saved = keys->save(keyPath); !saved) {
+    keys.put(std::move(*slot));
+    if (auto saved = keys.save(keyPath); !saved) {
         return Unexpected(saved.error());
     }
-    return audit(*store, actor, "store.passphrase_changed", {{"unlocked_with", model::toCode(current.kind)}});
+    return audit(unlocked->store, actor, "store.passphrase_changed", {{"unlocked_with", model::toCode(current.kind)}});
 }
 
 Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
@@ -217,22 +239,12 @@ Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
                                            const model::Clock& clock,
                                            const std::string& actor)
 {
-    if (auto ok = checkPassphrase(newPassphrase); !ok) {
-        return Unexpected(ok.error());
+    auto unlocked = unlockForKeyChange(path, current, newPassphrase, clock);
+    if (!unlocked) {
+        return Unexpected(unlocked.error());
     }
     const std::string keyPath = keyFilePathFor(path);
-    auto keys = KeyFile::load(keyPath);
-    if (!keys) {
-        return Unexpected(keys.error());
-    }
-    auto oldKey = unlockKeyFile(*keys, current);
-    if (!oldKey) {
-        return Unexpected(oldKey.error());
-    }
-    auto store = Store::open(path, *oldKey, keys->storeId, clock);
-    if (!store) {
-        return Unexpected(store.error());
-    }
+    Store& store = unlocked->store;
     std::optional<SecureBytes> deviceKey;
     if (deviceKeyPath) {
         auto loaded = loadDeviceKeyFile(*deviceKeyPath);
@@ -243,8 +255,8 @@ Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
     }
     const SecureBytes newKey = makeDataKey(random);
     RekeyResult result{makeRecoveryCode(random)};
-    auto newKeys = wrapAll(keys->storeId, newKey, newPassphrase, result.recoveryCode, deviceKey ? &*deviceKey : nullptr,
-                           params, random);
+    auto newKeys = wrapAll(unlocked->keys.storeId, newKey, newPassphrase, result.recoveryCode,
+                           deviceKey ? &*deviceKey : nullptr, params, random);
     if (!newKeys) {
         return Unexpected(newKeys.error());
     }
@@ -254,7 +266,7 @@ Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
     if (auto saved = newKeys->save(pendingPath); !saved) {
         return Unexpected(saved.error());
     }
-    if (auto rekeyed = store->rekey(newKey); !rekeyed) {
+    if (auto rekeyed = store.rekey(newKey); !rekeyed) {
         std::remove(pendingPath.c_str());
         return Unexpected(rekeyed.error());
     }
@@ -262,8 +274,7 @@ Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
         return Unexpected(Error{Errc::StoreIo, "the store was rekeyed but " + pendingPath +
                                                    " could not replace the key file: rename it by hand"});
     }
-    if (auto audited = audit(*store, actor, "store.rekey", {{"unlocked_with", model::toCode(current.kind)}});
-        !audited) {
+    if (auto audited = audit(store, actor, "store.rekey", {{"unlocked_with", model::toCode(current.kind)}}); !audited) {
         return Unexpected(audited.error());
     }
     return result;

@@ -398,23 +398,43 @@ int importPatients(CliContext& ctx, const StoreOptions& o)
     return kExitOk;
 }
 
-int changePassphrase(CliContext& ctx, const StoreOptions& o)
+// What every key change reads: the scrypt parameters, the current secret and the new passphrase.
+struct KeyChange
+{
+    store::ScryptParams params;
+    Unlock unlock;
+    std::string fresh;
+    ~KeyChange() { wipe(fresh); }
+};
+
+// kExitOk when everything was read; otherwise the exit code (the error is already printed).
+int readKeyChange(CliContext& ctx, const StoreOptions& o, KeyChange& change)
 {
     auto params = scryptParams(ctx, o);
     if (!params) {
         return usageError(ctx, "--kdf-log-n takes 10..22, --kdf-target-ms takes milliseconds");
     }
-    Unlock unlock;
+    change.params = *params;
     sync::Error error;
-    if (!readUnlock(ctx, o, unlock, error)) {
+    if (!readUnlock(ctx, o, change.unlock, error)) {
         return fail(ctx, o, error);
     }
     auto fresh = readNewPassphrase(ctx, o, error);
     if (!fresh) {
         return fail(ctx, o, error);
     }
-    auto done = store::changePassphrase(o.db, unlock.secret, *fresh, *params, randomOf(ctx), ctx.clock, actorOf(o));
-    wipe(*fresh);
+    change.fresh = std::move(*fresh);
+    return kExitOk;
+}
+
+int changePassphrase(CliContext& ctx, const StoreOptions& o)
+{
+    KeyChange change;
+    if (const int code = readKeyChange(ctx, o, change); code != kExitOk) {
+        return code;
+    }
+    auto done = store::changePassphrase(o.db, change.unlock.secret, change.fresh, change.params, randomOf(ctx),
+                                        ctx.clock, actorOf(o));
     if (!done) {
         return fail(ctx, o, done.error());
     }
@@ -424,26 +444,16 @@ int changePassphrase(CliContext& ctx, const StoreOptions& o)
 
 int rekey(CliContext& ctx, const StoreOptions& o)
 {
-    auto params = scryptParams(ctx, o);
-    if (!params) {
-        return usageError(ctx, "--kdf-log-n takes 10..22, --kdf-target-ms takes milliseconds");
-    }
-    Unlock unlock;
-    sync::Error error;
-    if (!readUnlock(ctx, o, unlock, error)) {
-        return fail(ctx, o, error);
-    }
-    auto fresh = readNewPassphrase(ctx, o, error);
-    if (!fresh) {
-        return fail(ctx, o, error);
+    KeyChange change;
+    if (const int code = readKeyChange(ctx, o, change); code != kExitOk) {
+        return code;
     }
     std::optional<std::string> deviceKey;
     if (!o.value("device-key").empty()) {
         deviceKey = o.value("device-key");
     }
-    auto done =
-        store::rotateDataKey(o.db, unlock.secret, *fresh, *params, deviceKey, randomOf(ctx), ctx.clock, actorOf(o));
-    wipe(*fresh);
+    auto done = store::rotateDataKey(o.db, change.unlock.secret, change.fresh, change.params, deviceKey, randomOf(ctx),
+                                     ctx.clock, actorOf(o));
     if (!done) {
         return fail(ctx, o, done.error());
     }
