@@ -51,9 +51,4 @@ void SecureBytes::release()
     }
 }
 
-bool SecureBytes::equals(std::span<const std::uint8_t> other) const
-{
-    return other.size() == m_size && CRYPTO_memcmp(m_data, other.data(), m_size) == 0;
-}
-
 } // namespace zaitaku::sync::store

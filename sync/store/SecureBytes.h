@@ -25,8 +25,6 @@ public:
     std::size_t size() const { return m_size; }
     std::span<std::uint8_t> span() { return {m_data, m_size}; }
     std::span<const std::uint8_t> span() const { return {m_data, m_size}; }
-    // Constant-time comparison.
-    bool equals(std::span<const std::uint8_t> other) const;
 
 private:
     void release();

@@ -4,6 +4,7 @@
 // step(), so call sites read as a straight line of binds followed by one checked step.
 
 #include "sync/SyncError.h"
+#include "sync/store/StoreTime.h"
 #include "verify/model/CodeTable.h"
 #include "verify/model/Date.h"
 #include "verify/model/Expected.h"
@@ -42,7 +43,7 @@ public:
     Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
     Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value ? 1 : 0)); }
     Statement& bind(int index, const model::Date& date) { return bind(index, date.toString()); }
-    // Instants are stored in UTC (StoreTime.h).
+    // Instants are stored in UTC text (StoreTime.h).
     Statement& bind(int index, const model::Timestamp& instant)
     {
         return bind(index, instant.withOffset(0).toString());

@@ -69,8 +69,7 @@ Expected<void, Error> checkPassphrase(std::string_view passphrase)
     return {};
 }
 
-// The common start of every key change: the new passphrase is acceptable, the current secret
-// unwraps the data key, and the store opens and passes its checks with it.
+// A store opened through one key file: the wraps, the data key they gave, the open store.
 struct Unlocked
 {
     KeyFile keys;
@@ -78,6 +77,29 @@ struct Unlocked
     Store store;
 };
 
+Expected<Unlocked, Error> openWithKeyFile(const std::string& keyPath,
+                                          const std::string& path,
+                                          const UnlockSecret& secret,
+                                          const model::Clock& clock,
+                                          const StoreOptions& options = {})
+{
+    auto keys = KeyFile::load(keyPath);
+    if (!keys) {
+        return Unexpected(keys.error());
+    }
+    auto dataKey = unlockKeyFile(*keys, secret);
+    if (!dataKey) {
+        return Unexpected(dataKey.error());
+    }
+    auto store = Store::open(path, *dataKey, keys->storeId, clock, options);
+    if (!store) {
+        return Unexpected(store.error());
+    }
+    return Unlocked{std::move(*keys), std::move(*dataKey), std::move(*store)};
+}
+
+// The common start of every key change: the new passphrase is acceptable and the current secret
+// opens a store that passes its checks.
 Expected<Unlocked, Error> unlockForKeyChange(const std::string& path,
                                              const UnlockSecret& current,
                                              std::string_view newPassphrase,
@@ -86,19 +108,7 @@ Expected<Unlocked, Error> unlockForKeyChange(const std::string& path,
     if (auto ok = checkPassphrase(newPassphrase); !ok) {
         return Unexpected(ok.error());
     }
-    auto keys = KeyFile::load(keyFilePathFor(path));
-    if (!keys) {
-        return Unexpected(keys.error());
-    }
-    auto dataKey = unlockKeyFile(*keys, current);
-    if (!dataKey) {
-        return Unexpected(dataKey.error());
-    }
-    auto store = Store::open(path, *dataKey, keys->storeId, clock);
-    if (!store) {
-        return Unexpected(store.error());
-    }
-    return Unlocked{std::move(*keys), std::move(*dataKey), std::move(*store)};
+    return openWithKeyFile(keyFilePathFor(path), path, current, clock);
 }
 
 } // namespace
@@ -163,45 +173,32 @@ unlockStore(const std::string& path, const UnlockSecret& secret, const model::Cl
     }
     const std::string keyPath = keyFilePathFor(path);
     const std::string pendingPath = keyPath + ".pending";
-    if (fileExists(pendingPath)) {
-        // A key rotation was interrupted: the database holds either the old key or the new one.
-        if (auto pending = KeyFile::load(pendingPath)) {
-            if (auto newKey = unlockKeyFile(*pending, secret)) {
-                StoreOptions probe = options;
-                probe.quarantineOnFailure = false;
-                if (auto store = Store::open(path, *newKey, pending->storeId, clock, probe)) {
-                    if (std::rename(pendingPath.c_str(), keyPath.c_str()) != 0) {
-                        return Unexpected(Error{Errc::StoreIo, "cannot finish the interrupted key rotation"});
-                    }
-                    return store;
-                }
-            }
+    if (!fileExists(pendingPath)) {
+        auto unlocked = openWithKeyFile(keyPath, path, secret, clock, options);
+        if (!unlocked) {
+            return Unexpected(unlocked.error());
         }
-        StoreOptions careful = options;
-        careful.quarantineOnFailure = false;
-        auto keys = KeyFile::load(keyPath);
-        if (!keys) {
-            return Unexpected(keys.error());
+        return std::move(unlocked->store);
+    }
+    // A key rotation was interrupted: the database holds either the new key (finish the rotation)
+    // or the old one (the rekey never happened). Neither failure is the file's fault: no quarantine.
+    StoreOptions careful = options;
+    careful.quarantineOnFailure = false;
+    if (auto rotated = openWithKeyFile(pendingPath, path, secret, clock, careful)) {
+        if (std::rename(pendingPath.c_str(), keyPath.c_str()) != 0) {
+            return Unexpected(Error{Errc::StoreIo, "cannot finish the interrupted key rotation"});
         }
-        auto oldKey = unlockKeyFile(*keys, secret);
-        if (!oldKey) {
+        return std::move(rotated->store);
+    }
+    auto old = openWithKeyFile(keyPath, path, secret, clock, careful);
+    if (!old) {
+        if (old.error().code == Errc::WrongKey) {
             return Unexpected(Error{Errc::WrongKey, "a key rotation was interrupted: unlock with the new passphrase"});
         }
-        auto store = Store::open(path, *oldKey, keys->storeId, clock, careful);
-        if (store) {
-            std::remove(pendingPath.c_str()); // the rekey never happened
-        }
-        return store;
+        return Unexpected(old.error());
     }
-    auto keys = KeyFile::load(keyPath);
-    if (!keys) {
-        return Unexpected(keys.error());
-    }
-    auto dataKey = unlockKeyFile(*keys, secret);
-    if (!dataKey) {
-        return Unexpected(dataKey.error());
-    }
-    return Store::open(path, *dataKey, keys->storeId, clock, options);
+    std::remove(pendingPath.c_str());
+    return std::move(old->store);
 }
 
 Expected<void, Error> changePassphrase(const std::string& path,

@@ -3,8 +3,8 @@
 #include "sync/store/ChallengePool.h"
 #include "sync/store/SqliteApi.h"
 
-#include <array>
 #include <sys/stat.h>
+#include <vector>
 
 namespace zaitaku::sync::store
 {
@@ -25,12 +25,25 @@ Expected<StoreStats, Error> StoreStats::collect(Store& store)
     s.schemaVersion = static_cast<int>(*version);
     s.pageSize = *page;
     s.journalMode = *journal;
-    static constexpr std::array<const char*, 14> kTables{
-        "patient",     "care_relationship", "eligibility_snapshot", "requery_key", "visit",        "consent",
-        "evidence",    "fallback_evidence", "custody_event",        "challenge",   "medical_info", "outbox",
-        "sync_cursor", "audit_log"};
-    for (const char* table : kTables) {
-        auto n = db.queryInt(std::string("SELECT count(*) FROM ") + table);
+    // Every table of the schema, as the schema says (store_meta holds settings, not records).
+    auto tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                             "AND name != 'store_meta' ORDER BY name");
+    if (!tables) {
+        return Unexpected(tables.error());
+    }
+    std::vector<std::string> names;
+    for (;;) {
+        auto row = tables->step();
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        if (!*row) {
+            break;
+        }
+        names.push_back(tables->text(0));
+    }
+    for (const auto& table : names) {
+        auto n = db.queryInt("SELECT count(*) FROM \"" + table + "\"");
         if (!n) {
             return Unexpected(n.error());
         }

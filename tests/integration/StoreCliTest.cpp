@@ -59,8 +59,7 @@ TEST_F(StoreCliTest, InitPrintsTheRecoveryCodeOnceAndUnlockChecks)
     EXPECT_EQ(j["quick_check"], "ok");
     EXPECT_EQ(j["schema_version"], 2);
     // The recovery code is not in the key file, the database or anything printed later.
-    std::ifstream keys(db + ".keys");
-    const std::string keyText((std::istreambuf_iterator<char>(keys)), {});
+    const std::string keyText = readAll(db + ".keys");
     EXPECT_EQ(keyText.find(recoveryCode), std::string::npos);
     EXPECT_EQ(check.out.find(recoveryCode), std::string::npos);
 }
@@ -112,8 +111,7 @@ TEST_F(StoreCliTest, ExportIsSignedEncryptedAndOpensOnlyWithItsPassphrase)
     const auto archive = (dir / "s.zexp").string();
     auto exported = cli({"export", "--out", archive, "--export-passphrase-file", handover, "--kdf-log-n", "10"});
     ASSERT_EQ(exported.exitCode, 0) << exported.out << exported.err;
-    std::ifstream in(archive, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    const std::string bytes = readAll(archive);
     EXPECT_EQ(bytes.rfind("ZAITAKU-STORE-EXPORT/1\n", 0), 0u);
     EXPECT_EQ(bytes.find("ヤマダ"), std::string::npos);
 

@@ -81,8 +81,7 @@ TEST(StoreInterpositionTest, StockSqliteInTheProcessDoesNotServeTheStore)
         EXPECT_EQ(created->store.cipherVersion().rfind("4.6", 0), 0u);
         ASSERT_TRUE(PatientRoster::import(created->store, rosterJson("KNOWN-SECRET-4242"), "operator"));
     }
-    std::ifstream in(path, std::ios::binary);
-    const std::string bytes(std::istreambuf_iterator<char>(in), {});
+    const std::string bytes = readAll(path);
     ASSERT_GT(bytes.size(), 0u);
     EXPECT_NE(bytes.substr(0, 15), "SQLite format 3");
     EXPECT_EQ(bytes.find("KNOWN-SECRET-4242"), std::string::npos);

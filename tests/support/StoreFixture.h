@@ -10,6 +10,8 @@
 #include "verify/model/Random.h"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -32,6 +34,12 @@ inline std::filesystem::path makeTempDir(const std::string& prefix)
         throw std::runtime_error("mkdtemp failed");
     }
     return pattern;
+}
+
+inline std::string readAll(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 inline std::string rosterJson(const std::string& id, const std::string& birthdate = "1948-04-02")

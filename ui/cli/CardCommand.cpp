@@ -3,6 +3,7 @@
 #include "device/mynacard/Certificate.h"
 #include "device/mynacard/MynaCard.h"
 #include "device/mynacard/VerificationCodeB.h"
+#include "ui/cli/CommandOptions.h"
 #include "ui/cli/SecretPrompt.h"
 #include "verify/rules/CertificateExpiry.h"
 
@@ -384,40 +385,30 @@ int runCard(const Args& args, CliContext& ctx)
         (args.empty() ? ctx.err : ctx.out) << kUsage;
         return args.empty() ? kExitBadInput : kExitOk;
     }
+    static const OptionSpec kSpec{
+        {"--json", "--ca"},
+        {"--reader", "--timeout-ms", "--out", "--challenge-hex", "--pin-b-from", "--staff-override"},
+        false};
+    auto parsed = parseCommandOptions(args, kSpec, "card", ctx);
+    if (!parsed) {
+        return kExitBadInput;
+    }
+    if (parsed->help) {
+        ctx.out << kUsage;
+        return kExitOk;
+    }
     CardOptions o;
-    o.sub = args[0];
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (isHelpFlag(a)) {
-            ctx.out << kUsage;
-            return kExitOk;
-        }
-        if (a == "--json") {
-            o.asJson = true;
-        } else if (a == "--ca") {
-            o.ca = true;
-        } else if (a == "--reader" || a == "--timeout-ms" || a == "--out" || a == "--challenge-hex" ||
-                   a == "--pin-b-from" || a == "--staff-override") {
-            if (i + 1 >= args.size()) {
-                ctx.err << "zaitaku-cli card: " << a << " needs a value\n";
-                return kExitBadInput;
-            }
-            const std::string v = args[++i];
-            if (a == "--reader") {
-                o.reader = v;
-            } else if (a == "--timeout-ms") {
-                if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
-                    ctx.err << "zaitaku-cli card: --timeout-ms takes milliseconds\n";
-                    return kExitBadInput;
-                }
-                o.timeout = std::chrono::milliseconds(std::stoi(v));
-            } else {
-                o.values[a.substr(2)] = v;
-            }
-        } else {
-            ctx.err << "zaitaku-cli card: unexpected argument '" << a << "'\n";
+    o.sub = parsed->sub;
+    o.asJson = parsed->has("--json");
+    o.ca = parsed->has("--ca");
+    o.reader = parsed->value("reader");
+    o.values = parsed->values;
+    if (const std::string v = parsed->value("timeout-ms"); parsed->values.contains("timeout-ms")) {
+        if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
+            ctx.err << "zaitaku-cli card: --timeout-ms takes milliseconds\n";
             return kExitBadInput;
         }
+        o.timeout = std::chrono::milliseconds(std::stoi(v));
     }
     if (o.sub == "readers") {
         return readers(ctx, o);

@@ -8,6 +8,7 @@
 #include "sync/store/StoreExport.h"
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/StoreStats.h"
+#include "ui/cli/CommandOptions.h"
 #include "ui/cli/SecretPrompt.h"
 
 #include <map>
@@ -51,34 +52,25 @@ constexpr const char* kUsage =
     "in the audit log (default: operator).\n"
     "Exit: 0 ok, 1 the store refused or failed, 2 bad arguments or input.\n";
 
-struct StoreOptions
+struct StoreOptions : CommandOptions
 {
-    std::string sub;
     std::string db;
     bool asJson = false;
     bool dryRun = false;
-    std::vector<std::string> positional;
-    std::map<std::string, std::string> values;
-
-    std::string value(const std::string& key) const
-    {
-        const auto it = values.find(key);
-        return it == values.end() ? std::string() : it->second;
-    }
 };
 
-const std::set<std::string> kValueOptions{"--db",
-                                          "--passphrase-file",
-                                          "--device-key",
-                                          "--recovery-code-file",
-                                          "--new-passphrase-file",
-                                          "--kdf-log-n",
-                                          "--kdf-target-ms",
-                                          "--acked-age-days",
-                                          "--out",
-                                          "--export-passphrase-file",
-                                          "--recipient-cert",
-                                          "--actor"};
+const std::set<std::string> kValuedOptions{"--db",
+                                           "--passphrase-file",
+                                           "--device-key",
+                                           "--recovery-code-file",
+                                           "--new-passphrase-file",
+                                           "--kdf-log-n",
+                                           "--kdf-target-ms",
+                                           "--acked-age-days",
+                                           "--out",
+                                           "--export-passphrase-file",
+                                           "--recipient-cert",
+                                           "--actor"};
 
 int exitFor(const sync::Error& e)
 {
@@ -542,29 +534,18 @@ int runStore(const Args& args, CliContext& ctx)
         (args.empty() ? ctx.err : ctx.out) << kUsage;
         return args.empty() ? kExitBadInput : kExitOk;
     }
-    StoreOptions o;
-    o.sub = args[0];
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (isHelpFlag(a)) {
-            ctx.out << kUsage;
-            return kExitOk;
-        }
-        if (a == "--json") {
-            o.asJson = true;
-        } else if (a == "--dry-run") {
-            o.dryRun = true;
-        } else if (kValueOptions.contains(a)) {
-            if (i + 1 >= args.size()) {
-                return usageError(ctx, a + " needs a value");
-            }
-            o.values[a.substr(2)] = args[++i];
-        } else if (!a.empty() && a[0] == '-') {
-            return usageError(ctx, "unknown option '" + a + "'");
-        } else {
-            o.positional.push_back(a);
-        }
+    auto parsed = parseCommandOptions(args, OptionSpec{{"--json", "--dry-run"}, kValuedOptions, true}, "store", ctx);
+    if (!parsed) {
+        return kExitBadInput;
     }
+    if (parsed->help) {
+        ctx.out << kUsage;
+        return kExitOk;
+    }
+    StoreOptions o;
+    static_cast<CommandOptions&>(o) = std::move(*parsed);
+    o.asJson = o.has("--json");
+    o.dryRun = o.has("--dry-run");
     o.db = o.value("db");
     if (o.db.empty() && o.sub != "verify-export") {
         return usageError(ctx, "--db PATH is required");

@@ -3,6 +3,7 @@
 #include "sync/store/Outbox.h"
 
 #include "support/StoreFixture.h"
+#include "sync/store/SyncCursor.h"
 #include "sync/store/Transaction.h"
 
 namespace zaitaku::testing
@@ -111,6 +112,26 @@ TEST_F(OutboxTest, PermanentFailureIsAVisibleDeadLetterUntilRequeued)
     EXPECT_TRUE(Outbox::requeue(store->db(), seq).value_or(false));
     EXPECT_FALSE(Outbox::requeue(store->db(), seq).value_or(true)); // no longer dead
     EXPECT_EQ(batch().size(), 2u);
+}
+
+TEST_F(OutboxTest, CursorAdvancesWithTheDataItDescribesOrNotAtAll)
+{
+    EXPECT_FALSE(SyncCursor::get(store->db(), "results").value());
+    {
+        auto tx = Transaction::begin(store->db(), Durability::Full);
+        ASSERT_TRUE(tx);
+        ASSERT_TRUE(SyncCursor::set(store->db(), "results", "page-1", clock.nowJst()));
+        ASSERT_TRUE(tx->commit());
+    }
+    {
+        // A page whose data could not be stored leaves the cursor where it was.
+        auto tx = Transaction::begin(store->db(), Durability::Full);
+        ASSERT_TRUE(tx);
+        ASSERT_TRUE(SyncCursor::set(store->db(), "results", "page-2", clock.nowJst()));
+    }
+    reopen();
+    EXPECT_EQ(SyncCursor::get(store->db(), "results").value().value_or(""), "page-1");
+    EXPECT_FALSE(SyncCursor::get(store->db(), "requery").value());
 }
 
 } // namespace

@@ -8,7 +8,6 @@
 #include "sync/store/Scrypt.h"
 
 #include <fstream>
-#include <iterator>
 
 namespace zaitaku::testing
 {
@@ -17,12 +16,6 @@ namespace
 
 using sync::Errc;
 using namespace sync::store;
-
-std::string readAll(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 TEST(ScryptTest, DerivesTheRfc7914TestVector)
 {

@@ -1,0 +1,46 @@
+#include "ui/cli/CommandOptions.h"
+
+#include <ostream>
+
+namespace zaitaku::cli
+{
+
+std::string CommandOptions::value(const std::string& name) const
+{
+    const auto it = values.find(name);
+    return it == values.end() ? std::string() : it->second;
+}
+
+std::optional<CommandOptions>
+parseCommandOptions(const Args& args, const OptionSpec& spec, const char* command, CliContext& ctx)
+{
+    CommandOptions o;
+    o.sub = args.empty() ? std::string() : args[0];
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (isHelpFlag(a)) {
+            o.help = true;
+            return o; // the rest does not matter: the caller prints its usage
+        }
+        if (spec.flags.contains(a)) {
+            o.flags.insert(a);
+        } else if (spec.valued.contains(a)) {
+            if (i + 1 >= args.size()) {
+                ctx.err << "zaitaku-cli " << command << ": " << a << " needs a value\n";
+                return std::nullopt;
+            }
+            o.values[a.substr(2)] = args[++i];
+        } else if (!a.empty() && a[0] == '-') {
+            ctx.err << "zaitaku-cli " << command << ": unknown option '" << a << "'\n";
+            return std::nullopt;
+        } else if (spec.positional) {
+            o.positional.push_back(a);
+        } else {
+            ctx.err << "zaitaku-cli " << command << ": unexpected argument '" << a << "'\n";
+            return std::nullopt;
+        }
+    }
+    return o;
+}
+
+} // namespace zaitaku::cli
