@@ -48,14 +48,20 @@ model::Timestamp timeOf(const ASN1_TIME* t)
 
 } // namespace
 
+Bytes sha256(ByteView message)
+{
+    unsigned char hash[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(message.data(), message.size(), hash, &length, EVP_sha256(), nullptr);
+    return Bytes(hash, hash + length);
+}
+
 Bytes sha256DigestInfo(ByteView message)
 {
     Bytes out{0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
               0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
-    unsigned char hash[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(message.data(), message.size(), hash, &length, EVP_sha256(), nullptr);
-    out.insert(out.end(), hash, hash + length);
+    const Bytes hash = sha256(message);
+    out.insert(out.end(), hash.begin(), hash.end());
     return out;
 }
 

@@ -25,6 +25,8 @@ Expected<CertificateInfo, Error> parseCertificate(ByteView der);
 Expected<bool, Error> verifySha256Signature(ByteView certificateDer, ByteView message, ByteView signature);
 // Whether `der` carries a valid signature by `issuerDer`'s key.
 Expected<bool, Error> isIssuedBy(ByteView der, ByteView issuerDer);
+// SHA-256 of `message` (32 bytes).
+Bytes sha256(ByteView message);
 // The SHA-256 DigestInfo the card signs (CARD.md §5: prefix ‖ 32-byte hash).
 Bytes sha256DigestInfo(ByteView message);
 

@@ -85,4 +85,28 @@ ChallengePool::consume(Database& db, const std::string& id, const std::string& v
     return {};
 }
 
+Expected<void, Error>
+ChallengePool::claimFor(Database& db, const std::string& id, const std::string& visitId, const model::Timestamp& now)
+{
+    auto stmt = db.prepare("SELECT used_by_visit FROM challenge WHERE id = ?1");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, id);
+    auto row = stmt->step();
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    if (!*row) {
+        return Unexpected(Error{Errc::Conflict, "challenge " + id + " is unknown", "challenge"});
+    }
+    if (stmt->isNull(0)) {
+        return consume(db, id, visitId, now);
+    }
+    if (stmt->text(0) != visitId) {
+        return Unexpected(Error{Errc::Conflict, "challenge " + id + " was used by another visit", "challenge"});
+    }
+    return {};
+}
+
 } // namespace zaitaku::sync::store

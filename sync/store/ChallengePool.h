@@ -36,9 +36,14 @@ public:
     static Expected<std::int64_t, Error> available(Database& db, const model::Timestamp& now);
     // The unused challenge expiring soonest, or none (the caller then makes a local one).
     static Expected<std::optional<PooledChallenge>, Error> peek(Database& db, const model::Timestamp& now);
-    // Inside the visit's transaction. Conflict when already used or expired.
+    // Conflict when already used or expired. The visit engine takes its challenge (in its own
+    // transaction) before the card signs it, so an aborted visit burns its challenge too.
     static Expected<void, Error>
     consume(Database& db, const std::string& id, const std::string& visitId, const model::Timestamp& now);
+    // Inside the visit's transaction: the challenge is used by this visit (consumed now if it was
+    // still unused); Conflict when another visit used it or it is unknown.
+    static Expected<void, Error>
+    claimFor(Database& db, const std::string& id, const std::string& visitId, const model::Timestamp& now);
 };
 
 } // namespace zaitaku::sync::store

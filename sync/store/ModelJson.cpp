@@ -111,19 +111,44 @@ template <typename V> void visitFields(V& v, FaceMatchResult& f)
     v.field("model_id", f.modelId);
 }
 
+template <typename V> void visitFields(V& v, VisualAttestation& a)
+{
+    v.field("staff_id", a.staffId);
+    v.field("reason", a.reason);
+    v.field("statement", a.statement);
+}
+
+template <typename V> void visitFields(V& v, ConsentDigest& c)
+{
+    v.field("consent_id", c.consentId);
+    v.field("kind", c.kind);
+    v.field("given", c.given);
+    v.field("text_version", c.textVersion);
+    v.field("text_sha256", c.textSha256);
+}
+
 template <typename V> void visitFields(V& v, Evidence& e)
 {
     v.field("id", e.id);
     v.field("visit_id", e.visitId);
     v.field("method", e.method);
     v.field("captured_at", e.capturedAt);
+    v.field("monotonic_ns", e.monotonicNs);
     v.field("device_id", e.deviceId);
+    v.field("app_version", e.appVersion);
     v.field("staff_id", e.staffId);
+    v.field("card", e.card);
     v.field("auth_certificate_der", e.authCertificateDer);
     v.field("challenge_id", e.challengeId);
+    v.field("challenge_origin", e.challengeOrigin);
+    v.field("challenge_nonce", e.challengeNonce);
     v.field("signature", e.signature);
+    v.field("tries_left_before", e.triesLeftBefore);
+    v.field("tries_left_after", e.triesLeftAfter);
+    v.field("last_try_override_by", e.lastTryOverrideBy);
     v.field("face", e.face);
-    v.field("visual_reason", e.visualReason);
+    v.field("visual", e.visual);
+    v.field("consents", e.consents);
 }
 
 template <typename V> void visitFields(V& v, Consent& c)
@@ -133,9 +158,11 @@ template <typename V> void visitFields(V& v, Consent& c)
     v.field("kind", c.kind);
     v.field("given", c.given);
     v.field("text_version", c.textVersion);
+    v.field("text_sha256", c.textSha256);
     v.field("consent_time", c.consentTime);
     v.field("available_time", c.availableTime);
     v.field("revoked_at", c.revokedAt);
+    v.field("revokes_consent_id", c.revokesConsentId);
     v.field("source_snapshot_id", c.sourceSnapshotId);
 }
 
@@ -194,6 +221,7 @@ public:
     void field(const char* name, std::string& v) { out[name] = v; }
     void field(const char* name, bool& v) { out[name] = v; }
     void field(const char* name, double& v) { out[name] = v; }
+    void field(const char* name, std::int64_t& v) { out[name] = v; }
     void field(const char* name, std::vector<std::uint8_t>& v) { out[name] = device::toHex(v); }
     void field(const char* name, std::vector<std::string>& v) { out[name] = v; }
     void field(const char* name, Date& v) { out[name] = v.toString(); }
@@ -264,6 +292,15 @@ public:
             if (!j.is_number())
                 return false;
             t = j.get<double>();
+            return true;
+        });
+    }
+    void field(const char* name, std::int64_t& v)
+    {
+        read(name, v, [](const json& j, std::int64_t& t) {
+            if (!j.is_number_integer())
+                return false;
+            t = j.get<std::int64_t>();
             return true;
         });
     }

@@ -227,10 +227,28 @@ CREATE INDEX medical_info_by_deadline ON medical_info(available_until);
 CREATE INDEX medical_info_by_patient ON medical_info(patient_id);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// Version 3: the visit engine (verify/visit). Revocation is a record of its own that names the
+// consent it withdraws; each evidence bundle carries the tablet's signature over its hash.
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE consent ADD COLUMN revokes_consent_id TEXT REFERENCES consent(id);
+CREATE UNIQUE INDEX consent_revoked_once ON consent(revokes_consent_id) WHERE revokes_consent_id IS NOT NULL;
+DROP TRIGGER consent_only_revocation;
+CREATE TRIGGER consent_only_revocation BEFORE UPDATE ON consent
+WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL
+  OR NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id OR NEW.visit_id IS NOT OLD.visit_id
+  OR NEW.kind IS NOT OLD.kind OR NEW.given IS NOT OLD.given OR NEW.text_version IS NOT OLD.text_version
+  OR NEW.text_sha256 IS NOT OLD.text_sha256 OR NEW.consent_time IS NOT OLD.consent_time
+  OR NEW.available_time IS NOT OLD.available_time OR NEW.source_snapshot_id IS NOT OLD.source_snapshot_id
+  OR NEW.revokes_consent_id IS NOT OLD.revokes_consent_id
+BEGIN SELECT RAISE(ABORT, 'a consent can only be revoked, once'); END;
+ALTER TABLE evidence ADD COLUMN device_signature TEXT;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "patients, care, snapshots, re-query keys, visits, consents, evidence, fallback, outbox, cursor, audit",
      kVersion1},
     {2, "card custody ledger, challenge pool, medical-information cache", kVersion2},
+    {3, "consent revocation records, device-signed evidence", kVersion3},
 }};
 
 } // namespace

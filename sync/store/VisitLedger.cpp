@@ -1,8 +1,10 @@
 #include "sync/store/VisitLedger.h"
 
+#include "device/apdu/Bytes.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/CanonicalJson.h"
 #include "sync/store/ChallengePool.h"
+#include "sync/store/ConsentLedger.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/Transaction.h"
@@ -32,39 +34,34 @@ Expected<void, Error> insertVisit(Database& db, const model::Visit& v)
     return stmt->run();
 }
 
-Expected<std::string, Error> insertEvidence(Database& db, const model::Evidence& e)
+struct SealedEvidence
+{
+    std::string sha256;
+    std::string deviceSignatureHex; // empty when committed without a signer
+};
+
+Expected<SealedEvidence, Error> insertEvidence(Database& db, const model::Evidence& e, const DeviceSigningKey* signer)
 {
     const std::string bundle = canonicalJson(toJson(e));
-    const std::string hash = sha256Hex(bundle);
-    auto stmt = db.prepare("INSERT INTO evidence (id, visit_id, method, captured_at, bundle_json, bundle_sha256) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    SealedEvidence sealed{sha256Hex(bundle), {}};
+    if (signer != nullptr) {
+        auto signature = signer->sign(sealed.sha256);
+        if (!signature) {
+            return Unexpected(signature.error());
+        }
+        sealed.deviceSignatureHex = device::toHex(*signature);
+    }
+    auto stmt = db.prepare("INSERT INTO evidence (id, visit_id, method, captured_at, bundle_json, bundle_sha256, "
+                           "device_signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     if (!stmt) {
         return Unexpected(stmt.error());
     }
-    stmt->bind(1, e.id).bind(2, e.visitId).bind(3, e.method).bind(4, e.capturedAt).bind(5, bundle).bind(6, hash);
+    stmt->bind(1, e.id).bind(2, e.visitId).bind(3, e.method).bind(4, e.capturedAt).bind(5, bundle);
+    stmt->bind(6, sealed.sha256).bind(7, sealed.deviceSignatureHex);
     if (auto done = stmt->run(); !done) {
         return Unexpected(done.error());
     }
-    return hash;
-}
-
-Expected<void, Error> insertConsent(Database& db, const ConsentRecord& record, const std::string& visitId)
-{
-    const model::Consent& c = record.consent;
-    if (c.textVersion.empty() || record.textSha256.size() != 64) {
-        return Unexpected(Error{Errc::InvalidInput, "a consent needs its text version and the text's SHA-256",
-                                "consent.text_version"});
-    }
-    auto stmt = db.prepare(
-        "INSERT INTO consent (id, patient_id, visit_id, kind, given, text_version, text_sha256, consent_time, "
-        "available_time, revoked_at, source_snapshot_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-    if (!stmt) {
-        return Unexpected(stmt.error());
-    }
-    stmt->bind(1, c.id).bind(2, c.patientId).bind(3, visitId).bind(4, c.kind).bind(5, c.given).bind(6, c.textVersion);
-    stmt->bind(7, record.textSha256).bind(8, c.consentTime).bind(9, c.availableTime).bind(10, c.revokedAt);
-    stmt->bind(11, c.sourceSnapshotId);
-    return stmt->run();
+    return sealed;
 }
 
 Expected<void, Error> insertFallback(Database& db, const model::FallbackEvidence& f)
@@ -96,9 +93,8 @@ Expected<void, Error> checkRecord(const VisitRecord& r)
         }
     }
     for (const auto& c : r.consents) {
-        if (c.consent.patientId != r.visit.patientId) {
-            return Unexpected(
-                Error{Errc::InvalidInput, "consent " + c.consent.id + " is for another patient", "consent"});
+        if (c.patientId != r.visit.patientId) {
+            return Unexpected(Error{Errc::InvalidInput, "consent " + c.id + " is for another patient", "consent"});
         }
     }
     return {};
@@ -106,7 +102,8 @@ Expected<void, Error> checkRecord(const VisitRecord& r)
 
 } // namespace
 
-Expected<void, Error> VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& actor)
+Expected<void, Error>
+VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& actor, const DeviceSigningKey* signer)
 {
     if (auto ok = checkRecord(record); !ok) {
         return ok;
@@ -132,21 +129,22 @@ Expected<void, Error> VisitLedger::commit(Store& store, const VisitRecord& recor
             return done;
         }
         for (const auto& e : record.evidence) {
-            auto hash = insertEvidence(db, e);
-            if (!hash) {
-                return Unexpected(hash.error());
+            auto sealed = insertEvidence(db, e, signer);
+            if (!sealed) {
+                return Unexpected(sealed.error());
             }
-            payload["evidence"].push_back(toJson(e));
-            auditDetail["evidence"].push_back({{"id", e.id}, {"method", model::toCode(e.method)}, {"sha256", *hash}});
+            payload["evidence"].push_back({{"bundle", toJson(e)},
+                                           {"bundle_sha256", sealed->sha256},
+                                           {"device_signature", sealed->deviceSignatureHex}});
+            auditDetail["evidence"].push_back(
+                {{"id", e.id}, {"method", model::toCode(e.method)}, {"sha256", sealed->sha256}});
         }
         for (const auto& c : record.consents) {
-            if (auto done = insertConsent(db, c, record.visit.id); !done) {
+            if (auto done = ConsentLedger::insert(db, c, record.visit.id); !done) {
                 return done;
             }
-            json consent = toJson(c.consent);
-            consent["text_sha256"] = c.textSha256;
-            payload["consents"].push_back(std::move(consent));
-            auditDetail["consent_kinds"].push_back(model::toCode(c.consent.kind));
+            payload["consents"].push_back(toJson(c));
+            auditDetail["consent_kinds"].push_back(model::toCode(c.kind));
         }
         for (const auto& f : record.fallbacks) {
             if (auto done = insertFallback(db, f); !done) {
@@ -156,7 +154,7 @@ Expected<void, Error> VisitLedger::commit(Store& store, const VisitRecord& recor
             auditDetail["fallback_kinds"].push_back(model::toCode(f.kind));
         }
         if (!record.pooledChallengeId.empty()) {
-            if (auto done = ChallengePool::consume(db, record.pooledChallengeId, record.visit.id, now); !done) {
+            if (auto done = ChallengePool::claimFor(db, record.pooledChallengeId, record.visit.id, now); !done) {
                 return done;
             }
         }

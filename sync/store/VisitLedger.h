@@ -6,6 +6,7 @@
 
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
+#include "sync/store/DeviceSigningKey.h"
 #include "sync/store/Store.h"
 #include "verify/model/Consent.h"
 #include "verify/model/Evidence.h"
@@ -20,19 +21,13 @@
 namespace zaitaku::sync::store
 {
 
-struct ConsentRecord
-{
-    model::Consent consent;
-    std::string textSha256; // SHA-256 of the exact consent text shown (verify/consent)
-};
-
 struct VisitRecord
 {
     model::Visit visit;
     std::vector<model::Evidence> evidence;
-    std::vector<ConsentRecord> consents;
+    std::vector<model::Consent> consents; // each with the version and SHA-256 of the text shown
     std::vector<model::FallbackEvidence> fallbacks;
-    std::string pooledChallengeId; // consumed by this visit; empty when none (or a local challenge)
+    std::string pooledChallengeId; // used by this visit; empty when none (or a local challenge)
 };
 
 struct StoredVisit
@@ -47,7 +42,10 @@ class VisitLedger
 public:
     static constexpr const char* kOutboxKind = "visit";
 
-    static Expected<void, Error> commit(Store& store, const VisitRecord& record, const std::string& actor);
+    // With a signer, each evidence bundle's SHA-256 is signed with the tablet's Ed25519 key
+    // (stored beside the bundle and sent with it).
+    static Expected<void, Error>
+    commit(Store& store, const VisitRecord& record, const std::string& actor, const DeviceSigningKey* signer = nullptr);
     static Expected<std::optional<StoredVisit>, Error> find(Database& db, const std::string& visitId);
 };
 

@@ -179,16 +179,16 @@ int recordTheVisit(CliContext& ctx, const std::optional<DoorEvidence>& door)
         evidence.challengeId = "local";
     } else {
         evidence.method = model::EvidenceMethod::Visual;
-        evidence.visualReason = "demo without a card reader";
+        evidence.visual = model::VisualAttestation{"demo-nurse", model::VisualReason::CannotEnterPin, "demo"};
     }
     record.evidence.push_back(evidence);
-    store::ConsentRecord consent;
-    consent.consent.id = model::makeUuid(randomOf(ctx));
-    consent.consent.patientId = "demo-patient";
-    consent.consent.kind = model::ConsentKind::Diagnosis;
-    consent.consent.given = true;
-    consent.consent.textVersion = "demo";
-    consent.consent.consentTime = now;
+    model::Consent consent;
+    consent.id = model::makeUuid(randomOf(ctx));
+    consent.patientId = "demo-patient";
+    consent.kind = model::ConsentKind::Diagnosis;
+    consent.given = true;
+    consent.textVersion = "demo";
+    consent.consentTime = now;
     consent.textSha256 = std::string(64, '0');
     record.consents.push_back(consent);
     auto imported = store::PatientRoster::import(db, roster, "demo-clerk");

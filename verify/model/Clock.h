@@ -45,4 +45,29 @@ private:
     std::chrono::system_clock::time_point m_now;
 };
 
+// The steady clock: orders a visit's events and measures durations even when the wall clock is
+// changed (a tablet that was off for a week, NTP stepping after the signal returns).
+class MonotonicClock
+{
+public:
+    virtual ~MonotonicClock() = default;
+    virtual std::chrono::nanoseconds sinceBoot() const = 0;
+};
+
+class SteadyClock final : public MonotonicClock
+{
+public:
+    std::chrono::nanoseconds sinceBoot() const override { return std::chrono::steady_clock::now().time_since_epoch(); }
+};
+
+class ManualMonotonicClock final : public MonotonicClock
+{
+public:
+    std::chrono::nanoseconds sinceBoot() const override { return m_now; }
+    void advance(std::chrono::nanoseconds d) { m_now += d; }
+
+private:
+    std::chrono::nanoseconds m_now{1'000'000'000};
+};
+
 } // namespace zaitaku::model

@@ -20,18 +20,23 @@ enum class ConsentKind
     Checkup,         // 特定健診情報
     Limit,           // 限度額情報
     SpecificDisease, // 特定疾病情報
+    // 処方箋の発行方法: given = 電子処方箋 (PrescriptionIssueSelect 1), not given = 紙の処方箋 (2).
+    // A choice rather than a consent, kept beside them because it is asked and recorded with them
+    // (DOMAIN.md §1.1 [S:P5]) [I: the representation].
+    ElectronicPrescription,
 };
 
 template <> struct CodeTable<ConsentKind>
 {
     static constexpr std::string_view name = "ConsentKind";
-    static constexpr std::array<CodeEntry<ConsentKind>, 6> entries{{
+    static constexpr std::array<CodeEntry<ConsentKind>, 7> entries{{
         {ConsentKind::Pharmacy, "pharm", "薬剤情報"},
         {ConsentKind::Diagnosis, "diag", "診療情報"},
         {ConsentKind::Operation, "oper", "手術情報"},
         {ConsentKind::Checkup, "checkup", "特定健診情報"},
         {ConsentKind::Limit, "limit", "限度額情報"},
         {ConsentKind::SpecificDisease, "specific_disease", "特定疾病情報"},
+        {ConsentKind::ElectronicPrescription, "e_prescription", "処方箋の発行方法（電子処方箋）"},
     }};
 };
 
@@ -41,10 +46,12 @@ struct Consent
     std::string patientId;
     ConsentKind kind = ConsentKind::Pharmacy;
     bool given = false;
-    std::string textVersion; // the exact consent text version shown to the patient
+    std::string textVersion; // the exact consent text version shown to the patient (verify/consent)
+    std::string textSha256;  // SHA-256 (hex) of that text's bytes
     std::optional<Timestamp> consentTime;
     std::optional<Timestamp> availableTime; // authoritative deadline when OQS sends one (F4 rule)
     std::optional<Timestamp> revokedAt;     // revocation is an explicit record, never inferred
+    std::string revokesConsentId;           // set on a revocation record: the consent it withdraws
     std::string sourceSnapshotId;
 };
 

@@ -4,6 +4,7 @@
 // image or the 個人番号: only the outcome, the signed challenge and who attested what.
 
 #include "verify/model/CodeTable.h"
+#include "verify/model/Consent.h"
 #include "verify/model/Timestamp.h"
 
 #include <array>
@@ -43,6 +44,85 @@ struct FaceMatchResult
     std::string modelId; // e.g. the sha256 of the model files used
 };
 
+// Where the challenge the card signed came from (DESIGN.md §3.3). A local challenge is made on the
+// tablet when the pool of gateway-issued ones ran dry; the gateway applies its own policy to it.
+enum class ChallengeOrigin
+{
+    None, // no card signature in this evidence (visual, face, re-query, fallback)
+    Pooled,
+    Local,
+};
+
+template <> struct CodeTable<ChallengeOrigin>
+{
+    static constexpr std::string_view name = "ChallengeOrigin";
+    static constexpr std::array<CodeEntry<ChallengeOrigin>, 3> entries{{
+        {ChallengeOrigin::None, "none", "なし"},
+        {ChallengeOrigin::Pooled, "pooled", "ゲートウェイ発行のチャレンジ"},
+        {ChallengeOrigin::Local, "local", "端末で生成したチャレンジ（オフライン）"},
+    }};
+};
+
+// What kind of card was presented, as classified from the card itself (CARD.md §6).
+enum class CardClass
+{
+    None,         // no card read (re-query, fallback)
+    PinCard,      // 利用者証明用電子証明書 with a PIN
+    FaceAuthOnly, // 顔認証マイナンバーカード: no PIN, face or visual only
+};
+
+template <> struct CodeTable<CardClass>
+{
+    static constexpr std::string_view name = "CardClass";
+    static constexpr std::array<CodeEntry<CardClass>, 3> entries{{
+        {CardClass::None, "none", "カードなし"},
+        {CardClass::PinCard, "pin_card", "マイナンバーカード（暗証番号あり）"},
+        {CardClass::FaceAuthOnly, "face_auth_only", "顔認証マイナンバーカード"},
+    }};
+};
+
+// Why staff confirmed the person by sight instead of by PIN or face [I]: the app's own reasons.
+enum class VisualReason
+{
+    FaceAuthOnlyCard, // the card has no PIN
+    PinLastTry,       // one try left: the PIN path is refused
+    PinBlocked,
+    PinUnknown,     // the patient does not remember the PIN
+    CannotEnterPin, // cannot operate the pad (dementia, motor impairment, sight)
+    FaceUnavailable,
+};
+
+template <> struct CodeTable<VisualReason>
+{
+    static constexpr std::string_view name = "VisualReason";
+    static constexpr std::array<CodeEntry<VisualReason>, 6> entries{{
+        {VisualReason::FaceAuthOnlyCard, "face_auth_only_card", "顔認証マイナンバーカードのため"},
+        {VisualReason::PinLastTry, "pin_last_try", "暗証番号の残り回数が1回のため"},
+        {VisualReason::PinBlocked, "pin_blocked", "暗証番号がロックされているため"},
+        {VisualReason::PinUnknown, "pin_unknown", "暗証番号が分からないため"},
+        {VisualReason::CannotEnterPin, "cannot_enter_pin", "暗証番号の入力が困難なため"},
+        {VisualReason::FaceUnavailable, "face_unavailable", "顔認証が利用できないため"},
+    }};
+};
+
+// Staff attest that the person present matches the card's printed photo (目視確認).
+struct VisualAttestation
+{
+    std::string staffId;
+    VisualReason reason = VisualReason::CannotEnterPin;
+    std::string statement; // the exact attestation text staff confirmed
+};
+
+// The consent given in the same visit, by its text's hash (the consent rows carry the rest).
+struct ConsentDigest
+{
+    std::string consentId;
+    ConsentKind kind = ConsentKind::Diagnosis;
+    bool given = false;
+    std::string textVersion;
+    std::string textSha256;
+};
+
 struct Evidence
 {
     std::string id;
@@ -58,10 +138,21 @@ struct Evidence
     std::string challengeId;
     std::vector<std::uint8_t> signature;
 
-    std::optional<FaceMatchResult> face;
+    ChallengeOrigin challengeOrigin = ChallengeOrigin::None;
+    std::vector<std::uint8_t> challengeNonce; // the bytes the card signed (SHA-256 DigestInfo of them)
+    std::optional<int> triesLeftBefore;       // read (no try spent) before the first VERIFY
+    std::optional<int> triesLeftAfter;        // after the last VERIFY of this visit
+    std::string lastTryOverrideBy;            // staff who allowed the last PIN try; empty: none
 
-    // Visual path: why staff chose it (e.g. face-auth-only card, PIN 1 try left).
-    std::string visualReason;
+    CardClass card = CardClass::None;
+
+    std::optional<FaceMatchResult> face;
+    std::optional<VisualAttestation> visual;
+
+    std::vector<ConsentDigest> consents;
+
+    std::int64_t monotonicNs = 0; // the tablet's steady clock at capture (orders events across clock changes)
+    std::string appVersion;
 };
 
 } // namespace zaitaku::model

@@ -82,12 +82,12 @@ VisitRecord visit(int n, int patients, const model::Timestamp& at)
     e.authCertificateDer = std::vector<std::uint8_t>(1200, 0x30); // a JPKI user-auth certificate's size
     e.signature = std::vector<std::uint8_t>(256, 0x5a);
     r.evidence.push_back(e);
-    ConsentRecord c;
-    c.consent.id = r.visit.id + "-c";
-    c.consent.patientId = patient;
-    c.consent.kind = model::ConsentKind::Diagnosis;
-    c.consent.given = true;
-    c.consent.textVersion = "consent-ja-2026-04";
+    model::Consent c;
+    c.id = r.visit.id + "-c";
+    c.patientId = patient;
+    c.kind = model::ConsentKind::Diagnosis;
+    c.given = true;
+    c.textVersion = "consent-ja-2026-04";
     c.textSha256 = std::string(64, 'a');
     r.consents.push_back(c);
     return r;

@@ -52,7 +52,8 @@ TEST_F(VisitLedgerTest, CommitWritesEverythingAndQueuesIt)
     ASSERT_EQ(items->size(), 1u);
     const auto payload = nlohmann::json::parse((*items)[0].payload);
     EXPECT_EQ(payload["visit"]["id"], "v-1");
-    EXPECT_EQ(payload["evidence"][0]["method"], "pin_signature");
+    EXPECT_EQ(payload["evidence"][0]["bundle"]["method"], "pin_signature");
+    EXPECT_EQ(payload["evidence"][0]["bundle_sha256"].get<std::string>().size(), 64u);
     EXPECT_EQ(payload["consents"][0]["text_sha256"], std::string(64, 'a'));
     // The evidence hash in the store is the hash of the canonical bundle that travels.
     EXPECT_EQ(store->db().queryText("SELECT bundle_sha256 FROM evidence").value_or(""), (*stored)->evidenceSha256[0]);

@@ -1,0 +1,16 @@
+#include "verify/identity/FaceVerifier.h"
+
+namespace zaitaku::identity
+{
+
+std::string NoFaceVerifier::unavailableReason() const
+{
+    return "this build has no face verifier (顔認証は未対応です): use the PIN or a visual check";
+}
+
+Expected<FaceDecision, Error> NoFaceVerifier::verify(device::ByteView, std::chrono::milliseconds)
+{
+    return Unexpected(Error{Errc::FaceUnavailable, unavailableReason(), "method"});
+}
+
+} // namespace zaitaku::identity

@@ -1,0 +1,48 @@
+#pragma once
+
+// Face verification as the visit engine sees it: the card's chip photo against the live camera.
+// Implemented by verify/identity/face (OpenCV DNN); until a build has it, NoFaceVerifier reports
+// the path unavailable and the engine offers PIN or visual instead. Images and embeddings stay in
+// memory for the decision only; what is kept is the decision, the score, the threshold and the
+// model id.
+
+#include "device/apdu/Bytes.h"
+#include "verify/identity/IdentityError.h"
+#include "verify/model/Expected.h"
+
+#include <chrono>
+#include <string>
+
+namespace zaitaku::identity
+{
+
+struct FaceDecision
+{
+    bool match = false;
+    double score = 0.0;
+    double threshold = 0.0;
+    std::string modelId;
+    std::string reason; // guidance when no decision could be made ("move closer", …)
+};
+
+class FaceVerifier
+{
+public:
+    virtual ~FaceVerifier() = default;
+
+    virtual bool available() const = 0;
+    virtual std::string unavailableReason() const = 0;
+    // chipPhoto: the JPEG 2000 photo from the card's 券面AP (DF27). Errc::FaceCaptureFailed when no
+    // usable frame came within the timeout.
+    virtual Expected<FaceDecision, Error> verify(device::ByteView chipPhoto, std::chrono::milliseconds timeout) = 0;
+};
+
+class NoFaceVerifier final : public FaceVerifier
+{
+public:
+    bool available() const override { return false; }
+    std::string unavailableReason() const override;
+    Expected<FaceDecision, Error> verify(device::ByteView, std::chrono::milliseconds) override;
+};
+
+} // namespace zaitaku::identity

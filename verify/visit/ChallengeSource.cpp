@@ -1,0 +1,16 @@
+#include "verify/visit/ChallengeSource.h"
+
+namespace zaitaku::visit
+{
+
+Expected<Challenge, Error> LocalChallengeSource::take(const std::string&, const model::Timestamp&)
+{
+    Challenge c;
+    c.id = "local-" + model::makeUuid(m_random);
+    c.nonce.resize(32);
+    m_random.fill(c.nonce);
+    c.origin = model::ChallengeOrigin::Local;
+    return c;
+}
+
+} // namespace zaitaku::visit

@@ -1,0 +1,48 @@
+#pragma once
+
+// Where the bytes the card signs come from (DESIGN.md §3.3). The store-backed source hands out the
+// gateway-issued challenges downloaded before the route, each taken (and so burned) once; when the
+// pool is empty it falls back to a LocalChallengeSource, and the evidence says `challenge: local`
+// so the gateway can apply its policy. A challenge is never handed out twice.
+
+#include "device/apdu/Bytes.h"
+#include "verify/model/Evidence.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Random.h"
+#include "verify/model/Timestamp.h"
+#include "verify/visit/VisitError.h"
+
+#include <string>
+
+namespace zaitaku::visit
+{
+
+struct Challenge
+{
+    std::string id;
+    device::Bytes nonce; // what the card signs (as SHA-256 DigestInfo)
+    model::ChallengeOrigin origin = model::ChallengeOrigin::Local;
+};
+
+class ChallengeSource
+{
+public:
+    virtual ~ChallengeSource() = default;
+    // A fresh challenge for this visit, never handed out before.
+    virtual Expected<Challenge, Error> take(const std::string& visitId, const model::Timestamp& now) = 0;
+};
+
+// 32 random bytes from the injected source; the id is "local-<uuid>".
+class LocalChallengeSource final : public ChallengeSource
+{
+public:
+    explicit LocalChallengeSource(model::RandomSource& random)
+        : m_random(random)
+    {}
+    Expected<Challenge, Error> take(const std::string& visitId, const model::Timestamp& now) override;
+
+private:
+    model::RandomSource& m_random;
+};
+
+} // namespace zaitaku::visit

@@ -1,0 +1,167 @@
+#include "verify/visit/FallbackForms.h"
+
+#include "verify/rules/FushoClaim.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace zaitaku::visit
+{
+
+namespace
+{
+
+using model::FallbackKind;
+
+const std::vector<std::string> kRatios{"3", "2", "1", "unknown"};
+
+std::vector<FormField> insuredNumberFields()
+{
+    return {{"insurer_number", "保険者番号", true, {}},
+            {"insured_symbol", "記号", false, {}},
+            {"insured_number", "番号", true, {}},
+            {"insured_branch", "枝番", false, {}},
+            {"name", "氏名", true, {}},
+            {"birthdate", "生年月日", true, {}},
+            {"copay_ratio", "負担割合", false, kRatios}};
+}
+
+const std::map<FallbackKind, FallbackForm>& forms()
+{
+    static const std::map<FallbackKind, FallbackForm> all = [] {
+        std::map<FallbackKind, FallbackForm> m;
+        m[FallbackKind::MynaportalScreen] = {FallbackKind::MynaportalScreen, insuredNumberFields()};
+        m[FallbackKind::MynaportalPdf] = {FallbackKind::MynaportalPdf, insuredNumberFields()};
+        auto oshirase = insuredNumberFields();
+        oshirase.push_back({"card_seen", "マイナンバーカードを確認した", true, {"yes"}});
+        m[FallbackKind::OshirasePlusCard] = {FallbackKind::OshirasePlusCard, oshirase};
+        auto kakuninsho = insuredNumberFields();
+        kakuninsho.push_back({"valid_until", "有効期限", true, {}});
+        kakuninsho.push_back({"valid_from", "発効期日", false, {}});
+        kakuninsho.push_back({"insurer_name", "交付者名", false, {}});
+        kakuninsho.push_back({"limit_class", "限度区分", false, {}});
+        m[FallbackKind::ShikakuKakuninsho] = {FallbackKind::ShikakuKakuninsho, kakuninsho};
+        auto paper = insuredNumberFields();
+        paper.push_back({"valid_until", "有効期限", true, {}});
+        m[FallbackKind::PaperCard] = {FallbackKind::PaperCard, paper};
+        m[FallbackKind::VerbalRevisit] = {
+            FallbackKind::VerbalRevisit,
+            {{"patient_confirms_no_change", "前回から資格に変更がないことを本人に確認した", true, {"yes"}},
+             {"confirmed_with", "確認した相手（本人・家族等）", false, {}}}};
+        // 被保険者資格申立書 (seed 003, 別紙様式): 1 保険資格 / 2 券面事項 / signature and contact.
+        m[FallbackKind::Moushitatesho] = {
+            FallbackKind::Moushitatesho,
+            {{"has_valid_qualification", "有効な保険資格を有している", true, {"yes"}},
+             {"insurance_type", "保険種別", true, {"shaho", "kokuho", "kouki", "other", "unknown"}},
+             {"insurer_name", "保険者等名称", false, {}},
+             {"employer", "事業所名", false, {}},
+             {"copay_ratio", "一部負担金の割合", false, kRatios},
+             {"name", "氏名", true, {}},
+             {"name_kana", "フリガナ", true, {}},
+             {"birthdate", "生年月日", true, {}},
+             {"sex", "性別", true, {"male", "female"}},
+             {"address", "住所", true, {}},
+             {"residence", "居所（券面の住所以外）", false, {}},
+             {"signed_on", "記入日", true, {}},
+             {"signer_relation", "患者との関係（代筆の場合）", false, {}},
+             {"contact_phone", "連絡先電話番号", false, {}}}};
+        return m;
+    }();
+    return all;
+}
+
+Error fieldError(const std::string& field, const std::string& message)
+{
+    return Error{Errc::InvalidInput, message, "fields." + field};
+}
+
+} // namespace
+
+const FallbackForm& fallbackForm(model::FallbackKind kind)
+{
+    return forms().at(kind);
+}
+
+const std::vector<model::FallbackKind>& fallbackLadder()
+{
+    static const std::vector<model::FallbackKind> ladder{
+        FallbackKind::MynaportalScreen,  FallbackKind::MynaportalPdf, FallbackKind::OshirasePlusCard,
+        FallbackKind::ShikakuKakuninsho, FallbackKind::PaperCard,     FallbackKind::VerbalRevisit,
+        FallbackKind::Moushitatesho,
+    };
+    return ladder;
+}
+
+std::optional<std::string> fallbackUnavailable(model::FallbackKind kind, const FallbackSituation& situation)
+{
+    switch (kind) {
+    case FallbackKind::PaperCard:
+        if (situation.on > model::Date::fromYmd(2025, 12, 1).value()) {
+            return "健康保険証は2025年12月1日までに有効期限を迎えています（資格確認書を確認してください）";
+        }
+        return std::nullopt;
+    case FallbackKind::VerbalRevisit:
+        if (!situation.revisit || !situation.priorQualification) {
+            return "口頭確認は、以前に資格を確認した患者の再診時のみ使えます";
+        }
+        return std::nullopt;
+    default:
+        return std::nullopt;
+    }
+}
+
+Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const std::string& fieldsJson)
+{
+    const nlohmann::json in = nlohmann::json::parse(fieldsJson, nullptr, false);
+    if (!in.is_object()) {
+        return Unexpected(Error{Errc::InvalidInput, "the fallback fields are not a JSON object", "fields"});
+    }
+    const FallbackForm& form = fallbackForm(kind);
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [key, value] : in.items()) {
+        const auto known = std::find_if(form.fields.begin(), form.fields.end(),
+                                        [&key = key](const FormField& f) { return f.key == key; });
+        if (known == form.fields.end()) {
+            return Unexpected(fieldError(key, "'" + key + "' is not a field of " + std::string(model::labelOf(kind))));
+        }
+        if (!value.is_string()) {
+            return Unexpected(fieldError(key, "'" + key + "' must be text"));
+        }
+        const std::string text = value.get<std::string>();
+        if (!known->choices.empty() &&
+            std::find(known->choices.begin(), known->choices.end(), text) == known->choices.end()) {
+            return Unexpected(fieldError(key, "'" + key + "' is not one of the form's choices"));
+        }
+        if (key == "birthdate" || key == "valid_until" || key == "valid_from" || key == "signed_on") {
+            if (!model::Date::parse(text)) {
+                return Unexpected(fieldError(key, "'" + key + "' is not a date (YYYY-MM-DD)"));
+            }
+        }
+        if (!text.empty()) {
+            out[key] = text;
+        }
+    }
+    for (const auto& field : form.fields) {
+        if (field.required && !out.contains(field.key)) {
+            return Unexpected(fieldError(field.key, "'" + field.key + "' (" + field.label + ") is required"));
+        }
+    }
+    if (kind == FallbackKind::Moushitatesho) {
+        const auto claim = rules::fushoClaim(out.value("insurance_type", "") == "kouki");
+        out["fusho_claim"] = {{"insurer_number", claim.insurerNumber},
+                              {"insurer_number_alternative", claim.insurerNumberAlternative},
+                              {"insured_number", claim.insuredNumber},
+                              {"card_symbol", claim.cardSymbol},
+                              {"remarks_prefix", claim.remarksPrefix}};
+    }
+    return out.dump();
+}
+
+model::Date discardAfter(model::FallbackKind kind, model::Date on, const FallbackRetention& retention)
+{
+    const int days = kind == FallbackKind::Moushitatesho ? retention.moushitateshoDays : retention.otherDays;
+    return on.addDays(days);
+}
+
+} // namespace zaitaku::visit

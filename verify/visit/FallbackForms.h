@@ -1,0 +1,63 @@
+#pragma once
+
+// The F6 ladder (DOMAIN.md F6, R4, R6) as forms: for each kind, the fields staff transcribe, which
+// are required, whether the kind applies at this visit, and how long the tablet keeps it.
+//   マイナポータル screen / PDF, 資格情報のお知らせ + card, 資格確認書, paper 健康保険証 (only until its
+//   expiry, at the latest 2025-12-01 [S:P31]), verbal confirmation (revisits with a known prior
+//   qualification only [S:P16]), 被保険者資格申立書 (the seed's 別紙様式 fields; its record carries the
+//   不詳 claim fields of R4 [S:P17]).
+// Field names are ours (snake_case, English) [I]; the labels are the documents' own words.
+
+#include "verify/model/Date.h"
+#include "verify/model/Expected.h"
+#include "verify/model/FallbackEvidence.h"
+#include "verify/visit/VisitError.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zaitaku::visit
+{
+
+struct FormField
+{
+    std::string key;
+    std::string label; // Japanese, as printed on the document
+    bool required = false;
+    std::vector<std::string> choices; // empty: free text
+};
+
+struct FallbackForm
+{
+    model::FallbackKind kind;
+    std::vector<FormField> fields;
+};
+
+const FallbackForm& fallbackForm(model::FallbackKind kind);
+// In F6 order.
+const std::vector<model::FallbackKind>& fallbackLadder();
+
+struct FallbackSituation
+{
+    model::Date on;
+    bool revisit = false;            // the visit started as F2
+    bool priorQualification = false; // a confirmed result or re-query key is on file
+};
+
+// Empty when the kind applies; otherwise why not (Japanese).
+std::optional<std::string> fallbackUnavailable(model::FallbackKind kind, const FallbackSituation& situation);
+
+struct FallbackRetention
+{
+    int moushitateshoDays = 180; // until the claim is paid [S:P16]; the payment date is not known here [I]
+    int otherDays = 3 * 365;     // 療担規則 第9条: other records 3 years [S:P33]
+};
+
+// Validates the transcribed fields (a JSON object of strings) against the form and returns the
+// canonical JSON to store: known fields only, plus, for a 申立書, the 不詳 claim fields (R4).
+Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const std::string& fieldsJson);
+
+model::Date discardAfter(model::FallbackKind kind, model::Date on, const FallbackRetention& retention);
+
+} // namespace zaitaku::visit

@@ -1,0 +1,88 @@
+#pragma once
+
+// What the visit engine needs from the layer above it, as interfaces (the store implements them in
+// sync/store/StoreVisitPort): the patient's context, one atomic commit of the whole record, and
+// an audit journal for every transition. The engine never sees SQL, and tests can count calls.
+
+#include "verify/model/CareRelationship.h"
+#include "verify/model/Consent.h"
+#include "verify/model/CustodyEvent.h"
+#include "verify/model/EligibilitySnapshot.h"
+#include "verify/model/Evidence.h"
+#include "verify/model/Expected.h"
+#include "verify/model/FallbackEvidence.h"
+#include "verify/model/Patient.h"
+#include "verify/model/Timestamp.h"
+#include "verify/model/Visit.h"
+#include "verify/visit/VisitError.h"
+#include "verify/visit/VisitState.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zaitaku::visit
+{
+
+struct CachedResult
+{
+    model::EligibilitySnapshot snapshot;
+    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+};
+
+struct PatientContext
+{
+    model::Patient patient;
+    std::optional<model::CareRelationship> care; // for the visit's service kind
+    std::optional<CachedResult> latest;          // the newest cached eligibility result
+    std::optional<model::CustodyEvent> custody;  // the card's latest custody event, if any
+};
+
+// Everything one visit leaves behind; committed all together or not at all.
+struct VisitBundle
+{
+    model::Visit visit;
+    std::vector<model::Evidence> evidence;
+    std::vector<model::Consent> consents;
+    std::vector<model::FallbackEvidence> fallbacks;
+    std::string pooledChallengeId; // empty for a local challenge or none
+};
+
+struct CommitReceipt
+{
+    std::vector<std::string> evidenceSha256; // the canonical bundle hash of each evidence
+    bool queued = false;                     // its outbox row exists
+};
+
+struct TransitionRecord
+{
+    std::string visitId;
+    std::string patientId;
+    std::string actor; // the staff id
+    VisitState from = VisitState::Started;
+    VisitEvent event = VisitEvent::Abort;
+    VisitState to = VisitState::Started;
+    model::Timestamp at = model::Timestamp::fromUtc({});
+    std::int64_t monotonicNs = 0;
+    std::map<std::string, std::string> detail; // never a PIN, an image or medical content
+};
+
+class VisitRepository
+{
+public:
+    virtual ~VisitRepository() = default;
+    virtual Expected<PatientContext, Error> load(const std::string& patientId, model::ServiceKind kind) = 0;
+    // One transaction: visit, evidence, consents, fallbacks, the challenge, the outbox row, audit.
+    virtual Expected<CommitReceipt, Error> commit(const VisitBundle& bundle, const std::string& actor) = 0;
+};
+
+class VisitJournal
+{
+public:
+    virtual ~VisitJournal() = default;
+    virtual Expected<void, Error> record(const TransitionRecord& transition) = 0;
+};
+
+} // namespace zaitaku::visit
