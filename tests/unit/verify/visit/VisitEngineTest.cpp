@@ -1,0 +1,756 @@
+// The visit engine end to end on the in-process virtual card and a real encrypted store: each
+// persona and each path of F1 (PIN, wrong PIN, last-try refusal, override, blocked, 顔認証 card,
+// visual, face unavailable), consent shapes, F2 allowed and refused, every F6 step, custody, pulled
+// cards, challenges, privacy. The same engine runs over pcscd in tests/integration/VisitCliTest.
+
+#include "device/mynacard/Certificate.h"
+#include "device/mynacard/MynaCard.h"
+#include "hardware/vcard/VirtualCardChannel.h"
+#include "support/VisitFixture.h"
+#include "sync/store/AuditLog.h"
+#include "sync/store/ChallengePool.h"
+#include "sync/store/ConsentLedger.h"
+#include "sync/store/CustodyLedger.h"
+#include "sync/store/SnapshotCache.h"
+#include "sync/store/Transaction.h"
+
+#include <nlohmann/json.hpp>
+
+namespace zaitaku::testing
+{
+namespace
+{
+
+using model::ConfirmMethod;
+using model::EvidenceMethod;
+using model::VisitFlow;
+using nlohmann::json;
+using visit::VisitScript;
+using visit::VisitState;
+
+VisitScript pinScript(std::initializer_list<const char*> pins, const char* consent = "all")
+{
+    VisitScript s;
+    for (const char* p : pins) {
+        s.pins.push_back(pin(p));
+    }
+    s.consentSpec = consent;
+    return s;
+}
+
+VisitScript visualScript(const char* consent = "all")
+{
+    VisitScript s;
+    s.methods = {ConfirmMethod::Visual};
+    s.consentSpec = consent;
+    return s;
+}
+
+class VisitEngineTest : public VisitTest
+{
+protected:
+    int columns(const std::string& table)
+    {
+        return static_cast<int>(countWhere("SELECT count(*) FROM pragma_table_info('" + table + "')"));
+    }
+    json evidenceBundle(const std::string& visitId)
+    {
+        auto stmt = store->db().prepare("SELECT bundle_json FROM evidence WHERE visit_id = ?1");
+        EXPECT_TRUE(stmt);
+        stmt->bind(1, visitId);
+        auto row = stmt->step();
+        EXPECT_TRUE(row && *row) << "no evidence for " << visitId;
+        return row && *row ? json::parse(stmt->text(0)) : json::object();
+    }
+    std::int64_t countWhere(const std::string& sql)
+    {
+        auto n = store->db().queryInt(sql);
+        EXPECT_TRUE(n) << sql;
+        return n.value_or(-1);
+    }
+    void expectNothingRecorded()
+    {
+        EXPECT_EQ(count("visit"), 0);
+        EXPECT_EQ(count("evidence"), 0);
+        EXPECT_EQ(count("consent"), 0);
+        EXPECT_EQ(count("outbox"), 0);
+    }
+    void expectAuditChainOk()
+    {
+        auto verified = sync::store::AuditLog::verify(store->db());
+        ASSERT_TRUE(verified);
+        EXPECT_TRUE(verified->ok());
+    }
+    int cardTriesLeft()
+    {
+        hardware::VirtualCardChannel channel(*card);
+        device::MynaCard myna(channel);
+        return myna.authPinStatus().value().triesLeft;
+    }
+};
+
+TEST_F(VisitEngineTest, FirstVisitByPinSignsAChallengeAndCommitsOneQueuedRecord)
+{
+    presentCard("valid");
+    visit::ScriptedOperator op(pinScript({"1234"}));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->state, VisitState::Committed);
+    EXPECT_EQ(outcome->flow, VisitFlow::FirstVisit);
+    EXPECT_EQ(outcome->method, EvidenceMethod::PinSignature);
+    EXPECT_EQ(outcome->card, model::CardClass::PinCard);
+    EXPECT_EQ(outcome->triesLeftBefore, 3);
+    EXPECT_EQ(outcome->triesLeftAfter, 3);
+    EXPECT_EQ(outcome->challengeOrigin, model::ChallengeOrigin::Local); // the pool is empty
+    // The tries were shown before the PIN was asked for.
+    ASSERT_EQ(op.pinPrompts().size(), 1u);
+    EXPECT_EQ(op.pinPrompts()[0].triesLeft, 3);
+    ASSERT_FALSE(op.methodPrompts().empty());
+    EXPECT_EQ(op.methodPrompts()[0].triesLeft, 3);
+
+    EXPECT_EQ(count("visit"), 1);
+    EXPECT_EQ(count("evidence"), 1);
+    EXPECT_EQ(countWhere("SELECT count(*) FROM outbox WHERE kind = 'visit'"), 1);
+    ASSERT_EQ(outcome->receipt.evidenceSha256.size(), 1u);
+    EXPECT_TRUE(outcome->receipt.queued);
+
+    // The bundle: the card's signature over the challenge verifies against its certificate.
+    const json bundle = evidenceBundle(outcome->visitId);
+    EXPECT_EQ(bundle["challenge_origin"], "local");
+    EXPECT_EQ(bundle["card"], "pin_card");
+    EXPECT_EQ(bundle["tries_left_before"], 3);
+    EXPECT_EQ(bundle["app_version"], "test");
+    EXPECT_EQ(bundle["device_id"], "tablet-1");
+    EXPECT_GT(bundle["monotonic_ns"].get<std::int64_t>(), 0);
+    const auto cert = device::fromHex(bundle["auth_certificate_der"].get<std::string>()).value();
+    const auto nonce = device::fromHex(bundle["challenge_nonce"].get<std::string>()).value();
+    const auto signature = device::fromHex(bundle["signature"].get<std::string>()).value();
+    EXPECT_EQ(nonce.size(), 32u);
+    EXPECT_TRUE(device::verifySha256Signature(cert, nonce, signature).value());
+    ASSERT_EQ(bundle["consents"].size(), 4u); // diag, pharm, oper, checkup (the patient is 76)
+
+    // The tablet signed the bundle's hash.
+    auto stmt = store->db().prepare("SELECT bundle_sha256, device_signature FROM evidence");
+    ASSERT_TRUE(stmt && *stmt->step());
+    EXPECT_EQ(stmt->text(0), outcome->receipt.evidenceSha256[0]);
+    EXPECT_TRUE(sync::store::DeviceSigningKey::verify(port().signingKey().publicKeyHex(), stmt->text(0),
+                                                      device::fromHex(stmt->text(1)).value()));
+
+    // Every transition is in the audit chain.
+    EXPECT_EQ(countWhere("SELECT count(*) FROM audit_log WHERE action = 'visit.transition' AND subject = '" +
+                         outcome->visitId + "'"),
+              static_cast<std::int64_t>(outcome->transitions.size()));
+    expectAuditChainOk();
+}
+
+TEST_F(VisitEngineTest, WrongPinThenTheRightOne)
+{
+    presentCard("valid");
+    visit::ScriptedOperator op(pinScript({"9999", "1234"}));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->method, EvidenceMethod::PinSignature);
+    ASSERT_EQ(op.pinPrompts().size(), 2u);
+    EXPECT_EQ(op.pinPrompts()[0].triesLeft, 3);
+    EXPECT_EQ(op.pinPrompts()[1].triesLeft, 2); // shown again before the second entry
+    EXPECT_EQ(outcome->triesLeftBefore, 3);
+    EXPECT_EQ(cardTriesLeft(), 3); // the success reset the counter
+}
+
+TEST_F(VisitEngineTest, TwoWrongPinsLeaveOneTryAndThePinPathCloses)
+{
+    presentCard("valid");
+    VisitScript script = pinScript({"9999", "8888", "1234"});
+    script.methods = {ConfirmMethod::Pin, ConfirmMethod::Visual};
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    // Two wrong entries; the third PIN was never sent: one try is left on the card.
+    EXPECT_EQ(op.pinPrompts().size(), 2u);
+    EXPECT_EQ(cardTriesLeft(), 1);
+    EXPECT_EQ(outcome->method, EvidenceMethod::Visual);
+    const json bundle = evidenceBundle(outcome->visitId);
+    EXPECT_EQ(bundle["visual"]["reason"], "pin_last_try");
+    EXPECT_EQ(bundle["tries_left_after"], 1);
+}
+
+TEST_F(VisitEngineTest, OneTryLeftRefusesThePinAndOffersVisualOrFace)
+{
+    presentCard("one-try-left");
+    VisitScript script = pinScript({"1234"});
+    script.methods = {ConfirmMethod::Pin, ConfirmMethod::Visual};
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    ASSERT_FALSE(op.methodPrompts().empty());
+    const visit::MethodPrompt& prompt = op.methodPrompts()[0];
+    EXPECT_TRUE(prompt.lastTry);
+    EXPECT_EQ(prompt.triesLeft, 1);
+    EXPECT_FALSE(prompt.options[0].available);
+    EXPECT_TRUE(op.pinPrompts().empty());
+    EXPECT_EQ(cardTriesLeft(), 1); // no VERIFY sent
+    EXPECT_EQ(outcome->method, EvidenceMethod::Visual);
+    EXPECT_EQ(evidenceBundle(outcome->visitId)["visual"]["reason"], "pin_last_try");
+}
+
+TEST_F(VisitEngineTest, TheLastTryOnlyWithAStaffOverride)
+{
+    presentCard("one-try-left");
+    VisitScript script = pinScript({"1234"});
+    script.lastTryOverrideBy = "dr-tanaka";
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->method, EvidenceMethod::PinSignature);
+    EXPECT_EQ(evidenceBundle(outcome->visitId)["last_try_override_by"], "dr-tanaka");
+}
+
+TEST_F(VisitEngineTest, ABlockedCardOffersNoPin)
+{
+    presentCard("blocked");
+    VisitScript pinOnly = pinScript({"1234"});
+    pinOnly.methods = {ConfirmMethod::Pin};
+    visit::ScriptedOperator refuses(std::move(pinOnly));
+    auto aborted = run(request("p-first"), refuses);
+    ASSERT_TRUE(aborted) << aborted.error().message;
+    EXPECT_EQ(aborted->state, VisitState::Aborted);
+    EXPECT_NE(refuses.gaveUp().find("ロック"), std::string::npos) << refuses.gaveUp();
+    expectNothingRecorded();
+
+    visit::ScriptedOperator visual(visualScript());
+    auto outcome = run(request("p-first"), visual);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(evidenceBundle(outcome->visitId)["visual"]["reason"], "pin_blocked");
+}
+
+TEST_F(VisitEngineTest, AFaceAuthCardIsNeverOfferedThePin)
+{
+    presentCard("face-auth-only");
+    VisitScript script = pinScript({"1234"});
+    script.methods = {ConfirmMethod::Pin, ConfirmMethod::Face, ConfirmMethod::Visual};
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-facility"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->card, model::CardClass::FaceAuthOnly);
+    ASSERT_FALSE(op.methodPrompts().empty());
+    EXPECT_FALSE(op.methodPrompts()[0].options[0].available);
+    EXPECT_FALSE(op.methodPrompts()[0].triesLeft.has_value());
+    EXPECT_FALSE(op.methodPrompts()[0].options[1].available); // no face verifier in this build
+    EXPECT_TRUE(op.pinPrompts().empty());
+    const json bundle = evidenceBundle(outcome->visitId);
+    EXPECT_EQ(bundle["card"], "face_auth_only");
+    EXPECT_EQ(bundle["visual"]["reason"], "face_auth_only_card");
+    EXPECT_EQ(bundle["visual"]["staff_id"], "nurse-7");
+    EXPECT_FALSE(bundle["visual"]["statement"].get<std::string>().empty());
+}
+
+TEST_F(VisitEngineTest, VisualMismatchGoesToTheFallbackLadder)
+{
+    presentCard("valid");
+    VisitScript script = visualScript();
+    script.visualMismatch = true;
+    script.fallbackKind = model::FallbackKind::ShikakuKakuninsho;
+    script.fallbackFields = R"({"insurer_number":"39131015","insured_number":"10000001","name":"初回 花子",)"
+                            R"("birthdate":"1950-03-10","valid_until":"2027-07-31","copay_ratio":"1"})";
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->flow, VisitFlow::Fallback);
+    EXPECT_EQ(outcome->fallback, model::FallbackKind::ShikakuKakuninsho);
+    EXPECT_EQ(count("evidence"), 0); // no identity evidence: the person did not match
+    EXPECT_EQ(count("fallback_evidence"), 1);
+    ASSERT_EQ(op.fallbackPrompts().size(), 1u);
+    EXPECT_NE(op.fallbackPrompts()[0].reason.find("目視"), std::string::npos);
+}
+
+TEST_F(VisitEngineTest, EveryConsentShape)
+{
+    struct Case
+    {
+        const char* patient;
+        const char* spec;
+        const char* prescription;
+        std::vector<std::pair<const char*, bool>> expected;
+        const char* textId;
+    };
+    const std::vector<Case> cases{
+        {"p-first", "all", "", {{"diag", true}, {"pharm", true}, {"oper", true}, {"checkup", true}}, "all"},
+        {"p-first", "none", "", {{"diag", false}, {"pharm", false}, {"oper", false}, {"checkup", false}}, "diag"},
+        {"p-first",
+         "diag,pharm",
+         "electronic",
+         {{"diag", true}, {"pharm", true}, {"oper", false}, {"checkup", false}, {"e_prescription", true}},
+         "diag"},
+        {"p-young",
+         "all",
+         "paper",
+         {{"diag", true}, {"pharm", true}, {"oper", true}, {"e_prescription", false}},
+         "all"},
+    };
+    const auto& catalog = consent::ConsentCatalog::builtin();
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.patient) + " " + c.spec);
+        presentCard("valid");
+        VisitScript script = pinScript({"1234"}, c.spec);
+        script.prescription = c.prescription;
+        visit::ScriptedOperator op(std::move(script));
+        auto outcome = run(request(c.patient), op);
+        ASSERT_TRUE(outcome) << outcome.error().message;
+        ASSERT_EQ(outcome->consents.size(), c.expected.size());
+        for (std::size_t i = 0; i < c.expected.size(); ++i) {
+            const model::Consent& consent = outcome->consents[i];
+            EXPECT_EQ(model::toCode(consent.kind), c.expected[i].first);
+            EXPECT_EQ(consent.given, c.expected[i].second);
+            auto text = catalog.byVersionId(consent.textVersion);
+            ASSERT_TRUE(text) << consent.textVersion;
+            EXPECT_EQ(text->sha256, consent.textSha256);
+            if (consent.kind != model::ConsentKind::ElectronicPrescription) {
+                const std::string shown(textFileName(text->id));
+                EXPECT_EQ(shown, std::string(c.textId) == "all" ? "all" : std::string(model::toCode(consent.kind)));
+            }
+        }
+    }
+    // A 32-year-old is not asked about 特定健診: naming it is refused and nothing is recorded.
+    const auto before = count("visit");
+    presentCard("valid");
+    visit::ScriptedOperator checkup(pinScript({"1234"}, "checkup"));
+    auto refused = run(request("p-young"), checkup);
+    ASSERT_TRUE(refused) << refused.error().message;
+    EXPECT_EQ(refused->state, VisitState::Aborted);
+    EXPECT_NE(checkup.gaveUp().find("40"), std::string::npos) << checkup.gaveUp();
+    EXPECT_EQ(count("visit"), before);
+}
+
+TEST_F(VisitEngineTest, ConsentRevocationIsARecordOfItsOwn)
+{
+    presentCard("valid");
+    visit::ScriptedOperator op(pinScript({"1234"}, "diag,pharm"));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome);
+    auto active = sync::store::ConsentLedger::active(store->db(), "p-first");
+    ASSERT_TRUE(active);
+    ASSERT_EQ(active->size(), 2u);
+    const model::Consent pharm = (*active)[0].kind == model::ConsentKind::Pharmacy ? (*active)[0] : (*active)[1];
+    consent::ConsentContext context{"p-first", "ja", clock.nowJst(), ""};
+    auto revocation = consent::revocationRecord(pharm, consent::ConsentCatalog::builtin(), context, random);
+    ASSERT_TRUE(revocation);
+    ASSERT_TRUE(sync::store::ConsentLedger::revoke(*store, *revocation, "nurse-7"));
+    active = sync::store::ConsentLedger::active(store->db(), "p-first");
+    ASSERT_EQ(active->size(), 1u);
+    EXPECT_EQ((*active)[0].kind, model::ConsentKind::Diagnosis);
+    EXPECT_EQ(countWhere("SELECT count(*) FROM outbox WHERE kind = 'consent_revocation'"), 1);
+    // Withdrawn once: a second revocation of the same consent is a conflict.
+    auto again = consent::revocationRecord(pharm, consent::ConsentCatalog::builtin(), context, random);
+    auto twice = sync::store::ConsentLedger::revoke(*store, *again, "nurse-7");
+    ASSERT_FALSE(twice);
+    EXPECT_EQ(twice.error().code, sync::Errc::Conflict);
+}
+
+TEST_F(VisitEngineTest, RevisitAllowedUsesTheCachedResultWithoutTheCard)
+{
+    model::EligibilitySnapshot s;
+    s.id = "s-cont";
+    s.patientId = "p-cont";
+    s.segmentOfResult = model::SegmentOfResult::Normal;
+    s.processingResultStatus = model::ProcessingResultStatus::Normal;
+    s.qualificationValidity = model::QualificationValidity::Valid;
+    s.rawXml = "<x/>";
+    {
+        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
+        ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, clock.nowJst().plus(std::chrono::hours(-26))));
+        ASSERT_TRUE(tx->commit());
+    }
+    visit::ScriptedOperator op(VisitScript{});
+    auto outcome = run(request("p-cont", VisitFlow::Revisit), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->flow, VisitFlow::Revisit);
+    EXPECT_EQ(outcome->method, EvidenceMethod::Requery);
+    ASSERT_TRUE(outcome->revisit);
+    EXPECT_TRUE(outcome->revisit->allowed);
+    ASSERT_TRUE(outcome->latestAge);
+    EXPECT_EQ(outcome->latestAge->count(), 26 * 60);
+    EXPECT_EQ(reader.connects(), 0); // no card needed
+    auto stored = sync::store::VisitLedger::find(store->db(), outcome->visitId);
+    ASSERT_TRUE(stored && *stored);
+    EXPECT_EQ((*stored)->visit.snapshotId, "s-cont");
+}
+
+TEST_F(VisitEngineTest, RevisitRefusedSaysWhyAndFallsBackToTheCard)
+{
+    struct Case
+    {
+        const char* patient;
+        const char* reason;
+    };
+    for (const auto& c : {Case{"p-first", "not_same_provider"}, Case{"p-ended", "not_continuous"}}) {
+        SCOPED_TRACE(c.patient);
+        presentCard("valid");
+        visit::ScriptedOperator op(pinScript({"1234"}));
+        auto outcome = run(request(c.patient, VisitFlow::Revisit), op);
+        ASSERT_TRUE(outcome) << outcome.error().message;
+        ASSERT_TRUE(outcome->revisit);
+        EXPECT_FALSE(outcome->revisit->allowed);
+        const auto& reasons = outcome->revisit->reasons;
+        EXPECT_NE(std::find(reasons.begin(), reasons.end(), c.reason), reasons.end());
+        EXPECT_EQ(outcome->flow, VisitFlow::FirstVisit);
+        EXPECT_EQ(outcome->method, EvidenceMethod::PinSignature);
+    }
+}
+
+TEST_F(VisitEngineTest, ANewQualificationBreaksTheContinuingRelationship)
+{
+    model::EligibilitySnapshot s;
+    s.id = "s-new";
+    s.patientId = "p-cont";
+    s.segmentOfResult = model::SegmentOfResult::Normal;
+    s.processingResultStatus = model::ProcessingResultStatus::Normal;
+    s.qualificationValidity = model::QualificationValidity::InvalidNewQualification;
+    {
+        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
+        ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, clock.nowJst()));
+        ASSERT_TRUE(tx->commit());
+    }
+    VisitScript script;
+    script.onRevisitRefused = visit::RevisitDecision::Abort;
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-cont", VisitFlow::Revisit), op);
+    ASSERT_TRUE(outcome);
+    ASSERT_TRUE(outcome->revisit);
+    EXPECT_FALSE(outcome->revisit->allowed);
+    EXPECT_EQ(outcome->revisit->reasons.back(), "new_qualification");
+    EXPECT_EQ(outcome->state, VisitState::Aborted);
+    expectNothingRecorded();
+}
+
+TEST_F(VisitEngineTest, EveryFallbackStep)
+{
+    const std::string numbers = R"("insurer_number":"39131015","insured_number":"10000001","name":"初回 花子",)"
+                                R"("birthdate":"1950-03-10")";
+    struct Case
+    {
+        model::FallbackKind kind;
+        std::string fields;
+        VisitFlow flow;
+        const char* patient;
+        bool available;
+    };
+    const std::vector<Case> cases{
+        {model::FallbackKind::MynaportalScreen, "{" + numbers + "}", VisitFlow::Fallback, "p-first", true},
+        {model::FallbackKind::MynaportalPdf, "{" + numbers + R"(,"copay_ratio":"1"})", VisitFlow::Fallback, "p-first",
+         true},
+        {model::FallbackKind::OshirasePlusCard, "{" + numbers + R"(,"card_seen":"yes"})", VisitFlow::Fallback,
+         "p-first", true},
+        {model::FallbackKind::ShikakuKakuninsho, "{" + numbers + R"(,"valid_until":"2027-07-31"})", VisitFlow::Fallback,
+         "p-first", true},
+        {model::FallbackKind::PaperCard, "{" + numbers + R"(,"valid_until":"2025-12-01"})", VisitFlow::Fallback,
+         "p-first", false}, // paper cards ended on 2025-12-01 at the latest
+        {model::FallbackKind::VerbalRevisit, R"({"patient_confirms_no_change":"yes"})", VisitFlow::Fallback, "p-first",
+         false}, // not on a first visit
+        {model::FallbackKind::Moushitatesho,
+         R"({"has_valid_qualification":"yes","insurance_type":"kouki","name":"初回 花子","name_kana":"ショカイ ハナコ",)"
+         R"("birthdate":"1950-03-10","sex":"female","address":"東京都世田谷区1-2-3","signed_on":"2026-11-21"})",
+         VisitFlow::Fallback, "p-first", true},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(model::toCode(c.kind)));
+        const auto before = count("fallback_evidence");
+        VisitScript script;
+        script.fallbackKind = c.kind;
+        script.fallbackFields = c.fields;
+        visit::ScriptedOperator op(std::move(script));
+        auto r = request(c.patient, c.flow);
+        r.fallbackReason = "資格確認端末の障害";
+        auto outcome = run(r, op);
+        ASSERT_TRUE(outcome) << outcome.error().message;
+        EXPECT_EQ(outcome->state, c.available ? VisitState::Committed : VisitState::Aborted) << op.gaveUp();
+        EXPECT_EQ(count("fallback_evidence"), before + (c.available ? 1 : 0));
+        ASSERT_FALSE(op.fallbackPrompts().empty());
+        EXPECT_EQ(op.fallbackPrompts()[0].ladder.size(), 7u);
+    }
+    // The 申立書 carries the 不詳 claim fields (R4) and is discarded sooner than the rest.
+    auto stmt = store->db().prepare(
+        "SELECT captured_fields_json, discard_after FROM fallback_evidence WHERE kind = 'moushitatesho'");
+    ASSERT_TRUE(stmt && *stmt->step());
+    const json fields = json::parse(stmt->text(0));
+    EXPECT_EQ(fields["fusho_claim"]["insurer_number"], "77777777");
+    EXPECT_EQ(fields["fusho_claim"]["insured_number"], "77777777"); // 後期高齢者: 8 digits
+    EXPECT_EQ(stmt->text(1), clock.nowJst().localDate().addDays(180).toString());
+    // A missing required field is named.
+    VisitScript incomplete;
+    incomplete.fallbackKind = model::FallbackKind::ShikakuKakuninsho;
+    incomplete.fallbackFields = "{" + numbers + "}";
+    visit::ScriptedOperator op(std::move(incomplete));
+    auto outcome = run(request("p-first", VisitFlow::Fallback), op);
+    ASSERT_TRUE(outcome);
+    EXPECT_EQ(outcome->state, VisitState::Aborted);
+    EXPECT_NE(op.gaveUp().find("valid_until"), std::string::npos) << op.gaveUp();
+}
+
+TEST_F(VisitEngineTest, VerbalConfirmationOnARevisitWithAKnownQualification)
+{
+    model::EligibilitySnapshot s;
+    s.id = "s-cont";
+    s.patientId = "p-cont";
+    s.segmentOfResult = model::SegmentOfResult::Normal;
+    s.processingResultStatus = model::ProcessingResultStatus::Normal;
+    s.qualificationValidity = model::QualificationValidity::Valid;
+    {
+        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
+        ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, clock.nowJst()));
+        ASSERT_TRUE(tx->commit());
+    }
+    VisitScript script;
+    script.onRevisitAllowed = visit::RevisitDecision::Fallback;
+    script.fallbackKind = model::FallbackKind::VerbalRevisit;
+    script.fallbackFields = R"({"patient_confirms_no_change":"yes","confirmed_with":"本人"})";
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-cont", VisitFlow::Revisit), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->state, VisitState::Committed) << op.gaveUp();
+    EXPECT_EQ(outcome->fallback, model::FallbackKind::VerbalRevisit);
+}
+
+TEST_F(VisitEngineTest, CustodyRoundTripAroundAFacilityVisit)
+{
+    auto event = [&](model::CustodyAction action, const char* purpose) {
+        model::CustodyEvent e;
+        e.id = model::makeUuid(random);
+        e.patientId = "p-facility";
+        e.facilityId = "facility-1";
+        e.action = action;
+        e.staffId = "carer-3";
+        e.purpose = purpose;
+        e.at = clock.nowJst();
+        e.storageLocation = "金庫A";
+        clock.advance(std::chrono::minutes(1));
+        return sync::store::CustodyLedger::record(*store, e, "carer-3");
+    };
+    ASSERT_TRUE(event(model::CustodyAction::Deposit, ""));
+    presentCard("face-auth-only");
+    auto r = request("p-facility");
+    r.cardHeldByFacility = true;
+    visit::ScriptedOperator early(visualScript());
+    auto refused = run(r, early);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, visit::Errc::CustodyNotCheckedOut);
+
+    ASSERT_TRUE(event(model::CustodyAction::Checkout, "訪問診療での資格確認"));
+    visit::ScriptedOperator op(visualScript());
+    auto outcome = run(r, op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->state, VisitState::Committed);
+    ASSERT_TRUE(event(model::CustodyAction::Return, ""));
+    auto current = sync::store::CustodyLedger::current(store->db(), clock.nowJst(), std::chrono::hours(2));
+    ASSERT_TRUE(current);
+    ASSERT_EQ(current->size(), 1u);
+    EXPECT_EQ((*current)[0].last.action, model::CustodyAction::Return);
+    EXPECT_EQ(countWhere("SELECT count(*) FROM outbox WHERE kind = 'custody'"), 3);
+}
+
+TEST_F(VisitEngineTest, ACardPulledAtAnyPointResumesOrAbortsCleanly)
+{
+    // Pull the card after every possible number of APDUs of a PIN visit; with the card put back
+    // the visit completes exactly once, without it nothing at all is written.
+    for (int pullAfter = 0; pullAfter < 16; ++pullAfter) {
+        for (const bool putBack : {true, false}) {
+            SCOPED_TRACE("pull after " + std::to_string(pullAfter) + (putBack ? ", put back" : ", gone"));
+            const auto visitsBefore = count("visit");
+            const auto outboxBefore = count("outbox");
+            const auto evidenceBefore = count("evidence");
+            presentCard("valid");
+            reader.pullAfter(pullAfter);
+            reader.reinsertOnWait(putBack);
+            VisitScript script = pinScript({"1234", "1234"});
+            script.cardWaits = putBack ? 3 : 0;
+            visit::ScriptedOperator op(std::move(script));
+            auto outcome = run(request("p-first"), op);
+            ASSERT_TRUE(outcome) << outcome.error().message;
+            if (outcome->state == VisitState::Committed) {
+                EXPECT_EQ(count("visit"), visitsBefore + 1);
+                EXPECT_EQ(count("outbox"), outboxBefore + 1);
+                EXPECT_EQ(count("evidence"), evidenceBefore + 1);
+            } else {
+                EXPECT_FALSE(putBack) << op.gaveUp();
+                EXPECT_EQ(count("visit"), visitsBefore);
+                EXPECT_EQ(count("outbox"), outboxBefore);
+                EXPECT_EQ(count("evidence"), evidenceBefore);
+            }
+            reader.pullAfter(1 << 20);
+        }
+    }
+    expectAuditChainOk();
+}
+
+TEST_F(VisitEngineTest, AnotherCardOnResumeIsNotTakenForTheFirst)
+{
+    // How many APDUs reading the card takes: the pull comes right after, in the PIN step.
+    presentCard("valid");
+    VisitScript readOnly;
+    readOnly.methods = {};
+    visit::ScriptedOperator counter(std::move(readOnly));
+    ASSERT_TRUE(run(request("p-first"), counter));
+    const int readApdus = reader.apdus();
+    presentCard("valid");
+    auto other = test::makeVirtualCard("expiring-cert");
+    reader.pullAfter(readApdus + 1);
+    reader.swapOnWait(other.get());
+    VisitScript script = pinScript({"1234"});
+    script.cardWaits = 1;
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->state, VisitState::Aborted);
+    bool warned = false;
+    for (const auto& m : op.messages()) {
+        warned = warned || m.message.find("別のカード") != std::string::npos;
+    }
+    EXPECT_TRUE(warned);
+    expectNothingRecorded();
+}
+
+TEST_F(VisitEngineTest, PooledChallengesAreUsedOnceAndBurnedEvenWhenTheVisitAborts)
+{
+    std::vector<sync::store::PooledChallenge> batch;
+    for (int i = 0; i < 2; ++i) {
+        sync::store::PooledChallenge c{"ch-" + std::to_string(i), std::vector<std::uint8_t>(32, std::uint8_t(i + 1)),
+                                       "token", clock.nowJst(), clock.nowJst().plus(std::chrono::hours(24 + i))};
+        batch.push_back(c);
+    }
+    {
+        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Full);
+        ASSERT_TRUE(sync::store::ChallengePool::add(store->db(), batch, clock.nowJst()));
+        ASSERT_TRUE(tx->commit());
+    }
+    // Signed with ch-0, then the operator aborts at the consent: ch-0 is gone anyway.
+    presentCard("valid");
+    VisitScript abortAtConsent = pinScript({"1234"}, "bogus-item");
+    visit::ScriptedOperator first(std::move(abortAtConsent));
+    auto aborted = run(request("p-first"), first);
+    ASSERT_TRUE(aborted);
+    EXPECT_EQ(aborted->state, VisitState::Aborted);
+    EXPECT_EQ(countWhere("SELECT count(*) FROM challenge WHERE used_at IS NOT NULL"), 1);
+
+    visit::ScriptedOperator second(pinScript({"1234"}));
+    auto used = run(request("p-first"), second);
+    ASSERT_TRUE(used) << used.error().message;
+    EXPECT_EQ(used->challengeOrigin, model::ChallengeOrigin::Pooled);
+    EXPECT_EQ(evidenceBundle(used->visitId)["challenge_id"], "ch-1");
+
+    visit::ScriptedOperator third(pinScript({"1234"}));
+    auto local = run(request("p-first"), third);
+    ASSERT_TRUE(local);
+    EXPECT_EQ(local->challengeOrigin, model::ChallengeOrigin::Local);
+    EXPECT_EQ(evidenceBundle(local->visitId)["challenge_origin"], "local");
+}
+
+TEST_F(VisitEngineTest, ACertificatePastItsGracePeriodSendsTheVisitDownTheLadder)
+{
+    hardware::Persona persona = hardware::builtinPersona("valid").value();
+    persona.certNotBeforeDays = -5 * 365;
+    persona.certNotAfterDays = -200;
+    presentCard(persona);
+    VisitScript script = pinScript({"1234"});
+    script.fallbackKind = model::FallbackKind::MynaportalScreen;
+    script.fallbackFields = R"({"insurer_number":"39131015","insured_number":"10000001","name":"初回 花子",)"
+                            R"("birthdate":"1950-03-10"})";
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->certificate, rules::CertificateState::Unusable);
+    EXPECT_EQ(outcome->flow, VisitFlow::Fallback);
+    EXPECT_TRUE(op.pinPrompts().empty());
+}
+
+TEST_F(VisitEngineTest, InTheGracePeriodOnlyQualificationIsConfirmed)
+{
+    presentCard("expired-cert"); // expired 40 days ago: inside the 3-month grace period
+    visit::ScriptedOperator op(pinScript({"1234"}, "all"));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->certificate, rules::CertificateState::Grace);
+    ASSERT_EQ(op.consentPrompts().size(), 1u);
+    EXPECT_TRUE(op.consentPrompts()[0].offer.items.empty());
+    EXPECT_TRUE(outcome->consents.empty());
+    EXPECT_FALSE(outcome->warnings.empty());
+}
+
+TEST_F(VisitEngineTest, OushinOpensTheMedicalInformationWindowFor24Hours)
+{
+    presentCard("valid");
+    visit::ScriptedOperator op(pinScript({"1234"}, "diag"));
+    auto outcome = run(request("p-oushin", VisitFlow::FirstVisit, model::ServiceKind::Oushin), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    ASSERT_TRUE(outcome->medicalInfoUntil);
+    const auto window = outcome->medicalInfoUntil->utc() - clock.now();
+    EXPECT_LE(window, std::chrono::hours(24));
+    EXPECT_GT(window, std::chrono::hours(24) - std::chrono::seconds(1)); // instants are whole seconds
+
+    presentCard("valid");
+    visit::ScriptedOperator nursing(pinScript({"1234"}, "diag"));
+    auto continuing = run(request("p-young", VisitFlow::FirstVisit, model::ServiceKind::HoumonKango), nursing);
+    ASSERT_TRUE(continuing);
+    EXPECT_FALSE(continuing->medicalInfoUntil);
+    EXPECT_TRUE(continuing->medicalInfoWhileContinuing);
+}
+
+TEST_F(VisitEngineTest, NursingAsksForThePinOnlyOnTheFirstVisit)
+{
+    // p-kango: first confirmed on 2025-09-01, continuing → re-query, no PIN.
+    visit::ScriptedOperator op(pinScript({"1234"}));
+    auto outcome = run(request("p-kango", VisitFlow::Revisit, model::ServiceKind::HoumonKango), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->method, EvidenceMethod::Requery);
+    EXPECT_TRUE(op.pinPrompts().empty());
+}
+
+TEST_F(VisitEngineTest, NoPinNoImageAndNoMyNumberAnywhereInTheStore)
+{
+    hardware::Persona persona = hardware::builtinPersona("valid").value();
+    persona.authPin = "8531";
+    presentCard(persona);
+    visit::ScriptedOperator op(pinScript({"8531"}));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    auto tables = store->db().prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
+    ASSERT_TRUE(tables);
+    std::vector<std::string> names;
+    while (*tables->step()) {
+        names.push_back(tables->text(0));
+    }
+    int cells = 0;
+    for (const auto& table : names) {
+        auto rows = store->db().prepare("SELECT * FROM " + table);
+        ASSERT_TRUE(rows);
+        while (*rows->step()) {
+            for (int c = 0; c < columns(table); ++c) {
+                const std::string text = rows->text(c);
+                ++cells;
+                EXPECT_NE(text, "8531") << table;
+                const json j = json::parse(text, nullptr, false);
+                if (j.is_object()) {
+                    const json flat = j.flatten();
+                    for (const auto& [key, value] : flat.items()) {
+                        EXPECT_EQ(key.find("/pin/"), std::string::npos) << table << key;
+                        EXPECT_EQ(key.find("my_number"), std::string::npos) << table << key;
+                        EXPECT_EQ(key.find("photo"), std::string::npos) << table << key;
+                        EXPECT_NE(value, "8531") << table << key;
+                    }
+                }
+            }
+        }
+    }
+    EXPECT_GT(cells, 100);
+}
+
+TEST_F(VisitEngineTest, AnUnknownPatientIsAClearErrorAndLeavesNoTrace)
+{
+    presentCard("valid");
+    visit::ScriptedOperator op(pinScript({"1234"}));
+    auto outcome = run(request("p-nobody"), op);
+    ASSERT_FALSE(outcome);
+    EXPECT_EQ(outcome.error().code, visit::Errc::PatientUnknown);
+    expectNothingRecorded();
+}
+
+} // namespace
+} // namespace zaitaku::testing
