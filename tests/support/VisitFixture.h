@@ -67,7 +67,7 @@ protected:
         return r;
     }
 
-    Expected<visit::VisitOutcome, visit::Error> run(const visit::VisitRequest& r, visit::ScriptedOperator& op)
+    Expected<visit::VisitOutcome, visit::Error> run(const visit::VisitRequest& r, visit::OperatorInput& op)
     {
         visit::VisitServices services{&reader, "",      clock,   monotonic, random,
                                       *m_port, *m_port, *m_port, face,      consent::ConsentCatalog::builtin()};

@@ -1,9 +1,11 @@
 #include "ui/cli/Cli.h"
 
 #include "ui/cli/CardCommand.h"
+#include "ui/cli/CustodyCommand.h"
 #include "ui/cli/DemoCommand.h"
 #include "ui/cli/RulesCommand.h"
 #include "ui/cli/StoreCommand.h"
+#include "ui/cli/VisitCommand.h"
 
 #include <ostream>
 
@@ -24,6 +26,8 @@ constexpr Command kCommands[] = {
     {"rules", "evaluate the eligibility rules (JSON on stdin, or --flags)", runRules},
     {"card", "talk to the My Number Card (readers, status, certificate, PIN, signature, photo)", runCard},
     {"store", "the encrypted store: init, unlock-check, stats, verify-audit, purge, export, import-patients", runStore},
+    {"visit", "a visit at the door: first (F1), revisit (F2), fallback (F6), status", runVisit},
+    {"custody", "the card custody ledger: deposit, checkout, return, list", runCustody},
     {"demo", "run the embedded demo", runDemo},
 };
 

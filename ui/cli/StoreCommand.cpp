@@ -10,6 +10,7 @@
 #include "sync/store/StoreStats.h"
 #include "ui/cli/CommandOptions.h"
 #include "ui/cli/SecretPrompt.h"
+#include "ui/cli/StoreUnlock.h"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -95,74 +96,6 @@ int usageError(CliContext& ctx, const std::string& message)
 {
     ctx.err << "zaitaku-cli store: " << message << "\n";
     return kExitBadInput;
-}
-
-// A secret from a file (first line) or, without one, from the terminal without echo.
-std::optional<std::string> readSecret(CliContext& ctx, const std::string& file, const char* prompt, sync::Error& error)
-{
-    if (!file.empty()) {
-        auto content = store::readSmallFile(file, 4096);
-        if (!content) {
-            error = content.error();
-            return std::nullopt;
-        }
-        std::string secret = content->substr(0, content->find('\n'));
-        if (!secret.empty() && secret.back() == '\r') {
-            secret.pop_back();
-        }
-        wipe(*content);
-        return secret;
-    }
-    return readSecretLine(ctx, prompt);
-}
-
-// The secret that unlocks the store: a device key, the recovery code, or the passphrase.
-struct Unlock
-{
-    std::string text;                      // passphrase or canonical recovery code (wiped)
-    std::optional<store::SecureBytes> key; // device key
-    store::UnlockSecret secret;
-
-    Unlock() = default;
-    Unlock(const Unlock&) = delete;
-    Unlock& operator=(const Unlock&) = delete;
-    ~Unlock() { wipe(text); }
-};
-
-bool readUnlock(CliContext& ctx, const StoreOptions& o, Unlock& unlock, sync::Error& error)
-{
-    if (!o.value("device-key").empty() && o.sub != "init" && o.sub != "rekey") {
-        auto key = store::loadDeviceKeyFile(o.value("device-key"));
-        if (!key) {
-            error = key.error();
-            return false;
-        }
-        unlock.key = std::move(*key);
-        unlock.secret = store::UnlockSecret::deviceKey(*unlock.key);
-        return true;
-    }
-    if (!o.value("recovery-code-file").empty()) {
-        auto typed = readSecret(ctx, o.value("recovery-code-file"), "", error);
-        if (!typed) {
-            return false;
-        }
-        auto canonical = store::normaliseRecoveryCode(*typed);
-        wipe(*typed);
-        if (!canonical) {
-            error = canonical.error();
-            return false;
-        }
-        unlock.text = std::move(*canonical);
-        unlock.secret = store::UnlockSecret::recoveryCode(unlock.text);
-        return true;
-    }
-    auto pass = readSecret(ctx, o.value("passphrase-file"), "store passphrase: ", error);
-    if (!pass) {
-        return false;
-    }
-    unlock.text = std::move(*pass);
-    unlock.secret = store::UnlockSecret::passphrase(unlock.text);
-    return true;
 }
 
 std::optional<store::ScryptParams> scryptParams(CliContext& ctx, const StoreOptions& o)
@@ -259,12 +192,7 @@ int init(CliContext& ctx, const StoreOptions& o)
 
 Expected<store::Store, sync::Error> open(CliContext& ctx, const StoreOptions& o)
 {
-    Unlock unlock;
-    sync::Error error;
-    if (!readUnlock(ctx, o, unlock, error)) {
-        return Unexpected(error);
-    }
-    return store::unlockStore(o.db, unlock.secret, ctx.clock);
+    return openStore(ctx, o, o.db);
 }
 
 int unlockCheck(CliContext& ctx, const StoreOptions& o)

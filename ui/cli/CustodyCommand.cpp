@@ -1,0 +1,159 @@
+#include "ui/cli/CustodyCommand.h"
+
+#include "sync/store/CustodyLedger.h"
+#include "ui/cli/CommandOptions.h"
+#include "ui/cli/StoreUnlock.h"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace zaitaku::cli
+{
+
+namespace
+{
+
+using nlohmann::json;
+namespace store = sync::store;
+
+constexpr const char* kUsage =
+    "usage: zaitaku-cli custody <deposit|checkout|return|list> --db PATH [--passphrase-file FILE] [--json]\n"
+    "  deposit   --patient ID --facility ID --staff ID [--witness ID] [--location TEXT]\n"
+    "  checkout  --patient ID --facility ID --staff ID --purpose TEXT [--witness ID]\n"
+    "  return    --patient ID --facility ID --staff ID [--witness ID] [--location TEXT]\n"
+    "  list      [--max-checkout-hours N]: who holds each card now; overdue check-outs flagged\n";
+
+const std::set<std::string> kValued{
+    "--db",    "--passphrase-file", "--device-key", "--recovery-code-file", "--patient",           "--facility",
+    "--staff", "--witness",         "--purpose",    "--location",           "--max-checkout-hours"};
+
+int fail(CliContext& ctx, const CommandOptions& o, const sync::Error& e)
+{
+    if (o.has("--json")) {
+        json j{{"error", e.message}, {"code", model::toCode(e.code)}};
+        if (!e.field.empty()) {
+            j["field"] = e.field;
+        }
+        ctx.out << j.dump() << "\n";
+    } else {
+        ctx.err << "zaitaku-cli custody " << o.sub << ": " << e.message << "\n";
+    }
+    return e.code == sync::Errc::InvalidInput ? kExitBadInput : kExitFailure;
+}
+
+json eventJson(const model::CustodyEvent& e)
+{
+    return {{"id", e.id},
+            {"patient_id", e.patientId},
+            {"facility_id", e.facilityId},
+            {"action", model::toCode(e.action)},
+            {"label", model::labelOf(e.action)},
+            {"staff_id", e.staffId},
+            {"witness_id", e.witnessId},
+            {"purpose", e.purpose},
+            {"at", e.at.toString()},
+            {"storage_location", e.storageLocation}};
+}
+
+int record(CliContext& ctx, const CommandOptions& o, model::CustodyAction action)
+{
+    model::CustodyEvent e;
+    e.id = model::makeUuid(randomOf(ctx));
+    e.patientId = o.value("patient");
+    e.facilityId = o.value("facility");
+    e.action = action;
+    e.staffId = o.value("staff");
+    e.witnessId = o.value("witness");
+    e.purpose = o.value("purpose");
+    e.at = ctx.clock.nowJst();
+    e.storageLocation = o.value("location");
+    if (e.patientId.empty() || e.facilityId.empty() || e.staffId.empty()) {
+        return fail(ctx, o,
+                    sync::Error{sync::Errc::InvalidInput, "--patient, --facility and --staff are required",
+                                e.patientId.empty()    ? "patient"
+                                : e.facilityId.empty() ? "facility"
+                                                       : "staff"});
+    }
+    auto opened = openStore(ctx, o, o.value("db"));
+    if (!opened) {
+        return fail(ctx, o, opened.error());
+    }
+    if (auto done = store::CustodyLedger::record(*opened, e, e.staffId); !done) {
+        return fail(ctx, o, done.error());
+    }
+    if (o.has("--json")) {
+        ctx.out << eventJson(e).dump() << "\n";
+    } else {
+        ctx.out << model::labelOf(action) << " " << e.patientId << " (" << e.staffId << ") " << e.at.toString() << "\n";
+    }
+    return kExitOk;
+}
+
+int list(CliContext& ctx, const CommandOptions& o)
+{
+    const int hours = o.value("max-checkout-hours").empty() ? 8 : std::atoi(o.value("max-checkout-hours").c_str());
+    auto opened = openStore(ctx, o, o.value("db"));
+    if (!opened) {
+        return fail(ctx, o, opened.error());
+    }
+    auto current = store::CustodyLedger::current(opened->db(), ctx.clock.nowJst(), std::chrono::hours(hours));
+    if (!current) {
+        return fail(ctx, o, current.error());
+    }
+    json cards = json::array();
+    for (const auto& s : *current) {
+        json c = eventJson(s.last);
+        c["holder"] = s.last.action == model::CustodyAction::Checkout ? s.last.staffId : s.last.facilityId;
+        c["overdue"] = s.overdue;
+        cards.push_back(std::move(c));
+    }
+    if (o.has("--json")) {
+        ctx.out << json{{"cards", cards}}.dump() << "\n";
+    } else {
+        for (const auto& c : cards) {
+            ctx.out << c["patient_id"].get<std::string>() << "  " << c["label"].get<std::string>() << "  "
+                    << c["holder"].get<std::string>() << (c["overdue"].get<bool>() ? "  ! 返却期限超過 overdue" : "")
+                    << "\n";
+        }
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+int runCustody(const Args& args, CliContext& ctx)
+{
+    if (args.empty() || isHelpFlag(args[0])) {
+        (args.empty() ? ctx.err : ctx.out) << kUsage;
+        return args.empty() ? kExitBadInput : kExitOk;
+    }
+    auto parsed = parseCommandOptions(args, OptionSpec{{"--json"}, kValued, false}, "custody", ctx);
+    if (!parsed) {
+        return kExitBadInput;
+    }
+    const CommandOptions& o = *parsed;
+    if (o.help) {
+        ctx.out << kUsage;
+        return kExitOk;
+    }
+    if (o.value("db").empty()) {
+        ctx.err << "zaitaku-cli custody: --db PATH is required\n";
+        return kExitBadInput;
+    }
+    if (o.sub == "deposit") {
+        return record(ctx, o, model::CustodyAction::Deposit);
+    }
+    if (o.sub == "checkout") {
+        return record(ctx, o, model::CustodyAction::Checkout);
+    }
+    if (o.sub == "return") {
+        return record(ctx, o, model::CustodyAction::Return);
+    }
+    if (o.sub == "list") {
+        return list(ctx, o);
+    }
+    ctx.err << "zaitaku-cli custody: unknown command '" << o.sub << "'\n" << kUsage;
+    return kExitBadInput;
+}
+
+} // namespace zaitaku::cli
