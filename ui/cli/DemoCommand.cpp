@@ -1,15 +1,16 @@
 #include "ui/cli/DemoCommand.h"
 
-#include "device/mynacard/MynaCard.h"
-#include "device/mynacard/VerificationCodeB.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/StoreStats.h"
-#include "sync/store/VisitLedger.h"
-#include "verify/rules/CertificateExpiry.h"
+#include "sync/store/StoreVisitPort.h"
+#include "ui/cli/VisitCommand.h"
+#include "verify/consent/ConsentCatalog.h"
+#include "verify/identity/FaceVerifier.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
+#include "verify/visit/ScriptedOperator.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -68,145 +69,112 @@ std::vector<DemoStep> workedExample()
     };
 }
 
-// What the door step proved, for the record.
-struct DoorEvidence
-{
-    device::Bytes certificate;
-    device::Bytes signature;
-};
+// The demo's own roster: a first visit and a patient in continuing home care (re-query allowed).
+constexpr const char* kDemoRoster =
+    R"([{"id":"demo-first","name":"在宅 花子","name_kana":"ザイタク ハナコ","birthdate":"1955-06-15",)"
+    R"("insurer_number":"138057","insured_symbol":"世田谷","insured_number":"4711","insured_branch":"00",)"
+    R"("care":{"service_kind":"houmon_shinryo"}},)"
+    R"({"id":"demo-cont","name":"継続 太郎","name_kana":"ケイゾク タロウ","birthdate":"1948-04-02",)"
+    R"("insurer_number":"39131015","insured_symbol":"","insured_number":"12345678","insured_branch":"00",)"
+    R"("care":{"service_kind":"houmon_kango","first_online_confirm_at":"2025-06-10","first_confirm_method":"pin"}}])";
 
-// At the door: the card on the first reader with a card, through the real PC/SC stack. The demo
-// card is zaitaku-vcard's persona "valid"; its PIN is sent once, as the patient would type it.
-int cardAtTheDoor(CliContext& ctx, DoorEvidence& evidence)
-{
-    ctx.out << "\n■ 玄関で: マイナ保険証の読み取り At the door: the My Number Card (PC/SC)\n";
-    auto backend = openReaderBackend(ctx);
-    auto connected = backend ? device::connectSelected(**backend, "", device::ShareMode::Exclusive)
-                             : Expected<device::ConnectedCard, device::Error>(Unexpected(backend.error()));
-    if (!connected) {
-        ctx.err << "demo: " << connected.error().message << "\n";
-        return kExitFailure;
-    }
-    const device::ReaderState& reader = connected->reader;
-    device::CardChannel& channel = *connected->channel;
-    device::MynaCard card(channel);
-    auto info = card.classify();
-    auto cert = card.readAuthCertificate();
-    if (!info || !cert) {
-        ctx.err << "demo: the card could not be read\n";
-        return kExitFailure;
-    }
-    auto certInfo = device::parseCertificate(*cert);
-    const auto expiry = certInfo->notAfter.withOffset(model::Timestamp::kJstOffsetMinutes).localDate();
-    const auto ecert = rules::certificateStatus(expiry, ctx.clock.todayJst());
-    ctx.out << "カード " << reader.name << ": " << info->tokenLabel << "、署名用証明書 "
-            << (info->signCertPresent ? "あり" : "なし") << "、暗証番号の残り " << info->authPin.triesLeft << " 回\n"
-            << "Card on " << reader.name << ": user-authentication certificate " << certInfo->serialHex << ", valid to "
-            << expiry.toString() << " (" << model::toCode(ecert.state) << "), PIN tries left "
-            << info->authPin.triesLeft << "\n";
-    auto secret = device::makeAuthPin("1234");
-    auto verified = card.verifyAuthPin(*secret);
-    if (!verified || !verified->verified) {
-        ctx.err << "demo: PIN verification failed\n";
-        return kExitFailure;
-    }
-    const device::Bytes challenge = device::bytesOf("zaitaku demo challenge 2025-06-10T10:30:00+09:00");
-    auto signature = card.signChallenge(challenge);
-    const bool valid = signature && device::verifySha256Signature(*cert, challenge, *signature).value_or(false);
-    ctx.out << "暗証番号で本人確認し、カードがチャレンジに署名しました（署名の検証: " << (valid ? "成功" : "失敗")
-            << "）\nPIN verified; the card signed the challenge (host verification: " << (valid ? "ok" : "FAILED")
-            << ", " << card.stats().apdus << " APDUs)\n";
-    auto code = device::parseVerificationCodeB("birth=1980-02-17,expiry-year=2035,code=2285");
-    auto photo = card.readFacePhoto(*code);
-    if (photo) {
-        ctx.out << "顔写真（ICチップ）: " << photo->jpeg2000.size()
-                << " バイトの JPEG 2000 を読み取りました（保存しません）\nChip photo: " << photo->jpeg2000.size()
-                << " bytes of JPEG 2000, read for matching, never stored\n";
-    }
-    (void)channel.disconnect(device::Disposition::Reset);
-    if (valid) {
-        evidence = DoorEvidence{*cert, *signature};
-    }
-    return valid && photo ? kExitOk : kExitFailure;
-}
-
-// The record: the visit, its evidence and consent, committed with its outbox and audit rows into a
-// fresh encrypted store (a temporary one: the demo leaves nothing behind).
-int recordTheVisit(CliContext& ctx, const std::optional<DoorEvidence>& door)
+// Real visits through the visit engine, into a fresh encrypted store (a temporary one: the demo
+// leaves nothing behind). With --card the first visit reads the card through PC/SC (zaitaku-vcard
+// persona 'valid', PIN 1234 entered once as the patient would); without a card it goes down the
+// fallback ladder. Then a nurse's revisit by re-query, with no card at all.
+int visitsAtTheDoor(CliContext& ctx, bool withCard)
 {
     namespace store = sync::store;
-    ctx.out << "\n■ 記録: 暗号化ストア The record: the encrypted store (SQLCipher)\n";
     std::string dir = (std::filesystem::temp_directory_path() / "zaitaku-demo-XXXXXX").string();
     if (mkdtemp(dir.data()) == nullptr) {
         ctx.err << "demo: cannot create a temporary directory\n";
         return kExitFailure;
     }
-    const std::string path = dir + "/store.db";
     const auto cleanup = [&] { std::filesystem::remove_all(dir); };
     store::InitOptions options;
     options.scrypt = store::ScryptParams{14, 8, 1}; // the demo's own store: quick to unlock
-    auto created = store::initStore(path, "demo passphrase", options, randomOf(ctx), ctx.clock);
-    if (!created) {
-        ctx.err << "demo: " << created.error().message << "\n";
+    auto created = store::initStore(dir + "/store.db", "demo passphrase", options, randomOf(ctx), ctx.clock);
+    auto imported = created ? store::PatientRoster::import(created->store, kDemoRoster, "demo-clerk")
+                            : Expected<store::RosterImportResult, sync::Error>(Unexpected(created.error()));
+    auto port = imported ? store::StoreVisitPort::open(created->store, randomOf(ctx))
+                         : Expected<store::StoreVisitPort, sync::Error>(Unexpected(imported.error()));
+    if (!port) {
+        ctx.err << "demo: " << port.error().message << "\n";
         cleanup();
         return kExitFailure;
     }
-    store::Store& db = created->store;
-    const std::string roster =
-        R"([{"id":"demo-patient","name":"在宅 花子","name_kana":"ザイタク ハナコ","birthdate":"1955-06-15",)"
-        R"("insurer_number":"138057","insured_symbol":"世田谷","insured_number":"4711","insured_branch":"00",)"
-        R"("care":{"service_kind":"houmon_shinryo"}}])";
-    const model::Timestamp now = ctx.clock.nowJst();
-    store::VisitRecord record;
-    record.visit.id = model::makeUuid(randomOf(ctx));
-    record.visit.patientId = "demo-patient";
-    record.visit.careRelationshipId = "demo-patient:houmon_shinryo";
-    record.visit.state = "completed";
-    record.visit.scheduledFor = now.localDate();
-    record.visit.startedAt = now;
-    record.visit.staffId = "demo-nurse";
-    record.visit.deviceId = "demo-tablet";
-    model::Evidence evidence;
-    evidence.id = model::makeUuid(randomOf(ctx));
-    evidence.visitId = record.visit.id;
-    evidence.capturedAt = now;
-    evidence.staffId = "demo-nurse";
-    evidence.deviceId = "demo-tablet";
-    if (door) {
-        evidence.method = model::EvidenceMethod::PinSignature;
-        evidence.authCertificateDer = door->certificate;
-        evidence.signature = door->signature;
-        evidence.challengeId = "local";
-    } else {
-        evidence.method = model::EvidenceMethod::Visual;
-        evidence.visual = model::VisualAttestation{"demo-nurse", model::VisualReason::CannotEnterPin, "demo"};
+    std::unique_ptr<device::CardReader> reader;
+    if (withCard) {
+        auto backend = openReaderBackend(ctx);
+        if (!backend) {
+            ctx.err << "demo: " << backend.error().message << "\n";
+            cleanup();
+            return kExitFailure;
+        }
+        reader = std::move(*backend);
     }
-    record.evidence.push_back(evidence);
-    model::Consent consent;
-    consent.id = model::makeUuid(randomOf(ctx));
-    consent.patientId = "demo-patient";
-    consent.kind = model::ConsentKind::Diagnosis;
-    consent.given = true;
-    consent.textVersion = "demo";
-    consent.consentTime = now;
-    consent.textSha256 = std::string(64, '0');
-    record.consents.push_back(consent);
-    auto imported = store::PatientRoster::import(db, roster, "demo-clerk");
-    auto committed = imported ? store::VisitLedger::commit(db, record, "demo-nurse")
-                              : Expected<void, sync::Error>(Unexpected(imported.error()));
-    auto stats = committed ? store::StoreStats::collect(db)
-                           : Expected<store::StoreStats, sync::Error>(Unexpected(committed.error()));
-    auto audit = store::AuditLog::verify(db.db());
+    model::SteadyClock monotonic;
+    identity::NoFaceVerifier face;
+    visit::VisitServices services{reader.get(), "",    ctx.clock, monotonic, randomOf(ctx),
+                                  *port,        *port, *port,     face,      consent::ConsentCatalog::builtin()};
+    visit::VisitSettings settings;
+    settings.deviceId = "demo-tablet";
+    settings.appVersion = ZAITAKU_VERSION;
+    visit::VisitEngine engine(services, settings);
+
+    ctx.out << "\n■ 玄関で: 初回訪問 At the door: a first visit (F1"
+            << (withCard ? ", My Number Card over PC/SC)" : "; no card reader: the F6 ladder)") << "\n";
+    visit::VisitScript script;
+    script.pins.push_back(std::move(device::makeAuthPin("1234").value()));
+    script.consentSpec = "all";
+    script.prescription = "electronic";
+    script.fallbackKind = model::FallbackKind::ShikakuKakuninsho;
+    script.fallbackFields =
+        R"({"insurer_number":"138057","insured_symbol":"世田谷","insured_number":"4711",)"
+        R"("name":"在宅 花子","birthdate":"1955-06-15","valid_until":"2027-07-31","copay_ratio":"2"})";
+    script.fallbackWhenNoCard = true;
+    visit::ScriptedOperator firstOp(std::move(script));
+    visit::VisitRequest request{"demo-first",
+                                model::ServiceKind::HoumonShinryo,
+                                withCard ? model::VisitFlow::FirstVisit : model::VisitFlow::Fallback,
+                                "demo-nurse",
+                                false,
+                                std::nullopt,
+                                withCard ? "" : "デモ: カードリーダーなし"};
+    auto first = engine.run(request, firstOp);
+    if (!first || first->state != visit::VisitState::Committed) {
+        ctx.err << "demo: the first visit did not complete: " << (!first ? first.error().message : firstOp.gaveUp())
+                << "\n";
+        cleanup();
+        return kExitFailure;
+    }
+    for (const auto& m : firstOp.messages()) {
+        ctx.out << "  [" << model::labelOf(m.state) << "] " << m.message << "\n";
+    }
+    printVisitOutcome(ctx, *first);
+
+    ctx.out << "\n■ 再訪問: 訪問看護 A nursing revisit (F2: re-query, no card, no PIN)\n";
+    visit::ScriptedOperator revisitOp(visit::VisitScript{});
+    auto revisit = engine.run(visit::VisitRequest{"demo-cont", model::ServiceKind::HoumonKango,
+                                                  model::VisitFlow::Revisit, "demo-nurse", false, std::nullopt, ""},
+                              revisitOp);
+    if (!revisit || revisit->state != visit::VisitState::Committed) {
+        ctx.err << "demo: the revisit did not complete\n";
+        cleanup();
+        return kExitFailure;
+    }
+    printVisitOutcome(ctx, *revisit);
+
+    auto stats = store::StoreStats::collect(created->store);
+    auto audit = store::AuditLog::verify(created->store.db());
     if (!stats || !audit) {
         ctx.err << "demo: " << (!stats ? stats.error().message : audit.error().message) << "\n";
         cleanup();
         return kExitFailure;
     }
-    ctx.out << "訪問記録・本人確認の証跡・同意を1件のトランザクションで保存し、送信待ちに入れました（"
-            << model::labelOf(evidence.method) << "）\nVisit, evidence and consent committed in one transaction with "
-            << "its outbox row: " << stats->outbox.queued << " queued for the gateway; audit chain of " << audit->rows
-            << " rows " << (audit->ok() ? "verifies" : "is BROKEN") << "; " << stats->cipherVersion << ", "
-            << stats->fileBytes << " bytes on disk, none of them readable without the key\n";
+    ctx.out << "\n■ 記録 The record: " << stats->outbox.queued << " 件が送信待ち queued for the gateway; 監査ログ "
+            << audit->rows << " 行 audit rows, chain " << (audit->ok() ? "verifies" : "is BROKEN") << "; "
+            << stats->cipherVersion << ", " << stats->fileBytes << " bytes on disk, none readable without the key\n";
     cleanup();
     return audit->ok() ? kExitOk : kExitFailure;
 }
@@ -221,9 +189,10 @@ int runDemo(const Args& args, CliContext& ctx)
             ctx.out << "usage: zaitaku-cli demo [--card]\n"
                        "Runs the embedded demo on the worked example of DOMAIN.md §7 (born 1955-06-15, first\n"
                        "visit 2025-06-10, certificate expiry 2025-08-20): the eligibility rules at each visit,\n"
-                       "and with --card the card at the door through PC/SC (zaitaku-vcard persona 'valid';\n"
-                       "scripts/demo.sh starts it), then the visit recorded in a temporary encrypted store. The\n"
-                       "gateway and OQS simulator join as they land.\n";
+                       "and real visits through the visit engine into a temporary encrypted store: a first visit\n"
+                       "(with --card: the My Number Card over PC/SC, zaitaku-vcard persona 'valid', which\n"
+                       "scripts/demo.sh starts; without: the fallback ladder) and a nursing revisit by re-query.\n"
+                       "The gateway and OQS simulator join as they land.\n";
             return kExitOk;
         }
         if (arg == "--card") {
@@ -235,15 +204,7 @@ int runDemo(const Args& args, CliContext& ctx)
     }
     ctx.out << "zaitaku demo — 在宅 eligibility rules on one patient's visits\n"
                "(patient: born 1955-06-15, NHI; My Number Card certificate expires 2025-08-20)\n";
-    std::optional<DoorEvidence> door;
-    if (withCard) {
-        DoorEvidence evidence;
-        if (const int code = cardAtTheDoor(ctx, evidence); code != kExitOk) {
-            return code;
-        }
-        door = std::move(evidence);
-    }
-    if (const int code = recordTheVisit(ctx, door); code != kExitOk) {
+    if (const int code = visitsAtTheDoor(ctx, withCard); code != kExitOk) {
         return code;
     }
     for (const auto& step : workedExample()) {

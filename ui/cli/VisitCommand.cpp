@@ -256,11 +256,28 @@ json outcomeJson(const visit::VisitOutcome& out)
     return j;
 }
 
-void printHuman(CliContext& ctx, const visit::VisitOutcome& out)
+} // namespace
+
+void printVisitOutcome(CliContext& ctx, const visit::VisitOutcome& out)
 {
     ctx.out << model::labelOf(out.state) << " (" << model::toCode(out.state) << ") visit " << out.visitId << "\n";
     if (out.method) {
         ctx.out << "  本人確認 identity: " << model::labelOf(*out.method) << "\n";
+    }
+    if (out.card != model::CardClass::None) {
+        ctx.out << "  カード card: " << model::labelOf(out.card);
+        if (out.triesLeftBefore) {
+            ctx.out << "、暗証番号の残り " << *out.triesLeftBefore << " 回 (PIN tries before)";
+        }
+        if (out.challengeOrigin != model::ChallengeOrigin::None) {
+            ctx.out << "、" << model::labelOf(out.challengeOrigin) << " (challenge "
+                    << model::toCode(out.challengeOrigin) << ")";
+        }
+        ctx.out << "\n";
+    }
+    if (out.fallback) {
+        ctx.out << "  代替手段 fallback: " << model::labelOf(*out.fallback) << " (" << model::toCode(*out.fallback)
+                << ")\n";
     }
     if (out.revisit) {
         ctx.out << "  再照会 re-query: " << (out.revisit->allowed ? "可 allowed" : "不可 not allowed");
@@ -284,11 +301,14 @@ void printHuman(CliContext& ctx, const visit::VisitOutcome& out)
     }
     if (out.state == visit::VisitState::Committed) {
         ctx.out << "  記録済み・送信待ち recorded and queued (" << out.receipt.evidenceSha256.size()
-                << " evidence bundle(s))\n";
+                << " evidence bundle(s), " << out.consents.size() << " consent record(s))\n";
     } else if (!out.abortReason.empty()) {
         ctx.out << "  中止 aborted: " << out.abortReason << "\n";
     }
 }
+
+namespace
+{
 
 int runFlow(CliContext& ctx, const CommandOptions& o)
 {
@@ -357,7 +377,7 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
     if (o.has("--json")) {
         ctx.out << outcomeJson(*outcome).dump() << "\n";
     } else {
-        printHuman(ctx, *outcome);
+        printVisitOutcome(ctx, *outcome);
     }
     return outcome->state == visit::VisitState::Committed ? kExitOk : kExitFailure;
 }
