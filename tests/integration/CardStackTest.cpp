@@ -272,8 +272,11 @@ TEST_F(CardStackTest, TheDemoReadsTheCardAtTheDoor)
     insertCard("valid");
     const ProcessResult r = cli({"demo", "--card"});
     EXPECT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_NE(r.out.find("host verification: ok"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("Chip photo:"), std::string::npos);
+    // A real first visit through the visit engine: PIN, the card's signature, consent, the record.
+    EXPECT_NE(r.out.find("暗証番号による本人確認"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("challenge local"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("[2026-11/ja/all]"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("chain verifies"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("demo complete"), std::string::npos);
 }
 
