@@ -49,6 +49,20 @@ VisitScript visualScript(const char* consent = "all")
 class VisitEngineTest : public VisitTest
 {
 protected:
+    void cacheSnapshot(const std::string& id, model::QualificationValidity validity, const model::Timestamp& at)
+    {
+        model::EligibilitySnapshot s;
+        s.id = id;
+        s.patientId = "p-cont";
+        s.segmentOfResult = model::SegmentOfResult::Normal;
+        s.processingResultStatus = model::ProcessingResultStatus::Normal;
+        s.qualificationValidity = validity;
+        s.rawXml = "<x/>";
+        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
+        ASSERT_TRUE(tx);
+        ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, at));
+        ASSERT_TRUE(tx->commit());
+    }
     int columns(const std::string& table)
     {
         return static_cast<int>(countWhere("SELECT count(*) FROM pragma_table_info('" + table + "')"));
@@ -348,18 +362,7 @@ TEST_F(VisitEngineTest, ConsentRevocationIsARecordOfItsOwn)
 
 TEST_F(VisitEngineTest, RevisitAllowedUsesTheCachedResultWithoutTheCard)
 {
-    model::EligibilitySnapshot s;
-    s.id = "s-cont";
-    s.patientId = "p-cont";
-    s.segmentOfResult = model::SegmentOfResult::Normal;
-    s.processingResultStatus = model::ProcessingResultStatus::Normal;
-    s.qualificationValidity = model::QualificationValidity::Valid;
-    s.rawXml = "<x/>";
-    {
-        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
-        ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, clock.nowJst().plus(std::chrono::hours(-26))));
-        ASSERT_TRUE(tx->commit());
-    }
+    cacheSnapshot("s-cont", model::QualificationValidity::Valid, clock.nowJst().plus(std::chrono::hours(-26)));
     visit::ScriptedOperator op(VisitScript{});
     auto outcome = run(request("p-cont", VisitFlow::Revisit), op);
     ASSERT_TRUE(outcome) << outcome.error().message;
@@ -399,17 +402,7 @@ TEST_F(VisitEngineTest, RevisitRefusedSaysWhyAndFallsBackToTheCard)
 
 TEST_F(VisitEngineTest, ANewQualificationBreaksTheContinuingRelationship)
 {
-    model::EligibilitySnapshot s;
-    s.id = "s-new";
-    s.patientId = "p-cont";
-    s.segmentOfResult = model::SegmentOfResult::Normal;
-    s.processingResultStatus = model::ProcessingResultStatus::Normal;
-    s.qualificationValidity = model::QualificationValidity::InvalidNewQualification;
-    {
-        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
-        ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, clock.nowJst()));
-        ASSERT_TRUE(tx->commit());
-    }
+    cacheSnapshot("s-new", model::QualificationValidity::InvalidNewQualification, clock.nowJst());
     VisitScript script;
     script.onRevisitRefused = visit::RevisitDecision::Abort;
     visit::ScriptedOperator op(std::move(script));
@@ -488,17 +481,7 @@ TEST_F(VisitEngineTest, EveryFallbackStep)
 
 TEST_F(VisitEngineTest, VerbalConfirmationOnARevisitWithAKnownQualification)
 {
-    model::EligibilitySnapshot s;
-    s.id = "s-cont";
-    s.patientId = "p-cont";
-    s.segmentOfResult = model::SegmentOfResult::Normal;
-    s.processingResultStatus = model::ProcessingResultStatus::Normal;
-    s.qualificationValidity = model::QualificationValidity::Valid;
-    {
-        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
-        ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, clock.nowJst()));
-        ASSERT_TRUE(tx->commit());
-    }
+    cacheSnapshot("s-cont", model::QualificationValidity::Valid, clock.nowJst());
     VisitScript script;
     script.onRevisitAllowed = visit::RevisitDecision::Fallback;
     script.fallbackKind = model::FallbackKind::VerbalRevisit;
