@@ -162,14 +162,17 @@ void VisitMachine::learn(VisitEvent event, const EventData& data, VisitState to)
         m_facts.pinPending = false;
         break;
     case E::PinLastTryRefused:
+        m_facts.pinPending = false; // refused before the card saw it
         m_facts.triesLeft = data.triesLeft.value_or(m_facts.triesLeft);
         break;
     case E::PinBlocked:
+        m_facts.pinPending = false;
         m_facts.pinBlocked = true;
         m_facts.triesLeft = 0;
         break;
-    case E::CardRemoved:
-        m_facts.pinPending = false; // the card's verified state is gone with it
+    case E::BackToMethods: // e.g. the same PIN again: refused by the card client, never sent
+    case E::CardRemoved:   // the card's verified state is gone with it
+        m_facts.pinPending = false;
         break;
     case E::CommitSucceeded:
         ++m_facts.commits;

@@ -171,6 +171,22 @@ TEST_F(VisitEngineTest, WrongPinThenTheRightOne)
     EXPECT_EQ(cardTriesLeft(), 3); // the success reset the counter
 }
 
+TEST_F(VisitEngineTest, TheSamePinTwiceIsNotSentAndTheNextOneIs)
+{
+    presentCard("valid");
+    visit::ScriptedOperator op(pinScript({"9999", "9999", "1234"}));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->method, EvidenceMethod::PinSignature);
+    EXPECT_EQ(op.pinPrompts().size(), 3u);
+    EXPECT_EQ(op.pinPrompts()[2].triesLeft, 2); // the repeated PIN cost no try
+    bool told = false;
+    for (const auto& m : op.messages()) {
+        told = told || m.message.find("同じ暗証番号") != std::string::npos;
+    }
+    EXPECT_TRUE(told);
+}
+
 TEST_F(VisitEngineTest, TwoWrongPinsLeaveOneTryAndThePinPathCloses)
 {
     presentCard("valid");

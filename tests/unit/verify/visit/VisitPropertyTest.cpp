@@ -108,6 +108,27 @@ TEST(VisitMachineProperty, RandomEventSequencesKeepTheInvariants)
     }
 }
 
+TEST(VisitMachine, AVerifyThatWasNeverSentDoesNotBlockTheNextOne)
+{
+    for (const VisitEvent unsent : {VisitEvent::BackToMethods, VisitEvent::PinLastTryRefused}) {
+        VisitMachine m;
+        EventData card;
+        card.card = visit::CardFacts{false, false, 3};
+        ASSERT_TRUE(m.apply(VisitEvent::BeginFirstVisit));
+        ASSERT_TRUE(m.apply(VisitEvent::CardPresented, card));
+        ASSERT_TRUE(m.apply(VisitEvent::ChoosePin));
+        ASSERT_TRUE(m.apply(VisitEvent::PinSubmitted));
+        EventData tries;
+        tries.triesLeft = 3;
+        ASSERT_TRUE(m.apply(unsent, tries)) << model::toCode(unsent);
+        EXPECT_FALSE(m.facts().pinPending);
+        EventData overrideData;
+        overrideData.lastTryOverrideBy = "dr-1";
+        ASSERT_TRUE(m.apply(VisitEvent::ChoosePin, overrideData));
+        EXPECT_TRUE(m.apply(VisitEvent::PinSubmitted)) << "after " << model::toCode(unsent);
+    }
+}
+
 // An operator who does anything the screens allow, at random.
 class RandomOperator final : public visit::OperatorInput
 {
