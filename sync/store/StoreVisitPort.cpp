@@ -75,14 +75,12 @@ Expected<visit::CommitReceipt, visit::Error> StoreVisitPort::commit(const visit:
                                                                     const std::string& actor)
 {
     VisitRecord record{bundle.visit, bundle.evidence, bundle.consents, bundle.fallbacks, bundle.pooledChallengeId};
-    if (auto done = VisitLedger::commit(*m_store, record, actor, &m_key); !done) {
-        return Unexpected(toVisitError(done.error()));
+    auto committed = VisitLedger::commit(*m_store, record, actor, &m_key);
+    if (!committed) {
+        return Unexpected(toVisitError(committed.error()));
     }
-    auto stored = VisitLedger::find(m_store->db(), bundle.visit.id);
-    if (!stored || !*stored) {
-        return Unexpected(visit::Error{visit::Errc::RecordFailed, "the committed visit cannot be read back", "visit"});
-    }
-    return visit::CommitReceipt{(*stored)->evidenceSha256, (*stored)->queued};
+    // The outbox row commits in the same transaction as the record.
+    return visit::CommitReceipt{std::move(committed->evidenceSha256), true};
 }
 
 Expected<void, visit::Error> StoreVisitPort::record(const visit::TransitionRecord& t)

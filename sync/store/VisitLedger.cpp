@@ -102,12 +102,13 @@ Expected<void, Error> checkRecord(const VisitRecord& r)
 
 } // namespace
 
-Expected<void, Error>
+Expected<CommittedVisit, Error>
 VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& actor, const DeviceSigningKey* signer)
 {
     if (auto ok = checkRecord(record); !ok) {
-        return ok;
+        return Unexpected(ok.error());
     }
+    CommittedVisit committed;
     Database& db = store.db();
     const model::Timestamp now = store.clock().nowJst();
     json payload{{"visit", toJson(record.visit)},
@@ -126,7 +127,7 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
             return Unexpected(tx.error());
         }
         if (auto done = insertVisit(db, record.visit); !done) {
-            return done;
+            return Unexpected(done.error());
         }
         for (const auto& e : record.evidence) {
             auto sealed = insertEvidence(db, e, signer);
@@ -136,37 +137,41 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
             payload["evidence"].push_back({{"bundle", toJson(e)},
                                            {"bundle_sha256", sealed->sha256},
                                            {"device_signature", sealed->deviceSignatureHex}});
+            committed.evidenceSha256.push_back(sealed->sha256);
             auditDetail["evidence"].push_back(
                 {{"id", e.id}, {"method", model::toCode(e.method)}, {"sha256", sealed->sha256}});
         }
         for (const auto& c : record.consents) {
             if (auto done = ConsentLedger::insert(db, c, record.visit.id); !done) {
-                return done;
+                return Unexpected(done.error());
             }
             payload["consents"].push_back(toJson(c));
             auditDetail["consent_kinds"].push_back(model::toCode(c.kind));
         }
         for (const auto& f : record.fallbacks) {
             if (auto done = insertFallback(db, f); !done) {
-                return done;
+                return Unexpected(done.error());
             }
             payload["fallbacks"].push_back(toJson(f));
             auditDetail["fallback_kinds"].push_back(model::toCode(f.kind));
         }
         if (!record.pooledChallengeId.empty()) {
             if (auto done = ChallengePool::claimFor(db, record.pooledChallengeId, record.visit.id, now); !done) {
-                return done;
+                return Unexpected(done.error());
             }
         }
         if (auto done = Outbox::enqueue(db, record.visit.id, kOutboxKind, record.visit.id, canonicalJson(payload), now);
             !done) {
-            return done;
+            return Unexpected(done.error());
         }
         if (auto done = AuditLog::append(db, AuditEntry{actor, "visit.commit", record.visit.id, auditDetail}, now);
             !done) {
             return Unexpected(done.error());
         }
-        return tx->commit();
+        if (auto done = tx->commit(); !done) {
+            return Unexpected(done.error());
+        }
+        return committed;
     } catch (const json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "the visit record holds text that is not UTF-8", "visit"});
     }

@@ -30,6 +30,12 @@ struct VisitRecord
     std::string pooledChallengeId; // used by this visit; empty when none (or a local challenge)
 };
 
+// What a commit sealed: the canonical hash of each evidence bundle, in the record's order.
+struct CommittedVisit
+{
+    std::vector<std::string> evidenceSha256;
+};
+
 struct StoredVisit
 {
     model::Visit visit;
@@ -44,7 +50,7 @@ public:
 
     // With a signer, each evidence bundle's SHA-256 is signed with the tablet's Ed25519 key
     // (stored beside the bundle and sent with it).
-    static Expected<void, Error>
+    static Expected<CommittedVisit, Error>
     commit(Store& store, const VisitRecord& record, const std::string& actor, const DeviceSigningKey* signer = nullptr);
     static Expected<std::optional<StoredVisit>, Error> find(Database& db, const std::string& visitId);
 };

@@ -1,5 +1,6 @@
 #include "ui/cli/CommandOptions.h"
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 namespace zaitaku::cli
@@ -9,6 +10,20 @@ std::string CommandOptions::value(const std::string& name) const
 {
     const auto it = values.find(name);
     return it == values.end() ? std::string() : it->second;
+}
+
+int reportFailure(CliContext& ctx, const CommandOptions& o, const char* command, const CommandFailure& failure)
+{
+    if (o.has("--json")) {
+        nlohmann::json j{{"error", failure.message}, {"code", failure.code}};
+        if (!failure.field.empty()) {
+            j["field"] = failure.field;
+        }
+        ctx.out << j.dump() << "\n";
+    } else {
+        ctx.err << "zaitaku-cli " << command << " " << o.sub << ": " << failure.message << "\n";
+    }
+    return failure.exitCode;
 }
 
 std::optional<CommandOptions>

@@ -4,6 +4,8 @@
 // Parsing errors are printed as "zaitaku-cli <command>: …" and are bad input (exit 2).
 
 #include "ui/cli/CliContext.h"
+#include "verify/model/CodeTable.h"
+#include "verify/model/Error.h"
 
 #include <map>
 #include <optional>
@@ -33,6 +35,24 @@ struct CommandOptions
     // The option's value, or "" when it was not given.
     std::string value(const std::string& name) const;
 };
+
+// A command that could not do its job: printed as {error, code, field} on stdout with --json,
+// else as "zaitaku-cli <command> <sub>: message" on stderr.
+struct CommandFailure
+{
+    std::string message;
+    std::string code;
+    std::string field;
+    int exitCode = kExitFailure;
+};
+
+template <typename E> CommandFailure failureOf(const BasicError<E>& e, int exitCode)
+{
+    return CommandFailure{e.message, std::string(model::toCode(e.code)), e.field, exitCode};
+}
+
+// Prints the failure and returns its exit code.
+int reportFailure(CliContext& ctx, const CommandOptions& o, const char* command, const CommandFailure& failure);
 
 // Parses args[1…] (args[0] is the sub-command). nullopt after printing the error.
 std::optional<CommandOptions>

@@ -29,16 +29,8 @@ const std::set<std::string> kValued{
 
 int fail(CliContext& ctx, const CommandOptions& o, const sync::Error& e)
 {
-    if (o.has("--json")) {
-        json j{{"error", e.message}, {"code", model::toCode(e.code)}};
-        if (!e.field.empty()) {
-            j["field"] = e.field;
-        }
-        ctx.out << j.dump() << "\n";
-    } else {
-        ctx.err << "zaitaku-cli custody " << o.sub << ": " << e.message << "\n";
-    }
-    return e.code == sync::Errc::InvalidInput ? kExitBadInput : kExitFailure;
+    return reportFailure(ctx, o, "custody",
+                         failureOf(e, e.code == sync::Errc::InvalidInput ? kExitBadInput : kExitFailure));
 }
 
 json eventJson(const model::CustodyEvent& e)

@@ -80,16 +80,7 @@ int exitFor(const sync::Error& e)
 
 int fail(CliContext& ctx, const StoreOptions& o, const sync::Error& e)
 {
-    if (o.asJson) {
-        json j{{"error", e.message}, {"code", model::toCode(e.code)}};
-        if (!e.field.empty()) {
-            j["field"] = e.field;
-        }
-        ctx.out << j.dump() << "\n";
-    } else {
-        ctx.err << "zaitaku-cli store " << o.sub << ": " << e.message << "\n";
-    }
-    return exitFor(e);
+    return reportFailure(ctx, o, "store", failureOf(e, exitFor(e)));
 }
 
 int usageError(CliContext& ctx, const std::string& message)

@@ -75,26 +75,11 @@ const std::set<std::string> kValued{"--db",
                                     "--visit"};
 const std::set<std::string> kFlags{"--json", "--visual-mismatch", "--facility-held"};
 
-struct Failure
-{
-    std::string message;
-    std::string code;
-    std::string field;
-    int exit = kExitFailure;
-};
+using Failure = CommandFailure;
 
 int report(CliContext& ctx, const CommandOptions& o, const Failure& f)
 {
-    if (o.has("--json")) {
-        json j{{"error", f.message}, {"code", f.code}};
-        if (!f.field.empty()) {
-            j["field"] = f.field;
-        }
-        ctx.out << j.dump() << "\n";
-    } else {
-        ctx.err << "zaitaku-cli visit " << o.sub << ": " << f.message << "\n";
-    }
-    return f.exit;
+    return reportFailure(ctx, o, "visit", f);
 }
 
 Failure badInput(const std::string& message, const std::string& field)
@@ -104,8 +89,7 @@ Failure badInput(const std::string& message, const std::string& field)
 
 template <typename E> Failure fromError(const BasicError<E>& e)
 {
-    const std::string code(model::toCode(e.code));
-    return Failure{e.message, code, e.field, code == "invalid_input" ? kExitBadInput : kExitFailure};
+    return failureOf(e, model::toCode(e.code) == "invalid_input" ? kExitBadInput : kExitFailure);
 }
 
 // Reads one PIN per line from a file; each is one operator entry.

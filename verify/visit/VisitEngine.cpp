@@ -37,7 +37,6 @@ public:
         , m_request(request)
         , m_op(op)
         , m_session(services.reader, services.readerSelector, settings.apduTimeout)
-        , m_challengeSource(services.challenges)
     {}
 
     Expected<VisitOutcome, Error> run();
@@ -87,7 +86,6 @@ private:
     const VisitRequest& m_request;
     OperatorInput& m_op;
     CardSession m_session;
-    ChallengeSource& m_challengeSource;
 
     VisitMachine m_machine;
     VisitOutcome m_out;
@@ -459,7 +457,7 @@ Expected<void, Error> VisitRun::enterPin()
         data.triesLeft = outcome->triesLeft;
         return fire(E::PinRejected, data, {{"tries_left", std::to_string(outcome->triesLeft)}});
     }
-    auto challenge = m_challengeSource.take(m_out.visitId, now());
+    auto challenge = m_services.challenges.take(m_out.visitId, now());
     if (!challenge) {
         return Unexpected(challenge.error());
     }
