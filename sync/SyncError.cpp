@@ -48,6 +48,10 @@ std::string_view describe(Errc code)
         return "the message does not follow the protocol";
     case Errc::ClockSkew:
         return "the device clock differs too much from the gateway's";
+    case Errc::GatewayUnavailable:
+        return "the gateway is busy or unavailable; the records stay queued";
+    case Errc::NotEnrolled:
+        return "the tablet is not enrolled with a gateway";
     }
     return "unknown sync error";
 }

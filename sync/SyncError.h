@@ -34,6 +34,8 @@ enum class Errc
     Conflict,          // same idempotency key, different payload
     ProtocolViolation, // malformed JSON/XML or unknown version
     ClockSkew,
+    GatewayUnavailable, // 429 or 5xx: try again later (the record stays queued)
+    NotEnrolled,        // the tablet has no gateway yet: zaitaku-cli enroll
 };
 
 using Error = BasicError<Errc>;
@@ -47,7 +49,7 @@ namespace zaitaku::model
 template <> struct CodeTable<sync::Errc>
 {
     static constexpr std::string_view name = "sync::Errc";
-    static constexpr std::array<CodeEntry<sync::Errc>, 21> entries{{
+    static constexpr std::array<CodeEntry<sync::Errc>, 23> entries{{
         {sync::Errc::StoreCorrupted, "store_corrupted", "保存データが破損しています（隔離しました）"},
         {sync::Errc::StoreNotEncrypted, "store_not_encrypted", "保存データが暗号化されていません"},
         {sync::Errc::WrongKey, "wrong_key", "パスフレーズが違います"},
@@ -69,6 +71,8 @@ template <> struct CodeTable<sync::Errc>
         {sync::Errc::Conflict, "conflict", "同じ記録が異なる内容で送信されています"},
         {sync::Errc::ProtocolViolation, "protocol_violation", "通信内容が正しくありません"},
         {sync::Errc::ClockSkew, "clock_skew", "端末の時刻がずれています"},
+        {sync::Errc::GatewayUnavailable, "gateway_unavailable", "ゲートウェイが一時的に利用できません"},
+        {sync::Errc::NotEnrolled, "not_enrolled", "この端末はゲートウェイに登録されていません"},
     }};
 };
 } // namespace zaitaku::model

@@ -216,4 +216,52 @@ Bytes rsaPublicKeyTlv(const KeyPtr& key)
     return out;
 }
 
+std::string TestPki::caCertificatePem() const
+{
+    const unsigned char* p = m_caDer.data();
+    std::unique_ptr<X509, decltype(&X509_free)> ca(d2i_X509(nullptr, &p, static_cast<long>(m_caDer.size())), X509_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    PEM_write_bio_X509(bio.get(), ca.get());
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+Expected<std::string, Error> TestPki::revocationListPem(const std::vector<Bytes>& revoked, model::Timestamp now) const
+{
+    const unsigned char* p = m_caDer.data();
+    std::unique_ptr<X509, decltype(&X509_free)> ca(d2i_X509(nullptr, &p, static_cast<long>(m_caDer.size())), X509_free);
+    std::unique_ptr<X509_CRL, decltype(&X509_CRL_free)> crl(X509_CRL_new(), X509_CRL_free);
+    if (!ca || !crl) {
+        return Unexpected(pkiError("cannot build a CRL"));
+    }
+    X509_CRL_set_version(crl.get(), 1);
+    X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca.get()));
+    const auto at = static_cast<time_t>(now.utc().time_since_epoch().count());
+    std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> last(ASN1_TIME_set(nullptr, at - 3600), ASN1_TIME_free);
+    std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> next(ASN1_TIME_set(nullptr, at + 30 * 86400), ASN1_TIME_free);
+    X509_CRL_set1_lastUpdate(crl.get(), last.get());
+    X509_CRL_set1_nextUpdate(crl.get(), next.get());
+    for (const auto& der : revoked) {
+        const unsigned char* q = der.data();
+        std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &q, static_cast<long>(der.size())), X509_free);
+        if (!cert) {
+            return Unexpected(pkiError("a certificate to revoke cannot be parsed"));
+        }
+        X509_REVOKED* entry = X509_REVOKED_new();
+        X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(cert.get()));
+        X509_REVOKED_set_revocationDate(entry, last.get());
+        X509_CRL_add0_revoked(crl.get(), entry);
+    }
+    X509_CRL_sort(crl.get());
+    if (X509_CRL_sign(crl.get(), m_caKey.get(), EVP_sha256()) == 0) {
+        return Unexpected(pkiError("cannot sign the CRL"));
+    }
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    PEM_write_bio_X509_CRL(bio.get(), crl.get());
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
 } // namespace zaitaku::hardware

@@ -10,6 +10,7 @@
 #include <memory>
 #include <openssl/types.h>
 #include <string>
+#include <vector>
 
 namespace zaitaku::hardware
 {
@@ -39,6 +40,11 @@ public:
                                              const std::string& commonName,
                                              model::Timestamp notBefore,
                                              model::Timestamp notAfter);
+
+    // The CA certificate as PEM (what a gateway configures as its JPKI CA in tests and the demo).
+    std::string caCertificatePem() const;
+    // A CRL signed by the CA listing the given certificates (DER) as revoked, as PEM.
+    Expected<std::string, Error> revocationListPem(const std::vector<Bytes>& revoked, model::Timestamp now) const;
 
 private:
     Expected<KeyPtr, Error> loadOrCreateKey(const std::string& keyName);

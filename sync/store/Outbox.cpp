@@ -160,6 +160,23 @@ Expected<void, Error> Outbox::recordFailure(Database& db,
     return stmt->run();
 }
 
+Expected<std::int64_t, Error> Outbox::requeueAcknowledged(Database& db)
+{
+    if (auto done = db.exec("UPDATE outbox SET state = 'queued', next_attempt_at = NULL "
+                            "WHERE state = 'acked' AND payload IS NOT NULL",
+                            "requeue acknowledged");
+        !done) {
+        return Unexpected(done.error());
+    }
+    return static_cast<std::int64_t>(db.changes());
+}
+
+Expected<void, Error> Outbox::clearBackoff(Database& db)
+{
+    return db.exec("UPDATE outbox SET next_attempt_at = NULL WHERE state = 'queued' AND next_attempt_at IS NOT NULL",
+                   "clear backoff");
+}
+
 Expected<bool, Error> Outbox::requeue(Database& db, std::int64_t seq)
 {
     auto stmt =

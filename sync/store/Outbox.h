@@ -79,6 +79,12 @@ public:
     // An operator sends a dead letter again (after fixing what the gateway refused).
     static Expected<bool, Error> requeue(Database& db, std::int64_t seq);
 
+    // The gateway's data set changed (restored from backup): acknowledged rows whose payload is
+    // still kept go back to the queue; idempotency keys make the resend safe. Returns the count.
+    static Expected<std::int64_t, Error> requeueAcknowledged(Database& db);
+    // An operator asked to sync now: queued rows waiting for their backoff become due.
+    static Expected<void, Error> clearBackoff(Database& db);
+
     static Expected<OutboxCounts, Error> counts(Database& db);
     static Expected<std::vector<OutboxItem>, Error> deadLetters(Database& db, std::size_t limit);
 };

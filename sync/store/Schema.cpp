@@ -265,19 +265,25 @@ int latestSchemaVersion()
 
 Expected<void, Error> migrate(Database& db, int target)
 {
+    return migrate(db, kMigrations, target);
+}
+
+Expected<void, Error> migrate(Database& db, std::span<const Migration> list, int target)
+{
+    const int latest = list.empty() ? 0 : list.back().version;
     if (target < 0) {
-        target = latestSchemaVersion();
+        target = latest;
     }
     auto current = db.queryInt("PRAGMA user_version");
     if (!current) {
         return Unexpected(current.error());
     }
-    if (*current > latestSchemaVersion()) {
-        return Unexpected(Error{Errc::StoreSchemaTooNew, "the store has schema version " + std::to_string(*current) +
-                                                             "; this zaitaku knows up to " +
-                                                             std::to_string(latestSchemaVersion())});
+    if (*current > latest) {
+        return Unexpected(Error{Errc::StoreSchemaTooNew, "the database has schema version " +
+                                                             std::to_string(*current) + "; this zaitaku knows up to " +
+                                                             std::to_string(latest)});
     }
-    for (const auto& migration : kMigrations) {
+    for (const auto& migration : list) {
         if (migration.version <= *current || migration.version > target) {
             continue;
         }

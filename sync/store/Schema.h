@@ -26,5 +26,7 @@ int latestSchemaVersion();
 
 // Applies every migration above the current user_version up to `target` (default: latest).
 Expected<void, Error> migrate(Database& db, int target = -1);
+// The same for another database's own list (the gateway's), ordered by version.
+Expected<void, Error> migrate(Database& db, std::span<const Migration> list, int target = -1);
 
 } // namespace zaitaku::sync::store

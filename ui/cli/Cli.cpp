@@ -5,6 +5,7 @@
 #include "ui/cli/DemoCommand.h"
 #include "ui/cli/RulesCommand.h"
 #include "ui/cli/StoreCommand.h"
+#include "ui/cli/SyncCommand.h"
 #include "ui/cli/VisitCommand.h"
 
 #include <ostream>
@@ -28,6 +29,10 @@ constexpr Command kCommands[] = {
     {"store", "the encrypted store: init, unlock-check, stats, verify-audit, purge, export, import-patients", runStore},
     {"visit", "a visit at the door: first (F1), revisit (F2), fallback (F6), status", runVisit},
     {"custody", "the card custody ledger: deposit, checkout, return, list", runCustody},
+    {"enroll", "enroll this tablet with a gateway (one-time code)", runEnroll},
+    {"sync", "send queued records, fetch challenges and results", runSync},
+    {"sync-status", "queued / sending / acked / dead-letter counts, last success, clock skew", runSyncStatus},
+    {"precheck", "route pre-check: today's patients, their latest results and flags", runPrecheck},
     {"demo", "run the embedded demo", runDemo},
 };
 

@@ -12,6 +12,15 @@ std::string CommandOptions::value(const std::string& name) const
     return it == values.end() ? std::string() : it->second;
 }
 
+namespace
+{
+// "zaitaku-cli " for zaitaku-cli's commands; zaitaku-gateway passes its own name as the command.
+std::string programOf(const char* command)
+{
+    return std::string_view(command).starts_with("zaitaku-") ? "" : "zaitaku-cli ";
+}
+} // namespace
+
 int reportFailure(CliContext& ctx, const CommandOptions& o, const char* command, const CommandFailure& failure)
 {
     if (o.has("--json")) {
@@ -21,7 +30,7 @@ int reportFailure(CliContext& ctx, const CommandOptions& o, const char* command,
         }
         ctx.out << j.dump() << "\n";
     } else {
-        ctx.err << "zaitaku-cli " << command << " " << o.sub << ": " << failure.message << "\n";
+        ctx.err << programOf(command) << command << " " << o.sub << ": " << failure.message << "\n";
     }
     return failure.exitCode;
 }
@@ -41,17 +50,17 @@ parseCommandOptions(const Args& args, const OptionSpec& spec, const char* comman
             o.flags.insert(a);
         } else if (spec.valued.contains(a)) {
             if (i + 1 >= args.size()) {
-                ctx.err << "zaitaku-cli " << command << ": " << a << " needs a value\n";
+                ctx.err << programOf(command) << command << ": " << a << " needs a value\n";
                 return std::nullopt;
             }
             o.values[a.substr(2)] = args[++i];
         } else if (!a.empty() && a[0] == '-') {
-            ctx.err << "zaitaku-cli " << command << ": unknown option '" << a << "'\n";
+            ctx.err << programOf(command) << command << ": unknown option '" << a << "'\n";
             return std::nullopt;
         } else if (spec.positional) {
             o.positional.push_back(a);
         } else {
-            ctx.err << "zaitaku-cli " << command << ": unexpected argument '" << a << "'\n";
+            ctx.err << programOf(command) << command << ": unexpected argument '" << a << "'\n";
             return std::nullopt;
         }
     }

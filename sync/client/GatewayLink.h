@@ -1,0 +1,43 @@
+#pragma once
+
+// The tablet's enrollment with one gateway, kept in the encrypted store (store_meta) so that the
+// device key never sits in a plain file: the gateway address, the pinned CA, the device id, the
+// device certificate and its P-256 key, and the gateway epoch last seen.
+
+#include "sync/SyncError.h"
+#include "sync/store/Database.h"
+#include "verify/model/Expected.h"
+
+#include <optional>
+#include <string>
+
+namespace zaitaku::sync::client
+{
+
+struct GatewayLink
+{
+    std::string url;
+    std::string caPem;
+    std::string caFingerprint;
+    std::string deviceId;
+    std::string certificatePem;
+    std::string privateKeyPem;
+    std::string epoch;
+
+    static Expected<std::optional<GatewayLink>, Error> load(store::Database& db);
+    // Inside the caller's transaction.
+    Expected<void, Error> save(store::Database& db) const;
+};
+
+// A fresh P-256 key and a CSR for it (CN = label), both PEM.
+struct DeviceKeyRequest
+{
+    std::string privateKeyPem;
+    std::string csrPem;
+};
+Expected<DeviceKeyRequest, Error> makeDeviceKeyRequest(const std::string& label);
+
+// DER → PEM for a certificate.
+std::string certificatePem(const std::string& der);
+
+} // namespace zaitaku::sync::client

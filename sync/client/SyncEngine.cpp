@@ -1,0 +1,509 @@
+#include "sync/client/SyncEngine.h"
+
+#include "device/apdu/Bytes.h"
+#include "sync/protocol/Messages.h"
+#include "sync/protocol/WireLimits.h"
+#include "sync/store/AuditLog.h"
+#include "sync/store/ChallengePool.h"
+#include "sync/store/ModelJson.h"
+#include "sync/store/Outbox.h"
+#include "sync/store/PatientRoster.h"
+#include "sync/store/SnapshotCache.h"
+#include "sync/store/StoreMeta.h"
+#include "sync/store/SyncCursor.h"
+#include "sync/store/Transaction.h"
+
+#include <map>
+
+namespace zaitaku::sync::client
+{
+
+using store::Durability;
+using store::Outbox;
+using store::Transaction;
+
+namespace
+{
+
+constexpr const char* kFeedStream = "feed";
+
+template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
+{
+    return Unexpected(result.error());
+}
+
+// Runs `work` in one transaction (Full durability: it acknowledges or moves the cursor).
+template <typename Work> Expected<void, Error> inTransaction(store::Database& db, Work work)
+{
+    auto tx = Transaction::begin(db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    if (auto done = work(); !done) {
+        return done;
+    }
+    return tx->commit();
+}
+
+Expected<GatewayLink, Error> linkOf(store::Database& db)
+{
+    auto link = GatewayLink::load(db);
+    if (!link) {
+        return fail(link);
+    }
+    if (!*link) {
+        return Unexpected(
+            Error{Errc::NotEnrolled, "this tablet is not enrolled: run zaitaku-cli enroll --gateway URL --code CODE"});
+    }
+    return **link;
+}
+
+} // namespace
+
+Expected<SyncReport, Error> SyncEngine::run()
+{
+    SyncReport report;
+    auto& db = m_store.db();
+    auto link = linkOf(db);
+    if (!link) {
+        return fail(link);
+    }
+    auto gateway = GatewayConnection::open(*link, m_options.timeouts);
+    if (!gateway) {
+        return fail(gateway);
+    }
+    auto step = checkEpoch(*gateway, *link, report);
+    if (step) {
+        step = topUpChallenges(*gateway, report);
+    }
+    if (step) {
+        step = push(*gateway, *link, report);
+    }
+    if (step) {
+        step = pull(*gateway, *link, report);
+    }
+    if (!step) {
+        if (!GatewayConnection::isTransient(step.error()) && step.error().code != Errc::ProtocolViolation) {
+            (void)noteFailure(step.error());
+            return fail(step);
+        }
+        report.error = step.error();
+        if (auto noted = noteFailure(step.error()); !noted) {
+            return fail(noted);
+        }
+        return report;
+    }
+    const auto now = m_store.clock().nowJst();
+    auto done = inTransaction(db, [&]() -> Expected<void, Error> {
+        if (auto s = store::StoreMeta::set(db, "sync.last_success", now.toString()); !s) {
+            return s;
+        }
+        if (auto s = store::StoreMeta::set(db, "sync.skew_seconds", std::to_string(report.skewSeconds)); !s) {
+            return s;
+        }
+        return store::StoreMeta::set(db, "sync.last_error", "");
+    });
+    if (!done) {
+        return fail(done);
+    }
+    return report;
+}
+
+Expected<void, Error> SyncEngine::noteFailure(const Error& error)
+{
+    auto& db = m_store.db();
+    return inTransaction(db, [&]() {
+        return store::StoreMeta::set(db, "sync.last_error",
+                                     std::string(model::toCode(error.code)) + ": " + error.message);
+    });
+}
+
+Expected<void, Error> SyncEngine::checkEpoch(GatewayConnection& gateway, GatewayLink& link, SyncReport& report)
+{
+    auto response = gateway.get("/v1/status");
+    if (!response) {
+        return fail(response);
+    }
+    auto status = protocol::parseStatusResponse(response->body);
+    if (!status) {
+        return fail(status);
+    }
+    const auto now = m_store.clock().nowJst();
+    report.skewSeconds = (now.utc() - status->serverTime.utc()).count();
+    report.epoch = status->epoch;
+    if (status->epoch == link.epoch) {
+        return {};
+    }
+    auto& db = m_store.db();
+    const bool restored = !link.epoch.empty();
+    return inTransaction(db, [&]() -> Expected<void, Error> {
+        if (restored) {
+            // The gateway lost what it had acknowledged: send it again (idempotent) and read the
+            // feed from its start.
+            auto requeued = Outbox::requeueAcknowledged(db);
+            if (!requeued) {
+                return fail(requeued);
+            }
+            report.requeuedForNewEpoch = *requeued;
+            if (auto done = store::SyncCursor::set(db, kFeedStream, "0", now); !done) {
+                return done;
+            }
+            store::AuditEntry entry{
+                "system", "sync.epoch_changed", status->epoch, {{"previous", link.epoch}, {"requeued", *requeued}}};
+            if (auto done = store::AuditLog::append(db, entry, now); !done) {
+                return fail(done);
+            }
+        }
+        link.epoch = status->epoch;
+        return store::StoreMeta::set(db, "gateway.epoch", link.epoch);
+    });
+}
+
+Expected<void, Error> SyncEngine::topUpChallenges(GatewayConnection& gateway, SyncReport& report)
+{
+    auto& db = m_store.db();
+    const auto now = m_store.clock().nowJst();
+    auto available = store::ChallengePool::available(db, now);
+    if (!available) {
+        return fail(available);
+    }
+    if (*available >= m_options.challengeLowWater) {
+        return {};
+    }
+    const auto want = std::min<std::int64_t>(m_options.challengeBatch, protocol::kMaxChallengesPerRequest);
+    auto response = gateway.post("/v1/challenges", protocol::dump(protocol::toJson(protocol::ChallengeRequest{want})));
+    if (!response) {
+        return fail(response);
+    }
+    auto batch = protocol::parseChallengeBatch(response->body);
+    if (!batch) {
+        return fail(batch);
+    }
+    std::vector<store::PooledChallenge> pooled;
+    for (const auto& c : batch->challenges) {
+        auto nonce = device::fromHex(c.nonceHex);
+        if (!nonce) {
+            return Unexpected(Error{Errc::ProtocolViolation, "a challenge nonce is not hex", "nonce"});
+        }
+        pooled.push_back({c.id, std::move(*nonce), c.token, c.issuedAt, c.expiresAt});
+    }
+    return inTransaction(db, [&]() -> Expected<void, Error> {
+        auto added = store::ChallengePool::add(db, pooled, now);
+        if (!added) {
+            return fail(added);
+        }
+        report.challengesAdded += static_cast<std::int64_t>(*added);
+        return {};
+    });
+}
+
+Expected<void, Error> SyncEngine::push(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report)
+{
+    auto& db = m_store.db();
+    if (m_options.userInitiated) {
+        if (auto done = inTransaction(db, [&]() { return Outbox::clearBackoff(db); }); !done) {
+            return done;
+        }
+    }
+    for (;;) {
+        const auto now = m_store.clock().nowJst();
+        auto batch = Outbox::nextBatch(db, m_options.batchSize, now);
+        if (!batch) {
+            return fail(batch);
+        }
+        if (batch->empty()) {
+            return {};
+        }
+        std::vector<std::int64_t> seqs;
+        protocol::RecordsRequest request;
+        request.deviceTime = now;
+        for (const auto& item : *batch) {
+            seqs.push_back(item.seq);
+            auto created = model::Timestamp::parse(item.createdAt);
+            request.records.push_back(
+                {item.idemKey, item.kind, item.recordId, item.payload, item.payloadSha256, created ? *created : now});
+        }
+        if (auto done = inTransaction(db, [&]() { return Outbox::markSending(db, seqs); }); !done) {
+            return done;
+        }
+        auto response = gateway.post("/v1/records", protocol::dump(protocol::toJson(request)));
+        Expected<protocol::RecordsResponse, Error> parsed =
+            response ? protocol::parseRecordsResponse(response->body)
+                     : Expected<protocol::RecordsResponse, Error>(fail(response));
+        if (!parsed) {
+            const Error error = parsed.error();
+            // A whole-batch refusal naming one record ("records[3].payload") dead-letters that one
+            // record; anything else is transient for the batch.
+            std::optional<std::size_t> culprit;
+            if (error.code == Errc::ProtocolViolation && error.field.rfind("records[", 0) == 0) {
+                culprit = std::stoul(error.field.substr(8));
+            }
+            auto done = inTransaction(db, [&]() -> Expected<void, Error> {
+                for (std::size_t i = 0; i < batch->size(); ++i) {
+                    const auto& item = (*batch)[i];
+                    const bool dead = culprit && *culprit == i;
+                    const auto retryAt =
+                        culprit ? now : now.plus(backoffDelay(item.attempts + 1, m_options.backoff, m_random));
+                    const std::string reason = std::string(model::toCode(error.code)) + ": " + error.message;
+                    if (auto r = Outbox::recordFailure(db, item.seq, reason, dead, retryAt); !r) {
+                        return r;
+                    }
+                    report.deadLettered += dead ? 1 : 0;
+                }
+                return {};
+            });
+            if (!done) {
+                return done;
+            }
+            if (culprit) {
+                continue;
+            }
+            return Unexpected(error);
+        }
+        report.skewSeconds = -parsed->skewSeconds;
+        std::map<std::string, const protocol::RecordResult*> byKey;
+        for (const auto& r : parsed->results) {
+            byKey[r.idemKey] = &r;
+        }
+        auto done = inTransaction(db, [&]() -> Expected<void, Error> {
+            for (const auto& item : *batch) {
+                auto it = byKey.find(item.idemKey);
+                if (it == byKey.end()) {
+                    if (auto r = Outbox::recordFailure(
+                            db, item.seq, "the gateway did not answer for this record", false,
+                            now.plus(backoffDelay(item.attempts + 1, m_options.backoff, m_random)));
+                        !r) {
+                        return r;
+                    }
+                    continue;
+                }
+                const auto& result = *it->second;
+                if (result.status == protocol::RecordStatus::Stored ||
+                    result.status == protocol::RecordStatus::Duplicate) {
+                    const nlohmann::json receipt{
+                        {"status", std::string(model::toCode(result.status))},
+                        {"received_at", result.receivedAt ? result.receivedAt->toString() : ""},
+                        {"flags", result.flags},
+                        {"epoch", parsed->epoch},
+                        {"device_id", link.deviceId}};
+                    const std::int64_t one[] = {item.seq};
+                    if (auto r = Outbox::acknowledge(db, one, receipt.dump(), now); !r) {
+                        return r;
+                    }
+                    (result.status == protocol::RecordStatus::Stored ? report.stored : report.duplicates) += 1;
+                } else {
+                    const std::string reason =
+                        result.code + ": " + result.reason + (result.field.empty() ? "" : " (" + result.field + ")");
+                    if (auto r = Outbox::recordFailure(db, item.seq, reason, true, std::nullopt); !r) {
+                        return r;
+                    }
+                    ++report.deadLettered;
+                }
+            }
+            return {};
+        });
+        if (!done) {
+            return done;
+        }
+    }
+}
+
+Expected<bool, Error> SyncEngine::applySnapshot(const nlohmann::json& json, const std::string& receivedAtText)
+{
+    auto& db = m_store.db();
+    auto snapshot = store::snapshotFromJson(json);
+    auto receivedAt = model::Timestamp::parse(receivedAtText);
+    if (!snapshot || !receivedAt) {
+        return false; // reported by the count; a malformed item never blocks the feed
+    }
+    auto patient = store::PatientRoster::find(db, snapshot->patientId);
+    if (!patient) {
+        return fail(patient);
+    }
+    if (!*patient) {
+        return false; // not on this tablet's roster
+    }
+    auto known = db.prepare("SELECT 1 FROM eligibility_snapshot WHERE id = ?1");
+    if (!known) {
+        return fail(known);
+    }
+    known->bind(1, snapshot->id);
+    auto row = known->step();
+    if (!row) {
+        return fail(row);
+    }
+    if (*row) {
+        return false;
+    }
+    if (auto done = store::SnapshotCache::add(db, *snapshot, *receivedAt); !done) {
+        return fail(done);
+    }
+    return true;
+}
+
+Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report)
+{
+    auto& db = m_store.db();
+    for (;;) {
+        auto cursor = store::SyncCursor::get(db, kFeedStream);
+        if (!cursor) {
+            return fail(cursor);
+        }
+        const std::string after = cursor->value_or("0");
+        auto response = gateway.get("/v1/feed?after=" + after + "&limit=" + std::to_string(m_options.feedPage));
+        if (!response) {
+            return fail(response);
+        }
+        auto page = protocol::parseFeedPage(response->body);
+        if (!page) {
+            return fail(page);
+        }
+        if (page->epoch != link.epoch) {
+            return {}; // the gateway changed under us: the next run re-reads from the start
+        }
+        const auto now = m_store.clock().nowJst();
+        auto done = inTransaction(db, [&]() -> Expected<void, Error> {
+            for (const auto& item : page->items) {
+                ++report.feedItems;
+                if (item.kind == "eligibility_result" && item.body.contains("snapshot")) {
+                    auto applied = applySnapshot(item.body["snapshot"], item.body.value("received_at", ""));
+                    if (!applied) {
+                        return fail(applied);
+                    }
+                    report.snapshotsApplied += *applied ? 1 : 0;
+                }
+            }
+            return store::SyncCursor::set(db, kFeedStream, std::to_string(page->next), now);
+        });
+        if (!done) {
+            return done;
+        }
+        if (!page->more) {
+            return {};
+        }
+    }
+}
+
+Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const model::Date& date,
+                                                                  std::vector<std::string> patientIds)
+{
+    auto& db = m_store.db();
+    auto link = linkOf(db);
+    if (!link) {
+        return fail(link);
+    }
+    if (patientIds.empty()) {
+        auto roster = store::PatientRoster::list(db);
+        if (!roster) {
+            return fail(roster);
+        }
+        for (const auto& p : *roster) {
+            patientIds.push_back(p.id);
+        }
+    }
+    auto gateway = GatewayConnection::open(*link, m_options.timeouts);
+    if (!gateway) {
+        return fail(gateway);
+    }
+    SyncReport ignored;
+    if (auto done = topUpChallenges(*gateway, ignored); !done) {
+        return fail(done);
+    }
+    std::vector<PrecheckResult> results;
+    for (std::size_t start = 0; start < patientIds.size() || (start == 0 && patientIds.empty());
+         start += protocol::kMaxPrecheckPatients) {
+        protocol::PrecheckRequest request;
+        request.date = date;
+        const auto end = std::min(patientIds.size(), start + protocol::kMaxPrecheckPatients);
+        request.patientIds.assign(patientIds.begin() + static_cast<std::ptrdiff_t>(start),
+                                  patientIds.begin() + static_cast<std::ptrdiff_t>(end));
+        auto response = gateway->post("/v1/precheck", protocol::dump(protocol::toJson(request)));
+        if (!response) {
+            return fail(response);
+        }
+        auto parsed = protocol::parsePrecheckResponse(response->body);
+        if (!parsed) {
+            return fail(parsed);
+        }
+        auto done = inTransaction(db, [&]() -> Expected<void, Error> {
+            for (const auto& entry : parsed->patients) {
+                PrecheckResult result{entry.patientId, entry.flags, std::nullopt, false};
+                if (entry.receivedAt) {
+                    result.receivedAt = entry.receivedAt->toString();
+                }
+                if (!entry.snapshot.is_null() && entry.receivedAt) {
+                    auto applied = applySnapshot(entry.snapshot, entry.receivedAt->toString());
+                    if (!applied) {
+                        return fail(applied);
+                    }
+                    result.cached = *applied;
+                }
+                results.push_back(std::move(result));
+            }
+            return {};
+        });
+        if (!done) {
+            return fail(done);
+        }
+        if (patientIds.empty()) {
+            break;
+        }
+    }
+    return results;
+}
+
+Expected<SyncStatus, Error> SyncEngine::status(store::Store& store)
+{
+    auto& db = store.db();
+    SyncStatus status;
+    auto link = GatewayLink::load(db);
+    if (!link) {
+        return fail(link);
+    }
+    if (*link) {
+        status.enrolled = true;
+        status.gateway = (*link)->url;
+        status.deviceId = (*link)->deviceId;
+    }
+    auto counts = Outbox::counts(db);
+    if (!counts) {
+        return fail(counts);
+    }
+    status.queued = counts->queued;
+    status.sending = counts->sending;
+    status.acked = counts->acked;
+    status.deadLetter = counts->dead;
+    auto available = store::ChallengePool::available(db, store.clock().nowJst());
+    if (!available) {
+        return fail(available);
+    }
+    status.challengesAvailable = *available;
+    auto meta = [&db](const char* key) -> Expected<std::optional<std::string>, Error> {
+        auto value = store::StoreMeta::get(db, key);
+        if (value && *value && (*value)->empty()) {
+            return std::optional<std::string>();
+        }
+        return value;
+    };
+    auto lastSuccess = meta("sync.last_success");
+    auto skew = meta("sync.skew_seconds");
+    auto lastError = meta("sync.last_error");
+    if (!lastSuccess || !skew || !lastError) {
+        return Unexpected(Error{Errc::StoreIo, "cannot read the sync state"});
+    }
+    status.lastSuccess = *lastSuccess;
+    if (*skew) {
+        status.skewSeconds = std::stoll(**skew);
+    }
+    status.lastError = *lastError;
+    auto dead = Outbox::deadLetters(db, 100);
+    if (!dead) {
+        return fail(dead);
+    }
+    for (const auto& item : *dead) {
+        status.deadLetters.push_back({item.seq, item.kind, item.recordId, item.lastError});
+    }
+    return status;
+}
+
+} // namespace zaitaku::sync::client

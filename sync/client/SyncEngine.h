@@ -1,0 +1,119 @@
+#pragma once
+
+// The tablet's sync engine (DESIGN.md §4). One run:
+//   1. status: the gateway's epoch and time (clock skew is measured and kept, never fatal); a new
+//      epoch (the gateway was restored from backup) puts acknowledged records back in the queue
+//      and restarts the feed, in one transaction;
+//   2. challenges: tops the pool up before the route;
+//   3. push: the outbox in bounded batches, oldest first; rows are marked sending before the
+//      request and acknowledged only from the gateway's answer, receipt and state in one
+//      transaction; refusals become visible dead letters; transient failures back off with
+//      jitter and end the run (the rest stays queued);
+//   4. pull: feed pages after the stored cursor, each page applied in the same transaction that
+//      advances the cursor.
+// A crash anywhere leaves either the old state or the new one; the next run resumes from it.
+
+#include "sync/SyncError.h"
+#include "sync/client/Backoff.h"
+#include "sync/client/GatewayConnection.h"
+#include "sync/store/Store.h"
+#include "verify/model/Date.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Random.h"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zaitaku::sync::client
+{
+
+struct SyncOptions
+{
+    std::size_t batchSize = 50;
+    std::int64_t challengeLowWater = 20; // fetch when fewer are available
+    std::int64_t challengeBatch = 50;
+    std::size_t feedPage = 200;
+    bool userInitiated = true; // "sync now": records waiting for their backoff go now
+    BackoffPolicy backoff;
+    ConnectionTimeouts timeouts;
+};
+
+struct SyncReport
+{
+    std::int64_t stored = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t deadLettered = 0;
+    std::int64_t feedItems = 0;
+    std::int64_t snapshotsApplied = 0;
+    std::int64_t challengesAdded = 0;
+    std::int64_t requeuedForNewEpoch = 0;
+    std::int64_t skewSeconds = 0;
+    std::string epoch;
+    std::optional<Error> error; // the run stopped early (transient); what was done is kept
+};
+
+struct SyncStatus
+{
+    bool enrolled = false;
+    std::string gateway;
+    std::string deviceId;
+    std::int64_t queued = 0;
+    std::int64_t sending = 0;
+    std::int64_t acked = 0;
+    std::int64_t deadLetter = 0;
+    std::int64_t challengesAvailable = 0;
+    std::optional<std::string> lastSuccess;
+    std::optional<std::int64_t> skewSeconds;
+    std::optional<std::string> lastError;
+    struct DeadLetter
+    {
+        std::int64_t seq;
+        std::string kind;
+        std::string recordId;
+        std::string reason;
+    };
+    std::vector<DeadLetter> deadLetters;
+};
+
+struct PrecheckResult
+{
+    std::string patientId;
+    std::vector<std::string> flags;
+    std::optional<std::string> receivedAt;
+    bool cached = false; // the result was added to the tablet's cache
+};
+
+class SyncEngine
+{
+public:
+    SyncEngine(store::Store& store, model::RandomSource& random, SyncOptions options = {})
+        : m_store(store)
+        , m_random(random)
+        , m_options(options)
+    {}
+
+    // Error only when nothing could start (not enrolled, revoked, store failure); transient
+    // network trouble is reported in SyncReport::error with the work done so far.
+    Expected<SyncReport, Error> run();
+    // Route pre-check for `date`: every patient in `patientIds` (or the whole roster when empty).
+    Expected<std::vector<PrecheckResult>, Error> precheck(const model::Date& date, std::vector<std::string> patientIds);
+
+    static Expected<SyncStatus, Error> status(store::Store& store);
+
+private:
+    Expected<void, Error> checkEpoch(GatewayConnection& gateway, GatewayLink& link, SyncReport& report);
+    Expected<void, Error> topUpChallenges(GatewayConnection& gateway, SyncReport& report);
+    Expected<void, Error> push(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report);
+    Expected<void, Error> pull(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report);
+    Expected<void, Error> noteFailure(const Error& error);
+    Expected<bool, Error> applySnapshot(const nlohmann::json& snapshot, const std::string& receivedAt);
+
+    store::Store& m_store;
+    model::RandomSource& m_random;
+    SyncOptions m_options;
+};
+
+} // namespace zaitaku::sync::client

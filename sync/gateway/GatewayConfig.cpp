@@ -1,0 +1,130 @@
+#include "sync/gateway/GatewayConfig.h"
+
+#include "sync/store/AtomicFile.h"
+
+#include <charconv>
+#include <sstream>
+
+namespace zaitaku::sync::gateway
+{
+
+namespace
+{
+
+std::string trim(const std::string& s)
+{
+    const auto b = s.find_first_not_of(" \t\r");
+    const auto e = s.find_last_not_of(" \t\r");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+template <typename T> Expected<T, Error> number(const std::string& key, const std::string& value, T min, T max)
+{
+    T out{};
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+    if (ec != std::errc() || ptr != value.data() + value.size() || out < min || out > max) {
+        return Unexpected(Error{Errc::InvalidInput,
+                                key + " must be a number between " + std::to_string(min) + " and " +
+                                    std::to_string(max) + " (got '" + value + "')",
+                                key});
+    }
+    return out;
+}
+
+} // namespace
+
+Expected<void, Error> GatewayConfig::set(const std::string& key, const std::string& value)
+{
+    auto hours = [&](std::chrono::hours& target, long max) -> Expected<void, Error> {
+        auto n = number<long>(key, value, 1, max);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        target = std::chrono::hours(*n);
+        return {};
+    };
+    if (key == "listen") {
+        const auto colon = value.rfind(':');
+        if (colon == std::string::npos) {
+            return Unexpected(Error{Errc::InvalidInput, "listen must be HOST:PORT", key});
+        }
+        auto p = number<unsigned>(key, value.substr(colon + 1), 0, 65535);
+        if (!p) {
+            return Unexpected(p.error());
+        }
+        host = value.substr(0, colon);
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+            host = host.substr(1, host.size() - 2);
+        }
+        port = static_cast<std::uint16_t>(*p);
+    } else if (key == "threads") {
+        auto n = number<int>(key, value, 1, 64);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        threads = *n;
+    } else if (key == "server_name") {
+        serverNames.push_back(value);
+    } else if (key == "jpki_ca") {
+        jpkiCaFiles.push_back(value);
+    } else if (key == "jpki_crl") {
+        jpkiCrlFile = value;
+    } else if (key == "challenge_lifetime_hours") {
+        return hours(challengeLifetime, 24 * 30);
+    } else if (key == "local_challenge_window_hours") {
+        return hours(localChallengeWindow, 24 * 30);
+    } else if (key == "upload_grace_hours") {
+        return hours(uploadGrace, 24 * 365);
+    } else if (key == "skew_tolerance_seconds") {
+        auto n = number<long>(key, value, 0, 86400);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        skewTolerance = std::chrono::seconds(*n);
+    } else if (key == "rate_per_second" || key == "rate_burst") {
+        auto n = number<long>(key, value, 1, 1000000);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        (key == "rate_per_second" ? ratePerSecond : rateBurst) = static_cast<double>(*n);
+    } else if (key == "log_requests") {
+        logRequests = value == "true" || value == "1" || value == "yes";
+    } else {
+        return Unexpected(Error{Errc::InvalidInput, "unknown setting '" + key + "'", key});
+    }
+    return {};
+}
+
+Expected<void, Error> GatewayConfig::loadFile(const std::string& file)
+{
+    const std::string path = file.empty() ? dataDir + "/gateway.conf" : file;
+    if (file.empty() && !store::fileExists(path)) {
+        return {};
+    }
+    auto text = store::readSmallFile(path, 256 * 1024);
+    if (!text) {
+        return Unexpected(Error{Errc::InvalidInput, "cannot read the configuration " + path, "config"});
+    }
+    std::istringstream lines(*text);
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+        ++number;
+        line = trim(line.substr(0, line.find('#')));
+        if (line.empty()) {
+            continue;
+        }
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) {
+            return Unexpected(
+                Error{Errc::InvalidInput, path + ":" + std::to_string(number) + ": expected key = value", "config"});
+        }
+        if (auto done = set(trim(line.substr(0, eq)), trim(line.substr(eq + 1))); !done) {
+            return Unexpected(Error{Errc::InvalidInput,
+                                    path + ":" + std::to_string(number) + ": " + done.error().message,
+                                    done.error().field});
+        }
+    }
+    return {};
+}
+
+} // namespace zaitaku::sync::gateway

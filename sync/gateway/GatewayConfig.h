@@ -1,0 +1,42 @@
+#pragma once
+
+// zaitaku-gateway's settings: `<data-dir>/gateway.conf` (key = value lines, # comments), then
+// command-line flags on top. Unknown keys are an error naming the line, so a typo never silently
+// falls back to a default. docs/OPERATIONS.md lists every key.
+
+#include "sync/SyncError.h"
+#include "verify/model/Expected.h"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace zaitaku::sync::gateway
+{
+
+struct GatewayConfig
+{
+    std::string dataDir;
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8443;
+    int threads = 2;
+    std::vector<std::string> serverNames; // extra names in the server certificate
+    std::vector<std::string> jpkiCaFiles;
+    std::string jpkiCrlFile;
+    std::chrono::hours challengeLifetime{72};
+    std::chrono::hours localChallengeWindow{72};
+    std::chrono::hours uploadGrace{14 * 24};
+    std::chrono::seconds skewTolerance{300};
+    double ratePerSecond = 200;
+    double rateBurst = 400;
+    bool logRequests = false;
+
+    std::string databasePath() const { return dataDir + "/gateway.db"; }
+    // Reads <dataDir>/gateway.conf when it exists (or `file` when given).
+    Expected<void, Error> loadFile(const std::string& file);
+    // One setting by its config-file key ("listen", "jpki_ca" …).
+    Expected<void, Error> set(const std::string& key, const std::string& value);
+};
+
+} // namespace zaitaku::sync::gateway

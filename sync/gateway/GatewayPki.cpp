@@ -1,0 +1,379 @@
+#include "sync/gateway/GatewayPki.h"
+
+#include "device/apdu/Bytes.h"
+#include "sync/protocol/EnrollmentCode.h"
+#include "sync/store/AtomicFile.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <sstream>
+
+namespace zaitaku::sync::gateway
+{
+
+namespace
+{
+
+using PKey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
+using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
+
+Error pkiError(const std::string& message)
+{
+    return Error{Errc::StoreIo, "gateway PKI: " + message};
+}
+
+std::string bioText(BIO* bio)
+{
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio, &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string keyPem(EVP_PKEY* key)
+{
+    Bio bio(BIO_new(BIO_s_mem()), BIO_free);
+    PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
+    return bioText(bio.get());
+}
+
+std::string certPem(X509* cert)
+{
+    Bio bio(BIO_new(BIO_s_mem()), BIO_free);
+    PEM_write_bio_X509(bio.get(), cert);
+    return bioText(bio.get());
+}
+
+PKey readKey(const std::string& pem)
+{
+    Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    return PKey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+}
+
+Cert readCert(const std::string& pem)
+{
+    Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    return Cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+}
+
+bool addExtension(X509* cert, X509* issuer, int nid, const std::string& value)
+{
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+    if (!ext) {
+        return false;
+    }
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+    return true;
+}
+
+void setSerial(X509* cert, model::RandomSource& random)
+{
+    std::vector<std::uint8_t> bytes(16);
+    random.fill(bytes);
+    bytes[0] &= 0x7F; // positive
+    bytes[0] |= 0x01; // and no leading zero byte
+    BIGNUM* bn = BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr);
+    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
+    BN_free(bn);
+}
+
+void setValidity(X509* cert, const model::Timestamp& now, long days)
+{
+    const auto start = static_cast<time_t>(now.utc().time_since_epoch().count()) - 300; // tolerate small skew
+    ASN1_TIME_set(X509_getm_notBefore(cert), start);
+    ASN1_TIME_set(X509_getm_notAfter(cert), start + days * 86400);
+}
+
+void setName(X509_NAME* name, const std::string& commonName)
+{
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("zaitaku"), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(commonName.c_str()),
+                               -1, -1, 0);
+}
+
+std::string serialHexOf(X509* cert)
+{
+    BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert), nullptr);
+    char* hex = BN_bn2hex(bn);
+    std::string out(hex);
+    OPENSSL_free(hex);
+    BN_free(bn);
+    for (auto& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+PKey newP256()
+{
+    return PKey(EVP_EC_gen("P-256"), EVP_PKEY_free);
+}
+
+Expected<std::pair<std::string, std::string>, Error> createCa(model::RandomSource& random, const model::Timestamp& now)
+{
+    PKey key = newP256();
+    Cert cert(X509_new(), X509_free);
+    if (!key || !cert) {
+        return Unexpected(pkiError("cannot create the CA key"));
+    }
+    X509_set_version(cert.get(), 2);
+    setSerial(cert.get(), random);
+    setValidity(cert.get(), now, 3650);
+    setName(X509_get_subject_name(cert.get()), "zaitaku gateway CA");
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+    X509_set_pubkey(cert.get(), key.get());
+    addExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
+    addExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+    addExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) {
+        return Unexpected(pkiError("cannot sign the CA certificate"));
+    }
+    return std::make_pair(keyPem(key.get()), certPem(cert.get()));
+}
+
+Expected<std::pair<std::string, std::string>, Error> createServer(const std::string& caKeyPem,
+                                                                  const std::string& caPem,
+                                                                  const std::vector<std::string>& names,
+                                                                  model::RandomSource& random,
+                                                                  const model::Timestamp& now)
+{
+    PKey caKey = readKey(caKeyPem);
+    Cert ca = readCert(caPem);
+    PKey key = newP256();
+    Cert cert(X509_new(), X509_free);
+    if (!caKey || !ca || !key || !cert) {
+        return Unexpected(pkiError("cannot create the server key"));
+    }
+    X509_set_version(cert.get(), 2);
+    setSerial(cert.get(), random);
+    setValidity(cert.get(), now, 825);
+    setName(X509_get_subject_name(cert.get()), "zaitaku gateway");
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(ca.get()));
+    X509_set_pubkey(cert.get(), key.get());
+    std::string san = "DNS:localhost,IP:127.0.0.1,IP:::1";
+    for (const auto& name : names) {
+        const bool ip = name.find_first_not_of("0123456789.:abcdefABCDEF") == std::string::npos &&
+                        (name.find('.') != std::string::npos || name.find(':') != std::string::npos);
+        san += (ip ? ",IP:" : ",DNS:") + name;
+    }
+    addExtension(cert.get(), ca.get(), NID_subject_alt_name, san);
+    addExtension(cert.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
+    addExtension(cert.get(), ca.get(), NID_key_usage, "critical,digitalSignature");
+    addExtension(cert.get(), ca.get(), NID_ext_key_usage, "serverAuth");
+    if (X509_sign(cert.get(), caKey.get(), EVP_sha256()) <= 0) {
+        return Unexpected(pkiError("cannot sign the server certificate"));
+    }
+    return std::make_pair(keyPem(key.get()), certPem(cert.get()));
+}
+
+Expected<std::string, Error>
+readOrCreate(const std::string& path, bool create, const std::function<Expected<std::string, Error>()>& make)
+{
+    if (store::fileExists(path)) {
+        return store::readSmallFile(path, 64 * 1024);
+    }
+    if (!create) {
+        return Unexpected(
+            Error{Errc::StoreNotFound, path + " is missing: run `zaitaku-gateway serve` once to create it"});
+    }
+    auto content = make();
+    if (!content) {
+        return Unexpected(content.error());
+    }
+    if (auto done = store::writeFileAtomically(path, *content, 0600); !done) {
+        return Unexpected(done.error());
+    }
+    return content;
+}
+
+} // namespace
+
+Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
+                                                 const std::vector<std::string>& names,
+                                                 model::RandomSource* random,
+                                                 const model::Timestamp& now)
+{
+    const bool create = random != nullptr;
+    if (create) {
+        std::error_code ec;
+        std::filesystem::create_directories(dataDir, ec);
+        if (ec) {
+            return Unexpected(Error{Errc::StoreIo, "cannot create " + dataDir + ": " + ec.message(), "data-dir"});
+        }
+        std::filesystem::permissions(dataDir, std::filesystem::perms::owner_all, ec);
+    }
+    const std::string dir = dataDir + "/";
+    auto caPem = readOrCreate(dir + "ca.cert.pem", create, [&]() -> Expected<std::string, Error> {
+        auto made = createCa(*random, now);
+        if (!made) {
+            return Unexpected(made.error());
+        }
+        if (auto done = store::writeFileAtomically(dir + "ca.key.pem", made->first, 0600); !done) {
+            return Unexpected(done.error());
+        }
+        return made->second;
+    });
+    if (!caPem) {
+        return Unexpected(caPem.error());
+    }
+    auto caKey = store::readSmallFile(dir + "ca.key.pem", 64 * 1024);
+    if (!caKey) {
+        return Unexpected(caKey.error());
+    }
+    auto serverCert = readOrCreate(dir + "server.cert.pem", create, [&]() -> Expected<std::string, Error> {
+        auto made = createServer(*caKey, *caPem, names, *random, now);
+        if (!made) {
+            return Unexpected(made.error());
+        }
+        if (auto done = store::writeFileAtomically(dir + "server.key.pem", made->first, 0600); !done) {
+            return Unexpected(done.error());
+        }
+        return made->second;
+    });
+    if (!serverCert) {
+        return Unexpected(serverCert.error());
+    }
+    auto serverKeyPem = store::readSmallFile(dir + "server.key.pem", 64 * 1024);
+    if (!serverKeyPem) {
+        return Unexpected(serverKeyPem.error());
+    }
+    auto secrets = readOrCreate(dir + "secrets.key", create, [&]() -> Expected<std::string, Error> {
+        std::string text;
+        for (int i = 0; i < 3; ++i) {
+            std::vector<std::uint8_t> bytes(32);
+            random->fill(bytes);
+            text += device::toHex(bytes) + "\n";
+        }
+        return text;
+    });
+    if (!secrets) {
+        return Unexpected(secrets.error());
+    }
+    std::istringstream lines(*secrets);
+    std::vector<device::Bytes> parts;
+    for (std::string line; std::getline(lines, line);) {
+        auto bytes = device::fromHex(line);
+        if (!bytes || bytes->size() != 32) {
+            return Unexpected(Error{Errc::StoreCorrupted, dir + "secrets.key is damaged"});
+        }
+        parts.push_back(std::move(*bytes));
+    }
+    Cert ca = readCert(*caPem);
+    if (parts.size() != 3 || !ca || !readKey(*caKey) || !readCert(*serverCert) || !readKey(*serverKeyPem)) {
+        return Unexpected(Error{Errc::StoreCorrupted, "a key or certificate file in " + dataDir + " is damaged"});
+    }
+    unsigned char* der = nullptr;
+    const int len = i2d_X509(ca.get(), &der);
+    GatewayPki pki;
+    pki.m_caDer.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(std::max(len, 0)));
+    OPENSSL_free(der);
+    pki.m_caPem = *caPem;
+    pki.m_caKeyPem = *caKey;
+    pki.m_serverCertPem = *serverCert;
+    pki.m_serverKeyPem = *serverKeyPem;
+    std::copy(parts[0].begin(), parts[0].end(), pki.m_challengeSecret.data());
+    std::copy(parts[1].begin(), parts[1].end(), pki.m_tokenSeed.data());
+    std::copy(parts[2].begin(), parts[2].end(), pki.m_databaseKey.data());
+    std::fill(parts.begin(), parts.end(), device::Bytes(32, 0));
+    return pki;
+}
+
+Expected<GatewayPki, Error> GatewayPki::loadOrCreate(const std::string& dataDir,
+                                                     const std::vector<std::string>& serverNames,
+                                                     model::RandomSource& random,
+                                                     const model::Timestamp& now)
+{
+    return loadFrom(dataDir, serverNames, &random, now);
+}
+
+Expected<GatewayPki, Error> GatewayPki::load(const std::string& dataDir)
+{
+    return loadFrom(dataDir, {}, nullptr, model::Timestamp::fromUtc({}));
+}
+
+std::string GatewayPki::caFingerprint() const
+{
+    return protocol::caFingerprintOf(m_caDer);
+}
+
+Expected<IssuedDeviceCertificate, Error> GatewayPki::issueDeviceCertificate(const std::string& csrPem,
+                                                                            const std::string& deviceId,
+                                                                            const model::Timestamp& now,
+                                                                            model::RandomSource& random) const
+{
+    Bio bio(BIO_new_mem_buf(csrPem.data(), static_cast<int>(csrPem.size())), BIO_free);
+    std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> csr(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr),
+                                                            X509_REQ_free);
+    if (!csr) {
+        return Unexpected(
+            Error{Errc::ProtocolViolation, "field 'csr_pem' is not a PEM certificate request", "csr_pem"});
+    }
+    PKey requested(X509_REQ_get_pubkey(csr.get()), EVP_PKEY_free);
+    if (!requested || X509_REQ_verify(csr.get(), requested.get()) != 1) {
+        return Unexpected(Error{Errc::ProtocolViolation, "field 'csr_pem' has no valid self-signature", "csr_pem"});
+    }
+    if (EVP_PKEY_get_base_id(requested.get()) != EVP_PKEY_EC || EVP_PKEY_get_bits(requested.get()) < 256) {
+        return Unexpected(Error{Errc::ProtocolViolation, "field 'csr_pem' must carry a P-256 key", "csr_pem"});
+    }
+    PKey caKey = readKey(m_caKeyPem);
+    Cert ca = readCert(m_caPem);
+    Cert cert(X509_new(), X509_free);
+    X509_set_version(cert.get(), 2);
+    setSerial(cert.get(), random);
+    setValidity(cert.get(), now, 825);
+    setName(X509_get_subject_name(cert.get()), deviceId);
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(ca.get()));
+    X509_set_pubkey(cert.get(), requested.get());
+    addExtension(cert.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
+    addExtension(cert.get(), ca.get(), NID_key_usage, "critical,digitalSignature");
+    addExtension(cert.get(), ca.get(), NID_ext_key_usage, "clientAuth");
+    if (X509_sign(cert.get(), caKey.get(), EVP_sha256()) <= 0) {
+        return Unexpected(pkiError("cannot sign the device certificate"));
+    }
+    return IssuedDeviceCertificate{certPem(cert.get()), serialHexOf(cert.get())};
+}
+
+std::vector<std::uint8_t> GatewayPki::challengeMac(std::string_view message) const
+{
+    std::vector<std::uint8_t> mac(32);
+    unsigned int len = 32;
+    HMAC(EVP_sha256(), m_challengeSecret.data(), static_cast<int>(m_challengeSecret.size()),
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &len);
+    return mac;
+}
+
+std::vector<std::uint8_t> GatewayPki::signToken(std::string_view message) const
+{
+    PKey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, m_tokenSeed.data(), m_tokenSeed.size()),
+             EVP_PKEY_free);
+    std::vector<std::uint8_t> signature(64);
+    std::size_t len = signature.size();
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get());
+    EVP_DigestSign(ctx.get(), signature.data(), &len, reinterpret_cast<const unsigned char*>(message.data()),
+                   message.size());
+    signature.resize(len);
+    return signature;
+}
+
+std::string GatewayPki::tokenPublicKeyHex() const
+{
+    PKey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, m_tokenSeed.data(), m_tokenSeed.size()),
+             EVP_PKEY_free);
+    std::vector<std::uint8_t> raw(32);
+    std::size_t len = raw.size();
+    EVP_PKEY_get_raw_public_key(key.get(), raw.data(), &len);
+    return device::toHex(raw);
+}
+
+} // namespace zaitaku::sync::gateway

@@ -1,0 +1,76 @@
+#pragma once
+
+// The gateway's own keys, created in its data folder on first run (files 0600):
+//   ca.key.pem / ca.cert.pem          the facility CA (P-256) that issues device certificates
+//   server.key.pem / server.cert.pem  the TLS server certificate (localhost, 127.0.0.1, names given)
+//   secrets.key                       the challenge HMAC secret, the challenge-token Ed25519 seed
+//                                     and the database key (hex, one per line)
+// The CA's fingerprint is what enrollment codes carry (protocol/EnrollmentCode.h).
+
+#include "sync/SyncError.h"
+#include "sync/store/SecureBytes.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Random.h"
+#include "verify/model/Timestamp.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zaitaku::sync::gateway
+{
+
+struct IssuedDeviceCertificate
+{
+    std::string certificatePem;
+    std::string serialHex;
+};
+
+class GatewayPki
+{
+public:
+    // Loads the folder's keys, creating what is missing. `serverNames`: extra DNS names or IPs.
+    static Expected<GatewayPki, Error> loadOrCreate(const std::string& dataDir,
+                                                    const std::vector<std::string>& serverNames,
+                                                    model::RandomSource& random,
+                                                    const model::Timestamp& now);
+    // Loads without creating (the CLI's enroll-code on an existing folder).
+    static Expected<GatewayPki, Error> load(const std::string& dataDir);
+
+    const std::string& caPem() const { return m_caPem; }
+    const std::string& caDer() const { return m_caDer; }
+    std::string caFingerprint() const;
+    std::string serverChainPem() const { return m_serverCertPem + m_caPem; }
+    const std::string& serverKeyPem() const { return m_serverKeyPem; }
+
+    // Signs a device CSR (P-256, signature checked) for `deviceId` (CN), clientAuth only.
+    Expected<IssuedDeviceCertificate, Error> issueDeviceCertificate(const std::string& csrPem,
+                                                                    const std::string& deviceId,
+                                                                    const model::Timestamp& now,
+                                                                    model::RandomSource& random) const;
+
+    // HMAC-SHA256 under the challenge secret (stateless challenges, ChallengeIssuer).
+    std::vector<std::uint8_t> challengeMac(std::string_view message) const;
+    // Ed25519 over `message` with the challenge-token key; the public key as hex.
+    std::vector<std::uint8_t> signToken(std::string_view message) const;
+    std::string tokenPublicKeyHex() const;
+    const store::SecureBytes& databaseKey() const { return m_databaseKey; }
+
+private:
+    GatewayPki() = default;
+    static Expected<GatewayPki, Error> loadFrom(const std::string& dataDir,
+                                                const std::vector<std::string>& serverNames,
+                                                model::RandomSource* random,
+                                                const model::Timestamp& now);
+    std::string m_caPem;
+    std::string m_caDer;
+    std::string m_caKeyPem;
+    std::string m_serverCertPem;
+    std::string m_serverKeyPem;
+    store::SecureBytes m_challengeSecret{32};
+    store::SecureBytes m_tokenSeed{32};
+    store::SecureBytes m_databaseKey{32};
+};
+
+} // namespace zaitaku::sync::gateway

@@ -1,0 +1,244 @@
+#include "sync/gateway/GatewayServer.h"
+
+#include "sync/gateway/ChallengeIssuer.h"
+#include "sync/gateway/GatewayLog.h"
+#include "sync/gateway/GatewayPki.h"
+#include "sync/gateway/GatewayService.h"
+#include "sync/gateway/JpkiTrust.h"
+#include "sync/gateway/Metrics.h"
+#include "sync/gateway/RateLimiter.h"
+#include "sync/gateway/RecordValidator.h"
+#include "sync/gateway/SqliteGatewayStorage.h"
+#include "sync/store/AtomicFile.h"
+#include "sync/transport/HttpsServer.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <thread>
+
+namespace zaitaku::sync::gateway
+{
+
+void LockedRandom::fill(std::span<std::uint8_t> out)
+{
+    std::lock_guard lock(m_mutex);
+    m_inner.fill(out);
+}
+
+struct GatewayServer::Parts
+{
+    GatewayConfig config;
+    std::unique_ptr<LockedRandom> random;
+    std::unique_ptr<GatewayPki> pki;
+    std::unique_ptr<SqliteGatewayStorage> storage;
+    JpkiTrust jpki;
+    std::unique_ptr<ChallengeIssuer> challenges;
+    std::unique_ptr<RecordValidator> validator;
+    Metrics metrics;
+    std::unique_ptr<RateLimiter> limiter;
+    std::unique_ptr<GatewayLog> log;
+    std::unique_ptr<GatewayService> service;
+    std::unique_ptr<transport::HttpsServer> server;
+    std::thread highWaterWriter;
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+
+    std::string highWaterPath() const { return config.dataDir + "/highwater"; }
+    void writeHighWater()
+    {
+        if (auto seq = storage->lastRecordSeq(); seq) {
+            (void)store::writeFileAtomically(highWaterPath(), std::to_string(*seq) + "\n", 0600);
+        }
+    }
+};
+
+namespace
+{
+
+Expected<std::int64_t, Error> readHighWater(const std::string& path)
+{
+    if (!store::fileExists(path)) {
+        return 0;
+    }
+    auto text = store::readSmallFile(path, 64);
+    if (!text) {
+        return Unexpected(text.error());
+    }
+    try {
+        return std::stoll(*text);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+} // namespace
+
+Expected<GatewayData, Error>
+GatewayData::open(const std::string& dataDir, model::RandomSource& random, const model::Clock& clock)
+{
+    auto pki = GatewayPki::load(dataDir);
+    if (!pki) {
+        return Unexpected(pki.error());
+    }
+    GatewayData data;
+    data.pki = std::make_unique<GatewayPki>(std::move(*pki));
+    auto storage = SqliteGatewayStorage::open(dataDir + "/gateway.db", data.pki->databaseKey(), random, clock.nowJst());
+    if (!storage) {
+        return Unexpected(storage.error());
+    }
+    data.storage = std::move(*storage);
+    return data;
+}
+
+GatewayServer::GatewayServer(std::unique_ptr<Parts> parts)
+    : m_parts(std::move(parts))
+{}
+
+GatewayServer::~GatewayServer()
+{
+    stop();
+}
+
+Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const GatewayConfig& config,
+                                                                     const model::Clock& clock,
+                                                                     const model::MonotonicClock& monotonic,
+                                                                     model::RandomSource& random,
+                                                                     std::ostream& log)
+{
+    auto parts = std::make_unique<Parts>();
+    parts->config = config;
+    parts->random = std::make_unique<LockedRandom>(random);
+    parts->log = std::make_unique<GatewayLog>(log, clock, config.logRequests);
+    const auto now = clock.nowJst();
+    auto pki = GatewayPki::loadOrCreate(config.dataDir, config.serverNames, *parts->random, now);
+    if (!pki) {
+        return Unexpected(pki.error());
+    }
+    parts->pki = std::make_unique<GatewayPki>(std::move(*pki));
+    auto storage = SqliteGatewayStorage::open(config.databasePath(), parts->pki->databaseKey(), *parts->random, now);
+    if (!storage) {
+        return Unexpected(storage.error());
+    }
+    parts->storage = std::move(*storage);
+    // A database behind the high-water mark was restored from a backup: start a new epoch.
+    auto highWater = readHighWater(parts->highWaterPath());
+    auto lastSeq = parts->storage->lastRecordSeq();
+    if (highWater && lastSeq && *lastSeq < *highWater) {
+        auto epoch = parts->storage->rotateEpoch(*parts->random, "restored from backup", now);
+        if (!epoch) {
+            return Unexpected(epoch.error());
+        }
+        parts->log->warn("epoch.rotated", {{"reason", "database behind its high-water mark (restored from backup?)"},
+                                           {"records", *lastSeq},
+                                           {"high_water", *highWater},
+                                           {"epoch", *epoch}});
+    }
+    if (!config.jpkiCaFiles.empty()) {
+        auto jpki = JpkiTrust::load(config.jpkiCaFiles, config.jpkiCrlFile);
+        if (!jpki) {
+            return Unexpected(jpki.error());
+        }
+        parts->jpki = std::move(*jpki);
+    } else {
+        parts->log->warn("jpki.unconfigured", {{"effect", "PIN-signed visits will be rejected until jpki_ca is set"}});
+    }
+    parts->challenges = std::make_unique<ChallengeIssuer>(*parts->pki, config.challengeLifetime);
+    IntakePolicy policy;
+    policy.localChallengeWindow = config.localChallengeWindow;
+    policy.uploadGrace = config.uploadGrace;
+    policy.skewTolerance = config.skewTolerance;
+    parts->validator = std::make_unique<RecordValidator>(*parts->challenges, parts->jpki, policy);
+    parts->limiter = std::make_unique<RateLimiter>(monotonic, config.ratePerSecond, config.rateBurst);
+    Parts* raw = parts.get();
+    ServiceDeps deps{*raw->storage,
+                     *raw->pki,
+                     *raw->challenges,
+                     *raw->validator,
+                     raw->metrics,
+                     *raw->limiter,
+                     clock,
+                     *raw->random,
+                     *raw->log,
+                     [raw]() {
+                         std::vector<std::pair<std::string, double>> gauges;
+                         gauges.emplace_back("zaitaku_gateway_open_connections",
+                                             raw->server ? static_cast<double>(raw->server->connections()) : 0.0);
+                         if (auto c = raw->storage->counts(); c) {
+                             gauges.emplace_back("zaitaku_gateway_devices", static_cast<double>(c->devices));
+                             gauges.emplace_back("zaitaku_gateway_devices_revoked",
+                                                 static_cast<double>(c->revokedDevices));
+                             gauges.emplace_back("zaitaku_gateway_records", static_cast<double>(c->records));
+                             gauges.emplace_back("zaitaku_gateway_feed_items", static_cast<double>(c->feedItems));
+                         }
+                         return gauges;
+                     }};
+    parts->service = std::make_unique<GatewayService>(std::move(deps));
+    transport::ServerOptions options;
+    options.host = config.host;
+    options.port = config.port;
+    options.threads = config.threads;
+    options.certificateChainPem = parts->pki->serverChainPem();
+    options.privateKeyPem = parts->pki->serverKeyPem();
+    options.clientCaPem = parts->pki->caPem();
+    auto server = transport::HttpsServer::start(
+        options, [raw](const auto& request, const auto& context) { return raw->service->handle(request, context); });
+    if (!server) {
+        return Unexpected(server.error());
+    }
+    parts->server = std::move(*server);
+    parts->highWaterWriter = std::thread([raw] {
+        std::unique_lock lock(raw->mutex);
+        while (!raw->stopping) {
+            raw->wake.wait_for(lock, std::chrono::seconds(2));
+            raw->writeHighWater();
+        }
+    });
+    parts->log->info("listening", {{"host", config.host},
+                                   {"port", parts->server->port()},
+                                   {"backend", parts->storage->backend()},
+                                   {"ca_fingerprint", parts->pki->caFingerprint()},
+                                   {"jpki_crl", !config.jpkiCrlFile.empty()}});
+    return std::unique_ptr<GatewayServer>(new GatewayServer(std::move(parts)));
+}
+
+std::uint16_t GatewayServer::port() const
+{
+    return m_parts->server->port();
+}
+
+std::string GatewayServer::caPem() const
+{
+    return m_parts->pki->caPem();
+}
+
+std::string GatewayServer::caFingerprint() const
+{
+    return m_parts->pki->caFingerprint();
+}
+
+GatewayStorage& GatewayServer::storage()
+{
+    return *m_parts->storage;
+}
+
+void GatewayServer::stop()
+{
+    if (!m_parts || !m_parts->server) {
+        return;
+    }
+    m_parts->server->stop();
+    {
+        std::lock_guard lock(m_parts->mutex);
+        m_parts->stopping = true;
+    }
+    m_parts->wake.notify_all();
+    if (m_parts->highWaterWriter.joinable()) {
+        m_parts->highWaterWriter.join();
+    }
+    m_parts->writeHighWater();
+    m_parts->log->info("stopped");
+    m_parts->server.reset();
+}
+
+} // namespace zaitaku::sync::gateway

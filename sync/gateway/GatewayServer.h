@@ -1,0 +1,68 @@
+#pragma once
+
+// A running gateway: keys (GatewayPki), storage, validator, service and the HTTPS server, wired
+// from a GatewayConfig. Also detects a database restored from backup: the record high-water mark
+// is kept in <data-dir>/highwater, and a database behind it gets a new epoch at start, so tablets
+// push again what they had acknowledged (STORAGE-SYNC-STYLE.md §2.5 item 6).
+
+#include "sync/gateway/GatewayConfig.h"
+#include "sync/gateway/GatewayPki.h"
+#include "sync/gateway/GatewayStorage.h"
+#include "verify/model/Clock.h"
+#include "verify/model/Random.h"
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+
+namespace zaitaku::sync::gateway
+{
+
+// A RandomSource safe to share between server threads.
+class LockedRandom final : public model::RandomSource
+{
+public:
+    explicit LockedRandom(model::RandomSource& inner)
+        : m_inner(inner)
+    {}
+    void fill(std::span<std::uint8_t> out) override;
+
+private:
+    model::RandomSource& m_inner;
+    std::mutex m_mutex;
+};
+
+class GatewayServer
+{
+public:
+    static Expected<std::unique_ptr<GatewayServer>, Error> start(const GatewayConfig& config,
+                                                                 const model::Clock& clock,
+                                                                 const model::MonotonicClock& monotonic,
+                                                                 model::RandomSource& random,
+                                                                 std::ostream& log);
+    ~GatewayServer();
+
+    std::uint16_t port() const;
+    std::string caPem() const;
+    std::string caFingerprint() const;
+    GatewayStorage& storage();
+    // Graceful: stop accepting, finish requests in flight, write the high-water mark.
+    void stop();
+
+    struct Parts;
+
+private:
+    explicit GatewayServer(std::unique_ptr<Parts> parts);
+    std::unique_ptr<Parts> m_parts;
+};
+
+// Opens the data folder's keys and storage without serving (the CLI's other commands).
+struct GatewayData
+{
+    std::unique_ptr<GatewayPki> pki;
+    std::unique_ptr<GatewayStorage> storage;
+    static Expected<GatewayData, Error>
+    open(const std::string& dataDir, model::RandomSource& random, const model::Clock& clock);
+};
+
+} // namespace zaitaku::sync::gateway

@@ -1,0 +1,430 @@
+#include "sync/gateway/GatewayService.h"
+
+#include "sync/gateway/PrecheckFlags.h"
+#include "sync/protocol/EnrollmentCode.h"
+#include "sync/protocol/WireLimits.h"
+#include "sync/store/CanonicalJson.h"
+
+#include <charconv>
+#include <openssl/x509.h>
+
+namespace zaitaku::sync::gateway
+{
+
+using transport::HttpRequest;
+using transport::HttpResponse;
+
+namespace
+{
+
+HttpResponse json(int status, const nlohmann::json& body)
+{
+    return {status, "application/json", protocol::dump(body), {}};
+}
+
+HttpResponse problem(int status, Errc code, const std::string& message, const std::string& field = {})
+{
+    return json(status, protocol::toJson(protocol::ErrorBody{std::string(model::toCode(code)), message, field}));
+}
+
+HttpResponse badRequest(const Error& error)
+{
+    return problem(error.code == Errc::Unauthorized ? 403 : 400, error.code, error.message, error.field);
+}
+
+HttpResponse unavailable(const Error& error)
+{
+    // Storage trouble is transient for the tablet: it keeps the record queued and retries.
+    return problem(503, error.code, "the gateway cannot store right now: " + error.message);
+}
+
+// "after=12&limit=100" → value of `name` (absent: fallback; malformed: nullopt).
+std::optional<std::int64_t> queryNumber(const std::string& target, const std::string& name, std::int64_t fallback)
+{
+    const auto q = target.find('?');
+    if (q == std::string::npos) {
+        return fallback;
+    }
+    std::string_view query(target);
+    query.remove_prefix(q + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto pair = query.substr(0, amp);
+        const auto eq = pair.find('=');
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+            const auto text = pair.substr(eq + 1);
+            std::int64_t value = 0;
+            auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (ec != std::errc() || ptr != text.data() + text.size()) {
+                return std::nullopt;
+            }
+            return value;
+        }
+        if (amp == std::string_view::npos) {
+            break;
+        }
+        query.remove_prefix(amp + 1);
+    }
+    return fallback;
+}
+
+std::string pathOf(const std::string& target)
+{
+    return target.substr(0, target.find('?'));
+}
+
+} // namespace
+
+std::string certificateSerialHex(const std::string& der)
+{
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+    std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())), X509_free);
+    if (!cert) {
+        return {};
+    }
+    BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert.get()), nullptr);
+    char* hex = BN_bn2hex(bn);
+    std::string out(hex);
+    OPENSSL_free(hex);
+    BN_free(bn);
+    for (auto& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+HttpResponse GatewayService::handle(const HttpRequest& request, const transport::RequestContext& context)
+{
+    const auto started = std::chrono::steady_clock::now();
+    ++m_deps.metrics.inFlight();
+    std::string route = "unknown";
+    std::string deviceId;
+    HttpResponse response = dispatch(request, context, route, deviceId);
+    --m_deps.metrics.inFlight();
+    const auto latency = std::chrono::steady_clock::now() - started;
+    m_deps.metrics.observeRequest(route, response.status, latency);
+    m_deps.log.request({{"route", route},
+                        {"status", response.status},
+                        {"device", deviceId},
+                        {"remote", context.remoteAddress},
+                        {"ms", std::chrono::duration<double, std::milli>(latency).count()}});
+    return response;
+}
+
+HttpResponse GatewayService::dispatch(const HttpRequest& request,
+                                      const transport::RequestContext& context,
+                                      std::string& route,
+                                      std::string& deviceId)
+{
+    const std::string path = pathOf(request.target);
+    const bool get = request.method == "GET";
+    const bool post = request.method == "POST";
+    if (path == "/healthz" && get) {
+        route = "healthz";
+        return healthz();
+    }
+    if (path == "/metrics" && get) {
+        route = "metrics";
+        const auto gauges = m_deps.gauges ? m_deps.gauges() : std::vector<std::pair<std::string, double>>{};
+        return HttpResponse{200, "text/plain; version=0.0.4", m_deps.metrics.render(gauges), {}};
+    }
+    if (path == "/v1/enroll" && post) {
+        route = "enroll";
+        std::chrono::seconds retry{};
+        if (!m_deps.limiter.allow("enroll:" + context.remoteAddress, retry)) {
+            m_deps.metrics.countRateLimited();
+            auto out = problem(429, Errc::Rejected, "too many enrollment attempts; wait and try again");
+            out.headers.emplace_back("Retry-After", std::to_string(retry.count()));
+            return out;
+        }
+        return enroll(request);
+    }
+    static const std::vector<std::pair<std::string, std::string>> kDeviceRoutes{{"/v1/status", "GET"},
+                                                                                {"/v1/challenges", "POST"},
+                                                                                {"/v1/records", "POST"},
+                                                                                {"/v1/feed", "GET"},
+                                                                                {"/v1/precheck", "POST"}};
+    bool knownPath = false;
+    for (const auto& [p, method] : kDeviceRoutes) {
+        if (p == path) {
+            knownPath = true;
+            route = p.substr(4);
+            if (method != request.method) {
+                return problem(405, Errc::ProtocolViolation, path + " takes " + method);
+            }
+        }
+    }
+    if (!knownPath) {
+        return problem(404, Errc::ProtocolViolation, "no such endpoint: " + path);
+    }
+    // mTLS: every device route needs a certificate our CA issued (TLS verified it) for a device
+    // that is enrolled and not revoked.
+    if (!context.peer.verified || context.peer.der.empty()) {
+        return problem(401, Errc::Unauthorized, "a device certificate is required: enroll the tablet first");
+    }
+    auto device = m_deps.storage.deviceByCertificate(certificateSerialHex(context.peer.der));
+    if (!device) {
+        return unavailable(device.error());
+    }
+    if (!*device) {
+        return problem(403, Errc::Unauthorized, "this device certificate is not registered");
+    }
+    deviceId = (*device)->id;
+    if ((*device)->revokedAt) {
+        return problem(403, Errc::Unauthorized, "this device was revoked on " + (*device)->revokedAt->toString());
+    }
+    std::chrono::seconds retry{};
+    if (!m_deps.limiter.allow(deviceId, retry)) {
+        m_deps.metrics.countRateLimited();
+        auto out = problem(429, Errc::Rejected, "too many requests from this device; slow down");
+        out.headers.emplace_back("Retry-After", std::to_string(retry.count()));
+        return out;
+    }
+    if (route == "status") {
+        return status(**device);
+    }
+    if (route == "challenges") {
+        return challenges(request, **device);
+    }
+    if (route == "records") {
+        return records(request, **device);
+    }
+    if (route == "feed") {
+        return feed(request);
+    }
+    return precheck(request);
+}
+
+HttpResponse GatewayService::healthz()
+{
+    auto epoch = m_deps.storage.epoch();
+    if (!epoch) {
+        return json(503, {{"status", "unavailable"}, {"reason", epoch.error().message}});
+    }
+    return json(200, {{"status", "ok"}, {"epoch", *epoch}, {"backend", m_deps.storage.backend()}});
+}
+
+HttpResponse GatewayService::enroll(const HttpRequest& request)
+{
+    auto message = protocol::parseEnrollRequest(request.body);
+    if (!message) {
+        return badRequest(message.error());
+    }
+    const auto now = m_deps.clock.nowJst();
+    std::vector<std::uint8_t> idBytes(8);
+    m_deps.random.fill(idBytes);
+    DeviceRecord device;
+    device.id = "d-" + store::sha256Hex(std::string(idBytes.begin(), idBytes.end())).substr(0, 16);
+    device.label = message->label;
+    device.signingKeyHex = message->signingKeyHex;
+    device.appVersion = message->appVersion;
+    auto issued = m_deps.pki.issueDeviceCertificate(message->csrPem, device.id, now, m_deps.random);
+    if (!issued) {
+        return badRequest(issued.error());
+    }
+    device.certificateSerial = issued->serialHex;
+    auto code = protocol::EnrollmentCode::parse(message->code + std::string(16, '0'));
+    const std::string secret = code ? code->secret : message->code;
+    if (auto done = m_deps.storage.enroll(store::sha256Hex(secret), device, now); !done) {
+        if (done.error().code == Errc::Unauthorized) {
+            m_deps.log.warn("enroll.refused", {{"reason", done.error().message}});
+            return problem(403, Errc::Unauthorized, done.error().message, "code");
+        }
+        return unavailable(done.error());
+    }
+    auto epoch = m_deps.storage.epoch();
+    if (!epoch) {
+        return unavailable(epoch.error());
+    }
+    m_deps.log.info("device.enrolled", {{"device", device.id}, {"label", device.label}});
+    return json(
+        200, protocol::toJson(protocol::EnrollResponse{device.id, issued->certificatePem, m_deps.pki.caPem(), *epoch}));
+}
+
+HttpResponse GatewayService::status(const DeviceRecord& device)
+{
+    auto epoch = m_deps.storage.epoch();
+    if (!epoch) {
+        return unavailable(epoch.error());
+    }
+    return json(200, protocol::toJson(protocol::StatusResponse{*epoch, device.id, m_deps.clock.nowJst()}));
+}
+
+HttpResponse GatewayService::challenges(const HttpRequest& request, const DeviceRecord& device)
+{
+    auto message = protocol::parseChallengeRequest(request.body);
+    if (!message) {
+        return badRequest(message.error());
+    }
+    protocol::ChallengeBatch batch;
+    batch.serverTime = m_deps.clock.nowJst();
+    for (std::int64_t i = 0; i < message->count; ++i) {
+        batch.challenges.push_back(m_deps.challenges.issue(device.id, batch.serverTime, m_deps.random));
+    }
+    return json(200, protocol::toJson(batch));
+}
+
+HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRecord& device)
+{
+    auto message = protocol::parseRecordsRequest(request.body);
+    if (!message) {
+        return badRequest(message.error());
+    }
+    const auto now = m_deps.clock.nowJst();
+    protocol::RecordsResponse response;
+    response.serverTime = now;
+    response.skewSeconds = (message->deviceTime.utc() - now.utc()).count();
+    const bool skewed = std::abs(response.skewSeconds) > m_deps.validator.policy().skewTolerance.count();
+    if (skewed) {
+        m_deps.log.warn("clock.skew", {{"device", device.id}, {"skew_seconds", response.skewSeconds}});
+    }
+    std::vector<IntakeRequest> accepted;
+    std::vector<std::size_t> acceptedIndex;
+    response.results.resize(message->records.size());
+    for (std::size_t i = 0; i < message->records.size(); ++i) {
+        const auto& rec = message->records[i];
+        auto& result = response.results[i];
+        result.idemKey = rec.idemKey;
+        // A key seen before is answered from what was stored, never re-validated: a resend after
+        // the challenge expired must still be acknowledged.
+        auto known = m_deps.storage.findRecord(device.id, rec.idemKey);
+        if (!known) {
+            return unavailable(known.error());
+        }
+        if (*known) {
+            result.receivedAt = (*known)->receivedAt;
+            result.flags = (*known)->flags;
+            if ((*known)->payloadSha256 == rec.payloadSha256) {
+                result.status = protocol::RecordStatus::Duplicate;
+            } else {
+                result.status = protocol::RecordStatus::Conflict;
+                result.code = "conflict";
+                result.reason = "the idempotency key was accepted before with another payload";
+                result.field = "payload_sha256";
+            }
+            continue;
+        }
+        auto verdict = m_deps.validator.validate(rec, device, now);
+        if (!verdict) {
+            result.status = protocol::RecordStatus::Rejected;
+            result.code = std::string(model::toCode(verdict.error().code));
+            result.reason = verdict.error().message;
+            result.field = verdict.error().field;
+            if (verdict.error().code == Errc::SignatureInvalid) {
+                m_deps.metrics.countRejectedSignature();
+            }
+            m_deps.log.warn("record.rejected", {{"device", device.id},
+                                                {"idempotency_key", rec.idemKey},
+                                                {"code", result.code},
+                                                {"field", result.field},
+                                                {"reason", result.reason}});
+            continue;
+        }
+        IntakeRequest intake;
+        intake.deviceId = device.id;
+        intake.record = rec;
+        intake.receivedAt = now;
+        intake.deviceTime = message->deviceTime;
+        intake.flags = std::move(verdict->flags);
+        if (skewed) {
+            intake.flags.push_back("clock_skew");
+        }
+        intake.challengeIds = std::move(verdict->challengeIds);
+        intake.feed = std::move(verdict->feed);
+        intake.careStarts = std::move(verdict->careStarts);
+        accepted.push_back(std::move(intake));
+        acceptedIndex.push_back(i);
+    }
+    if (!accepted.empty()) {
+        auto stored = m_deps.storage.intakeBatch(accepted);
+        if (!stored) {
+            m_deps.log.error("intake.failed", {{"device", device.id}, {"reason", stored.error().message}});
+            return unavailable(stored.error());
+        }
+        for (std::size_t k = 0; k < stored->size(); ++k) {
+            auto& result = response.results[acceptedIndex[k]];
+            const auto& s = (*stored)[k];
+            result.status = s.status;
+            result.receivedAt = s.receivedAt;
+            result.flags = s.flags;
+            result.code = s.code;
+            result.reason = s.reason;
+            result.field = s.field;
+            if (s.status == protocol::RecordStatus::Rejected) {
+                m_deps.metrics.countRejectedSignature();
+            }
+        }
+    }
+    bool allConflict = !response.results.empty();
+    for (const auto& r : response.results) {
+        m_deps.metrics.countRecord(std::string(model::toCode(r.status)));
+        allConflict = allConflict && r.status == protocol::RecordStatus::Conflict;
+    }
+    auto epoch = m_deps.storage.epoch();
+    if (!epoch) {
+        return unavailable(epoch.error());
+    }
+    response.epoch = *epoch;
+    return json(allConflict ? 409 : 200, protocol::toJson(response));
+}
+
+HttpResponse GatewayService::feed(const HttpRequest& request)
+{
+    const auto after = queryNumber(request.target, "after", 0);
+    const auto limit = queryNumber(request.target, "limit", 100);
+    if (!after || *after < 0) {
+        return problem(400, Errc::ProtocolViolation, "query 'after' must be a non-negative integer", "after");
+    }
+    if (!limit || *limit < 1 || *limit > static_cast<std::int64_t>(protocol::kMaxFeedPage)) {
+        return problem(400, Errc::ProtocolViolation,
+                       "query 'limit' must be between 1 and " + std::to_string(protocol::kMaxFeedPage), "limit");
+    }
+    // One more than asked tells whether another page follows.
+    auto items = m_deps.storage.feed(*after, static_cast<std::size_t>(*limit) + 1);
+    if (!items) {
+        return unavailable(items.error());
+    }
+    auto epoch = m_deps.storage.epoch();
+    if (!epoch) {
+        return unavailable(epoch.error());
+    }
+    protocol::FeedPage page;
+    page.epoch = *epoch;
+    page.more = items->size() > static_cast<std::size_t>(*limit);
+    if (page.more) {
+        items->pop_back();
+    }
+    page.items = std::move(*items);
+    page.next = page.items.empty() ? *after : page.items.back().seq;
+    return json(200, protocol::toJson(page));
+}
+
+HttpResponse GatewayService::precheck(const HttpRequest& request)
+{
+    auto message = protocol::parsePrecheckRequest(request.body);
+    if (!message) {
+        return badRequest(message.error());
+    }
+    protocol::PrecheckResponse response;
+    response.serverTime = m_deps.clock.nowJst();
+    for (const auto& patientId : message->patientIds) {
+        protocol::PrecheckEntry entry;
+        entry.patientId = patientId;
+        entry.snapshot = nullptr;
+        auto latest = m_deps.storage.latestSnapshot(patientId);
+        if (!latest) {
+            return unavailable(latest.error());
+        }
+        std::optional<model::Date> receivedOn;
+        if (*latest) {
+            entry.snapshot = (*latest)->first;
+            entry.receivedAt = (*latest)->second;
+            receivedOn = (*latest)->second.localDate();
+        }
+        entry.flags = precheckFlags(entry.snapshot, receivedOn, message->date);
+        response.patients.push_back(std::move(entry));
+    }
+    return json(200, protocol::toJson(response));
+}
+
+} // namespace zaitaku::sync::gateway

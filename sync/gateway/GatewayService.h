@@ -1,0 +1,77 @@
+#pragma once
+
+// The gateway's routes as a function of (request, TLS peer) → response, so that they can be
+// tested and benchmarked without sockets and served by transport/HttpsServer unchanged.
+//
+//   GET  /healthz          liveness + storage check (no certificate)
+//   GET  /metrics          Prometheus text (no certificate; bind the gateway to a trusted network)
+//   POST /v1/enroll        one-time code + CSR → device certificate (no certificate)
+//   GET  /v1/status        epoch, server time, device id              (device certificate)
+//   POST /v1/challenges    a batch of device-bound challenges         (device certificate)
+//   POST /v1/records       idempotent record intake                   (device certificate)
+//   GET  /v1/feed          results and state changes after a cursor   (device certificate)
+//   POST /v1/precheck      today's patients → latest result and flags (device certificate)
+
+#include "sync/gateway/ChallengeIssuer.h"
+#include "sync/gateway/GatewayLog.h"
+#include "sync/gateway/GatewayPki.h"
+#include "sync/gateway/GatewayStorage.h"
+#include "sync/gateway/Metrics.h"
+#include "sync/gateway/RateLimiter.h"
+#include "sync/gateway/RecordValidator.h"
+#include "sync/transport/HttpMessage.h"
+#include "verify/model/Clock.h"
+#include "verify/model/Random.h"
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace zaitaku::sync::gateway
+{
+
+struct ServiceDeps
+{
+    GatewayStorage& storage;
+    const GatewayPki& pki;
+    const ChallengeIssuer& challenges;
+    const RecordValidator& validator;
+    Metrics& metrics;
+    RateLimiter& limiter;
+    const model::Clock& clock;
+    model::RandomSource& random; // must be safe to call from several threads
+    GatewayLog& log;
+    std::function<std::vector<std::pair<std::string, double>>()> gauges;
+    std::chrono::hours enrollmentCodeLifetime{24};
+};
+
+// The serial number (lower-case hex) of a DER certificate, empty when it cannot be parsed.
+std::string certificateSerialHex(const std::string& der);
+
+class GatewayService
+{
+public:
+    explicit GatewayService(ServiceDeps deps)
+        : m_deps(std::move(deps))
+    {}
+
+    transport::HttpResponse handle(const transport::HttpRequest& request, const transport::RequestContext& context);
+
+private:
+    struct Route;
+    transport::HttpResponse dispatch(const transport::HttpRequest& request,
+                                     const transport::RequestContext& context,
+                                     std::string& routeName,
+                                     std::string& deviceId);
+    transport::HttpResponse enroll(const transport::HttpRequest& request);
+    transport::HttpResponse status(const DeviceRecord& device);
+    transport::HttpResponse challenges(const transport::HttpRequest& request, const DeviceRecord& device);
+    transport::HttpResponse records(const transport::HttpRequest& request, const DeviceRecord& device);
+    transport::HttpResponse feed(const transport::HttpRequest& request);
+    transport::HttpResponse precheck(const transport::HttpRequest& request);
+    transport::HttpResponse healthz();
+
+    ServiceDeps m_deps;
+};
+
+} // namespace zaitaku::sync::gateway

@@ -1,0 +1,130 @@
+#pragma once
+
+// Where the gateway keeps what it has accepted, behind one interface so that the embedded SQLite
+// backend (SqliteGatewayStorage) and the PostgreSQL backend (the OQS issue) are interchangeable.
+// Every write that acknowledges something to a tablet is one transaction, committed before the
+// answer is sent. Implementations are safe to call from several server threads.
+
+#include "sync/SyncError.h"
+#include "sync/protocol/Messages.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Random.h"
+#include "verify/model/Timestamp.h"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zaitaku::sync::gateway
+{
+
+struct DeviceRecord
+{
+    std::string id;
+    std::string label;
+    std::string certificateSerial; // lower-case hex
+    std::string signingKeyHex;     // Ed25519 public key (evidence signatures)
+    std::string appVersion;
+    model::Timestamp enrolledAt = model::Timestamp::fromUtc({});
+    std::optional<model::Timestamp> revokedAt;
+};
+
+// A care relationship the gateway saw start with a first visit (DOMAIN.md R7 state).
+struct CareStart
+{
+    std::string patientId;
+    std::string serviceKind;
+    model::Timestamp firstVisitAt = model::Timestamp::fromUtc({});
+};
+
+struct IntakeRequest
+{
+    std::string deviceId;
+    protocol::RecordEnvelope record;
+    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+    model::Timestamp deviceTime = model::Timestamp::fromUtc({});
+    std::vector<std::string> flags;
+    std::vector<std::string> challengeIds; // claimed once, here, or the record is rejected
+    std::vector<protocol::FeedItem> feed;  // published to every tablet (seq assigned here)
+    std::vector<CareStart> careStarts;     // R7 state that starts with this record
+};
+
+struct IntakeResult
+{
+    protocol::RecordStatus status = protocol::RecordStatus::Stored;
+    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+    std::vector<std::string> flags;
+    std::string code; // for Rejected/Conflict
+    std::string reason;
+    std::string field;
+};
+
+struct StoredRecord
+{
+    std::int64_t seq = 0;
+    std::string deviceId;
+    std::string idemKey;
+    std::string kind;
+    std::string recordId;
+    std::string payload;
+    std::string payloadSha256;
+    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+    std::vector<std::string> flags;
+};
+
+struct StorageCounts
+{
+    std::int64_t devices = 0;
+    std::int64_t revokedDevices = 0;
+    std::int64_t records = 0;
+    std::int64_t feedItems = 0;
+    std::int64_t snapshots = 0;
+};
+
+class GatewayStorage
+{
+public:
+    virtual ~GatewayStorage() = default;
+    virtual std::string backend() const = 0;
+
+    // The data set's identity: changes when it is restored from a backup (rotateEpoch), which
+    // tells tablets to push again what they had acknowledged.
+    virtual Expected<std::string, Error> epoch() = 0;
+    virtual Expected<std::string, Error>
+    rotateEpoch(model::RandomSource& random, const std::string& reason, const model::Timestamp& now) = 0;
+
+    virtual Expected<void, Error> addEnrollmentCode(const std::string& secretSha256,
+                                                    const model::Timestamp& now,
+                                                    const model::Timestamp& expires) = 0;
+    // Uses the code and registers the device in one transaction; Unauthorized when the code is
+    // unknown, used or expired.
+    virtual Expected<void, Error>
+    enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now) = 0;
+    virtual Expected<std::optional<DeviceRecord>, Error> deviceByCertificate(const std::string& serialHex) = 0;
+    virtual Expected<std::vector<DeviceRecord>, Error> devices() = 0;
+    // false when no such device (or already revoked).
+    virtual Expected<bool, Error> revokeDevice(const std::string& id, const model::Timestamp& now) = 0;
+
+    virtual Expected<std::optional<StoredRecord>, Error> findRecord(const std::string& deviceId,
+                                                                    const std::string& idemKey) = 0;
+    // Dedupe, challenge claims, the record, its feed items, care starts and an audit row: one
+    // transaction. Duplicate/Conflict when the key is known; Rejected when a challenge was used.
+    virtual Expected<IntakeResult, Error> intake(const IntakeRequest& request) = 0;
+    // Several records in one transaction (a batch from one tablet); results in order.
+    virtual Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) = 0;
+    // Records in arrival order after `afterSeq` (export).
+    virtual Expected<std::vector<StoredRecord>, Error> records(std::int64_t afterSeq, std::size_t limit) = 0;
+
+    virtual Expected<std::vector<protocol::FeedItem>, Error> feed(std::int64_t afterSeq, std::size_t limit) = 0;
+    // A result the gateway obtained (the OQS bridge; `snapshots import` until then); also a feed item.
+    virtual Expected<void, Error>
+    addSnapshot(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt) = 0;
+    virtual Expected<std::optional<std::pair<nlohmann::json, model::Timestamp>>, Error>
+    latestSnapshot(const std::string& patientId) = 0;
+
+    virtual Expected<StorageCounts, Error> counts() = 0;
+};
+
+} // namespace zaitaku::sync::gateway

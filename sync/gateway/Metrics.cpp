@@ -1,0 +1,71 @@
+#include "sync/gateway/Metrics.h"
+
+#include <sstream>
+
+namespace zaitaku::sync::gateway
+{
+
+void Metrics::observeRequest(const std::string& route, int status, std::chrono::nanoseconds latency)
+{
+    const double seconds = std::chrono::duration<double>(latency).count();
+    std::lock_guard lock(m_mutex);
+    ++m_requests[{route, status}];
+    auto& h = m_latency[route];
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+        if (seconds <= kBuckets[i]) {
+            ++h.counts[i];
+        }
+    }
+    ++h.total;
+    h.sum += seconds;
+}
+
+void Metrics::countRecord(const std::string& status)
+{
+    std::lock_guard lock(m_mutex);
+    ++m_records[status];
+}
+
+std::string Metrics::render(const std::vector<std::pair<std::string, double>>& gauges) const
+{
+    std::ostringstream out;
+    std::lock_guard lock(m_mutex);
+    out << "# HELP zaitaku_gateway_requests_total HTTP requests by route and status.\n"
+        << "# TYPE zaitaku_gateway_requests_total counter\n";
+    for (const auto& [key, count] : m_requests) {
+        out << "zaitaku_gateway_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} " << count
+            << "\n";
+    }
+    out << "# HELP zaitaku_gateway_request_seconds Request latency by route.\n"
+        << "# TYPE zaitaku_gateway_request_seconds histogram\n";
+    for (const auto& [route, h] : m_latency) {
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+            out << "zaitaku_gateway_request_seconds_bucket{route=\"" << route << "\",le=\"" << kBuckets[i] << "\"} "
+                << h.counts[i] << "\n";
+        }
+        out << "zaitaku_gateway_request_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << h.total << "\n"
+            << "zaitaku_gateway_request_seconds_sum{route=\"" << route << "\"} " << h.sum << "\n"
+            << "zaitaku_gateway_request_seconds_count{route=\"" << route << "\"} " << h.total << "\n";
+    }
+    out << "# HELP zaitaku_gateway_records_total Records by intake outcome.\n"
+        << "# TYPE zaitaku_gateway_records_total counter\n";
+    for (const auto& [status, count] : m_records) {
+        out << "zaitaku_gateway_records_total{status=\"" << status << "\"} " << count << "\n";
+    }
+    out << "# HELP zaitaku_gateway_rejected_signatures_total Evidence refused for a signature, certificate or "
+           "challenge.\n"
+        << "# TYPE zaitaku_gateway_rejected_signatures_total counter\n"
+        << "zaitaku_gateway_rejected_signatures_total " << m_rejectedSignatures.load() << "\n"
+        << "# HELP zaitaku_gateway_rate_limited_total Requests refused with 429.\n"
+        << "# TYPE zaitaku_gateway_rate_limited_total counter\n"
+        << "zaitaku_gateway_rate_limited_total " << m_rateLimited.load() << "\n"
+        << "# HELP zaitaku_gateway_requests_in_flight Requests being handled (the intake queue depth).\n"
+        << "# TYPE zaitaku_gateway_requests_in_flight gauge\n"
+        << "zaitaku_gateway_requests_in_flight " << m_inFlight.load() << "\n";
+    for (const auto& [name, value] : gauges) {
+        out << "# TYPE " << name << " gauge\n" << name << " " << value << "\n";
+    }
+    return out.str();
+}
+
+} // namespace zaitaku::sync::gateway

@@ -1,0 +1,50 @@
+#pragma once
+
+// Prometheus text exposition for /metrics: request counts by route and status, latency
+// histograms by route, rejected signatures, record outcomes, and gauges sampled at scrape time
+// (open connections, requests in flight, stored rows).
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace zaitaku::sync::gateway
+{
+
+class Metrics
+{
+public:
+    void observeRequest(const std::string& route, int status, std::chrono::nanoseconds latency);
+    void countRecord(const std::string& status);
+    void countRejectedSignature() { ++m_rejectedSignatures; }
+    void countRateLimited() { ++m_rateLimited; }
+    std::atomic<std::int64_t>& inFlight() { return m_inFlight; }
+
+    // Gauges are passed in: they are read from their owners at scrape time.
+    std::string render(const std::vector<std::pair<std::string, double>>& gauges) const;
+
+    static constexpr std::array<double, 11> kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
+
+private:
+    struct Histogram
+    {
+        std::array<std::uint64_t, kBuckets.size()> counts{};
+        std::uint64_t total = 0;
+        double sum = 0;
+    };
+    mutable std::mutex m_mutex;
+    std::map<std::pair<std::string, int>, std::uint64_t> m_requests;
+    std::map<std::string, Histogram> m_latency;
+    std::map<std::string, std::uint64_t> m_records;
+    std::atomic<std::uint64_t> m_rejectedSignatures{0};
+    std::atomic<std::uint64_t> m_rateLimited{0};
+    std::atomic<std::int64_t> m_inFlight{0};
+};
+
+} // namespace zaitaku::sync::gateway

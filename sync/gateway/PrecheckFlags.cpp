@@ -1,0 +1,70 @@
+#include "sync/gateway/PrecheckFlags.h"
+
+#include "sync/store/ModelJson.h"
+#include "verify/rules/AgeThresholds.h"
+
+namespace zaitaku::sync::gateway
+{
+
+namespace
+{
+constexpr int kStaleDays = 30;           // an older result is shown with a warning [I]
+constexpr int kTransitionAheadDays = 31; // 70/75 birthdays inside the coming month [I]
+} // namespace
+
+std::vector<std::string> precheckFlags(const nlohmann::json& snapshot,
+                                       const std::optional<model::Date>& receivedOn,
+                                       const model::Date& visitDate)
+{
+    std::vector<std::string> flags;
+    if (snapshot.is_null()) {
+        flags.push_back("no_result");
+        return flags;
+    }
+    auto parsed = store::snapshotFromJson(snapshot);
+    if (!parsed) {
+        flags.push_back("result_unreadable");
+        return flags;
+    }
+    const auto& s = *parsed;
+    if (s.segmentOfResult != model::SegmentOfResult::Normal) {
+        flags.push_back("query_failed");
+    } else if (s.qualificationValidity) {
+        switch (*s.qualificationValidity) {
+        case model::QualificationValidity::Valid:
+            break;
+        case model::QualificationValidity::Invalid:
+            flags.push_back("eligibility_lost");
+            break;
+        case model::QualificationValidity::InvalidNewQualification:
+            flags.push_back("eligibility_changed");
+            break;
+        default:
+            flags.push_back("eligibility_not_confirmed");
+            break;
+        }
+    }
+    if (s.name.find("●") != std::string::npos) {
+        flags.push_back("name_placeholder");
+    }
+    if (!s.processingResultCode.empty()) {
+        flags.push_back("processing_notice"); // e.g. the e-certificate expiring (Q5, Q14)
+    }
+    if (s.birthdate) {
+        const auto until = visitDate.addDays(kTransitionAheadDays);
+        const auto at70 = rules::elderlyFrom(*s.birthdate);
+        const auto at75 = rules::koukiFrom(*s.birthdate);
+        if (at70 > visitDate && at70 <= until) {
+            flags.push_back("copay_change_70");
+        }
+        if (at75 > visitDate && at75 <= until) {
+            flags.push_back("insurer_change_75");
+        }
+    }
+    if (receivedOn && receivedOn->addDays(kStaleDays) < visitDate) {
+        flags.push_back("result_stale");
+    }
+    return flags;
+}
+
+} // namespace zaitaku::sync::gateway

@@ -1,0 +1,42 @@
+#pragma once
+
+// Per-device token buckets (STORAGE-SYNC-STYLE.md §2.5 item 8: a few devices must not starve the
+// rest). `rate` requests a second on average, bursts up to `burst`. Time comes from the injected
+// monotonic clock.
+
+#include "verify/model/Clock.h"
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace zaitaku::sync::gateway
+{
+
+class RateLimiter
+{
+public:
+    RateLimiter(const model::MonotonicClock& clock, double rate, double burst)
+        : m_clock(clock)
+        , m_rate(rate)
+        , m_burst(burst)
+    {}
+
+    // false: over the limit; `retryAfter` says when one token is back.
+    bool allow(const std::string& key, std::chrono::seconds& retryAfter);
+
+private:
+    struct Bucket
+    {
+        double tokens;
+        std::chrono::nanoseconds at;
+    };
+    const model::MonotonicClock& m_clock;
+    double m_rate;
+    double m_burst;
+    std::mutex m_mutex;
+    std::unordered_map<std::string, Bucket> m_buckets;
+};
+
+} // namespace zaitaku::sync::gateway

@@ -1,0 +1,204 @@
+#include "sync/gateway/RecordValidator.h"
+
+#include "device/apdu/Bytes.h"
+#include "device/mynacard/Certificate.h"
+#include "sync/store/CanonicalJson.h"
+#include "sync/store/DeviceSigningKey.h"
+#include "sync/store/ModelJson.h"
+
+namespace zaitaku::sync::gateway
+{
+
+namespace
+{
+
+Unexpected<Error> refuse(Errc code, const std::string& field, const std::string& message)
+{
+    return Unexpected(Error{code, message, field});
+}
+
+std::string bytesAsString(const std::vector<std::uint8_t>& bytes)
+{
+    return std::string(bytes.begin(), bytes.end());
+}
+
+} // namespace
+
+Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelope& record,
+                                                   const DeviceRecord& device,
+                                                   const model::Timestamp& receivedAt) const
+{
+    if (store::sha256Hex(record.payload) != record.payloadSha256) {
+        return refuse(Errc::ProtocolViolation, "payload_sha256", "payload_sha256 is not the SHA-256 of the payload");
+    }
+    auto payload = nlohmann::json::parse(record.payload, nullptr, false);
+    if (payload.is_discarded() || !payload.is_object()) {
+        return refuse(Errc::ProtocolViolation, "payload", "the payload is not a JSON object");
+    }
+    if (store::canonicalJson(payload) != record.payload) {
+        return refuse(Errc::ProtocolViolation, "payload",
+                      "the payload is not in canonical form (sorted keys, no spaces)");
+    }
+    Verdict verdict;
+    if (record.kind == "visit") {
+        if (!payload.contains("visit") || !payload["visit"].is_object()) {
+            return refuse(Errc::ProtocolViolation, "visit", "a visit record needs a 'visit' object");
+        }
+        auto visit = store::visitFromJson(payload["visit"]);
+        if (!visit) {
+            return refuse(Errc::ProtocolViolation, "visit." + visit.error().field, visit.error().message);
+        }
+        if (visit->id != record.recordId) {
+            return refuse(Errc::ProtocolViolation, "visit.id", "the visit id is not the record id");
+        }
+        const auto& evidence = payload.value("evidence", nlohmann::json::array());
+        if (!evidence.is_array()) {
+            return refuse(Errc::ProtocolViolation, "evidence", "'evidence' must be an array");
+        }
+        bool identityShown = false;
+        std::optional<model::Timestamp> firstCapture;
+        for (std::size_t i = 0; i < evidence.size(); ++i) {
+            if (auto done = checkEvidence(evidence[i], i, device, receivedAt, verdict); !done) {
+                return Unexpected(done.error());
+            }
+            const auto method = evidence[i]["bundle"].value("method", "");
+            identityShown = identityShown || method == "pin_signature" || method == "face_match" || method == "visual";
+            if (auto at = model::Timestamp::parse(evidence[i]["bundle"].value("captured_at", ""));
+                at && !firstCapture) {
+                firstCapture = *at;
+            }
+        }
+        for (const auto& consent : payload.value("consents", nlohmann::json::array())) {
+            if (auto parsed = store::consentFromJson(consent); !parsed) {
+                return refuse(Errc::ProtocolViolation, "consents." + parsed.error().field, parsed.error().message);
+            }
+        }
+        for (const auto& fallback : payload.value("fallbacks", nlohmann::json::array())) {
+            if (auto parsed = store::fallbackFromJson(fallback); !parsed) {
+                return refuse(Errc::ProtocolViolation, "fallbacks." + parsed.error().field, parsed.error().message);
+            }
+        }
+        // DOMAIN.md R7: a first visit with the person identified starts the care relationship
+        // the gateway tracks; re-query becomes allowed once OQS confirmed it online.
+        if (visit->flow == model::VisitFlow::FirstVisit && identityShown && firstCapture) {
+            verdict.careStarts.push_back(
+                {visit->patientId, std::string(model::toCode(visit->serviceKind)), *firstCapture});
+        }
+    } else if (record.kind == "consent_revocation") {
+        auto consent = store::consentFromJson(payload);
+        if (!consent) {
+            return refuse(Errc::ProtocolViolation, consent.error().field, consent.error().message);
+        }
+        if (consent->revokesConsentId.empty()) {
+            return refuse(Errc::ProtocolViolation, "revokes_consent_id",
+                          "a revocation must name the consent it withdraws");
+        }
+        protocol::FeedItem item;
+        item.kind = "consent_revocation";
+        item.patientId = consent->patientId;
+        item.at = receivedAt;
+        item.body = {{"revocation_id", consent->id},
+                     {"revokes_consent_id", consent->revokesConsentId},
+                     {"kind", std::string(model::toCode(consent->kind))},
+                     {"device_id", device.id}};
+        verdict.feed.push_back(std::move(item));
+    } else if (record.kind == "custody") {
+        if (auto event = store::custodyEventFromJson(payload); !event) {
+            return refuse(Errc::ProtocolViolation, event.error().field, event.error().message);
+        }
+    } else {
+        return refuse(Errc::ProtocolViolation, "kind", "unknown record kind '" + record.kind + "'");
+    }
+    return verdict;
+}
+
+Expected<void, Error> RecordValidator::checkEvidence(const nlohmann::json& item,
+                                                     std::size_t index,
+                                                     const DeviceRecord& device,
+                                                     const model::Timestamp& receivedAt,
+                                                     Verdict& verdict) const
+{
+    const std::string field = "evidence[" + std::to_string(index) + "]";
+    if (!item.is_object() || !item.contains("bundle") || !item["bundle"].is_object()) {
+        return refuse(Errc::ProtocolViolation, field + ".bundle", "each evidence item needs a 'bundle' object");
+    }
+    const auto& bundle = item["bundle"];
+    const std::string sha = item.value("bundle_sha256", "");
+    if (store::sha256Hex(store::canonicalJson(bundle)) != sha) {
+        return refuse(Errc::SignatureInvalid, field + ".bundle_sha256",
+                      "the evidence bundle does not hash to bundle_sha256");
+    }
+    auto signature = device::fromHex(item.value("device_signature", ""));
+    if (!signature || signature->empty() || !store::DeviceSigningKey::verify(device.signingKeyHex, sha, *signature)) {
+        return refuse(Errc::SignatureInvalid, field + ".device_signature",
+                      "the evidence is not signed by the enrolled tablet's key");
+    }
+    auto evidence = store::evidenceFromJson(bundle);
+    if (!evidence) {
+        return refuse(Errc::ProtocolViolation, field + ".bundle." + evidence.error().field, evidence.error().message);
+    }
+    if (evidence->deviceId != device.id) {
+        verdict.flags.push_back("device_id_differs"); // recorded before enrollment named the tablet
+    }
+    if (evidence->method == model::EvidenceMethod::PinSignature) {
+        return checkPinSignature(*evidence, field + ".bundle", device, receivedAt, verdict);
+    }
+    return {};
+}
+
+Expected<void, Error> RecordValidator::checkPinSignature(const model::Evidence& e,
+                                                         const std::string& field,
+                                                         const DeviceRecord& device,
+                                                         const model::Timestamp& receivedAt,
+                                                         Verdict& verdict) const
+{
+    if (auto trusted = m_jpki.check(bytesAsString(e.authCertificateDer), e.capturedAt); !trusted) {
+        return refuse(Errc::SignatureInvalid, field + ".auth_certificate_der", trusted.error().message);
+    }
+    auto verified = device::verifySha256Signature(e.authCertificateDer, e.challengeNonce, e.signature);
+    if (!verified || !*verified) {
+        return refuse(Errc::SignatureInvalid, field + ".signature",
+                      "the card's signature does not verify over the challenge with its certificate");
+    }
+    switch (e.challengeOrigin) {
+    case model::ChallengeOrigin::Pooled: {
+        auto claim = m_challenges.check(e.challengeId, device::toHex(e.challengeNonce));
+        if (!claim) {
+            return refuse(Errc::SignatureInvalid, field + "." + claim.error().field, claim.error().message);
+        }
+        if (claim->deviceId != device.id) {
+            return refuse(Errc::SignatureInvalid, field + ".challenge_id",
+                          "the challenge was issued to another device (" + claim->deviceId + ")");
+        }
+        if (e.capturedAt > claim->expiresAt) {
+            return refuse(Errc::SignatureInvalid, field + ".challenge_id",
+                          "the challenge had expired (" + claim->expiresAt.toString() + ") when it was signed");
+        }
+        if (e.capturedAt.plus(m_policy.skewTolerance) < claim->issuedAt) {
+            return refuse(Errc::SignatureInvalid, field + ".captured_at",
+                          "the evidence claims a time before its challenge was issued");
+        }
+        if (receivedAt > claim->expiresAt.plus(m_policy.uploadGrace)) {
+            return refuse(Errc::SignatureInvalid, field + ".challenge_id",
+                          "the challenge expired more than the upload grace period ago");
+        }
+        verdict.challengeIds.push_back(e.challengeId);
+        return {};
+    }
+    case model::ChallengeOrigin::Local:
+        if (e.capturedAt > receivedAt.plus(m_policy.skewTolerance) ||
+            receivedAt > e.capturedAt.plus(m_policy.localChallengeWindow)) {
+            return refuse(Errc::SignatureInvalid, field + ".challenge_origin",
+                          "a local challenge is accepted only within " +
+                              std::to_string(m_policy.localChallengeWindow.count() / 3600) + " h of the visit");
+        }
+        verdict.flags.push_back("local_challenge");
+        verdict.challengeIds.push_back("local:" + device.id + ":" + device::toHex(e.challengeNonce));
+        return {};
+    case model::ChallengeOrigin::None:
+        break;
+    }
+    return refuse(Errc::SignatureInvalid, field + ".challenge_origin", "a PIN signature needs a challenge");
+}
+
+} // namespace zaitaku::sync::gateway

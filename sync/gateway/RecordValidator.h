@@ -1,0 +1,77 @@
+#pragma once
+
+// What the gateway checks before it accepts a record (docs/PROTOCOL.md, "Record intake"):
+//   - the payload is canonical JSON whose SHA-256 is the one announced;
+//   - it is a known kind and its model fields parse (visit, custody, consent_revocation);
+//   - each evidence bundle hashes to its bundle_sha256, signed by the enrolled tablet's Ed25519 key;
+//   - a PIN visit's card certificate chains to the JPKI CA, is not on its CRL, and its signature
+//     covers the challenge; a pooled challenge is ours (HMAC), bound to this device, was used
+//     inside its validity window and is uploaded within the grace period; a `local` challenge is
+//     accepted only within the local window, and flagged.
+// Single use of a challenge is checked later, in the intake transaction (GatewayStorage).
+
+#include "sync/SyncError.h"
+#include "sync/gateway/ChallengeIssuer.h"
+#include "sync/gateway/GatewayStorage.h"
+#include "sync/gateway/JpkiTrust.h"
+#include "sync/protocol/Messages.h"
+#include "verify/model/Evidence.h"
+#include "verify/model/Expected.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace zaitaku::sync::gateway
+{
+
+struct IntakePolicy
+{
+    std::chrono::seconds localChallengeWindow{72 * 3600}; // capture → receipt, for `local` challenges
+    std::chrono::seconds uploadGrace{14 * 24 * 3600};     // pooled challenge expiry → receipt
+    std::chrono::seconds skewTolerance{300};              // beyond this, records are flagged clock_skew
+};
+
+struct Verdict
+{
+    std::vector<std::string> flags;
+    std::vector<std::string> challengeIds;
+    std::vector<protocol::FeedItem> feed;
+    std::vector<CareStart> careStarts;
+};
+
+class RecordValidator
+{
+public:
+    RecordValidator(const ChallengeIssuer& challenges, const JpkiTrust& jpki, IntakePolicy policy)
+        : m_challenges(challenges)
+        , m_jpki(jpki)
+        , m_policy(policy)
+    {}
+
+    // Error: ProtocolViolation (malformed), SignatureInvalid (evidence) or Rejected (policy),
+    // with the payload field at fault.
+    Expected<Verdict, Error> validate(const protocol::RecordEnvelope& record,
+                                      const DeviceRecord& device,
+                                      const model::Timestamp& receivedAt) const;
+
+    const IntakePolicy& policy() const { return m_policy; }
+
+private:
+    Expected<void, Error> checkEvidence(const nlohmann::json& item,
+                                        std::size_t index,
+                                        const DeviceRecord& device,
+                                        const model::Timestamp& receivedAt,
+                                        Verdict& verdict) const;
+    Expected<void, Error> checkPinSignature(const model::Evidence& evidence,
+                                            const std::string& field,
+                                            const DeviceRecord& device,
+                                            const model::Timestamp& receivedAt,
+                                            Verdict& verdict) const;
+
+    const ChallengeIssuer& m_challenges;
+    const JpkiTrust& m_jpki;
+    IntakePolicy m_policy;
+};
+
+} // namespace zaitaku::sync::gateway

@@ -1,0 +1,676 @@
+#include "sync/gateway/SqliteGatewayStorage.h"
+
+#include "sync/store/AuditLog.h"
+#include "sync/store/Schema.h"
+#include "sync/store/SqliteApi.h"
+#include "sync/store/Store.h"
+#include "sync/store/StoreMeta.h"
+#include "sync/store/Transaction.h"
+
+#include <array>
+
+namespace zaitaku::sync::gateway
+{
+
+using store::Database;
+using store::Durability;
+using store::Transaction;
+
+namespace
+{
+
+// The gateway's own schema (forward-only, like the tablet's). Accepted records are immutable;
+// the audit log has the tablet's shape and hash chain (store/AuditLog).
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE store_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE device (
+    id           TEXT PRIMARY KEY,
+    label        TEXT NOT NULL,
+    cert_serial  TEXT NOT NULL UNIQUE,
+    signing_key  TEXT NOT NULL,
+    app_version  TEXT NOT NULL,
+    enrolled_at  TEXT NOT NULL,
+    revoked_at   TEXT
+) STRICT;
+
+CREATE TABLE enrollment_code (
+    secret_sha256 TEXT PRIMARY KEY,
+    created_at    TEXT NOT NULL,
+    expires_at    TEXT NOT NULL,
+    used_at       TEXT,
+    device_id     TEXT
+) STRICT;
+
+CREATE TABLE record (
+    seq            INTEGER PRIMARY KEY,
+    device_id      TEXT NOT NULL REFERENCES device(id),
+    idem_key       TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    record_id      TEXT NOT NULL,
+    payload        TEXT NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    device_time    TEXT NOT NULL,
+    received_at    TEXT NOT NULL,
+    flags          TEXT NOT NULL,
+    UNIQUE (device_id, idem_key)
+) STRICT;
+CREATE TRIGGER record_immutable BEFORE UPDATE ON record
+BEGIN SELECT RAISE(ABORT, 'accepted records are immutable'); END;
+CREATE TRIGGER record_no_delete BEFORE DELETE ON record
+BEGIN SELECT RAISE(ABORT, 'accepted records are never deleted'); END;
+
+CREATE TABLE challenge_use (
+    challenge_id TEXT PRIMARY KEY,
+    device_id    TEXT NOT NULL,
+    record_seq   INTEGER NOT NULL REFERENCES record(seq),
+    used_at      TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE feed (
+    seq        INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    patient_id TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    body       TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE snapshot (
+    seq           INTEGER PRIMARY KEY,
+    patient_id    TEXT NOT NULL,
+    received_at   TEXT NOT NULL,
+    snapshot_json TEXT NOT NULL
+) STRICT;
+CREATE INDEX snapshot_by_patient ON snapshot(patient_id, received_at);
+
+CREATE TABLE care_state (
+    patient_id              TEXT NOT NULL,
+    service_kind            TEXT NOT NULL,
+    first_visit_at          TEXT NOT NULL,
+    first_visit_record      INTEGER NOT NULL REFERENCES record(seq),
+    first_online_confirm_at TEXT,
+    ended_at                TEXT,
+    PRIMARY KEY (patient_id, service_kind)
+) STRICT;
+
+CREATE TABLE audit_log (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    detail    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+constexpr std::array<store::Migration, 1> kGatewayMigrations{{
+    {1, "devices, enrollment codes, records, challenge use, feed, snapshots, care state, audit", kVersion1},
+}};
+
+template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
+{
+    return Unexpected(result.error());
+}
+
+std::string joinFlags(const std::vector<std::string>& flags)
+{
+    return nlohmann::json(flags).dump();
+}
+
+std::vector<std::string> splitFlags(const std::string& text)
+{
+    auto json = nlohmann::json::parse(text, nullptr, false);
+    return json.is_array() ? json.get<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+model::Timestamp timeAt(const store::Statement& s, int column)
+{
+    auto parsed = model::Timestamp::parse(s.text(column));
+    return parsed ? parsed->withOffset(model::Timestamp::kJstOffsetMinutes) : model::Timestamp::fromUtc({});
+}
+
+DeviceRecord deviceFrom(const store::Statement& s)
+{
+    DeviceRecord d;
+    d.id = s.text(0);
+    d.label = s.text(1);
+    d.certificateSerial = s.text(2);
+    d.signingKeyHex = s.text(3);
+    d.appVersion = s.text(4);
+    d.enrolledAt = timeAt(s, 5);
+    if (!s.isNull(6)) {
+        d.revokedAt = timeAt(s, 6);
+    }
+    return d;
+}
+
+constexpr std::string_view kDeviceColumns =
+    "SELECT id, label, cert_serial, signing_key, app_version, enrolled_at, revoked_at FROM device ";
+
+StoredRecord recordFrom(const store::Statement& s)
+{
+    StoredRecord r;
+    r.seq = s.integer(0);
+    r.deviceId = s.text(1);
+    r.idemKey = s.text(2);
+    r.kind = s.text(3);
+    r.recordId = s.text(4);
+    r.payload = s.text(5);
+    r.payloadSha256 = s.text(6);
+    r.receivedAt = timeAt(s, 7);
+    r.flags = splitFlags(s.text(8));
+    return r;
+}
+
+constexpr std::string_view kRecordColumns =
+    "SELECT seq, device_id, idem_key, kind, record_id, payload, payload_sha256, received_at, flags FROM record ";
+
+Expected<std::int64_t, Error> appendFeed(Database& db, const protocol::FeedItem& item)
+{
+    auto s = db.prepare("INSERT INTO feed (kind, patient_id, at, body) VALUES (?1, ?2, ?3, ?4)");
+    if (!s) {
+        return fail(s);
+    }
+    if (auto done = s->bind(1, item.kind).bind(2, item.patientId).bind(3, item.at).bind(4, item.body.dump()).run();
+        !done) {
+        return fail(done);
+    }
+    return db.lastInsertRowid();
+}
+
+} // namespace
+
+Expected<std::unique_ptr<SqliteGatewayStorage>, Error> SqliteGatewayStorage::open(const std::string& path,
+                                                                                  const store::SecureBytes& key,
+                                                                                  model::RandomSource& random,
+                                                                                  const model::Timestamp& now)
+{
+    auto db = Database::open(store::sqlcipherApi(), path, store::OpenMode::ReadWriteCreate);
+    if (!db) {
+        return fail(db);
+    }
+    if (auto keyed = store::keyConnection(*db, key); !keyed) {
+        return fail(keyed);
+    }
+    if (auto check = db->queryText("PRAGMA quick_check"); !check || *check != "ok") {
+        return Unexpected(
+            Error{Errc::StoreCorrupted,
+                  "the gateway database " + path + " fails its integrity check (or secrets.key does not match it)"});
+    }
+    if (auto done = db->exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+                             "PRAGMA cache_size = -64000;",
+                             "configure");
+        !done) {
+        return fail(done);
+    }
+    if (auto done = store::migrate(*db, kGatewayMigrations); !done) {
+        return fail(done);
+    }
+    std::unique_ptr<SqliteGatewayStorage> storage(new SqliteGatewayStorage(std::move(*db)));
+    auto epoch = store::StoreMeta::get(storage->m_db, "epoch");
+    if (!epoch) {
+        return fail(epoch);
+    }
+    if (!*epoch) {
+        if (auto made = storage->rotateEpoch(random, "created", now); !made) {
+            return fail(made);
+        }
+    }
+    return storage;
+}
+
+Expected<std::string, Error> SqliteGatewayStorage::epoch()
+{
+    std::lock_guard lock(m_mutex);
+    auto value = store::StoreMeta::get(m_db, "epoch");
+    if (!value) {
+        return fail(value);
+    }
+    return value->value_or(std::string());
+}
+
+Expected<std::string, Error>
+SqliteGatewayStorage::rotateEpoch(model::RandomSource& random, const std::string& reason, const model::Timestamp& now)
+{
+    std::lock_guard lock(m_mutex);
+    const std::string epoch = model::makeUuid(random);
+    auto tx = Transaction::begin(m_db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    if (auto done = store::StoreMeta::set(m_db, "epoch", epoch); !done) {
+        return fail(done);
+    }
+    store::AuditEntry entry{"operator", "gateway.epoch", epoch, {{"reason", reason}}};
+    if (auto done = store::AuditLog::append(m_db, entry, now); !done) {
+        return fail(done);
+    }
+    if (auto done = tx->commit(); !done) {
+        return fail(done);
+    }
+    return epoch;
+}
+
+Expected<void, Error> SqliteGatewayStorage::addEnrollmentCode(const std::string& secretSha256,
+                                                              const model::Timestamp& now,
+                                                              const model::Timestamp& expires)
+{
+    std::lock_guard lock(m_mutex);
+    auto tx = Transaction::begin(m_db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    auto s = m_db.prepare("INSERT INTO enrollment_code (secret_sha256, created_at, expires_at) VALUES (?1, ?2, ?3)");
+    if (!s) {
+        return fail(s);
+    }
+    if (auto done = s->bind(1, secretSha256).bind(2, now).bind(3, expires).run(); !done) {
+        return fail(done);
+    }
+    store::AuditEntry entry{"operator", "gateway.enroll_code", "enrollment_code", {{"expires_at", expires.toString()}}};
+    if (auto done = store::AuditLog::append(m_db, entry, now); !done) {
+        return fail(done);
+    }
+    return tx->commit();
+}
+
+Expected<void, Error>
+SqliteGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now)
+{
+    std::lock_guard lock(m_mutex);
+    auto tx = Transaction::begin(m_db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    auto use = m_db.prepare("UPDATE enrollment_code SET used_at = ?2, device_id = ?3 "
+                            "WHERE secret_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2");
+    if (!use) {
+        return fail(use);
+    }
+    if (auto done = use->bind(1, secretSha256).bind(2, now).bind(3, device.id).run(); !done) {
+        return fail(done);
+    }
+    if (m_db.changes() != 1) {
+        return Unexpected(Error{Errc::Unauthorized, "the enrollment code is unknown, already used or expired", "code"});
+    }
+    auto add = m_db.prepare("INSERT INTO device (id, label, cert_serial, signing_key, app_version, enrolled_at) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!add) {
+        return fail(add);
+    }
+    if (auto done = add->bind(1, device.id)
+                        .bind(2, device.label)
+                        .bind(3, device.certificateSerial)
+                        .bind(4, device.signingKeyHex)
+                        .bind(5, device.appVersion)
+                        .bind(6, now)
+                        .run();
+        !done) {
+        return fail(done);
+    }
+    store::AuditEntry entry{"system",
+                            "device.enroll",
+                            device.id,
+                            {{"label", device.label}, {"certificate_serial", device.certificateSerial}}};
+    if (auto done = store::AuditLog::append(m_db, entry, now); !done) {
+        return fail(done);
+    }
+    return tx->commit();
+}
+
+Expected<std::optional<DeviceRecord>, Error> SqliteGatewayStorage::deviceByCertificate(const std::string& serialHex)
+{
+    std::lock_guard lock(m_mutex);
+    auto s = m_db.prepare(std::string(kDeviceColumns) + "WHERE cert_serial = ?1");
+    if (!s) {
+        return fail(s);
+    }
+    s->bind(1, serialHex);
+    auto row = s->step();
+    if (!row) {
+        return fail(row);
+    }
+    return *row ? std::optional<DeviceRecord>(deviceFrom(*s)) : std::nullopt;
+}
+
+Expected<std::vector<DeviceRecord>, Error> SqliteGatewayStorage::devices()
+{
+    std::lock_guard lock(m_mutex);
+    auto s = m_db.prepare(std::string(kDeviceColumns) + "ORDER BY enrolled_at, id");
+    if (!s) {
+        return fail(s);
+    }
+    std::vector<DeviceRecord> out;
+    for (auto row = s->step(); row && *row; row = s->step()) {
+        out.push_back(deviceFrom(*s));
+    }
+    return out;
+}
+
+Expected<bool, Error> SqliteGatewayStorage::revokeDevice(const std::string& id, const model::Timestamp& now)
+{
+    std::lock_guard lock(m_mutex);
+    auto tx = Transaction::begin(m_db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    auto s = m_db.prepare("UPDATE device SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
+    if (!s) {
+        return fail(s);
+    }
+    if (auto done = s->bind(1, id).bind(2, now).run(); !done) {
+        return fail(done);
+    }
+    if (m_db.changes() != 1) {
+        return false;
+    }
+    if (auto done = store::AuditLog::append(m_db, {"operator", "device.revoke", id, nlohmann::json::object()}, now);
+        !done) {
+        return fail(done);
+    }
+    if (auto done = tx->commit(); !done) {
+        return fail(done);
+    }
+    return true;
+}
+
+Expected<std::optional<StoredRecord>, Error> SqliteGatewayStorage::findLocked(const std::string& deviceId,
+                                                                              const std::string& idemKey)
+{
+    auto s = m_db.prepare(std::string(kRecordColumns) + "WHERE device_id = ?1 AND idem_key = ?2");
+    if (!s) {
+        return fail(s);
+    }
+    s->bind(1, deviceId).bind(2, idemKey);
+    auto row = s->step();
+    if (!row) {
+        return fail(row);
+    }
+    return *row ? std::optional<StoredRecord>(recordFrom(*s)) : std::nullopt;
+}
+
+Expected<std::optional<StoredRecord>, Error> SqliteGatewayStorage::findRecord(const std::string& deviceId,
+                                                                              const std::string& idemKey)
+{
+    std::lock_guard lock(m_mutex);
+    return findLocked(deviceId, idemKey);
+}
+
+Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeRequest& request)
+{
+    const auto& rec = request.record;
+    auto known = findLocked(request.deviceId, rec.idemKey);
+    if (!known) {
+        return fail(known);
+    }
+    if (*known) {
+        IntakeResult result;
+        result.receivedAt = (*known)->receivedAt;
+        result.flags = (*known)->flags;
+        if ((*known)->payloadSha256 == rec.payloadSha256) {
+            result.status = protocol::RecordStatus::Duplicate;
+        } else {
+            result.status = protocol::RecordStatus::Conflict;
+            result.code = "conflict";
+            result.reason = "the idempotency key " + rec.idemKey + " was accepted before with another payload";
+            result.field = "payload_sha256";
+        }
+        return result;
+    }
+    // Savepoint: a refused challenge claim undoes this record only, not the batch.
+    if (auto done = m_db.exec("SAVEPOINT intake", "intake"); !done) {
+        return fail(done);
+    }
+    auto rollback = [this](IntakeResult refusal) -> Expected<IntakeResult, Error> {
+        if (auto done = m_db.exec("ROLLBACK TO intake; RELEASE intake", "intake"); !done) {
+            return fail(done);
+        }
+        return refusal;
+    };
+    auto insert = m_db.prepare("INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, "
+                               "created_at, device_time, received_at, flags) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    if (!insert) {
+        return fail(insert);
+    }
+    if (auto done = insert->bind(1, request.deviceId)
+                        .bind(2, rec.idemKey)
+                        .bind(3, rec.kind)
+                        .bind(4, rec.recordId)
+                        .bind(5, rec.payload)
+                        .bind(6, rec.payloadSha256)
+                        .bind(7, rec.createdAt)
+                        .bind(8, request.deviceTime)
+                        .bind(9, request.receivedAt)
+                        .bind(10, joinFlags(request.flags))
+                        .run();
+        !done) {
+        return fail(done);
+    }
+    const std::int64_t seq = m_db.lastInsertRowid();
+    for (const auto& challengeId : request.challengeIds) {
+        auto claim = m_db.prepare("INSERT INTO challenge_use (challenge_id, device_id, record_seq, used_at) "
+                                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(challenge_id) DO NOTHING");
+        if (!claim) {
+            return fail(claim);
+        }
+        if (auto done =
+                claim->bind(1, challengeId).bind(2, request.deviceId).bind(3, seq).bind(4, request.receivedAt).run();
+            !done) {
+            return fail(done);
+        }
+        if (m_db.changes() != 1) {
+            IntakeResult refusal;
+            refusal.status = protocol::RecordStatus::Rejected;
+            refusal.code = "signature_invalid";
+            refusal.reason = "the challenge " + challengeId + " was already used by another record";
+            refusal.field = "challenge_id";
+            return rollback(refusal);
+        }
+    }
+    for (auto item : request.feed) {
+        if (auto done = appendFeed(m_db, item); !done) {
+            return fail(done);
+        }
+    }
+    for (const auto& care : request.careStarts) {
+        auto s = m_db.prepare("INSERT INTO care_state (patient_id, service_kind, first_visit_at, first_visit_record) "
+                              "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
+        if (!s) {
+            return fail(s);
+        }
+        if (auto done =
+                s->bind(1, care.patientId).bind(2, care.serviceKind).bind(3, care.firstVisitAt).bind(4, seq).run();
+            !done) {
+            return fail(done);
+        }
+        if (m_db.changes() == 1) {
+            protocol::FeedItem item;
+            item.kind = "requery_permission";
+            item.patientId = care.patientId;
+            item.at = request.receivedAt;
+            // Allowed only once OQS confirmed the first visit online (the OQS issue sets it).
+            item.body = {{"service_kind", care.serviceKind},
+                         {"first_visit_at", care.firstVisitAt.toString()},
+                         {"first_online_confirm_at", nullptr},
+                         {"allowed", false},
+                         {"reason", "awaiting_online_confirmation"}};
+            if (auto done = appendFeed(m_db, item); !done) {
+                return fail(done);
+            }
+        }
+    }
+    store::AuditEntry entry{request.deviceId,
+                            "record.accept",
+                            rec.recordId,
+                            {{"kind", rec.kind},
+                             {"idempotency_key", rec.idemKey},
+                             {"payload_sha256", rec.payloadSha256},
+                             {"flags", request.flags}}};
+    if (auto done = store::AuditLog::append(m_db, entry, request.receivedAt); !done) {
+        return fail(done);
+    }
+    if (auto done = m_db.exec("RELEASE intake", "intake"); !done) {
+        return fail(done);
+    }
+    IntakeResult result;
+    result.status = protocol::RecordStatus::Stored;
+    result.receivedAt = request.receivedAt;
+    result.flags = request.flags;
+    return result;
+}
+
+Expected<IntakeResult, Error> SqliteGatewayStorage::intake(const IntakeRequest& request)
+{
+    auto results = intakeBatch({request});
+    if (!results) {
+        return fail(results);
+    }
+    return results->front();
+}
+
+Expected<std::vector<IntakeResult>, Error> SqliteGatewayStorage::intakeBatch(const std::vector<IntakeRequest>& requests)
+{
+    std::lock_guard lock(m_mutex);
+    auto tx = Transaction::begin(m_db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    std::vector<IntakeResult> results;
+    for (const auto& request : requests) {
+        auto result = intakeLocked(request);
+        if (!result) {
+            return fail(result);
+        }
+        results.push_back(std::move(*result));
+    }
+    if (auto done = tx->commit(); !done) {
+        return fail(done);
+    }
+    return results;
+}
+
+Expected<std::vector<StoredRecord>, Error> SqliteGatewayStorage::records(std::int64_t afterSeq, std::size_t limit)
+{
+    std::lock_guard lock(m_mutex);
+    auto s = m_db.prepare(std::string(kRecordColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    if (!s) {
+        return fail(s);
+    }
+    s->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<StoredRecord> out;
+    for (auto row = s->step(); row && *row; row = s->step()) {
+        out.push_back(recordFrom(*s));
+    }
+    return out;
+}
+
+Expected<std::vector<protocol::FeedItem>, Error> SqliteGatewayStorage::feed(std::int64_t afterSeq, std::size_t limit)
+{
+    std::lock_guard lock(m_mutex);
+    auto s = m_db.prepare("SELECT seq, kind, patient_id, at, body FROM feed WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    if (!s) {
+        return fail(s);
+    }
+    s->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<protocol::FeedItem> out;
+    for (auto row = s->step(); row && *row; row = s->step()) {
+        protocol::FeedItem item;
+        item.seq = s->integer(0);
+        item.kind = s->text(1);
+        item.patientId = s->text(2);
+        item.at = timeAt(*s, 3);
+        item.body = nlohmann::json::parse(s->text(4), nullptr, false);
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+Expected<void, Error> SqliteGatewayStorage::addSnapshot(const std::string& patientId,
+                                                        const nlohmann::json& snapshot,
+                                                        const model::Timestamp& receivedAt)
+{
+    std::lock_guard lock(m_mutex);
+    auto tx = Transaction::begin(m_db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    auto s = m_db.prepare("INSERT INTO snapshot (patient_id, received_at, snapshot_json) VALUES (?1, ?2, ?3)");
+    if (!s) {
+        return fail(s);
+    }
+    if (auto done = s->bind(1, patientId).bind(2, receivedAt).bind(3, snapshot.dump()).run(); !done) {
+        return fail(done);
+    }
+    protocol::FeedItem item;
+    item.kind = "eligibility_result";
+    item.patientId = patientId;
+    item.at = receivedAt;
+    item.body = {{"snapshot", snapshot}, {"received_at", receivedAt.toString()}};
+    if (auto done = appendFeed(m_db, item); !done) {
+        return fail(done);
+    }
+    return tx->commit();
+}
+
+Expected<std::optional<std::pair<nlohmann::json, model::Timestamp>>, Error>
+SqliteGatewayStorage::latestSnapshot(const std::string& patientId)
+{
+    std::lock_guard lock(m_mutex);
+    auto s = m_db.prepare("SELECT snapshot_json, received_at FROM snapshot WHERE patient_id = ?1 "
+                          "ORDER BY received_at DESC, seq DESC LIMIT 1");
+    if (!s) {
+        return fail(s);
+    }
+    s->bind(1, patientId);
+    auto row = s->step();
+    if (!row) {
+        return fail(row);
+    }
+    if (!*row) {
+        return std::optional<std::pair<nlohmann::json, model::Timestamp>>();
+    }
+    return std::optional<std::pair<nlohmann::json, model::Timestamp>>(
+        std::make_pair(nlohmann::json::parse(s->text(0), nullptr, false), timeAt(*s, 1)));
+}
+
+Expected<StorageCounts, Error> SqliteGatewayStorage::counts()
+{
+    std::lock_guard lock(m_mutex);
+    StorageCounts c;
+    auto q = [this](const char* sql) { return m_db.queryInt(sql); };
+    auto devices = q("SELECT count(*) FROM device");
+    auto revoked = q("SELECT count(*) FROM device WHERE revoked_at IS NOT NULL");
+    auto records = q("SELECT count(*) FROM record");
+    auto feed = q("SELECT count(*) FROM feed");
+    auto snapshots = q("SELECT count(*) FROM snapshot");
+    for (const auto* r : {&devices, &revoked, &records, &feed, &snapshots}) {
+        if (!*r) {
+            return fail(*r);
+        }
+    }
+    c.devices = *devices;
+    c.revokedDevices = *revoked;
+    c.records = *records;
+    c.feedItems = *feed;
+    c.snapshots = *snapshots;
+    return c;
+}
+
+Expected<std::int64_t, Error> SqliteGatewayStorage::lastRecordSeq()
+{
+    std::lock_guard lock(m_mutex);
+    return m_db.queryInt("SELECT coalesce(max(seq), 0) FROM record");
+}
+
+} // namespace zaitaku::sync::gateway

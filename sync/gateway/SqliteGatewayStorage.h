@@ -1,0 +1,65 @@
+#pragma once
+
+// The embedded backend: one SQLCipher file in the data folder, encrypted with the key in
+// secrets.key (a copied backup without that file reads as noise), WAL, synchronous=FULL for every
+// acknowledging write. One connection behind a mutex: SQLite serialises writers anyway, and reads
+// are index lookups.
+
+#include "sync/gateway/GatewayStorage.h"
+#include "sync/store/Database.h"
+#include "sync/store/SecureBytes.h"
+
+#include <memory>
+#include <mutex>
+
+namespace zaitaku::sync::gateway
+{
+
+class SqliteGatewayStorage final : public GatewayStorage
+{
+public:
+    static Expected<std::unique_ptr<SqliteGatewayStorage>, Error> open(const std::string& path,
+                                                                       const store::SecureBytes& key,
+                                                                       model::RandomSource& random,
+                                                                       const model::Timestamp& now);
+
+    std::string backend() const override { return "sqlite"; }
+    Expected<std::string, Error> epoch() override;
+    Expected<std::string, Error>
+    rotateEpoch(model::RandomSource& random, const std::string& reason, const model::Timestamp& now) override;
+    Expected<void, Error> addEnrollmentCode(const std::string& secretSha256,
+                                            const model::Timestamp& now,
+                                            const model::Timestamp& expires) override;
+    Expected<void, Error>
+    enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now) override;
+    Expected<std::optional<DeviceRecord>, Error> deviceByCertificate(const std::string& serialHex) override;
+    Expected<std::vector<DeviceRecord>, Error> devices() override;
+    Expected<bool, Error> revokeDevice(const std::string& id, const model::Timestamp& now) override;
+    Expected<std::optional<StoredRecord>, Error> findRecord(const std::string& deviceId,
+                                                            const std::string& idemKey) override;
+    Expected<IntakeResult, Error> intake(const IntakeRequest& request) override;
+    Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) override;
+    Expected<std::vector<StoredRecord>, Error> records(std::int64_t afterSeq, std::size_t limit) override;
+    Expected<std::vector<protocol::FeedItem>, Error> feed(std::int64_t afterSeq, std::size_t limit) override;
+    Expected<void, Error> addSnapshot(const std::string& patientId,
+                                      const nlohmann::json& snapshot,
+                                      const model::Timestamp& receivedAt) override;
+    Expected<std::optional<std::pair<nlohmann::json, model::Timestamp>>, Error>
+    latestSnapshot(const std::string& patientId) override;
+    Expected<StorageCounts, Error> counts() override;
+
+    // The highest record seq (restore-from-backup detection, GatewayServer).
+    Expected<std::int64_t, Error> lastRecordSeq();
+
+private:
+    explicit SqliteGatewayStorage(store::Database db)
+        : m_db(std::move(db))
+    {}
+    Expected<IntakeResult, Error> intakeLocked(const IntakeRequest& request);
+    Expected<std::optional<StoredRecord>, Error> findLocked(const std::string& deviceId, const std::string& idemKey);
+
+    std::mutex m_mutex;
+    store::Database m_db;
+};
+
+} // namespace zaitaku::sync::gateway

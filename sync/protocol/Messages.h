@@ -1,0 +1,202 @@
+#pragma once
+
+// The messages of the sync protocol, version 1 (docs/PROTOCOL.md, "Sync protocol"). Each has an
+// encoder and a parser; the parser is the schema check both ends run, and its error names the
+// field. Records travel as their canonical JSON text so the payload hash covers exact bytes.
+
+#include "sync/SyncError.h"
+#include "verify/model/CodeTable.h"
+#include "verify/model/Date.h"
+#include "verify/model/Expected.h"
+#include "verify/model/Timestamp.h"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zaitaku::sync::protocol
+{
+
+// POST /v1/enroll (no client certificate: the one-time code authorises it).
+struct EnrollRequest
+{
+    std::string code;          // the secret part of the enrollment code
+    std::string csrPem;        // PKCS#10, P-256, for the device's TLS client certificate
+    std::string signingKeyHex; // the device's Ed25519 public key (evidence and export signatures)
+    std::string label;         // what staff call the tablet ("訪問車2号")
+    std::string appVersion;
+};
+
+struct EnrollResponse
+{
+    std::string deviceId;
+    std::string certificatePem;
+    std::string caPem;
+    std::string epoch;
+};
+
+// POST /v1/challenges
+struct ChallengeRequest
+{
+    std::int64_t count = 0;
+};
+
+struct WireChallenge
+{
+    std::string id;
+    std::string nonceHex; // 32 bytes the card signs (as a SHA-256 DigestInfo)
+    std::string token;    // the gateway's signature over id, device, nonce and validity (hex)
+    model::Timestamp issuedAt = model::Timestamp::fromUtc({});
+    model::Timestamp expiresAt = model::Timestamp::fromUtc({});
+};
+
+struct ChallengeBatch
+{
+    model::Timestamp serverTime = model::Timestamp::fromUtc({});
+    std::vector<WireChallenge> challenges;
+};
+
+// POST /v1/records
+struct RecordEnvelope
+{
+    std::string idemKey;
+    std::string kind; // "visit", "custody", "consent_revocation"
+    std::string recordId;
+    std::string payload; // canonical JSON text
+    std::string payloadSha256;
+    model::Timestamp createdAt = model::Timestamp::fromUtc({});
+};
+
+struct RecordsRequest
+{
+    model::Timestamp deviceTime = model::Timestamp::fromUtc({});
+    std::vector<RecordEnvelope> records;
+};
+
+enum class RecordStatus
+{
+    Stored,    // committed now
+    Duplicate, // committed before under the same key and payload: acknowledged again
+    Rejected,  // permanently refused (validation, evidence): the tablet dead-letters it
+    Conflict,  // the key is known with another payload (409): a client bug, dead-lettered
+};
+
+struct RecordResult
+{
+    std::string idemKey;
+    RecordStatus status = RecordStatus::Stored;
+    std::string code;   // sync::Errc code for Rejected/Conflict ("signature_invalid" …)
+    std::string reason; // human message
+    std::string field;  // the payload field at fault, when there is one
+    std::optional<model::Timestamp> receivedAt;
+    std::vector<std::string> flags; // "local_challenge", "clock_skew" …
+};
+
+struct RecordsResponse
+{
+    std::string epoch;
+    model::Timestamp serverTime = model::Timestamp::fromUtc({});
+    std::int64_t skewSeconds = 0; // device time minus server time at receipt
+    std::vector<RecordResult> results;
+};
+
+// GET /v1/feed?after=SEQ&limit=N
+struct FeedItem
+{
+    std::int64_t seq = 0;
+    std::string kind; // "eligibility_result", "requery_permission", "consent_revocation"
+    std::string patientId;
+    model::Timestamp at = model::Timestamp::fromUtc({});
+    nlohmann::json body = nlohmann::json::object();
+};
+
+struct FeedPage
+{
+    std::string epoch;
+    std::vector<FeedItem> items;
+    std::int64_t next = 0; // the cursor to ask with next
+    bool more = false;
+};
+
+// POST /v1/precheck
+struct PrecheckRequest
+{
+    model::Date date = model::Date::fromSysDays({});
+    std::vector<std::string> patientIds;
+};
+
+struct PrecheckEntry
+{
+    std::string patientId;
+    nlohmann::json snapshot; // null when the gateway knows no result for the patient
+    std::optional<model::Timestamp> receivedAt;
+    std::vector<std::string> flags;
+};
+
+struct PrecheckResponse
+{
+    model::Timestamp serverTime = model::Timestamp::fromUtc({});
+    std::vector<PrecheckEntry> patients;
+};
+
+// GET /v1/status
+struct StatusResponse
+{
+    std::string epoch;
+    std::string deviceId;
+    model::Timestamp serverTime = model::Timestamp::fromUtc({});
+};
+
+// Every 4xx/5xx body.
+struct ErrorBody
+{
+    std::string error; // sync::Errc code
+    std::string message;
+    std::string field;
+};
+
+nlohmann::json toJson(const EnrollRequest& m);
+nlohmann::json toJson(const EnrollResponse& m);
+nlohmann::json toJson(const ChallengeRequest& m);
+nlohmann::json toJson(const ChallengeBatch& m);
+nlohmann::json toJson(const RecordsRequest& m);
+nlohmann::json toJson(const RecordsResponse& m);
+nlohmann::json toJson(const FeedPage& m);
+nlohmann::json toJson(const PrecheckRequest& m);
+nlohmann::json toJson(const PrecheckResponse& m);
+nlohmann::json toJson(const StatusResponse& m);
+nlohmann::json toJson(const ErrorBody& m);
+
+Expected<EnrollRequest, Error> parseEnrollRequest(std::string_view body);
+Expected<EnrollResponse, Error> parseEnrollResponse(std::string_view body);
+Expected<ChallengeRequest, Error> parseChallengeRequest(std::string_view body);
+Expected<ChallengeBatch, Error> parseChallengeBatch(std::string_view body);
+Expected<RecordsRequest, Error> parseRecordsRequest(std::string_view body);
+Expected<RecordsResponse, Error> parseRecordsResponse(std::string_view body);
+Expected<FeedPage, Error> parseFeedPage(std::string_view body);
+Expected<PrecheckRequest, Error> parsePrecheckRequest(std::string_view body);
+Expected<PrecheckResponse, Error> parsePrecheckResponse(std::string_view body);
+Expected<StatusResponse, Error> parseStatusResponse(std::string_view body);
+Expected<ErrorBody, Error> parseErrorBody(std::string_view body);
+
+// Serialises a message for the wire (compact).
+std::string dump(const nlohmann::json& json);
+
+} // namespace zaitaku::sync::protocol
+
+namespace zaitaku::model
+{
+template <> struct CodeTable<sync::protocol::RecordStatus>
+{
+    static constexpr std::string_view name = "RecordStatus";
+    static constexpr std::array<CodeEntry<sync::protocol::RecordStatus>, 4> entries{{
+        {sync::protocol::RecordStatus::Stored, "stored", "受付済み"},
+        {sync::protocol::RecordStatus::Duplicate, "duplicate", "受付済み（再送）"},
+        {sync::protocol::RecordStatus::Rejected, "rejected", "受付不可"},
+        {sync::protocol::RecordStatus::Conflict, "conflict", "内容の不一致"},
+    }};
+};
+} // namespace zaitaku::model

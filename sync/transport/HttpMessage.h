@@ -1,0 +1,51 @@
+#pragma once
+
+// HTTP messages as plain values, so that nothing outside sync/transport sees Beast or Asio (they
+// cost ~15 s per translation unit, docs/ARCHITECTURE.md).
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace zaitaku::sync::transport
+{
+
+struct HttpRequest
+{
+    std::string method = "GET";
+    std::string target = "/";                   // path and query
+    std::map<std::string, std::string> headers; // names in lower case
+    std::string body;
+
+    std::string header(const std::string& lowerName) const
+    {
+        auto it = headers.find(lowerName);
+        return it == headers.end() ? std::string() : it->second;
+    }
+};
+
+struct HttpResponse
+{
+    int status = 200;
+    std::string contentType = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// What TLS established about the client: a certificate verified against the configured client CA.
+struct PeerCertificate
+{
+    bool verified = false;
+    std::string der;
+};
+
+struct RequestContext
+{
+    PeerCertificate peer;
+    std::string remoteAddress;
+    std::chrono::steady_clock::time_point receivedAt;
+};
+
+} // namespace zaitaku::sync::transport

@@ -1,0 +1,342 @@
+#include "ui/cli/GatewayCommand.h"
+
+#include "sync/gateway/GatewayServer.h"
+#include "sync/protocol/EnrollmentCode.h"
+#include "sync/store/AtomicFile.h"
+#include "sync/store/CanonicalJson.h"
+#include "ui/cli/CommandOptions.h"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <thread>
+
+namespace zaitaku::cli
+{
+
+namespace gw = sync::gateway;
+
+namespace
+{
+
+constexpr const char* kProgram = "zaitaku-gateway";
+
+void usage(std::ostream& out)
+{
+    out << "usage: zaitaku-gateway <command> --data-dir DIR [options]\n"
+           "  serve [--listen HOST:PORT] [--config FILE] [--jpki-ca FILE] [--jpki-crl FILE] [--threads N]\n"
+           "        [--log-requests]         serve HTTPS (creates the CA, certificates and database on first run)\n"
+           "  enroll-code [--ttl-hours H]     print a one-time enrollment code for a tablet\n"
+           "  devices list | devices revoke DEVICE_ID\n"
+           "  export [--after SEQ]            accepted records as JSON lines\n"
+           "  snapshots import FILE           eligibility results [{patient_id, snapshot}] (until the OQS bridge)\n"
+           "  epoch rotate [--reason TEXT]    after restoring a backup: tablets push again\n"
+           "  status                          counts and the CA fingerprint\n"
+           "  --json prints machine-readable output where a command prints\n";
+}
+
+int fail(CliContext& ctx, const CommandOptions& o, const sync::Error& e, int exitCode = kExitFailure)
+{
+    const bool badInput = e.code == sync::Errc::InvalidInput || e.code == sync::Errc::ProtocolViolation;
+    return reportFailure(ctx, o, kProgram, failureOf(e, badInput ? kExitBadInput : exitCode));
+}
+
+std::string dataDirOf(const CommandOptions& o)
+{
+    return o.value("data-dir");
+}
+
+int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtime)
+{
+    gw::GatewayConfig config;
+    config.dataDir = dataDirOf(o);
+    if (auto done = config.loadFile(o.value("config")); !done) {
+        return fail(ctx, o, done.error());
+    }
+    for (const auto& [flag, key] : std::vector<std::pair<std::string, std::string>>{
+             {"listen", "listen"}, {"jpki-ca", "jpki_ca"}, {"jpki-crl", "jpki_crl"}, {"threads", "threads"}}) {
+        if (!o.value(flag).empty()) {
+            if (auto done = config.set(key, o.value(flag)); !done) {
+                return fail(ctx, o, done.error());
+            }
+        }
+    }
+    config.logRequests = config.logRequests || o.has("--log-requests");
+    auto server = gw::GatewayServer::start(config, ctx.clock, runtime.monotonic, randomOf(ctx), ctx.err);
+    if (!server) {
+        return fail(ctx, o, server.error());
+    }
+    // One line on stdout for scripts and tests: where to connect and which CA to expect.
+    ctx.out << nlohmann::json{{"listening", "https://" + config.host + ":" + std::to_string((*server)->port())},
+                              {"port", (*server)->port()},
+                              {"ca_fingerprint", (*server)->caFingerprint()}}
+                   .dump()
+            << "\n"
+            << std::flush;
+    while (!runtime.stopRequested.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    (*server)->stop();
+    return kExitOk;
+}
+
+int enrollCode(CliContext& ctx, const CommandOptions& o)
+{
+    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    long hours = 24;
+    if (!o.value("ttl-hours").empty()) {
+        try {
+            hours = std::stol(o.value("ttl-hours"));
+        } catch (const std::exception&) {
+            hours = 0;
+        }
+        if (hours < 1 || hours > 24 * 14) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, "--ttl-hours must be between 1 and 336", "ttl-hours"});
+        }
+    }
+    const auto code = sync::protocol::EnrollmentCode::generate(randomOf(ctx), data->pki->caFingerprint());
+    const auto now = ctx.clock.nowJst();
+    const auto expires = now.plus(std::chrono::hours(hours));
+    // Only the secret's hash is kept: the code itself exists on this screen and nowhere else.
+    if (auto done = data->storage->addEnrollmentCode(sync::store::sha256Hex(code.secret), now, expires); !done) {
+        return fail(ctx, o, done.error());
+    }
+    if (o.has("--json")) {
+        ctx.out << nlohmann::json{{"code", code.toString()},
+                                  {"expires_at", expires.toString()},
+                                  {"ca_fingerprint", code.caFingerprint}}
+                       .dump()
+                << "\n";
+    } else {
+        ctx.out << code.toString() << "\n"
+                << "valid until " << expires.toString() << "; single use. On the tablet: zaitaku-cli enroll --gateway "
+                << "https://HOST:PORT --code " << code.toString() << "\n";
+    }
+    return kExitOk;
+}
+
+nlohmann::json deviceJson(const gw::DeviceRecord& d)
+{
+    return {{"id", d.id},
+            {"label", d.label},
+            {"certificate_serial", d.certificateSerial},
+            {"app_version", d.appVersion},
+            {"enrolled_at", d.enrolledAt.toString()},
+            {"revoked_at", d.revokedAt ? nlohmann::json(d.revokedAt->toString()) : nlohmann::json(nullptr)}};
+}
+
+int devices(CliContext& ctx, const CommandOptions& o)
+{
+    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    const std::string action = o.positional.empty() ? "" : o.positional[0];
+    if (action == "list") {
+        auto list = data->storage->devices();
+        if (!list) {
+            return fail(ctx, o, list.error());
+        }
+        if (o.has("--json")) {
+            auto arr = nlohmann::json::array();
+            for (const auto& d : *list) {
+                arr.push_back(deviceJson(d));
+            }
+            ctx.out << arr.dump() << "\n";
+        } else {
+            for (const auto& d : *list) {
+                ctx.out << d.id << "  " << d.label << "  enrolled " << d.enrolledAt.toString()
+                        << (d.revokedAt ? "  REVOKED " + d.revokedAt->toString() : std::string()) << "\n";
+            }
+        }
+        return kExitOk;
+    }
+    if (action == "revoke" && o.positional.size() == 2) {
+        auto revoked = data->storage->revokeDevice(o.positional[1], ctx.clock.nowJst());
+        if (!revoked) {
+            return fail(ctx, o, revoked.error());
+        }
+        if (!*revoked) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, "no active device '" + o.positional[1] + "'", "device"});
+        }
+        if (o.has("--json")) {
+            ctx.out << nlohmann::json{{"revoked", o.positional[1]}}.dump() << "\n";
+        } else {
+            ctx.out << "revoked " << o.positional[1] << ": its requests are refused from now on\n";
+        }
+        return kExitOk;
+    }
+    return fail(ctx, o, {sync::Errc::InvalidInput, "use: devices list | devices revoke DEVICE_ID", "devices"});
+}
+
+int exportRecords(CliContext& ctx, const CommandOptions& o)
+{
+    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    std::int64_t after = 0;
+    if (!o.value("after").empty()) {
+        try {
+            after = std::stoll(o.value("after"));
+        } catch (const std::exception&) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, "--after must be a number", "after"});
+        }
+    }
+    for (;;) {
+        auto page = data->storage->records(after, 500);
+        if (!page) {
+            return fail(ctx, o, page.error());
+        }
+        if (page->empty()) {
+            break;
+        }
+        for (const auto& r : *page) {
+            ctx.out << nlohmann::json{{"seq", r.seq},
+                                      {"device_id", r.deviceId},
+                                      {"idempotency_key", r.idemKey},
+                                      {"kind", r.kind},
+                                      {"record_id", r.recordId},
+                                      {"received_at", r.receivedAt.toString()},
+                                      {"flags", r.flags},
+                                      {"payload_sha256", r.payloadSha256},
+                                      {"payload", nlohmann::json::parse(r.payload, nullptr, false)}}
+                           .dump()
+                    << "\n";
+            after = r.seq;
+        }
+    }
+    return kExitOk;
+}
+
+int importSnapshots(CliContext& ctx, const CommandOptions& o)
+{
+    if (o.positional.size() != 2 || o.positional[0] != "import") {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "use: snapshots import FILE", "snapshots"});
+    }
+    auto text = sync::store::readSmallFile(o.positional[1], 64 * 1024 * 1024);
+    if (!text) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "cannot read " + o.positional[1], "file"});
+    }
+    auto json = nlohmann::json::parse(*text, nullptr, false);
+    if (!json.is_array()) {
+        return fail(ctx, o,
+                    {sync::Errc::InvalidInput, "the file must be a JSON array of {patient_id, snapshot}", "file"});
+    }
+    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const auto& item = json[i];
+        if (!item.is_object() || !item.contains("patient_id") || !item["patient_id"].is_string() ||
+            !item.contains("snapshot") || !item["snapshot"].is_object()) {
+            return fail(ctx, o,
+                        {sync::Errc::InvalidInput, "item " + std::to_string(i) + " needs patient_id and snapshot",
+                         "[" + std::to_string(i) + "]"});
+        }
+        if (auto done = data->storage->addSnapshot(item["patient_id"], item["snapshot"], ctx.clock.nowJst()); !done) {
+            return fail(ctx, o, done.error());
+        }
+        ++count;
+    }
+    ctx.out << (o.has("--json") ? nlohmann::json{{"imported", count}}.dump() : "imported " + std::to_string(count))
+            << "\n";
+    return kExitOk;
+}
+
+int epoch(CliContext& ctx, const CommandOptions& o)
+{
+    if (o.positional.size() != 1 || o.positional[0] != "rotate") {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "use: epoch rotate [--reason TEXT]", "epoch"});
+    }
+    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    const std::string reason = o.value("reason").empty() ? "rotated by the operator" : o.value("reason");
+    auto rotated = data->storage->rotateEpoch(randomOf(ctx), reason, ctx.clock.nowJst());
+    if (!rotated) {
+        return fail(ctx, o, rotated.error());
+    }
+    ctx.out << (o.has("--json") ? nlohmann::json{{"epoch", *rotated}}.dump() : "epoch " + *rotated) << "\n";
+    return kExitOk;
+}
+
+int status(CliContext& ctx, const CommandOptions& o)
+{
+    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    auto counts = data->storage->counts();
+    auto ep = data->storage->epoch();
+    if (!counts || !ep) {
+        return fail(ctx, o, counts ? ep.error() : counts.error());
+    }
+    nlohmann::json j{{"backend", data->storage->backend()},
+                     {"epoch", *ep},
+                     {"ca_fingerprint", data->pki->caFingerprint()},
+                     {"devices", counts->devices},
+                     {"devices_revoked", counts->revokedDevices},
+                     {"records", counts->records},
+                     {"feed_items", counts->feedItems},
+                     {"snapshots", counts->snapshots}};
+    ctx.out << (o.has("--json") ? j.dump() : j.dump(2)) << "\n";
+    return kExitOk;
+}
+
+} // namespace
+
+int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runtime)
+{
+    if (args.empty() || isHelpFlag(args[0])) {
+        usage(args.empty() ? ctx.err : ctx.out);
+        return args.empty() ? kExitBadInput : kExitOk;
+    }
+    OptionSpec spec{{"--json", "--log-requests"},
+                    {"--data-dir", "--listen", "--config", "--jpki-ca", "--jpki-crl", "--threads", "--ttl-hours",
+                     "--after", "--reason"},
+                    true};
+    auto o = parseCommandOptions(args, spec, kProgram, ctx);
+    if (!o) {
+        return kExitBadInput;
+    }
+    if (o->help) {
+        usage(ctx.out);
+        return kExitOk;
+    }
+    if (dataDirOf(*o).empty()) {
+        return fail(ctx, *o, {sync::Errc::InvalidInput, "--data-dir is required", "data-dir"});
+    }
+    const std::string& sub = o->sub;
+    if (sub == "serve") {
+        return serve(ctx, *o, runtime);
+    }
+    if (sub == "enroll-code") {
+        return enrollCode(ctx, *o);
+    }
+    if (sub == "devices") {
+        return devices(ctx, *o);
+    }
+    if (sub == "export") {
+        return exportRecords(ctx, *o);
+    }
+    if (sub == "snapshots") {
+        return importSnapshots(ctx, *o);
+    }
+    if (sub == "epoch") {
+        return epoch(ctx, *o);
+    }
+    if (sub == "status") {
+        return status(ctx, *o);
+    }
+    ctx.err << "zaitaku-gateway: unknown command '" << sub << "'\n";
+    usage(ctx.err);
+    return kExitBadInput;
+}
+
+} // namespace zaitaku::cli

@@ -1,0 +1,244 @@
+#include "ui/cli/SyncCommand.h"
+
+#include "sync/client/Enrollment.h"
+#include "sync/client/SyncEngine.h"
+#include "ui/cli/CommandOptions.h"
+#include "ui/cli/StoreUnlock.h"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+namespace zaitaku::cli
+{
+
+namespace
+{
+
+const std::set<std::string> kValued{
+    "--db",   "--passphrase-file", "--device-key", "--recovery-code-file", "--gateway",
+    "--code", "--label",           "--date",       "--patients",           "--timeout-ms"};
+
+// These commands have no sub-command: the parser sees a fixed one.
+std::optional<CommandOptions> parse(const Args& args, const char* command, CliContext& ctx)
+{
+    Args withSub{"run"};
+    withSub.insert(withSub.end(), args.begin(), args.end());
+    auto o = parseCommandOptions(withSub, OptionSpec{{"--json"}, kValued, false}, command, ctx);
+    if (o && !o->help && o->value("db").empty()) {
+        ctx.err << "zaitaku-cli " << command << ": --db PATH is required\n";
+        return std::nullopt;
+    }
+    return o;
+}
+
+int fail(CliContext& ctx, const CommandOptions& o, const char* command, const sync::Error& e)
+{
+    const bool badInput = e.code == sync::Errc::InvalidInput;
+    return reportFailure(ctx, o, command, failureOf(e, badInput ? kExitBadInput : kExitFailure));
+}
+
+sync::client::ConnectionTimeouts timeoutsOf(const CommandOptions& o)
+{
+    sync::client::ConnectionTimeouts t;
+    if (!o.value("timeout-ms").empty()) {
+        const auto ms = std::chrono::milliseconds(std::max(100L, std::stol(o.value("timeout-ms"))));
+        t.connect = ms;
+        t.io = ms;
+    }
+    return t;
+}
+
+nlohmann::json optional(const std::optional<std::string>& v)
+{
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+} // namespace
+
+int runEnroll(const Args& args, CliContext& ctx)
+{
+    auto o = parse(args, "enroll", ctx);
+    if (!o) {
+        return kExitBadInput;
+    }
+    if (o->help || o->value("gateway").empty() || o->value("code").empty()) {
+        (o->help ? ctx.out : ctx.err) << "usage: zaitaku-cli enroll --gateway https://HOST:PORT --code CODE --db PATH "
+                                         "[--label NAME] [--json]\n";
+        return o->help ? kExitOk : kExitBadInput;
+    }
+    auto store = openStore(ctx, *o, o->value("db"));
+    if (!store) {
+        return fail(ctx, *o, "enroll", store.error());
+    }
+    sync::client::EnrollmentRequest request{o->value("gateway"), o->value("code"),
+                                            o->value("label").empty() ? "tablet" : o->value("label"), ZAITAKU_VERSION,
+                                            timeoutsOf(*o)};
+    auto enrolled = sync::client::enroll(*store, request, randomOf(ctx));
+    if (!enrolled) {
+        return fail(ctx, *o, "enroll", enrolled.error());
+    }
+    if (o->has("--json")) {
+        ctx.out << nlohmann::json{{"device_id", enrolled->deviceId},
+                                  {"ca_fingerprint", enrolled->caFingerprint},
+                                  {"epoch", enrolled->epoch},
+                                  {"tls", enrolled->tlsVersion}}
+                       .dump()
+                << "\n";
+    } else {
+        ctx.out << "enrolled as " << enrolled->deviceId << " (gateway CA " << enrolled->caFingerprint << ", "
+                << enrolled->tlsVersion << ")\n";
+    }
+    return kExitOk;
+}
+
+int runSync(const Args& args, CliContext& ctx)
+{
+    auto o = parse(args, "sync", ctx);
+    if (!o) {
+        return kExitBadInput;
+    }
+    if (o->help) {
+        ctx.out << "usage: zaitaku-cli sync --db PATH [--json]\n";
+        return kExitOk;
+    }
+    auto store = openStore(ctx, *o, o->value("db"));
+    if (!store) {
+        return fail(ctx, *o, "sync", store.error());
+    }
+    sync::client::SyncOptions options;
+    options.timeouts = timeoutsOf(*o);
+    sync::client::SyncEngine engine(*store, randomOf(ctx), options);
+    auto report = engine.run();
+    if (!report) {
+        return fail(ctx, *o, "sync", report.error());
+    }
+    nlohmann::json j{{"stored", report->stored},
+                     {"duplicates", report->duplicates},
+                     {"dead_lettered", report->deadLettered},
+                     {"feed_items", report->feedItems},
+                     {"snapshots_applied", report->snapshotsApplied},
+                     {"challenges_added", report->challengesAdded},
+                     {"requeued_for_new_epoch", report->requeuedForNewEpoch},
+                     {"skew_seconds", report->skewSeconds},
+                     {"epoch", report->epoch},
+                     {"complete", !report->error}};
+    if (report->error) {
+        j["error"] = report->error->message;
+        j["code"] = std::string(model::toCode(report->error->code));
+    }
+    if (o->has("--json")) {
+        ctx.out << j.dump() << "\n";
+    } else {
+        ctx.out << "sent " << report->stored << " (again: " << report->duplicates << "), refused "
+                << report->deadLettered << ", results " << report->snapshotsApplied << ", challenges +"
+                << report->challengesAdded << ", clock skew " << report->skewSeconds << " s\n";
+        if (report->error) {
+            ctx.err << "zaitaku-cli sync: stopped early, the rest stays queued: " << report->error->message << "\n";
+        }
+    }
+    // A run cut short by the network is not a failure of the command: nothing was lost.
+    return report->error ? 3 : kExitOk;
+}
+
+int runSyncStatus(const Args& args, CliContext& ctx)
+{
+    auto o = parse(args, "sync-status", ctx);
+    if (!o) {
+        return kExitBadInput;
+    }
+    if (o->help) {
+        ctx.out << "usage: zaitaku-cli sync-status --db PATH [--json]\n";
+        return kExitOk;
+    }
+    auto store = openStore(ctx, *o, o->value("db"));
+    if (!store) {
+        return fail(ctx, *o, "sync-status", store.error());
+    }
+    auto status = sync::client::SyncEngine::status(*store);
+    if (!status) {
+        return fail(ctx, *o, "sync-status", status.error());
+    }
+    auto dead = nlohmann::json::array();
+    for (const auto& d : status->deadLetters) {
+        dead.push_back({{"seq", d.seq}, {"kind", d.kind}, {"record_id", d.recordId}, {"reason", d.reason}});
+    }
+    nlohmann::json j{
+        {"enrolled", status->enrolled},
+        {"gateway", status->gateway},
+        {"device_id", status->deviceId},
+        {"queued", status->queued},
+        {"sending", status->sending},
+        {"acked", status->acked},
+        {"dead_letter", status->deadLetter},
+        {"challenges_available", status->challengesAvailable},
+        {"last_success", optional(status->lastSuccess)},
+        {"skew_seconds", status->skewSeconds ? nlohmann::json(*status->skewSeconds) : nlohmann::json(nullptr)},
+        {"last_error", optional(status->lastError)},
+        {"dead_letters", dead}};
+    if (o->has("--json")) {
+        ctx.out << j.dump() << "\n";
+    } else {
+        ctx.out << "送信待ち " << status->queued << " / 送信中 " << status->sending << " / 送信済み " << status->acked
+                << " / 送信不可 " << status->deadLetter << "\n"
+                << "last success: " << status->lastSuccess.value_or("never") << "\n";
+        for (const auto& d : status->deadLetters) {
+            ctx.out << "  dead letter #" << d.seq << " " << d.kind << " " << d.recordId << ": " << d.reason << "\n";
+        }
+    }
+    return kExitOk;
+}
+
+int runPrecheck(const Args& args, CliContext& ctx)
+{
+    auto o = parse(args, "precheck", ctx);
+    if (!o) {
+        return kExitBadInput;
+    }
+    if (o->help) {
+        ctx.out << "usage: zaitaku-cli precheck --db PATH [--date YYYY-MM-DD] [--patients ID,ID…] [--json]\n";
+        return kExitOk;
+    }
+    model::Date date = ctx.clock.todayJst();
+    if (!o->value("date").empty()) {
+        auto parsed = model::Date::parse(o->value("date"));
+        if (!parsed) {
+            return fail(ctx, *o, "precheck", {sync::Errc::InvalidInput, "--date must be YYYY-MM-DD", "date"});
+        }
+        date = *parsed;
+    }
+    std::vector<std::string> patients;
+    std::istringstream list(o->value("patients"));
+    for (std::string id; std::getline(list, id, ',');) {
+        if (!id.empty()) {
+            patients.push_back(id);
+        }
+    }
+    auto store = openStore(ctx, *o, o->value("db"));
+    if (!store) {
+        return fail(ctx, *o, "precheck", store.error());
+    }
+    sync::client::SyncOptions options;
+    options.timeouts = timeoutsOf(*o);
+    sync::client::SyncEngine engine(*store, randomOf(ctx), options);
+    auto results = engine.precheck(date, patients);
+    if (!results) {
+        return fail(ctx, *o, "precheck", results.error());
+    }
+    auto arr = nlohmann::json::array();
+    for (const auto& r : *results) {
+        arr.push_back({{"patient_id", r.patientId},
+                       {"flags", r.flags},
+                       {"received_at", optional(r.receivedAt)},
+                       {"cached", r.cached}});
+        if (!o->has("--json")) {
+            ctx.out << r.patientId << ": " << (r.flags.empty() ? "ok" : nlohmann::json(r.flags).dump()) << "\n";
+        }
+    }
+    if (o->has("--json")) {
+        ctx.out << nlohmann::json{{"date", date.toString()}, {"patients", arr}}.dump() << "\n";
+    }
+    return kExitOk;
+}
+
+} // namespace zaitaku::cli

@@ -1,0 +1,28 @@
+#include "ui/cli/GatewayCommand.h"
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+namespace
+{
+std::atomic<bool> g_stop{false};
+extern "C" void onSignal(int)
+{
+    g_stop.store(true);
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGPIPE, SIG_IGN);
+    const zaitaku::model::SystemClock clock;
+    const zaitaku::model::SteadyClock monotonic;
+    zaitaku::cli::CliContext ctx{std::cin, std::cout, std::cerr, clock, nullptr, false};
+    const int code = zaitaku::cli::runGatewayCli(zaitaku::cli::Args(argv + 1, argv + argc), ctx,
+                                                 zaitaku::cli::GatewayRuntime{monotonic, g_stop});
+    std::cout.flush();
+    return code;
+}
