@@ -1,0 +1,354 @@
+// Tablet ⇄ gateway over real TLS on loopback: enrollment without trust-on-first-use, mTLS refusal,
+// revocation, every way the gateway refuses a card signature or a challenge, idempotent resend,
+// 409 on a changed payload, the epoch change after a restore, the feed and the route pre-check.
+
+#include "sync/client/GatewayConnection.h"
+#include "sync/protocol/Messages.h"
+#include "sync/store/DeviceSigningKey.h"
+#include "sync/store/ModelJson.h"
+#include "sync/store/Outbox.h"
+#include "sync/store/SnapshotCache.h"
+#include "sync/transport/HttpsClient.h"
+#include "tests/support/GatewayFixture.h"
+
+#include <gtest/gtest.h>
+
+namespace zaitaku::testing
+{
+namespace
+{
+
+using nlohmann::json;
+using sync::protocol::RecordStatus;
+
+visit::VisitScript pinVisit()
+{
+    visit::VisitScript s;
+    s.pins.push_back(pin("1234"));
+    return s;
+}
+
+class GatewaySyncTest : public GatewayTest
+{
+protected:
+    // Enrolls the fixture's tablet, fills its challenge pool and runs one PIN first visit.
+    void enrollAndVisit()
+    {
+        ASSERT_TRUE(enrollTablet(*store, newCode()));
+        const auto first = syncNow(*store);
+        ASSERT_EQ(first.challengesAdded, 50);
+        presentCard("valid");
+        visit::ScriptedOperator op(pinVisit());
+        auto outcome = run(request("p-first"), op);
+        ASSERT_TRUE(outcome) << outcome.error().message;
+        ASSERT_EQ(outcome->state, visit::VisitState::Committed);
+    }
+
+    // The visit payload the tablet queued (the first outbox row of kind visit).
+    json queuedVisit()
+    {
+        auto s = store->db().prepare("SELECT payload FROM outbox WHERE kind = 'visit' ORDER BY seq LIMIT 1");
+        EXPECT_TRUE(s && s->step().value_or(false));
+        return json::parse(s->text(0));
+    }
+
+    sync::client::GatewayConnection connection(sync::store::Store& tablet)
+    {
+        auto link = sync::client::GatewayLink::load(tablet.db()).value().value();
+        return sync::client::GatewayConnection::open(link, {}).value();
+    }
+
+    // Re-seals a visit payload as a new record (new visit and evidence ids) after `mutate` edits
+    // the evidence bundle, signed with `tablet`'s device key as a genuine tablet would.
+    json reseal(json payload, const std::function<void(json&)>& mutate, sync::store::Store& tablet)
+    {
+        const std::string visitId = model::makeUuid(random);
+        payload["visit"]["id"] = visitId;
+        auto signer = sync::store::DeviceSigningKey::loadOrCreate(tablet, random).value();
+        for (auto& e : payload["evidence"]) {
+            e["bundle"]["visit_id"] = visitId;
+            e["bundle"]["id"] = model::makeUuid(random);
+            mutate(e["bundle"]);
+            const auto sha = sync::store::sha256Hex(sync::store::canonicalJson(e["bundle"]));
+            e["bundle_sha256"] = sha;
+            e["device_signature"] = device::toHex(signer.sign(sha).value());
+        }
+        return payload;
+    }
+
+    sync::protocol::RecordResult
+    post(sync::client::GatewayConnection& gw, const json& payload, std::string key = {}, int expectStatus = 200)
+    {
+        const std::string text = sync::store::canonicalJson(payload);
+        sync::protocol::RecordsRequest req;
+        req.deviceTime = clock.nowJst();
+        req.records.push_back({key.empty() ? payload["visit"]["id"].get<std::string>() : key, "visit",
+                               payload["visit"]["id"], text, sync::store::sha256Hex(text), clock.nowJst()});
+        auto response = gw.post("/v1/records", sync::protocol::dump(sync::protocol::toJson(req)));
+        EXPECT_TRUE(response) << response.error().message;
+        EXPECT_EQ(response->status, expectStatus) << response->body;
+        auto parsed = sync::protocol::parseRecordsResponse(response->body);
+        EXPECT_TRUE(parsed) << parsed.error().message;
+        return parsed->results.at(0);
+    }
+};
+
+TEST_F(GatewaySyncTest, EnrolledTabletSendsAPinVisitExactlyOnce)
+{
+    enrollAndVisit();
+    const auto sent = syncNow(*store);
+    EXPECT_EQ(sent.stored, 1);
+    EXPECT_FALSE(sent.error);
+    EXPECT_EQ(gatewayRecords(), 1);
+    const auto again = syncNow(*store);
+    EXPECT_EQ(again.stored + again.duplicates, 0);
+    EXPECT_EQ(gatewayRecords(), 1);
+    auto status = sync::client::SyncEngine::status(*store).value();
+    EXPECT_EQ(status.acked, 1);
+    EXPECT_EQ(status.queued + status.sending + status.deadLetter, 0);
+    EXPECT_TRUE(status.lastSuccess);
+    auto stored = gateway->storage().records(0, 10).value();
+    ASSERT_EQ(stored.size(), 1U);
+    EXPECT_EQ(std::count(stored[0].flags.begin(), stored[0].flags.end(), "local_challenge"), 0);
+}
+
+TEST_F(GatewaySyncTest, EnrollmentChecksTheGatewayCaAndUsesTheCodeOnce)
+{
+    std::string code = newCode();
+    std::string wrongFingerprint = code.substr(0, code.size() - 16) + std::string(16, '0');
+    auto refused = enrollTablet(*store, wrongFingerprint);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, sync::Errc::TlsFailure);
+    EXPECT_FALSE(sync::client::GatewayLink::load(store->db()).value());
+    ASSERT_TRUE(enrollTablet(*store, code));
+    auto reused = enrollTablet(*store, code);
+    ASSERT_FALSE(reused);
+    EXPECT_EQ(reused.error().code, sync::Errc::Unauthorized);
+}
+
+TEST_F(GatewaySyncTest, DeviceRoutesNeedAClientCertificate)
+{
+    sync::transport::ClientOptions options;
+    options.host = "127.0.0.1";
+    options.port = gateway->port();
+    options.caPem = gateway->caPem();
+    auto client = sync::transport::HttpsClient::create(options).value();
+    for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+             {"GET", "/v1/status"}, {"POST", "/v1/records"}, {"POST", "/v1/challenges"}, {"GET", "/v1/feed"}}) {
+        auto response = client->send({method, target, {}, "{}"});
+        ASSERT_TRUE(response) << response.error().message;
+        EXPECT_EQ(response->status, 401) << target;
+        EXPECT_NE(response->body.find("unauthorized"), std::string::npos);
+    }
+    auto health = client->send({"GET", "/healthz", {}, {}});
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(client->tlsVersion(), "TLSv1.3");
+}
+
+TEST_F(GatewaySyncTest, RevokedDeviceIsRefused)
+{
+    auto enrolled = enrollTablet(*store, newCode());
+    ASSERT_TRUE(enrolled);
+    ASSERT_TRUE(gateway->storage().revokeDevice(enrolled->deviceId, gatewayClock.nowJst()).value());
+    sync::client::SyncEngine engine(*store, random);
+    auto report = engine.run();
+    ASSERT_FALSE(report);
+    EXPECT_EQ(report.error().code, sync::Errc::Unauthorized);
+}
+
+TEST_F(GatewaySyncTest, ResendIsAcknowledgedOnceAndAChangedPayloadIs409)
+{
+    enrollAndVisit();
+    auto gw = connection(*store);
+    const json payload = queuedVisit();
+    EXPECT_EQ(post(gw, payload).status, RecordStatus::Stored);
+    EXPECT_EQ(post(gw, payload).status, RecordStatus::Duplicate);
+    json changed = payload;
+    changed["visit"]["staff_id"] = "someone-else";
+    auto conflict = post(gw, changed, payload["visit"]["id"], 409);
+    EXPECT_EQ(conflict.status, RecordStatus::Conflict);
+    EXPECT_EQ(gatewayRecords(), 1);
+    // The tablet's own queue then acknowledges its row as a duplicate.
+    EXPECT_EQ(syncNow(*store).duplicates, 1);
+    EXPECT_EQ(gatewayRecords(), 1);
+}
+
+TEST_F(GatewaySyncTest, ChallengeUsedTwiceIsRejected)
+{
+    enrollAndVisit();
+    auto gw = connection(*store);
+    const json payload = queuedVisit();
+    ASSERT_EQ(post(gw, payload).status, RecordStatus::Stored);
+    auto replay = post(gw, reseal(
+                               payload, [](json&) {}, *store));
+    EXPECT_EQ(replay.status, RecordStatus::Rejected);
+    EXPECT_NE(replay.reason.find("already used"), std::string::npos) << replay.reason;
+}
+
+TEST_F(GatewaySyncTest, ChallengeSignedAfterExpiryIsRejected)
+{
+    enrollAndVisit();
+    auto gw = connection(*store);
+    auto late = post(
+        gw, reseal(
+                queuedVisit(),
+                [&](json& b) { b["captured_at"] = clock.nowJst().plus(std::chrono::hours(80)).toString(); }, *store));
+    EXPECT_EQ(late.status, RecordStatus::Rejected);
+    EXPECT_NE(late.reason.find("expired"), std::string::npos) << late.reason;
+}
+
+TEST_F(GatewaySyncTest, AnotherDevicesChallengeIsRejected)
+{
+    enrollAndVisit();
+    // A second tablet enrolls and presents the first tablet's challenge under its own key.
+    auto otherDir = makeTempDir("zaitaku-other");
+    sync::store::InitOptions options;
+    options.scrypt = fastScrypt();
+    auto other = sync::store::initStore((otherDir / "store.db").string(), kTestPassphrase, options, random, clock);
+    ASSERT_TRUE(other);
+    ASSERT_TRUE(enrollTablet(other->store, newCode()));
+    auto gw = connection(other->store);
+    auto foreign = post(gw, reseal(
+                                queuedVisit(), [](json&) {}, other->store));
+    EXPECT_EQ(foreign.status, RecordStatus::Rejected);
+    EXPECT_NE(foreign.reason.find("another device"), std::string::npos) << foreign.reason;
+    std::filesystem::remove_all(otherDir);
+}
+
+TEST_F(GatewaySyncTest, BadCardSignatureIsRejected)
+{
+    enrollAndVisit();
+    auto gw = connection(*store);
+    auto forged = post(gw, reseal(
+                               queuedVisit(),
+                               [](json& b) {
+                                   std::string sig = b["signature"];
+                                   sig[10] = sig[10] == '0' ? '1' : '0';
+                                   b["signature"] = sig;
+                               },
+                               *store));
+    EXPECT_EQ(forged.status, RecordStatus::Rejected);
+    EXPECT_EQ(forged.code, "signature_invalid");
+    EXPECT_NE(forged.field.find("signature"), std::string::npos);
+}
+
+TEST_F(GatewaySyncTest, TamperedBundleOrForeignDeviceKeyIsRejected)
+{
+    enrollAndVisit();
+    auto gw = connection(*store);
+    json tampered = queuedVisit();
+    tampered["visit"]["id"] = model::makeUuid(random);
+    tampered["evidence"][0]["bundle"]["staff_id"] = "intruder";
+    auto result = post(gw, tampered);
+    EXPECT_EQ(result.status, RecordStatus::Rejected);
+    EXPECT_NE(result.field.find("bundle_sha256"), std::string::npos) << result.field;
+}
+
+TEST_F(GatewaySyncTest, CertificateFromAnotherCaIsRejected)
+{
+    enrollAndVisit();
+    auto otherCa = hardware::TestPki::open("", clock.nowJst()).value();
+    auto stranger = otherCa
+                        .issue("stranger", "stranger", clock.nowJst().plus(-std::chrono::hours(24)),
+                               clock.nowJst().plus(std::chrono::hours(24 * 365)))
+                        .value();
+    auto gw = connection(*store);
+    auto result =
+        post(gw, reseal(
+                     queuedVisit(), [&](json& b) { b["auth_certificate_der"] = device::toHex(stranger.der); }, *store));
+    EXPECT_EQ(result.status, RecordStatus::Rejected);
+    EXPECT_NE(result.reason.find("not issued by the configured JPKI CA"), std::string::npos) << result.reason;
+}
+
+TEST_F(GatewaySyncTest, CertificateOnTheRevocationListIsRejected)
+{
+    enrollAndVisit();
+    const json payload = queuedVisit();
+    auto certDer = device::fromHex(payload["evidence"][0]["bundle"]["auth_certificate_der"].get<std::string>()).value();
+    auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst()).value();
+    const std::string crlPath = (dir / "jpki.crl").string();
+    ASSERT_TRUE(
+        sync::store::writeFileAtomically(crlPath, pki.revocationListPem({certDer}, clock.nowJst()).value(), 0600));
+    config.jpkiCrlFile = crlPath;
+    restartGateway();
+    auto gw = connection(*store);
+    auto result = post(gw, payload);
+    EXPECT_EQ(result.status, RecordStatus::Rejected);
+    EXPECT_NE(result.reason.find("revocation list"), std::string::npos) << result.reason;
+}
+
+TEST_F(GatewaySyncTest, LocalChallengeIsFlaggedWithinItsWindowAndRefusedAfter)
+{
+    ASSERT_TRUE(enrollTablet(*store, newCode())); // enrolled, but no challenges fetched
+    presentCard("valid");
+    visit::ScriptedOperator op(pinVisit());
+    ASSERT_EQ(run(request("p-first"), op).value().state, visit::VisitState::Committed);
+    const json payload = queuedVisit();
+    ASSERT_EQ(payload["evidence"][0]["bundle"]["challenge_origin"], "local");
+    auto gw = connection(*store);
+    gatewayClock.advance(std::chrono::hours(73));
+    auto late = post(gw, reseal(
+                             payload, [](json&) {}, *store));
+    EXPECT_EQ(late.status, RecordStatus::Rejected);
+    gatewayClock.advance(-std::chrono::hours(73));
+    auto accepted = post(gw, payload);
+    EXPECT_EQ(accepted.status, RecordStatus::Stored);
+    EXPECT_EQ(std::count(accepted.flags.begin(), accepted.flags.end(), "local_challenge"), 1);
+}
+
+TEST_F(GatewaySyncTest, NewEpochMakesTheTabletPushAgainWithoutDuplicates)
+{
+    enrollAndVisit();
+    ASSERT_EQ(syncNow(*store).stored, 1);
+    ASSERT_TRUE(gateway->storage().rotateEpoch(gatewayRandom, "restored from backup", gatewayClock.nowJst()));
+    const auto after = syncNow(*store);
+    EXPECT_EQ(after.requeuedForNewEpoch, 1);
+    EXPECT_EQ(after.duplicates, 1);
+    EXPECT_EQ(gatewayRecords(), 1);
+}
+
+TEST_F(GatewaySyncTest, FeedAndPrecheckBringResultsToTheTablet)
+{
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    model::EligibilitySnapshot result;
+    result.id = "gw-snap-1";
+    result.patientId = "p-cont";
+    result.segmentOfResult = model::SegmentOfResult::Normal;
+    result.processingResultStatus = model::ProcessingResultStatus::Normal;
+    result.qualificationValidity = model::QualificationValidity::Valid;
+    result.name = "継続 ●郎";
+    result.rawXml = "<x/>";
+    json snapshot = sync::store::snapshotToJson(result);
+    ASSERT_TRUE(gateway->storage().addSnapshot("p-cont", snapshot, gatewayClock.nowJst()));
+    const auto report = syncNow(*store);
+    EXPECT_EQ(report.feedItems, 1);
+    EXPECT_EQ(report.snapshotsApplied, 1);
+    EXPECT_EQ(sync::store::SnapshotCache::latestFor(store->db(), "p-cont").value()->snapshot.id, "gw-snap-1");
+    EXPECT_EQ(syncNow(*store).feedItems, 0); // the cursor moved with the page
+
+    sync::client::SyncEngine engine(*store, random);
+    auto results = engine.precheck(clock.todayJst(), {"p-cont", "p-young"}).value();
+    ASSERT_EQ(results.size(), 2U);
+    EXPECT_NE(std::find(results[0].flags.begin(), results[0].flags.end(), "name_placeholder"), results[0].flags.end());
+    EXPECT_EQ(results[1].flags, std::vector<std::string>{"no_result"});
+}
+
+TEST_F(GatewaySyncTest, MalformedRecordsGetA400NamingTheField)
+{
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    auto gw = connection(*store);
+    auto response =
+        gw.post("/v1/records", R"({"device_time":"2026-11-21T10:00:00+09:00","records":[{"kind":"visit"}]})");
+    ASSERT_FALSE(response);
+    EXPECT_EQ(response.error().code, sync::Errc::ProtocolViolation);
+    EXPECT_EQ(response.error().field, "records[0].idempotency_key");
+    auto metrics = gw.get("/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_NE(metrics->body.find("zaitaku_gateway_requests_total{route=\"records\",status=\"400\"} 1"),
+              std::string::npos)
+        << metrics->body;
+}
+
+} // namespace
+} // namespace zaitaku::testing

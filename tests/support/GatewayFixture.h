@@ -1,0 +1,94 @@
+#pragma once
+
+// A real zaitaku gateway on loopback (GatewayServer: Beast HTTPS, mTLS, SQLCipher storage) beside
+// the visit fixture's tablet store, with the virtual card's test CA as the gateway's JPKI CA.
+// The gateway runs in-process on its own threads with its own manual clock, so tests can move
+// the gateway's time without moving the tablet's.
+
+#include "hardware/vcard/TestPki.h"
+#include "sync/client/Enrollment.h"
+#include "sync/client/SyncEngine.h"
+#include "sync/gateway/GatewayServer.h"
+#include "sync/protocol/EnrollmentCode.h"
+#include "sync/store/AtomicFile.h"
+#include "sync/store/CanonicalJson.h"
+#include "tests/support/VisitFixture.h"
+
+#include <sstream>
+
+namespace zaitaku::testing
+{
+
+class GatewayTest : public VisitTest
+{
+protected:
+    void SetUp() override
+    {
+        VisitTest::SetUp();
+        gatewayClock.set(clock.now());
+        auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst());
+        ASSERT_TRUE(pki);
+        jpkiCaPath = (dir / "jpki-ca.pem").string();
+        ASSERT_TRUE(sync::store::writeFileAtomically(jpkiCaPath, pki->caCertificatePem(), 0600));
+        config.dataDir = (dir / "gateway").string();
+        config.port = 0;
+        config.jpkiCaFiles = {jpkiCaPath};
+        startGateway();
+    }
+    void TearDown() override
+    {
+        gateway.reset();
+        VisitTest::TearDown();
+    }
+
+    void startGateway()
+    {
+        auto started = sync::gateway::GatewayServer::start(config, gatewayClock, steady, gatewayRandom, log);
+        ASSERT_TRUE(started) << started.error().message;
+        gateway = std::move(*started);
+        url = "https://127.0.0.1:" + std::to_string(gateway->port());
+    }
+    // On the same port: the enrolled tablets keep their gateway address.
+    void restartGateway()
+    {
+        config.port = gateway->port();
+        gateway.reset();
+        startGateway();
+    }
+
+    std::string newCode()
+    {
+        auto code = sync::protocol::EnrollmentCode::generate(gatewayRandom, gateway->caFingerprint());
+        const auto now = gatewayClock.nowJst();
+        EXPECT_TRUE(gateway->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), now,
+                                                         now.plus(std::chrono::hours(1))));
+        return code.toString();
+    }
+
+    Expected<sync::client::EnrollmentResult, sync::Error> enrollTablet(sync::store::Store& tablet,
+                                                                       const std::string& code)
+    {
+        return sync::client::enroll(tablet, {url, code, "tablet", "test", {}}, random);
+    }
+
+    sync::client::SyncReport syncNow(sync::store::Store& tablet)
+    {
+        sync::client::SyncEngine engine(tablet, random);
+        auto report = engine.run();
+        EXPECT_TRUE(report) << report.error().message;
+        return report ? *report : sync::client::SyncReport{};
+    }
+
+    std::int64_t gatewayRecords() { return gateway->storage().counts().value().records; }
+
+    model::ManualClock gatewayClock{std::chrono::system_clock::now()};
+    model::SteadyClock steady;
+    model::SystemRandom gatewayRandom;
+    std::ostringstream log;
+    sync::gateway::GatewayConfig config;
+    std::unique_ptr<sync::gateway::GatewayServer> gateway;
+    std::string url;
+    std::string jpkiCaPath;
+};
+
+} // namespace zaitaku::testing
