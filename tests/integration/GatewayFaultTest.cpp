@@ -30,18 +30,9 @@ namespace
 
 using nlohmann::json;
 
-// A visit with visual evidence (no card signature), sealed with the tablet's device key.
 void commitVisit(sync::store::Store& tablet, model::RandomSource& random, const std::string& id)
 {
-    auto record = makeVisit(id, "p-first", tablet.clock().nowJst());
-    auto& e = record.evidence.front();
-    e.method = model::EvidenceMethod::Visual;
-    e.authCertificateDer.clear();
-    e.signature.clear();
-    e.challengeId.clear();
-    e.visual = model::VisualAttestation{"nurse-7", model::VisualReason::CannotEnterPin, "目視で確認しました"};
-    auto signer = sync::store::DeviceSigningKey::loadOrCreate(tablet, random).value();
-    auto done = sync::store::VisitLedger::commit(tablet, record, "nurse-7", &signer);
+    auto done = commitVisualVisit(tablet, random, id, "p-first");
     ASSERT_TRUE(done) << done.error().message;
 }
 

@@ -3,6 +3,7 @@
 // A fresh encrypted store in a temporary directory, with a manual clock, a seeded random source
 // and cheap scrypt parameters (logN 10: tests only), plus builders for the records tests commit.
 
+#include "sync/store/DeviceSigningKey.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/VisitLedger.h"
@@ -85,6 +86,27 @@ makeVisit(const std::string& visitId, const std::string& patientId, const model:
     c.textSha256 = std::string(64, 'a');
     r.consents.push_back(c);
     return r;
+}
+
+// makeVisit with visual evidence instead of the placeholder PIN signature (a gateway accepts it:
+// no card signature to check), sealed with the tablet's device key as the visit engine does.
+inline Expected<sync::store::CommittedVisit, sync::Error> commitVisualVisit(sync::store::Store& tablet,
+                                                                            model::RandomSource& random,
+                                                                            const std::string& id,
+                                                                            const std::string& patientId)
+{
+    auto record = makeVisit(id, patientId, tablet.clock().nowJst());
+    auto& e = record.evidence.front();
+    e.method = model::EvidenceMethod::Visual;
+    e.authCertificateDer.clear();
+    e.signature.clear();
+    e.challengeId.clear();
+    e.visual = model::VisualAttestation{"nurse-7", model::VisualReason::CannotEnterPin, "目視で確認しました"};
+    auto signer = sync::store::DeviceSigningKey::loadOrCreate(tablet, random);
+    if (!signer) {
+        return Unexpected(signer.error());
+    }
+    return sync::store::VisitLedger::commit(tablet, record, "nurse-7", &*signer);
 }
 
 class StoreTest : public ::testing::Test
