@@ -6,7 +6,6 @@
 #include "sync/store/CanonicalJson.h"
 
 #include <charconv>
-#include <openssl/x509.h>
 
 namespace zaitaku::sync::gateway
 {
@@ -75,24 +74,6 @@ std::string pathOf(const std::string& target)
 
 } // namespace
 
-std::string certificateSerialHex(const std::string& der)
-{
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-    std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())), X509_free);
-    if (!cert) {
-        return {};
-    }
-    BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert.get()), nullptr);
-    char* hex = BN_bn2hex(bn);
-    std::string out(hex);
-    OPENSSL_free(hex);
-    BN_free(bn);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
-
 HttpResponse GatewayService::handle(const HttpRequest& request, const transport::RequestContext& context)
 {
     const auto started = std::chrono::steady_clock::now();
@@ -159,10 +140,10 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
     }
     // mTLS: every device route needs a certificate our CA issued (TLS verified it) for a device
     // that is enrolled and not revoked.
-    if (!context.peer.verified || context.peer.der.empty()) {
+    if (!context.peer.verified || context.peer.serialHex.empty()) {
         return problem(401, Errc::Unauthorized, "a device certificate is required: enroll the tablet first");
     }
-    auto device = m_deps.storage.deviceByCertificate(certificateSerialHex(context.peer.der));
+    auto device = m_deps.storage.deviceByCertificate(context.peer.serialHex);
     if (!device) {
         return unavailable(device.error());
     }
@@ -399,32 +380,50 @@ HttpResponse GatewayService::feed(const HttpRequest& request)
     return json(200, protocol::toJson(page));
 }
 
+std::vector<std::string> GatewayService::flagsFor(const SnapshotRow& row, const model::Date& date)
+{
+    const auto key = std::make_pair(row.seq, date.toString());
+    {
+        std::lock_guard lock(m_flagsMutex);
+        if (auto it = m_flags.find(key); it != m_flags.end()) {
+            return it->second;
+        }
+    }
+    auto flags = precheckFlags(nlohmann::json::parse(row.json, nullptr, false), row.receivedAt.localDate(), date);
+    std::lock_guard lock(m_flagsMutex);
+    if (m_flags.size() > 100000) {
+        m_flags.clear(); // bounded: a day's routes fit many times over
+    }
+    m_flags.emplace(key, flags);
+    return flags;
+}
+
 HttpResponse GatewayService::precheck(const HttpRequest& request)
 {
     auto message = protocol::parsePrecheckRequest(request.body);
     if (!message) {
         return badRequest(message.error());
     }
-    protocol::PrecheckResponse response;
-    response.serverTime = m_deps.clock.nowJst();
-    for (const auto& patientId : message->patientIds) {
-        protocol::PrecheckEntry entry;
-        entry.patientId = patientId;
-        entry.snapshot = nullptr;
+    // Written by hand around the stored JSON text: the results are passed on as stored, never
+    // parsed and re-encoded (the shape is protocol::PrecheckResponse).
+    std::string body = R"({"patients":[)";
+    for (std::size_t i = 0; i < message->patientIds.size(); ++i) {
+        const auto& patientId = message->patientIds[i];
         auto latest = m_deps.storage.latestSnapshot(patientId);
         if (!latest) {
             return unavailable(latest.error());
         }
-        std::optional<model::Date> receivedOn;
-        if (*latest) {
-            entry.snapshot = (*latest)->first;
-            entry.receivedAt = (*latest)->second;
-            receivedOn = (*latest)->second.localDate();
-        }
-        entry.flags = precheckFlags(entry.snapshot, receivedOn, message->date);
-        response.patients.push_back(std::move(entry));
+        const auto flags =
+            *latest ? flagsFor(**latest, message->date) : precheckFlags(nullptr, std::nullopt, message->date);
+        body += i ? ",{" : "{";
+        body += R"("flags":)" + protocol::dump(flags);
+        body += R"(,"patient_id":)" + protocol::dump(patientId);
+        body += R"(,"received_at":)" + (*latest ? protocol::dump((*latest)->receivedAt.toString()) : "null");
+        body += R"(,"snapshot":)" + (*latest ? (*latest)->json : "null");
+        body += "}";
     }
-    return json(200, protocol::toJson(response));
+    body += R"(],"server_time":)" + protocol::dump(m_deps.clock.nowJst().toString()) + "}";
+    return HttpResponse{200, "application/json", std::move(body), {}};
 }
 
 } // namespace zaitaku::sync::gateway

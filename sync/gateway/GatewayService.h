@@ -25,6 +25,8 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 
 namespace zaitaku::sync::gateway
@@ -44,9 +46,6 @@ struct ServiceDeps
     std::function<std::vector<std::pair<std::string, double>>()> gauges;
     std::chrono::hours enrollmentCodeLifetime{24};
 };
-
-// The serial number (lower-case hex) of a DER certificate, empty when it cannot be parsed.
-std::string certificateSerialHex(const std::string& der);
 
 class GatewayService
 {
@@ -71,7 +70,13 @@ private:
     transport::HttpResponse precheck(const transport::HttpRequest& request);
     transport::HttpResponse healthz();
 
+    // Pre-check flags by (stored result, visit date): results change rarely, routes are asked
+    // for many times a morning.
+    std::vector<std::string> flagsFor(const SnapshotRow& row, const model::Date& date);
+
     ServiceDeps m_deps;
+    std::mutex m_flagsMutex;
+    std::map<std::pair<std::int64_t, std::string>, std::vector<std::string>> m_flags;
 };
 
 } // namespace zaitaku::sync::gateway

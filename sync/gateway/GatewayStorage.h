@@ -74,6 +74,14 @@ struct StoredRecord
     std::vector<std::string> flags;
 };
 
+// A stored result as it was stored (JSON text, so the pre-check can pass it on without re-encoding).
+struct SnapshotRow
+{
+    std::int64_t seq = 0;
+    std::string json;
+    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+};
+
 struct StorageCounts
 {
     std::int64_t devices = 0;
@@ -121,8 +129,7 @@ public:
     // A result the gateway obtained (the OQS bridge; `snapshots import` until then); also a feed item.
     virtual Expected<void, Error>
     addSnapshot(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt) = 0;
-    virtual Expected<std::optional<std::pair<nlohmann::json, model::Timestamp>>, Error>
-    latestSnapshot(const std::string& patientId) = 0;
+    virtual Expected<std::optional<SnapshotRow>, Error> latestSnapshot(const std::string& patientId) = 0;
 
     virtual Expected<StorageCounts, Error> counts() = 0;
 };

@@ -229,14 +229,34 @@ Expected<std::unique_ptr<SqliteGatewayStorage>, Error> SqliteGatewayStorage::ope
     return storage;
 }
 
+Expected<store::Statement*, Error> SqliteGatewayStorage::cached(std::string_view sql)
+{
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        auto prepared = m_db.prepare(sql);
+        if (!prepared) {
+            return fail(prepared);
+        }
+        it = m_statements.emplace(std::string(sql), std::move(*prepared)).first;
+    }
+    it->second.reset();
+    return &it->second;
+}
+
 Expected<std::string, Error> SqliteGatewayStorage::epoch()
 {
     std::lock_guard lock(m_mutex);
-    auto value = store::StoreMeta::get(m_db, "epoch");
-    if (!value) {
-        return fail(value);
+    auto s = cached("SELECT value FROM store_meta WHERE key = 'epoch'");
+    if (!s) {
+        return fail(s);
     }
-    return value->value_or(std::string());
+    auto row = (*s)->step();
+    std::string epoch = row && *row ? (*s)->text(0) : std::string();
+    (*s)->reset();
+    if (!row) {
+        return fail(row);
+    }
+    return epoch;
 }
 
 Expected<std::string, Error>
@@ -331,16 +351,19 @@ SqliteGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord
 Expected<std::optional<DeviceRecord>, Error> SqliteGatewayStorage::deviceByCertificate(const std::string& serialHex)
 {
     std::lock_guard lock(m_mutex);
-    auto s = m_db.prepare(std::string(kDeviceColumns) + "WHERE cert_serial = ?1");
+    static const std::string kSql = std::string(kDeviceColumns) + "WHERE cert_serial = ?1";
+    auto s = cached(kSql);
     if (!s) {
         return fail(s);
     }
-    s->bind(1, serialHex);
-    auto row = s->step();
+    (*s)->bind(1, serialHex);
+    auto row = (*s)->step();
     if (!row) {
         return fail(row);
     }
-    return *row ? std::optional<DeviceRecord>(deviceFrom(*s)) : std::nullopt;
+    std::optional<DeviceRecord> device = *row ? std::optional<DeviceRecord>(deviceFrom(**s)) : std::nullopt;
+    (*s)->reset();
+    return device;
 }
 
 Expected<std::vector<DeviceRecord>, Error> SqliteGatewayStorage::devices()
@@ -387,16 +410,19 @@ Expected<bool, Error> SqliteGatewayStorage::revokeDevice(const std::string& id, 
 Expected<std::optional<StoredRecord>, Error> SqliteGatewayStorage::findLocked(const std::string& deviceId,
                                                                               const std::string& idemKey)
 {
-    auto s = m_db.prepare(std::string(kRecordColumns) + "WHERE device_id = ?1 AND idem_key = ?2");
+    static const std::string kSql = std::string(kRecordColumns) + "WHERE device_id = ?1 AND idem_key = ?2";
+    auto s = cached(kSql);
     if (!s) {
         return fail(s);
     }
-    s->bind(1, deviceId).bind(2, idemKey);
-    auto row = s->step();
+    (*s)->bind(1, deviceId).bind(2, idemKey);
+    auto row = (*s)->step();
     if (!row) {
         return fail(row);
     }
-    return *row ? std::optional<StoredRecord>(recordFrom(*s)) : std::nullopt;
+    std::optional<StoredRecord> record = *row ? std::optional<StoredRecord>(recordFrom(**s)) : std::nullopt;
+    (*s)->reset();
+    return record;
 }
 
 Expected<std::optional<StoredRecord>, Error> SqliteGatewayStorage::findRecord(const std::string& deviceId,
@@ -437,13 +463,14 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
         }
         return refusal;
     };
-    auto insert = m_db.prepare("INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, "
-                               "created_at, device_time, received_at, flags) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    auto insert = cached("INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, "
+                         "created_at, device_time, received_at, flags) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!insert) {
         return fail(insert);
     }
-    if (auto done = insert->bind(1, request.deviceId)
+    if (auto done = (*insert)
+                        ->bind(1, request.deviceId)
                         .bind(2, rec.idemKey)
                         .bind(3, rec.kind)
                         .bind(4, rec.recordId)
@@ -459,13 +486,13 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
     }
     const std::int64_t seq = m_db.lastInsertRowid();
     for (const auto& challengeId : request.challengeIds) {
-        auto claim = m_db.prepare("INSERT INTO challenge_use (challenge_id, device_id, record_seq, used_at) "
-                                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(challenge_id) DO NOTHING");
+        auto claim = cached("INSERT INTO challenge_use (challenge_id, device_id, record_seq, used_at) "
+                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(challenge_id) DO NOTHING");
         if (!claim) {
             return fail(claim);
         }
         if (auto done =
-                claim->bind(1, challengeId).bind(2, request.deviceId).bind(3, seq).bind(4, request.receivedAt).run();
+                (*claim)->bind(1, challengeId).bind(2, request.deviceId).bind(3, seq).bind(4, request.receivedAt).run();
             !done) {
             return fail(done);
         }
@@ -541,23 +568,58 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intake(const IntakeRequest& 
 
 Expected<std::vector<IntakeResult>, Error> SqliteGatewayStorage::intakeBatch(const std::vector<IntakeRequest>& requests)
 {
+    PendingIntake mine;
+    mine.requests = &requests;
+    std::unique_lock group(m_groupMutex);
+    m_queue.push_back(&mine);
+    while (!mine.done) {
+        if (m_leading) {
+            m_groupDone.wait(group);
+            continue;
+        }
+        m_leading = true;
+        std::vector<PendingIntake*> batch;
+        batch.swap(m_queue);
+        group.unlock();
+        commitGroup(batch);
+        group.lock();
+        for (auto* pending : batch) {
+            pending->done = true;
+        }
+        m_leading = false;
+        m_groupDone.notify_all();
+    }
+    if (mine.error) {
+        return Unexpected(*mine.error);
+    }
+    return std::move(mine.results);
+}
+
+void SqliteGatewayStorage::commitGroup(const std::vector<PendingIntake*>& group)
+{
+    auto failAll = [&group](const Error& error) {
+        for (auto* pending : group) {
+            pending->results.clear();
+            pending->error = error;
+        }
+    };
     std::lock_guard lock(m_mutex);
     auto tx = Transaction::begin(m_db, Durability::Full);
     if (!tx) {
-        return fail(tx);
+        return failAll(tx.error());
     }
-    std::vector<IntakeResult> results;
-    for (const auto& request : requests) {
-        auto result = intakeLocked(request);
-        if (!result) {
-            return fail(result);
+    for (auto* pending : group) {
+        for (const auto& request : *pending->requests) {
+            auto result = intakeLocked(request);
+            if (!result) {
+                return failAll(result.error()); // the transaction rolls back: nothing is acknowledged
+            }
+            pending->results.push_back(std::move(*result));
         }
-        results.push_back(std::move(*result));
     }
     if (auto done = tx->commit(); !done) {
-        return fail(done);
+        return failAll(done.error());
     }
-    return results;
 }
 
 Expected<std::vector<StoredRecord>, Error> SqliteGatewayStorage::records(std::int64_t afterSeq, std::size_t limit)
@@ -623,25 +685,25 @@ Expected<void, Error> SqliteGatewayStorage::addSnapshot(const std::string& patie
     return tx->commit();
 }
 
-Expected<std::optional<std::pair<nlohmann::json, model::Timestamp>>, Error>
-SqliteGatewayStorage::latestSnapshot(const std::string& patientId)
+Expected<std::optional<SnapshotRow>, Error> SqliteGatewayStorage::latestSnapshot(const std::string& patientId)
 {
     std::lock_guard lock(m_mutex);
-    auto s = m_db.prepare("SELECT snapshot_json, received_at FROM snapshot WHERE patient_id = ?1 "
-                          "ORDER BY received_at DESC, seq DESC LIMIT 1");
+    auto s = cached("SELECT snapshot_json, received_at, seq FROM snapshot WHERE patient_id = ?1 "
+                    "ORDER BY received_at DESC, seq DESC LIMIT 1");
     if (!s) {
         return fail(s);
     }
-    s->bind(1, patientId);
-    auto row = s->step();
+    (*s)->bind(1, patientId);
+    auto row = (*s)->step();
     if (!row) {
         return fail(row);
     }
-    if (!*row) {
-        return std::optional<std::pair<nlohmann::json, model::Timestamp>>();
+    std::optional<SnapshotRow> latest;
+    if (*row) {
+        latest = SnapshotRow{(*s)->integer(2), (*s)->text(0), timeAt(**s, 1)};
     }
-    return std::optional<std::pair<nlohmann::json, model::Timestamp>>(
-        std::make_pair(nlohmann::json::parse(s->text(0), nullptr, false), timeAt(*s, 1)));
+    (*s)->reset();
+    return latest;
 }
 
 Expected<StorageCounts, Error> SqliteGatewayStorage::counts()

@@ -9,6 +9,8 @@
 #include "sync/store/Database.h"
 #include "sync/store/SecureBytes.h"
 
+#include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -44,8 +46,7 @@ public:
     Expected<void, Error> addSnapshot(const std::string& patientId,
                                       const nlohmann::json& snapshot,
                                       const model::Timestamp& receivedAt) override;
-    Expected<std::optional<std::pair<nlohmann::json, model::Timestamp>>, Error>
-    latestSnapshot(const std::string& patientId) override;
+    Expected<std::optional<SnapshotRow>, Error> latestSnapshot(const std::string& patientId) override;
     Expected<StorageCounts, Error> counts() override;
 
     // The highest record seq (restore-from-backup detection, GatewayServer).
@@ -57,9 +58,29 @@ private:
     {}
     Expected<IntakeResult, Error> intakeLocked(const IntakeRequest& request);
     Expected<std::optional<StoredRecord>, Error> findLocked(const std::string& deviceId, const std::string& idemKey);
+    // Hot statements are prepared once (parsing SQL cost more than running it); the caller resets
+    // a SELECT when done so that no read transaction stays open.
+    Expected<store::Statement*, Error> cached(std::string_view sql);
+
+    // Group commit: concurrent intakes share one transaction (one fsync). The first caller leads
+    // and commits everything queued meanwhile; each caller returns only after its commit.
+    struct PendingIntake
+    {
+        const std::vector<IntakeRequest>* requests = nullptr;
+        std::vector<IntakeResult> results;
+        std::optional<Error> error;
+        bool done = false;
+    };
+    void commitGroup(const std::vector<PendingIntake*>& group);
+
+    std::mutex m_groupMutex;
+    std::condition_variable m_groupDone;
+    std::vector<PendingIntake*> m_queue;
+    bool m_leading = false;
 
     std::mutex m_mutex;
     store::Database m_db;
+    std::map<std::string, store::Statement, std::less<>> m_statements;
 };
 
 } // namespace zaitaku::sync::gateway

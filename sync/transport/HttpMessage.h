@@ -39,6 +39,7 @@ struct PeerCertificate
 {
     bool verified = false;
     std::string der;
+    std::string serialHex; // lower case, computed once per connection
 };
 
 struct RequestContext

@@ -9,7 +9,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cctype>
 #include <mutex>
+#include <openssl/bn.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <optional>
@@ -105,6 +107,15 @@ private:
             if (len > 0) {
                 m_peer.der.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
                 OPENSSL_free(der);
+            }
+            if (BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert), nullptr)) {
+                char* hex = BN_bn2hex(bn);
+                m_peer.serialHex = hex;
+                for (auto& c : m_peer.serialHex) {
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                }
+                OPENSSL_free(hex);
+                BN_free(bn);
             }
             X509_free(cert);
         }

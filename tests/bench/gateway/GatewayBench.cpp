@@ -5,7 +5,7 @@
 //   intake    POST /v1/records      one visit a request, each committed before its answer
 //   drain     one tablet's 10,000 queued visits through SyncEngine::run (batches of 50)
 // Prints requests/s and p50/p99 per workload, the ratio to the baseline, and the drain time.
-//   gateway_bench [CLIENTS] [SECONDS] [DRAIN_VISITS]
+//   gateway_bench [CLIENTS] [SECONDS] [DRAIN_VISITS] [SERVER_THREADS]
 
 #include "support/StoreFixture.h"
 #include "sync/client/Enrollment.h"
@@ -33,7 +33,7 @@ struct Tablet
 {
     std::filesystem::path dir;
     std::optional<sync::store::Store> store;
-    std::vector<std::string> payloads; // queued visit payloads (canonical JSON)
+    std::vector<std::string> uploads; // one POST /v1/records body per queued visit
 };
 
 struct Result
@@ -102,6 +102,7 @@ int main(int argc, char** argv)
     const int clients = argc > 1 ? std::atoi(argv[1]) : 8;
     const double seconds = argc > 2 ? std::atof(argv[2]) : 5.0;
     const int drainVisits = argc > 3 ? std::atoi(argv[3]) : 10000;
+    const int serverThreads = argc > 4 ? std::atoi(argv[4]) : sync::gateway::GatewayConfig{}.threads;
     model::SystemClock clock;
     model::SteadyClock steady;
     model::SystemRandom random;
@@ -111,7 +112,7 @@ int main(int argc, char** argv)
     sync::gateway::GatewayConfig config;
     config.dataDir = (root / "gateway").string();
     config.port = 0;
-    config.threads = 2;
+    config.threads = serverThreads;
     config.ratePerSecond = 1e6; // the bench measures throughput, not the limiter
     config.rateBurst = 1e6;
     auto gateway = sync::gateway::GatewayServer::start(config, clock, steady, random, log).value();
@@ -161,14 +162,19 @@ int main(int argc, char** argv)
                                                       "bv-" + std::to_string(t) + "-" + std::to_string(i), "p-001")
                 .value();
         }
-        auto s = tablets[t].store->db().prepare("SELECT payload FROM outbox ORDER BY seq").value();
+        auto s = tablets[t].store->db().prepare("SELECT payload, record_id FROM outbox ORDER BY seq").value();
         while (s.step().value_or(false)) {
-            tablets[t].payloads.push_back(s.text(0));
+            const std::string payload = s.text(0);
+            const std::string id = s.text(1);
+            sync::protocol::RecordsRequest req;
+            req.deviceTime = clock.nowJst();
+            req.records.push_back({id, "visit", id, payload, sync::store::sha256Hex(payload), req.deviceTime});
+            tablets[t].uploads.push_back(sync::protocol::dump(sync::protocol::toJson(req)));
         }
     }
 
-    std::printf("gateway bench: %d clients, %.0f s a workload, 2 server threads, TLS 1.3 + client certificates\n",
-                clients, seconds);
+    std::printf("gateway bench: %d clients, %.0f s a workload, %d server threads, TLS 1.3 + client certificates\n",
+                clients, seconds, serverThreads);
     // Baseline: the cheapest authenticated POST (one stateless challenge), same connections.
     const auto floor = drive(tablets, seconds, [](std::size_t, std::size_t) {
         return std::pair<std::string, std::string>{"/v1/challenges", R"({"count":1})"};
@@ -177,13 +183,7 @@ int main(int argc, char** argv)
         return std::pair<std::string, std::string>{"/v1/precheck", precheckBody};
     });
     const auto intake = drive(tablets, seconds, [&](std::size_t t, std::size_t i) {
-        const std::string& payload = tablets[t].payloads[i % tablets[t].payloads.size()];
-        const auto id = nlohmann::json::parse(payload)["visit"]["id"].get<std::string>();
-        sync::protocol::RecordsRequest req;
-        req.deviceTime = model::Timestamp::fromUtc(
-            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-        req.records.push_back({id, "visit", id, payload, sync::store::sha256Hex(payload), req.deviceTime});
-        return std::pair<std::string, std::string>{"/v1/records", sync::protocol::dump(sync::protocol::toJson(req))};
+        return std::pair<std::string, std::string>{"/v1/records", tablets[t].uploads[i % tablets[t].uploads.size()]};
     });
     print("baseline", floor, floor);
     print("precheck", precheck, floor);
