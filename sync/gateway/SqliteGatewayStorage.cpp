@@ -8,6 +8,7 @@
 #include "sync/store/Transaction.h"
 
 #include <array>
+#include <filesystem>
 
 namespace zaitaku::sync::gateway
 {
@@ -199,6 +200,9 @@ Expected<std::unique_ptr<SqliteGatewayStorage>, Error> SqliteGatewayStorage::ope
     if (!db) {
         return fail(db);
     }
+    // Owner only (SQLite gives its -wal and -shm files the same mode).
+    std::error_code ec;
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
     if (auto keyed = store::keyConnection(*db, key); !keyed) {
         return fail(keyed);
     }

@@ -98,40 +98,10 @@ TEST_F(GatewayFaultTest, EveryFaultLeavesRecordsQueuedAndTheNextSyncDeliversEach
 
 // ---- kill -9 loops over real processes ----
 
-pid_t spawn(const std::vector<std::string>& argv, int* stdoutFd)
-{
-    int fds[2] = {-1, -1};
-    if (stdoutFd) {
-        EXPECT_EQ(pipe(fds), 0);
-    }
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int devnull = open("/dev/null", O_RDWR);
-        dup2(devnull, STDIN_FILENO);
-        dup2(stdoutFd ? fds[1] : devnull, STDOUT_FILENO);
-        dup2(devnull, STDERR_FILENO);
-        std::vector<char*> args;
-        for (const auto& a : argv) {
-            args.push_back(const_cast<char*>(a.c_str()));
-        }
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    if (stdoutFd) {
-        close(fds[1]);
-        *stdoutFd = fds[0];
-    }
-    return pid;
-}
-
 // true when the process was still running (the kill landed mid-run).
-bool killAndReap(pid_t pid)
+bool killAndReap(int pid)
 {
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    return test::signalAndReap(pid, SIGKILL);
 }
 
 class GatewayKillTest : public StoreTest
@@ -145,7 +115,9 @@ protected:
         gatewayDir = (dir / "gateway").string();
         passphraseFile = (dir / "pass").string();
         ASSERT_TRUE(sync::store::writeFileAtomically(passphraseFile, std::string(kTestPassphrase) + "\n", 0600));
-        startGateway(0);
+        gateway.emplace(ZAITAKU_GATEWAY_PATH, gatewayDir);
+        port = gateway->start(0);
+        ASSERT_NE(port, 0) << "the gateway did not start";
         auto code = test::runProcess({ZAITAKU_GATEWAY_PATH, "enroll-code", "--data-dir", gatewayDir, "--json"}, "");
         ASSERT_EQ(code.exitCode, 0) << code.err;
         auto enrolled = sync::client::enroll(
@@ -155,27 +127,8 @@ protected:
     }
     void TearDown() override
     {
-        if (gatewayPid > 0) {
-            killAndReap(gatewayPid);
-        }
+        gateway.reset();
         StoreTest::TearDown();
-    }
-
-    void startGateway(std::uint16_t wanted)
-    {
-        int out = -1;
-        gatewayPid = spawn({ZAITAKU_GATEWAY_PATH, "serve", "--data-dir", gatewayDir, "--listen",
-                            "127.0.0.1:" + std::to_string(wanted)},
-                           &out);
-        std::string line;
-        char c = 0;
-        pollfd p{out, POLLIN, 0};
-        while (poll(&p, 1, 20000) > 0 && read(out, &c, 1) == 1 && c != '\n') {
-            line += c;
-        }
-        close(out);
-        ASSERT_FALSE(line.empty()) << "the gateway did not start";
-        port = json::parse(line)["port"];
     }
 
     std::vector<std::string> syncArgs() const
@@ -185,8 +138,8 @@ protected:
 
     std::string gatewayDir;
     std::string passphraseFile;
-    pid_t gatewayPid = -1;
-    std::uint16_t port = 0;
+    std::optional<test::GatewayProcess> gateway;
+    int port = 0;
 };
 
 TEST_F(GatewayKillTest, KilledClientsAndGatewaysLoseNothingAndDuplicateNothing)
@@ -209,13 +162,12 @@ TEST_F(GatewayKillTest, KilledClientsAndGatewaysLoseNothingAndDuplicateNothing)
                 committed.insert(id);
             }
         }
-        const pid_t client = spawn(syncArgs(), nullptr);
+        const int client = test::spawnProcess(syncArgs(), nullptr);
         if (round % 6 == 5) {
             std::this_thread::sleep_for(std::chrono::milliseconds(gatewayDelayMs(rng)));
-            gatewayKills += killAndReap(gatewayPid) ? 1 : 0;
-            gatewayPid = -1;
+            gatewayKills += gateway->kill(SIGKILL) ? 1 : 0;
             clientKills += killAndReap(client) ? 1 : 0;
-            startGateway(port);
+            ASSERT_EQ(gateway->start(port), port);
             continue;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(clientDelayMs(rng)));
@@ -240,10 +192,7 @@ TEST_F(GatewayKillTest, KilledClientsAndGatewaysLoseNothingAndDuplicateNothing)
     EXPECT_EQ(s["dead_letter"], 0);
     EXPECT_EQ(s["acked"], static_cast<std::int64_t>(committed.size()));
 
-    kill(gatewayPid, SIGTERM);
-    int wstatus = 0;
-    waitpid(gatewayPid, &wstatus, 0);
-    gatewayPid = -1;
+    gateway->kill(SIGTERM); // graceful: finishes what is in flight, writes its high-water mark
     model::SystemRandom systemRandom;
     auto data = sync::gateway::GatewayData::open(gatewayDir, systemRandom, clock);
     ASSERT_TRUE(data) << data.error().message;

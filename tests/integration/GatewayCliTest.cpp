@@ -1,0 +1,155 @@
+// zaitaku-gateway and the tablet's sync commands as operators and scripts use them: real
+// processes, real TLS on loopback, JSON output checked field by field.
+
+#include "support/StoreFixture.h"
+#include "support/Subprocess.h"
+#include "sync/store/AtomicFile.h"
+
+#include <csignal>
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+namespace zaitaku::testing
+{
+namespace
+{
+
+using nlohmann::json;
+
+class GatewayCliTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        dir = makeTempDir("zaitaku-gateway-cli");
+        gatewayDir = (dir / "gateway").string();
+        db = (dir / "tablet.db").string();
+        pass = (dir / "pass").string();
+        ASSERT_TRUE(sync::store::writeFileAtomically(pass, "correct horse battery\n", 0600));
+    }
+    void TearDown() override
+    {
+        gateway.reset();
+        std::filesystem::remove_all(dir);
+    }
+    test::ProcessResult gw(std::vector<std::string> args)
+    {
+        args.insert(args.begin(), ZAITAKU_GATEWAY_PATH);
+        return test::runProcess(args, "");
+    }
+    test::ProcessResult cli(std::vector<std::string> args)
+    {
+        args.insert(args.begin(), ZAITAKU_CLI_PATH);
+        args.insert(args.end(), {"--db", db, "--passphrase-file", pass});
+        return test::runProcess(args, "");
+    }
+    void startGateway()
+    {
+        gateway.emplace(ZAITAKU_GATEWAY_PATH, gatewayDir);
+        ASSERT_NE(gateway->start(0), 0);
+    }
+
+    std::filesystem::path dir;
+    std::string gatewayDir;
+    std::string db;
+    std::string pass;
+    std::optional<test::GatewayProcess> gateway;
+};
+
+TEST_F(GatewayCliTest, EnrollSyncStatusRevokeAndExport)
+{
+    startGateway();
+    auto code = gw({"enroll-code", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(code.exitCode, 0) << code.err;
+    const auto codeJson = json::parse(code.out);
+    EXPECT_EQ(codeJson["code"].get<std::string>().size(), 36U);
+    ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
+
+    auto enrolled = cli({"enroll", "--gateway", gateway->url(), "--code", codeJson["code"], "--json"});
+    ASSERT_EQ(enrolled.exitCode, 0) << enrolled.out << enrolled.err;
+    const auto device = json::parse(enrolled.out);
+    EXPECT_EQ(device["ca_fingerprint"], codeJson["ca_fingerprint"]);
+    EXPECT_EQ(device["tls"], "TLSv1.3");
+
+    auto synced = cli({"sync", "--json"});
+    ASSERT_EQ(synced.exitCode, 0) << synced.out << synced.err;
+    EXPECT_EQ(json::parse(synced.out)["challenges_added"], 50);
+    EXPECT_EQ(json::parse(synced.out)["complete"], true);
+
+    auto status = cli({"sync-status", "--json"});
+    ASSERT_EQ(status.exitCode, 0) << status.err;
+    const auto s = json::parse(status.out);
+    for (const char* key : {"queued", "sending", "acked", "dead_letter", "last_success", "skew_seconds"}) {
+        EXPECT_TRUE(s.contains(key)) << key;
+    }
+    EXPECT_EQ(s["enrolled"], true);
+    EXPECT_EQ(s["challenges_available"], 50);
+    EXPECT_TRUE(s["last_success"].is_string());
+    EXPECT_EQ(s["skew_seconds"], 0);
+
+    auto list = gw({"devices", "list", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    const auto devices = json::parse(list.out);
+    ASSERT_EQ(devices.size(), 1U);
+    EXPECT_EQ(devices[0]["id"], device["device_id"]);
+    EXPECT_TRUE(devices[0]["revoked_at"].is_null());
+
+    auto revoked = gw({"devices", "revoke", device["device_id"], "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(revoked.exitCode, 0) << revoked.err;
+    auto refused = cli({"sync", "--json"});
+    EXPECT_EQ(refused.exitCode, 1);
+    EXPECT_EQ(json::parse(refused.out)["code"], "unauthorized");
+    EXPECT_EQ(gw({"devices", "revoke", "d-unknown", "--data-dir", gatewayDir}).exitCode, 2);
+
+    auto gstatus = gw({"status", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(gstatus.exitCode, 0) << gstatus.err;
+    EXPECT_EQ(json::parse(gstatus.out)["devices_revoked"], 1);
+    EXPECT_EQ(json::parse(gstatus.out)["ca_fingerprint"], codeJson["ca_fingerprint"]);
+    auto exported = gw({"export", "--data-dir", gatewayDir});
+    EXPECT_EQ(exported.exitCode, 0);
+    EXPECT_EQ(exported.out, "");
+    auto rotated = gw({"epoch", "rotate", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(rotated.exitCode, 0);
+    EXPECT_EQ(json::parse(rotated.out)["epoch"].get<std::string>().size(), 36U);
+}
+
+TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
+{
+    EXPECT_EQ(gw({}).exitCode, 2);
+    auto noDir = gw({"status"});
+    EXPECT_EQ(noDir.exitCode, 2);
+    EXPECT_NE(noDir.err.find("--data-dir"), std::string::npos);
+    auto missing = gw({"enroll-code", "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_NE(json::parse(missing.out)["error"].get<std::string>().find("serve"), std::string::npos);
+    std::filesystem::create_directories(gatewayDir);
+    ASSERT_TRUE(
+        sync::store::writeFileAtomically(gatewayDir + "/gateway.conf", "listen = 127.0.0.1:0\nthraeds = 2\n", 0600));
+    auto badConfig = gw({"serve", "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(badConfig.exitCode, 2);
+    EXPECT_NE(badConfig.out.find("thraeds"), std::string::npos) << badConfig.out;
+    ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
+    auto notEnrolled = cli({"sync", "--json"});
+    EXPECT_EQ(notEnrolled.exitCode, 1);
+    EXPECT_EQ(json::parse(notEnrolled.out)["code"], "not_enrolled");
+    auto badCode = cli({"enroll", "--gateway", "https://127.0.0.1:1", "--code", "nope", "--json"});
+    EXPECT_EQ(badCode.exitCode, 2);
+    EXPECT_EQ(json::parse(badCode.out)["field"], "code");
+}
+
+TEST_F(GatewayCliTest, ServeStopsGracefullyOnSigterm)
+{
+    startGateway();
+    EXPECT_FALSE(gateway->kill(SIGTERM)) << "serve should exit by itself on SIGTERM, not die of it";
+    EXPECT_TRUE(std::filesystem::exists(gatewayDir + "/highwater"));
+    for (const char* file : {"ca.key.pem", "server.key.pem", "secrets.key", "gateway.db"}) {
+        const auto perms = std::filesystem::status(gatewayDir + "/" + file).permissions();
+        EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+                  std::filesystem::perms::none)
+            << file;
+    }
+}
+
+} // namespace
+} // namespace zaitaku::testing

@@ -1,0 +1,146 @@
+// The gateway's parts that need no socket: configuration, rate limits, metrics text, pre-check
+// flags, stateless challenges, and the sync engine's backoff.
+
+#include "sync/client/Backoff.h"
+#include "sync/gateway/ChallengeIssuer.h"
+#include "sync/gateway/GatewayConfig.h"
+#include "sync/gateway/Metrics.h"
+#include "sync/gateway/PrecheckFlags.h"
+#include "sync/gateway/RateLimiter.h"
+#include "sync/store/AtomicFile.h"
+#include "sync/store/ModelJson.h"
+#include "tests/support/StoreFixture.h"
+
+#include <gtest/gtest.h>
+
+namespace zaitaku::sync::gateway
+{
+namespace
+{
+
+TEST(GatewayConfigTest, ReadsSettingsAndNamesTheBadLine)
+{
+    auto dir = testing::makeTempDir("zaitaku-config");
+    const std::string file = (dir / "gateway.conf").string();
+    ASSERT_TRUE(
+        store::writeFileAtomically(file,
+                                   "# facility gateway\nlisten = 0.0.0.0:9443\nthreads=3\njpki_ca = /etc/jpki.pem\n"
+                                   "local_challenge_window_hours = 24\nrate_per_second = 50\n",
+                                   0600));
+    GatewayConfig config;
+    ASSERT_TRUE(config.loadFile(file));
+    EXPECT_EQ(config.host, "0.0.0.0");
+    EXPECT_EQ(config.port, 9443);
+    EXPECT_EQ(config.threads, 3);
+    EXPECT_EQ(config.jpkiCaFiles, std::vector<std::string>{"/etc/jpki.pem"});
+    EXPECT_EQ(config.localChallengeWindow, std::chrono::hours(24));
+    EXPECT_EQ(config.ratePerSecond, 50);
+    ASSERT_TRUE(store::writeFileAtomically(file, "listen = 127.0.0.1:1\nthraeds = 2\n", 0600));
+    auto typo = GatewayConfig{}.loadFile(file);
+    ASSERT_FALSE(typo);
+    EXPECT_NE(typo.error().message.find(":2:"), std::string::npos) << typo.error().message;
+    EXPECT_FALSE(GatewayConfig{}.set("listen", "localhost"));
+    EXPECT_FALSE(GatewayConfig{}.set("threads", "0"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(RateLimiterTest, AllowsTheBurstThenTheRate)
+{
+    model::ManualMonotonicClock clock;
+    RateLimiter limiter(clock, 2.0, 4.0);
+    std::chrono::seconds retry{};
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_TRUE(limiter.allow("d1", retry));
+    }
+    EXPECT_FALSE(limiter.allow("d1", retry));
+    EXPECT_EQ(retry.count(), 1);
+    EXPECT_TRUE(limiter.allow("d2", retry)); // another device has its own bucket
+    clock.advance(std::chrono::milliseconds(500));
+    EXPECT_TRUE(limiter.allow("d1", retry));
+    EXPECT_FALSE(limiter.allow("d1", retry));
+}
+
+TEST(MetricsTest, RendersPrometheusText)
+{
+    Metrics metrics;
+    metrics.observeRequest("records", 200, std::chrono::milliseconds(3));
+    metrics.observeRequest("records", 200, std::chrono::milliseconds(30));
+    metrics.countRejectedSignature();
+    metrics.countRecord("stored");
+    const auto text = metrics.render({{"zaitaku_gateway_devices", 2}});
+    EXPECT_NE(text.find("zaitaku_gateway_requests_total{route=\"records\",status=\"200\"} 2"), std::string::npos);
+    EXPECT_NE(text.find("zaitaku_gateway_request_seconds_bucket{route=\"records\",le=\"0.005\"} 1"), std::string::npos);
+    EXPECT_NE(text.find("zaitaku_gateway_request_seconds_bucket{route=\"records\",le=\"0.05\"} 2"), std::string::npos);
+    EXPECT_NE(text.find("zaitaku_gateway_rejected_signatures_total 1"), std::string::npos);
+    EXPECT_NE(text.find("zaitaku_gateway_records_total{status=\"stored\"} 1"), std::string::npos);
+    EXPECT_NE(text.find("zaitaku_gateway_devices 2"), std::string::npos);
+}
+
+TEST(PrecheckFlagsTest, FlagsWhatTheNurseMustKnow)
+{
+    const auto day = model::Date::parse("2026-11-21").value();
+    EXPECT_EQ(precheckFlags(nullptr, std::nullopt, day), std::vector<std::string>{"no_result"});
+    model::EligibilitySnapshot s;
+    s.id = "s";
+    s.patientId = "p";
+    s.segmentOfResult = model::SegmentOfResult::Normal;
+    s.processingResultStatus = model::ProcessingResultStatus::Normal;
+    s.qualificationValidity = model::QualificationValidity::Invalid;
+    s.name = "山田 ●子";
+    s.birthdate = model::Date::parse("1956-12-10").value(); // 70 on 2026-12-10 → 高齢受給者 from 2027-01-01
+    const auto flags = precheckFlags(store::snapshotToJson(s), model::Date::parse("2026-10-01").value(), day);
+    const std::vector<std::string> expected{"eligibility_lost", "name_placeholder", "result_stale"};
+    for (const auto& f : expected) {
+        EXPECT_NE(std::find(flags.begin(), flags.end(), f), flags.end()) << f;
+    }
+    s.qualificationValidity = model::QualificationValidity::Valid;
+    s.name = "山田 花子";
+    s.birthdate = model::Date::parse("1956-11-25").value(); // 70 on 2026-11-25: elderly from 2026-12-01
+    EXPECT_EQ(precheckFlags(store::snapshotToJson(s), day, day), std::vector<std::string>{"copay_change_70"});
+}
+
+TEST(ChallengeIssuerTest, ChallengesAreBoundAndUnforgeable)
+{
+    auto dir = testing::makeTempDir("zaitaku-pki");
+    model::SeededRandom random(3);
+    const auto now = model::Timestamp::parse("2026-11-21T10:00:00+09:00").value();
+    auto pki = GatewayPki::loadOrCreate(dir.string(), {}, random, now);
+    ASSERT_TRUE(pki) << pki.error().message;
+    ChallengeIssuer issuer(*pki, std::chrono::hours(72));
+    const auto c = issuer.issue("d-0011223344556677", now, random);
+    EXPECT_EQ(c.nonceHex.size(), 64U);
+    EXPECT_EQ(c.expiresAt, now.plus(std::chrono::hours(72)));
+    auto claim = issuer.check(c.id, c.nonceHex);
+    ASSERT_TRUE(claim) << claim.error().message;
+    EXPECT_EQ(claim->deviceId, "d-0011223344556677");
+    EXPECT_EQ(claim->expiresAt, c.expiresAt);
+    std::string forged = c.nonceHex;
+    forged[0] = forged[0] == 'a' ? 'b' : 'a';
+    EXPECT_EQ(issuer.check(c.id, forged).error().code, Errc::SignatureInvalid);
+    std::string otherDevice = c.id;
+    otherDevice.replace(3, 18, "d-8899aabbccddeeff");
+    EXPECT_FALSE(issuer.check(otherDevice, c.nonceHex)); // the HMAC covers the device
+    EXPECT_FALSE(issuer.check("local-123", c.nonceHex));
+    // Reloaded from the same folder, the same challenge still checks (a restart loses nothing).
+    auto again = GatewayPki::load(dir.string());
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(ChallengeIssuer(*again, std::chrono::hours(72)).check(c.id, c.nonceHex));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(BackoffTest, GrowsWithJitterUpToTheCap)
+{
+    model::SeededRandom random(11);
+    client::BackoffPolicy policy{std::chrono::seconds(5), std::chrono::seconds(600)};
+    for (int attempts = 1; attempts < 20; ++attempts) {
+        const long full = std::min(600L, 5L << std::min(attempts - 1, 30));
+        for (int i = 0; i < 50; ++i) {
+            const auto d = client::backoffDelay(attempts, policy, random).count();
+            EXPECT_GE(d, std::max(1L, full / 2));
+            EXPECT_LE(d, full);
+        }
+    }
+}
+
+} // namespace
+} // namespace zaitaku::sync::gateway

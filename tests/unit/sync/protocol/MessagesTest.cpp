@@ -1,0 +1,136 @@
+// The protocol's schema checks: every refusal names the field, limits hold, and what one end
+// writes the other end parses back unchanged.
+
+#include "sync/protocol/Messages.h"
+
+#include "sync/protocol/EnrollmentCode.h"
+#include "sync/protocol/WireLimits.h"
+
+#include <gtest/gtest.h>
+
+namespace zaitaku::sync::protocol
+{
+namespace
+{
+
+model::Timestamp at(const char* text)
+{
+    return model::Timestamp::parse(text).value();
+}
+
+TEST(MessagesTest, RecordsRequestRoundTrips)
+{
+    RecordsRequest request;
+    request.deviceTime = at("2026-11-21T10:00:00+09:00");
+    request.records.push_back(
+        {"k1", "visit", "v1", R"({"a":1})", std::string(64, 'a'), at("2026-11-21T09:00:00+09:00")});
+    auto parsed = parseRecordsRequest(dump(toJson(request)));
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    ASSERT_EQ(parsed->records.size(), 1U);
+    EXPECT_EQ(parsed->records[0].payload, R"({"a":1})");
+    EXPECT_EQ(parsed->records[0].idemKey, "k1");
+    EXPECT_EQ(parsed->deviceTime, request.deviceTime);
+}
+
+TEST(MessagesTest, SchemaErrorsNameTheField)
+{
+    struct Case
+    {
+        const char* body;
+        const char* field;
+    };
+    const Case cases[] = {
+        {R"({"records":[]})", "device_time"},
+        {R"({"device_time":"2026-11-21T10:00:00+09:00","records":[]})", "records"},
+        {R"({"device_time":"yesterday","records":[]})", "device_time"},
+        {R"({"device_time":"2026-11-21T10:00:00+09:00","records":[{"idempotency_key":"k","kind":"visit","record_id":"r","payload":"{}","payload_sha256":"zz","created_at":"2026-11-21T10:00:00+09:00"}]})",
+         "records[0].payload_sha256"},
+        {R"({"device_time":"2026-11-21T10:00:00+09:00","records":[{"idempotency_key":7}]})",
+         "records[0].idempotency_key"},
+        {R"({"device_time":"2026-11-21T10:00:00+09:00","records":"x"})", "records"},
+        {R"({"device_time":"2026-11-21T10:00:00+09:00","records":[],"extra":1})", "extra"},
+    };
+    for (const auto& c : cases) {
+        auto parsed = parseRecordsRequest(c.body);
+        ASSERT_FALSE(parsed) << c.body;
+        EXPECT_EQ(parsed.error().code, Errc::ProtocolViolation);
+        EXPECT_EQ(parsed.error().field, c.field) << c.body << " → " << parsed.error().message;
+    }
+}
+
+TEST(MessagesTest, MalformedAndOversizedBodiesAreRefused)
+{
+    EXPECT_EQ(parseChallengeRequest("{").error().code, Errc::ProtocolViolation);
+    EXPECT_EQ(parseChallengeRequest("[1]").error().code, Errc::ProtocolViolation);
+    EXPECT_EQ(parseChallengeRequest(R"({"count":0})").error().field, "count");
+    EXPECT_EQ(parseChallengeRequest(R"({"count":100000})").error().field, "count");
+    EXPECT_EQ(parseChallengeRequest(std::string(kMaxBodyBytes + 1, ' ')).error().code, Errc::ProtocolViolation);
+    std::string many = R"({"date":"2026-11-21","patients":[)";
+    for (std::size_t i = 0; i <= kMaxPrecheckPatients; ++i) {
+        many += (i ? ",\"p" : "\"p") + std::to_string(i) + "\"";
+    }
+    many += "]}";
+    EXPECT_EQ(parsePrecheckRequest(many).error().field, "patients");
+}
+
+TEST(MessagesTest, HexIsAcceptedInEitherCaseAndReturnedLowerCase)
+{
+    EnrollRequest request{"CODE", "-----BEGIN CERTIFICATE REQUEST-----", std::string(64, 'A'), "tablet", "1"};
+    auto parsed = parseEnrollRequest(dump(toJson(request)));
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->signingKeyHex, std::string(64, 'a'));
+}
+
+TEST(MessagesTest, ResponsesRoundTrip)
+{
+    RecordsResponse response;
+    response.epoch = "e1";
+    response.serverTime = at("2026-11-21T10:00:00+09:00");
+    response.skewSeconds = -42;
+    RecordResult r;
+    r.idemKey = "k";
+    r.status = RecordStatus::Rejected;
+    r.code = "signature_invalid";
+    r.reason = "bad";
+    r.field = "evidence[0].bundle.signature";
+    r.flags = {"local_challenge"};
+    response.results.push_back(r);
+    auto parsed = parseRecordsResponse(dump(toJson(response)));
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->skewSeconds, -42);
+    EXPECT_EQ(parsed->results[0].status, RecordStatus::Rejected);
+    EXPECT_EQ(parsed->results[0].field, "evidence[0].bundle.signature");
+    EXPECT_EQ(parsed->results[0].flags, std::vector<std::string>{"local_challenge"});
+
+    FeedPage page;
+    page.epoch = "e1";
+    page.items.push_back({3, "eligibility_result", "p1", at("2026-11-21T10:00:00+09:00"), {{"x", 1}}});
+    page.next = 3;
+    page.more = true;
+    auto feed = parseFeedPage(dump(toJson(page)));
+    ASSERT_TRUE(feed) << feed.error().message;
+    EXPECT_EQ(feed->items[0].body["x"], 1);
+    EXPECT_TRUE(feed->more);
+}
+
+TEST(EnrollmentCodeTest, FormatsAndParsesForgivingly)
+{
+    model::SeededRandom random(7);
+    auto code = EnrollmentCode::generate(random, "0123456789abcdef");
+    const std::string text = code.toString();
+    EXPECT_EQ(text.size(), 16U + 3 + 1 + 16);
+    auto typed = EnrollmentCode::parse(" " + text.substr(0, 4) + text.substr(5));
+    ASSERT_TRUE(typed) << typed.error().message;
+    EXPECT_EQ(typed->secret, code.secret);
+    std::string lower = text;
+    for (auto& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    EXPECT_EQ(EnrollmentCode::parse(lower)->secret, code.secret);
+    EXPECT_EQ(EnrollmentCode::parse("ABCD-EFGH").error().field, "code");
+    EXPECT_FALSE(EnrollmentCode::parse("IIII-IIII-IIII-IIII-0123456789abcdef")); // I is not Crockford
+    EXPECT_FALSE(EnrollmentCode::parse("AAAA-AAAA-AAAA-AAAA-0123456789abcdeg"));
+}
+
+} // namespace
+} // namespace zaitaku::sync::protocol
