@@ -21,5 +21,6 @@ state=$(mktemp -d /tmp/zaitaku-demo-XXXXXX)
 trap './scripts/pcsc-sandbox.sh stop "$state"' EXIT
 export ZAITAKU_VCARD=build/release/hardware/vcard/zaitaku-vcard
 eval "export $(./scripts/pcsc-sandbox.sh start "$state")"
-./scripts/pcsc-sandbox.sh vcard "$state" demo --persona valid --pki-dir "$state/pki" >/dev/null
-"$cli" demo --card "$@"
+./scripts/pcsc-sandbox.sh vcard "$state" demo --persona valid --pki-dir "$state/pki" \
+    --write-ca "$state/jpki-ca.der" >/dev/null
+"$cli" demo --card --jpki-ca "$state/jpki-ca.der" "$@"

@@ -269,12 +269,15 @@ TEST_F(CardStackTest, AHungCardTimesOut)
 
 TEST_F(CardStackTest, TheDemoReadsTheCardAtTheDoor)
 {
-    insertCard("valid");
-    const ProcessResult r = cli({"demo", "--card"});
+    const std::string ca = std::string(ZAITAKU_TEST_PKI_DIR) + "/demo-jpki-ca.der";
+    insertCard("valid", {"--write-ca", ca});
+    const ProcessResult r = cli({"demo", "--card", "--jpki-ca", ca});
     EXPECT_EQ(r.exitCode, 0) << r.err;
-    // A real first visit through the visit engine: PIN, the card's signature, consent, the record.
+    // A real first visit through the visit engine: PIN, the card's signature over a challenge the
+    // gateway issued, consent, the record — then sent to the gateway, which checks the signature.
     EXPECT_NE(r.out.find("暗証番号による本人確認"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("challenge local"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("challenge pooled"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("2 件を送信 records sent, 0 refused"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("[2026-11/ja/all]"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("chain verifies"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("demo complete"), std::string::npos);

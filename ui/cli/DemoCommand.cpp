@@ -1,6 +1,11 @@
 #include "ui/cli/DemoCommand.h"
 
+#include "sync/client/Enrollment.h"
+#include "sync/client/SyncEngine.h"
+#include "sync/gateway/GatewayServer.h"
+#include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/AuditLog.h"
+#include "sync/store/CanonicalJson.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/StoreStats.h"
@@ -16,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <stdlib.h>
 
 namespace zaitaku::cli
@@ -82,7 +88,87 @@ constexpr const char* kDemoRoster =
 // leaves nothing behind). With --card the first visit reads the card through PC/SC (zaitaku-vcard
 // persona 'valid', PIN 1234 entered once as the patient would); without a card it goes down the
 // fallback ladder. Then a nurse's revisit by re-query, with no card at all.
-int visitsAtTheDoor(CliContext& ctx, bool withCard)
+// The facility's gateway on loopback (in this process, its own data folder in the demo's
+// temporary directory): the tablet enrolls with a one-time code, fetches its challenges before
+// the route, and sends its visits after it.
+struct DemoGateway
+{
+    std::unique_ptr<sync::gateway::GatewayServer> server;
+    std::ostringstream log;
+    std::string url;
+};
+
+bool startDemoGateway(CliContext& ctx,
+                      const std::string& dir,
+                      const std::string& jpkiCa,
+                      DemoGateway& gw,
+                      const model::MonotonicClock& monotonic)
+{
+    sync::gateway::GatewayConfig config;
+    config.dataDir = dir + "/gateway";
+    config.port = 0;
+    if (!jpkiCa.empty()) {
+        config.jpkiCaFiles = {jpkiCa};
+    }
+    auto server = sync::gateway::GatewayServer::start(config, ctx.clock, monotonic, randomOf(ctx), gw.log);
+    if (!server) {
+        ctx.err << "demo: the gateway did not start: " << server.error().message << "\n";
+        return false;
+    }
+    gw.server = std::move(*server);
+    gw.url = "https://127.0.0.1:" + std::to_string(gw.server->port());
+    return true;
+}
+
+bool enrollDemoTablet(CliContext& ctx, sync::store::Store& tablet, DemoGateway& gw)
+{
+    const auto code = sync::protocol::EnrollmentCode::generate(randomOf(ctx), gw.server->caFingerprint());
+    const auto now = ctx.clock.nowJst();
+    auto added = gw.server->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), now,
+                                                        now.plus(std::chrono::hours(1)));
+    auto enrolled = added ? sync::client::enroll(tablet, {gw.url, code.toString(), "demo-tablet", ZAITAKU_VERSION, {}},
+                                                 randomOf(ctx))
+                          : Expected<sync::client::EnrollmentResult, sync::Error>(Unexpected(added.error()));
+    if (!enrolled) {
+        ctx.err << "demo: enrollment failed: " << enrolled.error().message << "\n";
+        return false;
+    }
+    sync::client::SyncEngine engine(tablet, randomOf(ctx));
+    auto report = engine.run();
+    if (!report || report->error) {
+        ctx.err << "demo: the first sync failed\n";
+        return false;
+    }
+    ctx.out << "\n■ ゲートウェイ The gateway: " << gw.url << " (TLS " << enrolled->tlsVersion
+            << ", client certificates); enrollment code " << code.toString() << "\n"
+            << "  この端末を登録 tablet enrolled as " << enrolled->deviceId << " (gateway CA "
+            << enrolled->caFingerprint << " checked against the code); " << report->challengesAdded
+            << " 件のチャレンジを取得 challenges fetched for the route\n";
+    return true;
+}
+
+bool syncDemoVisits(CliContext& ctx, sync::store::Store& tablet, DemoGateway& gw)
+{
+    sync::client::SyncEngine engine(tablet, randomOf(ctx));
+    auto report = engine.run();
+    auto status = sync::client::SyncEngine::status(tablet);
+    auto stored = gw.server->storage().records(0, 100);
+    if (!report || report->error || !status || !stored) {
+        ctx.err << "demo: the sync after the route failed\n";
+        return false;
+    }
+    ctx.out << "\n■ 送信 Back in signal: " << report->stored << " 件を送信 records sent, " << report->deadLettered
+            << " refused; 送信待ち " << status->queued << " / 送信済み " << status->acked << " / 送信不可 "
+            << status->deadLetter << "; clock skew " << report->skewSeconds << " s\n";
+    for (const auto& r : *stored) {
+        ctx.out << "  gateway #" << r.seq << " " << r.kind << " " << r.recordId << " received "
+                << r.receivedAt.toString()
+                << (r.flags.empty() ? std::string() : " flags " + nlohmann::json(r.flags).dump()) << "\n";
+    }
+    return status->deadLetter == 0 && status->queued == 0;
+}
+
+int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
 {
     namespace store = sync::store;
     std::string dir = (std::filesystem::temp_directory_path() / "zaitaku-demo-XXXXXX").string();
@@ -103,6 +189,12 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard)
         cleanup();
         return kExitFailure;
     }
+    model::SteadyClock monotonic;
+    DemoGateway gateway;
+    if (!startDemoGateway(ctx, dir, jpkiCa, gateway, monotonic) || !enrollDemoTablet(ctx, created->store, gateway)) {
+        cleanup();
+        return kExitFailure;
+    }
     std::unique_ptr<device::CardReader> reader;
     if (withCard) {
         auto backend = openReaderBackend(ctx);
@@ -113,12 +205,12 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard)
         }
         reader = std::move(*backend);
     }
-    model::SteadyClock monotonic;
     identity::NoFaceVerifier face;
     visit::VisitServices services{reader.get(), "",    ctx.clock, monotonic, randomOf(ctx),
                                   *port,        *port, *port,     face,      consent::ConsentCatalog::builtin()};
     visit::VisitSettings settings;
-    settings.deviceId = "demo-tablet";
+    auto link = sync::client::GatewayLink::load(created->store.db());
+    settings.deviceId = link && *link ? (*link)->deviceId : "demo-tablet";
     settings.appVersion = ZAITAKU_VERSION;
     visit::VisitEngine engine(services, settings);
 
@@ -165,6 +257,12 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard)
     }
     printVisitOutcome(ctx, *revisit);
 
+    if (!syncDemoVisits(ctx, created->store, gateway)) {
+        cleanup();
+        return kExitFailure;
+    }
+    gateway.server->stop();
+
     auto stats = store::StoreStats::collect(created->store);
     auto audit = store::AuditLog::verify(created->store.db());
     if (!stats || !audit) {
@@ -172,7 +270,7 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard)
         cleanup();
         return kExitFailure;
     }
-    ctx.out << "\n■ 記録 The record: " << stats->outbox.queued << " 件が送信待ち queued for the gateway; 監査ログ "
+    ctx.out << "\n■ 記録 The record: " << stats->outbox.acked << " 件 acknowledged by the gateway; 監査ログ "
             << audit->rows << " 行 audit rows, chain " << (audit->ok() ? "verifies" : "is BROKEN") << "; "
             << stats->cipherVersion << ", " << stats->fileBytes << " bytes on disk, none readable without the key\n";
     cleanup();
@@ -184,19 +282,27 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard)
 int runDemo(const Args& args, CliContext& ctx)
 {
     bool withCard = false;
-    for (const auto& arg : args) {
+    std::string jpkiCa;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& arg = args[i];
         if (isHelpFlag(arg)) {
-            ctx.out << "usage: zaitaku-cli demo [--card]\n"
+            ctx.out << "usage: zaitaku-cli demo [--card] [--jpki-ca FILE]\n"
                        "Runs the embedded demo on the worked example of DOMAIN.md §7 (born 1955-06-15, first\n"
                        "visit 2025-06-10, certificate expiry 2025-08-20): the eligibility rules at each visit,\n"
                        "and real visits through the visit engine into a temporary encrypted store: a first visit\n"
                        "(with --card: the My Number Card over PC/SC, zaitaku-vcard persona 'valid', which\n"
                        "scripts/demo.sh starts; without: the fallback ladder) and a nursing revisit by re-query.\n"
-                       "The gateway and OQS simulator join as they land.\n";
+                       "A zaitaku gateway runs on loopback: the tablet enrolls, fetches challenges, and sends its\n"
+                       "visits over mutual TLS; --jpki-ca names the card CA the gateway checks signatures against\n"
+                       "(zaitaku-vcard --write-ca). The OQS simulator joins with its issue.\n";
             return kExitOk;
         }
         if (arg == "--card") {
             withCard = true;
+            continue;
+        }
+        if (arg == "--jpki-ca" && i + 1 < args.size()) {
+            jpkiCa = args[++i];
             continue;
         }
         ctx.err << "zaitaku-cli demo: unexpected argument '" << arg << "'\n";
@@ -204,7 +310,7 @@ int runDemo(const Args& args, CliContext& ctx)
     }
     ctx.out << "zaitaku demo — 在宅 eligibility rules on one patient's visits\n"
                "(patient: born 1955-06-15, NHI; My Number Card certificate expires 2025-08-20)\n";
-    if (const int code = visitsAtTheDoor(ctx, withCard); code != kExitOk) {
+    if (const int code = visitsAtTheDoor(ctx, withCard, jpkiCa); code != kExitOk) {
         return code;
     }
     for (const auto& step : workedExample()) {

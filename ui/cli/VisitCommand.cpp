@@ -1,5 +1,6 @@
 #include "ui/cli/VisitCommand.h"
 
+#include "sync/client/GatewayLink.h"
 #include "sync/store/AtomicFile.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/StoreVisitPort.h"
@@ -343,8 +344,13 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
                                   *port,         *port,
                                   face,          consent::ConsentCatalog::builtin()};
     visit::VisitSettings settings;
-    settings.deviceId =
-        o.value("device-id").empty() ? "tablet-" + opened->storeId().substr(0, 8) : o.value("device-id");
+    // The id the gateway gave this tablet at enrollment, so its evidence names the device the
+    // gateway knows; before enrollment, one derived from the store.
+    auto link = sync::client::GatewayLink::load(opened->db());
+    const std::string enrolledId = link && *link ? (*link)->deviceId : std::string();
+    settings.deviceId = !o.value("device-id").empty() ? o.value("device-id")
+                        : !enrolledId.empty()         ? enrolledId
+                                                      : "tablet-" + opened->storeId().substr(0, 8);
     settings.appVersion = ZAITAKU_VERSION;
     settings.language = o.value("lang").empty() ? "ja" : o.value("lang");
     if (!o.value("card-wait-ms").empty()) {
