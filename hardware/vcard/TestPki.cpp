@@ -244,7 +244,8 @@ Expected<std::string, Error> TestPki::revocationListPem(const std::vector<Bytes>
     X509_CRL_set1_nextUpdate(crl.get(), next.get());
     for (const auto& der : revoked) {
         const unsigned char* q = der.data();
-        std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &q, static_cast<long>(der.size())), X509_free);
+        std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &q, static_cast<long>(der.size())),
+                                                         X509_free);
         if (!cert) {
             return Unexpected(pkiError("a certificate to revoke cannot be parsed"));
         }

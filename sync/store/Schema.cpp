@@ -279,9 +279,8 @@ Expected<void, Error> migrate(Database& db, std::span<const Migration> list, int
         return Unexpected(current.error());
     }
     if (*current > latest) {
-        return Unexpected(Error{Errc::StoreSchemaTooNew, "the database has schema version " +
-                                                             std::to_string(*current) + "; this zaitaku knows up to " +
-                                                             std::to_string(latest)});
+        return Unexpected(Error{Errc::StoreSchemaTooNew, "the database has schema version " + std::to_string(*current) +
+                                                             "; this zaitaku knows up to " + std::to_string(latest)});
     }
     for (const auto& migration : list) {
         if (migration.version <= *current || migration.version > target) {

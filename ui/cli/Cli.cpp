@@ -8,6 +8,7 @@
 #include "ui/cli/SyncCommand.h"
 #include "ui/cli/VisitCommand.h"
 
+#include <algorithm>
 #include <ostream>
 
 namespace zaitaku::cli
@@ -41,8 +42,9 @@ void printUsage(std::ostream& out)
     out << "usage: zaitaku-cli <command> [options]\n"
            "zaitaku (在宅): offline-first verification for home visits.\n\ncommands:\n";
     for (const auto& command : kCommands) {
-        out << "  " << command.name << std::string(10 - std::string(command.name).size(), ' ') << command.summary
-            << "\n";
+        out << "  " << command.name
+            << std::string(std::max<int>(1, 13 - static_cast<int>(std::string(command.name).size())), ' ')
+            << command.summary << "\n";
     }
     out << "\n`zaitaku-cli <command> --help` describes a command.\n";
 }

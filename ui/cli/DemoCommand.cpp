@@ -93,8 +93,8 @@ constexpr const char* kDemoRoster =
 // the route, and sends its visits after it.
 struct DemoGateway
 {
+    std::ostringstream log; // declared first: the server logs into it until it is destroyed
     std::unique_ptr<sync::gateway::GatewayServer> server;
-    std::ostringstream log;
     std::string url;
 };
 

@@ -92,8 +92,9 @@ TEST(CliTest, HumanFormErrorsGoToStderrWithExitTwo)
 
 TEST(CliTest, EveryCommandHasHelp)
 {
-    for (const Args& args :
-         {Args{"--help"}, Args{"rules", "--help"}, Args{"rules", "copay", "--help"}, Args{"demo", "--help"}}) {
+    for (const Args& args : {Args{"--help"}, Args{"rules", "--help"}, Args{"rules", "copay", "--help"},
+                             Args{"demo", "--help"}, Args{"enroll", "--help"}, Args{"sync", "--help"},
+                             Args{"sync-status", "--help"}, Args{"precheck", "--help"}}) {
         const CliRun r = run(args);
         EXPECT_EQ(r.code, 0);
         EXPECT_NE(r.out.find("usage"), std::string::npos);
