@@ -20,13 +20,8 @@ enroll(store::Store& store, const EnrollmentRequest& request, model::RandomSourc
     if (!address) {
         return Unexpected(address.error());
     }
-    transport::ClientOptions probe;
-    probe.host = address->host;
-    probe.port = address->port;
-    probe.verifyPeer = false; // only to read the chain: nothing is sent on this connection
-    probe.connectTimeout = request.timeouts.connect;
-    probe.ioTimeout = request.timeouts.io;
-    auto probeClient = transport::HttpsClient::create(probe);
+    // No CA yet: verification off, only to read the chain — nothing is sent on this connection.
+    auto probeClient = transport::HttpsClient::create(clientOptions(*address, request.timeouts, {}));
     if (!probeClient) {
         return Unexpected(probeClient.error());
     }
@@ -60,13 +55,7 @@ enroll(store::Store& store, const EnrollmentRequest& request, model::RandomSourc
     if (!signingKey) {
         return Unexpected(signingKey.error());
     }
-    transport::ClientOptions verified;
-    verified.host = address->host;
-    verified.port = address->port;
-    verified.caPem = link.caPem;
-    verified.connectTimeout = request.timeouts.connect;
-    verified.ioTimeout = request.timeouts.io;
-    auto client = transport::HttpsClient::create(verified);
+    auto client = transport::HttpsClient::create(clientOptions(*address, request.timeouts, link.caPem));
     if (!client) {
         return Unexpected(client.error());
     }

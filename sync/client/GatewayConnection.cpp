@@ -5,21 +5,32 @@
 namespace zaitaku::sync::client
 {
 
+transport::ClientOptions clientOptions(const transport::GatewayAddress& address,
+                                       const ConnectionTimeouts& timeouts,
+                                       const std::string& caPem,
+                                       const GatewayLink* device)
+{
+    transport::ClientOptions options;
+    options.host = address.host;
+    options.port = address.port;
+    options.caPem = caPem;
+    options.verifyPeer = !caPem.empty();
+    if (device) {
+        options.certificatePem = device->certificatePem;
+        options.privateKeyPem = device->privateKeyPem;
+    }
+    options.connectTimeout = timeouts.connect;
+    options.ioTimeout = timeouts.io;
+    return options;
+}
+
 Expected<GatewayConnection, Error> GatewayConnection::open(const GatewayLink& link, const ConnectionTimeouts& timeouts)
 {
     auto address = transport::GatewayAddress::parse(link.url);
     if (!address) {
         return Unexpected(address.error());
     }
-    transport::ClientOptions options;
-    options.host = address->host;
-    options.port = address->port;
-    options.caPem = link.caPem;
-    options.certificatePem = link.certificatePem;
-    options.privateKeyPem = link.privateKeyPem;
-    options.connectTimeout = timeouts.connect;
-    options.ioTimeout = timeouts.io;
-    auto client = transport::HttpsClient::create(options);
+    auto client = transport::HttpsClient::create(clientOptions(*address, timeouts, link.caPem, &link));
     if (!client) {
         return Unexpected(client.error());
     }

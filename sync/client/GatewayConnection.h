@@ -26,6 +26,13 @@ struct ConnectionTimeouts
     std::chrono::milliseconds io{15000};
 };
 
+// Client options for the gateway at `address`: the pinned CA (empty with verifyPeer off), the
+// device certificate and key when enrolled, and the timeouts.
+transport::ClientOptions clientOptions(const transport::GatewayAddress& address,
+                                       const ConnectionTimeouts& timeouts,
+                                       const std::string& caPem,
+                                       const GatewayLink* device = nullptr);
+
 class GatewayConnection
 {
 public:

@@ -67,6 +67,16 @@ std::optional<std::int64_t> queryNumber(const std::string& target, const std::st
     return fallback;
 }
 
+void copyOutcome(const IntakeResult& from, protocol::RecordResult& to)
+{
+    to.status = from.status;
+    to.receivedAt = from.receivedAt;
+    to.flags = from.flags;
+    to.code = from.code;
+    to.reason = from.reason;
+    to.field = from.field;
+}
+
 std::string pathOf(const std::string& target)
 {
     return target.substr(0, target.find('?'));
@@ -273,16 +283,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
             return unavailable(known.error());
         }
         if (*known) {
-            result.receivedAt = (*known)->receivedAt;
-            result.flags = (*known)->flags;
-            if ((*known)->payloadSha256 == rec.payloadSha256) {
-                result.status = protocol::RecordStatus::Duplicate;
-            } else {
-                result.status = protocol::RecordStatus::Conflict;
-                result.code = "conflict";
-                result.reason = "the idempotency key was accepted before with another payload";
-                result.field = "payload_sha256";
-            }
+            copyOutcome(answerForKnownKey(**known, rec.payloadSha256), result);
             continue;
         }
         auto verdict = m_deps.validator.validate(rec, device, now);
@@ -323,14 +324,8 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
             return unavailable(stored.error());
         }
         for (std::size_t k = 0; k < stored->size(); ++k) {
-            auto& result = response.results[acceptedIndex[k]];
             const auto& s = (*stored)[k];
-            result.status = s.status;
-            result.receivedAt = s.receivedAt;
-            result.flags = s.flags;
-            result.code = s.code;
-            result.reason = s.reason;
-            result.field = s.field;
+            copyOutcome(s, response.results[acceptedIndex[k]]);
             if (s.status == protocol::RecordStatus::Rejected) {
                 m_deps.metrics.countRejectedSignature();
             }

@@ -91,6 +91,10 @@ struct StorageCounts
     std::int64_t snapshots = 0;
 };
 
+// The answer for an idempotency key already stored: Duplicate (same payload hash, with the original
+// receipt) or Conflict (another payload).
+IntakeResult answerForKnownKey(const StoredRecord& known, const std::string& payloadSha256);
+
 class GatewayStorage
 {
 public:

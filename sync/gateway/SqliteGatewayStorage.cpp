@@ -21,7 +21,7 @@ namespace
 {
 
 // The gateway's own schema (forward-only, like the tablet's). Accepted records are immutable;
-// the audit log has the tablet's shape and hash chain (store/AuditLog).
+// the audit log is the tablet's table and hash chain (store/AuditLog).
 constexpr std::string_view kVersion1 = R"sql(
 CREATE TABLE store_meta (
     key   TEXT PRIMARY KEY,
@@ -98,24 +98,12 @@ CREATE TABLE care_state (
     PRIMARY KEY (patient_id, service_kind)
 ) STRICT;
 
-CREATE TABLE audit_log (
-    seq       INTEGER PRIMARY KEY,
-    at        TEXT NOT NULL,
-    actor     TEXT NOT NULL,
-    action    TEXT NOT NULL,
-    subject   TEXT NOT NULL,
-    detail    TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash      TEXT NOT NULL
-) STRICT;
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
 
-constexpr std::array<store::Migration, 1> kGatewayMigrations{{
-    {1, "devices, enrollment codes, records, challenge use, feed, snapshots, care state, audit", kVersion1},
+const std::string kVersion1WithAudit = std::string(kVersion1) + std::string(store::AuditLog::kTableSql);
+
+const std::array<store::Migration, 1> kGatewayMigrations{{
+    {1, "devices, enrollment codes, records, challenge use, feed, snapshots, care state, audit", kVersion1WithAudit},
 }};
 
 template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
@@ -444,18 +432,7 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
         return fail(known);
     }
     if (*known) {
-        IntakeResult result;
-        result.receivedAt = (*known)->receivedAt;
-        result.flags = (*known)->flags;
-        if ((*known)->payloadSha256 == rec.payloadSha256) {
-            result.status = protocol::RecordStatus::Duplicate;
-        } else {
-            result.status = protocol::RecordStatus::Conflict;
-            result.code = "conflict";
-            result.reason = "the idempotency key " + rec.idemKey + " was accepted before with another payload";
-            result.field = "payload_sha256";
-        }
-        return result;
+        return answerForKnownKey(**known, rec.payloadSha256);
     }
     // Savepoint: a refused challenge claim undoes this record only, not the batch.
     if (auto done = m_db.exec("SAVEPOINT intake", "intake"); !done) {

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zaitaku::sync::store
@@ -47,6 +48,25 @@ struct AuditVerification
 class AuditLog
 {
 public:
+    // The table and its append-only triggers, for databases created after the tablet's schema v1
+    // (which carries the same text in its migration: a migration's text never changes).
+    static constexpr std::string_view kTableSql = R"sql(
+CREATE TABLE audit_log (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    detail    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
     // Appends inside the caller's transaction (the business event and its audit row commit
     // together).
     static Expected<std::int64_t, Error> append(Database& db, const AuditEntry& entry, const model::Timestamp& at);

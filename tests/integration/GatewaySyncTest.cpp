@@ -311,14 +311,8 @@ TEST_F(GatewaySyncTest, NewEpochMakesTheTabletPushAgainWithoutDuplicates)
 TEST_F(GatewaySyncTest, FeedAndPrecheckBringResultsToTheTablet)
 {
     ASSERT_TRUE(enrollTablet(*store, newCode()));
-    model::EligibilitySnapshot result;
-    result.id = "gw-snap-1";
-    result.patientId = "p-cont";
-    result.segmentOfResult = model::SegmentOfResult::Normal;
-    result.processingResultStatus = model::ProcessingResultStatus::Normal;
-    result.qualificationValidity = model::QualificationValidity::Valid;
+    auto result = confirmedSnapshot("gw-snap-1", "p-cont");
     result.name = "継続 ●郎";
-    result.rawXml = "<x/>";
     json snapshot = sync::store::snapshotToJson(result);
     ASSERT_TRUE(gateway->storage().addSnapshot("p-cont", snapshot, gatewayClock.nowJst()));
     const auto report = syncNow(*store);

@@ -8,6 +8,7 @@
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/VisitLedger.h"
 #include "verify/model/Clock.h"
+#include "verify/model/EligibilitySnapshot.h"
 #include "verify/model/Random.h"
 
 #include <filesystem>
@@ -86,6 +87,19 @@ makeVisit(const std::string& visitId, const std::string& patientId, const model:
     c.textSha256 = std::string(64, 'a');
     r.consents.push_back(c);
     return r;
+}
+
+// A confirmed eligibility result (segment, processing status and validity all normal).
+inline model::EligibilitySnapshot confirmedSnapshot(const std::string& id, const std::string& patientId)
+{
+    model::EligibilitySnapshot s;
+    s.id = id;
+    s.patientId = patientId;
+    s.segmentOfResult = model::SegmentOfResult::Normal;
+    s.processingResultStatus = model::ProcessingResultStatus::Normal;
+    s.qualificationValidity = model::QualificationValidity::Valid;
+    s.rawXml = "<x/>";
+    return s;
 }
 
 // makeVisit with visual evidence instead of the placeholder PIN signature (a gateway accepts it:

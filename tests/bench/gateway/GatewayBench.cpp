@@ -140,12 +140,7 @@ int main(int argc, char** argv)
     // Results for the pre-check: 20 patients.
     std::vector<std::string> patients;
     for (int i = 0; i < 20; ++i) {
-        model::EligibilitySnapshot s;
-        s.id = "bench-" + std::to_string(i);
-        s.patientId = "bp-" + std::to_string(i);
-        s.segmentOfResult = model::SegmentOfResult::Normal;
-        s.processingResultStatus = model::ProcessingResultStatus::Normal;
-        s.qualificationValidity = model::QualificationValidity::Valid;
+        auto s = zaitaku::testing::confirmedSnapshot("bench-" + std::to_string(i), "bp-" + std::to_string(i));
         s.birthdate = model::Date::parse("1955-06-15").value();
         s.name = "訪問 花子";
         (void)gateway->storage().addSnapshot(s.patientId, sync::store::snapshotToJson(s), clock.nowJst());

@@ -80,11 +80,7 @@ TEST(PrecheckFlagsTest, FlagsWhatTheNurseMustKnow)
 {
     const auto day = model::Date::parse("2026-11-21").value();
     EXPECT_EQ(precheckFlags(nullptr, std::nullopt, day), std::vector<std::string>{"no_result"});
-    model::EligibilitySnapshot s;
-    s.id = "s";
-    s.patientId = "p";
-    s.segmentOfResult = model::SegmentOfResult::Normal;
-    s.processingResultStatus = model::ProcessingResultStatus::Normal;
+    auto s = testing::confirmedSnapshot("s", "p");
     s.qualificationValidity = model::QualificationValidity::Invalid;
     s.name = "山田 ●子";
     s.birthdate = model::Date::parse("1956-12-10").value(); // 70 on 2026-12-10 → 高齢受給者 from 2027-01-01

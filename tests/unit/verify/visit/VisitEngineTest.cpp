@@ -51,13 +51,8 @@ class VisitEngineTest : public VisitTest
 protected:
     void cacheSnapshot(const std::string& id, model::QualificationValidity validity, const model::Timestamp& at)
     {
-        model::EligibilitySnapshot s;
-        s.id = id;
-        s.patientId = "p-cont";
-        s.segmentOfResult = model::SegmentOfResult::Normal;
-        s.processingResultStatus = model::ProcessingResultStatus::Normal;
+        auto s = confirmedSnapshot(id, "p-cont");
         s.qualificationValidity = validity;
-        s.rawXml = "<x/>";
         auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, at));
