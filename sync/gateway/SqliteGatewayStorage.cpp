@@ -208,8 +208,19 @@ Expected<std::unique_ptr<SqliteGatewayStorage>, Error> SqliteGatewayStorage::ope
     if (auto done = store::migrate(*db, kGatewayMigrations); !done) {
         return fail(done);
     }
-    std::unique_ptr<SqliteGatewayStorage> storage(new SqliteGatewayStorage(std::move(*db)));
-    auto epoch = store::StoreMeta::get(storage->m_db, "epoch");
+    // A second connection for reads: in WAL mode they never wait for a commit's fsync.
+    auto reader = Database::open(store::sqlcipherApi(), path, store::OpenMode::ReadWrite);
+    if (!reader) {
+        return fail(reader);
+    }
+    if (auto keyed = store::keyConnection(*reader, key); !keyed) {
+        return fail(keyed);
+    }
+    if (auto done = reader->exec("PRAGMA query_only = ON; PRAGMA cache_size = -64000;", "configure reader"); !done) {
+        return fail(done);
+    }
+    std::unique_ptr<SqliteGatewayStorage> storage(new SqliteGatewayStorage(std::move(*db), std::move(*reader)));
+    auto epoch = store::StoreMeta::get(storage->m_writer.db, "epoch");
     if (!epoch) {
         return fail(epoch);
     }
@@ -221,15 +232,15 @@ Expected<std::unique_ptr<SqliteGatewayStorage>, Error> SqliteGatewayStorage::ope
     return storage;
 }
 
-Expected<store::Statement*, Error> SqliteGatewayStorage::cached(std::string_view sql)
+Expected<store::Statement*, Error> SqliteGatewayStorage::Connection::cached(std::string_view sql)
 {
-    auto it = m_statements.find(sql);
-    if (it == m_statements.end()) {
-        auto prepared = m_db.prepare(sql);
+    auto it = statements.find(sql);
+    if (it == statements.end()) {
+        auto prepared = db.prepare(sql);
         if (!prepared) {
             return fail(prepared);
         }
-        it = m_statements.emplace(std::string(sql), std::move(*prepared)).first;
+        it = statements.emplace(std::string(sql), std::move(*prepared)).first;
     }
     it->second.reset();
     return &it->second;
@@ -237,8 +248,8 @@ Expected<store::Statement*, Error> SqliteGatewayStorage::cached(std::string_view
 
 Expected<std::string, Error> SqliteGatewayStorage::epoch()
 {
-    std::lock_guard lock(m_mutex);
-    auto s = cached("SELECT value FROM store_meta WHERE key = 'epoch'");
+    std::lock_guard lock(m_reader.mutex);
+    auto s = m_reader.cached("SELECT value FROM store_meta WHERE key = 'epoch'");
     if (!s) {
         return fail(s);
     }
@@ -254,17 +265,17 @@ Expected<std::string, Error> SqliteGatewayStorage::epoch()
 Expected<std::string, Error>
 SqliteGatewayStorage::rotateEpoch(model::RandomSource& random, const std::string& reason, const model::Timestamp& now)
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_writer.mutex);
     const std::string epoch = model::makeUuid(random);
-    auto tx = Transaction::begin(m_db, Durability::Full);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
     if (!tx) {
         return fail(tx);
     }
-    if (auto done = store::StoreMeta::set(m_db, "epoch", epoch); !done) {
+    if (auto done = store::StoreMeta::set(m_writer.db, "epoch", epoch); !done) {
         return fail(done);
     }
     store::AuditEntry entry{"operator", "gateway.epoch", epoch, {{"reason", reason}}};
-    if (auto done = store::AuditLog::append(m_db, entry, now); !done) {
+    if (auto done = store::AuditLog::append(m_writer.db, entry, now); !done) {
         return fail(done);
     }
     if (auto done = tx->commit(); !done) {
@@ -277,12 +288,13 @@ Expected<void, Error> SqliteGatewayStorage::addEnrollmentCode(const std::string&
                                                               const model::Timestamp& now,
                                                               const model::Timestamp& expires)
 {
-    std::lock_guard lock(m_mutex);
-    auto tx = Transaction::begin(m_db, Durability::Full);
+    std::lock_guard lock(m_writer.mutex);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
     if (!tx) {
         return fail(tx);
     }
-    auto s = m_db.prepare("INSERT INTO enrollment_code (secret_sha256, created_at, expires_at) VALUES (?1, ?2, ?3)");
+    auto s =
+        m_writer.db.prepare("INSERT INTO enrollment_code (secret_sha256, created_at, expires_at) VALUES (?1, ?2, ?3)");
     if (!s) {
         return fail(s);
     }
@@ -290,7 +302,7 @@ Expected<void, Error> SqliteGatewayStorage::addEnrollmentCode(const std::string&
         return fail(done);
     }
     store::AuditEntry entry{"operator", "gateway.enroll_code", "enrollment_code", {{"expires_at", expires.toString()}}};
-    if (auto done = store::AuditLog::append(m_db, entry, now); !done) {
+    if (auto done = store::AuditLog::append(m_writer.db, entry, now); !done) {
         return fail(done);
     }
     return tx->commit();
@@ -299,24 +311,24 @@ Expected<void, Error> SqliteGatewayStorage::addEnrollmentCode(const std::string&
 Expected<void, Error>
 SqliteGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now)
 {
-    std::lock_guard lock(m_mutex);
-    auto tx = Transaction::begin(m_db, Durability::Full);
+    std::lock_guard lock(m_writer.mutex);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
     if (!tx) {
         return fail(tx);
     }
-    auto use = m_db.prepare("UPDATE enrollment_code SET used_at = ?2, device_id = ?3 "
-                            "WHERE secret_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2");
+    auto use = m_writer.db.prepare("UPDATE enrollment_code SET used_at = ?2, device_id = ?3 "
+                                   "WHERE secret_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2");
     if (!use) {
         return fail(use);
     }
     if (auto done = use->bind(1, secretSha256).bind(2, now).bind(3, device.id).run(); !done) {
         return fail(done);
     }
-    if (m_db.changes() != 1) {
+    if (m_writer.db.changes() != 1) {
         return Unexpected(Error{Errc::Unauthorized, "the enrollment code is unknown, already used or expired", "code"});
     }
-    auto add = m_db.prepare("INSERT INTO device (id, label, cert_serial, signing_key, app_version, enrolled_at) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    auto add = m_writer.db.prepare("INSERT INTO device (id, label, cert_serial, signing_key, app_version, enrolled_at) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!add) {
         return fail(add);
     }
@@ -334,7 +346,7 @@ SqliteGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord
                             "device.enroll",
                             device.id,
                             {{"label", device.label}, {"certificate_serial", device.certificateSerial}}};
-    if (auto done = store::AuditLog::append(m_db, entry, now); !done) {
+    if (auto done = store::AuditLog::append(m_writer.db, entry, now); !done) {
         return fail(done);
     }
     return tx->commit();
@@ -342,9 +354,9 @@ SqliteGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord
 
 Expected<std::optional<DeviceRecord>, Error> SqliteGatewayStorage::deviceByCertificate(const std::string& serialHex)
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_reader.mutex);
     static const std::string kSql = std::string(kDeviceColumns) + "WHERE cert_serial = ?1";
-    auto s = cached(kSql);
+    auto s = m_reader.cached(kSql);
     if (!s) {
         return fail(s);
     }
@@ -360,8 +372,8 @@ Expected<std::optional<DeviceRecord>, Error> SqliteGatewayStorage::deviceByCerti
 
 Expected<std::vector<DeviceRecord>, Error> SqliteGatewayStorage::devices()
 {
-    std::lock_guard lock(m_mutex);
-    auto s = m_db.prepare(std::string(kDeviceColumns) + "ORDER BY enrolled_at, id");
+    std::lock_guard lock(m_reader.mutex);
+    auto s = m_reader.db.prepare(std::string(kDeviceColumns) + "ORDER BY enrolled_at, id");
     if (!s) {
         return fail(s);
     }
@@ -374,22 +386,23 @@ Expected<std::vector<DeviceRecord>, Error> SqliteGatewayStorage::devices()
 
 Expected<bool, Error> SqliteGatewayStorage::revokeDevice(const std::string& id, const model::Timestamp& now)
 {
-    std::lock_guard lock(m_mutex);
-    auto tx = Transaction::begin(m_db, Durability::Full);
+    std::lock_guard lock(m_writer.mutex);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
     if (!tx) {
         return fail(tx);
     }
-    auto s = m_db.prepare("UPDATE device SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
+    auto s = m_writer.db.prepare("UPDATE device SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
     if (!s) {
         return fail(s);
     }
     if (auto done = s->bind(1, id).bind(2, now).run(); !done) {
         return fail(done);
     }
-    if (m_db.changes() != 1) {
+    if (m_writer.db.changes() != 1) {
         return false;
     }
-    if (auto done = store::AuditLog::append(m_db, {"operator", "device.revoke", id, nlohmann::json::object()}, now);
+    if (auto done =
+            store::AuditLog::append(m_writer.db, {"operator", "device.revoke", id, nlohmann::json::object()}, now);
         !done) {
         return fail(done);
     }
@@ -399,11 +412,11 @@ Expected<bool, Error> SqliteGatewayStorage::revokeDevice(const std::string& id, 
     return true;
 }
 
-Expected<std::optional<StoredRecord>, Error> SqliteGatewayStorage::findLocked(const std::string& deviceId,
-                                                                              const std::string& idemKey)
+Expected<std::optional<StoredRecord>, Error>
+SqliteGatewayStorage::findLocked(Connection& connection, const std::string& deviceId, const std::string& idemKey)
 {
     static const std::string kSql = std::string(kRecordColumns) + "WHERE device_id = ?1 AND idem_key = ?2";
-    auto s = cached(kSql);
+    auto s = connection.cached(kSql);
     if (!s) {
         return fail(s);
     }
@@ -420,14 +433,14 @@ Expected<std::optional<StoredRecord>, Error> SqliteGatewayStorage::findLocked(co
 Expected<std::optional<StoredRecord>, Error> SqliteGatewayStorage::findRecord(const std::string& deviceId,
                                                                               const std::string& idemKey)
 {
-    std::lock_guard lock(m_mutex);
-    return findLocked(deviceId, idemKey);
+    std::lock_guard lock(m_reader.mutex);
+    return findLocked(m_reader, deviceId, idemKey);
 }
 
 Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeRequest& request)
 {
     const auto& rec = request.record;
-    auto known = findLocked(request.deviceId, rec.idemKey);
+    auto known = findLocked(m_writer, request.deviceId, rec.idemKey);
     if (!known) {
         return fail(known);
     }
@@ -435,18 +448,18 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
         return answerForKnownKey(**known, rec.payloadSha256);
     }
     // Savepoint: a refused challenge claim undoes this record only, not the batch.
-    if (auto done = m_db.exec("SAVEPOINT intake", "intake"); !done) {
+    if (auto done = m_writer.db.exec("SAVEPOINT intake", "intake"); !done) {
         return fail(done);
     }
     auto rollback = [this](IntakeResult refusal) -> Expected<IntakeResult, Error> {
-        if (auto done = m_db.exec("ROLLBACK TO intake; RELEASE intake", "intake"); !done) {
+        if (auto done = m_writer.db.exec("ROLLBACK TO intake; RELEASE intake", "intake"); !done) {
             return fail(done);
         }
         return refusal;
     };
-    auto insert = cached("INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, "
-                         "created_at, device_time, received_at, flags) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    auto insert = m_writer.cached("INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, "
+                                  "created_at, device_time, received_at, flags) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!insert) {
         return fail(insert);
     }
@@ -465,10 +478,10 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
         !done) {
         return fail(done);
     }
-    const std::int64_t seq = m_db.lastInsertRowid();
+    const std::int64_t seq = m_writer.db.lastInsertRowid();
     for (const auto& challengeId : request.challengeIds) {
-        auto claim = cached("INSERT INTO challenge_use (challenge_id, device_id, record_seq, used_at) "
-                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(challenge_id) DO NOTHING");
+        auto claim = m_writer.cached("INSERT INTO challenge_use (challenge_id, device_id, record_seq, used_at) "
+                                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(challenge_id) DO NOTHING");
         if (!claim) {
             return fail(claim);
         }
@@ -477,7 +490,7 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
             !done) {
             return fail(done);
         }
-        if (m_db.changes() != 1) {
+        if (m_writer.db.changes() != 1) {
             IntakeResult refusal;
             refusal.status = protocol::RecordStatus::Rejected;
             refusal.code = "signature_invalid";
@@ -487,13 +500,14 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
         }
     }
     for (auto item : request.feed) {
-        if (auto done = appendFeed(m_db, item); !done) {
+        if (auto done = appendFeed(m_writer.db, item); !done) {
             return fail(done);
         }
     }
     for (const auto& care : request.careStarts) {
-        auto s = m_db.prepare("INSERT INTO care_state (patient_id, service_kind, first_visit_at, first_visit_record) "
-                              "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
+        auto s =
+            m_writer.db.prepare("INSERT INTO care_state (patient_id, service_kind, first_visit_at, first_visit_record) "
+                                "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
         if (!s) {
             return fail(s);
         }
@@ -502,7 +516,7 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
             !done) {
             return fail(done);
         }
-        if (m_db.changes() == 1) {
+        if (m_writer.db.changes() == 1) {
             protocol::FeedItem item;
             item.kind = "requery_permission";
             item.patientId = care.patientId;
@@ -513,7 +527,7 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
                          {"first_online_confirm_at", nullptr},
                          {"allowed", false},
                          {"reason", "awaiting_online_confirmation"}};
-            if (auto done = appendFeed(m_db, item); !done) {
+            if (auto done = appendFeed(m_writer.db, item); !done) {
                 return fail(done);
             }
         }
@@ -525,10 +539,10 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
                              {"idempotency_key", rec.idemKey},
                              {"payload_sha256", rec.payloadSha256},
                              {"flags", request.flags}}};
-    if (auto done = store::AuditLog::append(m_db, entry, request.receivedAt); !done) {
+    if (auto done = store::AuditLog::append(m_writer.db, entry, request.receivedAt); !done) {
         return fail(done);
     }
-    if (auto done = m_db.exec("RELEASE intake", "intake"); !done) {
+    if (auto done = m_writer.db.exec("RELEASE intake", "intake"); !done) {
         return fail(done);
     }
     IntakeResult result;
@@ -584,8 +598,8 @@ void SqliteGatewayStorage::commitGroup(const std::vector<PendingIntake*>& group)
             pending->error = error;
         }
     };
-    std::lock_guard lock(m_mutex);
-    auto tx = Transaction::begin(m_db, Durability::Full);
+    std::lock_guard lock(m_writer.mutex);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
     if (!tx) {
         return failAll(tx.error());
     }
@@ -605,8 +619,8 @@ void SqliteGatewayStorage::commitGroup(const std::vector<PendingIntake*>& group)
 
 Expected<std::vector<StoredRecord>, Error> SqliteGatewayStorage::records(std::int64_t afterSeq, std::size_t limit)
 {
-    std::lock_guard lock(m_mutex);
-    auto s = m_db.prepare(std::string(kRecordColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    std::lock_guard lock(m_reader.mutex);
+    auto s = m_reader.db.prepare(std::string(kRecordColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     if (!s) {
         return fail(s);
     }
@@ -620,8 +634,9 @@ Expected<std::vector<StoredRecord>, Error> SqliteGatewayStorage::records(std::in
 
 Expected<std::vector<protocol::FeedItem>, Error> SqliteGatewayStorage::feed(std::int64_t afterSeq, std::size_t limit)
 {
-    std::lock_guard lock(m_mutex);
-    auto s = m_db.prepare("SELECT seq, kind, patient_id, at, body FROM feed WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    std::lock_guard lock(m_reader.mutex);
+    auto s =
+        m_reader.db.prepare("SELECT seq, kind, patient_id, at, body FROM feed WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     if (!s) {
         return fail(s);
     }
@@ -643,12 +658,12 @@ Expected<void, Error> SqliteGatewayStorage::addSnapshot(const std::string& patie
                                                         const nlohmann::json& snapshot,
                                                         const model::Timestamp& receivedAt)
 {
-    std::lock_guard lock(m_mutex);
-    auto tx = Transaction::begin(m_db, Durability::Full);
+    std::lock_guard lock(m_writer.mutex);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
     if (!tx) {
         return fail(tx);
     }
-    auto s = m_db.prepare("INSERT INTO snapshot (patient_id, received_at, snapshot_json) VALUES (?1, ?2, ?3)");
+    auto s = m_writer.db.prepare("INSERT INTO snapshot (patient_id, received_at, snapshot_json) VALUES (?1, ?2, ?3)");
     if (!s) {
         return fail(s);
     }
@@ -660,7 +675,7 @@ Expected<void, Error> SqliteGatewayStorage::addSnapshot(const std::string& patie
     item.patientId = patientId;
     item.at = receivedAt;
     item.body = {{"snapshot", snapshot}, {"received_at", receivedAt.toString()}};
-    if (auto done = appendFeed(m_db, item); !done) {
+    if (auto done = appendFeed(m_writer.db, item); !done) {
         return fail(done);
     }
     return tx->commit();
@@ -668,9 +683,9 @@ Expected<void, Error> SqliteGatewayStorage::addSnapshot(const std::string& patie
 
 Expected<std::optional<SnapshotRow>, Error> SqliteGatewayStorage::latestSnapshot(const std::string& patientId)
 {
-    std::lock_guard lock(m_mutex);
-    auto s = cached("SELECT snapshot_json, received_at, seq FROM snapshot WHERE patient_id = ?1 "
-                    "ORDER BY received_at DESC, seq DESC LIMIT 1");
+    std::lock_guard lock(m_reader.mutex);
+    auto s = m_reader.cached("SELECT snapshot_json, received_at, seq FROM snapshot WHERE patient_id = ?1 "
+                             "ORDER BY received_at DESC, seq DESC LIMIT 1");
     if (!s) {
         return fail(s);
     }
@@ -689,9 +704,9 @@ Expected<std::optional<SnapshotRow>, Error> SqliteGatewayStorage::latestSnapshot
 
 Expected<StorageCounts, Error> SqliteGatewayStorage::counts()
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_reader.mutex);
     StorageCounts c;
-    auto q = [this](const char* sql) { return m_db.queryInt(sql); };
+    auto q = [this](const char* sql) { return m_reader.db.queryInt(sql); };
     auto devices = q("SELECT count(*) FROM device");
     auto revoked = q("SELECT count(*) FROM device WHERE revoked_at IS NOT NULL");
     auto records = q("SELECT count(*) FROM record");
@@ -712,8 +727,8 @@ Expected<StorageCounts, Error> SqliteGatewayStorage::counts()
 
 Expected<std::int64_t, Error> SqliteGatewayStorage::lastRecordSeq()
 {
-    std::lock_guard lock(m_mutex);
-    return m_db.queryInt("SELECT coalesce(max(seq), 0) FROM record");
+    std::lock_guard lock(m_reader.mutex);
+    return m_reader.db.queryInt("SELECT coalesce(max(seq), 0) FROM record");
 }
 
 } // namespace zaitaku::sync::gateway

@@ -2,8 +2,8 @@
 
 // The embedded backend: one SQLCipher file in the data folder, encrypted with the key in
 // secrets.key (a copied backup without that file reads as noise), WAL, synchronous=FULL for every
-// acknowledging write. One connection behind a mutex: SQLite serialises writers anyway, and reads
-// are index lookups.
+// acknowledging write. Two connections, each behind its mutex: the writer (SQLite serialises
+// writers anyway) and a query-only reader, so that lookups never wait for a commit's fsync.
 
 #include "sync/gateway/GatewayStorage.h"
 #include "sync/store/Database.h"
@@ -53,14 +53,27 @@ public:
     Expected<std::int64_t, Error> lastRecordSeq();
 
 private:
-    explicit SqliteGatewayStorage(store::Database db)
-        : m_db(std::move(db))
+    struct Connection
+    {
+        explicit Connection(store::Database database)
+            : db(std::move(database))
+        {}
+        // Hot statements are prepared once (parsing SQL cost more than running it); the caller
+        // resets a SELECT when done so that no read transaction stays open.
+        Expected<store::Statement*, Error> cached(std::string_view sql);
+
+        store::Database db;
+        std::mutex mutex;
+        std::map<std::string, store::Statement, std::less<>> statements;
+    };
+
+    SqliteGatewayStorage(store::Database writer, store::Database reader)
+        : m_writer(std::move(writer))
+        , m_reader(std::move(reader))
     {}
     Expected<IntakeResult, Error> intakeLocked(const IntakeRequest& request);
-    Expected<std::optional<StoredRecord>, Error> findLocked(const std::string& deviceId, const std::string& idemKey);
-    // Hot statements are prepared once (parsing SQL cost more than running it); the caller resets
-    // a SELECT when done so that no read transaction stays open.
-    Expected<store::Statement*, Error> cached(std::string_view sql);
+    Expected<std::optional<StoredRecord>, Error>
+    findLocked(Connection& connection, const std::string& deviceId, const std::string& idemKey);
 
     // Group commit: concurrent intakes share one transaction (one fsync). The first caller leads
     // and commits everything queued meanwhile; each caller returns only after its commit.
@@ -78,9 +91,8 @@ private:
     std::vector<PendingIntake*> m_queue;
     bool m_leading = false;
 
-    std::mutex m_mutex;
-    store::Database m_db;
-    std::map<std::string, store::Statement, std::less<>> m_statements;
+    Connection m_writer;
+    Connection m_reader;
 };
 
 } // namespace zaitaku::sync::gateway

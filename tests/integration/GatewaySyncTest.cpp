@@ -146,6 +146,29 @@ TEST_F(GatewaySyncTest, DeviceRoutesNeedAClientCertificate)
     EXPECT_EQ(client->tlsVersion(), "TLSv1.3");
 }
 
+TEST_F(GatewaySyncTest, ACertificateFromAnotherCaIsRefusedAtTheHandshake)
+{
+    // A device certificate issued by another gateway's CA: TLS itself refuses it.
+    auto otherDir = makeTempDir("zaitaku-other-gateway");
+    model::SeededRandom otherRandom(5);
+    auto otherPki = sync::gateway::GatewayPki::loadOrCreate(otherDir.string(), {}, otherRandom, clock.nowJst()).value();
+    auto request = sync::client::makeDeviceKeyRequest("intruder").value();
+    auto cert = otherPki.issueDeviceCertificate(request.csrPem, "d-intruder", clock.nowJst(), otherRandom).value();
+    sync::transport::ClientOptions options;
+    options.host = "127.0.0.1";
+    options.port = gateway->port();
+    options.caPem = gateway->caPem();
+    options.certificatePem = cert.certificatePem;
+    options.privateKeyPem = request.privateKeyPem;
+    auto client = sync::transport::HttpsClient::create(options).value();
+    auto response = client->send({"GET", "/v1/status", {}, {}});
+    ASSERT_FALSE(response) << response->status;
+    EXPECT_TRUE(response.error().code == sync::Errc::TlsFailure ||
+                response.error().code == sync::Errc::NetworkUnreachable)
+        << response.error().message;
+    std::filesystem::remove_all(otherDir);
+}
+
 TEST_F(GatewaySyncTest, RevokedDeviceIsRefused)
 {
     auto enrolled = enrollTablet(*store, newCode());

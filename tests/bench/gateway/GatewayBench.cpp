@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 using namespace zaitaku;
 using SteadyClock = std::chrono::steady_clock;
@@ -103,6 +104,8 @@ int main(int argc, char** argv)
     const double seconds = argc > 2 ? std::atof(argv[2]) : 5.0;
     const int drainVisits = argc > 3 ? std::atoi(argv[3]) : 10000;
     const int serverThreads = argc > 4 ? std::atoi(argv[4]) : sync::gateway::GatewayConfig{}.threads;
+    // Set ZAITAKU_BENCH_PAUSE to wait for Enter before the workloads (to attach a profiler).
+    const bool pause = std::getenv("ZAITAKU_BENCH_PAUSE") != nullptr;
     model::SystemClock clock;
     model::SteadyClock steady;
     model::SystemRandom random;
@@ -168,6 +171,11 @@ int main(int argc, char** argv)
         }
     }
 
+    if (pause) {
+        std::printf("ready (pid %d): press Enter\n", static_cast<int>(getpid()));
+        std::fflush(stdout);
+        std::getchar();
+    }
     std::printf("gateway bench: %d clients, %.0f s a workload, %d server threads, TLS 1.3 + client certificates\n",
                 clients, seconds, serverThreads);
     // Baseline: the cheapest authenticated POST (one stateless challenge), same connections.
