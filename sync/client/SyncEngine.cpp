@@ -13,6 +13,7 @@
 #include "sync/store/SyncCursor.h"
 #include "sync/store/Transaction.h"
 
+#include <charconv>
 #include <map>
 
 namespace zaitaku::sync::client
@@ -236,7 +237,12 @@ Expected<void, Error> SyncEngine::push(GatewayConnection& gateway, const Gateway
             // record; anything else is transient for the batch.
             std::optional<std::size_t> culprit;
             if (error.code == Errc::ProtocolViolation && error.field.rfind("records[", 0) == 0) {
-                culprit = std::stoul(error.field.substr(8));
+                std::size_t index = 0;
+                const char* digits = error.field.c_str() + 8;
+                auto [end, ec] = std::from_chars(digits, error.field.c_str() + error.field.size(), index);
+                if (ec == std::errc() && *end == ']' && index < batch->size()) {
+                    culprit = index;
+                }
             }
             auto done = inTransaction(db, [&]() -> Expected<void, Error> {
                 for (std::size_t i = 0; i < batch->size(); ++i) {
@@ -493,7 +499,11 @@ Expected<SyncStatus, Error> SyncEngine::status(store::Store& store)
     }
     status.lastSuccess = *lastSuccess;
     if (*skew) {
-        status.skewSeconds = std::stoll(**skew);
+        std::int64_t seconds = 0;
+        const auto& text = **skew;
+        if (std::from_chars(text.data(), text.data() + text.size(), seconds).ec == std::errc()) {
+            status.skewSeconds = seconds;
+        }
     }
     status.lastError = *lastError;
     auto dead = Outbox::deadLetters(db, 100);

@@ -30,7 +30,7 @@ struct GatewayServer::Parts
     GatewayConfig config;
     std::unique_ptr<LockedRandom> random;
     std::unique_ptr<GatewayPki> pki;
-    std::unique_ptr<SqliteGatewayStorage> storage;
+    std::unique_ptr<GatewayStorage> storage; // SqliteGatewayStorage; PostgreSQL with the OQS issue
     JpkiTrust jpki;
     std::unique_ptr<ChallengeIssuer> challenges;
     std::unique_ptr<RecordValidator> validator;

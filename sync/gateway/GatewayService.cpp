@@ -214,9 +214,11 @@ HttpResponse GatewayService::enroll(const HttpRequest& request)
         return badRequest(issued.error());
     }
     device.certificateSerial = issued->serialHex;
-    auto code = protocol::EnrollmentCode::parse(message->code + std::string(16, '0'));
-    const std::string secret = code ? code->secret : message->code;
-    if (auto done = m_deps.storage.enroll(store::sha256Hex(secret), device, now); !done) {
+    auto secret = protocol::EnrollmentCode::parseSecret(message->code);
+    if (!secret) {
+        return problem(403, Errc::Unauthorized, "the enrollment code is unknown, already used or expired", "code");
+    }
+    if (auto done = m_deps.storage.enroll(store::sha256Hex(*secret), device, now); !done) {
         if (done.error().code == Errc::Unauthorized) {
             m_deps.log.warn("enroll.refused", {{"reason", done.error().message}});
             return problem(403, Errc::Unauthorized, done.error().message, "code");

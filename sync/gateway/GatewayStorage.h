@@ -136,6 +136,8 @@ public:
     virtual Expected<std::optional<SnapshotRow>, Error> latestSnapshot(const std::string& patientId) = 0;
 
     virtual Expected<StorageCounts, Error> counts() = 0;
+    // The highest record seq (the restore-from-backup check at start).
+    virtual Expected<std::int64_t, Error> lastRecordSeq() = 0;
 };
 
 } // namespace zaitaku::sync::gateway

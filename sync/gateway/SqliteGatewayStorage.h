@@ -49,8 +49,7 @@ public:
     Expected<std::optional<SnapshotRow>, Error> latestSnapshot(const std::string& patientId) override;
     Expected<StorageCounts, Error> counts() override;
 
-    // The highest record seq (restore-from-backup detection, GatewayServer).
-    Expected<std::int64_t, Error> lastRecordSeq();
+    Expected<std::int64_t, Error> lastRecordSeq() override;
 
 private:
     struct Connection

@@ -35,31 +35,53 @@ EnrollmentCode EnrollmentCode::generate(model::RandomSource& random, std::string
     return code;
 }
 
-Expected<EnrollmentCode, Error> EnrollmentCode::parse(std::string_view text)
+namespace
+{
+std::string withoutSeparators(std::string_view text)
 {
     std::string compact;
     for (char c : text) {
-        if (c == '-' || c == ' ') {
-            continue;
+        if (c != '-' && c != ' ') {
+            compact += c;
         }
-        compact += c;
     }
+    return compact;
+}
+} // namespace
+
+Expected<std::string, Error> EnrollmentCode::parseSecret(std::string_view text)
+{
+    const std::string compact = withoutSeparators(text);
+    if (compact.size() != kSecretChars) {
+        return Unexpected(Error{Errc::InvalidInput, "the code's secret has 16 characters", "code"});
+    }
+    std::string secret;
+    for (char raw : compact) {
+        const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(raw)));
+        if (kAlphabet.find(c) == std::string_view::npos) {
+            return Unexpected(Error{Errc::InvalidInput,
+                                    std::string("'") + raw + "' is not a character of an enrollment code", "code"});
+        }
+        secret += c;
+    }
+    return secret;
+}
+
+Expected<EnrollmentCode, Error> EnrollmentCode::parse(std::string_view text)
+{
+    const std::string compact = withoutSeparators(text);
     if (compact.size() != kSecretChars + kFingerprintHex) {
         return Unexpected(Error{Errc::InvalidInput,
                                 "an enrollment code has 16 characters and a 16-hex fingerprint "
                                 "(XXXX-XXXX-XXXX-XXXX-ffffffffffffffff)",
                                 "code"});
     }
-    EnrollmentCode code;
-    for (std::size_t i = 0; i < kSecretChars; ++i) {
-        const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(compact[i])));
-        if (kAlphabet.find(c) == std::string_view::npos) {
-            return Unexpected(Error{Errc::InvalidInput,
-                                    std::string("'") + compact[i] + "' is not a character of an enrollment code",
-                                    "code"});
-        }
-        code.secret += c;
+    auto secret = parseSecret(std::string_view(compact).substr(0, kSecretChars));
+    if (!secret) {
+        return Unexpected(secret.error());
     }
+    EnrollmentCode code;
+    code.secret = std::move(*secret);
     for (std::size_t i = kSecretChars; i < compact.size(); ++i) {
         const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(compact[i])));
         if (!std::isxdigit(static_cast<unsigned char>(c))) {

@@ -27,6 +27,8 @@ struct EnrollmentCode
     static EnrollmentCode generate(model::RandomSource& random, std::string_view caFingerprint);
     // Accepts lower case and missing or extra dashes/spaces; InvalidInput naming what is wrong.
     static Expected<EnrollmentCode, Error> parse(std::string_view text);
+    // The secret part alone, as a tablet sends it (the gateway's side of parse()).
+    static Expected<std::string, Error> parseSecret(std::string_view text);
     std::string toString() const;
 };
 

@@ -133,6 +133,9 @@ TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
     auto notEnrolled = cli({"sync", "--json"});
     EXPECT_EQ(notEnrolled.exitCode, 1);
     EXPECT_EQ(json::parse(notEnrolled.out)["code"], "not_enrolled");
+    auto badTimeout = cli({"sync", "--timeout-ms", "soon", "--json"});
+    EXPECT_EQ(badTimeout.exitCode, 2);
+    EXPECT_EQ(json::parse(badTimeout.out)["field"], "timeout-ms");
     auto badCode = cli({"enroll", "--gateway", "https://127.0.0.1:1", "--code", "nope", "--json"});
     EXPECT_EQ(badCode.exitCode, 2);
     EXPECT_EQ(json::parse(badCode.out)["field"], "code");

@@ -5,6 +5,7 @@
 #include "ui/cli/CommandOptions.h"
 #include "ui/cli/StoreUnlock.h"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -38,16 +39,24 @@ int fail(CliContext& ctx, const CommandOptions& o, const char* command, const sy
     return reportFailure(ctx, o, command, failureOf(e, badInput ? kExitBadInput : kExitFailure));
 }
 
-sync::client::ConnectionTimeouts timeoutsOf(const CommandOptions& o)
+// --timeout-ms: connect and each read/write (100 ms to 10 min); nullopt when malformed.
+std::optional<sync::client::ConnectionTimeouts> timeoutsOf(const CommandOptions& o)
 {
     sync::client::ConnectionTimeouts t;
-    if (!o.value("timeout-ms").empty()) {
-        const auto ms = std::chrono::milliseconds(std::max(100L, std::stol(o.value("timeout-ms"))));
-        t.connect = ms;
-        t.io = ms;
+    const std::string text = o.value("timeout-ms");
+    if (!text.empty()) {
+        long ms = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+        if (ec != std::errc() || end != text.data() + text.size() || ms < 100 || ms > 600000) {
+            return std::nullopt;
+        }
+        t.connect = std::chrono::milliseconds(ms);
+        t.io = std::chrono::milliseconds(ms);
     }
     return t;
 }
+
+const sync::Error kBadTimeout{sync::Errc::InvalidInput, "--timeout-ms takes 100 to 600000", "timeout-ms"};
 
 nlohmann::json optional(const std::optional<std::string>& v)
 {
@@ -67,13 +76,17 @@ int runEnroll(const Args& args, CliContext& ctx)
                                          "[--label NAME] [--json]\n";
         return o->help ? kExitOk : kExitBadInput;
     }
+    const auto timeouts = timeoutsOf(*o);
+    if (!timeouts) {
+        return fail(ctx, *o, "enroll", kBadTimeout);
+    }
     auto store = openStore(ctx, *o, o->value("db"));
     if (!store) {
         return fail(ctx, *o, "enroll", store.error());
     }
     sync::client::EnrollmentRequest request{o->value("gateway"), o->value("code"),
                                             o->value("label").empty() ? "tablet" : o->value("label"), ZAITAKU_VERSION,
-                                            timeoutsOf(*o)};
+                                            *timeouts};
     auto enrolled = sync::client::enroll(*store, request, randomOf(ctx));
     if (!enrolled) {
         return fail(ctx, *o, "enroll", enrolled.error());
@@ -102,12 +115,16 @@ int runSync(const Args& args, CliContext& ctx)
         ctx.out << "usage: zaitaku-cli sync --db PATH [--json]\n";
         return kExitOk;
     }
+    const auto timeouts = timeoutsOf(*o);
+    if (!timeouts) {
+        return fail(ctx, *o, "sync", kBadTimeout);
+    }
     auto store = openStore(ctx, *o, o->value("db"));
     if (!store) {
         return fail(ctx, *o, "sync", store.error());
     }
     sync::client::SyncOptions options;
-    options.timeouts = timeoutsOf(*o);
+    options.timeouts = *timeouts;
     sync::client::SyncEngine engine(*store, randomOf(ctx), options);
     auto report = engine.run();
     if (!report) {
@@ -214,12 +231,16 @@ int runPrecheck(const Args& args, CliContext& ctx)
             patients.push_back(id);
         }
     }
+    const auto timeouts = timeoutsOf(*o);
+    if (!timeouts) {
+        return fail(ctx, *o, "precheck", kBadTimeout);
+    }
     auto store = openStore(ctx, *o, o->value("db"));
     if (!store) {
         return fail(ctx, *o, "precheck", store.error());
     }
     sync::client::SyncOptions options;
-    options.timeouts = timeoutsOf(*o);
+    options.timeouts = *timeouts;
     sync::client::SyncEngine engine(*store, randomOf(ctx), options);
     auto results = engine.precheck(date, patients);
     if (!results) {

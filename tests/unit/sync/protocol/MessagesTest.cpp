@@ -130,6 +130,9 @@ TEST(EnrollmentCodeTest, FormatsAndParsesForgivingly)
     EXPECT_EQ(EnrollmentCode::parse("ABCD-EFGH").error().field, "code");
     EXPECT_FALSE(EnrollmentCode::parse("IIII-IIII-IIII-IIII-0123456789abcdef")); // I is not Crockford
     EXPECT_FALSE(EnrollmentCode::parse("AAAA-AAAA-AAAA-AAAA-0123456789abcdeg"));
+    EXPECT_EQ(EnrollmentCode::parseSecret(text.substr(0, 19)).value(), code.secret);
+    EXPECT_FALSE(EnrollmentCode::parseSecret(text)); // the fingerprint is not sent
+    EXPECT_FALSE(EnrollmentCode::parseSecret("0000-0000-0000-000U"));
 }
 
 } // namespace
