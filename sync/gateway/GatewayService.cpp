@@ -87,11 +87,19 @@ std::string pathOf(const std::string& target)
 HttpResponse GatewayService::handle(const HttpRequest& request, const transport::RequestContext& context)
 {
     const auto started = std::chrono::steady_clock::now();
-    ++m_deps.metrics.inFlight();
+    struct InFlight // counted down however dispatch ends
+    {
+        std::atomic<std::int64_t>& gauge;
+        explicit InFlight(std::atomic<std::int64_t>& g)
+            : gauge(g)
+        {
+            ++gauge;
+        }
+        ~InFlight() { --gauge; }
+    } inFlight(m_deps.metrics.inFlight());
     std::string route = "unknown";
     std::string deviceId;
     HttpResponse response = dispatch(request, context, route, deviceId);
-    --m_deps.metrics.inFlight();
     const auto latency = std::chrono::steady_clock::now() - started;
     m_deps.metrics.observeRequest(route, response.status, latency);
     m_deps.log.request({{"route", route},
