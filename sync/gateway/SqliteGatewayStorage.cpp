@@ -378,8 +378,8 @@ Expected<std::vector<DeviceRecord>, Error> SqliteGatewayStorage::devices()
         return fail(s);
     }
     std::vector<DeviceRecord> out;
-    for (auto row = s->step(); row && *row; row = s->step()) {
-        out.push_back(deviceFrom(*s));
+    if (auto done = s->forEachRow([&](const store::Statement& row) { out.push_back(deviceFrom(row)); }); !done) {
+        return fail(done);
     }
     return out;
 }
@@ -626,8 +626,8 @@ Expected<std::vector<StoredRecord>, Error> SqliteGatewayStorage::records(std::in
     }
     s->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
     std::vector<StoredRecord> out;
-    for (auto row = s->step(); row && *row; row = s->step()) {
-        out.push_back(recordFrom(*s));
+    if (auto done = s->forEachRow([&](const store::Statement& row) { out.push_back(recordFrom(row)); }); !done) {
+        return fail(done);
     }
     return out;
 }
@@ -642,14 +642,17 @@ Expected<std::vector<protocol::FeedItem>, Error> SqliteGatewayStorage::feed(std:
     }
     s->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
     std::vector<protocol::FeedItem> out;
-    for (auto row = s->step(); row && *row; row = s->step()) {
+    auto done = s->forEachRow([&](const store::Statement& row) {
         protocol::FeedItem item;
-        item.seq = s->integer(0);
-        item.kind = s->text(1);
-        item.patientId = s->text(2);
-        item.at = timeAt(*s, 3);
-        item.body = nlohmann::json::parse(s->text(4), nullptr, false);
+        item.seq = row.integer(0);
+        item.kind = row.text(1);
+        item.patientId = row.text(2);
+        item.at = timeAt(row, 3);
+        item.body = nlohmann::json::parse(row.text(4), nullptr, false);
         out.push_back(std::move(item));
+    });
+    if (!done) {
+        return fail(done);
     }
     return out;
 }

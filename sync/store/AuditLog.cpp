@@ -2,6 +2,7 @@
 
 #include "device/apdu/Bytes.h"
 #include "sync/store/CanonicalJson.h"
+#include "sync/store/StoreMeta.h"
 #include "sync/store/StoreTime.h"
 
 #include <string_view>
@@ -66,13 +67,7 @@ Expected<std::int64_t, Error> AuditLog::append(Database& db, const AuditEntry& e
     if (auto done = insert->run(); !done) {
         return Unexpected(done.error());
     }
-    auto head = db.prepare("INSERT INTO store_meta (key, value) VALUES ('audit_head', ?1) "
-                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    if (!head) {
-        return Unexpected(head.error());
-    }
-    head->bind(1, std::to_string(seq) + ":" + hash);
-    if (auto done = head->run(); !done) {
+    if (auto done = StoreMeta::set(db, "audit_head", std::to_string(seq) + ":" + hash); !done) {
         return Unexpected(done.error());
     }
     return seq;
@@ -93,17 +88,10 @@ Expected<AuditVerification, Error> AuditLog::verify(Database& db)
             result.problems.push_back({seq, std::move(what)});
         }
     };
-    for (;;) {
-        auto row = rows->step();
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        if (!*row) {
-            break;
-        }
-        const std::int64_t seq = rows->integer(0);
-        const std::string prev = rows->text(6);
-        const std::string hash = rows->text(7);
+    auto done = rows->forEachRow([&](const Statement& row) {
+        const std::int64_t seq = row.integer(0);
+        const std::string prev = row.text(6);
+        const std::string hash = row.text(7);
         if (seq != expectedSeq) {
             note(seq, "sequence jumps from " + std::to_string(expectedSeq - 1) + " to " + std::to_string(seq) +
                           " (rows deleted)");
@@ -112,22 +100,26 @@ Expected<AuditVerification, Error> AuditLog::verify(Database& db)
             note(seq, "prev_hash does not match the previous row (deleted or reordered rows)");
         }
         const std::string recomputed =
-            chainHash(prev, seq, rows->text(1), rows->text(2), rows->text(3), rows->text(4), rows->text(5));
+            chainHash(prev, seq, row.text(1), row.text(2), row.text(3), row.text(4), row.text(5));
         if (recomputed != hash) {
             note(seq, "content does not match its hash (edited row)");
         }
         expectedPrev = hash;
         expectedSeq = seq + 1;
         ++result.rows;
+    });
+    if (!done) {
+        return Unexpected(done.error());
     }
     result.headHash = result.rows > 0 ? expectedPrev : std::string();
-    auto head = db.queryText("SELECT value FROM store_meta WHERE key = 'audit_head'");
-    if (!head) {
-        return Unexpected(head.error());
+    auto stored = StoreMeta::get(db, "audit_head");
+    if (!stored) {
+        return Unexpected(stored.error());
     }
+    const std::string head = stored->value_or(std::string());
     const std::string expectedHead = result.rows > 0 ? std::to_string(expectedSeq - 1) + ":" + expectedPrev : "";
-    if (*head != expectedHead) {
-        note(expectedSeq - 1, "the chain does not end at the recorded head " + (head->empty() ? "(none)" : *head) +
+    if (head != expectedHead) {
+        note(expectedSeq - 1, "the chain does not end at the recorded head " + (head.empty() ? "(none)" : head) +
                                   " (rows removed from the end, or the head was edited)");
     }
     return result;

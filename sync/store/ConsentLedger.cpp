@@ -105,37 +105,35 @@ Expected<std::vector<model::Consent>, Error> ConsentLedger::active(Database& db,
     }
     stmt->bind(1, patientId);
     std::vector<model::Consent> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
+    auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
         model::Consent c;
-        c.id = stmt->text(0);
-        auto kind = model::fromCode<model::ConsentKind>(stmt->text(1));
+        c.id = row.text(0);
+        auto kind = model::fromCode<model::ConsentKind>(row.text(1));
         if (!kind) {
             return Unexpected(Error{Errc::StoreCorrupted, "a consent holds an unknown kind"});
         }
         c.kind = *kind;
         c.patientId = patientId;
         c.given = true;
-        c.textVersion = stmt->text(2);
-        c.textSha256 = stmt->text(3);
+        c.textVersion = row.text(2);
+        c.textSha256 = row.text(3);
         for (auto [column, target] : {std::pair{4, &c.consentTime}, std::pair{5, &c.availableTime}}) {
-            if (!stmt->isNull(column)) {
-                auto at = model::Timestamp::parse(stmt->text(column));
+            if (!row.isNull(column)) {
+                auto at = model::Timestamp::parse(row.text(column));
                 if (!at) {
                     return Unexpected(Error{Errc::StoreCorrupted, "a consent holds an unreadable time"});
                 }
                 *target = *at;
             }
         }
-        c.sourceSnapshotId = stmt->text(6);
+        c.sourceSnapshotId = row.text(6);
         out.push_back(std::move(c));
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
     }
+    return out;
 }
 
 } // namespace zaitaku::sync::store

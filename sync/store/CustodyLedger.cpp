@@ -137,33 +137,31 @@ CustodyLedger::current(Database& db, const model::Timestamp& now, std::chrono::m
         return Unexpected(stmt.error());
     }
     std::vector<CustodyStatus> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
+    auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
         CustodyStatus s;
         model::CustodyEvent& e = s.last;
-        e.id = stmt->text(0);
-        e.patientId = stmt->text(1);
-        e.facilityId = stmt->text(2);
-        e.action = model::fromCode<CustodyAction>(stmt->text(3)).value_or(CustodyAction::Lost);
-        e.staffId = stmt->text(4);
-        e.witnessId = stmt->text(5);
-        e.purpose = stmt->text(6);
-        auto at = model::Timestamp::parse(stmt->text(7));
+        e.id = row.text(0);
+        e.patientId = row.text(1);
+        e.facilityId = row.text(2);
+        e.action = model::fromCode<CustodyAction>(row.text(3)).value_or(CustodyAction::Lost);
+        e.staffId = row.text(4);
+        e.witnessId = row.text(5);
+        e.purpose = row.text(6);
+        auto at = model::Timestamp::parse(row.text(7));
         if (!at) {
             return Unexpected(Error{Errc::StoreCorrupted, "a custody event has an unreadable time"});
         }
         e.at = at->withOffset(model::Timestamp::kJstOffsetMinutes);
-        e.storageLocation = stmt->text(8);
+        e.storageLocation = row.text(8);
         s.patientId = e.patientId;
         s.overdue = e.action == CustodyAction::Checkout && now.utc() - e.at.utc() > maxCheckout;
         out.push_back(std::move(s));
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
     }
+    return out;
 }
 
 } // namespace zaitaku::sync::store

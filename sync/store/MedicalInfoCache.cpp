@@ -28,22 +28,20 @@ MedicalInfoCache::availableFor(Database& db, const std::string& patientId, const
     }
     stmt->bind(1, patientId).bind(2, now);
     std::vector<MedicalInfo> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
-        auto kind = model::fromCode<model::ConsentKind>(stmt->text(1));
-        auto received = model::Timestamp::parse(stmt->text(3));
-        auto until = model::Timestamp::parse(stmt->text(4));
+    auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
+        auto kind = model::fromCode<model::ConsentKind>(row.text(1));
+        auto received = model::Timestamp::parse(row.text(3));
+        auto until = model::Timestamp::parse(row.text(4));
         if (!kind || !received || !until) {
             return Unexpected(Error{Errc::StoreCorrupted, "a medical-information row is unreadable"});
         }
-        out.push_back(MedicalInfo{stmt->text(0), patientId, *kind, stmt->blob(2), *received, *until});
+        out.push_back(MedicalInfo{row.text(0), patientId, *kind, row.blob(2), *received, *until});
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
     }
+    return out;
 }
 
 } // namespace zaitaku::sync::store

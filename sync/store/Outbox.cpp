@@ -22,27 +22,24 @@ std::string placeholders(std::size_t n, int first)
 Expected<std::vector<OutboxItem>, Error> readItems(Statement& stmt)
 {
     std::vector<OutboxItem> items;
-    for (;;) {
-        auto row = stmt.step();
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        if (!*row) {
-            return items;
-        }
+    auto done = stmt.forEachRow([&](const Statement& row) {
         OutboxItem item;
-        item.seq = stmt.integer(0);
-        item.idemKey = stmt.text(1);
-        item.kind = stmt.text(2);
-        item.recordId = stmt.text(3);
-        item.payload = stmt.text(4);
-        item.payloadSha256 = stmt.text(5);
-        item.state = model::fromCode<OutboxState>(stmt.text(6)).value_or(OutboxState::Queued);
-        item.attempts = static_cast<int>(stmt.integer(7));
-        item.lastError = stmt.text(8);
-        item.createdAt = stmt.text(9);
+        item.seq = row.integer(0);
+        item.idemKey = row.text(1);
+        item.kind = row.text(2);
+        item.recordId = row.text(3);
+        item.payload = row.text(4);
+        item.payloadSha256 = row.text(5);
+        item.state = model::fromCode<OutboxState>(row.text(6)).value_or(OutboxState::Queued);
+        item.attempts = static_cast<int>(row.integer(7));
+        item.lastError = row.text(8);
+        item.createdAt = row.text(9);
         items.push_back(std::move(item));
+    });
+    if (!done) {
+        return Unexpected(done.error());
     }
+    return items;
 }
 
 constexpr const char* kItemColumns =
@@ -198,19 +195,12 @@ Expected<OutboxCounts, Error> Outbox::counts(Database& db)
         return Unexpected(stmt.error());
     }
     OutboxCounts counts;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        if (!*row) {
-            return counts;
-        }
-        const auto state = model::fromCode<OutboxState>(stmt->text(0));
-        const std::int64_t n = stmt->integer(1);
+    auto done = stmt->forEachRow([&](const Statement& row) {
+        const auto state = model::fromCode<OutboxState>(row.text(0));
         if (!state) {
-            continue;
+            return;
         }
+        const std::int64_t n = row.integer(1);
         switch (*state) {
         case OutboxState::Queued:
             counts.queued = n;
@@ -225,7 +215,11 @@ Expected<OutboxCounts, Error> Outbox::counts(Database& db)
             counts.dead = n;
             break;
         }
+    });
+    if (!done) {
+        return Unexpected(done.error());
     }
+    return counts;
 }
 
 Expected<std::vector<OutboxItem>, Error> Outbox::deadLetters(Database& db, std::size_t limit)

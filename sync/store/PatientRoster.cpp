@@ -419,16 +419,11 @@ Expected<std::vector<model::Patient>, Error> PatientRoster::list(Database& db)
         return Unexpected(stmt.error());
     }
     std::vector<model::Patient> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
-        out.push_back(readPatient(*stmt));
+    auto done = stmt->forEachRow([&](const Statement& row) { out.push_back(readPatient(row)); });
+    if (!done) {
+        return Unexpected(done.error());
     }
+    return out;
 }
 
 Expected<std::vector<model::CareRelationship>, Error> PatientRoster::careOf(Database& db, const std::string& patientId)
@@ -440,30 +435,27 @@ Expected<std::vector<model::CareRelationship>, Error> PatientRoster::careOf(Data
     }
     stmt->bind(1, patientId);
     std::vector<model::CareRelationship> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
+    auto done = stmt->forEachRow([&](const Statement& row) {
         model::CareRelationship c;
-        c.id = stmt->text(0);
+        c.id = row.text(0);
         c.patientId = patientId;
-        c.serviceKind = model::fromCode<model::ServiceKind>(stmt->text(1)).value_or(model::ServiceKind::HoumonShinryo);
-        if (auto d = stmt->optionalText(2)) {
+        c.serviceKind = model::fromCode<model::ServiceKind>(row.text(1)).value_or(model::ServiceKind::HoumonShinryo);
+        if (auto d = row.optionalText(2)) {
             c.firstOnlineConfirmAt = model::Date::parse(*d).value_or(model::Date::fromSysDays({}));
         }
-        if (auto m = stmt->optionalText(3)) {
+        if (auto m = row.optionalText(3)) {
             c.firstConfirmMethod = model::fromCode<model::ConfirmMethod>(*m).value_or(model::ConfirmMethod::Visual);
         }
-        c.continuing = stmt->integer(4) != 0;
-        if (auto d = stmt->optionalText(5)) {
+        c.continuing = row.integer(4) != 0;
+        if (auto d = row.optionalText(5)) {
             c.endedAt = model::Date::parse(*d).value_or(model::Date::fromSysDays({}));
         }
         out.push_back(std::move(c));
+    });
+    if (!done) {
+        return Unexpected(done.error());
     }
+    return out;
 }
 
 } // namespace zaitaku::sync::store

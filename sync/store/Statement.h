@@ -11,6 +11,7 @@
 #include "verify/model/Timestamp.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,26 @@ public:
 
     // true: a row is available; false: done.
     Expected<bool, Error> step();
+    // Steps to the end calling onRow(*this) for each row. Stops at the first step error, or at the
+    // first error onRow returns when it returns Expected<void, Error>: a failing read is never
+    // mistaken for the end of the rows.
+    template <typename OnRow> Expected<void, Error> forEachRow(OnRow&& onRow)
+    {
+        for (;;) {
+            auto row = step();
+            if (!row) {
+                return Unexpected(row.error());
+            }
+            if (!*row) {
+                return {};
+            }
+            if constexpr (std::is_void_v<std::invoke_result_t<OnRow&, Statement&>>) {
+                onRow(*this);
+            } else if (auto done = onRow(*this); !done) {
+                return done;
+            }
+        }
+    }
     // Steps to completion (INSERT/UPDATE/DELETE); a row is a programming error reported as StoreIo.
     Expected<void, Error> run();
     void reset();

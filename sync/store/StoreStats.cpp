@@ -32,15 +32,8 @@ Expected<StoreStats, Error> StoreStats::collect(Store& store)
         return Unexpected(tables.error());
     }
     std::vector<std::string> names;
-    for (;;) {
-        auto row = tables->step();
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        if (!*row) {
-            break;
-        }
-        names.push_back(tables->text(0));
+    if (auto done = tables->forEachRow([&](const Statement& row) { names.push_back(row.text(0)); }); !done) {
+        return Unexpected(done.error());
     }
     for (const auto& table : names) {
         auto n = db.queryInt("SELECT count(*) FROM \"" + table + "\"");

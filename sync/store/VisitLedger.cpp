@@ -211,16 +211,12 @@ Expected<std::optional<StoredVisit>, Error> VisitLedger::find(Database& db, cons
         return Unexpected(evidence.error());
     }
     evidence->bind(1, visitId);
-    for (;;) {
-        auto more = evidence->step();
-        if (!more) {
-            return Unexpected(more.error());
-        }
-        if (!*more) {
-            break;
-        }
-        v.evidenceIds.push_back(evidence->text(0));
-        out.evidenceSha256.push_back(evidence->text(1));
+    auto done = evidence->forEachRow([&](const Statement& item) {
+        v.evidenceIds.push_back(item.text(0));
+        out.evidenceSha256.push_back(item.text(1));
+    });
+    if (!done) {
+        return Unexpected(done.error());
     }
     return std::optional<StoredVisit>(std::move(out));
 }
