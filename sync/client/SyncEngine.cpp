@@ -416,8 +416,7 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const model::D
         return fail(done);
     }
     std::vector<PrecheckResult> results;
-    for (std::size_t start = 0; start < patientIds.size() || (start == 0 && patientIds.empty());
-         start += protocol::kMaxPrecheckPatients) {
+    for (std::size_t start = 0; start < patientIds.size(); start += protocol::kMaxPrecheckPatients) {
         protocol::PrecheckRequest request;
         request.date = date;
         const auto end = std::min(patientIds.size(), start + protocol::kMaxPrecheckPatients);
@@ -450,9 +449,6 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const model::D
         });
         if (!done) {
             return fail(done);
-        }
-        if (patientIds.empty()) {
-            break;
         }
     }
     return results;

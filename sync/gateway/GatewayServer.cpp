@@ -45,10 +45,14 @@ struct GatewayServer::Parts
     bool stopping = false;
 
     std::string highWaterPath() const { return config.dataDir + "/highwater"; }
+    std::int64_t highWaterWritten = -1;
+    // Written (with its fsync) only when records were added since the last write.
     void writeHighWater()
     {
-        if (auto seq = storage->lastRecordSeq(); seq) {
-            (void)store::writeFileAtomically(highWaterPath(), std::to_string(*seq) + "\n", 0600);
+        auto seq = storage->lastRecordSeq();
+        if (seq && *seq != highWaterWritten &&
+            store::writeFileAtomically(highWaterPath(), std::to_string(*seq) + "\n", 0600)) {
+            highWaterWritten = *seq;
         }
     }
 };
