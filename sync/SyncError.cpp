@@ -52,6 +52,12 @@ std::string_view describe(Errc code)
         return "the gateway is busy or unavailable; the records stay queued";
     case Errc::NotEnrolled:
         return "the tablet is not enrolled with a gateway";
+    case Errc::XmlMalformed:
+        return "the OQS file is not well-formed XML or breaks the codec's limits";
+    case Errc::XmlEncoding:
+        return "the OQS file's bytes are not in the encoding it declares";
+    case Errc::OqsFailed:
+        return "the eligibility system answered with an error";
     }
     return "unknown sync error";
 }

@@ -36,6 +36,9 @@ enum class Errc
     ClockSkew,
     GatewayUnavailable, // 429 or 5xx: try again later (the record stays queued)
     NotEnrolled,        // the tablet has no gateway yet: zaitaku-cli enroll
+    XmlMalformed,       // an OQS file that is not well-formed, or breaks the codec's limits
+    XmlEncoding,        // bytes that are not the encoding the file declares
+    OqsFailed,          // OQS answered SegmentOfResult=9 (or the bridge gave up): ErrorCode/Message kept
 };
 
 using Error = BasicError<Errc>;
@@ -49,7 +52,7 @@ namespace zaitaku::model
 template <> struct CodeTable<sync::Errc>
 {
     static constexpr std::string_view name = "sync::Errc";
-    static constexpr std::array<CodeEntry<sync::Errc>, 23> entries{{
+    static constexpr std::array<CodeEntry<sync::Errc>, 26> entries{{
         {sync::Errc::StoreCorrupted, "store_corrupted", "保存データが破損しています（隔離しました）"},
         {sync::Errc::StoreNotEncrypted, "store_not_encrypted", "保存データが暗号化されていません"},
         {sync::Errc::WrongKey, "wrong_key", "パスフレーズが違います"},
@@ -73,6 +76,9 @@ template <> struct CodeTable<sync::Errc>
         {sync::Errc::ClockSkew, "clock_skew", "端末の時刻がずれています"},
         {sync::Errc::GatewayUnavailable, "gateway_unavailable", "ゲートウェイが一時的に利用できません"},
         {sync::Errc::NotEnrolled, "not_enrolled", "この端末はゲートウェイに登録されていません"},
+        {sync::Errc::XmlMalformed, "xml_malformed", "資格確認のXMLを読み取れません"},
+        {sync::Errc::XmlEncoding, "xml_encoding", "資格確認のXMLの文字コードが正しくありません"},
+        {sync::Errc::OqsFailed, "oqs_failed", "オンライン資格確認が異常終了しました"},
     }};
 };
 } // namespace zaitaku::model

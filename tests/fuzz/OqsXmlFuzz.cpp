@@ -1,0 +1,42 @@
+#include "OqsXmlFuzz.h"
+
+#include "sync/oqs/OqsRequests.h"
+#include "sync/oqs/OqsResults.h"
+#include "sync/oqs/Xml.h"
+
+#include <cstdlib>
+#include <string_view>
+
+namespace zaitaku::fuzz
+{
+
+namespace
+{
+template <typename T> void check(const T& result)
+{
+    if (!result && result.error().message.empty()) {
+        std::abort(); // every refusal must say why
+    }
+}
+} // namespace
+
+bool runOqsParsers(const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    check(sync::oqs::parseXml(bytes));
+    check(sync::oqs::parseQualificationRequest(bytes));
+    check(sync::oqs::parseBulkDownloadRequest(bytes));
+    check(sync::oqs::parseConsentedBulkRequest(bytes));
+    check(sync::oqs::parseCardQualificationRequest(bytes));
+    check(sync::oqs::parseMedicalInfoRequest(bytes));
+    auto result = sync::oqs::parseResult(bytes);
+    check(result);
+    if (result) {
+        // What was accepted must also print and write back without failing hard.
+        (void)sync::oqs::resultToJson(*result).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+        (void)sync::oqs::buildResult(*result, sync::oqs::TextEncoding::Utf8);
+    }
+    return result.has_value();
+}
+
+} // namespace zaitaku::fuzz
