@@ -84,8 +84,8 @@ Expected<CardImage, Error> buildCardImage(const Persona& p, TestPki& pki, model:
 {
     CardImage image;
     image.atr = kAtr;
-    auto auth = pki.issue(p.name + "-auth", "zaitaku test user-authentication " + p.name,
-                          daysFrom(now, p.certNotBeforeDays), daysFrom(now, p.certNotAfterDays));
+    auto auth = pki.issue(p.name + "-auth", authCertificateCommonName(p.name), daysFrom(now, p.certNotBeforeDays),
+                          daysFrom(now, p.certNotAfterDays));
     if (!auth) {
         return Unexpected(auth.error());
     }

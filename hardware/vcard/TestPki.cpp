@@ -10,11 +10,27 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 namespace zaitaku::hardware
 {
+
+Bytes testSerialFor(const std::string& commonName)
+{
+    const std::string input = "zaitaku-test-serial:" + commonName;
+    unsigned char digest[32];
+    SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+    Bytes serial(digest, digest + 8);
+    serial[0] = static_cast<std::uint8_t>((serial[0] & 0x7F) | 0x01); // positive, no leading zero byte
+    return serial;
+}
+
+std::string authCertificateCommonName(const std::string& personaName)
+{
+    return "zaitaku test user-authentication " + personaName;
+}
 
 namespace
 {
@@ -83,10 +99,10 @@ Expected<Bytes, Error> makeCertificate(const KeyPtr& subjectKey,
 {
     std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
     X509_set_version(cert.get(), 2);
-    unsigned char serial[8];
-    RAND_bytes(serial, sizeof serial);
-    serial[0] &= 0x7F;
-    BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+    // Deterministic per subject (testSerialFor): the OQS simulator's population maps a card to a
+    // person by serial + issuer, so a persona must keep its serial across runs.
+    const Bytes serial = testSerialFor(commonName);
+    BIGNUM* bn = BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr);
     BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
     BN_free(bn);
     X509_NAME* name = X509_get_subject_name(cert.get());

@@ -54,6 +54,12 @@ private:
     Bytes m_caDer;
 };
 
+// The serial the test CA gives the certificate with this subject CN (8 bytes, positive). Stable
+// across runs so that the OQS simulator's population can name a persona's card.
+Bytes testSerialFor(const std::string& commonName);
+// The subject CN of a persona's user-authentication certificate.
+std::string authCertificateCommonName(const std::string& personaName);
+
 // RSA private operation with PKCS#1 v1.5 type-1 padding over `data` as supplied (the card's
 // 80 2A P1=00), and a 256-byte result.
 Expected<Bytes, Error> rsaPkcs1Sign(const KeyPtr& key, ByteView data);

@@ -390,6 +390,42 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
     }
 }
 
+Expected<protocol::RequeryResponse, Error>
+SyncEngine::requery(const std::string& patientId, const std::string& serviceKind, const model::Date& date)
+{
+    auto& db = m_store.db();
+    auto link = linkOf(db);
+    if (!link) {
+        return fail(link);
+    }
+    auto gateway = GatewayConnection::open(*link, m_options.timeouts);
+    if (!gateway) {
+        return fail(gateway);
+    }
+    auto response = gateway->post(
+        "/v1/requery", protocol::dump(protocol::toJson(protocol::RequeryRequest{patientId, serviceKind, date})));
+    if (!response) {
+        return fail(response);
+    }
+    auto parsed = protocol::parseRequeryResponse(response->body);
+    if (!parsed) {
+        return fail(parsed);
+    }
+    if (!parsed->snapshot.is_null() && parsed->receivedAt) {
+        auto done = inTransaction(db, [&]() -> Expected<void, Error> {
+            auto applied = applySnapshot(parsed->snapshot, parsed->receivedAt->toString());
+            if (!applied) {
+                return fail(applied);
+            }
+            return {};
+        });
+        if (!done) {
+            return fail(done);
+        }
+    }
+    return parsed;
+}
+
 Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const model::Date& date,
                                                                   std::vector<std::string> patientIds)
 {

@@ -16,6 +16,7 @@
 #include "sync/SyncError.h"
 #include "sync/client/Backoff.h"
 #include "sync/client/GatewayConnection.h"
+#include "sync/protocol/Messages.h"
 #include "sync/store/Store.h"
 #include "verify/model/Date.h"
 #include "verify/model/Expected.h"
@@ -100,6 +101,11 @@ public:
     Expected<SyncReport, Error> run();
     // Route pre-check for `date`: every patient in `patientIds` (or the whole roster when empty).
     Expected<std::vector<PrecheckResult>, Error> precheck(const model::Date& date, std::vector<std::string> patientIds);
+
+    // F2: a fresh result without the card, when the gateway says R7 allows it; the answer says
+    // why not otherwise. A returned snapshot is added to the tablet's cache.
+    Expected<protocol::RequeryResponse, Error>
+    requery(const std::string& patientId, const std::string& serviceKind, const model::Date& date);
 
     static Expected<SyncStatus, Error> status(store::Store& store);
 

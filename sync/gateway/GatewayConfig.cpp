@@ -89,6 +89,38 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
         (key == "rate_per_second" ? ratePerSecond : rateBurst) = static_cast<double>(*n);
     } else if (key == "log_requests") {
         logRequests = value == "true" || value == "1" || value == "yes";
+    } else if (key == "storage") {
+        if (value != "sqlite" && value != "postgresql") {
+            return Unexpected(Error{Errc::InvalidInput, "storage must be sqlite or postgresql", key});
+        }
+        storage = value;
+    } else if (key == "postgres_conninfo") {
+        postgresConninfo = value;
+    } else if (key == "oqs_req_dir") {
+        oqsRequestDir = value;
+    } else if (key == "oqs_res_dir") {
+        oqsResultDir = value;
+    } else if (key == "oqs_state_dir") {
+        oqsStateDir = value;
+    } else if (key == "medical_institution_code") {
+        if (value.size() != 10 || value.find_first_not_of("0123456789") != std::string::npos) {
+            return Unexpected(
+                Error{Errc::InvalidInput, "medical_institution_code is the 10-digit 医療機関コード", key});
+        }
+        medicalInstitutionCode = value;
+    } else if (key == "oqs_encoding") {
+        if (value != "shift_jis" && value != "utf-8") {
+            return Unexpected(Error{Errc::InvalidInput, "oqs_encoding must be shift_jis or utf-8", key});
+        }
+        oqsShiftJis = value == "shift_jis";
+    } else if (key == "oqs_single_timeout_ms" || key == "oqs_bulk_timeout_ms" || key == "oqs_poll_ms") {
+        auto n = number<long>(key, value, 1, 3600000);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        (key == "oqs_single_timeout_ms" ? oqsSingleTimeout
+                                        : (key == "oqs_bulk_timeout_ms" ? oqsBulkTimeout : oqsPollFirst)) =
+            std::chrono::milliseconds(*n);
     } else {
         return Unexpected(Error{Errc::InvalidInput, "unknown setting '" + key + "'", key});
     }

@@ -32,6 +32,20 @@ struct GatewayConfig
     double rateBurst = 400;
     bool logRequests = false;
 
+    // Storage backend: "sqlite" (the data folder's gateway.db) or "postgresql" (postgres_conninfo).
+    std::string storage = "sqlite";
+    std::string postgresConninfo; // libpq keywords or URI; the password from ~/.pgpass, never here
+
+    // The OQS bridge (docs/OQS.md): off unless the terminal's req/ and res/ folders are set.
+    std::string oqsRequestDir;
+    std::string oqsResultDir;
+    std::string oqsStateDir; // default <data-dir>/oqs
+    std::string medicalInstitutionCode = "0000000000";
+    bool oqsShiftJis = true;
+    std::chrono::milliseconds oqsSingleTimeout{30000};
+    std::chrono::milliseconds oqsBulkTimeout{120000};
+    std::chrono::milliseconds oqsPollFirst{20};
+
     std::string databasePath() const { return dataDir + "/gateway.db"; }
     // Reads <dataDir>/gateway.conf when it exists (or `file` when given).
     Expected<void, Error> loadFile(const std::string& file);

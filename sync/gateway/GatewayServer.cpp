@@ -37,6 +37,7 @@ struct GatewayServer::Parts
     Metrics metrics;
     std::unique_ptr<RateLimiter> limiter;
     std::unique_ptr<GatewayLog> log;
+    std::unique_ptr<EligibilityService> eligibility; // with an OQS bridge configured
     std::unique_ptr<GatewayService> service;
     std::unique_ptr<transport::HttpsServer> server;
     std::thread highWaterWriter;
@@ -177,6 +178,26 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
                          }
                          return gauges;
                      }};
+    if (!config.oqsRequestDir.empty() || !config.oqsResultDir.empty()) {
+        oqs::BridgeConfig bridge;
+        bridge.requestDir = config.oqsRequestDir;
+        bridge.resultDir = config.oqsResultDir;
+        bridge.stateDir = config.oqsStateDir.empty() ? config.dataDir + "/oqs" : config.oqsStateDir;
+        bridge.medicalInstitutionCode = config.medicalInstitutionCode;
+        bridge.encoding = config.oqsShiftJis ? oqs::TextEncoding::ShiftJis : oqs::TextEncoding::Utf8;
+        bridge.singleTimeout = config.oqsSingleTimeout;
+        bridge.bulkTimeout = config.oqsBulkTimeout;
+        bridge.pollFirst = config.oqsPollFirst;
+        auto opened = oqs::OqsBridge::open(bridge, *raw->random, clock);
+        if (!opened) {
+            return Unexpected(opened.error());
+        }
+        parts->eligibility = std::make_unique<EligibilityService>(*raw->storage, std::move(*opened), raw->jpki, clock,
+                                                                  *raw->random, *raw->log);
+        parts->eligibility->start();
+        deps.eligibility = parts->eligibility.get();
+        parts->log->info("oqs.bridge", {{"req", config.oqsRequestDir}, {"res", config.oqsResultDir}});
+    }
     parts->service = std::make_unique<GatewayService>(std::move(deps));
     transport::ServerOptions options;
     options.host = config.host;
@@ -226,6 +247,11 @@ GatewayStorage& GatewayServer::storage()
     return *m_parts->storage;
 }
 
+EligibilityService* GatewayServer::eligibility()
+{
+    return m_parts->eligibility.get();
+}
+
 void GatewayServer::stop()
 {
     if (!m_parts || !m_parts->server) {
@@ -241,6 +267,9 @@ void GatewayServer::stop()
         m_parts->highWaterWriter.join();
     }
     m_parts->writeHighWater();
+    if (m_parts->eligibility) {
+        m_parts->eligibility->stop(); // what is in flight stays journalled in the bridge
+    }
     m_parts->log->info("stopped");
     m_parts->server.reset();
 }

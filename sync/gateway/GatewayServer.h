@@ -46,6 +46,8 @@ public:
     std::string caPem() const;
     std::string caFingerprint() const;
     GatewayStorage& storage();
+    // Null unless an OQS bridge is configured.
+    class EligibilityService* eligibility();
     // Graceful: stop accepting, finish requests in flight, write the high-water mark.
     void stop();
 

@@ -138,11 +138,9 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
         }
         return enroll(request);
     }
-    static const std::vector<std::pair<std::string, std::string>> kDeviceRoutes{{"/v1/status", "GET"},
-                                                                                {"/v1/challenges", "POST"},
-                                                                                {"/v1/records", "POST"},
-                                                                                {"/v1/feed", "GET"},
-                                                                                {"/v1/precheck", "POST"}};
+    static const std::vector<std::pair<std::string, std::string>> kDeviceRoutes{
+        {"/v1/status", "GET"}, {"/v1/challenges", "POST"}, {"/v1/records", "POST"},
+        {"/v1/feed", "GET"},   {"/v1/precheck", "POST"},   {"/v1/requery", "POST"}};
     bool knownPath = false;
     for (const auto& [p, method] : kDeviceRoutes) {
         if (p == path) {
@@ -190,6 +188,9 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
     }
     if (route == "feed") {
         return feed(request);
+    }
+    if (route == "requery") {
+        return requery(request);
     }
     return precheck(request);
 }
@@ -281,6 +282,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
     }
     std::vector<IntakeRequest> accepted;
     std::vector<std::size_t> acceptedIndex;
+    std::vector<std::vector<CardQuery>> acceptedQueries;
     response.results.resize(message->records.size());
     for (std::size_t i = 0; i < message->records.size(); ++i) {
         const auto& rec = message->records[i];
@@ -324,6 +326,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         intake.challengeIds = std::move(verdict->challengeIds);
         intake.feed = std::move(verdict->feed);
         intake.careStarts = std::move(verdict->careStarts);
+        acceptedQueries.push_back(std::move(verdict->cardQueries));
         accepted.push_back(std::move(intake));
         acceptedIndex.push_back(i);
     }
@@ -338,6 +341,12 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
             copyOutcome(s, response.results[acceptedIndex[k]]);
             if (s.status == protocol::RecordStatus::Rejected) {
                 m_deps.metrics.countRejectedSignature();
+            }
+            // Committed: now (and only now) the first online confirmation is asked of OQS.
+            if (s.status == protocol::RecordStatus::Stored && m_deps.eligibility) {
+                for (const auto& query : acceptedQueries[k]) {
+                    m_deps.eligibility->firstVisit(query);
+                }
             }
         }
     }
@@ -385,16 +394,18 @@ HttpResponse GatewayService::feed(const HttpRequest& request)
     return json(200, protocol::toJson(page));
 }
 
-std::vector<std::string> GatewayService::flagsFor(const SnapshotRow& row, const model::Date& date)
+std::vector<std::string>
+GatewayService::flagsFor(const SnapshotRow& row, const model::Date& date, const std::optional<model::Date>& expiry)
 {
-    const auto key = std::make_pair(row.seq, date.toString());
+    const auto key = std::make_pair(row.seq, date.toString() + (expiry ? expiry->toString() : std::string()));
     {
         std::lock_guard lock(m_flagsMutex);
         if (auto it = m_flags.find(key); it != m_flags.end()) {
             return it->second;
         }
     }
-    auto flags = precheckFlags(nlohmann::json::parse(row.json, nullptr, false), row.receivedAt.localDate(), date);
+    auto flags =
+        precheckFlags(nlohmann::json::parse(row.json, nullptr, false), row.receivedAt.localDate(), date, expiry);
     std::lock_guard lock(m_flagsMutex);
     if (m_flags.size() > 100000) {
         m_flags.clear(); // bounded: a day's routes fit many times over
@@ -409,6 +420,11 @@ HttpResponse GatewayService::precheck(const HttpRequest& request)
     if (!message) {
         return badRequest(message.error());
     }
+    // F3: one bulk request for the patients whose cached result is not for this day.
+    std::vector<std::string> unanswered;
+    if (m_deps.eligibility) {
+        unanswered = m_deps.eligibility->refreshRoute(message->patientIds, message->date);
+    }
     // Written by hand around the stored JSON text: the results are passed on as stored, never
     // parsed and re-encoded (the shape is protocol::PrecheckResponse).
     std::string body = R"({"patients":[)";
@@ -418,8 +434,16 @@ HttpResponse GatewayService::precheck(const HttpRequest& request)
         if (!latest) {
             return unavailable(latest.error());
         }
-        const auto flags =
-            *latest ? flagsFor(**latest, message->date) : precheckFlags(nullptr, std::nullopt, message->date);
+        auto key = m_deps.storage.requeryKey(patientId);
+        if (!key) {
+            return unavailable(key.error());
+        }
+        const auto expiry = *key ? (*key)->certificateExpiry : std::nullopt;
+        auto flags = *latest ? flagsFor(**latest, message->date, expiry)
+                             : precheckFlags(nullptr, std::nullopt, message->date, expiry);
+        if (std::find(unanswered.begin(), unanswered.end(), patientId) != unanswered.end()) {
+            flags.push_back("oqs_unavailable");
+        }
         body += i ? ",{" : "{";
         body += R"("flags":)" + protocol::dump(flags);
         body += R"(,"patient_id":)" + protocol::dump(patientId);
@@ -429,6 +453,21 @@ HttpResponse GatewayService::precheck(const HttpRequest& request)
     }
     body += R"(],"server_time":)" + protocol::dump(m_deps.clock.nowJst().toString()) + "}";
     return HttpResponse{200, "application/json", std::move(body), {}};
+}
+
+HttpResponse GatewayService::requery(const HttpRequest& request)
+{
+    auto message = protocol::parseRequeryRequest(request.body);
+    if (!message) {
+        return badRequest(message.error());
+    }
+    if (!m_deps.eligibility) {
+        protocol::RequeryResponse off;
+        off.reason = "oqs_not_configured";
+        off.reasonJa = "ゲートウェイにオンライン資格確認の接続が設定されていません。カードで確認してください";
+        return json(200, protocol::toJson(off));
+    }
+    return json(200, protocol::toJson(m_deps.eligibility->requery(*message)));
 }
 
 } // namespace zaitaku::sync::gateway

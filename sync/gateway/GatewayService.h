@@ -11,8 +11,10 @@
 //   POST /v1/records       idempotent record intake                   (device certificate)
 //   GET  /v1/feed          results and state changes after a cursor   (device certificate)
 //   POST /v1/precheck      today's patients → latest result and flags (device certificate)
+//   POST /v1/requery       a fresh result without the card, when R7 allows (device certificate)
 
 #include "sync/gateway/ChallengeIssuer.h"
+#include "sync/gateway/EligibilityService.h"
 #include "sync/gateway/GatewayLog.h"
 #include "sync/gateway/GatewayPki.h"
 #include "sync/gateway/GatewayStorage.h"
@@ -45,6 +47,7 @@ struct ServiceDeps
     GatewayLog& log;
     std::function<std::vector<std::pair<std::string, double>>()> gauges;
     std::chrono::hours enrollmentCodeLifetime{24};
+    EligibilityService* eligibility = nullptr; // null: no OQS bridge configured
 };
 
 class GatewayService
@@ -68,11 +71,13 @@ private:
     transport::HttpResponse records(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse feed(const transport::HttpRequest& request);
     transport::HttpResponse precheck(const transport::HttpRequest& request);
+    transport::HttpResponse requery(const transport::HttpRequest& request);
     transport::HttpResponse healthz();
 
     // Pre-check flags by (stored result, visit date): results change rarely, routes are asked
     // for many times a morning.
-    std::vector<std::string> flagsFor(const SnapshotRow& row, const model::Date& date);
+    std::vector<std::string>
+    flagsFor(const SnapshotRow& row, const model::Date& date, const std::optional<model::Date>& expiry);
 
     ServiceDeps m_deps;
     std::mutex m_flagsMutex;

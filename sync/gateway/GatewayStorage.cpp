@@ -19,4 +19,35 @@ IntakeResult answerForKnownKey(const StoredRecord& known, const std::string& pay
     return result;
 }
 
+protocol::FeedItem careStartedItem(const CareStart& care, const model::Timestamp& at)
+{
+    protocol::FeedItem item;
+    item.kind = "requery_permission";
+    item.patientId = care.patientId;
+    item.at = at;
+    item.body = {{"service_kind", care.serviceKind},
+                 {"first_visit_at", care.firstVisitAt.toString()},
+                 {"first_online_confirm_at", nullptr},
+                 {"allowed", false},
+                 {"reason", "awaiting_online_confirmation"}};
+    return item;
+}
+
+protocol::FeedItem careConfirmedItem(const std::string& patientId,
+                                     const std::string& serviceKind,
+                                     const std::string& firstVisitAt,
+                                     const model::Timestamp& confirmedAt)
+{
+    protocol::FeedItem item;
+    item.kind = "requery_permission";
+    item.patientId = patientId;
+    item.at = confirmedAt;
+    item.body = {{"service_kind", serviceKind},
+                 {"first_visit_at", firstVisitAt},
+                 {"first_online_confirm_at", confirmedAt.toString()},
+                 {"allowed", true},
+                 {"reason", "continuing_home_care"}};
+    return item;
+}
+
 } // namespace zaitaku::sync::gateway

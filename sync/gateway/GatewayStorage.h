@@ -7,6 +7,7 @@
 
 #include "sync/SyncError.h"
 #include "sync/protocol/Messages.h"
+#include "verify/model/Date.h"
 #include "verify/model/Expected.h"
 #include "verify/model/Random.h"
 #include "verify/model/Timestamp.h"
@@ -37,6 +38,26 @@ struct CareStart
     std::string patientId;
     std::string serviceKind;
     model::Timestamp firstVisitAt = model::Timestamp::fromUtc({});
+};
+
+// A care relationship's state (DOMAIN.md R7): who first saw the patient, and when OQS confirmed it.
+struct CareState
+{
+    std::string patientId;
+    std::string serviceKind;
+    model::Timestamp firstVisitAt = model::Timestamp::fromUtc({});
+    std::optional<model::Timestamp> firstOnlineConfirmAt;
+    std::optional<model::Timestamp> endedAt;
+};
+
+// What a re-query is keyed by (the insurer numbers of the last confirmed result, as JSON in the
+// OQS tag names) and the card certificate's expiry seen at the first visit (R3 flags).
+struct RequeryKeyRow
+{
+    std::string patientId;
+    nlohmann::json search;
+    std::optional<model::Date> certificateExpiry;
+    model::Timestamp updatedAt = model::Timestamp::fromUtc({});
 };
 
 struct IntakeRequest
@@ -95,6 +116,14 @@ struct StorageCounts
 // receipt) or Conflict (another payload).
 IntakeResult answerForKnownKey(const StoredRecord& known, const std::string& payloadSha256);
 
+// The requery_permission feed items every backend publishes: when a first visit starts a care
+// relationship (not allowed yet: awaiting the online confirmation), and when OQS confirmed it.
+protocol::FeedItem careStartedItem(const CareStart& care, const model::Timestamp& at);
+protocol::FeedItem careConfirmedItem(const std::string& patientId,
+                                     const std::string& serviceKind,
+                                     const std::string& firstVisitAt,
+                                     const model::Timestamp& confirmedAt);
+
 class GatewayStorage
 {
 public:
@@ -134,6 +163,13 @@ public:
     virtual Expected<void, Error>
     addSnapshot(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt) = 0;
     virtual Expected<std::optional<SnapshotRow>, Error> latestSnapshot(const std::string& patientId) = 0;
+
+    // R7 state: the relationships of a patient; OQS confirmed the first visit online (sets
+    // first_online_confirm_at where unset and publishes requery_permission allowed=true).
+    virtual Expected<std::vector<CareState>, Error> careStates(const std::string& patientId) = 0;
+    virtual Expected<void, Error> confirmCare(const std::string& patientId, const model::Timestamp& confirmedAt) = 0;
+    virtual Expected<void, Error> setRequeryKey(const RequeryKeyRow& key) = 0;
+    virtual Expected<std::optional<RequeryKeyRow>, Error> requeryKey(const std::string& patientId) = 0;
 
     virtual Expected<StorageCounts, Error> counts() = 0;
     // The highest record seq (the restore-from-backup check at start).

@@ -2,6 +2,8 @@
 
 #include "sync/store/ModelJson.h"
 #include "verify/rules/AgeThresholds.h"
+#include "verify/rules/CertificateExpiry.h"
+#include "verify/rules/EligibilityCopay.h"
 
 namespace zaitaku::sync::gateway
 {
@@ -14,9 +16,25 @@ constexpr int kTransitionAheadDays = 31; // 70/75 birthdays inside the coming mo
 
 std::vector<std::string> precheckFlags(const nlohmann::json& snapshot,
                                        const std::optional<model::Date>& receivedOn,
-                                       const model::Date& visitDate)
+                                       const model::Date& visitDate,
+                                       const std::optional<model::Date>& certificateExpiry)
 {
     std::vector<std::string> flags;
+    if (certificateExpiry) {
+        switch (rules::certificateStatus(*certificateExpiry, visitDate).state) {
+        case rules::CertificateState::Valid:
+            break;
+        case rules::CertificateState::Expiring:
+            flags.push_back("ecert_expiring");
+            break;
+        case rules::CertificateState::Grace:
+            flags.push_back("ecert_grace"); // qualification only, no medical information (R3)
+            break;
+        case rules::CertificateState::Unusable:
+            flags.push_back("ecert_unusable");
+            break;
+        }
+    }
     if (snapshot.is_null()) {
         flags.push_back("no_result");
         return flags;

@@ -15,8 +15,11 @@ namespace zaitaku::sync::gateway
 {
 
 // `snapshot` in the store's JSON form (store/ModelJson); null: "no_result".
+// `certificateExpiry`: the card's user-authentication certificate as seen at the first visit
+// (R3: ecert_expiring / ecert_grace / ecert_unusable).
 std::vector<std::string> precheckFlags(const nlohmann::json& snapshot,
                                        const std::optional<model::Date>& receivedOn,
-                                       const model::Date& visitDate);
+                                       const model::Date& visitDate,
+                                       const std::optional<model::Date>& certificateExpiry = std::nullopt);
 
 } // namespace zaitaku::sync::gateway

@@ -83,6 +83,19 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
         if (visit->flow == model::VisitFlow::FirstVisit && identityShown && firstCapture) {
             verdict.careStarts.push_back(
                 {visit->patientId, std::string(model::toCode(visit->serviceKind)), *firstCapture});
+            // The card's certificate is the query key of the first online confirmation (F1).
+            for (const auto& item : evidence) {
+                auto e = store::evidenceFromJson(item["bundle"]);
+                if (!e || e->authCertificateDer.empty()) {
+                    continue;
+                }
+                const auto source = e->method == model::EvidenceMethod::PinSignature ? model::SnapshotSource::CardPin
+                                    : e->method == model::EvidenceMethod::FaceMatch  ? model::SnapshotSource::CardFace
+                                                                                    : model::SnapshotSource::CardVisual;
+                verdict.cardQueries.push_back({visit->patientId, std::string(model::toCode(visit->serviceKind)), source,
+                                               e->authCertificateDer, e->capturedAt.localDate()});
+                break;
+            }
         }
     } else if (record.kind == "consent_revocation") {
         auto consent = store::consentFromJson(payload);

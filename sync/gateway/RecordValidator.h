@@ -12,6 +12,7 @@
 
 #include "sync/SyncError.h"
 #include "sync/gateway/ChallengeIssuer.h"
+#include "sync/gateway/EligibilityService.h"
 #include "sync/gateway/GatewayStorage.h"
 #include "sync/gateway/JpkiTrust.h"
 #include "sync/protocol/Messages.h"
@@ -38,6 +39,7 @@ struct Verdict
     std::vector<std::string> challengeIds;
     std::vector<protocol::FeedItem> feed;
     std::vector<CareStart> careStarts;
+    std::vector<CardQuery> cardQueries; // first visits with a card read: asked of OQS after the commit
 };
 
 class RecordValidator

@@ -102,8 +102,19 @@ CREATE TABLE care_state (
 
 const std::string kVersion1WithAudit = std::string(kVersion1) + std::string(store::AuditLog::kTableSql);
 
-const std::array<store::Migration, 1> kGatewayMigrations{{
+// Version 2 (the OQS issue): the re-query key per patient.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE requery_key (
+    patient_id         TEXT PRIMARY KEY,
+    search_json        TEXT NOT NULL,
+    certificate_expiry TEXT,
+    updated_at         TEXT NOT NULL
+) STRICT;
+)sql";
+
+const std::array<store::Migration, 2> kGatewayMigrations{{
     {1, "devices, enrollment codes, records, challenge use, feed, snapshots, care state, audit", kVersion1WithAudit},
+    {2, "re-query keys", kVersion2},
 }};
 
 template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
@@ -517,17 +528,7 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
             return fail(done);
         }
         if (m_writer.db.changes() == 1) {
-            protocol::FeedItem item;
-            item.kind = "requery_permission";
-            item.patientId = care.patientId;
-            item.at = request.receivedAt;
-            // Allowed only once OQS confirmed the first visit online (the OQS issue sets it).
-            item.body = {{"service_kind", care.serviceKind},
-                         {"first_visit_at", care.firstVisitAt.toString()},
-                         {"first_online_confirm_at", nullptr},
-                         {"allowed", false},
-                         {"reason", "awaiting_online_confirmation"}};
-            if (auto done = appendFeed(m_writer.db, item); !done) {
+            if (auto done = appendFeed(m_writer.db, careStartedItem(care, request.receivedAt)); !done) {
                 return fail(done);
             }
         }
@@ -703,6 +704,126 @@ Expected<std::optional<SnapshotRow>, Error> SqliteGatewayStorage::latestSnapshot
     }
     (*s)->reset();
     return latest;
+}
+
+Expected<std::vector<CareState>, Error> SqliteGatewayStorage::careStates(const std::string& patientId)
+{
+    std::lock_guard lock(m_reader.mutex);
+    auto s = m_reader.db.prepare("SELECT patient_id, service_kind, first_visit_at, first_online_confirm_at, ended_at "
+                                 "FROM care_state WHERE patient_id = ?1 ORDER BY service_kind");
+    if (!s) {
+        return fail(s);
+    }
+    s->bind(1, patientId);
+    std::vector<CareState> out;
+    auto done = s->forEachRow([&](const store::Statement& row) {
+        CareState c;
+        c.patientId = row.text(0);
+        c.serviceKind = row.text(1);
+        c.firstVisitAt = timeAt(row, 2);
+        if (!row.isNull(3)) {
+            c.firstOnlineConfirmAt = timeAt(row, 3);
+        }
+        if (!row.isNull(4)) {
+            c.endedAt = timeAt(row, 4);
+        }
+        out.push_back(std::move(c));
+    });
+    if (!done) {
+        return fail(done);
+    }
+    return out;
+}
+
+Expected<void, Error> SqliteGatewayStorage::confirmCare(const std::string& patientId,
+                                                        const model::Timestamp& confirmedAt)
+{
+    std::lock_guard lock(m_writer.mutex);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    auto select = m_writer.db.prepare("SELECT service_kind, first_visit_at FROM care_state "
+                                      "WHERE patient_id = ?1 AND first_online_confirm_at IS NULL AND ended_at IS NULL");
+    if (!select) {
+        return fail(select);
+    }
+    select->bind(1, patientId);
+    std::vector<std::pair<std::string, std::string>> kinds;
+    if (auto done =
+            select->forEachRow([&](const store::Statement& row) { kinds.emplace_back(row.text(0), row.text(1)); });
+        !done) {
+        return fail(done);
+    }
+    for (const auto& [kind, firstVisit] : kinds) {
+        auto update = m_writer.db.prepare(
+            "UPDATE care_state SET first_online_confirm_at = ?3 WHERE patient_id = ?1 AND service_kind = ?2");
+        if (!update) {
+            return fail(update);
+        }
+        if (auto done = update->bind(1, patientId).bind(2, kind).bind(3, confirmedAt).run(); !done) {
+            return fail(done);
+        }
+        if (auto done = appendFeed(m_writer.db, careConfirmedItem(patientId, kind, firstVisit, confirmedAt)); !done) {
+            return fail(done);
+        }
+    }
+    return tx->commit();
+}
+
+Expected<void, Error> SqliteGatewayStorage::setRequeryKey(const RequeryKeyRow& key)
+{
+    std::lock_guard lock(m_writer.mutex);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    auto s = m_writer.db.prepare(
+        "INSERT INTO requery_key (patient_id, search_json, certificate_expiry, updated_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(patient_id) DO UPDATE SET search_json = excluded.search_json, "
+        "certificate_expiry = coalesce(excluded.certificate_expiry, requery_key.certificate_expiry), "
+        "updated_at = excluded.updated_at");
+    if (!s) {
+        return fail(s);
+    }
+    s->bind(1, key.patientId).bind(2, key.search.dump()).bind(4, key.updatedAt);
+    if (key.certificateExpiry) {
+        s->bind(3, key.certificateExpiry->toString());
+    }
+    if (auto done = s->run(); !done) {
+        return fail(done);
+    }
+    return tx->commit();
+}
+
+Expected<std::optional<RequeryKeyRow>, Error> SqliteGatewayStorage::requeryKey(const std::string& patientId)
+{
+    std::lock_guard lock(m_reader.mutex);
+    auto s = m_reader.cached(
+        "SELECT patient_id, search_json, certificate_expiry, updated_at FROM requery_key WHERE patient_id = ?1");
+    if (!s) {
+        return fail(s);
+    }
+    (*s)->bind(1, patientId);
+    auto row = (*s)->step();
+    if (!row) {
+        return fail(row);
+    }
+    std::optional<RequeryKeyRow> out;
+    if (*row) {
+        RequeryKeyRow k;
+        k.patientId = (*s)->text(0);
+        k.search = nlohmann::json::parse((*s)->text(1), nullptr, false);
+        if (!(*s)->isNull(2)) {
+            if (auto date = model::Date::parse((*s)->text(2))) {
+                k.certificateExpiry = *date;
+            }
+        }
+        k.updatedAt = timeAt(**s, 3);
+        out = std::move(k);
+    }
+    (*s)->reset();
+    return out;
 }
 
 Expected<StorageCounts, Error> SqliteGatewayStorage::counts()

@@ -47,6 +47,10 @@ public:
                                       const nlohmann::json& snapshot,
                                       const model::Timestamp& receivedAt) override;
     Expected<std::optional<SnapshotRow>, Error> latestSnapshot(const std::string& patientId) override;
+    Expected<std::vector<CareState>, Error> careStates(const std::string& patientId) override;
+    Expected<void, Error> confirmCare(const std::string& patientId, const model::Timestamp& confirmedAt) override;
+    Expected<void, Error> setRequeryKey(const RequeryKeyRow& key) override;
+    Expected<std::optional<RequeryKeyRow>, Error> requeryKey(const std::string& patientId) override;
     Expected<StorageCounts, Error> counts() override;
 
     Expected<std::int64_t, Error> lastRecordSeq() override;

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <map>
 #include <set>
 
 namespace zaitaku::sync::oqs
@@ -979,6 +980,73 @@ nlohmann::json resultToJson(const ResultFile& file)
         out.push_back(unitJson(file, file.units[i], "MessageBody/BulkConfirmUnit[" + std::to_string(i) + "]"));
     }
     return out;
+}
+
+Expected<ResultUnit, Error> unitFromTagJson(const nlohmann::json& json, std::vector<std::string>& warnings)
+{
+    if (!json.is_object()) {
+        return Unexpected(Error{Errc::InvalidInput, "a result must be a JSON object"});
+    }
+    // Rebuild the XML element the keys describe, then read it with the file reader: one path.
+    XmlElement unit{"BulkConfirmUnit", {}, {}, 0, {}};
+    XmlElement result{"ResultOfQualificationConfirmation", {}, {}, 0, {}};
+    XmlElement elderly{"ElderlyRecipientCertificateInfo", {}, {}, 0, {}};
+    XmlElement limit{"LimitApplicationCertificateRelatedInfo", {}, {}, 0, {}};
+    std::map<std::string, std::string, std::less<>> tagBySnake;
+    for (const auto& leaf : resultLeaves()) {
+        tagBySnake[snakeCase(leaf.tag)] = std::string(leaf.tag);
+    }
+    for (const auto& consent : kConsents) {
+        for (const char* suffix : {"ConsFlg", "ConsTime", "AvailableTime"}) {
+            const std::string tag = std::string(consent.prefix) + suffix;
+            tagBySnake[snakeCase(tag)] = tag;
+        }
+    }
+    for (const auto& [key, value] : json.items()) {
+        if (!value.is_string()) {
+            return Unexpected(Error{Errc::InvalidInput, "'" + key + "' must be a string (the XML value)", key});
+        }
+        const std::string text = value.get<std::string>();
+        auto leafOf = [&](const std::string& tag) { return XmlElement{tag, text, {}, 0, {}}; };
+        if (auto it = tagBySnake.find(key); it != tagBySnake.end()) {
+            result.children.push_back(leafOf(it->second));
+            continue;
+        }
+        bool placed = false;
+        for (const auto& tag : kElderlyTags) {
+            if (snakeCase(tag) == key) {
+                elderly.children.push_back(leafOf(tag));
+                placed = true;
+            }
+        }
+        for (const auto& tag : kLimitTags) {
+            if (snakeCase(tag) == key) {
+                limit.children.push_back(leafOf(tag));
+                placed = true;
+            }
+        }
+        for (const auto& tag : kUnitTags) {
+            if (snakeCase(tag) == key) {
+                unit.children.push_back(leafOf(tag));
+                placed = true;
+            }
+        }
+        if (!placed) {
+            return Unexpected(Error{Errc::InvalidInput, "unknown result key '" + key + "'", key});
+        }
+    }
+    if (!elderly.children.empty()) {
+        result.children.push_back(std::move(elderly));
+    }
+    if (!limit.children.empty()) {
+        result.children.push_back(std::move(limit));
+    }
+    const bool hasResult = !result.children.empty();
+    if (hasResult) {
+        unit.children.push_back(std::move(result));
+    }
+    std::vector<std::string> unknown;
+    return readUnit(unit, "result", ResultHeader{}, warnings, unknown);
 }
 
 Outcome outcomeOf(const EligibilitySnapshot& s, std::size_t resultCount)

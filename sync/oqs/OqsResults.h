@@ -88,6 +88,10 @@ std::string_view outcomeName(Outcome outcome);
 // `unknown_tags`. A single result → an object; a bulk result → an array; a receipt → an object.
 nlohmann::json resultToJson(const ResultFile& file);
 std::string snakeCase(std::string_view tag);
+// The reverse, for the simulator's population: a unit from tag-named keys with XML values
+// ({"qualification_validity": "1", "insurer_number": "…", "elderly_recipient_contribution_ratio":
+// "020", …}). Warnings for values the codec would warn about; InvalidInput for an unknown key.
+Expected<ResultUnit, Error> unitFromTagJson(const nlohmann::json& json, std::vector<std::string>& warnings);
 
 // "YYYYMMDDhhmmss" in JST [S:2 util.ts].
 std::optional<model::Timestamp> parseCompactTime(std::string_view text);

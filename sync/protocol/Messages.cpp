@@ -317,6 +317,47 @@ Expected<PrecheckResponse, Error> parsePrecheckResponse(std::string_view body)
     });
 }
 
+nlohmann::json toJson(const RequeryRequest& m)
+{
+    return {{"patient_id", m.patientId}, {"service_kind", m.serviceKind}, {"date", m.date.toString()}};
+}
+
+Expected<RequeryRequest, Error> parseRequeryRequest(std::string_view body)
+{
+    return parseWith<RequeryRequest>(body, [](FieldReader& r) {
+        r.allowOnly({"patient_id", "service_kind", "date"});
+        RequeryRequest m;
+        m.patientId = r.string("patient_id", 64);
+        m.serviceKind = r.string("service_kind", 32);
+        m.date = r.date("date");
+        return m;
+    });
+}
+
+nlohmann::json toJson(const RequeryResponse& m)
+{
+    return {{"allowed", m.allowed},    {"reason", m.reason},
+            {"reason_ja", m.reasonJa}, {"card_read_needed", m.cardReadNeeded},
+            {"snapshot", m.snapshot},  {"received_at", optionalTime(m.receivedAt)},
+            {"flags", m.flags}};
+}
+
+Expected<RequeryResponse, Error> parseRequeryResponse(std::string_view body)
+{
+    return parseWith<RequeryResponse>(body, [](FieldReader& r) {
+        r.allowOnly({"allowed", "reason", "reason_ja", "card_read_needed", "snapshot", "received_at", "flags"});
+        RequeryResponse m;
+        m.allowed = r.boolean("allowed");
+        m.reason = r.string("reason", 64);
+        m.reasonJa = r.string("reason_ja", 512);
+        m.cardReadNeeded = r.boolean("card_read_needed");
+        m.snapshot = r.optionalObject("snapshot");
+        m.receivedAt = r.optionalTimestamp("received_at");
+        m.flags = stringList(r, "flags", 16);
+        return m;
+    });
+}
+
 nlohmann::json toJson(const StatusResponse& m)
 {
     return {{"epoch", m.epoch}, {"device_id", m.deviceId}, {"server_time", m.serverTime.toString()}};

@@ -142,6 +142,25 @@ struct PrecheckResponse
     std::vector<PrecheckEntry> patients;
 };
 
+// POST /v1/requery: a later visit asks for a fresh result without the card (DOMAIN.md F2, R7).
+struct RequeryRequest
+{
+    std::string patientId;
+    std::string serviceKind; // model::ServiceKind code
+    model::Date date = model::Date::fromSysDays({});
+};
+
+struct RequeryResponse
+{
+    bool allowed = false;
+    std::string reason;   // rules::RequeryReason code, or awaiting_online_confirmation / no_requery_key
+    std::string reasonJa; // what the nurse reads
+    bool cardReadNeeded = true;
+    nlohmann::json snapshot; // the new result (store JSON form) when allowed and answered
+    std::optional<model::Timestamp> receivedAt;
+    std::vector<std::string> flags;
+};
+
 // GET /v1/status
 struct StatusResponse
 {
@@ -167,6 +186,8 @@ nlohmann::json toJson(const RecordsResponse& m);
 nlohmann::json toJson(const FeedPage& m);
 nlohmann::json toJson(const PrecheckRequest& m);
 nlohmann::json toJson(const PrecheckResponse& m);
+nlohmann::json toJson(const RequeryRequest& m);
+nlohmann::json toJson(const RequeryResponse& m);
 nlohmann::json toJson(const StatusResponse& m);
 nlohmann::json toJson(const ErrorBody& m);
 
@@ -179,6 +200,8 @@ Expected<RecordsResponse, Error> parseRecordsResponse(std::string_view body);
 Expected<FeedPage, Error> parseFeedPage(std::string_view body);
 Expected<PrecheckRequest, Error> parsePrecheckRequest(std::string_view body);
 Expected<PrecheckResponse, Error> parsePrecheckResponse(std::string_view body);
+Expected<RequeryRequest, Error> parseRequeryRequest(std::string_view body);
+Expected<RequeryResponse, Error> parseRequeryResponse(std::string_view body);
 Expected<StatusResponse, Error> parseStatusResponse(std::string_view body);
 Expected<ErrorBody, Error> parseErrorBody(std::string_view body);
 

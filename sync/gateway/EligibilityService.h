@@ -1,0 +1,99 @@
+#pragma once
+
+// The gateway's side of OQS (DOMAIN.md F1, F2, F3): it turns accepted visits and tablet requests
+// into bridge requests and the answers into snapshots, care state and re-query keys.
+//   - First visit: a card was read (its JPKI certificate checked against the card CA) → a card
+//     confirmation request → snapshot (a feed item for every tablet) → when confirmed, the care
+//     relationship's first_online_confirm_at (requery_permission allowed) and the re-query key.
+//     Runs on a worker thread after the record is committed; the bridge journals it, so a restart
+//     resumes it (resume()).
+//   - Re-query (POST /v1/requery): only while R7 allows it; otherwise the answer says why and that
+//     the card must be read.
+//   - Route pre-check: one bulk request for the patients whose cached result is not for the day.
+
+#include "sync/gateway/GatewayLog.h"
+#include "sync/gateway/GatewayStorage.h"
+#include "sync/gateway/JpkiTrust.h"
+#include "sync/oqs/OqsBridge.h"
+#include "sync/protocol/Messages.h"
+#include "verify/model/Clock.h"
+#include "verify/model/EligibilitySnapshot.h"
+#include "verify/model/Random.h"
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace zaitaku::sync::gateway
+{
+
+// What a first visit asks of OQS (from RecordValidator, applied after the commit).
+struct CardQuery
+{
+    std::string patientId;
+    std::string serviceKind;
+    model::SnapshotSource source = model::SnapshotSource::CardPin;
+    std::vector<std::uint8_t> certificateDer;
+    model::Date visitDate = model::Date::fromSysDays({});
+};
+
+class EligibilityService
+{
+public:
+    EligibilityService(GatewayStorage& storage,
+                       std::unique_ptr<oqs::OqsBridge> bridge,
+                       const JpkiTrust& jpki,
+                       const model::Clock& clock,
+                       model::RandomSource& random,
+                       GatewayLog& log);
+    ~EligibilityService();
+
+    // Starts the worker and resumes what the bridge journalled before a restart.
+    void start();
+    void stop();
+
+    // After the record was committed: journal the request now, await the answer on the worker.
+    void firstVisit(const CardQuery& query);
+    protocol::RequeryResponse requery(const protocol::RequeryRequest& request);
+    // Refreshes the cached results of these patients for `date` with one bulk request. Returns
+    // the patients the refresh failed for (their flags say oqs_unavailable).
+    std::vector<std::string> refreshRoute(const std::vector<std::string>& patientIds, const model::Date& date);
+
+    // Tests: wait until the worker has nothing queued (or the timeout passed).
+    bool idle(std::chrono::milliseconds timeout);
+    std::size_t applied() const { return m_applied; }
+
+private:
+    struct Job
+    {
+        oqs::Ticket ticket;
+    };
+    void work();
+    void apply(const oqs::Ticket& ticket, const oqs::ResultFile& result);
+    Expected<nlohmann::json, Error>
+    storeUnit(const std::string& patientId, model::SnapshotSource source, const oqs::ResultUnit& unit);
+
+    GatewayStorage& m_storage;
+    std::unique_ptr<oqs::OqsBridge> m_bridge;
+    const JpkiTrust& m_jpki;
+    const model::Clock& m_clock;
+    model::RandomSource& m_random;
+    GatewayLog& m_log;
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_drained;
+    std::deque<oqs::Ticket> m_queue;
+    bool m_busy = false;
+    bool m_stopping = false;
+    std::thread m_worker;
+    std::atomic<std::size_t> m_applied{0};
+};
+
+// The SearchInfo to re-query with, from a confirmed result (the "re-query key", DOMAIN.md §2.6).
+nlohmann::json searchKeyOf(const model::EligibilitySnapshot& snapshot);
+
+} // namespace zaitaku::sync::gateway

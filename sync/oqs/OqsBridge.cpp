@@ -1,0 +1,296 @@
+#include "sync/oqs/OqsBridge.h"
+
+#include "sync/store/AtomicFile.h"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace zaitaku::sync::oqs
+{
+
+namespace fs = std::filesystem;
+
+namespace
+{
+
+constexpr std::string_view kPlaced = ".placed";
+constexpr std::string_view kContext = ".context.json";
+
+Unexpected<Error> ioError(const std::string& message)
+{
+    return Unexpected(Error{Errc::StoreIo, message});
+}
+
+std::optional<std::string> readAll(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string resultNameFor(const std::string& requestName)
+{
+    auto parsed = parseFileName(requestName);
+    return parsed ? fileNameOf(parsed->iface, false, parsed->id) : std::string();
+}
+
+} // namespace
+
+Expected<std::unique_ptr<OqsBridge>, Error>
+OqsBridge::open(BridgeConfig config, model::RandomSource& random, const model::Clock& clock)
+{
+    for (const auto* dir : {&config.requestDir, &config.resultDir}) {
+        if (!fs::is_directory(*dir)) {
+            return Unexpected(
+                Error{Errc::InvalidInput,
+                      "the terminal folder " + dir->string() + " does not exist (check oqs.req_dir / oqs.res_dir)",
+                      dir->string()});
+        }
+    }
+    std::error_code ec;
+    for (const char* sub : {"work", "pending", "archive"}) {
+        fs::create_directories(config.stateDir / sub, ec);
+        if (ec) {
+            return ioError("cannot create " + (config.stateDir / sub).string() + ": " + ec.message());
+        }
+    }
+    return std::unique_ptr<OqsBridge>(new OqsBridge(std::move(config), random, clock));
+}
+
+std::string OqsBridge::newId()
+{
+    // 12 characters like the public samples [S:7]: 4 of date (MMDD) and 8 random hex.
+    std::lock_guard lock(m_idMutex);
+    std::uint8_t bytes[4];
+    m_random.fill(bytes);
+    static const char* hex = "0123456789abcdef";
+    const auto date = m_clock.nowJst().localDate().toCompact();
+    std::string id = date.substr(4, 4);
+    for (auto b : bytes) {
+        id += hex[b >> 4];
+        id += hex[b & 15];
+    }
+    return id;
+}
+
+Expected<void, Error> OqsBridge::place(const std::string& fileName, const std::string& bytes)
+{
+    const fs::path work = m_config.stateDir / "work" / fileName;
+    if (auto done = store::writeFileAtomically(work.string(), bytes, 0644); !done) {
+        return Unexpected(done.error());
+    }
+    std::error_code ec;
+    fs::rename(work, m_config.requestDir / fileName, ec); // one rename: the terminal sees all or nothing
+    if (ec) {
+        return ioError("cannot move the request into " + m_config.requestDir.string() + ": " + ec.message());
+    }
+    fs::rename(m_config.stateDir / "pending" / fileName,
+               m_config.stateDir / "pending" / (fileName + std::string(kPlaced)), ec);
+    if (ec) {
+        return ioError("cannot mark " + fileName + " placed: " + ec.message());
+    }
+    ++m_placed;
+    return {};
+}
+
+Expected<Ticket, Error> OqsBridge::submit(Interface iface, const std::string& requestXml, nlohmann::json context)
+{
+    Ticket ticket{fileNameOf(iface, true, newId()), iface, std::move(context)};
+    const fs::path pending = m_config.stateDir / "pending";
+    if (auto done = store::writeFileAtomically((pending / (ticket.fileName + std::string(kContext))).string(),
+                                               ticket.context.dump());
+        !done) {
+        return Unexpected(done.error());
+    }
+    if (auto done = store::writeFileAtomically((pending / ticket.fileName).string(), requestXml); !done) {
+        return Unexpected(done.error());
+    }
+    if (auto done = place(ticket.fileName, requestXml); !done) {
+        return Unexpected(done.error());
+    }
+    return ticket;
+}
+
+void OqsBridge::archive(const std::string& requestName, const fs::path& result, bool rejected)
+{
+    const fs::path day = m_config.stateDir / "archive" / m_clock.nowJst().localDate().toCompact();
+    std::error_code ec;
+    fs::create_directories(day, ec);
+    const fs::path pending = m_config.stateDir / "pending";
+    fs::rename(pending / (requestName + std::string(kPlaced)), day / requestName, ec);
+    fs::rename(pending / (requestName + std::string(kContext)), day / (requestName + std::string(kContext)), ec);
+    fs::rename(result, day / (result.filename().string() + (rejected ? ".rejected" : "")), ec);
+}
+
+Expected<ResultFile, Error> OqsBridge::await(const Ticket& ticket, std::chrono::milliseconds timeout)
+{
+    const fs::path result = m_config.resultDir / resultNameFor(ticket.fileName);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto wait = m_config.pollFirst;
+    int unreadable = 0;
+    for (;;) {
+        std::error_code ec;
+        if (fs::exists(result, ec)) {
+            auto bytes = readAll(result);
+            auto parsed = bytes ? parseResult(*bytes)
+                                : Expected<ResultFile, Error>(Unexpected(Error{Errc::StoreIo, "unreadable"}));
+            if (parsed) {
+                archive(ticket.fileName, result, false);
+                return parsed;
+            }
+            // A terminal that writes in place may be mid-write: give it a few polls before refusing.
+            if (++unreadable >= 5 || std::chrono::steady_clock::now() >= deadline) {
+                archive(ticket.fileName, result, true);
+                Error error = parsed.error();
+                error.message = result.filename().string() + ": " + error.message;
+                return Unexpected(error);
+            }
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return Unexpected(Error{Errc::Timeout,
+                                    "no result for " + ticket.fileName + " within " + std::to_string(timeout.count()) +
+                                        " ms; it stays pending",
+                                    ticket.fileName});
+        }
+        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+            wait, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()) +
+                      std::chrono::milliseconds(1)));
+        wait = std::min(wait * 2, m_config.pollMax);
+    }
+}
+
+Expected<std::vector<Ticket>, Error> OqsBridge::pending()
+{
+    std::vector<Ticket> out;
+    std::error_code ec;
+    std::vector<fs::path> entries;
+    for (const auto& entry : fs::directory_iterator(m_config.stateDir / "pending", ec)) {
+        entries.push_back(entry.path());
+    }
+    if (ec) {
+        return ioError("cannot list " + (m_config.stateDir / "pending").string() + ": " + ec.message());
+    }
+    std::sort(entries.begin(), entries.end());
+    for (const auto& path : entries) {
+        std::string name = path.filename().string();
+        if (name.ends_with(kContext)) {
+            continue;
+        }
+        const bool placed = name.ends_with(kPlaced);
+        if (placed) {
+            name.resize(name.size() - kPlaced.size());
+        }
+        auto parsed = parseFileName(name);
+        if (!parsed) {
+            continue; // an atomic-write temporary
+        }
+        Ticket ticket{name, parsed->iface, nlohmann::json::object()};
+        if (auto context = readAll(m_config.stateDir / "pending" / (name + std::string(kContext)))) {
+            ticket.context = nlohmann::json::parse(*context, nullptr, false);
+        }
+        if (!placed) {
+            const bool inReq = fs::exists(m_config.requestDir / name, ec);
+            const bool answered = fs::exists(m_config.resultDir / resultNameFor(name), ec);
+            if (inReq || answered) {
+                fs::rename(path, m_config.stateDir / "pending" / (name + std::string(kPlaced)), ec);
+            } else if (auto bytes = readAll(path)) {
+                if (auto done = place(name, *bytes); !done) {
+                    return Unexpected(done.error());
+                }
+            }
+        }
+        out.push_back(std::move(ticket));
+    }
+    return out;
+}
+
+Expected<ResultFile, Error> OqsBridge::qualification(const QualificationRequest& request, nlohmann::json context)
+{
+    auto xml = buildQualificationRequest(request, false, m_config.encoding);
+    if (!xml) {
+        return Unexpected(xml.error());
+    }
+    auto ticket = submit(Interface::Qualification, *xml, std::move(context));
+    if (!ticket) {
+        return Unexpected(ticket.error());
+    }
+    return await(*ticket, m_config.singleTimeout);
+}
+
+Expected<ResultFile, Error> OqsBridge::cardQualification(const CardQualificationRequest& request,
+                                                         nlohmann::json context)
+{
+    auto xml = buildCardQualificationRequest(request, m_config.encoding);
+    if (!xml) {
+        return Unexpected(xml.error());
+    }
+    auto ticket = submit(Interface::CardQualification, *xml, std::move(context));
+    if (!ticket) {
+        return Unexpected(ticket.error());
+    }
+    return await(*ticket, m_config.singleTimeout);
+}
+
+Expected<ResultFile, Error> OqsBridge::bulkQualification(const QualificationRequest& request, nlohmann::json context)
+{
+    const auto deadline = std::chrono::steady_clock::now() + m_config.bulkTimeout;
+    auto left = [&] {
+        return std::max<std::chrono::milliseconds>(
+            std::chrono::milliseconds(1),
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+    };
+    auto xml = buildQualificationRequest(request, true, m_config.encoding);
+    if (!xml) {
+        return Unexpected(xml.error());
+    }
+    auto upload = submit(Interface::BulkUpload, *xml, context);
+    if (!upload) {
+        return Unexpected(upload.error());
+    }
+    auto receipt = await(*upload, left());
+    if (!receipt) {
+        return receipt;
+    }
+    if (receipt->header.segmentOfResult == model::SegmentOfResult::Abnormal ||
+        receipt->header.receptionNumber.empty()) {
+        return Unexpected(
+            Error{Errc::OqsFailed,
+                  "the bulk upload was refused: " + receipt->header.errorCode + " " + receipt->header.errorMessage,
+                  "ReceptionNumber"});
+    }
+    auto wait = m_config.pollFirst;
+    for (;;) {
+        BulkDownloadRequest download{m_config.medicalInstitutionCode, receipt->header.receptionNumber,
+                                     request.header.arbitraryFileIdentifier};
+        auto downloadXml = buildBulkDownloadRequest(download, m_config.encoding);
+        if (!downloadXml) {
+            return Unexpected(downloadXml.error());
+        }
+        auto ticket = submit(Interface::BulkDownload, *downloadXml, context);
+        if (!ticket) {
+            return Unexpected(ticket.error());
+        }
+        auto result = await(*ticket, left());
+        if (!result) {
+            return result;
+        }
+        if (result->header.segmentOfResult != model::SegmentOfResult::Processing) {
+            return result; // 1 or 9: the caller reads the units or the error
+        }
+        if (std::chrono::steady_clock::now() + wait >= deadline) {
+            return Unexpected(
+                Error{Errc::Timeout,
+                      "the bulk result " + receipt->header.receptionNumber + " was still processing at the deadline",
+                      receipt->header.receptionNumber});
+        }
+        std::this_thread::sleep_for(wait); // 処理中: poll again with backoff [S:1]
+        wait = std::min(wait * 2, m_config.pollMax);
+    }
+}
+
+} // namespace zaitaku::sync::oqs

@@ -1,0 +1,425 @@
+// End to end on loopback, for each case of the simulator's population: virtual card → visit
+// engine on the tablet → sync over TLS → gateway → OQS bridge (req/res folders) → simulator →
+// snapshot → feed → the tablet's cache, asserting the snapshot fields, the pre-check flags and
+// the copay the tablet shows. Then re-query (allowed and refused) and the bulk route pre-check.
+
+#include "hardware/vcard/TestPki.h"
+#include "sync/gateway/EligibilityService.h"
+#include "sync/oqs/OqsSimulator.h"
+#include "sync/store/ModelJson.h"
+#include "sync/store/SnapshotCache.h"
+#include "tests/support/GatewayFixture.h"
+#include "verify/rules/EligibilityCopay.h"
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace zaitaku::testing
+{
+namespace
+{
+
+using nlohmann::json;
+
+const char* kIssuer = "CN=zaitaku test JPKI user-authentication CA,O=zaitaku test JPKI (not J-LIS),C=JP";
+
+std::string serialOf(const std::string& persona)
+{
+    return device::toHex(hardware::testSerialFor(hardware::authCertificateCommonName(persona)));
+}
+
+struct Case
+{
+    const char* name;  // also the persona (its certificate maps to the person)
+    const char* birth; // YYYY-MM-DD
+    json person;       // the population entry without id/serial
+    int certDays = 4 * 365;
+    bool visual = false; // an expired certificate cannot sign: staff confirm by sight
+    const char* outcomeValidity = "1";
+    std::vector<std::string> flags;
+    std::optional<int> copay;
+    bool careConfirmed = true;
+};
+
+json result(json extra)
+{
+    json base{{"qualification_validity", "1"}, {"insured_card_classification", "01"},
+              {"insurer_number", "06131234"},  {"insured_identification_number", "1001"},
+              {"insured_branch_number", "00"}, {"name", "初回　花子"},
+              {"name_kana", "ｼｮｶｲ ﾊﾅｺ"}};
+    if (extra.is_object()) {
+        base.update(extra);
+    }
+    return base;
+}
+
+std::string compact(const char* iso)
+{
+    return model::Date::parse(iso)->toCompact();
+}
+
+class GatewayOqsTest : public GatewayTest, public ::testing::WithParamInterface<Case>
+{
+protected:
+    void SetUp() override
+    {
+        GatewayTest::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
+        for (const char* sub : {"req", "res"}) {
+            std::filesystem::create_directories(dir / "terminal" / sub);
+        }
+        config.oqsRequestDir = (dir / "terminal" / "req").string();
+        config.oqsResultDir = (dir / "terminal" / "res").string();
+        config.medicalInstitutionCode = "1312345678";
+        config.oqsPollFirst = std::chrono::milliseconds(5);
+        config.oqsSingleTimeout = std::chrono::milliseconds(10000);
+        restartGateway();
+    }
+    void TearDown() override
+    {
+        stopSimulator();
+        GatewayTest::TearDown();
+    }
+
+    void startSimulator(const json& population)
+    {
+        auto parsed = sync::oqs::parsePopulation(population);
+        ASSERT_TRUE(parsed) << parsed.error().message;
+        simulator = std::make_unique<sync::oqs::OqsSimulator>(*parsed, dir / "terminal" / "req",
+                                                              dir / "terminal" / "res", gatewayClock);
+        simThread = std::thread([this] { simulator->run(std::chrono::milliseconds(5)); });
+    }
+    void stopSimulator()
+    {
+        if (simulator) {
+            simulator->stop();
+            simThread.join();
+            simulator.reset();
+        }
+    }
+
+    // A first visit with `persona`'s card; then sync until the gateway's OQS answer is back.
+    void firstVisit(const hardware::Persona& persona, bool visual)
+    {
+        ASSERT_TRUE(enrollTablet(*store, newCode()));
+        syncNow(*store);
+        presentCard(persona);
+        visit::VisitScript script;
+        if (visual) {
+            script.methods = {model::ConfirmMethod::Visual};
+            script.visualReason = model::VisualReason::PinUnknown;
+        } else {
+            script.pins.push_back(pin(persona.authPin));
+        }
+        visit::ScriptedOperator op(std::move(script));
+        auto outcome = run(request("p-first"), op);
+        ASSERT_TRUE(outcome) << outcome.error().message;
+        ASSERT_EQ(outcome->state, visit::VisitState::Committed);
+        const auto sent = syncNow(*store);
+        ASSERT_EQ(sent.stored, 1) << log.str();
+        ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20))) << log.str();
+        syncNow(*store); // the feed brings the result
+    }
+
+    std::optional<model::EligibilitySnapshot> cached(const std::string& patient)
+    {
+        auto latest = sync::store::SnapshotCache::latestFor(store->db(), patient);
+        EXPECT_TRUE(latest);
+        if (!latest || !*latest) {
+            return std::nullopt;
+        }
+        return (*latest)->snapshot;
+    }
+
+    std::unique_ptr<sync::oqs::OqsSimulator> simulator;
+    std::thread simThread;
+};
+
+TEST_P(GatewayOqsTest, FirstVisitReachesOqsAndComesBackToTheTablet)
+{
+    const Case& c = GetParam();
+    hardware::Persona persona;
+    persona.name = c.name;
+    persona.birthdate = *model::Date::parse(c.birth);
+    persona.certNotAfterDays = c.certDays;
+    if (c.certDays < 0) {
+        persona.certNotBeforeDays = c.certDays - 365;
+    }
+    json person = c.person;
+    person["id"] = c.name;
+    person["certificate_serial"] = serialOf(c.name);
+    if (person.contains("result") && !person["result"].contains("birthdate") &&
+        person["result"].value("qualification_validity", "") != "4") {
+        person["result"]["birthdate"] = compact(c.birth);
+    }
+    if (person.contains("results")) {
+        for (auto& r : person["results"]) {
+            r["birthdate"] = compact(c.birth);
+        }
+    }
+    startSimulator(
+        {{"medical_institution_code", "1312345678"}, {"issuer", kIssuer}, {"people", json::array({person})}});
+    firstVisit(persona, c.visual);
+
+    auto snapshot = cached("p-first");
+    ASSERT_TRUE(snapshot) << log.str();
+    const auto today = clock.nowJst().localDate();
+    if (std::string(c.outcomeValidity) == "9") {
+        EXPECT_EQ(snapshot->segmentOfResult, model::SegmentOfResult::Abnormal);
+        EXPECT_EQ(snapshot->errorCode, "SIM-9999");
+    } else {
+        ASSERT_TRUE(snapshot->qualificationValidity);
+        EXPECT_EQ(model::toCode(*snapshot->qualificationValidity), c.outcomeValidity);
+        EXPECT_EQ(snapshot->qualificationConfirmationDate, today);
+        EXPECT_EQ(snapshot->referenceClassification, model::ReferenceClassification::MyNumberCard);
+    }
+    // The raw result file is kept as received, in the bridge's archive.
+    std::size_t archived = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "gateway" / "oqs" / "archive")) {
+        archived += e.path().filename().string().rfind("ZTKsicrt01res_", 0) == 0 ? 1 : 0;
+    }
+    EXPECT_EQ(archived, 1u);
+    if (c.copay) {
+        auto copay = rules::eligibilityCopay(*snapshot, today);
+        ASSERT_TRUE(copay);
+        EXPECT_EQ(copay->percent, *c.copay);
+    }
+
+    sync::client::SyncEngine engine(*store, random);
+    auto pre = engine.precheck(today, {"p-first"});
+    ASSERT_TRUE(pre) << pre.error().message;
+    ASSERT_EQ(pre->size(), 1u);
+    for (const auto& flag : c.flags) {
+        EXPECT_NE(std::find((*pre)[0].flags.begin(), (*pre)[0].flags.end(), flag), (*pre)[0].flags.end())
+            << c.name << " lacks " << flag;
+    }
+    auto cares = gateway->storage().careStates("p-first").value();
+    ASSERT_EQ(cares.size(), 1u);
+    EXPECT_EQ(cares[0].firstOnlineConfirmAt.has_value(), c.careConfirmed) << c.name;
+}
+
+json limit(const char* flag)
+{
+    return {{"limit_application_certificate_related_cons_flg", "1"},
+            {"limit_application_certificate_classification", "01"},
+            {"limit_application_certificate_classification_flag", flag}};
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Population,
+    GatewayOqsTest,
+    ::testing::Values(
+        Case{"oqs-valid", "1980-02-17", {{"result", result({})}}, 4 * 365, false, "1", {}, 30},
+        Case{"oqs-lost",
+             "1980-02-17",
+             {{"result", result({{"qualification_validity", "2"},
+                                 {"disqualification_date", "20250331"},
+                                 {"reason_of_loss", "03"}})}},
+             4 * 365,
+             false,
+             "2",
+             {"eligibility_lost"},
+             std::nullopt,
+             false},
+        Case{"oqs-new",
+             "1980-02-17",
+             {{"result", result({{"qualification_validity", "3"}})}},
+             4 * 365,
+             false,
+             "3",
+             {"eligibility_changed"},
+             std::nullopt,
+             false},
+        Case{"oqs-none",
+             "1980-02-17",
+             {{"result", {{"qualification_validity", "4"}}}},
+             4 * 365,
+             false,
+             "4",
+             {"eligibility_not_confirmed"},
+             std::nullopt,
+             false},
+        Case{"oqs-multiple",
+             "1980-02-17",
+             {{"results", json::array({result({}), result({{"insurer_number", "39131234"}})})}},
+             4 * 365,
+             false,
+             "5",
+             {"eligibility_not_confirmed"},
+             std::nullopt,
+             false},
+        Case{"oqs-kouki-10",
+             "1945-03-12",
+             {{"result", result({{"insurer_number", "39131234"}, {"insured_partial_contribution_ratio", "010"}})}},
+             4 * 365,
+             false,
+             "1",
+             {},
+             10},
+        Case{"oqs-kouki-20",
+             "1945-03-12",
+             {{"result", result({{"insurer_number", "39131234"}, {"insured_partial_contribution_ratio", "020"}})}},
+             4 * 365,
+             false,
+             "1",
+             {},
+             20},
+        Case{"oqs-kouki-30",
+             "1945-03-12",
+             {{"result", result({{"insurer_number", "39131234"}, {"insured_partial_contribution_ratio", "030"}})}},
+             4 * 365,
+             false,
+             "1",
+             {},
+             30},
+        Case{"oqs-elderly",
+             "1954-05-20",
+             {{"result", result({{"elderly_recipient_valid_start_date", "20240601"},
+                                 {"elderly_recipient_valid_end_date", "20290731"},
+                                 {"elderly_recipient_contribution_ratio", "020"}})}},
+             4 * 365,
+             false,
+             "1",
+             {},
+             20},
+        Case{"oqs-preschool",
+             "2023-04-10",
+             {{"result", result({{"preschool_classification", "1"}, {"personal_family_classification", "2"}})}},
+             4 * 365,
+             false,
+             "1",
+             {},
+             20},
+        Case{"oqs-limit", "1980-02-17", {{"result", result(limit("A03"))}}, 4 * 365, false, "1", {}, 30},
+        Case{"oqs-ecert-expiring",
+             "1980-02-17",
+             {{"result", result({{"processing_result_code", "SIM-NOTICE-ECERT"},
+                                 {"processing_result_message", "電子証明書の有効期限が近づいています"}})}},
+             30,
+             false,
+             "1",
+             {"ecert_expiring", "processing_notice"},
+             30},
+        Case{"oqs-ecert-grace", "1980-02-17", {{"result", result({})}}, -20, true, "1", {"ecert_grace"}, 30},
+        Case{"oqs-placeholder",
+             "1980-02-17",
+             {{"result", result({{"name", "●田　花子"}})}},
+             4 * 365,
+             false,
+             "1",
+             {"name_placeholder"},
+             30},
+        Case{"oqs-system-error",
+             "1980-02-17",
+             {{"result", result({})}, {"system_error", true}},
+             4 * 365,
+             false,
+             "9",
+             {"query_failed"},
+             std::nullopt,
+             false}),
+    [](const auto& param) {
+        std::string name = param.param.name;
+        std::replace(name.begin(), name.end(), '-', '_');
+        return name;
+    });
+
+class GatewayOqsFlowTest : public GatewayOqsTest
+{};
+
+TEST_F(GatewayOqsFlowTest, ReQueryIsAllowedAfterAnOnlineFirstVisitAndRefusedOtherwise)
+{
+    hardware::Persona persona;
+    persona.name = "oqs-requery";
+    json person{{"id", "requery"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})}};
+    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    firstVisit(persona, false);
+    sync::client::SyncEngine engine(*store, random);
+    const auto today = clock.nowJst().localDate();
+
+    auto allowed = engine.requery("p-first", "houmon_shinryo", today);
+    ASSERT_TRUE(allowed) << allowed.error().message;
+    EXPECT_TRUE(allowed->allowed) << allowed->reason;
+    EXPECT_FALSE(allowed->cardReadNeeded);
+    EXPECT_EQ(allowed->snapshot["source"], "requery_single");
+    EXPECT_EQ(cached("p-first")->source, model::SnapshotSource::RequerySingle);
+
+    // Another service kind never had a first visit: not the same provider → read the card.
+    auto other = engine.requery("p-first", "houmon_kango", today);
+    ASSERT_TRUE(other);
+    EXPECT_FALSE(other->allowed);
+    EXPECT_TRUE(other->cardReadNeeded);
+    EXPECT_EQ(other->reason, "not_same_provider");
+    EXPECT_FALSE(other->reasonJa.empty());
+    auto stranger = engine.requery("p-young", "houmon_kango", today);
+    ASSERT_TRUE(stranger);
+    EXPECT_FALSE(stranger->allowed);
+}
+
+TEST_F(GatewayOqsFlowTest, RoutePrecheckIsOneBulkRequestThatWaitsOutProcessing)
+{
+    hardware::Persona persona;
+    persona.name = "oqs-route";
+    json person{{"id", "route"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})}};
+    startSimulator({{"issuer", kIssuer}, {"bulk_processing_polls", 2}, {"people", json::array({person})}});
+    firstVisit(persona, false);
+    const auto answeredBefore = simulator->answered();
+    const auto tomorrow = clock.nowJst().localDate().addDays(1);
+    sync::client::SyncEngine engine(*store, random);
+    auto pre = engine.precheck(tomorrow, {"p-first", "p-young"});
+    ASSERT_TRUE(pre) << pre.error().message;
+    // upload + 2 × 処理中 + the result = 4 files answered, for one patient with a key.
+    EXPECT_EQ(simulator->answered() - answeredBefore, 4u);
+    auto snapshot = cached("p-first");
+    ASSERT_TRUE(snapshot);
+    EXPECT_EQ(snapshot->source, model::SnapshotSource::RequeryBulk);
+    EXPECT_EQ(snapshot->qualificationConfirmationDate, tomorrow);
+    // The same day again: served from the cache, no new OQS request.
+    ASSERT_TRUE(engine.precheck(tomorrow, {"p-first"}));
+    EXPECT_EQ(simulator->answered() - answeredBefore, 4u);
+}
+
+TEST_F(GatewayOqsFlowTest, AGatewayRestartMidRequestLosesNothingAndSendsNothingTwice)
+{
+    hardware::Persona persona;
+    persona.name = "oqs-restart";
+    json person{{"id", "restart"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})}};
+    // No simulator yet: the request waits in req/ while the gateway restarts.
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    syncNow(*store);
+    presentCard(persona);
+    visit::VisitScript script;
+    script.pins.push_back(pin(persona.authPin));
+    visit::ScriptedOperator op(std::move(script));
+    ASSERT_TRUE(run(request("p-first"), op));
+    ASSERT_EQ(syncNow(*store).stored, 1);
+    std::size_t requests = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir / "terminal" / "req")) {
+        requests += e.path().extension() == ".xml" ? 1 : 0;
+    }
+    ASSERT_EQ(requests, 1u);
+    restartGateway();
+    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
+    // idle() can return before the resumed ticket was taken: wait for the answer itself.
+    for (int i = 0; i < 200 && gateway->eligibility()->applied() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(gateway->eligibility()->applied(), 1u);
+    EXPECT_EQ(simulator->answered(), 1u); // the journalled request was not placed again
+    EXPECT_EQ(gateway->storage().counts().value().snapshots, 1);
+    syncNow(*store);
+    ASSERT_TRUE(cached("p-first"));
+}
+
+} // namespace
+} // namespace zaitaku::testing
