@@ -3,6 +3,7 @@
 #include "ui/cli/CardCommand.h"
 #include "ui/cli/CustodyCommand.h"
 #include "ui/cli/DemoCommand.h"
+#include "ui/cli/OqsCommand.h"
 #include "ui/cli/RulesCommand.h"
 #include "ui/cli/StoreCommand.h"
 #include "ui/cli/SyncCommand.h"
@@ -34,6 +35,8 @@ constexpr Command kCommands[] = {
     {"sync", "send queued records, fetch challenges and results", runSync},
     {"sync-status", "queued / sending / acked / dead-letter counts, last success, clock skew", runSyncStatus},
     {"precheck", "route pre-check: today's patients, their latest results and flags", runPrecheck},
+    {"requery", "re-query a continuing patient's eligibility without the card (F2, when R7 allows)", runRequery},
+    {"oqs", "the OQS XML codec: parse a result file, build request files", runOqs},
     {"demo", "run the embedded demo", runDemo},
 };
 

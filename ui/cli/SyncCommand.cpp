@@ -17,8 +17,9 @@ namespace
 {
 
 const std::set<std::string> kValued{
-    "--db",   "--passphrase-file", "--device-key", "--recovery-code-file", "--gateway",
-    "--code", "--label",           "--date",       "--patients",           "--timeout-ms"};
+    "--db",      "--passphrase-file", "--device-key", "--recovery-code-file", "--gateway",
+    "--code",    "--label",           "--date",       "--patients",           "--timeout-ms",
+    "--patient", "--service-kind"};
 
 // These commands have no sub-command: the parser sees a fixed one.
 std::optional<CommandOptions> parse(const Args& args, const char* command, CliContext& ctx)
@@ -260,6 +261,59 @@ int runPrecheck(const Args& args, CliContext& ctx)
         ctx.out << nlohmann::json{{"date", date.toString()}, {"patients", arr}}.dump() << "\n";
     }
     return kExitOk;
+}
+
+int runRequery(const Args& args, CliContext& ctx)
+{
+    auto o = parse(args, "requery", ctx);
+    if (!o) {
+        return kExitBadInput;
+    }
+    if (o->help) {
+        ctx.out << "usage: zaitaku-cli requery --db PATH --patient ID [--service-kind houmon_shinryo] "
+                   "[--date YYYY-MM-DD] [--json]\n";
+        return kExitOk;
+    }
+    model::Date date = ctx.clock.todayJst();
+    if (!o->value("date").empty()) {
+        auto parsed = model::Date::parse(o->value("date"));
+        if (!parsed) {
+            return fail(ctx, *o, "requery", {sync::Errc::InvalidInput, "--date must be YYYY-MM-DD", "date"});
+        }
+        date = *parsed;
+    }
+    if (o->value("patient").empty()) {
+        return fail(ctx, *o, "requery", {sync::Errc::InvalidInput, "--patient ID is required", "patient"});
+    }
+    const std::string kind = o->value("service-kind").empty() ? "houmon_shinryo" : o->value("service-kind");
+    const auto timeouts = timeoutsOf(*o);
+    if (!timeouts) {
+        return fail(ctx, *o, "requery", kBadTimeout);
+    }
+    auto store = openStore(ctx, *o, o->value("db"));
+    if (!store) {
+        return fail(ctx, *o, "requery", store.error());
+    }
+    sync::client::SyncOptions options;
+    options.timeouts = *timeouts;
+    sync::client::SyncEngine engine(*store, randomOf(ctx), options);
+    auto answer = engine.requery(o->value("patient"), kind, date);
+    if (!answer) {
+        return fail(ctx, *o, "requery", answer.error());
+    }
+    if (o->has("--json")) {
+        ctx.out << sync::protocol::toJson(*answer).dump(2) << "\n";
+    } else {
+        ctx.out << (answer->allowed ? "再照会 allowed" : "再照会 not allowed") << " (" << answer->reason
+                << "): " << answer->reasonJa << "\n";
+        if (answer->cardReadNeeded) {
+            ctx.out << "  カードの読み取りが必要です / read the card\n";
+        }
+        for (const auto& flag : answer->flags) {
+            ctx.out << "  flag: " << flag << "\n";
+        }
+    }
+    return answer->allowed && !answer->cardReadNeeded ? kExitOk : kExitFailure;
 }
 
 } // namespace zaitaku::cli

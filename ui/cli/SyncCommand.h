@@ -16,5 +16,6 @@ int runEnroll(const Args& args, CliContext& ctx);
 int runSync(const Args& args, CliContext& ctx);
 int runSyncStatus(const Args& args, CliContext& ctx);
 int runPrecheck(const Args& args, CliContext& ctx);
+int runRequery(const Args& args, CliContext& ctx);
 
 } // namespace zaitaku::cli
