@@ -67,10 +67,6 @@ public:
     std::size_t applied() const { return m_applied; }
 
 private:
-    struct Job
-    {
-        oqs::Ticket ticket;
-    };
     void work();
     void apply(const oqs::Ticket& ticket, const oqs::ResultFile& result);
     Expected<nlohmann::json, Error>

@@ -89,13 +89,6 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
         (key == "rate_per_second" ? ratePerSecond : rateBurst) = static_cast<double>(*n);
     } else if (key == "log_requests") {
         logRequests = value == "true" || value == "1" || value == "yes";
-    } else if (key == "storage") {
-        if (value != "sqlite" && value != "postgresql") {
-            return Unexpected(Error{Errc::InvalidInput, "storage must be sqlite or postgresql", key});
-        }
-        storage = value;
-    } else if (key == "postgres_conninfo") {
-        postgresConninfo = value;
     } else if (key == "oqs_req_dir") {
         oqsRequestDir = value;
     } else if (key == "oqs_res_dir") {

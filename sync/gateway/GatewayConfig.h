@@ -32,10 +32,6 @@ struct GatewayConfig
     double rateBurst = 400;
     bool logRequests = false;
 
-    // Storage backend: "sqlite" (the data folder's gateway.db) or "postgresql" (postgres_conninfo).
-    std::string storage = "sqlite";
-    std::string postgresConninfo; // libpq keywords or URI; the password from ~/.pgpass, never here
-
     // The OQS bridge (docs/OQS.md): off unless the terminal's req/ and res/ folders are set.
     std::string oqsRequestDir;
     std::string oqsResultDir;

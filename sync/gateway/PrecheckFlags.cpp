@@ -3,7 +3,6 @@
 #include "sync/store/ModelJson.h"
 #include "verify/rules/AgeThresholds.h"
 #include "verify/rules/CertificateExpiry.h"
-#include "verify/rules/EligibilityCopay.h"
 
 namespace zaitaku::sync::gateway
 {

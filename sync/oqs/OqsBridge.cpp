@@ -1,9 +1,8 @@
 #include "sync/oqs/OqsBridge.h"
 
+#include "sync/oqs/Xml.h"
 #include "sync/store/AtomicFile.h"
 
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 namespace zaitaku::sync::oqs
@@ -20,17 +19,6 @@ constexpr std::string_view kContext = ".context.json";
 Unexpected<Error> ioError(const std::string& message)
 {
     return Unexpected(Error{Errc::StoreIo, message});
-}
-
-std::optional<std::string> readAll(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return std::nullopt;
-    }
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 std::string resultNameFor(const std::string& requestName)
@@ -94,7 +82,6 @@ Expected<void, Error> OqsBridge::place(const std::string& fileName, const std::s
     if (ec) {
         return ioError("cannot mark " + fileName + " placed: " + ec.message());
     }
-    ++m_placed;
     return {};
 }
 
@@ -136,9 +123,8 @@ Expected<ResultFile, Error> OqsBridge::await(const Ticket& ticket, std::chrono::
     for (;;) {
         std::error_code ec;
         if (fs::exists(result, ec)) {
-            auto bytes = readAll(result);
-            auto parsed = bytes ? parseResult(*bytes)
-                                : Expected<ResultFile, Error>(Unexpected(Error{Errc::StoreIo, "unreadable"}));
+            auto bytes = store::readSmallFile(result.string(), kMaxXmlBytes + 1);
+            auto parsed = bytes ? parseResult(*bytes) : Expected<ResultFile, Error>(Unexpected(bytes.error()));
             if (parsed) {
                 archive(ticket.fileName, result, false);
                 return parsed;
@@ -190,7 +176,8 @@ Expected<std::vector<Ticket>, Error> OqsBridge::pending()
             continue; // an atomic-write temporary
         }
         Ticket ticket{name, parsed->iface, nlohmann::json::object()};
-        if (auto context = readAll(m_config.stateDir / "pending" / (name + std::string(kContext)))) {
+        const auto contextPath = m_config.stateDir / "pending" / (name + std::string(kContext));
+        if (auto context = store::readSmallFile(contextPath.string(), kMaxXmlBytes)) {
             ticket.context = nlohmann::json::parse(*context, nullptr, false);
         }
         if (!placed) {
@@ -198,7 +185,7 @@ Expected<std::vector<Ticket>, Error> OqsBridge::pending()
             const bool answered = fs::exists(m_config.resultDir / resultNameFor(name), ec);
             if (inReq || answered) {
                 fs::rename(path, m_config.stateDir / "pending" / (name + std::string(kPlaced)), ec);
-            } else if (auto bytes = readAll(path)) {
+            } else if (auto bytes = store::readSmallFile(path.string(), kMaxXmlBytes)) {
                 if (auto done = place(name, *bytes); !done) {
                     return Unexpected(done.error());
                 }

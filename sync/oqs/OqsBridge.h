@@ -76,9 +76,6 @@ public:
     Expected<ResultFile, Error> qualification(const QualificationRequest& request, nlohmann::json context);
     Expected<ResultFile, Error> cardQualification(const CardQualificationRequest& request, nlohmann::json context);
 
-    // For tests and tools: a counter of files placed into req/.
-    std::size_t placedCount() const { return m_placed; }
-
 private:
     OqsBridge(BridgeConfig config, model::RandomSource& random, const model::Clock& clock)
         : m_config(std::move(config))
@@ -93,7 +90,6 @@ private:
     model::RandomSource& m_random;
     const model::Clock& m_clock;
     std::mutex m_idMutex;
-    std::size_t m_placed = 0;
 };
 
 } // namespace zaitaku::sync::oqs

@@ -206,6 +206,9 @@ const std::set<std::string, std::less<>> kLimitTags{
     "LimitApplicationCertificateClassification", "LimitApplicationCertificateClassificationFlag",
     "LimitApplicationCertificateDate",           "LimitApplicationCertificateValidStartDate",
     "LimitApplicationCertificateValidEndDate",   "LimitApplicationCertificateLongTermDate"};
+// LimitApplicationCertificateClassificationFlag [S:1]: under 70 A01–A06, 70 and over B01–B10.
+const std::set<std::string, std::less<>> kLimitFlags{"A01", "A02", "A03", "A04", "A05", "A06", "B01", "B02",
+                                                     "B03", "B04", "B05", "B06", "B07", "B08", "B09", "B10"};
 const std::set<std::string, std::less<>> kDiseaseTags{
     "SpecificDiseasesDiseaseCategory", "SpecificDiseasesCertificateDate", "SpecificDiseasesValidStartDate",
     "SpecificDiseasesValidEndDate", "SpecificDiseasesSelfPay"};
@@ -265,10 +268,7 @@ void readLimit(const XmlElement& e, EligibilitySnapshot& s, const Diag& d, std::
             info.classification = readCode<model::LimitCertificateClass>(c.name, c.text, inner);
         } else if (c.name == "LimitApplicationCertificateClassificationFlag") {
             info.classificationFlag = c.text;
-            const bool known = c.text.size() == 3 && (c.text[0] == 'A' || c.text[0] == 'B') &&
-                               ((c.text[0] == 'A' && c.text >= "A01" && c.text <= "A06") ||
-                                (c.text[0] == 'B' && c.text >= "B01" && c.text <= "B10"));
-            if (!known) {
+            if (!kLimitFlags.count(c.text)) {
                 inner.warn(c.name, "unknown code '" + c.text + "' (kept, not interpreted)");
             }
         } else if (c.name == "LimitApplicationCertificateDate") {

@@ -1,12 +1,12 @@
 #include "sync/oqs/OqsSimulator.h"
 
 #include "sync/oqs/OqsInterface.h"
+#include "sync/oqs/Xml.h"
+#include "sync/store/AtomicFile.h"
 
 #include <algorithm>
-#include <fstream>
 #include <openssl/bn.h>
 #include <openssl/x509.h>
-#include <sstream>
 #include <thread>
 
 namespace zaitaku::sync::oqs
@@ -98,11 +98,11 @@ Expected<SimPopulation, Error> parsePopulation(const nlohmann::json& json)
 
 Expected<SimPopulation, Error> loadPopulation(const std::string& path)
 {
-    std::ifstream in(path);
-    if (!in) {
-        return bad("cannot read the population file " + path, path);
+    auto text = store::readSmallFile(path, kMaxXmlBytes);
+    if (!text) {
+        return bad("cannot read the population file: " + text.error().message, path);
     }
-    auto json = nlohmann::json::parse(in, nullptr, false);
+    auto json = nlohmann::json::parse(*text, nullptr, false);
     if (json.is_discarded()) {
         return bad(path + " is not JSON", path);
     }
@@ -367,19 +367,17 @@ std::size_t OqsSimulator::pollOnce()
     std::sort(requests.begin(), requests.end());
     std::size_t count = 0;
     for (const auto& path : requests) {
-        std::ifstream in(path, std::ios::binary);
-        std::stringstream s;
-        s << in.rdbuf();
         const std::string fileName = path.filename().string();
         const auto name = parseFileName(fileName);
-        const std::string xml = answer(fileName, s.str());
+        auto bytes = store::readSmallFile(path.string(), kMaxXmlBytes + 1);
+        const std::string xml =
+            bytes ? answer(fileName, *bytes)
+                  : systemError("SIM-9001", "要求ファイルを読み取れません: " + bytes.error().message, false);
         const fs::path result = m_resultDir / fileNameOf(name->iface, false, name->id);
-        const fs::path temporary = m_resultDir / ("." + result.filename().string() + ".tmp");
-        {
-            std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-            out << xml;
+        // The result first (complete, then renamed into place), then the request goes.
+        if (!store::writeFileAtomically(result.string(), xml, 0644)) {
+            continue; // res/ not writable now: the request stays and is answered on a later poll
         }
-        fs::rename(temporary, result, ec); // the result first, then the request goes
         fs::remove(path, ec);
         ++count;
         ++m_answered;

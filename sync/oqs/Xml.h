@@ -19,9 +19,12 @@
 namespace zaitaku::sync::oqs
 {
 
+// The largest OQS file read or parsed (a bulk answer for a 500-patient route is ~1 MB).
+inline constexpr std::size_t kMaxXmlBytes = 32 * 1024 * 1024;
+
 struct XmlLimits
 {
-    std::size_t maxBytes = 32 * 1024 * 1024;
+    std::size_t maxBytes = kMaxXmlBytes;
     int maxDepth = 32;
     std::size_t maxElements = 500000;
 };

@@ -186,6 +186,12 @@ TEST_P(GatewayOqsTest, FirstVisitReachesOqsAndComesBackToTheTablet)
         auto copay = rules::eligibilityCopay(*snapshot, today);
         ASSERT_TRUE(copay);
         EXPECT_EQ(copay->percent, *c.copay);
+        // Where OQS sent a ratio, that ratio (not the age rule, which may agree by chance) is shown.
+        const auto& sent = c.person.value("result", json::object());
+        if (sent.contains("insured_partial_contribution_ratio") ||
+            sent.contains("elderly_recipient_contribution_ratio")) {
+            EXPECT_NE(copay->source, rules::CopaySource::AgeRule) << c.name;
+        }
     }
 
     sync::client::SyncEngine engine(*store, random);

@@ -4,12 +4,11 @@
 #include "sync/oqs/OqsRequests.h"
 #include "sync/oqs/OqsResults.h"
 #include "sync/oqs/OqsSimulator.h"
+#include "sync/oqs/Xml.h"
 #include "sync/store/AtomicFile.h"
 #include "ui/cli/CommandOptions.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 namespace zaitaku::cli
@@ -29,13 +28,8 @@ int fail(CliContext& ctx, const CommandOptions& o, const char* command, const sy
 
 std::optional<std::string> readFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return std::nullopt;
-    }
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
+    auto bytes = sync::store::readSmallFile(path, oqs::kMaxXmlBytes + 1);
+    return bytes ? std::optional<std::string>(std::move(*bytes)) : std::nullopt;
 }
 
 Expected<oqs::TextEncoding, sync::Error> encodingOf(const CommandOptions& o)

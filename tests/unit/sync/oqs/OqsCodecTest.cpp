@@ -4,11 +4,13 @@
 #include "sync/oqs/OqsInterface.h"
 #include "sync/oqs/OqsRequests.h"
 #include "sync/oqs/OqsResults.h"
+#include "sync/oqs/OqsSimulator.h"
 #include "sync/oqs/Xml.h"
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -405,6 +407,43 @@ TEST(OqsXml, EntitiesAndCdataAreHandledSafely)
     ASSERT_TRUE(doc);
     EXPECT_EQ(doc->root.child("b")->text, "x & y");
     EXPECT_EQ(doc->root.child("c")->text, "<z>");
+}
+
+} // namespace
+} // namespace zaitaku::sync::oqs
+
+namespace zaitaku::sync::oqs
+{
+namespace
+{
+
+TEST(OqsSimulatorPopulation, TheShippedDemoPopulationLoadsAndCoversEveryCase)
+{
+    auto population = loadPopulation(ZAITAKU_SOURCE_DIR "/sync/oqs/population/demo.json");
+    ASSERT_TRUE(population) << population.error().message;
+    std::set<std::string> validities;
+    bool multiple = false;
+    bool systemError = false;
+    for (const auto& p : population->people) {
+        multiple = multiple || p.results.size() > 1;
+        systemError = systemError || p.systemError;
+        for (const auto& r : p.results) {
+            if (r.snapshot.qualificationValidity) {
+                validities.insert(std::string(model::toCode(*r.snapshot.qualificationValidity)));
+            }
+        }
+    }
+    EXPECT_EQ(validities, (std::set<std::string>{"1", "2", "3", "4"}));
+    EXPECT_TRUE(multiple);
+    EXPECT_TRUE(systemError);
+    EXPECT_EQ(population->people.front().certificateSerial.size(), 16u); // the "valid" persona's card
+}
+
+TEST(OqsSimulatorPopulation, AnUnknownResultKeyIsRefusedNamingThePerson)
+{
+    auto bad = parsePopulation(nlohmann::json::parse(R"({"people":[{"id":"x","result":{"insurer_nmber":"1"}}]})"));
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("insurer_nmber"), std::string::npos);
 }
 
 } // namespace
