@@ -5,7 +5,8 @@
 #   sync              → sync/, verify/, device/
 #   ui                → anything
 # and the header hygiene rules: no Qt outside ui/app; Beast/Asio only in sync/ .cpp files;
-# OpenCV only in .cpp files; sqlite3.h (SQLCipher's) only in sync/store .cpp files. Prints every
+# OpenCV only in .cpp files; sqlite3.h (SQLCipher's) only in sync/store .cpp files; libpq-fe.h
+# only in sync/gateway/Pg*.cpp. Prints every
 # violation and fails if there is one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +51,11 @@ while IFS= read -r line; do
     report "sqlite3.h outside sync/store sources: $line"
 done < <(grep -rnE '#include <sqlite3(ext)?\.h>' device hardware verify sync ui 2>/dev/null |
     grep -vE '^sync/store/[^:]*\.cpp:' || true)
+
+while IFS= read -r line; do
+    report "libpq outside the gateway's PostgreSQL sources: $line"
+done < <(grep -rnE '#include <libpq-fe\.h>' device hardware verify sync ui 2>/dev/null |
+    grep -vE '^sync/gateway/Pg[A-Za-z]*\.cpp:' || true)
 
 if [[ $violations -gt 0 ]]; then
     echo "layering: $violations violation(s)" >&2

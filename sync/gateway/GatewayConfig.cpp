@@ -89,6 +89,19 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
         (key == "rate_per_second" ? ratePerSecond : rateBurst) = static_cast<double>(*n);
     } else if (key == "log_requests") {
         logRequests = value == "true" || value == "1" || value == "yes";
+    } else if (key == "storage") {
+        if (value != "sqlite" && value != "postgresql") {
+            return Unexpected(Error{Errc::InvalidInput, "storage must be sqlite or postgresql", key});
+        }
+        storage = value == "sqlite" ? StorageBackend::Sqlite : StorageBackend::Postgresql;
+    } else if (key == "postgres_conninfo") {
+        postgresConninfo = value;
+    } else if (key == "postgres_statement_timeout_ms") {
+        auto n = number<long>(key, value, 100, 3600000);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        postgresStatementTimeout = std::chrono::milliseconds(*n);
     } else if (key == "oqs_req_dir") {
         oqsRequestDir = value;
     } else if (key == "oqs_res_dir") {

@@ -15,6 +15,12 @@
 namespace zaitaku::sync::gateway
 {
 
+enum class StorageBackend
+{
+    Sqlite,
+    Postgresql,
+};
+
 struct GatewayConfig
 {
     std::string dataDir;
@@ -41,6 +47,11 @@ struct GatewayConfig
     std::chrono::milliseconds oqsSingleTimeout{30000};
     std::chrono::milliseconds oqsBulkTimeout{120000};
     std::chrono::milliseconds oqsPollFirst{20};
+
+    // Where accepted records live (docs/OPERATIONS.md "Storage backends").
+    StorageBackend storage = StorageBackend::Sqlite;
+    std::string postgresConninfo; // libpq conninfo or URI; may name a passfile, never logged
+    std::chrono::milliseconds postgresStatementTimeout{30000};
 
     std::string databasePath() const { return dataDir + "/gateway.db"; }
     // Reads <dataDir>/gateway.conf when it exists (or `file` when given).

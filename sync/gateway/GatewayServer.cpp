@@ -6,9 +6,9 @@
 #include "sync/gateway/GatewayService.h"
 #include "sync/gateway/JpkiTrust.h"
 #include "sync/gateway/Metrics.h"
+#include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/gateway/RateLimiter.h"
 #include "sync/gateway/RecordValidator.h"
-#include "sync/gateway/SqliteGatewayStorage.h"
 #include "sync/store/AtomicFile.h"
 #include "sync/transport/HttpsServer.h"
 
@@ -30,7 +30,7 @@ struct GatewayServer::Parts
     GatewayConfig config;
     std::unique_ptr<LockedRandom> random;
     std::unique_ptr<GatewayPki> pki;
-    std::unique_ptr<GatewayStorage> storage; // SqliteGatewayStorage; PostgreSQL with the OQS issue
+    std::unique_ptr<GatewayStorage> storage; // openGatewayStorage: SQLite or PostgreSQL
     JpkiTrust jpki;
     std::unique_ptr<ChallengeIssuer> challenges;
     std::unique_ptr<RecordValidator> validator;
@@ -80,15 +80,15 @@ Expected<std::int64_t, Error> readHighWater(const std::string& path)
 } // namespace
 
 Expected<GatewayData, Error>
-GatewayData::open(const std::string& dataDir, model::RandomSource& random, const model::Clock& clock)
+GatewayData::open(const GatewayConfig& config, model::RandomSource& random, const model::Clock& clock)
 {
-    auto pki = GatewayPki::load(dataDir);
+    auto pki = GatewayPki::load(config.dataDir);
     if (!pki) {
         return Unexpected(pki.error());
     }
     GatewayData data;
     data.pki = std::make_unique<GatewayPki>(std::move(*pki));
-    auto storage = SqliteGatewayStorage::open(dataDir + "/gateway.db", data.pki->databaseKey(), random, clock.nowJst());
+    auto storage = openGatewayStorage(config, data.pki->databaseKey(), random, clock.nowJst());
     if (!storage) {
         return Unexpected(storage.error());
     }
@@ -121,7 +121,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         return Unexpected(pki.error());
     }
     parts->pki = std::make_unique<GatewayPki>(std::move(*pki));
-    auto storage = SqliteGatewayStorage::open(config.databasePath(), parts->pki->databaseKey(), *parts->random, now);
+    auto storage = openGatewayStorage(config, parts->pki->databaseKey(), *parts->random, now);
     if (!storage) {
         return Unexpected(storage.error());
     }

@@ -63,8 +63,9 @@ struct GatewayData
 {
     std::unique_ptr<GatewayPki> pki;
     std::unique_ptr<GatewayStorage> storage;
+    // The backend `config` names (its data folder holds the keys).
     static Expected<GatewayData, Error>
-    open(const std::string& dataDir, model::RandomSource& random, const model::Clock& clock);
+    open(const GatewayConfig& config, model::RandomSource& random, const model::Clock& clock);
 };
 
 } // namespace zaitaku::sync::gateway

@@ -50,4 +50,15 @@ protocol::FeedItem careConfirmedItem(const std::string& patientId,
     return item;
 }
 
+protocol::FeedItem
+eligibilityResultItem(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt)
+{
+    protocol::FeedItem item;
+    item.kind = "eligibility_result";
+    item.patientId = patientId;
+    item.at = receivedAt;
+    item.body = {{"snapshot", snapshot}, {"received_at", receivedAt.toString()}};
+    return item;
+}
+
 } // namespace zaitaku::sync::gateway

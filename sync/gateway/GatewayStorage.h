@@ -1,12 +1,14 @@
 #pragma once
 
 // Where the gateway keeps what it has accepted, behind one interface so that the embedded SQLite
-// backend (SqliteGatewayStorage) and the PostgreSQL backend (the OQS issue) are interchangeable.
+// backend (SqliteGatewayStorage) and the PostgreSQL backend (PostgresGatewayStorage) are
+// interchangeable; openGatewayStorage picks one from the configuration.
 // Every write that acknowledges something to a tablet is one transaction, committed before the
 // answer is sent. Implementations are safe to call from several server threads.
 
 #include "sync/SyncError.h"
 #include "sync/protocol/Messages.h"
+#include "sync/store/AuditLog.h"
 #include "verify/model/Date.h"
 #include "verify/model/Expected.h"
 #include "verify/model/Random.h"
@@ -124,6 +126,10 @@ protocol::FeedItem careConfirmedItem(const std::string& patientId,
                                      const std::string& firstVisitAt,
                                      const model::Timestamp& confirmedAt);
 
+// The eligibility_result feed item of a stored OQS result.
+protocol::FeedItem
+eligibilityResultItem(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt);
+
 class GatewayStorage
 {
 public:
@@ -174,6 +180,8 @@ public:
     virtual Expected<StorageCounts, Error> counts() = 0;
     // The highest record seq (the restore-from-backup check at start).
     virtual Expected<std::int64_t, Error> lastRecordSeq() = 0;
+    // Recomputes the audit hash chain (`zaitaku-gateway audit verify`).
+    virtual Expected<store::AuditVerification, Error> verifyAudit() = 0;
 };
 
 } // namespace zaitaku::sync::gateway

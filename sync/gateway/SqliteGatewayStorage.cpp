@@ -564,58 +564,29 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intake(const IntakeRequest& 
 
 Expected<std::vector<IntakeResult>, Error> SqliteGatewayStorage::intakeBatch(const std::vector<IntakeRequest>& requests)
 {
-    PendingIntake mine;
-    mine.requests = &requests;
-    std::unique_lock group(m_groupMutex);
-    m_queue.push_back(&mine);
-    while (!mine.done) {
-        if (m_leading) {
-            m_groupDone.wait(group);
-            continue;
-        }
-        m_leading = true;
-        std::vector<PendingIntake*> batch;
-        batch.swap(m_queue);
-        group.unlock();
-        commitGroup(batch);
-        group.lock();
-        for (auto* pending : batch) {
-            pending->done = true;
-        }
-        m_leading = false;
-        m_groupDone.notify_all();
-    }
-    if (mine.error) {
-        return Unexpected(*mine.error);
-    }
-    return std::move(mine.results);
+    return m_group.submit(requests, [this](const std::vector<const IntakeRequest*>& all) { return commitAll(all); });
 }
 
-void SqliteGatewayStorage::commitGroup(const std::vector<PendingIntake*>& group)
+Expected<std::vector<IntakeResult>, Error>
+SqliteGatewayStorage::commitAll(const std::vector<const IntakeRequest*>& requests)
 {
-    auto failAll = [&group](const Error& error) {
-        for (auto* pending : group) {
-            pending->results.clear();
-            pending->error = error;
-        }
-    };
     std::lock_guard lock(m_writer.mutex);
     auto tx = Transaction::begin(m_writer.db, Durability::Full);
     if (!tx) {
-        return failAll(tx.error());
+        return fail(tx);
     }
-    for (auto* pending : group) {
-        for (const auto& request : *pending->requests) {
-            auto result = intakeLocked(request);
-            if (!result) {
-                return failAll(result.error()); // the transaction rolls back: nothing is acknowledged
-            }
-            pending->results.push_back(std::move(*result));
+    std::vector<IntakeResult> results;
+    for (const auto* request : requests) {
+        auto result = intakeLocked(*request);
+        if (!result) {
+            return fail(result); // the transaction rolls back: nothing is acknowledged
         }
+        results.push_back(std::move(*result));
     }
     if (auto done = tx->commit(); !done) {
-        return failAll(done.error());
+        return fail(done);
     }
+    return results;
 }
 
 Expected<std::vector<StoredRecord>, Error> SqliteGatewayStorage::records(std::int64_t afterSeq, std::size_t limit)
@@ -674,12 +645,7 @@ Expected<void, Error> SqliteGatewayStorage::addSnapshot(const std::string& patie
     if (auto done = s->bind(1, patientId).bind(2, receivedAt).bind(3, snapshot.dump()).run(); !done) {
         return fail(done);
     }
-    protocol::FeedItem item;
-    item.kind = "eligibility_result";
-    item.patientId = patientId;
-    item.at = receivedAt;
-    item.body = {{"snapshot", snapshot}, {"received_at", receivedAt.toString()}};
-    if (auto done = appendFeed(m_writer.db, item); !done) {
+    if (auto done = appendFeed(m_writer.db, eligibilityResultItem(patientId, snapshot, receivedAt)); !done) {
         return fail(done);
     }
     return tx->commit();
@@ -750,8 +716,9 @@ Expected<void, Error> SqliteGatewayStorage::confirmCare(const std::string& patie
     }
     select->bind(1, patientId);
     std::vector<std::pair<std::string, std::string>> kinds;
-    if (auto done =
-            select->forEachRow([&](const store::Statement& row) { kinds.emplace_back(row.text(0), row.text(1)); });
+    // first_visit_at as the tablets were told it when the care started (JST).
+    if (auto done = select->forEachRow(
+            [&](const store::Statement& row) { kinds.emplace_back(row.text(0), timeAt(row, 1).toString()); });
         !done) {
         return fail(done);
     }
@@ -847,6 +814,12 @@ Expected<StorageCounts, Error> SqliteGatewayStorage::counts()
     c.feedItems = *feed;
     c.snapshots = *snapshots;
     return c;
+}
+
+Expected<store::AuditVerification, Error> SqliteGatewayStorage::verifyAudit()
+{
+    std::lock_guard lock(m_reader.mutex);
+    return store::AuditLog::verify(m_reader.db);
 }
 
 Expected<std::int64_t, Error> SqliteGatewayStorage::lastRecordSeq()

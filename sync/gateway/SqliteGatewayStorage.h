@@ -6,10 +6,10 @@
 // writers anyway) and a query-only reader, so that lookups never wait for a commit's fsync.
 
 #include "sync/gateway/GatewayStorage.h"
+#include "sync/gateway/IntakeGroupCommit.h"
 #include "sync/store/Database.h"
 #include "sync/store/SecureBytes.h"
 
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +54,7 @@ public:
     Expected<StorageCounts, Error> counts() override;
 
     Expected<std::int64_t, Error> lastRecordSeq() override;
+    Expected<store::AuditVerification, Error> verifyAudit() override;
 
 private:
     struct Connection
@@ -78,22 +79,9 @@ private:
     Expected<std::optional<StoredRecord>, Error>
     findLocked(Connection& connection, const std::string& deviceId, const std::string& idemKey);
 
-    // Group commit: concurrent intakes share one transaction (one fsync). The first caller leads
-    // and commits everything queued meanwhile; each caller returns only after its commit.
-    struct PendingIntake
-    {
-        const std::vector<IntakeRequest>* requests = nullptr;
-        std::vector<IntakeResult> results;
-        std::optional<Error> error;
-        bool done = false;
-    };
-    void commitGroup(const std::vector<PendingIntake*>& group);
+    Expected<std::vector<IntakeResult>, Error> commitAll(const std::vector<const IntakeRequest*>& requests);
 
-    std::mutex m_groupMutex;
-    std::condition_variable m_groupDone;
-    std::vector<PendingIntake*> m_queue;
-    bool m_leading = false;
-
+    IntakeGroupCommit m_group;
     Connection m_writer;
     Connection m_reader;
 };

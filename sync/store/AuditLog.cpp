@@ -14,16 +14,32 @@ namespace
 {
 
 using nlohmann::json;
-const std::string kGenesis(64, '0');
 constexpr std::size_t kMaxProblems = 20;
 
-std::string chainHash(const std::string& prevHashHex,
-                      std::int64_t seq,
-                      const std::string& at,
-                      const std::string& actor,
-                      const std::string& action,
-                      const std::string& subject,
-                      const std::string& detailCanonical)
+} // namespace
+
+json AuditVerification::toJson() const
+{
+    json list = json::array();
+    for (const auto& p : problems) {
+        list.push_back({{"seq", p.seq}, {"problem", p.what}});
+    }
+    return {{"ok", ok()}, {"rows", rows}, {"head", headHash}, {"problems", list}};
+}
+
+const std::string& AuditChain::genesis()
+{
+    static const std::string kGenesis(64, '0');
+    return kGenesis;
+}
+
+std::string AuditChain::hash(const std::string& prevHashHex,
+                             std::int64_t seq,
+                             const std::string& at,
+                             const std::string& actor,
+                             const std::string& action,
+                             const std::string& subject,
+                             const std::string& detailCanonical)
 {
     auto prev = device::fromHex(prevHashHex);
     std::string material(prev ? std::string(prev->begin(), prev->end()) : prevHashHex);
@@ -35,7 +51,48 @@ std::string chainHash(const std::string& prevHashHex,
     return sha256Hex(material);
 }
 
-} // namespace
+void AuditChain::note(std::int64_t seq, std::string what)
+{
+    if (m_result.problems.size() < kMaxProblems) {
+        m_result.problems.push_back({seq, std::move(what)});
+    }
+}
+
+void AuditChain::check(std::int64_t seq,
+                       const std::string& at,
+                       const std::string& actor,
+                       const std::string& action,
+                       const std::string& subject,
+                       const std::string& detail,
+                       const std::string& prevHash,
+                       const std::string& rowHash)
+{
+    if (seq != m_expectedSeq) {
+        note(seq, "sequence jumps from " + std::to_string(m_expectedSeq - 1) + " to " + std::to_string(seq) +
+                      " (rows deleted)");
+    }
+    if (prevHash != m_expectedPrev) {
+        note(seq, "prev_hash does not match the previous row (deleted or reordered rows)");
+    }
+    if (hash(prevHash, seq, at, actor, action, subject, detail) != rowHash) {
+        note(seq, "content does not match its hash (edited row)");
+    }
+    m_expectedPrev = rowHash;
+    m_expectedSeq = seq + 1;
+    ++m_result.rows;
+}
+
+AuditVerification AuditChain::finish(const std::string& recordedHead)
+{
+    m_result.headHash = m_result.rows > 0 ? m_expectedPrev : std::string();
+    const std::string expectedHead = m_result.rows > 0 ? std::to_string(m_expectedSeq - 1) + ":" + m_expectedPrev : "";
+    if (recordedHead != expectedHead) {
+        note(m_expectedSeq - 1, "the chain does not end at the recorded head " +
+                                    (recordedHead.empty() ? "(none)" : recordedHead) +
+                                    " (rows removed from the end, or the head was edited)");
+    }
+    return m_result;
+}
 
 Expected<std::int64_t, Error> AuditLog::append(Database& db, const AuditEntry& entry, const model::Timestamp& at)
 {
@@ -48,7 +105,7 @@ Expected<std::int64_t, Error> AuditLog::append(Database& db, const AuditEntry& e
         return Unexpected(row.error());
     }
     const std::int64_t seq = *row ? last->integer(0) + 1 : 1;
-    const std::string prev = *row ? last->text(1) : kGenesis;
+    const std::string prev = *row ? last->text(1) : AuditChain::genesis();
     const std::string when = utcText(at);
     std::string detail;
     try {
@@ -56,7 +113,7 @@ Expected<std::int64_t, Error> AuditLog::append(Database& db, const AuditEntry& e
     } catch (const json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "audit detail is not valid UTF-8", "detail"});
     }
-    const std::string hash = chainHash(prev, seq, when, entry.actor, entry.action, entry.subject, detail);
+    const std::string hash = AuditChain::hash(prev, seq, when, entry.actor, entry.action, entry.subject, detail);
     auto insert = db.prepare("INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) "
                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!insert) {
@@ -80,49 +137,19 @@ Expected<AuditVerification, Error> AuditLog::verify(Database& db)
     if (!rows) {
         return Unexpected(rows.error());
     }
-    AuditVerification result;
-    std::string expectedPrev = kGenesis;
-    std::int64_t expectedSeq = 1;
-    auto note = [&](std::int64_t seq, std::string what) {
-        if (result.problems.size() < kMaxProblems) {
-            result.problems.push_back({seq, std::move(what)});
-        }
-    };
+    AuditChain chain;
     auto done = rows->forEachRow([&](const Statement& row) {
-        const std::int64_t seq = row.integer(0);
-        const std::string prev = row.text(6);
-        const std::string hash = row.text(7);
-        if (seq != expectedSeq) {
-            note(seq, "sequence jumps from " + std::to_string(expectedSeq - 1) + " to " + std::to_string(seq) +
-                          " (rows deleted)");
-        }
-        if (prev != expectedPrev) {
-            note(seq, "prev_hash does not match the previous row (deleted or reordered rows)");
-        }
-        const std::string recomputed =
-            chainHash(prev, seq, row.text(1), row.text(2), row.text(3), row.text(4), row.text(5));
-        if (recomputed != hash) {
-            note(seq, "content does not match its hash (edited row)");
-        }
-        expectedPrev = hash;
-        expectedSeq = seq + 1;
-        ++result.rows;
+        chain.check(row.integer(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+                    row.text(7));
     });
     if (!done) {
         return Unexpected(done.error());
     }
-    result.headHash = result.rows > 0 ? expectedPrev : std::string();
     auto stored = StoreMeta::get(db, "audit_head");
     if (!stored) {
         return Unexpected(stored.error());
     }
-    const std::string head = stored->value_or(std::string());
-    const std::string expectedHead = result.rows > 0 ? std::to_string(expectedSeq - 1) + ":" + expectedPrev : "";
-    if (head != expectedHead) {
-        note(expectedSeq - 1, "the chain does not end at the recorded head " + (head.empty() ? "(none)" : head) +
-                                  " (rows removed from the end, or the head was edited)");
-    }
-    return result;
+    return chain.finish(stored->value_or(std::string()));
 }
 
 } // namespace zaitaku::sync::store

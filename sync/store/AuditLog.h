@@ -43,6 +43,41 @@ struct AuditVerification
     std::string headHash;
     std::vector<AuditProblem> problems; // empty: the chain verifies
     bool ok() const { return problems.empty(); }
+    // {ok, rows, head, problems: [{seq, problem}]} (the CLIs' `audit verify`).
+    nlohmann::json toJson() const;
+};
+
+// The hash chain itself, independent of where the rows live: the tablet's SQLite table and the
+// gateway's PostgreSQL table compute and verify exactly the same chain.
+class AuditChain
+{
+public:
+    static const std::string& genesis(); // prev_hash of row 1: 64 zeros
+    static std::string hash(const std::string& prevHashHex,
+                            std::int64_t seq,
+                            const std::string& at,
+                            const std::string& actor,
+                            const std::string& action,
+                            const std::string& subject,
+                            const std::string& detailCanonical);
+
+    // Feed the rows in seq order, then finish with the head recorded beside the table
+    // ("seq:hash", empty when none).
+    void check(std::int64_t seq,
+               const std::string& at,
+               const std::string& actor,
+               const std::string& action,
+               const std::string& subject,
+               const std::string& detail,
+               const std::string& prevHash,
+               const std::string& hash);
+    AuditVerification finish(const std::string& recordedHead);
+
+private:
+    void note(std::int64_t seq, std::string what);
+    AuditVerification m_result;
+    std::string m_expectedPrev = genesis();
+    std::int64_t m_expectedSeq = 1;
 };
 
 class AuditLog

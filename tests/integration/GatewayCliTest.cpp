@@ -105,6 +105,11 @@ TEST_F(GatewayCliTest, EnrollSyncStatusRevokeAndExport)
     auto gstatus = gw({"status", "--data-dir", gatewayDir, "--json"});
     ASSERT_EQ(gstatus.exitCode, 0) << gstatus.err;
     EXPECT_EQ(json::parse(gstatus.out)["devices_revoked"], 1);
+    EXPECT_EQ(json::parse(gstatus.out)["backend"], "sqlite");
+    auto audit = gw({"audit", "verify", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(audit.exitCode, 0) << audit.out << audit.err;
+    EXPECT_EQ(json::parse(audit.out)["ok"], true);
+    EXPECT_GE(json::parse(audit.out)["rows"], 4) << "epoch, code, enrollment, revocation";
     EXPECT_EQ(json::parse(gstatus.out)["ca_fingerprint"], codeJson["ca_fingerprint"]);
     auto exported = gw({"export", "--data-dir", gatewayDir});
     EXPECT_EQ(exported.exitCode, 0);
@@ -129,6 +134,12 @@ TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
     auto badConfig = gw({"serve", "--data-dir", gatewayDir, "--json"});
     EXPECT_EQ(badConfig.exitCode, 2);
     EXPECT_NE(badConfig.out.find("thraeds"), std::string::npos) << badConfig.out;
+    ASSERT_TRUE(sync::store::writeFileAtomically(gatewayDir + "/gateway.conf", "storage = postgresql\n", 0600));
+    auto noConninfo = gw({"serve", "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(noConninfo.exitCode, 2);
+    EXPECT_EQ(json::parse(noConninfo.out)["field"], "postgres_conninfo") << noConninfo.out;
+    ASSERT_TRUE(sync::store::writeFileAtomically(gatewayDir + "/gateway.conf", "storage = mysql\n", 0600));
+    EXPECT_EQ(gw({"serve", "--data-dir", gatewayDir}).exitCode, 2);
     ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
     auto notEnrolled = cli({"sync", "--json"});
     EXPECT_EQ(notEnrolled.exitCode, 1);

@@ -194,7 +194,9 @@ TEST_F(GatewayKillTest, KilledClientsAndGatewaysLoseNothingAndDuplicateNothing)
 
     gateway->kill(SIGTERM); // graceful: finishes what is in flight, writes its high-water mark
     model::SystemRandom systemRandom;
-    auto data = sync::gateway::GatewayData::open(gatewayDir, systemRandom, clock);
+    sync::gateway::GatewayConfig dataConfig;
+    dataConfig.dataDir = gatewayDir;
+    auto data = sync::gateway::GatewayData::open(dataConfig, systemRandom, clock);
     ASSERT_TRUE(data) << data.error().message;
     auto records = data->storage->records(0, 100000).value();
     std::multiset<std::string> received;

@@ -3,18 +3,23 @@
 // A real zaitaku gateway on loopback (GatewayServer: Beast HTTPS, mTLS, SQLCipher storage) beside
 // the visit fixture's tablet store, with the virtual card's test CA as the gateway's JPKI CA.
 // The gateway runs in-process on its own threads with its own manual clock, so tests can move
-// the gateway's time without moving the tablet's.
+// the gateway's time without moving the tablet's. With ZAITAKU_TEST_GATEWAY_PG_CONNINFO (set by
+// CTest for the "pg." copies of the suites) the gateway stores into the test PostgreSQL server
+// instead, in a schema of its own.
 
 #include "hardware/vcard/TestPki.h"
 #include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
 #include "sync/gateway/GatewayServer.h"
+#include "sync/gateway/PgConnection.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/AtomicFile.h"
 #include "sync/store/CanonicalJson.h"
 #include "tests/support/VisitFixture.h"
 
+#include <cstdlib>
 #include <sstream>
+#include <unistd.h>
 
 namespace zaitaku::testing
 {
@@ -33,12 +38,34 @@ protected:
         config.dataDir = (dir / "gateway").string();
         config.port = 0;
         config.jpkiCaFiles = {jpkiCaPath};
+        usePostgresWhenAsked();
         startGateway();
+        ASSERT_EQ(gateway->storage().backend(), pgSchema.empty() ? "sqlite" : "postgresql");
     }
     void TearDown() override
     {
         gateway.reset();
+        if (!pgSchema.empty()) {
+            if (auto admin = sync::gateway::PgConnection::connect(pgConninfo, std::chrono::seconds(10))) {
+                (void)admin->run("DROP SCHEMA IF EXISTS " + pgSchema + " CASCADE");
+            }
+        }
         VisitTest::TearDown();
+    }
+
+    void usePostgresWhenAsked()
+    {
+        const char* conninfo = std::getenv("ZAITAKU_TEST_GATEWAY_PG_CONNINFO");
+        if (conninfo == nullptr) {
+            return;
+        }
+        pgConninfo = conninfo;
+        pgSchema = "gw_" + std::to_string(::getpid());
+        auto admin = sync::gateway::PgConnection::connect(pgConninfo, std::chrono::seconds(10));
+        ASSERT_TRUE(admin) << admin.error().message;
+        ASSERT_TRUE(admin->run("DROP SCHEMA IF EXISTS " + pgSchema + " CASCADE; CREATE SCHEMA " + pgSchema));
+        config.storage = sync::gateway::StorageBackend::Postgresql;
+        config.postgresConninfo = pgConninfo + " options='-csearch_path=" + pgSchema + "'";
     }
 
     void startGateway()
@@ -89,6 +116,8 @@ protected:
     std::unique_ptr<sync::gateway::GatewayServer> gateway;
     std::string url;
     std::string jpkiCaPath;
+    std::string pgConninfo;
+    std::string pgSchema;
 };
 
 } // namespace zaitaku::testing

@@ -28,9 +28,10 @@ void usage(std::ostream& out)
            "  enroll-code [--ttl-hours H]     print a one-time enrollment code for a tablet\n"
            "  devices list | devices revoke DEVICE_ID\n"
            "  export [--after SEQ]            accepted records as JSON lines\n"
-           "  snapshots import FILE           eligibility results [{patient_id, snapshot}] (until the OQS bridge)\n"
+           "  snapshots import FILE           eligibility results [{patient_id, snapshot}] (without an OQS bridge)\n"
            "  epoch rotate [--reason TEXT]    after restoring a backup: tablets push again\n"
-           "  status                          counts and the CA fingerprint\n"
+           "  status                          counts, the storage backend and the CA fingerprint\n"
+           "  audit verify                    recompute the audit hash chain (exit 1 if broken)\n"
            "  --json prints machine-readable output where a command prints\n";
 }
 
@@ -43,6 +44,17 @@ int fail(CliContext& ctx, const CommandOptions& o, const sync::Error& e, int exi
 std::string dataDirOf(const CommandOptions& o)
 {
     return o.value("data-dir");
+}
+
+// The data folder's settings (the storage backend above all) for the commands that do not serve.
+Expected<gw::GatewayData, sync::Error> openData(CliContext& ctx, const CommandOptions& o)
+{
+    gw::GatewayConfig config;
+    config.dataDir = dataDirOf(o);
+    if (auto done = config.loadFile(o.value("config")); !done) {
+        return Unexpected(done.error());
+    }
+    return gw::GatewayData::open(config, randomOf(ctx), ctx.clock);
 }
 
 int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtime)
@@ -81,7 +93,7 @@ int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtim
 
 int enrollCode(CliContext& ctx, const CommandOptions& o)
 {
-    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
     }
@@ -129,7 +141,7 @@ nlohmann::json deviceJson(const gw::DeviceRecord& d)
 
 int devices(CliContext& ctx, const CommandOptions& o)
 {
-    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
     }
@@ -173,7 +185,7 @@ int devices(CliContext& ctx, const CommandOptions& o)
 
 int exportRecords(CliContext& ctx, const CommandOptions& o)
 {
-    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
     }
@@ -225,7 +237,7 @@ int importSnapshots(CliContext& ctx, const CommandOptions& o)
         return fail(ctx, o,
                     {sync::Errc::InvalidInput, "the file must be a JSON array of {patient_id, snapshot}", "file"});
     }
-    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
     }
@@ -253,7 +265,7 @@ int epoch(CliContext& ctx, const CommandOptions& o)
     if (o.positional.size() != 1 || o.positional[0] != "rotate") {
         return fail(ctx, o, {sync::Errc::InvalidInput, "use: epoch rotate [--reason TEXT]", "epoch"});
     }
-    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
     }
@@ -268,7 +280,7 @@ int epoch(CliContext& ctx, const CommandOptions& o)
 
 int status(CliContext& ctx, const CommandOptions& o)
 {
-    auto data = gw::GatewayData::open(dataDirOf(o), randomOf(ctx), ctx.clock);
+    auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
     }
@@ -287,6 +299,23 @@ int status(CliContext& ctx, const CommandOptions& o)
                      {"snapshots", counts->snapshots}};
     ctx.out << (o.has("--json") ? j.dump() : j.dump(2)) << "\n";
     return kExitOk;
+}
+
+int audit(CliContext& ctx, const CommandOptions& o)
+{
+    if (o.positional.size() != 1 || o.positional[0] != "verify") {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "use: audit verify", "audit"});
+    }
+    auto data = openData(ctx, o);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    auto verified = data->storage->verifyAudit();
+    if (!verified) {
+        return fail(ctx, o, verified.error());
+    }
+    ctx.out << (o.has("--json") ? verified->toJson().dump() : verified->toJson().dump(2)) << "\n";
+    return verified->ok() ? kExitOk : kExitFailure;
 }
 
 } // namespace
@@ -333,6 +362,9 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
     }
     if (sub == "status") {
         return status(ctx, *o);
+    }
+    if (sub == "audit") {
+        return audit(ctx, *o);
     }
     ctx.err << "zaitaku-gateway: unknown command '" << sub << "'\n";
     usage(ctx.err);

@@ -241,11 +241,7 @@ int verifyAudit(CliContext& ctx, const StoreOptions& o)
     if (!v) {
         return fail(ctx, o, v.error());
     }
-    json problems = json::array();
-    for (const auto& p : v->problems) {
-        problems.push_back({{"seq", p.seq}, {"problem", p.what}});
-    }
-    print(ctx, o, {{"ok", v->ok()}, {"rows", v->rows}, {"head", v->headHash}, {"problems", problems}});
+    print(ctx, o, v->toJson());
     return v->ok() ? kExitOk : kExitFailure;
 }
 

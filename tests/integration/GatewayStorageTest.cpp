@@ -1,0 +1,508 @@
+// The gateway storage suite, run against both backends: SQLite (SQLCipher file in a temp folder)
+// and PostgreSQL (the server tests/scripts/postgres-fixture.sh starts on loopback; each test gets
+// its own schema). Every method of GatewayStorage, the migrations, the audit chain, concurrency,
+// and for PostgreSQL what an operator meets: a server restart, a bad conninfo, a newer schema.
+
+#include "sync/gateway/GatewayConfig.h"
+#include "sync/gateway/OpenGatewayStorage.h"
+#include "sync/gateway/PgConnection.h"
+#include "sync/gateway/PostgresGatewayStorage.h"
+#include "sync/gateway/SqliteGatewayStorage.h"
+#include "sync/store/AtomicFile.h"
+#include "sync/store/CanonicalJson.h"
+#include "tests/support/StoreFixture.h"
+#include "tests/support/Subprocess.h"
+
+#include <csignal>
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace zaitaku::sync::gateway
+{
+namespace
+{
+
+using nlohmann::json;
+
+const model::Timestamp kT0 = model::Timestamp::parse("2026-11-22T09:00:00+09:00").value();
+
+std::string pgConninfo()
+{
+    const char* env = std::getenv("ZAITAKU_TEST_PG_CONNINFO");
+    return env ? env : "";
+}
+
+protocol::RecordEnvelope envelope(const std::string& id, const std::string& payload = "{}")
+{
+    protocol::RecordEnvelope r;
+    r.idemKey = "idem-" + id;
+    r.kind = "visit";
+    r.recordId = id;
+    r.payload = payload;
+    r.payloadSha256 = store::sha256Hex(payload);
+    r.createdAt = kT0;
+    return r;
+}
+
+IntakeRequest intakeOf(const std::string& id, const std::string& payload = "{\"v\":1}")
+{
+    IntakeRequest request;
+    request.deviceId = "dev-1";
+    request.record = envelope(id, payload);
+    request.receivedAt = kT0.plus(std::chrono::minutes(5));
+    request.deviceTime = kT0.plus(std::chrono::minutes(4));
+    request.flags = {"offline"};
+    request.challengeIds = {"ch-" + id};
+    return request;
+}
+
+class GatewayStorageTest : public ::testing::TestWithParam<std::string>
+{
+protected:
+    void SetUp() override
+    {
+        key.span()[0] = 7;
+        if (GetParam() == "postgresql") {
+            conninfo = pgConninfo();
+            ASSERT_FALSE(conninfo.empty())
+                << "ZAITAKU_TEST_PG_CONNINFO is unset: run this through ctest, whose postgres fixture starts the "
+                   "server (tests/scripts/postgres-fixture.sh)";
+            auto admin = PgConnection::connect(conninfo, std::chrono::seconds(10));
+            ASSERT_TRUE(admin) << admin.error().message;
+            schema = "t_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+            ASSERT_TRUE(admin->run("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema));
+            scoped = conninfo + " options='-csearch_path=" + schema + "'";
+        } else {
+            dir = testing::makeTempDir("zaitaku-gwstore");
+        }
+        open();
+    }
+
+    void TearDown() override
+    {
+        storage.reset();
+        if (!schema.empty()) {
+            auto admin = PgConnection::connect(conninfo, std::chrono::seconds(10));
+            if (admin) {
+                (void)admin->run("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+        if (!dir.empty()) {
+            std::filesystem::remove_all(dir);
+        }
+    }
+
+    GatewayConfig config() const
+    {
+        GatewayConfig c;
+        c.dataDir = dir.string();
+        if (GetParam() == "postgresql") {
+            c.storage = StorageBackend::Postgresql;
+            c.postgresConninfo = scoped;
+            c.postgresStatementTimeout = std::chrono::seconds(10);
+        }
+        return c;
+    }
+
+    void open()
+    {
+        storage.reset();
+        auto opened = openGatewayStorage(config(), key, random, kT0);
+        ASSERT_TRUE(opened) << opened.error().message;
+        storage = std::move(*opened);
+    }
+
+    void enrollDevice(const std::string& id = "dev-1")
+    {
+        const std::string secret = store::sha256Hex("code-" + id);
+        ASSERT_TRUE(storage->addEnrollmentCode(secret, kT0, kT0.plus(std::chrono::hours(24))));
+        DeviceRecord d;
+        d.id = id;
+        d.label = "tablet " + id;
+        d.certificateSerial = store::sha256Hex(id).substr(0, 16);
+        d.signingKeyHex = std::string(64, 'a');
+        d.appVersion = "0.1.0";
+        ASSERT_TRUE(storage->enroll(secret, d, kT0.plus(std::chrono::minutes(1))));
+    }
+
+    static inline int counter = 0;
+    store::SecureBytes key{32};
+    model::SeededRandom random{42};
+    std::filesystem::path dir;
+    std::string conninfo;
+    std::string schema;
+    std::string scoped;
+    std::unique_ptr<GatewayStorage> storage;
+};
+
+TEST_P(GatewayStorageTest, NamesItsBackendAndKeepsItsEpochAcrossReopen)
+{
+    EXPECT_EQ(storage->backend(), GetParam());
+    const auto first = storage->epoch().value();
+    EXPECT_EQ(first.size(), 36u);
+    open();
+    EXPECT_EQ(storage->epoch().value(), first) << "reopening is not a restore";
+    const auto rotated = storage->rotateEpoch(random, "restored from backup", kT0).value();
+    EXPECT_NE(rotated, first);
+    EXPECT_EQ(storage->epoch().value(), rotated);
+}
+
+TEST_P(GatewayStorageTest, EnrollmentCodesWorkOnceAndNotAfterExpiry)
+{
+    const std::string secret = store::sha256Hex("code");
+    ASSERT_TRUE(storage->addEnrollmentCode(secret, kT0, kT0.plus(std::chrono::hours(1))));
+    DeviceRecord d{"dev-1", "nurse tablet", "0a1b", std::string(64, 'b'), "0.1.0", kT0, std::nullopt};
+    auto late = storage->enroll(secret, d, kT0.plus(std::chrono::hours(2)));
+    ASSERT_FALSE(late);
+    EXPECT_EQ(late.error().code, Errc::Unauthorized);
+    ASSERT_TRUE(storage->enroll(secret, d, kT0.plus(std::chrono::minutes(30))));
+    auto again = storage->enroll(secret, DeviceRecord{"dev-2", "x", "0c", "k", "v", kT0, {}}, kT0);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, Errc::Unauthorized);
+    EXPECT_FALSE(
+        storage->enroll(store::sha256Hex("unknown"), DeviceRecord{"dev-3", "x", "0d", "k", "v", kT0, {}}, kT0));
+
+    auto found = storage->deviceByCertificate("0a1b").value();
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->id, "dev-1");
+    EXPECT_EQ(found->label, "nurse tablet");
+    EXPECT_EQ(found->enrolledAt.utc(), kT0.plus(std::chrono::minutes(30)).utc());
+    EXPECT_FALSE(found->revokedAt);
+    EXPECT_FALSE(storage->deviceByCertificate("ffff").value());
+
+    EXPECT_TRUE(storage->revokeDevice("dev-1", kT0.plus(std::chrono::hours(3))).value());
+    EXPECT_FALSE(storage->revokeDevice("dev-1", kT0.plus(std::chrono::hours(4))).value()) << "already revoked";
+    EXPECT_FALSE(storage->revokeDevice("nobody", kT0).value());
+    auto devices = storage->devices().value();
+    ASSERT_EQ(devices.size(), 1u);
+    ASSERT_TRUE(devices[0].revokedAt);
+    EXPECT_EQ(devices[0].revokedAt->utc(), kT0.plus(std::chrono::hours(3)).utc());
+    const auto counts = storage->counts().value();
+    EXPECT_EQ(counts.devices, 1);
+    EXPECT_EQ(counts.revokedDevices, 1);
+}
+
+TEST_P(GatewayStorageTest, IntakeStoresOnceAnswersDuplicatesAndConflicts)
+{
+    enrollDevice();
+    auto stored = storage->intake(intakeOf("v-1")).value();
+    EXPECT_EQ(stored.status, protocol::RecordStatus::Stored);
+    EXPECT_EQ(stored.flags, std::vector<std::string>{"offline"});
+
+    auto again = intakeOf("v-1");
+    again.receivedAt = kT0.plus(std::chrono::hours(1));
+    auto duplicate = storage->intake(again).value();
+    EXPECT_EQ(duplicate.status, protocol::RecordStatus::Duplicate);
+    EXPECT_EQ(duplicate.receivedAt.utc(), kT0.plus(std::chrono::minutes(5)).utc()) << "the original receipt";
+
+    auto conflict = storage->intake(intakeOf("v-1", "{\"v\":2}")).value();
+    EXPECT_EQ(conflict.status, protocol::RecordStatus::Conflict);
+    EXPECT_EQ(conflict.field, "payload_sha256");
+
+    auto record = storage->findRecord("dev-1", "idem-v-1").value();
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->payload, "{\"v\":1}") << "byte for byte";
+    EXPECT_EQ(record->flags, std::vector<std::string>{"offline"});
+    EXPECT_FALSE(storage->findRecord("dev-2", "idem-v-1").value());
+    EXPECT_EQ(storage->counts().value().records, 1);
+    EXPECT_EQ(storage->lastRecordSeq().value(), record->seq);
+}
+
+TEST_P(GatewayStorageTest, AUsedChallengeRefusesThatRecordOnlyNotItsBatch)
+{
+    enrollDevice();
+    ASSERT_EQ(storage->intake(intakeOf("v-1")).value().status, protocol::RecordStatus::Stored);
+    auto reuse = intakeOf("v-2");
+    reuse.challengeIds = {"ch-v-1"};
+    reuse.feed.push_back(protocol::FeedItem{0, "consent_revocation", "p-2", kT0, {{"x", 1}}});
+    auto results = storage->intakeBatch({intakeOf("v-3"), reuse, intakeOf("v-4")}).value();
+    ASSERT_EQ(results.size(), 3u);
+    EXPECT_EQ(results[0].status, protocol::RecordStatus::Stored);
+    EXPECT_EQ(results[1].status, protocol::RecordStatus::Rejected);
+    EXPECT_EQ(results[1].code, "signature_invalid");
+    EXPECT_EQ(results[1].field, "challenge_id");
+    EXPECT_EQ(results[2].status, protocol::RecordStatus::Stored);
+    EXPECT_FALSE(storage->findRecord("dev-1", "idem-v-2").value()) << "the refused record left nothing";
+    EXPECT_TRUE(storage->feed(0, 100).value().empty()) << "nor its feed items";
+    auto records = storage->records(0, 100).value();
+    ASSERT_EQ(records.size(), 3u);
+    EXPECT_EQ(records[1].recordId, "v-3");
+    EXPECT_EQ(records[2].recordId, "v-4");
+    EXPECT_LT(records[1].seq, records[2].seq);
+    EXPECT_EQ(storage->records(records[1].seq, 100).value().size(), 1u) << "paging after a seq";
+    EXPECT_EQ(storage->records(0, 2).value().size(), 2u) << "limit";
+}
+
+TEST_P(GatewayStorageTest, CareStartsOnceIsConfirmedOnceAndPublishesBoth)
+{
+    enrollDevice();
+    auto first = intakeOf("v-1");
+    first.careStarts = {{"p-1", "visiting_physician", kT0}};
+    first.feed.push_back(protocol::FeedItem{0, "consent_revocation", "p-1", kT0, {{"scope", "all"}}});
+    ASSERT_TRUE(storage->intake(first));
+    auto second = intakeOf("v-2");
+    second.careStarts = {{"p-1", "visiting_physician", kT0.plus(std::chrono::hours(24))}};
+    ASSERT_TRUE(storage->intake(second));
+
+    auto states = storage->careStates("p-1").value();
+    ASSERT_EQ(states.size(), 1u);
+    EXPECT_EQ(states[0].firstVisitAt.utc(), kT0.utc()) << "the first visit stays the first";
+    EXPECT_FALSE(states[0].firstOnlineConfirmAt);
+
+    const auto confirmedAt = kT0.plus(std::chrono::minutes(10));
+    ASSERT_TRUE(storage->confirmCare("p-1", confirmedAt));
+    ASSERT_TRUE(storage->confirmCare("p-1", confirmedAt.plus(std::chrono::hours(1)))) << "a no-op";
+    states = storage->careStates("p-1").value();
+    ASSERT_TRUE(states[0].firstOnlineConfirmAt);
+    EXPECT_EQ(states[0].firstOnlineConfirmAt->utc(), confirmedAt.utc());
+    EXPECT_TRUE(storage->careStates("p-2").value().empty());
+
+    auto feed = storage->feed(0, 100).value();
+    ASSERT_EQ(feed.size(), 3u);
+    EXPECT_EQ(feed[0].kind, "consent_revocation");
+    EXPECT_EQ(feed[0].body["scope"], "all");
+    EXPECT_EQ(feed[1].kind, "requery_permission");
+    EXPECT_EQ(feed[1].body["allowed"], false);
+    EXPECT_EQ(feed[2].body["allowed"], true);
+    EXPECT_EQ(feed[2].body["first_visit_at"], kT0.toString()) << "as the tablets were told when it started";
+    EXPECT_EQ(feed[2].body["first_online_confirm_at"], confirmedAt.toString());
+    EXPECT_LT(feed[0].seq, feed[1].seq);
+    EXPECT_LT(feed[1].seq, feed[2].seq);
+    EXPECT_EQ(storage->feed(feed[1].seq, 100).value().size(), 1u);
+}
+
+TEST_P(GatewayStorageTest, SnapshotsAndRequeryKeys)
+{
+    const json older{{"qualification_validity", "1"}, {"insurer_number", "39131015"}};
+    const json newer{{"qualification_validity", "2"}, {"insurer_number", "39131015"}};
+    ASSERT_TRUE(storage->addSnapshot("p-1", older, kT0));
+    ASSERT_TRUE(storage->addSnapshot("p-1", newer, kT0.plus(std::chrono::hours(1))));
+    auto latest = storage->latestSnapshot("p-1").value();
+    ASSERT_TRUE(latest);
+    EXPECT_EQ(json::parse(latest->json), newer);
+    EXPECT_EQ(latest->receivedAt.utc(), kT0.plus(std::chrono::hours(1)).utc());
+    EXPECT_FALSE(storage->latestSnapshot("p-2").value());
+    auto feed = storage->feed(0, 10).value();
+    ASSERT_EQ(feed.size(), 2u);
+    EXPECT_EQ(feed[1].kind, "eligibility_result");
+    EXPECT_EQ(feed[1].body["snapshot"], newer);
+    EXPECT_EQ(storage->counts().value().snapshots, 2);
+
+    EXPECT_FALSE(storage->requeryKey("p-1").value());
+    RequeryKeyRow first{"p-1", {{"InsurerNumber", "39131015"}}, model::Date::parse("2031-03-31").value(), kT0};
+    ASSERT_TRUE(storage->setRequeryKey(first));
+    RequeryKeyRow update{"p-1", {{"InsurerNumber", "06139999"}}, std::nullopt, kT0.plus(std::chrono::hours(2))};
+    ASSERT_TRUE(storage->setRequeryKey(update));
+    auto stored = storage->requeryKey("p-1").value();
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->search["InsurerNumber"], "06139999");
+    ASSERT_TRUE(stored->certificateExpiry) << "an unknown expiry keeps the one seen before";
+    EXPECT_EQ(stored->certificateExpiry->toString(), "2031-03-31");
+    EXPECT_EQ(stored->updatedAt.utc(), kT0.plus(std::chrono::hours(2)).utc());
+}
+
+TEST_P(GatewayStorageTest, TheAuditChainCoversEveryWriteAndVerifies)
+{
+    enrollDevice();
+    ASSERT_TRUE(storage->intake(intakeOf("v-1")));
+    ASSERT_TRUE(storage->revokeDevice("dev-1", kT0));
+    auto verified = storage->verifyAudit().value();
+    EXPECT_TRUE(verified.ok()) << verified.toJson().dump();
+    // epoch created, enroll code, enroll, record.accept, revoke
+    EXPECT_EQ(verified.rows, 5);
+    EXPECT_EQ(verified.headHash.size(), 64u);
+}
+
+TEST_P(GatewayStorageTest, AcceptedRecordsAndTheAuditLogCannotBeChanged)
+{
+    enrollDevice();
+    ASSERT_TRUE(storage->intake(intakeOf("v-1")));
+    if (GetParam() == "postgresql") {
+        auto db = PgConnection::connect(scoped, std::chrono::seconds(10)).value();
+        auto edit = db.run("UPDATE record SET payload = '{}'");
+        ASSERT_FALSE(edit);
+        EXPECT_EQ(edit.error().code, Errc::StoreConstraint);
+        EXPECT_NE(edit.error().message.find("immutable"), std::string::npos) << edit.error().message;
+        EXPECT_FALSE(db.run("DELETE FROM audit_log"));
+        EXPECT_FALSE(db.run("TRUNCATE record CASCADE"));
+    } else {
+        storage.reset();
+        auto db =
+            store::Database::open(store::sqlcipherApi(), (dir / "gateway.db").string(), store::OpenMode::ReadWrite)
+                .value();
+        ASSERT_TRUE(store::keyConnection(db, key));
+        EXPECT_FALSE(db.exec("UPDATE record SET payload = '{}'", "edit"));
+        EXPECT_FALSE(db.exec("DELETE FROM audit_log", "edit"));
+    }
+}
+
+TEST_P(GatewayStorageTest, ConcurrentIntakesAreAllStoredInCommitOrder)
+{
+    enrollDevice();
+    constexpr int kThreads = 6;
+    constexpr int kPerThread = 15;
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kPerThread; ++i) {
+                auto request = intakeOf("t" + std::to_string(t) + "-" + std::to_string(i));
+                request.feed.push_back(protocol::FeedItem{0, "consent_revocation", request.record.recordId, kT0, {}});
+                auto result = storage->intake(request);
+                if (!result || result->status != protocol::RecordStatus::Stored) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    // A reader pages the feed meanwhile: what it saw must never be overtaken by a smaller seq.
+    std::int64_t seen = 0;
+    std::set<std::string> paged;
+    auto page = [&] {
+        const auto items = storage->feed(seen, 1000).value();
+        for (const auto& item : items) {
+            EXPECT_GT(item.seq, seen);
+            seen = item.seq;
+            paged.insert(item.patientId);
+        }
+    };
+    for (int i = 0; i < 20; ++i) {
+        page();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    page();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(storage->counts().value().records, kThreads * kPerThread);
+    EXPECT_EQ(paged.size(), static_cast<std::size_t>(kThreads * kPerThread)) << "a paging reader missed none";
+    EXPECT_TRUE(storage->verifyAudit().value().ok());
+}
+
+TEST_P(GatewayStorageTest, ReopeningMigratesNothingAndKeepsEverything)
+{
+    enrollDevice();
+    ASSERT_TRUE(storage->intake(intakeOf("v-1")));
+    open();
+    open();
+    EXPECT_EQ(storage->counts().value().records, 1);
+    EXPECT_EQ(storage->devices().value().size(), 1u);
+    EXPECT_TRUE(storage->verifyAudit().value().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends,
+                         GatewayStorageTest,
+                         ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
+
+// PostgreSQL only: what an operator of the server meets.
+class PostgresOperationsTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        conninfo = pgConninfo();
+        ASSERT_FALSE(conninfo.empty()) << "ZAITAKU_TEST_PG_CONNINFO is unset: run through ctest";
+        admin = std::make_unique<PgConnection>(PgConnection::connect(conninfo, std::chrono::seconds(10)).value());
+        schema = "ops_" + std::to_string(::getpid());
+        ASSERT_TRUE(admin->run("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema));
+        // Its own application_name (the conninfo's overrides the gateway's default), so that this
+        // test drops its own sessions only.
+        scoped = conninfo + " application_name=" + schema + " options='-csearch_path=" + schema + "'";
+    }
+    void TearDown() override { (void)admin->run("DROP SCHEMA IF EXISTS " + schema + " CASCADE"); }
+
+    model::SeededRandom random{7};
+    std::string conninfo;
+    std::string schema;
+    std::string scoped;
+    std::unique_ptr<PgConnection> admin;
+};
+
+TEST_F(PostgresOperationsTest, MigratesToTheCurrentVersionAndRefusesANewerSchema)
+{
+    {
+        auto storage = PostgresGatewayStorage::open(scoped, random, kT0).value();
+        EXPECT_EQ(storage->schemaVersion().value(), 2);
+    }
+    ASSERT_TRUE(admin->run("INSERT INTO " + schema + ".zaitaku_schema VALUES (99, 'from the future', 'x')"));
+    auto refused = PostgresGatewayStorage::open(scoped, random, kT0);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::StoreSchemaTooNew);
+    EXPECT_NE(refused.error().message.find("99"), std::string::npos);
+}
+
+TEST_F(PostgresOperationsTest, AnUnreachableServerIsAClearErrorWithoutThePassword)
+{
+    auto failed = PostgresGatewayStorage::open("host=127.0.0.1 port=1 dbname=x user=y password=s3cret-pw "
+                                               "connect_timeout=2",
+                                               random, kT0);
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().code, Errc::StoreIo);
+    EXPECT_NE(failed.error().message.find("cannot connect to PostgreSQL"), std::string::npos);
+    EXPECT_EQ(failed.error().message.find("s3cret-pw"), std::string::npos) << failed.error().message;
+}
+
+TEST_F(PostgresOperationsTest, AServerThatDroppedTheConnectionsIsReconnectedTo)
+{
+    auto storage = PostgresGatewayStorage::open(scoped, random, kT0).value();
+    ASSERT_TRUE(storage->addSnapshot("p-1", json{{"a", 1}}, kT0));
+    // The server drops every session of ours (what a restart or failover looks like to a client).
+    auto dropped =
+        admin->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", {schema});
+    ASSERT_TRUE(dropped);
+    ASSERT_EQ(dropped->rows(), 2) << "the writer and the reader";
+    auto after = storage->latestSnapshot("p-1");
+    ASSERT_TRUE(after) << "a read is sent again on a new connection: " << after.error().message;
+    ASSERT_TRUE(*after);
+    ASSERT_TRUE(storage->addSnapshot("p-1", json{{"a", 2}}, kT0.plus(std::chrono::seconds(1))))
+        << "the writer reconnects at BEGIN (nothing of the transaction was sent yet)";
+    EXPECT_EQ(storage->counts().value().snapshots, 2);
+}
+
+TEST_F(PostgresOperationsTest, SqlStatesBecomeErrorsAnOperatorCanActOn)
+{
+    EXPECT_EQ(pgError("23505", "insert", "dup").code, Errc::StoreConstraint);
+    EXPECT_EQ(pgError("53100", "insert", "disk").code, Errc::DiskFull);
+    EXPECT_EQ(pgError("57014", "select", "timeout").code, Errc::Timeout);
+    EXPECT_EQ(pgError("40P01", "update", "deadlock").code, Errc::StoreBusy);
+    EXPECT_EQ(pgError("XX000", "x", "internal").code, Errc::StoreIo);
+    auto slow = PgConnection::connect(conninfo, std::chrono::milliseconds(200)).value();
+    auto timedOut = slow.run("SELECT pg_sleep(5)");
+    ASSERT_FALSE(timedOut);
+    EXPECT_EQ(timedOut.error().code, Errc::Timeout) << "every statement has a deadline: " << timedOut.error().message;
+}
+
+TEST_F(PostgresOperationsTest, TheGatewayProgramAndItsCommandsUseTheConfiguredServer)
+{
+    auto dir = testing::makeTempDir("zaitaku-gw-pg");
+    const std::string dataDir = (dir / "gateway").string();
+    std::filesystem::create_directories(dataDir);
+    ASSERT_TRUE(store::writeFileAtomically(dataDir + "/gateway.conf",
+                                           "storage = postgresql\npostgres_conninfo = " + scoped + "\n", 0600));
+    {
+        test::GatewayProcess server(ZAITAKU_GATEWAY_PATH, dataDir);
+        ASSERT_NE(server.start(0), 0);
+        auto code = test::runProcess({ZAITAKU_GATEWAY_PATH, "enroll-code", "--data-dir", dataDir, "--json"}, "");
+        ASSERT_EQ(code.exitCode, 0) << code.out << code.err;
+        server.kill(SIGTERM);
+    }
+    auto status = test::runProcess({ZAITAKU_GATEWAY_PATH, "status", "--data-dir", dataDir, "--json"}, "");
+    ASSERT_EQ(status.exitCode, 0) << status.out << status.err;
+    EXPECT_EQ(json::parse(status.out)["backend"], "postgresql");
+    auto audit = test::runProcess({ZAITAKU_GATEWAY_PATH, "audit", "verify", "--data-dir", dataDir, "--json"}, "");
+    ASSERT_EQ(audit.exitCode, 0) << audit.out << audit.err;
+    EXPECT_EQ(json::parse(audit.out)["rows"], 2) << "the epoch and the enrollment code, in PostgreSQL";
+    EXPECT_FALSE(std::filesystem::exists(dataDir + "/gateway.db")) << "no SQLite file beside it";
+    auto rows = admin->exec("SELECT count(*) FROM " + schema + ".enrollment_code");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->integer(0, 0), 1);
+    std::filesystem::remove_all(dir);
+}
+
+} // namespace
+} // namespace zaitaku::sync::gateway
