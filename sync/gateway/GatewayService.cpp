@@ -326,6 +326,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         intake.challengeIds = std::move(verdict->challengeIds);
         intake.feed = std::move(verdict->feed);
         intake.careStarts = std::move(verdict->careStarts);
+        intake.derived = std::move(verdict->derived);
         acceptedQueries.push_back(std::move(verdict->cardQueries));
         accepted.push_back(std::move(intake));
         acceptedIndex.push_back(i);

@@ -69,9 +69,10 @@ struct IntakeRequest
     model::Timestamp receivedAt = model::Timestamp::fromUtc({});
     model::Timestamp deviceTime = model::Timestamp::fromUtc({});
     std::vector<std::string> flags;
-    std::vector<std::string> challengeIds; // claimed once, here, or the record is rejected
-    std::vector<protocol::FeedItem> feed;  // published to every tablet (seq assigned here)
-    std::vector<CareStart> careStarts;     // R7 state that starts with this record
+    std::vector<std::string> challengeIds;             // claimed once, here, or the record is rejected
+    std::vector<protocol::FeedItem> feed;              // published to every tablet (seq assigned here)
+    std::vector<CareStart> careStarts;                 // R7 state that starts with this record
+    nlohmann::json derived = nlohmann::json::object(); // what the gateway derived (不詳 claims), stored beside it
 };
 
 struct IntakeResult
@@ -95,6 +96,7 @@ struct StoredRecord
     std::string payloadSha256;
     model::Timestamp receivedAt = model::Timestamp::fromUtc({});
     std::vector<std::string> flags;
+    nlohmann::json derived = nlohmann::json::object();
 };
 
 // A stored result as it was stored (JSON text, so the pre-check can pass it on without re-encoding).

@@ -127,9 +127,14 @@ CREATE TABLE requery_key (
 );
 )sql";
 
-constexpr std::array<PgMigration, 2> kMigrations{{
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE record ADD COLUMN derived TEXT NOT NULL DEFAULT '{}';
+)sql";
+
+constexpr std::array<PgMigration, 3> kMigrations{{
     {1, "devices, enrollment codes, records, challenge use, feed, snapshots, care state, audit", kVersion1},
     {2, "re-query keys", kVersion2},
+    {3, "derived fields of records", kVersion3},
 }};
 
 // pg_advisory_xact_lock key of every write transaction ("zaitaku" in ASCII).
@@ -178,8 +183,8 @@ DeviceRecord deviceFrom(const PgResult& r, int row)
     return d;
 }
 
-constexpr std::string_view kRecordColumns =
-    "SELECT seq, device_id, idem_key, kind, record_id, payload, payload_sha256, received_at, flags FROM record ";
+constexpr std::string_view kRecordColumns = "SELECT seq, device_id, idem_key, kind, record_id, payload, "
+                                            "payload_sha256, received_at, flags, derived FROM record ";
 
 StoredRecord recordFrom(const PgResult& r, int row)
 {
@@ -193,6 +198,7 @@ StoredRecord recordFrom(const PgResult& r, int row)
     s.payloadSha256 = r.text(row, 6);
     s.receivedAt = timeOf(r, row, 7);
     s.flags = flagsOf(r.text(row, 8));
+    s.derived = nlohmann::json::parse(r.text(row, 9), nullptr, false);
     return s;
 }
 
@@ -528,12 +534,12 @@ Expected<IntakeResult, Error> PostgresGatewayStorage::intakeLocked(const IntakeR
     if (auto done = m_writer.run("SAVEPOINT intake"); !done) {
         return fail(done);
     }
-    auto inserted =
-        m_writer.exec("INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, created_at, "
-                      "device_time, received_at, flags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq",
-                      {request.deviceId, rec.idemKey, rec.kind, rec.recordId, rec.payload, rec.payloadSha256,
-                       timeParam(rec.createdAt), timeParam(request.deviceTime), timeParam(request.receivedAt),
-                       nlohmann::json(request.flags).dump()});
+    auto inserted = m_writer.exec(
+        "INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, created_at, "
+        "device_time, received_at, flags, derived) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq",
+        {request.deviceId, rec.idemKey, rec.kind, rec.recordId, rec.payload, rec.payloadSha256,
+         timeParam(rec.createdAt), timeParam(request.deviceTime), timeParam(request.receivedAt),
+         nlohmann::json(request.flags).dump(), request.derived.dump()});
     if (!inserted) {
         return fail(inserted);
     }

@@ -5,6 +5,9 @@
 #include "sync/store/CanonicalJson.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/ModelJson.h"
+#include "verify/visit/FallbackForms.h"
+
+#include <algorithm>
 
 namespace zaitaku::sync::gateway
 {
@@ -74,8 +77,12 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
             }
         }
         for (const auto& fallback : payload.value("fallbacks", nlohmann::json::array())) {
-            if (auto parsed = store::fallbackFromJson(fallback); !parsed) {
+            auto parsed = store::fallbackFromJson(fallback);
+            if (!parsed) {
                 return refuse(Errc::ProtocolViolation, "fallbacks." + parsed.error().field, parsed.error().message);
+            }
+            if (parsed->kind == model::FallbackKind::Moushitatesho) {
+                deriveFushoClaim(*parsed, verdict);
             }
         }
         // DOMAIN.md R7: a first visit with the person identified starts the care relationship
@@ -123,6 +130,30 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
         return refuse(Errc::ProtocolViolation, "kind", "unknown record kind '" + record.kind + "'");
     }
     return verdict;
+}
+
+// R4 again, from the fields as received: the claim the facility files does not depend on the
+// tablet's version of the rule. A tablet that derived something else is flagged, not refused
+// (the visit happened; the clerk checks the claim).
+void RecordValidator::deriveFushoClaim(const model::FallbackEvidence& fallback, Verdict& verdict)
+{
+    const auto fields = nlohmann::json::parse(fallback.capturedFieldsJson, nullptr, false);
+    const auto claim = visit::fushoClaimFor(fields.is_object() ? fields : nlohmann::json::object());
+    if (!verdict.derived.contains("fusho_claims")) {
+        verdict.derived["fusho_claims"] = nlohmann::json::array();
+        verdict.flags.push_back("fusho_claim");
+    }
+    auto entry = claim;
+    entry["fallback_id"] = fallback.id;
+    verdict.derived["fusho_claims"].push_back(std::move(entry));
+    const bool tabletAgrees = fields.is_object() && fields.contains("fusho_claim") &&
+                              fields["fusho_claim"].is_object() &&
+                              fields["fusho_claim"].value("insurer_number", "") == claim["insurer_number"] &&
+                              fields["fusho_claim"].value("insured_number", "") == claim["insured_number"];
+    if (!tabletAgrees &&
+        std::find(verdict.flags.begin(), verdict.flags.end(), "fusho_claim_rederived") == verdict.flags.end()) {
+        verdict.flags.push_back("fusho_claim_rederived");
+    }
 }
 
 Expected<void, Error> RecordValidator::checkEvidence(const nlohmann::json& item,

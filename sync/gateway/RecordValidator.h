@@ -18,6 +18,7 @@
 #include "sync/protocol/Messages.h"
 #include "verify/model/Evidence.h"
 #include "verify/model/Expected.h"
+#include "verify/model/FallbackEvidence.h"
 
 #include <chrono>
 #include <string>
@@ -40,6 +41,9 @@ struct Verdict
     std::vector<protocol::FeedItem> feed;
     std::vector<CareStart> careStarts;
     std::vector<CardQuery> cardQueries; // first visits with a card read: asked of OQS after the commit
+    // What the gateway derived from the record and stores beside it (exported, never sent back):
+    // {"fusho_claims": [{fallback_id, claim…}]} for 申立書 fallbacks (DOMAIN.md R4).
+    nlohmann::json derived = nlohmann::json::object();
 };
 
 class RecordValidator
@@ -60,6 +64,7 @@ public:
     const IntakePolicy& policy() const { return m_policy; }
 
 private:
+    static void deriveFushoClaim(const model::FallbackEvidence& fallback, Verdict& verdict);
     Expected<void, Error> checkEvidence(const nlohmann::json& item,
                                         std::size_t index,
                                         const DeviceRecord& device,

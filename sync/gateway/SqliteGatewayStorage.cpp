@@ -112,9 +112,15 @@ CREATE TABLE requery_key (
 ) STRICT;
 )sql";
 
-const std::array<store::Migration, 2> kGatewayMigrations{{
+// Version 3 (F6 at the gateway): what the gateway derived from a record (the 不詳 claim fields).
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE record ADD COLUMN derived TEXT NOT NULL DEFAULT '{}';
+)sql";
+
+const std::array<store::Migration, 3> kGatewayMigrations{{
     {1, "devices, enrollment codes, records, challenge use, feed, snapshots, care state, audit", kVersion1WithAudit},
     {2, "re-query keys", kVersion2},
+    {3, "derived fields of records", kVersion3},
 }};
 
 template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
@@ -169,11 +175,12 @@ StoredRecord recordFrom(const store::Statement& s)
     r.payloadSha256 = s.text(6);
     r.receivedAt = timeAt(s, 7);
     r.flags = splitFlags(s.text(8));
+    r.derived = nlohmann::json::parse(s.text(9), nullptr, false);
     return r;
 }
 
-constexpr std::string_view kRecordColumns =
-    "SELECT seq, device_id, idem_key, kind, record_id, payload, payload_sha256, received_at, flags FROM record ";
+constexpr std::string_view kRecordColumns = "SELECT seq, device_id, idem_key, kind, record_id, payload, "
+                                            "payload_sha256, received_at, flags, derived FROM record ";
 
 Expected<std::int64_t, Error> appendFeed(Database& db, const protocol::FeedItem& item)
 {
@@ -469,8 +476,8 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
         return refusal;
     };
     auto insert = m_writer.cached("INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, "
-                                  "created_at, device_time, received_at, flags) "
-                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                                  "created_at, device_time, received_at, flags, derived) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     if (!insert) {
         return fail(insert);
     }
@@ -485,6 +492,7 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
                         .bind(8, request.deviceTime)
                         .bind(9, request.receivedAt)
                         .bind(10, joinFlags(request.flags))
+                        .bind(11, request.derived.dump())
                         .run();
         !done) {
         return fail(done);

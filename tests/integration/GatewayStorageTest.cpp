@@ -56,6 +56,7 @@ IntakeRequest intakeOf(const std::string& id, const std::string& payload = "{\"v
     request.deviceTime = kT0.plus(std::chrono::minutes(4));
     request.flags = {"offline"};
     request.challengeIds = {"ch-" + id};
+    request.derived = {{"fusho_claims", json::array({{{"fallback_id", "f-" + id}, {"insured_number", "777777777"}}})}};
     return request;
 }
 
@@ -206,6 +207,7 @@ TEST_P(GatewayStorageTest, IntakeStoresOnceAnswersDuplicatesAndConflicts)
     ASSERT_TRUE(record);
     EXPECT_EQ(record->payload, "{\"v\":1}") << "byte for byte";
     EXPECT_EQ(record->flags, std::vector<std::string>{"offline"});
+    EXPECT_EQ(record->derived["fusho_claims"][0]["fallback_id"], "f-v-1") << "derived fields stored beside it";
     EXPECT_FALSE(storage->findRecord("dev-2", "idem-v-1").value());
     EXPECT_EQ(storage->counts().value().records, 1);
     EXPECT_EQ(storage->lastRecordSeq().value(), record->seq);
@@ -427,7 +429,7 @@ TEST_F(PostgresOperationsTest, MigratesToTheCurrentVersionAndRefusesANewerSchema
 {
     {
         auto storage = PostgresGatewayStorage::open(scoped, random, kT0).value();
-        EXPECT_EQ(storage->schemaVersion().value(), 2);
+        EXPECT_EQ(storage->schemaVersion().value(), 3);
     }
     ASSERT_TRUE(admin->run("INSERT INTO " + schema + ".zaitaku_schema VALUES (99, 'from the future', 'x')"));
     auto refused = PostgresGatewayStorage::open(scoped, random, kT0);

@@ -351,6 +351,40 @@ TEST_F(GatewaySyncTest, FeedAndPrecheckBringResultsToTheTablet)
     EXPECT_EQ(results[1].flags, std::vector<std::string>{"no_result"});
 }
 
+TEST_F(GatewaySyncTest, AMoushitateshoFallbackGetsItsFushoClaimDerivedAtTheGateway)
+{
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    ASSERT_EQ(syncNow(*store).challengesAdded, 50);
+    visit::VisitScript script;
+    script.fallbackKind = model::FallbackKind::Moushitatesho;
+    script.fallbackFields =
+        R"({"has_valid_qualification":"yes","insurance_type":"kouki","name":"初回 花子","name_kana":"ショカイ ハナコ",)"
+        R"("birthdate":"1950-03-10","sex":"female","address":"東京都世田谷区1-2-3","contact_phone":"03-0000-0000",)"
+        R"("signed_on":"2026-11-21"})";
+    visit::ScriptedOperator op(std::move(script));
+    auto r = request("p-first", model::VisitFlow::Fallback);
+    r.fallbackReason = "資格確認端末の障害";
+    auto outcome = run(r, op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    ASSERT_EQ(outcome->state, visit::VisitState::Committed) << op.gaveUp();
+    ASSERT_EQ(syncNow(*store).stored, 1);
+
+    auto stored = gateway->storage().records(0, 10).value();
+    ASSERT_EQ(stored.size(), 1U);
+    const auto& flags = stored[0].flags;
+    EXPECT_NE(std::find(flags.begin(), flags.end(), "fusho_claim"), flags.end());
+    EXPECT_EQ(std::find(flags.begin(), flags.end(), "fusho_claim_rederived"), flags.end()) << "the tablet agreed";
+    const auto claims = stored[0].derived["fusho_claims"];
+    ASSERT_EQ(claims.size(), 1U);
+    EXPECT_EQ(claims[0]["insurer_number"], "77777777");
+    EXPECT_EQ(claims[0]["insurer_number_alternative"], "77777779");
+    EXPECT_EQ(claims[0]["insured_number"], "77777777") << "後期高齢者: 8 digits";
+    EXPECT_EQ(claims[0]["card_symbol"], "");
+    EXPECT_EQ(claims[0]["remarks"], "不詳　東京都世田谷区1-2-3　03-0000-0000");
+    EXPECT_EQ(claims[0]["review_body"], "kokuhoren");
+    EXPECT_FALSE(claims[0]["fallback_id"].get<std::string>().empty());
+}
+
 TEST_F(GatewaySyncTest, MalformedRecordsGetA400NamingTheField)
 {
     ASSERT_TRUE(enrollTablet(*store, newCode()));

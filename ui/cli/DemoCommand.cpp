@@ -1,28 +1,37 @@
 #include "ui/cli/DemoCommand.h"
 
+#include "device/apdu/Bytes.h"
+#include "hardware/vcard/TestPki.h"
 #include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
+#include "sync/gateway/EligibilityService.h"
 #include "sync/gateway/GatewayServer.h"
+#include "sync/oqs/OqsSimulator.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/CanonicalJson.h"
 #include "sync/store/PatientRoster.h"
+#include "sync/store/SnapshotCache.h"
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/StoreStats.h"
 #include "sync/store/StoreVisitPort.h"
 #include "ui/cli/VisitCommand.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/identity/FaceVerifier.h"
+#include "verify/rules/EligibilityCopay.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
 #include "verify/visit/ScriptedOperator.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <sstream>
 #include <stdlib.h>
+#include <thread>
 
 namespace zaitaku::cli
 {
@@ -91,11 +100,56 @@ constexpr const char* kDemoRoster =
 // The facility's gateway on loopback (in this process, its own data folder in the demo's
 // temporary directory): the tablet enrolls with a one-time code, fetches its challenges before
 // the route, and sends its visits after it.
+// The facility's 資格確認端末, simulated (zaitaku-oqs-sim's engine on a thread), answering from a
+// population made for the demo's roster: the virtual card of persona 'valid' belongs to 在宅 花子
+// (matched by its certificate's serial and issuer, as a real terminal matches a card).
+nlohmann::json demoPopulation()
+{
+    std::string serialHex = device::toHex(hardware::testSerialFor(hardware::authCertificateCommonName("valid")));
+    std::transform(serialHex.begin(), serialHex.end(), serialHex.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c)); // the simulator keys serials in lower-case hex
+    });
+    return {{"medical_institution_code", "1312345678"},
+            {"issuer", "CN=zaitaku test JPKI user-authentication CA,O=zaitaku test JPKI (not J-LIS),C=JP"},
+            {"bulk_processing_polls", 1},
+            {"people",
+             {{{"id", "demo-first"},
+               {"certificate_serial", serialHex},
+               {"result",
+                {{"qualification_validity", "1"},
+                 {"insured_card_classification", "01"},
+                 {"insurer_number", "00138057"},
+                 {"insured_card_symbol", "世田谷"},
+                 {"insured_identification_number", "4711"},
+                 {"insured_branch_number", "00"},
+                 {"name", "在宅　花子"},
+                 {"name_kana", "ｻﾞｲﾀｸ ﾊﾅｺ"},
+                 {"birthdate", "19550615"},
+                 {"sex1", "2"},
+                 {"insurer_name", "世田谷区国民健康保険"},
+                 {"elderly_recipient_valid_start_date", "20250701"},
+                 {"elderly_recipient_valid_end_date", "20300630"},
+                 {"elderly_recipient_contribution_ratio", "020"}}}}}}};
+}
+
+// The facility's gateway on loopback (in this process, its own data folder in the demo's
+// temporary directory) with its OQS bridge on the simulated terminal's req/ and res/ folders.
 struct DemoGateway
 {
     std::ostringstream log; // declared first: the server logs into it until it is destroyed
+    std::unique_ptr<sync::oqs::OqsSimulator> terminal;
+    std::thread terminalThread;
     std::unique_ptr<sync::gateway::GatewayServer> server;
     std::string url;
+
+    ~DemoGateway()
+    {
+        server.reset();
+        if (terminal) {
+            terminal->stop();
+            terminalThread.join();
+        }
+    }
 };
 
 bool startDemoGateway(CliContext& ctx,
@@ -110,6 +164,19 @@ bool startDemoGateway(CliContext& ctx,
     if (!jpkiCa.empty()) {
         config.jpkiCaFiles = {jpkiCa};
     }
+    config.oqsRequestDir = dir + "/terminal/req";
+    config.oqsResultDir = dir + "/terminal/res";
+    config.medicalInstitutionCode = "1312345678";
+    std::filesystem::create_directories(config.oqsRequestDir);
+    std::filesystem::create_directories(config.oqsResultDir);
+    auto population = sync::oqs::parsePopulation(demoPopulation());
+    if (!population) {
+        ctx.err << "demo: " << population.error().message << "\n";
+        return false;
+    }
+    gw.terminal = std::make_unique<sync::oqs::OqsSimulator>(std::move(*population), config.oqsRequestDir,
+                                                            config.oqsResultDir, ctx.clock);
+    gw.terminalThread = std::thread([t = gw.terminal.get()] { t->run(std::chrono::milliseconds(10)); });
     auto server = sync::gateway::GatewayServer::start(config, ctx.clock, monotonic, randomOf(ctx), gw.log);
     if (!server) {
         ctx.err << "demo: the gateway did not start: " << server.error().message << "\n";
@@ -166,6 +233,55 @@ bool syncDemoVisits(CliContext& ctx, sync::store::Store& tablet, DemoGateway& gw
                 << (r.flags.empty() ? std::string() : " flags " + nlohmann::json(r.flags).dump()) << "\n";
     }
     return status->deadLetter == 0 && status->queued == 0;
+}
+
+// The gateway asked OQS about the card of the first visit (the simulated terminal answered); the
+// next sync brings the result and the re-query permission to the tablet; then the route pre-check
+// asks OQS about the day's patients in one bulk request.
+bool showOnlineConfirmation(CliContext& ctx, sync::store::Store& tablet, DemoGateway& gw, bool withCard)
+{
+    if (!gw.server->eligibility()->idle(std::chrono::seconds(30))) {
+        ctx.err << "demo: the OQS terminal did not answer in 30 s\n";
+        return false;
+    }
+    sync::client::SyncEngine engine(tablet, randomOf(ctx));
+    auto report = engine.run();
+    if (!report || report->error) {
+        ctx.err << "demo: the sync after the online confirmation failed\n";
+        return false;
+    }
+    ctx.out << "\n■ オンライン資格確認 Online confirmation (the gateway's OQS bridge, simulated 資格確認端末): "
+            << gw.terminal->answered() << " 件の照会 request(s) answered; " << report->feedItems
+            << " feed item(s) back on the tablet\n";
+    auto cached = sync::store::SnapshotCache::latestFor(tablet.db(), "demo-first");
+    if (withCard && (!cached || !*cached)) {
+        ctx.err << "demo: the OQS result of the first visit did not reach the tablet\n";
+        return false;
+    }
+    if (cached && *cached) {
+        const auto& snap = (*cached)->snapshot;
+        const auto copay = rules::eligibilityCopay(snap, ctx.clock.todayJst());
+        const bool valid = snap.qualificationValidity == model::QualificationValidity::Valid;
+        ctx.out << "  資格確認結果 " << snap.name << "　保険者番号 " << snap.insurerNumber << " — "
+                << (valid ? "資格有効 eligible" : "資格が有効ではありません not eligible");
+        if (copay) {
+            ctx.out << "; 負担割合 " << copay->percent / 10 << "割 (" << copay->percent << "%)";
+        }
+        ctx.out << "\n";
+    } else {
+        ctx.out << "  (no card was read, so there was nothing to confirm online)\n";
+    }
+    auto route = engine.precheck(ctx.clock.todayJst(), {"demo-first", "demo-cont"});
+    if (!route) {
+        ctx.err << "demo: the route pre-check failed: " << route.error().message << "\n";
+        return false;
+    }
+    ctx.out << "  訪問前確認 route pre-check (one bulk request):";
+    for (const auto& r : *route) {
+        ctx.out << " " << r.patientId << " " << nlohmann::json(r.flags).dump();
+    }
+    ctx.out << "\n";
+    return true;
 }
 
 int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
@@ -257,7 +373,8 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     }
     printVisitOutcome(ctx, *revisit);
 
-    if (!syncDemoVisits(ctx, created->store, gateway)) {
+    if (!syncDemoVisits(ctx, created->store, gateway) ||
+        !showOnlineConfirmation(ctx, created->store, gateway, withCard)) {
         cleanup();
         return kExitFailure;
     }

@@ -213,6 +213,7 @@ int exportRecords(CliContext& ctx, const CommandOptions& o)
                                       {"record_id", r.recordId},
                                       {"received_at", r.receivedAt.toString()},
                                       {"flags", r.flags},
+                                      {"derived", r.derived},
                                       {"payload_sha256", r.payloadSha256},
                                       {"payload", nlohmann::json::parse(r.payload, nullptr, false)}}
                            .dump()

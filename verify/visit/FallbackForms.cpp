@@ -148,14 +148,36 @@ Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const
         }
     }
     if (kind == FallbackKind::Moushitatesho) {
-        const auto claim = rules::fushoClaim(out.value("insurance_type", "") == "kouki");
-        out["fusho_claim"] = {{"insurer_number", claim.insurerNumber},
-                              {"insurer_number_alternative", claim.insurerNumberAlternative},
-                              {"insured_number", claim.insuredNumber},
-                              {"card_symbol", claim.cardSymbol},
-                              {"remarks_prefix", claim.remarksPrefix}};
+        out["fusho_claim"] = fushoClaimFor(out);
     }
     return out.dump();
+}
+
+nlohmann::json fushoClaimFor(const nlohmann::json& fields)
+{
+    auto text = [&fields](const char* key) {
+        const auto it = fields.find(key);
+        return it != fields.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    const std::string type = text("insurance_type");
+    const auto claim = rules::fushoClaim(type == "kouki");
+    std::string remarks = claim.remarksPrefix;
+    for (const char* key : {"address", "residence", "employer", "contact_phone"}) {
+        if (const auto value = text(key); !value.empty()) {
+            remarks += "　" + value;
+        }
+    }
+    const std::string reviewBody = type == "shaho"                       ? "shiharai_kikin"
+                                   : type == "kokuho" || type == "kouki" ? "kokuhoren"
+                                                                         : "facility_decides";
+    return {{"insurer_number", claim.insurerNumber},
+            {"insurer_number_alternative", claim.insurerNumberAlternative},
+            {"insured_number", claim.insuredNumber},
+            {"card_symbol", claim.cardSymbol},
+            {"remarks_prefix", claim.remarksPrefix},
+            {"remarks", remarks},
+            {"review_body", reviewBody},
+            {"claims_from", claim.claimsFrom}};
 }
 
 model::Date discardAfter(model::FallbackKind kind, model::Date on, const FallbackRetention& retention)

@@ -13,6 +13,7 @@
 #include "verify/model/FallbackEvidence.h"
 #include "verify/visit/VisitError.h"
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,13 @@ struct FallbackRetention
 // Validates the transcribed fields (a JSON object of strings) against the form and returns the
 // canonical JSON to store: known fields only, plus, for a 申立書, the 不詳 claim fields (R4).
 Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const std::string& fieldsJson);
+
+// R4: the 不詳 claim a 申立書's fields lead to: the claim numbers (後期高齢者 when the declared
+// insurance type is kouki), 摘要欄 = 「不詳」 + address, residence, employer and contact, and the
+// review body the insurance type points to (支払基金 for shaho, 国保連 for kokuho/kouki, else the
+// facility decides [S:P17]). Used by the tablet when it stores the form and by the gateway, which
+// derives it again from the fields it received.
+nlohmann::json fushoClaimFor(const nlohmann::json& moushitateshoFields);
 
 model::Date discardAfter(model::FallbackKind kind, model::Date on, const FallbackRetention& retention);
 
