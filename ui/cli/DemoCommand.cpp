@@ -271,12 +271,15 @@ bool showOnlineConfirmation(CliContext& ctx, sync::store::Store& tablet, DemoGat
     } else {
         ctx.out << "  (no card was read, so there was nothing to confirm online)\n";
     }
-    auto route = engine.precheck(ctx.clock.todayJst(), {"demo-first", "demo-cont"});
+    // Tomorrow's route, checked tonight: one bulk request for every patient with a re-query key.
+    const auto answeredBefore = gw.terminal->answered();
+    auto route = engine.precheck(ctx.clock.todayJst().addDays(1), {"demo-first", "demo-cont"});
     if (!route) {
         ctx.err << "demo: the route pre-check failed: " << route.error().message << "\n";
         return false;
     }
-    ctx.out << "  訪問前確認 route pre-check (one bulk request):";
+    ctx.out << "  明日の訪問前確認 tomorrow's route pre-check (" << gw.terminal->answered() - answeredBefore
+            << " 一括照会 files answered by the terminal):";
     for (const auto& r : *route) {
         ctx.out << " " << r.patientId << " " << nlohmann::json(r.flags).dump();
     }

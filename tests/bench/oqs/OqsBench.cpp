@@ -1,0 +1,194 @@
+// The route pre-check of a day through OQS: a tablet asks its gateway about N patients
+// (POST /v1/precheck); the gateway writes ONE bulk request (一括照会) into the simulated terminal's
+// req/ folder, polls res/ through the upload receipt and one 処理中 answer, stores N results and
+// answers the tablet; the tablet caches them. All real parts (TLS, SQLCipher, libxml2 + iconv
+// Shift_JIS, the folder bridge, zaitaku-oqs-sim's engine on a thread) in this process.
+//   baseline  the same pre-check again for the same date: answered from the gateway's stored
+//             results, no OQS request (what a second tablet on the route sees)
+//   route     a new date each round: everything goes through OQS
+//   codec     building and parsing the N-unit bulk result alone (Shift_JIS), no I/O
+// Prints medians over ROUNDS and the ratio to the baseline.
+//   oqs_bench [PATIENTS] [ROUNDS] [TERMINAL_POLL_MS]
+
+#include "support/StoreFixture.h"
+#include "sync/client/Enrollment.h"
+#include "sync/client/SyncEngine.h"
+#include "sync/gateway/GatewayServer.h"
+#include "sync/oqs/OqsSimulator.h"
+#include "sync/protocol/EnrollmentCode.h"
+#include "sync/store/CanonicalJson.h"
+#include "sync/store/PatientRoster.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+#include <thread>
+
+using namespace zaitaku;
+using SteadyClock = std::chrono::steady_clock;
+using nlohmann::json;
+
+namespace
+{
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+template <typename F> double timedMs(F&& f)
+{
+    const auto start = SteadyClock::now();
+    f();
+    return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+}
+
+std::string idOf(int i)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "r-%03d", i);
+    return buf;
+}
+
+json personResult(int i)
+{
+    return {{"qualification_validity", "1"},
+            {"insured_card_classification", "01"},
+            {"insurer_number", "39131234"},
+            {"insured_identification_number", std::to_string(71000000 + i)},
+            {"insured_branch_number", ""},
+            {"name", "訪問　" + std::to_string(i) + "郎"},
+            {"name_kana", "ﾎｳﾓﾝ ﾀﾛｳ"},
+            {"birthdate", "19" + std::to_string(30 + i % 20) + "0412"},
+            {"sex1", "1"},
+            {"insurer_name", "東京都後期高齢者医療広域連合"},
+            {"insured_partial_contribution_ratio", i % 3 == 0 ? "030" : (i % 3 == 1 ? "020" : "010")}};
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const int patients = argc > 1 ? std::atoi(argv[1]) : 200;
+    const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
+    const int terminalPollMs = argc > 3 ? std::atoi(argv[3]) : 10;
+    model::SystemClock clock;
+    model::SteadyClock steady;
+    model::SystemRandom random;
+    const auto root = zaitaku::testing::makeTempDir("zaitaku-oqs-bench");
+    const auto req = root / "terminal" / "req";
+    const auto res = root / "terminal" / "res";
+    std::filesystem::create_directories(req);
+    std::filesystem::create_directories(res);
+
+    json people = json::array();
+    for (int i = 0; i < patients; ++i) {
+        people.push_back({{"id", idOf(i)}, {"result", personResult(i)}});
+    }
+    auto population =
+        sync::oqs::parsePopulation(
+            {{"medical_institution_code", "1312345678"}, {"bulk_processing_polls", 1}, {"people", people}})
+            .value();
+    sync::oqs::OqsSimulator terminal(population, req, res, clock);
+    std::thread terminalThread([&] { terminal.run(std::chrono::milliseconds(terminalPollMs)); });
+
+    std::ostringstream log;
+    sync::gateway::GatewayConfig config;
+    config.dataDir = (root / "gateway").string();
+    config.port = 0;
+    config.oqsRequestDir = req.string();
+    config.oqsResultDir = res.string();
+    config.medicalInstitutionCode = "1312345678";
+    auto gateway = sync::gateway::GatewayServer::start(config, clock, steady, random, log).value();
+    const std::string url = "https://127.0.0.1:" + std::to_string(gateway->port());
+
+    // The route's patients, each confirmed online before (a re-query key on file).
+    std::vector<std::string> ids;
+    for (int i = 0; i < patients; ++i) {
+        const auto r = personResult(i);
+        ids.push_back(idOf(i));
+        auto stored =
+            gateway->storage().setRequeryKey({ids.back(),
+                                              {{"insurer_number", r["insurer_number"]},
+                                               {"insured_identification_number", r["insured_identification_number"]},
+                                               {"birthdate", r["birthdate"]}},
+                                              std::nullopt,
+                                              clock.nowJst()});
+        if (!stored) {
+            std::printf("error: %s\n", stored.error().message.c_str());
+            return 1;
+        }
+    }
+    sync::store::InitOptions options;
+    options.scrypt = zaitaku::testing::fastScrypt();
+    auto tablet = std::move(
+        sync::store::initStore((root / "tablet.db").string(), zaitaku::testing::kTestPassphrase, options, random, clock)
+            .value()
+            .store);
+    json roster = json::array();
+    for (const auto& id : ids) {
+        roster.push_back(json::parse(zaitaku::testing::rosterJson(id))[0]);
+    }
+    (void)sync::store::PatientRoster::import(tablet, roster.dump(), "bench").value();
+    auto code = sync::protocol::EnrollmentCode::generate(random, gateway->caFingerprint());
+    (void)gateway->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), clock.nowJst(),
+                                               clock.nowJst().plus(std::chrono::hours(1)));
+    (void)sync::client::enroll(tablet, {url, code.toString(), "bench", "bench", {}}, random).value();
+    sync::client::SyncEngine engine(tablet, random);
+
+    std::printf("oqs bench: %d patients a route, %d rounds, terminal polls every %d ms, bridge first poll %lld ms, "
+                "1 処理中 answer a bulk request (Shift_JIS)\n",
+                patients, rounds, terminalPollMs, static_cast<long long>(config.oqsPollFirst.count()));
+    std::vector<double> route;
+    std::vector<double> baseline;
+    std::size_t files = 0;
+    int cached = 0;
+    for (int round = 0; round < rounds; ++round) {
+        const auto date = clock.nowJst().localDate().addDays(round + 1);
+        const auto before = terminal.answered();
+        std::vector<sync::client::PrecheckResult> results;
+        route.push_back(timedMs([&] { results = engine.precheck(date, ids).value(); }));
+        files += terminal.answered() - before;
+        cached += static_cast<int>(std::count_if(results.begin(), results.end(), [](const auto& r) {
+            return r.cached && std::find(r.flags.begin(), r.flags.end(), "no_result") == r.flags.end();
+        }));
+        const auto again = terminal.answered();
+        baseline.push_back(timedMs([&] { (void)engine.precheck(date, ids).value(); }));
+        if (terminal.answered() != again) {
+            std::printf("error: the baseline reached OQS\n");
+            return 1;
+        }
+    }
+
+    // The codec alone: the N-unit bulk result as the terminal writes it, built and parsed.
+    sync::oqs::ResultFile file;
+    file.bulk = true;
+    file.header.segmentOfResult = model::SegmentOfResult::Normal;
+    std::vector<std::string> warnings;
+    for (int i = 0; i < patients; ++i) {
+        file.units.push_back(sync::oqs::unitFromTagJson(personResult(i), warnings).value());
+    }
+    std::vector<double> build;
+    std::vector<double> parse;
+    for (int round = 0; round < rounds; ++round) {
+        std::string bytes;
+        build.push_back(
+            timedMs([&] { bytes = sync::oqs::buildResult(file, sync::oqs::TextEncoding::ShiftJis).value(); }));
+        parse.push_back(timedMs([&] { (void)sync::oqs::parseResult(bytes).value(); }));
+    }
+
+    const double r = median(route);
+    const double b = median(baseline);
+    std::printf("baseline  %8.1f ms  cached pre-check of %d patients (no OQS request)\n", b, patients);
+    std::printf("route     %8.1f ms  through OQS: %.2f ms a patient, %.1f files answered a round, %d/%d cached "
+                "(%.1fx the baseline)\n",
+                r, r / patients, static_cast<double>(files) / rounds, cached / rounds, patients, b > 0 ? r / b : 0.0);
+    std::printf("codec     %8.1f ms  build + %.1f ms parse of the %d-unit bulk result (%.1f%% of the route)\n",
+                median(build), median(parse), patients, r > 0 ? 100.0 * (median(build) + median(parse)) / r : 0.0);
+    terminal.stop();
+    terminalThread.join();
+    gateway->stop();
+    std::filesystem::remove_all(root);
+    return cached / rounds == patients ? 0 : 1;
+}
