@@ -50,6 +50,46 @@ protocol::FeedItem careConfirmedItem(const std::string& patientId,
     return item;
 }
 
+store::AuditEntry recordAcceptedAudit(const IntakeRequest& request)
+{
+    const auto& rec = request.record;
+    return {request.deviceId,
+            "record.accept",
+            rec.recordId,
+            {{"kind", rec.kind},
+             {"idempotency_key", rec.idemKey},
+             {"payload_sha256", rec.payloadSha256},
+             {"flags", request.flags}}};
+}
+
+IntakeResult challengeReusedRefusal(const std::string& challengeId)
+{
+    IntakeResult refusal;
+    refusal.status = protocol::RecordStatus::Rejected;
+    refusal.code = "signature_invalid";
+    refusal.reason = "the challenge " + challengeId + " was already used by another record";
+    refusal.field = "challenge_id";
+    return refusal;
+}
+
+IntakeResult storedReceipt(const IntakeRequest& request)
+{
+    IntakeResult result;
+    result.status = protocol::RecordStatus::Stored;
+    result.receivedAt = request.receivedAt;
+    result.flags = request.flags;
+    return result;
+}
+
+Expected<IntakeResult, Error> GatewayStorage::intake(const IntakeRequest& request)
+{
+    auto results = intakeBatch({request});
+    if (!results) {
+        return Unexpected(results.error());
+    }
+    return results->front();
+}
+
 protocol::FeedItem
 eligibilityResultItem(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt)
 {

@@ -128,6 +128,12 @@ protocol::FeedItem careConfirmedItem(const std::string& patientId,
                                      const std::string& firstVisitAt,
                                      const model::Timestamp& confirmedAt);
 
+// The parts of an intake both backends produce alike: the audit row of an accepted record, the
+// refusal of a challenge already used, and the receipt of a stored record.
+store::AuditEntry recordAcceptedAudit(const IntakeRequest& request);
+IntakeResult challengeReusedRefusal(const std::string& challengeId);
+IntakeResult storedReceipt(const IntakeRequest& request);
+
 // The eligibility_result feed item of a stored OQS result.
 protocol::FeedItem
 eligibilityResultItem(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt);
@@ -160,7 +166,7 @@ public:
                                                                     const std::string& idemKey) = 0;
     // Dedupe, challenge claims, the record, its feed items, care starts and an audit row: one
     // transaction. Duplicate/Conflict when the key is known; Rejected when a challenge was used.
-    virtual Expected<IntakeResult, Error> intake(const IntakeRequest& request) = 0;
+    Expected<IntakeResult, Error> intake(const IntakeRequest& request); // a batch of one
     // Several records in one transaction (a batch from one tablet); results in order.
     virtual Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) = 0;
     // Records in arrival order after `afterSeq` (export).

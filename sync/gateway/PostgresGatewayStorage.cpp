@@ -555,12 +555,7 @@ Expected<IntakeResult, Error> PostgresGatewayStorage::intakeLocked(const IntakeR
             if (auto done = m_writer.run("ROLLBACK TO SAVEPOINT intake; RELEASE SAVEPOINT intake"); !done) {
                 return fail(done);
             }
-            IntakeResult refusal;
-            refusal.status = protocol::RecordStatus::Rejected;
-            refusal.code = "signature_invalid";
-            refusal.reason = "the challenge " + challengeId + " was already used by another record";
-            refusal.field = "challenge_id";
-            return refusal;
+            return challengeReusedRefusal(challengeId);
         }
     }
     for (const auto& item : request.feed) {
@@ -582,33 +577,14 @@ Expected<IntakeResult, Error> PostgresGatewayStorage::intakeLocked(const IntakeR
             }
         }
     }
-    store::AuditEntry entry{request.deviceId,
-                            "record.accept",
-                            rec.recordId,
-                            {{"kind", rec.kind},
-                             {"idempotency_key", rec.idemKey},
-                             {"payload_sha256", rec.payloadSha256},
-                             {"flags", request.flags}}};
+    const auto entry = recordAcceptedAudit(request);
     if (auto done = appendAudit(entry, request.receivedAt); !done) {
         return fail(done);
     }
     if (auto done = m_writer.run("RELEASE SAVEPOINT intake"); !done) {
         return fail(done);
     }
-    IntakeResult result;
-    result.status = protocol::RecordStatus::Stored;
-    result.receivedAt = request.receivedAt;
-    result.flags = request.flags;
-    return result;
-}
-
-Expected<IntakeResult, Error> PostgresGatewayStorage::intake(const IntakeRequest& request)
-{
-    auto results = intakeBatch({request});
-    if (!results) {
-        return fail(results);
-    }
-    return results->front();
+    return storedReceipt(request);
 }
 
 Expected<std::vector<IntakeResult>, Error>

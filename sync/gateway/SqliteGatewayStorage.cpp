@@ -510,12 +510,7 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
             return fail(done);
         }
         if (m_writer.db.changes() != 1) {
-            IntakeResult refusal;
-            refusal.status = protocol::RecordStatus::Rejected;
-            refusal.code = "signature_invalid";
-            refusal.reason = "the challenge " + challengeId + " was already used by another record";
-            refusal.field = "challenge_id";
-            return rollback(refusal);
+            return rollback(challengeReusedRefusal(challengeId));
         }
     }
     for (auto item : request.feed) {
@@ -541,33 +536,14 @@ Expected<IntakeResult, Error> SqliteGatewayStorage::intakeLocked(const IntakeReq
             }
         }
     }
-    store::AuditEntry entry{request.deviceId,
-                            "record.accept",
-                            rec.recordId,
-                            {{"kind", rec.kind},
-                             {"idempotency_key", rec.idemKey},
-                             {"payload_sha256", rec.payloadSha256},
-                             {"flags", request.flags}}};
+    const auto entry = recordAcceptedAudit(request);
     if (auto done = store::AuditLog::append(m_writer.db, entry, request.receivedAt); !done) {
         return fail(done);
     }
     if (auto done = m_writer.db.exec("RELEASE intake", "intake"); !done) {
         return fail(done);
     }
-    IntakeResult result;
-    result.status = protocol::RecordStatus::Stored;
-    result.receivedAt = request.receivedAt;
-    result.flags = request.flags;
-    return result;
-}
-
-Expected<IntakeResult, Error> SqliteGatewayStorage::intake(const IntakeRequest& request)
-{
-    auto results = intakeBatch({request});
-    if (!results) {
-        return fail(results);
-    }
-    return results->front();
+    return storedReceipt(request);
 }
 
 Expected<std::vector<IntakeResult>, Error> SqliteGatewayStorage::intakeBatch(const std::vector<IntakeRequest>& requests)

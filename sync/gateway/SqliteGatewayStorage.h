@@ -39,7 +39,6 @@ public:
     Expected<bool, Error> revokeDevice(const std::string& id, const model::Timestamp& now) override;
     Expected<std::optional<StoredRecord>, Error> findRecord(const std::string& deviceId,
                                                             const std::string& idemKey) override;
-    Expected<IntakeResult, Error> intake(const IntakeRequest& request) override;
     Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) override;
     Expected<std::vector<StoredRecord>, Error> records(std::int64_t afterSeq, std::size_t limit) override;
     Expected<std::vector<protocol::FeedItem>, Error> feed(std::int64_t afterSeq, std::size_t limit) override;
