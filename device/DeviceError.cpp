@@ -42,6 +42,14 @@ std::string_view describe(Errc code)
         return "refused: this PIN already failed on this card; ask the patient again";
     case Errc::InvalidInput:
         return "the input is malformed";
+    case Errc::NoCamera:
+        return "no such camera, or it cannot be opened";
+    case Errc::CameraFailed:
+        return "the camera stopped delivering frames";
+    case Errc::EndOfStream:
+        return "the video or image source has no more frames";
+    case Errc::InvalidImage:
+        return "the bytes do not decode as an image";
     }
     return "unknown device error";
 }

@@ -31,6 +31,10 @@ enum class Errc
     Forbidden,    // an APDU the appliance must never send (個人番号, 照合番号A)
     PinRepeated,  // the same PIN again after it failed: never retried automatically
     InvalidInput, // a malformed PIN, 照合番号B, challenge or argument
+    NoCamera,     // no such camera, or it cannot be opened
+    CameraFailed, // the camera stopped delivering frames (unplugged, driver error)
+    EndOfStream,  // a video or image source has no more frames
+    InvalidImage, // bytes that do not decode as an image (JPEG 2000, JPEG, PNG)
 };
 
 using Error = BasicError<Errc>;
@@ -45,7 +49,7 @@ namespace zaitaku::model
 template <> struct CodeTable<device::Errc>
 {
     static constexpr std::string_view name = "device::Errc";
-    static constexpr std::array<CodeEntry<device::Errc>, 18> entries{{
+    static constexpr std::array<CodeEntry<device::Errc>, 22> entries{{
         {device::Errc::ServiceUnavailable, "service_unavailable", "カードリーダーのサービスが動作していません"},
         {device::Errc::NoReader, "no_reader", "カードリーダーが接続されていません"},
         {device::Errc::ReaderDetached, "reader_detached", "カードリーダーが取り外されました"},
@@ -64,6 +68,10 @@ template <> struct CodeTable<device::Errc>
         {device::Errc::Forbidden, "forbidden", "この操作は行いません（個人番号に関わるため）"},
         {device::Errc::PinRepeated, "pin_repeated", "同じ暗証番号は再送しません"},
         {device::Errc::InvalidInput, "invalid_input", "入力が正しくありません"},
+        {device::Errc::NoCamera, "no_camera", "カメラが見つかりません"},
+        {device::Errc::CameraFailed, "camera_failed", "カメラから映像が届きません"},
+        {device::Errc::EndOfStream, "end_of_stream", "映像の終わりです"},
+        {device::Errc::InvalidImage, "invalid_image", "画像を読み取れません"},
     }};
 };
 } // namespace zaitaku::model

@@ -40,6 +40,8 @@ PACKAGES=(
     zlib1g-dev libsqlite3-dev sqlite3 libqt6sql6-sqlite libpq-dev postgresql
     # headless GUI, Japanese fonts, network namespaces for loopback-only tests
     xvfb xauth fonts-noto-cjk iproute2 procps util-linux
+    # the face tests fetch their license-clear sample pictures from the npm registry
+    curl ca-certificates
 )
 # Packages that must come from bookworm-backports.
 BACKPORTS_PACKAGES=(libsqlcipher-dev sqlcipher)

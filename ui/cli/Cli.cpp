@@ -3,6 +3,7 @@
 #include "ui/cli/CardCommand.h"
 #include "ui/cli/CustodyCommand.h"
 #include "ui/cli/DemoCommand.h"
+#include "ui/cli/FaceCommand.h"
 #include "ui/cli/OqsCommand.h"
 #include "ui/cli/RulesCommand.h"
 #include "ui/cli/StoreCommand.h"
@@ -30,6 +31,7 @@ constexpr Command kCommands[] = {
     {"card", "talk to the My Number Card (readers, status, certificate, PIN, signature, photo)", runCard},
     {"store", "the encrypted store: init, unlock-check, stats, verify-audit, purge, export, import-patients", runStore},
     {"visit", "a visit at the door: first (F1), revisit (F2), fallback (F6), status", runVisit},
+    {"face", "face verification: match two pictures, verify against a camera, calibrate, probe", runFace},
     {"custody", "the card custody ledger: deposit, checkout, return, list", runCustody},
     {"enroll", "enroll this tablet with a gateway (one-time code)", runEnroll},
     {"sync", "send queued records, fetch challenges and results", runSync},

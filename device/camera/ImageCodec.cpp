@@ -1,0 +1,149 @@
+#include "device/camera/ImageCodec.h"
+
+#include "device/camera/ImageMat.h"
+
+#include <array>
+#include <fstream>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+namespace zaitaku::camera
+{
+
+namespace
+{
+
+using device::Errc;
+
+bool startsWith(device::ByteView bytes, std::initializer_list<std::uint8_t> magic)
+{
+    if (bytes.size() < magic.size()) {
+        return false;
+    }
+    std::size_t i = 0;
+    for (std::uint8_t b : magic) {
+        if (bytes[i++] != b) {
+            return false;
+        }
+    }
+    return true;
+}
+
+const char* kindName(ImageKind kind)
+{
+    switch (kind) {
+    case ImageKind::Jp2:
+        return "JPEG 2000 (JP2)";
+    case ImageKind::J2kStream:
+        return "JPEG 2000 codestream";
+    case ImageKind::Jpeg:
+        return "JPEG";
+    case ImageKind::Png:
+        return "PNG";
+    case ImageKind::Unknown:
+        break;
+    }
+    return "unknown format";
+}
+
+} // namespace
+
+ImageKind sniffImageKind(device::ByteView bytes)
+{
+    if (startsWith(bytes, {0x00, 0x00, 0x00, 0x0C, 'j', 'P', ' ', ' ', 0x0D, 0x0A, 0x87, 0x0A})) {
+        return ImageKind::Jp2;
+    }
+    if (startsWith(bytes, {0xFF, 0x4F, 0xFF, 0x51})) {
+        return ImageKind::J2kStream;
+    }
+    if (startsWith(bytes, {0xFF, 0xD8, 0xFF})) {
+        return ImageKind::Jpeg;
+    }
+    if (startsWith(bytes, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) {
+        return ImageKind::Png;
+    }
+    return ImageKind::Unknown;
+}
+
+Expected<Image, device::Error> decodeImage(device::ByteView bytes, bool grey)
+{
+    if (bytes.empty()) {
+        return Unexpected(device::Error{Errc::InvalidImage, "the image is empty"});
+    }
+    if (bytes.size() > kMaxEncodedImageBytes) {
+        return Unexpected(device::Error{Errc::InvalidImage, "the image is larger than 32 MiB"});
+    }
+    const ImageKind kind = sniffImageKind(bytes);
+    if (kind == ImageKind::Unknown) {
+        // OpenCV would try every codec it has (GDAL included): accept only what the appliance uses.
+        return Unexpected(device::Error{Errc::InvalidImage, "not a JPEG 2000, JPEG or PNG image"});
+    }
+    cv::Mat mat;
+    try {
+        const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::uint8_t*>(bytes.data()));
+        mat = cv::imdecode(raw, grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    } catch (const cv::Exception& e) {
+        return Unexpected(device::Error{Errc::InvalidImage, std::string("cannot decode the ") + kindName(kind) +
+                                                                " image: " + e.what()});
+    }
+    if (mat.empty()) {
+        return Unexpected(device::Error{Errc::InvalidImage,
+                                        std::string("the ") + kindName(kind) + " image is truncated or corrupt"});
+    }
+    if (mat.cols > kMaxImageSide || mat.rows > kMaxImageSide) {
+        return Unexpected(device::Error{Errc::InvalidImage, "the image is larger than 8192 pixels on a side"});
+    }
+    return fromMat(mat);
+}
+
+Expected<Image, device::Error> readImageFile(const std::string& path, bool grey)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return Unexpected(device::Error{Errc::InvalidImage, "cannot open the image " + path, "path"});
+    }
+    device::Bytes bytes;
+    std::array<char, 1 << 16> buffer{};
+    while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+        bytes.insert(bytes.end(), buffer.data(), buffer.data() + in.gcount());
+        if (bytes.size() > kMaxEncodedImageBytes) {
+            return Unexpected(device::Error{Errc::InvalidImage, "the image " + path + " is larger than 32 MiB", "path"});
+        }
+    }
+    auto image = decodeImage(bytes, grey);
+    if (!image) {
+        return Unexpected(device::Error{image.error().code, path + ": " + image.error().message, "path"});
+    }
+    return image;
+}
+
+Expected<device::Bytes, device::Error> encodeJpeg2000(const Image& image, std::size_t maxBytes)
+{
+    if (image.empty()) {
+        return Unexpected(device::Error{Errc::InvalidImage, "nothing to encode"});
+    }
+    const cv::Mat mat = asMat(image);
+    std::vector<std::uint8_t> best;
+    int low = 1;
+    int high = 1000;
+    while (low <= high) {
+        const int quality = (low + high) / 2;
+        std::vector<std::uint8_t> out;
+        if (!cv::imencode(".jp2", mat, out, {cv::IMWRITE_JPEG2000_COMPRESSION_X1000, quality})) {
+            return Unexpected(device::Error{Errc::InvalidImage, "JPEG 2000 encoding failed"});
+        }
+        if (out.size() <= maxBytes) {
+            best = std::move(out);
+            low = quality + 1;
+        } else {
+            high = quality - 1;
+        }
+    }
+    if (best.empty()) {
+        return Unexpected(device::Error{Errc::InvalidImage, "the image does not fit in " + std::to_string(maxBytes) +
+                                                                " bytes of JPEG 2000"});
+    }
+    return device::Bytes(best.begin(), best.end());
+}
+
+} // namespace zaitaku::camera
