@@ -70,7 +70,7 @@ protected:
     Expected<visit::VisitOutcome, visit::Error> run(const visit::VisitRequest& r, visit::OperatorInput& op)
     {
         visit::VisitServices services{&reader, "",      clock,   monotonic, random,
-                                      *m_port, *m_port, *m_port, face,      consent::ConsentCatalog::builtin()};
+                                      *m_port, *m_port, *m_port, *face,     consent::ConsentCatalog::builtin()};
         visit::VisitSettings settings;
         settings.deviceId = "tablet-1";
         settings.appVersion = "test";
@@ -81,7 +81,8 @@ protected:
     sync::store::StoreVisitPort& port() { return *m_port; }
 
     model::ManualMonotonicClock monotonic;
-    identity::NoFaceVerifier face;
+    identity::NoFaceVerifier noFace;
+    identity::FaceVerifier* face = &noFace; // a test may put a real verifier here
     std::unique_ptr<hardware::VirtualCard> card;
     VirtualCardReader reader{nullptr};
 

@@ -1,35 +1,342 @@
+// Face verification on real photographs: the six group photos of @vladmandic/face-api's demo (MIT,
+// fetched by the face_samples fixture). Each usable face becomes a camera-like portrait, and a
+// chip-like probe is derived from it as FACE.md §4 did (ID framing, grey, 90x120, JPEG 2000 ≤ 4 KB).
+
+#include "device/camera/ImageCodec.h"
+#include "device/camera/ImageMat.h"
+#include "device/camera/StillImageSource.h"
+#include "device/camera/SyntheticFrameSource.h"
+#include "device/camera/VideoFileSource.h"
+#include "device/mynacard/VerificationCodeB.h"
 #include "support/FaceSamples.h"
+#include "support/VisitFixture.h"
+#include "verify/identity/face/CameraFaceVerifier.h"
 #include "verify/identity/face/CardLikePhoto.h"
 #include "verify/identity/face/FaceEngine.h"
 #include "verify/identity/face/FaceModels.h"
+#include "verify/identity/face/StillComparison.h"
 
+#include <filesystem>
 #include <gtest/gtest.h>
-#include <iostream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+#include <set>
 
 namespace zaitaku::identity::face
 {
-
-TEST(FaceSamplesDiag, Print)
+namespace
 {
-    auto engine = FaceEngine::load(defaultModelDir());
-    ASSERT_TRUE(engine) << engine.error().message;
-    auto portraits = test::usablePortraits(**engine);
-    std::vector<FaceEmbedding> cards, lives;
-    for (auto& p : portraits) {
-        auto card = makeCardLikePhoto(p.frame, p.face, 4096);
-        ASSERT_TRUE(card);
-        auto ce = (*engine)->analyseCardPhoto(*card);
-        std::cout << p.id << " eye " << p.face.eyeDistance() << " card " << card->size() << " " << (ce ? "ok" : ce.error().message) << "\n";
-        cards.push_back(ce ? *ce : FaceEmbedding{});
-        lives.push_back(*(*engine)->analyse(p.frame, {}).embedding);
+
+namespace fs = std::filesystem;
+
+class FaceSamplesTest : public ::testing::Test
+{
+protected:
+    static void SetUpTestSuite()
+    {
+        ASSERT_FALSE(test::faceSamplesDir().empty()) << "ZAITAKU_FACE_SAMPLES is not set (fixture face_samples)";
+        auto engine = FaceEngine::load(defaultModelDir());
+        ASSERT_TRUE(engine) << engine.error().message;
+        s_engine = std::move(*engine);
+        s_portraits = test::usablePortraits(*s_engine);
     }
-    for (std::size_t i = 0; i < portraits.size(); ++i) {
-        std::cout << portraits[i].id;
-        for (std::size_t k = 0; k < portraits.size(); ++k) {
-            std::printf(" %.3f", cosineSimilarity(cards[i], lives[k]));
-        }
-        std::cout << "\n";
+    static void TearDownTestSuite()
+    {
+        s_portraits.clear();
+        s_engine.reset();
+    }
+    void SetUp() override
+    {
+        ASSERT_TRUE(s_engine);
+        // The six photos hold 22 faces; turned, tilted or crowded ones are not usable portraits.
+        ASSERT_GE(s_portraits.size(), 8u);
+    }
+
+    static device::Bytes cardOf(const test::Portrait& p)
+    {
+        auto card = makeCardLikePhoto(p.frame, p.face, 4096);
+        EXPECT_TRUE(card) << card.error().message;
+        return card ? *card : device::Bytes{};
+    }
+
+    Expected<FaceDecision, Error> verifyWith(const device::Bytes& card, camera::FrameSource& source)
+    {
+        CameraFaceVerifier verifier(*s_engine, source, monotonic, FacePolicy{},
+                                    [this](const FaceProgress& p) { progress.push_back(p.issue); });
+        return verifier.verify(card, std::chrono::seconds(20));
+    }
+
+    static std::unique_ptr<FaceEngine> s_engine;
+    static std::vector<test::Portrait> s_portraits;
+    model::SteadyClock monotonic;
+    model::SeededRandom random{42};
+    std::vector<std::optional<FaceIssue>> progress;
+};
+
+std::unique_ptr<FaceEngine> FaceSamplesTest::s_engine;
+std::vector<test::Portrait> FaceSamplesTest::s_portraits;
+
+TEST_F(FaceSamplesTest, AChipDegradedCropMatchesItsSourceFace)
+{
+    for (const auto& p : s_portraits) {
+        const device::Bytes card = cardOf(p);
+        EXPECT_LE(card.size(), 4096u) << p.id;
+        EXPECT_GE(card.size(), 3000u) << p.id; // chip-like: 3–5 KB
+        auto decoded = camera::decodeImage(card, /*grey=*/true);
+        ASSERT_TRUE(decoded) << p.id;
+        EXPECT_EQ(decoded->width(), 90);
+        EXPECT_EQ(decoded->height(), 120);
+        const StillComparison result = compareStills(*s_engine, *decoded, p.frame, kThresholdFar01Percent);
+        ASSERT_TRUE(result.score) << p.id << ": " << guidanceEn(result.issue.value_or(FaceIssue::NoFace));
+        EXPECT_TRUE(result.match) << p.id << " scored " << *result.score;
     }
 }
 
+TEST_F(FaceSamplesTest, DifferentPeopleScoreBelowThePersonAndAreRefusedAtTheDefaultThreshold)
+{
+    std::vector<FaceEmbedding> cards, lives;
+    for (const auto& p : s_portraits) {
+        auto card = s_engine->analyseCardPhoto(cardOf(p));
+        ASSERT_TRUE(card) << p.id << ": " << card.error().message;
+        cards.push_back(*card);
+        lives.push_back(*s_engine->analyse(p.frame, {}).embedding);
+    }
+    int impostors = 0, accepted = 0;
+    for (std::size_t i = 0; i < cards.size(); ++i) {
+        const double own = cosineSimilarity(cards[i], lives[i]);
+        for (std::size_t k = 0; k < lives.size(); ++k) {
+            if (k == i) {
+                continue;
+            }
+            const double other = cosineSimilarity(cards[i], lives[k]);
+            EXPECT_LT(other, own) << s_portraits[i].id << "'s card is closer to " << s_portraits[k].id;
+            ++impostors;
+            if (other >= kThresholdFar01Percent) {
+                ++accepted;
+                std::printf("false accept at 0.927: card %s vs %s: %.4f\n", s_portraits[i].id.c_str(),
+                            s_portraits[k].id.c_str(), other);
+            }
+        }
+    }
+    // FACE.md's LFW threshold is for a mixed population; among these photos (several women of
+    // similar age and ancestry, same lighting) a few impostor pairs come close. docs/FACE.md
+    // records the figure; the bound here catches a broken alignment or model, which pushes every
+    // impostor up together.
+    std::printf("impostor pairs %d, accepted at 0.927: %d\n", impostors, accepted);
+    EXPECT_LE(accepted * 100, impostors * 3);
+}
+
+TEST_F(FaceSamplesTest, NoFaceTwoFacesAndATinyFaceGiveTheirReasons)
+{
+    const test::Portrait& p = s_portraits.front();
+    // An empty room: a lit wall with a door frame and a picture frame, nobody in it.
+    camera::Image blank(640, 480, camera::PixelFormat::Bgr8);
+    cv::Mat room = camera::asMat(blank);
+    for (int y = 0; y < room.rows; ++y) {
+        room.row(y).setTo(cv::Scalar(150 + y / 8, 160 + y / 10, 170));
+    }
+    cv::rectangle(room, {60, 80}, {200, 470}, cv::Scalar(60, 80, 110), 12);
+    cv::rectangle(room, {380, 120}, {560, 260}, cv::Scalar(40, 40, 40), 6);
+    StillComparison none = compareStills(*s_engine, blank, p.frame, kThresholdFar01Percent);
+    EXPECT_FALSE(none.score);
+    EXPECT_EQ(none.issue, FaceIssue::NoFace);
+    EXPECT_EQ(none.issueImage, "a");
+
+    // A whole group photo: several people.
+    StillComparison group = compareStills(*s_engine, p.frame, test::loadSample(3), kThresholdFar01Percent);
+    EXPECT_EQ(group.issue, FaceIssue::MultipleFaces);
+    EXPECT_EQ(group.issueImage, "b");
+    EXPECT_EQ(model::labelOf(*group.issue), "ご本人だけが写るようにしてください");
+
+    // The same person from far away.
+    StillComparison tiny = compareStills(*s_engine, p.frame, test::shrunkOnCanvas(p.frame, 0.18), 0.927);
+    EXPECT_EQ(tiny.issue, FaceIssue::TooSmall);
+    EXPECT_EQ(guidanceEn(*tiny.issue), "move closer");
+}
+
+TEST_F(FaceSamplesTest, TheLivePersonMatchesTheirCardOverSeveralMovingFrames)
+{
+    const test::Portrait& p = s_portraits.front();
+    camera::SyntheticFrameSource live(p.frame, {}, random);
+    auto decision = verifyWith(cardOf(p), live);
+    ASSERT_TRUE(decision) << decision.error().message;
+    EXPECT_TRUE(decision->match) << decision->reason;
+    EXPECT_GE(decision->score, 0.927);
+    EXPECT_DOUBLE_EQ(decision->threshold, 0.927);
+    EXPECT_EQ(decision->modelId, modelId());
+    EXPECT_GE(std::count(progress.begin(), progress.end(), std::nullopt), 5);
+}
+
+TEST_F(FaceSamplesTest, SomeoneElseIsNotTheCardHolder)
+{
+    camera::SyntheticFrameSource live(s_portraits.back().frame, {}, random);
+    auto decision = verifyWith(cardOf(s_portraits.front()), live);
+    ASSERT_TRUE(decision) << decision.error().message;
+    EXPECT_FALSE(decision->match);
+    EXPECT_LT(decision->score, decision->threshold);
+    EXPECT_EQ(decision->reason, "顔認証で本人と確認できませんでした");
+}
+
+TEST_F(FaceSamplesTest, AFrozenFeedOrAStillPictureOfTheCardHolderIsRefused)
+{
+    const test::Portrait& p = s_portraits.front();
+    camera::SyntheticSettings frozenSettings;
+    frozenSettings.motion = camera::SyntheticMotion::Frozen;
+    camera::SyntheticFrameSource frozen(p.frame, frozenSettings, random);
+    auto decision = verifyWith(cardOf(p), frozen);
+    ASSERT_TRUE(decision) << decision.error().message;
+    EXPECT_FALSE(decision->match);
+    EXPECT_GE(decision->score, 0.927); // the face itself would have matched
+    EXPECT_EQ(decision->reason, model::labelOf(FaceIssue::FrozenFrame));
+
+    camera::StillImageSource still(p.frame, "portrait", std::chrono::milliseconds(66));
+    auto fromStill = verifyWith(cardOf(p), still);
+    ASSERT_TRUE(fromStill);
+    EXPECT_FALSE(fromStill->match);
+}
+
+TEST_F(FaceSamplesTest, NoUsableFrameEndsWithTheMostFrequentGuidance)
+{
+    const test::Portrait& p = s_portraits.front();
+    camera::SyntheticSettings settings;
+    settings.frames = 20;
+    camera::SyntheticFrameSource far(test::shrunkOnCanvas(p.frame, 0.18), settings, random);
+    auto decision = verifyWith(cardOf(p), far);
+    ASSERT_FALSE(decision);
+    EXPECT_EQ(decision.error().code, Errc::FaceCaptureFailed);
+    EXPECT_EQ(decision.error().field, "too_small");
+    EXPECT_NE(decision.error().message.find("もう少し近づいてください"), std::string::npos);
+}
+
+TEST_F(FaceSamplesTest, AVideoFileOfThePersonMatches)
+{
+    const test::Portrait& p = s_portraits.front();
+    const fs::path dir = testing::makeTempDir("zaitaku-face-video");
+    const std::string path = (dir / "visit.avi").string();
+    {
+        cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 15.0, {480, 640});
+        ASSERT_TRUE(writer.isOpened());
+        camera::SyntheticFrameSource frames(p.frame, {}, random);
+        for (int i = 0; i < 40; ++i) {
+            writer.write(camera::asMat(*frames.nextFrame(std::chrono::milliseconds(10))));
+        }
+    }
+    auto video = camera::VideoFileSource::open(path);
+    ASSERT_TRUE(video) << video.error().message;
+    auto decision = verifyWith(cardOf(p), **video);
+    ASSERT_TRUE(decision) << decision.error().message;
+    EXPECT_TRUE(decision->match) << decision->reason << " " << decision->score;
+    fs::remove_all(dir);
+}
+
+// --- privacy: a face visit leaves a score, a threshold and a model id, never a picture ------------
+
+std::set<std::string> filesUnder(const fs::path& dir)
+{
+    std::set<std::string> out;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (!ec && it->is_regular_file(ec)) {
+            out.insert(it->path().string());
+        }
+    }
+    return out;
+}
+
+class FaceVisitPrivacyTest : public testing::VisitTest
+{
+};
+
+TEST_F(FaceVisitPrivacyTest, AFaceVisitStoresTheDecisionAndWritesNoPictureAnywhere)
+{
+    ASSERT_FALSE(test::faceSamplesDir().empty());
+    auto engine = FaceEngine::load(defaultModelDir());
+    ASSERT_TRUE(engine) << engine.error().message;
+    auto portraits = test::usablePortraits(**engine);
+    ASSERT_FALSE(portraits.empty());
+    const test::Portrait& p = portraits.front();
+
+    // The virtual card carries the person's photo (the card image is built before the scan starts).
+    const fs::path photoDir = testing::makeTempDir("zaitaku-card-photo");
+    const std::string photo = (photoDir / "holder.png").string();
+    ASSERT_TRUE(cv::imwrite(photo, camera::asMat(p.frame)));
+    hardware::Persona persona = hardware::builtinPersona("valid").value();
+    persona.photoPath = photo;
+    presentCard(persona);
+    fs::remove_all(photoDir);
+
+    const fs::path tmp = fs::temp_directory_path();
+    const std::set<std::string> before = filesUnder(tmp);
+    const std::set<std::string> storeBefore = filesUnder(dir);
+
+    camera::SyntheticFrameSource live(p.frame, {}, random);
+    model::SteadyClock steady;
+    CameraFaceVerifier verifier(**engine, live, steady, FacePolicy{});
+    face = &verifier;
+    visit::VisitScript script;
+    script.methods = {model::ConfirmMethod::Face};
+    auto codeB = device::makeVerificationCodeB(persona.birthdate, persona.cardExpiry.year(), persona.securityCode);
+    ASSERT_TRUE(codeB);
+    script.codeB = std::move(*codeB);
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    face = &noFace;
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    ASSERT_EQ(outcome->state, visit::VisitState::Committed);
+
+    // The evidence: the decision's numbers and the model, nothing else about the face.
+    auto& db = store->db();
+    auto bundle = db.queryText("SELECT bundle_json FROM evidence WHERE method = 'face_match'");
+    ASSERT_TRUE(bundle) << bundle.error().message;
+    const auto evidence = nlohmann::json::parse(*bundle);
+    ASSERT_TRUE(evidence.contains("face")) << *bundle;
+    EXPECT_GE(evidence["face"]["score"].get<double>(), 0.927);
+    EXPECT_EQ(evidence["face"]["threshold"].get<double>(), 0.927);
+    EXPECT_EQ(evidence["face"]["model_id"].get<std::string>(), modelId());
+
+    // Every value of every table: no picture (JPEG 2000, JPEG, PNG) and no blob an embedding fits in.
+    auto tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
+    ASSERT_TRUE(tables);
+    std::vector<std::string> names;
+    ASSERT_TRUE(tables->forEachRow([&](sync::store::Statement& row) { names.push_back(row.text(0)); }));
+    int values = 0;
+    for (const auto& table : names) {
+        auto columns = db.prepare("SELECT name, type FROM pragma_table_info('" + table + "')");
+        ASSERT_TRUE(columns);
+        std::vector<std::pair<std::string, std::string>> cols;
+        ASSERT_TRUE(columns->forEachRow([&](sync::store::Statement& row) { cols.emplace_back(row.text(0), row.text(1)); }));
+        for (const auto& [column, type] : cols) {
+            auto cells = db.prepare("SELECT CAST(\"" + column + "\" AS BLOB) FROM \"" + table + "\"");
+            ASSERT_TRUE(cells);
+            ASSERT_TRUE(cells->forEachRow([&](sync::store::Statement& row) {
+                const auto bytes = row.blob(0);
+                ++values;
+                EXPECT_EQ(camera::sniffImageKind(bytes), camera::ImageKind::Unknown) << table << "." << column;
+                const std::string text(bytes.begin(), bytes.end());
+                EXPECT_EQ(text.find("jP  "), std::string::npos) << table << "." << column;
+                EXPECT_EQ(text.find("\xFF\x4F\xFF\x51"), std::string::npos) << table << "." << column;
+                if (type == "BLOB") {
+                    EXPECT_LT(bytes.size(), 4u * 128u) << table << "." << column;
+                }
+            }));
+        }
+    }
+    EXPECT_GT(values, 50);
+
+    // No file appeared in the temporary directory (OpenCV's decoders may spill to temp files) and
+    // the store's folder holds the same files as before.
+    std::set<std::string> after = filesUnder(tmp);
+    for (const auto& f : storeBefore) {
+        after.erase(f);
+    }
+    std::vector<std::string> added;
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
+    std::erase_if(added, [&](const std::string& f) { return f.rfind(dir.string(), 0) == 0; });
+    EXPECT_TRUE(added.empty()) << "new file: " << (added.empty() ? "" : added.front());
+    EXPECT_EQ(filesUnder(dir), storeBefore);
+}
+
+} // namespace
 } // namespace zaitaku::identity::face
