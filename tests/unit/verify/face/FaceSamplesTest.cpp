@@ -9,14 +9,17 @@
 #include "device/camera/VideoFileSource.h"
 #include "device/mynacard/VerificationCodeB.h"
 #include "support/FaceSamples.h"
+#include "support/Subprocess.h"
 #include "support/VisitFixture.h"
 #include "verify/identity/face/CameraFaceVerifier.h"
 #include "verify/identity/face/CardLikePhoto.h"
 #include "verify/identity/face/FaceEngine.h"
 #include "verify/identity/face/FaceModels.h"
+#include "verify/identity/face/PairsFile.h"
 #include "verify/identity/face/StillComparison.h"
 
 #include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -336,6 +339,151 @@ TEST_F(FaceVisitPrivacyTest, AFaceVisitStoresTheDecisionAndWritesNoPictureAnywhe
     std::erase_if(added, [&](const std::string& f) { return f.rfind(dir.string(), 0) == 0; });
     EXPECT_TRUE(added.empty()) << "new file: " << (added.empty() ? "" : added.front());
     EXPECT_EQ(filesUnder(dir), storeBefore);
+}
+
+} // namespace
+} // namespace zaitaku::identity::face
+
+namespace zaitaku::identity::face
+{
+namespace
+{
+
+// --- zaitaku-cli face ------------------------------------------------------------------------------
+
+class FaceCliTest : public FaceSamplesTest
+{
+protected:
+    void SetUp() override
+    {
+        FaceSamplesTest::SetUp();
+        dir = testing::makeTempDir("zaitaku-face-cli");
+    }
+    void TearDown() override { fs::remove_all(dir); }
+
+    test::ProcessResult cli(std::vector<std::string> args)
+    {
+        args.insert(args.begin(), ZAITAKU_CLI_PATH);
+        return test::runProcess(args, "", std::chrono::seconds(120));
+    }
+    std::string save(const std::string& name, const camera::Image& picture)
+    {
+        const std::string path = (dir / name).string();
+        fs::create_directories(fs::path(path).parent_path());
+        EXPECT_TRUE(cv::imwrite(path, camera::asMat(picture)));
+        return path;
+    }
+
+    fs::path dir;
+};
+
+TEST_F(FaceCliTest, MatchPrintsScoreThresholdDecisionAndReason)
+{
+    const test::Portrait& p = s_portraits.front();
+    const std::string live = save("live.png", p.frame);
+    const std::string card = (dir / "card.jp2").string();
+    auto probe = cli({"face", "probe", live, "--out", card, "--json"});
+    ASSERT_EQ(probe.exitCode, 0) << probe.out << probe.err;
+    EXPECT_LE(nlohmann::json::parse(probe.out)["bytes"].get<int>(), 4096);
+
+    auto same = cli({"face", "match", card, live, "--json"});
+    ASSERT_EQ(same.exitCode, 0) << same.out << same.err;
+    const auto j = nlohmann::json::parse(same.out);
+    EXPECT_TRUE(j["match"].get<bool>());
+    EXPECT_GE(j["score"].get<double>(), 0.927);
+    EXPECT_DOUBLE_EQ(j["threshold"].get<double>(), 0.927);
+    EXPECT_TRUE(j["reason"].is_null());
+
+    auto other = cli({"face", "match", card, save("other.png", s_portraits.back().frame), "--json"});
+    ASSERT_EQ(other.exitCode, 0) << other.err;
+    EXPECT_FALSE(nlohmann::json::parse(other.out)["match"].get<bool>());
+
+    auto group = cli({"face", "match", card, test::faceSamplesDir() + "/sample3.jpg", "--json"});
+    EXPECT_EQ(group.exitCode, 1);
+    const auto g = nlohmann::json::parse(group.out);
+    EXPECT_FALSE(g["match"].get<bool>());
+    EXPECT_TRUE(g["score"].is_null());
+    EXPECT_EQ(g["reason"], "only the patient in the frame");
+    EXPECT_EQ(g["image"], "b");
+
+    auto broken = cli({"face", "match", (dir / "missing.jp2").string(), live, "--json"});
+    EXPECT_EQ(broken.exitCode, 2);
+    EXPECT_EQ(nlohmann::json::parse(broken.out)["code"], "invalid_image");
+}
+
+TEST_F(FaceCliTest, CalibrateFindsTheThresholdOfAKnownPairsFile)
+{
+    // An LFW-style set: each portrait is a person with two pictures (the portrait and a flatter,
+    // slightly smaller copy); genuine pairs are a person's two pictures, impostors every cross pair.
+    const std::size_t people = std::min<std::size_t>(s_portraits.size(), 8);
+    std::string pairs = "1\t" + std::to_string(people) + "\n";
+    std::vector<double> impostorScores;
+    std::vector<double> genuineScores;
+    for (std::size_t i = 0; i < people; ++i) {
+        const std::string name = "person" + std::to_string(i);
+        save(name + "/" + name + "_0001.jpg", s_portraits[i].frame);
+        cv::Mat variant;
+        camera::asMat(s_portraits[i].frame).convertTo(variant, -1, 0.9, 20);
+        cv::resize(variant, variant, {432, 576});
+        save(name + "/" + name + "_0002.jpg", camera::fromMat(variant));
+        pairs += name + "\t1\t2\n";
+    }
+    for (std::size_t i = 0; i < people; ++i) {
+        for (std::size_t k = 0; k < people; ++k) {
+            if (i != k) {
+                pairs += "person" + std::to_string(i) + "\t1\tperson" + std::to_string(k) + "\t2\n";
+            }
+        }
+    }
+    const std::string pairsFile = (dir / "pairs.txt").string();
+    std::ofstream(pairsFile) << pairs;
+
+    // The expected answer, computed pair by pair with `face match`'s own numbers.
+    auto scoreOf = [&](const std::string& a, const std::string& b) {
+        auto r = cli({"face", "match", a, b, "--json"});
+        EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+        return nlohmann::json::parse(r.out)["score"].get<double>();
+    };
+    const std::string root = dir.string();
+    for (std::size_t i = 0; i < people; ++i) {
+        const std::string n = "person" + std::to_string(i);
+        genuineScores.push_back(scoreOf(lfwImagePath(root, n, 1), lfwImagePath(root, n, 2)));
+        for (std::size_t k = 0; k < people; ++k) {
+            if (i != k) {
+                impostorScores.push_back(
+                    scoreOf(lfwImagePath(root, n, 1), lfwImagePath(root, "person" + std::to_string(k), 2)));
+            }
+        }
+    }
+    std::sort(impostorScores.begin(), impostorScores.end(), std::greater<>());
+    // FAR 0.1 over N impostors: floor(0.1·N) may be accepted; the next one sets the threshold.
+    const std::size_t allowed = impostorScores.size() / 10;
+    const double expected = impostorScores[allowed] + 1e-6;
+    const double expectedTar =
+        double(std::count_if(genuineScores.begin(), genuineScores.end(), [&](double s) { return s >= expected; })) /
+        double(genuineScores.size());
+
+    const std::string policy = (dir / "face-policy.json").string();
+    auto run = cli({"face", "calibrate", pairsFile, "--images", root, "--target-far", "0.1", "--write-policy",
+                    policy, "--json"});
+    ASSERT_EQ(run.exitCode, 0) << run.out << run.err;
+    const auto j = nlohmann::json::parse(run.out);
+    EXPECT_EQ(j["genuine"].get<std::size_t>(), people);
+    EXPECT_EQ(j["impostor"].get<std::size_t>(), people * (people - 1));
+    EXPECT_TRUE(j["skipped"].empty());
+    EXPECT_NEAR(j["threshold"].get<double>(), expected, 1e-9);
+    EXPECT_NEAR(j["tar"].get<double>(), expectedTar, 1e-12);
+    EXPECT_LE(j["far"].get<double>(), 0.1);
+    EXPECT_EQ(j["roc"][3]["supported"], false); // 56 impostors cannot measure FAR 1e-4
+
+    // The policy it wrote is accepted by `face match`, and carries the calibrated threshold.
+    auto withPolicy = cli({"face", "match", lfwImagePath(root, "person0", 1), lfwImagePath(root, "person0", 2),
+                           "--policy", policy, "--json"});
+    ASSERT_EQ(withPolicy.exitCode, 0) << withPolicy.out << withPolicy.err;
+    EXPECT_NEAR(nlohmann::json::parse(withPolicy.out)["threshold"].get<double>(), expected, 1e-9);
+
+    auto bad = cli({"face", "calibrate", pairsFile, "--images", root, "--target-far", "2", "--json"});
+    EXPECT_EQ(bad.exitCode, 2);
 }
 
 } // namespace
