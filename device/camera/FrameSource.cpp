@@ -17,7 +17,8 @@ namespace
 
 bool allDigits(const std::string& s)
 {
-    return !s.empty() && s.size() < 4 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+    return !s.empty() && s.size() < 4 &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 bool isStillImage(const std::string& path)
@@ -30,7 +31,7 @@ bool isStillImage(const std::string& path)
 } // namespace
 
 Expected<std::unique_ptr<FrameSource>, device::Error> openFrameSource(const std::string& spec,
-                                                                     const model::MonotonicClock& clock)
+                                                                      const model::MonotonicClock& clock)
 {
     using R = Expected<std::unique_ptr<FrameSource>, device::Error>;
     const std::string index = spec.rfind("camera:", 0) == 0 ? spec.substr(7) : spec;

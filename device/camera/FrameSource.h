@@ -34,6 +34,6 @@ public:
 // "camera:N" or "N" → the V4L2 camera N; a .jpg/.jpeg/.png/.jp2/.j2k file → that still image
 // repeated; anything else → a video file. Errc::NoCamera / Errc::InvalidImage when it cannot open.
 Expected<std::unique_ptr<FrameSource>, device::Error> openFrameSource(const std::string& spec,
-                                                                     const model::MonotonicClock& clock);
+                                                                      const model::MonotonicClock& clock);
 
 } // namespace zaitaku::camera

@@ -7,11 +7,12 @@ namespace zaitaku::camera
 {
 
 Image::Image(int width, int height, PixelFormat format)
-    : m_width(width > 0 ? width : 0), m_height(height > 0 ? height : 0), m_format(format),
-      m_pixels(static_cast<std::size_t>(m_width) * static_cast<std::size_t>(m_height) *
+    : m_width(width > 0 ? width : 0)
+    , m_height(height > 0 ? height : 0)
+    , m_format(format)
+    , m_pixels(static_cast<std::size_t>(m_width) * static_cast<std::size_t>(m_height) *
                static_cast<std::size_t>(channels()))
-{
-}
+{}
 
 Image::~Image()
 {
@@ -19,8 +20,11 @@ Image::~Image()
 }
 
 Image::Image(Image&& other) noexcept
-    : capturedNs(other.capturedNs), m_width(std::exchange(other.m_width, 0)), m_height(std::exchange(other.m_height, 0)),
-      m_format(other.m_format), m_pixels(std::move(other.m_pixels))
+    : capturedNs(other.capturedNs)
+    , m_width(std::exchange(other.m_width, 0))
+    , m_height(std::exchange(other.m_height, 0))
+    , m_format(other.m_format)
+    , m_pixels(std::move(other.m_pixels))
 {
     other.m_pixels.clear();
 }

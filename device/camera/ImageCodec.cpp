@@ -83,12 +83,12 @@ Expected<Image, device::Error> decodeImage(device::ByteView bytes, bool grey)
         const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::uint8_t*>(bytes.data()));
         mat = cv::imdecode(raw, grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     } catch (const cv::Exception& e) {
-        return Unexpected(device::Error{Errc::InvalidImage, std::string("cannot decode the ") + kindName(kind) +
-                                                                " image: " + e.what()});
+        return Unexpected(device::Error{Errc::InvalidImage,
+                                        std::string("cannot decode the ") + kindName(kind) + " image: " + e.what()});
     }
     if (mat.empty()) {
-        return Unexpected(device::Error{Errc::InvalidImage,
-                                        std::string("the ") + kindName(kind) + " image is truncated or corrupt"});
+        return Unexpected(
+            device::Error{Errc::InvalidImage, std::string("the ") + kindName(kind) + " image is truncated or corrupt"});
     }
     if (mat.cols > kMaxImageSide || mat.rows > kMaxImageSide) {
         return Unexpected(device::Error{Errc::InvalidImage, "the image is larger than 8192 pixels on a side"});
@@ -107,7 +107,8 @@ Expected<Image, device::Error> readImageFile(const std::string& path, bool grey)
     while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
         bytes.insert(bytes.end(), buffer.data(), buffer.data() + in.gcount());
         if (bytes.size() > kMaxEncodedImageBytes) {
-            return Unexpected(device::Error{Errc::InvalidImage, "the image " + path + " is larger than 32 MiB", "path"});
+            return Unexpected(
+                device::Error{Errc::InvalidImage, "the image " + path + " is larger than 32 MiB", "path"});
         }
     }
     auto image = decodeImage(bytes, grey);

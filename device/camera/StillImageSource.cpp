@@ -4,9 +4,10 @@ namespace zaitaku::camera
 {
 
 StillImageSource::StillImageSource(Image image, std::string name, std::chrono::nanoseconds frameInterval)
-    : m_image(std::move(image)), m_name(std::move(name)), m_interval(frameInterval)
-{
-}
+    : m_image(std::move(image))
+    , m_name(std::move(name))
+    , m_interval(frameInterval)
+{}
 
 Expected<Image, device::Error> StillImageSource::nextFrame(std::chrono::milliseconds)
 {

@@ -13,9 +13,10 @@ namespace zaitaku::camera
 {
 
 SyntheticFrameSource::SyntheticFrameSource(Image scene, SyntheticSettings settings, model::RandomSource& random)
-    : m_scene(std::move(scene)), m_settings(settings), m_random(random)
-{
-}
+    : m_scene(std::move(scene))
+    , m_settings(settings)
+    , m_random(random)
+{}
 
 Expected<Image, device::Error> SyntheticFrameSource::nextFrame(std::chrono::milliseconds)
 {

@@ -25,9 +25,9 @@ struct SyntheticSettings
 {
     SyntheticMotion motion = SyntheticMotion::Natural;
     std::chrono::nanoseconds frameInterval{std::chrono::nanoseconds(66'666'667)}; // 15 fps
-    double driftPixels = 3.0;   // amplitude of the slow sway
-    double noiseSigma = 2.0;    // grey levels of sensor noise per pixel
-    int frames = 0;             // then Errc::EndOfStream; 0 = endless
+    double driftPixels = 3.0;                                                     // amplitude of the slow sway
+    double noiseSigma = 2.0; // grey levels of sensor noise per pixel
+    int frames = 0;          // then Errc::EndOfStream; 0 = endless
 };
 
 class SyntheticFrameSource final : public FrameSource

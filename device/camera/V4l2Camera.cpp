@@ -53,7 +53,9 @@ struct V4l2Camera::Impl
     }
 };
 
-V4l2Camera::V4l2Camera(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+V4l2Camera::V4l2Camera(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{}
 
 V4l2Camera::~V4l2Camera()
 {
@@ -68,7 +70,7 @@ V4l2Camera::~V4l2Camera()
 }
 
 Expected<std::unique_ptr<V4l2Camera>, device::Error> V4l2Camera::open(const CameraSettings& settings,
-                                                                     const model::MonotonicClock& clock)
+                                                                      const model::MonotonicClock& clock)
 {
     const std::string node = "/dev/video" + std::to_string(settings.index);
     std::error_code ec;
@@ -84,8 +86,8 @@ Expected<std::unique_ptr<V4l2Camera>, device::Error> V4l2Camera::open(const Came
         return Unexpected(device::Error{device::Errc::NoCamera, "cannot open " + node + ": " + e.what(), "camera"});
     }
     if (!impl->capture.isOpened()) {
-        return Unexpected(
-            device::Error{device::Errc::NoCamera, "cannot open " + node + " (busy, or not a capture device)", "camera"});
+        return Unexpected(device::Error{device::Errc::NoCamera,
+                                        "cannot open " + node + " (busy, or not a capture device)", "camera"});
     }
     impl->capture.set(cv::CAP_PROP_FRAME_WIDTH, settings.width);
     impl->capture.set(cv::CAP_PROP_FRAME_HEIGHT, settings.height);

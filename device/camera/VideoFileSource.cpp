@@ -17,7 +17,9 @@ struct VideoFileSource::Impl
     std::int64_t frames = 0;
 };
 
-VideoFileSource::VideoFileSource(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+VideoFileSource::VideoFileSource(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{}
 VideoFileSource::~VideoFileSource() = default;
 
 Expected<std::unique_ptr<VideoFileSource>, device::Error> VideoFileSource::open(const std::string& path)
@@ -31,7 +33,8 @@ Expected<std::unique_ptr<VideoFileSource>, device::Error> VideoFileSource::open(
     try {
         impl->capture.open(path, cv::CAP_ANY);
     } catch (const cv::Exception& e) {
-        return Unexpected(device::Error{device::Errc::NoCamera, "cannot open the video " + path + ": " + e.what(), "video"});
+        return Unexpected(
+            device::Error{device::Errc::NoCamera, "cannot open the video " + path + ": " + e.what(), "video"});
     }
     if (!impl->capture.isOpened()) {
         return Unexpected(
@@ -48,10 +51,12 @@ Expected<Image, device::Error> VideoFileSource::nextFrame(std::chrono::milliseco
     try {
         ok = m_impl->capture.read(frame);
     } catch (const cv::Exception& e) {
-        return Unexpected(device::Error{device::Errc::CameraFailed, "the video cannot be read: " + std::string(e.what())});
+        return Unexpected(
+            device::Error{device::Errc::CameraFailed, "the video cannot be read: " + std::string(e.what())});
     }
     if (!ok || frame.empty()) {
-        return Unexpected(device::Error{device::Errc::EndOfStream, "the video " + m_impl->path + " has no more frames"});
+        return Unexpected(
+            device::Error{device::Errc::EndOfStream, "the video " + m_impl->path + " has no more frames"});
     }
     // The frame's place in the stream at the container's nominal rate (15 fps when it gives none).
     const double fps = m_impl->fps > 0 ? m_impl->fps : 15.0;

@@ -65,8 +65,8 @@ camera::Image shrunkOnCanvas(const camera::Image& frame, double factor)
     cv::Mat canvas(480, 640, CV_8UC3, cv::Scalar(128, 128, 128));
     cv::Mat small;
     cv::resize(camera::asMat(frame), small, {}, factor, factor, cv::INTER_AREA);
-    small.copyTo(canvas(cv::Rect((canvas.cols - small.cols) / 2, (canvas.rows - small.rows) / 2, small.cols,
-                                 small.rows)));
+    small.copyTo(
+        canvas(cv::Rect((canvas.cols - small.cols) / 2, (canvas.rows - small.rows) / 2, small.cols, small.rows)));
     return camera::fromMat(canvas);
 }
 

@@ -3,6 +3,8 @@
 
 #include "device/DeviceError.h"
 #include "sync/SyncError.h"
+#include "verify/identity/IdentityError.h"
+#include "verify/identity/face/FaceIssue.h"
 #include "verify/model/CareRelationship.h"
 #include "verify/model/Consent.h"
 #include "verify/model/CustodyEvent.h"
@@ -58,7 +60,9 @@ using AllTables = ::testing::Types<SegmentOfResult,
                                    rules::VisitKind,
                                    rules::WindowBasis,
                                    device::Errc,
-                                   sync::Errc>;
+                                   sync::Errc,
+                                   identity::Errc,
+                                   identity::face::FaceIssue>;
 TYPED_TEST_SUITE(CodeTableTest, AllTables);
 
 TYPED_TEST(CodeTableTest, CodesAreDistinctAndRoundTrip)

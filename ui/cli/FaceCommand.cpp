@@ -44,21 +44,24 @@ constexpr const char* kUsage =
     "options: --models DIR (default: $ZAITAKU_MODEL_DIR or the build's models/), --policy FILE\n"
     "         (a facility's face policy), --threshold T (match only), --json\n";
 
-const std::set<std::string> kValued{"--models",     "--policy",     "--threshold",  "--card-photo",
-                                    "--camera",     "--video",      "--image",      "--timeout-ms",
-                                    "--images",     "--target-far", "--probe",      "--card-bytes",
-                                    "--write-policy", "--out"};
+const std::set<std::string> kValued{"--models", "--policy",     "--threshold",    "--card-photo", "--camera",
+                                    "--video",  "--image",      "--timeout-ms",   "--images",     "--target-far",
+                                    "--probe",  "--card-bytes", "--write-policy", "--out"};
 
-int fail(CliContext& ctx, const CommandOptions& o, const std::string& message, const std::string& code,
-         const std::string& field, int exitCode)
+int fail(CliContext& ctx,
+         const CommandOptions& o,
+         const std::string& message,
+         const std::string& code,
+         const std::string& field,
+         int exitCode)
 {
     return reportFailure(ctx, o, "face", CommandFailure{message, code, field, exitCode});
 }
 
 template <typename E> int fail(CliContext& ctx, const CommandOptions& o, const BasicError<E>& e)
 {
-    const bool bad = std::string(model::toCode(e.code)) == "invalid_input" ||
-                     std::string(model::toCode(e.code)) == "invalid_image";
+    const bool bad =
+        std::string(model::toCode(e.code)) == "invalid_input" || std::string(model::toCode(e.code)) == "invalid_image";
     return reportFailure(ctx, o, "face", failureOf(e, bad ? kExitBadInput : kExitFailure));
 }
 
@@ -160,8 +163,7 @@ int verify(CliContext& ctx, const CommandOptions& o)
     if (!o.value("timeout-ms").empty()) {
         const auto t = parseNumber(o.value("timeout-ms"));
         if (!t || *t < 100 || *t > 60000) {
-            return fail(ctx, o, "--timeout-ms must be from 100 to 60000", "invalid_input", "timeout_ms",
-                        kExitBadInput);
+            return fail(ctx, o, "--timeout-ms must be from 100 to 60000", "invalid_input", "timeout_ms", kExitBadInput);
         }
         timeout = std::chrono::milliseconds(static_cast<int>(*t));
     }
@@ -175,7 +177,7 @@ int verify(CliContext& ctx, const CommandOptions& o)
         return fail(ctx, o, policy.error());
     }
     model::SteadyClock clock;
-    const std::string spec = !o.value("camera").empty() ? "camera:" + o.value("camera")
+    const std::string spec = !o.value("camera").empty()  ? "camera:" + o.value("camera")
                              : !o.value("video").empty() ? o.value("video")
                                                          : o.value("image");
     auto source = camera::openFrameSource(spec, clock);
@@ -198,9 +200,8 @@ int verify(CliContext& ctx, const CommandOptions& o)
     if (!decision) {
         return fail(ctx, o, decision.error());
     }
-    const json out{{"match", decision->match},         {"score", decision->score},
-                   {"threshold", decision->threshold}, {"model_id", decision->modelId},
-                   {"reason", decision->reason},       {"source", (*source)->describe()}};
+    const json out{{"match", decision->match},      {"score", decision->score},   {"threshold", decision->threshold},
+                   {"model_id", decision->modelId}, {"reason", decision->reason}, {"source", (*source)->describe()}};
     if (o.has("--json")) {
         ctx.out << out.dump() << "\n";
     } else {
@@ -232,8 +233,7 @@ int calibrate(CliContext& ctx, const CommandOptions& o)
     if (!o.value("card-bytes").empty()) {
         const auto n = parseNumber(o.value("card-bytes"));
         if (!n || *n < 500 || *n > 65536) {
-            return fail(ctx, o, "--card-bytes must be from 500 to 65536", "invalid_input", "card_bytes",
-                        kExitBadInput);
+            return fail(ctx, o, "--card-bytes must be from 500 to 65536", "invalid_input", "card_bytes", kExitBadInput);
         }
         cardBytes = static_cast<std::size_t>(*n);
     }
@@ -249,9 +249,8 @@ int calibrate(CliContext& ctx, const CommandOptions& o)
     if (!engine) {
         return fail(ctx, o, engine.error());
     }
-    const face::CalibrationScores scored =
-        face::scorePairs(**engine, *pairs, probe == "card" ? face::ProbeMode::CardLike : face::ProbeMode::Clean,
-                         cardBytes);
+    const face::CalibrationScores scored = face::scorePairs(
+        **engine, *pairs, probe == "card" ? face::ProbeMode::CardLike : face::ProbeMode::Clean, cardBytes);
     std::vector<double> fars{0.1, 0.01, 0.001, 0.0001};
     if (std::find(fars.begin(), fars.end(), targetFar) == fars.end()) {
         fars.push_back(targetFar);
@@ -260,13 +259,10 @@ int calibrate(CliContext& ctx, const CommandOptions& o)
     const face::OperatingPoint chosen = face::operatingPoint(scored.scores, targetFar);
     json points = json::array();
     for (const auto& p : roc.points) {
-        points.push_back(p.supported ? json{{"target_far", p.targetFar},
-                                            {"threshold", p.threshold},
-                                            {"far", p.far},
-                                            {"tar", p.tar}}
-                                     : json{{"target_far", p.targetFar},
-                                            {"supported", false},
-                                            {"why", "fewer than 1/FAR impostor pairs"}});
+        points.push_back(
+            p.supported
+                ? json{{"target_far", p.targetFar}, {"threshold", p.threshold}, {"far", p.far}, {"tar", p.tar}}
+                : json{{"target_far", p.targetFar}, {"supported", false}, {"why", "fewer than 1/FAR impostor pairs"}});
     }
     json out{{"pairs", pairs->size()},
              {"scored", scored.scores.size()},
@@ -291,8 +287,8 @@ int calibrate(CliContext& ctx, const CommandOptions& o)
             return fail(ctx, o, "too few impostor pairs to set a threshold for FAR " + o.value("target-far"),
                         "invalid_input", "target_far", kExitBadInput);
         }
-        const std::string policy = face::facePolicyJson(chosen.threshold, targetFar,
-                                                        "zaitaku-cli face calibrate " + o.positional[0]);
+        const std::string policy =
+            face::facePolicyJson(chosen.threshold, targetFar, "zaitaku-cli face calibrate " + o.positional[0]);
         auto written = store::writeFileAtomically(o.value("write-policy"), policy);
         if (!written) {
             return fail(ctx, o, written.error());
@@ -338,10 +334,13 @@ int probe(CliContext& ctx, const CommandOptions& o)
     if (!written) {
         return fail(ctx, o, written.error());
     }
-    const json out{{"out", o.value("out")}, {"bytes", card->size()}, {"width", face::kCardPhotoWidth},
+    const json out{{"out", o.value("out")},
+                   {"bytes", card->size()},
+                   {"width", face::kCardPhotoWidth},
                    {"height", face::kCardPhotoHeight}};
-    ctx.out << (o.has("--json") ? out.dump() : "wrote " + o.value("out") + " (" + std::to_string(card->size()) +
-                                                   " bytes, 90x120 JPEG 2000)")
+    ctx.out << (o.has("--json")
+                    ? out.dump()
+                    : "wrote " + o.value("out") + " (" + std::to_string(card->size()) + " bytes, 90x120 JPEG 2000)")
             << "\n";
     return kExitOk;
 }

@@ -9,6 +9,7 @@
 #include "device/camera/ImageCodec.h"
 #include "device/camera/SyntheticFrameSource.h"
 #include "support/FaceSamples.h"
+#include "sync/store/AtomicFile.h"
 #include "verify/identity/face/CalibrationRun.h"
 #include "verify/identity/face/CameraFaceVerifier.h"
 #include "verify/identity/face/CardLikePhoto.h"
@@ -18,7 +19,6 @@
 #include "verify/identity/face/FaceModels.h"
 #include "verify/model/Clock.h"
 #include "verify/model/Random.h"
-#include "sync/store/AtomicFile.h"
 
 #include <algorithm>
 #include <chrono>
@@ -112,13 +112,14 @@ int main(int argc, char** argv)
     double sink = 0;
 
     const double decode = medianMs(runs, [&] { sink += camera::decodeImage(card, true)->width(); });
-    const double detect = medianMs(runs, [&] { sink += static_cast<double>(engine.detector().detect(p.frame).size()); });
-    const double quality = medianMs(runs, [&] {
-        sink += face::assessFrame(p.frame, {detected}, {}).metrics.sharpness;
-    });
+    const double detect =
+        medianMs(runs, [&] { sink += static_cast<double>(engine.detector().detect(p.frame).size()); });
+    const double quality =
+        medianMs(runs, [&] { sink += face::assessFrame(p.frame, {detected}, {}).metrics.sharpness; });
     const double align = medianMs(runs, [&] { sink += face::alignToChip(p.frame, detected).width(); });
     const double embed = medianMs(runs, [&] { sink += engine.embedder().embed(chip)->values()[0]; });
-    const double compare = medianMs(runs * 100, [&] { sink += face::cosineSimilarity(*cardEmbedding, *liveEmbedding); });
+    const double compare =
+        medianMs(runs * 100, [&] { sink += face::cosineSimilarity(*cardEmbedding, *liveEmbedding); });
     const double cardSide = medianMs(runs, [&] { sink += engine.analyseCardPhoto(card)->values()[0]; });
     const double whole = medianMs(runs, [&] {
         auto c = engine.analyseCardPhoto(card);

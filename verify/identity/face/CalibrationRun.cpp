@@ -30,9 +30,11 @@ class EmbeddingCache
 {
 public:
     EmbeddingCache(FaceEngine& engine, ProbeMode mode, std::size_t cardBytes, std::vector<std::string>& skipped)
-        : m_engine(engine), m_mode(mode), m_cardBytes(cardBytes), m_skipped(skipped)
-    {
-    }
+        : m_engine(engine)
+        , m_mode(mode)
+        , m_cardBytes(cardBytes)
+        , m_skipped(skipped)
+    {}
 
     const std::optional<FaceEmbedding>& get(const std::string& path, bool probe)
     {
@@ -79,8 +81,11 @@ private:
 
 } // namespace
 
-CalibrationScores scorePairs(FaceEngine& engine, const std::vector<LabelledPair>& pairs, ProbeMode mode,
-                             std::size_t cardBytes, const std::function<void(std::size_t)>& progress)
+CalibrationScores scorePairs(FaceEngine& engine,
+                             const std::vector<LabelledPair>& pairs,
+                             ProbeMode mode,
+                             std::size_t cardBytes,
+                             const std::function<void(std::size_t)>& progress)
 {
     CalibrationScores out;
     EmbeddingCache cache(engine, mode, cardBytes, out.skipped);

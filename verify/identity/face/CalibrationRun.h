@@ -28,7 +28,10 @@ struct CalibrationScores
     std::vector<std::string> skipped; // "path: why" for pictures without a usable face
 };
 
-CalibrationScores scorePairs(FaceEngine& engine, const std::vector<LabelledPair>& pairs, ProbeMode mode,
-                             std::size_t cardBytes = 4096, const std::function<void(std::size_t)>& progress = {});
+CalibrationScores scorePairs(FaceEngine& engine,
+                             const std::vector<LabelledPair>& pairs,
+                             ProbeMode mode,
+                             std::size_t cardBytes = 4096,
+                             const std::function<void(std::size_t)>& progress = {});
 
 } // namespace zaitaku::identity::face

@@ -50,12 +50,17 @@ Error captureFailed(const std::map<FaceIssue, int>& issues, const std::string& w
 
 } // namespace
 
-CameraFaceVerifier::CameraFaceVerifier(FaceEngine& engine, camera::FrameSource& source,
-                                       const model::MonotonicClock& clock, FacePolicy policy,
+CameraFaceVerifier::CameraFaceVerifier(FaceEngine& engine,
+                                       camera::FrameSource& source,
+                                       const model::MonotonicClock& clock,
+                                       FacePolicy policy,
                                        FaceProgressObserver observer)
-    : m_engine(engine), m_source(source), m_clock(clock), m_policy(std::move(policy)), m_observer(std::move(observer))
-{
-}
+    : m_engine(engine)
+    , m_source(source)
+    , m_clock(clock)
+    , m_policy(std::move(policy))
+    , m_observer(std::move(observer))
+{}
 
 Expected<FaceDecision, Error> CameraFaceVerifier::verify(device::ByteView chipPhoto, std::chrono::milliseconds timeout)
 {
@@ -83,7 +88,8 @@ Expected<FaceDecision, Error> CameraFaceVerifier::verify(device::ByteView chipPh
             }
             stopped = frame.error().message;
             if (frame.error().code != device::Errc::EndOfStream && samples.empty()) {
-                return Unexpected(Error{Errc::FaceCaptureFailed, "カメラから映像が届きません（" + stopped + "）", "camera"});
+                return Unexpected(
+                    Error{Errc::FaceCaptureFailed, "カメラから映像が届きません（" + stopped + "）", "camera"});
             }
             break;
         }

@@ -49,8 +49,11 @@ using FaceProgressObserver = std::function<void(const FaceProgress&)>;
 class CameraFaceVerifier final : public FaceVerifier
 {
 public:
-    CameraFaceVerifier(FaceEngine& engine, camera::FrameSource& source, const model::MonotonicClock& clock,
-                       FacePolicy policy, FaceProgressObserver observer = {});
+    CameraFaceVerifier(FaceEngine& engine,
+                       camera::FrameSource& source,
+                       const model::MonotonicClock& clock,
+                       FacePolicy policy,
+                       FaceProgressObserver observer = {});
 
     bool available() const override { return true; }
     std::string unavailableReason() const override { return {}; }

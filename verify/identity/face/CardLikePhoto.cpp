@@ -36,13 +36,13 @@ camera::Image cardFraming(const camera::Image& picture, const DetectedFace& face
                         std::max(1, static_cast<int>(std::lround(cropWidth))),
                         std::max(1, static_cast<int>(std::lround(cropHeight))));
     cv::Mat card;
-    cv::resize(padded(crop & cv::Rect(0, 0, padded.cols, padded.rows)), card, {kCardPhotoWidth, kCardPhotoHeight}, 0,
-               0, cv::INTER_AREA);
+    cv::resize(padded(crop & cv::Rect(0, 0, padded.cols, padded.rows)), card, {kCardPhotoWidth, kCardPhotoHeight}, 0, 0,
+               cv::INTER_AREA);
     return camera::fromMat(card);
 }
 
-Expected<device::Bytes, Error> makeCardLikePhoto(const camera::Image& picture, const DetectedFace& face,
-                                                 std::size_t maxBytes)
+Expected<device::Bytes, Error>
+makeCardLikePhoto(const camera::Image& picture, const DetectedFace& face, std::size_t maxBytes)
 {
     auto encoded = camera::encodeJpeg2000(cardFraming(picture, face), maxBytes);
     if (!encoded) {

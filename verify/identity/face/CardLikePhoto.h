@@ -21,7 +21,7 @@ inline constexpr int kCardPhotoHeight = 120;
 camera::Image cardFraming(const camera::Image& picture, const DetectedFace& face);
 
 // The crop as JPEG 2000 within `maxBytes`.
-Expected<device::Bytes, Error> makeCardLikePhoto(const camera::Image& picture, const DetectedFace& face,
-                                                 std::size_t maxBytes = 4096);
+Expected<device::Bytes, Error>
+makeCardLikePhoto(const camera::Image& picture, const DetectedFace& face, std::size_t maxBytes = 4096);
 
 } // namespace zaitaku::identity::face

@@ -17,7 +17,9 @@ struct FaceDetector::Impl
     cv::Size inputSize;
 };
 
-FaceDetector::FaceDetector(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+FaceDetector::FaceDetector(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{}
 FaceDetector::~FaceDetector() = default;
 
 Expected<std::unique_ptr<FaceDetector>, Error> FaceDetector::load(const std::string& modelPath,
@@ -29,8 +31,8 @@ Expected<std::unique_ptr<FaceDetector>, Error> FaceDetector::load(const std::str
         impl->yunet = cv::FaceDetectorYN::create(modelPath, "", cv::Size(320, 320), settings.scoreThreshold,
                                                  settings.nmsThreshold, 5000);
     } catch (const cv::Exception& e) {
-        return Unexpected(Error{Errc::ModelAltered, "the face detector cannot be loaded: " + std::string(e.what()),
-                                "models"});
+        return Unexpected(
+            Error{Errc::ModelAltered, "the face detector cannot be loaded: " + std::string(e.what()), "models"});
     }
     if (impl->yunet.empty()) {
         return Unexpected(Error{Errc::ModelAltered, "the face detector cannot be loaded", "models"});

@@ -29,7 +29,7 @@ class FaceDetector
 {
 public:
     static Expected<std::unique_ptr<FaceDetector>, Error> load(const std::string& modelPath,
-                                                              DetectorSettings settings = {});
+                                                               DetectorSettings settings = {});
     ~FaceDetector();
 
     // Faces sorted by size, largest first. Grey pictures are accepted.

@@ -14,7 +14,9 @@ struct FaceEmbedder::Impl
     cv::dnn::Net net;
 };
 
-FaceEmbedder::FaceEmbedder(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+FaceEmbedder::FaceEmbedder(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{}
 FaceEmbedder::~FaceEmbedder() = default;
 
 Expected<std::unique_ptr<FaceEmbedder>, Error> FaceEmbedder::load(device::ByteView onnx)

@@ -23,9 +23,9 @@ QualityLimits cardPhotoLimits()
 }
 
 FaceEngine::FaceEngine(std::unique_ptr<FaceDetector> detector, std::unique_ptr<FaceEmbedder> embedder)
-    : m_detector(std::move(detector)), m_embedder(std::move(embedder))
-{
-}
+    : m_detector(std::move(detector))
+    , m_embedder(std::move(embedder))
+{}
 
 FaceEngine::~FaceEngine() = default;
 

@@ -13,16 +13,16 @@ namespace zaitaku::identity::face
 
 enum class FaceIssue
 {
-    NoFace,        // no face in the frame
-    MultipleFaces, // a second face of similar size: only the patient in the frame
-    TooSmall,      // move closer
-    OutOfFrame,    // part of the face is outside the picture
-    NotFrontal,    // turned, tilted or nodding: face the camera
-    TooDark,       // more light
-    TooBright,     // backlit or overexposed
-    Blurry,        // moving or out of focus: hold still
-    FrozenFrame,   // the same picture again and again (stuck camera, injected still image)
-    NoMotion,      // no natural movement over the capture (a picture on a stand)
+    NoFace,            // no face in the frame
+    MultipleFaces,     // a second face of similar size: only the patient in the frame
+    TooSmall,          // move closer
+    OutOfFrame,        // part of the face is outside the picture
+    NotFrontal,        // turned, tilted or nodding: face the camera
+    TooDark,           // more light
+    TooBright,         // backlit or overexposed
+    Blurry,            // moving or out of focus: hold still
+    FrozenFrame,       // the same picture again and again (stuck camera, injected still image)
+    NoMotion,          // no natural movement over the capture (a picture on a stand)
     CardPhotoUnusable, // no single clear face in the chip photo
 };
 

@@ -23,12 +23,12 @@ struct FacePolicy
 {
     double threshold = kThresholdFar01Percent;
     std::string thresholdSource = "FACE.md §4 (LFW, FAR 0.1%)";
-    int framesWanted = 5;                          // usable frames to decide on…
-    std::chrono::milliseconds window{2000};        // …spread over at least this long
-    int maxFrames = 30;                            // stop collecting after this many
-    int minFrames = 3;                             // fewer by the timeout: no decision
-    bool requireMotion = true;                     // the presentation check (PresentationCheck.h)
-    double minMotion = 0.02;                       // in eye distances, over the capture
+    int framesWanted = 5;                   // usable frames to decide on…
+    std::chrono::milliseconds window{2000}; // …spread over at least this long
+    int maxFrames = 30;                     // stop collecting after this many
+    int minFrames = 3;                      // fewer by the timeout: no decision
+    bool requireMotion = true;              // the presentation check (PresentationCheck.h)
+    double minMotion = 0.02;                // in eye distances, over the capture
     QualityLimits limits;
 };
 

@@ -16,17 +16,16 @@ namespace
 constexpr int kSharpnessSide = 112;
 }
 
-FrameAssessment assessGeometry(int width, int height, const std::vector<DetectedFace>& faces,
-                               const QualityLimits& limits)
+FrameAssessment
+assessGeometry(int width, int height, const std::vector<DetectedFace>& faces, const QualityLimits& limits)
 {
     FrameAssessment out;
     if (faces.empty()) {
         out.issue = FaceIssue::NoFace;
         return out;
     }
-    const DetectedFace& face = *std::max_element(faces.begin(), faces.end(), [](const auto& a, const auto& b) {
-        return a.eyeDistance() < b.eyeDistance();
-    });
+    const DetectedFace& face = *std::max_element(
+        faces.begin(), faces.end(), [](const auto& a, const auto& b) { return a.eyeDistance() < b.eyeDistance(); });
     out.face = face;
     FrameMetrics& m = out.metrics;
     m.eyeDistance = face.eyeDistance();
@@ -67,8 +66,8 @@ FrameAssessment assessGeometry(int width, int height, const std::vector<Detected
     return out;
 }
 
-FrameAssessment assessFrame(const camera::Image& frame, const std::vector<DetectedFace>& faces,
-                            const QualityLimits& limits)
+FrameAssessment
+assessFrame(const camera::Image& frame, const std::vector<DetectedFace>& faces, const QualityLimits& limits)
 {
     FrameAssessment out = assessGeometry(frame.width(), frame.height(), faces, limits);
     if (out.issue || !out.face) {

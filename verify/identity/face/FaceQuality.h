@@ -17,15 +17,15 @@ namespace zaitaku::identity::face
 
 struct QualityLimits
 {
-    double minEyeDistance = 28.0;    // px in the frame; the chip's is 53
-    double secondFaceRatio = 0.5;    // a second face at least this large (eye distance) is a person
-    double maxYaw = 0.22;            // |nose offset from the eye centre| / eye distance
+    double minEyeDistance = 28.0; // px in the frame; the chip's is 53
+    double secondFaceRatio = 0.5; // a second face at least this large (eye distance) is a person
+    double maxYaw = 0.22;         // |nose offset from the eye centre| / eye distance
     double maxRollDegrees = 20.0;
-    double minPitchRatio = 0.25;     // (nose − eyes) / (mouth − eyes), vertically
+    double minPitchRatio = 0.25; // (nose − eyes) / (mouth − eyes), vertically
     double maxPitchRatio = 0.80;
-    double minBrightness = 50.0;     // mean grey of the face box
+    double minBrightness = 50.0; // mean grey of the face box
     double maxBrightness = 225.0;
-    double minSharpness = 15.0;      // variance of the Laplacian over the face, at chip scale
+    double minSharpness = 15.0; // variance of the Laplacian over the face, at chip scale
 };
 
 struct FrameMetrics
@@ -46,11 +46,11 @@ struct FrameAssessment
 };
 
 // Geometry only (no pixels): faces, size, frame bounds and pose.
-FrameAssessment assessGeometry(int width, int height, const std::vector<DetectedFace>& faces,
-                               const QualityLimits& limits);
+FrameAssessment
+assessGeometry(int width, int height, const std::vector<DetectedFace>& faces, const QualityLimits& limits);
 
 // Geometry, then brightness and sharpness measured on the face.
-FrameAssessment assessFrame(const camera::Image& frame, const std::vector<DetectedFace>& faces,
-                            const QualityLimits& limits);
+FrameAssessment
+assessFrame(const camera::Image& frame, const std::vector<DetectedFace>& faces, const QualityLimits& limits);
 
 } // namespace zaitaku::identity::face

@@ -51,7 +51,8 @@ Expected<std::vector<LabelledPair>, Error> parsePairs(std::string_view text, con
             continue;
         }
         const auto bad = [&](const std::string& why) {
-            return Unexpected(Error{Errc::InvalidInput, "pairs line " + std::to_string(lineNumber) + ": " + why, "pairs"});
+            return Unexpected(
+                Error{Errc::InvalidInput, "pairs line " + std::to_string(lineNumber) + ": " + why, "pairs"});
         };
         int a = 0, b = 0;
         if (lineNumber == 1 && tokens.size() <= 2 && parseIndex(tokens[0], a) &&

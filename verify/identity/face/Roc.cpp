@@ -46,8 +46,7 @@ OperatingPoint operatingPoint(const std::vector<ScoredPair>& scores, double targ
     }
     std::sort(impostor.begin(), impostor.end(), std::greater<>());
     std::sort(genuine.begin(), genuine.end());
-    const auto allowed =
-        static_cast<std::size_t>(std::floor(targetFar * static_cast<double>(impostor.size()) + 1e-9));
+    const auto allowed = static_cast<std::size_t>(std::floor(targetFar * static_cast<double>(impostor.size()) + 1e-9));
     // impostor[allowed] is the highest score that must be refused (0-based, descending).
     point.threshold = allowed < impostor.size() ? impostor[allowed] + kAbove : impostor.back();
     std::sort(impostor.begin(), impostor.end());

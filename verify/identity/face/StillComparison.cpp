@@ -5,7 +5,10 @@
 namespace zaitaku::identity::face
 {
 
-StillComparison compareStills(FaceEngine& engine, const camera::Image& a, const camera::Image& b, double threshold,
+StillComparison compareStills(FaceEngine& engine,
+                              const camera::Image& a,
+                              const camera::Image& b,
+                              double threshold,
                               const QualityLimits& frameLimits)
 {
     StillComparison out;

@@ -25,7 +25,10 @@ struct StillComparison
     std::string issueImage; // "a" or "b": which picture the issue is about
 };
 
-StillComparison compareStills(FaceEngine& engine, const camera::Image& a, const camera::Image& b, double threshold,
+StillComparison compareStills(FaceEngine& engine,
+                              const camera::Image& a,
+                              const camera::Image& b,
+                              double threshold,
                               const QualityLimits& frameLimits = {});
 
 } // namespace zaitaku::identity::face

@@ -2,13 +2,14 @@
 // fetched by the face_samples fixture). Each usable face becomes a camera-like portrait, and a
 // chip-like probe is derived from it as FACE.md §4 did (ID framing, grey, 90x120, JPEG 2000 ≤ 4 KB).
 
+#include "support/FaceSamples.h"
+
 #include "device/camera/ImageCodec.h"
 #include "device/camera/ImageMat.h"
 #include "device/camera/StillImageSource.h"
 #include "device/camera/SyntheticFrameSource.h"
 #include "device/camera/VideoFileSource.h"
 #include "device/mynacard/VerificationCodeB.h"
-#include "support/FaceSamples.h"
 #include "support/Subprocess.h"
 #include "support/VisitFixture.h"
 #include "verify/identity/face/CameraFaceVerifier.h"
@@ -20,11 +21,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace zaitaku::identity::face
 {
@@ -249,8 +251,7 @@ std::set<std::string> filesUnder(const fs::path& dir)
 }
 
 class FaceVisitPrivacyTest : public testing::VisitTest
-{
-};
+{};
 
 TEST_F(FaceVisitPrivacyTest, AFaceVisitStoresTheDecisionAndWritesNoPictureAnywhere)
 {
@@ -309,7 +310,8 @@ TEST_F(FaceVisitPrivacyTest, AFaceVisitStoresTheDecisionAndWritesNoPictureAnywhe
         auto columns = db.prepare("SELECT name, type FROM pragma_table_info('" + table + "')");
         ASSERT_TRUE(columns);
         std::vector<std::pair<std::string, std::string>> cols;
-        ASSERT_TRUE(columns->forEachRow([&](sync::store::Statement& row) { cols.emplace_back(row.text(0), row.text(1)); }));
+        ASSERT_TRUE(
+            columns->forEachRow([&](sync::store::Statement& row) { cols.emplace_back(row.text(0), row.text(1)); }));
         for (const auto& [column, type] : cols) {
             auto cells = db.prepare("SELECT CAST(\"" + column + "\" AS BLOB) FROM \"" + table + "\"");
             ASSERT_TRUE(cells);
@@ -464,8 +466,8 @@ TEST_F(FaceCliTest, CalibrateFindsTheThresholdOfAKnownPairsFile)
         double(genuineScores.size());
 
     const std::string policy = (dir / "face-policy.json").string();
-    auto run = cli({"face", "calibrate", pairsFile, "--images", root, "--target-far", "0.1", "--write-policy",
-                    policy, "--json"});
+    auto run = cli(
+        {"face", "calibrate", pairsFile, "--images", root, "--target-far", "0.1", "--write-policy", policy, "--json"});
     ASSERT_EQ(run.exitCode, 0) << run.out << run.err;
     const auto j = nlohmann::json::parse(run.out);
     EXPECT_EQ(j["genuine"].get<std::size_t>(), people);

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+
 #include <gtest/gtest.h>
 
 namespace zaitaku::identity::face
@@ -51,8 +52,8 @@ DetectedFace faceAt(float cx, float cy, float eyeDistance)
     f.y = cy - e;
     f.width = 2 * e;
     f.height = 2.4f * e;
-    f.landmarks = {{{cx - e / 2, cy}, {cx + e / 2, cy}, {cx, cy + 0.55f * e}, {cx - 0.45f * e, cy + e},
-                    {cx + 0.45f * e, cy + e}}};
+    f.landmarks = {
+        {{cx - e / 2, cy}, {cx + e / 2, cy}, {cx, cy + 0.55f * e}, {cx - 0.45f * e, cy + e}, {cx + 0.45f * e, cy + e}}};
     f.score = 0.9f;
     return f;
 }
