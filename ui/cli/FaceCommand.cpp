@@ -12,6 +12,7 @@
 #include "verify/identity/face/StillComparison.h"
 #include "verify/model/Clock.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -256,7 +257,9 @@ int calibrate(CliContext& ctx, const CommandOptions& o)
         fars.push_back(targetFar);
     }
     const face::RocSummary roc = face::summariseRoc(scored.scores, fars);
-    const face::OperatingPoint chosen = face::operatingPoint(scored.scores, targetFar);
+    // The target is one of the summary's points (added above when it is not a standard rate).
+    const face::OperatingPoint chosen =
+        *std::find_if(roc.points.begin(), roc.points.end(), [&](const auto& p) { return p.targetFar == targetFar; });
     json points = json::array();
     for (const auto& p : roc.points) {
         points.push_back(

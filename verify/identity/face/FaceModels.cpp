@@ -1,12 +1,12 @@
 #include "verify/identity/face/FaceModels.h"
 
+#include "device/mynacard/Certificate.h"
+
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <openssl/evp.h>
 
 #ifndef ZAITAKU_MODEL_DIR
 #define ZAITAKU_MODEL_DIR "/usr/share/zaitaku/models"
@@ -38,12 +38,7 @@ Expected<device::Bytes, Error> readChecked(const std::string& dir, const ModelFi
     if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
         return Unexpected(Error{Errc::ModelMissing, "cannot read face model " + path.string(), "models"});
     }
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-        return Unexpected(Error{Errc::ModelAltered, "cannot hash face model " + path.string(), "models"});
-    }
-    std::string hex = device::toHex(device::ByteView(digest.data(), length));
+    std::string hex = device::toHex(device::sha256(bytes));
     std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::tolower(c); });
     if (hex != model.sha256) {
         return Unexpected(Error{Errc::ModelAltered,

@@ -9,9 +9,8 @@
 #include "device/camera/StillImageSource.h"
 #include "device/camera/SyntheticFrameSource.h"
 #include "device/camera/VideoFileSource.h"
-#include "device/mynacard/VerificationCodeB.h"
+#include "support/StoreFixture.h"
 #include "support/Subprocess.h"
-#include "support/VisitFixture.h"
 #include "verify/identity/face/CameraFaceVerifier.h"
 #include "verify/identity/face/CardLikePhoto.h"
 #include "verify/identity/face/FaceEngine.h"
@@ -21,10 +20,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
-#include <set>
 
 #include <gtest/gtest.h>
 
@@ -233,114 +232,6 @@ TEST_F(FaceSamplesTest, AVideoFileOfThePersonMatches)
     ASSERT_TRUE(decision) << decision.error().message;
     EXPECT_TRUE(decision->match) << decision->reason << " " << decision->score;
     fs::remove_all(dir);
-}
-
-// --- privacy: a face visit leaves a score, a threshold and a model id, never a picture ------------
-
-std::set<std::string> filesUnder(const fs::path& dir)
-{
-    std::set<std::string> out;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-         it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (!ec && it->is_regular_file(ec)) {
-            out.insert(it->path().string());
-        }
-    }
-    return out;
-}
-
-class FaceVisitPrivacyTest : public testing::VisitTest
-{};
-
-TEST_F(FaceVisitPrivacyTest, AFaceVisitStoresTheDecisionAndWritesNoPictureAnywhere)
-{
-    ASSERT_FALSE(test::faceSamplesDir().empty());
-    auto engine = FaceEngine::load(defaultModelDir());
-    ASSERT_TRUE(engine) << engine.error().message;
-    auto portraits = test::usablePortraits(**engine);
-    ASSERT_FALSE(portraits.empty());
-    const test::Portrait& p = portraits.front();
-
-    // The virtual card carries the person's photo (the card image is built before the scan starts).
-    const fs::path photoDir = testing::makeTempDir("zaitaku-card-photo");
-    const std::string photo = (photoDir / "holder.png").string();
-    ASSERT_TRUE(cv::imwrite(photo, camera::asMat(p.frame)));
-    hardware::Persona persona = hardware::builtinPersona("valid").value();
-    persona.photoPath = photo;
-    presentCard(persona);
-    fs::remove_all(photoDir);
-
-    const fs::path tmp = fs::temp_directory_path();
-    const std::set<std::string> before = filesUnder(tmp);
-    const std::set<std::string> storeBefore = filesUnder(dir);
-
-    camera::SyntheticFrameSource live(p.frame, {}, random);
-    model::SteadyClock steady;
-    CameraFaceVerifier verifier(**engine, live, steady, FacePolicy{});
-    face = &verifier;
-    visit::VisitScript script;
-    script.methods = {model::ConfirmMethod::Face};
-    auto codeB = device::makeVerificationCodeB(persona.birthdate, persona.cardExpiry.year(), persona.securityCode);
-    ASSERT_TRUE(codeB);
-    script.codeB = std::move(*codeB);
-    visit::ScriptedOperator op(std::move(script));
-    auto outcome = run(request("p-first"), op);
-    face = &noFace;
-    ASSERT_TRUE(outcome) << outcome.error().message;
-    ASSERT_EQ(outcome->state, visit::VisitState::Committed);
-
-    // The evidence: the decision's numbers and the model, nothing else about the face.
-    auto& db = store->db();
-    auto bundle = db.queryText("SELECT bundle_json FROM evidence WHERE method = 'face_match'");
-    ASSERT_TRUE(bundle) << bundle.error().message;
-    const auto evidence = nlohmann::json::parse(*bundle);
-    ASSERT_TRUE(evidence.contains("face")) << *bundle;
-    EXPECT_GE(evidence["face"]["score"].get<double>(), 0.927);
-    EXPECT_EQ(evidence["face"]["threshold"].get<double>(), 0.927);
-    EXPECT_EQ(evidence["face"]["model_id"].get<std::string>(), modelId());
-
-    // Every value of every table: no picture (JPEG 2000, JPEG, PNG) and no blob an embedding fits in.
-    auto tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
-    ASSERT_TRUE(tables);
-    std::vector<std::string> names;
-    ASSERT_TRUE(tables->forEachRow([&](sync::store::Statement& row) { names.push_back(row.text(0)); }));
-    int values = 0;
-    for (const auto& table : names) {
-        auto columns = db.prepare("SELECT name, type FROM pragma_table_info('" + table + "')");
-        ASSERT_TRUE(columns);
-        std::vector<std::pair<std::string, std::string>> cols;
-        ASSERT_TRUE(
-            columns->forEachRow([&](sync::store::Statement& row) { cols.emplace_back(row.text(0), row.text(1)); }));
-        for (const auto& [column, type] : cols) {
-            auto cells = db.prepare("SELECT CAST(\"" + column + "\" AS BLOB) FROM \"" + table + "\"");
-            ASSERT_TRUE(cells);
-            ASSERT_TRUE(cells->forEachRow([&](sync::store::Statement& row) {
-                const auto bytes = row.blob(0);
-                ++values;
-                EXPECT_EQ(camera::sniffImageKind(bytes), camera::ImageKind::Unknown) << table << "." << column;
-                const std::string text(bytes.begin(), bytes.end());
-                EXPECT_EQ(text.find("jP  "), std::string::npos) << table << "." << column;
-                EXPECT_EQ(text.find("\xFF\x4F\xFF\x51"), std::string::npos) << table << "." << column;
-                if (type == "BLOB") {
-                    EXPECT_LT(bytes.size(), 4u * 128u) << table << "." << column;
-                }
-            }));
-        }
-    }
-    EXPECT_GT(values, 50);
-
-    // No file appeared in the temporary directory (OpenCV's decoders may spill to temp files) and
-    // the store's folder holds the same files as before.
-    std::set<std::string> after = filesUnder(tmp);
-    for (const auto& f : storeBefore) {
-        after.erase(f);
-    }
-    std::vector<std::string> added;
-    std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
-    std::erase_if(added, [&](const std::string& f) { return f.rfind(dir.string(), 0) == 0; });
-    EXPECT_TRUE(added.empty()) << "new file: " << (added.empty() ? "" : added.front());
-    EXPECT_EQ(filesUnder(dir), storeBefore);
 }
 
 } // namespace
