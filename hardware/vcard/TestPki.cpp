@@ -2,6 +2,7 @@
 
 #include "device/apdu/BerTlv.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <openssl/bn.h>
@@ -13,6 +14,8 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <thread>
+#include <unistd.h>
 
 namespace zaitaku::hardware
 {
@@ -63,17 +66,29 @@ KeyPtr readKey(const std::string& path)
     return key ? wrap(key) : nullptr;
 }
 
-bool writeKey(const std::string& path, const KeyPtr& key)
+// Publishes `key` at `path` unless another process got there first, and returns the key that is
+// on disk now. First writer wins: concurrent test processes that all found no key converge on one
+// (a last-writer-wins rename let a process keep a CA key that was no longer the one on disk, so
+// its gateway trusted a different CA than its virtual card used).
+KeyPtr publishKey(const std::string& path, const KeyPtr& key)
 {
-    const std::string tmp = path + ".tmp";
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
+                            std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
     FILE* f = std::fopen(tmp.c_str(), "w");
     if (!f) {
-        return false;
+        return nullptr;
     }
     const bool ok = PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
-    std::fclose(f);
-    // Atomic: concurrent test processes never see half a key.
-    return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
+    const bool closed = std::fclose(f) == 0;
+    // link() never replaces an existing file: readers never see half a key, and nobody's key is
+    // swapped under them.
+    const bool linked = ok && closed && ::link(tmp.c_str(), path.c_str()) == 0;
+    const int linkErrno = errno;
+    std::remove(tmp.c_str());
+    if (linked) {
+        return key;
+    }
+    return ok && closed && linkErrno == EEXIST ? readKey(path) : nullptr;
 }
 
 bool addExtension(X509* cert, X509* issuer, int nid, const char* value)
@@ -148,8 +163,11 @@ Expected<KeyPtr, Error> TestPki::loadOrCreateKey(const std::string& keyName)
         return Unexpected(pkiError("RSA key generation failed"));
     }
     KeyPtr out = wrap(key);
-    if (!path.empty() && !writeKey(path, out)) {
-        return Unexpected(pkiError("cannot write " + path));
+    if (!path.empty()) {
+        out = publishKey(path, out);
+        if (!out) {
+            return Unexpected(pkiError("cannot write " + path));
+        }
     }
     return out;
 }

@@ -2,9 +2,14 @@
 
 #include "device/apdu/ResponseApdu.h"
 #include "hardware/vcard/Persona.h"
+#include "hardware/vcard/TestPki.h"
 #include "support/VirtualCards.h"
 
+#include <filesystem>
 #include <fstream>
+#include <openssl/evp.h>
+#include <optional>
+#include <thread>
 
 namespace zaitaku::hardware
 {
@@ -131,6 +136,40 @@ TEST(PersonaTest, BuiltinsAndFilesLoad)
     EXPECT_FALSE(loadPersonaFile(path).has_value());
     std::ofstream(path) << "not json";
     EXPECT_FALSE(loadPersonaFile(path).has_value());
+}
+
+// Test processes that start together on a clean build all find no cached CA key: they must end
+// up with the one key on disk, or one process's gateway trusts a CA its virtual card no longer
+// uses (a flaky failure seen in CI).
+TEST(TestPkiTest, EveryoneRacingForTheFirstKeyEndsWithTheKeyOnDisk)
+{
+    std::string dir = (std::filesystem::temp_directory_path() / "zaitaku-pki-race-XXXXXX").string();
+    ASSERT_NE(mkdtemp(dir.data()), nullptr);
+    const auto now = model::Timestamp::parse("2026-11-22T10:00:00+09:00").value();
+    constexpr int kRacers = 4;
+    std::vector<std::optional<TestPki>> opened(kRacers);
+    {
+        std::vector<std::jthread> racers;
+        for (int i = 0; i < kRacers; ++i) {
+            racers.emplace_back([&, i] {
+                if (auto pki = TestPki::open(dir, now)) {
+                    opened[static_cast<std::size_t>(i)] = std::move(*pki);
+                }
+            });
+        }
+    }
+    auto onDisk = TestPki::open(dir, now);
+    ASSERT_TRUE(onDisk);
+    for (const auto& pki : opened) {
+        ASSERT_TRUE(pki.has_value());
+        EXPECT_EQ(EVP_PKEY_eq(pki->caKey().get(), onDisk->caKey().get()), 1);
+    }
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) {
+        ++files;
+    }
+    EXPECT_EQ(files, 1U) << "only ca.key.pem: no temporary file is left behind";
+    std::filesystem::remove_all(dir);
 }
 
 } // namespace
