@@ -19,7 +19,7 @@ Expected<ReaderState, Error> selectReader(const std::vector<ReaderState>& reader
         return Unexpected(Error{Errc::NoCard, "no card is on any reader"});
     }
     for (const auto& r : readers) {
-        if (r.name == selector) {
+        if (r.name == selector || (!r.id.empty() && r.id == selector)) {
             return r;
         }
     }

@@ -17,6 +17,10 @@ struct ReaderState
     std::string name;
     bool cardPresent = false;
     Bytes atr;
+    // A short stable handle, "pcsc:0" or "rcs380:0" (set by the backend or the reader registry).
+    std::string id;
+    // Why the reader is listed but cannot be used now (permissions, held by another program).
+    std::string problem;
 };
 
 enum class ShareMode
@@ -38,8 +42,8 @@ public:
     virtual Expected<std::unique_ptr<CardChannel>, Error> connect(const std::string& reader, ShareMode mode) = 0;
 };
 
-// Picks a reader by exact name, by index ("0", "1"), or the first with a card when `selector` is
-// empty.
+// Picks a reader by exact name, by id ("rcs380:0"), by index ("0", "1"), or the first with a card
+// when `selector` is empty.
 Expected<ReaderState, Error> selectReader(const std::vector<ReaderState>& readers, const std::string& selector);
 
 struct ConnectedCard

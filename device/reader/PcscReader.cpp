@@ -208,7 +208,7 @@ Expected<std::vector<ReaderState>, Error> PcscReader::listReaders()
     }
     std::vector<ReaderState> readers;
     for (const char* p = names.c_str(); *p != '\0'; p += std::strlen(p) + 1) {
-        readers.push_back(ReaderState{p, false, {}});
+        readers.push_back(ReaderState{p, false, {}, {}, {}});
     }
     std::vector<SCARD_READERSTATE> states(readers.size());
     for (std::size_t i = 0; i < readers.size(); ++i) {
@@ -252,7 +252,7 @@ PcscReader::waitForChange(const std::string& reader, bool cardPresent, std::chro
         }
         const bool present = (state.dwEventState & SCARD_STATE_PRESENT) != 0;
         if (present != cardPresent) {
-            return ReaderState{reader, present, present ? atrOf(state) : Bytes{}};
+            return ReaderState{reader, present, present ? atrOf(state) : Bytes{}, {}, {}};
         }
         state.dwCurrentState = state.dwEventState & ~SCARD_STATE_CHANGED;
         if (std::chrono::steady_clock::now() >= deadline) {

@@ -43,7 +43,8 @@ public:
 
     Expected<std::vector<device::ReaderState>, device::Error> listReaders() override
     {
-        return std::vector<device::ReaderState>{{kName, m_present, m_present ? m_card->atr() : device::Bytes{}}};
+        return std::vector<device::ReaderState>{
+            {kName, m_present, m_present ? m_card->atr() : device::Bytes{}, {}, {}}};
     }
     Expected<device::ReaderState, device::Error>
     waitForChange(const std::string&, bool cardPresent, std::chrono::milliseconds) override
@@ -58,7 +59,7 @@ public:
         if (m_present == cardPresent) {
             return Unexpected(device::Error{device::Errc::Timeout, "no card change"});
         }
-        return device::ReaderState{kName, m_present, {}};
+        return device::ReaderState{kName, m_present, {}, {}, {}};
     }
     Expected<std::unique_ptr<device::CardChannel>, device::Error> connect(const std::string&,
                                                                           device::ShareMode) override

@@ -170,16 +170,23 @@ int readers(CliContext& ctx, const CardOptions& o)
     json arr = json::array();
     for (std::size_t i = 0; i < list->size(); ++i) {
         const auto& r = (*list)[i];
-        arr.push_back(
-            json{{"index", i}, {"name", r.name}, {"card_present", r.cardPresent}, {"atr", device::toHex(r.atr)}});
+        json entry{{"index", i},
+                   {"id", r.id},
+                   {"name", r.name},
+                   {"card_present", r.cardPresent},
+                   {"atr", device::toHex(r.atr)}};
+        if (!r.problem.empty()) {
+            entry["problem"] = r.problem;
+        }
+        arr.push_back(std::move(entry));
     }
     if (o.asJson) {
         emit(ctx, o, json{{"readers", arr}});
     } else {
         for (const auto& r : arr) {
-            ctx.out << r.at("index").get<std::size_t>() << "  "
+            ctx.out << r.at("index").get<std::size_t>() << "  " << r.at("id").get<std::string>() << "  "
                     << (r.at("card_present").get<bool>() ? "card   " : "empty  ") << r.at("name").get<std::string>()
-                    << "\n";
+                    << (r.contains("problem") ? "  (" + r.at("problem").get<std::string>() + ")" : "") << "\n";
         }
     }
     return kExitOk;

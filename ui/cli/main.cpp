@@ -1,4 +1,4 @@
-#include "device/reader/PcscReader.h"
+#include "hardware/readers/ReaderRegistry.h"
 #include "ui/cli/Cli.h"
 
 #include <iostream>
@@ -14,12 +14,9 @@ int main(int argc, char** argv)
         std::cerr,
         clock,
         [] {
+            // PC/SC readers and RC-S380s together ("pcsc:0", "rcs380:0").
             using Result = zaitaku::Expected<std::unique_ptr<zaitaku::device::CardReader>, zaitaku::device::Error>;
-            auto reader = zaitaku::device::PcscReader::open();
-            if (!reader) {
-                return Result(zaitaku::Unexpected(reader.error()));
-            }
-            return Result(std::unique_ptr<zaitaku::device::CardReader>(std::move(*reader)));
+            return Result(std::unique_ptr<zaitaku::device::CardReader>(zaitaku::hardware::openReaderRegistry()));
         },
         isatty(STDIN_FILENO) == 1};
     const int code = zaitaku::cli::runCli(zaitaku::cli::Args(argv + 1, argv + argc), ctx);

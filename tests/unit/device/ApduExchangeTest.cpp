@@ -78,15 +78,20 @@ TEST(ApduExchangeTest, ReportsTransportErrorsAndMalformedResponses)
     EXPECT_EQ(t.error().code, Errc::MalformedResponse);
 }
 
-TEST(SelectReaderTest, ByNameIndexOrFirstCard)
+TEST(SelectReaderTest, ByNameIdIndexOrFirstCard)
 {
-    const std::vector<ReaderState> readers{{"Virtual PCD 00 00", false, {}}, {"Virtual PCD 00 01", true, {0x3B}}};
+    const std::vector<ReaderState> readers{{"Virtual PCD 00 00", false, {}, "pcsc:0", {}},
+                                           {"Virtual PCD 00 01", true, {0x3B}, "pcsc:1", {}},
+                                           {"Sony RC-S380 bus 1 port 4", false, {}, "rcs380:0", {}}};
     EXPECT_EQ(selectReader(readers, "")->name, "Virtual PCD 00 01");
     EXPECT_EQ(selectReader(readers, "0")->name, "Virtual PCD 00 00");
     EXPECT_EQ(selectReader(readers, "Virtual PCD 00 01")->name, "Virtual PCD 00 01");
+    EXPECT_EQ(selectReader(readers, "rcs380:0")->name, "Sony RC-S380 bus 1 port 4");
+    EXPECT_EQ(selectReader(readers, "2")->id, "rcs380:0");
+    EXPECT_EQ(selectReader(readers, "rcs380:1").error().code, Errc::NoReader);
     EXPECT_EQ(selectReader(readers, "7").error().code, Errc::NoReader);
     EXPECT_EQ(selectReader({}, "").error().code, Errc::NoReader);
-    EXPECT_EQ(selectReader({{"r", false, {}}}, "").error().code, Errc::NoCard);
+    EXPECT_EQ(selectReader({{"r", false, {}, {}, {}}}, "").error().code, Errc::NoCard);
 }
 
 } // namespace

@@ -1,0 +1,22 @@
+#pragma once
+
+// Where the chipset's frames go: one bulk-out write, one bulk-in read, each with a timeout.
+// UsbDevice is the real one; tests of the command layer use a scripted one.
+
+#include "hardware/rcs380/Frame.h"
+
+#include <chrono>
+
+namespace zaitaku::hardware::rcs380
+{
+
+class FrameLink
+{
+public:
+    virtual ~FrameLink() = default;
+    virtual Expected<void, Error> write(ByteView bytes, std::chrono::milliseconds timeout) = 0;
+    // One transfer from the bulk-in endpoint (a whole frame). Errc::Timeout when nothing came.
+    virtual Expected<Bytes, Error> read(std::chrono::milliseconds timeout) = 0;
+};
+
+} // namespace zaitaku::hardware::rcs380

@@ -1,0 +1,43 @@
+#include "hardware/rcs380/Session.h"
+
+namespace zaitaku::hardware::rcs380
+{
+
+Expected<std::shared_ptr<Session>, Error> Session::open(std::shared_ptr<UsbContext> context,
+                                                        const UsbLocation& location)
+{
+    auto usb = openUsbDevice(std::move(context), location);
+    if (!usb) {
+        return Unexpected(usb.error());
+    }
+    std::shared_ptr<Session> session(new Session(std::move(*usb)));
+    if (auto ready = session->m_chipset.initialise(); !ready) {
+        return Unexpected(ready.error());
+    }
+    return session;
+}
+
+Expected<std::optional<TypeBCard>, Error> Session::sense(bool keepField)
+{
+    if (auto on = m_chipset.startTypeB(); !on) {
+        return Unexpected(on.error());
+    }
+    auto answer = m_chipset.inCommRf(sensbWakeUp(), kSenseWait);
+    std::optional<TypeBCard> card;
+    if (answer && !answer->timedOut) {
+        if (auto parsed = parseSensbResponse(answer->frame)) {
+            card = *parsed;
+        }
+    }
+    if (!answer) {
+        return Unexpected(answer.error());
+    }
+    if (!keepField || !card) {
+        if (auto off = m_chipset.switchRf(false); !off) {
+            return Unexpected(off.error());
+        }
+    }
+    return card;
+}
+
+} // namespace zaitaku::hardware::rcs380

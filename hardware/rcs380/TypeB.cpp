@@ -1,0 +1,103 @@
+#include "hardware/rcs380/TypeB.h"
+
+#include <algorithm>
+
+namespace zaitaku::hardware::rcs380
+{
+
+namespace
+{
+
+Unexpected<Error> malformed(const std::string& what)
+{
+    return Unexpected(Error{device::Errc::MalformedResponse, "Type B: " + what});
+}
+
+} // namespace
+
+Bytes sensbRequest()
+{
+    return {0x05, 0x00, 0x00};
+}
+
+Bytes sensbWakeUp()
+{
+    return {0x05, 0x00, 0x08};
+}
+
+std::size_t frameSizeOf(int fsci)
+{
+    static constexpr std::size_t kSizes[] = {16, 24, 32, 40, 48, 64, 96, 128, 256, 512, 1024, 2048, 4096};
+    return fsci >= 0 && fsci < 13 ? kSizes[fsci] : 256;
+}
+
+std::chrono::microseconds frameWaitingTime(int fwi)
+{
+    if (fwi < 0 || fwi > 14) {
+        fwi = 4;
+    }
+    // 256 × 16 / 13.56 MHz = 302.06 µs, rounded up.
+    return std::chrono::microseconds((30206LL * (1LL << fwi) + 99) / 100);
+}
+
+Expected<TypeBCard, Error> parseSensbResponse(ByteView response)
+{
+    if (response.size() != 12 && response.size() != 13) {
+        return malformed("SENSB_RES of " + std::to_string(response.size()) + " bytes (expected 12 or 13)");
+    }
+    if (response[0] != 0x50) {
+        return malformed("SENSB_RES does not start with 50");
+    }
+    TypeBCard card;
+    std::copy_n(response.begin() + 1, 4, card.pupi.begin());
+    std::copy_n(response.begin() + 5, 4, card.applicationData.begin());
+    std::copy_n(response.begin() + 9, 3, card.protocolInfo.begin());
+    const std::uint8_t sizeAndType = card.protocolInfo[1];
+    card.maxFrameSize = frameSizeOf(sizeAndType >> 4);
+    card.iso14443_4 = (sizeAndType & 0x01) != 0;
+    if ((sizeAndType & 0x08) != 0) {
+        return malformed("protocol type has the RFU bit b4 set");
+    }
+    card.fwi = card.protocolInfo[2] >> 4;
+    card.nadSupported = (card.protocolInfo[2] & 0x02) != 0;
+    card.cidSupported = (card.protocolInfo[2] & 0x01) != 0;
+    return card;
+}
+
+Bytes attribRequest(const TypeBCard& card)
+{
+    Bytes out{0x1D};
+    out.insert(out.end(), card.pupi.begin(), card.pupi.end());
+    out.push_back(0x00);
+    out.push_back(0x08);
+    out.push_back(0x01);
+    out.push_back(0x00);
+    return out;
+}
+
+Expected<void, Error> checkAttribResponse(ByteView response)
+{
+    if (response.empty()) {
+        return malformed("empty ATTRIB answer");
+    }
+    if ((response[0] & 0x0F) != 0) {
+        return malformed("ATTRIB answer names CID " + std::to_string(response[0] & 0x0F) + ", not 0");
+    }
+    return {};
+}
+
+Bytes pcscAtrOf(const TypeBCard& card, std::uint8_t mbliCid)
+{
+    Bytes atr{0x3B, 0x88, 0x80, 0x01};
+    atr.insert(atr.end(), card.applicationData.begin(), card.applicationData.end());
+    atr.insert(atr.end(), card.protocolInfo.begin(), card.protocolInfo.end());
+    atr.push_back(mbliCid);
+    std::uint8_t tck = 0;
+    for (std::size_t i = 1; i < atr.size(); ++i) {
+        tck ^= atr[i];
+    }
+    atr.push_back(tck);
+    return atr;
+}
+
+} // namespace zaitaku::hardware::rcs380
