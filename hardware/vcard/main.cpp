@@ -38,7 +38,7 @@ void usage(FILE* out)
 {
     std::fprintf(out, "usage: zaitaku-vcard [--persona NAME | --persona-file FILE] [--pki-dir DIR] [--photo IMAGE]\n"
                       "                     [--host 127.0.0.1] [--port 35963] [--remove-after N] [--verbose]\n"
-                      "                     [--write-ca FILE] [--list-personas]\n"
+                      "                     [--write-ca FILE] [--issued-at YYYY-MM-DDTHH:MM:SS+09:00] [--list-personas]\n"
                       "A virtual My Number Card (JPKI AP, 券面事項確認AP, refusing text AP) for pcscd's vpcd driver.\n"
                       "Signals: SIGUSR1 removes the card, SIGUSR2 inserts it, SIGTERM stops.\n"
                       "Personas: valid (PIN 1234), one-try-left, blocked, face-auth-only, expired-cert,\n"
@@ -55,6 +55,7 @@ int main(int argc, char** argv)
     std::string pkiDir;
     std::string photo;
     std::string writeCa;
+    std::string issuedAt;
     hardware::VpcdOptions options;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -89,6 +90,8 @@ int main(int argc, char** argv)
             options.removeAfterApdus = std::atoi(next().c_str());
         } else if (arg == "--write-ca") {
             writeCa = next();
+        } else if (arg == "--issued-at") {
+            issuedAt = next();
         } else if (arg == "--verbose") {
             options.verbose = true;
         } else {
@@ -106,12 +109,20 @@ int main(int argc, char** argv)
         persona->photoPath = photo;
     }
     const model::SystemClock clock;
-    auto pki = hardware::TestPki::open(pkiDir, clock.nowJst());
+    // --issued-at fixes the certificates' dates, so two virtual cards of a persona are the same
+    // card byte for byte (tests comparing readers); by default they are issued now.
+    auto issued = issuedAt.empty() ? Expected<model::Timestamp, model::Error>(clock.nowJst())
+                                   : model::Timestamp::parse(issuedAt);
+    if (!issued) {
+        std::fprintf(stderr, "zaitaku-vcard: --issued-at: %s\n", issued.error().message.c_str());
+        return 2;
+    }
+    auto pki = hardware::TestPki::open(pkiDir, *issued);
     if (!pki) {
         std::fprintf(stderr, "zaitaku-vcard: %s\n", pki.error().message.c_str());
         return 1;
     }
-    auto image = hardware::buildCardImage(*persona, *pki, clock.nowJst());
+    auto image = hardware::buildCardImage(*persona, *pki, *issued);
     if (!image) {
         std::fprintf(stderr, "zaitaku-vcard: %s\n", image.error().message.c_str());
         return 1;

@@ -14,14 +14,20 @@
 namespace zaitaku::test
 {
 
-inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const hardware::Persona& persona)
+// `issuedAt`: the certificates' dates (zaitaku-vcard --issued-at makes the same card).
+inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const hardware::Persona& persona,
+                                                              model::Timestamp issuedAt)
 {
-    const model::SystemClock clock;
-    auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst());
+    auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, issuedAt);
     EXPECT_TRUE(pki.has_value());
-    auto image = hardware::buildCardImage(persona, *pki, clock.nowJst());
+    auto image = hardware::buildCardImage(persona, *pki, issuedAt);
     EXPECT_TRUE(image.has_value()) << (image ? "" : image.error().message);
     return std::make_unique<hardware::VirtualCard>(std::move(*image));
+}
+
+inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const hardware::Persona& persona)
+{
+    return makeVirtualCard(persona, model::SystemClock().nowJst());
 }
 
 inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const std::string& personaName)
