@@ -6,7 +6,8 @@
 #   ui                → anything
 # and the header hygiene rules: no Qt outside ui/app; Beast/Asio only in sync/ .cpp files;
 # OpenCV only in .cpp files; sqlite3.h (SQLCipher's) only in sync/store .cpp files; libpq-fe.h
-# only in sync/gateway/Pg*.cpp. Prints every
+# only in sync/gateway/Pg*.cpp; libusb.h only in hardware/rcs380 and hardware/readers .cpp files;
+# umockdev only in tests. Prints every
 # violation and fails if there is one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +57,15 @@ while IFS= read -r line; do
     report "libpq outside the gateway's PostgreSQL sources: $line"
 done < <(grep -rnE '#include <libpq-fe\.h>' device hardware verify sync ui 2>/dev/null |
     grep -vE '^sync/gateway/Pg[A-Za-z]*\.cpp:' || true)
+
+while IFS= read -r line; do
+    report "libusb outside the USB reader sources: $line"
+done < <(grep -rnE '#include <libusb(-1\.0/libusb)?\.h>' device hardware verify sync ui 2>/dev/null |
+    grep -vE '^hardware/(rcs380|readers)/[^:]*\.cpp:' || true)
+
+while IFS= read -r line; do
+    report "umockdev outside tests: $line"
+done < <(grep -rnE '#include <umockdev' device hardware verify sync ui 2>/dev/null || true)
 
 if [[ $violations -gt 0 ]]; then
     echo "layering: $violations violation(s)" >&2

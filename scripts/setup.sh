@@ -33,8 +33,10 @@ PACKAGES=(
     libssl-dev openssl libboost1.74-dev nlohmann-json3-dev libxml2-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev
-    # readers: libusb (RC-S380), PC/SC stack, virtual reader, OpenSC tools
+    # readers: libusb (RC-S380), PC/SC stack, virtual reader, OpenSC tools; umockdev emulates
+    # an RC-S380 on a USB bus for the driver's tests
     libusb-1.0-0-dev pcscd libpcsclite-dev pcsc-tools opensc vsmartcard-vpcd libccid
+    umockdev libumockdev-dev
     # stores: zlib for the static SQLCipher link, stock SQLite (benchmark baseline), Qt's QSQLITE
     # plugin (the interposition test loads it on purpose), PostgreSQL client + server (gateway)
     zlib1g-dev libsqlite3-dev sqlite3 libqt6sql6-sqlite libpq-dev postgresql

@@ -36,14 +36,15 @@ void onSignal(int sig)
 
 void usage(FILE* out)
 {
-    std::fprintf(out, "usage: zaitaku-vcard [--persona NAME | --persona-file FILE] [--pki-dir DIR] [--photo IMAGE]\n"
-                      "                     [--host 127.0.0.1] [--port 35963] [--remove-after N] [--verbose]\n"
-                      "                     [--write-ca FILE] [--issued-at YYYY-MM-DDTHH:MM:SS+09:00] [--list-personas]\n"
-                      "A virtual My Number Card (JPKI AP, 券面事項確認AP, refusing text AP) for pcscd's vpcd driver.\n"
-                      "Signals: SIGUSR1 removes the card, SIGUSR2 inserts it, SIGTERM stops.\n"
-                      "Personas: valid (PIN 1234), one-try-left, blocked, face-auth-only, expired-cert,\n"
-                      "          expiring-cert, child. 照合番号B data of 'valid': birth=1980-02-17,\n"
-                      "          expiry-year=2035, code=2285.\n");
+    std::fprintf(out,
+                 "usage: zaitaku-vcard [--persona NAME | --persona-file FILE] [--pki-dir DIR] [--photo IMAGE]\n"
+                 "                     [--host 127.0.0.1] [--port 35963] [--remove-after N] [--verbose]\n"
+                 "                     [--write-ca FILE] [--issued-at YYYY-MM-DDTHH:MM:SS+09:00] [--list-personas]\n"
+                 "A virtual My Number Card (JPKI AP, 券面事項確認AP, refusing text AP) for pcscd's vpcd driver.\n"
+                 "Signals: SIGUSR1 removes the card, SIGUSR2 inserts it, SIGTERM stops.\n"
+                 "Personas: valid (PIN 1234), one-try-left, blocked, face-auth-only, expired-cert,\n"
+                 "          expiring-cert, child. 照合番号B data of 'valid': birth=1980-02-17,\n"
+                 "          expiry-year=2035, code=2285.\n");
 }
 
 } // namespace
@@ -111,8 +112,8 @@ int main(int argc, char** argv)
     const model::SystemClock clock;
     // --issued-at fixes the certificates' dates, so two virtual cards of a persona are the same
     // card byte for byte (tests comparing readers); by default they are issued now.
-    auto issued = issuedAt.empty() ? Expected<model::Timestamp, model::Error>(clock.nowJst())
-                                   : model::Timestamp::parse(issuedAt);
+    auto issued =
+        issuedAt.empty() ? Expected<model::Timestamp, model::Error>(clock.nowJst()) : model::Timestamp::parse(issuedAt);
     if (!issued) {
         std::fprintf(stderr, "zaitaku-vcard: --issued-at: %s\n", issued.error().message.c_str());
         return 2;

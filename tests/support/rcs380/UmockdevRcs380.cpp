@@ -2,16 +2,16 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <sys/ioctl.h>
 #include <linux/usbdevice_fs.h>
-#include <unistd.h>
 #include <stdexcept>
 #include <string>
+#include <sys/ioctl.h>
 #include <umockdev.h>
+#include <unistd.h>
 
 namespace zaitaku::test
 {
@@ -43,7 +43,9 @@ constexpr const char* kDevice =
     "A: bConfigurationValue=1\n"
     "A: bNumConfigurations=1\n"
     "A: dev=189:3\n"
-    "H: descriptors=12010002000000404C05C3061101010203010902200001010080FA0904000002FFFFFF000705810240000007050202400000\n";
+    "H: "
+    "descriptors="
+    "12010002000000404C05C3061101010203010902200001010080FA0904000002FFFFFF000705810240000007050202400000\n";
 
 struct Urb
 {
@@ -225,7 +227,8 @@ void reexecUnderUmockdev(char** argv)
         std::string("libumockdev-preload.so.0") + (previous && *previous ? std::string(":") + previous : "");
     setenv("LD_PRELOAD", preload.c_str(), 1);
     const char* asan = std::getenv("ASAN_OPTIONS");
-    const std::string asanOptions = std::string(asan && *asan ? std::string(asan) + ":" : "") + "verify_asan_link_order=0";
+    const std::string asanOptions =
+        std::string(asan && *asan ? std::string(asan) + ":" : "") + "verify_asan_link_order=0";
     setenv("ASAN_OPTIONS", asanOptions.c_str(), 1);
     execv("/proc/self/exe", argv);
     std::perror("re-executing under libumockdev-preload");

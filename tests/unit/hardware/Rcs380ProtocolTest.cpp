@@ -5,11 +5,14 @@
 #include "hardware/rcs380/BlockProtocol.h"
 #include "hardware/rcs380/Chipset.h"
 #include "hardware/rcs380/TypeB.h"
+#include "hardware/readers/SupportedReaders.h"
 #include "support/VirtualCards.h"
 #include "support/rcs380/EmulatedTypeBCard.h"
 #include "support/rcs380/Rcs380Emulator.h"
 
+#include <cstdio>
 #include <deque>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -78,7 +81,7 @@ TEST(Rcs380FrameTest, RefusesEveryKindOfDamageWithItsName)
 
 TEST(Rcs380CommandTest, InCommRfCarriesTimeoutStatusAndFrame)
 {
-    EXPECT_EQ(inCommRfParams(hex("050008"), 30ms), hex("2C01050008")); // 300 × 0.1 ms
+    EXPECT_EQ(inCommRfParams(hex("050008"), 30ms), hex("2C01050008"));             // 300 × 0.1 ms
     EXPECT_EQ(inCommRfParams(hex("02"), std::chrono::seconds(30)), hex("FFFF02")); // saturates
     auto ok = decodeInCommRf(hex("00000000005011223344"));
     ASSERT_TRUE(ok);
@@ -358,6 +361,33 @@ TEST(ChipsetTest, InitialisesSetsUpTypeBAndMapsRfStatus)
     EXPECT_EQ(chip.commands(), (std::vector<std::uint8_t>{0x2A, 0x20, 0x06, 0x04, 0x00, 0x02, 0x02, 0x06, 0x04, 0x04}));
     link.written.clear();
     EXPECT_FALSE(chipset.command(static_cast<CommandCode>(0x7E), {}, 10ms)); // unknown: error frame
+}
+
+TEST(UdevRulesTest, EveryRcs380IdHasAGroupRuleAndNothingIsWorldWritable)
+{
+    std::ifstream in(std::string(ZAITAKU_SOURCE_DIR) + "/hardware/udev/60-zaitaku-readers.rules");
+    ASSERT_TRUE(in);
+    std::vector<std::string> rules;
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line[0] != '#') {
+            rules.push_back(line);
+        }
+    }
+    // Exactly one reviewed rule per reader zaitaku opens itself (pcscd serves the CCID ones), and
+    // nothing else: no 0666, no other device.
+    std::vector<std::string> expected;
+    for (const auto& reader : hardware::supportedReaders()) {
+        if (reader.transport != hardware::ReaderTransport::Rcs380) {
+            continue;
+        }
+        char line[200];
+        std::snprintf(line, sizeof line,
+                      "SUBSYSTEM==\"usb\", ENV{DEVTYPE}==\"usb_device\", ATTR{idVendor}==\"%04x\", "
+                      "ATTR{idProduct}==\"%04x\", MODE=\"0660\", GROUP=\"plugdev\", TAG+=\"uaccess\"",
+                      reader.vendor, reader.product);
+        expected.push_back(line);
+    }
+    EXPECT_EQ(rules, expected);
 }
 
 } // namespace
