@@ -47,7 +47,8 @@ Expected<ConnectedCard, Error> connectSelected(CardReader& backend, const std::s
     if (!reader->cardPresent) {
         return Unexpected(Error{Errc::NoCard, "no card on '" + reader->name + "'"});
     }
-    auto channel = backend.connect(reader->name, mode);
+    // By id when the backend gave one: unambiguous even if two backends' readers share a name.
+    auto channel = backend.connect(reader->id.empty() ? reader->name : reader->id, mode);
     if (!channel) {
         return Unexpected(channel.error());
     }

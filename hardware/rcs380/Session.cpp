@@ -23,14 +23,15 @@ Expected<std::optional<TypeBCard>, Error> Session::sense(bool keepField)
         return Unexpected(on.error());
     }
     auto answer = m_chipset.inCommRf(sensbWakeUp(), kSenseWait);
+    if (!answer) {
+        return Unexpected(answer.error());
+    }
     std::optional<TypeBCard> card;
-    if (answer && !answer->timedOut) {
+    if (!answer->timedOut) {
+        // Something that is not a Type B answer (another card type, noise) counts as no card.
         if (auto parsed = parseSensbResponse(answer->frame)) {
             card = *parsed;
         }
-    }
-    if (!answer) {
-        return Unexpected(answer.error());
     }
     if (!keepField || !card) {
         if (auto off = m_chipset.switchRf(false); !off) {

@@ -13,13 +13,29 @@ using device::Errc;
 using device::Error;
 using device::ReaderState;
 
+// A backend that could not be opened stays in the list with its error (what listReaders reports
+// when no backend works at all).
+template <typename Reader>
+ReaderRegistry::Backend backendOf(std::string prefix, Expected<std::unique_ptr<Reader>, Error> opened)
+{
+    if (!opened) {
+        return {std::move(prefix), nullptr, opened.error()};
+    }
+    return {std::move(prefix), std::move(*opened), std::nullopt};
+}
+
+// The id a reader goes by: its own, or the backend prefix and its place in the backend's list.
+std::string idOf(const ReaderRegistry::Backend& backend, const ReaderState& state, std::size_t index)
+{
+    return state.id.empty() ? backend.prefix + ":" + std::to_string(index) : state.id;
+}
+
 } // namespace
 
 Expected<std::vector<ReaderState>, Error> ReaderRegistry::listReaders()
 {
     std::vector<ReaderState> out;
     std::optional<Error> firstError;
-    bool anyBackend = false;
     for (auto& backend : m_backends) {
         if (!backend.reader) {
             firstError = firstError ? firstError : backend.openError;
@@ -30,16 +46,15 @@ Expected<std::vector<ReaderState>, Error> ReaderRegistry::listReaders()
             firstError = firstError ? firstError : std::optional<Error>(list.error());
             continue;
         }
-        anyBackend = true;
         for (std::size_t i = 0; i < list->size(); ++i) {
             ReaderState state = (*list)[i];
-            if (state.id.empty()) {
-                state.id = backend.prefix + ":" + std::to_string(i);
-            }
+            state.id = idOf(backend, state, i);
             out.push_back(std::move(state));
         }
     }
-    if (!anyBackend && firstError) {
+    // No reader anywhere and a backend is down: that is the news (e.g. "pcscd is not running"),
+    // not an empty list.
+    if (out.empty() && firstError) {
         return Unexpected(*firstError);
     }
     return out;
@@ -57,8 +72,7 @@ Expected<std::pair<ReaderRegistry::Backend*, std::string>, Error> ReaderRegistry
         }
         for (std::size_t i = 0; i < list->size(); ++i) {
             const auto& state = (*list)[i];
-            const std::string id = state.id.empty() ? backend.prefix + ":" + std::to_string(i) : state.id;
-            if (state.name == reader || id == reader) {
+            if (state.name == reader || idOf(backend, state, i) == reader) {
                 return std::pair{&backend, state.name};
             }
         }
@@ -89,26 +103,8 @@ Expected<std::unique_ptr<device::CardChannel>, Error> ReaderRegistry::connect(co
 std::unique_ptr<ReaderRegistry> openReaderRegistry()
 {
     std::vector<ReaderRegistry::Backend> backends;
-    {
-        auto pcsc = device::PcscReader::open();
-        ReaderRegistry::Backend b{"pcsc", nullptr, std::nullopt};
-        if (pcsc) {
-            b.reader = std::move(*pcsc);
-        } else {
-            b.openError = pcsc.error();
-        }
-        backends.push_back(std::move(b));
-    }
-    {
-        auto rcs380 = rcs380::Rcs380Reader::open();
-        ReaderRegistry::Backend b{"rcs380", nullptr, std::nullopt};
-        if (rcs380) {
-            b.reader = std::move(*rcs380);
-        } else {
-            b.openError = rcs380.error();
-        }
-        backends.push_back(std::move(b));
-    }
+    backends.push_back(backendOf("pcsc", device::PcscReader::open()));
+    backends.push_back(backendOf("rcs380", rcs380::Rcs380Reader::open()));
     return std::make_unique<ReaderRegistry>(std::move(backends));
 }
 

@@ -2,8 +2,8 @@
 
 // Every card reader on the tablet behind one CardReader: the PC/SC readers (pcscd) and the
 // RC-S380s (libusb), listed together with ids "pcsc:N" and "rcs380:N" and chosen by name, id or
-// index. A backend that is not there (pcscd stopped, no USB access) does not hide the others;
-// with no backend at all the first backend's error is returned.
+// index. A backend that is not there (pcscd stopped, no USB access) does not hide the others'
+// readers; when no reader is listed at all, the first backend's error is returned.
 
 #include "device/reader/CardReader.h"
 

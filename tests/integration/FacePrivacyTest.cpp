@@ -1,6 +1,7 @@
 // Privacy of a face visit: the real engine, store and virtual card, a face decision, and then a
-// scan of every table and of the temporary directory. Runs alone (RUN_SERIAL): the temp scan must
-// not see other tests' files.
+// scan of every table and of the temporary directory. As root (CI) the program gets a /tmp of its
+// own (a private mount namespace with a tmpfs), so the scan sees exactly what this process wrote,
+// whatever else runs on the machine; otherwise it runs alone (RUN_SERIAL) on the shared /tmp.
 
 #include "device/camera/ImageCodec.h"
 #include "device/camera/ImageMat.h"
@@ -15,7 +16,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <sched.h>
 #include <set>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -136,3 +140,17 @@ TEST_F(FaceVisitPrivacyTest, AFaceVisitStoresTheDecisionAndWritesNoPictureAnywhe
 
 } // namespace
 } // namespace zaitaku::identity::face
+
+int main(int argc, char** argv)
+{
+    // Before any thread exists (unshare(CLONE_NEWNS) refuses a multithreaded caller).
+    if (geteuid() == 0 && unshare(CLONE_NEWNS) == 0) {
+        if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+            mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=512m,mode=1777") != 0) {
+            std::perror("face_privacy_test: a private /tmp");
+            return 1;
+        }
+    }
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
