@@ -1,7 +1,7 @@
 #pragma once
 
 // Where the chipset's frames go: one bulk-out write, one bulk-in read, each with a timeout.
-// UsbDevice is the real one; tests of the command layer use a scripted one.
+// UsbDevice is the real one; tests and the benchmark put the emulated chip behind one.
 
 #include "hardware/rcs380/Frame.h"
 
@@ -17,6 +17,8 @@ public:
     virtual Expected<void, Error> write(ByteView bytes, std::chrono::milliseconds timeout) = 0;
     // One transfer from the bulk-in endpoint (a whole frame). Errc::Timeout when nothing came.
     virtual Expected<Bytes, Error> read(std::chrono::milliseconds timeout) = 0;
+    // The device went away (every later transfer fails).
+    virtual bool detached() const { return false; }
 };
 
 } // namespace zaitaku::hardware::rcs380

@@ -40,7 +40,7 @@ Expected<void, Error> Rcs380Reader::refresh()
         Slot slot{location, nullptr};
         for (auto& old : m_slots) {
             if (old.location.bus == location.bus && old.location.address == location.address && old.session &&
-                !old.session->usb().detached()) {
+                !old.session->detached()) {
                 slot.session = old.session;
             }
         }

@@ -10,7 +10,12 @@ Expected<std::shared_ptr<Session>, Error> Session::open(std::shared_ptr<UsbConte
     if (!usb) {
         return Unexpected(usb.error());
     }
-    std::shared_ptr<Session> session(new Session(std::move(*usb)));
+    return open(std::unique_ptr<FrameLink>(std::move(*usb)));
+}
+
+Expected<std::shared_ptr<Session>, Error> Session::open(std::unique_ptr<FrameLink> link)
+{
+    std::shared_ptr<Session> session(new Session(std::move(link)));
     if (auto ready = session->m_chipset.initialise(); !ready) {
         return Unexpected(ready.error());
     }

@@ -25,7 +25,10 @@ UsbLocation locationOf(libusb_device* device)
     std::uint8_t ports[8];
     const int depth = libusb_get_port_numbers(device, ports, 8);
     for (int i = 0; i < depth; ++i) {
-        out.ports += (i ? "." : "") + std::to_string(ports[i]);
+        if (i > 0) {
+            out.ports += '.';
+        }
+        out.ports += std::to_string(ports[i]);
     }
     libusb_device_descriptor descriptor{};
     if (libusb_get_device_descriptor(device, &descriptor) == 0) {

@@ -54,7 +54,7 @@ public:
     Expected<Bytes, Error> read(std::chrono::milliseconds timeout) override;
 
     const UsbLocation& location() const { return m_location; }
-    bool detached() const { return m_detached; }
+    bool detached() const override { return m_detached; }
 
 private:
     UsbDevice() = default;

@@ -4,10 +4,12 @@
 
 #include "hardware/rcs380/BlockProtocol.h"
 #include "hardware/rcs380/Chipset.h"
+#include "hardware/rcs380/Rcs380Channel.h"
 #include "hardware/rcs380/TypeB.h"
 #include "hardware/readers/SupportedReaders.h"
 #include "support/VirtualCards.h"
 #include "support/rcs380/EmulatedTypeBCard.h"
+#include "support/rcs380/EmulatorLink.h"
 #include "support/rcs380/Rcs380Emulator.h"
 
 #include <cstdio>
@@ -314,39 +316,16 @@ TEST_F(EmulatedCardTest, ChainsCommandsToACardWithSmallFramesAndSurvivesLostFram
 }
 
 // The command layer against the emulated chip, through a link that hands frames over directly.
-struct DirectLink : FrameLink
-{
-    test::Rcs380Emulator& chip;
-    std::vector<Bytes> written;
-    explicit DirectLink(test::Rcs380Emulator& c)
-        : chip(c)
-    {}
-    Expected<void, Error> write(ByteView bytes, std::chrono::milliseconds) override
-    {
-        written.emplace_back(bytes.begin(), bytes.end());
-        chip.write(bytes);
-        return {};
-    }
-    Expected<Bytes, Error> read(std::chrono::milliseconds) override
-    {
-        auto next = chip.read();
-        if (!next) {
-            return Unexpected(Error{Errc::Timeout, "nothing to read"});
-        }
-        return *next;
-    }
-};
-
 TEST(ChipsetTest, InitialisesSetsUpTypeBAndMapsRfStatus)
 {
     test::Rcs380Emulator chip;
-    DirectLink link(chip);
+    test::EmulatorLink link(chip);
     Chipset chipset(link);
     ASSERT_TRUE(chipset.initialise());
     EXPECT_EQ(chipset.firmwareVersion(), "1.11");
-    ASSERT_GE(link.written.size(), 2U);
-    EXPECT_EQ(link.written[0], kAckFrame); // cancels what an earlier user left running
-    EXPECT_EQ(link.written[1], hex("0000FFFFFF0300FDD62A01FF00"));
+    ASSERT_GE(link.written().size(), 2U);
+    EXPECT_EQ(link.written()[0], kAckFrame); // cancels what an earlier user left running
+    EXPECT_EQ(link.written()[1], hex("0000FFFFFF0300FDD62A01FF00"));
     EXPECT_FALSE(chip.rfOn());
     EXPECT_EQ(chipset.inCommRf(sensbWakeUp(), 30ms).error().code, Errc::TransmitFailed); // RF off
     ASSERT_TRUE(chipset.startTypeB());
@@ -359,8 +338,32 @@ TEST(ChipsetTest, InitialisesSetsUpTypeBAndMapsRfStatus)
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->frame.front(), 0x50);
     EXPECT_EQ(chip.commands(), (std::vector<std::uint8_t>{0x2A, 0x20, 0x06, 0x04, 0x00, 0x02, 0x02, 0x06, 0x04, 0x04}));
-    link.written.clear();
+    link.clearWritten();
     EXPECT_FALSE(chipset.command(static_cast<CommandCode>(0x7E), {}, 10ms)); // unknown: error frame
+}
+
+// The whole channel (activation, APDUs, disconnect) over the emulated chip without USB.
+TEST(Rcs380ChannelTest, ActivatesExchangesAndSwitchesTheFieldOffOnReset)
+{
+    test::Rcs380Emulator chip;
+    chip.placeCard(test::makeVirtualCard("valid"));
+    auto session = Session::open(std::make_unique<test::EmulatorLink>(chip));
+    ASSERT_TRUE(session) << session.error().message;
+    EXPECT_EQ((*session)->chipset().firmwareVersion(), "1.11");
+    auto card = (*session)->sense(true);
+    ASSERT_TRUE(card && *card);
+    auto channel = Rcs380Channel::activate(*session, **card);
+    ASSERT_TRUE(channel) << channel.error().message;
+    EXPECT_EQ((*channel)->atr(), chip.card()->card().atr());
+    EXPECT_EQ((*session)->connectedAtr, (*channel)->atr());
+    EXPECT_EQ((*channel)->transmit(hex("00A4040C0AD392F000260100000001"), 1000ms).value(), hex("9000"));
+    ASSERT_TRUE((*channel)->disconnect(device::Disposition::Reset));
+    EXPECT_FALSE(chip.rfOn());
+    EXPECT_FALSE((*session)->connectedAtr);
+    EXPECT_EQ((*channel)->transmit(hex("00A4040C0AD392F000260100000001"), 1000ms).error().code, Errc::TransmitFailed);
+    // A card without ISO 14443-4 is refused at activation.
+    auto plain = parseSensbResponse(hex("50 3A5C017E 000005E0 B38000")).value();
+    EXPECT_EQ(Rcs380Channel::activate(*session, plain).error().code, Errc::UnsupportedCard);
 }
 
 TEST(UdevRulesTest, EveryRcs380IdHasAGroupRuleAndNothingIsWorldWritable)
