@@ -7,4 +7,15 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 cmake --preset ci
 cmake --build --preset ci
-ctest --preset ci "$@"
+status=0
+ctest --preset ci "$@" || status=$?
+if [[ $status -ne 0 && -f build/ci/Testing/Temporary/LastTestsFailed.log ]]; then
+    # The failures again at the very end, with their output, so the reason is next to the verdict.
+    echo "=== output of the failed tests ==="
+    while IFS= read -r line; do
+        name=${line#*:}
+        awk -v want="Testing: $name" 'index($0, want) && length($0) == index($0, want) + length(want) - 1 {p = 1}
+            p {print} p && index($0, "<end of output>") {p = 0}' build/ci/Testing/Temporary/LastTest.log | tail -80
+    done <build/ci/Testing/Temporary/LastTestsFailed.log
+fi
+exit "$status"
