@@ -2,7 +2,9 @@
 
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <winscard.h>
 
@@ -65,14 +67,53 @@ DWORD toPcsc(Disposition d)
     return SCARD_RESET_CARD;
 }
 
-// The outcome of one SCardTransmit, shared with the worker thread that runs it.
-struct TransmitJob
+// Runs `call` on a worker thread and waits at most `timeout` for its result: pcsc-lite calls have
+// no timeout of their own, so a hung card or driver would hang the caller. On time-out the worker
+// is left to finish (it holds what it needs), and `abandoned` gets its late result to release
+// whatever it acquired.
+template <typename Result>
+std::optional<Result>
+callWithin(std::chrono::milliseconds timeout, std::function<Result()> call, std::function<void(Result&)> abandoned = {})
 {
-    std::mutex mutex;
-    std::condition_variable done;
-    bool finished = false;
+    struct Job
+    {
+        std::mutex mutex;
+        std::condition_variable done;
+        std::optional<Result> result;
+        bool gaveUp = false;
+    };
+    auto job = std::make_shared<Job>();
+    std::thread([job, call = std::move(call), abandoned = std::move(abandoned)] {
+        Result result = call();
+        std::lock_guard lock(job->mutex);
+        if (job->gaveUp) {
+            if (abandoned) {
+                abandoned(result);
+            }
+            return;
+        }
+        job->result = std::move(result);
+        job->done.notify_all();
+    }).detach();
+    std::unique_lock lock(job->mutex);
+    if (!job->done.wait_for(lock, timeout, [&] { return job->result.has_value(); })) {
+        job->gaveUp = true;
+        return std::nullopt;
+    }
+    return std::move(job->result);
+}
+
+struct TransmitResult
+{
     LONG rv = SCARD_S_SUCCESS;
     Bytes response;
+};
+
+struct ConnectResult
+{
+    LONG rv = SCARD_S_SUCCESS;
+    SCARDHANDLE card = 0;
+    DWORD protocol = 0;
 };
 
 class PcscChannel final : public CardChannel
@@ -97,36 +138,32 @@ public:
         if (m_closed || m_hung) {
             return Unexpected(Error{Errc::TransmitFailed, "the connection to the card is closed"});
         }
-        auto job = std::make_shared<TransmitJob>();
-        std::thread([job, context = m_context, card = m_card, protocol = m_protocol,
-                     cmd = Bytes(command.begin(), command.end())] {
+        auto done = callWithin<TransmitResult>(timeout, [context = m_context, card = m_card, protocol = m_protocol,
+                                                         cmd = Bytes(command.begin(), command.end())] {
             std::vector<BYTE> buffer(65536 + 2);
             DWORD length = static_cast<DWORD>(buffer.size());
             const SCARD_IO_REQUEST pci{protocol, sizeof(SCARD_IO_REQUEST)};
-            const LONG rv =
+            TransmitResult out;
+            out.rv =
                 SCardTransmit(card, &pci, cmd.data(), static_cast<DWORD>(cmd.size()), nullptr, buffer.data(), &length);
-            std::lock_guard lock(job->mutex);
-            job->rv = rv;
-            if (rv == SCARD_S_SUCCESS) {
-                job->response.assign(buffer.begin(), buffer.begin() + length);
+            if (out.rv == SCARD_S_SUCCESS) {
+                out.response.assign(buffer.begin(), buffer.begin() + length);
             }
-            job->finished = true;
-            job->done.notify_all();
-        }).detach();
-        std::unique_lock lock(job->mutex);
-        if (!job->done.wait_for(lock, timeout, [&] { return job->finished; })) {
+            return out;
+        });
+        if (!done) {
             m_hung = true;
             return Unexpected(
                 Error{Errc::Timeout, "the card did not answer within " + std::to_string(timeout.count()) + " ms"});
         }
-        if (job->rv != SCARD_S_SUCCESS) {
+        if (done->rv != SCARD_S_SUCCESS) {
             // A card pulled mid-command shows up as "not transacted"; ask pcscd whether it left.
-            if (job->rv == SCARD_E_NOT_TRANSACTED && cardLeft(std::chrono::seconds(1))) {
+            if (done->rv == SCARD_E_NOT_TRANSACTED && cardLeft(std::chrono::seconds(1))) {
                 return Unexpected(Error{Errc::CardRemoved, "the card was removed during a command"});
             }
-            return Unexpected(pcscError(job->rv, "SCardTransmit"));
+            return Unexpected(pcscError(done->rv, "SCardTransmit"));
         }
-        return std::move(job->response);
+        return std::move(done->response);
     }
 
     Bytes atr() const override { return m_atr; }
@@ -263,14 +300,30 @@ PcscReader::waitForChange(const std::string& reader, bool cardPresent, std::chro
 
 Expected<std::unique_ptr<CardChannel>, Error> PcscReader::connect(const std::string& reader, ShareMode mode)
 {
-    SCARDHANDLE card = 0;
-    DWORD protocol = 0;
-    const LONG rv = SCardConnect(m_context->handle, reader.c_str(),
-                                 mode == ShareMode::Exclusive ? SCARD_SHARE_EXCLUSIVE : SCARD_SHARE_SHARED,
-                                 SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card, &protocol);
-    if (rv != SCARD_S_SUCCESS) {
-        return Unexpected(pcscError(rv, "SCardConnect to '" + reader + "'"));
+    // pcscd powers the card up inside SCardConnect: a card that hangs there would hang us.
+    auto connected = callWithin<ConnectResult>(
+        kConnectTimeout,
+        [context = m_context, reader,
+         share = mode == ShareMode::Exclusive ? SCARD_SHARE_EXCLUSIVE : SCARD_SHARE_SHARED] {
+            ConnectResult out;
+            out.rv = SCardConnect(context->handle, reader.c_str(), share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+                                  &out.card, &out.protocol);
+            return out;
+        },
+        [](ConnectResult& late) {
+            if (late.rv == SCARD_S_SUCCESS) {
+                SCardDisconnect(late.card, SCARD_RESET_CARD); // nobody is left to use it
+            }
+        });
+    if (!connected) {
+        return Unexpected(Error{Errc::Timeout, "the card on '" + reader + "' did not come up within " +
+                                                   std::to_string(kConnectTimeout.count()) + " ms"});
     }
+    if (connected->rv != SCARD_S_SUCCESS) {
+        return Unexpected(pcscError(connected->rv, "SCardConnect to '" + reader + "'"));
+    }
+    const SCARDHANDLE card = connected->card;
+    DWORD protocol = connected->protocol;
     BYTE atr[MAX_ATR_SIZE];
     DWORD atrLength = sizeof atr;
     DWORD state = 0;

@@ -19,7 +19,10 @@ public:
     Expected<std::vector<ReaderState>, Error> listReaders() override;
     Expected<ReaderState, Error>
     waitForChange(const std::string& reader, bool cardPresent, std::chrono::milliseconds timeout) override;
+    // Errc::Timeout when the card does not come up within kConnectTimeout (a hung card or driver).
     Expected<std::unique_ptr<CardChannel>, Error> connect(const std::string& reader, ShareMode mode) override;
+
+    static constexpr std::chrono::milliseconds kConnectTimeout{5000};
 
     struct Context;
 
