@@ -43,6 +43,7 @@ Expected<std::unique_ptr<Rcs380Channel>, Error> Rcs380Channel::activate(std::sha
 Rcs380Channel::~Rcs380Channel()
 {
     if (m_open) {
+        std::lock_guard lock(m_session->mutex());
         release(true);
     }
 }

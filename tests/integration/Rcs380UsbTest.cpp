@@ -12,6 +12,7 @@
 #include "support/VirtualCards.h"
 #include "support/rcs380/UmockdevRcs380.h"
 
+#include <cerrno>
 #include <condition_variable>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -156,6 +157,25 @@ TEST_F(Rcs380UsbTest, AReaderPulledOutMidExchangeIsReaderDetachedAndDropsFromThe
     }
     EXPECT_TRUE(gone);
     EXPECT_EQ(backend->connect("rcs380:0", device::ShareMode::Shared).error().code, Errc::NoReader);
+}
+
+TEST_F(Rcs380UsbTest, AReaderAnotherProgramHoldsIsListedWithItsProblemAndRefusedAsBusy)
+{
+    placeCard("valid");
+    usb.refuseClaim(EBUSY);
+    auto backend = openBackend();
+    ASSERT_TRUE(backend);
+    auto readers = backend->listReaders();
+    ASSERT_TRUE(readers) << readers.error().message;
+    ASSERT_EQ(readers->size(), 1U);
+    EXPECT_EQ((*readers)[0].id, "rcs380:0");
+    EXPECT_FALSE((*readers)[0].cardPresent);
+    EXPECT_NE((*readers)[0].problem.find("claiming interface 0"), std::string::npos) << (*readers)[0].problem;
+    EXPECT_EQ(backend->connect("rcs380:0", device::ShareMode::Shared).error().code, Errc::Busy);
+    usb.refuseClaim(0); // the other program let go
+    auto card = device::connectSelected(*backend, "rcs380:0", device::ShareMode::Shared);
+    ASSERT_TRUE(card) << card.error().message;
+    EXPECT_TRUE(device::MynaCard(*card->channel, 5000ms).readAuthCertificate());
 }
 
 TEST_F(Rcs380UsbTest, TheHotplugMonitorReportsTheReaderAddedAndRemoved)

@@ -69,6 +69,7 @@ struct UmockdevRcs380::Impl
     std::deque<Urb> completed;
     bool plugged = false;
     bool attached = false;
+    int claimError = 0;
     int writes = 0;
     int unplugAfter = -1;
 
@@ -137,8 +138,14 @@ struct UmockdevRcs380::Impl
             return;
         }
         case USBDEVFS_CLAIMINTERFACE:
-        case USBDEVFS_RELEASEINTERFACE:
         case USBDEVFS_DISCONNECT_CLAIM:
+            if (claimError != 0) {
+                done(-1, claimError);
+                return;
+            }
+            done(0, 0);
+            return;
+        case USBDEVFS_RELEASEINTERFACE:
         case USBDEVFS_SETINTERFACE:
         case USBDEVFS_CLEAR_HALT:
         case USBDEVFS_RESETEP:
@@ -305,6 +312,12 @@ void UmockdevRcs380::unplugAfterWrites(int writes)
 {
     std::lock_guard lock(m_impl->mutex);
     m_impl->unplugAfter = writes;
+}
+
+void UmockdevRcs380::refuseClaim(int error)
+{
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->claimError = error;
 }
 
 void UmockdevRcs380::withEmulator(const std::function<void(Rcs380Emulator&)>& f)

@@ -30,6 +30,10 @@ public:
     // Pulls it out by itself after `writes` more bulk-out transfers (mid-exchange).
     void unplugAfterWrites(int writes);
 
+    // Claiming the interface fails with `error` (EBUSY: another program holds the reader), or
+    // succeeds again with 0.
+    void refuseClaim(int error);
+
     // Runs `f` on the emulator under the lock the USB handler thread takes.
     void withEmulator(const std::function<void(Rcs380Emulator&)>& f);
     int bulkWrites() const;
