@@ -90,7 +90,7 @@ Expected<void, Error> Chipset::switchRf(bool on)
 
 Expected<void, Error> Chipset::startTypeB()
 {
-    for (const auto& [code, params] : {std::pair{CommandCode::InSetRf, inSetRfTypeB106()},
+    for (const auto& [code, params] : {std::pair{CommandCode::InSetRf, inSetRfTypeB(BitRate::Kbps106)},
                                        std::pair{CommandCode::InSetProtocol, inSetProtocolDefaults()},
                                        std::pair{CommandCode::InSetProtocol, inSetProtocolTypeB()}}) {
         auto done = command(code, params, kCommandTimeout);
@@ -102,6 +102,18 @@ Expected<void, Error> Chipset::startTypeB()
         }
     }
     return switchRf(true);
+}
+
+Expected<void, Error> Chipset::setBitRate(BitRate rate)
+{
+    auto done = command(CommandCode::InSetRf, inSetRfTypeB(rate), kCommandTimeout);
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    if (done->empty() || (*done)[0] != 0x00) {
+        return Unexpected(Error{Errc::TransmitFailed, "RC-S380: the reader refused the bit rate"});
+    }
+    return {};
 }
 
 Expected<Reception, Error> Chipset::inCommRf(ByteView frame, std::chrono::microseconds waitingTime)

@@ -23,8 +23,10 @@ public:
     // Cancels whatever a previous user left running (a bare ACK), selects command type 1, reads
     // the firmware version and switches RF off.
     Expected<void, Error> initialise();
-    // InSetRF and InSetProtocol for Type B at 106 kbit/s, then RF on.
+    // InSetRF and InSetProtocol for Type B at 106 kbit/s (how every card is woken), then RF on.
     Expected<void, Error> startTypeB();
+    // InSetRF at `rate`: after ATTRIB has agreed on it.
+    Expected<void, Error> setBitRate(BitRate rate);
     Expected<void, Error> switchRf(bool on);
     // One frame to the card and its answer within `waitingTime`. A card that does not answer, or
     // answers with a damaged frame (CRC, parity, framing), is Reception::timedOut.

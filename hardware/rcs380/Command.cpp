@@ -26,9 +26,10 @@ Expected<Bytes, Error> decodeResponse(CommandCode code, ByteView data)
     return Bytes(data.begin() + 2, data.end());
 }
 
-Bytes inSetRfTypeB106()
+Bytes inSetRfTypeB(BitRate rate)
 {
-    return {0x03, 0x07, 0x0F, 0x07};
+    const std::uint8_t setting = rate == BitRate::Kbps212 ? 0x08 : 0x07;
+    return {0x03, setting, 0x0F, setting};
 }
 
 Bytes inSetProtocolDefaults()

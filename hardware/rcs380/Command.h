@@ -5,6 +5,7 @@
 // port100.c (hardware/READERS.md); only what a Type B reader needs is here.
 
 #include "hardware/rcs380/Frame.h"
+#include "hardware/rcs380/TypeB.h"
 
 #include <chrono>
 #include <cstdint>
@@ -32,8 +33,9 @@ Bytes encodeCommand(CommandCode code, ByteView params);
 // The RESULT bytes of a response to `code`; MalformedResponse when it answers something else.
 Expected<Bytes, Error> decodeResponse(CommandCode code, ByteView data);
 
-// InSetRF for ISO 14443 Type B at 106 kbit/s: send and receive settings 03 07 / 0F 07.
-Bytes inSetRfTypeB106();
+// InSetRF for ISO 14443 Type B: send and receive settings 03 07 / 0F 07 at 106 kbit/s,
+// 03 08 / 0F 08 at 212 kbit/s.
+Bytes inSetRfTypeB(BitRate rate);
 // InSetProtocol: the chip's documented defaults, then Type B framing (SOF/EOF on, guard time).
 Bytes inSetProtocolDefaults();
 Bytes inSetProtocolTypeB();

@@ -16,15 +16,16 @@ Rcs380Channel::Rcs380Channel(std::shared_ptr<Session> session, const TypeBCard& 
     , m_atr(pcscAtrOf(card))
 {}
 
-Expected<std::unique_ptr<Rcs380Channel>, Error> Rcs380Channel::activate(std::shared_ptr<Session> session,
-                                                                        const TypeBCard& card)
+Expected<std::unique_ptr<Rcs380Channel>, Error>
+Rcs380Channel::activate(std::shared_ptr<Session> session, const TypeBCard& card, BitRate ceiling)
 {
     if (!card.iso14443_4) {
         (void)session->chipset().switchRf(false);
         return Unexpected(Error{Errc::UnsupportedCard, "the Type B card on the RC-S380 does not speak ISO 14443-4"});
     }
     std::unique_ptr<Rcs380Channel> channel(new Rcs380Channel(session, card));
-    auto answer = session->chipset().inCommRf(attribRequest(card), frameWaitingTime(card.fwi));
+    channel->m_rate = negotiateBitRate(card, ceiling);
+    auto answer = session->chipset().inCommRf(attribRequest(card, channel->m_rate), frameWaitingTime(card.fwi));
     if (!answer) {
         return Unexpected(answer.error());
     }
@@ -35,6 +36,13 @@ Expected<std::unique_ptr<Rcs380Channel>, Error> Rcs380Channel::activate(std::sha
     if (auto accepted = checkAttribResponse(answer->frame); !accepted) {
         (void)session->chipset().switchRf(false);
         return Unexpected(accepted.error());
+    }
+    if (channel->m_rate != BitRate::Kbps106) {
+        // The card answered ATTRIB at 106 kbit/s and now listens at the agreed rate.
+        if (auto switched = session->chipset().setBitRate(channel->m_rate); !switched) {
+            (void)session->chipset().switchRf(false);
+            return Unexpected(switched.error());
+        }
     }
     session->connectedAtr = channel->m_atr;
     return channel;

@@ -14,9 +14,11 @@ namespace zaitaku::hardware::rcs380
 class Rcs380Channel : public device::CardChannel
 {
 public:
-    // Activates the card found by Session::sense(keepField = true).
-    static Expected<std::unique_ptr<Rcs380Channel>, Error> activate(std::shared_ptr<Session> session,
-                                                                    const TypeBCard& card);
+    // Activates the card found by Session::sense(keepField = true), at the fastest bit rate up
+    // to `ceiling` that the card takes.
+    static Expected<std::unique_ptr<Rcs380Channel>, Error>
+    activate(std::shared_ptr<Session> session, const TypeBCard& card, BitRate ceiling = BitRate::Kbps212);
+    BitRate bitRate() const { return m_rate; }
     ~Rcs380Channel() override;
 
     Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds timeout) override;
@@ -31,6 +33,7 @@ private:
     std::shared_ptr<Session> m_session;
     BlockProtocol m_protocol;
     Bytes m_atr;
+    BitRate m_rate = BitRate::Kbps106;
     bool m_open = true;
 };
 

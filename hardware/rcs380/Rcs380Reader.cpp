@@ -183,7 +183,7 @@ Expected<std::unique_ptr<device::CardChannel>, Error> Rcs380Reader::connect(cons
     if (!*card) {
         return Unexpected(Error{Errc::NoCard, "no card on " + nameOf(slot->location)});
     }
-    auto channel = Rcs380Channel::activate(slot->session, **card);
+    auto channel = Rcs380Channel::activate(slot->session, **card, m_options.maxBitRate);
     if (!channel) {
         return Unexpected(channel.error());
     }

@@ -20,6 +20,8 @@ struct Rcs380Options
 {
     // How often waitForChange polls for a card (each poll is a few milliseconds of RF).
     std::chrono::milliseconds pollInterval{200};
+    // The fastest bit rate to agree with a card (106 to rule out a rate problem in the field).
+    BitRate maxBitRate = BitRate::Kbps212;
 };
 
 class Rcs380Reader : public device::CardReader

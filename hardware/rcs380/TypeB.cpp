@@ -58,18 +58,26 @@ Expected<TypeBCard, Error> parseSensbResponse(ByteView response)
     if ((sizeAndType & 0x08) != 0) {
         return malformed("protocol type has the RFU bit b4 set");
     }
+    // b1 PCD→PICC 212, b5 PICC→PCD 212 (b8: the same rate both ways is compulsory).
+    card.supports212 = (card.protocolInfo[0] & 0x11) == 0x11;
     card.fwi = card.protocolInfo[2] >> 4;
     card.nadSupported = (card.protocolInfo[2] & 0x02) != 0;
     card.cidSupported = (card.protocolInfo[2] & 0x01) != 0;
     return card;
 }
 
-Bytes attribRequest(const TypeBCard& card)
+BitRate negotiateBitRate(const TypeBCard& card, BitRate ceiling)
+{
+    return ceiling == BitRate::Kbps212 && card.supports212 ? BitRate::Kbps212 : BitRate::Kbps106;
+}
+
+Bytes attribRequest(const TypeBCard& card, BitRate rate)
 {
     Bytes out{0x1D};
     out.insert(out.end(), card.pupi.begin(), card.pupi.end());
     out.push_back(0x00);
-    out.push_back(0x08);
+    out.push_back(rate == BitRate::Kbps212 ? 0x58 : 0x08); // 01 01: 212 kbit/s each way
+
     out.push_back(0x01);
     out.push_back(0x00);
     return out;

@@ -18,6 +18,13 @@ Bytes sensbRequest();
 // WUPB: the same with the wake-up bit, so a HALTed card answers too.
 Bytes sensbWakeUp();
 
+// ISO 14443 Type B bit rates the driver uses (the same both ways).
+enum class BitRate
+{
+    Kbps106,
+    Kbps212,
+};
+
 struct TypeBCard
 {
     std::array<std::uint8_t, 4> pupi{};
@@ -29,6 +36,7 @@ struct TypeBCard
     int fwi = 4;                   // frame waiting time integer
     bool cidSupported = false;
     bool nadSupported = false;
+    bool supports212 = false; // Bit_Rate_capability: 212 kbit/s in both directions
 };
 
 // SENSB_RES: 50 ‖ PUPI(4) ‖ application data(4) ‖ protocol info(3) [‖ extended byte].
@@ -40,9 +48,13 @@ std::size_t frameSizeOf(int fsci);
 // FWT = (256 × 16 / fc) × 2^FWI, about 302 µs × 2^FWI; FWI 15 is RFU and read as 4.
 std::chrono::microseconds frameWaitingTime(int fwi);
 
-// ATTRIB 1D ‖ PUPI ‖ param1 00 (default TR0/TR1, SOF and EOF) ‖ param2 (106 kbit/s both ways,
-// FSDI 8: the reader takes 256-byte frames) ‖ param3 (ISO 14443-4) ‖ param4 (CID 0).
-Bytes attribRequest(const TypeBCard& card);
+// The fastest rate, at most `ceiling`, that the card takes both ways. A card that says nothing
+// about 212 kbit/s stays at 106.
+BitRate negotiateBitRate(const TypeBCard& card, BitRate ceiling);
+// ATTRIB 1D ‖ PUPI ‖ param1 00 (default TR0/TR1, SOF and EOF) ‖ param2 (the bit rate both ways in
+// b8-b5, FSDI 8 in b4-b1: the reader takes 256-byte frames) ‖ param3 (ISO 14443-4) ‖ param4
+// (CID 0). After the answer, the reader switches to `rate`.
+Bytes attribRequest(const TypeBCard& card, BitRate rate = BitRate::Kbps106);
 inline constexpr std::size_t kReaderFrameSize = 256;
 // The answer: MBLI/CID byte [‖ higher-layer response]; CID must be 0.
 Expected<void, Error> checkAttribResponse(ByteView response);

@@ -98,7 +98,10 @@ TEST_F(Rcs380UsbTest, ReadsTheCardThroughTheDriverAsThroughAnyReader)
     ASSERT_TRUE(cert) << cert.error().message;
     EXPECT_GT(cert->size(), 600U); // several chained I-blocks per READ BINARY
     int chained = 0;
-    usb.withEmulator([&](Rcs380Emulator& chip) { chained = chip.card()->chainedBlocksSent(); });
+    usb.withEmulator([&](Rcs380Emulator& chip) {
+        chained = chip.card()->chainedBlocksSent();
+        EXPECT_EQ(chip.rate(), hardware::rcs380::BitRate::Kbps212); // the My Number Card takes 212
+    });
     EXPECT_GT(chained, 0);
     // While connected the reader reports the card without polling it.
     auto listed = registry->listReaders();

@@ -19,14 +19,18 @@ EmulatedTypeBCard::EmulatedTypeBCard(std::unique_ptr<hardware::VirtualCard> card
 void EmulatedTypeBCard::powerOff()
 {
     m_state = State::Idle;
+    m_rate = hardware::rcs380::BitRate::Kbps106;
     m_card->reset();
     m_command.clear();
     m_response.clear();
 }
 
-std::optional<Bytes> EmulatedTypeBCard::receive(ByteView frame)
+std::optional<Bytes> EmulatedTypeBCard::receive(ByteView frame, hardware::rcs380::BitRate rate)
 {
     ++m_frames;
+    if (rate != m_rate) {
+        return std::nullopt;
+    }
     if (m_leaveAfter == 0) {
         return std::nullopt; // gone
     }
@@ -74,6 +78,12 @@ std::optional<Bytes> EmulatedTypeBCard::answer(ByteView frame)
         m_state = State::Active;
         m_number = 1;
         m_maxInf = hardware::rcs380::frameSizeOf(frame[6] & 0x0F) - 3;
+        // Param 2, b8-b5: the rates both ways (01 01 = 212 kbit/s), used from the next frame on.
+        const std::uint8_t rates = frame[6] >> 4;
+        if (rates != 0x0 && rates != 0x5) {
+            return std::nullopt; // a rate this card does not do
+        }
+        m_rate = rates == 0x5 ? hardware::rcs380::BitRate::Kbps212 : hardware::rcs380::BitRate::Kbps106;
         return Bytes{0x00};
     }
     if (m_state != State::Active) {

@@ -7,6 +7,7 @@
 // extension.
 
 #include "hardware/rcs380/BlockProtocol.h"
+#include "hardware/rcs380/TypeB.h"
 #include "hardware/vcard/VirtualCard.h"
 
 #include <memory>
@@ -22,8 +23,12 @@ public:
     // (3B 88 80 01 ‖ AD ‖ PI ‖ MBLI ‖ TCK), so an RC-S380 reports the ATR a PC/SC reader does.
     explicit EmulatedTypeBCard(std::unique_ptr<hardware::VirtualCard> card);
 
-    // One frame from the reader; the answer, or nothing (the reader sees a time-out).
-    std::optional<hardware::rcs380::Bytes> receive(hardware::rcs380::ByteView frame);
+    // One frame from the reader at `rate`; the answer, or nothing (the reader sees a time-out).
+    // A frame at another rate than the card listens at is noise to it.
+    std::optional<hardware::rcs380::Bytes> receive(hardware::rcs380::ByteView frame,
+                                                   hardware::rcs380::BitRate rate = hardware::rcs380::BitRate::Kbps106);
+    // The rate ATTRIB agreed on (106 kbit/s until then and after power-off).
+    hardware::rcs380::BitRate rate() const { return m_rate; }
     // The field went off: the card loses power (selection and verified PIN go).
     void powerOff();
 
@@ -58,6 +63,7 @@ private:
     State m_state = State::Idle;
     std::array<std::uint8_t, 4> m_pupi{0x3A, 0x5C, 0x01, 0x7E};
     int m_fsci = -1;
+    hardware::rcs380::BitRate m_rate = hardware::rcs380::BitRate::Kbps106;
     int m_number = 1; // rule C: the PICC's block number starts at 1
     hardware::rcs380::Bytes m_command;
     hardware::rcs380::Bytes m_response; // what is left to send of the current response

@@ -92,6 +92,14 @@ void Rcs380Emulator::execute(ByteView data)
         answer(code, ok);
         return;
     case CommandCode::InSetRf:
+        if (params.size() != 4 || params[0] != 0x03 || params[2] != 0x0F || params[1] != params[3] ||
+            (params[1] != 0x07 && params[1] != 0x08)) {
+            m_out.push_back(rcs::kErrorFrame); // only the Type B settings are modelled
+            return;
+        }
+        m_rate = params[1] == 0x08 ? rcs::BitRate::Kbps212 : rcs::BitRate::Kbps106;
+        answer(code, ok);
+        return;
     case CommandCode::InSetProtocol:
         answer(code, ok);
         return;
@@ -102,7 +110,7 @@ void Rcs380Emulator::execute(ByteView data)
         if (!m_rfOn) {
             result = {0x00, 0x04, 0x00, 0x00}; // RF off
         } else if (params.size() >= 2 && m_card) {
-            reply = m_card->receive(params.subspan(2));
+            reply = m_card->receive(params.subspan(2), m_rate);
         }
         if (m_rfOn && !reply) {
             result = {0x80, 0x00, 0x00, 0x00}; // no answer in time

@@ -26,6 +26,8 @@ public:
     EmulatedTypeBCard* card() { return m_card.get(); }
 
     bool rfOn() const { return m_rfOn; }
+    // The Type B rate InSetRF last chose.
+    hardware::rcs380::BitRate rate() const { return m_rate; }
     // Command codes the chip received, in order.
     std::vector<std::uint8_t> commands() const { return m_commands; }
     int malformedFrames() const { return m_malformed; }
@@ -38,6 +40,7 @@ private:
     std::deque<hardware::rcs380::Bytes> m_out;
     std::vector<std::uint8_t> m_commands;
     bool m_rfOn = false;
+    hardware::rcs380::BitRate m_rate = hardware::rcs380::BitRate::Kbps106;
     int m_commandType = 0;
     int m_malformed = 0;
 };

@@ -107,6 +107,17 @@ TEST(TypeBTest, ParsesSensbResBuildsAttribAndThePcscAtr)
     EXPECT_TRUE(card->cidSupported);
     EXPECT_FALSE(card->nadSupported);
     EXPECT_EQ(attribRequest(*card), hex("1D 3A5C017E 00 08 01 00"));
+    // Bit_Rate_capability B3: 212 kbit/s both ways (b1, b5), so ATTRIB asks for 212 both ways.
+    EXPECT_TRUE(card->supports212);
+    EXPECT_EQ(negotiateBitRate(*card, BitRate::Kbps212), BitRate::Kbps212);
+    EXPECT_EQ(negotiateBitRate(*card, BitRate::Kbps106), BitRate::Kbps106);
+    EXPECT_EQ(attribRequest(*card, BitRate::Kbps212), hex("1D 3A5C017E 00 58 01 00"));
+    EXPECT_EQ(inSetRfTypeB(BitRate::Kbps106), hex("03070F07"));
+    EXPECT_EQ(inSetRfTypeB(BitRate::Kbps212), hex("03080F08"));
+    auto slow = parseSensbResponse(hex("50 3A5C017E 000005E0 0081A1"));
+    ASSERT_TRUE(slow);
+    EXPECT_FALSE(slow->supports212);
+    EXPECT_EQ(negotiateBitRate(*slow, BitRate::Kbps212), BitRate::Kbps106);
     // The same ATR pcsc-lite reports for the virtual card over vpcd (PC/SC Part 3 rule).
     EXPECT_EQ(pcscAtrOf(*card), hex("3B888001000005E0B381A1007F"));
     EXPECT_EQ(frameWaitingTime(10), 309310us);
@@ -354,6 +365,11 @@ TEST(Rcs380ChannelTest, ActivatesExchangesAndSwitchesTheFieldOffOnReset)
     ASSERT_TRUE(card && *card);
     auto channel = Rcs380Channel::activate(*session, **card);
     ASSERT_TRUE(channel) << channel.error().message;
+    // ATTRIB at 106 agreed on 212 kbit/s; chip and card both moved there (the emulated card
+    // ignores frames at any other rate, so a driver that forgot to switch would time out).
+    EXPECT_EQ((*channel)->bitRate(), BitRate::Kbps212);
+    EXPECT_EQ(chip.rate(), BitRate::Kbps212);
+    EXPECT_EQ(chip.card()->rate(), BitRate::Kbps212);
     EXPECT_EQ((*channel)->atr(), chip.card()->card().atr());
     EXPECT_EQ((*session)->connectedAtr, (*channel)->atr());
     EXPECT_EQ((*channel)->transmit(hex("00A4040C0AD392F000260100000001"), 1000ms).value(), hex("9000"));
@@ -361,6 +377,14 @@ TEST(Rcs380ChannelTest, ActivatesExchangesAndSwitchesTheFieldOffOnReset)
     EXPECT_FALSE(chip.rfOn());
     EXPECT_FALSE((*session)->connectedAtr);
     EXPECT_EQ((*channel)->transmit(hex("00A4040C0AD392F000260100000001"), 1000ms).error().code, Errc::TransmitFailed);
+    // Held at 106 kbit/s when asked (a field diagnostic).
+    auto again = (*session)->sense(true);
+    ASSERT_TRUE(again && *again);
+    auto slow = Rcs380Channel::activate(*session, **again, BitRate::Kbps106);
+    ASSERT_TRUE(slow) << slow.error().message;
+    EXPECT_EQ(chip.rate(), BitRate::Kbps106);
+    EXPECT_EQ((*slow)->transmit(hex("00A4040C0AD392F000260100000001"), 1000ms).value(), hex("9000"));
+    ASSERT_TRUE((*slow)->disconnect(device::Disposition::Reset));
     // A card without ISO 14443-4 is refused at activation.
     auto plain = parseSensbResponse(hex("50 3A5C017E 000005E0 B38000")).value();
     EXPECT_EQ(Rcs380Channel::activate(*session, plain).error().code, Errc::UnsupportedCard);
