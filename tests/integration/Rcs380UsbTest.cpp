@@ -14,8 +14,10 @@
 
 #include <cerrno>
 #include <condition_variable>
+#include <csignal>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unistd.h>
 
 namespace zaitaku::test
 {
@@ -209,6 +211,30 @@ TEST_F(Rcs380UsbTest, TheHotplugMonitorReportsTheReaderAddedAndRemoved)
     EXPECT_EQ(events[0].reader.transport, hardware::ReaderTransport::Rcs380);
     EXPECT_EQ(events[0].bus, 1);
     EXPECT_EQ(events[0].address, 4);
+}
+
+TEST_F(Rcs380UsbTest, CliCardWatchReportsPlugAndUnplugAsJsonLines)
+{
+    int out = -1;
+    const int pid = spawnProcess({ZAITAKU_CLI_PATH, "card", "watch", "--json"}, &out);
+    ASSERT_GT(pid, 0);
+    auto next = [&] {
+        const std::string line = readLine(out, 10s);
+        return line.empty() ? json() : json::parse(line);
+    };
+    const json present = next(); // the reader already plugged in
+    usb.unplug();
+    const json removed = next();
+    usb.plug();
+    const json added = next();
+    EXPECT_TRUE(signalAndReap(pid, SIGINT)); // watches until interrupted
+    close(out);
+    EXPECT_EQ(present.value("event", ""), "added") << present.dump();
+    EXPECT_EQ(present.value("usb_id", ""), "054c:06c3");
+    EXPECT_EQ(present.value("transport", ""), "rcs380");
+    EXPECT_EQ(present.value("bus", 0), 1);
+    EXPECT_EQ(removed.value("event", ""), "removed") << removed.dump();
+    EXPECT_EQ(added.value("event", ""), "added") << added.dump();
 }
 
 TEST_F(Rcs380UsbTest, CliCardStatusOverRcs380IsTheJsonOfPcsc)

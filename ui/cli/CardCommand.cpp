@@ -3,12 +3,17 @@
 #include "device/mynacard/Certificate.h"
 #include "device/mynacard/MynaCard.h"
 #include "device/mynacard/VerificationCodeB.h"
+#include "hardware/readers/UsbHotplugMonitor.h"
 #include "ui/cli/CommandOptions.h"
 #include "ui/cli/SecretPrompt.h"
 #include "verify/rules/CertificateExpiry.h"
 
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -46,6 +51,9 @@ constexpr const char* kUsage =
     "  face-photo --pin-b-from \"birth=YYYY-MM-DD,expiry-year=YYYY,code=NNNN\" --out FILE\n"
     "                                read the chip photo (JPEG 2000) with 照合番号B; a diagnostic: the\n"
     "                                appliance itself never stores face images\n"
+    "  watch [--timeout-ms N]        report supported USB readers plugged in and pulled out (one line or\n"
+    "                                JSON object each; readers already present come first) until N ms\n"
+    "                                have passed, or until interrupted\n"
     "Exit: 0 ok, 1 the card or reader refused or failed, 2 bad arguments.\n"
     "The PIN is read from the terminal without echo, or as one line from a pipe. It is never logged.\n";
 
@@ -190,6 +198,51 @@ int readers(CliContext& ctx, const CardOptions& o)
         }
     }
     return kExitOk;
+}
+
+// Hot-plug events as they come (UsbHotplugMonitor runs its own thread: events are queued and
+// printed here, one per line).
+int watch(CliContext& ctx, const CardOptions& o, bool bounded)
+{
+    std::mutex mutex;
+    std::condition_variable arrived;
+    std::deque<hardware::ReaderPlugEvent> events;
+    auto monitor = hardware::UsbHotplugMonitor::start([&](const hardware::ReaderPlugEvent& e) {
+        std::lock_guard lock(mutex);
+        events.push_back(e);
+        arrived.notify_all();
+    });
+    if (!monitor) {
+        return fail(ctx, o, monitor.error());
+    }
+    const auto deadline = std::chrono::steady_clock::now() + o.timeout;
+    std::unique_lock lock(mutex);
+    for (;;) {
+        const auto more = [&] { return !events.empty(); };
+        if (bounded ? !arrived.wait_until(lock, deadline, more) : (arrived.wait(lock, more), false)) {
+            return kExitOk;
+        }
+        const hardware::ReaderPlugEvent e = events.front();
+        events.pop_front();
+        const json j{{"event", e.added ? "added" : "removed"},
+                     {"model", std::string(e.reader.model)},
+                     {"transport", std::string(hardware::transportName(e.reader.transport))},
+                     {"usb_id",
+                      [&] {
+                          char id[10];
+                          std::snprintf(id, sizeof id, "%04x:%04x", e.reader.vendor, e.reader.product);
+                          return std::string(id);
+                      }()},
+                     {"bus", e.bus},
+                     {"address", e.address}};
+        if (o.asJson) {
+            ctx.out << j.dump() << std::endl;
+        } else {
+            ctx.out << (e.added ? "added    " : "removed  ") << e.reader.model << " ("
+                    << j.at("usb_id").get<std::string>() << ", " << j.at("transport").get<std::string>() << ") bus "
+                    << e.bus << " address " << e.address << std::endl;
+        }
+    }
 }
 
 int status(CliContext& ctx, const CardOptions& o)
@@ -419,6 +472,9 @@ int runCard(const Args& args, CliContext& ctx)
     }
     if (o.sub == "readers") {
         return readers(ctx, o);
+    }
+    if (o.sub == "watch") {
+        return watch(ctx, o, parsed->values.contains("timeout-ms"));
     }
     if (o.sub == "status") {
         return status(ctx, o);
