@@ -154,7 +154,7 @@ TEST_F(Rcs380UsbTest, AReaderPulledOutMidExchangeIsReaderDetachedAndDropsFromThe
     usb.unplug();
     // libusb learns of the removal from the uevent: the reader leaves the list.
     bool gone = false;
-    for (int i = 0; i < 100 && !gone; ++i) {
+    for (int i = 0; i < 250 && !gone; ++i) { // up to 5 s for the uevent under load
         auto readers = backend->listReaders();
         ASSERT_TRUE(readers) << readers.error().message;
         gone = readers->empty();
