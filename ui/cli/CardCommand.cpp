@@ -441,29 +441,22 @@ int facePhoto(CliContext& ctx, const CardOptions& o)
 
 int runCard(const Args& args, CliContext& ctx)
 {
-    if (args.empty() || isHelpFlag(args[0])) {
-        (args.empty() ? ctx.err : ctx.out) << kUsage;
-        return args.empty() ? kExitBadInput : kExitOk;
-    }
     static const OptionSpec kSpec{
         {"--json", "--ca"},
         {"--reader", "--timeout-ms", "--out", "--challenge-hex", "--pin-b-from", "--staff-override"},
         false};
-    auto parsed = parseCommandOptions(args, kSpec, "card", ctx);
-    if (!parsed) {
-        return kExitBadInput;
+    auto command = parseSubcommand(args, kSpec, "card", kUsage, ctx);
+    if (!command.options) {
+        return command.exitCode;
     }
-    if (parsed->help) {
-        ctx.out << kUsage;
-        return kExitOk;
-    }
+    const CommandOptions& parsed = *command.options;
     CardOptions o;
-    o.sub = parsed->sub;
-    o.asJson = parsed->has("--json");
-    o.ca = parsed->has("--ca");
-    o.reader = parsed->value("reader");
-    o.values = parsed->values;
-    if (const std::string v = parsed->value("timeout-ms"); parsed->values.contains("timeout-ms")) {
+    o.sub = parsed.sub;
+    o.asJson = parsed.has("--json");
+    o.ca = parsed.has("--ca");
+    o.reader = parsed.value("reader");
+    o.values = parsed.values;
+    if (const std::string v = parsed.value("timeout-ms"); parsed.values.contains("timeout-ms")) {
         if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
             ctx.err << "zaitaku-cli card: --timeout-ms takes milliseconds\n";
             return kExitBadInput;
@@ -474,7 +467,7 @@ int runCard(const Args& args, CliContext& ctx)
         return readers(ctx, o);
     }
     if (o.sub == "watch") {
-        return watch(ctx, o, parsed->values.contains("timeout-ms"));
+        return watch(ctx, o, parsed.values.contains("timeout-ms"));
     }
     if (o.sub == "status") {
         return status(ctx, o);

@@ -67,4 +67,22 @@ parseCommandOptions(const Args& args, const OptionSpec& spec, const char* comman
     return o;
 }
 
+ParsedCommand
+parseSubcommand(const Args& args, const OptionSpec& spec, const char* command, const char* usage, CliContext& ctx)
+{
+    if (args.empty() || isHelpFlag(args[0])) {
+        (args.empty() ? ctx.err : ctx.out) << usage;
+        return {std::nullopt, args.empty() ? kExitBadInput : kExitOk};
+    }
+    auto parsed = parseCommandOptions(args, spec, command, ctx);
+    if (!parsed) {
+        return {std::nullopt, kExitBadInput};
+    }
+    if (parsed->help) {
+        ctx.out << usage;
+        return {std::nullopt, kExitOk};
+    }
+    return {std::move(parsed), kExitOk};
+}
+
 } // namespace zaitaku::cli

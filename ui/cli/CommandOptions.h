@@ -58,4 +58,15 @@ int reportFailure(CliContext& ctx, const CommandOptions& o, const char* command,
 std::optional<CommandOptions>
 parseCommandOptions(const Args& args, const OptionSpec& spec, const char* command, CliContext& ctx);
 
+// The preamble of every `<command> <sub> …` program: no arguments prints `usage` on stderr (exit
+// 2), --help anywhere prints it on stdout (exit 0), a parsing error is bad input (exit 2). Without
+// `options` the caller returns `exitCode`.
+struct ParsedCommand
+{
+    std::optional<CommandOptions> options;
+    int exitCode = kExitOk;
+};
+ParsedCommand
+parseSubcommand(const Args& args, const OptionSpec& spec, const char* command, const char* usage, CliContext& ctx);
+
 } // namespace zaitaku::cli

@@ -115,19 +115,11 @@ int list(CliContext& ctx, const CommandOptions& o)
 
 int runCustody(const Args& args, CliContext& ctx)
 {
-    if (args.empty() || isHelpFlag(args[0])) {
-        (args.empty() ? ctx.err : ctx.out) << kUsage;
-        return args.empty() ? kExitBadInput : kExitOk;
+    auto command = parseSubcommand(args, OptionSpec{{"--json"}, kValued, false}, "custody", kUsage, ctx);
+    if (!command.options) {
+        return command.exitCode;
     }
-    auto parsed = parseCommandOptions(args, OptionSpec{{"--json"}, kValued, false}, "custody", ctx);
-    if (!parsed) {
-        return kExitBadInput;
-    }
-    const CommandOptions& o = *parsed;
-    if (o.help) {
-        ctx.out << kUsage;
-        return kExitOk;
-    }
+    const CommandOptions& o = *command.options;
     if (o.value("db").empty()) {
         ctx.err << "zaitaku-cli custody: --db PATH is required\n";
         return kExitBadInput;

@@ -352,19 +352,11 @@ int probe(CliContext& ctx, const CommandOptions& o)
 
 int runFace(const Args& args, CliContext& ctx)
 {
-    if (args.empty() || isHelpFlag(args[0])) {
-        (args.empty() ? ctx.err : ctx.out) << kUsage;
-        return args.empty() ? kExitBadInput : kExitOk;
+    auto command = parseSubcommand(args, OptionSpec{{"--json"}, kValued, true}, "face", kUsage, ctx);
+    if (!command.options) {
+        return command.exitCode;
     }
-    auto parsed = parseCommandOptions(args, OptionSpec{{"--json"}, kValued, true}, "face", ctx);
-    if (!parsed) {
-        return kExitBadInput;
-    }
-    const CommandOptions& o = *parsed;
-    if (o.help) {
-        ctx.out << kUsage;
-        return kExitOk;
-    }
+    const CommandOptions& o = *command.options;
     if (o.sub == "match") {
         return match(ctx, o);
     }

@@ -20,20 +20,18 @@ namespace
 
 constexpr const char* kProgram = "zaitaku-gateway";
 
-void usage(std::ostream& out)
-{
-    out << "usage: zaitaku-gateway <command> --data-dir DIR [options]\n"
-           "  serve [--listen HOST:PORT] [--config FILE] [--jpki-ca FILE] [--jpki-crl FILE] [--threads N]\n"
-           "        [--log-requests]         serve HTTPS (creates the CA, certificates and database on first run)\n"
-           "  enroll-code [--ttl-hours H]     print a one-time enrollment code for a tablet\n"
-           "  devices list | devices revoke DEVICE_ID\n"
-           "  export [--after SEQ]            accepted records as JSON lines\n"
-           "  snapshots import FILE           eligibility results [{patient_id, snapshot}] (without an OQS bridge)\n"
-           "  epoch rotate [--reason TEXT]    after restoring a backup: tablets push again\n"
-           "  status                          counts, the storage backend and the CA fingerprint\n"
-           "  audit verify                    recompute the audit hash chain (exit 1 if broken)\n"
-           "  --json prints machine-readable output where a command prints\n";
-}
+constexpr const char* kUsage =
+    "usage: zaitaku-gateway <command> --data-dir DIR [options]\n"
+    "  serve [--listen HOST:PORT] [--config FILE] [--jpki-ca FILE] [--jpki-crl FILE] [--threads N]\n"
+    "        [--log-requests]         serve HTTPS (creates the CA, certificates and database on first run)\n"
+    "  enroll-code [--ttl-hours H]     print a one-time enrollment code for a tablet\n"
+    "  devices list | devices revoke DEVICE_ID\n"
+    "  export [--after SEQ]            accepted records as JSON lines\n"
+    "  snapshots import FILE           eligibility results [{patient_id, snapshot}] (without an OQS bridge)\n"
+    "  epoch rotate [--reason TEXT]    after restoring a backup: tablets push again\n"
+    "  status                          counts, the storage backend and the CA fingerprint\n"
+    "  audit verify                    recompute the audit hash chain (exit 1 if broken)\n"
+    "  --json prints machine-readable output where a command prints\n";
 
 int fail(CliContext& ctx, const CommandOptions& o, const sync::Error& e, int exitCode = kExitFailure)
 {
@@ -323,52 +321,45 @@ int audit(CliContext& ctx, const CommandOptions& o)
 
 int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runtime)
 {
-    if (args.empty() || isHelpFlag(args[0])) {
-        usage(args.empty() ? ctx.err : ctx.out);
-        return args.empty() ? kExitBadInput : kExitOk;
-    }
     OptionSpec spec{{"--json", "--log-requests"},
                     {"--data-dir", "--listen", "--config", "--jpki-ca", "--jpki-crl", "--threads", "--ttl-hours",
                      "--after", "--reason"},
                     true};
-    auto o = parseCommandOptions(args, spec, kProgram, ctx);
-    if (!o) {
-        return kExitBadInput;
+    auto command = parseSubcommand(args, spec, kProgram, kUsage, ctx);
+    if (!command.options) {
+        return command.exitCode;
     }
-    if (o->help) {
-        usage(ctx.out);
-        return kExitOk;
+    const CommandOptions& o = *command.options;
+    if (dataDirOf(o).empty()) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--data-dir is required", "data-dir"});
     }
-    if (dataDirOf(*o).empty()) {
-        return fail(ctx, *o, {sync::Errc::InvalidInput, "--data-dir is required", "data-dir"});
-    }
-    const std::string& sub = o->sub;
+    const std::string& sub = o.sub;
     if (sub == "serve") {
-        return serve(ctx, *o, runtime);
+        return serve(ctx, o, runtime);
     }
     if (sub == "enroll-code") {
-        return enrollCode(ctx, *o);
+        return enrollCode(ctx, o);
     }
     if (sub == "devices") {
-        return devices(ctx, *o);
+        return devices(ctx, o);
     }
     if (sub == "export") {
-        return exportRecords(ctx, *o);
+        return exportRecords(ctx, o);
     }
     if (sub == "snapshots") {
-        return importSnapshots(ctx, *o);
+        return importSnapshots(ctx, o);
     }
     if (sub == "epoch") {
-        return epoch(ctx, *o);
+        return epoch(ctx, o);
     }
     if (sub == "status") {
-        return status(ctx, *o);
+        return status(ctx, o);
     }
     if (sub == "audit") {
-        return audit(ctx, *o);
+        return audit(ctx, o);
     }
     ctx.err << "zaitaku-gateway: unknown command '" << sub << "'\n";
-    usage(ctx.err);
+    ctx.err << kUsage;
     return kExitBadInput;
 }
 

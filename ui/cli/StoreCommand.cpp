@@ -445,20 +445,13 @@ int verifyExport(CliContext& ctx, const StoreOptions& o)
 
 int runStore(const Args& args, CliContext& ctx)
 {
-    if (args.empty() || isHelpFlag(args[0])) {
-        (args.empty() ? ctx.err : ctx.out) << kUsage;
-        return args.empty() ? kExitBadInput : kExitOk;
-    }
-    auto parsed = parseCommandOptions(args, OptionSpec{{"--json", "--dry-run"}, kValuedOptions, true}, "store", ctx);
-    if (!parsed) {
-        return kExitBadInput;
-    }
-    if (parsed->help) {
-        ctx.out << kUsage;
-        return kExitOk;
+    auto command =
+        parseSubcommand(args, OptionSpec{{"--json", "--dry-run"}, kValuedOptions, true}, "store", kUsage, ctx);
+    if (!command.options) {
+        return command.exitCode;
     }
     StoreOptions o;
-    static_cast<CommandOptions&>(o) = std::move(*parsed);
+    static_cast<CommandOptions&>(o) = std::move(*command.options);
     o.asJson = o.has("--json");
     o.dryRun = o.has("--dry-run");
     o.db = o.value("db");

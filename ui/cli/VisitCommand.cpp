@@ -437,19 +437,11 @@ int status(CliContext& ctx, const CommandOptions& o)
 
 int runVisit(const Args& args, CliContext& ctx)
 {
-    if (args.empty() || isHelpFlag(args[0])) {
-        (args.empty() ? ctx.err : ctx.out) << kUsage;
-        return args.empty() ? kExitBadInput : kExitOk;
+    auto command = parseSubcommand(args, OptionSpec{kFlags, kValued, false}, "visit", kUsage, ctx);
+    if (!command.options) {
+        return command.exitCode;
     }
-    auto parsed = parseCommandOptions(args, OptionSpec{kFlags, kValued, false}, "visit", ctx);
-    if (!parsed) {
-        return kExitBadInput;
-    }
-    const CommandOptions& o = *parsed;
-    if (o.help) {
-        ctx.out << kUsage;
-        return kExitOk;
-    }
+    const CommandOptions& o = *command.options;
     if (o.value("db").empty()) {
         ctx.err << "zaitaku-cli visit: --db PATH is required\n";
         return kExitBadInput;

@@ -103,6 +103,27 @@ TEST(CliTest, EveryCommandHasHelp)
     EXPECT_EQ(run({"frobnicate"}).code, 2);
 }
 
+// The preamble the sub-command programs share (parseSubcommand): usage on stderr and exit 2 without
+// arguments, usage on stdout and exit 0 for --help before or after the sub-command, exit 2 for an
+// unknown option, all before anything is opened.
+TEST(CliTest, SubcommandProgramsShareUsageHelpAndOptionErrors)
+{
+    for (const std::string command : {"card", "custody", "face", "store", "visit"}) {
+        const CliRun bare = run({command});
+        EXPECT_EQ(bare.code, 2) << command;
+        EXPECT_TRUE(bare.out.empty()) << command;
+        EXPECT_NE(bare.err.find("usage"), std::string::npos) << command;
+        for (const Args& help : {Args{command, "--help"}, Args{command, "anything", "--help"}}) {
+            const CliRun r = run(help);
+            EXPECT_EQ(r.code, 0) << command;
+            EXPECT_NE(r.out.find("usage"), std::string::npos) << command;
+        }
+        const CliRun unknown = run({command, "anything", "--no-such-option"});
+        EXPECT_EQ(unknown.code, 2) << command;
+        EXPECT_NE(unknown.err.find("unknown option '--no-such-option'"), std::string::npos) << command;
+    }
+}
+
 TEST(CliTest, DemoWalksTheWorkedExample)
 {
     const CliRun r = run({"demo"});
