@@ -34,6 +34,7 @@ std::string idOf(const ReaderRegistry::Backend& backend, const ReaderState& stat
 
 Expected<std::vector<ReaderState>, Error> ReaderRegistry::listReaders()
 {
+    m_routes.clear();
     std::vector<ReaderState> out;
     std::optional<Error> firstError;
     for (auto& backend : m_backends) {
@@ -49,6 +50,8 @@ Expected<std::vector<ReaderState>, Error> ReaderRegistry::listReaders()
         for (std::size_t i = 0; i < list->size(); ++i) {
             ReaderState state = (*list)[i];
             state.id = idOf(backend, state, i);
+            m_routes[state.id] = {&backend, state.name};
+            m_routes.try_emplace(state.name, &backend, state.name);
             out.push_back(std::move(state));
         }
     }
@@ -62,20 +65,13 @@ Expected<std::vector<ReaderState>, Error> ReaderRegistry::listReaders()
 
 Expected<std::pair<ReaderRegistry::Backend*, std::string>, Error> ReaderRegistry::route(const std::string& reader)
 {
-    for (auto& backend : m_backends) {
-        if (!backend.reader) {
-            continue;
-        }
-        auto list = backend.reader->listReaders();
-        if (!list) {
-            continue;
-        }
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            const auto& state = (*list)[i];
-            if (state.name == reader || idOf(backend, state, i) == reader) {
-                return std::pair{&backend, state.name};
-            }
-        }
+    // From the last listing when it names the reader (connectSelected lists just before it
+    // connects): listing again would poll every RC-S380's field a second time.
+    if (!m_routes.contains(reader)) {
+        (void)listReaders();
+    }
+    if (auto it = m_routes.find(reader); it != m_routes.end()) {
+        return it->second;
     }
     return Unexpected(Error{Errc::NoReader, "no reader named '" + reader + "'", "reader"});
 }

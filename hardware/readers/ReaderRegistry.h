@@ -7,6 +7,7 @@
 
 #include "device/reader/CardReader.h"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -38,6 +39,8 @@ private:
     Expected<std::pair<Backend*, std::string>, device::Error> route(const std::string& reader);
 
     std::vector<Backend> m_backends;
+    // Id and name → (backend, the backend's name for it), from the last listReaders.
+    std::map<std::string, std::pair<Backend*, std::string>> m_routes;
 };
 
 // PC/SC and RC-S380 together: what the CLI and the app use.

@@ -91,6 +91,12 @@ TEST_F(Rcs380UsbTest, ReadsTheCardThroughTheDriverAsThroughAnyReader)
     auto registry = hardware::openReaderRegistry();
     auto card = device::connectSelected(*registry, "rcs380:0", device::ShareMode::Shared);
     ASSERT_TRUE(card) << card.error().message;
+    // One poll to list, one activation (and the switch to 212 kbit/s): the registry does not list
+    // (and poll) again to find the reader it just listed.
+    usb.withEmulator([](Rcs380Emulator& chip) {
+        const auto commands = chip.commands();
+        EXPECT_EQ(std::count(commands.begin(), commands.end(), std::uint8_t{0x00}), 3); // InSetRF
+    });
     device::MynaCard myna(*card->channel, 5000ms);
     auto info = myna.classify();
     ASSERT_TRUE(info) << info.error().message;
