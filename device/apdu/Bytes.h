@@ -6,6 +6,7 @@
 #include "verify/model/Expected.h"
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,21 @@ using ByteView = std::span<const std::uint8_t>;
 std::string toHex(ByteView bytes, bool spaced = false);
 // Accepts upper/lower case, ignores spaces and colons; rejects odd lengths and non-hex characters.
 Expected<Bytes, Error> fromHex(std::string_view text);
+
+// The parts one after another (one allocation).
+inline Bytes concat(std::initializer_list<ByteView> parts)
+{
+    std::size_t size = 0;
+    for (const auto& p : parts) {
+        size += p.size();
+    }
+    Bytes out;
+    out.reserve(size);
+    for (const auto& p : parts) {
+        out.insert(out.end(), p.begin(), p.end());
+    }
+    return out;
+}
 
 inline Bytes bytesOf(std::string_view ascii)
 {

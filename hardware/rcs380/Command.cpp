@@ -8,9 +8,8 @@ namespace zaitaku::hardware::rcs380
 
 Bytes encodeCommand(CommandCode code, ByteView params)
 {
-    Bytes out{kCommandPrefix, static_cast<std::uint8_t>(code)};
-    out.insert(out.end(), params.begin(), params.end());
-    return out;
+    const std::uint8_t header[] = {kCommandPrefix, static_cast<std::uint8_t>(code)};
+    return device::concat({header, params});
 }
 
 Expected<Bytes, Error> decodeResponse(CommandCode code, ByteView data)
@@ -51,9 +50,9 @@ Bytes inSetProtocolTypeB()
 Bytes inCommRfParams(ByteView frame, std::chrono::microseconds timeout)
 {
     const auto units = std::clamp<std::int64_t>(timeout.count() / 100, 1, 0xFFFF);
-    Bytes out{static_cast<std::uint8_t>(units & 0xFF), static_cast<std::uint8_t>(units >> 8)};
-    out.insert(out.end(), frame.begin(), frame.end());
-    return out;
+    const std::uint8_t littleEndian[] = {static_cast<std::uint8_t>(units & 0xFF),
+                                         static_cast<std::uint8_t>(units >> 8)};
+    return device::concat({littleEndian, frame});
 }
 
 Expected<RfResult, Error> decodeInCommRf(ByteView result)

@@ -73,14 +73,10 @@ BitRate negotiateBitRate(const TypeBCard& card, BitRate ceiling)
 
 Bytes attribRequest(const TypeBCard& card, BitRate rate)
 {
-    Bytes out{0x1D};
-    out.insert(out.end(), card.pupi.begin(), card.pupi.end());
-    out.push_back(0x00);
-    out.push_back(rate == BitRate::Kbps212 ? 0x58 : 0x08); // 01 01: 212 kbit/s each way
-
-    out.push_back(0x01);
-    out.push_back(0x00);
-    return out;
+    const std::uint8_t command[] = {0x1D};
+    const std::uint8_t params[] = {0x00, static_cast<std::uint8_t>(rate == BitRate::Kbps212 ? 0x58 : 0x08), 0x01,
+                                   0x00}; // param 2: 01 01 = 212 kbit/s each way, FSDI 8
+    return device::concat({command, card.pupi, params});
 }
 
 Expected<void, Error> checkAttribResponse(ByteView response)
@@ -96,10 +92,9 @@ Expected<void, Error> checkAttribResponse(ByteView response)
 
 Bytes pcscAtrOf(const TypeBCard& card, std::uint8_t mbliCid)
 {
-    Bytes atr{0x3B, 0x88, 0x80, 0x01};
-    atr.insert(atr.end(), card.applicationData.begin(), card.applicationData.end());
-    atr.insert(atr.end(), card.protocolInfo.begin(), card.protocolInfo.end());
-    atr.push_back(mbliCid);
+    const std::uint8_t header[] = {0x3B, 0x88, 0x80, 0x01};
+    const std::uint8_t mbli[] = {mbliCid};
+    Bytes atr = device::concat({header, card.applicationData, card.protocolInfo, mbli});
     std::uint8_t tck = 0;
     for (std::size_t i = 1; i < atr.size(); ++i) {
         tck ^= atr[i];

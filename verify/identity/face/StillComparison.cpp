@@ -19,13 +19,13 @@ StillComparison compareStills(FaceEngine& engine,
     FaceAnalysis first = engine.analyse(a, limitsFor(a));
     if (!first.embedding) {
         out.issue = first.assessment.issue.value_or(FaceIssue::NoFace);
-        out.issueImage = "a";
+        out.issueImage = 'a'; // (a char, not a literal: GCC 12 -O2 warns -Wrestrict on the latter)
         return out;
     }
     FaceAnalysis second = engine.analyse(b, limitsFor(b));
     if (!second.embedding) {
         out.issue = second.assessment.issue.value_or(FaceIssue::NoFace);
-        out.issueImage = "b";
+        out.issueImage = 'b';
         return out;
     }
     out.score = cosineSimilarity(*first.embedding, *second.embedding);
