@@ -490,6 +490,31 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const model::D
     return results;
 }
 
+Expected<bool, Error> SyncEngine::retryDeadLetter(store::Store& store, std::int64_t seq, const std::string& actor)
+{
+    bool requeued = false;
+    auto done = inTransaction(store.db(), [&]() -> Expected<void, Error> {
+        auto changed = store::Outbox::requeue(store.db(), seq);
+        if (!changed) {
+            return fail(changed);
+        }
+        requeued = *changed;
+        if (!requeued) {
+            return {};
+        }
+        auto audited = store::AuditLog::append(
+            store.db(), {actor, "outbox.retry", std::to_string(seq), nlohmann::json::object()}, store.clock().nowJst());
+        if (!audited) {
+            return fail(audited);
+        }
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return requeued;
+}
+
 Expected<SyncStatus, Error> SyncEngine::status(store::Store& store)
 {
     auto& db = store.db();

@@ -108,6 +108,9 @@ public:
     requery(const std::string& patientId, const std::string& serviceKind, const model::Date& date);
 
     static Expected<SyncStatus, Error> status(store::Store& store);
+    // An operator sends a dead letter again (after fixing what the gateway refused): back to the
+    // queue and one audit row naming who, in one transaction. False when `seq` is not a dead letter.
+    static Expected<bool, Error> retryDeadLetter(store::Store& store, std::int64_t seq, const std::string& actor);
 
 private:
     Expected<void, Error> checkEpoch(GatewayConnection& gateway, GatewayLink& link, SyncReport& report);

@@ -5,6 +5,7 @@
 #include "ui/cli/DemoCommand.h"
 #include "ui/cli/FaceCommand.h"
 #include "ui/cli/OqsCommand.h"
+#include "ui/cli/RouteCommand.h"
 #include "ui/cli/RulesCommand.h"
 #include "ui/cli/StoreCommand.h"
 #include "ui/cli/SyncCommand.h"
@@ -36,7 +37,9 @@ constexpr Command kCommands[] = {
     {"enroll", "enroll this tablet with a gateway (one-time code)", runEnroll},
     {"sync", "send queued records, fetch challenges and results", runSync},
     {"sync-status", "queued / sending / acked / dead-letter counts, last success, clock skew", runSyncStatus},
+    {"route", "today's route from the tablet's cache (offline): ages, cached results, flags", runRoute},
     {"precheck", "route pre-check: today's patients, their latest results and flags", runPrecheck},
+    {"sync-retry", "put a dead letter back in the queue (audited)", runSyncRetry},
     {"requery", "re-query a continuing patient's eligibility without the card (F2, when R7 allows)", runRequery},
     {"oqs", "the OQS XML codec: parse a result file, build request files", runOqs},
     {"demo", "run the embedded demo", runDemo},

@@ -1,20 +1,14 @@
 #include "ui/cli/DemoCommand.h"
 
-#include "device/apdu/Bytes.h"
-#include "hardware/vcard/TestPki.h"
-#include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
 #include "sync/gateway/EligibilityService.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/oqs/OqsSimulator.h"
-#include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/AuditLog.h"
-#include "sync/store/CanonicalJson.h"
-#include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
-#include "sync/store/StoreLifecycle.h"
 #include "sync/store/StoreStats.h"
 #include "sync/store/StoreVisitPort.h"
+#include "ui/cli/DemoStack.h"
 #include "ui/cli/VisitCommand.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/identity/FaceVerifier.h"
@@ -23,15 +17,10 @@
 #include "verify/rules/RuleService.h"
 #include "verify/visit/ScriptedOperator.h"
 
-#include <algorithm>
-#include <cctype>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <sstream>
-#include <stdlib.h>
-#include <thread>
 
 namespace zaitaku::cli
 {
@@ -84,142 +73,22 @@ std::vector<DemoStep> workedExample()
     };
 }
 
-// The demo's own roster: a first visit and a patient in continuing home care (re-query allowed).
-constexpr const char* kDemoRoster =
-    R"([{"id":"demo-first","name":"在宅 花子","name_kana":"ザイタク ハナコ","birthdate":"1955-06-15",)"
-    R"("insurer_number":"138057","insured_symbol":"世田谷","insured_number":"4711","insured_branch":"00",)"
-    R"("care":{"service_kind":"houmon_shinryo"}},)"
-    R"({"id":"demo-cont","name":"継続 太郎","name_kana":"ケイゾク タロウ","birthdate":"1948-04-02",)"
-    R"("insurer_number":"39131015","insured_symbol":"","insured_number":"12345678","insured_branch":"00",)"
-    R"("care":{"service_kind":"houmon_kango","first_online_confirm_at":"2025-06-10","first_confirm_method":"pin"}}])";
-
-// Real visits through the visit engine, into a fresh encrypted store (a temporary one: the demo
-// leaves nothing behind). With --card the first visit reads the card through PC/SC (zaitaku-vcard
-// persona 'valid', PIN 1234 entered once as the patient would); without a card it goes down the
-// fallback ladder. Then a nurse's revisit by re-query, with no card at all.
-// The facility's gateway on loopback (in this process, its own data folder in the demo's
-// temporary directory): the tablet enrolls with a one-time code, fetches its challenges before
-// the route, and sends its visits after it.
-// The facility's 資格確認端末, simulated (zaitaku-oqs-sim's engine on a thread), answering from a
-// population made for the demo's roster: the virtual card of persona 'valid' belongs to 在宅 花子
-// (matched by its certificate's serial and issuer, as a real terminal matches a card).
-nlohmann::json demoPopulation()
+void printEnrollment(CliContext& ctx, DemoStack& stack)
 {
-    std::string serialHex = device::toHex(hardware::testSerialFor(hardware::authCertificateCommonName("valid")));
-    std::transform(serialHex.begin(), serialHex.end(), serialHex.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c)); // the simulator keys serials in lower-case hex
-    });
-    return {{"medical_institution_code", "1312345678"},
-            {"issuer", "CN=zaitaku test JPKI user-authentication CA,O=zaitaku test JPKI (not J-LIS),C=JP"},
-            {"bulk_processing_polls", 1},
-            {"people",
-             {{{"id", "demo-first"},
-               {"certificate_serial", serialHex},
-               {"result",
-                {{"qualification_validity", "1"},
-                 {"insured_card_classification", "01"},
-                 {"insurer_number", "00138057"},
-                 {"insured_card_symbol", "世田谷"},
-                 {"insured_identification_number", "4711"},
-                 {"insured_branch_number", "00"},
-                 {"name", "在宅　花子"},
-                 {"name_kana", "ｻﾞｲﾀｸ ﾊﾅｺ"},
-                 {"birthdate", "19550615"},
-                 {"sex1", "2"},
-                 {"insurer_name", "世田谷区国民健康保険"},
-                 {"elderly_recipient_valid_start_date", "20250701"},
-                 {"elderly_recipient_valid_end_date", "20300630"},
-                 {"elderly_recipient_contribution_ratio", "020"}}}}}}};
-}
-
-// The facility's gateway on loopback (in this process, its own data folder in the demo's
-// temporary directory) with its OQS bridge on the simulated terminal's req/ and res/ folders.
-struct DemoGateway
-{
-    std::ostringstream log; // declared first: the server logs into it until it is destroyed
-    std::unique_ptr<sync::oqs::OqsSimulator> terminal;
-    std::thread terminalThread;
-    std::unique_ptr<sync::gateway::GatewayServer> server;
-    std::string url;
-
-    ~DemoGateway()
-    {
-        server.reset();
-        if (terminal) {
-            terminal->stop();
-            terminalThread.join();
-        }
-    }
-};
-
-bool startDemoGateway(CliContext& ctx,
-                      const std::string& dir,
-                      const std::string& jpkiCa,
-                      DemoGateway& gw,
-                      const model::MonotonicClock& monotonic)
-{
-    sync::gateway::GatewayConfig config;
-    config.dataDir = dir + "/gateway";
-    config.port = 0;
-    if (!jpkiCa.empty()) {
-        config.jpkiCaFiles = {jpkiCa};
-    }
-    config.oqsRequestDir = dir + "/terminal/req";
-    config.oqsResultDir = dir + "/terminal/res";
-    config.medicalInstitutionCode = "1312345678";
-    std::filesystem::create_directories(config.oqsRequestDir);
-    std::filesystem::create_directories(config.oqsResultDir);
-    auto population = sync::oqs::parsePopulation(demoPopulation());
-    if (!population) {
-        ctx.err << "demo: " << population.error().message << "\n";
-        return false;
-    }
-    gw.terminal = std::make_unique<sync::oqs::OqsSimulator>(std::move(*population), config.oqsRequestDir,
-                                                            config.oqsResultDir, ctx.clock);
-    gw.terminalThread = std::thread([t = gw.terminal.get()] { t->run(std::chrono::milliseconds(10)); });
-    auto server = sync::gateway::GatewayServer::start(config, ctx.clock, monotonic, randomOf(ctx), gw.log);
-    if (!server) {
-        ctx.err << "demo: the gateway did not start: " << server.error().message << "\n";
-        return false;
-    }
-    gw.server = std::move(*server);
-    gw.url = "https://127.0.0.1:" + std::to_string(gw.server->port());
-    return true;
-}
-
-bool enrollDemoTablet(CliContext& ctx, sync::store::Store& tablet, DemoGateway& gw)
-{
-    const auto code = sync::protocol::EnrollmentCode::generate(randomOf(ctx), gw.server->caFingerprint());
-    const auto now = ctx.clock.nowJst();
-    auto added = gw.server->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), now,
-                                                        now.plus(std::chrono::hours(1)));
-    auto enrolled = added ? sync::client::enroll(tablet, {gw.url, code.toString(), "demo-tablet", ZAITAKU_VERSION, {}},
-                                                 randomOf(ctx))
-                          : Expected<sync::client::EnrollmentResult, sync::Error>(Unexpected(added.error()));
-    if (!enrolled) {
-        ctx.err << "demo: enrollment failed: " << enrolled.error().message << "\n";
-        return false;
-    }
-    sync::client::SyncEngine engine(tablet, randomOf(ctx));
-    auto report = engine.run();
-    if (!report || report->error) {
-        ctx.err << "demo: the first sync failed\n";
-        return false;
-    }
-    ctx.out << "\n■ ゲートウェイ The gateway: " << gw.url << " (TLS " << enrolled->tlsVersion
-            << ", client certificates); enrollment code " << code.toString() << "\n"
-            << "  この端末を登録 tablet enrolled as " << enrolled->deviceId << " (gateway CA "
-            << enrolled->caFingerprint << " checked against the code); " << report->challengesAdded
+    const auto& e = stack.enrollment();
+    ctx.out << "\n■ ゲートウェイ The gateway: " << stack.url() << " (TLS " << e.tlsVersion
+            << ", client certificates); enrollment code " << e.code << "\n"
+            << "  この端末を登録 tablet enrolled as " << e.deviceId << " (gateway CA " << e.caFingerprint
+            << " checked against the code); " << e.challengesAdded
             << " 件のチャレンジを取得 challenges fetched for the route\n";
-    return true;
 }
 
-bool syncDemoVisits(CliContext& ctx, sync::store::Store& tablet, DemoGateway& gw)
+bool syncDemoVisits(CliContext& ctx, sync::store::Store& tablet, DemoStack& gw)
 {
     sync::client::SyncEngine engine(tablet, randomOf(ctx));
     auto report = engine.run();
     auto status = sync::client::SyncEngine::status(tablet);
-    auto stored = gw.server->storage().records(0, 100);
+    auto stored = gw.gateway().storage().records(0, 100);
     if (!report || report->error || !status || !stored) {
         ctx.err << "demo: the sync after the route failed\n";
         return false;
@@ -238,9 +107,9 @@ bool syncDemoVisits(CliContext& ctx, sync::store::Store& tablet, DemoGateway& gw
 // The gateway asked OQS about the card of the first visit (the simulated terminal answered); the
 // next sync brings the result and the re-query permission to the tablet; then the route pre-check
 // asks OQS about the day's patients in one bulk request.
-bool showOnlineConfirmation(CliContext& ctx, sync::store::Store& tablet, DemoGateway& gw, bool withCard)
+bool showOnlineConfirmation(CliContext& ctx, sync::store::Store& tablet, DemoStack& gw, bool withCard)
 {
-    if (!gw.server->eligibility()->idle(std::chrono::seconds(30))) {
+    if (!gw.gateway().eligibility()->idle(std::chrono::seconds(30))) {
         ctx.err << "demo: the OQS terminal did not answer in 30 s\n";
         return false;
     }
@@ -251,7 +120,7 @@ bool showOnlineConfirmation(CliContext& ctx, sync::store::Store& tablet, DemoGat
         return false;
     }
     ctx.out << "\n■ オンライン資格確認 Online confirmation (the gateway's OQS bridge, simulated 資格確認端末): "
-            << gw.terminal->answered() << " 件の照会 request(s) answered; " << report->feedItems
+            << gw.terminal().answered() << " 件の照会 request(s) answered; " << report->feedItems
             << " feed item(s) back on the tablet\n";
     auto cached = sync::store::SnapshotCache::latestFor(tablet.db(), "demo-first");
     if (withCard && (!cached || !*cached)) {
@@ -272,13 +141,13 @@ bool showOnlineConfirmation(CliContext& ctx, sync::store::Store& tablet, DemoGat
         ctx.out << "  (no card was read, so there was nothing to confirm online)\n";
     }
     // Tomorrow's route, checked tonight: one bulk request for every patient with a re-query key.
-    const auto answeredBefore = gw.terminal->answered();
+    const auto answeredBefore = gw.terminal().answered();
     auto route = engine.precheck(ctx.clock.todayJst().addDays(1), {"demo-first", "demo-cont"});
     if (!route) {
         ctx.err << "demo: the route pre-check failed: " << route.error().message << "\n";
         return false;
     }
-    ctx.out << "  明日の訪問前確認 tomorrow's route pre-check (" << gw.terminal->answered() - answeredBefore
+    ctx.out << "  明日の訪問前確認 tomorrow's route pre-check (" << gw.terminal().answered() - answeredBefore
             << " 一括照会 files answered by the terminal):";
     for (const auto& r : *route) {
         ctx.out << " " << r.patientId << " " << nlohmann::json(r.flags).dump();
@@ -290,28 +159,17 @@ bool showOnlineConfirmation(CliContext& ctx, sync::store::Store& tablet, DemoGat
 int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
 {
     namespace store = sync::store;
-    std::string dir = (std::filesystem::temp_directory_path() / "zaitaku-demo-XXXXXX").string();
-    if (mkdtemp(dir.data()) == nullptr) {
-        ctx.err << "demo: cannot create a temporary directory\n";
+    model::SteadyClock monotonic;
+    auto stack = DemoStack::start(jpkiCa, ctx.clock, monotonic, randomOf(ctx));
+    if (!stack) {
+        ctx.err << "demo: " << stack.error() << "\n";
         return kExitFailure;
     }
-    const auto cleanup = [&] { std::filesystem::remove_all(dir); };
-    store::InitOptions options;
-    options.scrypt = store::ScryptParams{14, 8, 1}; // the demo's own store: quick to unlock
-    auto created = store::initStore(dir + "/store.db", "demo passphrase", options, randomOf(ctx), ctx.clock);
-    auto imported = created ? store::PatientRoster::import(created->store, kDemoRoster, "demo-clerk")
-                            : Expected<store::RosterImportResult, sync::Error>(Unexpected(created.error()));
-    auto port = imported ? store::StoreVisitPort::open(created->store, randomOf(ctx))
-                         : Expected<store::StoreVisitPort, sync::Error>(Unexpected(imported.error()));
+    DemoStack& demo = **stack;
+    printEnrollment(ctx, demo);
+    auto port = store::StoreVisitPort::open(demo.store(), randomOf(ctx));
     if (!port) {
         ctx.err << "demo: " << port.error().message << "\n";
-        cleanup();
-        return kExitFailure;
-    }
-    model::SteadyClock monotonic;
-    DemoGateway gateway;
-    if (!startDemoGateway(ctx, dir, jpkiCa, gateway, monotonic) || !enrollDemoTablet(ctx, created->store, gateway)) {
-        cleanup();
         return kExitFailure;
     }
     std::unique_ptr<device::CardReader> reader;
@@ -319,7 +177,6 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
         auto backend = openReaderBackend(ctx);
         if (!backend) {
             ctx.err << "demo: " << backend.error().message << "\n";
-            cleanup();
             return kExitFailure;
         }
         reader = std::move(*backend);
@@ -328,7 +185,7 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     visit::VisitServices services{reader.get(), "",    ctx.clock, monotonic, randomOf(ctx),
                                   *port,        *port, *port,     face,      consent::ConsentCatalog::builtin()};
     visit::VisitSettings settings;
-    auto link = sync::client::GatewayLink::load(created->store.db());
+    auto link = sync::client::GatewayLink::load(demo.store().db());
     settings.deviceId = link && *link ? (*link)->deviceId : "demo-tablet";
     settings.appVersion = ZAITAKU_VERSION;
     visit::VisitEngine engine(services, settings);
@@ -356,7 +213,6 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     if (!first || first->state != visit::VisitState::Committed) {
         ctx.err << "demo: the first visit did not complete: " << (!first ? first.error().message : firstOp.gaveUp())
                 << "\n";
-        cleanup();
         return kExitFailure;
     }
     for (const auto& m : firstOp.messages()) {
@@ -371,29 +227,24 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
                               revisitOp);
     if (!revisit || revisit->state != visit::VisitState::Committed) {
         ctx.err << "demo: the revisit did not complete\n";
-        cleanup();
         return kExitFailure;
     }
     printVisitOutcome(ctx, *revisit);
 
-    if (!syncDemoVisits(ctx, created->store, gateway) ||
-        !showOnlineConfirmation(ctx, created->store, gateway, withCard)) {
-        cleanup();
+    if (!syncDemoVisits(ctx, demo.store(), demo) || !showOnlineConfirmation(ctx, demo.store(), demo, withCard)) {
         return kExitFailure;
     }
-    gateway.server->stop();
+    demo.stopGateway();
 
-    auto stats = store::StoreStats::collect(created->store);
-    auto audit = store::AuditLog::verify(created->store.db());
+    auto stats = store::StoreStats::collect(demo.store());
+    auto audit = store::AuditLog::verify(demo.store().db());
     if (!stats || !audit) {
         ctx.err << "demo: " << (!stats ? stats.error().message : audit.error().message) << "\n";
-        cleanup();
         return kExitFailure;
     }
     ctx.out << "\n■ 記録 The record: " << stats->outbox.acked << " 件 acknowledged by the gateway; 監査ログ "
             << audit->rows << " 行 audit rows, chain " << (audit->ok() ? "verifies" : "is BROKEN") << "; "
             << stats->cipherVersion << ", " << stats->fileBytes << " bytes on disk, none readable without the key\n";
-    cleanup();
     return audit->ok() ? kExitOk : kExitFailure;
 }
 

@@ -16,10 +16,13 @@ namespace zaitaku::cli
 namespace
 {
 
-const std::set<std::string> kValued{
-    "--db",      "--passphrase-file", "--device-key", "--recovery-code-file", "--gateway",
-    "--code",    "--label",           "--date",       "--patients",           "--timeout-ms",
-    "--patient", "--service-kind"};
+const std::set<std::string> kValued{"--db",         "--passphrase-file",
+                                    "--device-key", "--recovery-code-file",
+                                    "--gateway",    "--code",
+                                    "--label",      "--date",
+                                    "--patients",   "--timeout-ms",
+                                    "--patient",    "--service-kind",
+                                    "--seq",        "--staff"};
 
 // These commands have no sub-command: the parser sees a fixed one.
 std::optional<CommandOptions> parse(const Args& args, const char* command, CliContext& ctx)
@@ -314,6 +317,46 @@ int runRequery(const Args& args, CliContext& ctx)
         }
     }
     return answer->allowed && !answer->cardReadNeeded ? kExitOk : kExitFailure;
+}
+
+int runSyncRetry(const Args& args, CliContext& ctx)
+{
+    auto o = parse(args, "sync-retry", ctx);
+    if (!o) {
+        return kExitBadInput;
+    }
+    if (o->help) {
+        ctx.out << "usage: zaitaku-cli sync-retry --db PATH --seq N --staff ID [--json]\n"
+                   "Puts a dead letter (sync-status lists them with their reasons) back in the queue for the\n"
+                   "next sync, audited under the staff id.\n";
+        return kExitOk;
+    }
+    std::int64_t seq = 0;
+    const std::string text = o->value("seq");
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seq);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || o->value("staff").empty()) {
+        return fail(ctx, *o, "sync-retry",
+                    {sync::Errc::InvalidInput, "--seq N (a dead letter's number) and --staff ID are required",
+                     text.empty() || ec != std::errc() ? "seq" : "staff"});
+    }
+    auto store = openStore(ctx, *o, o->value("db"));
+    if (!store) {
+        return fail(ctx, *o, "sync-retry", store.error());
+    }
+    auto requeued = sync::client::SyncEngine::retryDeadLetter(*store, seq, o->value("staff"));
+    if (!requeued) {
+        return fail(ctx, *o, "sync-retry", requeued.error());
+    }
+    if (!*requeued) {
+        return fail(ctx, *o, "sync-retry",
+                    {sync::Errc::InvalidInput, "record #" + text + " is not a dead letter", "seq"});
+    }
+    if (o->has("--json")) {
+        ctx.out << nlohmann::json{{"seq", seq}, {"requeued", true}}.dump() << "\n";
+    } else {
+        ctx.out << "#" << seq << " 再送待ちに戻しました requeued for the next sync\n";
+    }
+    return kExitOk;
 }
 
 } // namespace zaitaku::cli

@@ -17,5 +17,6 @@ int runSync(const Args& args, CliContext& ctx);
 int runSyncStatus(const Args& args, CliContext& ctx);
 int runPrecheck(const Args& args, CliContext& ctx);
 int runRequery(const Args& args, CliContext& ctx);
+int runSyncRetry(const Args& args, CliContext& ctx);
 
 } // namespace zaitaku::cli

@@ -7,10 +7,10 @@
 #include "sync/store/VisitLedger.h"
 #include "ui/cli/CliOperator.h"
 #include "ui/cli/CommandOptions.h"
+#include "ui/cli/FaceSetup.h"
 #include "ui/cli/SecretPrompt.h"
 #include "ui/cli/StoreUnlock.h"
 #include "verify/consent/ConsentCatalog.h"
-#include "verify/identity/FaceVerifier.h"
 #include "verify/visit/VisitEngine.h"
 
 #include <nlohmann/json.hpp>
@@ -49,6 +49,7 @@ constexpr const char* kUsage =
     "  --fallback-reason TEXT        why online confirmation failed\n"
     "  --reader NAME|INDEX --card-wait-ms N --card-waits N   which reader; how long and how often to wait\n"
     "  --facility-held               the facility holds the card (it must be checked out first)\n"
+    "  --camera SPEC [--face-models DIR]   the face path: camera:N or a video/image file (default: off)\n"
     "  --lang ja|en --device-id ID\n";
 
 const std::set<std::string> kValued{"--db",
@@ -73,7 +74,9 @@ const std::set<std::string> kValued{"--db",
                                     "--card-waits",
                                     "--lang",
                                     "--device-id",
-                                    "--visit"};
+                                    "--visit",
+                                    "--camera",
+                                    "--face-models"};
 const std::set<std::string> kFlags{"--json", "--visual-mismatch", "--facility-held"};
 
 using Failure = CommandFailure;
@@ -337,12 +340,17 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
         }
     }
     model::SteadyClock monotonic;
-    identity::NoFaceVerifier face;
-    visit::VisitServices services{reader.get(),  o.value("reader"),
-                                  ctx.clock,     monotonic,
-                                  randomOf(ctx), *port,
-                                  *port,         *port,
-                                  face,          consent::ConsentCatalog::builtin()};
+    auto face = FaceSetup::open(o.value("camera"), o.value("face-models"), monotonic);
+    visit::VisitServices services{reader.get(),
+                                  o.value("reader"),
+                                  ctx.clock,
+                                  monotonic,
+                                  randomOf(ctx),
+                                  *port,
+                                  *port,
+                                  *port,
+                                  face->verifier(),
+                                  consent::ConsentCatalog::builtin()};
     visit::VisitSettings settings;
     // The id the gateway gave this tablet at enrollment, so its evidence names the device the
     // gateway knows; before enrollment, one derived from the store.

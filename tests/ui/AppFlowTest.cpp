@@ -1,0 +1,283 @@
+// The tablet app's flows driven through its widgets (offscreen): first visits by PIN, by visual
+// check at one PIN try left, the fallback ladder with its printable PDF, revisits allowed and
+// refused, a visit cancelled, card custody, and the sync screen after an offline visit.
+
+#include "AppTestSupport.h"
+#include "support/StoreFixture.h"
+#include "sync/store/PatientRoster.h"
+#include "sync/store/StoreLifecycle.h"
+#include "ui/app/BackgroundWorker.h"
+#include "ui/app/CustodyPage.h"
+#include "ui/app/RoutePage.h"
+#include "ui/app/Style.h"
+#include "ui/app/SyncPage.h"
+#include "ui/app/VisitPage.h"
+#include "ui/app/visit/FallbackPanel.h"
+#include "ui/app/visit/PinPadPanel.h"
+#include "verify/visit/FallbackForms.h"
+
+#include <QFile>
+#include <QLineEdit>
+#include <QTableWidget>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace zaitaku::testing
+{
+namespace
+{
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+class AppFlowTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        m_dir = makeTempDir();
+        sync::store::InitOptions options;
+        options.scrypt = sync::store::ScryptParams{10, 8, 1};
+        auto created = sync::store::initStore(m_dir + "/store.db", "a test passphrase", options, random, clock);
+        ASSERT_TRUE(created) << created.error().message;
+        auto imported = sync::store::PatientRoster::import(
+            created->store, readFile(std::string(ZAITAKU_TEST_DATA_DIR) + "/visit-roster.json"), "operator");
+        ASSERT_TRUE(imported) << imported.error().message;
+        auto reader =
+            std::make_shared<std::unique_ptr<VirtualCardReader>>(std::make_unique<VirtualCardReader>(nullptr));
+        m_reader = reader->get();
+        app::SessionParts parts{clock,
+                                monotonic,
+                                random,
+                                [reader]() -> Expected<std::unique_ptr<device::CardReader>, device::Error> {
+                                    return std::unique_ptr<device::CardReader>(std::move(*reader));
+                                },
+                                {}};
+        auto session = app::AppSession::adopt(std::make_unique<sync::store::Store>(std::move(created->store)), parts);
+        ASSERT_TRUE(session) << session.error().message;
+        m_session = std::move(*session);
+        app::AppSettings settings;
+        settings.staffId = "nurse-7";
+        settings.facilityId = "facility-1";
+        window = std::make_unique<app::MainWindow>(settings, QString::fromStdString(m_dir + "/settings.json"), parts,
+                                                   dialogs);
+        window->resize(1280, 800);
+        window->show();
+        window->adopt(m_session);
+        ASSERT_TRUE(waitUntil([&] { return !window->routePage()->entries().empty(); }));
+    }
+    void TearDown() override
+    {
+        window.reset();
+        m_session.reset();
+        std::filesystem::remove_all(m_dir);
+    }
+
+    void presentCard(const std::string& persona)
+    {
+        m_card = test::makeVirtualCard(persona);
+        m_reader->insert(m_card.get());
+    }
+
+    void startVisit(const char* button, const QString& patient)
+    {
+        window->routePage()->select(patient);
+        ASSERT_TRUE(tap(window.get(), button));
+    }
+
+    // The visit ends on the result panel; returns its headline.
+    QString finish()
+    {
+        EXPECT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "resultState") != nullptr; }));
+        return textOf(window.get(), "resultState");
+    }
+
+    sync::client::SyncStatus syncStatus()
+    {
+        window->worker().drain(); // the store is the worker's: look only when it is idle
+        return m_session->syncStatus().value();
+    }
+
+    model::SystemClock clock;
+    model::SteadyClock monotonic;
+    model::SeededRandom random{42};
+    ScriptedDialogs dialogs;
+    std::unique_ptr<app::MainWindow> window;
+
+private:
+    std::string m_dir;
+    VirtualCardReader* m_reader = nullptr;
+    std::unique_ptr<hardware::VirtualCard> m_card;
+    std::shared_ptr<app::AppSession> m_session;
+};
+
+TEST_F(AppFlowTest, RouteShowsEveryPatientWithAgeAndFlagsInWords)
+{
+    auto* table = findIn<QTableWidget>(window.get(), "routeTable");
+    ASSERT_NE(table, nullptr);
+    EXPECT_EQ(table->rowCount(), 7);
+    // No cached result yet: the flag is said in words, with the warning sign, not by colour.
+    EXPECT_TRUE(table->item(0, 3)->text().contains(QStringLiteral("⚠ 資格確認結果なし")));
+    EXPECT_TRUE(table->item(0, 0)->text().contains(QStringLiteral("歳）")));
+    EXPECT_TRUE(table->item(0, 2)->text().contains(QStringLiteral("結果なし")));
+}
+
+TEST_F(AppFlowTest, FirstVisitByPinOnAShuffledPadIsRecordedAndQueued)
+{
+    presentCard("valid");
+    startVisit("startFirstVisit", "p-first");
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
+    EXPECT_TRUE(textOf(window.get(), "pinTries").contains(QStringLiteral("3 回"))); // shown before any input
+    ASSERT_TRUE(tap(window.get(), "method_pin"));
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "pinDots") != nullptr; }));
+    EXPECT_TRUE(textOf(window.get(), "pinTriesLeft").contains(QStringLiteral("3 回")));
+    const QString order = window->visitPage()->pinPad()->layoutOrder();
+    EXPECT_EQ(std::set<QChar>(order.begin(), order.end()).size(), 10u) << order.toStdString();
+    for (const char* digit : {"pinDigit_1", "pinDigit_2", "pinDigit_3", "pinDigit_4"}) {
+        ASSERT_TRUE(tap(window.get(), digit));
+    }
+    EXPECT_EQ(textOf(window.get(), "pinDots"), QStringLiteral("● ● ● ●")); // dots only, never digits
+    ASSERT_TRUE(tap(window.get(), "pinOk"));
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "consentAll") != nullptr; }));
+    EXPECT_TRUE(textOf(window.get(), "consentVersion").contains(QStringLiteral("同意文書の版")));
+    ASSERT_TRUE(tap(window.get(), "consentOk")); // nothing chosen: refused with a reason
+    EXPECT_TRUE(visibleNamed(window.get(), "consentAll") != nullptr);
+    ASSERT_TRUE(tap(window.get(), "consentAll"));
+    ASSERT_TRUE(tap(window.get(), "prescriptionElectronic"));
+    ASSERT_TRUE(tap(window.get(), "consentOk"));
+    EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
+    EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("暗証番号")));
+    EXPECT_TRUE(textOf(window.get(), "resultEligibility").contains(QStringLiteral("送信待ち")));
+    EXPECT_EQ(syncStatus().queued, 1);
+    ASSERT_TRUE(tap(window.get(), "resultDone"));
+    EXPECT_EQ(window->currentPage(), window->routePage());
+}
+
+TEST_F(AppFlowTest, AtOnePinTryLeftThePadIsReplacedByTheStaffDecision)
+{
+    presentCard("one-try-left");
+    startVisit("startFirstVisit", "p-first");
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "lastTryWarning") != nullptr; }));
+    EXPECT_EQ(visibleNamed(window.get(), "method_pin"), nullptr); // no PIN from here at one try left
+    ASSERT_TRUE(tap(window.get(), "method_visual"));
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "visualAttest") != nullptr; }));
+    EXPECT_EQ(findIn<QLineEdit>(window.get(), "visualStaff")->text(), QStringLiteral("nurse-7"));
+    ASSERT_TRUE(tap(window.get(), "visualAttest"));
+    ASSERT_TRUE(tap(window.get(), "consentNone"));
+    ASSERT_TRUE(tap(window.get(), "prescriptionPaper"));
+    ASSERT_TRUE(tap(window.get(), "consentOk"));
+    EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
+    EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("目視")));
+    EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("残り回数: 1 回"))); // untouched
+}
+
+TEST_F(AppFlowTest, FallbackFormIsCheckedPrintedAsPdfAndRecorded)
+{
+    startVisit("startFallback", "p-first");
+    ASSERT_TRUE(tap(window.get(), "fallback_shikaku_kakuninsho"));
+    ASSERT_TRUE(tap(window.get(), "fallbackRecord")); // required fields empty: refused, named
+    EXPECT_FALSE(textOf(window.get(), "fallbackError").isEmpty());
+    for (const auto& field : visit::fallbackForm(model::FallbackKind::ShikakuKakuninsho).fields) {
+        auto* edit = findIn<QLineEdit>(window.get(), QStringLiteral("field_") + QString::fromStdString(field.key));
+        if (edit && field.required) {
+            const std::string value = field.key.find("date") != std::string::npos || field.key == "valid_until"
+                                          ? "2027-07-31"
+                                      : field.key == "birthdate" ? "1955-06-15"
+                                                                 : "4711";
+            edit->setText(QString::fromStdString(value));
+        }
+    }
+    dialogs.pdfPath = QString::fromStdString(std::filesystem::temp_directory_path().string()) +
+                      QStringLiteral("/zaitaku-app-test-%1.pdf").arg(QCoreApplication::applicationPid());
+    ASSERT_TRUE(tap(window.get(), "fallbackPrint"));
+    QFile pdf(dialogs.pdfPath);
+    ASSERT_TRUE(pdf.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(pdf.read(5).startsWith("%PDF-"));
+    pdf.remove();
+    ASSERT_TRUE(tap(window.get(), "fallbackRecord"));
+    EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")))
+        << textOf(window.get(), "fallbackError").toStdString();
+    EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("資格確認書")));
+}
+
+TEST_F(AppFlowTest, RevisitWithoutAnEarlierOnlineConfirmationIsRefusedWithReasons)
+{
+    startVisit("startRevisit", "p-first");
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "revisitVerdict") != nullptr; }));
+    EXPECT_TRUE(textOf(window.get(), "revisitVerdict").contains(QStringLiteral("できません")));
+    EXPECT_FALSE(textOf(window.get(), "revisitReasons").isEmpty());
+    EXPECT_EQ(visibleNamed(window.get(), "revisitConfirm"), nullptr);
+    ASSERT_TRUE(tap(window.get(), "visitCancel"));
+    EXPECT_TRUE(finish().contains(QStringLiteral("中止")));
+    EXPECT_EQ(syncStatus().queued, 0); // nothing recorded
+}
+
+TEST_F(AppFlowTest, RevisitInContinuingCareIsRecordedWithoutTheCard)
+{
+    startVisit("startRevisit", "p-cont");
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "revisitVerdict") != nullptr; }));
+    EXPECT_TRUE(textOf(window.get(), "revisitVerdict").contains(QStringLiteral("再照会できます")));
+    ASSERT_TRUE(tap(window.get(), "revisitConfirm"));
+    EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
+    EXPECT_EQ(syncStatus().queued, 1);
+}
+
+TEST_F(AppFlowTest, CancellingWhileWaitingForTheCardRecordsNothing)
+{
+    startVisit("startFirstVisit", "p-first"); // no card on the reader
+    ASSERT_TRUE(waitUntil([&] { return !textOf(window.get(), "cardReason").isEmpty(); }));
+    ASSERT_TRUE(tap(window.get(), "visitCancel"));
+    EXPECT_TRUE(finish().contains(QStringLiteral("中止")));
+    EXPECT_EQ(dialogs.asked.size(), 1);
+    EXPECT_EQ(syncStatus().queued, 0);
+}
+
+TEST_F(AppFlowTest, CustodyCheckoutNeedsADepositAndOverdueIsSaidInWords)
+{
+    ASSERT_TRUE(tap(window.get(), "navCustody"));
+    auto* patient = findIn<QComboBox>(window.get(), "custodyPatient");
+    ASSERT_TRUE(waitUntil([&] { return patient->count() == 7; }));
+    patient->setCurrentIndex(patient->findData("p-facility"));
+    findIn<QLineEdit>(window.get(), "custodyPurpose")->setText(QStringLiteral("通院"));
+    ASSERT_TRUE(tap(window.get(), "custodyCheckout")); // not deposited yet: refused
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "custodyMessage").startsWith(QStringLiteral("⚠")); }));
+    ASSERT_TRUE(tap(window.get(), "custodyDeposit"));
+    auto* table = findIn<QTableWidget>(window.get(), "custodyTable");
+    ASSERT_TRUE(waitUntil([&] { return table->rowCount() == 1; }));
+    findIn<QLineEdit>(window.get(), "custodyPurpose")->setText(QStringLiteral("通院"));
+    ASSERT_TRUE(tap(window.get(), "custodyCheckout"));
+    ASSERT_TRUE(waitUntil([&] { return table->item(0, 2) && table->item(0, 2)->text() == QStringLiteral("nurse-7"); }));
+    EXPECT_TRUE(table->item(0, 3)->text().contains(QStringLiteral("通院")));
+    EXPECT_EQ(table->item(0, 4)->text(), QStringLiteral("期限内"));
+    ASSERT_TRUE(tap(window.get(), "custodyReturn"));
+    ASSERT_TRUE(waitUntil([&] { return table->item(0, 2)->text() == QStringLiteral("facility-1"); }));
+    EXPECT_EQ(syncStatus().queued, 3); // each event is queued for the gateway
+}
+
+TEST_F(AppFlowTest, SyncScreenShowsTheQueueAndSaysWhyItCannotSend)
+{
+    ASSERT_TRUE(tap(window.get(), "navSync"));
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "syncCounts").contains(QStringLiteral("送信待ち 0")); }));
+    EXPECT_TRUE(textOf(window.get(), "syncGateway").contains(QStringLiteral("未登録")));
+    ASSERT_TRUE(tap(window.get(), "syncNow"));
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "syncMessage").startsWith(QStringLiteral("⚠")); }));
+}
+
+} // namespace
+} // namespace zaitaku::testing
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    zaitaku::app::applyStyle(app, zaitaku::app::TextSize::Standard);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}

@@ -1,0 +1,160 @@
+#include "ui/app/AppSession.h"
+
+#include "sync/client/GatewayLink.h"
+#include "sync/store/StoreKeys.h"
+#include "sync/store/StoreLifecycle.h"
+#include "ui/app/VisitBridge.h"
+#include "ui/cli/FaceSetup.h"
+#include "verify/consent/ConsentCatalog.h"
+
+#include <algorithm>
+
+#ifndef ZAITAKU_VERSION
+#define ZAITAKU_VERSION "dev"
+#endif
+
+namespace zaitaku::app
+{
+
+Expected<std::unique_ptr<AppSession>, sync::Error>
+AppSession::unlock(const std::string& path, std::string passphrase, SessionParts parts)
+{
+    auto opened = sync::store::unlockStore(path, sync::store::UnlockSecret::passphrase(passphrase), parts.clock);
+    std::fill(passphrase.begin(), passphrase.end(), '\0');
+    if (!opened) {
+        return Unexpected(opened.error());
+    }
+    return adopt(std::make_unique<sync::store::Store>(std::move(*opened)), std::move(parts));
+}
+
+Expected<std::unique_ptr<AppSession>, sync::Error> AppSession::adopt(std::unique_ptr<sync::store::Store> store,
+                                                                     SessionParts parts)
+{
+    auto port = sync::store::StoreVisitPort::open(*store, parts.random);
+    if (!port) {
+        return Unexpected(port.error());
+    }
+    return std::unique_ptr<AppSession>(new AppSession(std::move(store), std::move(*port), std::move(parts)));
+}
+
+AppSession::AppSession(std::unique_ptr<sync::store::Store> store, sync::store::StoreVisitPort port, SessionParts parts)
+    : m_store(std::move(store))
+    , m_port(std::move(port))
+    , m_parts(std::move(parts))
+{}
+
+AppSession::~AppSession() = default;
+
+device::CardReader* AppSession::reader()
+{
+    if (!m_reader && m_parts.openReader) {
+        auto opened = m_parts.openReader();
+        if (opened) {
+            m_reader = std::move(*opened);
+        }
+    }
+    return m_reader.get();
+}
+
+std::string AppSession::deviceId()
+{
+    auto link = sync::client::GatewayLink::load(m_store->db());
+    if (link && *link) {
+        return (*link)->deviceId;
+    }
+    return "tablet-" + m_store->storeId().substr(0, 8);
+}
+
+Expected<std::vector<cli::RouteEntry>, sync::Error> AppSession::route()
+{
+    auto route = cli::loadRoute(m_store->db(), m_parts.clock.nowJst());
+    if (route) {
+        for (auto& entry : *route) {
+            if (auto it = m_gatewayFlags.find(entry.patient.id); it != m_gatewayFlags.end()) {
+                cli::addFlags(entry, it->second);
+            }
+        }
+    }
+    return route;
+}
+
+Expected<std::vector<cli::RouteEntry>, sync::Error> AppSession::precheckNow()
+{
+    sync::client::SyncEngine engine(*m_store, m_parts.random);
+    auto results = engine.precheck(m_parts.clock.todayJst(), {});
+    if (!results) {
+        return Unexpected(results.error());
+    }
+    for (const auto& r : *results) {
+        m_gatewayFlags[r.patientId] = r.flags;
+    }
+    return route();
+}
+
+Expected<visit::VisitOutcome, visit::Error>
+AppSession::runVisit(const visit::VisitRequest& request, VisitBridge& bridge, const AppSettings& settings)
+{
+    auto face = cli::FaceSetup::open(settings.cameraSource.toStdString(), m_parts.faceModelDir, m_parts.monotonic,
+                                     bridge.faceObserver());
+    visit::VisitServices services{reader(),         settings.readerId.toStdString(),
+                                  m_parts.clock,    m_parts.monotonic,
+                                  m_parts.random,   m_port,
+                                  m_port,           m_port,
+                                  face->verifier(), consent::ConsentCatalog::builtin()};
+    visit::VisitSettings visitSettings;
+    visitSettings.deviceId = deviceId();
+    visitSettings.appVersion = ZAITAKU_VERSION;
+    visitSettings.language = settings.language.toStdString();
+    // Short waits, asked again: the screen stays live and a cancel is honoured within 2 s.
+    visitSettings.cardWait = std::chrono::seconds(2);
+    visitSettings.maxPrompts = 1000;
+    return visit::VisitEngine(services, visitSettings).run(request, bridge);
+}
+
+Expected<sync::client::SyncReport, sync::Error> AppSession::syncNow()
+{
+    return sync::client::SyncEngine(*m_store, m_parts.random).run();
+}
+
+Expected<sync::client::SyncStatus, sync::Error> AppSession::syncStatus()
+{
+    return sync::client::SyncEngine::status(*m_store);
+}
+
+Expected<bool, sync::Error> AppSession::retryDeadLetter(std::int64_t seq, const std::string& staff)
+{
+    return sync::client::SyncEngine::retryDeadLetter(*m_store, seq, staff);
+}
+
+Expected<sync::client::EnrollmentResult, sync::Error>
+AppSession::enroll(const std::string& gatewayUrl, const std::string& code, const std::string& label)
+{
+    return sync::client::enroll(*m_store, {gatewayUrl, code, label, ZAITAKU_VERSION, {}}, m_parts.random);
+}
+
+Expected<model::CustodyEvent, sync::Error> AppSession::recordCustody(model::CustodyEvent event)
+{
+    event.id = model::makeUuid(m_parts.random);
+    event.at = m_parts.clock.nowJst();
+    if (auto done = sync::store::CustodyLedger::record(*m_store, event, event.staffId); !done) {
+        return Unexpected(done.error());
+    }
+    return event;
+}
+
+Expected<std::vector<sync::store::CustodyStatus>, sync::Error> AppSession::custody(int maxCheckoutHours)
+{
+    return sync::store::CustodyLedger::current(m_store->db(), m_parts.clock.nowJst(),
+                                               std::chrono::hours(maxCheckoutHours));
+}
+
+Expected<std::vector<device::ReaderState>, device::Error> AppSession::readers()
+{
+    auto* r = reader();
+    if (r == nullptr) {
+        return Unexpected(device::Error{device::Errc::ServiceUnavailable, "no card reader service", "reader"});
+    }
+    return r->listReaders();
+}
+
+} // namespace zaitaku::app

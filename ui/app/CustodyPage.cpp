@@ -1,0 +1,177 @@
+#include "ui/app/CustodyPage.h"
+
+#include "sync/store/PatientRoster.h"
+#include "ui/app/AppSession.h"
+#include "ui/app/BackgroundWorker.h"
+#include "ui/app/Style.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace zaitaku::app
+{
+
+namespace
+{
+struct Ledger
+{
+    std::vector<sync::store::CustodyStatus> cards;
+    std::vector<model::Patient> patients;
+    std::optional<sync::Error> error;
+};
+} // namespace
+
+CustodyPage::CustodyPage(BackgroundWorker& worker, const AppSettings& settings, QWidget* parent)
+    : QWidget(parent)
+    , m_worker(worker)
+    , m_settings(settings)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(makeHeading(tr("カードの預かり管理"), this));
+    m_table = new QTableWidget(0, 5, this);
+    m_table->setObjectName("custodyTable");
+    m_table->setHorizontalHeaderLabels({tr("患者"), tr("状態"), tr("現在の保管者"), tr("目的・時刻"), tr("返却期限")});
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    layout->addWidget(m_table, 1);
+    auto* form = new QFormLayout();
+    m_patient = new QComboBox(this);
+    m_patient->setObjectName("custodyPatient");
+    form->addRow(tr("患者"), m_patient);
+    m_staff = new QLineEdit(settings.staffId, this);
+    m_staff->setObjectName("custodyStaff");
+    form->addRow(tr("職員"), m_staff);
+    m_purpose = new QLineEdit(this);
+    m_purpose->setObjectName("custodyPurpose");
+    form->addRow(tr("持ち出しの目的"), m_purpose);
+    m_witness = new QLineEdit(this);
+    m_witness->setObjectName("custodyWitness");
+    form->addRow(tr("立会人（任意）"), m_witness);
+    layout->addLayout(form);
+    m_message = makeText(QString(), this);
+    m_message->setObjectName("custodyMessage");
+    layout->addWidget(m_message);
+    auto* row = new QHBoxLayout();
+    auto* deposit = makeButton(tr("預かる"), this);
+    deposit->setObjectName("custodyDeposit");
+    auto* checkout = makeButton(tr("持ち出す"), this);
+    checkout->setObjectName("custodyCheckout");
+    auto* giveBack = makeButton(tr("返却する"), this);
+    giveBack->setObjectName("custodyReturn");
+    row->addWidget(deposit);
+    row->addWidget(checkout);
+    row->addWidget(giveBack);
+    layout->addLayout(row);
+    connect(deposit, &QPushButton::clicked, this, [this] { record(static_cast<int>(model::CustodyAction::Deposit)); });
+    connect(checkout, &QPushButton::clicked, this,
+            [this] { record(static_cast<int>(model::CustodyAction::Checkout)); });
+    connect(giveBack, &QPushButton::clicked, this, [this] { record(static_cast<int>(model::CustodyAction::Return)); });
+}
+
+void CustodyPage::setSession(AppSession* session)
+{
+    m_session = session;
+    refresh();
+}
+
+void CustodyPage::refresh()
+{
+    if (!m_session) {
+        return;
+    }
+    AppSession* s = m_session;
+    const int hours = m_settings.maxCheckoutHours;
+    m_worker.run<Ledger>(
+        this,
+        [s, hours] {
+            Ledger ledger;
+            auto cards = s->custody(hours);
+            auto patients = sync::store::PatientRoster::list(s->store().db());
+            if (!cards || !patients) {
+                ledger.error = !cards ? cards.error() : patients.error();
+                return ledger;
+            }
+            ledger.cards = std::move(*cards);
+            ledger.patients = std::move(*patients);
+            return ledger;
+        },
+        [this](Ledger ledger) {
+            if (ledger.error) {
+                m_message->setText(QStringLiteral("⚠ ") + QString::fromStdString(ledger.error->message));
+                return;
+            }
+            const QString current = m_patient->currentData().toString();
+            m_patient->clear();
+            std::map<std::string, QString> names;
+            for (const auto& p : ledger.patients) {
+                names[p.id] = QString::fromStdString(p.displayName);
+                m_patient->addItem(QString::fromStdString(p.displayName), QString::fromStdString(p.id));
+            }
+            if (const int i = m_patient->findData(current); i >= 0) {
+                m_patient->setCurrentIndex(i);
+            }
+            m_table->setRowCount(static_cast<int>(ledger.cards.size()));
+            for (int row = 0; row < static_cast<int>(ledger.cards.size()); ++row) {
+                const auto& c = ledger.cards[static_cast<std::size_t>(row)];
+                const bool out = c.last.action == model::CustodyAction::Checkout;
+                const QString cells[] = {
+                    names.count(c.patientId) ? names[c.patientId] : QString::fromStdString(c.patientId),
+                    QString::fromStdString(std::string(model::labelOf(c.last.action))),
+                    QString::fromStdString(out ? c.last.staffId : c.last.facilityId),
+                    (out ? QString::fromStdString(c.last.purpose) + QStringLiteral(" / ") : QString()) +
+                        QString::fromStdString(c.last.at.toString()),
+                    c.overdue ? QStringLiteral("⚠ ") + tr("返却期限超過") : (out ? tr("期限内") : QStringLiteral("—"))};
+                for (int column = 0; column < 5; ++column) {
+                    auto* item = new QTableWidgetItem(cells[column]);
+                    if (c.overdue) {
+                        QFont bold = item->font();
+                        bold.setBold(true);
+                        item->setFont(bold);
+                    }
+                    m_table->setItem(row, column, item);
+                }
+            }
+        });
+}
+
+void CustodyPage::record(int actionValue)
+{
+    const auto action = static_cast<model::CustodyAction>(actionValue);
+    if (!m_session || m_patient->currentIndex() < 0) {
+        m_message->setText(QStringLiteral("⚠ ") + tr("患者を選んでください"));
+        return;
+    }
+    model::CustodyEvent event;
+    event.patientId = m_patient->currentData().toString().toStdString();
+    event.facilityId = m_settings.facilityId.isEmpty() ? "facility" : m_settings.facilityId.toStdString();
+    event.action = action;
+    event.staffId = m_staff->text().trimmed().toStdString();
+    event.witnessId = m_witness->text().trimmed().toStdString();
+    event.purpose = action == model::CustodyAction::Checkout ? m_purpose->text().trimmed().toStdString() : "";
+    if (event.staffId.empty()) {
+        m_message->setText(QStringLiteral("⚠ ") + tr("職員を入力してください"));
+        return;
+    }
+    AppSession* s = m_session;
+    m_worker.run<Expected<model::CustodyEvent, sync::Error>>(
+        this, [s, event] { return s->recordCustody(event); },
+        [this](Expected<model::CustodyEvent, sync::Error> done) {
+            if (!done) {
+                m_message->setText(QStringLiteral("⚠ ") + QString::fromStdString(done.error().message));
+                return;
+            }
+            m_message->setText(
+                tr("✓ 記録しました: %1").arg(QString::fromStdString(std::string(model::labelOf(done->action)))));
+            m_purpose->clear();
+            refresh();
+        });
+}
+
+} // namespace zaitaku::app

@@ -1,0 +1,237 @@
+#include "ui/app/MainWindow.h"
+
+#include "ui/app/BackgroundWorker.h"
+#include "ui/app/CustodyPage.h"
+#include "ui/app/RoutePage.h"
+#include "ui/app/SettingsPage.h"
+#include "ui/app/Style.h"
+#include "ui/app/SyncPage.h"
+#include "ui/app/UnlockPage.h"
+#include "ui/app/VisitPage.h"
+
+#include <QApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QStackedWidget>
+#include <QTranslator>
+#include <QVBoxLayout>
+
+namespace zaitaku::app
+{
+
+void installLanguage(const QString& language, QTranslator*& translator)
+{
+    if (translator) {
+        QCoreApplication::removeTranslator(translator);
+        delete translator;
+        translator = nullptr;
+    }
+    if (language == QLatin1String("en")) {
+        translator = new QTranslator();
+        if (translator->load(QStringLiteral(":/i18n/zaitaku_en.qm"))) {
+            QCoreApplication::installTranslator(translator);
+        }
+    }
+}
+
+MainWindow::MainWindow(
+    AppSettings settings, QString settingsPath, SessionParts parts, Dialogs& dialogs, QWidget* parent)
+    : QMainWindow(parent)
+    , m_settings(std::move(settings))
+    , m_settingsPath(std::move(settingsPath))
+    , m_parts(std::move(parts))
+    , m_dialogs(dialogs)
+    , m_worker(std::make_unique<BackgroundWorker>())
+{
+    setWindowTitle(QStringLiteral("在宅 zaitaku"));
+    resize(1280, 800);
+    installLanguage(m_settings.language, m_translator);
+    buildPages();
+}
+
+MainWindow::~MainWindow()
+{
+    if (m_visit) {
+        m_visit->cancel(); // a visit waiting for the nurse ends now, recording nothing
+    }
+    m_worker.reset(); // joins: no job outlives the pages or the session
+    installLanguage(QStringLiteral("ja"), m_translator);
+}
+
+void MainWindow::buildPages()
+{
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    auto* bar = new QHBoxLayout();
+    m_banner = new QLabel(central);
+    m_banner->setObjectName("banner");
+    m_syncSummary = new QLabel(central);
+    m_syncSummary->setObjectName("syncSummary");
+    m_navRoute = makeButton(tr("訪問予定"), central);
+    m_navRoute->setObjectName("navRoute");
+    m_navSync = makeButton(tr("送信状況"), central);
+    m_navSync->setObjectName("navSync");
+    m_navCustody = makeButton(tr("カード預かり"), central);
+    m_navCustody->setObjectName("navCustody");
+    m_navSettings = makeButton(tr("設定"), central);
+    m_navSettings->setObjectName("navSettings");
+    bar->addWidget(m_banner);
+    bar->addStretch(1);
+    bar->addWidget(m_syncSummary);
+    for (auto* b : {m_navRoute, m_navSync, m_navCustody, m_navSettings}) {
+        bar->addWidget(b);
+        b->setEnabled(m_session != nullptr);
+    }
+    layout->addLayout(bar);
+    m_pages = new QStackedWidget(central);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central); // deletes the previous screens
+
+    m_unlock = new UnlockPage(*m_worker, m_parts, m_settings.storePath, m_pages);
+    m_route = new RoutePage(*m_worker, m_pages);
+    m_visit = new VisitPage(*m_worker, m_dialogs, m_settings, m_pages);
+    m_sync = new SyncPage(*m_worker, m_settings, m_pages);
+    m_custody = new CustodyPage(*m_worker, m_settings, m_pages);
+    m_settingsPage = new SettingsPage(*m_worker, m_settings, m_pages);
+    for (QWidget* page :
+         std::initializer_list<QWidget*>{m_unlock, m_route, m_visit, m_sync, m_custody, m_settingsPage}) {
+        m_pages->addWidget(page);
+    }
+    connect(m_navRoute, &QPushButton::clicked, this, &MainWindow::showRoute);
+    connect(m_navSync, &QPushButton::clicked, this, &MainWindow::showSync);
+    connect(m_navCustody, &QPushButton::clicked, this, &MainWindow::showCustody);
+    connect(m_navSettings, &QPushButton::clicked, this, &MainWindow::showSettings);
+    connect(m_unlock, &UnlockPage::unlocked, this, [this](std::shared_ptr<AppSession> session, QString path) {
+        m_settings.storePath = path;
+        m_settings.save(m_settingsPath);
+        adopt(std::move(session));
+    });
+    connect(m_unlock, &UnlockPage::recoveryCodeShown, this, [this](QString code) {
+        m_dialogs.inform(
+            this, tr("復旧コード"),
+            tr("パスフレーズを忘れたときの復旧コードです。一度だけ表示します。紙に控えて保管してください:\n\n%1")
+                .arg(code));
+    });
+    auto visit = [this](model::VisitFlow flow) {
+        return [this, flow](QString id, QString name, QString kind) { startVisit(flow, id, name, kind); };
+    };
+    connect(m_route, &RoutePage::firstVisit, this, visit(model::VisitFlow::FirstVisit));
+    connect(m_route, &RoutePage::revisit, this, visit(model::VisitFlow::Revisit));
+    connect(m_route, &RoutePage::fallback, this, visit(model::VisitFlow::Fallback));
+    connect(m_visit, &VisitPage::finished, this, [this](bool) {
+        showRoute();
+        m_sync->refresh();
+    });
+    connect(m_sync, &SyncPage::summaryChanged, m_syncSummary, &QLabel::setText);
+    connect(m_settingsPage, &SettingsPage::settingsChanged, this, &MainWindow::applySettings);
+    connect(m_settingsPage, &SettingsPage::enrolled, this, [this] { m_sync->refresh(); });
+    if (m_session) {
+        connectSession();
+        showRoute();
+    } else {
+        showPage(m_unlock);
+    }
+}
+
+void MainWindow::adopt(std::shared_ptr<AppSession> session)
+{
+    m_session = std::move(session);
+    for (auto* b : {m_navRoute, m_navSync, m_navCustody, m_navSettings}) {
+        b->setEnabled(true);
+    }
+    connectSession();
+    showRoute();
+}
+
+void MainWindow::connectSession()
+{
+    m_route->setSession(m_session.get());
+    m_sync->setSession(m_session.get());
+    m_custody->setSession(m_session.get());
+    m_settingsPage->setSession(m_session.get());
+}
+
+void MainWindow::setBanner(const QString& text)
+{
+    m_banner->setText(text);
+}
+
+QWidget* MainWindow::currentPage() const
+{
+    return m_pages->currentWidget();
+}
+
+void MainWindow::showPage(QWidget* page)
+{
+    m_pages->setCurrentWidget(page);
+    const bool inVisit = page == m_visit;
+    for (auto* b : {m_navRoute, m_navSync, m_navCustody, m_navSettings}) {
+        b->setEnabled(m_session != nullptr && !inVisit); // a visit ends by its own buttons
+    }
+}
+
+void MainWindow::showRoute()
+{
+    m_route->refresh();
+    showPage(m_route);
+}
+
+void MainWindow::showSync()
+{
+    m_sync->refresh();
+    showPage(m_sync);
+}
+
+void MainWindow::showCustody()
+{
+    m_custody->refresh();
+    showPage(m_custody);
+}
+
+void MainWindow::showSettings()
+{
+    showPage(m_settingsPage);
+}
+
+void MainWindow::startVisit(model::VisitFlow flow,
+                            const QString& patientId,
+                            const QString& name,
+                            const QString& serviceKind)
+{
+    if (!m_session || m_visit->running()) {
+        return;
+    }
+    visit::VisitRequest request;
+    request.patientId = patientId.toStdString();
+    request.flow = flow;
+    request.staffId = m_settings.staffId.isEmpty() ? "staff" : m_settings.staffId.toStdString();
+    if (auto kind = model::fromCode<model::ServiceKind>(serviceKind.toStdString())) {
+        request.serviceKind = *kind;
+    }
+    if (flow == model::VisitFlow::Fallback) {
+        request.fallbackReason = "職員が代替手段を選択";
+    }
+    showPage(m_visit);
+    m_visit->start(*m_session, request, name);
+}
+
+void MainWindow::applySettings(const AppSettings& settings)
+{
+    const bool rebuild = settings.language != m_settings.language || settings.textSize != m_settings.textSize;
+    m_settings = settings;
+    QString problem;
+    if (!m_settings.save(m_settingsPath, &problem)) {
+        m_dialogs.inform(this, tr("設定"), tr("設定を保存できません: %1").arg(problem));
+    }
+    if (rebuild && !m_visit->running()) {
+        installLanguage(m_settings.language, m_translator);
+        if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance())) {
+            applyStyle(*app, m_settings.textSize);
+        }
+        m_worker->drain(); // the old screens' pending answers are dropped with them
+        buildPages();
+        showSettings();
+    }
+}
+
+} // namespace zaitaku::app

@@ -1,0 +1,90 @@
+#pragma once
+
+// The app's window: a top bar (where you are, the sync summary, the way to each screen) over one
+// screen at a time. It owns the worker and the unlocked session; it rebuilds its screens when the
+// language or the text size changes (never during a visit).
+
+#include "ui/app/AppSession.h"
+#include "ui/app/AppSettings.h"
+#include "ui/app/Dialogs.h"
+
+#include <QMainWindow>
+#include <memory>
+
+class QLabel;
+class QPushButton;
+class QStackedWidget;
+class QTranslator;
+
+namespace zaitaku::app
+{
+
+class BackgroundWorker;
+class CustodyPage;
+class RoutePage;
+class SettingsPage;
+class SyncPage;
+class UnlockPage;
+class VisitPage;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(
+        AppSettings settings, QString settingsPath, SessionParts parts, Dialogs& dialogs, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens on the route with an already unlocked session (demo mode, tests).
+    void adopt(std::shared_ptr<AppSession> session);
+    void setBanner(const QString& text);
+
+    BackgroundWorker& worker() { return *m_worker; }
+    AppSession* session() { return m_session.get(); }
+    const AppSettings& settings() const { return m_settings; }
+    UnlockPage* unlockPage() const { return m_unlock; }
+    RoutePage* routePage() const { return m_route; }
+    VisitPage* visitPage() const { return m_visit; }
+    SyncPage* syncPage() const { return m_sync; }
+    CustodyPage* custodyPage() const { return m_custody; }
+    SettingsPage* settingsPage() const { return m_settingsPage; }
+    QWidget* currentPage() const;
+
+    void showRoute();
+    void showSync();
+    void showCustody();
+    void showSettings();
+    void startVisit(model::VisitFlow flow, const QString& patientId, const QString& name, const QString& serviceKind);
+    void applySettings(const AppSettings& settings);
+
+private:
+    void buildPages();
+    void showPage(QWidget* page);
+    void connectSession();
+
+    AppSettings m_settings;
+    QString m_settingsPath;
+    SessionParts m_parts;
+    Dialogs& m_dialogs;
+    std::shared_ptr<AppSession> m_session; // outlives the worker (declared before it)
+    std::unique_ptr<BackgroundWorker> m_worker;
+    QTranslator* m_translator = nullptr;
+    QLabel* m_banner = nullptr;
+    QLabel* m_syncSummary = nullptr;
+    QPushButton* m_navRoute = nullptr;
+    QPushButton* m_navSync = nullptr;
+    QPushButton* m_navCustody = nullptr;
+    QPushButton* m_navSettings = nullptr;
+    QStackedWidget* m_pages = nullptr;
+    UnlockPage* m_unlock = nullptr;
+    RoutePage* m_route = nullptr;
+    VisitPage* m_visit = nullptr;
+    SyncPage* m_sync = nullptr;
+    CustodyPage* m_custody = nullptr;
+    SettingsPage* m_settingsPage = nullptr;
+};
+
+// Loads the English translation into the application, or removes it for Japanese (the source).
+void installLanguage(const QString& language, QTranslator*& translator);
+
+} // namespace zaitaku::app

@@ -1,0 +1,131 @@
+#include "ui/app/UnlockPage.h"
+
+#include "sync/store/StoreLifecycle.h"
+#include "ui/app/BackgroundWorker.h"
+#include "ui/app/Style.h"
+
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QVBoxLayout>
+
+namespace zaitaku::app
+{
+
+namespace
+{
+using Opened = Expected<std::unique_ptr<AppSession>, sync::Error>;
+}
+
+UnlockPage::UnlockPage(BackgroundWorker& worker, SessionParts parts, const QString& storePath, QWidget* parent)
+    : QWidget(parent)
+    , m_worker(worker)
+    , m_parts(std::move(parts))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(makeHeading(tr("在宅 — サインイン"), this));
+    layout->addWidget(makeText(tr("端末の暗号化データを開くパスフレーズを入力してください。"), this));
+    auto* form = new QFormLayout();
+    m_path = new QLineEdit(storePath, this);
+    m_path->setObjectName("storePath");
+    form->addRow(tr("データファイル"), m_path);
+    m_passphrase = new QLineEdit(this);
+    m_passphrase->setObjectName("passphrase");
+    m_passphrase->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("パスフレーズ"), m_passphrase);
+    m_repeat = new QLineEdit(this);
+    m_repeat->setObjectName("passphraseRepeat");
+    m_repeat->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("パスフレーズ（新規作成時に再入力）"), m_repeat);
+    layout->addLayout(form);
+    m_message = makeText(QString(), this);
+    m_message->setObjectName("unlockMessage");
+    layout->addWidget(m_message);
+    layout->addStretch(1);
+    m_create = makeButton(tr("新しく作成する"), this);
+    m_create->setObjectName("createStore");
+    m_unlock = makeButton(tr("開く"), this, true);
+    m_unlock->setObjectName("unlock");
+    layout->addWidget(m_create);
+    layout->addWidget(m_unlock);
+    connect(m_unlock, &QPushButton::clicked, this, &UnlockPage::unlock);
+    connect(m_passphrase, &QLineEdit::returnPressed, this, &UnlockPage::unlock);
+    connect(m_create, &QPushButton::clicked, this, &UnlockPage::create);
+}
+
+void UnlockPage::unlock()
+{
+    const QString path = m_path->text().trimmed();
+    std::string passphrase = m_passphrase->text().toStdString();
+    m_passphrase->clear();
+    m_repeat->clear();
+    if (path.isEmpty() || !QFileInfo::exists(path)) {
+        m_message->setText(QStringLiteral("⚠ ") +
+                           tr("データファイルがありません。新しい端末では「新しく作成する」を使ってください。"));
+        return;
+    }
+    m_message->setText(tr("開いています…"));
+    m_unlock->setEnabled(false);
+    SessionParts parts = m_parts;
+    m_worker.run<Opened>(
+        this,
+        [p = path.toStdString(), pass = std::move(passphrase), parts]() mutable {
+            return AppSession::unlock(p, std::move(pass), parts);
+        },
+        [this, path](Opened opened) {
+            m_unlock->setEnabled(true);
+            if (!opened) {
+                m_message->setText(QStringLiteral("⚠ ") + (opened.error().code == sync::Errc::WrongKey
+                                                               ? tr("パスフレーズが違います。")
+                                                               : QString::fromStdString(opened.error().message)));
+                return;
+            }
+            m_message->clear();
+            Q_EMIT unlocked(std::shared_ptr<AppSession>(std::move(*opened)), path);
+        });
+}
+
+void UnlockPage::create()
+{
+    const QString path = m_path->text().trimmed();
+    const QString passphrase = m_passphrase->text();
+    const bool same = passphrase == m_repeat->text();
+    m_repeat->clear();
+    if (path.isEmpty() || QFileInfo::exists(path)) {
+        m_message->setText(QStringLiteral("⚠ ") + tr("そのファイルは既にあります。「開く」を使ってください。"));
+        return;
+    }
+    if (!same || passphrase.size() < 12) {
+        m_message->setText(QStringLiteral("⚠ ") + tr("パスフレーズは12文字以上で、2回同じものを入力してください。"));
+        return;
+    }
+    m_passphrase->clear();
+    m_message->setText(tr("作成しています…"));
+    SessionParts parts = m_parts;
+    using Created = std::pair<Opened, std::string>; // the session and the recovery code (shown once)
+    m_worker.run<Created>(
+        this,
+        [p = path.toStdString(), pass = passphrase.toStdString(), parts]() mutable -> Created {
+            auto created = sync::store::initStore(p, pass, {}, parts.random, parts.clock);
+            std::fill(pass.begin(), pass.end(), '\0');
+            if (!created) {
+                return {Opened(Unexpected(created.error())), std::string()};
+            }
+            std::string recovery = std::move(created->recoveryCode);
+            return {AppSession::adopt(std::make_unique<sync::store::Store>(std::move(created->store)), parts),
+                    std::move(recovery)};
+        },
+        [this, path](Created created) {
+            auto& opened = created.first;
+            if (!opened) {
+                m_message->setText(QStringLiteral("⚠ ") + QString::fromStdString(opened.error().message));
+                return;
+            }
+            Q_EMIT recoveryCodeShown(QString::fromStdString(created.second));
+            std::fill(created.second.begin(), created.second.end(), '\0');
+            Q_EMIT unlocked(std::shared_ptr<AppSession>(std::move(*opened)), path);
+        });
+}
+
+} // namespace zaitaku::app

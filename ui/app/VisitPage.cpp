@@ -1,0 +1,217 @@
+#include "ui/app/VisitPage.h"
+
+#include "ui/app/AppSession.h"
+#include "ui/app/BackgroundWorker.h"
+#include "ui/app/Style.h"
+#include "ui/app/visit/CardPanel.h"
+#include "ui/app/visit/CodeBPanel.h"
+#include "ui/app/visit/ConsentPanel.h"
+#include "ui/app/visit/FacePanel.h"
+#include "ui/app/visit/FallbackPanel.h"
+#include "ui/app/visit/MethodPanel.h"
+#include "ui/app/visit/PinPadPanel.h"
+#include "ui/app/visit/ResultPanel.h"
+#include "ui/app/visit/RevisitPanel.h"
+#include "ui/app/visit/VisualPanel.h"
+
+#include <QLabel>
+#include <QProgressBar>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+namespace zaitaku::app
+{
+
+VisitPage::VisitPage(BackgroundWorker& worker, Dialogs& dialogs, const AppSettings& settings, QWidget* parent)
+    : QWidget(parent)
+    , m_worker(worker)
+    , m_dialogs(dialogs)
+    , m_settings(settings)
+{
+    auto* layout = new QVBoxLayout(this);
+    m_title = makeHeading(QString(), this);
+    m_title->setObjectName("visitTitle");
+    layout->addWidget(m_title);
+    m_progress = makeText(QString(), this);
+    m_progress->setObjectName("visitProgress");
+    layout->addWidget(m_progress);
+    m_panels = new QStackedWidget(this);
+    layout->addWidget(m_panels, 1);
+
+    m_working = new QWidget(m_panels);
+    auto* working = new QVBoxLayout(m_working);
+    working->addStretch(1);
+    working->addWidget(makeHeading(tr("処理しています…"), m_working));
+    auto* busy = new QProgressBar(m_working);
+    busy->setRange(0, 0); // indeterminate: the card and the store answer in well under a second
+    working->addWidget(busy);
+    working->addStretch(1);
+    m_panels->addWidget(m_working);
+    m_card = new CardPanel(m_panels);
+    m_method = new MethodPanel(m_panels);
+    m_pin = nullptr; // needs the session's randomness: built at start()
+    m_codeB = new CodeBPanel(m_panels);
+    m_face = new FacePanel(settings.language == QLatin1String("en"), m_panels);
+    m_visual = new VisualPanel(m_panels);
+    m_consent = new ConsentPanel(m_panels);
+    m_revisit = new RevisitPanel(m_panels);
+    m_fallback = new FallbackPanel(dialogs, m_panels);
+    m_result = new ResultPanel(m_panels);
+    for (QWidget* panel : std::initializer_list<QWidget*>{m_card, m_method, m_codeB, m_face, m_visual, m_consent,
+                                                          m_revisit, m_fallback, m_result}) {
+        m_panels->addWidget(panel);
+    }
+    m_cancel = makeButton(tr("中止（記録しない）"), this);
+    m_cancel->setObjectName("visitCancel");
+    layout->addWidget(m_cancel);
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (m_dialogs.confirm(this, tr("訪問の中止"), tr("この訪問を中止しますか？ 何も記録されません。"))) {
+            cancel();
+        }
+    });
+    connect(m_result, &ResultPanel::done, this, [this] { Q_EMIT finished(m_committed); });
+}
+
+VisitPage::~VisitPage()
+{
+    cancel();
+}
+
+void VisitPage::start(AppSession& session, const visit::VisitRequest& request, const QString& patientName)
+{
+    if (!m_pin) {
+        m_pin = new PinPadPanel(session.random(), m_panels);
+        m_panels->addWidget(m_pin);
+    }
+    m_session = &session;
+    m_patientName = patientName;
+    m_today = session.clock().todayJst();
+    m_committed = false;
+    const QString flow = request.flow == model::VisitFlow::FirstVisit ? tr("初回訪問")
+                         : request.flow == model::VisitFlow::Revisit  ? tr("再訪問")
+                                                                      : tr("代替手段による確認");
+    m_title->setText(QStringLiteral("%1 — %2").arg(patientName, flow));
+    m_progress->clear();
+    m_card->reset(m_settings.readerId);
+    m_face->reset();
+    m_cancel->setVisible(true);
+    showPanel(request.flow == model::VisitFlow::FirstVisit ? static_cast<QWidget*>(m_card) : m_working);
+    m_bridge = std::make_shared<VisitBridge>(this, *this);
+    auto bridge = m_bridge;
+    AppSession* s = &session;
+    const AppSettings settings = m_settings;
+    m_worker.run<Expected<visit::VisitOutcome, visit::Error>>(
+        this, [s, bridge, request, settings] { return s->runVisit(request, *bridge, settings); },
+        [this](Expected<visit::VisitOutcome, visit::Error> outcome) { finish(outcome); });
+}
+
+void VisitPage::cancel()
+{
+    if (m_bridge) {
+        m_bridge->cancel();
+        m_progress->setText(tr("中止しています…"));
+    }
+}
+
+QWidget* VisitPage::currentPanel() const
+{
+    return m_panels->currentWidget();
+}
+
+void VisitPage::showPanel(QWidget* panel)
+{
+    m_panels->setCurrentWidget(panel);
+}
+
+void VisitPage::finish(const Expected<visit::VisitOutcome, visit::Error>& outcome)
+{
+    m_bridge.reset();
+    m_cancel->setVisible(false);
+    if (outcome) {
+        m_committed = outcome->state == visit::VisitState::Committed;
+        m_result->show(*outcome, m_today);
+    } else {
+        m_result->showError(QString::fromStdString(outcome.error().message));
+    }
+    showPanel(m_result);
+}
+
+void VisitPage::showProgress(const visit::VisitProgress& progress)
+{
+    QString text = QString::fromStdString(progress.message);
+    if (progress.triesLeft) {
+        text += tr("（暗証番号の残り %1 回）").arg(*progress.triesLeft);
+    }
+    m_progress->setText(text);
+    if (progress.state == visit::VisitState::AwaitingCard) {
+        m_card->addEvent(text);
+    } else if (progress.state == visit::VisitState::FaceCheck) {
+        showPanel(m_face);
+    } else if (m_panels->currentWidget() == m_card && progress.state != visit::VisitState::Started) {
+        m_card->addEvent(text);
+        showPanel(m_working);
+    }
+}
+
+void VisitPage::showFacePreview(const FacePreview& preview)
+{
+    showPanel(m_face);
+    m_face->show(preview);
+}
+
+void VisitPage::askCard(const visit::CardPrompt& prompt, const Reply<visit::CardDecision>& reply)
+{
+    showPanel(m_card);
+    m_card->ask(prompt, reply);
+}
+
+void VisitPage::askMethod(const visit::MethodPrompt& prompt, const Reply<visit::MethodDecision>& reply)
+{
+    showPanel(m_method);
+    m_method->ask(prompt, reply);
+}
+
+void VisitPage::askPin(const visit::PinPrompt& prompt, const Reply<visit::PinAnswer>& reply)
+{
+    showPanel(m_pin);
+    m_pin->ask(prompt, reply);
+}
+
+void VisitPage::askCodeB(const visit::CodeBPrompt& prompt, const Reply<visit::CodeBAnswer>& reply)
+{
+    showPanel(m_codeB);
+    m_codeB->ask(prompt, reply);
+}
+
+void VisitPage::askVisual(const visit::VisualPrompt& prompt, const Reply<visit::VisualAnswer>& reply)
+{
+    showPanel(m_visual);
+    m_visual->ask(prompt, m_settings.staffId, reply);
+}
+
+void VisitPage::askConsent(const visit::ConsentPrompt& prompt, const Reply<visit::ConsentAnswer>& reply)
+{
+    showPanel(m_consent);
+    m_consent->ask(prompt, reply);
+}
+
+void VisitPage::askRevisit(const visit::RevisitPrompt& prompt, const Reply<visit::RevisitDecision>& reply)
+{
+    showPanel(m_revisit);
+    m_revisit->ask(prompt, m_today, reply);
+}
+
+void VisitPage::askFallback(const visit::FallbackPrompt& prompt, const Reply<visit::FallbackAnswer>& reply)
+{
+    showPanel(m_fallback);
+    m_fallback->ask(prompt, m_patientName, QString::fromStdString(m_today.toString()), reply);
+}
+
+void VisitPage::askRetryCommit(const visit::Error& error, const Reply<bool>& reply)
+{
+    reply(m_dialogs.confirm(this, tr("記録できませんでした"),
+                            tr("記録を保存できませんでした: %1\nもう一度保存しますか？（いいえ: 記録しません）")
+                                .arg(QString::fromStdString(error.message))));
+}
+
+} // namespace zaitaku::app

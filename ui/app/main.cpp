@@ -1,0 +1,100 @@
+// zaitaku: the tablet app. `zaitaku` opens on the sign-in screen; `zaitaku --demo` starts the
+// embedded demo stack (gateway on loopback with the simulated OQS terminal, an enrolled tablet store
+// with the demo roster) and opens on the route; the virtual card comes through PC/SC when
+// scripts/demo.sh has started it.
+
+#include "hardware/readers/ReaderRegistry.h"
+#include "ui/app/MainWindow.h"
+#include "ui/app/Style.h"
+#include "ui/cli/DemoStack.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    using namespace zaitaku;
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("zaitaku"));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("在宅 zaitaku: home-visit eligibility confirmation"));
+    parser.addHelpOption();
+    QCommandLineOption demo(QStringLiteral("demo"),
+                            QStringLiteral("start the embedded demo stack and open on its route"));
+    QCommandLineOption jpkiCa(QStringLiteral("jpki-ca"), QStringLiteral("the card CA for the demo gateway"),
+                              QStringLiteral("FILE"));
+    QCommandLineOption settingsFile(QStringLiteral("settings"), QStringLiteral("settings file"),
+                                    QStringLiteral("FILE"));
+    QCommandLineOption language(QStringLiteral("lang"), QStringLiteral("ja or en (overrides the settings)"),
+                                QStringLiteral("LANG"));
+    QCommandLineOption quitAfter(QStringLiteral("quit-after-ms"), QStringLiteral("close after N ms (smoke tests)"),
+                                 QStringLiteral("N"));
+    parser.addOptions({demo, jpkiCa, settingsFile, language, quitAfter});
+    parser.process(app);
+
+    const QString settingsPath =
+        parser.isSet(settingsFile) ? parser.value(settingsFile) : app::AppSettings::defaultPath();
+    QString problem;
+    auto settings = app::AppSettings::load(settingsPath, &problem);
+    if (!problem.isEmpty()) {
+        std::cerr << "zaitaku: " << problem.toStdString() << "\n";
+    }
+    if (parser.isSet(language)) {
+        settings.language = parser.value(language) == QLatin1String("en") ? "en" : "ja";
+    }
+    app::applyStyle(app, settings.textSize);
+
+    model::SystemClock clock;
+    model::SteadyClock monotonic;
+    model::SystemRandom random;
+    app::SessionParts parts{clock,
+                            monotonic,
+                            random,
+                            []() -> Expected<std::unique_ptr<device::CardReader>, device::Error> {
+                                return std::unique_ptr<device::CardReader>(hardware::openReaderRegistry());
+                            },
+                            {}};
+    app::QtDialogs dialogs;
+
+    std::unique_ptr<cli::DemoStack> stack;
+    std::shared_ptr<app::AppSession> demoSession;
+    if (parser.isSet(demo)) {
+        auto started = cli::DemoStack::start(parser.value(jpkiCa).toStdString(), clock, monotonic, random);
+        if (!started) {
+            std::cerr << "zaitaku --demo: " << started.error() << "\n";
+            return 1;
+        }
+        stack = std::move(*started);
+        auto session = app::AppSession::adopt(stack->takeStore(), parts);
+        if (!session) {
+            std::cerr << "zaitaku --demo: " << session.error().message << "\n";
+            return 1;
+        }
+        demoSession = std::move(*session);
+        if (settings.staffId.isEmpty()) {
+            settings.staffId = QStringLiteral("demo-nurse");
+        }
+        if (settings.facilityId.isEmpty()) {
+            settings.facilityId = QStringLiteral("demo-facility");
+        }
+        std::cout << "zaitaku demo: gateway " << stack->url() << ", tablet " << stack->enrollment().deviceId
+                  << "; close the window to end the demo\n";
+    }
+    int code = 0;
+    {
+        app::MainWindow window(settings, settingsPath, parts, dialogs);
+        if (demoSession) {
+            window.adopt(demoSession);
+            window.setBanner(QObject::tr("デモモード（ゲートウェイ %1）").arg(QString::fromStdString(stack->url())));
+        }
+        demoSession.reset();
+        window.show();
+        if (parser.isSet(quitAfter)) {
+            QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
+        }
+        code = QApplication::exec();
+    } // the window (and the session's store) close before the demo stack is torn down
+    return code;
+}

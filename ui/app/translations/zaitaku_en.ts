@@ -1,0 +1,994 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="ja_JP">
+<context>
+    <name>CardPanel</name>
+    <message>
+        <source>マイナ保険証をカードリーダーに置いてください</source>
+        <translation>Place the My Number insurance card on the reader</translation>
+    </message>
+    <message>
+        <source>リーダーとカードの状態:</source>
+        <translation>Reader and card:</translation>
+    </message>
+    <message>
+        <source>カードがない・読めない（代替手段へ）</source>
+        <translation>No card / cannot read it (fallback)</translation>
+    </message>
+    <message>
+        <source>カードを置くと自動で読み取ります。</source>
+        <translation>The card is read as soon as it is placed.</translation>
+    </message>
+    <message>
+        <source>カードリーダー: %1</source>
+        <translation>Card reader: %1</translation>
+    </message>
+    <message>
+        <source>自動（カードのあるリーダー）</source>
+        <translation>Automatic (the reader with a card)</translation>
+    </message>
+    <message>
+        <source>代替手段に切り替えています…</source>
+        <translation>Switching to the fallback…</translation>
+    </message>
+</context>
+<context>
+    <name>CodeBPanel</name>
+    <message>
+        <source>顔認証: 照合番号Bを入力してください</source>
+        <translation>Face verification: enter verification code B</translation>
+    </message>
+    <message>
+        <source>カード表面の生年月日（6桁: YYMMDD）、有効期限の西暦（4桁）、セキュリティコード（4桁）の計14桁です。保存はしません。</source>
+        <translation>The birth date on the card (6 digits, YYMMDD), the expiry year (4 digits) and the security code (4 digits): 14 digits. It is not stored.</translation>
+    </message>
+    <message>
+        <source>戻る（別の方法）</source>
+        <translation>Back (another method)</translation>
+    </message>
+    <message>
+        <source>決定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>照合番号Bの残り回数: %1 回</source>
+        <translation>Verification code B tries left: %1</translation>
+    </message>
+    <message>
+        <source>14桁の数字を入力してください</source>
+        <translation>Enter 14 digits</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentPanel</name>
+    <message>
+        <source>診療情報</source>
+        <translation>Medical care information</translation>
+    </message>
+    <message>
+        <source>薬剤情報</source>
+        <translation>Medication information</translation>
+    </message>
+    <message>
+        <source>手術情報</source>
+        <translation>Surgery information</translation>
+    </message>
+    <message>
+        <source>特定健診情報</source>
+        <translation>Specific health checkup information</translation>
+    </message>
+    <message>
+        <source>処方箋の発行方法</source>
+        <translation>How prescriptions are issued</translation>
+    </message>
+    <message>
+        <source>情報提供への同意</source>
+        <translation>Consent to share information</translation>
+    </message>
+    <message>
+        <source>すべての項目に同意する（一括）</source>
+        <translation>Agree to all items (at once)</translation>
+    </message>
+    <message>
+        <source>項目ごとに選ぶ</source>
+        <translation>Choose per item</translation>
+    </message>
+    <message>
+        <source>同意しない</source>
+        <translation>Do not agree</translation>
+    </message>
+    <message>
+        <source>電子処方箋</source>
+        <translation>Electronic prescription</translation>
+    </message>
+    <message>
+        <source>紙の処方箋</source>
+        <translation>Paper prescription</translation>
+    </message>
+    <message>
+        <source>同意文書を表示</source>
+        <translation>Show the consent text</translation>
+    </message>
+    <message>
+        <source>確定</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <source>同意文書の版: %1</source>
+        <translation>Consent text version: %1</translation>
+    </message>
+    <message>
+        <source>同意の方法を選んでください（一括・項目ごと・同意しない）</source>
+        <translation>Choose how to answer (all, per item, none)</translation>
+    </message>
+    <message>
+        <source>処方箋の発行方法を選んでください</source>
+        <translation>Choose how prescriptions are issued</translation>
+    </message>
+</context>
+<context>
+    <name>CustodyPage</name>
+    <message>
+        <source>カードの預かり管理</source>
+        <translation>Card custody</translation>
+    </message>
+    <message>
+        <source>患者</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>状態</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>現在の保管者</source>
+        <translation>Held by</translation>
+    </message>
+    <message>
+        <source>目的・時刻</source>
+        <translation>Purpose / time</translation>
+    </message>
+    <message>
+        <source>返却期限</source>
+        <translation>Due back</translation>
+    </message>
+    <message>
+        <source>職員</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>持ち出しの目的</source>
+        <translation>Purpose of check-out</translation>
+    </message>
+    <message>
+        <source>立会人（任意）</source>
+        <translation>Witness (optional)</translation>
+    </message>
+    <message>
+        <source>預かる</source>
+        <translation>Deposit</translation>
+    </message>
+    <message>
+        <source>持ち出す</source>
+        <translation>Check out</translation>
+    </message>
+    <message>
+        <source>返却する</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>返却期限超過</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>期限内</source>
+        <translation>within time</translation>
+    </message>
+    <message>
+        <source>患者を選んでください</source>
+        <translation>Choose a patient</translation>
+    </message>
+    <message>
+        <source>職員を入力してください</source>
+        <translation>Enter the staff member</translation>
+    </message>
+    <message>
+        <source>✓ 記録しました: %1</source>
+        <translation>✓ Recorded: %1</translation>
+    </message>
+</context>
+<context>
+    <name>FacePanel</name>
+    <message>
+        <source>顔認証: カメラに顔を向けてください</source>
+        <translation>Face verification: face the camera</translation>
+    </message>
+    <message>
+        <source>確認に使える画像 %v / %m</source>
+        <translation>Usable frames %v / %m</translation>
+    </message>
+    <message>
+        <source>カメラを起動しています…</source>
+        <translation>Starting the camera…</translation>
+    </message>
+    <message>
+        <source>✓ そのままお待ちください</source>
+        <translation>✓ Hold still, please</translation>
+    </message>
+</context>
+<context>
+    <name>FallbackPanel</name>
+    <message>
+        <source>代替手段で資格を確認します</source>
+        <translation>Confirm eligibility by a fallback</translation>
+    </message>
+    <message>
+        <source>戻る（別の手段）</source>
+        <translation>Back (another fallback)</translation>
+    </message>
+    <message>
+        <source>PDFで印刷（署名用）</source>
+        <translation>Print as PDF (for signature)</translation>
+    </message>
+    <message>
+        <source>この内容で記録する</source>
+        <translation>Record this</translation>
+    </message>
+    <message>
+        <source>理由: %1</source>
+        <translation>Reason: %1</translation>
+    </message>
+    <message>
+        <source>&#x3000;利用できません: %1</source>
+        <translation>  Not available: %1</translation>
+    </message>
+    <message>
+        <source>（必須）</source>
+        <translation> (required)</translation>
+    </message>
+    <message>
+        <source>PDFを保存できません: %1</source>
+        <translation>Cannot save the PDF: %1</translation>
+    </message>
+    <message>
+        <source>✓ PDFを保存しました: %1</source>
+        <translation>✓ PDF saved: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>訪問予定</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>送信状況</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>カード預かり</source>
+        <translation>Card custody</translation>
+    </message>
+    <message>
+        <source>設定</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>復旧コード</source>
+        <translation>Recovery code</translation>
+    </message>
+    <message>
+        <source>パスフレーズを忘れたときの復旧コードです。一度だけ表示します。紙に控えて保管してください:
+
+%1</source>
+        <translation>This is the recovery code for a forgotten passphrase. It is shown only once. Write it down and keep it safe:
+
+%1</translation>
+    </message>
+    <message>
+        <source>設定を保存できません: %1</source>
+        <translation>Cannot save the settings: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MethodPanel</name>
+    <message>
+        <source>暗証番号</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>顔認証</source>
+        <translation>Face verification</translation>
+    </message>
+    <message>
+        <source>目視確認</source>
+        <translation>Visual check</translation>
+    </message>
+    <message>
+        <source>本人確認の方法を選んでください</source>
+        <translation>Choose how to verify the person</translation>
+    </message>
+    <message>
+        <source>暗証番号の残り回数が1回です。ロックを防ぐため、ここでは暗証番号を入力しません。職員の判断で、目視確認または顔認証に切り替えてください。</source>
+        <translation>One PIN try left. To avoid locking the card, no PIN is entered here. Staff decide: switch to a visual check or face verification.</translation>
+    </message>
+    <message>
+        <source>代替手段へ</source>
+        <translation>Fallback</translation>
+    </message>
+    <message>
+        <source>カードの種類: %1</source>
+        <translation>Card type: %1</translation>
+    </message>
+    <message>
+        <source>（顔認証マイナンバーカード: 暗証番号は使いません）</source>
+        <translation> (face-authentication card: no PIN)</translation>
+    </message>
+    <message>
+        <source>暗証番号の残り回数: %1 回</source>
+        <translation>PIN tries left: %1</translation>
+    </message>
+    <message>
+        <source>職員の判断: 本人確認の方法を切り替えてください</source>
+        <translation>Staff decision: switch the identity check</translation>
+    </message>
+    <message>
+        <source>利用できません: %1</source>
+        <translation>Not available: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PinPadPanel</name>
+    <message>
+        <source>暗証番号（4桁）を入力してください</source>
+        <translation>Enter the 4-digit PIN</translation>
+    </message>
+    <message>
+        <source>1文字消す</source>
+        <translation>Delete one</translation>
+    </message>
+    <message>
+        <source>戻る（別の方法）</source>
+        <translation>Back (another method)</translation>
+    </message>
+    <message>
+        <source>決定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>暗証番号の残り回数: %1 回</source>
+        <translation>PIN tries left: %1</translation>
+    </message>
+    <message>
+        <source>間違えると残り %1 回になります。わからない場合は「戻る」で別の方法を選んでください。</source>
+        <translation>A wrong PIN leaves %1 tries. If unsure, tap "Back" and choose another method.</translation>
+    </message>
+    <message>
+        <source>%1 桁入力済み</source>
+        <translation>%1 digits entered</translation>
+    </message>
+</context>
+<context>
+    <name>PrecheckFlag</name>
+    <message>
+        <source>資格確認結果なし</source>
+        <translation>No eligibility result</translation>
+    </message>
+    <message>
+        <source>資格確認端末が応答なし</source>
+        <translation>The OQS terminal did not answer</translation>
+    </message>
+    <message>
+        <source>電子証明書の有効期限が近い</source>
+        <translation>Electronic certificate expires soon</translation>
+    </message>
+    <message>
+        <source>電子証明書の有効期限切れ（猶予期間中）</source>
+        <translation>Electronic certificate expired (grace period)</translation>
+    </message>
+    <message>
+        <source>電子証明書が使用できません</source>
+        <translation>Electronic certificate unusable</translation>
+    </message>
+    <message>
+        <source>照会エラー</source>
+        <translation>Query error</translation>
+    </message>
+    <message>
+        <source>資格喪失</source>
+        <translation>Eligibility lost</translation>
+    </message>
+    <message>
+        <source>資格変更あり（新しいカードを確認）</source>
+        <translation>Eligibility changed (check the new card)</translation>
+    </message>
+    <message>
+        <source>資格が確認できません</source>
+        <translation>Eligibility cannot be confirmed</translation>
+    </message>
+    <message>
+        <source>氏名に●（外字）を含む</source>
+        <translation>Name contains ● (character not available)</translation>
+    </message>
+    <message>
+        <source>処理結果のお知らせあり</source>
+        <translation>Processing notice</translation>
+    </message>
+    <message>
+        <source>70歳到達：負担割合の変更</source>
+        <translation>Turns 70: copayment ratio changes</translation>
+    </message>
+    <message>
+        <source>75歳到達：後期高齢者医療へ移行</source>
+        <translation>Turns 75: moves to the late-stage elderly system</translation>
+    </message>
+    <message>
+        <source>結果が30日以上前</source>
+        <translation>Result older than 30 days</translation>
+    </message>
+    <message>
+        <source>確認が必要です</source>
+        <translation>Needs checking</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>PDFを保存</source>
+        <translation>Save PDF</translation>
+    </message>
+    <message>
+        <source>デモモード（ゲートウェイ %1）</source>
+        <translation>Demo mode (gateway %1)</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPanel</name>
+    <message>
+        <source>訪問予定に戻る</source>
+        <translation>Back to the route</translation>
+    </message>
+    <message>
+        <source>✓ 記録しました（送信待ち）</source>
+        <translation>✓ Recorded (queued to send)</translation>
+    </message>
+    <message>
+        <source>✗ 中止しました（記録していません）</source>
+        <translation>✗ Cancelled (nothing recorded)</translation>
+    </message>
+    <message>
+        <source>本人確認: %1</source>
+        <translation>Identity check: %1</translation>
+    </message>
+    <message>
+        <source>カード: %1</source>
+        <translation>Card: %1</translation>
+    </message>
+    <message>
+        <source>暗証番号の残り回数: %1 回</source>
+        <translation>PIN tries left: %1</translation>
+    </message>
+    <message>
+        <source>代替手段: %1</source>
+        <translation>Fallback: %1</translation>
+    </message>
+    <message>
+        <source>理由: %1</source>
+        <translation>Reason: %1</translation>
+    </message>
+    <message>
+        <source>資格情報: オンライン資格確認の結果待ち（送信待ち）。電波が戻ると自動で確認されます。</source>
+        <translation>Eligibility: waiting for online confirmation (queued). It is confirmed automatically when the signal returns.</translation>
+    </message>
+    <message>
+        <source>同意</source>
+        <translation>agreed</translation>
+    </message>
+    <message>
+        <source>不同意</source>
+        <translation>declined</translation>
+    </message>
+    <message>
+        <source>同意:
+</source>
+        <translation>Consents:
+</translation>
+    </message>
+    <message>
+        <source>✗ 訪問を続けられませんでした（記録していません）</source>
+        <translation>✗ The visit could not continue (nothing recorded)</translation>
+    </message>
+</context>
+<context>
+    <name>RevisitPanel</name>
+    <message>
+        <source>再訪問: カードなしの再照会</source>
+        <translation>Revisit: re-query without the card</translation>
+    </message>
+    <message>
+        <source>代替手段へ</source>
+        <translation>Fallback</translation>
+    </message>
+    <message>
+        <source>カードで確認する</source>
+        <translation>Confirm with the card</translation>
+    </message>
+    <message>
+        <source>再照会で記録する</source>
+        <translation>Record by re-query</translation>
+    </message>
+    <message>
+        <source>✓ カードなしで再照会できます</source>
+        <translation>✓ Re-query without the card is allowed</translation>
+    </message>
+    <message>
+        <source>✗ 再照会はできません: カードで確認してください</source>
+        <translation>✗ Re-query not allowed: confirm with the card</translation>
+    </message>
+    <message>
+        <source>キャッシュされた資格確認結果はありません</source>
+        <translation>No cached eligibility result</translation>
+    </message>
+</context>
+<context>
+    <name>RoutePage</name>
+    <message>
+        <source>本日の訪問予定</source>
+        <translation>Today's route</translation>
+    </message>
+    <message>
+        <source>患者（年齢）</source>
+        <translation>Patient (age)</translation>
+    </message>
+    <message>
+        <source>サービス</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>資格確認</source>
+        <translation>Eligibility check</translation>
+    </message>
+    <message>
+        <source>訪問前の注意</source>
+        <translation>Before the visit</translation>
+    </message>
+    <message>
+        <source>訪問前確認を今すぐ行う</source>
+        <translation>Pre-check now</translation>
+    </message>
+    <message>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>代替手段</source>
+        <translation>Fallback</translation>
+    </message>
+    <message>
+        <source>再訪問（カードなし）</source>
+        <translation>Revisit (no card)</translation>
+    </message>
+    <message>
+        <source>初回訪問（カード）</source>
+        <translation>First visit (card)</translation>
+    </message>
+    <message>
+        <source>訪問前確認をキャンセルしました（取得済みの結果は保存されています）</source>
+        <translation>Pre-check cancelled (results already fetched are kept)</translation>
+    </message>
+    <message>
+        <source>訪問前確認をしています…（ゲートウェイに問い合わせ中）</source>
+        <translation>Pre-checking… (asking the gateway)</translation>
+    </message>
+    <message>
+        <source>訪問前確認ができませんでした（%1）。キャッシュの結果を表示しています。</source>
+        <translation>Pre-check failed (%1). Showing cached results.</translation>
+    </message>
+    <message>
+        <source>✓ 訪問前確認が終わりました</source>
+        <translation>✓ Pre-check finished</translation>
+    </message>
+    <message>
+        <source>本日の訪問予定 %1</source>
+        <translation>Today's route %1</translation>
+    </message>
+    <message>
+        <source>%1 に取得</source>
+        <translation>fetched %1</translation>
+    </message>
+    <message>
+        <source>結果なし</source>
+        <translation>no result</translation>
+    </message>
+    <message>
+        <source>%1（%2歳）</source>
+        <translation>%1 (age %2)</translation>
+    </message>
+    <message>
+        <source>✓ 注意なし</source>
+        <translation>✓ Nothing to note</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>設定</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>再検出</source>
+        <translation>Rescan</translation>
+    </message>
+    <message>
+        <source>カードリーダー</source>
+        <translation>Card reader</translation>
+    </message>
+    <message>
+        <source>camera:0（空欄: 顔認証を使わない）</source>
+        <translation>camera:0 (empty: no face check)</translation>
+    </message>
+    <message>
+        <source>カメラ</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>職員ID</source>
+        <translation>Staff ID</translation>
+    </message>
+    <message>
+        <source>事業所ID</source>
+        <translation>Facility ID</translation>
+    </message>
+    <message>
+        <source>言語 / Language</source>
+        <translation>言語 / Language</translation>
+    </message>
+    <message>
+        <source>標準（16pt）</source>
+        <translation>Standard (16 pt)</translation>
+    </message>
+    <message>
+        <source>大きい（20pt）</source>
+        <translation>Large (20 pt)</translation>
+    </message>
+    <message>
+        <source>特大（24pt）</source>
+        <translation>Largest (24 pt)</translation>
+    </message>
+    <message>
+        <source>文字の大きさ</source>
+        <translation>Text size</translation>
+    </message>
+    <message>
+        <source>設定を保存</source>
+        <translation>Save settings</translation>
+    </message>
+    <message>
+        <source>ゲートウェイへの登録</source>
+        <translation>Enroll with the gateway</translation>
+    </message>
+    <message>
+        <source>ゲートウェイのURL</source>
+        <translation>Gateway URL</translation>
+    </message>
+    <message>
+        <source>登録コード（1回限り）</source>
+        <translation>Enrollment code (one-time)</translation>
+    </message>
+    <message>
+        <source>この端末の名前</source>
+        <translation>Name of this tablet</translation>
+    </message>
+    <message>
+        <source>登録する</source>
+        <translation>Enroll</translation>
+    </message>
+    <message>
+        <source>自動（カードのあるリーダー）</source>
+        <translation>Automatic (the reader with a card)</translation>
+    </message>
+    <message>
+        <source>カードリーダー: %1</source>
+        <translation>Card reader: %1</translation>
+    </message>
+    <message>
+        <source>登録しています…</source>
+        <translation>Enrolling…</translation>
+    </message>
+    <message>
+        <source>登録できませんでした: %1</source>
+        <translation>Enrollment failed: %1</translation>
+    </message>
+    <message>
+        <source>✓ 登録しました: 端末ID %1（%2）</source>
+        <translation>✓ Enrolled: device ID %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>送信状況</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>送信不可（要対応）の記録:</source>
+        <translation>Records refused (action needed):</translation>
+    </message>
+    <message>
+        <source>選んだ記録を再送する</source>
+        <translation>Send the selected record again</translation>
+    </message>
+    <message>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>今すぐ送信</source>
+        <translation>Send now</translation>
+    </message>
+    <message>
+        <source>待つのをやめました。送信中の処理は時間内に終わり、未送信の記録は次回送信されます。</source>
+        <translation>Stopped waiting. The send in progress ends within its timeout; unsent records go next time.</translation>
+    </message>
+    <message>
+        <source>ゲートウェイ: %1（端末ID %2）</source>
+        <translation>Gateway: %1 (device ID %2)</translation>
+    </message>
+    <message>
+        <source>ゲートウェイ未登録: 設定画面で登録してください</source>
+        <translation>Not enrolled: enroll in Settings</translation>
+    </message>
+    <message>
+        <source>送信待ち %1 ／ 送信中 %2 ／ 送信済み %3 ／ 送信不可 %4</source>
+        <translation>Queued %1 / sending %2 / sent %3 / refused %4</translation>
+    </message>
+    <message>
+        <source>最後に送信できた時刻: %1</source>
+        <translation>Last successful send: %1</translation>
+    </message>
+    <message>
+        <source>まだありません</source>
+        <translation>not yet</translation>
+    </message>
+    <message>
+        <source>
+直近のエラー: %1</source>
+        <translation>
+Last error: %1</translation>
+    </message>
+    <message>
+        <source>端末の時計がゲートウェイと %1 秒ずれています。時刻を確認してください。</source>
+        <translation>The tablet clock differs from the gateway by %1 s. Check the time.</translation>
+    </message>
+    <message>
+        <source>送信待ち %1</source>
+        <translation>Queued %1</translation>
+    </message>
+    <message>
+        <source> ⚠ 送信不可 %1</source>
+        <translation> ⚠ %1 not sendable</translation>
+    </message>
+    <message>
+        <source>送信しています…</source>
+        <translation>Sending…</translation>
+    </message>
+    <message>
+        <source>送信できません: %1</source>
+        <translation>Cannot send: %1</translation>
+    </message>
+    <message>
+        <source>途中で止まりました（%1）。%2 件を送信、残りは次回送信します。</source>
+        <translation>Stopped part-way (%1). %2 sent; the rest goes next time.</translation>
+    </message>
+    <message>
+        <source>✓ 送信しました: %1 件（受付済み %2 件、送信不可 %3 件）、結果 %4 件を受信</source>
+        <translation>✓ Sent %1 record(s) (%2 already received, %3 refused), %4 result(s) received</translation>
+    </message>
+    <message>
+        <source>再送する記録を選んでください</source>
+        <translation>Choose a record to send again</translation>
+    </message>
+    <message>
+        <source>再送待ちに戻しました。次の送信で送ります。</source>
+        <translation>Requeued; it goes with the next send.</translation>
+    </message>
+    <message>
+        <source>再送できませんでした</source>
+        <translation>Could not requeue</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockPage</name>
+    <message>
+        <source>在宅 — サインイン</source>
+        <translation>zaitaku — sign in</translation>
+    </message>
+    <message>
+        <source>端末の暗号化データを開くパスフレーズを入力してください。</source>
+        <translation>Enter the passphrase that opens the tablet's encrypted data.</translation>
+    </message>
+    <message>
+        <source>データファイル</source>
+        <translation>Data file</translation>
+    </message>
+    <message>
+        <source>パスフレーズ</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <source>パスフレーズ（新規作成時に再入力）</source>
+        <translation>Passphrase again (when creating)</translation>
+    </message>
+    <message>
+        <source>新しく作成する</source>
+        <translation>Create new</translation>
+    </message>
+    <message>
+        <source>開く</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>データファイルがありません。新しい端末では「新しく作成する」を使ってください。</source>
+        <translation>No data file. On a new tablet use "Create new".</translation>
+    </message>
+    <message>
+        <source>開いています…</source>
+        <translation>Opening…</translation>
+    </message>
+    <message>
+        <source>パスフレーズが違います。</source>
+        <translation>Wrong passphrase.</translation>
+    </message>
+    <message>
+        <source>そのファイルは既にあります。「開く」を使ってください。</source>
+        <translation>That file already exists. Use "Open".</translation>
+    </message>
+    <message>
+        <source>パスフレーズは12文字以上で、2回同じものを入力してください。</source>
+        <translation>Enter a passphrase of at least 12 characters, the same twice.</translation>
+    </message>
+    <message>
+        <source>作成しています…</source>
+        <translation>Creating…</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPage</name>
+    <message>
+        <source>処理しています…</source>
+        <translation>Working…</translation>
+    </message>
+    <message>
+        <source>中止（記録しない）</source>
+        <translation>Cancel (record nothing)</translation>
+    </message>
+    <message>
+        <source>訪問の中止</source>
+        <translation>Cancel the visit</translation>
+    </message>
+    <message>
+        <source>この訪問を中止しますか？ 何も記録されません。</source>
+        <translation>Cancel this visit? Nothing will be recorded.</translation>
+    </message>
+    <message>
+        <source>初回訪問</source>
+        <translation>First visit</translation>
+    </message>
+    <message>
+        <source>再訪問</source>
+        <translation>Revisit</translation>
+    </message>
+    <message>
+        <source>代替手段による確認</source>
+        <translation>Fallback confirmation</translation>
+    </message>
+    <message>
+        <source>中止しています…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>（暗証番号の残り %1 回）</source>
+        <translation> (PIN tries left: %1)</translation>
+    </message>
+    <message>
+        <source>記録できませんでした</source>
+        <translation>Could not record</translation>
+    </message>
+    <message>
+        <source>記録を保存できませんでした: %1
+もう一度保存しますか？（いいえ: 記録しません）</source>
+        <translation>The record could not be saved: %1
+Try again? (No: nothing is recorded)</translation>
+    </message>
+</context>
+<context>
+    <name>VisualPanel</name>
+    <message>
+        <source>目視確認: カードの顔写真とご本人を見比べてください</source>
+        <translation>Visual check: compare the card photo with the person</translation>
+    </message>
+    <message>
+        <source>確認した職員</source>
+        <translation>Confirmed by (staff)</translation>
+    </message>
+    <message>
+        <source>目視確認の理由</source>
+        <translation>Reason for the visual check</translation>
+    </message>
+    <message>
+        <source>戻る</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>写真と一致しない</source>
+        <translation>Does not match the photo</translation>
+    </message>
+    <message>
+        <source>本人であることを確認しました</source>
+        <translation>Identity confirmed</translation>
+    </message>
+    <message>
+        <source>確認した職員を入力してください</source>
+        <translation>Enter the staff member who confirmed</translation>
+    </message>
+</context>
+<context>
+    <name>zaitaku::app</name>
+    <message>
+        <source>患者: %1&#x3000;&#x3000;記入日: %2</source>
+        <translation>Patient: %1    Date: %2</translation>
+    </message>
+    <message>
+        <source>申立人（被保険者）署名</source>
+        <translation>Signature of the declarant (insured person)</translation>
+    </message>
+    <message>
+        <source>確認した職員 署名</source>
+        <translation>Signature of the confirming staff</translation>
+    </message>
+    <message>
+        <source>日付</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>✓ 資格: 有効</source>
+        <translation>✓ Eligibility: valid</translation>
+    </message>
+    <message>
+        <source>⚠ 資格: %1</source>
+        <translation>⚠ Eligibility: %1</translation>
+    </message>
+    <message>
+        <source>⚠ 資格: 確認できません</source>
+        <translation>⚠ Eligibility: cannot be confirmed</translation>
+    </message>
+    <message>
+        <source>氏名: %1</source>
+        <translation>Name: %1</translation>
+    </message>
+    <message>
+        <source>負担割合: %1割（%2%）</source>
+        <translation>Copayment: %2%</translation>
+    </message>
+    <message>
+        <source>保険者: %1（保険者番号 %2）</source>
+        <translation>Insurer: %1 (insurer number %2)</translation>
+    </message>
+    <message>
+        <source>限度額適用区分: %1</source>
+        <translation>Limit category: %1</translation>
+    </message>
+    <message>
+        <source>限度額: 情報なし</source>
+        <translation>Limit: no information</translation>
+    </message>
+    <message>
+        <source>資格確認の時点: %1（%2）</source>
+        <translation>Checked at: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>不明</source>
+        <translation>unknown</translation>
+    </message>
+</context>
+</TS>

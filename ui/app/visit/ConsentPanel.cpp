@@ -1,0 +1,190 @@
+#include "ui/app/visit/ConsentPanel.h"
+
+#include "ui/app/Style.h"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QRadioButton>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace zaitaku::app
+{
+
+QString consentLabel(model::ConsentKind kind)
+{
+    switch (kind) {
+    case model::ConsentKind::Diagnosis:
+        return ConsentPanel::tr("診療情報");
+    case model::ConsentKind::Pharmacy:
+        return ConsentPanel::tr("薬剤情報");
+    case model::ConsentKind::Operation:
+        return ConsentPanel::tr("手術情報");
+    case model::ConsentKind::Checkup:
+        return ConsentPanel::tr("特定健診情報");
+    case model::ConsentKind::ElectronicPrescription:
+        return ConsentPanel::tr("処方箋の発行方法");
+    default:
+        return QString::fromStdString(std::string(model::labelOf(kind)));
+    }
+}
+
+ConsentPanel::ConsentPanel(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(makeHeading(tr("情報提供への同意"), this));
+    m_version = makeText(QString(), this);
+    m_version->setObjectName("consentVersion");
+    layout->addWidget(m_version);
+    m_notes = makeText(QString(), this);
+    layout->addWidget(m_notes);
+    auto* modes = new QButtonGroup(this);
+    m_all = new QRadioButton(tr("すべての項目に同意する（一括）"), this);
+    m_all->setObjectName("consentAll");
+    m_perItem = new QRadioButton(tr("項目ごとに選ぶ"), this);
+    m_perItem->setObjectName("consentPerItem");
+    m_none = new QRadioButton(tr("同意しない"), this);
+    m_none->setObjectName("consentNone");
+    for (auto* b : {m_all, m_perItem, m_none}) {
+        modes->addButton(b);
+        layout->addWidget(b);
+        connect(b, &QRadioButton::toggled, this, &ConsentPanel::modeChanged);
+    }
+    m_items = new QVBoxLayout();
+    m_items->setContentsMargins(48, 0, 0, 0);
+    layout->addLayout(m_items);
+    m_prescriptionLabel = makeText(tr("処方箋の発行方法"), this);
+    layout->addWidget(m_prescriptionLabel);
+    auto* prescription = new QButtonGroup(this);
+    m_electronic = new QRadioButton(tr("電子処方箋"), this);
+    m_electronic->setObjectName("prescriptionElectronic");
+    m_paper = new QRadioButton(tr("紙の処方箋"), this);
+    m_paper->setObjectName("prescriptionPaper");
+    auto* row = new QHBoxLayout();
+    for (auto* b : {m_electronic, m_paper}) {
+        prescription->addButton(b);
+        row->addWidget(b);
+    }
+    layout->addLayout(row);
+    m_text = new QTextBrowser(this);
+    m_text->setObjectName("consentText");
+    m_text->setVisible(false);
+    layout->addWidget(m_text, 1);
+    m_error = makeText(QString(), this);
+    layout->addWidget(m_error);
+    auto* buttons = new QHBoxLayout();
+    auto* show = makeButton(tr("同意文書を表示"), this);
+    show->setObjectName("consentShowText");
+    auto* ok = makeButton(tr("確定"), this, true);
+    ok->setObjectName("consentOk");
+    buttons->addWidget(show);
+    buttons->addWidget(ok);
+    layout->addLayout(buttons);
+    connect(show, &QPushButton::clicked, this, &ConsentPanel::showText);
+    connect(ok, &QPushButton::clicked, this, &ConsentPanel::submit);
+}
+
+void ConsentPanel::ask(const visit::ConsentPrompt& prompt, Reply<visit::ConsentAnswer> reply)
+{
+    m_prompt = prompt;
+    m_reply = reply;
+    m_version->setText(tr("同意文書の版: %1").arg(QString::fromStdString(prompt.textVersion)));
+    QStringList notes;
+    for (const auto& n : prompt.offer.notes) {
+        notes << QString::fromStdString(n);
+    }
+    m_notes->setText(notes.join("\n"));
+    m_notes->setVisible(!notes.isEmpty());
+    while (auto* item = m_items->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_boxes.clear();
+    for (const auto kind : prompt.offer.items) {
+        auto* box = new QCheckBox(consentLabel(kind), this);
+        box->setObjectName(QStringLiteral("consent_") + QString::fromStdString(std::string(model::toCode(kind))));
+        m_items->addWidget(box);
+        m_boxes[kind] = box;
+    }
+    for (auto* b : {m_all, m_perItem, m_none, m_electronic, m_paper}) {
+        b->setAutoExclusive(false);
+        b->setChecked(false);
+        b->setAutoExclusive(true);
+    }
+    m_prescriptionLabel->setVisible(prompt.offer.prescriptionChoice);
+    m_electronic->setVisible(prompt.offer.prescriptionChoice);
+    m_paper->setVisible(prompt.offer.prescriptionChoice);
+    m_text->setVisible(false);
+    m_error->clear();
+    modeChanged();
+}
+
+void ConsentPanel::modeChanged()
+{
+    for (auto& [kind, box] : m_boxes) {
+        box->setEnabled(m_perItem->isChecked());
+    }
+}
+
+void ConsentPanel::showText()
+{
+    const auto id = m_perItem->isChecked() || m_boxes.empty() ? consent::TextId::Diagnosis : consent::TextId::All;
+    auto text = consent::ConsentCatalog::builtin().text(m_prompt.textVersion, m_prompt.language, id);
+    if (!text) {
+        text = consent::ConsentCatalog::builtin().current(m_prompt.language, id);
+    }
+    QString shown;
+    if (m_perItem->isChecked()) {
+        for (const auto kind : m_prompt.offer.items) {
+            auto itemId = consent::textFor(kind);
+            auto itemText = itemId ? consent::ConsentCatalog::builtin().current(m_prompt.language, *itemId)
+                                   : Expected<consent::ConsentText, consent::Error>(Unexpected(itemId.error()));
+            if (itemText) {
+                shown += QStringLiteral("【%1】 %2\n%3\n\n")
+                             .arg(consentLabel(kind), QString::fromStdString(itemText->versionId()),
+                                  QString::fromStdString(itemText->text));
+            }
+        }
+    } else if (text) {
+        shown = QStringLiteral("%1\n\n%2")
+                    .arg(QString::fromStdString(text->versionId()), QString::fromStdString(text->text));
+    }
+    m_text->setPlainText(shown);
+    m_text->setVisible(true);
+}
+
+void ConsentPanel::submit()
+{
+    if (!m_reply) {
+        return;
+    }
+    consent::ConsentSelection selection;
+    if (m_all->isChecked()) {
+        selection.mode = consent::SelectionMode::All;
+    } else if (m_none->isChecked()) {
+        selection.mode = consent::SelectionMode::None;
+    } else if (m_perItem->isChecked()) {
+        selection.mode = consent::SelectionMode::PerItem;
+        for (const auto& [kind, box] : m_boxes) {
+            selection.answers[kind] = box->isChecked();
+        }
+    } else {
+        m_error->setText(QStringLiteral("⚠ ") + tr("同意の方法を選んでください（一括・項目ごと・同意しない）"));
+        return;
+    }
+    if (m_prompt.offer.prescriptionChoice) {
+        if (!m_electronic->isChecked() && !m_paper->isChecked()) {
+            m_error->setText(QStringLiteral("⚠ ") + tr("処方箋の発行方法を選んでください"));
+            return;
+        }
+        selection.prescription =
+            m_electronic->isChecked() ? model::PrescriptionIssue::Electronic : model::PrescriptionIssue::Paper;
+    }
+    (*m_reply)(visit::ConsentAnswer{std::move(selection)});
+    m_reply.reset();
+}
+
+} // namespace zaitaku::app

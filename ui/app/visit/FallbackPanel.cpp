@@ -1,0 +1,190 @@
+#include "ui/app/visit/FallbackPanel.h"
+
+#include "ui/app/Style.h"
+#include "ui/app/visit/FallbackPdf.h"
+#include "verify/visit/FallbackForms.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollArea>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+#include <nlohmann/json.hpp>
+
+namespace zaitaku::app
+{
+
+namespace
+{
+QString kindLabel(model::FallbackKind kind)
+{
+    return QString::fromStdString(std::string(model::labelOf(kind)));
+}
+QString valueOf(QWidget* input)
+{
+    if (auto* combo = qobject_cast<QComboBox*>(input)) {
+        return combo->currentText();
+    }
+    return static_cast<QLineEdit*>(input)->text().trimmed();
+}
+} // namespace
+
+FallbackPanel::FallbackPanel(Dialogs& dialogs, QWidget* parent)
+    : QWidget(parent)
+    , m_dialogs(dialogs)
+{
+    auto* layout = new QVBoxLayout(this);
+    m_stages = new QStackedWidget(this);
+    layout->addWidget(m_stages);
+
+    auto* ladder = new QWidget(m_stages);
+    auto* ladderLayout = new QVBoxLayout(ladder);
+    ladderLayout->addWidget(makeHeading(tr("代替手段で資格を確認します"), ladder));
+    m_reason = makeText(QString(), ladder);
+    m_reason->setObjectName("fallbackReason");
+    ladderLayout->addWidget(m_reason);
+    m_ladder = new QVBoxLayout();
+    ladderLayout->addLayout(m_ladder);
+    ladderLayout->addStretch(1);
+    m_stages->addWidget(ladder);
+
+    auto* form = new QWidget(m_stages);
+    auto* formLayout = new QVBoxLayout(form);
+    m_formTitle = makeHeading(QString(), form);
+    formLayout->addWidget(m_formTitle);
+    auto* scroll = new QScrollArea(form);
+    scroll->setWidgetResizable(true);
+    auto* fields = new QWidget(scroll);
+    m_form = new QFormLayout(fields);
+    scroll->setWidget(fields);
+    formLayout->addWidget(scroll, 1);
+    m_error = makeText(QString(), form);
+    m_error->setObjectName("fallbackError");
+    formLayout->addWidget(m_error);
+    auto* row = new QHBoxLayout();
+    auto* back = makeButton(tr("戻る（別の手段）"), form);
+    back->setObjectName("fallbackBack");
+    auto* print = makeButton(tr("PDFで印刷（署名用）"), form);
+    print->setObjectName("fallbackPrint");
+    auto* record = makeButton(tr("この内容で記録する"), form, true);
+    record->setObjectName("fallbackRecord");
+    row->addWidget(back);
+    row->addWidget(print);
+    row->addWidget(record);
+    formLayout->addLayout(row);
+    m_stages->addWidget(form);
+    connect(back, &QPushButton::clicked, this, [this] { m_stages->setCurrentIndex(0); });
+    connect(print, &QPushButton::clicked, this, &FallbackPanel::printPdf);
+    connect(record, &QPushButton::clicked, this, &FallbackPanel::record);
+}
+
+void FallbackPanel::ask(const visit::FallbackPrompt& prompt,
+                        const QString& patient,
+                        const QString& today,
+                        Reply<visit::FallbackAnswer> reply)
+{
+    m_reply = reply;
+    m_patient = patient;
+    m_today = today;
+    m_reason->setText(tr("理由: %1").arg(QString::fromStdString(prompt.reason)));
+    while (auto* item = m_ladder->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    for (const auto& option : prompt.ladder) {
+        auto* button = makeButton(kindLabel(option.kind), this, false);
+        button->setObjectName(QStringLiteral("fallback_") +
+                              QString::fromStdString(std::string(model::toCode(option.kind))));
+        button->setEnabled(option.available);
+        m_ladder->addWidget(button);
+        if (!option.available) {
+            m_ladder->addWidget(makeText(tr("　利用できません: %1").arg(QString::fromStdString(option.why)), this));
+        }
+        connect(button, &QPushButton::clicked, this, [this, kind = option.kind] { choose(kind); });
+    }
+    m_stages->setCurrentIndex(0);
+}
+
+void FallbackPanel::choose(model::FallbackKind kind)
+{
+    m_kind = kind;
+    m_formTitle->setText(kindLabel(kind));
+    while (m_form->rowCount() > 0) {
+        m_form->removeRow(0);
+    }
+    m_inputs.clear();
+    m_error->clear();
+    for (const auto& field : visit::fallbackForm(kind).fields) {
+        QWidget* input = nullptr;
+        if (field.choices.empty()) {
+            input = new QLineEdit(this);
+        } else {
+            auto* combo = new QComboBox(this);
+            for (const auto& choice : field.choices) {
+                combo->addItem(QString::fromStdString(choice));
+            }
+            input = combo;
+        }
+        input->setObjectName(QStringLiteral("field_") + QString::fromStdString(field.key));
+        const QString label = QString::fromStdString(field.label) + (field.required ? tr("（必須）") : QString());
+        m_form->addRow(label, input);
+        m_inputs[field.key] = input;
+    }
+    m_stages->setCurrentIndex(1);
+}
+
+std::string FallbackPanel::fieldsJson() const
+{
+    nlohmann::json fields = nlohmann::json::object();
+    for (const auto& [key, input] : m_inputs) {
+        const QString value = valueOf(input);
+        if (!value.isEmpty()) {
+            fields[key] = value.toStdString();
+        }
+    }
+    return fields.dump();
+}
+
+void FallbackPanel::record()
+{
+    if (!m_reply || !m_kind) {
+        return;
+    }
+    const std::string fields = fieldsJson();
+    if (auto checked = visit::checkFallbackFields(*m_kind, fields); !checked) {
+        m_error->setText(QStringLiteral("⚠ ") + QString::fromStdString(checked.error().message));
+        return;
+    }
+    visit::FallbackAnswer answer;
+    answer.kind = *m_kind;
+    answer.fieldsJson = fields;
+    (*m_reply)(std::move(answer));
+    m_reply.reset();
+}
+
+void FallbackPanel::printPdf()
+{
+    if (!m_kind) {
+        return;
+    }
+    FallbackPrintout printout{*m_kind, m_patient, m_today, {}};
+    for (const auto& field : visit::fallbackForm(*m_kind).fields) {
+        printout.fields.emplace_back(QString::fromStdString(field.label), valueOf(m_inputs[field.key]));
+    }
+    const QString path = m_dialogs.savePdfPath(
+        this, QStringLiteral("%1-%2.pdf").arg(QString::fromStdString(std::string(model::toCode(*m_kind))), m_today));
+    if (path.isEmpty()) {
+        return;
+    }
+    QString problem;
+    if (!writeFallbackPdf(path, printout, &problem)) {
+        m_error->setText(QStringLiteral("⚠ ") + tr("PDFを保存できません: %1").arg(problem));
+        return;
+    }
+    m_error->setText(tr("✓ PDFを保存しました: %1").arg(path));
+}
+
+} // namespace zaitaku::app

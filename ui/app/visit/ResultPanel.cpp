@@ -1,0 +1,97 @@
+#include "ui/app/visit/ResultPanel.h"
+
+#include "ui/app/Style.h"
+#include "ui/app/visit/ConsentPanel.h"
+#include "ui/app/visit/ResultSummary.h"
+
+#include <QLabel>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace zaitaku::app
+{
+
+ResultPanel::ResultPanel(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* outer = new QVBoxLayout(this);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    auto* content = new QWidget(scroll);
+    auto* layout = new QVBoxLayout(content);
+    m_state = makeHeading(QString(), content);
+    m_state->setObjectName("resultState");
+    m_identity = makeText(QString(), content);
+    m_identity->setObjectName("resultIdentity");
+    m_eligibility = makeText(QString(), content);
+    m_eligibility->setObjectName("resultEligibility");
+    m_consents = makeText(QString(), content);
+    m_consents->setObjectName("resultConsents");
+    m_warnings = makeWarning(QString(), content);
+    m_warnings->setObjectName("resultWarnings");
+    for (auto* w : {m_state, m_identity, m_eligibility, m_consents, m_warnings}) {
+        layout->addWidget(w);
+    }
+    layout->addStretch(1);
+    scroll->setWidget(content);
+    outer->addWidget(scroll, 1);
+    auto* back = makeButton(tr("訪問予定に戻る"), this, true);
+    back->setObjectName("resultDone");
+    outer->addWidget(back);
+    connect(back, &QPushButton::clicked, this, &ResultPanel::done);
+}
+
+void ResultPanel::show(const visit::VisitOutcome& outcome, const model::Date& today)
+{
+    const bool committed = outcome.state == visit::VisitState::Committed;
+    m_state->setText(committed ? tr("✓ 記録しました（送信待ち）") : tr("✗ 中止しました（記録していません）"));
+    QStringList identity;
+    if (outcome.method) {
+        identity << tr("本人確認: %1").arg(QString::fromStdString(std::string(model::labelOf(*outcome.method))));
+    }
+    if (outcome.card != model::CardClass::None) {
+        identity << tr("カード: %1").arg(QString::fromStdString(std::string(model::labelOf(outcome.card))));
+    }
+    if (outcome.triesLeftAfter) {
+        identity << tr("暗証番号の残り回数: %1 回").arg(*outcome.triesLeftAfter);
+    }
+    if (outcome.fallback) {
+        identity << tr("代替手段: %1").arg(QString::fromStdString(std::string(model::labelOf(*outcome.fallback))));
+    }
+    if (!committed && !outcome.abortReason.empty()) {
+        identity << tr("理由: %1").arg(QString::fromStdString(outcome.abortReason));
+    }
+    m_identity->setText(identity.join('\n'));
+    if (outcome.latest) {
+        m_eligibility->setText(eligibilitySummary(*outcome.latest, outcome.latestAge, today));
+    } else if (committed) {
+        m_eligibility->setText(tr("資格情報: オンライン資格確認の結果待ち（送信待ち）。"
+                                  "電波が戻ると自動で確認されます。"));
+    } else {
+        m_eligibility->clear();
+    }
+    QStringList consents;
+    for (const auto& c : outcome.consents) {
+        consents << QStringLiteral("%1: %2 [%3]")
+                        .arg(consentLabel(c.kind), c.given ? tr("同意") : tr("不同意"),
+                             QString::fromStdString(c.textVersion));
+    }
+    m_consents->setText(consents.isEmpty() ? QString() : tr("同意:\n") + consents.join('\n'));
+    QStringList warnings;
+    for (const auto& w : outcome.warnings) {
+        warnings << QString::fromStdString(w);
+    }
+    m_warnings->setText(QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
+    m_warnings->setVisible(!warnings.isEmpty());
+}
+
+void ResultPanel::showError(const QString& message)
+{
+    m_state->setText(tr("✗ 訪問を続けられませんでした（記録していません）"));
+    m_identity->setText(message);
+    m_eligibility->clear();
+    m_consents->clear();
+    m_warnings->setVisible(false);
+}
+
+} // namespace zaitaku::app

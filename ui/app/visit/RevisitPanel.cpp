@@ -1,0 +1,70 @@
+#include "ui/app/visit/RevisitPanel.h"
+
+#include "ui/app/Style.h"
+#include "ui/app/visit/ResultSummary.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace zaitaku::app
+{
+
+RevisitPanel::RevisitPanel(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(makeHeading(tr("再訪問: カードなしの再照会"), this));
+    m_verdict = makeHeading(QString(), this);
+    m_verdict->setObjectName("revisitVerdict");
+    layout->addWidget(m_verdict);
+    m_reasons = makeText(QString(), this);
+    m_reasons->setObjectName("revisitReasons");
+    layout->addWidget(m_reasons);
+    m_result = makeText(QString(), this);
+    m_result->setObjectName("revisitResult");
+    layout->addWidget(m_result);
+    layout->addStretch(1);
+    auto* row = new QHBoxLayout();
+    auto* fallback = makeButton(tr("代替手段へ"), this);
+    fallback->setObjectName("revisitFallback");
+    auto* card = makeButton(tr("カードで確認する"), this);
+    card->setObjectName("revisitCard");
+    m_confirm = makeButton(tr("再照会で記録する"), this, true);
+    m_confirm->setObjectName("revisitConfirm");
+    row->addWidget(fallback);
+    row->addWidget(card);
+    row->addWidget(m_confirm);
+    layout->addLayout(row);
+    connect(fallback, &QPushButton::clicked, this, [this] { answer(visit::RevisitDecision::Fallback); });
+    connect(card, &QPushButton::clicked, this, [this] { answer(visit::RevisitDecision::CardPath); });
+    connect(m_confirm, &QPushButton::clicked, this, [this] { answer(visit::RevisitDecision::Confirm); });
+}
+
+void RevisitPanel::ask(const visit::RevisitPrompt& prompt,
+                       const model::Date& today,
+                       Reply<visit::RevisitDecision> reply)
+{
+    m_reply = reply;
+    m_verdict->setText(prompt.allowed ? tr("✓ カードなしで再照会できます")
+                                      : tr("✗ 再照会はできません: カードで確認してください"));
+    QStringList reasons;
+    for (const auto& m : prompt.messages) {
+        reasons << QStringLiteral("・") + QString::fromStdString(m);
+    }
+    m_reasons->setText(reasons.join('\n'));
+    m_result->setText(prompt.latest ? eligibilitySummary(*prompt.latest, prompt.age, today)
+                                    : tr("キャッシュされた資格確認結果はありません"));
+    m_confirm->setEnabled(prompt.allowed);
+    m_confirm->setVisible(prompt.allowed);
+}
+
+void RevisitPanel::answer(visit::RevisitDecision decision)
+{
+    if (m_reply) {
+        (*m_reply)(decision);
+        m_reply.reset();
+    }
+}
+
+} // namespace zaitaku::app

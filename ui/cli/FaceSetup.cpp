@@ -1,0 +1,63 @@
+#include "ui/cli/FaceSetup.h"
+
+#include "device/camera/FrameSource.h"
+#include "verify/identity/face/FaceEngine.h"
+#include "verify/identity/face/FaceModels.h"
+
+namespace zaitaku::cli
+{
+
+namespace
+{
+
+// The face path is off for a reason the screen shows.
+class UnavailableFace final : public identity::FaceVerifier
+{
+public:
+    explicit UnavailableFace(std::string reason)
+        : m_reason(std::move(reason))
+    {}
+    bool available() const override { return false; }
+    std::string unavailableReason() const override { return m_reason; }
+    Expected<identity::FaceDecision, identity::Error> verify(device::ByteView, std::chrono::milliseconds) override
+    {
+        return Unexpected(identity::Error{identity::Errc::FaceUnavailable, m_reason, "method"});
+    }
+
+private:
+    std::string m_reason;
+};
+
+} // namespace
+
+std::unique_ptr<FaceSetup> FaceSetup::open(const std::string& cameraSpec,
+                                           const std::string& modelDir,
+                                           const model::MonotonicClock& clock,
+                                           identity::face::FaceProgressObserver observer)
+{
+    std::unique_ptr<FaceSetup> setup(new FaceSetup());
+    if (cameraSpec.empty()) {
+        setup->m_verifier = std::make_unique<UnavailableFace>("カメラが設定されていません (no camera is set up)");
+        return setup;
+    }
+    auto engine = identity::face::FaceEngine::load(modelDir.empty() ? identity::face::defaultModelDir() : modelDir);
+    if (!engine) {
+        setup->m_verifier =
+            std::make_unique<UnavailableFace>("顔認証モデルを読み込めません: " + engine.error().message);
+        return setup;
+    }
+    auto source = camera::openFrameSource(cameraSpec, clock);
+    if (!source) {
+        setup->m_verifier = std::make_unique<UnavailableFace>("カメラを開けません: " + source.error().message);
+        return setup;
+    }
+    setup->m_engine = std::move(*engine);
+    setup->m_source = std::move(*source);
+    setup->m_verifier = std::make_unique<identity::face::CameraFaceVerifier>(
+        *setup->m_engine, *setup->m_source, clock, identity::face::FacePolicy{}, std::move(observer));
+    return setup;
+}
+
+FaceSetup::~FaceSetup() = default;
+
+} // namespace zaitaku::cli

@@ -1,0 +1,91 @@
+#include "ui/cli/RouteView.h"
+
+#include "sync/gateway/PrecheckFlags.h"
+#include "sync/store/ModelJson.h"
+#include "sync/store/PatientRoster.h"
+#include "verify/rules/Age.h"
+
+#include <algorithm>
+#include <map>
+
+namespace zaitaku::cli
+{
+
+Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& db, const model::Timestamp& now)
+{
+    namespace store = sync::store;
+    auto roster = store::PatientRoster::list(db);
+    if (!roster) {
+        return Unexpected(roster.error());
+    }
+    std::vector<RouteEntry> route;
+    const auto today = now.localDate();
+    for (auto& patient : *roster) {
+        RouteEntry entry;
+        entry.ageYears = rules::ageOn(patient.birthdate, today);
+        auto care = store::PatientRoster::careOf(db, patient.id);
+        auto latest = store::SnapshotCache::latestFor(db, patient.id);
+        if (!care || !latest) {
+            return Unexpected(!care ? care.error() : latest.error());
+        }
+        entry.care = std::move(*care);
+        if (*latest) {
+            const auto& cached = **latest;
+            entry.resultAge = std::chrono::duration_cast<std::chrono::minutes>(
+                std::max(now.utc() - cached.receivedAt.utc(), std::chrono::sys_seconds::duration{0}));
+            entry.flags = sync::gateway::precheckFlags(store::snapshotToJson(cached.snapshot),
+                                                       cached.receivedAt.localDate(), today);
+            entry.latest = std::move(**latest);
+        } else {
+            entry.flags = sync::gateway::precheckFlags(nullptr, std::nullopt, today);
+        }
+        entry.patient = std::move(patient);
+        route.push_back(std::move(entry));
+    }
+    return route;
+}
+
+void addFlags(RouteEntry& entry, const std::vector<std::string>& flags)
+{
+    for (const auto& flag : flags) {
+        if (std::find(entry.flags.begin(), entry.flags.end(), flag) == entry.flags.end()) {
+            entry.flags.push_back(flag);
+        }
+    }
+}
+
+const char* flagLabel(const std::string& flag)
+{
+    static const std::map<std::string, const char*> labels{
+        {"no_result", "資格確認結果なし"},
+        {"oqs_unavailable", "資格確認端末が応答なし"},
+        {"ecert_expiring", "電子証明書の有効期限が近い"},
+        {"ecert_grace", "電子証明書の有効期限切れ（猶予期間中）"},
+        {"ecert_unusable", "電子証明書が使用できません"},
+        {"query_failed", "照会エラー"},
+        {"eligibility_lost", "資格喪失"},
+        {"eligibility_changed", "資格変更あり（新しいカードを確認）"},
+        {"eligibility_not_confirmed", "資格が確認できません"},
+        {"name_placeholder", "氏名に●（外字）を含む"},
+        {"processing_notice", "処理結果のお知らせあり"},
+        {"copay_change_70", "70歳到達：負担割合の変更"},
+        {"insurer_change_75", "75歳到達：後期高齢者医療へ移行"},
+        {"result_stale", "結果が30日以上前"},
+    };
+    const auto it = labels.find(flag);
+    return it == labels.end() ? "確認が必要です" : it->second;
+}
+
+std::string ageLabel(std::chrono::minutes age)
+{
+    const auto minutes = age.count();
+    if (minutes < 60) {
+        return std::to_string(minutes) + " 分前";
+    }
+    if (minutes < 24 * 60) {
+        return std::to_string(minutes / 60) + " 時間前";
+    }
+    return std::to_string(minutes / (24 * 60)) + " 日前";
+}
+
+} // namespace zaitaku::cli
