@@ -16,6 +16,7 @@
 #include "ui/app/visit/PinPadPanel.h"
 #include "verify/visit/FallbackForms.h"
 
+#include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
 #include <QTableWidget>
@@ -42,7 +43,7 @@ class AppFlowTest : public ::testing::Test
 protected:
     void SetUp() override
     {
-        m_dir = makeTempDir();
+        m_dir = makeTempDir("zaitaku-app").string();
         sync::store::InitOptions options;
         options.scrypt = sync::store::ScryptParams{10, 8, 1};
         auto created = sync::store::initStore(m_dir + "/store.db", "a test passphrase", options, random, clock);
@@ -175,7 +176,6 @@ TEST_F(AppFlowTest, AtOnePinTryLeftThePadIsReplacedByTheStaffDecision)
     ASSERT_TRUE(tap(window.get(), "consentOk"));
     EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
     EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("目視")));
-    EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("残り回数: 1 回"))); // untouched
 }
 
 TEST_F(AppFlowTest, FallbackFormIsCheckedPrintedAsPdfAndRecorded)

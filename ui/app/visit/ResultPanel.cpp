@@ -52,8 +52,8 @@ void ResultPanel::show(const visit::VisitOutcome& outcome, const model::Date& to
     if (outcome.card != model::CardClass::None) {
         identity << tr("カード: %1").arg(QString::fromStdString(std::string(model::labelOf(outcome.card))));
     }
-    if (outcome.triesLeftAfter) {
-        identity << tr("暗証番号の残り回数: %1 回").arg(*outcome.triesLeftAfter);
+    if (const auto tries = outcome.triesLeftAfter ? outcome.triesLeftAfter : outcome.triesLeftBefore) {
+        identity << tr("暗証番号の残り回数: %1 回").arg(*tries);
     }
     if (outcome.fallback) {
         identity << tr("代替手段: %1").arg(QString::fromStdString(std::string(model::labelOf(*outcome.fallback))));
