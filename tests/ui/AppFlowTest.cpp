@@ -14,12 +14,14 @@
 #include "ui/app/VisitPage.h"
 #include "ui/app/visit/FallbackPanel.h"
 #include "ui/app/visit/PinPadPanel.h"
+#include "ui/app/visit/ResultSummary.h"
 #include "verify/visit/FallbackForms.h"
 
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
 #include <QTableWidget>
+#include <QTranslator>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -268,6 +270,22 @@ TEST_F(AppFlowTest, SyncScreenShowsTheQueueAndSaysWhyItCannotSend)
     EXPECT_TRUE(textOf(window.get(), "syncGateway").contains(QStringLiteral("未登録")));
     ASSERT_TRUE(tap(window.get(), "syncNow"));
     ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "syncMessage").startsWith(QStringLiteral("⚠")); }));
+}
+
+TEST_F(AppFlowTest, EnglishIsBuiltInAndCoversEveryScreenContext)
+{
+    QTranslator* translator = nullptr;
+    app::installLanguage(QStringLiteral("en"), translator);
+    ASSERT_NE(translator, nullptr) << "the English .qm is not in the binary";
+    EXPECT_EQ(QCoreApplication::translate("RoutePage", "本日の訪問予定"), QStringLiteral("Today's route"));
+    EXPECT_EQ(QCoreApplication::translate("FallbackPdf", "日付"), QStringLiteral("Date"));
+    visit::CachedResult result;
+    result.snapshot.qualificationValidity = model::QualificationValidity::Valid;
+    const QString summary = app::eligibilitySummary(result, std::chrono::minutes(5), clock.todayJst());
+    EXPECT_TRUE(summary.contains(QStringLiteral("Eligibility: valid"))) << summary.toStdString();
+    app::installLanguage(QStringLiteral("ja"), translator);
+    EXPECT_EQ(translator, nullptr);
+    EXPECT_EQ(QCoreApplication::translate("RoutePage", "本日の訪問予定"), QStringLiteral("本日の訪問予定"));
 }
 
 } // namespace

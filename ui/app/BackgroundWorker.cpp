@@ -3,9 +3,8 @@
 namespace zaitaku::app
 {
 
-BackgroundWorker::BackgroundWorker(QObject* parent)
-    : QObject(parent)
-    , m_thread([this] { loop(); })
+BackgroundWorker::BackgroundWorker()
+    : m_thread([this] { loop(); })
 {}
 
 BackgroundWorker::~BackgroundWorker()
@@ -21,22 +20,11 @@ BackgroundWorker::~BackgroundWorker()
 
 void BackgroundWorker::post(std::function<void()> job)
 {
-    bool becameBusy = false;
     {
         std::lock_guard lock(m_mutex);
-        becameBusy = m_jobs.empty() && !m_running;
         m_jobs.push_back(std::move(job));
     }
     m_wake.notify_one();
-    if (becameBusy) {
-        Q_EMIT busyChanged(true);
-    }
-}
-
-bool BackgroundWorker::busy() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_running || !m_jobs.empty();
 }
 
 void BackgroundWorker::drain()
@@ -62,8 +50,6 @@ void BackgroundWorker::loop()
         m_running = false;
         if (m_jobs.empty()) {
             m_idle.notify_all();
-            QMetaObject::invokeMethod(
-                this, [this] { Q_EMIT busyChanged(busy()); }, Qt::QueuedConnection);
         }
     }
 }

@@ -17,12 +17,13 @@
 namespace zaitaku::app
 {
 
-class BackgroundWorker : public QObject
+class BackgroundWorker
 {
-    Q_OBJECT
 public:
-    explicit BackgroundWorker(QObject* parent = nullptr);
-    ~BackgroundWorker() override; // finishes the running job, drops the queued ones
+    BackgroundWorker();
+    ~BackgroundWorker();
+    BackgroundWorker(const BackgroundWorker&) = delete;
+    BackgroundWorker& operator=(const BackgroundWorker&) = delete; // finishes the running job, drops the queued ones
 
     // Runs `job` on the worker, then `done(result)` on `context`'s thread.
     template <typename Result> void run(QObject* context, std::function<Result()> job, std::function<void(Result)> done)
@@ -38,17 +39,13 @@ public:
     }
     void post(std::function<void()> job);
 
-    bool busy() const;
     // Blocks until the queue is empty (tests, shutdown).
     void drain();
-
-Q_SIGNALS:
-    void busyChanged(bool busy);
 
 private:
     void loop();
 
-    mutable std::mutex m_mutex;
+    std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_idle;
     std::deque<std::function<void()>> m_jobs;

@@ -28,9 +28,12 @@ void installLanguage(const QString& language, QTranslator*& translator)
     }
     if (language == QLatin1String("en")) {
         translator = new QTranslator();
-        if (translator->load(QStringLiteral(":/i18n/zaitaku_en.qm"))) {
-            QCoreApplication::installTranslator(translator);
+        if (!translator->load(QStringLiteral(":/i18n/zaitaku_en.qm"))) {
+            delete translator; // not built in: the screens stay in Japanese
+            translator = nullptr;
+            return;
         }
+        QCoreApplication::installTranslator(translator);
     }
 }
 
@@ -228,7 +231,7 @@ void MainWindow::applySettings(const AppSettings& settings)
         if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance())) {
             applyStyle(*app, m_settings.textSize);
         }
-        m_worker->drain(); // the old screens' pending answers are dropped with them
+        // Answers still due to the old screens are dropped with them (their context is gone).
         buildPages();
         showSettings();
     }

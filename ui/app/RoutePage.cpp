@@ -20,7 +20,7 @@ namespace
 using Route = Expected<std::vector<cli::RouteEntry>, sync::Error>;
 
 // The flag labels for lupdate (the Japanese text is RouteView's, which the CLI prints too).
-const char* const kFlagTexts[] = {
+[[maybe_unused]] const char* const kFlagTexts[] = {
     QT_TRANSLATE_NOOP("PrecheckFlag", "資格確認結果なし"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "資格確認端末が応答なし"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "電子証明書の有効期限が近い"),
@@ -40,7 +40,6 @@ const char* const kFlagTexts[] = {
 
 QString flagText(const std::string& flag)
 {
-    (void)kFlagTexts;
     return QCoreApplication::translate("PrecheckFlag", cli::flagLabel(flag));
 }
 } // namespace

@@ -83,7 +83,6 @@ void VisitPage::start(AppSession& session, const visit::VisitRequest& request, c
         m_pin = new PinPadPanel(session.random(), m_panels);
         m_panels->addWidget(m_pin);
     }
-    m_session = &session;
     m_patientName = patientName;
     m_today = session.clock().todayJst();
     m_committed = false;

@@ -71,7 +71,6 @@ private:
     BackgroundWorker& m_worker;
     Dialogs& m_dialogs;
     const AppSettings& m_settings;
-    AppSession* m_session = nullptr;
     std::shared_ptr<VisitBridge> m_bridge;
     QString m_patientName;
     model::Date m_today = model::Date::fromSysDays({});

@@ -7,29 +7,6 @@
 namespace zaitaku::cli
 {
 
-namespace
-{
-
-// The face path is off for a reason the screen shows.
-class UnavailableFace final : public identity::FaceVerifier
-{
-public:
-    explicit UnavailableFace(std::string reason)
-        : m_reason(std::move(reason))
-    {}
-    bool available() const override { return false; }
-    std::string unavailableReason() const override { return m_reason; }
-    Expected<identity::FaceDecision, identity::Error> verify(device::ByteView, std::chrono::milliseconds) override
-    {
-        return Unexpected(identity::Error{identity::Errc::FaceUnavailable, m_reason, "method"});
-    }
-
-private:
-    std::string m_reason;
-};
-
-} // namespace
-
 std::unique_ptr<FaceSetup> FaceSetup::open(const std::string& cameraSpec,
                                            const std::string& modelDir,
                                            const model::MonotonicClock& clock,
@@ -37,18 +14,19 @@ std::unique_ptr<FaceSetup> FaceSetup::open(const std::string& cameraSpec,
 {
     std::unique_ptr<FaceSetup> setup(new FaceSetup());
     if (cameraSpec.empty()) {
-        setup->m_verifier = std::make_unique<UnavailableFace>("カメラが設定されていません (no camera is set up)");
+        setup->m_verifier =
+            std::make_unique<identity::NoFaceVerifier>("カメラが設定されていません (no camera is set up)");
         return setup;
     }
     auto engine = identity::face::FaceEngine::load(modelDir.empty() ? identity::face::defaultModelDir() : modelDir);
     if (!engine) {
         setup->m_verifier =
-            std::make_unique<UnavailableFace>("顔認証モデルを読み込めません: " + engine.error().message);
+            std::make_unique<identity::NoFaceVerifier>("顔認証モデルを読み込めません: " + engine.error().message);
         return setup;
     }
     auto source = camera::openFrameSource(cameraSpec, clock);
     if (!source) {
-        setup->m_verifier = std::make_unique<UnavailableFace>("カメラを開けません: " + source.error().message);
+        setup->m_verifier = std::make_unique<identity::NoFaceVerifier>("カメラを開けません: " + source.error().message);
         return setup;
     }
     setup->m_engine = std::move(*engine);

@@ -5,7 +5,8 @@ namespace zaitaku::identity
 
 std::string NoFaceVerifier::unavailableReason() const
 {
-    return "this build has no face verifier (顔認証は未対応です): use the PIN or a visual check";
+    return m_reason.empty() ? "this build has no face verifier (顔認証は未対応です): use the PIN or a visual check"
+                            : m_reason;
 }
 
 Expected<FaceDecision, Error> NoFaceVerifier::verify(device::ByteView, std::chrono::milliseconds)

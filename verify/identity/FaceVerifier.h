@@ -37,12 +37,21 @@ public:
     virtual Expected<FaceDecision, Error> verify(device::ByteView chipPhoto, std::chrono::milliseconds timeout) = 0;
 };
 
+// The face path is off: this build or this tablet has no verifier, or (with a reason) the camera
+// or the models did not open; the screen shows why.
 class NoFaceVerifier final : public FaceVerifier
 {
 public:
+    NoFaceVerifier() = default;
+    explicit NoFaceVerifier(std::string reason)
+        : m_reason(std::move(reason))
+    {}
     bool available() const override { return false; }
     std::string unavailableReason() const override;
     Expected<FaceDecision, Error> verify(device::ByteView, std::chrono::milliseconds) override;
+
+private:
+    std::string m_reason;
 };
 
 } // namespace zaitaku::identity

@@ -256,6 +256,25 @@
     </message>
 </context>
 <context>
+    <name>FallbackPdf</name>
+    <message>
+        <source>患者: %1&#x3000;&#x3000;記入日: %2</source>
+        <translation>Patient: %1    Date: %2</translation>
+    </message>
+    <message>
+        <source>申立人（被保険者）署名</source>
+        <translation>Signature of the declarant (insured person)</translation>
+    </message>
+    <message>
+        <source>確認した職員 署名</source>
+        <translation>Signature of the confirming staff</translation>
+    </message>
+    <message>
+        <source>日付</source>
+        <translation>Date</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>訪問予定</source>
@@ -361,7 +380,7 @@
     </message>
     <message>
         <source>間違えると残り %1 回になります。わからない場合は「戻る」で別の方法を選んでください。</source>
-        <translation>A wrong PIN leaves %1 tries. If unsure, tap "Back" and choose another method.</translation>
+        <translation>A wrong PIN leaves %1 tries. If unsure, tap &quot;Back&quot; and choose another method.</translation>
     </message>
     <message>
         <source>%1 桁入力済み</source>
@@ -500,6 +519,49 @@
     </message>
 </context>
 <context>
+    <name>ResultSummary</name>
+    <message>
+        <source>✓ 資格: 有効</source>
+        <translation>✓ Eligibility: valid</translation>
+    </message>
+    <message>
+        <source>⚠ 資格: %1</source>
+        <translation>⚠ Eligibility: %1</translation>
+    </message>
+    <message>
+        <source>⚠ 資格: 確認できません</source>
+        <translation>⚠ Eligibility: cannot be confirmed</translation>
+    </message>
+    <message>
+        <source>氏名: %1</source>
+        <translation>Name: %1</translation>
+    </message>
+    <message>
+        <source>負担割合: %1割（%2%）</source>
+        <translation>Copayment: %2%</translation>
+    </message>
+    <message>
+        <source>保険者: %1（保険者番号 %2）</source>
+        <translation>Insurer: %1 (insurer number %2)</translation>
+    </message>
+    <message>
+        <source>限度額適用区分: %1</source>
+        <translation>Limit category: %1</translation>
+    </message>
+    <message>
+        <source>限度額: 情報なし</source>
+        <translation>Limit: no information</translation>
+    </message>
+    <message>
+        <source>資格確認の時点: %1（%2）</source>
+        <translation>Checked at: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>不明</source>
+        <translation>unknown</translation>
+    </message>
+</context>
+<context>
     <name>RevisitPanel</name>
     <message>
         <source>再訪問: カードなしの再照会</source>
@@ -534,7 +596,7 @@
     <name>RoutePage</name>
     <message>
         <source>本日の訪問予定</source>
-        <translation>Today's route</translation>
+        <translation>Today&apos;s route</translation>
     </message>
     <message>
         <source>患者（年齢）</source>
@@ -590,7 +652,7 @@
     </message>
     <message>
         <source>本日の訪問予定 %1</source>
-        <translation>Today's route %1</translation>
+        <translation>Today&apos;s route %1</translation>
     </message>
     <message>
         <source>%1 に取得</source>
@@ -805,7 +867,7 @@ Last error: %1</translation>
     </message>
     <message>
         <source>端末の暗号化データを開くパスフレーズを入力してください。</source>
-        <translation>Enter the passphrase that opens the tablet's encrypted data.</translation>
+        <translation>Enter the passphrase that opens the tablet&apos;s encrypted data.</translation>
     </message>
     <message>
         <source>データファイル</source>
@@ -829,7 +891,7 @@ Last error: %1</translation>
     </message>
     <message>
         <source>データファイルがありません。新しい端末では「新しく作成する」を使ってください。</source>
-        <translation>No data file. On a new tablet use "Create new".</translation>
+        <translation>No data file. On a new tablet use &quot;Create new&quot;.</translation>
     </message>
     <message>
         <source>開いています…</source>
@@ -841,7 +903,7 @@ Last error: %1</translation>
     </message>
     <message>
         <source>そのファイルは既にあります。「開く」を使ってください。</source>
-        <translation>That file already exists. Use "Open".</translation>
+        <translation>That file already exists. Use &quot;Open&quot;.</translation>
     </message>
     <message>
         <source>パスフレーズは12文字以上で、2回同じものを入力してください。</source>
@@ -930,65 +992,6 @@ Try again? (No: nothing is recorded)</translation>
     <message>
         <source>確認した職員を入力してください</source>
         <translation>Enter the staff member who confirmed</translation>
-    </message>
-</context>
-<context>
-    <name>zaitaku::app</name>
-    <message>
-        <source>患者: %1&#x3000;&#x3000;記入日: %2</source>
-        <translation>Patient: %1    Date: %2</translation>
-    </message>
-    <message>
-        <source>申立人（被保険者）署名</source>
-        <translation>Signature of the declarant (insured person)</translation>
-    </message>
-    <message>
-        <source>確認した職員 署名</source>
-        <translation>Signature of the confirming staff</translation>
-    </message>
-    <message>
-        <source>日付</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>✓ 資格: 有効</source>
-        <translation>✓ Eligibility: valid</translation>
-    </message>
-    <message>
-        <source>⚠ 資格: %1</source>
-        <translation>⚠ Eligibility: %1</translation>
-    </message>
-    <message>
-        <source>⚠ 資格: 確認できません</source>
-        <translation>⚠ Eligibility: cannot be confirmed</translation>
-    </message>
-    <message>
-        <source>氏名: %1</source>
-        <translation>Name: %1</translation>
-    </message>
-    <message>
-        <source>負担割合: %1割（%2%）</source>
-        <translation>Copayment: %2%</translation>
-    </message>
-    <message>
-        <source>保険者: %1（保険者番号 %2）</source>
-        <translation>Insurer: %1 (insurer number %2)</translation>
-    </message>
-    <message>
-        <source>限度額適用区分: %1</source>
-        <translation>Limit category: %1</translation>
-    </message>
-    <message>
-        <source>限度額: 情報なし</source>
-        <translation>Limit: no information</translation>
-    </message>
-    <message>
-        <source>資格確認の時点: %1（%2）</source>
-        <translation>Checked at: %1 (%2)</translation>
-    </message>
-    <message>
-        <source>不明</source>
-        <translation>unknown</translation>
     </message>
 </context>
 </TS>

@@ -36,8 +36,9 @@ bool writeFallbackPdf(const QString& path, const FallbackPrintout& form, QString
         y += 220;
         QFont body(QStringLiteral("Noto Sans CJK JP"), 11);
         painter.setFont(body);
-        const auto tr = [](const char* s) { return QCoreApplication::translate("FallbackPdf", s); };
-        painter.drawText(margin, y, tr("患者: %1　　記入日: %2").arg(form.patient, form.date));
+        painter.drawText(
+            margin, y,
+            QCoreApplication::translate("FallbackPdf", "患者: %1　　記入日: %2").arg(form.patient, form.date));
         y += 120;
         for (const auto& [label, value] : form.fields) {
             painter.drawText(QRect(margin, y, 900, 100), Qt::AlignLeft | Qt::AlignVCenter, label);
@@ -47,12 +48,13 @@ bool writeFallbackPdf(const QString& path, const FallbackPrintout& form, QString
             y += 130;
         }
         y += 150;
-        const QString signers =
-            form.kind == model::FallbackKind::Moushitatesho ? tr("申立人（被保険者）署名") : tr("確認した職員 署名");
+        const QString signers = form.kind == model::FallbackKind::Moushitatesho
+                                    ? QCoreApplication::translate("FallbackPdf", "申立人（被保険者）署名")
+                                    : QCoreApplication::translate("FallbackPdf", "確認した職員 署名");
         painter.drawText(margin, y, signers);
         painter.drawLine(margin + 950, y + 20, width - margin, y + 20);
         y += 200;
-        painter.drawText(margin, y, tr("日付"));
+        painter.drawText(margin, y, QCoreApplication::translate("FallbackPdf", "日付"));
         painter.drawLine(margin + 950, y + 20, width - margin, y + 20);
         painter.end();
     }

@@ -10,10 +10,6 @@ namespace zaitaku::app
 
 namespace
 {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("ResultSummary", text);
-}
 QString q(const std::string& s)
 {
     return QString::fromStdString(s);
@@ -28,25 +24,31 @@ QString eligibilitySummary(const visit::CachedResult& result,
     QStringList lines;
     if (s.qualificationValidity) {
         const bool valid = *s.qualificationValidity == model::QualificationValidity::Valid;
-        lines << (valid ? tr("✓ 資格: 有効")
-                        : tr("⚠ 資格: %1").arg(q(std::string(model::labelOf(*s.qualificationValidity)))));
+        lines << (valid ? QCoreApplication::translate("ResultSummary", "✓ 資格: 有効")
+                        : QCoreApplication::translate("ResultSummary", "⚠ 資格: %1")
+                              .arg(q(std::string(model::labelOf(*s.qualificationValidity)))));
     } else {
-        lines << tr("⚠ 資格: 確認できません");
+        lines << QCoreApplication::translate("ResultSummary", "⚠ 資格: 確認できません");
     }
     if (!s.name.empty()) {
-        lines << tr("氏名: %1").arg(q(s.name));
+        lines << QCoreApplication::translate("ResultSummary", "氏名: %1").arg(q(s.name));
     }
     if (auto copay = rules::eligibilityCopay(s, today)) {
-        lines << tr("負担割合: %1割（%2%）").arg(copay->percent / 10).arg(copay->percent);
+        lines << QCoreApplication::translate("ResultSummary", "負担割合: %1割（%2%）")
+                     .arg(copay->percent / 10)
+                     .arg(copay->percent);
     }
-    lines << tr("保険者: %1（保険者番号 %2）").arg(q(s.insurerName), q(s.insurerNumber));
+    lines << QCoreApplication::translate("ResultSummary", "保険者: %1（保険者番号 %2）")
+                 .arg(q(s.insurerName), q(s.insurerNumber));
     if (s.limitCertificate && !s.limitCertificate->classificationFlag.empty()) {
-        lines << tr("限度額適用区分: %1").arg(q(s.limitCertificate->classificationFlag));
+        lines << QCoreApplication::translate("ResultSummary", "限度額適用区分: %1")
+                     .arg(q(s.limitCertificate->classificationFlag));
     } else {
-        lines << tr("限度額: 情報なし");
+        lines << QCoreApplication::translate("ResultSummary", "限度額: 情報なし");
     }
-    lines << tr("資格確認の時点: %1（%2）")
-                 .arg(q(result.receivedAt.toString()), age ? q(cli::ageLabel(*age)) : tr("不明"));
+    lines << QCoreApplication::translate("ResultSummary", "資格確認の時点: %1（%2）")
+                 .arg(q(result.receivedAt.toString()),
+                      age ? q(cli::ageLabel(*age)) : QCoreApplication::translate("ResultSummary", "不明"));
     return lines.join('\n');
 }
 
