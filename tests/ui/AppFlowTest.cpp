@@ -40,85 +40,24 @@ std::string readFile(const std::string& path)
     return s.str();
 }
 
-class AppFlowTest : public ::testing::Test
+class AppFlowTest : public AppFixture
 {
 protected:
     void SetUp() override
     {
-        m_dir = makeTempDir("zaitaku-app").string();
+        AppFixture::SetUp();
         sync::store::InitOptions options;
         options.scrypt = sync::store::ScryptParams{10, 8, 1};
-        auto created = sync::store::initStore(m_dir + "/store.db", "a test passphrase", options, random, clock);
+        auto created = sync::store::initStore(dir + "/store.db", "a test passphrase", options, random, clock);
         ASSERT_TRUE(created) << created.error().message;
         auto imported = sync::store::PatientRoster::import(
             created->store, readFile(std::string(ZAITAKU_TEST_DATA_DIR) + "/visit-roster.json"), "operator");
         ASSERT_TRUE(imported) << imported.error().message;
-        auto reader =
-            std::make_shared<std::unique_ptr<VirtualCardReader>>(std::make_unique<VirtualCardReader>(nullptr));
-        m_reader = reader->get();
-        app::SessionParts parts{clock,
-                                monotonic,
-                                random,
-                                [reader]() -> Expected<std::unique_ptr<device::CardReader>, device::Error> {
-                                    return std::unique_ptr<device::CardReader>(std::move(*reader));
-                                },
-                                {}};
-        auto session = app::AppSession::adopt(std::make_unique<sync::store::Store>(std::move(created->store)), parts);
-        ASSERT_TRUE(session) << session.error().message;
-        m_session = std::move(*session);
         app::AppSettings settings;
         settings.staffId = "nurse-7";
         settings.facilityId = "facility-1";
-        window = std::make_unique<app::MainWindow>(settings, QString::fromStdString(m_dir + "/settings.json"), parts,
-                                                   dialogs);
-        window->resize(1280, 800);
-        window->show();
-        window->adopt(m_session);
-        ASSERT_TRUE(waitUntil([&] { return !window->routePage()->entries().empty(); }));
+        openApp(std::make_unique<sync::store::Store>(std::move(created->store)), virtualReader(), settings);
     }
-    void TearDown() override
-    {
-        window.reset();
-        m_session.reset();
-        std::filesystem::remove_all(m_dir);
-    }
-
-    void presentCard(const std::string& persona)
-    {
-        m_card = test::makeVirtualCard(persona);
-        m_reader->insert(m_card.get());
-    }
-
-    void startVisit(const char* button, const QString& patient)
-    {
-        window->routePage()->select(patient);
-        ASSERT_TRUE(tap(window.get(), button));
-    }
-
-    // The visit ends on the result panel; returns its headline.
-    QString finish()
-    {
-        EXPECT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "resultState") != nullptr; }));
-        return textOf(window.get(), "resultState");
-    }
-
-    sync::client::SyncStatus syncStatus()
-    {
-        window->worker().drain(); // the store is the worker's: look only when it is idle
-        return m_session->syncStatus().value();
-    }
-
-    model::SystemClock clock;
-    model::SteadyClock monotonic;
-    model::SeededRandom random{42};
-    ScriptedDialogs dialogs;
-    std::unique_ptr<app::MainWindow> window;
-
-private:
-    std::string m_dir;
-    VirtualCardReader* m_reader = nullptr;
-    std::unique_ptr<hardware::VirtualCard> m_card;
-    std::shared_ptr<app::AppSession> m_session;
 };
 
 TEST_F(AppFlowTest, RouteShowsEveryPatientWithAgeAndFlagsInWords)
@@ -270,6 +209,112 @@ TEST_F(AppFlowTest, SyncScreenShowsTheQueueAndSaysWhyItCannotSend)
     EXPECT_TRUE(textOf(window.get(), "syncGateway").contains(QStringLiteral("未登録")));
     ASSERT_TRUE(tap(window.get(), "syncNow"));
     ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "syncMessage").startsWith(QStringLiteral("⚠")); }));
+}
+
+// Fills the form's required fields as staff would: dates where a date goes, the first choice of a
+// list, and digits elsewhere.
+void fillRequired(QWidget* window, model::FallbackKind kind)
+{
+    for (const auto& field : visit::fallbackForm(kind).fields) {
+        if (!field.required) {
+            continue;
+        }
+        const QString name = QStringLiteral("field_") + QString::fromStdString(field.key);
+        if (auto* combo = findIn<QComboBox>(window, name)) {
+            combo->setCurrentIndex(1); // index 0 asks staff to choose
+            continue;
+        }
+        auto* edit = findIn<QLineEdit>(window, name);
+        ASSERT_NE(edit, nullptr) << field.key;
+        const bool date = field.key == "birthdate" || field.key == "valid_until" || field.key == "signed_on";
+        edit->setText(date ? QStringLiteral("2027-07-31") : QStringLiteral("4711"));
+    }
+}
+
+TEST_F(AppFlowTest, EachFallbackOfTheLadderIsRecordedWithItsOwnForm)
+{
+    for (const auto kind : {model::FallbackKind::MynaportalScreen, model::FallbackKind::MynaportalPdf,
+                            model::FallbackKind::OshirasePlusCard, model::FallbackKind::Moushitatesho}) {
+        const QString code = QString::fromStdString(std::string(model::toCode(kind)));
+        SCOPED_TRACE(code.toStdString());
+        startVisit("startFallback", "p-first");
+        // The paper 健康保険証 expired on 2025-12-01 at the latest: shown, not offered.
+        ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "fallback_paper_card") != nullptr; }));
+        EXPECT_FALSE(visibleNamed(window.get(), "fallback_paper_card")->isEnabled());
+        EXPECT_FALSE(visibleNamed(window.get(), "fallback_verbal_revisit")->isEnabled()); // not a revisit
+        ASSERT_TRUE(tap(window.get(), QStringLiteral("fallback_") + code));
+        auto* firstChoice = findIn<QComboBox>(window.get(), "field_has_valid_qualification");
+        if (kind == model::FallbackKind::Moushitatesho) { // an attestation is never pre-ticked
+            ASSERT_NE(firstChoice, nullptr);
+            EXPECT_TRUE(firstChoice->currentData().toString().isEmpty());
+            EXPECT_EQ(firstChoice->itemText(1), QStringLiteral("はい"));
+        }
+        ASSERT_TRUE(tap(window.get(), "fallbackRecord"));
+        EXPECT_TRUE(textOf(window.get(), "fallbackError").contains(QStringLiteral("確認してください")));
+        fillRequired(window.get(), kind);
+        ASSERT_TRUE(tap(window.get(), "fallbackRecord"));
+        EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")))
+            << textOf(window.get(), "fallbackError").toStdString();
+        EXPECT_TRUE(
+            textOf(window.get(), "resultIdentity").contains(QString::fromStdString(std::string(model::labelOf(kind)))));
+        ASSERT_TRUE(tap(window.get(), "resultDone"));
+    }
+    EXPECT_EQ(syncStatus().queued, 4);
+}
+
+TEST_F(AppFlowTest, VerbalConfirmationNeedsAnEarlierConfirmedQualification)
+{
+    startVisit("startRevisit", "p-cont"); // in continuing care, but no result is on file yet
+    ASSERT_TRUE(tap(window.get(), "revisitFallback"));
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "fallback_verbal_revisit") != nullptr; }));
+    EXPECT_FALSE(visibleNamed(window.get(), "fallback_verbal_revisit")->isEnabled());
+    bool explained = false;
+    for (auto* label : window->findChildren<QLabel*>()) {
+        explained = explained || (label->isVisible() && label->text().contains(QStringLiteral("再診時のみ")));
+    }
+    EXPECT_TRUE(explained);
+}
+
+TEST_F(AppFlowTest, AFaceAuthenticationOnlyCardIsNeverOfferedThePinPad)
+{
+    presentCard("face-auth-only");
+    startVisit("startFirstVisit", "p-first");
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_visual") != nullptr; }));
+    EXPECT_TRUE(textOf(window.get(), "cardClass").contains(QStringLiteral("顔認証")))
+        << textOf(window.get(), "cardClass").toStdString();
+    EXPECT_EQ(visibleNamed(window.get(), "method_pin"), nullptr);
+    EXPECT_EQ(visibleNamed(window.get(), "pinTries"), nullptr);
+}
+
+TEST_F(AppFlowTest, LanguageAndTextSizeChangeAtOnceFromTheSettingsScreen)
+{
+    const int before = QApplication::font().pointSize();
+    ASSERT_TRUE(tap(window.get(), "navSettings"));
+    auto* language = findIn<QComboBox>(window.get(), "settingsLanguage");
+    language->setCurrentIndex(language->findData(QStringLiteral("en")));
+    auto* size = findIn<QComboBox>(window.get(), "settingsTextSize");
+    size->setCurrentIndex(2);
+    ASSERT_TRUE(tap(window.get(), "settingsSave"));
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "navRoute") == QStringLiteral("Route"); }))
+        << textOf(window.get(), "navRoute").toStdString();
+    EXPECT_EQ(QApplication::font().pointSize(), 24);
+    EXPECT_GT(QApplication::font().pointSize(), before);
+    ASSERT_TRUE(tap(window.get(), "navRoute"));
+    EXPECT_EQ(textOf(window.get(), "startFirstVisit"), QStringLiteral("First visit (card)"));
+    // Back to Japanese and the standard size, and the file keeps what was chosen.
+    ASSERT_TRUE(tap(window.get(), "navSettings"));
+    language = findIn<QComboBox>(window.get(), "settingsLanguage");
+    language->setCurrentIndex(language->findData(QStringLiteral("ja")));
+    findIn<QComboBox>(window.get(), "settingsTextSize")->setCurrentIndex(0);
+    ASSERT_TRUE(tap(window.get(), "settingsSave"));
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "navRoute") == QStringLiteral("訪問予定"); }))
+        << textOf(window.get(), "navRoute").toStdString();
+    EXPECT_EQ(QApplication::font().pointSize(), 16);
+    QString problem;
+    const auto saved = app::AppSettings::load(QString::fromStdString(dir + "/settings.json"), &problem);
+    EXPECT_TRUE(problem.isEmpty()) << problem.toStdString();
+    EXPECT_EQ(saved.language, QStringLiteral("ja"));
+    EXPECT_EQ(saved.staffId, QStringLiteral("nurse-7"));
 }
 
 TEST_F(AppFlowTest, EnglishIsBuiltInAndCoversEveryScreenContext)

@@ -1,20 +1,25 @@
 #pragma once
 
-// The app under QTest, offscreen: a real encrypted store with the visit roster, the in-process
-// virtual card behind a VirtualCardReader (the PC/SC path has its own tests), scripted dialogs,
+// The app under QTest, offscreen: a real encrypted store, a card reader (the in-process virtual
+// card behind a VirtualCardReader, or pcscd with vpcd in the integration tests), scripted dialogs,
 // and helpers that find widgets by object name, tap them and wait for the screen to change.
 
+#include "support/StoreFixture.h"
 #include "support/VirtualCardReader.h"
 #include "support/VirtualCards.h"
 #include "ui/app/AppSession.h"
+#include "ui/app/BackgroundWorker.h"
 #include "ui/app/Dialogs.h"
 #include "ui/app/MainWindow.h"
+#include "ui/app/RoutePage.h"
+#include "ui/app/Style.h"
 
 #include <QAbstractButton>
 #include <QApplication>
 #include <QLabel>
 #include <QTest>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 
@@ -91,5 +96,104 @@ inline QString textOf(QWidget* root, const QString& name)
     }
     return {};
 }
+
+// The main window on a store, with the reader the test chooses. Tests drive it through its widgets.
+// Base: another fixture to build on (the PC/SC sandbox's).
+template <typename Base = ::testing::Test> class AppFixtureOn : public Base
+{
+protected:
+    void SetUp() override
+    {
+        Base::SetUp();
+        if (!::testing::Test::IsSkipped()) {
+            dir = makeTempDir("zaitaku-app").string();
+        }
+    }
+    void TearDown() override
+    {
+        window.reset();
+        session.reset();
+        if (!dir.empty()) {
+            std::filesystem::remove_all(dir);
+        }
+        Base::TearDown();
+    }
+
+    // The in-process virtual card reader (cards come with presentCard).
+    app::ReaderFactory virtualReader()
+    {
+        auto reader =
+            std::make_shared<std::unique_ptr<VirtualCardReader>>(std::make_unique<VirtualCardReader>(nullptr));
+        m_reader = reader->get();
+        return [reader]() -> Expected<std::unique_ptr<device::CardReader>, device::Error> {
+            return std::unique_ptr<device::CardReader>(std::move(*reader));
+        };
+    }
+    void presentCard(const std::string& persona) { presentCard(hardware::builtinPersona(persona).value()); }
+    void presentCard(const hardware::Persona& persona)
+    {
+        m_card = test::makeVirtualCard(persona);
+        m_reader->insert(m_card.get());
+    }
+
+    void openApp(std::unique_ptr<sync::store::Store> store, app::ReaderFactory openReader, app::AppSettings settings)
+    {
+        m_parts =
+            std::make_unique<app::SessionParts>(app::SessionParts{clock, monotonic, random, std::move(openReader), {}});
+        auto adopted = app::AppSession::adopt(std::move(store), *m_parts);
+        ASSERT_TRUE(adopted) << adopted.error().message;
+        session = std::move(*adopted);
+        if (settings.staffId.isEmpty()) {
+            settings.staffId = QStringLiteral("nurse-7");
+        }
+        window = newWindow(settings);
+        window->show();
+        window->adopt(session);
+        ASSERT_TRUE(waitUntil([&] { return !window->routePage()->entries().empty(); }));
+    }
+
+    // A window on the same parts, not yet given the store (it shows the sign-in screen).
+    std::unique_ptr<app::MainWindow> newWindow(const app::AppSettings& settings = {})
+    {
+        auto w = std::make_unique<app::MainWindow>(settings, QString::fromStdString(dir + "/settings.json"), *m_parts,
+                                                   dialogs);
+        w->resize(1280, 800);
+        return w;
+    }
+
+    void startVisit(const char* button, const QString& patient)
+    {
+        window->routePage()->select(patient);
+        ASSERT_TRUE(tap(window.get(), button));
+    }
+
+    // The visit ends on the result panel; returns its headline.
+    QString finish()
+    {
+        EXPECT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "resultState") != nullptr; }));
+        return textOf(window.get(), "resultState");
+    }
+
+    sync::client::SyncStatus syncStatus()
+    {
+        window->worker().drain(); // the store is the worker's: look only when it is idle
+        return session->syncStatus().value();
+    }
+
+    model::SystemClock clock;
+    model::SteadyClock monotonic;
+    model::SeededRandom random{42};
+    ScriptedDialogs dialogs;
+    std::string dir; // the test's own folder, removed at the end
+    std::shared_ptr<app::AppSession> session;
+    std::unique_ptr<app::MainWindow> window;
+
+private:
+    std::unique_ptr<app::SessionParts> m_parts;
+    VirtualCardReader* m_reader = nullptr;
+    std::unique_ptr<hardware::VirtualCard> m_card;
+};
+
+using AppFixture = AppFixtureOn<>;
 
 } // namespace zaitaku::testing

@@ -1,5 +1,6 @@
 #include "ui/app/MainWindow.h"
 
+#include "ui/app/AppTranslator.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/CustodyPage.h"
 #include "ui/app/RoutePage.h"
@@ -27,7 +28,7 @@ void installLanguage(const QString& language, QTranslator*& translator)
         translator = nullptr;
     }
     if (language == QLatin1String("en")) {
-        translator = new QTranslator();
+        translator = new AppTranslator();
         if (!translator->load(QStringLiteral(":/i18n/zaitaku_en.qm"))) {
             delete translator; // not built in: the screens stay in Japanese
             translator = nullptr;

@@ -120,12 +120,24 @@ std::string DemoStack::startGateway(const std::string& jpkiCa,
                                                            config.oqsResultDir, clock);
     m_terminalThread = std::make_unique<std::thread>([t = m_terminal.get()] { t->run(std::chrono::milliseconds(10)); });
     m_log = std::make_unique<std::ostringstream>();
-    auto server = sync::gateway::GatewayServer::start(config, clock, monotonic, random, *m_log);
+    m_config = std::make_unique<sync::gateway::GatewayConfig>(std::move(config));
+    m_gatewayParts = {&clock, &monotonic, &random};
+    if (auto failed = listen(); !failed.empty()) {
+        return failed;
+    }
+    m_url = "https://127.0.0.1:" + std::to_string(m_server->port());
+    return {};
+}
+
+std::string DemoStack::listen()
+{
+    auto server = sync::gateway::GatewayServer::start(*m_config, *m_gatewayParts.clock, *m_gatewayParts.monotonic,
+                                                      *m_gatewayParts.random, *m_log);
     if (!server) {
         return "the gateway did not start: " + server.error().message;
     }
     m_server = std::move(*server);
-    m_url = "https://127.0.0.1:" + std::to_string(m_server->port());
+    m_config->port = m_server->port(); // a restart keeps the address the tablet enrolled with
     return {};
 }
 
@@ -156,6 +168,15 @@ void DemoStack::stopGateway()
     if (m_server) {
         m_server->stop();
     }
+}
+
+std::string DemoStack::setGatewayOnline(bool online)
+{
+    if (!online) {
+        m_server.reset();
+        return {};
+    }
+    return m_server ? std::string() : listen();
 }
 
 DemoStack::~DemoStack()

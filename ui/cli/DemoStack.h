@@ -20,7 +20,8 @@
 namespace zaitaku::sync::gateway
 {
 class GatewayServer;
-}
+struct GatewayConfig;
+} // namespace zaitaku::sync::gateway
 namespace zaitaku::sync::oqs
 {
 class OqsSimulator;
@@ -65,6 +66,10 @@ public:
     const std::string& url() const { return m_url; }
     const DemoEnrollment& enrollment() const { return m_enrollment; }
     void stopGateway();
+    // The facility's network going away and coming back (the app's demo and its tests): the
+    // gateway stops, and starts again on the same port with the same data. "" or why it did not.
+    std::string setGatewayOnline(bool online);
+    bool gatewayOnline() const { return m_server != nullptr; }
     // Hands the tablet store to the app (which closes it before the stack is destroyed).
     std::unique_ptr<sync::store::Store> takeStore() { return std::move(m_store); }
 
@@ -75,12 +80,22 @@ private:
                              const model::MonotonicClock& monotonic,
                              model::RandomSource& random);
     std::string enrollTablet(const model::Clock& clock, model::RandomSource& random);
+    std::string listen();
+
+    struct GatewayParts
+    {
+        const model::Clock* clock = nullptr;
+        const model::MonotonicClock* monotonic = nullptr;
+        model::RandomSource* random = nullptr;
+    };
 
     std::string m_dir;
     std::string m_storePath;
     std::unique_ptr<std::ostringstream> m_log; // the gateway logs into it until it is destroyed
     std::unique_ptr<sync::oqs::OqsSimulator> m_terminal;
     std::unique_ptr<std::thread> m_terminalThread;
+    std::unique_ptr<sync::gateway::GatewayConfig> m_config;
+    GatewayParts m_gatewayParts;
     std::unique_ptr<sync::gateway::GatewayServer> m_server;
     std::unique_ptr<sync::store::Store> m_store;
     std::string m_url;

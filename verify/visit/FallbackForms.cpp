@@ -83,6 +83,26 @@ const FallbackForm& fallbackForm(model::FallbackKind kind)
     return forms().at(kind);
 }
 
+std::string choiceLabel(const std::string& code)
+{
+    // The seed's 別紙様式 words where it has them; 社保/国保 spelled out for a patient reading along [I].
+    static const std::map<std::string, std::string> labels{
+        {"yes", "はい"},
+        {"shaho", "被用者保険（社保）"},
+        {"kokuho", "国民健康保険"},
+        {"kouki", "後期高齢者医療"},
+        {"other", "その他"},
+        {"unknown", "不明"},
+        {"male", "男"},
+        {"female", "女"},
+        {"3", "3割"},
+        {"2", "2割"},
+        {"1", "1割"},
+    };
+    const auto it = labels.find(code);
+    return it == labels.end() ? code : it->second;
+}
+
 const std::vector<model::FallbackKind>& fallbackLadder()
 {
     static const std::vector<model::FallbackKind> ladder{

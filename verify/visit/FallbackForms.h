@@ -36,6 +36,8 @@ struct FallbackForm
 };
 
 const FallbackForm& fallbackForm(model::FallbackKind kind);
+// What a choice code is called on screen and on paper (Japanese; the code itself is what is stored).
+std::string choiceLabel(const std::string& code);
 // In F6 order.
 const std::vector<model::FallbackKind>& fallbackLadder();
 

@@ -12,6 +12,7 @@
 #include <QScrollArea>
 #include <QStackedWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace zaitaku::app
@@ -23,12 +24,22 @@ QString kindLabel(model::FallbackKind kind)
 {
     return QString::fromStdString(std::string(model::labelOf(kind)));
 }
+// What is stored: the choice's code, or the typed text.
 QString valueOf(QWidget* input)
 {
     if (auto* combo = qobject_cast<QComboBox*>(input)) {
-        return combo->currentText();
+        return combo->currentData().toString();
     }
     return static_cast<QLineEdit*>(input)->text().trimmed();
+}
+
+// What is printed: the choice's words, or the typed text.
+QString wordsOf(QWidget* input)
+{
+    if (auto* combo = qobject_cast<QComboBox*>(input)) {
+        return combo->currentData().toString().isEmpty() ? QString() : combo->currentText();
+    }
+    return valueOf(input);
 }
 } // namespace
 
@@ -123,8 +134,9 @@ void FallbackPanel::choose(model::FallbackKind kind)
             input = new QLineEdit(this);
         } else {
             auto* combo = new QComboBox(this);
+            combo->addItem(tr("（選んでください）"), QString()); // staff choose; nothing is pre-filled
             for (const auto& choice : field.choices) {
-                combo->addItem(QString::fromStdString(choice));
+                combo->addItem(QString::fromStdString(visit::choiceLabel(choice)), QString::fromStdString(choice));
             }
             input = combo;
         }
@@ -155,7 +167,7 @@ void FallbackPanel::record()
     }
     const std::string fields = fieldsJson();
     if (auto checked = visit::checkFallbackFields(*m_kind, fields); !checked) {
-        m_error->setText(QStringLiteral("⚠ ") + QString::fromStdString(checked.error().message));
+        showFieldError(checked.error());
         return;
     }
     visit::FallbackAnswer answer;
@@ -165,6 +177,23 @@ void FallbackPanel::record()
     m_reply.reset();
 }
 
+// Names the field by the document's own label and puts the cursor there.
+void FallbackPanel::showFieldError(const visit::Error& error)
+{
+    const std::string key = error.field.rfind("fields.", 0) == 0 ? error.field.substr(7) : std::string();
+    const auto input = m_inputs.find(key);
+    if (input == m_inputs.end()) {
+        m_error->setText(QStringLiteral("⚠ ") + QString::fromStdString(error.message));
+        return;
+    }
+    const auto& fields = visit::fallbackForm(*m_kind).fields;
+    const auto field = std::find_if(fields.begin(), fields.end(), [&key](const auto& f) { return f.key == key; });
+    m_error->setText(QStringLiteral("⚠ ") +
+                     tr("「%1」を確認してください（%2）")
+                         .arg(QString::fromStdString(field->label), QString::fromStdString(error.message)));
+    input->second->setFocus();
+}
+
 void FallbackPanel::printPdf()
 {
     if (!m_kind) {
@@ -172,7 +201,7 @@ void FallbackPanel::printPdf()
     }
     FallbackPrintout printout{*m_kind, m_patient, m_today, {}};
     for (const auto& field : visit::fallbackForm(*m_kind).fields) {
-        printout.fields.emplace_back(QString::fromStdString(field.label), valueOf(m_inputs[field.key]));
+        printout.fields.emplace_back(QString::fromStdString(field.label), wordsOf(m_inputs[field.key]));
     }
     const QString path = m_dialogs.savePdfPath(
         this, QStringLiteral("%1-%2.pdf").arg(QString::fromStdString(std::string(model::toCode(*m_kind))), m_today));

@@ -36,6 +36,7 @@ private:
     void choose(model::FallbackKind kind);
     void record();
     void printPdf();
+    void showFieldError(const visit::Error& error);
 
     Dialogs& m_dialogs;
     QStackedWidget* m_stages;

@@ -74,8 +74,8 @@ void MethodPanel::ask(const visit::MethodPrompt& prompt, Reply<visit::MethodDeci
     m_heading->setText(prompt.lastTry ? tr("職員の判断: 本人確認の方法を切り替えてください")
                                       : tr("本人確認の方法を選んでください"));
     for (const auto& option : prompt.options) {
-        if (prompt.lastTry && option.method == model::ConfirmMethod::Pin) {
-            continue; // the pad is replaced by the staff decision
+        if ((prompt.lastTry || faceOnlyCard) && option.method == model::ConfirmMethod::Pin) {
+            continue; // no PIN on a 顔認証 card; at one try left the pad is replaced by the staff decision
         }
         auto* button = makeButton(methodLabel(option.method), this, option.available);
         button->setObjectName(QStringLiteral("method_") +

@@ -1,0 +1,167 @@
+// Screenshots of each main screen of the app in Japanese, as `zaitaku --demo` shows them, taken
+// offscreen through the same widgets the flow tests drive. As a test it checks that every screen
+// renders (a Japanese font is installed, the picture is not blank); scripts/screenshots.sh runs it
+// with ZAITAKU_SCREENSHOT_DIR=docs/screenshots to refresh the pictures in the README.
+
+#include "DemoAppFixture.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFontDatabase>
+#include <QImage>
+#include <QLineEdit>
+#include <QSet>
+#include <QTableWidget>
+
+namespace zaitaku::testing
+{
+namespace
+{
+
+class AppScreenshots : public DemoAppFixture
+{
+protected:
+    void SetUp() override
+    {
+        DemoAppFixture::SetUp();
+        const QByteArray target = qgetenv("ZAITAKU_SCREENSHOT_DIR");
+        m_out = target.isEmpty() ? QString::fromStdString(dir + "/screenshots") : QString::fromLocal8Bit(target);
+        ASSERT_TRUE(QDir().mkpath(m_out));
+    }
+
+    // Saves the window as NN-name.png and checks it is a real picture of a screen.
+    void shoot(const QString& name)
+    {
+        QTest::qWait(50); // let the last layout settle
+        const QImage image = window->grab().toImage();
+        const QString path = QStringLiteral("%1/%2-%3.png").arg(m_out).arg(++m_count, 2, 10, QChar('0')).arg(name);
+        ASSERT_TRUE(image.save(path)) << path.toStdString();
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 8) {
+            for (int x = 0; x < image.width(); x += 8) {
+                colours.insert(image.pixel(x, y));
+            }
+        }
+        EXPECT_GT(colours.size(), 8) << name.toStdString() << " looks blank";
+        shots << name;
+    }
+
+    void cancelVisit()
+    {
+        ASSERT_TRUE(tap(window.get(), "visitCancel"));
+        finish();
+        ASSERT_TRUE(tap(window.get(), "resultDone"));
+    }
+
+    QStringList shots;
+
+private:
+    QString m_out;
+    int m_count = 0;
+};
+
+TEST_F(AppScreenshots, EveryMainScreenInJapanese)
+{
+    ASSERT_FALSE(QFontDatabase::families(QFontDatabase::Japanese).isEmpty())
+        << "no Japanese font (scripts/setup.sh installs fonts-noto-cjk)";
+
+    // Sign-in: a window that has not been given the store yet.
+    {
+        auto locked = newWindow();
+        locked->show();
+        ASSERT_TRUE(waitUntil([&] { return visibleNamed(locked.get(), "passphrase") != nullptr; }));
+        std::swap(window, locked);
+        shoot("signin");
+        std::swap(window, locked);
+    }
+
+    // Today's route after "pre-check now".
+    ASSERT_TRUE(tap(window.get(), "precheckNow"));
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "routeStatus").startsWith(QStringLiteral("✓")); },
+                          std::chrono::seconds(60)));
+    shoot("route");
+
+    // First visit: the card, the ways to verify, the PIN pad, consent, the result.
+    startVisit("startFirstVisit", cli::kDemoFirstPatient);
+    ASSERT_TRUE(waitUntil([&] { return !textOf(window.get(), "cardReason").isEmpty(); }));
+    shoot("visit-card");
+    presentCard("valid");
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
+    shoot("visit-method");
+    ASSERT_TRUE(tap(window.get(), "method_pin"));
+    ASSERT_TRUE(tap(window.get(), "pinDigit_1"));
+    ASSERT_TRUE(tap(window.get(), "pinDigit_2"));
+    shoot("visit-pin");
+    ASSERT_TRUE(tap(window.get(), "pinDigit_3"));
+    ASSERT_TRUE(tap(window.get(), "pinDigit_4"));
+    ASSERT_TRUE(tap(window.get(), "pinOk"));
+    ASSERT_TRUE(tap(window.get(), "consentAll"));
+    ASSERT_TRUE(tap(window.get(), "prescriptionElectronic"));
+    shoot("visit-consent");
+    ASSERT_TRUE(tap(window.get(), "consentOk"));
+    finish();
+    shoot("visit-result");
+    ASSERT_TRUE(tap(window.get(), "resultDone"));
+
+    // One PIN try left: the pad is replaced by the staff decision.
+    presentCard("one-try-left");
+    startVisit("startFirstVisit", cli::kDemoFirstPatient);
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "lastTryWarning") != nullptr; }));
+    shoot("visit-last-try");
+    cancelVisit();
+
+    // Revisit in continuing care: re-query without the card, and its result.
+    startVisit("startRevisit", cli::kDemoContinuingPatient);
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "revisitConfirm") != nullptr; }));
+    shoot("revisit");
+    ASSERT_TRUE(tap(window.get(), "revisitConfirm"));
+    finish();
+    ASSERT_TRUE(tap(window.get(), "resultDone"));
+
+    // The fallback ladder and the 資格確認書 form.
+    startVisit("startFallback", cli::kDemoFirstPatient);
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "fallback_shikaku_kakuninsho") != nullptr; }));
+    shoot("fallback-ladder");
+    ASSERT_TRUE(tap(window.get(), "fallback_shikaku_kakuninsho"));
+    findIn<QLineEdit>(window.get(), "field_insurer_number")->setText(QStringLiteral("138057"));
+    findIn<QLineEdit>(window.get(), "field_insured_number")->setText(QStringLiteral("4711"));
+    findIn<QLineEdit>(window.get(), "field_name")->setText(QStringLiteral("在宅 花子"));
+    findIn<QLineEdit>(window.get(), "field_birthdate")->setText(QStringLiteral("1955-06-15"));
+    shoot("fallback-form");
+    cancelVisit();
+
+    // Sync status after sending the visits.
+    ASSERT_TRUE(tap(window.get(), "navSync"));
+    syncThroughTheScreen();
+    shoot("sync");
+
+    // Card custody: a resident's card deposited and checked out.
+    ASSERT_TRUE(tap(window.get(), "navCustody"));
+    auto* patient = findIn<QComboBox>(window.get(), "custodyPatient");
+    ASSERT_TRUE(waitUntil([&] { return patient->count() == 2; }));
+    patient->setCurrentIndex(patient->findData(cli::kDemoContinuingPatient));
+    ASSERT_TRUE(tap(window.get(), "custodyDeposit"));
+    auto* table = findIn<QTableWidget>(window.get(), "custodyTable");
+    ASSERT_TRUE(waitUntil([&] { return table->rowCount() == 1; }));
+    findIn<QLineEdit>(window.get(), "custodyPurpose")->setText(QStringLiteral("通院（眼科）"));
+    ASSERT_TRUE(tap(window.get(), "custodyCheckout"));
+    ASSERT_TRUE(
+        waitUntil([&] { return table->item(0, 2) && table->item(0, 2)->text() == QStringLiteral("demo-nurse"); }));
+    shoot("custody");
+
+    ASSERT_TRUE(tap(window.get(), "navSettings"));
+    shoot("settings");
+    EXPECT_EQ(shots.size(), 14);
+}
+
+} // namespace
+} // namespace zaitaku::testing
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    zaitaku::app::applyStyle(app, zaitaku::app::TextSize::Standard);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
