@@ -43,6 +43,7 @@ protected:
             }
         }
         EXPECT_GT(colours.size(), 8) << name.toStdString() << " looks blank";
+        EXPECT_LE(window->height(), 800) << name.toStdString() << " does not fit a 1280x800 tablet screen";
         shots << name;
     }
 
@@ -74,12 +75,6 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
         shoot("signin");
         std::swap(window, locked);
     }
-
-    // Today's route after "pre-check now".
-    ASSERT_TRUE(tap(window.get(), "precheckNow"));
-    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "routeStatus").startsWith(QStringLiteral("✓")); },
-                          std::chrono::seconds(60)));
-    shoot("route");
 
     // First visit: the card, the ways to verify, the PIN pad, consent, the result.
     startVisit("startFirstVisit", cli::kDemoFirstPatient);
@@ -130,10 +125,19 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
     shoot("fallback-form");
     cancelVisit();
 
-    // Sync status after sending the visits.
+    // Sync status after sending the visits and receiving the terminal's answers.
     ASSERT_TRUE(tap(window.get(), "navSync"));
     syncThroughTheScreen();
+    ASSERT_TRUE(stack->gateway().eligibility()->idle(std::chrono::seconds(30)));
+    syncThroughTheScreen();
     shoot("sync");
+
+    // Today's route after "pre-check now": each cached result's age and the flags in words.
+    ASSERT_TRUE(tap(window.get(), "navRoute"));
+    ASSERT_TRUE(tap(window.get(), "precheckNow"));
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "routeStatus").startsWith(QStringLiteral("✓")); },
+                          std::chrono::seconds(60)));
+    shoot("route");
 
     // Card custody: a resident's card deposited and checked out.
     ASSERT_TRUE(tap(window.get(), "navCustody"));

@@ -6,6 +6,8 @@
 
 #include "AppTestSupport.h"
 #include "hardware/vcard/TestPki.h"
+#include "sync/gateway/EligibilityService.h"
+#include "sync/gateway/GatewayServer.h"
 #include "sync/store/AtomicFile.h"
 #include "ui/cli/DemoStack.h"
 

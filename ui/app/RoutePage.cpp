@@ -193,7 +193,7 @@ void RoutePage::show(const std::vector<cli::RouteEntry>& entries)
             flags << QStringLiteral("⚠ ") + flagText(f);
         }
         const QString result =
-            e.resultAge ? tr("%1 に取得").arg(QString::fromStdString(cli::ageLabel(*e.resultAge))) : tr("結果なし");
+            e.resultAge ? tr("%1に取得").arg(QString::fromStdString(cli::ageLabel(*e.resultAge))) : tr("結果なし");
         const QString cells[] = {tr("%1（%2歳）").arg(QString::fromStdString(e.patient.displayName)).arg(e.ageYears),
                                  services.join("\n"), result, flags.isEmpty() ? tr("✓ 注意なし") : flags.join("\n")};
         for (int column = 0; column < 4; ++column) {

@@ -30,7 +30,10 @@ void applyStyle(QApplication& app, TextSize size)
             "bold; }"
             "QLabel[role=\"heading\"] { font-weight: bold; }"
             "QProgressBar { min-height: 24px; border: 2px solid #1a3a6b; text-align: center; }"
-            "QProgressBar::chunk { background: #1a3a6b; }")
+            "QProgressBar::chunk { background: #1a3a6b; }"
+            // A scroll bar a finger can drag: as wide as half a touch target, with a solid handle.
+            "QScrollBar:vertical { width: 24px; background: #eef2f8; }"
+            "QScrollBar::handle:vertical { min-height: %1px; background: #1a3a6b; border-radius: 4px; }")
             .arg(kMinTouchTarget)
             .arg(kMainActionHeight));
 }

@@ -159,11 +159,12 @@ void SyncPage::syncNow()
                                        .arg(QString::fromStdString(report->error->message))
                                        .arg(report->stored));
             } else {
-                m_message->setText(tr("✓ 送信しました: %1 件（受付済み %2 件、送信不可 %3 件）、結果 %4 件を受信")
-                                       .arg(report->stored + report->duplicates)
-                                       .arg(report->duplicates)
-                                       .arg(report->deadLettered)
-                                       .arg(report->snapshotsApplied));
+                m_message->setText(
+                    tr("✓ 送信しました: %1 件（うち以前に届いていたもの %2 件、送信不可 %3 件）、結果 %4 件を受信")
+                        .arg(report->stored + report->duplicates)
+                        .arg(report->duplicates)
+                        .arg(report->deadLettered)
+                        .arg(report->snapshotsApplied));
             }
             refresh();
         });

@@ -16,6 +16,7 @@
 
 #include <QLabel>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -35,8 +36,14 @@ VisitPage::VisitPage(BackgroundWorker& worker, Dialogs& dialogs, const AppSettin
     m_progress = makeText(QString(), this);
     m_progress->setObjectName("visitProgress");
     layout->addWidget(m_progress);
-    m_panels = new QStackedWidget(this);
-    layout->addWidget(m_panels, 1);
+    // A tall question (the fallback ladder at 24 pt) scrolls instead of pushing the window past an
+    // 800-pixel tablet screen.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_panels = new QStackedWidget(scroll);
+    scroll->setWidget(m_panels);
+    layout->addWidget(scroll, 1);
 
     m_working = new QWidget(m_panels);
     auto* working = new QVBoxLayout(m_working);
@@ -119,7 +126,17 @@ QWidget* VisitPage::currentPanel() const
 
 void VisitPage::showPanel(QWidget* panel)
 {
+    // Only the shown panel counts for the size, so a short one does not scroll for a tall one.
+    for (int i = 0; i < m_panels->count(); ++i) {
+        QWidget* page = m_panels->widget(i);
+        page->setSizePolicy(page == panel ? QSizePolicy::Preferred : QSizePolicy::Ignored,
+                            page == panel ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+    }
     m_panels->setCurrentWidget(panel);
+    if (panel != m_card && panel != m_working && m_progressAboutCard) {
+        m_progress->clear(); // "place the card" is done once the visit has moved on to a question
+        m_progressAboutCard = false;
+    }
 }
 
 void VisitPage::finish(const Expected<visit::VisitOutcome, visit::Error>& outcome)
@@ -142,6 +159,7 @@ void VisitPage::showProgress(const visit::VisitProgress& progress)
         text += tr("（暗証番号の残り %1 回）").arg(*progress.triesLeft);
     }
     m_progress->setText(text);
+    m_progressAboutCard = m_panels->currentWidget() == m_card || progress.state == visit::VisitState::AwaitingCard;
     if (progress.state == visit::VisitState::AwaitingCard) {
         m_card->addEvent(text);
     } else if (progress.state == visit::VisitState::FaceCheck) {

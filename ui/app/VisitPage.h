@@ -78,6 +78,7 @@ private:
 
     QLabel* m_title;
     QLabel* m_progress;
+    bool m_progressAboutCard = false; // the line speaks of the card (its log is on the card panel)
     QStackedWidget* m_panels;
     QWidget* m_working;
     CardPanel* m_card;

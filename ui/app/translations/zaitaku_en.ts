@@ -254,6 +254,14 @@
         <source>✓ PDFを保存しました: %1</source>
         <translation>✓ PDF saved: %1</translation>
     </message>
+    <message>
+        <source>（選んでください）</source>
+        <translation>(choose)</translation>
+    </message>
+    <message>
+        <source>「%1」を確認してください（%2）</source>
+        <translation>Check "%1" (%2)</translation>
+    </message>
 </context>
 <context>
     <name>FallbackPdf</name>
@@ -655,10 +663,6 @@
         <translation>Today&apos;s route %1</translation>
     </message>
     <message>
-        <source>%1 に取得</source>
-        <translation>fetched %1</translation>
-    </message>
-    <message>
         <source>結果なし</source>
         <translation>no result</translation>
     </message>
@@ -669,6 +673,10 @@
     <message>
         <source>✓ 注意なし</source>
         <translation>✓ Nothing to note</translation>
+    </message>
+    <message>
+        <source>%1に取得</source>
+        <translation>fetched %1</translation>
     </message>
 </context>
 <context>
@@ -843,10 +851,6 @@ Last error: %1</translation>
         <translation>Stopped part-way (%1). %2 sent; the rest goes next time.</translation>
     </message>
     <message>
-        <source>✓ 送信しました: %1 件（受付済み %2 件、送信不可 %3 件）、結果 %4 件を受信</source>
-        <translation>✓ Sent %1 record(s) (%2 already received, %3 refused), %4 result(s) received</translation>
-    </message>
-    <message>
         <source>再送する記録を選んでください</source>
         <translation>Choose a record to send again</translation>
     </message>
@@ -857,6 +861,10 @@ Last error: %1</translation>
     <message>
         <source>再送できませんでした</source>
         <translation>Could not requeue</translation>
+    </message>
+    <message>
+        <source>✓ 送信しました: %1 件（うち以前に届いていたもの %2 件、送信不可 %3 件）、結果 %4 件を受信</source>
+        <translation>✓ Sent %1 record(s) (%2 had already arrived, %3 refused); %4 result(s) received</translation>
     </message>
 </context>
 <context>
