@@ -77,7 +77,7 @@ TEST_F(AppFlowTest, FirstVisitByPinOnAShuffledPadIsRecordedAndQueued)
     startVisit("startFirstVisit", "p-first");
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
     EXPECT_TRUE(textOf(window.get(), "pinTries").contains(QStringLiteral("3 回"))); // shown before any input
-    EXPECT_EQ(textOf(window.get(), "visitProgress"), QString()); // "place the card" is over
+    EXPECT_EQ(textOf(window.get(), "visitProgress"), QString());                    // "place the card" is over
     ASSERT_TRUE(tap(window.get(), "method_pin"));
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "pinDots") != nullptr; }));
     EXPECT_TRUE(textOf(window.get(), "pinTriesLeft").contains(QStringLiteral("3 回")));

@@ -11,6 +11,7 @@
 #include "ui/cli/SecretPrompt.h"
 #include "ui/cli/StoreUnlock.h"
 #include "verify/consent/ConsentCatalog.h"
+#include "verify/visit/FallbackForms.h"
 #include "verify/visit/VisitEngine.h"
 
 #include <nlohmann/json.hpp>
@@ -28,10 +29,12 @@ namespace store = sync::store;
 
 constexpr const char* kUsage =
     "usage: zaitaku-cli visit <first|revisit|fallback|status> --db PATH [--passphrase-file FILE] [--json]\n"
+    "       zaitaku-cli visit form --fallback KIND [--json]\n"
     "  first     F1 at the door: card → PIN | face | visual → consent → a signed, queued record\n"
     "  revisit   F2: re-query when the rules allow it (no card); otherwise says why and does F1\n"
     "  fallback  F6: record fallback evidence (--fallback KIND --fields-file FILE)\n"
     "  status    [--visit ID]: a visit and its outbox state, or the latest visits\n"
+    "  form      the fallback form to fill in (the app prints it as PDF): fields, required, choices\n"
     "options for first/revisit/fallback:\n"
     "  --patient ID --staff ID       required\n"
     "  --service KIND                houmon_shinryo (default), oushin, houmon_kango, kyotaku_yakuzai\n"
@@ -441,6 +444,42 @@ int status(CliContext& ctx, const CommandOptions& o)
     return kExitOk;
 }
 
+// The blank form of a fallback kind, as the app shows it and prints it for a signature; the keys
+// are those of --fields-file.
+int printForm(CliContext& ctx, const CommandOptions& o)
+{
+    auto kind = model::fromCode<model::FallbackKind>(o.value("fallback"));
+    if (!kind) {
+        return report(ctx, o,
+                      badInput("say which form: --fallback KIND (mynaportal_screen, mynaportal_pdf, "
+                               "oshirase_plus_card, shikaku_kakuninsho, paper_card, verbal_revisit, moushitatesho)",
+                               "fallback"));
+    }
+    const auto& form = visit::fallbackForm(*kind);
+    if (o.has("--json")) {
+        json fields = json::array();
+        for (const auto& f : form.fields) {
+            json choices = json::array();
+            for (const auto& c : f.choices) {
+                choices.push_back({{"code", c}, {"label", visit::choiceLabel(c)}});
+            }
+            fields.push_back({{"key", f.key}, {"label", f.label}, {"required", f.required}, {"choices", choices}});
+        }
+        ctx.out << json{{"kind", model::toCode(*kind)}, {"title", model::labelOf(*kind)}, {"fields", fields}}.dump(2)
+                << "\n";
+        return kExitOk;
+    }
+    ctx.out << model::labelOf(*kind) << " (" << model::toCode(*kind) << ")\n";
+    for (const auto& f : form.fields) {
+        ctx.out << "  " << f.label << (f.required ? "（必須）" : "") << "  [" << f.key << "]";
+        for (std::size_t i = 0; i < f.choices.size(); ++i) {
+            ctx.out << (i == 0 ? "  " : " / ") << f.choices[i] << "=" << visit::choiceLabel(f.choices[i]);
+        }
+        ctx.out << "\n";
+    }
+    return kExitOk;
+}
+
 } // namespace
 
 int runVisit(const Args& args, CliContext& ctx)
@@ -450,6 +489,9 @@ int runVisit(const Args& args, CliContext& ctx)
         return command.exitCode;
     }
     const CommandOptions& o = *command.options;
+    if (o.sub == "form") {
+        return printForm(ctx, o);
+    }
     if (o.value("db").empty()) {
         ctx.err << "zaitaku-cli visit: --db PATH is required\n";
         return kExitBadInput;

@@ -62,7 +62,8 @@ std::string defaultModelDir()
     if (const char* env = std::getenv("ZAITAKU_MODEL_DIR"); env != nullptr && *env != '\0') {
         return env;
     }
-    return ZAITAKU_MODEL_DIR;
+    std::error_code ec;
+    return std::filesystem::is_directory(ZAITAKU_MODEL_DIR, ec) ? ZAITAKU_MODEL_DIR : ZAITAKU_INSTALLED_MODEL_DIR;
 }
 
 Expected<VerifiedModels, Error> verifyModels(const std::string& dir)

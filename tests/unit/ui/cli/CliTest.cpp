@@ -137,5 +137,22 @@ TEST(CliTest, DemoWalksTheWorkedExample)
     EXPECT_EQ(noReader.code, 1);
 }
 
+TEST(CliTest, VisitFormPrintsTheFallbackFormWithoutAStore)
+{
+    const CliRun r = run({"visit", "form", "--fallback", "moushitatesho", "--json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto form = nlohmann::json::parse(r.out);
+    EXPECT_EQ(form.at("title"), "被保険者資格申立書");
+    const auto& first = form.at("fields").at(0);
+    EXPECT_EQ(first.at("key"), "has_valid_qualification");
+    EXPECT_TRUE(first.at("required").get<bool>());
+    EXPECT_EQ(first.at("choices").at(0).at("label"), "はい");
+    const CliRun text = run({"visit", "form", "--fallback", "shikaku_kakuninsho"});
+    EXPECT_NE(text.out.find("有効期限（必須）  [valid_until]"), std::string::npos) << text.out;
+    const CliRun unknown = run({"visit", "form", "--fallback", "hokensho", "--json"});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_EQ(nlohmann::json::parse(unknown.out).at("field"), "fallback");
+}
+
 } // namespace
 } // namespace zaitaku::cli
