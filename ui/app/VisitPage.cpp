@@ -97,7 +97,7 @@ void VisitPage::start(AppSession& session, const visit::VisitRequest& request, c
                          : request.flow == model::VisitFlow::Revisit  ? tr("再訪問")
                                                                       : tr("代替手段による確認");
     m_title->setText(QStringLiteral("%1 — %2").arg(patientName, flow));
-    m_progress->clear();
+    setProgress(QString());
     m_card->reset(m_settings.readerId);
     m_face->reset();
     m_cancel->setVisible(true);
@@ -115,13 +115,20 @@ void VisitPage::cancel()
 {
     if (m_bridge) {
         m_bridge->cancel();
-        m_progress->setText(tr("中止しています…"));
+        setProgress(tr("中止しています…"));
     }
 }
 
 QWidget* VisitPage::currentPanel() const
 {
     return m_panels->currentWidget();
+}
+
+// An empty line takes no room: the questions need the height on an 800-pixel screen.
+void VisitPage::setProgress(const QString& text)
+{
+    m_progress->setText(text);
+    m_progress->setVisible(!text.isEmpty());
 }
 
 void VisitPage::showPanel(QWidget* panel)
@@ -134,7 +141,7 @@ void VisitPage::showPanel(QWidget* panel)
     }
     m_panels->setCurrentWidget(panel);
     if (panel != m_card && panel != m_working && m_progressAboutCard) {
-        m_progress->clear(); // "place the card" is done once the visit has moved on to a question
+        setProgress(QString()); // "place the card" is done once the visit has moved on to a question
         m_progressAboutCard = false;
     }
 }
@@ -158,7 +165,7 @@ void VisitPage::showProgress(const visit::VisitProgress& progress)
     if (progress.triesLeft) {
         text += tr("（暗証番号の残り %1 回）").arg(*progress.triesLeft);
     }
-    m_progress->setText(text);
+    setProgress(text);
     m_progressAboutCard = m_panels->currentWidget() == m_card || progress.state == visit::VisitState::AwaitingCard;
     if (progress.state == visit::VisitState::AwaitingCard) {
         m_card->addEvent(text);

@@ -66,6 +66,7 @@ Q_SIGNALS:
 
 private:
     void showPanel(QWidget* panel);
+    void setProgress(const QString& text);
     void finish(const Expected<visit::VisitOutcome, visit::Error>& outcome);
 
     BackgroundWorker& m_worker;
