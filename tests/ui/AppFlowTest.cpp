@@ -46,17 +46,12 @@ protected:
     void SetUp() override
     {
         AppFixture::SetUp();
-        sync::store::InitOptions options;
-        options.scrypt = sync::store::ScryptParams{10, 8, 1};
-        auto created = sync::store::initStore(dir + "/store.db", "a test passphrase", options, random, clock);
-        ASSERT_TRUE(created) << created.error().message;
-        auto imported = sync::store::PatientRoster::import(
-            created->store, readFile(std::string(ZAITAKU_TEST_DATA_DIR) + "/visit-roster.json"), "operator");
-        ASSERT_TRUE(imported) << imported.error().message;
+        auto store = newStore(readFile(std::string(ZAITAKU_TEST_DATA_DIR) + "/visit-roster.json"));
+        ASSERT_TRUE(store);
         app::AppSettings settings;
         settings.staffId = "nurse-7";
         settings.facilityId = "facility-1";
-        openApp(std::make_unique<sync::store::Store>(std::move(created->store)), virtualReader(), settings);
+        openApp(std::move(store), virtualReader(), settings);
     }
 };
 
@@ -339,9 +334,5 @@ TEST_F(AppFlowTest, EnglishIsBuiltInAndCoversEveryScreenContext)
 
 int main(int argc, char** argv)
 {
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    zaitaku::app::applyStyle(app, zaitaku::app::TextSize::Standard);
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
+    return zaitaku::testing::runAppTests(argc, argv);
 }

@@ -134,19 +134,14 @@ TEST_F(AppFaceTest, AFirstVisitByFaceShowsThePreviewAndIsRecorded)
         }
     }
 
-    sync::store::InitOptions options;
-    options.scrypt = sync::store::ScryptParams{10, 8, 1};
-    auto created = sync::store::initStore(dir + "/store.db", "a test passphrase", options, random, clock);
-    ASSERT_TRUE(created) << created.error().message;
-    ASSERT_TRUE(sync::store::PatientRoster::import(
-        created->store,
-        R"([{"id":"p-face","name":"顔 認子","name_kana":"カオ ニンコ","birthdate":"1955-06-15",)"
-        R"("insurer_number":"138057","insured_symbol":"","insured_number":"4711","insured_branch":"00",)"
-        R"("care":{"service_kind":"houmon_shinryo"}}])",
-        "operator"));
+    auto store =
+        newStore(R"([{"id":"p-face","name":"顔 認子","name_kana":"カオ ニンコ","birthdate":"1955-06-15",)"
+                 R"("insurer_number":"138057","insured_symbol":"","insured_number":"4711","insured_branch":"00",)"
+                 R"("care":{"service_kind":"houmon_shinryo"}}])");
+    ASSERT_TRUE(store);
     app::AppSettings settings;
     settings.cameraSource = QString::fromStdString(video);
-    openApp(std::make_unique<sync::store::Store>(std::move(created->store)), virtualReader(), settings);
+    openApp(std::move(store), virtualReader(), settings);
 
     presentCard(persona);
     startVisit("startFirstVisit", "p-face");
@@ -188,20 +183,15 @@ class AppPcscTest : public AppFixtureOn<test::PcscCardTest>
 TEST_F(AppPcscTest, AFirstVisitByPinOverPcscdIsRecorded)
 {
     insertCard("valid");
-    sync::store::InitOptions options;
-    options.scrypt = sync::store::ScryptParams{10, 8, 1};
-    auto created = sync::store::initStore(dir + "/store.db", "a test passphrase", options, random, clock);
-    ASSERT_TRUE(created) << created.error().message;
-    ASSERT_TRUE(sync::store::PatientRoster::import(
-        created->store,
-        R"([{"id":"p-pcsc","name":"在宅 花子","name_kana":"ザイタク ハナコ","birthdate":"1955-06-15",)"
-        R"("insurer_number":"138057","insured_symbol":"","insured_number":"4711","insured_branch":"00",)"
-        R"("care":{"service_kind":"houmon_shinryo"}}])",
-        "operator"));
+    auto store =
+        newStore(R"([{"id":"p-pcsc","name":"在宅 花子","name_kana":"ザイタク ハナコ","birthdate":"1955-06-15",)"
+                 R"("insurer_number":"138057","insured_symbol":"","insured_number":"4711","insured_branch":"00",)"
+                 R"("care":{"service_kind":"houmon_shinryo"}}])");
+    ASSERT_TRUE(store);
     app::AppSettings settings;
     settings.readerId = QStringLiteral("pcsc:0"); // the sandbox's one reader, as a nurse would pick it
     openApp(
-        std::make_unique<sync::store::Store>(std::move(created->store)),
+        std::move(store),
         []() -> Expected<std::unique_ptr<device::CardReader>, device::Error> {
             return std::unique_ptr<device::CardReader>(hardware::openReaderRegistry());
         },
@@ -221,11 +211,6 @@ TEST_F(AppPcscTest, AFirstVisitByPinOverPcscdIsRecorded)
 
 int main(int argc, char** argv)
 {
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    zaitaku::app::applyStyle(app, zaitaku::app::TextSize::Standard);
-    ::testing::InitGoogleTest(&argc, argv);
     zaitaku::test::g_sandbox = new zaitaku::test::Sandbox();
-    ::testing::AddGlobalTestEnvironment(zaitaku::test::g_sandbox);
-    return RUN_ALL_TESTS();
+    return zaitaku::testing::runAppTests(argc, argv, zaitaku::test::g_sandbox);
 }

@@ -163,9 +163,5 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
 
 int main(int argc, char** argv)
 {
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    zaitaku::app::applyStyle(app, zaitaku::app::TextSize::Standard);
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
+    return zaitaku::testing::runAppTests(argc, argv);
 }

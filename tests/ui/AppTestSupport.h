@@ -7,6 +7,8 @@
 #include "support/StoreFixture.h"
 #include "support/VirtualCardReader.h"
 #include "support/VirtualCards.h"
+#include "sync/store/PatientRoster.h"
+#include "sync/store/StoreLifecycle.h"
 #include "ui/app/AppSession.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/Dialogs.h"
@@ -161,6 +163,21 @@ protected:
         return w;
     }
 
+    // A new encrypted store in the test's folder with this roster (JSON, as `store import-patients`).
+    std::unique_ptr<sync::store::Store> newStore(const std::string& rosterJson)
+    {
+        sync::store::InitOptions options;
+        options.scrypt = sync::store::ScryptParams{10, 8, 1}; // quick to unlock: the KDF has its own tests
+        auto created = sync::store::initStore(dir + "/store.db", "a test passphrase", options, random, clock);
+        auto imported = created ? sync::store::PatientRoster::import(created->store, rosterJson, "operator")
+                                : Expected<sync::store::RosterImportResult, sync::Error>(Unexpected(created.error()));
+        if (!imported) {
+            ADD_FAILURE() << imported.error().message;
+            return nullptr;
+        }
+        return std::make_unique<sync::store::Store>(std::move(created->store));
+    }
+
     void startVisit(const char* button, const QString& patient)
     {
         window->routePage()->select(patient);
@@ -195,5 +212,18 @@ private:
 };
 
 using AppFixture = AppFixtureOn<>;
+
+// The main() of each app test program: the QApplication offscreen with the app's style.
+inline int runAppTests(int argc, char** argv, ::testing::Environment* environment = nullptr)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    app::applyStyle(app, app::TextSize::Standard);
+    ::testing::InitGoogleTest(&argc, argv);
+    if (environment != nullptr) {
+        ::testing::AddGlobalTestEnvironment(environment);
+    }
+    return RUN_ALL_TESTS();
+}
 
 } // namespace zaitaku::testing
