@@ -68,8 +68,8 @@ public:
     void stopGateway();
     // The facility's network going away and coming back (the app's demo and its tests): the
     // gateway stops, and starts again on the same port with the same data. "" or why it did not.
+    // While it is offline there is no gateway() to ask.
     std::string setGatewayOnline(bool online);
-    bool gatewayOnline() const { return m_server != nullptr; }
     // Hands the tablet store to the app (which closes it before the stack is destroyed).
     std::unique_ptr<sync::store::Store> takeStore() { return std::move(m_store); }
 

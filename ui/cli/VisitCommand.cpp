@@ -450,10 +450,11 @@ int printForm(CliContext& ctx, const CommandOptions& o)
 {
     auto kind = model::fromCode<model::FallbackKind>(o.value("fallback"));
     if (!kind) {
-        return report(ctx, o,
-                      badInput("say which form: --fallback KIND (mynaportal_screen, mynaportal_pdf, "
-                               "oshirase_plus_card, shikaku_kakuninsho, paper_card, verbal_revisit, moushitatesho)",
-                               "fallback"));
+        std::string kinds;
+        for (const auto k : visit::fallbackLadder()) {
+            kinds += (kinds.empty() ? "" : ", ") + std::string(model::toCode(k));
+        }
+        return report(ctx, o, badInput("say which form: --fallback KIND (" + kinds + ")", "fallback"));
     }
     const auto& form = visit::fallbackForm(*kind);
     if (o.has("--json")) {
