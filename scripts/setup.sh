@@ -46,7 +46,7 @@ PACKAGES=(
     curl ca-certificates
 )
 # Packages that must come from bookworm-backports.
-BACKPORTS_PACKAGES=(libsqlcipher-dev sqlcipher)
+BACKPORTS_PACKAGES=(libsqlcipher-dev sqlcipher testssl.sh)
 BACKPORTS_SQLCIPHER_MIN="4.6.1"
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -1,5 +1,7 @@
 #include "device/apdu/Bytes.h"
 
+#include <string.h> // explicit_bzero
+
 namespace zaitaku::device
 {
 
@@ -21,6 +23,13 @@ int nibble(char c)
 }
 
 } // namespace
+
+void wipe(Bytes& bytes)
+{
+    if (!bytes.empty()) {
+        ::explicit_bzero(bytes.data(), bytes.size());
+    }
+}
 
 std::string toHex(ByteView bytes, bool spaced)
 {

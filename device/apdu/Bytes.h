@@ -23,6 +23,26 @@ std::string toHex(ByteView bytes, bool spaced = false);
 // Accepts upper/lower case, ignores spaces and colons; rejects odd lengths and non-hex characters.
 Expected<Bytes, Error> fromHex(std::string_view text);
 
+// Overwrites the bytes in a way the compiler keeps (explicit_bzero). Every copy a VERIFY's PIN or
+// 照合番号B passes through on its way to the card is wiped before it is freed: the APDU, its
+// encoding, the firewall's parse, the PC/SC and RC-S380 buffers.
+void wipe(Bytes& bytes);
+
+// Wipes `bytes` when the scope ends, however it ends.
+class WipeOnExit
+{
+public:
+    explicit WipeOnExit(Bytes& bytes)
+        : m_bytes(bytes)
+    {}
+    ~WipeOnExit() { wipe(m_bytes); }
+    WipeOnExit(const WipeOnExit&) = delete;
+    WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+private:
+    Bytes& m_bytes;
+};
+
 // The parts one after another (one allocation).
 inline Bytes concat(std::initializer_list<ByteView> parts)
 {

@@ -1,16 +1,21 @@
 #pragma once
 
 // The appliance never reads, asks for or handles the 個人番号 (DESIGN.md §3.1). This channel
-// decorator enforces it below every caller: it parses each outgoing APDU, follows which
-// application is selected, and refuses (without sending) anything that could reach the number:
-//   - selecting the 券面事項入力補助AP (text AP: EF 0001 is the 個人番号, 0014 is 照合番号A),
-//     including by an AID prefix;
-//   - in the 券面事項確認AP, selecting 照合番号A (0013) or the 個人番号 image (0005), or any
-//     short-EF-id access there;
-//   - any VERIFY carrying 12 bytes (the length of 照合番号A);
-//   - anything that does not parse as an APDU.
+// decorator enforces it below every caller as an allow-list: it parses each outgoing APDU,
+// follows which application and which EF are selected, and lets through only the exact shapes
+// MynaCard sends (CARD.md §6). Everything else is refused without being sent, among it:
+//   - selecting any application but the JPKI AP and the 券面事項確認AP (so the 券面事項入力補助AP,
+//     which holds the 個人番号, by its AID or any prefix, and the empty-name SELECT);
+//   - selecting any EF but the few MynaCard reads (so 照合番号A 0013 and the 個人番号 image 0005);
+//   - a VERIFY with data unless the selected EF is the JPKI auth PIN (4 digits) or the
+//     照合番号B key (14 digits): a 12-digit 照合番号A can never be sent;
+//   - other classes (secure messaging, logical channels, command chaining), extended lengths,
+//     short-EF-id forms, and anything that does not parse as an APDU.
 
 #include "device/reader/CardChannel.h"
+
+#include <cstdint>
+#include <optional>
 
 namespace zaitaku::device
 {
@@ -25,14 +30,25 @@ public:
     // Refusals come back as Errc::Forbidden and never reach the inner channel.
     Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds timeout) override;
     Bytes atr() const override { return m_inner.atr(); }
-    Expected<void, Error> disconnect(Disposition disposition) override { return m_inner.disconnect(disposition); }
+    Expected<void, Error> disconnect(Disposition disposition) override
+    {
+        m_selected = {};
+        return m_inner.disconnect(disposition);
+    }
 
-    // The check alone, given the currently selected application (empty when none).
-    static Expected<void, Error> check(ByteView command, ByteView selectedAid);
+    // What the card has selected, as far as the firewall let it be selected.
+    struct Selection
+    {
+        Bytes aid;                       // empty: no application selected yet
+        std::optional<std::uint16_t> ef; // the EF selected in that application
+    };
+
+    // The check alone, given the current selection.
+    static Expected<void, Error> check(ByteView command, const Selection& selected);
 
 private:
     CardChannel& m_inner;
-    Bytes m_selectedAid;
+    Selection m_selected;
 };
 
 } // namespace zaitaku::device

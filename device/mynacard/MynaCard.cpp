@@ -289,7 +289,9 @@ Expected<PinOutcome, Error> MynaCard::verifyGuarded(std::uint16_t keyFid,
         return Unexpected(
             Error{Errc::PinLastTry, "one try left: use face or visual confirmation, or a staff override"});
     }
-    auto r = send(CommandApdu{0x00, 0x20, 0x00, 0x80, Bytes(secret.bytes().begin(), secret.bytes().end()), {}});
+    CommandApdu verify{0x00, 0x20, 0x00, 0x80, Bytes(secret.bytes().begin(), secret.bytes().end()), {}};
+    const WipeOnExit wipeVerify(verify.data);
+    auto r = send(verify);
     if (!r) {
         return Unexpected(r.error());
     }

@@ -7,6 +7,7 @@ namespace
 {
 
 constexpr int kMaxChainedResponses = 256; // 64 KiB of GET RESPONSE, then give up
+constexpr std::uint8_t kInsVerify = 0x20;
 
 Expected<ResponseApdu, Error>
 once(CardChannel& channel, const CommandApdu& command, std::chrono::milliseconds timeout, ExchangeStats* stats)
@@ -15,6 +16,7 @@ once(CardChannel& channel, const CommandApdu& command, std::chrono::milliseconds
     if (!encoded) {
         return Unexpected(encoded.error());
     }
+    const WipeOnExit wipeEncoded(*encoded);
     auto raw = channel.transmit(*encoded, timeout);
     if (!raw) {
         return Unexpected(raw.error());
@@ -33,7 +35,10 @@ Expected<ResponseApdu, Error>
 exchange(CardChannel& channel, const CommandApdu& command, std::chrono::milliseconds timeout, ExchangeStats* stats)
 {
     auto response = once(channel, command, timeout, stats);
-    if (response && sw::isWrongLe(response->sw)) {
+    // A VERIFY is never sent twice by the transport: a second copy of a wrong PIN would cost the
+    // patient a second try without anyone deciding it (CARD.md §6). 6Cxx to a VERIFY is the card's
+    // answer as it stands.
+    if (response && sw::isWrongLe(response->sw) && command.ins != kInsVerify) {
         CommandApdu again = command;
         again.le = response->sw2() == 0 ? 256u : response->sw2();
         response = once(channel, again, timeout, stats);

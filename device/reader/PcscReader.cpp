@@ -138,19 +138,25 @@ public:
         if (m_closed || m_hung) {
             return Unexpected(Error{Errc::TransmitFailed, "the connection to the card is closed"});
         }
-        auto done = callWithin<TransmitResult>(timeout, [context = m_context, card = m_card, protocol = m_protocol,
-                                                         cmd = Bytes(command.begin(), command.end())] {
-            std::vector<BYTE> buffer(65536 + 2);
-            DWORD length = static_cast<DWORD>(buffer.size());
-            const SCARD_IO_REQUEST pci{protocol, sizeof(SCARD_IO_REQUEST)};
-            TransmitResult out;
-            out.rv =
-                SCardTransmit(card, &pci, cmd.data(), static_cast<DWORD>(cmd.size()), nullptr, buffer.data(), &length);
-            if (out.rv == SCARD_S_SUCCESS) {
-                out.response.assign(buffer.begin(), buffer.begin() + length);
-            }
-            return out;
+        // One copy for the worker, however often the job is copied, wiped when the last holder goes.
+        auto shared = std::shared_ptr<Bytes>(new Bytes(command.begin(), command.end()), [](Bytes* b) {
+            wipe(*b);
+            delete b;
         });
+        auto done =
+            callWithin<TransmitResult>(timeout, [context = m_context, card = m_card, protocol = m_protocol, shared] {
+                const Bytes& cmd = *shared;
+                std::vector<BYTE> buffer(65536 + 2);
+                DWORD length = static_cast<DWORD>(buffer.size());
+                const SCARD_IO_REQUEST pci{protocol, sizeof(SCARD_IO_REQUEST)};
+                TransmitResult out;
+                out.rv = SCardTransmit(card, &pci, cmd.data(), static_cast<DWORD>(cmd.size()), nullptr, buffer.data(),
+                                       &length);
+                if (out.rv == SCARD_S_SUCCESS) {
+                    out.response.assign(buffer.begin(), buffer.begin() + length);
+                }
+                return out;
+            });
         if (!done) {
             m_hung = true;
             return Unexpected(

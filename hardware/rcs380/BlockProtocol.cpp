@@ -105,6 +105,12 @@ Expected<Block, Error> BlockProtocol::sendAndAwait(const Block& sent,
                                                    std::chrono::steady_clock::time_point deadline)
 {
     Bytes frame = encodeBlock(sent);
+    const device::WipeOnExit wipeFrame(frame);
+    // Every frame that held the I-block is wiped before its buffer is replaced or freed.
+    const auto replace = [&frame](Bytes next) {
+        device::wipe(frame);
+        frame = std::move(next);
+    };
     std::chrono::microseconds wait = m_waitingTime;
     int failures = 0;
     for (;;) {
@@ -129,14 +135,14 @@ Expected<Block, Error> BlockProtocol::sendAndAwait(const Block& sent,
                                       : Error{Errc::TransmitFailed, block.error().message});
             }
             const bool piccChaining = sent.type == BlockType::ReceiveReady;
-            frame = encodeBlock(
-                Block{piccChaining ? BlockType::ReceiveReady : BlockType::ReceiveNotReady, m_number, false, 0, {}});
+            replace(encodeBlock(
+                Block{piccChaining ? BlockType::ReceiveReady : BlockType::ReceiveNotReady, m_number, false, 0, {}}));
             continue;
         }
         if (block->type == BlockType::WaitingTimeExtension) {
             // The card needs longer: answer with the same multiplier and wait FWT × WTXM once.
             wait = m_waitingTime * block->wtxm;
-            frame = encodeBlock(*block);
+            replace(encodeBlock(*block));
             continue;
         }
         if (block->type == BlockType::ReceiveNotReady || block->type == BlockType::Deselect) {
@@ -147,7 +153,7 @@ Expected<Block, Error> BlockProtocol::sendAndAwait(const Block& sent,
             if (sent.type != BlockType::I || ++failures > kRetries) {
                 return malformed("unexpected R(ACK)");
             }
-            frame = encodeBlock(sent);
+            replace(encodeBlock(sent));
             continue;
         }
         return block;
@@ -165,8 +171,9 @@ BlockProtocol::exchange(ByteView apdu, const Transceiver& transceive, std::chron
     for (std::size_t offset = 0; offset < apdu.size(); offset += m_maxInf) {
         const std::size_t size = std::min(m_maxInf, apdu.size() - offset);
         const bool last = offset + size == apdu.size();
-        const Block piece{BlockType::I, m_number, !last, 0, Bytes(apdu.begin() + offset, apdu.begin() + offset + size)};
+        Block piece{BlockType::I, m_number, !last, 0, Bytes(apdu.begin() + offset, apdu.begin() + offset + size)};
         answer = sendAndAwait(piece, transceive, deadline);
+        device::wipe(piece.inf); // a VERIFY's digits
         if (!answer) {
             return Unexpected(answer.error());
         }

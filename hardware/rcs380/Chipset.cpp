@@ -14,11 +14,14 @@ using device::Errc;
 
 Expected<Bytes, Error> Chipset::command(CommandCode code, ByteView params, std::chrono::milliseconds timeout)
 {
-    const Bytes data = encodeCommand(code, params);
+    Bytes data = encodeCommand(code, params);
+    const device::WipeOnExit wipeData(data); // InCommRF carries a VERIFY's digits
     if (data.size() > kMaxFrameData) {
         return Unexpected(Error{Errc::InvalidInput, "RC-S380: command larger than a frame"});
     }
-    if (auto sent = m_link.write(encodeFrame(data), kCommandTimeout); !sent) {
+    Bytes frame = encodeFrame(data);
+    const device::WipeOnExit wipeFrame(frame);
+    if (auto sent = m_link.write(frame, kCommandTimeout); !sent) {
         return Unexpected(sent.error());
     }
     auto ack = m_link.read(kCommandTimeout);
@@ -119,7 +122,9 @@ Expected<void, Error> Chipset::setBitRate(BitRate rate)
 Expected<Reception, Error> Chipset::inCommRf(ByteView frame, std::chrono::microseconds waitingTime)
 {
     const auto usbTimeout = std::chrono::duration_cast<std::chrono::milliseconds>(waitingTime) + kCommandTimeout;
-    auto result = command(CommandCode::InCommRf, inCommRfParams(frame, waitingTime), usbTimeout);
+    Bytes params = inCommRfParams(frame, waitingTime);
+    const device::WipeOnExit wipeParams(params);
+    auto result = command(CommandCode::InCommRf, params, usbTimeout);
     if (!result) {
         return Unexpected(result.error());
     }

@@ -1,6 +1,9 @@
 #include "hardware/vcard/Persona.h"
 
+#include "verify/model/BoundedJson.h"
+
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 namespace zaitaku::hardware
@@ -75,7 +78,8 @@ Expected<Persona, Error> loadPersonaFile(const std::string& path)
     if (!in) {
         return Unexpected(personaError("cannot open " + path));
     }
-    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const nlohmann::json j = model::parseJson(text);
     if (!j.is_object()) {
         return Unexpected(personaError(path + " is not a JSON object"));
     }

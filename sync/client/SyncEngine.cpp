@@ -14,7 +14,9 @@
 #include "sync/store/Transaction.h"
 
 #include <charconv>
+#include <chrono>
 #include <map>
+#include <thread>
 
 namespace zaitaku::sync::client
 {
@@ -34,6 +36,34 @@ template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
 }
 
 // Runs `work` in one transaction (Full durability: it acknowledges or moves the cursor).
+// Polls GET /v1/jobs/<id> until the gateway's OQS job is no longer queued or running (50 ms,
+// doubling to 1 s, within `limit`): the gateway never holds the request open for OQS.
+Expected<protocol::JobStatus, Error>
+waitForJob(GatewayConnection& gateway, const std::string& id, std::chrono::milliseconds limit)
+{
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    auto pause = std::chrono::milliseconds(50);
+    for (;;) {
+        auto response = gateway.get("/v1/jobs/" + id);
+        if (!response) {
+            return Unexpected(response.error());
+        }
+        auto status = protocol::parseJobStatus(response->body);
+        if (!status) {
+            return Unexpected(status.error());
+        }
+        if (status->state != "queued" && status->state != "running") {
+            return status;
+        }
+        if (std::chrono::steady_clock::now() + pause > deadline) {
+            return Unexpected(
+                Error{Errc::Timeout, "the gateway's OQS job " + id + " is still " + status->state, "job"});
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+    }
+}
+
 template <typename Work> Expected<void, Error> inTransaction(store::Database& db, Work work)
 {
     auto tx = Transaction::begin(db, Durability::Full);
@@ -53,8 +83,8 @@ Expected<GatewayLink, Error> linkOf(store::Database& db)
         return fail(link);
     }
     if (!*link) {
-        return Unexpected(
-            Error{Errc::NotEnrolled, "this tablet is not enrolled: run zaitaku-cli enroll --gateway URL --code CODE"});
+        return Unexpected(Error{Errc::NotEnrolled,
+                                "this tablet is not enrolled: run zaitaku-cli enroll --gateway URL --code-file FILE"});
     }
     return **link;
 }
@@ -411,6 +441,19 @@ SyncEngine::requery(const std::string& patientId, const std::string& serviceKind
     if (!parsed) {
         return fail(parsed);
     }
+    if (parsed->jobId) {
+        auto job = waitForJob(*gateway, *parsed->jobId, m_options.oqsWait);
+        if (!job) {
+            return fail(job);
+        }
+        if (job->state != "done") {
+            return Unexpected(Error{Errc::OqsFailed, "the gateway's re-query failed: " + job->reason, "job"});
+        }
+        parsed = protocol::parseRequeryResponse(protocol::dump(job->result));
+        if (!parsed) {
+            return fail(parsed);
+        }
+    }
     if (!parsed->snapshot.is_null() && parsed->receivedAt) {
         auto done = inTransaction(db, [&]() -> Expected<void, Error> {
             auto applied = applySnapshot(parsed->snapshot, parsed->receivedAt->toString());
@@ -465,6 +508,20 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const model::D
         auto parsed = protocol::parsePrecheckResponse(response->body);
         if (!parsed) {
             return fail(parsed);
+        }
+        if (parsed->jobId) {
+            // The gateway is asking OQS for some of them: wait for that job, then ask once more
+            // (what it learnt is then stored; a patient it could not get says oqs_unavailable).
+            if (auto job = waitForJob(*gateway, *parsed->jobId, m_options.oqsWait); job) {
+                auto again = gateway->post("/v1/precheck", protocol::dump(protocol::toJson(request)));
+                if (!again) {
+                    return fail(again);
+                }
+                parsed = protocol::parsePrecheckResponse(again->body);
+                if (!parsed) {
+                    return fail(parsed);
+                }
+            }
         }
         auto done = inTransaction(db, [&]() -> Expected<void, Error> {
             for (const auto& entry : parsed->patients) {

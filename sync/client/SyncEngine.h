@@ -40,6 +40,8 @@ struct SyncOptions
     bool userInitiated = true; // "sync now": records waiting for their backoff go now
     BackoffPolicy backoff;
     ConnectionTimeouts timeouts;
+    // How long a pre-check or re-query waits for the gateway's OQS job (polling, never a held request).
+    std::chrono::milliseconds oqsWait{180000};
 };
 
 struct SyncReport

@@ -3,6 +3,7 @@
 #include "device/mynacard/Certificate.h"
 #include "sync/gateway/PrecheckFlags.h"
 #include "sync/store/ModelJson.h"
+#include "verify/model/BoundedJson.h"
 #include "verify/rules/CertificateExpiry.h"
 #include "verify/rules/Requery.h"
 
@@ -57,6 +58,7 @@ EligibilityService::EligibilityService(GatewayStorage& storage,
                                        std::unique_ptr<oqs::OqsBridge> bridge,
                                        const JpkiTrust& jpki,
                                        const model::Clock& clock,
+                                       const model::MonotonicClock& monotonic,
                                        model::RandomSource& random,
                                        GatewayLog& log)
     : m_storage(storage)
@@ -65,10 +67,13 @@ EligibilityService::EligibilityService(GatewayStorage& storage,
     , m_clock(clock)
     , m_random(random)
     , m_log(log)
+    , m_jobs(std::make_unique<OqsJobs>(
+          monotonic, random, [this](const auto& patients, const auto& date) { return refreshRoute(patients, date); }))
 {}
 
 EligibilityService::~EligibilityService()
 {
+    m_jobs.reset(); // its threads first: they call into the bridge and the storage
     stop();
 }
 
@@ -251,7 +256,7 @@ void EligibilityService::apply(const oqs::Ticket& ticket, const oqs::ResultFile&
     }
 }
 
-protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryRequest& request)
+std::optional<protocol::RequeryResponse> EligibilityService::requeryRefusal(const protocol::RequeryRequest& request)
 {
     auto cares = m_storage.careStates(request.patientId);
     if (!cares) {
@@ -281,6 +286,18 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
     if (!key || !*key) {
         return refusal("no_requery_key", "再照会に使う被保険者番号がありません。カードで確認してください");
     }
+    return std::nullopt;
+}
+
+protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryRequest& request)
+{
+    if (auto refused = requeryRefusal(request)) {
+        return *refused;
+    }
+    auto key = m_storage.requeryKey(request.patientId);
+    if (!key || !*key) {
+        return refusal("no_requery_key", "再照会に使う被保険者番号がありません。カードで確認してください");
+    }
     oqs::QualificationRequest query;
     query.header.qualificationConfirmationDate = request.date;
     query.header.medicalInstitutionCode = m_bridge->config().medicalInstitutionCode;
@@ -300,6 +317,15 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
         return response;
     }
     const auto& unit = result->units.front();
+    if (unit.search && unit.search->arbitraryIdentifier != request.patientId) {
+        m_log.warn("oqs.unqueried_unit",
+                   {{"units", result->units.size()}, {"reason", "the echo names another patient"}});
+        response.cardReadNeeded = true;
+        response.reason = "oqs_unavailable";
+        response.reasonJa = "再照会の結果が照会内容と一致しません。カードで確認してください";
+        response.flags = {"oqs_unavailable"};
+        return response;
+    }
     auto stored = storeUnit(request.patientId, model::SnapshotSource::RequerySingle, unit);
     if (!stored) {
         return refusal("gateway_unavailable", "ゲートウェイが一時的に利用できません。カードで確認してください");
@@ -330,13 +356,10 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
     return response;
 }
 
-std::vector<std::string> EligibilityService::refreshRoute(const std::vector<std::string>& patientIds,
-                                                          const model::Date& date)
+std::vector<std::string> EligibilityService::needingRefresh(const std::vector<std::string>& patientIds,
+                                                            const model::Date& date)
 {
-    oqs::QualificationRequest query;
-    query.header.qualificationConfirmationDate = date;
-    query.header.medicalInstitutionCode = m_bridge->config().medicalInstitutionCode;
-    query.header.arbitraryFileIdentifier = "route-" + date.toCompact();
+    std::vector<std::string> out;
     const auto today = m_clock.nowJst().localDate();
     for (const auto& id : patientIds) {
         auto key = m_storage.requeryKey(id);
@@ -345,12 +368,27 @@ std::vector<std::string> EligibilityService::refreshRoute(const std::vector<std:
         }
         auto latest = m_storage.latestSnapshot(id);
         if (latest && *latest && (*latest)->receivedAt.localDate() == today) {
-            auto json = nlohmann::json::parse((*latest)->json, nullptr, false);
+            auto json = model::parseJson((*latest)->json);
             if (text(json, "qualification_confirmation_date") == date.toString()) {
                 continue; // already asked today for this date
             }
         }
-        query.search.push_back(searchFromJson((*key)->search, id));
+        out.push_back(id);
+    }
+    return out;
+}
+
+std::vector<std::string> EligibilityService::refreshRoute(const std::vector<std::string>& patientIds,
+                                                          const model::Date& date)
+{
+    oqs::QualificationRequest query;
+    query.header.qualificationConfirmationDate = date;
+    query.header.medicalInstitutionCode = m_bridge->config().medicalInstitutionCode;
+    query.header.arbitraryFileIdentifier = "route-" + date.toCompact();
+    for (const auto& id : needingRefresh(patientIds, date)) {
+        if (auto key = m_storage.requeryKey(id); key && *key) {
+            query.search.push_back(searchFromJson((*key)->search, id));
+        }
     }
     if (query.search.empty()) {
         return {};
@@ -367,10 +405,18 @@ std::vector<std::string> EligibilityService::refreshRoute(const std::vector<std:
         }
         return failed;
     }
+    // The terminal's answer is trusted for nothing it was not asked: a unit is stored only for a
+    // patient this request queried, and only once (a unit naming anyone else is dropped).
+    std::set<std::string> queried;
+    for (const auto& s : query.search) {
+        queried.insert(s.arbitraryIdentifier);
+    }
     std::set<std::string> answered;
+    std::size_t dropped = 0;
     for (const auto& unit : result->units) {
-        const std::string id = unit.search ? unit.search->arbitraryIdentifier : unit.snapshot.referenceNumber;
-        if (id.empty()) {
+        const std::string id = unit.search ? unit.search->arbitraryIdentifier : std::string();
+        if (!queried.count(id) || answered.count(id)) {
+            ++dropped;
             continue;
         }
         if (storeUnit(id, model::SnapshotSource::RequeryBulk, unit)) {
@@ -381,6 +427,9 @@ std::vector<std::string> EligibilityService::refreshRoute(const std::vector<std:
         if (!answered.count(s.arbitraryIdentifier)) {
             failed.push_back(s.arbitraryIdentifier);
         }
+    }
+    if (dropped > 0) {
+        m_log.warn("oqs.unqueried_unit", {{"units", dropped}, {"reason", "not a patient of this request, or twice"}});
     }
     m_log.info("oqs.precheck", {{"patients", query.search.size()}, {"answered", answered.size()}});
     return failed;

@@ -14,6 +14,7 @@
 #include "sync/gateway/GatewayLog.h"
 #include "sync/gateway/GatewayStorage.h"
 #include "sync/gateway/JpkiTrust.h"
+#include "sync/gateway/OqsJobs.h"
 #include "sync/oqs/OqsBridge.h"
 #include "sync/protocol/Messages.h"
 #include "verify/model/Clock.h"
@@ -47,6 +48,7 @@ public:
                        std::unique_ptr<oqs::OqsBridge> bridge,
                        const JpkiTrust& jpki,
                        const model::Clock& clock,
+                       const model::MonotonicClock& monotonic,
                        model::RandomSource& random,
                        GatewayLog& log);
     ~EligibilityService();
@@ -57,7 +59,16 @@ public:
 
     // After the record was committed: journal the request now, await the answer on the worker.
     void firstVisit(const CardQuery& query);
+    // The answer when R7 (or a missing re-query key) refuses without asking OQS; nullopt: OQS must
+    // be asked (requery(), as a job).
+    std::optional<protocol::RequeryResponse> requeryRefusal(const protocol::RequeryRequest& request);
+    // Blocks on OQS: only ever run as a job (jobs()).
     protocol::RequeryResponse requery(const protocol::RequeryRequest& request);
+    // Which of these patients a refresh for `date` would ask OQS about: a re-query key, and no
+    // result asked today for that date.
+    std::vector<std::string> needingRefresh(const std::vector<std::string>& patientIds, const model::Date& date);
+    // Where pre-checks and re-queries wait for OQS, off the HTTP threads.
+    OqsJobs& jobs() { return *m_jobs; }
     // Refreshes the cached results of these patients for `date` with one bulk request. Returns
     // the patients the refresh failed for (their flags say oqs_unavailable).
     std::vector<std::string> refreshRoute(const std::vector<std::string>& patientIds, const model::Date& date);
@@ -87,6 +98,7 @@ private:
     bool m_stopping = false;
     std::thread m_worker;
     std::atomic<std::size_t> m_applied{0};
+    std::unique_ptr<OqsJobs> m_jobs; // last: its threads use the members above
 };
 
 // The SearchInfo to re-query with, from a confirmed result (the "re-query key", DOMAIN.md §2.6).

@@ -87,6 +87,23 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
             return Unexpected(n.error());
         }
         (key == "rate_per_second" ? ratePerSecond : rateBurst) = static_cast<double>(*n);
+    } else if (key == "enroll_per_minute" || key == "enroll_burst") {
+        auto n = number<long>(key, value, 1, 10000);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        (key == "enroll_per_minute" ? enrollPerMinute : enrollBurst) = static_cast<double>(*n);
+    } else if (key == "max_connections" || key == "max_connections_per_address") {
+        auto n = number<long>(key, value, 1, 1000000);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        (key == "max_connections" ? maxConnections : maxConnectionsPerAddress) = static_cast<std::size_t>(*n);
+    } else if (key == "metrics_client_cert") {
+        if (value != "required" && value != "none") {
+            return Unexpected(Error{Errc::InvalidInput, "metrics_client_cert must be required or none", key});
+        }
+        metricsNeedCertificate = value == "required";
     } else if (key == "log_requests") {
         logRequests = value == "true" || value == "1" || value == "yes";
     } else if (key == "storage") {

@@ -8,6 +8,7 @@
 #include "verify/model/Expected.h"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,6 +37,15 @@ struct GatewayConfig
     std::chrono::seconds skewTolerance{300};
     double ratePerSecond = 200;
     double rateBurst = 400;
+    // Unauthenticated traffic (issue 21): enrollment has its own small bucket per address, and
+    // connections are capped in all and per address before any TLS work.
+    double enrollPerMinute = 6;
+    double enrollBurst = 5;
+    // /metrics: open to whoever reaches the port (bind or firewall it), or only to a client
+    // certificate from `zaitaku-gateway monitor-cert` (`metrics_client_cert = required`).
+    bool metricsNeedCertificate = false;
+    std::size_t maxConnections = 1024;
+    std::size_t maxConnectionsPerAddress = 64;
     bool logRequests = false;
 
     // The OQS bridge (docs/OQS.md): off unless the terminal's req/ and res/ folders are set.

@@ -176,11 +176,20 @@ Expected<std::pair<std::string, std::string>, Error> createServer(const std::str
     return std::make_pair(keyPem(key.get()), certPem(cert.get()));
 }
 
-Expected<std::string, Error>
-readOrCreate(const std::string& path, bool create, const std::function<Expected<std::string, Error>()>& make)
+enum class Secrecy
+{
+    Public,
+    Secret
+};
+
+Expected<std::string, Error> readOrCreate(const std::string& path,
+                                          bool create,
+                                          const std::function<Expected<std::string, Error>()>& make,
+                                          Secrecy secrecy = Secrecy::Public)
 {
     if (store::fileExists(path)) {
-        return store::readSmallFile(path, 64 * 1024);
+        return secrecy == Secrecy::Secret ? store::readSecretFile(path, 64 * 1024)
+                                          : store::readSmallFile(path, 64 * 1024);
     }
     if (!create) {
         return Unexpected(
@@ -226,7 +235,7 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
     if (!caPem) {
         return Unexpected(caPem.error());
     }
-    auto caKey = store::readSmallFile(dir + "ca.key.pem", 64 * 1024);
+    auto caKey = store::readSecretFile(dir + "ca.key.pem", 64 * 1024);
     if (!caKey) {
         return Unexpected(caKey.error());
     }
@@ -243,19 +252,22 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
     if (!serverCert) {
         return Unexpected(serverCert.error());
     }
-    auto serverKeyPem = store::readSmallFile(dir + "server.key.pem", 64 * 1024);
+    auto serverKeyPem = store::readSecretFile(dir + "server.key.pem", 64 * 1024);
     if (!serverKeyPem) {
         return Unexpected(serverKeyPem.error());
     }
-    auto secrets = readOrCreate(dir + "secrets.key", create, [&]() -> Expected<std::string, Error> {
-        std::string text;
-        for (int i = 0; i < 3; ++i) {
-            std::vector<std::uint8_t> bytes(32);
-            random->fill(bytes);
-            text += device::toHex(bytes) + "\n";
-        }
-        return text;
-    });
+    auto secrets = readOrCreate(
+        dir + "secrets.key", create,
+        [&]() -> Expected<std::string, Error> {
+            std::string text;
+            for (int i = 0; i < 3; ++i) {
+                std::vector<std::uint8_t> bytes(32);
+                random->fill(bytes);
+                text += device::toHex(bytes) + "\n";
+            }
+            return text;
+        },
+        Secrecy::Secret);
     if (!secrets) {
         return Unexpected(secrets.error());
     }
@@ -309,7 +321,8 @@ std::string GatewayPki::caFingerprint() const
 Expected<IssuedDeviceCertificate, Error> GatewayPki::issueDeviceCertificate(const std::string& csrPem,
                                                                             const std::string& deviceId,
                                                                             const model::Timestamp& now,
-                                                                            model::RandomSource& random) const
+                                                                            model::RandomSource& random,
+                                                                            int validDays) const
 {
     Bio bio(BIO_new_mem_buf(csrPem.data(), static_cast<int>(csrPem.size())), BIO_free);
     std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> csr(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr),
@@ -330,7 +343,7 @@ Expected<IssuedDeviceCertificate, Error> GatewayPki::issueDeviceCertificate(cons
     Cert cert(X509_new(), X509_free);
     X509_set_version(cert.get(), 2);
     setSerial(cert.get(), random);
-    setValidity(cert.get(), now, 825);
+    setValidity(cert.get(), now, validDays);
     setName(X509_get_subject_name(cert.get()), deviceId);
     X509_set_issuer_name(cert.get(), X509_get_subject_name(ca.get()));
     X509_set_pubkey(cert.get(), requested.get());

@@ -45,10 +45,12 @@ public:
     const std::string& serverKeyPem() const { return m_serverKeyPem; }
 
     // Signs a device CSR (P-256, signature checked) for `deviceId` (CN), clientAuth only.
+    // `validDays`: 825 for tablets; monitoring certificates (`monitor-cert`) are short-lived.
     Expected<IssuedDeviceCertificate, Error> issueDeviceCertificate(const std::string& csrPem,
                                                                     const std::string& deviceId,
                                                                     const model::Timestamp& now,
-                                                                    model::RandomSource& random) const;
+                                                                    model::RandomSource& random,
+                                                                    int validDays = 825) const;
 
     // HMAC-SHA256 under the challenge secret (stateless challenges, ChallengeIssuer).
     std::vector<std::uint8_t> challengeMac(std::string_view message) const;

@@ -36,6 +36,7 @@ struct GatewayServer::Parts
     std::unique_ptr<RecordValidator> validator;
     Metrics metrics;
     std::unique_ptr<RateLimiter> limiter;
+    std::unique_ptr<RateLimiter> enrollLimiter;
     std::unique_ptr<GatewayLog> log;
     std::unique_ptr<EligibilityService> eligibility; // with an OQS bridge configured
     std::unique_ptr<GatewayService> service;
@@ -155,29 +156,33 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
     policy.skewTolerance = config.skewTolerance;
     parts->validator = std::make_unique<RecordValidator>(*parts->challenges, parts->jpki, policy);
     parts->limiter = std::make_unique<RateLimiter>(monotonic, config.ratePerSecond, config.rateBurst);
+    parts->enrollLimiter = std::make_unique<RateLimiter>(monotonic, config.enrollPerMinute / 60.0, config.enrollBurst);
     Parts* raw = parts.get();
-    ServiceDeps deps{*raw->storage,
-                     *raw->pki,
-                     *raw->challenges,
-                     *raw->validator,
-                     raw->metrics,
-                     *raw->limiter,
-                     clock,
-                     *raw->random,
-                     *raw->log,
-                     [raw]() {
-                         std::vector<std::pair<std::string, double>> gauges;
-                         gauges.emplace_back("zaitaku_gateway_open_connections",
-                                             raw->server ? static_cast<double>(raw->server->connections()) : 0.0);
-                         if (auto c = raw->storage->counts(); c) {
-                             gauges.emplace_back("zaitaku_gateway_devices", static_cast<double>(c->devices));
-                             gauges.emplace_back("zaitaku_gateway_devices_revoked",
-                                                 static_cast<double>(c->revokedDevices));
-                             gauges.emplace_back("zaitaku_gateway_records", static_cast<double>(c->records));
-                             gauges.emplace_back("zaitaku_gateway_feed_items", static_cast<double>(c->feedItems));
-                         }
-                         return gauges;
-                     }};
+    ServiceDeps deps{
+        *raw->storage,
+        *raw->pki,
+        *raw->challenges,
+        *raw->validator,
+        raw->metrics,
+        *raw->limiter,
+        *raw->enrollLimiter,
+        clock,
+        *raw->random,
+        *raw->log,
+        [raw]() {
+            std::vector<std::pair<std::string, double>> gauges;
+            gauges.emplace_back("zaitaku_gateway_open_connections",
+                                raw->server ? static_cast<double>(raw->server->connections()) : 0.0);
+            gauges.emplace_back("zaitaku_gateway_connections_refused",
+                                raw->server ? static_cast<double>(raw->server->refusedConnections()) : 0.0);
+            if (auto c = raw->storage->counts(); c) {
+                gauges.emplace_back("zaitaku_gateway_devices", static_cast<double>(c->devices));
+                gauges.emplace_back("zaitaku_gateway_devices_revoked", static_cast<double>(c->revokedDevices));
+                gauges.emplace_back("zaitaku_gateway_records", static_cast<double>(c->records));
+                gauges.emplace_back("zaitaku_gateway_feed_items", static_cast<double>(c->feedItems));
+            }
+            return gauges;
+        }};
     if (!config.oqsRequestDir.empty() || !config.oqsResultDir.empty()) {
         oqs::BridgeConfig bridge;
         bridge.requestDir = config.oqsRequestDir;
@@ -193,11 +198,12 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
             return Unexpected(opened.error());
         }
         parts->eligibility = std::make_unique<EligibilityService>(*raw->storage, std::move(*opened), raw->jpki, clock,
-                                                                  *raw->random, *raw->log);
+                                                                  monotonic, *raw->random, *raw->log);
         parts->eligibility->start();
         deps.eligibility = parts->eligibility.get();
         parts->log->info("oqs.bridge", {{"req", config.oqsRequestDir}, {"res", config.oqsResultDir}});
     }
+    deps.metricsNeedCertificate = config.metricsNeedCertificate;
     parts->service = std::make_unique<GatewayService>(std::move(deps));
     transport::ServerOptions options;
     options.host = config.host;
@@ -206,6 +212,8 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
     options.certificateChainPem = parts->pki->serverChainPem();
     options.privateKeyPem = parts->pki->serverKeyPem();
     options.clientCaPem = parts->pki->caPem();
+    options.maxConnections = config.maxConnections;
+    options.maxConnectionsPerAddress = config.maxConnectionsPerAddress;
     auto server = transport::HttpsServer::start(
         options, [raw](const auto& request, const auto& context) { return raw->service->handle(request, context); });
     if (!server) {

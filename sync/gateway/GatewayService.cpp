@@ -4,8 +4,12 @@
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/protocol/WireLimits.h"
 #include "sync/store/CanonicalJson.h"
+#include "verify/model/BoundedJson.h"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
+#include <set>
 
 namespace zaitaku::sync::gateway
 {
@@ -124,13 +128,26 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
     }
     if (path == "/metrics" && get) {
         route = "metrics";
+        if (m_deps.metricsNeedCertificate) {
+            // A certificate of our CA that is not a tablet's: only `monitor-cert` issues those.
+            if (!context.peer.verified || context.peer.serialHex.empty()) {
+                return problem(401, Errc::Unauthorized, "/metrics needs the monitoring client certificate");
+            }
+            auto device = m_deps.storage.deviceByCertificate(context.peer.serialHex);
+            if (!device) {
+                return unavailable(device.error());
+            }
+            if (*device) {
+                return problem(403, Errc::Unauthorized, "a tablet's certificate does not open /metrics");
+            }
+        }
         const auto gauges = m_deps.gauges ? m_deps.gauges() : std::vector<std::pair<std::string, double>>{};
         return HttpResponse{200, "text/plain; version=0.0.4", m_deps.metrics.render(gauges), {}};
     }
     if (path == "/v1/enroll" && post) {
         route = "enroll";
         std::chrono::seconds retry{};
-        if (!m_deps.limiter.allow("enroll:" + context.remoteAddress, retry)) {
+        if (!m_deps.enrollLimiter.allow(context.remoteAddress, retry)) {
             m_deps.metrics.countRateLimited();
             auto out = problem(429, Errc::Rejected, "too many enrollment attempts; wait and try again");
             out.headers.emplace_back("Retry-After", std::to_string(retry.count()));
@@ -138,6 +155,7 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
         }
         return enroll(request);
     }
+    const bool jobPath = path.rfind("/v1/jobs/", 0) == 0;
     static const std::vector<std::pair<std::string, std::string>> kDeviceRoutes{
         {"/v1/status", "GET"}, {"/v1/challenges", "POST"}, {"/v1/records", "POST"},
         {"/v1/feed", "GET"},   {"/v1/precheck", "POST"},   {"/v1/requery", "POST"}};
@@ -149,6 +167,13 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
             if (method != request.method) {
                 return problem(405, Errc::ProtocolViolation, path + " takes " + method);
             }
+        }
+    }
+    if (jobPath) {
+        knownPath = true;
+        route = "jobs";
+        if (!get) {
+            return problem(405, Errc::ProtocolViolation, "/v1/jobs/<id> takes GET");
         }
     }
     if (!knownPath) {
@@ -187,12 +212,15 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
         return records(request, **device);
     }
     if (route == "feed") {
-        return feed(request);
+        return feed(request, **device);
     }
     if (route == "requery") {
-        return requery(request);
+        return requery(request, **device);
     }
-    return precheck(request);
+    if (route == "jobs") {
+        return job(path.substr(std::string("/v1/jobs/").size()), **device);
+    }
+    return precheck(request, **device);
 }
 
 HttpResponse GatewayService::healthz()
@@ -211,6 +239,18 @@ HttpResponse GatewayService::enroll(const HttpRequest& request)
         return badRequest(message.error());
     }
     const auto now = m_deps.clock.nowJst();
+    // The code first: nothing is signed for a stranger (the use of the code and the device's
+    // registration are still one transaction below, so two racing enrollments cannot both win).
+    auto secret = protocol::EnrollmentCode::parseSecret(message->code);
+    auto usable =
+        secret ? m_deps.storage.enrollmentCodeUsable(store::sha256Hex(*secret), now) : Expected<bool, Error>(false);
+    if (!usable) {
+        return unavailable(usable.error());
+    }
+    if (!*usable) {
+        m_deps.log.warn("enroll.refused", {{"reason", "unknown, used or expired code"}});
+        return problem(403, Errc::Unauthorized, "the enrollment code is unknown, already used or expired", "code");
+    }
     std::vector<std::uint8_t> idBytes(8);
     m_deps.random.fill(idBytes);
     DeviceRecord device;
@@ -222,11 +262,8 @@ HttpResponse GatewayService::enroll(const HttpRequest& request)
     if (!issued) {
         return badRequest(issued.error());
     }
+    m_deps.metrics.countCertificateIssued();
     device.certificateSerial = issued->serialHex;
-    auto secret = protocol::EnrollmentCode::parseSecret(message->code);
-    if (!secret) {
-        return problem(403, Errc::Unauthorized, "the enrollment code is unknown, already used or expired", "code");
-    }
     if (auto done = m_deps.storage.enroll(store::sha256Hex(*secret), device, now); !done) {
         if (done.error().code == Errc::Unauthorized) {
             m_deps.log.warn("enroll.refused", {{"reason", done.error().message}});
@@ -364,7 +401,18 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
     return json(allConflict ? 409 : 200, protocol::toJson(response));
 }
 
-HttpResponse GatewayService::feed(const HttpRequest& request)
+bool GatewayService::audited(const DeviceRecord& device,
+                             const std::string& route,
+                             const std::vector<std::string>& patientIds)
+{
+    if (auto done = m_deps.storage.recordAudit(readAudit(device.id, route, patientIds), m_deps.clock.nowJst()); !done) {
+        m_deps.log.error("audit.failed", {{"device", device.id}, {"route", route}, {"reason", done.error().message}});
+        return false;
+    }
+    return true;
+}
+
+HttpResponse GatewayService::feed(const HttpRequest& request, const DeviceRecord& device)
 {
     const auto after = queryNumber(request.target, "after", 0);
     const auto limit = queryNumber(request.target, "limit", 100);
@@ -376,7 +424,7 @@ HttpResponse GatewayService::feed(const HttpRequest& request)
                        "query 'limit' must be between 1 and " + std::to_string(protocol::kMaxFeedPage), "limit");
     }
     // One more than asked tells whether another page follows.
-    auto items = m_deps.storage.feed(*after, static_cast<std::size_t>(*limit) + 1);
+    auto items = m_deps.storage.feedFor(device.id, *after, static_cast<std::size_t>(*limit) + 1);
     if (!items) {
         return unavailable(items.error());
     }
@@ -392,6 +440,17 @@ HttpResponse GatewayService::feed(const HttpRequest& request)
     }
     page.items = std::move(*items);
     page.next = page.items.empty() ? *after : page.items.back().seq;
+    if (!page.items.empty()) {
+        std::vector<std::string> patients;
+        for (const auto& item : page.items) {
+            if (std::find(patients.begin(), patients.end(), item.patientId) == patients.end()) {
+                patients.push_back(item.patientId);
+            }
+        }
+        if (!audited(device, "feed", patients)) {
+            return problem(503, Errc::StoreIo, "the gateway cannot audit this read right now; try again");
+        }
+    }
     return json(200, protocol::toJson(page));
 }
 
@@ -405,8 +464,7 @@ GatewayService::flagsFor(const SnapshotRow& row, const model::Date& date, const 
             return it->second;
         }
     }
-    auto flags =
-        precheckFlags(nlohmann::json::parse(row.json, nullptr, false), row.receivedAt.localDate(), date, expiry);
+    auto flags = precheckFlags(model::parseJson(row.json), row.receivedAt.localDate(), date, expiry);
     std::lock_guard lock(m_flagsMutex);
     if (m_flags.size() > 100000) {
         m_flags.clear(); // bounded: a day's routes fit many times over
@@ -415,22 +473,61 @@ GatewayService::flagsFor(const SnapshotRow& row, const model::Date& date, const 
     return flags;
 }
 
-HttpResponse GatewayService::precheck(const HttpRequest& request)
+HttpResponse GatewayService::precheck(const HttpRequest& request, const DeviceRecord& device)
 {
     auto message = protocol::parsePrecheckRequest(request.body);
     if (!message) {
         return badRequest(message.error());
     }
-    // F3: one bulk request for the patients whose cached result is not for this day.
-    std::vector<std::string> unanswered;
-    if (m_deps.eligibility) {
-        unanswered = m_deps.eligibility->refreshRoute(message->patientIds, message->date);
+    // Today's and tomorrow's routes only: a pre-check is the morning's (or the evening before's)
+    // look at the day; any other date would be a bulk OQS request nobody needs.
+    const auto today = m_deps.clock.nowJst().localDate();
+    if (message->date != today && message->date != today.addDays(1)) {
+        return problem(400, Errc::ProtocolViolation, "a pre-check is for today (" + today.toString() + ") or tomorrow",
+                       "date");
+    }
+    auto roster = m_deps.storage.assignedPatients(device.id);
+    if (!roster) {
+        return unavailable(roster.error());
+    }
+    const auto isAssigned = [&](const std::string& patientId) {
+        return std::binary_search(roster->begin(), roster->end(), patientId);
+    };
+    std::vector<std::string> assigned;
+    std::copy_if(message->patientIds.begin(), message->patientIds.end(), std::back_inserter(assigned), isAssigned);
+    if (!audited(device, "precheck", assigned)) {
+        return problem(503, Errc::StoreIo, "the gateway cannot audit this read right now; try again");
+    }
+    // F3: one bulk request for the patients whose cached result is not for this day — as a job;
+    // this answer never waits for it. A refresh that failed minutes ago is not asked again at once.
+    std::set<std::string> pending;
+    std::set<std::string> unanswered;
+    std::optional<std::string> jobId;
+    if (m_deps.eligibility && !assigned.empty()) {
+        auto& jobs = m_deps.eligibility->jobs();
+        std::vector<std::string> ask;
+        for (const auto& id : m_deps.eligibility->needingRefresh(assigned, message->date)) {
+            (jobs.recentlyFailed(message->date, id) ? unanswered : pending).insert(id);
+            if (!jobs.recentlyFailed(message->date, id)) {
+                ask.push_back(id);
+            }
+        }
+        if (!ask.empty()) {
+            jobId = jobs.precheck(device.id, message->date, ask);
+        }
     }
     // Written by hand around the stored JSON text: the results are passed on as stored, never
     // parsed and re-encoded (the shape is protocol::PrecheckResponse).
     std::string body = R"({"patients":[)";
     for (std::size_t i = 0; i < message->patientIds.size(); ++i) {
         const auto& patientId = message->patientIds[i];
+        if (!isAssigned(patientId)) {
+            // Another tablet's patient: not even whether a result exists is told.
+            body += i ? ",{" : "{";
+            body += R"("flags":["not_assigned"],"patient_id":)" + protocol::dump(patientId);
+            body += R"(,"received_at":null,"snapshot":null})";
+            continue;
+        }
         auto latest = m_deps.storage.latestSnapshot(patientId);
         if (!latest) {
             return unavailable(latest.error());
@@ -442,8 +539,11 @@ HttpResponse GatewayService::precheck(const HttpRequest& request)
         const auto expiry = *key ? (*key)->certificateExpiry : std::nullopt;
         auto flags = *latest ? flagsFor(**latest, message->date, expiry)
                              : precheckFlags(nullptr, std::nullopt, message->date, expiry);
-        if (std::find(unanswered.begin(), unanswered.end(), patientId) != unanswered.end()) {
+        if (unanswered.count(patientId)) {
             flags.push_back("oqs_unavailable");
+        }
+        if (pending.count(patientId)) {
+            flags.push_back("oqs_pending");
         }
         body += i ? ",{" : "{";
         body += R"("flags":)" + protocol::dump(flags);
@@ -452,15 +552,30 @@ HttpResponse GatewayService::precheck(const HttpRequest& request)
         body += R"(,"snapshot":)" + (*latest ? (*latest)->json : "null");
         body += "}";
     }
-    body += R"(],"server_time":)" + protocol::dump(m_deps.clock.nowJst().toString()) + "}";
+    body += "]";
+    if (jobId) {
+        body += R"(,"job":)" + protocol::dump(*jobId);
+    }
+    body += R"(,"server_time":)" + protocol::dump(m_deps.clock.nowJst().toString()) + "}";
     return HttpResponse{200, "application/json", std::move(body), {}};
 }
 
-HttpResponse GatewayService::requery(const HttpRequest& request)
+HttpResponse GatewayService::requery(const HttpRequest& request, const DeviceRecord& device)
 {
     auto message = protocol::parseRequeryRequest(request.body);
     if (!message) {
         return badRequest(message.error());
+    }
+    auto roster = m_deps.storage.assignedPatients(device.id);
+    if (!roster) {
+        return unavailable(roster.error());
+    }
+    if (!std::binary_search(roster->begin(), roster->end(), message->patientId)) {
+        m_deps.log.warn("requery.refused", {{"device", device.id}, {"reason", "not_assigned"}});
+        return problem(403, Errc::Unauthorized, "this patient is not assigned to this tablet", "patient_id");
+    }
+    if (!audited(device, "requery", {message->patientId})) {
+        return problem(503, Errc::StoreIo, "the gateway cannot audit this read right now; try again");
     }
     if (!m_deps.eligibility) {
         protocol::RequeryResponse off;
@@ -468,7 +583,31 @@ HttpResponse GatewayService::requery(const HttpRequest& request)
         off.reasonJa = "ゲートウェイにオンライン資格確認の接続が設定されていません。カードで確認してください";
         return json(200, protocol::toJson(off));
     }
-    return json(200, protocol::toJson(m_deps.eligibility->requery(*message)));
+    if (auto refused = m_deps.eligibility->requeryRefusal(*message)) {
+        return json(200, protocol::toJson(*refused));
+    }
+    // Allowed: OQS answers on the job's thread; the tablet polls /v1/jobs/<id> for the result.
+    EligibilityService* eligibility = m_deps.eligibility;
+    const protocol::RequeryRequest asked = *message;
+    protocol::RequeryResponse waiting;
+    waiting.allowed = true;
+    waiting.cardReadNeeded = false;
+    waiting.reason = "oqs_pending";
+    waiting.reasonJa = "オンライン資格確認に再照会しています";
+    waiting.flags = {"oqs_pending"};
+    waiting.jobId = eligibility->jobs().requery(
+        device.id, [eligibility, asked] { return protocol::toJson(eligibility->requery(asked)); });
+    return json(200, protocol::toJson(waiting));
+}
+
+HttpResponse GatewayService::job(const std::string& id, const DeviceRecord& device)
+{
+    auto found = m_deps.eligibility ? m_deps.eligibility->jobs().find(id, device.id) : std::nullopt;
+    if (!found) {
+        return problem(404, Errc::ProtocolViolation, "no such job for this device: " + id, "id");
+    }
+    return json(200, protocol::toJson(protocol::JobStatus{found->id, found->kind, std::string(toCode(found->state)),
+                                                          found->result, found->reason}));
 }
 
 } // namespace zaitaku::sync::gateway

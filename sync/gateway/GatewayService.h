@@ -4,7 +4,7 @@
 // tested and benchmarked without sockets and served by transport/HttpsServer unchanged.
 //
 //   GET  /healthz          liveness + storage check (no certificate)
-//   GET  /metrics          Prometheus text (no certificate; bind the gateway to a trusted network)
+//   GET  /metrics          Prometheus text (no certificate, or a monitoring one: metrics_client_cert)
 //   POST /v1/enroll        one-time code + CSR → device certificate (no certificate)
 //   GET  /v1/status        epoch, server time, device id              (device certificate)
 //   POST /v1/challenges    a batch of device-bound challenges         (device certificate)
@@ -12,6 +12,14 @@
 //   GET  /v1/feed          results and state changes after a cursor   (device certificate)
 //   POST /v1/precheck      today's patients → latest result and flags (device certificate)
 //   POST /v1/requery       a fresh result without the card, when R7 allows (device certificate)
+//   GET  /v1/jobs/<id>     a pre-check or re-query waiting on OQS       (device certificate)
+//
+// No request waits for OQS: a pre-check answers from what is stored and starts (or joins) the
+// date's bulk job for the rest; a re-query R7 allows answers with its job; the tablet polls.
+//
+// A device reads only the patients assigned to it (`zaitaku-gateway roster`): the feed carries
+// only their items, the pre-check answers "not_assigned" for the others without asking OQS, a
+// re-query of another patient is refused 403. Every read of patient data is an audit row.
 
 #include "sync/gateway/ChallengeIssuer.h"
 #include "sync/gateway/EligibilityService.h"
@@ -41,13 +49,15 @@ struct ServiceDeps
     const ChallengeIssuer& challenges;
     const RecordValidator& validator;
     Metrics& metrics;
-    RateLimiter& limiter;
+    RateLimiter& limiter;       // per device
+    RateLimiter& enrollLimiter; // per remote address, for /v1/enroll (no certificate yet)
     const model::Clock& clock;
     model::RandomSource& random; // must be safe to call from several threads
     GatewayLog& log;
     std::function<std::vector<std::pair<std::string, double>>()> gauges;
     std::chrono::hours enrollmentCodeLifetime{24};
     EligibilityService* eligibility = nullptr; // null: no OQS bridge configured
+    bool metricsNeedCertificate = false;       // /metrics only for a monitoring certificate
 };
 
 class GatewayService
@@ -69,9 +79,13 @@ private:
     transport::HttpResponse status(const DeviceRecord& device);
     transport::HttpResponse challenges(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse records(const transport::HttpRequest& request, const DeviceRecord& device);
-    transport::HttpResponse feed(const transport::HttpRequest& request);
-    transport::HttpResponse precheck(const transport::HttpRequest& request);
-    transport::HttpResponse requery(const transport::HttpRequest& request);
+    transport::HttpResponse feed(const transport::HttpRequest& request, const DeviceRecord& device);
+    transport::HttpResponse precheck(const transport::HttpRequest& request, const DeviceRecord& device);
+    transport::HttpResponse requery(const transport::HttpRequest& request, const DeviceRecord& device);
+    transport::HttpResponse job(const std::string& id, const DeviceRecord& device);
+    // The audit row of a device's read of these patients' data; false (and logged) when the row
+    // could not be written: the read is then refused, never served unaudited.
+    bool audited(const DeviceRecord& device, const std::string& route, const std::vector<std::string>& patientIds);
     transport::HttpResponse healthz();
 
     // Pre-check flags by (stored result, visit date): results change rarely, routes are asked

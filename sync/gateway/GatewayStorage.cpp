@@ -81,6 +81,17 @@ IntakeResult storedReceipt(const IntakeRequest& request)
     return result;
 }
 
+store::AuditEntry assignmentAudit(const std::string& deviceId, const std::vector<std::string>& patientIds, bool assign)
+{
+    return {"operator", assign ? "roster.assign" : "roster.unassign", deviceId, {{"patients", patientIds}}};
+}
+
+store::AuditEntry
+readAudit(const std::string& deviceId, const std::string& route, const std::vector<std::string>& patientIds)
+{
+    return {deviceId, "read." + route, route, {{"patients", patientIds}}};
+}
+
 Expected<IntakeResult, Error> GatewayStorage::intake(const IntakeRequest& request)
 {
     auto results = intakeBatch({request});

@@ -134,6 +134,12 @@ store::AuditEntry recordAcceptedAudit(const IntakeRequest& request);
 IntakeResult challengeReusedRefusal(const std::string& challengeId);
 IntakeResult storedReceipt(const IntakeRequest& request);
 
+// The audit row of a roster change and of a device's read of patient data ("read.feed",
+// "read.precheck", "read.requery" with the patient ids it was answered about).
+store::AuditEntry assignmentAudit(const std::string& deviceId, const std::vector<std::string>& patientIds, bool assign);
+store::AuditEntry
+readAudit(const std::string& deviceId, const std::string& route, const std::vector<std::string>& patientIds);
+
 // The eligibility_result feed item of a stored OQS result.
 protocol::FeedItem
 eligibilityResultItem(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt);
@@ -153,6 +159,9 @@ public:
     virtual Expected<void, Error> addEnrollmentCode(const std::string& secretSha256,
                                                     const model::Timestamp& now,
                                                     const model::Timestamp& expires) = 0;
+    // Whether the code could be used now (a read: enrollment checks it before it signs anything).
+    virtual Expected<bool, Error> enrollmentCodeUsable(const std::string& secretSha256,
+                                                       const model::Timestamp& now) = 0;
     // Uses the code and registers the device in one transaction; Unauthorized when the code is
     // unknown, used or expired.
     virtual Expected<void, Error>
@@ -172,7 +181,30 @@ public:
     // Records in arrival order after `afterSeq` (export).
     virtual Expected<std::vector<StoredRecord>, Error> records(std::int64_t afterSeq, std::size_t limit) = 0;
 
-    virtual Expected<std::vector<protocol::FeedItem>, Error> feed(std::int64_t afterSeq, std::size_t limit) = 0;
+    // Every feed item after `afterSeq` (export, operators' tools).
+    Expected<std::vector<protocol::FeedItem>, Error> feed(std::int64_t afterSeq, std::size_t limit)
+    {
+        return feedItems(afterSeq, limit, {});
+    }
+    // The feed items of the patients assigned to `deviceId`: all a tablet is ever sent.
+    Expected<std::vector<protocol::FeedItem>, Error>
+    feedFor(const std::string& deviceId, std::int64_t afterSeq, std::size_t limit)
+    {
+        return deviceId.empty() ? Expected<std::vector<protocol::FeedItem>, Error>(std::vector<protocol::FeedItem>{})
+                                : feedItems(afterSeq, limit, deviceId);
+    }
+
+    // The device ↔ patient roster (issue 21): a tablet reads, pre-checks and re-queries only the
+    // patients assigned to it. Assigning or removing is one transaction with its audit row;
+    // the number of assignments that changed (already assigned / not assigned ones count 0).
+    // InvalidInput when no such device.
+    virtual Expected<std::size_t, Error> changeAssignments(const std::string& deviceId,
+                                                           const std::vector<std::string>& patientIds,
+                                                           bool assign,
+                                                           const model::Timestamp& now) = 0;
+    virtual Expected<std::vector<std::string>, Error> assignedPatients(const std::string& deviceId) = 0;
+    // One audit row in its own transaction (the reads of patient data by a device).
+    virtual Expected<void, Error> recordAudit(const store::AuditEntry& entry, const model::Timestamp& at) = 0;
     // A result the gateway obtained (the OQS bridge; `snapshots import` until then); also a feed item.
     virtual Expected<void, Error>
     addSnapshot(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt) = 0;
@@ -190,6 +222,11 @@ public:
     virtual Expected<std::int64_t, Error> lastRecordSeq() = 0;
     // Recomputes the audit hash chain (`zaitaku-gateway audit verify`).
     virtual Expected<store::AuditVerification, Error> verifyAudit() = 0;
+
+protected:
+    // Feed items after `afterSeq`; with `deviceId` non-empty, only its assigned patients'.
+    virtual Expected<std::vector<protocol::FeedItem>, Error>
+    feedItems(std::int64_t afterSeq, std::size_t limit, const std::string& deviceId) = 0;
 };
 
 } // namespace zaitaku::sync::gateway

@@ -59,6 +59,9 @@ std::string Metrics::render(const std::vector<std::pair<std::string, double>>& g
         << "# HELP zaitaku_gateway_rate_limited_total Requests refused with 429.\n"
         << "# TYPE zaitaku_gateway_rate_limited_total counter\n"
         << "zaitaku_gateway_rate_limited_total " << m_rateLimited.load() << "\n"
+        << "# HELP zaitaku_gateway_certificates_issued_total Device certificates signed (enrollments).\n"
+        << "# TYPE zaitaku_gateway_certificates_issued_total counter\n"
+        << "zaitaku_gateway_certificates_issued_total " << m_certificatesIssued.load() << "\n"
         << "# HELP zaitaku_gateway_requests_in_flight Requests being handled (the intake queue depth).\n"
         << "# TYPE zaitaku_gateway_requests_in_flight gauge\n"
         << "zaitaku_gateway_requests_in_flight " << m_inFlight.load() << "\n";

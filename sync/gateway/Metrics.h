@@ -24,6 +24,7 @@ public:
     void countRecord(const std::string& status);
     void countRejectedSignature() { ++m_rejectedSignatures; }
     void countRateLimited() { ++m_rateLimited; }
+    void countCertificateIssued() { ++m_certificatesIssued; }
     std::atomic<std::int64_t>& inFlight() { return m_inFlight; }
 
     // Gauges are passed in: they are read from their owners at scrape time.
@@ -44,6 +45,7 @@ private:
     std::map<std::string, std::uint64_t> m_records;
     std::atomic<std::uint64_t> m_rejectedSignatures{0};
     std::atomic<std::uint64_t> m_rateLimited{0};
+    std::atomic<std::uint64_t> m_certificatesIssued{0};
     std::atomic<std::int64_t> m_inFlight{0};
 };
 

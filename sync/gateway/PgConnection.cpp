@@ -1,6 +1,7 @@
 #include "sync/gateway/PgConnection.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <libpq-fe.h>
 
 namespace zaitaku::sync::gateway
@@ -20,7 +21,64 @@ std::string trimmed(const char* message)
 
 void ignoreNotice(void*, const char*) {}
 
+bool isLocalHost(std::string_view host)
+{
+    return host.empty() || host.front() == '/' || host.front() == '@' || host == "localhost" || host == "::1" ||
+           host.rfind("127.", 0) == 0;
+}
+
 } // namespace
+
+std::string pgTransportProblem(const std::string& conninfo, const std::function<const char*(const char*)>& env)
+{
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+    if (options == nullptr) {
+        std::string why = error ? trimmed(error) : "out of memory";
+        PQfreemem(error);
+        return "postgres_conninfo does not parse: " + why;
+    }
+    std::string host;
+    std::string hostaddr;
+    std::string sslmode;
+    for (auto* o = options; o->keyword != nullptr; ++o) {
+        const std::string_view key = o->keyword;
+        const std::string value = o->val ? o->val : "";
+        if (key == "host") {
+            host = value;
+        } else if (key == "hostaddr") {
+            hostaddr = value;
+        } else if (key == "sslmode") {
+            sslmode = value;
+        }
+    }
+    PQconninfoFree(options);
+    const auto fallback = [&](std::string& value, const char* name) {
+        if (const char* v = value.empty() ? env(name) : nullptr) {
+            value = v;
+        }
+    };
+    fallback(host, "PGHOST");
+    fallback(hostaddr, "PGHOSTADDR");
+    fallback(sslmode, "PGSSLMODE");
+    bool remote = false;
+    for (const std::string* list : {&host, &hostaddr}) {
+        std::string_view rest(*list);
+        while (!rest.empty()) {
+            const auto comma = rest.find(',');
+            remote = remote || !isLocalHost(rest.substr(0, comma));
+            if (comma == std::string_view::npos) {
+                break;
+            }
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    if (remote && sslmode != "verify-full" && sslmode != "verify-ca") {
+        return "PostgreSQL on another machine needs sslmode=verify-full (or verify-ca) in postgres_conninfo; it is '" +
+               (sslmode.empty() ? std::string("prefer") : sslmode) + "'";
+    }
+    return {};
+}
 
 void PgResult::Free::operator()(pg_result* r) const
 {
@@ -115,6 +173,10 @@ PgConnection::PgConnection(pg_conn* conn, std::chrono::milliseconds statementTim
 Expected<PgConnection, Error>
 PgConnection::connect(const std::string& conninfo, std::chrono::milliseconds statementTimeout, PgSession session)
 {
+    if (auto problem = pgTransportProblem(conninfo, [](const char* name) { return std::getenv(name); });
+        !problem.empty()) {
+        return Unexpected(Error{Errc::InvalidInput, problem, "postgres_conninfo"});
+    }
     // Defaults first: the operator's conninfo (expanded from "dbname") overrides any of them.
     const char* keywords[] = {"connect_timeout",  "tcp_user_timeout", "keepalives_idle",
                               "application_name", "dbname",           nullptr};

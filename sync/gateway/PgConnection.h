@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -55,6 +56,12 @@ enum class PgSession
     // server restart) is reconnected and the statement sent again.
     ReadOnly,
 };
+
+// Why this conninfo must not be used, or empty: a server that is not on this machine (loopback or
+// a Unix socket) is reached only with sslmode=verify-ca or verify-full, so that neither the
+// password nor patients' records cross a network in the clear or to an impostor. `env` looks up
+// libpq's environment defaults (PGHOST, PGHOSTADDR, PGSSLMODE).
+std::string pgTransportProblem(const std::string& conninfo, const std::function<const char*(const char*)>& env);
 
 class PgConnection
 {

@@ -2,6 +2,7 @@
 
 #include "sync/store/CanonicalJson.h"
 #include "sync/store/StoreTime.h"
+#include "verify/model/BoundedJson.h"
 
 #include <array>
 
@@ -131,10 +132,21 @@ constexpr std::string_view kVersion3 = R"sql(
 ALTER TABLE record ADD COLUMN derived TEXT NOT NULL DEFAULT '{}';
 )sql";
 
-constexpr std::array<PgMigration, 3> kMigrations{{
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE device_patient (
+    device_id   TEXT NOT NULL REFERENCES device(id),
+    patient_id  TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (device_id, patient_id)
+);
+CREATE INDEX feed_by_patient ON feed(patient_id, seq);
+)sql";
+
+constexpr std::array<PgMigration, 4> kMigrations{{
     {1, "devices, enrollment codes, records, challenge use, feed, snapshots, care state, audit", kVersion1},
     {2, "re-query keys", kVersion2},
     {3, "derived fields of records", kVersion3},
+    {4, "device to patient roster", kVersion4},
 }};
 
 // pg_advisory_xact_lock key of every write transaction ("zaitaku" in ASCII).
@@ -163,7 +175,7 @@ std::optional<model::Timestamp> optionalTime(const PgResult& r, int row, int col
 
 std::vector<std::string> flagsOf(const std::string& text)
 {
-    auto json = nlohmann::json::parse(text, nullptr, false);
+    auto json = model::parseJson(text);
     return json.is_array() ? json.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
@@ -198,7 +210,7 @@ StoredRecord recordFrom(const PgResult& r, int row)
     s.payloadSha256 = r.text(row, 6);
     s.receivedAt = timeOf(r, row, 7);
     s.flags = flagsOf(r.text(row, 8));
-    s.derived = nlohmann::json::parse(r.text(row, 9), nullptr, false);
+    s.derived = model::parseJson(r.text(row, 9));
     return s;
 }
 
@@ -407,6 +419,23 @@ Expected<void, Error> PostgresGatewayStorage::addEnrollmentCode(const std::strin
     return tx->commit();
 }
 
+Expected<bool, Error> PostgresGatewayStorage::enrollmentCodeUsable(const std::string& secretSha256,
+                                                                   const model::Timestamp& now)
+{
+    std::lock_guard lock(m_readerMutex);
+    auto db = reader();
+    if (!db) {
+        return fail(db);
+    }
+    auto r = (*db)->exec("SELECT 1 FROM enrollment_code WHERE secret_sha256 = $1 AND used_at IS NULL "
+                         "AND expires_at > $2",
+                         {secretSha256, timeParam(now)});
+    if (!r) {
+        return fail(r);
+    }
+    return r->rows() > 0;
+}
+
 Expected<void, Error>
 PostgresGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now)
 {
@@ -496,6 +525,75 @@ Expected<bool, Error> PostgresGatewayStorage::revokeDevice(const std::string& id
         return fail(done);
     }
     return true;
+}
+
+Expected<std::size_t, Error> PostgresGatewayStorage::changeAssignments(const std::string& deviceId,
+                                                                       const std::vector<std::string>& patientIds,
+                                                                       bool assign,
+                                                                       const model::Timestamp& now)
+{
+    std::lock_guard lock(m_writerMutex);
+    auto tx = beginWrite();
+    if (!tx) {
+        return fail(tx);
+    }
+    auto known = m_writer.exec("SELECT 1 FROM device WHERE id = $1", {deviceId});
+    if (!known) {
+        return fail(known);
+    }
+    if (known->rows() == 0) {
+        return Unexpected(Error{Errc::InvalidInput, "no device '" + deviceId + "'", "device"});
+    }
+    std::size_t changed = 0;
+    for (const auto& patientId : patientIds) {
+        auto r = assign ? m_writer.exec("INSERT INTO device_patient (device_id, patient_id, assigned_at) "
+                                        "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                        {deviceId, patientId, timeParam(now)})
+                        : m_writer.exec("DELETE FROM device_patient WHERE device_id = $1 AND patient_id = $2",
+                                        {deviceId, patientId});
+        if (!r) {
+            return fail(r);
+        }
+        changed += static_cast<std::size_t>(r->affected());
+    }
+    if (auto done = appendAudit(assignmentAudit(deviceId, patientIds, assign), now); !done) {
+        return fail(done);
+    }
+    if (auto done = tx->commit(); !done) {
+        return fail(done);
+    }
+    return changed;
+}
+
+Expected<std::vector<std::string>, Error> PostgresGatewayStorage::assignedPatients(const std::string& deviceId)
+{
+    std::lock_guard lock(m_readerMutex);
+    auto db = reader();
+    if (!db) {
+        return fail(db);
+    }
+    auto r = (*db)->exec("SELECT patient_id FROM device_patient WHERE device_id = $1 ORDER BY patient_id", {deviceId});
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<std::string> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        out.push_back(r->text(i, 0));
+    }
+    return out;
+}
+
+Expected<void, Error> PostgresGatewayStorage::recordAudit(const store::AuditEntry& entry, const model::Timestamp& at)
+{
+    std::lock_guard lock(m_writerMutex);
+    auto tx = beginWrite();
+    if (!tx) {
+        return fail(tx);
+    }
+    if (auto done = appendAudit(entry, at); !done) {
+        return fail(done);
+    }
+    return tx->commit();
 }
 
 Expected<std::optional<StoredRecord>, Error>
@@ -634,15 +732,18 @@ Expected<std::vector<StoredRecord>, Error> PostgresGatewayStorage::records(std::
     return out;
 }
 
-Expected<std::vector<protocol::FeedItem>, Error> PostgresGatewayStorage::feed(std::int64_t afterSeq, std::size_t limit)
+Expected<std::vector<protocol::FeedItem>, Error>
+PostgresGatewayStorage::feedItems(std::int64_t afterSeq, std::size_t limit, const std::string& deviceId)
 {
     std::lock_guard lock(m_readerMutex);
     auto db = reader();
     if (!db) {
         return fail(db);
     }
-    auto r = (*db)->exec("SELECT seq, kind, patient_id, at, body FROM feed WHERE seq > $1 ORDER BY seq LIMIT $2",
-                         {pgInt(afterSeq), pgInt(static_cast<std::int64_t>(limit))});
+    auto r = (*db)->exec("SELECT seq, kind, patient_id, at, body FROM feed WHERE seq > $1 AND ($3 = '' OR "
+                         "patient_id IN (SELECT patient_id FROM device_patient WHERE device_id = $3)) "
+                         "ORDER BY seq LIMIT $2",
+                         {pgInt(afterSeq), pgInt(static_cast<std::int64_t>(limit)), deviceId});
     if (!r) {
         return fail(r);
     }
@@ -653,7 +754,7 @@ Expected<std::vector<protocol::FeedItem>, Error> PostgresGatewayStorage::feed(st
         item.kind = r->text(i, 1);
         item.patientId = r->text(i, 2);
         item.at = timeOf(*r, i, 3);
-        item.body = nlohmann::json::parse(r->text(i, 4), nullptr, false);
+        item.body = model::parseJson(r->text(i, 4));
         out.push_back(std::move(item));
     }
     return out;
@@ -787,7 +888,7 @@ Expected<std::optional<RequeryKeyRow>, Error> PostgresGatewayStorage::requeryKey
     }
     RequeryKeyRow k;
     k.patientId = r->text(0, 0);
-    k.search = nlohmann::json::parse(r->text(0, 1), nullptr, false);
+    k.search = model::parseJson(r->text(0, 1));
     if (!r->isNull(0, 2)) {
         if (auto date = model::Date::parse(r->text(0, 2))) {
             k.certificateExpiry = *date;

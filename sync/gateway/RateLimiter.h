@@ -25,6 +25,10 @@ public:
 
     // false: over the limit; `retryAfter` says when one token is back.
     bool allow(const std::string& key, std::chrono::seconds& retryAfter);
+    // Buckets held now: at most kMaxBuckets, however many keys (addresses) were ever seen.
+    std::size_t size() const;
+
+    static constexpr std::size_t kMaxBuckets = 10000;
 
 private:
     struct Bucket
@@ -32,10 +36,14 @@ private:
         double tokens;
         std::chrono::nanoseconds at;
     };
+    // Drops the buckets that have refilled (forgetting them changes nothing), then, if still
+    // full, the least recently used.
+    void evict(std::chrono::nanoseconds now);
+
     const model::MonotonicClock& m_clock;
     double m_rate;
     double m_burst;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::unordered_map<std::string, Bucket> m_buckets;
 };
 

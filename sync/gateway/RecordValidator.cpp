@@ -5,6 +5,7 @@
 #include "sync/store/CanonicalJson.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/ModelJson.h"
+#include "verify/model/BoundedJson.h"
 #include "verify/visit/FallbackForms.h"
 
 #include <algorithm>
@@ -34,9 +35,11 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
     if (store::sha256Hex(record.payload) != record.payloadSha256) {
         return refuse(Errc::ProtocolViolation, "payload_sha256", "payload_sha256 is not the SHA-256 of the payload");
     }
-    auto payload = nlohmann::json::parse(record.payload, nullptr, false);
+    auto payload = model::parseJson(record.payload);
     if (payload.is_discarded() || !payload.is_object()) {
-        return refuse(Errc::ProtocolViolation, "payload", "the payload is not a JSON object");
+        return refuse(Errc::ProtocolViolation, "payload",
+                      "the payload is not a JSON object nested at most " + std::to_string(model::kMaxJsonDepth) +
+                          " deep");
     }
     if (store::canonicalJson(payload) != record.payload) {
         return refuse(Errc::ProtocolViolation, "payload",
@@ -63,6 +66,21 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
         for (std::size_t i = 0; i < evidence.size(); ++i) {
             if (auto done = checkEvidence(evidence[i], i, device, receivedAt, verdict); !done) {
                 return Unexpected(done.error());
+            }
+            // The device signed the bundle with its visit and patient in it: a genuine bundle
+            // moved into another visit or onto another patient is refused.
+            const auto& bundle = evidence[i]["bundle"];
+            const std::string field = "evidence[" + std::to_string(i) + "].bundle";
+            if (bundle.value("visit_id", "") != visit->id) {
+                return refuse(Errc::SignatureInvalid, field + ".visit_id", "the evidence belongs to another visit");
+            }
+            if (!bundle.contains("patient_id")) {
+                if (std::find(verdict.flags.begin(), verdict.flags.end(), "evidence_without_patient") ==
+                    verdict.flags.end()) {
+                    verdict.flags.push_back("evidence_without_patient"); // sealed by an older tablet
+                }
+            } else if (bundle.value("patient_id", "") != visit->patientId) {
+                return refuse(Errc::SignatureInvalid, field + ".patient_id", "the evidence belongs to another patient");
             }
             const auto method = evidence[i]["bundle"].value("method", "");
             identityShown = identityShown || method == "pin_signature" || method == "face_match" || method == "visual";
@@ -137,7 +155,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
 // (the visit happened; the clerk checks the claim).
 void RecordValidator::deriveFushoClaim(const model::FallbackEvidence& fallback, Verdict& verdict)
 {
-    const auto fields = nlohmann::json::parse(fallback.capturedFieldsJson, nullptr, false);
+    const auto fields = model::parseJson(fallback.capturedFieldsJson);
     const auto claim = visit::fushoClaimFor(fields.is_object() ? fields : nlohmann::json::object());
     if (!verdict.derived.contains("fusho_claims")) {
         verdict.derived["fusho_claims"] = nlohmann::json::array();
@@ -237,7 +255,9 @@ Expected<void, Error> RecordValidator::checkPinSignature(const model::Evidence& 
                               std::to_string(m_policy.localChallengeWindow.count() / 3600) + " h of the visit");
         }
         verdict.flags.push_back("local_challenge");
-        verdict.challengeIds.push_back("local:" + device.id + ":" + device::toHex(e.challengeNonce));
+        // Claimed facility-wide: the same card signature over the same nonce cannot be replayed
+        // by another tablet (each tablet's own claim would not collide).
+        verdict.challengeIds.push_back("local:" + device::toHex(e.challengeNonce));
         return {};
     case model::ChallengeOrigin::None:
         break;

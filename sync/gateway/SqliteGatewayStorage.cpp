@@ -6,6 +6,7 @@
 #include "sync/store/Store.h"
 #include "sync/store/StoreMeta.h"
 #include "sync/store/Transaction.h"
+#include "verify/model/BoundedJson.h"
 
 #include <array>
 #include <filesystem>
@@ -117,10 +118,22 @@ constexpr std::string_view kVersion3 = R"sql(
 ALTER TABLE record ADD COLUMN derived TEXT NOT NULL DEFAULT '{}';
 )sql";
 
-const std::array<store::Migration, 3> kGatewayMigrations{{
+// Version 4 (issue 21): which patients each tablet may read.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE device_patient (
+    device_id   TEXT NOT NULL REFERENCES device(id),
+    patient_id  TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (device_id, patient_id)
+) STRICT;
+CREATE INDEX feed_by_patient ON feed(patient_id, seq);
+)sql";
+
+const std::array<store::Migration, 4> kGatewayMigrations{{
     {1, "devices, enrollment codes, records, challenge use, feed, snapshots, care state, audit", kVersion1WithAudit},
     {2, "re-query keys", kVersion2},
     {3, "derived fields of records", kVersion3},
+    {4, "device to patient roster", kVersion4},
 }};
 
 template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
@@ -135,7 +148,7 @@ std::string joinFlags(const std::vector<std::string>& flags)
 
 std::vector<std::string> splitFlags(const std::string& text)
 {
-    auto json = nlohmann::json::parse(text, nullptr, false);
+    auto json = model::parseJson(text);
     return json.is_array() ? json.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
@@ -175,7 +188,7 @@ StoredRecord recordFrom(const store::Statement& s)
     r.payloadSha256 = s.text(6);
     r.receivedAt = timeAt(s, 7);
     r.flags = splitFlags(s.text(8));
-    r.derived = nlohmann::json::parse(s.text(9), nullptr, false);
+    r.derived = model::parseJson(s.text(9));
     return r;
 }
 
@@ -324,6 +337,22 @@ Expected<void, Error> SqliteGatewayStorage::addEnrollmentCode(const std::string&
         return fail(done);
     }
     return tx->commit();
+}
+
+Expected<bool, Error> SqliteGatewayStorage::enrollmentCodeUsable(const std::string& secretSha256,
+                                                                 const model::Timestamp& now)
+{
+    std::lock_guard lock(m_reader.mutex);
+    auto s = m_reader.db.prepare(
+        "SELECT 1 FROM enrollment_code WHERE secret_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2");
+    if (!s) {
+        return fail(s);
+    }
+    auto row = s->bind(1, secretSha256).bind(2, now).step();
+    if (!row) {
+        return fail(row);
+    }
+    return *row;
 }
 
 Expected<void, Error>
@@ -588,15 +617,17 @@ Expected<std::vector<StoredRecord>, Error> SqliteGatewayStorage::records(std::in
     return out;
 }
 
-Expected<std::vector<protocol::FeedItem>, Error> SqliteGatewayStorage::feed(std::int64_t afterSeq, std::size_t limit)
+Expected<std::vector<protocol::FeedItem>, Error>
+SqliteGatewayStorage::feedItems(std::int64_t afterSeq, std::size_t limit, const std::string& deviceId)
 {
     std::lock_guard lock(m_reader.mutex);
-    auto s =
-        m_reader.db.prepare("SELECT seq, kind, patient_id, at, body FROM feed WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    auto s = m_reader.db.prepare("SELECT seq, kind, patient_id, at, body FROM feed WHERE seq > ?1 AND (?3 = '' OR "
+                                 "patient_id IN (SELECT patient_id FROM device_patient WHERE device_id = ?3)) "
+                                 "ORDER BY seq LIMIT ?2");
     if (!s) {
         return fail(s);
     }
-    s->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit));
+    s->bind(1, afterSeq).bind(2, static_cast<std::int64_t>(limit)).bind(3, deviceId);
     std::vector<protocol::FeedItem> out;
     auto done = s->forEachRow([&](const store::Statement& row) {
         protocol::FeedItem item;
@@ -604,7 +635,7 @@ Expected<std::vector<protocol::FeedItem>, Error> SqliteGatewayStorage::feed(std:
         item.kind = row.text(1);
         item.patientId = row.text(2);
         item.at = timeAt(row, 3);
-        item.body = nlohmann::json::parse(row.text(4), nullptr, false);
+        item.body = model::parseJson(row.text(4));
         out.push_back(std::move(item));
     });
     if (!done) {
@@ -654,6 +685,84 @@ Expected<std::optional<SnapshotRow>, Error> SqliteGatewayStorage::latestSnapshot
     }
     (*s)->reset();
     return latest;
+}
+
+Expected<std::size_t, Error> SqliteGatewayStorage::changeAssignments(const std::string& deviceId,
+                                                                     const std::vector<std::string>& patientIds,
+                                                                     bool assign,
+                                                                     const model::Timestamp& now)
+{
+    std::lock_guard lock(m_writer.mutex);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    auto known = m_writer.db.prepare("SELECT 1 FROM device WHERE id = ?1");
+    if (!known) {
+        return fail(known);
+    }
+    auto found = known->bind(1, deviceId).step();
+    if (!found) {
+        return fail(found);
+    }
+    if (!*found) {
+        return Unexpected(Error{Errc::InvalidInput, "no device '" + deviceId + "'", "device"});
+    }
+    known->reset();
+    auto s = m_writer.db.prepare(
+        assign ? "INSERT INTO device_patient (device_id, patient_id, assigned_at) VALUES (?1, ?2, ?3) "
+                 "ON CONFLICT DO NOTHING"
+               : "DELETE FROM device_patient WHERE device_id = ?1 AND patient_id = ?2");
+    if (!s) {
+        return fail(s);
+    }
+    std::size_t changed = 0;
+    for (const auto& patientId : patientIds) {
+        s->bind(1, deviceId).bind(2, patientId);
+        if (assign) {
+            s->bind(3, now);
+        }
+        if (auto done = s->run(); !done) {
+            return fail(done);
+        }
+        changed += static_cast<std::size_t>(m_writer.db.changes());
+        s->reset();
+    }
+    if (auto done = store::AuditLog::append(m_writer.db, assignmentAudit(deviceId, patientIds, assign), now); !done) {
+        return fail(done);
+    }
+    if (auto done = tx->commit(); !done) {
+        return fail(done);
+    }
+    return changed;
+}
+
+Expected<std::vector<std::string>, Error> SqliteGatewayStorage::assignedPatients(const std::string& deviceId)
+{
+    std::lock_guard lock(m_reader.mutex);
+    auto s = m_reader.db.prepare("SELECT patient_id FROM device_patient WHERE device_id = ?1 ORDER BY patient_id");
+    if (!s) {
+        return fail(s);
+    }
+    s->bind(1, deviceId);
+    std::vector<std::string> out;
+    if (auto done = s->forEachRow([&](const store::Statement& row) { out.push_back(row.text(0)); }); !done) {
+        return fail(done);
+    }
+    return out;
+}
+
+Expected<void, Error> SqliteGatewayStorage::recordAudit(const store::AuditEntry& entry, const model::Timestamp& at)
+{
+    std::lock_guard lock(m_writer.mutex);
+    auto tx = Transaction::begin(m_writer.db, Durability::Full);
+    if (!tx) {
+        return fail(tx);
+    }
+    if (auto done = store::AuditLog::append(m_writer.db, entry, at); !done) {
+        return fail(done);
+    }
+    return tx->commit();
 }
 
 Expected<std::vector<CareState>, Error> SqliteGatewayStorage::careStates(const std::string& patientId)
@@ -764,7 +873,7 @@ Expected<std::optional<RequeryKeyRow>, Error> SqliteGatewayStorage::requeryKey(c
     if (*row) {
         RequeryKeyRow k;
         k.patientId = (*s)->text(0);
-        k.search = nlohmann::json::parse((*s)->text(1), nullptr, false);
+        k.search = model::parseJson((*s)->text(1));
         if (!(*s)->isNull(2)) {
             if (auto date = model::Date::parse((*s)->text(2))) {
                 k.certificateExpiry = *date;

@@ -32,6 +32,7 @@ public:
     Expected<void, Error> addEnrollmentCode(const std::string& secretSha256,
                                             const model::Timestamp& now,
                                             const model::Timestamp& expires) override;
+    Expected<bool, Error> enrollmentCodeUsable(const std::string& secretSha256, const model::Timestamp& now) override;
     Expected<void, Error>
     enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now) override;
     Expected<std::optional<DeviceRecord>, Error> deviceByCertificate(const std::string& serialHex) override;
@@ -41,11 +42,16 @@ public:
                                                             const std::string& idemKey) override;
     Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) override;
     Expected<std::vector<StoredRecord>, Error> records(std::int64_t afterSeq, std::size_t limit) override;
-    Expected<std::vector<protocol::FeedItem>, Error> feed(std::int64_t afterSeq, std::size_t limit) override;
     Expected<void, Error> addSnapshot(const std::string& patientId,
                                       const nlohmann::json& snapshot,
                                       const model::Timestamp& receivedAt) override;
     Expected<std::optional<SnapshotRow>, Error> latestSnapshot(const std::string& patientId) override;
+    Expected<std::size_t, Error> changeAssignments(const std::string& deviceId,
+                                                   const std::vector<std::string>& patientIds,
+                                                   bool assign,
+                                                   const model::Timestamp& now) override;
+    Expected<std::vector<std::string>, Error> assignedPatients(const std::string& deviceId) override;
+    Expected<void, Error> recordAudit(const store::AuditEntry& entry, const model::Timestamp& at) override;
     Expected<std::vector<CareState>, Error> careStates(const std::string& patientId) override;
     Expected<void, Error> confirmCare(const std::string& patientId, const model::Timestamp& confirmedAt) override;
     Expected<void, Error> setRequeryKey(const RequeryKeyRow& key) override;
@@ -54,6 +60,10 @@ public:
 
     Expected<std::int64_t, Error> lastRecordSeq() override;
     Expected<store::AuditVerification, Error> verifyAudit() override;
+
+protected:
+    Expected<std::vector<protocol::FeedItem>, Error>
+    feedItems(std::int64_t afterSeq, std::size_t limit, const std::string& deviceId) override;
 
 private:
     struct Connection

@@ -2,6 +2,7 @@
 
 #include "sync/oqs/Xml.h"
 #include "sync/store/AtomicFile.h"
+#include "verify/model/BoundedJson.h"
 
 #include <thread>
 
@@ -43,8 +44,15 @@ OqsBridge::open(BridgeConfig config, model::RandomSource& random, const model::C
     std::error_code ec;
     for (const char* sub : {"work", "pending", "archive"}) {
         fs::create_directories(config.stateDir / sub, ec);
+        if (!ec) {
+            // Requests and results name patients' insurer numbers: ours alone.
+            fs::permissions(config.stateDir, fs::perms::owner_all, fs::perm_options::replace, ec);
+        }
+        if (!ec) {
+            fs::permissions(config.stateDir / sub, fs::perms::owner_all, fs::perm_options::replace, ec);
+        }
         if (ec) {
-            return ioError("cannot create " + (config.stateDir / sub).string() + ": " + ec.message());
+            return ioError("cannot create " + (config.stateDir / sub).string() + " (0700): " + ec.message());
         }
     }
     return std::unique_ptr<OqsBridge>(new OqsBridge(std::move(config), random, clock));
@@ -69,7 +77,7 @@ std::string OqsBridge::newId()
 Expected<void, Error> OqsBridge::place(const std::string& fileName, const std::string& bytes)
 {
     const fs::path work = m_config.stateDir / "work" / fileName;
-    if (auto done = store::writeFileAtomically(work.string(), bytes, 0644); !done) {
+    if (auto done = store::writeFileAtomically(work.string(), bytes, 0600); !done) {
         return Unexpected(done.error());
     }
     std::error_code ec;
@@ -108,6 +116,7 @@ void OqsBridge::archive(const std::string& requestName, const fs::path& result, 
     const fs::path day = m_config.stateDir / "archive" / m_clock.nowJst().localDate().toCompact();
     std::error_code ec;
     fs::create_directories(day, ec);
+    fs::permissions(day, fs::perms::owner_all, fs::perm_options::replace, ec);
     const fs::path pending = m_config.stateDir / "pending";
     fs::rename(pending / (requestName + std::string(kPlaced)), day / requestName, ec);
     fs::rename(pending / (requestName + std::string(kContext)), day / (requestName + std::string(kContext)), ec);
@@ -123,7 +132,7 @@ Expected<ResultFile, Error> OqsBridge::await(const Ticket& ticket, std::chrono::
     for (;;) {
         std::error_code ec;
         if (fs::exists(result, ec)) {
-            auto bytes = store::readSmallFile(result.string(), kMaxXmlBytes + 1);
+            auto bytes = store::readSmallFile(result.string(), kMaxXmlBytes + 1, store::Links::Refuse);
             auto parsed = bytes ? parseResult(*bytes) : Expected<ResultFile, Error>(Unexpected(bytes.error()));
             if (parsed) {
                 archive(ticket.fileName, result, false);
@@ -178,7 +187,7 @@ Expected<std::vector<Ticket>, Error> OqsBridge::pending()
         Ticket ticket{name, parsed->iface, nlohmann::json::object()};
         const auto contextPath = m_config.stateDir / "pending" / (name + std::string(kContext));
         if (auto context = store::readSmallFile(contextPath.string(), kMaxXmlBytes)) {
-            ticket.context = nlohmann::json::parse(*context, nullptr, false);
+            ticket.context = model::parseJson(*context);
         }
         if (!placed) {
             const bool inReq = fs::exists(m_config.requestDir / name, ec);

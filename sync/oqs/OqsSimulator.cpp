@@ -3,6 +3,7 @@
 #include "sync/oqs/OqsInterface.h"
 #include "sync/oqs/Xml.h"
 #include "sync/store/AtomicFile.h"
+#include "verify/model/BoundedJson.h"
 
 #include <algorithm>
 #include <openssl/bn.h>
@@ -102,7 +103,7 @@ Expected<SimPopulation, Error> loadPopulation(const std::string& path)
     if (!text) {
         return bad("cannot read the population file: " + text.error().message, path);
     }
-    auto json = nlohmann::json::parse(*text, nullptr, false);
+    auto json = model::parseJson(*text);
     if (json.is_discarded()) {
         return bad(path + " is not JSON", path);
     }

@@ -1,5 +1,7 @@
 #include "sync/protocol/FieldReader.h"
 
+#include "verify/model/BoundedJson.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -26,7 +28,11 @@ Expected<nlohmann::json, Error> parseObject(std::string_view body, std::size_t m
                                                              " bytes; at most " + std::to_string(maxBytes) +
                                                              " are accepted"});
     }
-    auto json = nlohmann::json::parse(body, nullptr, false);
+    if (!model::jsonNestingWithin(body)) {
+        return Unexpected(Error{Errc::ProtocolViolation,
+                                "the body nests deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"});
+    }
+    auto json = model::parseJson(body);
     if (json.is_discarded()) {
         return Unexpected(Error{Errc::ProtocolViolation, "the body is not valid JSON"});
     }

@@ -293,14 +293,19 @@ nlohmann::json toJson(const PrecheckResponse& m)
                         {"received_at", optionalTime(p.receivedAt)},
                         {"flags", p.flags}});
     }
-    return {{"server_time", m.serverTime.toString()}, {"patients", std::move(list)}};
+    nlohmann::json out{{"server_time", m.serverTime.toString()}, {"patients", std::move(list)}};
+    if (m.jobId) {
+        out["job"] = *m.jobId;
+    }
+    return out;
 }
 
 Expected<PrecheckResponse, Error> parsePrecheckResponse(std::string_view body)
 {
     return parseWith<PrecheckResponse>(body, [](FieldReader& r) {
-        r.allowOnly({"server_time", "patients"});
+        r.allowOnly({"server_time", "patients", "job"});
         PrecheckResponse m;
+        m.jobId = r.optionalString("job", 64);
         m.serverTime = r.timestamp("server_time");
         const auto& list = r.array("patients", kMaxPrecheckPatients);
         for (std::size_t i = 0; i < list.size() && r.ok(); ++i) {
@@ -336,17 +341,22 @@ Expected<RequeryRequest, Error> parseRequeryRequest(std::string_view body)
 
 nlohmann::json toJson(const RequeryResponse& m)
 {
-    return {{"allowed", m.allowed},    {"reason", m.reason},
-            {"reason_ja", m.reasonJa}, {"card_read_needed", m.cardReadNeeded},
-            {"snapshot", m.snapshot},  {"received_at", optionalTime(m.receivedAt)},
-            {"flags", m.flags}};
+    nlohmann::json out{{"allowed", m.allowed},    {"reason", m.reason},
+                       {"reason_ja", m.reasonJa}, {"card_read_needed", m.cardReadNeeded},
+                       {"snapshot", m.snapshot},  {"received_at", optionalTime(m.receivedAt)},
+                       {"flags", m.flags}};
+    if (m.jobId) {
+        out["job"] = *m.jobId;
+    }
+    return out;
 }
 
 Expected<RequeryResponse, Error> parseRequeryResponse(std::string_view body)
 {
     return parseWith<RequeryResponse>(body, [](FieldReader& r) {
-        r.allowOnly({"allowed", "reason", "reason_ja", "card_read_needed", "snapshot", "received_at", "flags"});
+        r.allowOnly({"allowed", "reason", "reason_ja", "card_read_needed", "snapshot", "received_at", "flags", "job"});
         RequeryResponse m;
+        m.jobId = r.optionalString("job", 64);
         m.allowed = r.boolean("allowed");
         m.reason = r.string("reason", 64);
         m.reasonJa = r.string("reason_ja", 512);
@@ -354,6 +364,28 @@ Expected<RequeryResponse, Error> parseRequeryResponse(std::string_view body)
         m.snapshot = r.optionalObject("snapshot");
         m.receivedAt = r.optionalTimestamp("received_at");
         m.flags = stringList(r, "flags", 16);
+        return m;
+    });
+}
+
+nlohmann::json toJson(const JobStatus& m)
+{
+    return {{"id", m.id}, {"kind", m.kind}, {"state", m.state}, {"result", m.result}, {"reason", m.reason}};
+}
+
+Expected<JobStatus, Error> parseJobStatus(std::string_view body)
+{
+    return parseWith<JobStatus>(body, [](FieldReader& r) {
+        r.allowOnly({"id", "kind", "state", "result", "reason"});
+        JobStatus m;
+        m.id = r.string("id", 64);
+        m.kind = r.string("kind", 16);
+        m.state = r.string("state", 16);
+        m.result = r.optionalObject("result");
+        m.reason = r.string("reason", 512);
+        if (r.ok() && m.state != "queued" && m.state != "running" && m.state != "done" && m.state != "failed") {
+            r.fail("state", "must be queued, running, done or failed");
+        }
         return m;
     });
 }

@@ -140,6 +140,9 @@ struct PrecheckResponse
 {
     model::Timestamp serverTime = model::Timestamp::fromUtc({});
     std::vector<PrecheckEntry> patients;
+    // OQS is being asked about the patients flagged oqs_pending: poll GET /v1/jobs/<job>, then ask
+    // again for their fresh results.
+    std::optional<std::string> jobId;
 };
 
 // POST /v1/requery: a later visit asks for a fresh result without the card (DOMAIN.md F2, R7).
@@ -159,6 +162,18 @@ struct RequeryResponse
     nlohmann::json snapshot; // the new result (store JSON form) when allowed and answered
     std::optional<model::Timestamp> receivedAt;
     std::vector<std::string> flags;
+    // Allowed, and OQS is being asked (reason oqs_pending): the answer is the job's result.
+    std::optional<std::string> jobId;
+};
+
+// GET /v1/jobs/<id>: a pre-check or re-query waiting on OQS.
+struct JobStatus
+{
+    std::string id;
+    std::string kind;      // precheck, requery
+    std::string state;     // queued, running, done, failed
+    nlohmann::json result; // when done: a re-query's RequeryResponse; a pre-check's {unanswered}
+    std::string reason;    // when failed
 };
 
 // GET /v1/status
@@ -189,6 +204,7 @@ nlohmann::json toJson(const PrecheckResponse& m);
 nlohmann::json toJson(const RequeryRequest& m);
 nlohmann::json toJson(const RequeryResponse& m);
 nlohmann::json toJson(const StatusResponse& m);
+nlohmann::json toJson(const JobStatus& m);
 nlohmann::json toJson(const ErrorBody& m);
 
 Expected<EnrollRequest, Error> parseEnrollRequest(std::string_view body);
@@ -203,6 +219,7 @@ Expected<PrecheckResponse, Error> parsePrecheckResponse(std::string_view body);
 Expected<RequeryRequest, Error> parseRequeryRequest(std::string_view body);
 Expected<RequeryResponse, Error> parseRequeryResponse(std::string_view body);
 Expected<StatusResponse, Error> parseStatusResponse(std::string_view body);
+Expected<JobStatus, Error> parseJobStatus(std::string_view body);
 Expected<ErrorBody, Error> parseErrorBody(std::string_view body);
 
 // Serialises a message for the wire (compact).

@@ -1,6 +1,7 @@
 #include "sync/store/AtomicFile.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -47,7 +48,10 @@ bool writeAll(int fd, std::string_view content)
 Expected<void, Error> writeFileAtomically(const std::string& path, std::string_view content, unsigned mode)
 {
     const std::string tmp = path + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    // A leftover (or planted) temporary is removed, never written through: O_EXCL|O_NOFOLLOW
+    // create a new file or fail, so a symlink at the temporary name cannot redirect the write.
+    (void)::unlink(tmp.c_str());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) {
         return Unexpected(ioError("cannot create", tmp, errno));
     }
@@ -74,11 +78,23 @@ Expected<void, Error> writeFileAtomically(const std::string& path, std::string_v
     return {};
 }
 
-Expected<std::string, Error> readSmallFile(const std::string& path, std::size_t maxBytes)
+Expected<std::string, Error> readSmallFile(const std::string& path, std::size_t maxBytes, Links links)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO or device at the path must not hang the caller (it is refused below).
+    const int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (links == Links::Refuse ? O_NOFOLLOW : 0);
+    const int fd = ::open(path.c_str(), flags);
     if (fd < 0) {
-        return Unexpected(ioError("cannot open", path, errno));
+        const int err = errno;
+        if (err == ELOOP && links == Links::Refuse) {
+            return Unexpected(Error{Errc::InvalidInput, path + " is a symbolic link: refused"});
+        }
+        return Unexpected(ioError("cannot open", path, err));
+    }
+    struct stat st
+    {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return Unexpected(Error{Errc::InvalidInput, path + " is not a regular file: refused"});
     }
     std::string content;
     char buffer[4096];
@@ -104,6 +120,24 @@ Expected<std::string, Error> readSmallFile(const std::string& path, std::size_t 
     }
     ::close(fd);
     return content;
+}
+
+Expected<std::string, Error> readSecretFile(const std::string& path, std::size_t maxBytes)
+{
+    struct stat st
+    {};
+    if (::lstat(path.c_str(), &st) != 0) {
+        return Unexpected(ioError("cannot open", path, errno));
+    }
+    if (S_ISREG(st.st_mode) && ((st.st_mode & 077) != 0 || st.st_uid != ::geteuid())) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return Unexpected(Error{Errc::InvalidInput, path + " holds a secret but is " +
+                                                        (st.st_uid != ::geteuid() ? std::string("owned by another user")
+                                                                                  : "mode " + std::string(mode)) +
+                                                        ": refused (chown to this user and chmod 600 " + path + ")"});
+    }
+    return readSmallFile(path, maxBytes, Links::Refuse);
 }
 
 bool fileExists(const std::string& path)

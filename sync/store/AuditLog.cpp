@@ -4,6 +4,7 @@
 #include "sync/store/CanonicalJson.h"
 #include "sync/store/StoreMeta.h"
 #include "sync/store/StoreTime.h"
+#include "verify/model/BoundedJson.h"
 
 #include <string_view>
 
@@ -44,9 +45,8 @@ std::string AuditChain::hash(const std::string& prevHashHex,
     auto prev = device::fromHex(prevHashHex);
     std::string material(prev ? std::string(prev->begin(), prev->end()) : prevHashHex);
     // detail is embedded as parsed JSON so the row's canonical form is one JSON document.
-    const json content{{"seq", seq},         {"at", at},
-                       {"actor", actor},     {"action", action},
-                       {"subject", subject}, {"detail", json::parse(detailCanonical, nullptr, false)}};
+    const json content{{"seq", seq},       {"at", at},           {"actor", actor},
+                       {"action", action}, {"subject", subject}, {"detail", model::parseJson(detailCanonical)}};
     material += canonicalJson(content);
     return sha256Hex(material);
 }

@@ -2,6 +2,7 @@
 
 #include "device/apdu/Bytes.h"
 #include "sync/store/AtomicFile.h"
+#include "verify/model/BoundedJson.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -129,11 +130,11 @@ Expected<void, Error> KeyFile::save(const std::string& path) const
 
 Expected<KeyFile, Error> KeyFile::load(const std::string& path)
 {
-    auto text = readSmallFile(path, kMaxKeyFileBytes);
+    auto text = readSecretFile(path, kMaxKeyFileBytes);
     if (!text) {
         return Unexpected(text.error());
     }
-    const json j = json::parse(*text, nullptr, false);
+    const json j = model::parseJson(*text);
     if (j.is_discarded() || !j.is_object()) {
         return Unexpected(malformed(path, "not JSON"));
     }

@@ -131,6 +131,7 @@ template <typename V> void visitFields(V& v, Evidence& e)
 {
     v.field("id", e.id);
     v.field("visit_id", e.visitId);
+    v.addedLater("patient_id", e.patientId); // bundles sealed before it was added have none
     v.field("method", e.method);
     v.field("captured_at", e.capturedAt);
     v.field("monotonic_ns", e.monotonicNs);
@@ -218,6 +219,8 @@ class Writer
 public:
     json out = json::object();
 
+    // A field added after records were first written: always written.
+    template <typename T> void addedLater(const char* name, T& v) { field(name, v); }
     void field(const char* name, std::string& v) { out[name] = v; }
     void field(const char* name, bool& v) { out[name] = v; }
     void field(const char* name, double& v) { out[name] = v; }
@@ -268,6 +271,13 @@ public:
     {}
     std::optional<Error> error;
 
+    // A field added after records were first written: absent in those, so absence is no error.
+    template <typename T> void addedLater(const char* name, T& v)
+    {
+        if (!error && m_in.contains(name)) {
+            field(name, v);
+        }
+    }
     void field(const char* name, std::string& v)
     {
         read(name, v, [](const json& j, std::string& t) {

@@ -4,6 +4,7 @@
 #include "sync/store/CanonicalJson.h"
 #include "sync/store/StoreTime.h"
 #include "sync/store/Transaction.h"
+#include "verify/model/BoundedJson.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -297,7 +298,7 @@ Expected<std::vector<RosterEntry>, Error> PatientRoster::parse(std::string_view 
     if (text.size() > kMaxFileBytes) {
         return Unexpected(Error{Errc::InvalidInput, "the roster file is larger than 16 MiB"});
     }
-    const json doc = json::parse(text, nullptr, false);
+    const json doc = model::parseJson(text);
     if (doc.is_discarded()) {
         return Unexpected(Error{Errc::InvalidInput, "the roster file is not valid JSON (or not UTF-8)"});
     }

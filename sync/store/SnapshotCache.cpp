@@ -2,6 +2,7 @@
 
 #include "sync/store/CanonicalJson.h"
 #include "sync/store/ModelJson.h"
+#include "verify/model/BoundedJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -70,7 +71,7 @@ Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(Database
     if (!*row) {
         return std::optional<CachedSnapshot>{};
     }
-    const auto parsed = nlohmann::json::parse(stmt->text(0), nullptr, false);
+    const auto parsed = model::parseJson(stmt->text(0));
     auto snapshot = snapshotFromJson(parsed);
     if (!snapshot) {
         return Unexpected(Error{Errc::StoreCorrupted, "a cached snapshot cannot be read: " + snapshot.error().message});

@@ -10,6 +10,7 @@
 #include "sync/store/StoreStats.h"
 #include "sync/store/StoreTime.h"
 #include "sync/store/Transaction.h"
+#include "verify/model/BoundedJson.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -229,7 +230,7 @@ verifyExport(const std::string& path, const std::optional<std::string>& passphra
     const std::string manifestText = archive->substr(magicEnd + 1, manifestEnd - magicEnd - 1);
     auto signature = device::fromHex(archive->substr(manifestEnd + 1, signatureEnd - manifestEnd - 1));
     const std::string_view database = std::string_view(*archive).substr(signatureEnd + 1);
-    const json manifest = json::parse(manifestText, nullptr, false);
+    const json manifest = model::parseJson(manifestText);
     if (manifest.is_discarded() || !manifest.is_object() || !signature) {
         return invalid("unreadable manifest or signature");
     }

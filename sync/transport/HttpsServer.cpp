@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cctype>
+#include <map>
 #include <mutex>
 #include <openssl/bn.h>
 #include <openssl/ssl.h>
@@ -45,8 +46,17 @@ struct HttpsServer::Impl
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> open{0};
+    std::atomic<std::size_t> refused{0};
     std::mutex mutex;
     std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+    // Open connections by remote address. Its own mutex: a session's destructor releases its slot,
+    // and that may run while `mutex` is held (stop() drops the last reference to a session).
+    std::mutex addressMutex;
+    std::map<std::string, std::size_t> perAddress;
+
+    // Takes a slot for `address`, or false when a cap is reached.
+    bool admit(const std::string& address);
+    void release(const std::string& address);
     std::uint16_t port = 0;
 
     void accept();
@@ -58,21 +68,22 @@ namespace
 class Session : public std::enable_shared_from_this<Session>
 {
 public:
-    Session(tcp::socket socket, HttpsServer::Impl& server)
+    // `remote` has been admitted (Impl::admit); the slot is released with the session.
+    Session(tcp::socket socket, HttpsServer::Impl& server, std::string remote)
         : m_stream(std::move(socket), server.ssl)
         , m_server(server)
+        , m_remote(std::move(remote))
     {
         ++m_server.open;
     }
-    ~Session() { --m_server.open; }
+    ~Session()
+    {
+        m_server.release(m_remote);
+        --m_server.open;
+    }
 
     void run()
     {
-        boost::system::error_code ec;
-        auto endpoint = beast::get_lowest_layer(m_stream).socket().remote_endpoint(ec);
-        if (!ec) {
-            m_remote = endpoint.address().to_string();
-        }
         asio::dispatch(m_stream.get_executor(), [self = shared_from_this()] { self->handshake(); });
     }
 
@@ -125,11 +136,31 @@ private:
     void read()
     {
         m_parser.emplace();
-        m_parser->body_limit(m_server.options.maxBodyBytes);
         m_parser->header_limit(static_cast<std::uint32_t>(m_server.options.maxHeaderBytes));
+        // The header first; the body only once its size is known to be within what this peer may send.
+        m_parser->body_limit(m_peer.verified ? m_server.options.maxBodyBytes
+                                             : m_server.options.maxUnauthenticatedBodyBytes);
         // The first request waits for the read deadline; later ones for the keep-alive idle time.
         beast::get_lowest_layer(m_stream).expires_after(m_requests == 0 ? m_server.options.readTimeout
                                                                         : m_server.options.idleTimeout);
+        http::async_read_header(m_stream, m_buffer, *m_parser,
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec) {
+                                        return self->onRead(ec);
+                                    }
+                                    self->readBody();
+                                });
+    }
+
+    void readBody()
+    {
+        const auto length = m_parser->content_length();
+        const std::size_t limit =
+            m_peer.verified ? m_server.options.maxBodyBytes : m_server.options.maxUnauthenticatedBodyBytes;
+        if (length && *length > limit) {
+            return onRead(http::error::body_limit); // refused before a byte of the body is read
+        }
+        beast::get_lowest_layer(m_stream).expires_after(m_server.options.readTimeout);
         http::async_read(m_stream, m_buffer, *m_parser,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
     }
@@ -168,6 +199,8 @@ private:
         out->version(11);
         out->result(static_cast<unsigned>(response.status));
         out->set(http::field::server, "zaitaku-gateway");
+        // HTTPS only, for a year: a browser an operator points at /healthz never falls back.
+        out->set(http::field::strict_transport_security, "max-age=31536000");
         out->set(http::field::content_type, response.contentType);
         for (const auto& [name, value] : response.headers) {
             out->set(name, value);
@@ -183,6 +216,8 @@ private:
         auto out = std::make_shared<http::response<http::string_body>>();
         out->version(11);
         out->result(static_cast<unsigned>(status));
+        out->set(http::field::server, "zaitaku-gateway");
+        out->set(http::field::strict_transport_security, "max-age=31536000");
         out->set(http::field::content_type, "application/json");
         out->body() = std::move(body);
         out->keep_alive(keepAlive);
@@ -254,9 +289,18 @@ void HttpsServer::Impl::accept()
         if (stopping) {
             return;
         }
+        std::string remote;
         if (!ec) {
+            auto endpoint = socket.remote_endpoint(ec);
+            remote = ec ? std::string() : endpoint.address().to_string();
+        }
+        if (!ec && !admit(remote)) {
+            ++refused;
+            beast::error_code ignored;
+            socket.close(ignored); // over a cap: no TLS handshake, no buffer, no slot
+        } else if (!ec) {
             socket.set_option(tcp::no_delay(true), ec);
-            auto session = std::make_shared<Session>(std::move(socket), *this);
+            auto session = std::make_shared<Session>(std::move(socket), *this, std::move(remote));
             {
                 std::lock_guard lock(mutex);
                 for (auto it = sessions.begin(); it != sessions.end();) {
@@ -268,6 +312,29 @@ void HttpsServer::Impl::accept()
         }
         accept();
     });
+}
+
+bool HttpsServer::Impl::admit(const std::string& address)
+{
+    std::lock_guard lock(addressMutex);
+    if (open >= options.maxConnections) {
+        return false;
+    }
+    auto& count = perAddress[address];
+    if (count >= options.maxConnectionsPerAddress) {
+        return false;
+    }
+    ++count;
+    return true;
+}
+
+void HttpsServer::Impl::release(const std::string& address)
+{
+    std::lock_guard lock(addressMutex);
+    auto it = perAddress.find(address);
+    if (it != perAddress.end() && --it->second == 0) {
+        perAddress.erase(it); // bounded by the open connections, not by every address ever seen
+    }
 }
 
 HttpsServer::HttpsServer(std::unique_ptr<Impl> impl)
@@ -325,6 +392,11 @@ std::uint16_t HttpsServer::port() const
 std::size_t HttpsServer::connections() const
 {
     return m_impl->open;
+}
+
+std::size_t HttpsServer::refusedConnections() const
+{
+    return m_impl->refused;
 }
 
 void HttpsServer::stop(std::chrono::milliseconds grace)

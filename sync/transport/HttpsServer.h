@@ -33,6 +33,13 @@ struct ServerOptions
     std::chrono::milliseconds idleTimeout{30000};
     std::size_t maxBodyBytes = 4 * 1024 * 1024;
     std::size_t maxHeaderBytes = 16 * 1024;
+    // Before a client certificate verified, only a small body is read (enrollment is a CSR and a
+    // code): a stranger cannot make the server buffer megabytes.
+    std::size_t maxUnauthenticatedBodyBytes = 64 * 1024;
+    // Connections beyond these are closed on accept, before any TLS work: a flood from one
+    // address cannot take every slot, nor all of them the server's memory.
+    std::size_t maxConnections = 1024;
+    std::size_t maxConnectionsPerAddress = 64;
 };
 
 using RequestHandler = std::function<HttpResponse(const HttpRequest&, const RequestContext&)>;
@@ -49,6 +56,8 @@ public:
     std::uint16_t port() const;
     // Open connections right now (a gauge for /metrics).
     std::size_t connections() const;
+    // Connections closed on accept because a cap was reached (a counter for /metrics).
+    std::size_t refusedConnections() const;
     // Stops accepting, lets requests in flight finish for up to `grace`, then closes everything.
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 

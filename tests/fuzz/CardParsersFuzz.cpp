@@ -103,6 +103,8 @@ Reached runCardParsers(const std::uint8_t* data, std::size_t size)
         (void)cert->serialHex.size();
     }
     (void)MyNumberFirewall::check(in, {});
+    (void)MyNumberFirewall::check(in, {myna::bytesOf(myna::kJpkiAid), myna::kAuthPin});
+    (void)MyNumberFirewall::check(in, {myna::bytesOf(myna::kSurfaceAid), myna::kVerificationCodeBKey});
 
     // Whole flows against the replayed card.
     ReplayChannel channel(in);

@@ -115,7 +115,7 @@ TEST_F(CardStackTest, EveryCommandForEveryPersona)
             EXPECT_EQ(jsonOf(sign).value("code", ""), c.pinOutcome);
         }
         const ProcessResult photo =
-            cli({"card", "face-photo", "--pin-b-from", c.codeB, "--out", g_sandbox->dir + "/p.jp2", "--json"});
+            cli({"card", "face-photo", "--out", g_sandbox->dir + "/p.jp2", "--json"}, std::string(c.codeB) + "\n");
         EXPECT_EQ(photo.exitCode, 0) << photo.out << photo.err;
         EXPECT_GT(jsonOf(photo).value("photo_bytes", 0), 100);
         stopCard();
@@ -195,13 +195,19 @@ TEST_F(CardStackTest, ReadsTheFacePhotoWithVerificationCodeB)
     const ProcessResult pin = cli({"card", "verify-pin", "--json"}, "1234\n");
     EXPECT_EQ(jsonOf(pin).value("code", ""), "unsupported_card");
     const std::string out = g_sandbox->dir + "/face.jp2";
-    const ProcessResult wrong = cli(
-        {"card", "face-photo", "--pin-b-from", "birth=1938-11-03,expiry-year=2033,code=0000", "--out", out, "--json"});
+    // 照合番号B never on the command line (issue 21, item 7): refused before the card is touched.
+    const ProcessResult onCommandLine = cli(
+        {"card", "face-photo", "--pin-b-from", "birth=1938-11-03,expiry-year=2033,code=4711", "--out", out, "--json"});
+    EXPECT_EQ(onCommandLine.exitCode, 2);
+    EXPECT_NE(jsonOf(onCommandLine).value("error", "").find("--code-b-file"), std::string::npos) << onCommandLine.out;
+    const std::string wrongFile = g_sandbox->dir + "/code-b-wrong";
+    std::ofstream(wrongFile) << "birth=1938-11-03,expiry-year=2033,code=0000\n";
+    const ProcessResult wrong = cli({"card", "face-photo", "--code-b-file", wrongFile, "--out", out, "--json"});
     EXPECT_EQ(wrong.exitCode, 1);
     EXPECT_EQ(jsonOf(wrong).value("code", ""), "pin_incorrect");
     EXPECT_EQ(jsonOf(wrong).value("code_b_tries_left", -1), 9);
-    const ProcessResult right = cli(
-        {"card", "face-photo", "--pin-b-from", "birth=1938-11-03,expiry-year=2033,code=4711", "--out", out, "--json"});
+    const ProcessResult right =
+        cli({"card", "face-photo", "--out", out, "--json"}, "birth=1938-11-03,expiry-year=2033,code=4711\n");
     ASSERT_EQ(right.exitCode, 0) << right.err;
     EXPECT_EQ(jsonOf(right).value("birthdate", ""), "1938-11-03");
     std::ifstream in(out, std::ios::binary);

@@ -6,7 +6,9 @@
 #include "sync/store/AtomicFile.h"
 
 #include <csignal>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -38,11 +40,12 @@ protected:
         args.insert(args.begin(), ZAITAKU_GATEWAY_PATH);
         return test::runProcess(args, "");
     }
-    test::ProcessResult cli(std::vector<std::string> args)
+    test::ProcessResult cli(std::vector<std::string> args) { return cliWithInput(std::move(args), ""); }
+    test::ProcessResult cliWithInput(std::vector<std::string> args, const std::string& input)
     {
         args.insert(args.begin(), ZAITAKU_CLI_PATH);
         args.insert(args.end(), {"--db", db, "--passphrase-file", pass});
-        return test::runProcess(args, "");
+        return test::runProcess(args, input);
     }
     void startGateway()
     {
@@ -66,7 +69,14 @@ TEST_F(GatewayCliTest, EnrollSyncStatusRevokeAndExport)
     EXPECT_EQ(codeJson["code"].get<std::string>().size(), 36U);
     ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
 
-    auto enrolled = cli({"enroll", "--gateway", gateway->url(), "--code", codeJson["code"], "--json"});
+    // The one-time code never on the command line (issue 21, item 7).
+    auto onCommandLine = cli({"enroll", "--gateway", gateway->url(), "--code", codeJson["code"], "--json"});
+    EXPECT_EQ(onCommandLine.exitCode, 2);
+    EXPECT_EQ(json::parse(onCommandLine.out)["field"], "code");
+    EXPECT_NE(json::parse(onCommandLine.out)["error"].get<std::string>().find("--code-file"), std::string::npos);
+    const std::string codeFile = (dir / "code").string();
+    ASSERT_TRUE(sync::store::writeFileAtomically(codeFile, codeJson["code"].get<std::string>() + "\n", 0600));
+    auto enrolled = cli({"enroll", "--gateway", gateway->url(), "--code-file", codeFile, "--json"});
     ASSERT_EQ(enrolled.exitCode, 0) << enrolled.out << enrolled.err;
     const auto device = json::parse(enrolled.out);
     EXPECT_EQ(device["ca_fingerprint"], codeJson["ca_fingerprint"]);
@@ -95,6 +105,21 @@ TEST_F(GatewayCliTest, EnrollSyncStatusRevokeAndExport)
     EXPECT_EQ(devices[0]["id"], device["device_id"]);
     EXPECT_TRUE(devices[0]["revoked_at"].is_null());
 
+    // The tablet's roster at the gateway: assigned, listed, taken back; each change audited.
+    const std::string deviceId = device["device_id"];
+    const std::string idsFile = (dir / "ids.txt").string();
+    ASSERT_TRUE(sync::store::writeFileAtomically(idsFile, "p-2\n\np-3 \n", 0600));
+    auto assigned = gw(
+        {"roster", "assign", deviceId, "p-1", "p-2", "--patients-file", idsFile, "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(assigned.exitCode, 0) << assigned.err;
+    EXPECT_EQ(json::parse(assigned.out)["assigned"], 3) << "p-2 twice counts once";
+    EXPECT_EQ(gw({"roster", "unassign", deviceId, "p-3", "--data-dir", gatewayDir}).exitCode, 0);
+    auto roster = gw({"roster", "list", deviceId, "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(roster.exitCode, 0) << roster.err;
+    EXPECT_EQ(json::parse(roster.out)["patients"], json::array({"p-1", "p-2"}));
+    EXPECT_EQ(gw({"roster", "assign", "d-unknown", "p-1", "--data-dir", gatewayDir}).exitCode, 2);
+    EXPECT_EQ(gw({"roster", "assign", deviceId, "--data-dir", gatewayDir}).exitCode, 2) << "no patient named";
+
     auto revoked = gw({"devices", "revoke", device["device_id"], "--data-dir", gatewayDir, "--json"});
     ASSERT_EQ(revoked.exitCode, 0) << revoked.err;
     auto refused = cli({"sync", "--json"});
@@ -109,7 +134,7 @@ TEST_F(GatewayCliTest, EnrollSyncStatusRevokeAndExport)
     auto audit = gw({"audit", "verify", "--data-dir", gatewayDir, "--json"});
     ASSERT_EQ(audit.exitCode, 0) << audit.out << audit.err;
     EXPECT_EQ(json::parse(audit.out)["ok"], true);
-    EXPECT_GE(json::parse(audit.out)["rows"], 4) << "epoch, code, enrollment, revocation";
+    EXPECT_GE(json::parse(audit.out)["rows"], 6) << "epoch, code, enrollment, roster ×2, revocation";
     EXPECT_EQ(json::parse(gstatus.out)["ca_fingerprint"], codeJson["ca_fingerprint"]);
     auto exported = gw({"export", "--data-dir", gatewayDir});
     EXPECT_EQ(exported.exitCode, 0);
@@ -147,9 +172,49 @@ TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
     auto badTimeout = cli({"sync", "--timeout-ms", "soon", "--json"});
     EXPECT_EQ(badTimeout.exitCode, 2);
     EXPECT_EQ(json::parse(badTimeout.out)["field"], "timeout-ms");
-    auto badCode = cli({"enroll", "--gateway", "https://127.0.0.1:1", "--code", "nope", "--json"});
+    auto badCode = cliWithInput({"enroll", "--gateway", "https://127.0.0.1:1", "--json"}, "nope\n");
     EXPECT_EQ(badCode.exitCode, 2);
     EXPECT_EQ(json::parse(badCode.out)["field"], "code");
+}
+
+TEST_F(GatewayCliTest, ServeCannotDumpCore)
+{
+    startGateway();
+    std::ifstream limits("/proc/" + std::to_string(gateway->pid()) + "/limits");
+    std::string line;
+    std::string core;
+    while (std::getline(limits, line)) {
+        if (line.rfind("Max core file size", 0) == 0) {
+            core = line;
+        }
+    }
+    ASSERT_FALSE(core.empty());
+    std::istringstream fields(core.substr(std::string("Max core file size").size()));
+    std::string soft;
+    std::string hard;
+    fields >> soft >> hard;
+    EXPECT_EQ(soft, "0") << core;
+    EXPECT_EQ(hard, "0") << core;
+}
+
+TEST_F(GatewayCliTest, ServeRefusesKeyFilesOthersCanRead)
+{
+    // Issue 21, item 6: a key file that was copied with the wrong mode is refused at load, with the fix.
+    startGateway();
+    ASSERT_FALSE(gateway->kill(SIGTERM));
+    gateway.reset();
+    for (const char* file : {"secrets.key", "ca.key.pem", "server.key.pem"}) {
+        const std::string path = gatewayDir + "/" + file;
+        std::filesystem::permissions(path, std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+                                     std::filesystem::perm_options::add);
+        auto refused = gw({"status", "--data-dir", gatewayDir, "--json"});
+        EXPECT_NE(refused.exitCode, 0) << file;
+        EXPECT_NE((refused.out + refused.err).find("chmod 600"), std::string::npos)
+            << file << ": " << refused.out << refused.err;
+        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::replace);
+    }
+    EXPECT_EQ(gw({"status", "--data-dir", gatewayDir, "--json"}).exitCode, 0);
 }
 
 TEST_F(GatewayCliTest, ServeStopsGracefullyOnSigterm)

@@ -4,6 +4,7 @@
 // the copay the tablet shows. Then re-query (allowed and refused) and the bulk route pre-check.
 
 #include "hardware/vcard/TestPki.h"
+#include "sync/client/GatewayConnection.h"
 #include "sync/gateway/EligibilityService.h"
 #include "sync/oqs/OqsSimulator.h"
 #include "sync/store/ModelJson.h"
@@ -11,6 +12,7 @@
 #include "tests/support/GatewayFixture.h"
 #include "verify/rules/EligibilityCopay.h"
 
+#include <atomic>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -390,6 +392,119 @@ TEST_F(GatewayOqsFlowTest, RoutePrecheckIsOneBulkRequestThatWaitsOutProcessing)
     // The same day again: served from the cache, no new OQS request.
     ASSERT_TRUE(engine.precheck(tomorrow, {"p-first"}));
     EXPECT_EQ(simulator->answered() - answeredBefore, 4u);
+}
+
+TEST_F(GatewayOqsFlowTest, APrecheckWaitingOnOqsHoldsNoHttpThread)
+{
+    // Issue 21, item 4: one server thread, and a terminal that answers 処理中 ten times. The
+    // pre-check answers at once with a job; the gateway keeps serving while OQS works.
+    config.threads = 1;
+    restartGateway();
+    hardware::Persona persona;
+    persona.name = "oqs-slow";
+    json person{{"id", "slow"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})}};
+    startSimulator({{"issuer", kIssuer}, {"bulk_processing_polls", 10}, {"people", json::array({person})}});
+    firstVisit(persona, false);
+    auto link = sync::client::GatewayLink::load(store->db()).value().value();
+    auto gw = sync::client::GatewayConnection::open(link, {}).value();
+    const auto tomorrow = clock.nowJst().localDate().addDays(1);
+    const std::string body =
+        sync::protocol::dump(sync::protocol::toJson(sync::protocol::PrecheckRequest{tomorrow, {"p-first", "p-young"}}));
+
+    auto first = gw.post("/v1/precheck", body);
+    ASSERT_TRUE(first) << first.error().message;
+    auto parsed = sync::protocol::parsePrecheckResponse(first->body).value();
+    ASSERT_TRUE(parsed.jobId) << "the answer waited for OQS: " << first->body;
+    EXPECT_NE(std::find(parsed.patients[0].flags.begin(), parsed.patients[0].flags.end(), "oqs_pending"),
+              parsed.patients[0].flags.end());
+    // The only server thread is free: health, another tablet request, the job's state.
+    auto health = gw.get("/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    auto again = sync::protocol::parsePrecheckResponse(gw.post("/v1/precheck", body).value().body).value();
+    EXPECT_EQ(again.jobId, parsed.jobId) << "one bulk request per date: the second pre-check joins it";
+    auto state = sync::protocol::parseJobStatus(gw.get("/v1/jobs/" + *parsed.jobId).value().body).value();
+    EXPECT_TRUE(state.state == "queued" || state.state == "running") << state.state;
+    EXPECT_FALSE(gw.get("/v1/jobs/j-000000000000000000000000")) << "an unknown job is 404";
+
+    // The client waits for the job and asks again: the fresh result arrives.
+    sync::client::SyncEngine engine(*store, random);
+    auto pre = engine.precheck(tomorrow, {"p-first"});
+    ASSERT_TRUE(pre) << pre.error().message;
+    auto snapshot = cached("p-first");
+    ASSERT_TRUE(snapshot);
+    EXPECT_EQ(snapshot->source, model::SnapshotSource::RequeryBulk);
+    EXPECT_EQ(snapshot->qualificationConfirmationDate, tomorrow);
+    auto done = sync::protocol::parseJobStatus(gw.get("/v1/jobs/" + *parsed.jobId).value().body).value();
+    EXPECT_EQ(done.state, "done");
+
+    // Only today's and tomorrow's routes.
+    auto later = gw.post("/v1/precheck", sync::protocol::dump(sync::protocol::toJson(
+                                             sync::protocol::PrecheckRequest{tomorrow.addDays(2), {"p-first"}})));
+    ASSERT_FALSE(later);
+    EXPECT_EQ(later.error().field, "date");
+}
+
+TEST_F(GatewayOqsFlowTest, ABulkAnswerNamingAnUnqueriedPatientIsDropped)
+{
+    // Issue 21, item 11: a terminal (compromised, or confused between two facilities) answers a
+    // route pre-check with an extra unit echoing another patient's identifier. Fault injection:
+    // the simulator answers into res-sim/, and a relay copies each answer into res/, adding to a
+    // bulk result a copy of its first unit that names p-young, who was never queried.
+    hardware::Persona persona;
+    persona.name = "oqs-hostile";
+    json person{{"id", "hostile"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})}};
+    auto parsed = sync::oqs::parsePopulation({{"issuer", kIssuer}, {"people", json::array({person})}});
+    ASSERT_TRUE(parsed);
+    const auto simRes = dir / "terminal" / "res-sim";
+    std::filesystem::create_directories(simRes);
+    simulator = std::make_unique<sync::oqs::OqsSimulator>(*parsed, dir / "terminal" / "req", simRes, gatewayClock);
+    std::atomic<bool> stopRelay{false};
+    std::atomic<int> forged{0};
+    simThread = std::thread([&] {
+        while (!stopRelay) {
+            simulator->pollOnce();
+            std::error_code ec;
+            for (const auto& e : std::filesystem::directory_iterator(simRes, ec)) {
+                const auto name = e.path().filename().string();
+                if (name.rfind(".", 0) == 0 || e.path().extension() != ".xml") {
+                    continue;
+                }
+                auto bytes = sync::store::readSmallFile(e.path().string(), 1 << 20);
+                auto file = bytes ? sync::oqs::parseResult(*bytes)
+                                  : Expected<sync::oqs::ResultFile, sync::Error>(Unexpected(bytes.error()));
+                if (!file) {
+                    continue; // mid-write
+                }
+                if (file->bulk && !file->units.empty() && file->units[0].search) {
+                    auto extra = file->units[0];
+                    extra.search->arbitraryIdentifier = "p-young";
+                    file->units.push_back(extra);
+                    ++forged;
+                }
+                auto out = sync::oqs::buildResult(*file, sync::oqs::TextEncoding::ShiftJis);
+                ASSERT_TRUE(out);
+                ASSERT_TRUE(sync::store::writeFileAtomically((dir / "terminal" / "res" / name).string(), *out, 0600));
+                std::filesystem::remove(e.path(), ec);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    });
+    firstVisit(persona, false);
+    sync::client::SyncEngine engine(*store, random);
+    auto pre = engine.precheck(clock.nowJst().localDate().addDays(1), {"p-first"});
+    stopRelay = true;
+    simThread.join();
+    simulator.reset();
+    ASSERT_TRUE(pre) << pre.error().message;
+    EXPECT_GE(forged.load(), 1) << "the relay never saw a bulk result";
+    EXPECT_EQ(cached("p-first")->source, model::SnapshotSource::RequeryBulk);
+    EXPECT_FALSE(gateway->storage().latestSnapshot("p-young").value()) << "stored for a patient never queried";
+    EXPECT_NE(log.str().find("oqs.unqueried_unit"), std::string::npos) << log.str();
 }
 
 TEST_F(GatewayOqsFlowTest, AGatewayRestartMidRequestLosesNothingAndSendsNothingTwice)

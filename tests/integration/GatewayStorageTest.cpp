@@ -429,7 +429,7 @@ TEST_F(PostgresOperationsTest, MigratesToTheCurrentVersionAndRefusesANewerSchema
 {
     {
         auto storage = PostgresGatewayStorage::open(scoped, random, kT0).value();
-        EXPECT_EQ(storage->schemaVersion().value(), 3);
+        EXPECT_EQ(storage->schemaVersion().value(), 4); // 4: the device ↔ patient roster
     }
     ASSERT_TRUE(admin->run("INSERT INTO " + schema + ".zaitaku_schema VALUES (99, 'from the future', 'x')"));
     auto refused = PostgresGatewayStorage::open(scoped, random, kT0);

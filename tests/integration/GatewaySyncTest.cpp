@@ -11,6 +11,13 @@
 #include "sync/transport/HttpsClient.h"
 #include "tests/support/GatewayFixture.h"
 
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 namespace zaitaku::testing
@@ -399,6 +406,276 @@ TEST_F(GatewaySyncTest, MalformedRecordsGetA400NamingTheField)
     EXPECT_NE(metrics->body.find("zaitaku_gateway_requests_total{route=\"records\",status=\"400\"} 1"),
               std::string::npos)
         << metrics->body;
+}
+
+TEST_F(GatewaySyncTest, ADeeplyNestedRequestIsA400AndTheGatewayStaysUp)
+{
+    // An enrolled tablet (or a stolen one) sends 200,000 nested arrays: dump() would recurse
+    // once per level and overflow the gateway's stack. Issue 21, item 2.
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    auto gw = connection(*store);
+    const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+    for (const char* route : {"/v1/records", "/v1/challenges", "/v1/precheck", "/v1/requery"}) {
+        auto response = gw.post(route, R"({"device_time":"2026-11-21T10:00:00+09:00","records":)" + deep + "}");
+        ASSERT_FALSE(response) << route;
+        EXPECT_EQ(response.error().code, sync::Errc::ProtocolViolation) << route;
+        EXPECT_NE(response.error().message.find("deeper"), std::string::npos) << response.error().message;
+    }
+    // The same depth inside a record's payload (a string in the envelope): that record is refused.
+    sync::protocol::RecordsRequest req;
+    req.deviceTime = clock.nowJst();
+    req.records.push_back({"deep-1", "visit", "deep-1", deep, sync::store::sha256Hex(deep), clock.nowJst()});
+    auto response = gw.post("/v1/records", sync::protocol::dump(sync::protocol::toJson(req)));
+    ASSERT_TRUE(response) << response.error().message;
+    auto parsed = sync::protocol::parseRecordsResponse(response->body);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->results.at(0).status, RecordStatus::Rejected);
+    EXPECT_EQ(parsed->results.at(0).field, "payload");
+
+    auto health = gw.get("/healthz");
+    ASSERT_TRUE(health) << health.error().message;
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(gatewayRecords(), 0);
+}
+
+TEST_F(GatewaySyncTest, TabletBNeverSeesPatientAsData)
+{
+    // Tablet A has p-cont on its roster; tablet B only p-b. Issue 21, item 1.
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    auto resultA = confirmedSnapshot("gw-snap-a", "p-cont");
+    resultA.name = "継続 秘密";
+    ASSERT_TRUE(gateway->storage().addSnapshot("p-cont", sync::store::snapshotToJson(resultA), gatewayClock.nowJst()));
+    ASSERT_TRUE(gateway->storage().addSnapshot(
+        "p-b", sync::store::snapshotToJson(confirmedSnapshot("gw-snap-b", "p-b")), gatewayClock.nowJst()));
+
+    auto otherDir = makeTempDir("zaitaku-tablet-b");
+    sync::store::InitOptions options;
+    options.scrypt = fastScrypt();
+    auto b = sync::store::initStore((otherDir / "store.db").string(), kTestPassphrase, options, random, clock);
+    ASSERT_TRUE(b);
+    ASSERT_TRUE(sync::store::PatientRoster::import(b->store, rosterJson("p-b"), "operator"));
+    ASSERT_TRUE(enrollTablet(b->store, newCode()));
+    const auto auditBefore = gateway->storage().verifyAudit().value().rows;
+
+    const auto reportB = syncNow(b->store);
+    EXPECT_EQ(reportB.feedItems, 1) << "its own patient's result only";
+    EXPECT_FALSE(sync::store::SnapshotCache::latestFor(b->store.db(), "p-cont").value());
+    EXPECT_EQ(syncNow(*store).feedItems, 1) << "A still gets p-cont";
+
+    auto gwB = connection(b->store);
+    auto feed = gwB.get("/v1/feed?after=0&limit=500");
+    ASSERT_TRUE(feed) << feed.error().message;
+    EXPECT_EQ(feed->body.find("p-cont"), std::string::npos) << feed->body;
+
+    auto precheck =
+        gwB.post("/v1/precheck", R"({"date":")" + clock.todayJst().toString() + R"(","patients":["p-cont","p-b"]})");
+    ASSERT_TRUE(precheck) << precheck.error().message;
+    EXPECT_EQ(precheck->body.find("秘密"), std::string::npos) << precheck->body;
+    const auto entries = json::parse(precheck->body)["patients"];
+    ASSERT_EQ(entries.size(), 2U);
+    EXPECT_EQ(entries[0]["flags"], json::array({"not_assigned"}));
+    EXPECT_TRUE(entries[0]["snapshot"].is_null());
+    EXPECT_FALSE(entries[1]["snapshot"].is_null());
+
+    auto requery = gwB.post("/v1/requery", R"({"patient_id":"p-cont","service_kind":"houmon_shinryo","date":")" +
+                                               clock.todayJst().toString() + R"("})");
+    ASSERT_FALSE(requery);
+    EXPECT_EQ(requery.error().code, sync::Errc::Unauthorized);
+
+    // Taken off B's roster, p-b is no longer told either.
+    const auto deviceB = sync::client::GatewayLink::load(b->store.db()).value().value().deviceId;
+    ASSERT_EQ(gateway->storage().changeAssignments(deviceB, {"p-b"}, false, gatewayClock.nowJst()).value(), 1U);
+    auto after = gwB.get("/v1/feed?after=0&limit=500");
+    ASSERT_TRUE(after);
+    EXPECT_EQ(json::parse(after->body)["items"].size(), 0U);
+
+    // Every read of patient data left an audit row (2 feed pages, 1 pre-check), the chain intact.
+    const auto audit = gateway->storage().verifyAudit().value();
+    EXPECT_TRUE(audit.ok());
+    EXPECT_GE(audit.rows - auditBefore, 5) << "B's feed ×2, A's feed, B's pre-check, B's roster change";
+    std::filesystem::remove_all(otherDir);
+}
+
+// A plain TCP connection from `source` (another loopback address) that never says anything.
+int silentConnection(const char* source, int port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &local.sin_addr);
+    sockaddr_in remote{};
+    remote.sin_family = AF_INET;
+    remote.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
+        ::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0) {
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        return -1;
+    }
+    return fd;
+}
+
+TEST_F(GatewaySyncTest, AnUnauthenticatedFloodLeavesHealthzResponsive)
+{
+    // Issue 21, item 3, on a bounded loopback flood: 300 silent connections from 127.0.0.2 (a
+    // slow-loris without a certificate), oversized bodies and a burst of enrollments with bad
+    // codes. The gateway keeps serving everyone else.
+    config.maxConnectionsPerAddress = 16;
+    restartGateway();
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    auto gw = connection(*store);
+
+    std::vector<int> flood;
+    for (int i = 0; i < 300; ++i) {
+        const int fd = silentConnection("127.0.0.2", gateway->port());
+        ASSERT_GE(fd, 0) << "connect " << i << ": " << std::strerror(errno);
+        flood.push_back(fd);
+    }
+    sync::transport::ClientOptions options;
+    options.host = "127.0.0.1";
+    options.port = gateway->port();
+    options.caPem = gateway->caPem();
+    options.ioTimeout = std::chrono::seconds(5);
+    auto stranger = sync::transport::HttpsClient::create(options).value();
+    auto health = stranger->send({"GET", "/healthz", {}, {}});
+    ASSERT_TRUE(health) << health.error().message;
+    EXPECT_EQ(health->status, 200);
+
+    // Without a client certificate the body limit is small, and checked from the header.
+    auto big = stranger->send({"POST", "/v1/enroll", {}, std::string(100 * 1024, 'x')});
+    if (big) {
+        EXPECT_EQ(big->status, 413) << big->body;
+    }
+    // An enrolled tablet may still send its large batches.
+    auto deep = gw.post("/v1/challenges", R"({"count":1,"pad":")" + std::string(100 * 1024, 'y') + R"("})");
+    ASSERT_FALSE(deep);
+    EXPECT_EQ(deep.error().field, "pad") << "read and parsed: " << deep.error().message;
+
+    // Enrollment has its own small bucket per address (5, then 429), and a bad code is refused
+    // before anything is signed.
+    std::vector<int> statuses;
+    auto enroller = sync::transport::HttpsClient::create(options).value();
+    for (int i = 0; i < 7; ++i) {
+        auto r = enroller->send({"POST",
+                                 "/v1/enroll",
+                                 {},
+                                 R"({"code":"AAAA-BBBB-CCCC-DDDD-0123456789abcdef","csr_pem":"x","label":"x",)"
+                                 R"("signing_key":")" +
+                                     std::string(64, '0') + R"(","app_version":"x"})"});
+        ASSERT_TRUE(r) << r.error().message;
+        statuses.push_back(r->status);
+    }
+    // The tablet's own enrollment took the first of the address's five.
+    const std::vector<int> expected{403, 403, 403, 403, 429, 429, 429};
+    EXPECT_EQ(statuses, expected) << "4 more tries, then the bucket is empty";
+
+    auto metrics = gw.get("/metrics");
+    ASSERT_TRUE(metrics) << metrics.error().message;
+    const auto value = [&](const std::string& name) {
+        const auto at = metrics->body.find("\n" + name + " ");
+        return at == std::string::npos ? -1.0 : std::stod(metrics->body.substr(at + name.size() + 2));
+    };
+    EXPECT_GE(value("zaitaku_gateway_connections_refused"), 300 - 16) << metrics->body;
+    EXPECT_LE(value("zaitaku_gateway_open_connections"), 16 + 4);
+    EXPECT_EQ(value("zaitaku_gateway_certificates_issued_total"), 1) << "the tablet's only";
+    for (const int fd : flood) {
+        ::close(fd);
+    }
+}
+
+TEST_F(GatewaySyncTest, EvidenceMovedToAnotherVisitOrPatientIsRejected)
+{
+    // Issue 21, item 10: the signed bundle names its visit and patient; a genuine bundle (the
+    // card's signature included) re-used in another record is refused.
+    enrollAndVisit();
+    auto gw = connection(*store);
+    const json genuine = queuedVisit();
+    ASSERT_EQ(genuine["evidence"][0]["bundle"]["patient_id"], "p-first");
+
+    auto otherVisit = post(gw, reseal(
+                                   genuine, [](json& b) { b["visit_id"] = "another-visit"; }, *store));
+    EXPECT_EQ(otherVisit.status, RecordStatus::Rejected);
+    EXPECT_EQ(otherVisit.field, "evidence[0].bundle.visit_id") << otherVisit.reason;
+
+    auto otherPatient = post(gw, reseal(
+                                     genuine, [](json& b) { b["patient_id"] = "p-young"; }, *store));
+    EXPECT_EQ(otherPatient.status, RecordStatus::Rejected);
+    EXPECT_EQ(otherPatient.field, "evidence[0].bundle.patient_id") << otherPatient.reason;
+
+    json moved = genuine;
+    moved["visit"]["patient_id"] = "p-young"; // the visit re-addressed, the signed bundle left as it was
+    auto movedVisit = post(gw, reseal(
+                                   moved, [](json&) {}, *store));
+    EXPECT_EQ(movedVisit.status, RecordStatus::Rejected);
+    EXPECT_EQ(movedVisit.field, "evidence[0].bundle.patient_id") << movedVisit.reason;
+
+    EXPECT_EQ(post(gw, genuine).status, RecordStatus::Stored);
+}
+
+TEST_F(GatewaySyncTest, ALocalNonceIsClaimedOnceForTheWholeFacility)
+{
+    // Issue 21, item 10: tablet B replays tablet A's offline (local-challenge) card signature
+    // under its own key. Each tablet's own claim would not collide; the facility-wide one does.
+    ASSERT_TRUE(enrollTablet(*store, newCode())); // no challenges fetched: the visit signs a local one
+    presentCard("valid");
+    visit::ScriptedOperator op(pinVisit());
+    ASSERT_EQ(run(request("p-first"), op).value().state, visit::VisitState::Committed);
+    const json payload = queuedVisit();
+    ASSERT_EQ(payload["evidence"][0]["bundle"]["challenge_origin"], "local");
+    auto gwA = connection(*store);
+    ASSERT_EQ(post(gwA, payload).status, RecordStatus::Stored);
+
+    auto otherDir = makeTempDir("zaitaku-replay");
+    sync::store::InitOptions options;
+    options.scrypt = fastScrypt();
+    auto b = sync::store::initStore((otherDir / "store.db").string(), kTestPassphrase, options, random, clock);
+    ASSERT_TRUE(b);
+    ASSERT_TRUE(enrollTablet(b->store, newCode()));
+    auto gwB = connection(b->store);
+    auto replay = post(gwB, reseal(
+                                payload, [](json&) {}, b->store));
+    EXPECT_EQ(replay.status, RecordStatus::Rejected);
+    EXPECT_NE(replay.reason.find("already used"), std::string::npos) << replay.reason;
+    std::filesystem::remove_all(otherDir);
+}
+
+TEST_F(GatewaySyncTest, MetricsCanRequireTheMonitoringCertificate)
+{
+    // Issue 21, item 12: with metrics_client_cert = required, neither a stranger nor a tablet
+    // reads /metrics; the certificate `zaitaku-gateway monitor-cert` issues does.
+    config.metricsNeedCertificate = true;
+    restartGateway();
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    sync::transport::ClientOptions options;
+    options.host = "127.0.0.1";
+    options.port = gateway->port();
+    options.caPem = gateway->caPem();
+    auto stranger = sync::transport::HttpsClient::create(options).value();
+    auto open = stranger->send({"GET", "/metrics", {}, {}});
+    ASSERT_TRUE(open) << open.error().message;
+    EXPECT_EQ(open->status, 401);
+
+    auto gw = connection(*store);
+    auto byTablet = gw.get("/metrics");
+    ASSERT_FALSE(byTablet);
+    EXPECT_EQ(byTablet.error().code, sync::Errc::Unauthorized);
+
+    auto pki = sync::gateway::GatewayPki::load(config.dataDir).value();
+    auto request = sync::client::makeDeviceKeyRequest("zaitaku-monitor").value();
+    auto issued = pki.issueDeviceCertificate(request.csrPem, "monitor", gatewayClock.nowJst(), gatewayRandom, 90);
+    ASSERT_TRUE(issued) << issued.error().message;
+    options.certificatePem = issued->certificatePem;
+    options.privateKeyPem = request.privateKeyPem;
+    auto monitor = sync::transport::HttpsClient::create(options).value();
+    auto scraped = monitor->send({"GET", "/metrics", {}, {}});
+    ASSERT_TRUE(scraped) << scraped.error().message;
+    EXPECT_EQ(scraped->status, 200);
+    EXPECT_NE(scraped->body.find("zaitaku_gateway_requests_total"), std::string::npos);
+    auto records = monitor->send({"POST", "/v1/records", {}, "{}"});
+    ASSERT_TRUE(records);
+    EXPECT_EQ(records->status, 403) << "the monitoring certificate is no tablet";
 }
 
 } // namespace

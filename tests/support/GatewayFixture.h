@@ -15,6 +15,7 @@
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/AtomicFile.h"
 #include "sync/store/CanonicalJson.h"
+#include "sync/store/PatientRoster.h"
 #include "tests/support/VisitFixture.h"
 
 #include <cstdlib>
@@ -92,10 +93,22 @@ protected:
         return code.toString();
     }
 
-    Expected<sync::client::EnrollmentResult, sync::Error> enrollTablet(sync::store::Store& tablet,
-                                                                       const std::string& code)
+    // Enrolls `tablet` and, as the facility's operator does with `zaitaku-gateway roster assign`,
+    // assigns it the patients of its own roster (unless `assignRoster` is false).
+    Expected<sync::client::EnrollmentResult, sync::Error>
+    enrollTablet(sync::store::Store& tablet, const std::string& code, bool assignRoster = true)
     {
-        return sync::client::enroll(tablet, {url, code, "tablet", "test", {}}, random);
+        auto enrolled = sync::client::enroll(tablet, {url, code, "tablet", "test", {}}, random);
+        if (enrolled && assignRoster) {
+            std::vector<std::string> ids;
+            auto roster = sync::store::PatientRoster::list(tablet.db());
+            EXPECT_TRUE(roster);
+            for (const auto& p : roster ? *roster : std::vector<model::Patient>{}) {
+                ids.push_back(p.id);
+            }
+            EXPECT_TRUE(gateway->storage().changeAssignments(enrolled->deviceId, ids, true, gatewayClock.nowJst()));
+        }
+        return enrolled;
     }
 
     sync::client::SyncReport syncNow(sync::store::Store& tablet)

@@ -69,6 +69,7 @@ makeVisit(const std::string& visitId, const std::string& patientId, const model:
     model::Evidence e;
     e.id = visitId + "-e1";
     e.visitId = visitId;
+    e.patientId = patientId;
     e.method = model::EvidenceMethod::PinSignature;
     e.capturedAt = at;
     e.deviceId = "tablet-1";

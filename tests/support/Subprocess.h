@@ -44,6 +44,7 @@ public:
     // true when it was running.
     bool kill(int signal);
     int port() const { return m_port; }
+    int pid() const { return m_pid; }
     std::string url() const { return "https://127.0.0.1:" + std::to_string(m_port); }
 
 private:

@@ -9,6 +9,7 @@
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/CustodyPage.h"
 #include "ui/app/RoutePage.h"
+#include "ui/app/SessionLock.h"
 #include "ui/app/Style.h"
 #include "ui/app/SyncPage.h"
 #include "ui/app/VisitPage.h"
@@ -51,6 +52,17 @@ protected:
         app::AppSettings settings;
         settings.staffId = "nurse-7";
         settings.facilityId = "facility-1";
+        // A printer that records what it was given (CUPS is not part of the test machine).
+        std::filesystem::create_directories(dir + "/printer");
+        const std::string printer = dir + "/printer/lp";
+        std::ofstream(printer) << "#!/bin/sh\nout=$(dirname \"$0\")\n"
+                                  "stat -c %a \"$1\" > \"$out/mode\"\n"
+                                  "stat -c %a \"$(dirname \"$1\")\" > \"$out/dirmode\"\n"
+                                  "stat -f -c %T \"$1\" > \"$out/fs\"\n"
+                                  "echo \"$1\" > \"$out/path\"\n"
+                                  "cp \"$1\" \"$out/printed.pdf\"\n";
+        std::filesystem::permissions(printer, std::filesystem::perms::owner_all);
+        settings.printCommand = QString::fromStdString(printer);
         openApp(std::move(store), virtualReader(), settings);
     }
 };
@@ -131,17 +143,31 @@ TEST_F(AppFlowTest, FallbackFormIsCheckedPrintedAsPdfAndRecorded)
             edit->setText(QString::fromStdString(value));
         }
     }
-    dialogs.pdfPath = QString::fromStdString(std::filesystem::temp_directory_path().string()) +
-                      QStringLiteral("/zaitaku-app-test-%1.pdf").arg(QCoreApplication::applicationPid());
+    // Issue 21, item 6: the form reaches the printer from a 0600 file in a private 0700 tmpfs
+    // folder that is gone once the print command returns; nothing lands in ~/Documents.
     ASSERT_TRUE(tap(window.get(), "fallbackPrint"));
-    QFile pdf(dialogs.pdfPath);
-    ASSERT_TRUE(pdf.open(QIODevice::ReadOnly));
-    EXPECT_TRUE(pdf.read(5).startsWith("%PDF-"));
-    pdf.remove();
+    ASSERT_TRUE(waitUntil([&] {
+        return textOf(window.get(), "fallbackError").contains(QStringLiteral("印刷しました"));
+    })) << textOf(window.get(), "fallbackError").toStdString();
+    const auto printed = readFile(dir + "/printer/printed.pdf");
+    EXPECT_EQ(printed.rfind("%PDF-", 0), 0U);
+    EXPECT_EQ(readFile(dir + "/printer/mode"), "600\n");
+    EXPECT_EQ(readFile(dir + "/printer/dirmode"), "700\n");
+    const auto spooled = readFile(dir + "/printer/path");
+    ASSERT_FALSE(spooled.empty());
+    EXPECT_FALSE(std::filesystem::exists(spooled.substr(0, spooled.size() - 1))) << "deleted after printing";
+    EXPECT_EQ(readFile(dir + "/printer/fs"), "tmpfs\n");
     ASSERT_TRUE(tap(window.get(), "fallbackRecord"));
     EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")))
         << textOf(window.get(), "fallbackError").toStdString();
     EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("資格確認書")));
+    window->worker().drain(); // the audit row is queued behind the visit
+    auto audit = session->store().db().prepare(
+        "SELECT actor, subject, detail FROM audit_log WHERE action = 'fallback.form_printed'");
+    ASSERT_TRUE(audit && audit->step().value_or(false)) << "the print is audited";
+    EXPECT_EQ(audit->text(0), "nurse-7");
+    EXPECT_EQ(audit->text(1), "p-first");
+    EXPECT_NE(audit->text(2).find("shikaku_kakuninsho"), std::string::npos);
 }
 
 TEST_F(AppFlowTest, RevisitWithoutAnEarlierOnlineConfirmationIsRefusedWithReasons)
@@ -310,7 +336,8 @@ TEST_F(AppFlowTest, LanguageAndTextSizeChangeAtOnceFromTheSettingsScreen)
     const auto saved = app::AppSettings::load(QString::fromStdString(dir + "/settings.json"), &problem);
     EXPECT_TRUE(problem.isEmpty()) << problem.toStdString();
     EXPECT_EQ(saved.language, QStringLiteral("ja"));
-    EXPECT_EQ(saved.staffId, QStringLiteral("nurse-7"));
+    EXPECT_TRUE(saved.staffId.isEmpty()) << "who is signed in is never saved";
+    EXPECT_EQ(window->settings().staffId, QStringLiteral("nurse-7")) << "saving settings signs nobody out";
 }
 
 TEST_F(AppFlowTest, EnglishIsBuiltInAndCoversEveryScreenContext)
@@ -327,6 +354,51 @@ TEST_F(AppFlowTest, EnglishIsBuiltInAndCoversEveryScreenContext)
     app::installLanguage(QStringLiteral("ja"), translator);
     EXPECT_EQ(translator, nullptr);
     EXPECT_EQ(QCoreApplication::translate("RoutePage", "本日の訪問予定"), QStringLiteral("本日の訪問予定"));
+}
+
+TEST_F(AppFlowTest, IdleTimeLocksTheStoreAndSignInNamesTheStaffAgain)
+{
+    // Issue 21, item 5: a tablet put down at a patient's home closes its store by itself.
+    window->sessionLock().setIdle(std::chrono::milliseconds(300));
+    ASSERT_TRUE(waitUntil([&] { return window->session() == nullptr; }, std::chrono::seconds(10)));
+    EXPECT_EQ(session.use_count(), 1) << "the window let go of the store";
+    session.reset(); // the fixture's own handle: now the store is closed
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "passphrase") != nullptr; }));
+    EXPECT_TRUE(window->settings().staffId.isEmpty());
+    EXPECT_TRUE(window->routePage()->entries().empty()) << "no patient stays on a screen";
+    EXPECT_FALSE(findIn<QAbstractButton>(window.get(), "navRoute")->isEnabled());
+
+    // Signing in again needs a staff id: no default identity.
+    findIn<QLineEdit>(window.get(), "storePath")->setText(QString::fromStdString(dir + "/store.db"));
+    findIn<QLineEdit>(window.get(), "signInStaff")->clear();
+    findIn<QLineEdit>(window.get(), "passphrase")->setText(QStringLiteral("a test passphrase"));
+    ASSERT_TRUE(tap(window.get(), "unlock"));
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "unlockMessage").contains(QStringLiteral("職員ID")); }));
+    EXPECT_EQ(window->session(), nullptr);
+    EXPECT_TRUE(findIn<QLineEdit>(window.get(), "passphrase")->text().isEmpty()) << "the passphrase is not kept";
+    findIn<QLineEdit>(window.get(), "signInStaff")->setText(QStringLiteral("nurse-9"));
+    findIn<QLineEdit>(window.get(), "passphrase")->setText(QStringLiteral("a test passphrase"));
+    ASSERT_TRUE(tap(window.get(), "unlock"));
+    ASSERT_TRUE(waitUntil([&] { return window->session() != nullptr; }));
+    EXPECT_EQ(window->settings().staffId, QStringLiteral("nurse-9"));
+    ASSERT_TRUE(tap(window.get(), "navCustody"));
+    auto* staff = findIn<QLineEdit>(window.get(), "custodyStaff");
+    EXPECT_EQ(staff->text(), QStringLiteral("nurse-9"));
+    EXPECT_TRUE(staff->isReadOnly()) << "the card is handled by who signed in, not by a typed name";
+}
+
+TEST_F(AppFlowTest, ResumingFromSuspendLocksTheStore)
+{
+    // The boot clock runs through a suspend, the monotonic clock does not: their gap jumps.
+    auto suspended = std::make_shared<std::chrono::nanoseconds>(std::chrono::seconds(5));
+    window->sessionLock().setSuspendedTime([suspended] { return *suspended; });
+    window->sessionLock().setSuspendPollInterval(std::chrono::milliseconds(20));
+    QTest::qWait(200);
+    ASSERT_NE(window->session(), nullptr) << "no suspend yet";
+    *suspended += std::chrono::minutes(40); // the tablet slept in the car
+    ASSERT_TRUE(waitUntil([&] { return window->session() == nullptr; }, std::chrono::seconds(5)));
+    EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "banner").contains(QStringLiteral("スリープ")); }))
+        << textOf(window.get(), "banner").toStdString();
 }
 
 } // namespace

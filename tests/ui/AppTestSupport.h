@@ -39,10 +39,8 @@ public:
         return confirmAnswer;
     }
     void inform(QWidget*, const QString& title, const QString& text) override { informed << title + ": " + text; }
-    QString savePdfPath(QWidget*, const QString&) override { return pdfPath; }
 
     bool confirmAnswer = true;
-    QString pdfPath;
     QStringList asked;
     QStringList informed;
 };
@@ -145,12 +143,10 @@ protected:
         auto adopted = app::AppSession::adopt(std::move(store), *m_parts);
         ASSERT_TRUE(adopted) << adopted.error().message;
         session = std::move(*adopted);
-        if (settings.staffId.isEmpty()) {
-            settings.staffId = QStringLiteral("nurse-7");
-        }
+        const QString staff = settings.staffId.isEmpty() ? QStringLiteral("nurse-7") : settings.staffId;
         window = newWindow(settings);
         window->show();
-        window->adopt(session);
+        window->adopt(session, staff); // as the sign-in screen does after the passphrase
         ASSERT_TRUE(waitUntil([&] { return !window->routePage()->entries().empty(); }));
     }
 

@@ -1,8 +1,10 @@
 #include "ui/app/AppSession.h"
 
 #include "sync/client/GatewayLink.h"
+#include "sync/store/AuditLog.h"
 #include "sync/store/StoreKeys.h"
 #include "sync/store/StoreLifecycle.h"
+#include "sync/store/Transaction.h"
 #include "ui/app/VisitBridge.h"
 #include "ui/cli/FaceSetup.h"
 #include "verify/consent/ConsentCatalog.h"
@@ -130,6 +132,21 @@ Expected<sync::client::EnrollmentResult, sync::Error>
 AppSession::enroll(const std::string& gatewayUrl, const std::string& code, const std::string& label)
 {
     return sync::client::enroll(*m_store, {gatewayUrl, code, label, ZAITAKU_VERSION, {}}, m_parts.random);
+}
+
+Expected<void, sync::Error>
+AppSession::recordFormPrinted(model::FallbackKind kind, const std::string& patientId, const std::string& staffId)
+{
+    auto tx = sync::store::Transaction::begin(m_store->db(), sync::store::Durability::Full);
+    if (!tx) {
+        return Unexpected(tx.error());
+    }
+    const sync::store::AuditEntry entry{
+        staffId, "fallback.form_printed", patientId, {{"kind", std::string(model::toCode(kind))}}};
+    if (auto done = sync::store::AuditLog::append(m_store->db(), entry, m_parts.clock.nowJst()); !done) {
+        return Unexpected(done.error());
+    }
+    return tx->commit();
 }
 
 Expected<model::CustodyEvent, sync::Error> AppSession::recordCustody(model::CustodyEvent event)

@@ -57,6 +57,9 @@ public:
     // `zaitaku-cli visit first|revisit|fallback` (the face path with `--camera`).
     Expected<visit::VisitOutcome, visit::Error>
     runVisit(const visit::VisitRequest& request, VisitBridge& bridge, const AppSettings& settings);
+    // A fallback form with the patient's data was printed: an audit row (who, which form, whom).
+    Expected<void, sync::Error>
+    recordFormPrinted(model::FallbackKind kind, const std::string& patientId, const std::string& staffId);
     // `zaitaku-cli sync`, `sync-status`, `sync-retry`.
     Expected<sync::client::SyncReport, sync::Error> syncNow();
     Expected<sync::client::SyncStatus, sync::Error> syncStatus();

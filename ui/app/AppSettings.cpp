@@ -46,7 +46,9 @@ AppSettings AppSettings::load(const QString& path, QString* problem)
     settings.language = o.value("language").toString() == QLatin1String("en") ? "en" : "ja";
     const int size = o.value("text_size").toInt(0);
     settings.textSize = size == 2 ? TextSize::Largest : size == 1 ? TextSize::Large : TextSize::Standard;
-    settings.staffId = o.value("staff").toString();
+    settings.lastStaffId = o.value("last_staff").toString();
+    settings.autoLockMinutes = qBound(1, o.value("auto_lock_minutes").toInt(5), 60);
+    settings.printCommand = o.value("print_command").toString(QStringLiteral("lp"));
     settings.facilityId = o.value("facility").toString();
     settings.maxCheckoutHours = qBound(1, o.value("max_checkout_hours").toInt(8), 72);
     return settings;
@@ -60,7 +62,9 @@ bool AppSettings::save(const QString& path, QString* problem) const
                   {"camera", cameraSource},
                   {"language", language},
                   {"text_size", static_cast<int>(textSize)},
-                  {"staff", staffId},
+                  {"last_staff", lastStaffId},
+                  {"auto_lock_minutes", autoLockMinutes},
+                  {"print_command", printCommand},
                   {"facility", facilityId},
                   {"max_checkout_hours", maxCheckoutHours}};
     QSaveFile file(path); // written beside and renamed: a crash never leaves half a file

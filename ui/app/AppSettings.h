@@ -23,9 +23,15 @@ struct AppSettings
     QString cameraSource; // "camera:0" or a video/image file; empty: face verification off
     QString language = QStringLiteral("ja");
     TextSize textSize = TextSize::Standard;
+    // Who is signed in: set at sign-in with the store, cleared when it locks, never saved. The
+    // 目視 attestations, custody events and dead-letter retries carry it; no default identity.
     QString staffId;
+    QString lastStaffId; // saved: the sign-in screen offers it again
     QString facilityId;
     int maxCheckoutHours = 8;
+    int autoLockMinutes = 5; // idle time before the store is locked again (1–60)
+    // Fallback forms go to this command with a private temporary file appended (CUPS `lp`).
+    QString printCommand = QStringLiteral("lp");
 
     static QString defaultPath();
     // A missing file gives the defaults; a malformed one too, with `problem` set for the screen.

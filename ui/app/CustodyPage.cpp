@@ -47,6 +47,7 @@ CustodyPage::CustodyPage(BackgroundWorker& worker, const AppSettings& settings, 
     form->addRow(tr("患者"), m_patient);
     m_staff = new QLineEdit(settings.staffId, this);
     m_staff->setObjectName("custodyStaff");
+    m_staff->setReadOnly(true); // the signed-in staff handles the card
     form->addRow(tr("職員"), m_staff);
     m_purpose = new QLineEdit(this);
     m_purpose->setObjectName("custodyPurpose");
@@ -83,6 +84,7 @@ void CustodyPage::setSession(AppSession* session)
 
 void CustodyPage::refresh()
 {
+    m_staff->setText(m_settings.staffId);
     if (!m_session) {
         return;
     }
@@ -152,11 +154,11 @@ void CustodyPage::record(int actionValue)
     event.patientId = m_patient->currentData().toString().toStdString();
     event.facilityId = m_settings.facilityId.isEmpty() ? "facility" : m_settings.facilityId.toStdString();
     event.action = action;
-    event.staffId = m_staff->text().trimmed().toStdString();
+    event.staffId = m_settings.staffId.toStdString();
     event.witnessId = m_witness->text().trimmed().toStdString();
     event.purpose = action == model::CustodyAction::Checkout ? m_purpose->text().trimmed().toStdString() : "";
     if (event.staffId.empty()) {
-        m_message->setText(QStringLiteral("⚠ ") + tr("職員を入力してください"));
+        m_message->setText(QStringLiteral("⚠ ") + tr("職員がサインインしていません"));
         return;
     }
     AppSession* s = m_session;

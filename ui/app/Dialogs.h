@@ -1,7 +1,8 @@
 #pragma once
 
 // The app's modal questions behind one interface, so the QTest tests answer them without a
-// window manager (KeePassXC's MessageBox seam): confirmations and where to save a PDF.
+// window manager (KeePassXC's MessageBox seam): confirmations and notices. (Fallback forms are
+// printed through PrintSpool, never saved where a dialog would put them.)
 
 #include <QString>
 
@@ -16,8 +17,6 @@ public:
     virtual ~Dialogs() = default;
     virtual bool confirm(QWidget* parent, const QString& title, const QString& text) = 0;
     virtual void inform(QWidget* parent, const QString& title, const QString& text) = 0;
-    // Empty: the user cancelled.
-    virtual QString savePdfPath(QWidget* parent, const QString& suggestedName) = 0;
 };
 
 class QtDialogs final : public Dialogs
@@ -25,7 +24,6 @@ class QtDialogs final : public Dialogs
 public:
     bool confirm(QWidget* parent, const QString& title, const QString& text) override;
     void inform(QWidget* parent, const QString& title, const QString& text) override;
-    QString savePdfPath(QWidget* parent, const QString& suggestedName) override;
 };
 
 } // namespace zaitaku::app

@@ -4,6 +4,7 @@
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/CustodyPage.h"
 #include "ui/app/RoutePage.h"
+#include "ui/app/SessionLock.h"
 #include "ui/app/SettingsPage.h"
 #include "ui/app/Style.h"
 #include "ui/app/SyncPage.h"
@@ -50,6 +51,9 @@ MainWindow::MainWindow(
     setWindowTitle(QStringLiteral("在宅 zaitaku"));
     resize(1280, 800);
     installLanguage(m_settings.language, m_translator);
+    m_settings.staffId.clear(); // nobody is signed in until the sign-in screen says who
+    m_lock = new SessionLock(std::chrono::minutes(m_settings.autoLockMinutes), suspendedSinceBoot, this);
+    connect(m_lock, &SessionLock::lockRequested, this, &MainWindow::lock);
     buildPages();
 }
 
@@ -79,10 +83,12 @@ void MainWindow::buildPages()
     m_navCustody->setObjectName("navCustody");
     m_navSettings = makeButton(tr("設定"), central);
     m_navSettings->setObjectName("navSettings");
+    m_navLock = makeButton(tr("ロック"), central);
+    m_navLock->setObjectName("navLock");
     bar->addWidget(m_banner);
     bar->addStretch(1);
     bar->addWidget(m_syncSummary);
-    for (auto* b : {m_navRoute, m_navSync, m_navCustody, m_navSettings}) {
+    for (auto* b : {m_navRoute, m_navSync, m_navCustody, m_navSettings, m_navLock}) {
         bar->addWidget(b);
         b->setEnabled(m_session != nullptr);
     }
@@ -91,7 +97,7 @@ void MainWindow::buildPages()
     layout->addWidget(m_pages, 1);
     setCentralWidget(central); // deletes the previous screens
 
-    m_unlock = new UnlockPage(*m_worker, m_parts, m_settings.storePath, m_pages);
+    m_unlock = new UnlockPage(*m_worker, m_parts, m_settings.storePath, m_settings.lastStaffId, m_pages);
     m_route = new RoutePage(*m_worker, m_pages);
     m_visit = new VisitPage(*m_worker, m_dialogs, m_settings, m_pages);
     m_sync = new SyncPage(*m_worker, m_settings, m_pages);
@@ -105,11 +111,16 @@ void MainWindow::buildPages()
     connect(m_navSync, &QPushButton::clicked, this, &MainWindow::showSync);
     connect(m_navCustody, &QPushButton::clicked, this, &MainWindow::showCustody);
     connect(m_navSettings, &QPushButton::clicked, this, &MainWindow::showSettings);
-    connect(m_unlock, &UnlockPage::unlocked, this, [this](std::shared_ptr<AppSession> session, QString path) {
-        m_settings.storePath = path;
-        m_settings.save(m_settingsPath);
-        adopt(std::move(session));
-    });
+    // Queued: lock() rebuilds the screens, this button among them.
+    connect(
+        m_navLock, &QPushButton::clicked, this, [this] { lock(QStringLiteral("manual")); }, Qt::QueuedConnection);
+    connect(m_unlock, &UnlockPage::unlocked, this,
+            [this](std::shared_ptr<AppSession> session, QString path, QString staffId) {
+                m_settings.storePath = path;
+                m_settings.lastStaffId = staffId;
+                m_settings.save(m_settingsPath);
+                adopt(std::move(session), staffId);
+            });
     connect(m_unlock, &UnlockPage::recoveryCodeShown, this, [this](QString code) {
         m_dialogs.inform(
             this, tr("復旧コード"),
@@ -137,14 +148,36 @@ void MainWindow::buildPages()
     }
 }
 
-void MainWindow::adopt(std::shared_ptr<AppSession> session)
+void MainWindow::adopt(std::shared_ptr<AppSession> session, const QString& staffId)
 {
     m_session = std::move(session);
-    for (auto* b : {m_navRoute, m_navSync, m_navCustody, m_navSettings}) {
+    m_settings.staffId = staffId;
+    for (auto* b : {m_navRoute, m_navSync, m_navCustody, m_navSettings, m_navLock}) {
         b->setEnabled(true);
     }
     connectSession();
+    setBanner(tr("職員: %1").arg(staffId));
+    m_lock->setIdle(std::chrono::minutes(m_settings.autoLockMinutes));
+    m_lock->start();
     showRoute();
+}
+
+void MainWindow::lock(const QString& reason)
+{
+    if (!m_session) {
+        return;
+    }
+    m_lock->stop();
+    if (m_visit->running()) {
+        m_visit->cancel(); // its open question is answered "stop": nothing is recorded
+    }
+    m_worker->drain(); // no job still holds the session
+    m_session.reset(); // the store closes; its key material is wiped with it
+    m_settings.staffId.clear();
+    buildPages(); // new, empty screens: nothing of the last patient stays behind
+    setBanner(reason == QLatin1String("suspend") ? tr("スリープから復帰したためロックしました")
+              : reason == QLatin1String("idle")  ? tr("操作がなかったためロックしました")
+                                                 : tr("ロックしました"));
 }
 
 void MainWindow::connectSession()
@@ -169,7 +202,7 @@ void MainWindow::showPage(QWidget* page)
 {
     m_pages->setCurrentWidget(page);
     const bool inVisit = page == m_visit;
-    for (auto* b : {m_navRoute, m_navSync, m_navCustody, m_navSettings}) {
+    for (auto* b : {m_navRoute, m_navSync, m_navCustody, m_navSettings, m_navLock}) {
         b->setEnabled(m_session != nullptr && !inVisit); // a visit ends by its own buttons
     }
 }
@@ -208,7 +241,7 @@ void MainWindow::startVisit(model::VisitFlow flow,
     visit::VisitRequest request;
     request.patientId = patientId.toStdString();
     request.flow = flow;
-    request.staffId = m_settings.staffId.isEmpty() ? "staff" : m_settings.staffId.toStdString();
+    request.staffId = m_settings.staffId.toStdString(); // signed in: adopt() is the only way to a session
     if (auto kind = model::fromCode<model::ServiceKind>(serviceKind.toStdString())) {
         request.serviceKind = *kind;
     }
@@ -222,7 +255,10 @@ void MainWindow::startVisit(model::VisitFlow flow,
 void MainWindow::applySettings(const AppSettings& settings)
 {
     const bool rebuild = settings.language != m_settings.language || settings.textSize != m_settings.textSize;
+    const QString signedIn = m_settings.staffId; // the settings screen does not sign anyone in or out
     m_settings = settings;
+    m_settings.staffId = signedIn;
+    m_lock->setIdle(std::chrono::minutes(m_settings.autoLockMinutes));
     QString problem;
     if (!m_settings.save(m_settingsPath, &problem)) {
         m_dialogs.inform(this, tr("設定"), tr("設定を保存できません: %1").arg(problem));

@@ -2,7 +2,9 @@
 
 // The app's window: a top bar (where you are, the sync summary, the way to each screen) over one
 // screen at a time. It owns the worker and the unlocked session; it rebuilds its screens when the
-// language or the text size changes (never during a visit).
+// language or the text size changes (never during a visit). The session locks again after the
+// idle time in the settings and on resume from suspend: the store is closed (its key wiped), the
+// screens are rebuilt empty and the sign-in screen asks for the staff id and passphrase again.
 
 #include "ui/app/AppSession.h"
 #include "ui/app/AppSettings.h"
@@ -21,6 +23,7 @@ namespace zaitaku::app
 
 class BackgroundWorker;
 class CustodyPage;
+class SessionLock;
 class RoutePage;
 class SettingsPage;
 class SyncPage;
@@ -35,8 +38,12 @@ public:
         AppSettings settings, QString settingsPath, SessionParts parts, Dialogs& dialogs, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // Opens on the route with an already unlocked session (demo mode, tests).
-    void adopt(std::shared_ptr<AppSession> session);
+    // Opens on the route with an already unlocked session, `staffId` signed in (demo mode, tests).
+    void adopt(std::shared_ptr<AppSession> session, const QString& staffId);
+    // Closes the store and goes back to sign-in ("idle", "suspend", "manual"); a running visit
+    // is cancelled first (nothing of it is recorded).
+    void lock(const QString& reason);
+    SessionLock& sessionLock() { return *m_lock; }
     void setBanner(const QString& text);
 
     BackgroundWorker& worker() { return *m_worker; }
@@ -75,6 +82,8 @@ private:
     QPushButton* m_navSync = nullptr;
     QPushButton* m_navCustody = nullptr;
     QPushButton* m_navSettings = nullptr;
+    QPushButton* m_navLock = nullptr;
+    SessionLock* m_lock = nullptr;
     QStackedWidget* m_pages = nullptr;
     UnlockPage* m_unlock = nullptr;
     RoutePage* m_route = nullptr;

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace zaitaku::app
@@ -44,9 +45,12 @@ SettingsPage::SettingsPage(BackgroundWorker& worker, const AppSettings& settings
     m_camera->setObjectName("settingsCamera");
     m_camera->setPlaceholderText(tr("camera:0（空欄: 顔認証を使わない）"));
     form->addRow(tr("カメラ"), m_camera);
-    m_staff = new QLineEdit(settings.staffId, content);
-    m_staff->setObjectName("settingsStaff");
-    form->addRow(tr("職員ID"), m_staff);
+    m_autoLock = new QSpinBox(content);
+    m_autoLock->setObjectName("settingsAutoLock");
+    m_autoLock->setRange(1, 60);
+    m_autoLock->setValue(settings.autoLockMinutes);
+    m_autoLock->setSuffix(tr(" 分"));
+    form->addRow(tr("操作がないときの自動ロック"), m_autoLock);
     m_facility = new QLineEdit(settings.facilityId, content);
     m_facility->setObjectName("settingsFacility");
     form->addRow(tr("事業所ID"), m_facility);
@@ -134,7 +138,7 @@ void SettingsPage::save()
 {
     m_settings.readerId = m_reader->currentData().toString();
     m_settings.cameraSource = m_camera->text().trimmed();
-    m_settings.staffId = m_staff->text().trimmed();
+    m_settings.autoLockMinutes = m_autoLock->value();
     m_settings.facilityId = m_facility->text().trimmed();
     m_settings.language = m_language->currentData().toString();
     m_settings.textSize = static_cast<TextSize>(m_textSize->currentIndex());

@@ -11,6 +11,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QSpinBox;
 
 namespace zaitaku::app
 {
@@ -39,7 +40,7 @@ private:
     AppSession* m_session = nullptr;
     QComboBox* m_reader;
     QLineEdit* m_camera;
-    QLineEdit* m_staff;
+    QSpinBox* m_autoLock;
     QLineEdit* m_facility;
     QComboBox* m_language;
     QComboBox* m_textSize;

@@ -178,7 +178,7 @@ void SyncPage::retrySelected()
         return;
     }
     const std::int64_t seq = item->data(Qt::UserRole).toLongLong();
-    const std::string staff = m_settings.staffId.isEmpty() ? "operator" : m_settings.staffId.toStdString();
+    const std::string staff = m_settings.staffId.toStdString(); // set at sign-in
     AppSession* s = m_session;
     m_worker.run<Expected<bool, sync::Error>>(
         this, [s, seq, staff] { return s->retryDeadLetter(seq, staff); },

@@ -8,6 +8,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace zaitaku::app
@@ -18,18 +19,22 @@ namespace
 using Opened = Expected<std::unique_ptr<AppSession>, sync::Error>;
 }
 
-UnlockPage::UnlockPage(BackgroundWorker& worker, SessionParts parts, const QString& storePath, QWidget* parent)
+UnlockPage::UnlockPage(
+    BackgroundWorker& worker, SessionParts parts, const QString& storePath, const QString& lastStaffId, QWidget* parent)
     : QWidget(parent)
     , m_worker(worker)
     , m_parts(std::move(parts))
 {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(makeHeading(tr("在宅 — サインイン"), this));
-    layout->addWidget(makeText(tr("端末の暗号化データを開くパスフレーズを入力してください。"), this));
+    layout->addWidget(makeText(tr("職員IDと、端末の暗号化データを開くパスフレーズを入力してください。"), this));
     auto* form = new QFormLayout();
     m_path = new QLineEdit(storePath, this);
     m_path->setObjectName("storePath");
     form->addRow(tr("データファイル"), m_path);
+    m_staff = new QLineEdit(lastStaffId, this);
+    m_staff->setObjectName("signInStaff");
+    form->addRow(tr("職員ID"), m_staff);
     m_passphrase = new QLineEdit(this);
     m_passphrase->setObjectName("passphrase");
     m_passphrase->setEchoMode(QLineEdit::Password);
@@ -54,12 +59,33 @@ UnlockPage::UnlockPage(BackgroundWorker& worker, SessionParts parts, const QStri
     connect(m_create, &QPushButton::clicked, this, &UnlockPage::create);
 }
 
+bool UnlockPage::validStaffId(const QString& staffId)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9._-]{2,32}$"));
+    return pattern.match(staffId).hasMatch();
+}
+
+QString UnlockPage::staffOrSay()
+{
+    const QString staff = m_staff->text().trimmed();
+    if (!validStaffId(staff)) {
+        m_message->setText(QStringLiteral("⚠ ") + tr("職員IDを入力してください（英数字と - _ . の2〜32文字）。"));
+        return {};
+    }
+    return staff;
+}
+
 void UnlockPage::unlock()
 {
     const QString path = m_path->text().trimmed();
+    const QString staff = staffOrSay();
     std::string passphrase = m_passphrase->text().toStdString();
     m_passphrase->clear();
     m_repeat->clear();
+    if (staff.isEmpty()) {
+        std::fill(passphrase.begin(), passphrase.end(), '\0');
+        return;
+    }
     if (path.isEmpty() || !QFileInfo::exists(path)) {
         m_message->setText(QStringLiteral("⚠ ") +
                            tr("データファイルがありません。新しい端末では「新しく作成する」を使ってください。"));
@@ -73,7 +99,7 @@ void UnlockPage::unlock()
         [p = path.toStdString(), pass = std::move(passphrase), parts]() mutable {
             return AppSession::unlock(p, std::move(pass), parts);
         },
-        [this, path](Opened opened) {
+        [this, path, staff](Opened opened) {
             m_unlock->setEnabled(true);
             if (!opened) {
                 m_message->setText(QStringLiteral("⚠ ") + (opened.error().code == sync::Errc::WrongKey
@@ -82,13 +108,17 @@ void UnlockPage::unlock()
                 return;
             }
             m_message->clear();
-            Q_EMIT unlocked(std::shared_ptr<AppSession>(std::move(*opened)), path);
+            Q_EMIT unlocked(std::shared_ptr<AppSession>(std::move(*opened)), path, staff);
         });
 }
 
 void UnlockPage::create()
 {
     const QString path = m_path->text().trimmed();
+    const QString staff = staffOrSay();
+    if (staff.isEmpty()) {
+        return;
+    }
     const QString passphrase = m_passphrase->text();
     const bool same = passphrase == m_repeat->text();
     m_repeat->clear();
@@ -116,7 +146,7 @@ void UnlockPage::create()
             return {AppSession::adopt(std::make_unique<sync::store::Store>(std::move(created->store)), parts),
                     std::move(recovery)};
         },
-        [this, path](Created created) {
+        [this, path, staff](Created created) {
             auto& opened = created.first;
             if (!opened) {
                 m_message->setText(QStringLiteral("⚠ ") + QString::fromStdString(opened.error().message));
@@ -124,7 +154,7 @@ void UnlockPage::create()
             }
             Q_EMIT recoveryCodeShown(QString::fromStdString(created.second));
             std::fill(created.second.begin(), created.second.end(), '\0');
-            Q_EMIT unlocked(std::shared_ptr<AppSession>(std::move(*opened)), path);
+            Q_EMIT unlocked(std::shared_ptr<AppSession>(std::move(*opened)), path, staff);
         });
 }
 

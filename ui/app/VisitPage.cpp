@@ -62,7 +62,17 @@ VisitPage::VisitPage(BackgroundWorker& worker, Dialogs& dialogs, const AppSettin
     m_visual = new VisualPanel(m_panels);
     m_consent = new ConsentPanel(m_panels);
     m_revisit = new RevisitPanel(m_panels);
-    m_fallback = new FallbackPanel(dialogs, m_panels);
+    m_fallback = new FallbackPanel(
+        PrintJob{settings.printCommand.split(QLatin1Char(' '), Qt::SkipEmptyParts), std::chrono::seconds(30)},
+        m_panels);
+    connect(m_fallback, &FallbackPanel::printed, this, [this](model::FallbackKind kind) {
+        // Queued behind the visit (which holds the worker while it waits for the form): the
+        // audit row is written when the visit's job returns.
+        AppSession* s = m_session;
+        const std::string patient = m_request.patientId;
+        const std::string staff = m_request.staffId;
+        m_worker.post([s, kind, patient, staff] { (void)s->recordFormPrinted(kind, patient, staff); });
+    });
     m_result = new ResultPanel(m_panels);
     for (QWidget* panel : std::initializer_list<QWidget*>{m_card, m_method, m_codeB, m_face, m_visual, m_consent,
                                                           m_revisit, m_fallback, m_result}) {
@@ -91,6 +101,8 @@ void VisitPage::start(AppSession& session, const visit::VisitRequest& request, c
         m_panels->addWidget(m_pin);
     }
     m_patientName = patientName;
+    m_session = &session;
+    m_request = request;
     m_today = session.clock().todayJst();
     m_committed = false;
     const QString flow = request.flow == model::VisitFlow::FirstVisit ? tr("初回訪問")

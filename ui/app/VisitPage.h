@@ -71,6 +71,8 @@ private:
 
     BackgroundWorker& m_worker;
     Dialogs& m_dialogs;
+    AppSession* m_session = nullptr; // the running visit's
+    visit::VisitRequest m_request;
     const AppSettings& m_settings;
     std::shared_ptr<VisitBridge> m_bridge;
     QString m_patientName;

@@ -7,6 +7,7 @@
 #include "ui/app/MainWindow.h"
 #include "ui/app/Style.h"
 #include "ui/cli/DemoStack.h"
+#include "verify/model/ProcessHardening.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -16,6 +17,10 @@
 int main(int argc, char** argv)
 {
     using namespace zaitaku;
+    if (const auto problem = model::disableCoreDumps(); !problem.empty()) {
+        std::cerr << "zaitaku: refusing to start: " << problem << "\n";
+        return 1;
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("zaitaku"));
     QCommandLineParser parser;
@@ -73,9 +78,6 @@ int main(int argc, char** argv)
             return 1;
         }
         demoSession = std::move(*session);
-        if (settings.staffId.isEmpty()) {
-            settings.staffId = QStringLiteral("demo-nurse");
-        }
         if (settings.facilityId.isEmpty()) {
             settings.facilityId = QStringLiteral("demo-facility");
         }
@@ -86,7 +88,7 @@ int main(int argc, char** argv)
     {
         app::MainWindow window(settings, settingsPath, parts, dialogs);
         if (demoSession) {
-            window.adopt(demoSession);
+            window.adopt(demoSession, QStringLiteral("demo-nurse")); // the demo's signed-in nurse
             window.setBanner(QObject::tr("デモモード（ゲートウェイ %1）").arg(QString::fromStdString(stack->url())));
         }
         demoSession.reset();

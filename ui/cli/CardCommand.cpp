@@ -4,6 +4,7 @@
 #include "device/mynacard/MynaCard.h"
 #include "device/mynacard/VerificationCodeB.h"
 #include "hardware/readers/UsbHotplugMonitor.h"
+#include "sync/store/AtomicFile.h"
 #include "ui/cli/CommandOptions.h"
 #include "ui/cli/SecretPrompt.h"
 #include "verify/rules/CertificateExpiry.h"
@@ -33,7 +34,7 @@ struct CardOptions
     std::string reader;
     bool asJson = false;
     std::chrono::milliseconds timeout{5000};
-    std::map<std::string, std::string> values; // --out, --challenge-hex, --pin-b-from, --staff-override
+    std::map<std::string, std::string> values; // --out, --challenge-hex, --code-b-file, --staff-override
     bool ca = false;
 };
 
@@ -48,7 +49,9 @@ constexpr const char* kUsage =
     "                                unless staff override\n"
     "  sign --challenge-hex HEX [--staff-override STAFF]\n"
     "                                VERIFY the PIN, sign SHA-256(challenge), verify the signature on the host\n"
-    "  face-photo --pin-b-from \"birth=YYYY-MM-DD,expiry-year=YYYY,code=NNNN\" --out FILE\n"
+    "  face-photo [--code-b-file FILE] --out FILE\n"
+    "                                照合番号B as \"birth=YYYY-MM-DD,expiry-year=YYYY,code=NNNN\"\n"
+    "                                from FILE, else typed at the prompt\n"
     "                                read the chip photo (JPEG 2000) with 照合番号B; a diagnostic: the\n"
     "                                appliance itself never stores face images\n"
     "  watch [--timeout-ms N]        report supported USB readers plugged in and pulled out (one line or\n"
@@ -289,10 +292,12 @@ int readCert(CliContext& ctx, const CardOptions& o)
     if (!der) {
         return fail(ctx, o, der.error());
     }
-    std::ofstream file(out->second, std::ios::binary | std::ios::trunc);
-    file.write(reinterpret_cast<const char*>(der->data()), static_cast<std::streamsize>(der->size()));
-    if (!file) {
-        return fail(ctx, o, device::Error{Errc::InvalidInput, "cannot write " + out->second, "out"});
+    if (auto written = sync::store::writeFileAtomically(
+            out->second, std::string_view(reinterpret_cast<const char*>(der->data()), der->size()), 0600);
+        !written) {
+        return fail(
+            ctx, o,
+            device::Error{Errc::InvalidInput, "cannot write " + out->second + ": " + written.error().message, "out"});
     }
     json j{{"out", out->second}, {"bytes", der->size()}, {"apdus", card.stats().apdus}};
     if (!o.ca) {
@@ -399,12 +404,22 @@ int sign(CliContext& ctx, const CardOptions& o)
 
 int facePhoto(CliContext& ctx, const CardOptions& o)
 {
-    auto spec = o.values.find("pin-b-from");
-    auto out = o.values.find("out");
-    if (spec == o.values.end() || out == o.values.end()) {
-        return fail(ctx, o, device::Error{Errc::InvalidInput, "--pin-b-from SPEC and --out FILE are required"});
+    if (o.values.contains("pin-b-from")) {
+        return fail(ctx, o, device::Error{Errc::InvalidInput, secretOnCommandLine("--pin-b-from", "--code-b-file")});
     }
-    auto codeB = device::parseVerificationCodeB(spec->second);
+    auto out = o.values.find("out");
+    if (out == o.values.end()) {
+        return fail(ctx, o, device::Error{Errc::InvalidInput, "--out FILE is required"});
+    }
+    const auto codeFile = o.values.find("code-b-file");
+    std::string problem;
+    auto spec = secretFromFileOrPrompt(ctx, codeFile == o.values.end() ? std::string() : codeFile->second,
+                                       "照合番号B (birth=YYYY-MM-DD,expiry-year=YYYY,code=NNNN): ", problem);
+    if (!spec) {
+        return fail(ctx, o, device::Error{Errc::InvalidInput, problem});
+    }
+    auto codeB = device::parseVerificationCodeB(*spec);
+    wipe(*spec);
     if (!codeB) {
         return fail(ctx, o, codeB.error());
     }
@@ -421,11 +436,14 @@ int facePhoto(CliContext& ctx, const CardOptions& o)
         }
         return fail(ctx, o, photo.error(), extra);
     }
-    std::ofstream file(out->second, std::ios::binary | std::ios::trunc);
-    file.write(reinterpret_cast<const char*>(photo->jpeg2000.data()),
-               static_cast<std::streamsize>(photo->jpeg2000.size()));
-    if (!file) {
-        return fail(ctx, o, device::Error{Errc::InvalidInput, "cannot write " + out->second, "out"});
+    // A face image: the owner's alone (0600), and never written through a planted link.
+    if (auto written = sync::store::writeFileAtomically(
+            out->second,
+            std::string_view(reinterpret_cast<const char*>(photo->jpeg2000.data()), photo->jpeg2000.size()), 0600);
+        !written) {
+        return fail(
+            ctx, o,
+            device::Error{Errc::InvalidInput, "cannot write " + out->second + ": " + written.error().message, "out"});
     }
     emit(ctx, o,
          json{{"out", out->second},
@@ -443,7 +461,7 @@ int runCard(const Args& args, CliContext& ctx)
 {
     static const OptionSpec kSpec{
         {"--json", "--ca"},
-        {"--reader", "--timeout-ms", "--out", "--challenge-hex", "--pin-b-from", "--staff-override"},
+        {"--reader", "--timeout-ms", "--out", "--challenge-hex", "--pin-b-from", "--code-b-file", "--staff-override"},
         false};
     auto command = parseSubcommand(args, kSpec, "card", kUsage, ctx);
     if (!command.options) {

@@ -153,6 +153,18 @@ std::string DemoStack::enrollTablet(const model::Clock& clock, model::RandomSour
     if (!enrolled) {
         return "enrollment failed: " + enrolled.error().message;
     }
+    // The operator's `zaitaku-gateway roster assign`: this tablet reads its route's patients.
+    auto patients = sync::store::PatientRoster::list(m_store->db());
+    if (!patients) {
+        return "the demo roster cannot be read: " + patients.error().message;
+    }
+    std::vector<std::string> ids;
+    for (const auto& p : *patients) {
+        ids.push_back(p.id);
+    }
+    if (auto done = m_server->storage().changeAssignments(enrolled->deviceId, ids, true, now); !done) {
+        return "the demo roster cannot be assigned: " + done.error().message;
+    }
     sync::client::SyncEngine engine(*m_store, random);
     auto report = engine.run();
     if (!report || report->error) {

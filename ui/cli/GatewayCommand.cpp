@@ -1,13 +1,17 @@
 #include "ui/cli/GatewayCommand.h"
 
+#include "sync/client/GatewayLink.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/AtomicFile.h"
 #include "sync/store/CanonicalJson.h"
 #include "ui/cli/CommandOptions.h"
+#include "verify/model/BoundedJson.h"
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 #include <thread>
 
 namespace zaitaku::cli
@@ -26,6 +30,9 @@ constexpr const char* kUsage =
     "        [--log-requests]         serve HTTPS (creates the CA, certificates and database on first run)\n"
     "  enroll-code [--ttl-hours H]     print a one-time enrollment code for a tablet\n"
     "  devices list | devices revoke DEVICE_ID\n"
+    "  roster list DEVICE_ID | roster assign|unassign DEVICE_ID [PATIENT_ID...] [--patients-file FILE]\n"
+    "                                  the patients a tablet may read (feed, pre-check, re-query)\n"
+    "  monitor-cert --out DIR [--days N]  a client certificate for /metrics (metrics_client_cert = required)\n"
     "  export [--after SEQ]            accepted records as JSON lines\n"
     "  snapshots import FILE           eligibility results [{patient_id, snapshot}] (without an OQS bridge)\n"
     "  epoch rotate [--reason TEXT]    after restoring a backup: tablets push again\n"
@@ -122,7 +129,58 @@ int enrollCode(CliContext& ctx, const CommandOptions& o)
     } else {
         ctx.out << code.toString() << "\n"
                 << "valid until " << expires.toString() << "; single use. On the tablet: zaitaku-cli enroll --gateway "
-                << "https://HOST:PORT --code " << code.toString() << "\n";
+                << "https://HOST:PORT (type the code at its prompt, or --code-file FILE)\n";
+    }
+    return kExitOk;
+}
+
+// A client certificate for the monitoring system (metrics_client_cert = required): key, certificate
+// and the gateway CA into --out DIR, 0600. Short-lived instead of revocable: issue a new one in time.
+int monitorCert(CliContext& ctx, const CommandOptions& o)
+{
+    const std::string out = o.value("out");
+    if (out.empty()) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--out DIR is required", "out"});
+    }
+    long days = 90;
+    if (!o.value("days").empty()) {
+        try {
+            days = std::stol(o.value("days"));
+        } catch (const std::exception&) {
+            days = 0;
+        }
+        if (days < 1 || days > 397) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, "--days must be between 1 and 397", "days"});
+        }
+    }
+    auto data = openData(ctx, o);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    auto request = sync::client::makeDeviceKeyRequest("zaitaku-monitor");
+    if (!request) {
+        return fail(ctx, o, request.error());
+    }
+    auto issued = data->pki->issueDeviceCertificate(request->csrPem, "monitor", ctx.clock.nowJst(), randomOf(ctx),
+                                                    static_cast<int>(days));
+    if (!issued) {
+        return fail(ctx, o, issued.error());
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    for (const auto& [name, content] :
+         std::vector<std::pair<std::string, std::string>>{{"monitor.key.pem", request->privateKeyPem},
+                                                          {"monitor.cert.pem", issued->certificatePem},
+                                                          {"ca.cert.pem", data->pki->caPem()}}) {
+        if (auto done = sync::store::writeFileAtomically(out + "/" + name, content, 0600); !done) {
+            return fail(ctx, o, done.error());
+        }
+    }
+    if (o.has("--json")) {
+        ctx.out << nlohmann::json{{"out", out}, {"serial", issued->serialHex}, {"days", days}}.dump() << "\n";
+    } else {
+        ctx.out << "monitoring certificate in " << out << " (monitor.key.pem, monitor.cert.pem, ca.cert.pem), valid "
+                << days << " days\n";
     }
     return kExitOk;
 }
@@ -181,6 +239,77 @@ int devices(CliContext& ctx, const CommandOptions& o)
     return fail(ctx, o, {sync::Errc::InvalidInput, "use: devices list | devices revoke DEVICE_ID", "devices"});
 }
 
+// Patient ids from the arguments after the device id and from --patients-file (one per line).
+Expected<std::vector<std::string>, sync::Error> patientIdsOf(const CommandOptions& o)
+{
+    std::vector<std::string> ids(o.positional.begin() + 2, o.positional.end());
+    if (!o.value("patients-file").empty()) {
+        auto text = sync::store::readSmallFile(o.value("patients-file"), 4 * 1024 * 1024);
+        if (!text) {
+            return Unexpected(sync::Error{sync::Errc::InvalidInput, text.error().message, "patients-file"});
+        }
+        std::istringstream lines(*text);
+        for (std::string line; std::getline(lines, line);) {
+            line.erase(line.find_last_not_of(" \t\r") + 1);
+            if (!line.empty()) {
+                ids.push_back(line);
+            }
+        }
+    }
+    if (ids.empty()) {
+        return Unexpected(sync::Error{sync::Errc::InvalidInput, "name at least one patient id", "patient"});
+    }
+    return ids;
+}
+
+int roster(CliContext& ctx, const CommandOptions& o)
+{
+    const std::string action = o.positional.empty() ? "" : o.positional[0];
+    const bool change = action == "assign" || action == "unassign";
+    if (o.positional.size() < 2 || (!change && (action != "list" || o.positional.size() != 2))) {
+        return fail(
+            ctx, o,
+            {sync::Errc::InvalidInput,
+             "use: roster list DEVICE_ID | roster assign|unassign DEVICE_ID PATIENT_ID... [--patients-file FILE]",
+             "roster"});
+    }
+    auto data = openData(ctx, o);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    const std::string& deviceId = o.positional[1];
+    if (change) {
+        auto ids = patientIdsOf(o);
+        if (!ids) {
+            return fail(ctx, o, ids.error());
+        }
+        auto changed = data->storage->changeAssignments(deviceId, *ids, action == "assign", ctx.clock.nowJst());
+        if (!changed) {
+            return fail(ctx, o, changed.error());
+        }
+        if (o.has("--json")) {
+            ctx.out << nlohmann::json{{"device", deviceId}, {action == "assign" ? "assigned" : "unassigned", *changed}}
+                           .dump()
+                    << "\n";
+        } else {
+            ctx.out << deviceId << ": " << *changed << (action == "assign" ? " assigned" : " unassigned") << "\n";
+        }
+        return kExitOk;
+    }
+    auto patients = data->storage->assignedPatients(deviceId);
+    if (!patients) {
+        return fail(ctx, o, patients.error());
+    }
+    if (o.has("--json")) {
+        ctx.out << nlohmann::json{{"device", deviceId}, {"patients", *patients}}.dump() << "\n";
+    } else {
+        for (const auto& p : *patients) {
+            ctx.out << p << "\n";
+        }
+    }
+    return kExitOk;
+}
+
 int exportRecords(CliContext& ctx, const CommandOptions& o)
 {
     auto data = openData(ctx, o);
@@ -213,7 +342,7 @@ int exportRecords(CliContext& ctx, const CommandOptions& o)
                                       {"flags", r.flags},
                                       {"derived", r.derived},
                                       {"payload_sha256", r.payloadSha256},
-                                      {"payload", nlohmann::json::parse(r.payload, nullptr, false)}}
+                                      {"payload", model::parseJson(r.payload)}}
                            .dump()
                     << "\n";
             after = r.seq;
@@ -231,7 +360,7 @@ int importSnapshots(CliContext& ctx, const CommandOptions& o)
     if (!text) {
         return fail(ctx, o, {sync::Errc::InvalidInput, "cannot read " + o.positional[1], "file"});
     }
-    auto json = nlohmann::json::parse(*text, nullptr, false);
+    auto json = model::parseJson(*text);
     if (!json.is_array()) {
         return fail(ctx, o,
                     {sync::Errc::InvalidInput, "the file must be a JSON array of {patient_id, snapshot}", "file"});
@@ -323,7 +452,7 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
 {
     OptionSpec spec{{"--json", "--log-requests"},
                     {"--data-dir", "--listen", "--config", "--jpki-ca", "--jpki-crl", "--threads", "--ttl-hours",
-                     "--after", "--reason"},
+                     "--after", "--reason", "--patients-file", "--out", "--days"},
                     true};
     auto command = parseSubcommand(args, spec, kProgram, kUsage, ctx);
     if (!command.options) {
@@ -342,6 +471,12 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
     }
     if (sub == "devices") {
         return devices(ctx, o);
+    }
+    if (sub == "monitor-cert") {
+        return monitorCert(ctx, o);
+    }
+    if (sub == "roster") {
+        return roster(ctx, o);
     }
     if (sub == "export") {
         return exportRecords(ctx, o);

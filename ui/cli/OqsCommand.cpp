@@ -7,6 +7,7 @@
 #include "sync/oqs/Xml.h"
 #include "sync/store/AtomicFile.h"
 #include "ui/cli/CommandOptions.h"
+#include "verify/model/BoundedJson.h"
 
 #include <filesystem>
 #include <thread>
@@ -197,7 +198,7 @@ int buildCommand(const CommandOptions& o, CliContext& ctx)
         return fail(ctx, o, "oqs build-request",
                     {sync::Errc::InvalidInput, "--from FILE.json (the request) is required and readable", "from"});
     }
-    auto spec = nlohmann::json::parse(*specText, nullptr, false);
+    auto spec = model::parseJson(*specText);
     if (spec.is_discarded()) {
         return fail(ctx, o, "oqs build-request", {sync::Errc::InvalidInput, "--from is not JSON", "from"});
     }

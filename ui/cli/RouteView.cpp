@@ -59,6 +59,7 @@ const char* flagLabel(const std::string& flag)
     static const std::map<std::string, const char*> labels{
         {"no_result", "資格確認結果なし"},
         {"oqs_unavailable", "資格確認端末が応答なし"},
+        {"not_assigned", "この端末の担当患者ではありません（ゲートウェイで割り当て）"},
         {"ecert_expiring", "電子証明書の有効期限が近い"},
         {"ecert_grace", "電子証明書の有効期限切れ（猶予期間中）"},
         {"ecert_unusable", "電子証明書が使用できません"},

@@ -1,5 +1,7 @@
 #include "ui/cli/SecretPrompt.h"
 
+#include "sync/store/AtomicFile.h"
+
 #include <istream>
 #include <openssl/crypto.h>
 #include <ostream>
@@ -29,6 +31,36 @@ std::string readSecretLine(CliContext& ctx, const char* prompt)
         line.pop_back();
     }
     return line;
+}
+
+std::optional<std::string>
+secretFromFileOrPrompt(CliContext& ctx, const std::string& path, const char* prompt, std::string& problem)
+{
+    std::string secret;
+    if (path.empty()) {
+        secret = readSecretLine(ctx, prompt);
+    } else {
+        auto content = sync::store::readSmallFile(path, 4096);
+        if (!content) {
+            problem = content.error().message;
+            return std::nullopt;
+        }
+        secret = content->substr(0, content->find_first_of("\r\n"));
+        wipe(*content);
+    }
+    if (secret.empty()) {
+        problem = path.empty() ? "nothing was typed" : path + " is empty";
+        return std::nullopt;
+    }
+    return secret;
+}
+
+std::string secretOnCommandLine(const std::string& option, const std::string& fileOption)
+{
+    return option +
+           " is refused: a secret on the command line is visible to every user (ps, /proc) and stays in "
+           "shell history; use " +
+           fileOption + " FILE (mode 0600) or type it at the prompt";
 }
 
 void wipe(std::string& secret)

@@ -3,6 +3,7 @@
 #include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
 #include "ui/cli/CommandOptions.h"
+#include "ui/cli/SecretPrompt.h"
 #include "ui/cli/StoreUnlock.h"
 
 #include <charconv>
@@ -16,13 +17,14 @@ namespace zaitaku::cli
 namespace
 {
 
-const std::set<std::string> kValued{"--db",         "--passphrase-file",
-                                    "--device-key", "--recovery-code-file",
-                                    "--gateway",    "--code",
-                                    "--label",      "--date",
-                                    "--patients",   "--timeout-ms",
-                                    "--patient",    "--service-kind",
-                                    "--seq",        "--staff"};
+const std::set<std::string> kValued{"--db",           "--passphrase-file",
+                                    "--device-key",   "--recovery-code-file",
+                                    "--gateway",      "--code",
+                                    "--code-file",    "--label",
+                                    "--date",         "--patients",
+                                    "--timeout-ms",   "--patient",
+                                    "--service-kind", "--seq",
+                                    "--staff"};
 
 // These commands have no sub-command: the parser sees a fixed one.
 std::optional<CommandOptions> parse(const Args& args, const char* command, CliContext& ctx)
@@ -75,23 +77,36 @@ int runEnroll(const Args& args, CliContext& ctx)
     if (!o) {
         return kExitBadInput;
     }
-    if (o->help || o->value("gateway").empty() || o->value("code").empty()) {
-        (o->help ? ctx.out : ctx.err) << "usage: zaitaku-cli enroll --gateway https://HOST:PORT --code CODE --db PATH "
-                                         "[--label NAME] [--json]\n";
+    if (o->help || o->value("gateway").empty()) {
+        (o->help ? ctx.out : ctx.err) << "usage: zaitaku-cli enroll --gateway https://HOST:PORT [--code-file FILE] "
+                                         "--db PATH [--label NAME] [--json]\n"
+                                         "  the one-time code is read from FILE, else typed at the prompt\n";
         return o->help ? kExitOk : kExitBadInput;
+    }
+    if (o->values.contains("code")) {
+        return fail(ctx, *o, "enroll",
+                    {sync::Errc::InvalidInput, secretOnCommandLine("--code", "--code-file"), "code"});
     }
     const auto timeouts = timeoutsOf(*o);
     if (!timeouts) {
         return fail(ctx, *o, "enroll", kBadTimeout);
     }
+    std::string problem;
+    auto code = secretFromFileOrPrompt(ctx, o->value("code-file"), "enrollment code: ", problem);
+    if (!code) {
+        return fail(ctx, *o, "enroll", {sync::Errc::InvalidInput, problem, "code"});
+    }
     auto store = openStore(ctx, *o, o->value("db"));
     if (!store) {
+        wipe(*code);
         return fail(ctx, *o, "enroll", store.error());
     }
-    sync::client::EnrollmentRequest request{o->value("gateway"), o->value("code"),
+    sync::client::EnrollmentRequest request{o->value("gateway"), *code,
                                             o->value("label").empty() ? "tablet" : o->value("label"), ZAITAKU_VERSION,
                                             *timeouts};
     auto enrolled = sync::client::enroll(*store, request, randomOf(ctx));
+    wipe(*code);
+    wipe(request.code);
     if (!enrolled) {
         return fail(ctx, *o, "enroll", enrolled.error());
     }

@@ -1,7 +1,7 @@
 #pragma once
 
 // The tablet's side of the gateway (docs/PROTOCOL.md, "Sync protocol"):
-//   zaitaku-cli enroll --gateway https://HOST:PORT --code CODE --db PATH [--label NAME] [--json]
+//   zaitaku-cli enroll --gateway https://HOST:PORT [--code-file FILE] --db PATH [--label NAME] [--json]
 //   zaitaku-cli sync --db PATH [--json]
 //   zaitaku-cli sync-status --db PATH [--json]
 //   zaitaku-cli precheck --db PATH [--date YYYY-MM-DD] [--patients ID,ID…] [--json]

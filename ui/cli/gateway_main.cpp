@@ -1,4 +1,5 @@
 #include "ui/cli/GatewayCommand.h"
+#include "verify/model/ProcessHardening.h"
 
 #include <atomic>
 #include <csignal>
@@ -15,6 +16,10 @@ extern "C" void onSignal(int)
 
 int main(int argc, char** argv)
 {
+    if (const auto problem = zaitaku::model::disableCoreDumps(); !problem.empty()) {
+        std::cerr << "zaitaku-gateway: refusing to start: " << problem << "\n";
+        return 1;
+    }
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     std::signal(SIGPIPE, SIG_IGN);

@@ -127,6 +127,7 @@ struct Evidence
 {
     std::string id;
     std::string visitId;
+    std::string patientId; // bound in the signed bundle: the evidence cannot be moved to another patient
     EvidenceMethod method = EvidenceMethod::Visual;
     Timestamp capturedAt = Timestamp::fromUtc({});
     std::string deviceId;

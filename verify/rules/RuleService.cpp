@@ -1,5 +1,6 @@
 #include "verify/rules/RuleService.h"
 
+#include "verify/model/BoundedJson.h"
 #include "verify/model/Timestamp.h"
 #include "verify/rules/AgeThresholds.h"
 #include "verify/rules/CertificateExpiry.h"
@@ -375,7 +376,7 @@ Expected<json, Error> evaluateRule(const json& request, const RuleDefaults& defa
 
 Expected<json, Error> evaluateRuleText(std::string_view requestText, const RuleDefaults& defaults)
 {
-    json request = json::parse(requestText, nullptr, /*allow_exceptions=*/false);
+    json request = model::parseJson(requestText);
     if (request.is_discarded()) {
         return Unexpected(Error{Errc::MalformedRequest, "the request is not valid JSON"});
     }

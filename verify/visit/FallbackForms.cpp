@@ -1,5 +1,6 @@
 #include "verify/visit/FallbackForms.h"
 
+#include "verify/model/BoundedJson.h"
 #include "verify/rules/FushoClaim.h"
 
 #include <algorithm>
@@ -133,7 +134,7 @@ std::optional<std::string> fallbackUnavailable(model::FallbackKind kind, const F
 
 Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const std::string& fieldsJson)
 {
-    const nlohmann::json in = nlohmann::json::parse(fieldsJson, nullptr, false);
+    const nlohmann::json in = model::parseJson(fieldsJson);
     if (!in.is_object()) {
         return Unexpected(Error{Errc::InvalidInput, "the fallback fields are not a JSON object", "fields"});
     }

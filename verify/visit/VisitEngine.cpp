@@ -149,6 +149,7 @@ model::Evidence VisitRun::newEvidence(model::EvidenceMethod method)
     model::Evidence e;
     e.id = model::makeUuid(m_services.random);
     e.visitId = m_out.visitId;
+    e.patientId = m_request.patientId;
     e.method = method;
     e.capturedAt = now();
     e.monotonicNs = m_services.monotonic.sinceBoot().count();

@@ -118,6 +118,7 @@ int main(int argc, char** argv)
     config.threads = serverThreads;
     config.ratePerSecond = 1e6; // the bench measures throughput, not the limiter
     config.rateBurst = 1e6;
+    config.enrollBurst = 1e6; // eight tablets enroll from one address
     auto gateway = sync::gateway::GatewayServer::start(config, clock, steady, random, log).value();
     const std::string url = "https://127.0.0.1:" + std::to_string(gateway->port());
 
@@ -133,7 +134,13 @@ int main(int argc, char** argv)
         auto code = sync::protocol::EnrollmentCode::generate(random, gateway->caFingerprint());
         (void)gateway->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), clock.nowJst(),
                                                    clock.nowJst().plus(std::chrono::hours(1)));
-        (void)sync::client::enroll(*t.store, {url, code.toString(), "bench", "bench", {}}, random).value();
+        const auto enrolled =
+            sync::client::enroll(*t.store, {url, code.toString(), "bench", "bench", {}}, random).value();
+        std::vector<std::string> ids{"p-001"};
+        for (int i = 0; i < 20; ++i) {
+            ids.push_back("bp-" + std::to_string(i));
+        }
+        (void)gateway->storage().changeAssignments(enrolled.deviceId, ids, true, clock.nowJst()).value();
     };
 
     std::vector<Tablet> tablets(static_cast<std::size_t>(clients));

@@ -134,7 +134,8 @@ int main(int argc, char** argv)
     auto code = sync::protocol::EnrollmentCode::generate(random, gateway->caFingerprint());
     (void)gateway->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), clock.nowJst(),
                                                clock.nowJst().plus(std::chrono::hours(1)));
-    (void)sync::client::enroll(tablet, {url, code.toString(), "bench", "bench", {}}, random).value();
+    const auto enrolled = sync::client::enroll(tablet, {url, code.toString(), "bench", "bench", {}}, random).value();
+    (void)gateway->storage().changeAssignments(enrolled.deviceId, ids, true, clock.nowJst()).value();
     sync::client::SyncEngine engine(tablet, random);
 
     std::printf("oqs bench: %d patients a route, %d rounds, terminal polls every %d ms, bridge first poll %lld ms, "

@@ -61,6 +61,18 @@ TEST(ApduExchangeTest, ResendsWithTheCorrectLe)
     EXPECT_EQ(toHex(ch.sent[1]), "00B0000004");
 }
 
+TEST(ApduExchangeTest, NeverResendsAVerify)
+{
+    // Issue 21, item 8: a card (or a reader in the middle) answering 6Cxx to a VERIFY must not get
+    // the PIN a second time.
+    ScriptedChannel ch({fromHex("6C04").value(), fromHex("9000").value()});
+    auto r =
+        exchange(ch, CommandApdu{0x00, 0x20, 0x00, 0x80, {0x31, 0x32, 0x33, 0x34}, {}}, std::chrono::milliseconds(100));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->sw, 0x6C04);
+    EXPECT_EQ(ch.sent.size(), 1u);
+}
+
 TEST(ApduExchangeTest, ReportsTransportErrorsAndMalformedResponses)
 {
     ScriptedChannel removed({});

@@ -91,5 +91,62 @@ TEST(MyNumberFirewallTest, LetsTheJpkiFlowThrough)
                      .has_value());
 }
 
+TEST(MyNumberFirewallTest, OnlyTheExactShapesMynaCardSendsPass)
+{
+    // Issue 21, item 9: an allow-list, not a deny-list. Each of these reached the card before.
+    CountingChannel card;
+    MyNumberFirewall firewall(card);
+    const auto refused = [&](const Bytes& cmd) {
+        auto r = firewall.transmit(cmd, std::chrono::seconds(1));
+        return !r.has_value() && r.error().code == Errc::Forbidden;
+    };
+    EXPECT_TRUE(refused(apdu({0x00, 0xA4, 0x04, 0x00, {}, {}}))) << "empty-name SELECT: the card's default AP";
+    EXPECT_TRUE(refused(apdu({0x00, 0xA4, 0x04, 0x0C, {0xA0, 0x00, 0x00, 0x00, 0x03}, {}}))) << "another AID";
+    EXPECT_TRUE(refused(apdu({0x00, 0xA4, 0x04, 0x00, myna::bytesOf(myna::kJpkiAid), 256u}))) << "SELECT with FCI";
+    EXPECT_TRUE(refused(apdu({0x01, 0xA4, 0x04, 0x0C, myna::bytesOf(myna::kJpkiAid), {}}))) << "logical channel 1";
+    EXPECT_TRUE(refused(apdu({0x00, 0xB0, 0x00, 0x00, {}, 256u}))) << "READ BINARY with nothing selected";
+    EXPECT_EQ(card.reached, 0);
+
+    ASSERT_FALSE(refused(apdu({0x00, 0xA4, 0x04, 0x0C, myna::bytesOf(myna::kJpkiAid), {}})));
+    EXPECT_TRUE(refused(apdu({0x00, 0xB0, 0x00, 0x00, {}, 256u}))) << "READ BINARY with no EF selected";
+    EXPECT_TRUE(refused(selectEf(0x0003))) << "an EF zaitaku never reads";
+    EXPECT_TRUE(refused(apdu({0x00, 0xA4, 0x00, 0x00, {0x3F, 0x00}, {}}))) << "SELECT MF";
+    ASSERT_FALSE(refused(selectEf(myna::kAuthCert)));
+    EXPECT_TRUE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("1234"), {}}))) << "PIN to the certificate EF";
+    ASSERT_FALSE(refused(selectEf(myna::kAuthPin)));
+    EXPECT_TRUE(refused(apdu({0x10, 0x20, 0x00, 0x80, bytesOf("12"), {}}))) << "chained VERIFY, first part";
+    EXPECT_TRUE(refused(apdu({0x04, 0x20, 0x00, 0x80, bytesOf("1234"), {}}))) << "secure messaging class";
+    EXPECT_TRUE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("1234"), 8u}))) << "VERIFY with Le";
+    EXPECT_TRUE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("12345"), {}}))) << "5 digits";
+    EXPECT_TRUE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("1234"), {}, true}))) << "extended form";
+    EXPECT_TRUE(refused(apdu({0x80, 0x2A, 0x00, 0x80, Bytes(51, 0), 256u}))) << "signing with the PIN EF selected";
+    EXPECT_TRUE(refused(apdu({0x00, 0xCA, 0x01, 0x00, {}, 256u}))) << "GET DATA";
+    EXPECT_TRUE(refused(apdu({0x00, 0xE4, 0x00, 0x00, {}, {}}))) << "DELETE FILE";
+    const int before = card.reached;
+    EXPECT_FALSE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("1234"), {}})));
+    ASSERT_FALSE(refused(selectEf(myna::kAuthKey)));
+    EXPECT_TRUE(refused(apdu({0x80, 0x2A, 0x00, 0x80, Bytes(52, 0), 256u}))) << "not a SHA-256 DigestInfo";
+    EXPECT_FALSE(refused(apdu({0x80, 0x2A, 0x00, 0x80, Bytes(51, 0), 256u})));
+    EXPECT_FALSE(refused(apdu({0x00, 0xC0, 0x00, 0x00, {}, 256u}))) << "GET RESPONSE";
+    EXPECT_EQ(card.reached, before + 4);
+}
+
+TEST(MyNumberFirewallTest, CodeBOnlyToItsKeyAndNothingAfterTheTextApIsSelectedByMistake)
+{
+    CountingChannel card;
+    MyNumberFirewall firewall(card);
+    const auto refused = [&](const Bytes& cmd) {
+        auto r = firewall.transmit(cmd, std::chrono::seconds(1));
+        return !r.has_value() && r.error().code == Errc::Forbidden;
+    };
+    ASSERT_FALSE(refused(selectAid(myna::kSurfaceAid)));
+    EXPECT_TRUE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("12345678901234"), {}}))) << "no key EF selected";
+    ASSERT_FALSE(refused(selectEf(myna::kCardFace)));
+    EXPECT_TRUE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("12345678901234"), {}}))) << "to the face EF";
+    ASSERT_FALSE(refused(selectEf(myna::kVerificationCodeBKey)));
+    EXPECT_FALSE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("12345678901234"), {}})));
+    EXPECT_TRUE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("1234"), {}}))) << "a PIN is not 照合番号B";
+}
+
 } // namespace
 } // namespace zaitaku::device

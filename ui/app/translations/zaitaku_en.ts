@@ -196,6 +196,10 @@
         <source>✓ 記録しました: %1</source>
         <translation>✓ Recorded: %1</translation>
     </message>
+    <message>
+        <source>職員がサインインしていません</source>
+        <translation>No staff member is signed in</translation>
+    </message>
 </context>
 <context>
     <name>FacePanel</name>
@@ -262,6 +266,14 @@
         <source>「%1」を確認してください（%2）</source>
         <translation>Check "%1" (%2)</translation>
     </message>
+    <message>
+        <source>印刷できません: %1</source>
+        <translation>Cannot print: %1</translation>
+    </message>
+    <message>
+        <source>✓ 印刷しました（端末には残していません）</source>
+        <translation>✓ Printed (nothing kept on the tablet)</translation>
+    </message>
 </context>
 <context>
     <name>FallbackPdf</name>
@@ -315,6 +327,26 @@
     <message>
         <source>設定を保存できません: %1</source>
         <translation>Cannot save the settings: %1</translation>
+    </message>
+    <message>
+        <source>ロック</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <source>職員: %1</source>
+        <translation>Staff: %1</translation>
+    </message>
+    <message>
+        <source>スリープから復帰したためロックしました</source>
+        <translation>Locked: the tablet woke from sleep</translation>
+    </message>
+    <message>
+        <source>操作がなかったためロックしました</source>
+        <translation>Locked after a time without use</translation>
+    </message>
+    <message>
+        <source>ロックしました</source>
+        <translation>Locked</translation>
     </message>
 </context>
 <context>
@@ -773,6 +805,14 @@
         <source>✓ 登録しました: 端末ID %1（%2）</source>
         <translation>✓ Enrolled: device ID %1 (%2)</translation>
     </message>
+    <message>
+        <source> 分</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>操作がないときの自動ロック</source>
+        <translation>Lock when not used for</translation>
+    </message>
 </context>
 <context>
     <name>SyncPage</name>
@@ -921,6 +961,18 @@ Last error: %1</translation>
         <source>作成しています…</source>
         <translation>Creating…</translation>
     </message>
+    <message>
+        <source>職員IDと、端末の暗号化データを開くパスフレーズを入力してください。</source>
+        <translation>Enter your staff ID and the passphrase that opens this tablet's encrypted data.</translation>
+    </message>
+    <message>
+        <source>職員ID</source>
+        <translation>Staff ID</translation>
+    </message>
+    <message>
+        <source>職員IDを入力してください（英数字と - _ . の2〜32文字）。</source>
+        <translation>Enter your staff ID (2 to 32 letters, digits, - _ .).</translation>
+    </message>
 </context>
 <context>
     <name>VisitPage</name>
@@ -1000,6 +1052,10 @@ Try again? (No: nothing is recorded)</translation>
     <message>
         <source>確認した職員を入力してください</source>
         <translation>Enter the staff member who confirmed</translation>
+    </message>
+    <message>
+        <source>職員がサインインしていません</source>
+        <translation>No staff member is signed in</translation>
     </message>
 </context>
 </TS>

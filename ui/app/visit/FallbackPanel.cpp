@@ -43,9 +43,9 @@ QString wordsOf(QWidget* input)
 }
 } // namespace
 
-FallbackPanel::FallbackPanel(Dialogs& dialogs, QWidget* parent)
+FallbackPanel::FallbackPanel(PrintJob printing, QWidget* parent)
     : QWidget(parent)
-    , m_dialogs(dialogs)
+    , m_printing(std::move(printing))
 {
     auto* layout = new QVBoxLayout(this);
     m_stages = new QStackedWidget(this);
@@ -203,17 +203,13 @@ void FallbackPanel::printPdf()
     for (const auto& field : visit::fallbackForm(*m_kind).fields) {
         printout.fields.emplace_back(QString::fromStdString(field.label), wordsOf(m_inputs[field.key]));
     }
-    const QString path = m_dialogs.savePdfPath(
-        this, QStringLiteral("%1-%2.pdf").arg(QString::fromStdString(std::string(model::toCode(*m_kind))), m_today));
-    if (path.isEmpty()) {
-        return;
-    }
     QString problem;
-    if (!writeFallbackPdf(path, printout, &problem)) {
-        m_error->setText(QStringLiteral("⚠ ") + tr("PDFを保存できません: %1").arg(problem));
+    if (!printPrivately(renderFallbackPdf(printout), m_printing, &problem)) {
+        m_error->setText(QStringLiteral("⚠ ") + tr("印刷できません: %1").arg(problem));
         return;
     }
-    m_error->setText(tr("✓ PDFを保存しました: %1").arg(path));
+    m_error->setText(tr("✓ 印刷しました（端末には残していません）"));
+    Q_EMIT printed(*m_kind);
 }
 
 } // namespace zaitaku::app

@@ -2,10 +2,10 @@
 
 // F6, the fallback ladder: each way down in order, unavailable ones with the reason; the chosen
 // form with the document's own fields (required ones marked), checked before it is recorded, and
-// printable as a PDF for the patient's signature.
+// printed for the patient's signature (PrintSpool: no copy stays on the tablet).
 
-#include "ui/app/Dialogs.h"
 #include "ui/app/VisitBridge.h"
+#include "ui/app/visit/PrintSpool.h"
 
 #include <QWidget>
 #include <map>
@@ -24,7 +24,7 @@ class FallbackPanel : public QWidget
 {
     Q_OBJECT
 public:
-    FallbackPanel(Dialogs& dialogs, QWidget* parent = nullptr);
+    explicit FallbackPanel(PrintJob printing, QWidget* parent = nullptr);
     void ask(const visit::FallbackPrompt& prompt,
              const QString& patient,
              const QString& today,
@@ -32,13 +32,17 @@ public:
     // The transcribed fields as JSON (tests read it back).
     std::string fieldsJson() const;
 
+Q_SIGNALS:
+    // A form with the patient's data went to the printer (the visit page audits it).
+    void printed(zaitaku::model::FallbackKind kind);
+
 private:
     void choose(model::FallbackKind kind);
     void record();
     void printPdf();
     void showFieldError(const visit::Error& error);
 
-    Dialogs& m_dialogs;
+    PrintJob m_printing;
     QStackedWidget* m_stages;
     QLabel* m_reason;
     QVBoxLayout* m_ladder;

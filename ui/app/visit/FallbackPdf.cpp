@@ -1,26 +1,22 @@
 #include "ui/app/visit/FallbackPdf.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QFont>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 
 namespace zaitaku::app
 {
 
-bool writeFallbackPdf(const QString& path, const FallbackPrintout& form, QString* problem)
+QByteArray renderFallbackPdf(const FallbackPrintout& form)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (problem) {
-            *problem = file.errorString();
-        }
-        return false;
-    }
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
     {
-        QPdfWriter pdf(&file);
+        QPdfWriter pdf(&buffer);
         pdf.setPageSize(QPageSize(QPageSize::A4));
         pdf.setResolution(300);
         pdf.setTitle(QString::fromStdString(std::string(model::labelOf(form.kind))));
@@ -58,13 +54,7 @@ bool writeFallbackPdf(const QString& path, const FallbackPrintout& form, QString
         painter.drawLine(margin + 950, y + 20, width - margin, y + 20);
         painter.end();
     }
-    if (!file.commit()) {
-        if (problem) {
-            *problem = file.errorString();
-        }
-        return false;
-    }
-    return true;
+    return bytes;
 }
 
 } // namespace zaitaku::app

@@ -2,10 +2,12 @@
 
 // A fallback form as a printable A4 PDF for the patient's signature: the document's own field
 // labels with what staff transcribed (blank lines where nothing was), the date, and signature
-// lines (the 被保険者資格申立書 needs the patient's). Written with Qt's PDF writer, atomically.
+// lines (the 被保険者資格申立書 needs the patient's). Rendered in memory with Qt's PDF writer; it
+// reaches a printer through PrintSpool, never a file of its own.
 
 #include "verify/model/FallbackEvidence.h"
 
+#include <QByteArray>
 #include <QString>
 #include <utility>
 #include <vector>
@@ -21,6 +23,6 @@ struct FallbackPrintout
     std::vector<std::pair<QString, QString>> fields; // label, value
 };
 
-bool writeFallbackPdf(const QString& path, const FallbackPrintout& form, QString* problem);
+QByteArray renderFallbackPdf(const FallbackPrintout& form);
 
 } // namespace zaitaku::app

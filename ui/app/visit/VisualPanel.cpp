@@ -23,6 +23,7 @@ VisualPanel::VisualPanel(QWidget* parent)
     auto* form = new QFormLayout();
     m_staff = new QLineEdit(this);
     m_staff->setObjectName("visualStaff");
+    m_staff->setReadOnly(true); // who signed in attests: no name typed here
     form->addRow(tr("確認した職員"), m_staff);
     m_reason = new QComboBox(this);
     m_reason->setObjectName("visualReason");
@@ -74,7 +75,7 @@ void VisualPanel::answer(visit::VisualAnswer::Kind kind)
     a.staffId = m_staff->text().trimmed().toStdString();
     a.reason = static_cast<model::VisualReason>(m_reason->currentData().toInt());
     if (kind == visit::VisualAnswer::Kind::Attested && a.staffId.empty()) {
-        m_error->setText(QStringLiteral("⚠ ") + tr("確認した職員を入力してください"));
+        m_error->setText(QStringLiteral("⚠ ") + tr("職員がサインインしていません"));
         return;
     }
     (*m_reply)(std::move(a));

@@ -1,6 +1,7 @@
 #include "verify/identity/face/FacePolicy.h"
 
 #include "verify/identity/face/FaceModels.h"
+#include "verify/model/BoundedJson.h"
 
 #include <cmath>
 #include <fstream>
@@ -22,7 +23,7 @@ Unexpected<Error> bad(const std::string& message, const std::string& field)
 
 Expected<FacePolicy, Error> parseFacePolicy(std::string_view text)
 {
-    const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    const nlohmann::json j = model::parseJson(text);
     if (j.is_discarded() || !j.is_object()) {
         return bad("not a JSON object", "policy");
     }

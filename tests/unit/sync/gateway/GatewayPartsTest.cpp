@@ -5,6 +5,7 @@
 #include "sync/gateway/ChallengeIssuer.h"
 #include "sync/gateway/GatewayConfig.h"
 #include "sync/gateway/Metrics.h"
+#include "sync/gateway/PgConnection.h"
 #include "sync/gateway/PrecheckFlags.h"
 #include "sync/gateway/RateLimiter.h"
 #include "sync/store/AtomicFile.h"
@@ -44,6 +45,28 @@ TEST(GatewayConfigTest, ReadsSettingsAndNamesTheBadLine)
     std::filesystem::remove_all(dir);
 }
 
+TEST(PgTransportTest, ARemoteServerNeedsAVerifiedTlsConnection)
+{
+    // Issue 21, item 12: the password and the records never cross a network in the clear.
+    const auto noEnv = [](const char*) -> const char* { return nullptr; };
+    EXPECT_EQ(pgTransportProblem("host=127.0.0.1 port=55432 dbname=z", noEnv), "");
+    EXPECT_EQ(pgTransportProblem("host=/run/postgresql dbname=z", noEnv), "");
+    EXPECT_EQ(pgTransportProblem("dbname=z", noEnv), "") << "the default Unix socket";
+    EXPECT_EQ(pgTransportProblem("postgresql://localhost/z", noEnv), "");
+    EXPECT_NE(pgTransportProblem("host=db.example dbname=z", noEnv).find("verify-full"), std::string::npos);
+    EXPECT_NE(pgTransportProblem("host=db.example sslmode=require dbname=z", noEnv), "") << "no server check";
+    EXPECT_NE(pgTransportProblem("host=127.0.0.1,10.0.0.5 dbname=z", noEnv), "") << "one remote host in a list";
+    EXPECT_NE(pgTransportProblem("hostaddr=10.0.0.5 dbname=z", noEnv), "");
+    EXPECT_EQ(pgTransportProblem("host=db.example sslmode=verify-full dbname=z", noEnv), "");
+    EXPECT_EQ(pgTransportProblem("postgresql://db.example/z?sslmode=verify-ca", noEnv), "");
+    // libpq's environment counts as it would when connecting.
+    const auto remoteEnv = [](const char* name) -> const char* {
+        return std::string_view(name) == "PGHOST" ? "db.example" : nullptr;
+    };
+    EXPECT_NE(pgTransportProblem("dbname=z", remoteEnv), "");
+    EXPECT_EQ(pgTransportProblem("dbname=z sslmode=disable", noEnv), "") << "a local socket needs no TLS";
+}
+
 TEST(RateLimiterTest, AllowsTheBurstThenTheRate)
 {
     model::ManualMonotonicClock clock;
@@ -58,6 +81,28 @@ TEST(RateLimiterTest, AllowsTheBurstThenTheRate)
     clock.advance(std::chrono::milliseconds(500));
     EXPECT_TRUE(limiter.allow("d1", retry));
     EXPECT_FALSE(limiter.allow("d1", retry));
+}
+
+TEST(RateLimiterTest, OldBucketsAreEvictedSoAnAddressFloodCannotGrowMemory)
+{
+    // Issue 21, item 3: one bucket per remote address would otherwise grow without bound.
+    model::ManualMonotonicClock clock;
+    RateLimiter limiter(clock, 1.0, 2.0);
+    std::chrono::seconds retry{};
+    ASSERT_TRUE(limiter.allow("busy", retry));
+    ASSERT_TRUE(limiter.allow("busy", retry));
+    EXPECT_FALSE(limiter.allow("busy", retry)) << "its burst is spent";
+    for (std::size_t i = 0; i < 3 * RateLimiter::kMaxBuckets; ++i) {
+        (void)limiter.allow("10.0." + std::to_string(i), retry);
+    }
+    EXPECT_LE(limiter.size(), RateLimiter::kMaxBuckets);
+    // A bucket that has refilled is forgotten with no change in behaviour.
+    clock.advance(std::chrono::seconds(10));
+    for (std::size_t i = 0; i < RateLimiter::kMaxBuckets; ++i) {
+        (void)limiter.allow("10.1." + std::to_string(i), retry);
+    }
+    EXPECT_LE(limiter.size(), RateLimiter::kMaxBuckets);
+    EXPECT_TRUE(limiter.allow("busy", retry));
 }
 
 TEST(MetricsTest, RendersPrometheusText)

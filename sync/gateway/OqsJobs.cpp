@@ -1,0 +1,213 @@
+#include "sync/gateway/OqsJobs.h"
+
+namespace zaitaku::sync::gateway
+{
+
+namespace
+{
+
+constexpr std::chrono::minutes kKeepFinished{15};
+constexpr std::chrono::minutes kFailureRemembered{5};
+constexpr std::size_t kMaxJobs = 10000;
+
+} // namespace
+
+std::string_view toCode(OqsJobs::State state)
+{
+    switch (state) {
+    case OqsJobs::State::Queued:
+        return "queued";
+    case OqsJobs::State::Running:
+        return "running";
+    case OqsJobs::State::Done:
+        return "done";
+    case OqsJobs::State::Failed:
+        return "failed";
+    }
+    return "failed";
+}
+
+OqsJobs::OqsJobs(const model::MonotonicClock& clock, model::RandomSource& random, Refresh refresh)
+    : m_clock(clock)
+    , m_random(random)
+    , m_refresh(std::move(refresh))
+{
+    m_bulkThread = std::thread([this] { bulkLoop(); });
+    m_singleThread = std::thread([this] { singleLoop(); });
+}
+
+OqsJobs::~OqsJobs()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    m_bulkThread.join();
+    m_singleThread.join();
+}
+
+std::string OqsJobs::newId()
+{
+    std::uint8_t bytes[12];
+    m_random.fill(bytes);
+    static const char* hex = "0123456789abcdef";
+    std::string id = "j-";
+    for (auto b : bytes) {
+        id += hex[b >> 4];
+        id += hex[b & 15];
+    }
+    return id;
+}
+
+void OqsJobs::forgetOld()
+{
+    const auto now = m_clock.sinceBoot();
+    std::erase_if(m_jobs, [&](const auto& e) {
+        const auto& j = e.second.job;
+        const bool finished = j.state == State::Done || j.state == State::Failed;
+        return finished && (now - e.second.finishedAt > kKeepFinished || m_jobs.size() > kMaxJobs);
+    });
+    std::erase_if(m_failed, [&](const auto& f) { return now - f.second > kFailureRemembered; });
+}
+
+std::string
+OqsJobs::precheck(const std::string& deviceId, const model::Date& date, const std::vector<std::string>& patients)
+{
+    std::lock_guard lock(m_mutex);
+    forgetOld();
+    const std::string day = date.toString();
+    if (auto running = m_runningByDate.find(day); running != m_runningByDate.end()) {
+        auto& entry = m_jobs.at(running->second);
+        const bool covered = std::all_of(patients.begin(), patients.end(),
+                                         [&](const std::string& p) { return entry.patients.count(p) > 0; });
+        if (covered) {
+            entry.devices.insert(deviceId);
+            return entry.job.id;
+        }
+    }
+    auto& queuedId = m_queuedByDate[day];
+    if (queuedId.empty()) {
+        queuedId = newId();
+        Entry entry;
+        entry.job = Job{queuedId, "precheck", State::Queued, nullptr, {}};
+        entry.date = date;
+        m_jobs.emplace(queuedId, std::move(entry));
+        m_bulk.push_back(queuedId);
+        m_wake.notify_all();
+    }
+    auto& entry = m_jobs.at(queuedId);
+    entry.devices.insert(deviceId);
+    entry.patients.insert(patients.begin(), patients.end());
+    return queuedId;
+}
+
+std::string OqsJobs::requery(const std::string& deviceId, std::function<nlohmann::json()> run)
+{
+    std::lock_guard lock(m_mutex);
+    forgetOld();
+    Entry entry;
+    entry.job = Job{newId(), "requery", State::Queued, nullptr, {}};
+    entry.devices.insert(deviceId);
+    entry.run = std::move(run);
+    const std::string id = entry.job.id;
+    m_jobs.emplace(id, std::move(entry));
+    m_single.push_back(id);
+    m_wake.notify_all();
+    return id;
+}
+
+std::optional<OqsJobs::Job> OqsJobs::find(const std::string& id, const std::string& deviceId) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end() || it->second.devices.count(deviceId) == 0) {
+        return std::nullopt;
+    }
+    return it->second.job;
+}
+
+bool OqsJobs::recentlyFailed(const model::Date& date, const std::string& patientId) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_failed.find({date.toString(), patientId});
+    return it != m_failed.end() && m_clock.sinceBoot() - it->second <= kFailureRemembered;
+}
+
+bool OqsJobs::idle(std::chrono::milliseconds timeout) const
+{
+    std::unique_lock lock(m_mutex);
+    return m_changed.wait_for(lock, timeout, [this] { return m_bulk.empty() && m_single.empty() && m_busy == 0; });
+}
+
+void OqsJobs::finish(Entry& entry, nlohmann::json result, bool ok, const std::string& reason)
+{
+    entry.job.state = ok ? State::Done : State::Failed;
+    entry.job.result = std::move(result);
+    entry.job.reason = reason;
+    entry.finishedAt = m_clock.sinceBoot();
+}
+
+void OqsJobs::bulkLoop()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [this] { return m_stopping || !m_bulk.empty(); });
+        if (m_stopping) {
+            return;
+        }
+        const std::string id = m_bulk.front();
+        m_bulk.pop_front();
+        auto& entry = m_jobs.at(id);
+        const std::string day = entry.date.toString();
+        m_queuedByDate.erase(day); // from now on new patients wait for the next job of the date
+        m_runningByDate[day] = id;
+        entry.job.state = State::Running;
+        const std::vector<std::string> patients(entry.patients.begin(), entry.patients.end());
+        const model::Date date = entry.date;
+        ++m_busy;
+        lock.unlock();
+        const auto failed = m_refresh(patients, date);
+        lock.lock();
+        --m_busy;
+        m_runningByDate.erase(day);
+        for (const auto& p : failed) {
+            m_failed[{day, p}] = m_clock.sinceBoot();
+        }
+        auto& done = m_jobs.at(id);
+        finish(done, {{"unanswered", failed}}, true, {});
+        m_changed.notify_all();
+    }
+}
+
+void OqsJobs::singleLoop()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [this] { return m_stopping || !m_single.empty(); });
+        if (m_stopping) {
+            return;
+        }
+        const std::string id = m_single.front();
+        m_single.pop_front();
+        auto run = std::move(m_jobs.at(id).run);
+        m_jobs.at(id).job.state = State::Running;
+        ++m_busy;
+        lock.unlock();
+        nlohmann::json result;
+        std::string reason;
+        bool ok = true;
+        try {
+            result = run();
+        } catch (const std::exception& e) {
+            ok = false;
+            reason = e.what();
+        }
+        lock.lock();
+        --m_busy;
+        finish(m_jobs.at(id), std::move(result), ok, reason);
+        m_changed.notify_all();
+    }
+}
+
+} // namespace zaitaku::sync::gateway
