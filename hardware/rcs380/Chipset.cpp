@@ -19,9 +19,9 @@ Expected<Bytes, Error> Chipset::command(CommandCode code, ByteView params, std::
     if (data.size() > kMaxFrameData) {
         return Unexpected(Error{Errc::InvalidInput, "RC-S380: command larger than a frame"});
     }
-    Bytes frame = encodeFrame(data);
-    const device::WipeOnExit wipeFrame(frame);
-    if (auto sent = m_link.write(frame, kCommandTimeout); !sent) {
+    Bytes outgoing = encodeFrame(data);
+    const device::WipeOnExit wipeOutgoing(outgoing);
+    if (auto sent = m_link.write(outgoing, kCommandTimeout); !sent) {
         return Unexpected(sent.error());
     }
     auto ack = m_link.read(kCommandTimeout);

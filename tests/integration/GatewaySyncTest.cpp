@@ -59,6 +59,14 @@ protected:
         return json::parse(s->text(0));
     }
 
+    // Another tablet's encrypted store in `at` (the caller removes the folder).
+    auto newTabletStore(const std::filesystem::path& at)
+    {
+        sync::store::InitOptions options;
+        options.scrypt = fastScrypt();
+        return sync::store::initStore((at / "store.db").string(), kTestPassphrase, options, random, clock);
+    }
+
     sync::client::GatewayConnection connection(sync::store::Store& tablet)
     {
         auto link = sync::client::GatewayLink::load(tablet.db()).value().value();
@@ -233,9 +241,7 @@ TEST_F(GatewaySyncTest, AnotherDevicesChallengeIsRejected)
     enrollAndVisit();
     // A second tablet enrolls and presents the first tablet's challenge under its own key.
     auto otherDir = makeTempDir("zaitaku-other");
-    sync::store::InitOptions options;
-    options.scrypt = fastScrypt();
-    auto other = sync::store::initStore((otherDir / "store.db").string(), kTestPassphrase, options, random, clock);
+    auto other = newTabletStore(otherDir);
     ASSERT_TRUE(other);
     ASSERT_TRUE(enrollTablet(other->store, newCode()));
     auto gw = connection(other->store);
@@ -449,9 +455,7 @@ TEST_F(GatewaySyncTest, TabletBNeverSeesPatientAsData)
         "p-b", sync::store::snapshotToJson(confirmedSnapshot("gw-snap-b", "p-b")), gatewayClock.nowJst()));
 
     auto otherDir = makeTempDir("zaitaku-tablet-b");
-    sync::store::InitOptions options;
-    options.scrypt = fastScrypt();
-    auto b = sync::store::initStore((otherDir / "store.db").string(), kTestPassphrase, options, random, clock);
+    auto b = newTabletStore(otherDir);
     ASSERT_TRUE(b);
     ASSERT_TRUE(sync::store::PatientRoster::import(b->store, rosterJson("p-b"), "operator"));
     ASSERT_TRUE(enrollTablet(b->store, newCode()));
@@ -628,9 +632,7 @@ TEST_F(GatewaySyncTest, ALocalNonceIsClaimedOnceForTheWholeFacility)
     ASSERT_EQ(post(gwA, payload).status, RecordStatus::Stored);
 
     auto otherDir = makeTempDir("zaitaku-replay");
-    sync::store::InitOptions options;
-    options.scrypt = fastScrypt();
-    auto b = sync::store::initStore((otherDir / "store.db").string(), kTestPassphrase, options, random, clock);
+    auto b = newTabletStore(otherDir);
     ASSERT_TRUE(b);
     ASSERT_TRUE(enrollTablet(b->store, newCode()));
     auto gwB = connection(b->store);

@@ -8,6 +8,7 @@
 #include "ui/cli/CommandOptions.h"
 #include "verify/model/BoundedJson.h"
 
+#include <charconv>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -96,22 +97,28 @@ int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtim
     return kExitOk;
 }
 
+// --`name` as a whole number from `min` to `max` (`fallback` when absent); 0 when it is not one.
+long numberOption(const CommandOptions& o, const std::string& name, long fallback, long min, long max)
+{
+    const std::string text = o.value(name);
+    if (text.empty()) {
+        return fallback;
+    }
+    long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    const bool whole = ec == std::errc() && end == text.data() + text.size();
+    return whole && value >= min && value <= max ? value : 0;
+}
+
 int enrollCode(CliContext& ctx, const CommandOptions& o)
 {
     auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
     }
-    long hours = 24;
-    if (!o.value("ttl-hours").empty()) {
-        try {
-            hours = std::stol(o.value("ttl-hours"));
-        } catch (const std::exception&) {
-            hours = 0;
-        }
-        if (hours < 1 || hours > 24 * 14) {
-            return fail(ctx, o, {sync::Errc::InvalidInput, "--ttl-hours must be between 1 and 336", "ttl-hours"});
-        }
+    const long hours = numberOption(o, "ttl-hours", 24, 1, 24 * 14);
+    if (hours == 0) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--ttl-hours must be between 1 and 336", "ttl-hours"});
     }
     const auto code = sync::protocol::EnrollmentCode::generate(randomOf(ctx), data->pki->caFingerprint());
     const auto now = ctx.clock.nowJst();
@@ -142,16 +149,9 @@ int monitorCert(CliContext& ctx, const CommandOptions& o)
     if (out.empty()) {
         return fail(ctx, o, {sync::Errc::InvalidInput, "--out DIR is required", "out"});
     }
-    long days = 90;
-    if (!o.value("days").empty()) {
-        try {
-            days = std::stol(o.value("days"));
-        } catch (const std::exception&) {
-            days = 0;
-        }
-        if (days < 1 || days > 397) {
-            return fail(ctx, o, {sync::Errc::InvalidInput, "--days must be between 1 and 397", "days"});
-        }
+    const long days = numberOption(o, "days", 90, 1, 397);
+    if (days == 0) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--days must be between 1 and 397", "days"});
     }
     auto data = openData(ctx, o);
     if (!data) {

@@ -39,6 +39,13 @@ Bytes selectEf(std::uint16_t fid)
     return apdu({0x00, 0xA4, 0x02, 0x0C, {static_cast<std::uint8_t>(fid >> 8), static_cast<std::uint8_t>(fid)}, {}});
 }
 
+// True when the firewall refused `cmd` (Forbidden) without sending it on.
+bool isRefused(MyNumberFirewall& firewall, const Bytes& cmd)
+{
+    auto r = firewall.transmit(cmd, std::chrono::seconds(1));
+    return !r.has_value() && r.error().code == Errc::Forbidden;
+}
+
 TEST(MyNumberFirewallTest, NeverSelectsTheTextApplicationEvenByPrefix)
 {
     CountingChannel card;
@@ -96,10 +103,7 @@ TEST(MyNumberFirewallTest, OnlyTheExactShapesMynaCardSendsPass)
     // Issue 21, item 9: an allow-list, not a deny-list. Each of these reached the card before.
     CountingChannel card;
     MyNumberFirewall firewall(card);
-    const auto refused = [&](const Bytes& cmd) {
-        auto r = firewall.transmit(cmd, std::chrono::seconds(1));
-        return !r.has_value() && r.error().code == Errc::Forbidden;
-    };
+    const auto refused = [&](const Bytes& cmd) { return isRefused(firewall, cmd); };
     EXPECT_TRUE(refused(apdu({0x00, 0xA4, 0x04, 0x00, {}, {}}))) << "empty-name SELECT: the card's default AP";
     EXPECT_TRUE(refused(apdu({0x00, 0xA4, 0x04, 0x0C, {0xA0, 0x00, 0x00, 0x00, 0x03}, {}}))) << "another AID";
     EXPECT_TRUE(refused(apdu({0x00, 0xA4, 0x04, 0x00, myna::bytesOf(myna::kJpkiAid), 256u}))) << "SELECT with FCI";
@@ -135,10 +139,7 @@ TEST(MyNumberFirewallTest, CodeBOnlyToItsKeyAndNothingAfterTheTextApIsSelectedBy
 {
     CountingChannel card;
     MyNumberFirewall firewall(card);
-    const auto refused = [&](const Bytes& cmd) {
-        auto r = firewall.transmit(cmd, std::chrono::seconds(1));
-        return !r.has_value() && r.error().code == Errc::Forbidden;
-    };
+    const auto refused = [&](const Bytes& cmd) { return isRefused(firewall, cmd); };
     ASSERT_FALSE(refused(selectAid(myna::kSurfaceAid)));
     EXPECT_TRUE(refused(apdu({0x00, 0x20, 0x00, 0x80, bytesOf("12345678901234"), {}}))) << "no key EF selected";
     ASSERT_FALSE(refused(selectEf(myna::kCardFace)));
