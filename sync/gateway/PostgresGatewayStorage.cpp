@@ -590,6 +590,10 @@ Expected<void, Error> PostgresGatewayStorage::recordAudit(const store::AuditEntr
     if (!tx) {
         return fail(tx);
     }
+    // As on SQLite: consistent always, durable with the next acknowledging commit (no WAL flush each).
+    if (auto relaxed = m_writer.exec("SET LOCAL synchronous_commit TO off"); !relaxed) {
+        return fail(relaxed);
+    }
     if (auto done = appendAudit(entry, at); !done) {
         return fail(done);
     }

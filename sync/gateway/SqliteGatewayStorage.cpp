@@ -755,7 +755,9 @@ Expected<std::vector<std::string>, Error> SqliteGatewayStorage::assignedPatients
 Expected<void, Error> SqliteGatewayStorage::recordAudit(const store::AuditEntry& entry, const model::Timestamp& at)
 {
     std::lock_guard lock(m_writer.mutex);
-    auto tx = Transaction::begin(m_writer.db, Durability::Full);
+    // synchronous=NORMAL (WAL): the row and the chain stay consistent through a crash; a power
+    // loss may take the last moments' read rows. The next acknowledging write makes them durable.
+    auto tx = Transaction::begin(m_writer.db, Durability::Normal);
     if (!tx) {
         return fail(tx);
     }

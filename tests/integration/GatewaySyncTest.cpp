@@ -59,6 +59,30 @@ protected:
         return json::parse(s->text(0));
     }
 
+    // Enrolls without fetching challenges and runs a PIN first visit: its card signature is over a
+    // local challenge. The queued visit payload (null when something went wrong: reported).
+    json localChallengeVisit()
+    {
+        EXPECT_TRUE(enrollTablet(*store, newCode()));
+        presentCard("valid");
+        visit::ScriptedOperator op(pinVisit());
+        auto outcome = run(request("p-first"), op);
+        EXPECT_TRUE(outcome && outcome->state == visit::VisitState::Committed);
+        json payload = queuedVisit();
+        EXPECT_EQ(payload["evidence"][0]["bundle"]["challenge_origin"], "local");
+        return payload["evidence"][0]["bundle"]["challenge_origin"] == "local" ? payload : json();
+    }
+
+    // Options for a client with no certificate (a stranger, or a tablet before enrollment).
+    sync::transport::ClientOptions anonymousClient()
+    {
+        sync::transport::ClientOptions options;
+        options.host = "127.0.0.1";
+        options.port = gateway->port();
+        options.caPem = gateway->caPem();
+        return options;
+    }
+
     // Another tablet's encrypted store in `at` (the caller removes the folder).
     auto newTabletStore(const std::filesystem::path& at)
     {
@@ -143,10 +167,7 @@ TEST_F(GatewaySyncTest, EnrollmentChecksTheGatewayCaAndUsesTheCodeOnce)
 
 TEST_F(GatewaySyncTest, DeviceRoutesNeedAClientCertificate)
 {
-    sync::transport::ClientOptions options;
-    options.host = "127.0.0.1";
-    options.port = gateway->port();
-    options.caPem = gateway->caPem();
+    auto options = anonymousClient();
     auto client = sync::transport::HttpsClient::create(options).value();
     for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
              {"GET", "/v1/status"}, {"POST", "/v1/records"}, {"POST", "/v1/challenges"}, {"GET", "/v1/feed"}}) {
@@ -169,10 +190,7 @@ TEST_F(GatewaySyncTest, ACertificateFromAnotherCaIsRefusedAtTheHandshake)
     auto otherPki = sync::gateway::GatewayPki::loadOrCreate(otherDir.string(), {}, otherRandom, clock.nowJst()).value();
     auto request = sync::client::makeDeviceKeyRequest("intruder").value();
     auto cert = otherPki.issueDeviceCertificate(request.csrPem, "d-intruder", clock.nowJst(), otherRandom).value();
-    sync::transport::ClientOptions options;
-    options.host = "127.0.0.1";
-    options.port = gateway->port();
-    options.caPem = gateway->caPem();
+    auto options = anonymousClient();
     options.certificatePem = cert.certificatePem;
     options.privateKeyPem = request.privateKeyPem;
     auto client = sync::transport::HttpsClient::create(options).value();
@@ -316,12 +334,8 @@ TEST_F(GatewaySyncTest, CertificateOnTheRevocationListIsRejected)
 
 TEST_F(GatewaySyncTest, LocalChallengeIsFlaggedWithinItsWindowAndRefusedAfter)
 {
-    ASSERT_TRUE(enrollTablet(*store, newCode())); // enrolled, but no challenges fetched
-    presentCard("valid");
-    visit::ScriptedOperator op(pinVisit());
-    ASSERT_EQ(run(request("p-first"), op).value().state, visit::VisitState::Committed);
-    const json payload = queuedVisit();
-    ASSERT_EQ(payload["evidence"][0]["bundle"]["challenge_origin"], "local");
+    const json payload = localChallengeVisit();
+    ASSERT_FALSE(payload.is_null());
     auto gw = connection(*store);
     gatewayClock.advance(std::chrono::hours(73));
     auto late = post(gw, reseal(
@@ -537,10 +551,7 @@ TEST_F(GatewaySyncTest, AnUnauthenticatedFloodLeavesHealthzResponsive)
         ASSERT_GE(fd, 0) << "connect " << i << ": " << std::strerror(errno);
         flood.push_back(fd);
     }
-    sync::transport::ClientOptions options;
-    options.host = "127.0.0.1";
-    options.port = gateway->port();
-    options.caPem = gateway->caPem();
+    auto options = anonymousClient();
     options.ioTimeout = std::chrono::seconds(5);
     auto stranger = sync::transport::HttpsClient::create(options).value();
     auto health = stranger->send({"GET", "/healthz", {}, {}});
@@ -622,12 +633,8 @@ TEST_F(GatewaySyncTest, ALocalNonceIsClaimedOnceForTheWholeFacility)
 {
     // Issue 21, item 10: tablet B replays tablet A's offline (local-challenge) card signature
     // under its own key. Each tablet's own claim would not collide; the facility-wide one does.
-    ASSERT_TRUE(enrollTablet(*store, newCode())); // no challenges fetched: the visit signs a local one
-    presentCard("valid");
-    visit::ScriptedOperator op(pinVisit());
-    ASSERT_EQ(run(request("p-first"), op).value().state, visit::VisitState::Committed);
-    const json payload = queuedVisit();
-    ASSERT_EQ(payload["evidence"][0]["bundle"]["challenge_origin"], "local");
+    const json payload = localChallengeVisit(); // no challenges fetched: the card signs a local one
+    ASSERT_FALSE(payload.is_null());
     auto gwA = connection(*store);
     ASSERT_EQ(post(gwA, payload).status, RecordStatus::Stored);
 
@@ -650,10 +657,7 @@ TEST_F(GatewaySyncTest, MetricsCanRequireTheMonitoringCertificate)
     config.metricsNeedCertificate = true;
     restartGateway();
     ASSERT_TRUE(enrollTablet(*store, newCode()));
-    sync::transport::ClientOptions options;
-    options.host = "127.0.0.1";
-    options.port = gateway->port();
-    options.caPem = gateway->caPem();
+    auto options = anonymousClient();
     auto stranger = sync::transport::HttpsClient::create(options).value();
     auto open = stranger->send({"GET", "/metrics", {}, {}});
     ASSERT_TRUE(open) << open.error().message;

@@ -73,7 +73,9 @@ int main(int argc, char** argv)
     const int patients = argc > 1 ? std::atoi(argv[1]) : 200;
     const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
     const int terminalPollMs = argc > 3 ? std::atoi(argv[3]) : 10;
-    model::SystemClock clock;
+    // A day passes between rounds: the gateway pre-checks only today's and tomorrow's routes, and
+    // each round must ask OQS afresh (tomorrow as seen from the new day).
+    model::ManualClock clock{std::chrono::system_clock::now()};
     model::SteadyClock steady;
     model::SystemRandom random;
     const auto root = zaitaku::testing::makeTempDir("zaitaku-oqs-bench");
@@ -146,7 +148,10 @@ int main(int argc, char** argv)
     std::size_t files = 0;
     int cached = 0;
     for (int round = 0; round < rounds; ++round) {
-        const auto date = clock.nowJst().localDate().addDays(round + 1);
+        if (round > 0) {
+            clock.advance(std::chrono::hours(24));
+        }
+        const auto date = clock.nowJst().localDate().addDays(1);
         const auto before = terminal.answered();
         std::vector<sync::client::PrecheckResult> results;
         route.push_back(timedMs([&] { results = engine.precheck(date, ids).value(); }));
