@@ -11,11 +11,13 @@
 #include "sync/transport/HttpsClient.h"
 #include "tests/support/GatewayFixture.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -582,18 +584,30 @@ TEST_F(GatewaySyncTest, AnUnauthenticatedFloodLeavesHealthzResponsive)
         ASSERT_TRUE(r) << r.error().message;
         statuses.push_back(r->status);
     }
-    // The tablet's own enrollment took the first of the address's five.
-    const std::vector<int> expected{403, 403, 403, 403, 429, 429, 429};
-    EXPECT_EQ(statuses, expected) << "4 more tries, then the bucket is empty";
+    // The tablet's own enrollment took the first of the address's five (a slow machine may have
+    // earned one back since: 6 a minute).
+    const auto refused = std::count(statuses.begin(), statuses.end(), 429);
+    EXPECT_TRUE(refused == 2 || refused == 3) << "4 or 5 tries, then the bucket is empty";
+    EXPECT_TRUE(std::is_sorted(statuses.begin(), statuses.end())) << "403s, then only 429s";
+    EXPECT_EQ(statuses.front(), 403);
 
-    auto metrics = gw.get("/metrics");
-    ASSERT_TRUE(metrics) << metrics.error().message;
+    std::string scraped;
     const auto value = [&](const std::string& name) {
-        const auto at = metrics->body.find("\n" + name + " ");
-        return at == std::string::npos ? -1.0 : std::stod(metrics->body.substr(at + name.size() + 2));
+        const auto at = scraped.find("\n" + name + " ");
+        return at == std::string::npos ? -1.0 : std::stod(scraped.substr(at + name.size() + 2));
     };
-    EXPECT_GE(value("zaitaku_gateway_connections_refused"), 300 - 16) << metrics->body;
-    EXPECT_LE(value("zaitaku_gateway_open_connections"), 16 + 4);
+    // The kernel completed the 300 handshakes before the gateway accepted them: wait for the accepts.
+    for (int i = 0; i < 100; ++i) {
+        auto metrics = gw.get("/metrics");
+        ASSERT_TRUE(metrics) << metrics.error().message;
+        scraped = metrics->body;
+        if (value("zaitaku_gateway_connections_refused") >= 300 - 16) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_GE(value("zaitaku_gateway_connections_refused"), 300 - 16) << scraped;
+    EXPECT_LE(value("zaitaku_gateway_open_connections"), 16 + 8) << "the flood's 16 and this test's clients";
     EXPECT_EQ(value("zaitaku_gateway_certificates_issued_total"), 1) << "the tablet's only";
     for (const int fd : flood) {
         ::close(fd);
