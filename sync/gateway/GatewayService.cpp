@@ -490,6 +490,7 @@ HttpResponse GatewayService::precheck(const HttpRequest& request, const DeviceRe
     if (!roster) {
         return unavailable(roster.error());
     }
+    std::sort(roster->begin(), roster->end()); // byte order, whatever the database's collation
     const auto isAssigned = [&](const std::string& patientId) {
         return std::binary_search(roster->begin(), roster->end(), patientId);
     };
@@ -570,7 +571,7 @@ HttpResponse GatewayService::requery(const HttpRequest& request, const DeviceRec
     if (!roster) {
         return unavailable(roster.error());
     }
-    if (!std::binary_search(roster->begin(), roster->end(), message->patientId)) {
+    if (std::find(roster->begin(), roster->end(), message->patientId) == roster->end()) {
         m_deps.log.warn("requery.refused", {{"device", device.id}, {"reason", "not_assigned"}});
         return problem(403, Errc::Unauthorized, "this patient is not assigned to this tablet", "patient_id");
     }
