@@ -508,8 +508,10 @@ HttpResponse GatewayService::precheck(const HttpRequest& request, const DeviceRe
         auto& jobs = m_deps.eligibility->jobs();
         std::vector<std::string> ask;
         for (const auto& id : m_deps.eligibility->needingRefresh(assigned, message->date)) {
-            (jobs.recentlyFailed(message->date, id) ? unanswered : pending).insert(id);
-            if (!jobs.recentlyFailed(message->date, id)) {
+            if (jobs.recentlyFailed(message->date, id)) {
+                unanswered.insert(id);
+            } else {
+                pending.insert(id);
                 ask.push_back(id);
             }
         }

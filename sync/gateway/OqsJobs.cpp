@@ -1,5 +1,7 @@
 #include "sync/gateway/OqsJobs.h"
 
+#include "device/apdu/Bytes.h"
+
 namespace zaitaku::sync::gateway
 {
 
@@ -49,15 +51,9 @@ OqsJobs::~OqsJobs()
 
 std::string OqsJobs::newId()
 {
-    std::uint8_t bytes[12];
+    device::Bytes bytes(12);
     m_random.fill(bytes);
-    static const char* hex = "0123456789abcdef";
-    std::string id = "j-";
-    for (auto b : bytes) {
-        id += hex[b >> 4];
-        id += hex[b & 15];
-    }
-    return id;
+    return "j-" + device::toHex(bytes);
 }
 
 void OqsJobs::forgetOld()

@@ -138,8 +138,7 @@ private:
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(m_server.options.maxHeaderBytes));
         // The header first; the body only once its size is known to be within what this peer may send.
-        m_parser->body_limit(m_peer.verified ? m_server.options.maxBodyBytes
-                                             : m_server.options.maxUnauthenticatedBodyBytes);
+        m_parser->body_limit(bodyLimit());
         // The first request waits for the read deadline; later ones for the keep-alive idle time.
         beast::get_lowest_layer(m_stream).expires_after(m_requests == 0 ? m_server.options.readTimeout
                                                                         : m_server.options.idleTimeout);
@@ -152,12 +151,16 @@ private:
                                 });
     }
 
+    // A stranger (no verified client certificate) may send only a small body.
+    std::size_t bodyLimit() const
+    {
+        return m_peer.verified ? m_server.options.maxBodyBytes : m_server.options.maxUnauthenticatedBodyBytes;
+    }
+
     void readBody()
     {
         const auto length = m_parser->content_length();
-        const std::size_t limit =
-            m_peer.verified ? m_server.options.maxBodyBytes : m_server.options.maxUnauthenticatedBodyBytes;
-        if (length && *length > limit) {
+        if (length && *length > bodyLimit()) {
             return onRead(http::error::body_limit); // refused before a byte of the body is read
         }
         beast::get_lowest_layer(m_stream).expires_after(m_server.options.readTimeout);
@@ -168,7 +171,11 @@ private:
     void onRead(beast::error_code ec)
     {
         if (ec == http::error::body_limit || ec == http::error::header_limit) {
-            respond(413, R"({"error":"protocol_violation","message":"the request is too large","field":""})", false);
+            respond({413,
+                     "application/json",
+                     R"({"error":"protocol_violation","message":"the request is too large","field":""})",
+                     {}},
+                    false);
             return;
         }
         if (ec) {
@@ -194,7 +201,11 @@ private:
         } catch (const std::exception&) {
             response = {500, "application/json", R"({"error":"internal","message":"internal error","field":""})", {}};
         }
-        const bool keepAlive = message.keep_alive() && !m_server.stopping;
+        respond(std::move(response), message.keep_alive() && !m_server.stopping);
+    }
+
+    void respond(HttpResponse response, bool keepAlive)
+    {
         auto out = std::make_shared<http::response<http::string_body>>();
         out->version(11);
         out->result(static_cast<unsigned>(response.status));
@@ -206,20 +217,6 @@ private:
             out->set(name, value);
         }
         out->body() = std::move(response.body);
-        out->keep_alive(keepAlive);
-        out->prepare_payload();
-        write(std::move(out), keepAlive);
-    }
-
-    void respond(int status, std::string body, bool keepAlive)
-    {
-        auto out = std::make_shared<http::response<http::string_body>>();
-        out->version(11);
-        out->result(static_cast<unsigned>(status));
-        out->set(http::field::server, "zaitaku-gateway");
-        out->set(http::field::strict_transport_security, "max-age=31536000");
-        out->set(http::field::content_type, "application/json");
-        out->body() = std::move(body);
         out->keep_alive(keepAlive);
         out->prepare_payload();
         write(std::move(out), keepAlive);

@@ -59,7 +59,8 @@ TEST_F(AppOnDemoStackTest, AVisitWithNoSignalIsQueuedAndSentWhenTheGatewayIsBack
     ASSERT_TRUE(tap(window.get(), "navSync"));
     EXPECT_TRUE(syncThroughTheScreen().startsWith(QStringLiteral("⚠")));
     EXPECT_EQ(syncStatus().queued, 1);
-    EXPECT_TRUE(textOf(window.get(), "syncCounts").contains(QStringLiteral("送信待ち 1")))
+    // The counts line is refreshed by its own worker job after the sync's message: wait for it.
+    EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "syncCounts").contains(QStringLiteral("送信待ち 1")); }))
         << textOf(window.get(), "syncCounts").toStdString();
 
     // Signal again: sent and acknowledged exactly once; the gateway asks OQS about the card.
@@ -67,7 +68,8 @@ TEST_F(AppOnDemoStackTest, AVisitWithNoSignalIsQueuedAndSentWhenTheGatewayIsBack
     EXPECT_FALSE(syncThroughTheScreen().startsWith(QStringLiteral("⚠")));
     EXPECT_EQ(syncStatus().queued, 0);
     EXPECT_EQ(syncStatus().deadLetter, 0);
-    EXPECT_TRUE(textOf(window.get(), "syncCounts").contains(QStringLiteral("送信待ち 0")));
+    EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "syncCounts").contains(QStringLiteral("送信待ち 0")); }))
+        << textOf(window.get(), "syncCounts").toStdString();
     ASSERT_TRUE(stack->gateway().eligibility()->idle(std::chrono::seconds(30)));
 
     // The next sync brings the terminal's answer: the route shows a result and its age.

@@ -255,9 +255,12 @@ void MainWindow::startVisit(model::VisitFlow flow,
 void MainWindow::applySettings(const AppSettings& settings)
 {
     const bool rebuild = settings.language != m_settings.language || settings.textSize != m_settings.textSize;
-    const QString signedIn = m_settings.staffId; // the settings screen does not sign anyone in or out
+    // The settings screen does not sign anyone in or out: who is signed in, and who was last, stay.
+    const QString signedIn = m_settings.staffId;
+    const QString lastSignedIn = m_settings.lastStaffId;
     m_settings = settings;
     m_settings.staffId = signedIn;
+    m_settings.lastStaffId = lastSignedIn;
     m_lock->setIdle(std::chrono::minutes(m_settings.autoLockMinutes));
     QString problem;
     if (!m_settings.save(m_settingsPath, &problem)) {
