@@ -18,6 +18,12 @@ std::string text(const nlohmann::json& j, const char* key)
     return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
+// LimitApplicationCertificateRelatedConsFlg: 0 未同意, 1 同意 (DOMAIN.md §2.1).
+std::string limitFlag(bool consented)
+{
+    return consented ? "1" : "0";
+}
+
 oqs::SearchInfo searchFromJson(const nlohmann::json& j, const std::string& patientId)
 {
     oqs::SearchInfo s;
@@ -28,7 +34,9 @@ oqs::SearchInfo searchFromJson(const nlohmann::json& j, const std::string& patie
     if (auto birth = model::Date::parseCompact(text(j, "birthdate"))) {
         s.birthdate = *birth;
     }
-    s.limitApplicationCertificateRelatedConsFlg = "1";
+    // What the patient chose at the first visit (「限度額情報を提供しますか」 [seed 001]); a key
+    // stored before the question was asked counts as not consented.
+    s.limitApplicationCertificateRelatedConsFlg = limitFlag(text(j, "limit_consent") == "1");
     s.arbitraryIdentifier = patientId; // echoed per unit: how a bulk answer finds its patient
     return s;
 }
@@ -136,7 +144,7 @@ void EligibilityService::firstVisit(const CardQuery& q)
     request.header.qualificationConfirmationDate = q.visitDate;
     request.header.medicalInstitutionCode = m_bridge->config().medicalInstitutionCode;
     request.certificateDer = q.certificateDer;
-    request.limitApplicationCertificateRelatedConsFlg = "1";
+    request.limitApplicationCertificateRelatedConsFlg = limitFlag(q.limitConsent);
     auto xml = oqs::buildCardQualificationRequest(request, m_bridge->config().encoding);
     if (!xml) {
         m_log.error("oqs.request_failed", {{"patient", q.patientId}, {"reason", xml.error().message}});
@@ -145,6 +153,7 @@ void EligibilityService::firstVisit(const CardQuery& q)
     nlohmann::json context{{"purpose", "first_visit"},
                            {"patient_id", q.patientId},
                            {"service_kind", q.serviceKind},
+                           {"limit_consent", limitFlag(q.limitConsent)},
                            {"source", std::string(model::toCode(q.source))}};
     if (auto info = device::parseCertificate(q.certificateDer)) {
         context["certificate_expiry"] = info->notAfter.localDate().toString();
@@ -245,6 +254,7 @@ void EligibilityService::apply(const oqs::Ticket& ticket, const oqs::ResultFile&
     }
     const auto now = m_clock.nowJst();
     RequeryKeyRow key{patientId, searchKeyOf(unit.snapshot), std::nullopt, now};
+    key.search["limit_consent"] = text(ticket.context, "limit_consent") == "1" ? "1" : "0";
     if (auto expiry = model::Date::parse(text(ticket.context, "certificate_expiry"))) {
         key.certificateExpiry = *expiry;
     }
@@ -335,10 +345,13 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
     response.receivedAt = now;
     response.flags = precheckFlags(*stored, now.localDate(), request.date, (*key)->certificateExpiry);
     switch (oqs::outcomeOf(unit.snapshot, unit.resultCount)) {
-    case oqs::Outcome::Confirmed:
+    case oqs::Outcome::Confirmed: {
         response.cardReadNeeded = false;
-        (void)m_storage.setRequeryKey({request.patientId, searchKeyOf(unit.snapshot), std::nullopt, now});
+        RequeryKeyRow renewed{request.patientId, searchKeyOf(unit.snapshot), std::nullopt, now};
+        renewed.search["limit_consent"] = text((*key)->search, "limit_consent") == "1" ? "1" : "0";
+        (void)m_storage.setRequeryKey(renewed);
         break;
+    }
     case oqs::Outcome::NotConfirmed:
         // F2: 3 (新しい資格あり) → read the new card (F1); 2/4 → card or the fallback ladder.
         response.reason = unit.snapshot.qualificationValidity == model::QualificationValidity::InvalidNewQualification

@@ -39,6 +39,7 @@ struct CardQuery
     model::SnapshotSource source = model::SnapshotSource::CardPin;
     std::vector<std::uint8_t> certificateDer;
     model::Date visitDate = model::Date::fromSysDays({});
+    bool limitConsent = false; // 限度額情報を「提供する」 at this visit [seed 001]
 };
 
 class EligibilityService

@@ -2,6 +2,7 @@
 
 #include "sync/store/ModelJson.h"
 #include "verify/rules/AgeThresholds.h"
+#include "verify/rules/CardRegistration.h"
 #include "verify/rules/CertificateExpiry.h"
 
 namespace zaitaku::sync::gateway
@@ -44,6 +45,9 @@ std::vector<std::string> precheckFlags(const nlohmann::json& snapshot,
         return flags;
     }
     const auto& s = *parsed;
+    if (rules::reportsNotRegistered(s)) {
+        flags.push_back("card_not_registered"); // guide to 利用登録; meanwhile the 資格確認書
+    }
     if (s.segmentOfResult != model::SegmentOfResult::Normal) {
         flags.push_back("query_failed");
     } else if (s.qualificationValidity) {

@@ -89,10 +89,13 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
                 firstCapture = *at;
             }
         }
+        bool limitConsent = false;
         for (const auto& consent : payload.value("consents", nlohmann::json::array())) {
-            if (auto parsed = store::consentFromJson(consent); !parsed) {
+            auto parsed = store::consentFromJson(consent);
+            if (!parsed) {
                 return refuse(Errc::ProtocolViolation, "consents." + parsed.error().field, parsed.error().message);
             }
+            limitConsent = limitConsent || (parsed->kind == model::ConsentKind::Limit && parsed->given);
         }
         for (const auto& fallback : payload.value("fallbacks", nlohmann::json::array())) {
             auto parsed = store::fallbackFromJson(fallback);
@@ -118,7 +121,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
                                     : e->method == model::EvidenceMethod::FaceMatch  ? model::SnapshotSource::CardFace
                                                                                     : model::SnapshotSource::CardVisual;
                 verdict.cardQueries.push_back({visit->patientId, std::string(model::toCode(visit->serviceKind)), source,
-                                               e->authCertificateDer, e->capturedAt.localDate()});
+                                               e->authCertificateDer, e->capturedAt.localDate(), limitConsent});
                 break;
             }
         }
@@ -155,8 +158,23 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
 // (the visit happened; the clerk checks the claim).
 void RecordValidator::deriveFushoClaim(const model::FallbackEvidence& fallback, Verdict& verdict)
 {
-    const auto fields = model::parseJson(fallback.capturedFieldsJson);
-    const auto claim = visit::fushoClaimFor(fields.is_object() ? fields : nlohmann::json::object());
+    const auto parsed = model::parseJson(fallback.capturedFieldsJson);
+    const auto fields = parsed.is_object() ? parsed : nlohmann::json::object();
+    // Seed 003's order: ① current numbers, ② former numbers, and only then ③ 不詳.
+    const auto numbered = visit::claimFor(fields);
+    const bool tabletClaim = fields.contains("claim") && fields["claim"].is_object();
+    if (numbered["basis"] != "fusho") {
+        auto entry = numbered;
+        entry["fallback_id"] = fallback.id;
+        addFlag(verdict, numbered["basis"] == "former" ? "claim_former_numbers" : "claim_current_numbers");
+        verdict.derived["numbered_claims"].push_back(std::move(entry));
+        if (!tabletClaim || fields["claim"].value("basis", "") != numbered["basis"] ||
+            fields["claim"].value("insured_number", "") != numbered["insured_number"]) {
+            addFlag(verdict, "claim_rederived");
+        }
+        return;
+    }
+    const auto claim = visit::fushoClaimFor(fields);
     if (!verdict.derived.contains("fusho_claims")) {
         verdict.derived["fusho_claims"] = nlohmann::json::array();
         verdict.flags.push_back("fusho_claim");
@@ -164,13 +182,18 @@ void RecordValidator::deriveFushoClaim(const model::FallbackEvidence& fallback, 
     auto entry = claim;
     entry["fallback_id"] = fallback.id;
     verdict.derived["fusho_claims"].push_back(std::move(entry));
-    const bool tabletAgrees = fields.is_object() && fields.contains("fusho_claim") &&
-                              fields["fusho_claim"].is_object() &&
+    const bool tabletAgrees = fields.contains("fusho_claim") && fields["fusho_claim"].is_object() &&
                               fields["fusho_claim"].value("insurer_number", "") == claim["insurer_number"] &&
                               fields["fusho_claim"].value("insured_number", "") == claim["insured_number"];
-    if (!tabletAgrees &&
-        std::find(verdict.flags.begin(), verdict.flags.end(), "fusho_claim_rederived") == verdict.flags.end()) {
-        verdict.flags.push_back("fusho_claim_rederived");
+    if (!tabletAgrees) {
+        addFlag(verdict, "fusho_claim_rederived");
+    }
+}
+
+void RecordValidator::addFlag(Verdict& verdict, const std::string& flag)
+{
+    if (std::find(verdict.flags.begin(), verdict.flags.end(), flag) == verdict.flags.end()) {
+        verdict.flags.push_back(flag);
     }
 }
 

@@ -42,7 +42,9 @@ struct Verdict
     std::vector<CareStart> careStarts;
     std::vector<CardQuery> cardQueries; // first visits with a card read: asked of OQS after the commit
     // What the gateway derived from the record and stores beside it (exported, never sent back):
-    // {"fusho_claims": [{fallback_id, claim…}]} for 申立書 fallbacks (DOMAIN.md R4).
+    // {"fusho_claims": [{fallback_id, claim…}]} for 申立書 fallbacks filed as 不詳 (DOMAIN.md R4),
+    // {"numbered_claims": [{fallback_id, order, basis, numbers}]} for those with ① current or ②
+    // former numbers (seed 003's order ①→②→③).
     nlohmann::json derived = nlohmann::json::object();
 };
 
@@ -65,6 +67,7 @@ public:
 
 private:
     static void deriveFushoClaim(const model::FallbackEvidence& fallback, Verdict& verdict);
+    static void addFlag(Verdict& verdict, const std::string& flag);
     Expected<void, Error> checkEvidence(const nlohmann::json& item,
                                         std::size_t index,
                                         const DeviceRecord& device,

@@ -76,6 +76,7 @@ Expected<SimPopulation, Error> parsePopulation(const nlohmann::json& json)
         person.certificateIssuer = p.value("certificate_issuer", defaultIssuer);
         person.delayMs = p.value("delay_ms", 0);
         person.systemError = p.value("system_error", false);
+        person.notRegistered = p.value("not_registered", false);
         std::vector<nlohmann::json> results;
         if (p.contains("result")) {
             results.push_back(p["result"]);
@@ -328,6 +329,10 @@ std::string OqsSimulator::answerCard(const std::string& bytes)
     }
     if (person && person->systemError) {
         return systemError("SIM-9999", "システムエラー（シミュレーター）", false);
+    }
+    if (person && person->notRegistered) {
+        return systemError("SIM-REG", "マイナンバーカードの健康保険証利用登録がされていません（シミュレーター）",
+                           false);
     }
     file.units.push_back(unitFor(person, std::nullopt));
     return write(file);

@@ -11,7 +11,7 @@
 //    "bulk_processing_polls": 2,                       downloads answered 処理中 before the result
 //    "people": [{"id": "valid",
 //                "certificate_serial": "5a1f…",        JPKI user-auth certificate → this person
-//                "delay_ms": 0, "system_error": false,
+//                "delay_ms": 0, "system_error": false, "not_registered": false,
 //                "result": {"qualification_validity": "1", "insurer_number": "…", …},  tag-named
 //                "results": [{…}, {…}]}]}                several: 複数該当
 
@@ -38,6 +38,9 @@ struct SimPerson
     std::string certificateIssuer;
     int delayMs = 0;
     bool systemError = false;
+    // The card is not registered for insurance use: the card query ends abnormally with a message
+    // naming 利用登録 (the real code and wording are not public, Q5; SIM-REG is ours).
+    bool notRegistered = false;
     std::vector<ResultUnit> results; // one, or several for 複数該当; empty: 該当資格なし
 };
 

@@ -6,6 +6,7 @@
 #include "sync/store/Outbox.h"
 #include "sync/store/Transaction.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -46,6 +47,16 @@ Expected<void, Error> checkTransition(const std::optional<CustodyAction>& last, 
     case CustodyAction::Deposit:
         if (inStorage || last == CustodyAction::Checkout) {
             return Unexpected(Error{Errc::Conflict, "the card is already held by the facility", "action"});
+        }
+        // A facility holds a card only on an agreement (入所契約・預かり証), in locked storage [seed 004].
+        if (e.agreementRef.empty()) {
+            return Unexpected(Error{Errc::InvalidInput,
+                                    "a deposit needs the agreement it rests on (入所契約 or 預かり証 reference)",
+                                    "agreement_ref"});
+        }
+        if (e.storageLocation.empty()) {
+            return Unexpected(
+                Error{Errc::InvalidInput, "a deposit needs the storage location (e.g. the locked cabinet)", "storage"});
         }
         return {};
     case CustodyAction::Checkout:
@@ -89,17 +100,29 @@ Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEv
     if (!last) {
         return Unexpected(last.error());
     }
+    if (event.action != CustodyAction::Lost) { // anybody reports a lost card
+        auto allowed = custodians(db);
+        if (!allowed) {
+            return Unexpected(allowed.error());
+        }
+        if (!allowed->empty() && std::find(allowed->begin(), allowed->end(), event.staffId) == allowed->end()) {
+            return Unexpected(Error{Errc::InvalidInput,
+                                    "staff '" + event.staffId + "' is not on the custodian list (カード管理者)",
+                                    "staff"});
+        }
+    }
     if (auto ok = checkTransition(*last, event); !ok) {
         return ok;
     }
-    auto stmt = db.prepare("INSERT INTO custody_event (id, patient_id, facility_id, action, staff_id, witness_id, "
-                           "purpose, at, storage_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    auto stmt =
+        db.prepare("INSERT INTO custody_event (id, patient_id, facility_id, action, staff_id, witness_id, "
+                   "purpose, at, storage_location, agreement_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!stmt) {
         return Unexpected(stmt.error());
     }
     stmt->bind(1, event.id).bind(2, event.patientId).bind(3, event.facilityId).bind(4, event.action);
     stmt->bind(5, event.staffId).bind(6, event.witnessId).bind(7, event.purpose).bind(8, event.at);
-    stmt->bind(9, event.storageLocation);
+    stmt->bind(9, event.storageLocation).bind(10, event.agreementRef);
     if (auto done = stmt->run(); !done) {
         return done;
     }
@@ -129,10 +152,11 @@ Expected<std::vector<CustodyStatus>, Error>
 CustodyLedger::current(Database& db, const model::Timestamp& now, std::chrono::minutes maxCheckout)
 {
     // The latest event per patient (rowid breaks ties between events in the same second).
-    auto stmt = db.prepare(
-        "SELECT id, patient_id, facility_id, action, staff_id, witness_id, purpose, at, storage_location "
-        "FROM custody_event AS e WHERE rowid = (SELECT rowid FROM custody_event WHERE patient_id = e.patient_id "
-        "ORDER BY at DESC, rowid DESC LIMIT 1) ORDER BY patient_id");
+    auto stmt =
+        db.prepare("SELECT id, patient_id, facility_id, action, staff_id, witness_id, purpose, at, storage_location, "
+                   "agreement_ref FROM custody_event AS e WHERE rowid = (SELECT rowid FROM custody_event WHERE "
+                   "patient_id = e.patient_id "
+                   "ORDER BY at DESC, rowid DESC LIMIT 1) ORDER BY patient_id");
     if (!stmt) {
         return Unexpected(stmt.error());
     }
@@ -153,6 +177,7 @@ CustodyLedger::current(Database& db, const model::Timestamp& now, std::chrono::m
         }
         e.at = at->withOffset(model::Timestamp::kJstOffsetMinutes);
         e.storageLocation = row.text(8);
+        e.agreementRef = row.text(9);
         s.patientId = e.patientId;
         s.overdue = e.action == CustodyAction::Checkout && now.utc() - e.at.utc() > maxCheckout;
         out.push_back(std::move(s));
@@ -162,6 +187,59 @@ CustodyLedger::current(Database& db, const model::Timestamp& now, std::chrono::m
         return Unexpected(done.error());
     }
     return out;
+}
+
+Expected<std::vector<std::string>, Error> CustodyLedger::custodians(Database& db)
+{
+    auto stmt = db.prepare("SELECT staff_id FROM custodian ORDER BY staff_id");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    std::vector<std::string> out;
+    auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
+        out.push_back(row.text(0));
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return out;
+}
+
+Expected<void, Error>
+CustodyLedger::setCustodians(Store& store, const std::vector<std::string>& staffIds, const std::string& actor)
+{
+    for (const auto& id : staffIds) {
+        if (id.empty() || id.size() > 64) {
+            return Unexpected(
+                Error{Errc::InvalidInput, "a custodian needs a staff id (1–64 characters)", "custodians"});
+        }
+    }
+    Database& db = store.db();
+    auto tx = Transaction::begin(db, Durability::Full);
+    if (!tx) {
+        return Unexpected(tx.error());
+    }
+    const model::Timestamp now = store.clock().nowJst();
+    if (auto done = db.exec("DELETE FROM custodian", "replace the custodian list"); !done) {
+        return done;
+    }
+    for (const auto& id : staffIds) {
+        auto stmt = db.prepare("INSERT OR IGNORE INTO custodian (staff_id, added_by, added_at) VALUES (?1, ?2, ?3)");
+        if (!stmt) {
+            return Unexpected(stmt.error());
+        }
+        stmt->bind(1, id).bind(2, actor).bind(3, now);
+        if (auto done = stmt->run(); !done) {
+            return done;
+        }
+    }
+    if (auto done = AuditLog::append(
+            db, AuditEntry{actor, "custody.custodians", "", nlohmann::json{{"custodians", staffIds}}}, now);
+        !done) {
+        return Unexpected(done.error());
+    }
+    return tx->commit();
 }
 
 } // namespace zaitaku::sync::store

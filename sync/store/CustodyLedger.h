@@ -30,10 +30,19 @@ public:
     static constexpr const char* kOutboxKind = "custody";
 
     // Checks the event against the card's current state: a check-out needs the card deposited, a
-    // return needs it checked out; a purpose is required for check-outs.
+    // return needs it checked out; a purpose is required for check-outs; a deposit names its
+    // agreement (入所契約・預かり証) and its storage location [seed 004].
     static Expected<void, Error> record(Store& store, const model::CustodyEvent& event, const std::string& actor);
     static Expected<std::vector<CustodyStatus>, Error>
     current(Database& db, const model::Timestamp& now, std::chrono::minutes maxCheckout);
+
+    // The staff allowed to handle residents' cards [seed 004: 「職員のうちマイナンバーカードの管理を
+    // 行う者の範囲を定めておく」]. Empty: not defined yet (every staff member may; the screens say so).
+    // Once defined, deposit, check-out, return and hand-over need a listed staff id; anybody may
+    // report a card lost. Replacing the list is audited.
+    static Expected<std::vector<std::string>, Error> custodians(Database& db);
+    static Expected<void, Error>
+    setCustodians(Store& store, const std::vector<std::string>& staffIds, const std::string& actor);
 };
 
 } // namespace zaitaku::sync::store

@@ -189,6 +189,7 @@ template <typename V> void visitFields(V& v, CustodyEvent& c)
     v.field("purpose", c.purpose);
     v.field("at", c.at);
     v.field("storage_location", c.storageLocation);
+    v.addedLater("agreement_ref", c.agreementRef);
 }
 
 template <typename V> void visitFields(V& v, Visit& x)
@@ -208,6 +209,7 @@ template <typename V> void visitFields(V& v, Visit& x)
     v.field("snapshot_id", x.snapshotId);
     v.field("evidence_ids", x.evidenceIds);
     v.field("consent_ids", x.consentIds);
+    v.addedLater("assisted_by", x.assistedBy); // absent in records made before carers were recorded
 }
 
 template <typename T>

@@ -244,11 +244,24 @@ BEGIN SELECT RAISE(ABORT, 'a consent can only be revoked, once'); END;
 ALTER TABLE evidence ADD COLUMN device_signature TEXT;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Version 4 (seed 004): who helped at the door; the agreement a card's custody rests on; the staff
+// allowed to handle residents' cards (「管理を行う者の範囲を定めておく」).
+constexpr std::string_view kVersion4 = R"sql(
+ALTER TABLE visit ADD COLUMN assisted_by TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE custody_event ADD COLUMN agreement_ref TEXT;
+CREATE TABLE custodian (
+    staff_id TEXT PRIMARY KEY,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "patients, care, snapshots, re-query keys, visits, consents, evidence, fallback, outbox, cursor, audit",
      kVersion1},
     {2, "card custody ledger, challenge pool, medical-information cache", kVersion2},
     {3, "consent revocation records, device-signed evidence", kVersion3},
+    {4, "assistance at the door, custody agreements, custodians", kVersion4},
 }};
 
 } // namespace

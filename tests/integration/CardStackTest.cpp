@@ -284,7 +284,7 @@ TEST_F(CardStackTest, TheDemoReadsTheCardAtTheDoor)
     EXPECT_NE(r.out.find("暗証番号による本人確認"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("challenge pooled"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("2 件を送信 records sent, 0 refused"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("[2026-11/ja/all]"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("[2026-12/ja/all]"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("chain verifies"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("demo complete"), std::string::npos);
 }

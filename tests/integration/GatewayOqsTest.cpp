@@ -13,6 +13,8 @@
 #include "verify/rules/EligibilityCopay.h"
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -104,7 +106,7 @@ protected:
     }
 
     // A first visit with `persona`'s card; then sync until the gateway's OQS answer is back.
-    void firstVisit(const hardware::Persona& persona, bool visual)
+    void firstVisit(const hardware::Persona& persona, bool visual, const char* limitAnswer = "")
     {
         ASSERT_TRUE(enrollTablet(*store, newCode()));
         syncNow(*store);
@@ -116,6 +118,7 @@ protected:
         } else {
             script.pins.push_back(pin(persona.authPin));
         }
+        script.limit = limitAnswer;
         visit::ScriptedOperator op(std::move(script));
         auto outcome = run(request("p-first"), op);
         ASSERT_TRUE(outcome) << outcome.error().message;
@@ -337,6 +340,45 @@ INSTANTIATE_TEST_SUITE_P(
 
 class GatewayOqsFlowTest : public GatewayOqsTest
 {};
+
+// The archived card query as the terminal received it.
+std::string archivedCardRequest(const std::filesystem::path& gatewayDir)
+{
+    for (const auto& e : std::filesystem::recursive_directory_iterator(gatewayDir / "oqs" / "archive")) {
+        const auto name = e.path().filename().string();
+        if (name.find("req") != std::string::npos && e.path().extension() == ".xml") {
+            std::ifstream in(e.path(), std::ios::binary);
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        }
+    }
+    return {};
+}
+
+TEST_F(GatewayOqsFlowTest, TheLimitAnswerIsSentAsChosenAndAnUnregisteredCardIsFlagged)
+{
+    json person{{"id", "oqs-valid"}, {"certificate_serial", serialOf("oqs-valid")}, {"not_registered", true}};
+    startSimulator(
+        {{"medical_institution_code", "1312345678"}, {"issuer", kIssuer}, {"people", json::array({person})}});
+    hardware::Persona persona;
+    persona.name = "oqs-valid";
+    persona.birthdate = *model::Date::parse("1980-02-17");
+    // 「限度額情報を提供しますか」 → 提供しない [seed 001]: the query says 0 (it used to say 1 regardless).
+    firstVisit(persona, false, "decline");
+    const std::string request = archivedCardRequest(dir / "gateway");
+    ASSERT_FALSE(request.empty()) << log.str();
+    EXPECT_NE(request.find("<LimitApplicationCertificateRelatedConsFlg>0</LimitApplicationCertificateRelatedConsFlg>"),
+              std::string::npos)
+        << request;
+    // Not registered for insurance use: the answer says so, and the route flags it for guidance.
+    auto snapshot = cached("p-first");
+    ASSERT_TRUE(snapshot) << log.str();
+    EXPECT_EQ(snapshot->errorCode, "SIM-REG");
+    sync::client::SyncEngine engine(*store, random);
+    auto pre = engine.precheck(clock.nowJst().localDate(), {"p-first"});
+    ASSERT_TRUE(pre) << pre.error().message;
+    ASSERT_EQ(pre->size(), 1u);
+    EXPECT_NE(std::find((*pre)[0].flags.begin(), (*pre)[0].flags.end(), "card_not_registered"), (*pre)[0].flags.end());
+}
 
 TEST_F(GatewayOqsFlowTest, ReQueryIsAllowedAfterAnOnlineFirstVisitAndRefusedOtherwise)
 {

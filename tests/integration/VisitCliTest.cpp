@@ -189,12 +189,32 @@ TEST_F(VisitCliTest, CustodyRoundTrip)
         args.insert(args.end(), extra.begin(), extra.end());
         return visitCli(sub, args, "custody");
     };
-    ASSERT_EQ(custody("deposit", {"--location", "金庫A"}).exitCode, 0);
+    // Seed 004: custody rests on an agreement, in named storage, handled by named staff.
+    const auto noAgreement = custody("deposit", {"--location", "金庫A"});
+    EXPECT_EQ(noAgreement.exitCode, 2);
+    EXPECT_EQ(jsonOf(noAgreement)["field"], "agreement_ref");
+    const auto listed = visitCli("custodians", {"--set", "carer-3,carer-4", "--staff", "manager-1"}, "custody");
+    ASSERT_EQ(listed.exitCode, 0) << listed.out << listed.err;
+    EXPECT_EQ(jsonOf(listed)["custodians"], json::array({"carer-3", "carer-4"}));
+    const auto outsider = visitCli("deposit",
+                                   {"--patient", "p-facility", "--facility", "home-1", "--staff", "visitor-9",
+                                    "--location", "金庫A", "--agreement", "預かり証 12"},
+                                   "custody");
+    EXPECT_EQ(outsider.exitCode, 2);
+    EXPECT_EQ(jsonOf(outsider)["field"], "staff");
+    ASSERT_EQ(custody("deposit", {"--location", "金庫A", "--agreement", "預かり証 12"}).exitCode, 0);
     insertCard("face-auth-only");
-    const auto early = visitCli("first", {"--patient", "p-facility", "--staff", "dr-1", "--reader", "0", "--method",
-                                          "visual", "--consent", "all", "--facility-held"});
-    EXPECT_EQ(early.exitCode, 1);
-    EXPECT_EQ(jsonOf(early)["code"], "custody_not_checked_out");
+    // The ledger says the facility holds the card: refused with or without --facility-held.
+    for (const bool flag : {true, false}) {
+        std::vector<std::string> args{"--patient", "p-facility", "--staff", "dr-1",      "--reader",
+                                      "0",         "--method",   "visual",  "--consent", "all"};
+        if (flag) {
+            args.push_back("--facility-held");
+        }
+        const auto early = visitCli("first", args);
+        EXPECT_EQ(early.exitCode, 1);
+        EXPECT_EQ(jsonOf(early)["code"], "custody_not_checked_out");
+    }
     const auto noPurpose = custody("checkout");
     EXPECT_EQ(noPurpose.exitCode, 2);
     ASSERT_EQ(custody("checkout", {"--purpose", "訪問診療"}).exitCode, 0);
@@ -206,6 +226,11 @@ TEST_F(VisitCliTest, CustodyRoundTrip)
     EXPECT_EQ(held["cards"][0]["holder"], "carer-3");
     ASSERT_EQ(custody("return").exitCode, 0);
     EXPECT_EQ(jsonOf(visitCli("list", {}, "custody"))["cards"][0]["holder"], "home-1");
+    // Lost: anybody records it, and is told to suspend the card by phone [seed 004].
+    const auto lost =
+        visitCli("lost", {"--patient", "p-facility", "--facility", "home-1", "--staff", "visitor-9"}, "custody");
+    ASSERT_EQ(lost.exitCode, 0) << lost.out << lost.err;
+    EXPECT_NE(jsonOf(lost)["guidance"].get<std::string>().find("一時利用停止"), std::string::npos);
 }
 
 TEST_F(VisitCliTest, ACardPulledOutResumesWhenItComesBack)

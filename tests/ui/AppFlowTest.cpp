@@ -5,7 +5,10 @@
 #include "AppTestSupport.h"
 #include "support/StoreFixture.h"
 #include "sync/store/PatientRoster.h"
+#include "sync/store/SnapshotCache.h"
 #include "sync/store/StoreLifecycle.h"
+#include "sync/store/Transaction.h"
+#include "sync/store/VisitLedger.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/CustodyPage.h"
 #include "ui/app/RoutePage.h"
@@ -85,8 +88,14 @@ TEST_F(AppFlowTest, FirstVisitByPinOnAShuffledPadIsRecordedAndQueued)
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
     EXPECT_TRUE(textOf(window.get(), "pinTries").contains(QStringLiteral("3 回"))); // shown before any input
     EXPECT_EQ(textOf(window.get(), "visitProgress"), QString());                    // "place the card" is over
+    // Seed 004 Q1: family may place the card; recorded with the visit.
+    auto* assisted = findIn<QComboBox>(window.get(), "assistedBy");
+    ASSERT_NE(assisted, nullptr);
+    assisted->setCurrentIndex(assisted->findText(QStringLiteral("家族")));
     ASSERT_TRUE(tap(window.get(), "method_pin"));
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "pinDots") != nullptr; }));
+    // Only the patient or the 法定代理人 enters the PIN (seed 004).
+    EXPECT_TRUE(textOf(window.get(), "pinWhoEnters").contains(QStringLiteral("ご本人または法定代理人")));
     EXPECT_TRUE(textOf(window.get(), "pinTriesLeft").contains(QStringLiteral("3 回")));
     const QString order = window->visitPage()->pinPad()->layoutOrder();
     EXPECT_EQ(std::set<QChar>(order.begin(), order.end()).size(), 10u) << order.toStdString();
@@ -101,9 +110,17 @@ TEST_F(AppFlowTest, FirstVisitByPinOnAShuffledPadIsRecordedAndQueued)
     EXPECT_TRUE(visibleNamed(window.get(), "consentAll") != nullptr);
     ASSERT_TRUE(tap(window.get(), "consentAll"));
     ASSERT_TRUE(tap(window.get(), "prescriptionElectronic"));
+    // 「限度額情報を提供しますか」 is its own question and must be answered (seed 001).
+    ASSERT_TRUE(tap(window.get(), "consentOk"));
+    EXPECT_TRUE(visibleNamed(window.get(), "limitProvide") != nullptr);
+    ASSERT_TRUE(tap(window.get(), "limitProvide"));
     ASSERT_TRUE(tap(window.get(), "consentOk"));
     EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
     EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("暗証番号")));
+    EXPECT_EQ(
+        session->store().db().queryInt("SELECT count(*) FROM consent WHERE kind = 'limit' AND given = 1").value_or(0),
+        1);
+    EXPECT_EQ(session->store().db().queryText("SELECT assisted_by FROM visit").value_or(""), "family");
     EXPECT_TRUE(textOf(window.get(), "resultEligibility").contains(QStringLiteral("送信待ち")));
     EXPECT_EQ(syncStatus().queued, 1);
     ASSERT_TRUE(tap(window.get(), "resultDone"));
@@ -122,6 +139,7 @@ TEST_F(AppFlowTest, AtOnePinTryLeftThePadIsReplacedByTheStaffDecision)
     ASSERT_TRUE(tap(window.get(), "visualAttest"));
     ASSERT_TRUE(tap(window.get(), "consentNone"));
     ASSERT_TRUE(tap(window.get(), "prescriptionPaper"));
+    ASSERT_TRUE(tap(window.get(), "limitDecline"));
     ASSERT_TRUE(tap(window.get(), "consentOk"));
     EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
     EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("目視")));
@@ -157,10 +175,21 @@ TEST_F(AppFlowTest, FallbackFormIsCheckedPrintedAsPdfAndRecorded)
     ASSERT_FALSE(spooled.empty());
     EXPECT_FALSE(std::filesystem::exists(spooled.substr(0, spooled.size() - 1))) << "deleted after printing";
     EXPECT_EQ(readFile(dir + "/printer/fs"), "tmpfs\n");
+    // p-first is 76: a document that is not 後期高齢者医療 ended the day before the 75th birthday,
+    // and an expired one is refused too — each with its reason, staying on the form (seed 004, 003).
+    ASSERT_TRUE(tap(window.get(), "fallbackRecord"));
+    EXPECT_TRUE(textOf(window.get(), "fallbackError").contains(QStringLiteral("75歳")))
+        << textOf(window.get(), "fallbackError").toStdString();
+    findIn<QLineEdit>(window.get(), "field_insurer_number")->setText(QStringLiteral("39131015"));
+    findIn<QLineEdit>(window.get(), "field_valid_until")->setText(QStringLiteral("2020-03-31"));
+    ASSERT_TRUE(tap(window.get(), "fallbackRecord"));
+    EXPECT_TRUE(textOf(window.get(), "fallbackError").contains(QStringLiteral("有効期限")));
+    findIn<QLineEdit>(window.get(), "field_valid_until")->setText(QStringLiteral("2099-07-31"));
     ASSERT_TRUE(tap(window.get(), "fallbackRecord"));
     EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")))
         << textOf(window.get(), "fallbackError").toStdString();
     EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("資格確認書")));
+    EXPECT_TRUE(textOf(window.get(), "resultWarnings").contains(QStringLiteral("10割ではありません")));
     window->worker().drain(); // the audit row is queued behind the visit
     auto audit = session->store().db().prepare(
         "SELECT actor, subject, detail FROM audit_log WHERE action = 'fallback.form_printed'");
@@ -211,9 +240,26 @@ TEST_F(AppFlowTest, CustodyCheckoutNeedsADepositAndOverdueIsSaidInWords)
     findIn<QLineEdit>(window.get(), "custodyPurpose")->setText(QStringLiteral("通院"));
     ASSERT_TRUE(tap(window.get(), "custodyCheckout")); // not deposited yet: refused
     ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "custodyMessage").startsWith(QStringLiteral("⚠")); }));
+    ASSERT_TRUE(tap(window.get(), "custodyDeposit")); // no agreement, no storage: refused (seed 004)
+    ASSERT_TRUE(
+        waitUntil([&] { return textOf(window.get(), "custodyMessage").contains(QStringLiteral("agreement")); }));
+    findIn<QLineEdit>(window.get(), "custodyAgreement")->setText(QStringLiteral("預かり証 2026-015"));
+    findIn<QLineEdit>(window.get(), "custodyLocation")->setText(QStringLiteral("事務室の鍵付きロッカー"));
+    findIn<QLineEdit>(window.get(), "custodians")->setText(QStringLiteral("nurse-7, nurse-8"));
+    ASSERT_TRUE(tap(window.get(), "custodiansSave"));
+    ASSERT_TRUE(
+        waitUntil([&] { return textOf(window.get(), "custodyMessage").contains(QStringLiteral("保存しました")); }));
     ASSERT_TRUE(tap(window.get(), "custodyDeposit"));
     auto* table = findIn<QTableWidget>(window.get(), "custodyTable");
     ASSERT_TRUE(waitUntil([&] { return table->rowCount() == 1; }));
+    // The card is in storage: a first visit is refused until it is checked out, in the app too.
+    ASSERT_TRUE(tap(window.get(), "navRoute"));
+    startVisit("startFirstVisit", "p-facility");
+    EXPECT_TRUE(finish().contains(QStringLiteral("続けられませんでした")));
+    EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("施設で預かり中")));
+    ASSERT_TRUE(tap(window.get(), "resultDone"));
+    ASSERT_TRUE(tap(window.get(), "navCustody"));
+    patient->setCurrentIndex(patient->findData("p-facility"));
     findIn<QLineEdit>(window.get(), "custodyPurpose")->setText(QStringLiteral("通院"));
     ASSERT_TRUE(tap(window.get(), "custodyCheckout"));
     ASSERT_TRUE(waitUntil([&] { return table->item(0, 2) && table->item(0, 2)->text() == QStringLiteral("nurse-7"); }));
@@ -222,6 +268,51 @@ TEST_F(AppFlowTest, CustodyCheckoutNeedsADepositAndOverdueIsSaidInWords)
     ASSERT_TRUE(tap(window.get(), "custodyReturn"));
     ASSERT_TRUE(waitUntil([&] { return table->item(0, 2)->text() == QStringLiteral("facility-1"); }));
     EXPECT_EQ(syncStatus().queued, 3); // each event is queued for the gateway
+    ASSERT_TRUE(tap(window.get(), "custodyLost"));
+    ASSERT_TRUE(
+        waitUntil([&] { return textOf(window.get(), "custodyMessage").contains(QStringLiteral("一時利用停止")); }));
+}
+
+TEST_F(AppFlowTest, AnOfflineFirstVisitOqsDidNotConfirmPutsATaskOnTheRoute)
+{
+    // A first visit recorded offline, then OQS answers 該当資格なし (through the feed).
+    ASSERT_TRUE(sync::store::VisitLedger::commit(
+        session->store(), makeVisit("v-offline", "p-first", clock.nowJst().plus(std::chrono::hours(-5))), "nurse-7"));
+    auto answer = confirmedSnapshot("s-none", "p-first");
+    answer.qualificationValidity = model::QualificationValidity::NoQualification;
+    {
+        auto tx = sync::store::Transaction::begin(session->store().db(), sync::store::Durability::Normal);
+        ASSERT_TRUE(tx);
+        ASSERT_TRUE(sync::store::SnapshotCache::add(session->store().db(), answer, clock.nowJst()));
+        ASSERT_TRUE(tx->commit());
+    }
+    window->routePage()->refresh();
+    auto* table = findIn<QTableWidget>(window.get(), "routeTable");
+    ASSERT_TRUE(waitUntil([&] {
+        for (int row = 0; row < table->rowCount(); ++row) {
+            if (table->item(row, 3) && table->item(row, 3)->text().contains(QStringLiteral("申立書"))) {
+                return true;
+            }
+        }
+        return false;
+    }));
+}
+
+TEST_F(AppFlowTest, TheResultSaysWhereTheCopayComesFromAndWhenRegistrationIsMissing)
+{
+    visit::CachedResult result;
+    result.snapshot.qualificationValidity = model::QualificationValidity::Valid;
+    result.snapshot.birthdate = model::Date::parse("1980-02-17").value();
+    QString summary = app::eligibilitySummary(result, std::chrono::minutes(5), clock.todayJst());
+    EXPECT_TRUE(summary.contains(QStringLiteral("3割"))) << summary.toStdString();
+    EXPECT_TRUE(summary.contains(QStringLiteral("年齢から算出"))) << "not sent by OQS: marked as derived";
+    result.snapshot.insuredPartialContributionRatioPercent = 10; // OQS says 1割 for a 46-year-old
+    summary = app::eligibilitySummary(result, std::chrono::minutes(5), clock.todayJst());
+    EXPECT_FALSE(summary.contains(QStringLiteral("年齢から算出")));
+    EXPECT_TRUE(summary.contains(QStringLiteral("異なります"))) << summary.toStdString();
+    result.snapshot.errorMessage = "マイナンバーカードの健康保険証利用登録がされていません";
+    summary = app::eligibilitySummary(result, std::chrono::minutes(5), clock.todayJst());
+    EXPECT_TRUE(summary.contains(QStringLiteral("利用登録は"))) << summary.toStdString();
 }
 
 TEST_F(AppFlowTest, SyncScreenShowsTheQueueAndSaysWhyItCannotSend)

@@ -36,6 +36,7 @@ void pinVisitThroughTheWidgets(QWidget* window)
     ASSERT_TRUE(tap(window, "pinOk"));
     ASSERT_TRUE(tap(window, "consentAll"));
     ASSERT_TRUE(tap(window, "prescriptionElectronic"));
+    ASSERT_TRUE(tap(window, "limitDecline"));
     ASSERT_TRUE(tap(window, "consentOk"));
 }
 
@@ -168,6 +169,7 @@ TEST_F(AppFaceTest, AFirstVisitByFaceShowsThePreviewAndIsRecorded)
     EXPECT_TRUE(sawPreview);
     ASSERT_TRUE(tap(window.get(), "consentAll"));
     ASSERT_TRUE(tap(window.get(), "prescriptionPaper"));
+    ASSERT_TRUE(tap(window.get(), "limitProvide"));
     ASSERT_TRUE(tap(window.get(), "consentOk"));
     EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
     EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("顔認証")))

@@ -92,6 +92,7 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
     ASSERT_TRUE(tap(window.get(), "pinOk"));
     ASSERT_TRUE(tap(window.get(), "consentAll"));
     ASSERT_TRUE(tap(window.get(), "prescriptionElectronic"));
+    ASSERT_TRUE(tap(window.get(), "limitProvide"));
     shoot("visit-consent");
     ASSERT_TRUE(tap(window.get(), "consentOk"));
     finish();
@@ -144,6 +145,8 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
     auto* patient = findIn<QComboBox>(window.get(), "custodyPatient");
     ASSERT_TRUE(waitUntil([&] { return patient->count() == 2; }));
     patient->setCurrentIndex(patient->findData(cli::kDemoContinuingPatient));
+    findIn<QLineEdit>(window.get(), "custodyAgreement")->setText(QStringLiteral("預かり証 2026-015"));
+    findIn<QLineEdit>(window.get(), "custodyLocation")->setText(QStringLiteral("事務室の鍵付きロッカー"));
     ASSERT_TRUE(tap(window.get(), "custodyDeposit"));
     auto* table = findIn<QTableWidget>(window.get(), "custodyTable");
     ASSERT_TRUE(waitUntil([&] { return table->rowCount() == 1; }));

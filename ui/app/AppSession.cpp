@@ -165,6 +165,17 @@ Expected<std::vector<sync::store::CustodyStatus>, sync::Error> AppSession::custo
                                                std::chrono::hours(maxCheckoutHours));
 }
 
+Expected<std::vector<std::string>, sync::Error> AppSession::custodians()
+{
+    return sync::store::CustodyLedger::custodians(m_store->db());
+}
+
+Expected<void, sync::Error> AppSession::setCustodians(const std::vector<std::string>& staffIds,
+                                                      const std::string& actor)
+{
+    return sync::store::CustodyLedger::setCustodians(*m_store, staffIds, actor);
+}
+
 Expected<std::vector<device::ReaderState>, device::Error> AppSession::readers()
 {
     auto* r = reader();

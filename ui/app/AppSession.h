@@ -70,6 +70,9 @@ public:
     // `zaitaku-cli custody deposit|checkout|return|list`.
     Expected<model::CustodyEvent, sync::Error> recordCustody(model::CustodyEvent event);
     Expected<std::vector<sync::store::CustodyStatus>, sync::Error> custody(int maxCheckoutHours);
+    // `zaitaku-cli custody custodians [--set …]`.
+    Expected<std::vector<std::string>, sync::Error> custodians();
+    Expected<void, sync::Error> setCustodians(const std::vector<std::string>& staffIds, const std::string& actor);
     // `zaitaku-cli card readers`.
     Expected<std::vector<device::ReaderState>, device::Error> readers();
 

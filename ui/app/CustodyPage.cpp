@@ -6,11 +6,13 @@
 #include "ui/app/Style.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -23,6 +25,7 @@ struct Ledger
 {
     std::vector<sync::store::CustodyStatus> cards;
     std::vector<model::Patient> patients;
+    std::vector<std::string> custodians;
     std::optional<sync::Error> error;
 };
 } // namespace
@@ -32,7 +35,14 @@ CustodyPage::CustodyPage(BackgroundWorker& worker, const AppSettings& settings, 
     , m_worker(worker)
     , m_settings(settings)
 {
-    auto* layout = new QVBoxLayout(this);
+    // The custody form (agreement, storage, custodians) scrolls rather than push the window past an
+    // 800-pixel tablet screen.
+    auto* outer = new QVBoxLayout(this);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* content = new QWidget(scroll);
+    auto* layout = new QVBoxLayout(content);
     layout->addWidget(makeHeading(tr("カードの預かり管理"), this));
     m_table = new QTableWidget(0, 5, this);
     m_table->setObjectName("custodyTable");
@@ -55,6 +65,23 @@ CustodyPage::CustodyPage(BackgroundWorker& worker, const AppSettings& settings, 
     m_witness = new QLineEdit(this);
     m_witness->setObjectName("custodyWitness");
     form->addRow(tr("立会人（任意）"), m_witness);
+    // A facility holds a card on an agreement, in locked storage, handled by named staff [seed 004].
+    m_agreement = new QLineEdit(this);
+    m_agreement->setObjectName("custodyAgreement");
+    form->addRow(tr("預かりの根拠（入所契約・預かり証）"), m_agreement);
+    m_location = new QLineEdit(this);
+    m_location->setObjectName("custodyLocation");
+    form->addRow(tr("保管場所（鍵付きロッカー等）"), m_location);
+    m_custodians = new QLineEdit(this);
+    m_custodians->setObjectName("custodians");
+    m_custodians->setPlaceholderText(tr("未設定（職員IDをカンマ区切りで）"));
+    auto* custodianRow = new QHBoxLayout();
+    custodianRow->addWidget(m_custodians, 1);
+    auto* saveCustodians = makeButton(tr("保存"), this);
+    saveCustodians->setObjectName("custodiansSave");
+    custodianRow->addWidget(saveCustodians);
+    form->addRow(tr("カード管理者"), custodianRow);
+    connect(saveCustodians, &QPushButton::clicked, this, &CustodyPage::saveCustodians);
     layout->addLayout(form);
     m_message = makeText(QString(), this);
     m_message->setObjectName("custodyMessage");
@@ -69,7 +96,13 @@ CustodyPage::CustodyPage(BackgroundWorker& worker, const AppSettings& settings, 
     row->addWidget(deposit);
     row->addWidget(checkout);
     row->addWidget(giveBack);
+    auto* lost = makeButton(tr("紛失を記録"), this);
+    lost->setObjectName("custodyLost");
+    row->addWidget(lost);
     layout->addLayout(row);
+    connect(lost, &QPushButton::clicked, this, [this] { record(static_cast<int>(model::CustodyAction::Lost)); });
+    scroll->setWidget(content);
+    outer->addWidget(scroll);
     connect(deposit, &QPushButton::clicked, this, [this] { record(static_cast<int>(model::CustodyAction::Deposit)); });
     connect(checkout, &QPushButton::clicked, this,
             [this] { record(static_cast<int>(model::CustodyAction::Checkout)); });
@@ -96,10 +129,12 @@ void CustodyPage::refresh()
             Ledger ledger;
             auto cards = s->custody(hours);
             auto patients = sync::store::PatientRoster::list(s->store().db());
-            if (!cards || !patients) {
-                ledger.error = !cards ? cards.error() : patients.error();
+            auto custodians = s->custodians();
+            if (!cards || !patients || !custodians) {
+                ledger.error = !cards ? cards.error() : !patients ? patients.error() : custodians.error();
                 return ledger;
             }
+            ledger.custodians = std::move(*custodians);
             ledger.cards = std::move(*cards);
             ledger.patients = std::move(*patients);
             return ledger;
@@ -109,6 +144,11 @@ void CustodyPage::refresh()
                 m_message->setText(QStringLiteral("⚠ ") + QString::fromStdString(ledger.error->message));
                 return;
             }
+            QStringList custodians;
+            for (const auto& id : ledger.custodians) {
+                custodians << QString::fromStdString(id);
+            }
+            m_custodians->setText(custodians.join(QStringLiteral(",")));
             const QString current = m_patient->currentData().toString();
             m_patient->clear();
             std::map<std::string, QString> names;
@@ -157,6 +197,12 @@ void CustodyPage::record(int actionValue)
     event.staffId = m_settings.staffId.toStdString();
     event.witnessId = m_witness->text().trimmed().toStdString();
     event.purpose = action == model::CustodyAction::Checkout ? m_purpose->text().trimmed().toStdString() : "";
+    if (action == model::CustodyAction::Deposit || action == model::CustodyAction::Return) {
+        event.storageLocation = m_location->text().trimmed().toStdString();
+    }
+    if (action == model::CustodyAction::Deposit) {
+        event.agreementRef = m_agreement->text().trimmed().toStdString();
+    }
     if (event.staffId.empty()) {
         m_message->setText(QStringLiteral("⚠ ") + tr("職員がサインインしていません"));
         return;
@@ -171,7 +217,31 @@ void CustodyPage::record(int actionValue)
             }
             m_message->setText(
                 tr("✓ 記録しました: %1").arg(QString::fromStdString(std::string(model::labelOf(done->action)))));
+            if (done->action == model::CustodyAction::Lost) {
+                m_message->setText(m_message->text() + QStringLiteral("\n⚠ ") +
+                                   QCoreApplication::translate("CustodyPage", model::kLostCardGuidance));
+            }
             m_purpose->clear();
+            refresh();
+        });
+}
+
+void CustodyPage::saveCustodians()
+{
+    if (!m_session) {
+        return;
+    }
+    std::vector<std::string> ids;
+    for (const auto& part : m_custodians->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        ids.push_back(part.trimmed().toStdString());
+    }
+    AppSession* s = m_session;
+    const std::string actor = m_settings.staffId.toStdString();
+    m_worker.run<Expected<void, sync::Error>>(
+        this, [s, ids, actor] { return s->setCustodians(ids, actor); },
+        [this](Expected<void, sync::Error> done) {
+            m_message->setText(done ? tr("✓ カード管理者を保存しました")
+                                    : QStringLiteral("⚠ ") + QString::fromStdString(done.error().message));
             refresh();
         });
 }

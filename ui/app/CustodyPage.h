@@ -28,6 +28,7 @@ public:
 
 private:
     void record(int action);
+    void saveCustodians();
 
     BackgroundWorker& m_worker;
     const AppSettings& m_settings;
@@ -37,6 +38,9 @@ private:
     QLineEdit* m_staff;
     QLineEdit* m_purpose;
     QLineEdit* m_witness;
+    QLineEdit* m_agreement;
+    QLineEdit* m_location;
+    QLineEdit* m_custodians;
     QLabel* m_message;
 };
 

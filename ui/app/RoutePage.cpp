@@ -27,14 +27,20 @@ using Route = Expected<std::vector<cli::RouteEntry>, sync::Error>;
     QT_TRANSLATE_NOOP("PrecheckFlag", "電子証明書の有効期限切れ（猶予期間中）"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "電子証明書が使用できません"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "照会エラー"),
-    QT_TRANSLATE_NOOP("PrecheckFlag", "資格喪失"),
-    QT_TRANSLATE_NOOP("PrecheckFlag", "資格変更あり（新しいカードを確認）"),
+    QT_TRANSLATE_NOOP("PrecheckFlag",
+                      "保険証利用登録なし（カードリーダー・マイナポータル等で登録。それまでは資格確認書）"),
+    QT_TRANSLATE_NOOP("PrecheckFlag", "資格（無効）: 旧資格情報で請求するか、現在の資格を確認"),
+    QT_TRANSLATE_NOOP("PrecheckFlag",
+                      "資格変更あり: 新しい資格をマイナ保険証で再確認（またはマイナポータル・資格情報のお知らせ）"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "資格が確認できません"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "氏名に●（外字）を含む"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "処理結果のお知らせあり"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "70歳到達：負担割合の変更"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "75歳到達：後期高齢者医療へ移行"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "結果が30日以上前"),
+    QT_TRANSLATE_NOOP(
+        "PrecheckFlag",
+        "次回訪問時に被保険者資格申立書か資格情報のお知らせを回収（オフライン初回の資格が確認できませんでした）"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "確認が必要です"),
 };
 

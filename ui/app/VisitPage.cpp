@@ -166,7 +166,10 @@ void VisitPage::finish(const Expected<visit::VisitOutcome, visit::Error>& outcom
         m_committed = outcome->state == visit::VisitState::Committed;
         m_result->show(*outcome, m_today);
     } else {
-        m_result->showError(QString::fromStdString(outcome.error().message));
+        // The engine's Japanese label first (what to do), its detail after.
+        m_result->showError(QStringLiteral("%1\n(%2)")
+                                .arg(QString::fromStdString(std::string(model::labelOf(outcome.error().code))),
+                                     QString::fromStdString(outcome.error().message)));
     }
     showPanel(m_result);
 }

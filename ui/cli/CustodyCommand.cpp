@@ -17,15 +17,19 @@ using nlohmann::json;
 namespace store = sync::store;
 
 constexpr const char* kUsage =
-    "usage: zaitaku-cli custody <deposit|checkout|return|list> --db PATH [--passphrase-file FILE] [--json]\n"
-    "  deposit   --patient ID --facility ID --staff ID [--witness ID] [--location TEXT]\n"
-    "  checkout  --patient ID --facility ID --staff ID --purpose TEXT [--witness ID]\n"
-    "  return    --patient ID --facility ID --staff ID [--witness ID] [--location TEXT]\n"
-    "  list      [--max-checkout-hours N]: who holds each card now; overdue check-outs flagged\n";
+    "usage: zaitaku-cli custody <deposit|checkout|return|lost|list|custodians> --db PATH [--passphrase-file FILE]\n"
+    "                           [--json]\n"
+    "  deposit     --patient ID --facility ID --staff ID --agreement REF --location TEXT [--witness ID]\n"
+    "              (REF: the 入所契約 or 預かり証 the custody rests on; TEXT: the locked storage)\n"
+    "  checkout    --patient ID --facility ID --staff ID --purpose TEXT [--witness ID]\n"
+    "  return      --patient ID --facility ID --staff ID [--witness ID] [--location TEXT]\n"
+    "  lost        --patient ID --facility ID --staff ID: records the incident, prints what to do\n"
+    "  list        [--max-checkout-hours N]: who holds each card now; overdue check-outs flagged\n"
+    "  custodians  [--set ID,ID,…] --staff ID: the staff allowed to handle cards (shown, or replaced)\n";
 
 const std::set<std::string> kValued{
-    "--db",    "--passphrase-file", "--device-key", "--recovery-code-file", "--patient",           "--facility",
-    "--staff", "--witness",         "--purpose",    "--location",           "--max-checkout-hours"};
+    "--db",      "--passphrase-file", "--device-key", "--recovery-code-file", "--patient",   "--facility", "--staff",
+    "--witness", "--purpose",         "--location",   "--max-checkout-hours", "--agreement", "--set"};
 
 int fail(CliContext& ctx, const CommandOptions& o, const sync::Error& e)
 {
@@ -44,7 +48,8 @@ json eventJson(const model::CustodyEvent& e)
             {"witness_id", e.witnessId},
             {"purpose", e.purpose},
             {"at", e.at.toString()},
-            {"storage_location", e.storageLocation}};
+            {"storage_location", e.storageLocation},
+            {"agreement_ref", e.agreementRef}};
 }
 
 int record(CliContext& ctx, const CommandOptions& o, model::CustodyAction action)
@@ -59,6 +64,7 @@ int record(CliContext& ctx, const CommandOptions& o, model::CustodyAction action
     e.purpose = o.value("purpose");
     e.at = ctx.clock.nowJst();
     e.storageLocation = o.value("location");
+    e.agreementRef = o.value("agreement");
     if (e.patientId.empty() || e.facilityId.empty() || e.staffId.empty()) {
         return fail(ctx, o,
                     sync::Error{sync::Errc::InvalidInput, "--patient, --facility and --staff are required",
@@ -74,9 +80,63 @@ int record(CliContext& ctx, const CommandOptions& o, model::CustodyAction action
         return fail(ctx, o, done.error());
     }
     if (o.has("--json")) {
-        ctx.out << eventJson(e).dump() << "\n";
+        json out = eventJson(e);
+        if (action == model::CustodyAction::Lost) {
+            out["guidance"] = model::kLostCardGuidance;
+        }
+        ctx.out << out.dump() << "\n";
     } else {
         ctx.out << model::labelOf(action) << " " << e.patientId << " (" << e.staffId << ") " << e.at.toString() << "\n";
+        if (action == model::CustodyAction::Lost) {
+            ctx.out << model::kLostCardGuidance << "\n";
+        }
+    }
+    return kExitOk;
+}
+
+std::vector<std::string> splitIds(const std::string& text)
+{
+    std::vector<std::string> ids;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        if (comma > start) {
+            ids.push_back(text.substr(start, comma - start));
+        }
+        start = comma + 1;
+    }
+    return ids;
+}
+
+int custodians(CliContext& ctx, const CommandOptions& o)
+{
+    auto opened = openStore(ctx, o, o.value("db"));
+    if (!opened) {
+        return fail(ctx, o, opened.error());
+    }
+    if (o.values.contains("set")) {
+        if (o.value("staff").empty()) {
+            return fail(ctx, o,
+                        sync::Error{sync::Errc::InvalidInput, "--staff (who changes the list) is required", "staff"});
+        }
+        if (auto done = store::CustodyLedger::setCustodians(*opened, splitIds(o.value("set")), o.value("staff"));
+            !done) {
+            return fail(ctx, o, done.error());
+        }
+    }
+    auto list = store::CustodyLedger::custodians(opened->db());
+    if (!list) {
+        return fail(ctx, o, list.error());
+    }
+    if (o.has("--json")) {
+        ctx.out << json{{"custodians", *list}}.dump() << "\n";
+    } else if (list->empty()) {
+        ctx.out
+            << "カード管理者は未設定です（誰でも扱えます） no custodian list: every staff member may handle cards\n";
+    } else {
+        for (const auto& id : *list) {
+            ctx.out << id << "\n";
+        }
     }
     return kExitOk;
 }
@@ -133,8 +193,14 @@ int runCustody(const Args& args, CliContext& ctx)
     if (o.sub == "return") {
         return record(ctx, o, model::CustodyAction::Return);
     }
+    if (o.sub == "lost") {
+        return record(ctx, o, model::CustodyAction::Lost);
+    }
     if (o.sub == "list") {
         return list(ctx, o);
+    }
+    if (o.sub == "custodians") {
+        return custodians(ctx, o);
     }
     ctx.err << "zaitaku-cli custody: unknown command '" << o.sub << "'\n" << kUsage;
     return kExitBadInput;

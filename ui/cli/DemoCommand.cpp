@@ -12,6 +12,7 @@
 #include "ui/cli/VisitCommand.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/identity/FaceVerifier.h"
+#include "verify/rules/AgeThresholds.h"
 #include "verify/rules/EligibilityCopay.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
@@ -196,10 +197,16 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     script.pins.push_back(std::move(device::makeAuthPin("1234").value()));
     script.consentSpec = "all";
     script.prescription = "electronic";
+    script.limit = "provide";
     script.fallbackKind = model::FallbackKind::ShikakuKakuninsho;
+    // The 資格確認書 she holds on the visit date: from 70 it prints the ratio and its 発効期日 [seed 003].
+    const model::Date birth = model::Date::fromYmd(1955, 6, 15).value();
+    const bool seventy = ctx.clock.todayJst() >= rules::elderlyFrom(birth);
     script.fallbackFields =
-        R"({"insurer_number":"138057","insured_symbol":"世田谷","insured_number":"4711",)"
-        R"("name":"在宅 花子","birthdate":"1955-06-15","valid_until":"2027-07-31","copay_ratio":"2"})";
+        std::string(R"({"insurer_number":"138057","insured_symbol":"世田谷","insured_number":"4711",)"
+                    R"("name":"在宅 花子","birthdate":"1955-06-15","valid_until":"2027-07-31")") +
+        (seventy ? R"(,"valid_from":")" + rules::elderlyFrom(birth).toString() + R"(","copay_ratio":"2"})"
+                 : std::string("}"));
     script.fallbackWhenNoCard = true;
     visit::ScriptedOperator firstOp(std::move(script));
     visit::VisitRequest request{"demo-first",

@@ -1,6 +1,7 @@
 #include "ui/cli/RouteView.h"
 
 #include "sync/gateway/PrecheckFlags.h"
+#include "sync/store/FollowUpTasks.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/PatientRoster.h"
 #include "verify/rules/Age.h"
@@ -29,6 +30,10 @@ Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& 
             return Unexpected(!care ? care.error() : latest.error());
         }
         entry.care = std::move(*care);
+        auto tasks = store::FollowUpTasks::forPatient(db, patient.id, *latest);
+        if (!tasks) {
+            return Unexpected(tasks.error());
+        }
         if (*latest) {
             const auto& cached = **latest;
             entry.resultAge = std::chrono::duration_cast<std::chrono::minutes>(
@@ -38,6 +43,9 @@ Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& 
             entry.latest = std::move(**latest);
         } else {
             entry.flags = sync::gateway::precheckFlags(nullptr, std::nullopt, today);
+        }
+        for (const auto& task : *tasks) {
+            entry.flags.push_back(task.code);
         }
         entry.patient = std::move(patient);
         route.push_back(std::move(entry));
@@ -64,14 +72,18 @@ const char* flagLabel(const std::string& flag)
         {"ecert_grace", "電子証明書の有効期限切れ（猶予期間中）"},
         {"ecert_unusable", "電子証明書が使用できません"},
         {"query_failed", "照会エラー"},
-        {"eligibility_lost", "資格喪失"},
-        {"eligibility_changed", "資格変更あり（新しいカードを確認）"},
+        {"card_not_registered", "保険証利用登録なし（カードリーダー・マイナポータル等で登録。それまでは資格確認書）"},
+        {"eligibility_lost", "資格（無効）: 旧資格情報で請求するか、現在の資格を確認"},
+        {"eligibility_changed",
+         "資格変更あり: 新しい資格をマイナ保険証で再確認（またはマイナポータル・資格情報のお知らせ）"},
         {"eligibility_not_confirmed", "資格が確認できません"},
         {"name_placeholder", "氏名に●（外字）を含む"},
         {"processing_notice", "処理結果のお知らせあり"},
         {"copay_change_70", "70歳到達：負担割合の変更"},
         {"insurer_change_75", "75歳到達：後期高齢者医療へ移行"},
         {"result_stale", "結果が30日以上前"},
+        {"collect_qualification_documents",
+         "次回訪問時に被保険者資格申立書か資格情報のお知らせを回収（オフライン初回の資格が確認できませんでした）"},
     };
     const auto it = labels.find(flag);
     return it == labels.end() ? "確認が必要です" : it->second;

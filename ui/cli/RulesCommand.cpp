@@ -1,5 +1,6 @@
 #include "ui/cli/RulesCommand.h"
 
+#include "verify/model/BoundedJson.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
 
@@ -51,9 +52,16 @@ const rules::RuleInfo* findRule(const std::string& name)
     return nullptr;
 }
 
-// "true"/"false" → bool, digits → integer, anything else stays a string ("2025-07-08").
+// "true"/"false" → bool, digits → integer, {…} → an object (a form's fields), anything else stays
+// a string ("2025-07-08").
 json flagValue(const std::string& text)
 {
+    if (!text.empty() && text.front() == '{') {
+        json object = model::parseJson(text);
+        if (object.is_object()) {
+            return object;
+        }
+    }
     if (text == "true" || text == "false") {
         return text == "true";
     }

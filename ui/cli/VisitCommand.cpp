@@ -47,6 +47,9 @@ constexpr const char* kUsage =
     "  --visual-mismatch             staff saw that the person does not match the photo (→ fallback)\n"
     "  --consent SPEC                all | none | diag,pharm,oper,checkup (required for a first visit)\n"
     "  --prescription CHOICE         electronic | paper\n"
+    "  --limit ANSWER                限度額情報を提供しますか: provide | decline\n"
+    "  --assisted-by WHO             who helped at the door: none | family | carer | facility_staff |\n"
+    "                                legal_representative (only the patient or the 法定代理人 enters a PIN)\n"
     "  --fallback KIND [--fields-file FILE]   mynaportal_screen, mynaportal_pdf, oshirase_plus_card,\n"
     "                                shikaku_kakuninsho, paper_card, verbal_revisit, moushitatesho\n"
     "  --fallback-reason TEXT        why online confirmation failed\n"
@@ -69,6 +72,8 @@ const std::set<std::string> kValued{"--db",
                                     "--visual-reason",
                                     "--consent",
                                     "--prescription",
+                                    "--limit",
+                                    "--assisted-by",
                                     "--fallback",
                                     "--fields-file",
                                     "--fallback-reason",
@@ -176,13 +181,14 @@ std::optional<Failure> buildScript(const CommandOptions& o, visit::VisitScript& 
                         "consent");
     }
     if (!s.consentSpec.empty()) {
-        if (auto parsed = consent::parseSelection(s.consentSpec, o.value("prescription")); !parsed) {
+        if (auto parsed = consent::parseSelection(s.consentSpec, o.value("prescription"), o.value("limit")); !parsed) {
             return badInput(parsed.error().message, parsed.error().field);
         }
     } else {
         s.consentSpec = "none";
     }
     s.prescription = o.value("prescription");
+    s.limit = o.value("limit");
     if (!o.value("fallback").empty()) {
         auto kind = model::fromCode<model::FallbackKind>(o.value("fallback"));
         if (!kind) {
@@ -321,6 +327,15 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
         request.serviceKind = *kind;
     }
     request.cardHeldByFacility = o.has("--facility-held");
+    if (!o.value("assisted-by").empty()) {
+        auto assisted = model::fromCode<model::Assistance>(o.value("assisted-by"));
+        if (!assisted) {
+            return report(ctx, o,
+                          badInput("--assisted-by is none, family, carer, facility_staff or legal_representative",
+                                   "assisted-by"));
+        }
+        request.assistedBy = *assisted;
+    }
     request.fallbackReason = o.value("fallback-reason");
     visit::VisitScript script;
     bool promptForPin = false;

@@ -14,7 +14,7 @@ namespace zaitaku::consent
 namespace
 {
 
-constexpr std::array<std::pair<TextId, std::string_view>, 7> kFileNames{{
+constexpr std::array<std::pair<TextId, std::string_view>, 8> kFileNames{{
     {TextId::All, "all"},
     {TextId::Diagnosis, "diag"},
     {TextId::Pharmacy, "pharm"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<TextId, std::string_view>, 7> kFileNames{{
     {TextId::Checkup, "checkup"},
     {TextId::Prescription, "e_prescription"},
     {TextId::Revocation, "revoke"},
+    {TextId::Limit, "limit"},
 }};
 
 std::string sha256Hex(std::string_view bytes)
@@ -75,6 +76,7 @@ Expected<TextId, Error> textFor(model::ConsentKind kind)
     case model::ConsentKind::ElectronicPrescription:
         return TextId::Prescription;
     case model::ConsentKind::Limit:
+        return TextId::Limit;
     case model::ConsentKind::SpecificDisease:
         break;
     }

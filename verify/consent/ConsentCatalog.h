@@ -25,6 +25,7 @@ enum class TextId
     Checkup,
     Prescription,
     Revocation,
+    Limit, // 限度額情報を提供しますか [seed 001]
 };
 
 std::string_view textFileName(TextId id); // "all", "diag", …

@@ -31,7 +31,8 @@ model::Consent recordFor(model::ConsentKind kind,
 
 } // namespace
 
-Expected<ConsentSelection, Error> parseSelection(std::string_view spec, std::string_view prescription)
+Expected<ConsentSelection, Error>
+parseSelection(std::string_view spec, std::string_view prescription, std::string_view limit)
 {
     ConsentSelection selection;
     if (spec == "all") {
@@ -45,7 +46,8 @@ Expected<ConsentSelection, Error> parseSelection(std::string_view spec, std::str
             const std::size_t comma = std::min(spec.find(',', start), spec.size());
             const std::string item(spec.substr(start, comma - start));
             auto kind = model::fromCode<model::ConsentKind>(item);
-            if (!kind || *kind == model::ConsentKind::ElectronicPrescription || !textFor(*kind)) {
+            if (!kind || *kind == model::ConsentKind::ElectronicPrescription || *kind == model::ConsentKind::Limit ||
+                !textFor(*kind)) {
                 return Unexpected(invalid("'" + item +
                                           "' is not a consent item (all, none, or a list of diag, pharm, "
                                           "oper, checkup)"));
@@ -65,6 +67,12 @@ Expected<ConsentSelection, Error> parseSelection(std::string_view spec, std::str
         return Unexpected(
             invalid("the prescription choice is 'electronic' or 'paper', not '" + std::string(prescription) + "'",
                     "prescription"));
+    }
+    if (limit == "provide" || limit == "decline") {
+        selection.limit = limit == "provide";
+    } else if (!limit.empty()) {
+        return Unexpected(
+            invalid("the 限度額 answer is 'provide' or 'decline', not '" + std::string(limit) + "'", "limit"));
     }
     return selection;
 }
@@ -127,6 +135,13 @@ Expected<std::vector<model::Consent>, Error> consentRecords(const ConsentSelecti
         out.push_back(recordFor(model::ConsentKind::ElectronicPrescription,
                                 *selection.prescription == model::PrescriptionIssue::Electronic, *text, context,
                                 random));
+    }
+    if (offer.limitChoice && selection.limit) {
+        auto text = catalog.current(context.language, TextId::Limit);
+        if (!text) {
+            return Unexpected(text.error());
+        }
+        out.push_back(recordFor(model::ConsentKind::Limit, *selection.limit, *text, context, random));
     }
     return out;
 }

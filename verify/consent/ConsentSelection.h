@@ -33,12 +33,15 @@ struct ConsentSelection
     SelectionMode mode = SelectionMode::None;
     std::map<model::ConsentKind, bool> answers; // PerItem only
     std::optional<model::PrescriptionIssue> prescription;
+    std::optional<bool> limit; // 限度額情報を提供する (true) / 提供しない (false); none: not asked
 };
 
 // "all", "none", or a comma list of the items given ("diag,pharm,oper,checkup"): listed items are
 // given, the other offered items declined. The prescription choice comes separately
 // ("electronic" | "paper").
-Expected<ConsentSelection, Error> parseSelection(std::string_view spec, std::string_view prescription = {});
+// The 限度額 answer: "provide" | "decline" | empty (not asked).
+Expected<ConsentSelection, Error>
+parseSelection(std::string_view spec, std::string_view prescription = {}, std::string_view limit = {});
 // The same selection with every offered item answered (for PerItem from a partial list).
 ConsentSelection completeAgainst(ConsentSelection selection, const ConsentOffer& offer);
 

@@ -32,6 +32,14 @@ template <> struct CodeTable<CustodyAction>
     }};
 };
 
+// What staff do when a card is lost: suspend it at once by phone, day or night [seed 004: 「マイナン
+// バー総合フリーダイヤルにお電話ください。…24時間365日、一時利用停止することが可能です」; the number:
+// seed 003], and meanwhile confirm with the 資格確認書, issued on request to people whose card is
+// lost [seed 004 P18: 「マイナンバーカードを紛失・更新中の方」].
+inline constexpr const char* kLostCardGuidance =
+    "マイナンバー総合フリーダイヤル（0120-95-0178、24時間365日）に電話して、カードの一時利用停止を"
+    "してください。見つかるまでの資格確認は資格確認書で行います（紛失中の方には申請により交付されます）。";
+
 struct CustodyEvent
 {
     std::string id;
@@ -42,7 +50,8 @@ struct CustodyEvent
     std::string witnessId;
     std::string purpose;
     Timestamp at = Timestamp::fromUtc({});
-    std::string storageLocation;
+    std::string storageLocation; // e.g. the locked cabinet (鍵付きのロッカー等) [seed 004]
+    std::string agreementRef;    // the 入所契約 or 預かり証 the custody rests on [seed 004]
 };
 
 } // namespace zaitaku::model

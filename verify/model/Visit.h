@@ -32,6 +32,30 @@ template <> struct CodeTable<VisitFlow>
     }};
 };
 
+// Who helped the patient at the door (seed 004 Q1: family, carers or facility staff may place the
+// card for a patient who cannot, at the patient's wish; the PIN is for the patient or the 法定代理人
+// only: 「原則として法定代理人以外の者に知らせることは適当ではありません」).
+enum class Assistance
+{
+    None,                // 本人のみ
+    Family,              // 家族
+    Carer,               // 介助者
+    FacilityStaff,       // 施設職員
+    LegalRepresentative, // 法定代理人
+};
+
+template <> struct CodeTable<Assistance>
+{
+    static constexpr std::string_view name = "Assistance";
+    static constexpr std::array<CodeEntry<Assistance>, 5> entries{{
+        {Assistance::None, "none", "本人のみ"},
+        {Assistance::Family, "family", "家族"},
+        {Assistance::Carer, "carer", "介助者"},
+        {Assistance::FacilityStaff, "facility_staff", "施設職員"},
+        {Assistance::LegalRepresentative, "legal_representative", "法定代理人"},
+    }};
+};
+
 struct Visit
 {
     std::string id;
@@ -49,6 +73,7 @@ struct Visit
     std::string snapshotId;
     std::vector<std::string> evidenceIds;
     std::vector<std::string> consentIds;
+    Assistance assistedBy = Assistance::None;
 };
 
 } // namespace zaitaku::model

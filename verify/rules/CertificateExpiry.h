@@ -4,7 +4,10 @@
 //   valid     → before the alert window
 //   expiring  → from 3 months before expiry through the expiry date: fully usable, show an alert
 //   grace     → after expiry to the last day of the 3rd month after the expiry month:
-//               qualification confirmation only, no 薬剤/診療 information [S:P29][seed 003]
+//               qualification confirmation only [seed 003: 「有効期限が切れてから3か月間は健康保険証
+//               として利用可能」]; no 診療・薬剤 information [https://nishipla-kenpo.or.jp/news/2802:
+//               「オンライン資格確認のみ有効…診療情報・薬剤情報等の提供はできません」] (the seeds are
+//               silent on medical information in this period)
 //   unusable  → after the grace period (保険証利用登録 released): go to F6
 // The grace period exists for expiries on or after 2024-12-02 [S:P29]; earlier expiries go
 // straight from expiring to unusable.

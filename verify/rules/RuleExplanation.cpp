@@ -58,11 +58,13 @@ std::string ecertJa(const json& r)
         return "電子証明書は有効です（更新案内は " + str(r, "alert_from") + " から）。";
     }
     if (state == "expiring") {
-        return "電子証明書の有効期限（" + str(r, "expiry") + "）が3か月以内です。市区町村での更新をご案内ください。";
+        return "電子証明書の有効期限（" + str(r, "expiry") +
+               "）が3か月以内です。お住まいの市区町村の窓口での更新をご案内ください。";
     }
     if (state == "grace") {
         return "電子証明書の有効期限切れ後の猶予期間です（" + str(r, "grace_until") +
-               " まで資格確認のみ可、薬剤情報・診療情報は提供されません）。";
+               " まで資格確認のみ可、薬剤情報・診療情報は提供されません）。お住まいの市区町村の窓口で速やかに更新して"
+               "ください。";
     }
     return "電子証明書の有効期限切れから3か月を超えています。健康保険証としては利用できません。資格確認書等で確認してく"
            "ださい。";
@@ -139,6 +141,18 @@ std::string explainRule(const json& r)
         } else {
             ja << "閲覧期間（" << str(r, "until") << " まで）を過ぎています。";
             en << "The viewing window ended at " << str(r, "until") << ".";
+        }
+    } else if (rule == "fallback-document") {
+        const bool accepted = flag(r, "accepted");
+        ja << (accepted ? "この書類で資格を確認できます（" : "この書類では資格を確認できません（") << str(r, "on")
+           << "）";
+        en << (accepted ? "The document proves insurance on " : "The document does not prove insurance on ")
+           << str(r, "on");
+        for (const char* list : {"reasons", "notes"}) {
+            for (const auto& finding : r.at(list)) {
+                ja << "\n・" << finding.value("message", "");
+                en << "; " << finding.value("code", "");
+            }
         }
     } else {
         ja << r.dump();

@@ -5,6 +5,7 @@
 #include "verify/rules/AgeThresholds.h"
 #include "verify/rules/CertificateExpiry.h"
 #include "verify/rules/Copay.h"
+#include "verify/rules/FallbackDocument.h"
 #include "verify/rules/FushoClaim.h"
 #include "verify/rules/MedicalInfoWindow.h"
 #include "verify/rules/Requery.h"
@@ -59,14 +60,7 @@ public:
 
     Expected<std::optional<Timestamp>, Error> optionalTimestamp(const char* name) const
     {
-        if (!has(name) || m_request.at(name).is_null()) {
-            return std::optional<Timestamp>{};
-        }
-        auto t = timestamp(name);
-        if (!t) {
-            return Unexpected(t.error());
-        }
-        return std::optional<Timestamp>(*t);
+        return optional<Timestamp>(name, &RequestReader::timestamp);
     }
 
     // A field that may be written as a string or an integer ("event": "70" or 70).
@@ -129,8 +123,52 @@ public:
         return *value;
     }
 
+    Expected<std::optional<Date>, Error> optionalDate(const char* name) const
+    {
+        return optional<Date>(name, &RequestReader::date);
+    }
+
+    Expected<std::optional<bool>, Error> optionalBoolean(const char* name) const
+    {
+        return optional<bool>(name, &RequestReader::boolean);
+    }
+
+    // An object whose values are all strings (a form's fields).
+    Expected<const json*, Error> stringObject(const char* name) const
+    {
+        if (!has(name)) {
+            return Unexpected(missing(name));
+        }
+        const json& v = m_request.at(name);
+        if (!v.is_object()) {
+            return Unexpected(wrongType(name, "an object"));
+        }
+        for (const auto& [key, value] : v.items()) {
+            if (!value.is_string()) {
+                return Unexpected(Error{Errc::WrongType, "'" + std::string(name) + "." + key + "' must be a string",
+                                        std::string(name) + "." + key});
+            }
+        }
+        return &v;
+    }
+
 private:
     bool has(const char* name) const { return m_request.contains(name); }
+
+    // Absent or null: none; otherwise what `read` makes of it, errors included.
+    template <typename T>
+    Expected<std::optional<T>, Error> optional(const char* name,
+                                               Expected<T, Error> (RequestReader::*read)(const char*) const) const
+    {
+        if (!has(name) || m_request.at(name).is_null()) {
+            return std::optional<T>{};
+        }
+        auto value = (this->*read)(name);
+        if (!value) {
+            return Unexpected(value.error());
+        }
+        return std::optional<T>(*value);
+    }
     bool isDefaultableOn(const char* name) const { return m_defaults.clock && std::string_view(name) == "on"; }
 
     Expected<std::string, Error> string(const char* name) const
@@ -288,6 +326,30 @@ Expected<json, Error> fushoClaimRule(const RequestReader& in)
     };
 }
 
+json findingsJson(const std::vector<DocumentFinding>& findings)
+{
+    json out = json::array();
+    for (const auto& f : findings) {
+        out.push_back({{"code", f.code}, {"message", f.message}});
+    }
+    return out;
+}
+
+Expected<json, Error> fallbackDocumentRule(const RequestReader& in)
+{
+    ZAITAKU_TRY(kind, in.code<model::FallbackKind>("kind"));
+    ZAITAKU_TRY(fields, in.stringObject("fields"));
+    ZAITAKU_TRY(on, in.date("on"));
+    ZAITAKU_TRY(birthdate, in.optionalDate("birthdate"));
+    ZAITAKU_TRY(cardPresented, in.optionalBoolean("card_presented"));
+    const DocumentCheck check = checkFallbackDocument(DocumentCheckInput{kind, fields, on, birthdate, cardPresented});
+    return json{
+        {"kind", model::toCode(kind)},        {"on", on.toString()},
+        {"accepted", check.accepted},         {"reasons", findingsJson(check.reasons)},
+        {"notes", findingsJson(check.notes)},
+    };
+}
+
 Expected<json, Error> medicalInfoWindowRule(const RequestReader& in)
 {
     ZAITAKU_TRY(consentAt, in.timestamp("consent_at"));
@@ -328,6 +390,9 @@ const std::vector<RuleEntry>& rules()
           "first_online_confirm, on, same_provider, continuous, setting=home|outpatient"},
          requeryRule},
         {{"fusho_claim", "不詳 claim fields (R4)", "kouki"}, fushoClaimRule},
+        {{"fallback-document", "does a fallback document prove insurance on the visit date (F6, R2)",
+          "kind, fields{…}, on, [birthdate], [card_presented]"},
+         fallbackDocumentRule},
         {{"medical_info_window", "how long consented medical information may be viewed (F4)",
           "consent_at, on, visit_kind=oushin|houmon_continuing, [available_time]"},
          medicalInfoWindowRule},

@@ -1,6 +1,7 @@
 #include "verify/visit/FallbackForms.h"
 
 #include "verify/model/BoundedJson.h"
+#include "verify/rules/FallbackDocument.h"
 #include "verify/rules/FushoClaim.h"
 
 #include <algorithm>
@@ -32,8 +33,13 @@ const std::map<FallbackKind, FallbackForm>& forms()
 {
     static const std::map<FallbackKind, FallbackForm> all = [] {
         std::map<FallbackKind, FallbackForm> m;
-        m[FallbackKind::MynaportalScreen] = {FallbackKind::MynaportalScreen, insuredNumberFields()};
-        m[FallbackKind::MynaportalPdf] = {FallbackKind::MynaportalPdf, insuredNumberFields()};
+        // Only together with the card: 「この画面のみでは受診できません」 [seed 003]. The screen and the
+        // PDF show an 有効期限 for people aged 70 and over and 後期 members [seed 003].
+        auto portal = insuredNumberFields();
+        portal.push_back({"card_seen", "マイナンバーカードを確認した", true, {"yes"}});
+        portal.push_back({"valid_until", "有効期限（70歳以上・後期高齢者）", false, {}});
+        m[FallbackKind::MynaportalScreen] = {FallbackKind::MynaportalScreen, portal};
+        m[FallbackKind::MynaportalPdf] = {FallbackKind::MynaportalPdf, portal};
         auto oshirase = insuredNumberFields();
         oshirase.push_back({"card_seen", "マイナンバーカードを確認した", true, {"yes"}});
         m[FallbackKind::OshirasePlusCard] = {FallbackKind::OshirasePlusCard, oshirase};
@@ -66,7 +72,14 @@ const std::map<FallbackKind, FallbackForm>& forms()
              {"residence", "居所（券面の住所以外）", false, {}},
              {"signed_on", "記入日", true, {}},
              {"signer_relation", "患者との関係（代筆の場合）", false, {}},
-             {"contact_phone", "連絡先電話番号", false, {}}}};
+             {"contact_phone", "連絡先電話番号", false, {}},
+             // The claim's numbers, in the seed's order ①→②→③ [seed 003]: ① the current numbers
+             // from the interview or past visits, ② the former ones from the 資格（無効） screen or
+             // past visits, ③ only then 不詳.
+             {"current_insurer_number", "①現在の保険者番号（聞き取り・過去の受診歴）", false, {}},
+             {"current_insured_number", "①現在の被保険者番号", false, {}},
+             {"former_insurer_number", "②過去の保険者番号（「資格（無効）」画面・過去の受診歴）", false, {}},
+             {"former_insured_number", "②過去の被保険者番号", false, {}}}};
         return m;
     }();
     return all;
@@ -118,8 +131,15 @@ std::optional<std::string> fallbackUnavailable(model::FallbackKind kind, const F
 {
     switch (kind) {
     case FallbackKind::PaperCard:
-        if (situation.on > model::Date::fromYmd(2025, 12, 1).value()) {
+        if (situation.on > rules::paperCardLastDay()) {
             return "健康保険証は2025年12月1日までに有効期限を迎えています（資格確認書を確認してください）";
+        }
+        return std::nullopt;
+    case FallbackKind::MynaportalScreen:
+    case FallbackKind::MynaportalPdf:
+    case FallbackKind::OshirasePlusCard:
+        if (situation.cardPresented == false) {
+            return "マイナンバーカードの提示がないため使えません（この画面・お知らせのみでは受診できません）";
         }
         return std::nullopt;
     case FallbackKind::VerbalRevisit:
@@ -169,9 +189,50 @@ Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const
         }
     }
     if (kind == FallbackKind::Moushitatesho) {
-        out["fusho_claim"] = fushoClaimFor(out);
+        out["claim"] = claimFor(out);
+        if (out["claim"]["basis"] == "fusho") {
+            out["fusho_claim"] = fushoClaimFor(out);
+        }
     }
     return out.dump();
+}
+
+nlohmann::json claimFor(const nlohmann::json& fields)
+{
+    auto text = [&fields](const char* key) {
+        const auto it = fields.find(key);
+        return it != fields.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    for (const auto& [order, basis] : {std::pair{1, "current"}, std::pair{2, "former"}}) {
+        const std::string insurer = text((std::string(basis) + "_insurer_number").c_str());
+        const std::string insured = text((std::string(basis) + "_insured_number").c_str());
+        if (!insurer.empty() && !insured.empty()) {
+            return {{"order", order}, {"basis", basis}, {"insurer_number", insurer}, {"insured_number", insured}};
+        }
+    }
+    const auto fusho = fushoClaimFor(fields);
+    return {{"order", 3},
+            {"basis", "fusho"},
+            {"insurer_number", fusho["insurer_number"]},
+            {"insured_number", fusho["insured_number"]}};
+}
+
+std::map<std::string, std::string> claimSuggestion(const model::EligibilitySnapshot& latest)
+{
+    if (latest.insurerNumber.empty() || latest.insuredIdentificationNumber.empty() || !latest.qualificationValidity) {
+        return {};
+    }
+    switch (*latest.qualificationValidity) {
+    case model::QualificationValidity::Valid:
+        return {{"current_insurer_number", latest.insurerNumber},
+                {"current_insured_number", latest.insuredIdentificationNumber}};
+    case model::QualificationValidity::Invalid:
+    case model::QualificationValidity::InvalidNewQualification:
+        return {{"former_insurer_number", latest.insurerNumber},
+                {"former_insured_number", latest.insuredIdentificationNumber}};
+    default:
+        return {};
+    }
 }
 
 nlohmann::json fushoClaimFor(const nlohmann::json& fields)

@@ -9,10 +9,12 @@
 // Field names are ours (snake_case, English) [I]; the labels are the documents' own words.
 
 #include "verify/model/Date.h"
+#include "verify/model/EligibilitySnapshot.h"
 #include "verify/model/Expected.h"
 #include "verify/model/FallbackEvidence.h"
 #include "verify/visit/VisitError.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -44,8 +46,9 @@ const std::vector<model::FallbackKind>& fallbackLadder();
 struct FallbackSituation
 {
     model::Date on;
-    bool revisit = false;            // the visit started as F2
-    bool priorQualification = false; // a confirmed result or re-query key is on file
+    bool revisit = false;              // the visit started as F2
+    bool priorQualification = false;   // a confirmed result or re-query key is on file
+    std::optional<bool> cardPresented; // false: the patient has no card with them (F6 began there)
 };
 
 // Empty when the kind applies; otherwise why not (Japanese).
@@ -60,6 +63,15 @@ struct FallbackRetention
 // Validates the transcribed fields (a JSON object of strings) against the form and returns the
 // canonical JSON to store: known fields only, plus, for a 申立書, the 不詳 claim fields (R4).
 Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const std::string& fieldsJson);
+
+// The numbers a 申立書's claim uses, in seed 003's order: ① the current numbers (interview, past
+// visits), ② the former numbers (the 資格（無効） screen, past visits), ③ 不詳 (R4). Returns
+// {order: 1|2|3, basis: "current"|"former"|"fusho", insurer_number, insured_number}.
+nlohmann::json claimFor(const nlohmann::json& moushitateshoFields);
+
+// What the newest cached result suggests for ① (a valid result: past visits) or ② (a 資格（無効）
+// result); staff confirm it with the patient before it counts. Empty when it suggests nothing.
+std::map<std::string, std::string> claimSuggestion(const model::EligibilitySnapshot& latest);
 
 // R4: the 不詳 claim a 申立書's fields lead to: the claim numbers (後期高齢者 when the declared
 // insurance type is kouki), 摘要欄 = 「不詳」 + address, residence, employer and contact, and the

@@ -13,10 +13,12 @@
 #include "verify/model/CareRelationship.h"
 #include "verify/model/Evidence.h"
 #include "verify/model/FallbackEvidence.h"
+#include "verify/model/Visit.h"
 #include "verify/visit/VisitError.h"
 #include "verify/visit/VisitPorts.h"
 #include "verify/visit/VisitState.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,7 +70,8 @@ struct MethodDecision
         Abort,
     } kind = Kind::Abort;
     model::ConfirmMethod method = model::ConfirmMethod::Visual;
-    std::string lastTryOverrideBy; // staff who allow the last PIN try (PIN at one try left only)
+    std::string lastTryOverrideBy;               // staff who allow the last PIN try (PIN at one try left only)
+    std::optional<model::Assistance> assistedBy; // who helps the patient at the door (seed 004 Q1)
 };
 
 // --- PIN ------------------------------------------------------------------------------------------
@@ -152,6 +155,10 @@ struct FallbackPrompt
 {
     std::string reason;                 // why online confirmation did not happen
     std::vector<FallbackOption> ladder; // in F6 order
+    // The 申立書's claim numbers the newest cached result suggests (① current / ② former), for
+    // staff to confirm with the patient; empty when there is none.
+    std::map<std::string, std::string> suggestedFields;
+    std::optional<model::Date> patientBirthdate; // the roster's: the 70/75 limits of documents (R2)
 };
 struct FallbackAnswer
 {

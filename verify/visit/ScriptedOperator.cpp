@@ -34,16 +34,16 @@ MethodDecision ScriptedOperator::chooseMethod(const MethodPrompt& prompt)
                 continue;
             }
             if (option.available) {
-                return MethodDecision{MethodDecision::Kind::Method, wanted, {}};
+                return MethodDecision{MethodDecision::Kind::Method, wanted, {}, std::nullopt};
             }
             // One try left: the PIN is offered again only on a staff override.
             if (wanted == model::ConfirmMethod::Pin && prompt.lastTry && !m_script.lastTryOverrideBy.empty()) {
-                return MethodDecision{MethodDecision::Kind::Method, wanted, m_script.lastTryOverrideBy};
+                return MethodDecision{MethodDecision::Kind::Method, wanted, m_script.lastTryOverrideBy, std::nullopt};
             }
         }
     }
     if (m_script.fallbackKind) {
-        return MethodDecision{MethodDecision::Kind::Fallback, model::ConfirmMethod::Visual, {}};
+        return MethodDecision{MethodDecision::Kind::Fallback, model::ConfirmMethod::Visual, {}, std::nullopt};
     }
     m_gaveUp = "no offered method matches the script";
     for (const auto& option : prompt.options) {
@@ -89,7 +89,7 @@ VisualAnswer ScriptedOperator::attestVisual(const VisualPrompt& prompt)
 ConsentAnswer ScriptedOperator::chooseConsent(const ConsentPrompt& prompt)
 {
     m_consentPrompts.push_back(prompt);
-    auto selection = consent::parseSelection(m_script.consentSpec, m_script.prescription);
+    auto selection = consent::parseSelection(m_script.consentSpec, m_script.prescription, m_script.limit);
     if (!selection) {
         m_gaveUp = selection.error().message;
         return ConsentAnswer{};

@@ -27,6 +27,7 @@ struct VisitScript
     bool visualMismatch = false;
     std::string consentSpec = "all"; // consent::parseSelection
     std::string prescription;        // "electronic" | "paper" | empty
+    std::string limit;               // 限度額: "provide" | "decline" | empty (not asked)
     RevisitDecision onRevisitAllowed = RevisitDecision::Confirm;
     RevisitDecision onRevisitRefused = RevisitDecision::CardPath;
     std::optional<model::FallbackKind> fallbackKind;

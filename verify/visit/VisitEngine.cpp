@@ -3,6 +3,8 @@
 #include "device/mynacard/Certificate.h"
 #include "verify/consent/ConsentSelection.h"
 #include "verify/identity/VisualCheck.h"
+#include "verify/model/BoundedJson.h"
+#include "verify/rules/FallbackDocument.h"
 #include "verify/rules/MedicalInfoWindow.h"
 #include "verify/rules/Requery.h"
 #include "verify/visit/CardSession.h"
@@ -93,6 +95,7 @@ private:
     int m_prompts = 0;
     bool m_resuming = false;
     std::string m_fallbackReason;
+    model::Assistance m_assistedBy = model::Assistance::None;
 
     // Gathered at the door.
     device::Bytes m_authCertificate;
@@ -230,8 +233,13 @@ Expected<VisitOutcome, Error> VisitRun::run()
 Expected<void, Error> VisitRun::start()
 {
     m_out.flow = m_request.flow;
-    if (m_request.cardHeldByFacility && m_request.flow == model::VisitFlow::FirstVisit &&
-        (!m_context.custody || m_context.custody->action != model::CustodyAction::Checkout)) {
+    m_assistedBy = m_request.assistedBy;
+    // F8: a card the custody ledger shows in the facility's storage is checked out first, whoever
+    // starts the visit (app or CLI) [seed 004: 出し入れした日時など管理の記録].
+    const auto custody = m_context.custody ? std::optional(m_context.custody->action) : std::nullopt;
+    const bool heldByFacility = m_request.cardHeldByFacility || custody == model::CustodyAction::Deposit ||
+                                custody == model::CustodyAction::Return;
+    if (heldByFacility && m_request.flow == model::VisitFlow::FirstVisit && custody != model::CustodyAction::Checkout) {
         return Unexpected(Error{Errc::CustodyNotCheckedOut,
                                 "the facility holds this card: record its check-out (custody checkout) first",
                                 "custody"});
@@ -321,10 +329,15 @@ Expected<void, Error> VisitRun::readCard()
         return fire(E::BeginFallback, {}, {{"reason", "certificate_unusable"}});
     }
     if (status.state == rules::CertificateState::Expiring) {
-        m_out.warnings.emplace_back("電子証明書の有効期限が3か月以内です（市区町村で更新してください）");
-    } else if (status.state == rules::CertificateState::Grace) {
         m_out.warnings.emplace_back(
-            "電子証明書の有効期限切れ後の猶予期間中です（資格確認のみ。診療・薬剤等の情報は提供されません）");
+            "電子証明書の有効期限が3か月以内です。お住まいの市区町村の窓口で更新をご案内ください");
+    } else if (status.state == rules::CertificateState::Grace) {
+        // Usable for 3 months, qualification only [seed 003: 「有効期限が切れてから3か月間は健康保険証
+        // として利用可能」]; no 診療・薬剤 information meanwhile [nishipla-kenpo.or.jp/news/2802];
+        // renewal at the municipality [seed 003][seed 004: 「更新手続きは、お住まいの市区町村窓口」].
+        m_out.warnings.emplace_back("電子証明書の有効期限が切れています（切れてから3か月間は資格確認のみ可能。"
+                                    "診療・薬剤等の情報は提供されません）。お住まいの市区町村の窓口で速やかに更新して"
+                                    "ください");
     }
     m_resuming = false;
     EventData data;
@@ -369,6 +382,9 @@ Expected<void, Error> VisitRun::chooseMethod()
                       faceData.faceAvailable ? "" : m_services.face.unavailableReason()};
     prompt.options = {pin, face, MethodOption{ConfirmMethod::Visual, true, ""}};
     const MethodDecision decision = ask([&] { return m_op.chooseMethod(prompt); });
+    if (decision.assistedBy) {
+        m_assistedBy = *decision.assistedBy;
+    }
     switch (decision.kind) {
     case MethodDecision::Kind::Abort:
         return abort("the operator ended the visit at the method choice");
@@ -670,7 +686,23 @@ Expected<void, Error> VisitRun::reviewRevisit()
 FallbackSituation VisitRun::fallbackSituation() const
 {
     const bool prior = m_context.latest && m_context.latest->snapshot.isConfirmed();
-    return FallbackSituation{today(), m_request.flow == model::VisitFlow::Revisit, prior};
+    // A card read at this visit was presented; otherwise staff attest to seeing it on the form.
+    const auto presented = m_authCertificate.empty() ? std::nullopt : std::optional(true);
+    return FallbackSituation{today(), m_request.flow == model::VisitFlow::Revisit, prior, presented};
+}
+
+// A card read at this visit was seen: staff need not tick 「マイナンバーカードを確認した」 again.
+std::string withCardSeen(model::FallbackKind kind, const std::string& fieldsJson, const FallbackSituation& situation)
+{
+    const auto& fields = fallbackForm(kind).fields;
+    const bool asksForCard =
+        std::any_of(fields.begin(), fields.end(), [](const FormField& f) { return f.key == "card_seen"; });
+    nlohmann::json parsed = model::parseJson(fieldsJson);
+    if (!asksForCard || situation.cardPresented != true || !parsed.is_object() || parsed.contains("card_seen")) {
+        return fieldsJson;
+    }
+    parsed["card_seen"] = "yes";
+    return parsed.dump();
 }
 
 Expected<void, Error> VisitRun::recordFallback()
@@ -691,6 +723,10 @@ Expected<void, Error> VisitRun::recordFallback()
         }
         prompt.ladder.push_back(std::move(option));
     }
+    if (m_context.latest) {
+        prompt.suggestedFields = claimSuggestion(m_context.latest->snapshot);
+    }
+    prompt.patientBirthdate = m_context.patient.birthdate;
     const FallbackAnswer answer = ask([&] { return m_op.enterFallback(prompt); });
     if (!answer.kind) {
         return abort("the operator ended the visit at the fallback");
@@ -699,11 +735,28 @@ Expected<void, Error> VisitRun::recordFallback()
         say(*why);
         return {};
     }
-    auto fields = checkFallbackFields(*answer.kind, answer.fieldsJson);
+    auto fields = checkFallbackFields(*answer.kind, withCardSeen(*answer.kind, answer.fieldsJson, situation));
     if (!fields) {
         say(fields.error().message);
         return {};
     }
+    const nlohmann::json captured = model::parseJson(*fields);
+    const auto check = rules::checkFallbackDocument(rules::DocumentCheckInput{
+        *answer.kind, &captured, today(), m_context.patient.birthdate, situation.cardPresented});
+    if (!check.accepted) {
+        std::string why;
+        for (const auto& reason : check.reasons) {
+            why += (why.empty() ? "" : "／") + reason.message;
+        }
+        say(why); // refused with the reason: staff choose another document or correct the fields
+        return {};
+    }
+    for (const auto& finding : check.notes) {
+        m_out.warnings.push_back(finding.message);
+    }
+    // Not 10割: the patient pays the normal share [seed 003: 「自己負担10割でなく、これまで通りの
+    // 自己負担額です」「患者には適切な自己負担分（3割分等）の支払を求めてください」][seed 004].
+    m_out.warnings.emplace_back("自己負担は10割ではありません。これまで通りの負担割合（3割等）でお支払いいただきます");
     model::FallbackEvidence f;
     f.id = model::makeUuid(m_services.random);
     f.visitId = m_out.visitId;
@@ -735,6 +788,7 @@ Expected<void, Error> VisitRun::commit()
     v.staffId = m_request.staffId;
     v.deviceId = m_settings.deviceId;
     v.qualificationConfirmationDate = today();
+    v.assistedBy = m_assistedBy;
     v.snapshotId = m_context.latest ? m_context.latest->snapshot.id : "";
     if (m_identity) {
         model::Evidence e = *m_identity;

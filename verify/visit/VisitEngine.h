@@ -17,6 +17,7 @@
 #include "verify/model/CareRelationship.h"
 #include "verify/model/Clock.h"
 #include "verify/model/Random.h"
+#include "verify/model/Visit.h"
 #include "verify/rules/CertificateExpiry.h"
 #include "verify/visit/ChallengeSource.h"
 #include "verify/visit/FallbackForms.h"
@@ -64,9 +65,10 @@ struct VisitRequest
     model::ServiceKind serviceKind = model::ServiceKind::HoumonShinryo;
     model::VisitFlow flow = model::VisitFlow::FirstVisit;
     std::string staffId;
-    bool cardHeldByFacility = false;         // F8: the facility holds the card; it must be checked out
-    std::optional<model::Date> scheduledFor; // default: today
-    std::string fallbackReason;              // for flow Fallback: why online confirmation failed
+    bool cardHeldByFacility = false;                        // F8: the facility holds the card; it must be checked out
+    std::optional<model::Date> scheduledFor;                // default: today
+    std::string fallbackReason;                             // for flow Fallback: why online confirmation failed
+    model::Assistance assistedBy = model::Assistance::None; // who helped at the door (seed 004 Q1)
 };
 
 struct VisitOutcome

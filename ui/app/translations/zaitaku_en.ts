@@ -125,6 +125,22 @@
         <source>処方箋の発行方法を選んでください</source>
         <translation>Choose how prescriptions are issued</translation>
     </message>
+    <message>
+        <source>限度額情報を提供しますか（高額療養費制度をご利用される方は「提供する」を選んでください。窓口で限度額以上の支払いが不要になります）</source>
+        <translation>Provide your limit information (限度額情報)? If you use the high-cost medical expense benefit, choose &quot;Provide&quot;: you will not pay more than your limit at the counter.</translation>
+    </message>
+    <message>
+        <source>提供する</source>
+        <translation>Provide</translation>
+    </message>
+    <message>
+        <source>提供しない</source>
+        <translation>Do not provide</translation>
+    </message>
+    <message>
+        <source>限度額情報を提供するかどうかを選んでください</source>
+        <translation>Choose whether to provide the limit information</translation>
+    </message>
 </context>
 <context>
     <name>CustodyPage</name>
@@ -200,6 +216,38 @@
         <source>職員がサインインしていません</source>
         <translation>No staff member is signed in</translation>
     </message>
+    <message>
+        <source>預かりの根拠（入所契約・預かり証）</source>
+        <translation>Custody basis (admission contract / custody receipt)</translation>
+    </message>
+    <message>
+        <source>保管場所（鍵付きロッカー等）</source>
+        <translation>Storage (e.g. a locked cabinet)</translation>
+    </message>
+    <message>
+        <source>未設定（職員IDをカンマ区切りで）</source>
+        <translation>Not set (staff IDs, comma-separated)</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>カード管理者</source>
+        <translation>Card custodians</translation>
+    </message>
+    <message>
+        <source>紛失を記録</source>
+        <translation>Record a lost card</translation>
+    </message>
+    <message>
+        <source>✓ カード管理者を保存しました</source>
+        <translation>✓ Card custodians saved</translation>
+    </message>
+    <message>
+        <source>マイナンバー総合フリーダイヤル（0120-95-0178、24時間365日）に電話して、カードの一時利用停止をしてください。見つかるまでの資格確認は資格確認書で行います（紛失中の方には申請により交付されます）。</source>
+        <translation>Call the My Number toll-free line (0120-95-0178, 24 hours, every day) to suspend the card. Until it is found, eligibility is confirmed with the 資格確認書 (issued on request while a card is lost).</translation>
+    </message>
 </context>
 <context>
     <name>FacePanel</name>
@@ -273,6 +321,14 @@
     <message>
         <source>✓ 印刷しました（端末には残していません）</source>
         <translation>✓ Printed (nothing kept on the tablet)</translation>
+    </message>
+    <message>
+        <source>この書類では確認できません: %1</source>
+        <translation>This document does not prove insurance: %1</translation>
+    </message>
+    <message>
+        <source>／</source>
+        <translation> / </translation>
     </message>
 </context>
 <context>
@@ -395,6 +451,30 @@
         <source>利用できません: %1</source>
         <translation>Not available: %1</translation>
     </message>
+    <message>
+        <source>介助した人:</source>
+        <translation>Helped by:</translation>
+    </message>
+    <message>
+        <source>本人のみ</source>
+        <translation>Patient alone</translation>
+    </message>
+    <message>
+        <source>家族</source>
+        <translation>Family</translation>
+    </message>
+    <message>
+        <source>介助者</source>
+        <translation>Carer</translation>
+    </message>
+    <message>
+        <source>施設職員</source>
+        <translation>Facility staff</translation>
+    </message>
+    <message>
+        <source>法定代理人</source>
+        <translation>Legal representative</translation>
+    </message>
 </context>
 <context>
     <name>PinPadPanel</name>
@@ -425,6 +505,10 @@
     <message>
         <source>%1 桁入力済み</source>
         <translation>%1 digits entered</translation>
+    </message>
+    <message>
+        <source>暗証番号は、ご本人または法定代理人の方が入力してください。ご家族・介助者・施設職員の方は入力しないでください。</source>
+        <translation>The PIN is entered by the patient or their legal representative only. Family, carers and facility staff do not enter it.</translation>
     </message>
 </context>
 <context>
@@ -488,6 +572,22 @@
     <message>
         <source>確認が必要です</source>
         <translation>Needs checking</translation>
+    </message>
+    <message>
+        <source>保険証利用登録なし（カードリーダー・マイナポータル等で登録。それまでは資格確認書）</source>
+        <translation>Card not registered for insurance use (register at a card reader, on Mynaportal …; meanwhile the 資格確認書)</translation>
+    </message>
+    <message>
+        <source>資格（無効）: 旧資格情報で請求するか、現在の資格を確認</source>
+        <translation>Qualification invalid: claim with the former numbers or confirm the current qualification</translation>
+    </message>
+    <message>
+        <source>資格変更あり: 新しい資格をマイナ保険証で再確認（またはマイナポータル・資格情報のお知らせ）</source>
+        <translation>Qualification changed: confirm the new one with the card again (or Mynaportal / the お知らせ)</translation>
+    </message>
+    <message>
+        <source>次回訪問時に被保険者資格申立書か資格情報のお知らせを回収（オフライン初回の資格が確認できませんでした）</source>
+        <translation>Collect a 申立書 or the お知らせ at the next visit (the offline first visit was not confirmed)</translation>
     </message>
 </context>
 <context>
@@ -599,6 +699,18 @@
     <message>
         <source>不明</source>
         <translation>unknown</translation>
+    </message>
+    <message>
+        <source> — 年齢から算出（資格確認結果に負担割合なし）</source>
+        <translation> — from the age rule (the eligibility result carries no ratio)</translation>
+    </message>
+    <message>
+        <source>⚠ 資格確認結果の負担割合（%1割）と年齢による判定（%2割）が異なります。保険者の情報を確認してください</source>
+        <translation>⚠ The eligibility result says %1 tenths, the age rule %2 tenths: check with the insurer</translation>
+    </message>
+    <message>
+        <source>⚠ %1</source>
+        <translation>⚠ %1</translation>
     </message>
 </context>
 <context>

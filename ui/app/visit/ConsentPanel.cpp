@@ -31,6 +31,21 @@ QString consentLabel(model::ConsentKind kind)
     }
 }
 
+namespace
+{
+// One exclusive choice laid out in a row.
+QHBoxLayout* choiceRow(QWidget* owner, std::initializer_list<QRadioButton*> buttons)
+{
+    auto* group = new QButtonGroup(owner);
+    auto* row = new QHBoxLayout();
+    for (auto* b : buttons) {
+        group->addButton(b);
+        row->addWidget(b);
+    }
+    return row;
+}
+} // namespace
+
 ConsentPanel::ConsentPanel(QWidget* parent)
     : QWidget(parent)
 {
@@ -58,17 +73,22 @@ ConsentPanel::ConsentPanel(QWidget* parent)
     layout->addLayout(m_items);
     m_prescriptionLabel = makeText(tr("処方箋の発行方法"), this);
     layout->addWidget(m_prescriptionLabel);
-    auto* prescription = new QButtonGroup(this);
     m_electronic = new QRadioButton(tr("電子処方箋"), this);
     m_electronic->setObjectName("prescriptionElectronic");
     m_paper = new QRadioButton(tr("紙の処方箋"), this);
     m_paper->setObjectName("prescriptionPaper");
-    auto* row = new QHBoxLayout();
-    for (auto* b : {m_electronic, m_paper}) {
-        prescription->addButton(b);
-        row->addWidget(b);
-    }
-    layout->addLayout(row);
+    layout->addLayout(choiceRow(this, {m_electronic, m_paper}));
+    // Its own question, after the medical-information consents [seed 001 ④].
+    m_limitLabel =
+        makeText(tr("限度額情報を提供しますか（高額療養費制度をご利用される方は「提供する」を選んでください。"
+                    "窓口で限度額以上の支払いが不要になります）"),
+                 this);
+    layout->addWidget(m_limitLabel);
+    m_limitProvide = new QRadioButton(tr("提供する"), this);
+    m_limitProvide->setObjectName("limitProvide");
+    m_limitDecline = new QRadioButton(tr("提供しない"), this);
+    m_limitDecline->setObjectName("limitDecline");
+    layout->addLayout(choiceRow(this, {m_limitProvide, m_limitDecline}));
     m_text = new QTextBrowser(this);
     m_text->setObjectName("consentText");
     m_text->setVisible(false);
@@ -109,7 +129,7 @@ void ConsentPanel::ask(const visit::ConsentPrompt& prompt, Reply<visit::ConsentA
         m_items->addWidget(box);
         m_boxes[kind] = box;
     }
-    for (auto* b : {m_all, m_perItem, m_none, m_electronic, m_paper}) {
+    for (auto* b : {m_all, m_perItem, m_none, m_electronic, m_paper, m_limitProvide, m_limitDecline}) {
         b->setAutoExclusive(false);
         b->setChecked(false);
         b->setAutoExclusive(true);
@@ -117,6 +137,9 @@ void ConsentPanel::ask(const visit::ConsentPrompt& prompt, Reply<visit::ConsentA
     m_prescriptionLabel->setVisible(prompt.offer.prescriptionChoice);
     m_electronic->setVisible(prompt.offer.prescriptionChoice);
     m_paper->setVisible(prompt.offer.prescriptionChoice);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_limitLabel, m_limitProvide, m_limitDecline}) {
+        w->setVisible(prompt.offer.limitChoice);
+    }
     m_text->setVisible(false);
     m_error->clear();
     modeChanged();
@@ -182,6 +205,13 @@ void ConsentPanel::submit()
         }
         selection.prescription =
             m_electronic->isChecked() ? model::PrescriptionIssue::Electronic : model::PrescriptionIssue::Paper;
+    }
+    if (m_prompt.offer.limitChoice) {
+        if (!m_limitProvide->isChecked() && !m_limitDecline->isChecked()) {
+            m_error->setText(QStringLiteral("⚠ ") + tr("限度額情報を提供するかどうかを選んでください"));
+            return;
+        }
+        selection.limit = m_limitProvide->isChecked();
     }
     (*m_reply)(visit::ConsentAnswer{std::move(selection)});
     m_reply.reset();

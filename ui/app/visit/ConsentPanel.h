@@ -41,6 +41,9 @@ private:
     std::map<model::ConsentKind, QCheckBox*> m_boxes;
     QRadioButton* m_electronic;
     QRadioButton* m_paper;
+    QLabel* m_limitLabel;
+    QRadioButton* m_limitProvide;
+    QRadioButton* m_limitDecline;
     QLabel* m_prescriptionLabel;
     QTextBrowser* m_text;
     QLabel* m_error;

@@ -2,6 +2,8 @@
 
 #include "ui/app/Style.h"
 #include "ui/app/visit/FallbackPdf.h"
+#include "verify/model/BoundedJson.h"
+#include "verify/rules/FallbackDocument.h"
 #include "verify/visit/FallbackForms.h"
 
 #include <QComboBox>
@@ -100,6 +102,8 @@ void FallbackPanel::ask(const visit::FallbackPrompt& prompt,
     m_reply = reply;
     m_patient = patient;
     m_today = today;
+    m_suggested = prompt.suggestedFields;
+    m_birthdate = prompt.patientBirthdate;
     m_reason->setText(tr("理由: %1").arg(QString::fromStdString(prompt.reason)));
     while (auto* item = m_ladder->takeAt(0)) {
         delete item->widget();
@@ -141,6 +145,9 @@ void FallbackPanel::choose(model::FallbackKind kind)
             input = combo;
         }
         input->setObjectName(QStringLiteral("field_") + QString::fromStdString(field.key));
+        if (auto* line = qobject_cast<QLineEdit*>(input); line && m_suggested.contains(field.key)) {
+            line->setText(QString::fromStdString(m_suggested.at(field.key))); // staff confirm with the patient
+        }
         const QString label = QString::fromStdString(field.label) + (field.required ? tr("（必須）") : QString());
         m_form->addRow(label, input);
         m_inputs[field.key] = input;
@@ -169,6 +176,21 @@ void FallbackPanel::record()
     if (auto checked = visit::checkFallbackFields(*m_kind, fields); !checked) {
         showFieldError(checked.error());
         return;
+    }
+    // The document against today's date (expiry, 発効期日, 70/75, the card beside a portal screen):
+    // a refused document stays on the form with the reason; the engine checks again.
+    if (const auto on = model::Date::parse(m_today.toStdString())) {
+        const auto parsed = model::parseJson(fields);
+        const auto check =
+            rules::checkFallbackDocument(rules::DocumentCheckInput{*m_kind, &parsed, *on, m_birthdate, std::nullopt});
+        if (!check.accepted) {
+            QStringList reasons;
+            for (const auto& reason : check.reasons) {
+                reasons << QString::fromStdString(reason.message);
+            }
+            m_error->setText(QStringLiteral("⚠ ") + tr("この書類では確認できません: %1").arg(reasons.join(tr("／"))));
+            return;
+        }
     }
     visit::FallbackAnswer answer;
     answer.kind = *m_kind;

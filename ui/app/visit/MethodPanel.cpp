@@ -2,6 +2,8 @@
 
 #include "ui/app/Style.h"
 
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -21,6 +23,23 @@ QString methodLabel(model::ConfirmMethod method)
     return QString::fromStdString(std::string(model::toCode(method)));
 }
 
+QString assistanceLabel(model::Assistance who)
+{
+    switch (who) {
+    case model::Assistance::None:
+        return MethodPanel::tr("本人のみ");
+    case model::Assistance::Family:
+        return MethodPanel::tr("家族");
+    case model::Assistance::Carer:
+        return MethodPanel::tr("介助者");
+    case model::Assistance::FacilityStaff:
+        return MethodPanel::tr("施設職員");
+    case model::Assistance::LegalRepresentative:
+        return MethodPanel::tr("法定代理人");
+    }
+    return QString::fromStdString(std::string(model::toCode(who)));
+}
+
 MethodPanel::MethodPanel(QWidget* parent)
     : QWidget(parent)
 {
@@ -38,6 +57,17 @@ MethodPanel::MethodPanel(QWidget* parent)
                             this);
     m_lastTry->setObjectName("lastTryWarning");
     layout->addWidget(m_lastTry);
+    // Family, carers or facility staff may place the card for the patient; the PIN stays the
+    // patient's or the 法定代理人's [seed 004 Q1, 施設で預かる場合の留意点].
+    auto* assistedRow = new QHBoxLayout();
+    assistedRow->addWidget(makeText(tr("介助した人:"), this));
+    m_assisted = new QComboBox(this);
+    m_assisted->setObjectName("assistedBy");
+    for (const auto& entry : model::CodeTable<model::Assistance>::entries) {
+        m_assisted->addItem(assistanceLabel(entry.value), static_cast<int>(entry.value));
+    }
+    assistedRow->addWidget(m_assisted, 1);
+    layout->addLayout(assistedRow);
     m_options = new QVBoxLayout();
     layout->addLayout(m_options);
     layout->addStretch(1);
@@ -97,6 +127,7 @@ void MethodPanel::ask(const visit::MethodPrompt& prompt, Reply<visit::MethodDeci
 
 void MethodPanel::answer(visit::MethodDecision decision)
 {
+    decision.assistedBy = static_cast<model::Assistance>(m_assisted->currentData().toInt());
     if (m_reply) {
         (*m_reply)(decision);
         m_reply.reset();

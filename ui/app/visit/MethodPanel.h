@@ -9,6 +9,7 @@
 #include <QWidget>
 #include <optional>
 
+class QComboBox;
 class QLabel;
 class QVBoxLayout;
 
@@ -31,9 +32,11 @@ private:
     QLabel* m_tries;
     QLabel* m_lastTry;
     QVBoxLayout* m_options;
+    QComboBox* m_assisted;
     std::optional<Reply<visit::MethodDecision>> m_reply;
 };
 
 QString methodLabel(model::ConfirmMethod method);
+QString assistanceLabel(model::Assistance who);
 
 } // namespace zaitaku::app

@@ -26,6 +26,13 @@ PinPadPanel::PinPadPanel(model::RandomSource& random, QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(makeHeading(tr("暗証番号（4桁）を入力してください"), this));
+    // The PIN is told to nobody but the 法定代理人 [seed 004: 「原則として法定代理人以外の者に知らせ
+    // ることは適当ではありません」]; family and staff may only place the card (Q1).
+    auto* who = makeText(tr("暗証番号は、ご本人または法定代理人の方が入力してください。ご家族・介助者・施設職員の方は入"
+                            "力しないでください。"),
+                         this);
+    who->setObjectName("pinWhoEnters");
+    layout->addWidget(who);
     m_tries = makeText(QString(), this);
     m_tries->setObjectName("pinTriesLeft");
     layout->addWidget(m_tries);

@@ -1,6 +1,7 @@
 #include "ui/app/visit/ResultSummary.h"
 
 #include "ui/cli/RouteView.h"
+#include "verify/rules/CardRegistration.h"
 #include "verify/rules/EligibilityCopay.h"
 
 #include <QCoreApplication>
@@ -37,6 +38,21 @@ QString eligibilitySummary(const visit::CachedResult& result,
         lines << QCoreApplication::translate("ResultSummary", "負担割合: %1割（%2%）")
                      .arg(copay->percent / 10)
                      .arg(copay->percent);
+        // A ratio OQS did not send is the age rule's estimate (income unknown: 一般), and says so.
+        if (copay->source == rules::CopaySource::AgeRule) {
+            lines.last() +=
+                QCoreApplication::translate("ResultSummary", " — 年齢から算出（資格確認結果に負担割合なし）");
+        }
+        if (copay->ruleDisagrees) {
+            lines << QCoreApplication::translate(
+                         "ResultSummary", "⚠ 資格確認結果の負担割合（%1割）と年齢による判定（%2割）が異なります。"
+                                          "保険者の情報を確認してください")
+                         .arg(copay->percent / 10)
+                         .arg(*copay->ruleDisagrees / 10);
+        }
+    }
+    if (rules::reportsNotRegistered(s)) {
+        lines << QCoreApplication::translate("ResultSummary", "⚠ %1").arg(q(rules::registrationGuidance()));
     }
     lines << QCoreApplication::translate("ResultSummary", "保険者: %1（保険者番号 %2）")
                  .arg(q(s.insurerName), q(s.insurerNumber));

@@ -152,6 +152,7 @@ model::CustodyEvent custody(const std::string& id, model::CustodyAction action, 
     e.purpose = action == model::CustodyAction::Checkout ? "通院付き添い" : "";
     e.at = at;
     e.storageLocation = "金庫A";
+    e.agreementRef = action == model::CustodyAction::Deposit ? "預かり証 2026-001" : "";
     return e;
 }
 

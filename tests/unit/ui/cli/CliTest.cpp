@@ -39,6 +39,29 @@ TEST(CliTest, RulesReadsJsonFromStdin)
     EXPECT_EQ(response.at("basis"), "elderly_70_74");
 }
 
+TEST(CliTest, TheFallbackDocumentRuleAnswersAcceptedAndItsReasons)
+{
+    // An expired 資格確認書 and a portal screen without the card, as a clerk would ask from outside.
+    const CliRun expired = run(
+        {"rules"}, R"({"rule":"fallback-document","kind":"shikaku_kakuninsho","on":"2026-12-03",)"
+                   R"("fields":{"insurer_number":"06131234","birthdate":"1960-04-10","valid_until":"2026-07-31"}})");
+    ASSERT_EQ(expired.code, 0) << expired.out;
+    const auto e = nlohmann::json::parse(expired.out);
+    EXPECT_EQ(e["accepted"], false);
+    EXPECT_EQ(e["reasons"][0]["code"], "expired");
+    const CliRun screen = run({"rules"}, R"({"rule":"fallback-document","kind":"mynaportal_screen","on":"2026-12-03",)"
+                                         R"("fields":{"name":"在宅 花子"},"card_presented":false})");
+    EXPECT_EQ(nlohmann::json::parse(screen.out)["reasons"][0]["code"], "needs_card");
+    const CliRun ok = run({"rules", "fallback-document", "--kind", "shikaku_kakuninsho", "--on", "2026-12-03",
+                           "--fields", R"({"valid_until":"2027-07-31","birthdate":"1960-04-10"})"});
+    EXPECT_EQ(ok.code, 0) << ok.err;
+    EXPECT_NE(ok.out.find("確認できます"), std::string::npos) << ok.out;
+    const CliRun wrong = run({"rules"}, R"({"rule":"fallback-document","kind":"fax","on":"2026-12-03","fields":{}})");
+    EXPECT_EQ(wrong.code, 2);
+    const CliRun notText = run({"rules"}, R"({"rule":"fallback-document","kind":"paper_card","fields":{"a":1}})");
+    EXPECT_EQ(nlohmann::json::parse(notText.out)["field"], "fields.a");
+}
+
 TEST(CliTest, BadJsonRequestIsAJsonErrorWithExitTwo)
 {
     const CliRun r = run({"rules"}, R"({"rule":"copay","birthdate":"1955-06-15","on":"2025-02-30"})");

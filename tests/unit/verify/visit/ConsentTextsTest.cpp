@@ -30,8 +30,11 @@ TEST(ConsentTexts, EveryEmbeddedTextMatchesTheManifest)
     for (const auto& version : catalog.versions()) {
         for (const char* lang : {"ja", "en"}) {
             for (auto id : {TextId::All, TextId::Diagnosis, TextId::Pharmacy, TextId::Operation, TextId::Checkup,
-                            TextId::Prescription, TextId::Revocation}) {
+                            TextId::Prescription, TextId::Revocation, TextId::Limit}) {
                 auto text = catalog.text(version, lang, id);
+                if (!text && id == TextId::Limit && version < "2026-12") {
+                    continue; // the 限度額 question has a text from 2026-12 on
+                }
                 ASSERT_TRUE(text) << version << "/" << lang << "/" << consent::textFileName(id);
                 EXPECT_EQ(expected[text->versionId()], text->sha256)
                     << text->versionId() << " was edited after publication: add a new version instead";

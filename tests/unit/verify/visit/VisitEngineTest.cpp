@@ -439,9 +439,12 @@ TEST_F(VisitEngineTest, EveryFallbackStep)
         bool available;
     };
     const std::vector<Case> cases{
-        {model::FallbackKind::MynaportalScreen, "{" + numbers + "}", VisitFlow::Fallback, "p-first", true},
-        {model::FallbackKind::MynaportalPdf, "{" + numbers + R"(,"copay_ratio":"1"})", VisitFlow::Fallback, "p-first",
-         true},
+        // Only together with the card [seed 003]: without 「カードを確認した」 the screen is refused.
+        {model::FallbackKind::MynaportalScreen, "{" + numbers + "}", VisitFlow::Fallback, "p-first", false},
+        {model::FallbackKind::MynaportalScreen, "{" + numbers + R"(,"card_seen":"yes"})", VisitFlow::Fallback,
+         "p-first", true},
+        {model::FallbackKind::MynaportalPdf, "{" + numbers + R"(,"copay_ratio":"1","card_seen":"yes"})",
+         VisitFlow::Fallback, "p-first", true},
         {model::FallbackKind::OshirasePlusCard, "{" + numbers + R"(,"card_seen":"yes"})", VisitFlow::Fallback,
          "p-first", true},
         {model::FallbackKind::ShikakuKakuninsho, "{" + numbers + R"(,"valid_until":"2027-07-31"})", VisitFlow::Fallback,
@@ -470,12 +473,19 @@ TEST_F(VisitEngineTest, EveryFallbackStep)
         EXPECT_EQ(count("fallback_evidence"), before + (c.available ? 1 : 0));
         ASSERT_FALSE(op.fallbackPrompts().empty());
         EXPECT_EQ(op.fallbackPrompts()[0].ladder.size(), 7u);
+        if (c.available) { // never 10割: the normal share [seed 003]
+            EXPECT_NE(
+                std::find_if(outcome->warnings.begin(), outcome->warnings.end(),
+                             [](const std::string& w) { return w.find("10割ではありません") != std::string::npos; }),
+                outcome->warnings.end());
+        }
     }
     // The 申立書 carries the 不詳 claim fields (R4) and is discarded sooner than the rest.
     auto stmt = store->db().prepare(
         "SELECT captured_fields_json, discard_after FROM fallback_evidence WHERE kind = 'moushitatesho'");
     ASSERT_TRUE(stmt && *stmt->step());
     const json fields = json::parse(stmt->text(0));
+    EXPECT_EQ(fields["claim"]["order"], 3) << "no current or former numbers: ③ 不詳";
     EXPECT_EQ(fields["fusho_claim"]["insurer_number"], "77777777");
     EXPECT_EQ(fields["fusho_claim"]["insured_number"], "77777777"); // 後期高齢者: 8 digits
     EXPECT_EQ(stmt->text(1), clock.nowJst().localDate().addDays(180).toString());
@@ -488,6 +498,80 @@ TEST_F(VisitEngineTest, EveryFallbackStep)
     ASSERT_TRUE(outcome);
     EXPECT_EQ(outcome->state, VisitState::Aborted);
     EXPECT_NE(op.gaveUp().find("valid_until"), std::string::npos) << op.gaveUp();
+}
+
+TEST_F(VisitEngineTest, ADocumentPastItsDatesIsRefusedWithTheReason)
+{
+    // 資格確認書 past its 有効期限 (seed 003/004), then one for a 76-year-old that is not 後期高齢者医療.
+    const std::string numbers = R"("insured_number":"10000001","name":"初回 花子","birthdate":"1950-03-10")";
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {R"({"insurer_number":"39131015",)" + numbers + R"(,"valid_until":"2026-07-31"})", "有効期限"},
+        {R"({"insurer_number":"06131234",)" + numbers + R"(,"valid_until":"2027-07-31"})", "75歳"},
+    };
+    for (const auto& [fields, reason] : cases) {
+        VisitScript script;
+        script.fallbackKind = model::FallbackKind::ShikakuKakuninsho;
+        script.fallbackFields = fields;
+        visit::ScriptedOperator op(std::move(script));
+        auto outcome = run(request("p-first", VisitFlow::Fallback), op);
+        ASSERT_TRUE(outcome);
+        EXPECT_EQ(outcome->state, VisitState::Aborted);
+        EXPECT_NE(op.gaveUp().find(reason), std::string::npos) << op.gaveUp();
+    }
+    EXPECT_EQ(count("fallback_evidence"), 0);
+}
+
+TEST_F(VisitEngineTest, TheClaimNumbersAreTriedInTheSeedsOrder)
+{
+    // A 資格（無効） result on file: its numbers are suggested as ② former numbers [seed 003].
+    auto lost = confirmedSnapshot("s-lost", "p-cont");
+    lost.qualificationValidity = model::QualificationValidity::Invalid;
+    lost.insurerNumber = "06131234";
+    lost.insuredIdentificationNumber = "20000002";
+    {
+        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
+        ASSERT_TRUE(tx);
+        ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), lost, clock.nowJst()));
+        ASSERT_TRUE(tx->commit());
+    }
+    VisitScript script;
+    script.fallbackKind = model::FallbackKind::Moushitatesho;
+    script.fallbackFields =
+        R"({"has_valid_qualification":"yes","insurance_type":"kokuho","name":"継続 太郎","name_kana":"ケイゾク タロウ",)"
+        R"("birthdate":"1955-06-15","sex":"male","address":"東京都世田谷区1-2-3","signed_on":"2026-11-21",)"
+        R"("former_insurer_number":"06131234","former_insured_number":"20000002"})";
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-cont", VisitFlow::Fallback), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    ASSERT_EQ(outcome->state, VisitState::Committed) << op.gaveUp();
+    ASSERT_EQ(op.fallbackPrompts().size(), 1u);
+    const auto& suggested = op.fallbackPrompts()[0].suggestedFields;
+    EXPECT_EQ(suggested.at("former_insurer_number"), "06131234");
+    EXPECT_EQ(suggested.at("former_insured_number"), "20000002");
+    EXPECT_FALSE(suggested.contains("current_insured_number"));
+    const json fields =
+        json::parse(store->db().queryText("SELECT captured_fields_json FROM fallback_evidence").value());
+    EXPECT_EQ(fields["claim"]["order"], 2);
+    EXPECT_EQ(fields["claim"]["basis"], "former");
+    EXPECT_EQ(fields["claim"]["insured_number"], "20000002");
+    EXPECT_FALSE(fields.contains("fusho_claim")) << "不詳 only when ① and ② have nothing";
+}
+
+TEST_F(VisitEngineTest, TheLimitAnswerAndWhoHelpedAreRecorded)
+{
+    presentCard("valid");
+    VisitScript script = pinScript({"1234"}, "none");
+    script.limit = "provide";
+    visit::ScriptedOperator op(std::move(script));
+    auto r = request("p-first");
+    r.assistedBy = model::Assistance::Family;
+    auto outcome = run(r, op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    ASSERT_EQ(outcome->state, VisitState::Committed) << op.gaveUp();
+    EXPECT_EQ(countWhere("SELECT count(*) FROM consent WHERE kind = 'limit' AND given = 1"), 1);
+    EXPECT_EQ(store->db().queryText("SELECT assisted_by FROM visit").value_or(""), "family");
+    const auto payload = json::parse(store->db().queryText("SELECT payload FROM outbox").value_or("{}"));
+    EXPECT_EQ(payload["visit"]["assisted_by"], "family");
 }
 
 TEST_F(VisitEngineTest, VerbalConfirmationOnARevisitWithAKnownQualification)
@@ -516,6 +600,7 @@ TEST_F(VisitEngineTest, CustodyRoundTripAroundAFacilityVisit)
         e.purpose = purpose;
         e.at = clock.nowJst();
         e.storageLocation = "金庫A";
+        e.agreementRef = action == model::CustodyAction::Deposit ? "入所契約 第12号" : "";
         clock.advance(std::chrono::minutes(1));
         return sync::store::CustodyLedger::record(*store, e, "carer-3");
     };
@@ -527,6 +612,13 @@ TEST_F(VisitEngineTest, CustodyRoundTripAroundAFacilityVisit)
     auto refused = run(r, early);
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, visit::Errc::CustodyNotCheckedOut);
+
+    // The ledger itself says the facility holds the card: refused without the caller's flag too
+    // (the app starts visits without it) [seed 004].
+    visit::ScriptedOperator unflagged(visualScript());
+    auto refusedAgain = run(request("p-facility"), unflagged);
+    ASSERT_FALSE(refusedAgain);
+    EXPECT_EQ(refusedAgain.error().code, visit::Errc::CustodyNotCheckedOut);
 
     ASSERT_TRUE(event(model::CustodyAction::Checkout, "訪問診療での資格確認"));
     visit::ScriptedOperator op(visualScript());
