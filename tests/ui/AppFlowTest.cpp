@@ -298,6 +298,42 @@ TEST_F(AppFlowTest, AnOfflineFirstVisitOqsDidNotConfirmPutsATaskOnTheRoute)
     }));
 }
 
+TEST_F(AppFlowTest, TheMoushitateshoOffersTheFormerNumbersOfAnInvalidResult)
+{
+    // OQS answered 資格（無効） earlier: its numbers are offered as ② (seed 003), for staff to confirm.
+    auto lost = confirmedSnapshot("s-lost", "p-first");
+    lost.qualificationValidity = model::QualificationValidity::Invalid;
+    lost.insurerNumber = "06131234";
+    lost.insuredIdentificationNumber = "20000002";
+    {
+        auto tx = sync::store::Transaction::begin(session->store().db(), sync::store::Durability::Normal);
+        ASSERT_TRUE(tx);
+        ASSERT_TRUE(sync::store::SnapshotCache::add(session->store().db(), lost, clock.nowJst()));
+        ASSERT_TRUE(tx->commit());
+    }
+    startVisit("startFallback", "p-first");
+    ASSERT_TRUE(tap(window.get(), "fallback_moushitatesho"));
+    auto* former = findIn<QLineEdit>(window.get(), "field_former_insured_number");
+    ASSERT_NE(former, nullptr);
+    EXPECT_EQ(former->text(), QStringLiteral("20000002"));
+    EXPECT_EQ(findIn<QLineEdit>(window.get(), "field_former_insurer_number")->text(), QStringLiteral("06131234"));
+    EXPECT_TRUE(findIn<QLineEdit>(window.get(), "field_current_insured_number")->text().isEmpty());
+}
+
+TEST_F(AppFlowTest, InTheGracePeriodTheConsentScreenGivesRenewalAdvice)
+{
+    presentCard("expired-cert"); // expired 40 days ago: qualification only, renew at the municipality
+    startVisit("startFirstVisit", "p-first");
+    ASSERT_TRUE(tap(window.get(), "method_pin"));
+    for (const char* digit : {"pinDigit_1", "pinDigit_2", "pinDigit_3", "pinDigit_4"}) {
+        ASSERT_TRUE(tap(window.get(), digit));
+    }
+    ASSERT_TRUE(tap(window.get(), "pinOk"));
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "consentNotes") != nullptr; }));
+    EXPECT_TRUE(textOf(window.get(), "consentNotes").contains(QStringLiteral("市区町村の窓口")));
+    EXPECT_TRUE(visibleNamed(window.get(), "limitProvide") != nullptr) << "限度額 is asked in the grace period too";
+}
+
 TEST_F(AppFlowTest, TheResultSaysWhereTheCopayComesFromAndWhenRegistrationIsMissing)
 {
     visit::CachedResult result;

@@ -55,6 +55,7 @@ ConsentPanel::ConsentPanel(QWidget* parent)
     m_version->setObjectName("consentVersion");
     layout->addWidget(m_version);
     m_notes = makeText(QString(), this);
+    m_notes->setObjectName("consentNotes");
     layout->addWidget(m_notes);
     auto* modes = new QButtonGroup(this);
     m_all = new QRadioButton(tr("すべての項目に同意する（一括）"), this);
