@@ -3,7 +3,9 @@
 #   device, hardware  → may include device/, hardware/ and verify/model/ only
 #   verify            → verify/, device/
 #   sync              → sync/, verify/, device/
-#   ui                → anything
+#   ui/session        → ui/session/, sync/, verify/, device/, hardware/ (no Qt, not cli or app)
+#   ui/app            → ui/app/, ui/session/ and below (never ui/cli)
+#   ui/cli            → anything
 # and the header hygiene rules: no Qt outside ui/app; Beast/Asio only in sync/ .cpp files;
 # OpenCV only in .cpp files; sqlite3.h (SQLCipher's) only in sync/store .cpp files; libpq-fe.h
 # only in sync/gateway/Pg*.cpp; libusb.h only in hardware/rcs380 and hardware/readers .cpp files;
@@ -34,6 +36,8 @@ check_dir device 'device/|verify/model/'
 check_dir hardware 'device/|hardware/|verify/model/'
 check_dir verify 'verify/|device/'
 check_dir sync 'sync/|verify/|device/'
+check_dir ui/session 'ui/session/|sync/|verify/|device/|hardware/'
+check_dir ui/app 'ui/app/|ui/session/|sync/|verify/|device/|hardware/'
 
 while IFS= read -r line; do
     report "Qt outside ui/app: $line"

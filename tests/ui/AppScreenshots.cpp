@@ -77,7 +77,7 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
     }
 
     // First visit: the card, the ways to verify, the PIN pad, consent, the result.
-    startVisit("startFirstVisit", cli::kDemoFirstPatient);
+    startVisit("startFirstVisit", session::kDemoFirstPatient);
     ASSERT_TRUE(waitUntil([&] { return !textOf(window.get(), "cardReason").isEmpty(); }));
     shoot("visit-card");
     presentCard("valid");
@@ -101,13 +101,13 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
 
     // One PIN try left: the pad is replaced by the staff decision.
     presentCard("one-try-left");
-    startVisit("startFirstVisit", cli::kDemoFirstPatient);
+    startVisit("startFirstVisit", session::kDemoFirstPatient);
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "lastTryWarning") != nullptr; }));
     shoot("visit-last-try");
     cancelVisit();
 
     // Revisit in continuing care: re-query without the card, and its result.
-    startVisit("startRevisit", cli::kDemoContinuingPatient);
+    startVisit("startRevisit", session::kDemoContinuingPatient);
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "revisitConfirm") != nullptr; }));
     shoot("revisit");
     ASSERT_TRUE(tap(window.get(), "revisitConfirm"));
@@ -115,7 +115,7 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
     ASSERT_TRUE(tap(window.get(), "resultDone"));
 
     // The fallback ladder and the 資格確認書 form.
-    startVisit("startFallback", cli::kDemoFirstPatient);
+    startVisit("startFallback", session::kDemoFirstPatient);
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "fallback_shikaku_kakuninsho") != nullptr; }));
     shoot("fallback-ladder");
     ASSERT_TRUE(tap(window.get(), "fallback_shikaku_kakuninsho"));
@@ -144,7 +144,7 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
     ASSERT_TRUE(tap(window.get(), "navCustody"));
     auto* patient = findIn<QComboBox>(window.get(), "custodyPatient");
     ASSERT_TRUE(waitUntil([&] { return patient->count() == 2; }));
-    patient->setCurrentIndex(patient->findData(cli::kDemoContinuingPatient));
+    patient->setCurrentIndex(patient->findData(session::kDemoContinuingPatient));
     findIn<QLineEdit>(window.get(), "custodyAgreement")->setText(QStringLiteral("預かり証 2026-015"));
     findIn<QLineEdit>(window.get(), "custodyLocation")->setText(QStringLiteral("事務室の鍵付きロッカー"));
     ASSERT_TRUE(tap(window.get(), "custodyDeposit"));

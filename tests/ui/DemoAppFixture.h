@@ -9,7 +9,7 @@
 #include "sync/gateway/EligibilityService.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/store/AtomicFile.h"
-#include "ui/cli/DemoStack.h"
+#include "ui/session/DemoStack.h"
 
 namespace zaitaku::testing
 {
@@ -24,7 +24,7 @@ protected:
         ASSERT_TRUE(pki);
         const std::string ca = dir + "/jpki-ca.pem";
         ASSERT_TRUE(sync::store::writeFileAtomically(ca, pki->caCertificatePem(), 0600));
-        auto started = cli::DemoStack::start(ca, clock, monotonic, random);
+        auto started = session::DemoStack::start(ca, clock, monotonic, random);
         ASSERT_TRUE(started) << started.error();
         stack = std::move(*started);
         app::AppSettings settings;
@@ -46,7 +46,7 @@ protected:
         return textOf(window.get(), "syncMessage");
     }
 
-    std::unique_ptr<cli::DemoStack> stack;
+    std::unique_ptr<session::DemoStack> stack;
 };
 
 } // namespace zaitaku::testing

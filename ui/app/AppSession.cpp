@@ -6,7 +6,7 @@
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/Transaction.h"
 #include "ui/app/VisitBridge.h"
-#include "ui/cli/FaceSetup.h"
+#include "ui/session/VisitRuntime.h"
 #include "verify/consent/ConsentCatalog.h"
 
 #include <algorithm>
@@ -60,27 +60,23 @@ device::CardReader* AppSession::reader()
 
 std::string AppSession::deviceId()
 {
-    auto link = sync::client::GatewayLink::load(m_store->db());
-    if (link && *link) {
-        return (*link)->deviceId;
-    }
-    return "tablet-" + m_store->storeId().substr(0, 8);
+    return session::deviceIdOf(*m_store);
 }
 
-Expected<std::vector<cli::RouteEntry>, sync::Error> AppSession::route()
+Expected<std::vector<session::RouteEntry>, sync::Error> AppSession::route()
 {
-    auto route = cli::loadRoute(m_store->db(), m_parts.clock.nowJst());
+    auto route = session::loadRoute(m_store->db(), m_parts.clock.nowJst());
     if (route) {
         for (auto& entry : *route) {
             if (auto it = m_gatewayFlags.find(entry.patient.id); it != m_gatewayFlags.end()) {
-                cli::addFlags(entry, it->second);
+                session::addFlags(entry, it->second);
             }
         }
     }
     return route;
 }
 
-Expected<std::vector<cli::RouteEntry>, sync::Error> AppSession::precheckNow()
+Expected<std::vector<session::RouteEntry>, sync::Error> AppSession::precheckNow()
 {
     sync::client::SyncEngine engine(*m_store, m_parts.random);
     auto results = engine.precheck(m_parts.clock.todayJst(), {});
@@ -96,13 +92,9 @@ Expected<std::vector<cli::RouteEntry>, sync::Error> AppSession::precheckNow()
 Expected<visit::VisitOutcome, visit::Error>
 AppSession::runVisit(const visit::VisitRequest& request, VisitBridge& bridge, const AppSettings& settings)
 {
-    auto face = cli::FaceSetup::open(settings.cameraSource.toStdString(), m_parts.faceModelDir, m_parts.monotonic,
-                                     bridge.faceObserver());
-    visit::VisitServices services{reader(),         settings.readerId.toStdString(),
-                                  m_parts.clock,    m_parts.monotonic,
-                                  m_parts.random,   m_port,
-                                  m_port,           m_port,
-                                  face->verifier(), consent::ConsentCatalog::builtin()};
+    const session::VisitRuntime runtime({reader(), settings.readerId.toStdString(), settings.cameraSource.toStdString(),
+                                         m_parts.faceModelDir, bridge.faceObserver()},
+                                        m_parts.clock, m_parts.monotonic, m_parts.random, m_port);
     visit::VisitSettings visitSettings;
     visitSettings.deviceId = deviceId();
     visitSettings.appVersion = ZAITAKU_VERSION;
@@ -110,7 +102,7 @@ AppSession::runVisit(const visit::VisitRequest& request, VisitBridge& bridge, co
     // Short waits, asked again: the screen stays live and a cancel is honoured within 2 s.
     visitSettings.cardWait = std::chrono::seconds(2);
     visitSettings.maxPrompts = 1000;
-    return visit::VisitEngine(services, visitSettings).run(request, bridge);
+    return runtime.engine(visitSettings).run(request, bridge);
 }
 
 Expected<sync::client::SyncReport, sync::Error> AppSession::syncNow()

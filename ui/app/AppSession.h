@@ -12,7 +12,7 @@
 #include "sync/store/Store.h"
 #include "sync/store/StoreVisitPort.h"
 #include "ui/app/AppSettings.h"
-#include "ui/cli/RouteView.h"
+#include "ui/session/RouteView.h"
 #include "verify/model/Clock.h"
 #include "verify/model/Random.h"
 #include "verify/visit/VisitEngine.h"
@@ -51,9 +51,9 @@ public:
     ~AppSession();
 
     // `zaitaku-cli route show`, with the flags of the last pre-check added.
-    Expected<std::vector<cli::RouteEntry>, sync::Error> route();
+    Expected<std::vector<session::RouteEntry>, sync::Error> route();
     // `zaitaku-cli precheck`: asks the gateway for today's results and flags.
-    Expected<std::vector<cli::RouteEntry>, sync::Error> precheckNow();
+    Expected<std::vector<session::RouteEntry>, sync::Error> precheckNow();
     // `zaitaku-cli visit first|revisit|fallback` (the face path with `--camera`).
     Expected<visit::VisitOutcome, visit::Error>
     runVisit(const visit::VisitRequest& request, VisitBridge& bridge, const AppSettings& settings);

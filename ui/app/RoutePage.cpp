@@ -17,7 +17,7 @@ namespace zaitaku::app
 
 namespace
 {
-using Route = Expected<std::vector<cli::RouteEntry>, sync::Error>;
+using Route = Expected<std::vector<session::RouteEntry>, sync::Error>;
 
 // The flag labels for lupdate (the Japanese text is RouteView's, which the CLI prints too).
 [[maybe_unused]] const char* const kFlagTexts[] = {
@@ -46,7 +46,7 @@ using Route = Expected<std::vector<cli::RouteEntry>, sync::Error>;
 
 QString flagText(const std::string& flag)
 {
-    return QCoreApplication::translate("PrecheckFlag", cli::flagLabel(flag));
+    return QCoreApplication::translate("PrecheckFlag", session::flagLabel(flag));
 }
 } // namespace
 
@@ -180,7 +180,7 @@ void RoutePage::setBusy(bool busy, const QString& text)
     m_status->setText(text);
 }
 
-void RoutePage::show(const std::vector<cli::RouteEntry>& entries)
+void RoutePage::show(const std::vector<session::RouteEntry>& entries)
 {
     const QString previous = selected() ? QString::fromStdString(selected()->patient.id) : QString();
     m_entries = entries;
@@ -199,7 +199,7 @@ void RoutePage::show(const std::vector<cli::RouteEntry>& entries)
             flags << QStringLiteral("⚠ ") + flagText(f);
         }
         const QString result =
-            e.resultAge ? tr("%1に取得").arg(QString::fromStdString(cli::ageLabel(*e.resultAge))) : tr("結果なし");
+            e.resultAge ? tr("%1に取得").arg(QString::fromStdString(session::ageLabel(*e.resultAge))) : tr("結果なし");
         const QString cells[] = {tr("%1（%2歳）").arg(QString::fromStdString(e.patient.displayName)).arg(e.ageYears),
                                  services.join("\n"), result, flags.isEmpty() ? tr("✓ 注意なし") : flags.join("\n")};
         for (int column = 0; column < 4; ++column) {
@@ -229,7 +229,7 @@ void RoutePage::select(const QString& patientId)
     }
 }
 
-const cli::RouteEntry* RoutePage::selected() const
+const session::RouteEntry* RoutePage::selected() const
 {
     const auto rows = m_table->selectionModel() ? m_table->selectionModel()->selectedRows() : QModelIndexList();
     if (rows.isEmpty() || rows.first().row() >= static_cast<int>(m_entries.size())) {

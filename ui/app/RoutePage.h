@@ -4,7 +4,7 @@
 // and the pre-check flags in words (⚠ + text, never colour alone). The visit buttons act on the
 // selected patient; "pre-check now" asks the gateway (progress, cancel).
 
-#include "ui/cli/RouteView.h"
+#include "ui/session/RouteView.h"
 
 #include <QWidget>
 #include <vector>
@@ -29,7 +29,7 @@ public:
     void refresh();
     void precheckNow();
     void select(const QString& patientId);
-    const std::vector<cli::RouteEntry>& entries() const { return m_entries; }
+    const std::vector<session::RouteEntry>& entries() const { return m_entries; }
 
 Q_SIGNALS:
     void firstVisit(QString patientId, QString name, QString serviceKind);
@@ -37,14 +37,14 @@ Q_SIGNALS:
     void fallback(QString patientId, QString name, QString serviceKind);
 
 private:
-    void show(const std::vector<cli::RouteEntry>& entries);
-    const cli::RouteEntry* selected() const;
+    void show(const std::vector<session::RouteEntry>& entries);
+    const session::RouteEntry* selected() const;
     void emitFor(void (RoutePage::*signal)(QString, QString, QString));
     void setBusy(bool busy, const QString& text);
 
     BackgroundWorker& m_worker;
     AppSession* m_session = nullptr;
-    std::vector<cli::RouteEntry> m_entries;
+    std::vector<session::RouteEntry> m_entries;
     int m_generation = 0; // a cancelled pre-check's answer is ignored
     QLabel* m_date;
     QTableWidget* m_table;

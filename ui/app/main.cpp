@@ -6,7 +6,7 @@
 #include "hardware/readers/ReaderRegistry.h"
 #include "ui/app/MainWindow.h"
 #include "ui/app/Style.h"
-#include "ui/cli/DemoStack.h"
+#include "ui/session/DemoStack.h"
 #include "verify/model/ProcessHardening.h"
 
 #include <QApplication>
@@ -63,10 +63,10 @@ int main(int argc, char** argv)
                             {}};
     app::QtDialogs dialogs;
 
-    std::unique_ptr<cli::DemoStack> stack;
+    std::unique_ptr<session::DemoStack> stack;
     std::shared_ptr<app::AppSession> demoSession;
     if (parser.isSet(demo)) {
-        auto started = cli::DemoStack::start(parser.value(jpkiCa).toStdString(), clock, monotonic, random);
+        auto started = session::DemoStack::start(parser.value(jpkiCa).toStdString(), clock, monotonic, random);
         if (!started) {
             std::cerr << "zaitaku --demo: " << started.error() << "\n";
             return 1;

@@ -8,8 +8,9 @@
 #include "sync/store/SnapshotCache.h"
 #include "sync/store/StoreStats.h"
 #include "sync/store/StoreVisitPort.h"
-#include "ui/cli/DemoStack.h"
 #include "ui/cli/VisitCommand.h"
+#include "ui/session/DemoStack.h"
+#include "ui/session/VisitRuntime.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/identity/FaceVerifier.h"
 #include "verify/rules/AgeThresholds.h"
@@ -25,6 +26,8 @@
 
 namespace zaitaku::cli
 {
+
+using session::DemoStack;
 
 namespace
 {
@@ -182,14 +185,11 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
         }
         reader = std::move(*backend);
     }
-    identity::NoFaceVerifier face;
-    visit::VisitServices services{reader.get(), "",    ctx.clock, monotonic, randomOf(ctx),
-                                  *port,        *port, *port,     face,      consent::ConsentCatalog::builtin()};
+    const session::VisitRuntime runtime({reader.get(), "", "", "", {}}, ctx.clock, monotonic, randomOf(ctx), *port);
     visit::VisitSettings settings;
-    auto link = sync::client::GatewayLink::load(demo.store().db());
-    settings.deviceId = link && *link ? (*link)->deviceId : "demo-tablet";
+    settings.deviceId = session::deviceIdOf(demo.store()); // enrolled by the demo stack
     settings.appVersion = ZAITAKU_VERSION;
-    visit::VisitEngine engine(services, settings);
+    visit::VisitEngine engine = runtime.engine(settings);
 
     ctx.out << "\n■ 玄関で: 初回訪問 At the door: a first visit (F1"
             << (withCard ? ", My Number Card over PC/SC)" : "; no card reader: the F6 ladder)") << "\n";

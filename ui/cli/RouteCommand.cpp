@@ -1,8 +1,8 @@
 #include "ui/cli/RouteCommand.h"
 
 #include "ui/cli/CommandOptions.h"
-#include "ui/cli/RouteView.h"
 #include "ui/cli/StoreUnlock.h"
+#include "ui/session/RouteView.h"
 #include "verify/model/CodeTable.h"
 
 #include <nlohmann/json.hpp>
@@ -10,6 +10,11 @@
 
 namespace zaitaku::cli
 {
+
+using session::ageLabel;
+using session::flagLabel;
+using session::loadRoute;
+using session::RouteEntry;
 
 namespace
 {

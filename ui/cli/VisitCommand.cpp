@@ -7,9 +7,9 @@
 #include "sync/store/VisitLedger.h"
 #include "ui/cli/CliOperator.h"
 #include "ui/cli/CommandOptions.h"
-#include "ui/cli/FaceSetup.h"
 #include "ui/cli/SecretPrompt.h"
 #include "ui/cli/StoreUnlock.h"
+#include "ui/session/VisitRuntime.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/visit/FallbackForms.h"
 #include "verify/visit/VisitEngine.h"
@@ -358,32 +358,18 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
         }
     }
     model::SteadyClock monotonic;
-    auto face = FaceSetup::open(o.value("camera"), o.value("face-models"), monotonic);
-    visit::VisitServices services{reader.get(),
-                                  o.value("reader"),
-                                  ctx.clock,
-                                  monotonic,
-                                  randomOf(ctx),
-                                  *port,
-                                  *port,
-                                  *port,
-                                  face->verifier(),
-                                  consent::ConsentCatalog::builtin()};
+    const session::VisitRuntime runtime(
+        {reader.get(), o.value("reader"), o.value("camera"), o.value("face-models"), {}}, ctx.clock, monotonic,
+        randomOf(ctx), *port);
     visit::VisitSettings settings;
-    // The id the gateway gave this tablet at enrollment, so its evidence names the device the
-    // gateway knows; before enrollment, one derived from the store.
-    auto link = sync::client::GatewayLink::load(opened->db());
-    const std::string enrolledId = link && *link ? (*link)->deviceId : std::string();
-    settings.deviceId = !o.value("device-id").empty() ? o.value("device-id")
-                        : !enrolledId.empty()         ? enrolledId
-                                                      : "tablet-" + opened->storeId().substr(0, 8);
+    settings.deviceId = !o.value("device-id").empty() ? o.value("device-id") : session::deviceIdOf(*opened);
     settings.appVersion = ZAITAKU_VERSION;
     settings.language = o.value("lang").empty() ? "ja" : o.value("lang");
     if (!o.value("card-wait-ms").empty()) {
         settings.cardWait = std::chrono::milliseconds(std::atoi(o.value("card-wait-ms").c_str()));
     }
     CliOperator op(ctx, std::move(script), promptForPin, o.has("--json"));
-    auto outcome = visit::VisitEngine(services, settings).run(request, op);
+    auto outcome = runtime.engine(settings).run(request, op);
     if (!outcome) {
         return report(ctx, o, fromError(outcome.error()));
     }

@@ -1,6 +1,6 @@
 #include "ui/app/visit/ResultSummary.h"
 
-#include "ui/cli/RouteView.h"
+#include "ui/session/RouteView.h"
 #include "verify/rules/CardRegistration.h"
 #include "verify/rules/EligibilityCopay.h"
 
@@ -64,7 +64,7 @@ QString eligibilitySummary(const visit::CachedResult& result,
     }
     lines << QCoreApplication::translate("ResultSummary", "資格確認の時点: %1（%2）")
                  .arg(q(result.receivedAt.toString()),
-                      age ? q(cli::ageLabel(*age)) : QCoreApplication::translate("ResultSummary", "不明"));
+                      age ? q(session::ageLabel(*age)) : QCoreApplication::translate("ResultSummary", "不明"));
     return lines.join('\n');
 }
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace zaitaku::cli
+namespace zaitaku::session
 {
 
 struct RouteEntry
@@ -42,4 +42,4 @@ const char* flagLabel(const std::string& flag);
 // "3 分前", "5 時間前", "2 日前": a cached result's age as the nurse reads it.
 std::string ageLabel(std::chrono::minutes age);
 
-} // namespace zaitaku::cli
+} // namespace zaitaku::session

@@ -1,10 +1,10 @@
-#include "ui/cli/FaceSetup.h"
+#include "ui/session/FaceSetup.h"
 
 #include "device/camera/FrameSource.h"
 #include "verify/identity/face/FaceEngine.h"
 #include "verify/identity/face/FaceModels.h"
 
-namespace zaitaku::cli
+namespace zaitaku::session
 {
 
 std::unique_ptr<FaceSetup> FaceSetup::open(const std::string& cameraSpec,
@@ -38,4 +38,4 @@ std::unique_ptr<FaceSetup> FaceSetup::open(const std::string& cameraSpec,
 
 FaceSetup::~FaceSetup() = default;
 
-} // namespace zaitaku::cli
+} // namespace zaitaku::session

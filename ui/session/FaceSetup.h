@@ -21,7 +21,7 @@ namespace zaitaku::identity::face
 class FaceEngine;
 }
 
-namespace zaitaku::cli
+namespace zaitaku::session
 {
 
 class FaceSetup
@@ -46,4 +46,4 @@ private:
     std::unique_ptr<identity::FaceVerifier> m_verifier;
 };
 
-} // namespace zaitaku::cli
+} // namespace zaitaku::session

@@ -1,4 +1,4 @@
-#include "ui/cli/DemoStack.h"
+#include "ui/session/DemoStack.h"
 
 #include "device/apdu/Bytes.h"
 #include "hardware/vcard/TestPki.h"
@@ -18,7 +18,7 @@
 #include <sstream>
 #include <stdlib.h>
 
-namespace zaitaku::cli
+namespace zaitaku::session
 {
 
 namespace
@@ -205,4 +205,4 @@ DemoStack::~DemoStack()
     }
 }
 
-} // namespace zaitaku::cli
+} // namespace zaitaku::session

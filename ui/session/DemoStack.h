@@ -27,7 +27,7 @@ namespace zaitaku::sync::oqs
 class OqsSimulator;
 }
 
-namespace zaitaku::cli
+namespace zaitaku::session
 {
 
 // The demo store's passphrase (the app's demo shows it on its unlock screen).
@@ -102,4 +102,4 @@ private:
     DemoEnrollment m_enrollment;
 };
 
-} // namespace zaitaku::cli
+} // namespace zaitaku::session

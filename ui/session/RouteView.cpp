@@ -1,4 +1,4 @@
-#include "ui/cli/RouteView.h"
+#include "ui/session/RouteView.h"
 
 #include "sync/gateway/PrecheckFlags.h"
 #include "sync/store/FollowUpTasks.h"
@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <map>
 
-namespace zaitaku::cli
+namespace zaitaku::session
 {
 
 Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& db, const model::Timestamp& now)
@@ -101,4 +101,4 @@ std::string ageLabel(std::chrono::minutes age)
     return std::to_string(minutes / (24 * 60)) + " 日前";
 }
 
-} // namespace zaitaku::cli
+} // namespace zaitaku::session

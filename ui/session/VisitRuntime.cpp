@@ -1,0 +1,41 @@
+#include "ui/session/VisitRuntime.h"
+
+#include "sync/client/GatewayLink.h"
+#include "verify/consent/ConsentCatalog.h"
+
+namespace zaitaku::session
+{
+
+VisitRuntime::VisitRuntime(const VisitInputs& inputs,
+                           const model::Clock& clock,
+                           const model::MonotonicClock& monotonic,
+                           model::RandomSource& random,
+                           sync::store::StoreVisitPort& port)
+    : m_face(FaceSetup::open(inputs.cameraSpec, inputs.faceModelDir, monotonic, inputs.faceObserver))
+    , m_services{inputs.reader,
+                 inputs.readerSelector,
+                 clock,
+                 monotonic,
+                 random,
+                 port,
+                 port,
+                 port,
+                 m_face->verifier(),
+                 consent::ConsentCatalog::builtin()}
+{}
+
+visit::VisitEngine VisitRuntime::engine(visit::VisitSettings settings) const
+{
+    return visit::VisitEngine(m_services, std::move(settings));
+}
+
+std::string deviceIdOf(sync::store::Store& store)
+{
+    auto link = sync::client::GatewayLink::load(store.db());
+    if (link && *link) {
+        return (*link)->deviceId;
+    }
+    return "tablet-" + store.storeId().substr(0, 8);
+}
+
+} // namespace zaitaku::session
