@@ -4,9 +4,9 @@
 #include "sync/gateway/GatewayLog.h"
 #include "sync/gateway/GatewayPki.h"
 #include "sync/gateway/GatewayService.h"
+#include "sync/gateway/GatewayStorageOpener.h"
 #include "sync/gateway/JpkiTrust.h"
 #include "sync/gateway/Metrics.h"
-#include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/gateway/RateLimiter.h"
 #include "sync/gateway/RecordValidator.h"
 #include "sync/store/AtomicFile.h"
@@ -80,8 +80,10 @@ Expected<std::int64_t, Error> readHighWater(const std::string& path)
 
 } // namespace
 
-Expected<GatewayData, Error>
-GatewayData::open(const GatewayConfig& config, model::RandomSource& random, const model::Clock& clock)
+Expected<GatewayData, Error> GatewayData::open(const GatewayConfig& config,
+                                               model::RandomSource& random,
+                                               const model::Clock& clock,
+                                               const GatewayStorageOpener& openStorage)
 {
     auto pki = GatewayPki::load(config.dataDir);
     if (!pki) {
@@ -89,7 +91,7 @@ GatewayData::open(const GatewayConfig& config, model::RandomSource& random, cons
     }
     GatewayData data;
     data.pki = std::make_unique<GatewayPki>(std::move(*pki));
-    auto storage = openGatewayStorage(config, data.pki->databaseKey(), random, clock.nowJst());
+    auto storage = openStorage(config, data.pki->databaseKey(), random, clock.nowJst());
     if (!storage) {
         return Unexpected(storage.error());
     }
@@ -110,7 +112,8 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
                                                                      const model::Clock& clock,
                                                                      const model::MonotonicClock& monotonic,
                                                                      model::RandomSource& random,
-                                                                     std::ostream& log)
+                                                                     std::ostream& log,
+                                                                     const GatewayStorageOpener& openStorage)
 {
     auto parts = std::make_unique<Parts>();
     parts->config = config;
@@ -122,7 +125,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         return Unexpected(pki.error());
     }
     parts->pki = std::make_unique<GatewayPki>(std::move(*pki));
-    auto storage = openGatewayStorage(config, parts->pki->databaseKey(), *parts->random, now);
+    auto storage = openStorage(config, parts->pki->databaseKey(), *parts->random, now);
     if (!storage) {
         return Unexpected(storage.error());
     }

@@ -8,6 +8,7 @@
 #include "sync/gateway/GatewayConfig.h"
 #include "sync/gateway/GatewayPki.h"
 #include "sync/gateway/GatewayStorage.h"
+#include "sync/gateway/GatewayStorageOpener.h"
 #include "verify/model/Clock.h"
 #include "verify/model/Random.h"
 
@@ -35,11 +36,13 @@ private:
 class GatewayServer
 {
 public:
-    static Expected<std::unique_ptr<GatewayServer>, Error> start(const GatewayConfig& config,
-                                                                 const model::Clock& clock,
-                                                                 const model::MonotonicClock& monotonic,
-                                                                 model::RandomSource& random,
-                                                                 std::ostream& log);
+    static Expected<std::unique_ptr<GatewayServer>, Error>
+    start(const GatewayConfig& config,
+          const model::Clock& clock,
+          const model::MonotonicClock& monotonic,
+          model::RandomSource& random,
+          std::ostream& log,
+          const GatewayStorageOpener& openStorage = openSqliteGatewayStorage);
     ~GatewayServer();
 
     std::uint16_t port() const;
@@ -63,9 +66,11 @@ struct GatewayData
 {
     std::unique_ptr<GatewayPki> pki;
     std::unique_ptr<GatewayStorage> storage;
-    // The backend `config` names (its data folder holds the keys).
-    static Expected<GatewayData, Error>
-    open(const GatewayConfig& config, model::RandomSource& random, const model::Clock& clock);
+    // The backend `config` names (its data folder holds the keys), opened by `openStorage`.
+    static Expected<GatewayData, Error> open(const GatewayConfig& config,
+                                             model::RandomSource& random,
+                                             const model::Clock& clock,
+                                             const GatewayStorageOpener& openStorage = openSqliteGatewayStorage);
 };
 
 } // namespace zaitaku::sync::gateway

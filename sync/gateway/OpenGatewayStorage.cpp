@@ -1,7 +1,6 @@
 #include "sync/gateway/OpenGatewayStorage.h"
 
 #include "sync/gateway/PostgresGatewayStorage.h"
-#include "sync/gateway/SqliteGatewayStorage.h"
 
 namespace zaitaku::sync::gateway
 {
@@ -22,11 +21,7 @@ Expected<std::unique_ptr<GatewayStorage>, Error> openGatewayStorage(const Gatewa
         }
         return std::unique_ptr<GatewayStorage>(std::move(*pg));
     }
-    auto lite = SqliteGatewayStorage::open(config.databasePath(), databaseKey, random, now);
-    if (!lite) {
-        return Unexpected(lite.error());
-    }
-    return std::unique_ptr<GatewayStorage>(std::move(*lite));
+    return openSqliteGatewayStorage(config, databaseKey, random, now);
 }
 
 } // namespace zaitaku::sync::gateway

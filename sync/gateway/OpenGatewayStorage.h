@@ -1,14 +1,10 @@
 #pragma once
 
-// The storage backend the configuration names: `storage = sqlite` (default: gateway.db in the
-// data folder, SQLCipher with the data folder's database key) or `storage = postgresql`
-// (`postgres_conninfo`).
+// The storage backend the configuration names: `storage = sqlite` (default) or
+// `storage = postgresql` (`postgres_conninfo`). Part of `zaitaku_sync_gateway_pg`: only programs
+// that run a facility's gateway link it (GatewayStorageOpener.h).
 
-#include "sync/gateway/GatewayConfig.h"
-#include "sync/gateway/GatewayStorage.h"
-#include "sync/store/SecureBytes.h"
-
-#include <memory>
+#include "sync/gateway/GatewayStorageOpener.h"
 
 namespace zaitaku::sync::gateway
 {

@@ -2,6 +2,7 @@
 
 #include "sync/client/GatewayLink.h"
 #include "sync/gateway/GatewayServer.h"
+#include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/AtomicFile.h"
 #include "sync/store/CanonicalJson.h"
@@ -60,7 +61,7 @@ Expected<gw::GatewayData, sync::Error> openData(CliContext& ctx, const CommandOp
     if (auto done = config.loadFile(o.value("config")); !done) {
         return Unexpected(done.error());
     }
-    return gw::GatewayData::open(config, randomOf(ctx), ctx.clock);
+    return gw::GatewayData::open(config, randomOf(ctx), ctx.clock, gw::openGatewayStorage);
 }
 
 int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtime)
@@ -79,7 +80,8 @@ int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtim
         }
     }
     config.logRequests = config.logRequests || o.has("--log-requests");
-    auto server = gw::GatewayServer::start(config, ctx.clock, runtime.monotonic, randomOf(ctx), ctx.err);
+    auto server =
+        gw::GatewayServer::start(config, ctx.clock, runtime.monotonic, randomOf(ctx), ctx.err, gw::openGatewayStorage);
     if (!server) {
         return fail(ctx, o, server.error());
     }

@@ -205,7 +205,10 @@ private:
     }
     static Error wrongType(const char* name, const char* expected)
     {
-        return Error{Errc::WrongType, "'" + std::string(name) + "' must be " + expected, name};
+        // Appended rather than "'" + std::string(…): GCC 12's -O2 -Wrestrict misreads that insert.
+        std::string message = "'";
+        message.append(name).append("' must be ").append(expected);
+        return Error{Errc::WrongType, std::move(message), name};
     }
 
     const json& m_request;
