@@ -5,6 +5,7 @@
 #   sync              → sync/, verify/, device/
 #   ui/session        → ui/session/, sync/, verify/, device/, hardware/ (no Qt, not cli or app)
 #   ui/app            → ui/app/, ui/session/ and below (never ui/cli)
+#   ui/gateway        → ui/gateway/, the shared command-line core of ui/cli, sync/, verify/model/, device/
 #   ui/cli            → anything
 # and the header hygiene rules: no Qt outside ui/app; Beast/Asio only in sync/ .cpp files;
 # OpenCV only in .cpp files; sqlite3.h (SQLCipher's) only in sync/store .cpp files; libpq-fe.h
@@ -38,6 +39,7 @@ check_dir verify 'verify/|device/'
 check_dir sync 'sync/|verify/|device/'
 check_dir ui/session 'ui/session/|sync/|verify/|device/|hardware/'
 check_dir ui/app 'ui/app/|ui/session/|sync/|verify/|device/|hardware/'
+check_dir ui/gateway 'ui/gateway/|ui/cli/(CommandOptions|CliContext|SecretPrompt)\.h|sync/|verify/model/|device/'
 
 while IFS= read -r line; do
     report "Qt outside ui/app: $line"

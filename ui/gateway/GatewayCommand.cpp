@@ -1,4 +1,4 @@
-#include "ui/cli/GatewayCommand.h"
+#include "ui/gateway/GatewayCommand.h"
 
 #include "sync/client/GatewayLink.h"
 #include "sync/gateway/GatewayServer.h"

@@ -1,4 +1,4 @@
-#include "ui/cli/GatewayCommand.h"
+#include "ui/gateway/GatewayCommand.h"
 #include "verify/model/ProcessHardening.h"
 
 #include <atomic>
