@@ -254,7 +254,7 @@ void EligibilityService::apply(const oqs::Ticket& ticket, const oqs::ResultFile&
     }
     const auto now = m_clock.nowJst();
     RequeryKeyRow key{patientId, searchKeyOf(unit.snapshot), std::nullopt, now};
-    key.search["limit_consent"] = text(ticket.context, "limit_consent") == "1" ? "1" : "0";
+    key.search["limit_consent"] = limitFlag(text(ticket.context, "limit_consent") == "1");
     if (auto expiry = model::Date::parse(text(ticket.context, "certificate_expiry"))) {
         key.certificateExpiry = *expiry;
     }
@@ -348,7 +348,7 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
     case oqs::Outcome::Confirmed: {
         response.cardReadNeeded = false;
         RequeryKeyRow renewed{request.patientId, searchKeyOf(unit.snapshot), std::nullopt, now};
-        renewed.search["limit_consent"] = text((*key)->search, "limit_consent") == "1" ? "1" : "0";
+        renewed.search["limit_consent"] = limitFlag(text((*key)->search, "limit_consent") == "1");
         (void)m_storage.setRequeryKey(renewed);
         break;
     }

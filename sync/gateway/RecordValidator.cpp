@@ -103,7 +103,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
                 return refuse(Errc::ProtocolViolation, "fallbacks." + parsed.error().field, parsed.error().message);
             }
             if (parsed->kind == model::FallbackKind::Moushitatesho) {
-                deriveFushoClaim(*parsed, verdict);
+                deriveClaim(*parsed, verdict);
             }
         }
         // DOMAIN.md R7: a first visit with the person identified starts the care relationship
@@ -153,10 +153,10 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
     return verdict;
 }
 
-// R4 again, from the fields as received: the claim the facility files does not depend on the
-// tablet's version of the rule. A tablet that derived something else is flagged, not refused
-// (the visit happened; the clerk checks the claim).
-void RecordValidator::deriveFushoClaim(const model::FallbackEvidence& fallback, Verdict& verdict)
+// The 申立書's claim again (seed 003's ①→②→③, R4 for ③), from the fields as received: the claim the facility files does
+// not depend on the tablet's version of the rule. A tablet that derived something else is flagged, not refused (the
+// visit happened; the clerk checks the claim).
+void RecordValidator::deriveClaim(const model::FallbackEvidence& fallback, Verdict& verdict)
 {
     const auto parsed = model::parseJson(fallback.capturedFieldsJson);
     const auto fields = parsed.is_object() ? parsed : nlohmann::json::object();

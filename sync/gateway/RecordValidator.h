@@ -66,7 +66,7 @@ public:
     const IntakePolicy& policy() const { return m_policy; }
 
 private:
-    static void deriveFushoClaim(const model::FallbackEvidence& fallback, Verdict& verdict);
+    static void deriveClaim(const model::FallbackEvidence& fallback, Verdict& verdict);
     static void addFlag(Verdict& verdict, const std::string& flag);
     Expected<void, Error> checkEvidence(const nlohmann::json& item,
                                         std::size_t index,

@@ -85,6 +85,13 @@ const std::map<FallbackKind, FallbackForm>& forms()
     return all;
 }
 
+// A form field's text, or "" when absent or not text.
+std::string textOf(const nlohmann::json& fields, const std::string& key)
+{
+    const auto it = fields.find(key);
+    return it != fields.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 Error fieldError(const std::string& field, const std::string& message)
 {
     return Error{Errc::InvalidInput, message, "fields." + field};
@@ -133,13 +140,6 @@ std::optional<std::string> fallbackUnavailable(model::FallbackKind kind, const F
     case FallbackKind::PaperCard:
         if (situation.on > rules::paperCardLastDay()) {
             return "健康保険証は2025年12月1日までに有効期限を迎えています（資格確認書を確認してください）";
-        }
-        return std::nullopt;
-    case FallbackKind::MynaportalScreen:
-    case FallbackKind::MynaportalPdf:
-    case FallbackKind::OshirasePlusCard:
-        if (situation.cardPresented == false) {
-            return "マイナンバーカードの提示がないため使えません（この画面・お知らせのみでは受診できません）";
         }
         return std::nullopt;
     case FallbackKind::VerbalRevisit:
@@ -199,13 +199,9 @@ Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const
 
 nlohmann::json claimFor(const nlohmann::json& fields)
 {
-    auto text = [&fields](const char* key) {
-        const auto it = fields.find(key);
-        return it != fields.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
     for (const auto& [order, basis] : {std::pair{1, "current"}, std::pair{2, "former"}}) {
-        const std::string insurer = text((std::string(basis) + "_insurer_number").c_str());
-        const std::string insured = text((std::string(basis) + "_insured_number").c_str());
+        const std::string insurer = textOf(fields, std::string(basis) + "_insurer_number");
+        const std::string insured = textOf(fields, std::string(basis) + "_insured_number");
         if (!insurer.empty() && !insured.empty()) {
             return {{"order", order}, {"basis", basis}, {"insurer_number", insurer}, {"insured_number", insured}};
         }
@@ -237,15 +233,11 @@ std::map<std::string, std::string> claimSuggestion(const model::EligibilitySnaps
 
 nlohmann::json fushoClaimFor(const nlohmann::json& fields)
 {
-    auto text = [&fields](const char* key) {
-        const auto it = fields.find(key);
-        return it != fields.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    const std::string type = text("insurance_type");
+    const std::string type = textOf(fields, "insurance_type");
     const auto claim = rules::fushoClaim(type == "kouki");
     std::string remarks = claim.remarksPrefix;
     for (const char* key : {"address", "residence", "employer", "contact_phone"}) {
-        if (const auto value = text(key); !value.empty()) {
+        if (const auto value = textOf(fields, key); !value.empty()) {
             remarks += "　" + value;
         }
     }

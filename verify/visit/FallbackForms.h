@@ -46,9 +46,10 @@ const std::vector<model::FallbackKind>& fallbackLadder();
 struct FallbackSituation
 {
     model::Date on;
-    bool revisit = false;              // the visit started as F2
-    bool priorQualification = false;   // a confirmed result or re-query key is on file
-    std::optional<bool> cardPresented; // false: the patient has no card with them (F6 began there)
+    bool revisit = false;            // the visit started as F2
+    bool priorQualification = false; // a confirmed result or re-query key is on file
+    // true: a card was read at this visit; otherwise unknown (staff attest to it on the form).
+    std::optional<bool> cardPresented;
 };
 
 // Empty when the kind applies; otherwise why not (Japanese).
