@@ -2,8 +2,8 @@
 
 // Errors of the device library (readers, cards, camera), modelled on OpenSC's SC_ERROR_* set.
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Error.h"
+#include "base/CodeTable.h"
+#include "base/Error.h"
 
 #include <array>
 #include <string_view>
@@ -44,7 +44,7 @@ std::string_view describe(Errc code);
 
 } // namespace zaitaku::device
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<device::Errc>
 {
@@ -74,4 +74,4 @@ template <> struct CodeTable<device::Errc>
         {device::Errc::InvalidImage, "invalid_image", "画像を読み取れません"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

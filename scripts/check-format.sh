@@ -10,7 +10,7 @@ list_sources() {
     if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         git ls-files --cached --others --exclude-standard -- '*.cpp' '*.h' '*.hpp'
     else
-        find device verify sync ui hardware tests -name '*.cpp' -o -name '*.h' -o -name '*.hpp'
+        find base device verify sync ui hardware tests -name '*.cpp' -o -name '*.h' -o -name '*.hpp'
     fi
 }
 

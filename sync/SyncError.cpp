@@ -62,4 +62,31 @@ std::string_view describe(Errc code)
     return "unknown sync error";
 }
 
+Error fromBase(const base::Error& error)
+{
+    Errc code = Errc::InvalidInput;
+    switch (error.code) {
+    case base::Errc::FileIo:
+        code = Errc::StoreIo;
+        break;
+    case base::Errc::DiskFull:
+        code = Errc::DiskFull;
+        break;
+    case base::Errc::ReadOnly:
+        code = Errc::StoreReadOnly;
+        break;
+    case base::Errc::FileNotFound:
+        code = Errc::StoreNotFound;
+        break;
+    case base::Errc::FileRefused:
+    case base::Errc::InvalidFormat:
+    case base::Errc::ImpossibleDate:
+    case base::Errc::OutOfRange:
+    case base::Errc::UnknownCode:
+        code = Errc::InvalidInput;
+        break;
+    }
+    return Error{code, error.message, error.field};
+}
+
 } // namespace zaitaku::sync

@@ -2,8 +2,9 @@
 
 // Errors of the sync library (encrypted store, protocol, client, gateway, OQS bridge).
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Error.h"
+#include "base/BaseError.h"
+#include "base/CodeTable.h"
+#include "base/Error.h"
 
 #include <array>
 #include <string_view>
@@ -45,9 +46,13 @@ using Error = BasicError<Errc>;
 
 std::string_view describe(Errc code);
 
+// A base error (a file written or read, a value parsed) as the sync library reports it: a full
+// disk stays DiskFull, a missing file StoreNotFound, a read-only medium StoreReadOnly.
+Error fromBase(const base::Error& error);
+
 } // namespace zaitaku::sync
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<sync::Errc>
 {
@@ -81,4 +86,4 @@ template <> struct CodeTable<sync::Errc>
         {sync::Errc::OqsFailed, "oqs_failed", "オンライン資格確認が異常終了しました"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

@@ -13,7 +13,7 @@ Error malformed(const std::string& why)
 
 } // namespace
 
-Expected<TlvHeader, Error> parseTlvHeader(ByteView b)
+Expected<TlvHeader, Error> parseTlvHeader(base::ByteView b)
 {
     if (b.empty()) {
         return Unexpected(malformed("empty"));
@@ -61,7 +61,7 @@ Expected<TlvHeader, Error> parseTlvHeader(ByteView b)
     return h;
 }
 
-Expected<Tlv, Error> parseTlv(ByteView b)
+Expected<Tlv, Error> parseTlv(base::ByteView b)
 {
     auto h = parseTlvHeader(b);
     if (!h) {
@@ -74,7 +74,7 @@ Expected<Tlv, Error> parseTlv(ByteView b)
     return Tlv{h->tag, b.subspan(h->headerLength, h->valueLength)};
 }
 
-Expected<std::vector<Tlv>, Error> parseTlvSequence(ByteView b)
+Expected<std::vector<Tlv>, Error> parseTlvSequence(base::ByteView b)
 {
     std::vector<Tlv> out;
     while (!b.empty()) {
@@ -101,9 +101,9 @@ std::optional<Tlv> findTlv(const std::vector<Tlv>& tlvs, std::uint32_t tag)
     return std::nullopt;
 }
 
-Bytes encodeTlv(std::uint32_t tag, ByteView value)
+base::Bytes encodeTlv(std::uint32_t tag, base::ByteView value)
 {
-    Bytes out;
+    base::Bytes out;
     if (tag > 0xFFFF) {
         out.push_back(static_cast<std::uint8_t>(tag >> 16));
     }

@@ -4,7 +4,8 @@
 // short form or 81/82/83 long form. Every parse checks bounds first: malformed or truncated input
 // is an Error, never a read past the buffer.
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "device/DeviceError.h"
 
 #include <optional>
 #include <vector>
@@ -25,19 +26,19 @@ struct TlvHeader
 struct Tlv
 {
     std::uint32_t tag = 0;
-    ByteView value;
+    base::ByteView value;
 };
 
 // The header at the start of `bytes`; the value itself need not be present yet (a chunked reader
 // reads the header first, then the rest).
-Expected<TlvHeader, Error> parseTlvHeader(ByteView bytes);
+Expected<TlvHeader, Error> parseTlvHeader(base::ByteView bytes);
 // One complete TLV at the start of `bytes` (trailing bytes are allowed and ignored).
-Expected<Tlv, Error> parseTlv(ByteView bytes);
+Expected<Tlv, Error> parseTlv(base::ByteView bytes);
 // A sequence of complete TLVs that covers `bytes` exactly.
-Expected<std::vector<Tlv>, Error> parseTlvSequence(ByteView bytes);
+Expected<std::vector<Tlv>, Error> parseTlvSequence(base::ByteView bytes);
 std::optional<Tlv> findTlv(const std::vector<Tlv>& tlvs, std::uint32_t tag);
 
 // Encodes with the shortest length form.
-Bytes encodeTlv(std::uint32_t tag, ByteView value);
+base::Bytes encodeTlv(std::uint32_t tag, base::ByteView value);
 
 } // namespace zaitaku::device

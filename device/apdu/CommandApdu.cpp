@@ -24,7 +24,7 @@ std::uint32_t extendedLe(std::uint8_t hi, std::uint8_t lo)
 
 } // namespace
 
-Expected<Bytes, Error> CommandApdu::encode() const
+Expected<base::Bytes, Error> CommandApdu::encode() const
 {
     if (data.size() > 65535) {
         return Unexpected(malformed("data longer than 65535 bytes"));
@@ -32,7 +32,7 @@ Expected<Bytes, Error> CommandApdu::encode() const
     if (le && (*le == 0 || *le > kMaxExtendedLe)) {
         return Unexpected(malformed("Le out of range"));
     }
-    Bytes out{cla, ins, p1, p2};
+    base::Bytes out{cla, ins, p1, p2};
     if (!needsExtended()) {
         if (!data.empty()) {
             out.push_back(static_cast<std::uint8_t>(data.size()));
@@ -57,7 +57,7 @@ Expected<Bytes, Error> CommandApdu::encode() const
     return out;
 }
 
-Expected<CommandApdu, Error> CommandApdu::decode(ByteView b)
+Expected<CommandApdu, Error> CommandApdu::decode(base::ByteView b)
 {
     if (b.size() < 4) {
         return Unexpected(malformed("shorter than a header"));
@@ -111,11 +111,11 @@ Expected<CommandApdu, Error> CommandApdu::decode(ByteView b)
 
 std::string CommandApdu::toLogString() const
 {
-    const Bytes header{cla, ins, p1, p2};
-    std::string out = toHex(header, true);
+    const base::Bytes header{cla, ins, p1, p2};
+    std::string out = base::toHex(header, true);
     const bool secret = (cla & 0x7F) == 0x00 && (ins == 0x20 || ins == 0x24);
     if (!data.empty()) {
-        out += " [" + std::to_string(data.size()) + " bytes" + (secret ? " masked]" : "] " + toHex(data, true));
+        out += " [" + std::to_string(data.size()) + " bytes" + (secret ? " masked]" : "] " + base::toHex(data, true));
     }
     if (le) {
         out += " Le=" + std::to_string(*le);

@@ -3,15 +3,15 @@
 namespace zaitaku::device
 {
 
-Bytes ResponseApdu::encode() const
+base::Bytes ResponseApdu::encode() const
 {
-    Bytes out = data;
+    base::Bytes out = data;
     out.push_back(sw1());
     out.push_back(sw2());
     return out;
 }
 
-Expected<ResponseApdu, Error> ResponseApdu::decode(ByteView bytes)
+Expected<ResponseApdu, Error> ResponseApdu::decode(base::ByteView bytes)
 {
     if (bytes.size() < 2) {
         return Unexpected(Error{Errc::MalformedResponse,

@@ -31,7 +31,7 @@ bool isStillImage(const std::string& path)
 } // namespace
 
 Expected<std::unique_ptr<FrameSource>, device::Error> openFrameSource(const std::string& spec,
-                                                                      const model::MonotonicClock& clock)
+                                                                      const base::MonotonicClock& clock)
 {
     using R = Expected<std::unique_ptr<FrameSource>, device::Error>;
     const std::string index = spec.rfind("camera:", 0) == 0 ? spec.substr(7) : spec;

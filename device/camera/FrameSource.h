@@ -3,18 +3,18 @@
 // Where camera frames come from: a V4L2 camera, a video or image file, or a synthetic source for
 // tests. One interface, and every read has a timeout (a camera can hang or vanish).
 
+#include "base/Expected.h"
 #include "device/DeviceError.h"
 #include "device/camera/Image.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <memory>
 #include <string>
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 class MonotonicClock;
-}
+} // namespace zaitaku::base
 
 namespace zaitaku::camera
 {
@@ -34,6 +34,6 @@ public:
 // "camera:N" or "N" → the V4L2 camera N; a .jpg/.jpeg/.png/.jp2/.j2k file → that still image
 // repeated; anything else → a video file. Errc::NoCamera / Errc::InvalidImage when it cannot open.
 Expected<std::unique_ptr<FrameSource>, device::Error> openFrameSource(const std::string& spec,
-                                                                      const model::MonotonicClock& clock);
+                                                                      const base::MonotonicClock& clock);
 
 } // namespace zaitaku::camera

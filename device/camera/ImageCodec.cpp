@@ -15,7 +15,7 @@ namespace
 
 using device::Errc;
 
-bool startsWith(device::ByteView bytes, std::initializer_list<std::uint8_t> magic)
+bool startsWith(base::ByteView bytes, std::initializer_list<std::uint8_t> magic)
 {
     if (bytes.size() < magic.size()) {
         return false;
@@ -48,7 +48,7 @@ const char* kindName(ImageKind kind)
 
 } // namespace
 
-ImageKind sniffImageKind(device::ByteView bytes)
+ImageKind sniffImageKind(base::ByteView bytes)
 {
     if (startsWith(bytes, {0x00, 0x00, 0x00, 0x0C, 'j', 'P', ' ', ' ', 0x0D, 0x0A, 0x87, 0x0A})) {
         return ImageKind::Jp2;
@@ -65,7 +65,7 @@ ImageKind sniffImageKind(device::ByteView bytes)
     return ImageKind::Unknown;
 }
 
-Expected<Image, device::Error> decodeImage(device::ByteView bytes, bool grey)
+Expected<Image, device::Error> decodeImage(base::ByteView bytes, bool grey)
 {
     if (bytes.empty()) {
         return Unexpected(device::Error{Errc::InvalidImage, "the image is empty"});
@@ -102,7 +102,7 @@ Expected<Image, device::Error> readImageFile(const std::string& path, bool grey)
     if (!in) {
         return Unexpected(device::Error{Errc::InvalidImage, "cannot open the image " + path, "path"});
     }
-    device::Bytes bytes;
+    base::Bytes bytes;
     std::array<char, 1 << 16> buffer{};
     while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
         bytes.insert(bytes.end(), buffer.data(), buffer.data() + in.gcount());
@@ -118,7 +118,7 @@ Expected<Image, device::Error> readImageFile(const std::string& path, bool grey)
     return image;
 }
 
-Expected<device::Bytes, device::Error> encodeJpeg2000(const Image& image, std::size_t maxBytes)
+Expected<base::Bytes, device::Error> encodeJpeg2000(const Image& image, std::size_t maxBytes)
 {
     if (image.empty()) {
         return Unexpected(device::Error{Errc::InvalidImage, "nothing to encode"});
@@ -144,7 +144,7 @@ Expected<device::Bytes, device::Error> encodeJpeg2000(const Image& image, std::s
         return Unexpected(device::Error{Errc::InvalidImage, "the image does not fit in " + std::to_string(maxBytes) +
                                                                 " bytes of JPEG 2000"});
     }
-    return device::Bytes(best.begin(), best.end());
+    return base::Bytes(best.begin(), best.end());
 }
 
 } // namespace zaitaku::camera

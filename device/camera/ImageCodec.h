@@ -3,10 +3,10 @@
 // Still images in and out: the card's JPEG 2000 chip photo, and image files given to the CLI.
 // Decoding is bounded (bytes and pixels) and says which format it saw when it fails.
 
+#include "base/Bytes.h"
+#include "base/Expected.h"
 #include "device/DeviceError.h"
-#include "device/apdu/Bytes.h"
 #include "device/camera/Image.h"
-#include "verify/model/Expected.h"
 
 #include <string>
 
@@ -25,14 +25,14 @@ enum class ImageKind
     Png,
 };
 
-ImageKind sniffImageKind(device::ByteView bytes);
+ImageKind sniffImageKind(base::ByteView bytes);
 
 // grey: decode to one channel (the chip photo is greyscale), else BGR.
-Expected<Image, device::Error> decodeImage(device::ByteView bytes, bool grey = false);
+Expected<Image, device::Error> decodeImage(base::ByteView bytes, bool grey = false);
 Expected<Image, device::Error> readImageFile(const std::string& path, bool grey = false);
 
 // JPEG 2000 (JP2 box format) at the highest quality whose size fits the budget: how a card-like
 // photo is made for tests and the demo's virtual card (FACE.md §4).
-Expected<device::Bytes, device::Error> encodeJpeg2000(const Image& image, std::size_t maxBytes);
+Expected<base::Bytes, device::Error> encodeJpeg2000(const Image& image, std::size_t maxBytes);
 
 } // namespace zaitaku::camera

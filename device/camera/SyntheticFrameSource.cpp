@@ -1,7 +1,7 @@
 #include "device/camera/SyntheticFrameSource.h"
 
+#include "base/Random.h"
 #include "device/camera/ImageMat.h"
-#include "verify/model/Random.h"
 
 #include <array>
 #include <cmath>
@@ -12,7 +12,7 @@
 namespace zaitaku::camera
 {
 
-SyntheticFrameSource::SyntheticFrameSource(Image scene, SyntheticSettings settings, model::RandomSource& random)
+SyntheticFrameSource::SyntheticFrameSource(Image scene, SyntheticSettings settings, base::RandomSource& random)
     : m_scene(std::move(scene))
     , m_settings(settings)
     , m_random(random)

@@ -7,10 +7,10 @@
 
 #include "device/camera/FrameSource.h"
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 class RandomSource;
-}
+} // namespace zaitaku::base
 
 namespace zaitaku::camera
 {
@@ -33,7 +33,7 @@ struct SyntheticSettings
 class SyntheticFrameSource final : public FrameSource
 {
 public:
-    SyntheticFrameSource(Image scene, SyntheticSettings settings, model::RandomSource& random);
+    SyntheticFrameSource(Image scene, SyntheticSettings settings, base::RandomSource& random);
 
     Expected<Image, device::Error> nextFrame(std::chrono::milliseconds timeout) override;
     std::string describe() const override;
@@ -41,7 +41,7 @@ public:
 private:
     Image m_scene;
     SyntheticSettings m_settings;
-    model::RandomSource& m_random;
+    base::RandomSource& m_random;
     std::int64_t m_frame = 0;
 };
 

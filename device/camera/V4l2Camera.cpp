@@ -1,7 +1,7 @@
 #include "device/camera/V4l2Camera.h"
 
+#include "base/Clock.h"
 #include "device/camera/ImageMat.h"
-#include "verify/model/Clock.h"
 
 #include <condition_variable>
 #include <filesystem>
@@ -16,7 +16,7 @@ namespace zaitaku::camera
 struct V4l2Camera::Impl
 {
     CameraSettings settings;
-    const model::MonotonicClock* clock = nullptr;
+    const base::MonotonicClock* clock = nullptr;
     cv::VideoCapture capture;
     std::thread worker;
     std::mutex mutex;
@@ -70,7 +70,7 @@ V4l2Camera::~V4l2Camera()
 }
 
 Expected<std::unique_ptr<V4l2Camera>, device::Error> V4l2Camera::open(const CameraSettings& settings,
-                                                                      const model::MonotonicClock& clock)
+                                                                      const base::MonotonicClock& clock)
 {
     const std::string node = "/dev/video" + std::to_string(settings.index);
     std::error_code ec;

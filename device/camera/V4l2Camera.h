@@ -20,7 +20,7 @@ class V4l2Camera final : public FrameSource
 {
 public:
     static Expected<std::unique_ptr<V4l2Camera>, device::Error> open(const CameraSettings& settings,
-                                                                     const model::MonotonicClock& clock);
+                                                                     const base::MonotonicClock& clock);
     ~V4l2Camera() override;
 
     Expected<Image, device::Error> nextFrame(std::chrono::milliseconds timeout) override;

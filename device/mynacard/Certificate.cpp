@@ -1,5 +1,7 @@
 #include "device/mynacard/Certificate.h"
 
+#include "base/Sha256.h"
+
 #include <ctime>
 #include <memory>
 #include <openssl/bio.h>
@@ -18,7 +20,7 @@ struct X509Free
 };
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 
-Expected<X509Ptr, Error> decodeDer(ByteView der)
+Expected<X509Ptr, Error> decodeDer(base::ByteView der)
 {
     const unsigned char* p = der.data();
     X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
@@ -39,33 +41,25 @@ std::string nameOf(const X509_NAME* name)
     return out;
 }
 
-model::Timestamp timeOf(const ASN1_TIME* t)
+base::Timestamp timeOf(const ASN1_TIME* t)
 {
     std::tm tm{};
     ASN1_TIME_to_tm(t, &tm);
-    return model::Timestamp::fromUtc(std::chrono::sys_seconds{std::chrono::seconds{timegm(&tm)}}, 0);
+    return base::Timestamp::fromUtc(std::chrono::sys_seconds{std::chrono::seconds{timegm(&tm)}}, 0);
 }
 
 } // namespace
 
-Bytes sha256(ByteView message)
+base::Bytes sha256DigestInfo(base::ByteView message)
 {
-    unsigned char hash[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(message.data(), message.size(), hash, &length, EVP_sha256(), nullptr);
-    return Bytes(hash, hash + length);
-}
-
-Bytes sha256DigestInfo(ByteView message)
-{
-    Bytes out{0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-              0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
-    const Bytes hash = sha256(message);
+    base::Bytes out{0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                    0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+    const base::Bytes hash = base::sha256(message);
     out.insert(out.end(), hash.begin(), hash.end());
     return out;
 }
 
-Expected<CertificateInfo, Error> parseCertificate(ByteView der)
+Expected<CertificateInfo, Error> parseCertificate(base::ByteView der)
 {
     auto cert = decodeDer(der);
     if (!cert) {
@@ -88,7 +82,8 @@ Expected<CertificateInfo, Error> parseCertificate(ByteView der)
     return info;
 }
 
-Expected<bool, Error> verifySha256Signature(ByteView certificateDer, ByteView message, ByteView signature)
+Expected<bool, Error>
+verifySha256Signature(base::ByteView certificateDer, base::ByteView message, base::ByteView signature)
 {
     auto cert = decodeDer(certificateDer);
     if (!cert) {
@@ -105,7 +100,7 @@ Expected<bool, Error> verifySha256Signature(ByteView certificateDer, ByteView me
     return ok;
 }
 
-Expected<bool, Error> isIssuedBy(ByteView der, ByteView issuerDer)
+Expected<bool, Error> isIssuedBy(base::ByteView der, base::ByteView issuerDer)
 {
     auto cert = decodeDer(der);
     auto issuer = decodeDer(issuerDer);

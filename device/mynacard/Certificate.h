@@ -2,8 +2,9 @@
 
 // X.509 certificates read from the card (EF 000A / 000B), parsed with OpenSSL.
 
-#include "device/apdu/Bytes.h"
-#include "verify/model/Timestamp.h"
+#include "base/Bytes.h"
+#include "base/Timestamp.h"
+#include "device/DeviceError.h"
 
 #include <string>
 
@@ -15,19 +16,18 @@ struct CertificateInfo
     std::string serialHex; // the 発行番号 OQS keys on
     std::string subject;   // RFC 2253 form
     std::string issuer;
-    model::Timestamp notBefore = model::Timestamp::fromUtc({});
-    model::Timestamp notAfter = model::Timestamp::fromUtc({});
+    base::Timestamp notBefore = base::Timestamp::fromUtc({});
+    base::Timestamp notAfter = base::Timestamp::fromUtc({});
     int publicKeyBits = 0;
 };
 
-Expected<CertificateInfo, Error> parseCertificate(ByteView der);
+Expected<CertificateInfo, Error> parseCertificate(base::ByteView der);
 // sha256WithRSAEncryption (PKCS#1 v1.5) of `message` under the certificate's public key.
-Expected<bool, Error> verifySha256Signature(ByteView certificateDer, ByteView message, ByteView signature);
+Expected<bool, Error>
+verifySha256Signature(base::ByteView certificateDer, base::ByteView message, base::ByteView signature);
 // Whether `der` carries a valid signature by `issuerDer`'s key.
-Expected<bool, Error> isIssuedBy(ByteView der, ByteView issuerDer);
-// SHA-256 of `message` (32 bytes).
-Bytes sha256(ByteView message);
+Expected<bool, Error> isIssuedBy(base::ByteView der, base::ByteView issuerDer);
 // The SHA-256 DigestInfo the card signs (CARD.md §5: prefix ‖ 32-byte hash).
-Bytes sha256DigestInfo(ByteView message);
+base::Bytes sha256DigestInfo(base::ByteView message);
 
 } // namespace zaitaku::device

@@ -32,7 +32,7 @@ Error forbidden(const std::string& why)
     return Error{Errc::Forbidden, "refused APDU: " + why};
 }
 
-bool equalsAid(ByteView a, const myna::Aid& aid)
+bool equalsAid(base::ByteView a, const myna::Aid& aid)
 {
     return a.size() == aid.size() && std::equal(a.begin(), a.end(), aid.begin());
 }
@@ -104,13 +104,13 @@ Expected<void, Error> checkVerify(const CommandApdu& c, bool jpki, const std::op
 
 } // namespace
 
-Expected<void, Error> MyNumberFirewall::check(ByteView command, const Selection& selected)
+Expected<void, Error> MyNumberFirewall::check(base::ByteView command, const Selection& selected)
 {
     auto parsed = CommandApdu::decode(command);
     if (!parsed) {
         return Unexpected(forbidden("does not parse as an APDU"));
     }
-    const WipeOnExit wipeParsed(parsed->data);
+    const base::WipeOnExit wipeParsed(parsed->data);
     const CommandApdu& c = *parsed;
     if (c.extended) {
         return Unexpected(forbidden("extended length: MynaCard sends short APDUs only"));
@@ -149,7 +149,7 @@ Expected<void, Error> MyNumberFirewall::check(ByteView command, const Selection&
     return Unexpected(forbidden("not a command zaitaku sends"));
 }
 
-Expected<Bytes, Error> MyNumberFirewall::transmit(ByteView command, std::chrono::milliseconds timeout)
+Expected<base::Bytes, Error> MyNumberFirewall::transmit(base::ByteView command, std::chrono::milliseconds timeout)
 {
     auto allowed = check(command, m_selected);
     if (!allowed) {
@@ -168,7 +168,7 @@ Expected<Bytes, Error> MyNumberFirewall::transmit(ByteView command, std::chrono:
             }
         }
         if (parsed) {
-            wipe(parsed->data); // a VERIFY's digits, parsed a second time
+            base::wipe(parsed->data); // a VERIFY's digits, parsed a second time
         }
     }
     return response;

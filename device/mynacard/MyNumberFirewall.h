@@ -28,8 +28,8 @@ public:
     {}
 
     // Refusals come back as Errc::Forbidden and never reach the inner channel.
-    Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds timeout) override;
-    Bytes atr() const override { return m_inner.atr(); }
+    Expected<base::Bytes, Error> transmit(base::ByteView command, std::chrono::milliseconds timeout) override;
+    base::Bytes atr() const override { return m_inner.atr(); }
     Expected<void, Error> disconnect(Disposition disposition) override
     {
         m_selected = {};
@@ -39,12 +39,12 @@ public:
     // What the card has selected, as far as the firewall let it be selected.
     struct Selection
     {
-        Bytes aid;                       // empty: no application selected yet
+        base::Bytes aid;                 // empty: no application selected yet
         std::optional<std::uint16_t> ef; // the EF selected in that application
     };
 
     // The check alone, given the current selection.
-    static Expected<void, Error> check(ByteView command, const Selection& selected);
+    static Expected<void, Error> check(base::ByteView command, const Selection& selected);
 
 private:
     CardChannel& m_inner;

@@ -41,10 +41,10 @@ TokenType tokenTypeOf(const std::string& label)
     return TokenType::Unknown;
 }
 
-std::optional<model::Date> compactDate(ByteView v)
+std::optional<base::Date> compactDate(base::ByteView v)
 {
-    auto d = model::Date::parseCompact(std::string(v.begin(), v.end()));
-    return d ? std::optional<model::Date>(*d) : std::nullopt;
+    auto d = base::Date::parseCompact(std::string(v.begin(), v.end()));
+    return d ? std::optional<base::Date>(*d) : std::nullopt;
 }
 
 } // namespace
@@ -95,9 +95,9 @@ Expected<void, Error> MynaCard::selectFile(std::uint16_t fid)
 }
 
 // Reads the current EF from offset 0 until `maxBytes`, a short read, or end of file.
-Expected<Bytes, Error> MynaCard::readFile(std::size_t maxBytes)
+Expected<base::Bytes, Error> MynaCard::readFile(std::size_t maxBytes)
 {
-    Bytes out;
+    base::Bytes out;
     while (out.size() < maxBytes) {
         const std::size_t want = std::min(kChunk, maxBytes - out.size());
         const std::size_t offset = out.size();
@@ -133,7 +133,7 @@ Expected<Bytes, Error> MynaCard::readFile(std::size_t maxBytes)
 
 // A file holding one BER-TLV (certificate, card face): the first chunk gives the header, the
 // header gives the length, the rest is read in 256-byte chunks.
-Expected<Bytes, Error> MynaCard::readTlvFile(std::uint16_t fid)
+Expected<base::Bytes, Error> MynaCard::readTlvFile(std::uint16_t fid)
 {
     if (auto s = selectFile(fid); !s) {
         return Unexpected(s.error());
@@ -150,7 +150,7 @@ Expected<Bytes, Error> MynaCard::readTlvFile(std::uint16_t fid)
     if (total > kMaxFile) {
         return Unexpected(Error{Errc::MalformedResponse, "TLV longer than a file can be"});
     }
-    Bytes out = std::move(*first);
+    base::Bytes out = std::move(*first);
     if (out.size() > total) {
         out.resize(total);
     }
@@ -210,7 +210,7 @@ Expected<CardInfo, Error> MynaCard::classify()
     return info;
 }
 
-Expected<Bytes, Error> MynaCard::readAuthCertificate()
+Expected<base::Bytes, Error> MynaCard::readAuthCertificate()
 {
     if (auto s = selectApplication(myna::kJpkiAid); !s) {
         return Unexpected(s.error());
@@ -218,7 +218,7 @@ Expected<Bytes, Error> MynaCard::readAuthCertificate()
     return readTlvFile(myna::kAuthCert);
 }
 
-Expected<Bytes, Error> MynaCard::readAuthCaCertificate()
+Expected<base::Bytes, Error> MynaCard::readAuthCaCertificate()
 {
     if (auto s = selectApplication(myna::kJpkiAid); !s) {
         return Unexpected(s.error());
@@ -265,9 +265,9 @@ Expected<PinStatus, Error> MynaCard::authPinStatus()
 Expected<PinOutcome, Error> MynaCard::verifyGuarded(std::uint16_t keyFid,
                                                     const SecretDigits& secret,
                                                     const std::optional<LastTryOverride>& override,
-                                                    std::vector<Bytes>& refused)
+                                                    std::vector<base::Bytes>& refused)
 {
-    const Bytes digest = secret.digest(m_salt);
+    const base::Bytes digest = secret.digest(m_salt);
     if (std::find(refused.begin(), refused.end(), digest) != refused.end()) {
         return Unexpected(Error{Errc::PinRepeated, "this input already failed on this card; it is not sent again"});
     }
@@ -289,8 +289,8 @@ Expected<PinOutcome, Error> MynaCard::verifyGuarded(std::uint16_t keyFid,
         return Unexpected(
             Error{Errc::PinLastTry, "one try left: use face or visual confirmation, or a staff override"});
     }
-    CommandApdu verify{0x00, 0x20, 0x00, 0x80, Bytes(secret.bytes().begin(), secret.bytes().end()), {}};
-    const WipeOnExit wipeVerify(verify.data);
+    CommandApdu verify{0x00, 0x20, 0x00, 0x80, base::Bytes(secret.bytes().begin(), secret.bytes().end()), {}};
+    const base::WipeOnExit wipeVerify(verify.data);
     auto r = send(verify);
     if (!r) {
         return Unexpected(r.error());
@@ -325,7 +325,7 @@ Expected<PinOutcome, Error> MynaCard::verifyAuthPin(const SecretDigits& pin,
     return outcome;
 }
 
-Expected<Bytes, Error> MynaCard::signChallenge(ByteView challenge)
+Expected<base::Bytes, Error> MynaCard::signChallenge(base::ByteView challenge)
 {
     if (challenge.empty() || challenge.size() > 4096) {
         return Unexpected(Error{Errc::InvalidInput, "the challenge must be 1..4096 bytes"});

@@ -9,12 +9,12 @@
 //   - a blocked or unset PIN is never tried.
 // The same rules guard 照合番号B.
 
+#include "base/Date.h"
 #include "device/mynacard/Certificate.h"
 #include "device/mynacard/MyNumberFirewall.h"
 #include "device/mynacard/MynaIds.h"
 #include "device/mynacard/SecretDigits.h"
 #include "device/reader/ApduExchange.h"
-#include "verify/model/Date.h"
 
 #include <optional>
 #include <string>
@@ -69,10 +69,10 @@ struct PinOutcome
 
 struct FacePhoto
 {
-    Bytes jpeg2000;                        // DF27, greyscale JPEG 2000 (JP2); for matching only, never stored
-    std::optional<model::Date> birthdate;  // DF22
-    std::string sex;                       // DF23: "1", "2", "9"
-    std::optional<model::Date> cardExpiry; // DF29
+    base::Bytes jpeg2000;                 // DF27, greyscale JPEG 2000 (JP2); for matching only, never stored
+    std::optional<base::Date> birthdate;  // DF22
+    std::string sex;                      // DF23: "1", "2", "9"
+    std::optional<base::Date> cardExpiry; // DF29
 };
 
 class MynaCard
@@ -81,14 +81,14 @@ public:
     explicit MynaCard(CardChannel& channel, std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
     Expected<CardInfo, Error> classify();
-    Expected<Bytes, Error> readAuthCertificate();
-    Expected<Bytes, Error> readAuthCaCertificate();
+    Expected<base::Bytes, Error> readAuthCertificate();
+    Expected<base::Bytes, Error> readAuthCaCertificate();
     Expected<PinStatus, Error> authPinStatus();
     Expected<PinOutcome, Error> verifyAuthPin(const SecretDigits& pin,
                                               const std::optional<LastTryOverride>& override = std::nullopt);
     // Signs SHA-256 DigestInfo(challenge) with the user-authentication key; the PIN must have been
     // verified on this connection.
-    Expected<Bytes, Error> signChallenge(ByteView challenge);
+    Expected<base::Bytes, Error> signChallenge(base::ByteView challenge);
     Expected<PinStatus, Error> verificationCodeBStatus();
     Expected<FacePhoto, Error> readFacePhoto(const SecretDigits& codeB,
                                              const std::optional<LastTryOverride>& override = std::nullopt);
@@ -99,22 +99,22 @@ private:
     Expected<ResponseApdu, Error> send(const CommandApdu& command);
     Expected<void, Error> selectApplication(const myna::Aid& aid);
     Expected<void, Error> selectFile(std::uint16_t fid);
-    Expected<Bytes, Error> readFile(std::size_t maxBytes);
-    Expected<Bytes, Error> readTlvFile(std::uint16_t fid);
+    Expected<base::Bytes, Error> readFile(std::size_t maxBytes);
+    Expected<base::Bytes, Error> readTlvFile(std::uint16_t fid);
     Expected<PinStatus, Error> queryTries(std::uint16_t keyFid);
     Expected<PinOutcome, Error> verifyGuarded(std::uint16_t keyFid,
                                               const SecretDigits& secret,
                                               const std::optional<LastTryOverride>& override,
-                                              std::vector<Bytes>& refused);
+                                              std::vector<base::Bytes>& refused);
 
     MyNumberFirewall m_channel;
     std::chrono::milliseconds m_timeout;
     ExchangeStats m_stats;
     std::optional<myna::Aid> m_selected;
     bool m_authVerified = false;
-    Bytes m_salt;
-    std::vector<Bytes> m_refusedPins;
-    std::vector<Bytes> m_refusedCodesB;
+    base::Bytes m_salt;
+    std::vector<base::Bytes> m_refusedPins;
+    std::vector<base::Bytes> m_refusedCodesB;
 };
 
 } // namespace zaitaku::device

@@ -2,7 +2,7 @@
 
 // Application and file identifiers of the My Number Card (CARD.md §2–§3, [OSS×4–5]).
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
 
 #include <array>
 #include <cstdint>
@@ -49,9 +49,9 @@ inline constexpr std::uint32_t kFacePhoto = 0xDF27;
 inline constexpr std::uint32_t kFaceSignature = 0xDF28;
 inline constexpr std::uint32_t kFaceCardExpiry = 0xDF29;
 
-inline Bytes bytesOf(const Aid& aid)
+inline base::Bytes bytesOf(const Aid& aid)
 {
-    return Bytes(aid.begin(), aid.end());
+    return base::Bytes(aid.begin(), aid.end());
 }
 
 } // namespace zaitaku::device::myna

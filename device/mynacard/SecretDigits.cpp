@@ -45,12 +45,12 @@ Expected<SecretDigits, Error> SecretDigits::fromDigits(std::string_view digits, 
             return Unexpected(Error{Errc::InvalidInput, what});
         }
     }
-    return SecretDigits(Bytes(digits.begin(), digits.end()));
+    return SecretDigits(base::Bytes(digits.begin(), digits.end()));
 }
 
-Bytes SecretDigits::digest(ByteView salt) const
+base::Bytes SecretDigits::digest(base::ByteView salt) const
 {
-    Bytes out(32);
+    base::Bytes out(32);
     unsigned int length = 0;
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);

@@ -3,7 +3,8 @@
 // A short secret made of ASCII digits (the 4-digit PIN, the 14-digit 照合番号B). Never printed,
 // never copied into a std::string; the buffer is wiped on destruction.
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "device/DeviceError.h"
 
 #include <string_view>
 
@@ -22,17 +23,17 @@ public:
     // Exactly `length` ASCII digits, else Errc::InvalidInput (the message never contains the input).
     static Expected<SecretDigits, Error> fromDigits(std::string_view digits, std::size_t length, const char* what);
 
-    ByteView bytes() const { return m_bytes; }
+    base::ByteView bytes() const { return m_bytes; }
     std::size_t size() const { return m_bytes.size(); }
     // A salted digest for "was this exact input already refused?" checks.
-    Bytes digest(ByteView salt) const;
+    base::Bytes digest(base::ByteView salt) const;
 
 private:
-    explicit SecretDigits(Bytes bytes)
+    explicit SecretDigits(base::Bytes bytes)
         : m_bytes(std::move(bytes))
     {}
     void wipe();
-    Bytes m_bytes;
+    base::Bytes m_bytes;
 };
 
 // 利用者証明用電子証明書の暗証番号: 4 digits, 3 tries.

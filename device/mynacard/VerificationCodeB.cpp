@@ -29,10 +29,10 @@ constexpr std::array<Era, 5> kEras{{
 
 } // namespace
 
-Expected<EraDate, Error> toEraDate(model::Date date)
+Expected<EraDate, Error> toEraDate(base::Date date)
 {
     for (const Era& era : kEras) {
-        const auto start = model::Date::fromYmd(era.year, era.month, era.day);
+        const auto start = base::Date::fromYmd(era.year, era.month, era.day);
         if (start && date >= *start) {
             return EraDate{era.name, date.year() - era.year + 1, date.month(), date.day()};
         }
@@ -40,7 +40,7 @@ Expected<EraDate, Error> toEraDate(model::Date date)
     return Unexpected(Error{Errc::InvalidInput, "dates before the Meiji era have no era form"});
 }
 
-Expected<std::string, Error> eraYymmdd(model::Date date)
+Expected<std::string, Error> eraYymmdd(base::Date date)
 {
     auto era = toEraDate(date);
     if (!era) {
@@ -55,7 +55,7 @@ Expected<std::string, Error> eraYymmdd(model::Date date)
 }
 
 Expected<SecretDigits, Error>
-makeVerificationCodeB(model::Date birthdate, int cardExpiryYear, std::string_view securityCode)
+makeVerificationCodeB(base::Date birthdate, int cardExpiryYear, std::string_view securityCode)
 {
     if (cardExpiryYear < 2015 || cardExpiryYear > 2199) {
         return Unexpected(Error{Errc::InvalidInput, "the card expiry year must be 2015..2199", "expiry-year"});
@@ -91,7 +91,7 @@ Expected<SecretDigits, Error> parseVerificationCodeB(std::string_view spec)
     if (!fields.count("birth") || !fields.count("expiry-year") || !fields.count("code")) {
         return Unexpected(Error{Errc::InvalidInput, "expected birth=YYYY-MM-DD,expiry-year=YYYY,code=NNNN"});
     }
-    auto birth = model::Date::parse(fields["birth"]);
+    auto birth = base::Date::parse(fields["birth"]);
     if (!birth) {
         return Unexpected(Error{Errc::InvalidInput, "birth: " + birth.error().message, "birth"});
     }

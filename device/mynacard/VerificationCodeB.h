@@ -4,8 +4,8 @@
 // birth date as Japanese-era YYMMDD + card expiry year YYYY + the 4-digit security code.
 // Worked example (myna-card data.rs): 昭和55年2月17日, expiry 2035, code 2285 → 55021720352285.
 
+#include "base/Date.h"
 #include "device/mynacard/SecretDigits.h"
-#include "verify/model/Date.h"
 
 #include <string>
 
@@ -21,12 +21,12 @@ struct EraDate
 };
 
 // Gregorian → Japanese era. Dates before Meiji (1868-01-25) are an error.
-Expected<EraDate, Error> toEraDate(model::Date date);
+Expected<EraDate, Error> toEraDate(base::Date date);
 // "YYMMDD" with the era year: 1980-02-17 → "550217".
-Expected<std::string, Error> eraYymmdd(model::Date date);
+Expected<std::string, Error> eraYymmdd(base::Date date);
 
 Expected<SecretDigits, Error>
-makeVerificationCodeB(model::Date birthdate, int cardExpiryYear, std::string_view securityCode);
+makeVerificationCodeB(base::Date birthdate, int cardExpiryYear, std::string_view securityCode);
 // From the CLI form "birth=YYYY-MM-DD,expiry-year=YYYY,code=NNNN".
 Expected<SecretDigits, Error> parseVerificationCodeB(std::string_view spec);
 

@@ -16,7 +16,7 @@ once(CardChannel& channel, const CommandApdu& command, std::chrono::milliseconds
     if (!encoded) {
         return Unexpected(encoded.error());
     }
-    const WipeOnExit wipeEncoded(*encoded);
+    const base::WipeOnExit wipeEncoded(*encoded);
     auto raw = channel.transmit(*encoded, timeout);
     if (!raw) {
         return Unexpected(raw.error());

@@ -3,7 +3,8 @@
 // One open connection to one card. Implemented by the PC/SC backend, the RC-S380 driver and
 // the in-process virtual card; everything above talks to cards only through this.
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "device/DeviceError.h"
 
 #include <chrono>
 
@@ -24,8 +25,8 @@ public:
     virtual ~CardChannel() = default;
 
     // One raw exchange: the encoded command in, the response (data ‖ SW1 SW2) out.
-    virtual Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds timeout) = 0;
-    virtual Bytes atr() const = 0;
+    virtual Expected<base::Bytes, Error> transmit(base::ByteView command, std::chrono::milliseconds timeout) = 0;
+    virtual base::Bytes atr() const = 0;
     virtual Expected<void, Error> disconnect(Disposition disposition) = 0;
 };
 

@@ -16,7 +16,7 @@ struct ReaderState
 {
     std::string name;
     bool cardPresent = false;
-    Bytes atr;
+    base::Bytes atr;
     // A short stable handle, "pcsc:0" or "rcs380:0" (set by the backend or the reader registry).
     std::string id;
     // Why the reader is listed but cannot be used now (permissions, held by another program).

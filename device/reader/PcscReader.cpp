@@ -106,7 +106,7 @@ callWithin(std::chrono::milliseconds timeout, std::function<Result()> call, std:
 struct TransmitResult
 {
     LONG rv = SCARD_S_SUCCESS;
-    Bytes response;
+    base::Bytes response;
 };
 
 struct ConnectResult
@@ -119,8 +119,11 @@ struct ConnectResult
 class PcscChannel final : public CardChannel
 {
 public:
-    PcscChannel(
-        std::shared_ptr<PcscReader::Context> context, std::string reader, SCARDHANDLE card, DWORD protocol, Bytes atr)
+    PcscChannel(std::shared_ptr<PcscReader::Context> context,
+                std::string reader,
+                SCARDHANDLE card,
+                DWORD protocol,
+                base::Bytes atr)
         : m_context(std::move(context))
         , m_reader(std::move(reader))
         , m_card(card)
@@ -133,19 +136,19 @@ public:
     // SCardTransmit has no timeout of its own: it runs on a worker thread and the caller waits at
     // most `timeout`. A transmit that does not come back marks the channel hung; the worker keeps
     // the context alive until it returns.
-    Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds timeout) override
+    Expected<base::Bytes, Error> transmit(base::ByteView command, std::chrono::milliseconds timeout) override
     {
         if (m_closed || m_hung) {
             return Unexpected(Error{Errc::TransmitFailed, "the connection to the card is closed"});
         }
         // One copy for the worker, however often the job is copied, wiped when the last holder goes.
-        auto shared = std::shared_ptr<Bytes>(new Bytes(command.begin(), command.end()), [](Bytes* b) {
-            wipe(*b);
+        auto shared = std::shared_ptr<base::Bytes>(new base::Bytes(command.begin(), command.end()), [](base::Bytes* b) {
+            base::wipe(*b);
             delete b;
         });
         auto done =
             callWithin<TransmitResult>(timeout, [context = m_context, card = m_card, protocol = m_protocol, shared] {
-                const Bytes& cmd = *shared;
+                const base::Bytes& cmd = *shared;
                 std::vector<BYTE> buffer(65536 + 2);
                 DWORD length = static_cast<DWORD>(buffer.size());
                 const SCARD_IO_REQUEST pci{protocol, sizeof(SCARD_IO_REQUEST)};
@@ -172,7 +175,7 @@ public:
         return std::move(done->response);
     }
 
-    Bytes atr() const override { return m_atr; }
+    base::Bytes atr() const override { return m_atr; }
 
     Expected<void, Error> disconnect(Disposition disposition) override
     {
@@ -202,14 +205,14 @@ private:
     std::string m_reader;
     SCARDHANDLE m_card;
     DWORD m_protocol;
-    Bytes m_atr;
+    base::Bytes m_atr;
     bool m_closed = false;
     bool m_hung = false;
 };
 
-Bytes atrOf(const SCARD_READERSTATE& state)
+base::Bytes atrOf(const SCARD_READERSTATE& state)
 {
-    return Bytes(state.rgbAtr, state.rgbAtr + std::min<DWORD>(state.cbAtr, sizeof state.rgbAtr));
+    return base::Bytes(state.rgbAtr, state.rgbAtr + std::min<DWORD>(state.cbAtr, sizeof state.rgbAtr));
 }
 
 } // namespace
@@ -295,7 +298,7 @@ PcscReader::waitForChange(const std::string& reader, bool cardPresent, std::chro
         }
         const bool present = (state.dwEventState & SCARD_STATE_PRESENT) != 0;
         if (present != cardPresent) {
-            return ReaderState{reader, present, present ? atrOf(state) : Bytes{}, {}, {}};
+            return ReaderState{reader, present, present ? atrOf(state) : base::Bytes{}, {}, {}};
         }
         state.dwCurrentState = state.dwEventState & ~SCARD_STATE_CHANGED;
         if (std::chrono::steady_clock::now() >= deadline) {
@@ -338,7 +341,7 @@ Expected<std::unique_ptr<CardChannel>, Error> PcscReader::connect(const std::str
         atrLength = 0;
     }
     return std::unique_ptr<CardChannel>(
-        std::make_unique<PcscChannel>(m_context, reader, card, protocol, Bytes(atr, atr + atrLength)));
+        std::make_unique<PcscChannel>(m_context, reader, card, protocol, base::Bytes(atr, atr + atrLength)));
 }
 
 } // namespace zaitaku::device

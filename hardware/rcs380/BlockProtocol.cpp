@@ -27,11 +27,11 @@ constexpr std::uint8_t kWtx = 0x30;
 
 } // namespace
 
-Bytes encodeBlock(const Block& block)
+base::Bytes encodeBlock(const Block& block)
 {
     switch (block.type) {
     case BlockType::I: {
-        Bytes out{static_cast<std::uint8_t>(kIBlock | (block.chaining ? kChaining : 0) | (block.number & 1))};
+        base::Bytes out{static_cast<std::uint8_t>(kIBlock | (block.chaining ? kChaining : 0) | (block.number & 1))};
         out.insert(out.end(), block.inf.begin(), block.inf.end());
         return out;
     }
@@ -47,14 +47,14 @@ Bytes encodeBlock(const Block& block)
     return {};
 }
 
-Expected<Block, Error> decodeBlock(ByteView frame)
+Expected<Block, Error> decodeBlock(base::ByteView frame)
 {
     if (frame.empty()) {
         return malformed("empty block");
     }
     const std::uint8_t pcb = frame[0];
     if ((pcb & (kCidFollowing | kNadFollowing)) != 0) {
-        return malformed("a CID or NAD the reader did not use (PCB " + device::toHex(frame.first(1)) + ")");
+        return malformed("a CID or NAD the reader did not use (PCB " + base::toHex(frame.first(1)) + ")");
     }
     Block block;
     if ((pcb & 0xE2) == kIBlock) {
@@ -92,7 +92,7 @@ Expected<Block, Error> decodeBlock(ByteView frame)
             return block;
         }
     }
-    return malformed("unknown PCB " + device::toHex(frame.first(1)));
+    return malformed("unknown PCB " + base::toHex(frame.first(1)));
 }
 
 BlockProtocol::BlockProtocol(std::size_t cardFrameSize, std::chrono::microseconds waitingTime)
@@ -104,11 +104,11 @@ Expected<Block, Error> BlockProtocol::sendAndAwait(const Block& sent,
                                                    const Transceiver& transceive,
                                                    std::chrono::steady_clock::time_point deadline)
 {
-    Bytes frame = encodeBlock(sent);
-    const device::WipeOnExit wipeFrame(frame);
+    base::Bytes frame = encodeBlock(sent);
+    const base::WipeOnExit wipeFrame(frame);
     // Every frame that held the I-block is wiped before its buffer is replaced or freed.
-    const auto replace = [&frame](Bytes next) {
-        device::wipe(frame);
+    const auto replace = [&frame](base::Bytes next) {
+        base::wipe(frame);
         frame = std::move(next);
     };
     std::chrono::microseconds wait = m_waitingTime;
@@ -146,7 +146,7 @@ Expected<Block, Error> BlockProtocol::sendAndAwait(const Block& sent,
             continue;
         }
         if (block->type == BlockType::ReceiveNotReady || block->type == BlockType::Deselect) {
-            return malformed("the card sent " + device::toHex(received->frame) + ", which only a reader sends");
+            return malformed("the card sent " + base::toHex(received->frame) + ", which only a reader sends");
         }
         if (block->type == BlockType::ReceiveReady && block->number != m_number) {
             // Rule 6: an R(ACK) for the previous block means our last I-block was lost.
@@ -160,8 +160,9 @@ Expected<Block, Error> BlockProtocol::sendAndAwait(const Block& sent,
     }
 }
 
-Expected<Bytes, Error>
-BlockProtocol::exchange(ByteView apdu, const Transceiver& transceive, std::chrono::steady_clock::time_point deadline)
+Expected<base::Bytes, Error> BlockProtocol::exchange(base::ByteView apdu,
+                                                     const Transceiver& transceive,
+                                                     std::chrono::steady_clock::time_point deadline)
 {
     if (apdu.empty()) {
         return Unexpected(Error{Errc::InvalidInput, "empty command APDU"});
@@ -171,9 +172,9 @@ BlockProtocol::exchange(ByteView apdu, const Transceiver& transceive, std::chron
     for (std::size_t offset = 0; offset < apdu.size(); offset += m_maxInf) {
         const std::size_t size = std::min(m_maxInf, apdu.size() - offset);
         const bool last = offset + size == apdu.size();
-        Block piece{BlockType::I, m_number, !last, 0, Bytes(apdu.begin() + offset, apdu.begin() + offset + size)};
+        Block piece{BlockType::I, m_number, !last, 0, base::Bytes(apdu.begin() + offset, apdu.begin() + offset + size)};
         answer = sendAndAwait(piece, transceive, deadline);
-        device::wipe(piece.inf); // a VERIFY's digits
+        base::wipe(piece.inf); // a VERIFY's digits
         if (!answer) {
             return Unexpected(answer.error());
         }
@@ -185,7 +186,7 @@ BlockProtocol::exchange(ByteView apdu, const Transceiver& transceive, std::chron
         }
     }
     // Card chaining: acknowledge each chained I-block with R(ACK) until the last one.
-    Bytes response;
+    base::Bytes response;
     for (;;) {
         if (answer->type != BlockType::I) {
             return malformed("expected an I-block in answer");
@@ -223,7 +224,7 @@ Expected<void, Error> BlockProtocol::deselect(const Transceiver& transceive)
     }
     auto block = decodeBlock(received->frame);
     if (!block || block->type != BlockType::Deselect) {
-        return malformed("the answer to S(DESELECT) is " + device::toHex(received->frame));
+        return malformed("the answer to S(DESELECT) is " + base::toHex(received->frame));
     }
     return {};
 }

@@ -29,21 +29,22 @@ struct Block
     int number = 0;        // I and R blocks
     bool chaining = false; // I blocks
     std::uint8_t wtxm = 0; // S(WTX): the multiplier, 1…59
-    Bytes inf;             // I blocks
+    base::Bytes inf;       // I blocks
 };
 
-Bytes encodeBlock(const Block& block);
+base::Bytes encodeBlock(const Block& block);
 // MalformedResponse for an RFU PCB, a CID or NAD the reader never asked for, a WTXM out of range.
-Expected<Block, Error> decodeBlock(ByteView frame);
+Expected<Block, Error> decodeBlock(base::ByteView frame);
 
 // What came back for one frame sent: the card's frame, or `timedOut` when it did not answer
 // within the waiting time (or answered with a damaged frame: both are recovered the same way).
 struct Reception
 {
     bool timedOut = false;
-    Bytes frame;
+    base::Bytes frame;
 };
-using Transceiver = std::function<Expected<Reception, Error>(ByteView frame, std::chrono::microseconds waitingTime)>;
+using Transceiver =
+    std::function<Expected<Reception, Error>(base::ByteView frame, std::chrono::microseconds waitingTime)>;
 
 class BlockProtocol
 {
@@ -54,8 +55,8 @@ public:
     // Sends one APDU and returns the card's response APDU. `deadline` bounds the whole exchange
     // including the waiting time extensions the card asks for (Errc::Timeout past it). A card
     // that stops answering gives Errc::CardRemoved after the retries.
-    Expected<Bytes, Error>
-    exchange(ByteView apdu, const Transceiver& transceive, std::chrono::steady_clock::time_point deadline);
+    Expected<base::Bytes, Error>
+    exchange(base::ByteView apdu, const Transceiver& transceive, std::chrono::steady_clock::time_point deadline);
     // S(DESELECT) and its answer (best effort: the card may already be gone).
     Expected<void, Error> deselect(const Transceiver& transceive);
 

@@ -12,15 +12,16 @@ using device::Errc;
 
 } // namespace
 
-Expected<Bytes, Error> Chipset::command(CommandCode code, ByteView params, std::chrono::milliseconds timeout)
+Expected<base::Bytes, Error>
+Chipset::command(CommandCode code, base::ByteView params, std::chrono::milliseconds timeout)
 {
-    Bytes data = encodeCommand(code, params);
-    const device::WipeOnExit wipeData(data); // InCommRF carries a VERIFY's digits
+    base::Bytes data = encodeCommand(code, params);
+    const base::WipeOnExit wipeData(data); // InCommRF carries a VERIFY's digits
     if (data.size() > kMaxFrameData) {
         return Unexpected(Error{Errc::InvalidInput, "RC-S380: command larger than a frame"});
     }
-    Bytes outgoing = encodeFrame(data);
-    const device::WipeOnExit wipeOutgoing(outgoing);
+    base::Bytes outgoing = encodeFrame(data);
+    const base::WipeOnExit wipeOutgoing(outgoing);
     if (auto sent = m_link.write(outgoing, kCommandTimeout); !sent) {
         return Unexpected(sent.error());
     }
@@ -34,7 +35,7 @@ Expected<Bytes, Error> Chipset::command(CommandCode code, ByteView params, std::
     }
     if (ackFrame->kind != FrameKind::Ack) {
         return Unexpected(Error{Errc::TransmitFailed, "RC-S380: the reader did not acknowledge the command (" +
-                                                          device::toHex(ByteView(data).subspan(1, 1)) + ")"});
+                                                          base::toHex(base::ByteView(data).subspan(1, 1)) + ")"});
     }
     auto reply = m_link.read(timeout);
     if (!reply) {
@@ -119,11 +120,11 @@ Expected<void, Error> Chipset::setBitRate(BitRate rate)
     return {};
 }
 
-Expected<Reception, Error> Chipset::inCommRf(ByteView frame, std::chrono::microseconds waitingTime)
+Expected<Reception, Error> Chipset::inCommRf(base::ByteView frame, std::chrono::microseconds waitingTime)
 {
     const auto usbTimeout = std::chrono::duration_cast<std::chrono::milliseconds>(waitingTime) + kCommandTimeout;
-    Bytes params = inCommRfParams(frame, waitingTime);
-    const device::WipeOnExit wipeParams(params);
+    base::Bytes params = inCommRfParams(frame, waitingTime);
+    const base::WipeOnExit wipeParams(params);
     auto result = command(CommandCode::InCommRf, params, usbTimeout);
     if (!result) {
         return Unexpected(result.error());

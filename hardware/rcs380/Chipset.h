@@ -30,9 +30,9 @@ public:
     Expected<void, Error> switchRf(bool on);
     // One frame to the card and its answer within `waitingTime`. A card that does not answer, or
     // answers with a damaged frame (CRC, parity, framing), is Reception::timedOut.
-    Expected<Reception, Error> inCommRf(ByteView frame, std::chrono::microseconds waitingTime);
+    Expected<Reception, Error> inCommRf(base::ByteView frame, std::chrono::microseconds waitingTime);
 
-    Expected<Bytes, Error> command(CommandCode code, ByteView params, std::chrono::milliseconds timeout);
+    Expected<base::Bytes, Error> command(CommandCode code, base::ByteView params, std::chrono::milliseconds timeout);
 
     const std::string& firmwareVersion() const { return m_firmware; }
     bool rfOn() const { return m_rfOn; }

@@ -6,32 +6,32 @@
 namespace zaitaku::hardware::rcs380
 {
 
-Bytes encodeCommand(CommandCode code, ByteView params)
+base::Bytes encodeCommand(CommandCode code, base::ByteView params)
 {
     const std::uint8_t header[] = {kCommandPrefix, static_cast<std::uint8_t>(code)};
-    return device::concat({header, params});
+    return base::concat({header, params});
 }
 
-Expected<Bytes, Error> decodeResponse(CommandCode code, ByteView data)
+Expected<base::Bytes, Error> decodeResponse(CommandCode code, base::ByteView data)
 {
     const auto expected = static_cast<std::uint8_t>(static_cast<std::uint8_t>(code) + 1);
     if (data.size() < 2 || data[0] != kResponsePrefix || data[1] != expected) {
         char what[96];
         std::snprintf(what, sizeof what, "RC-S380: expected a response D7 %02X, got %s", expected,
                       data.empty() ? "nothing"
-                                   : device::toHex(data.first(std::min<std::size_t>(data.size(), 2))).c_str());
+                                   : base::toHex(data.first(std::min<std::size_t>(data.size(), 2))).c_str());
         return Unexpected(Error{device::Errc::MalformedResponse, what});
     }
-    return Bytes(data.begin() + 2, data.end());
+    return base::Bytes(data.begin() + 2, data.end());
 }
 
-Bytes inSetRfTypeB(BitRate rate)
+base::Bytes inSetRfTypeB(BitRate rate)
 {
     const std::uint8_t setting = rate == BitRate::Kbps212 ? 0x08 : 0x07;
     return {0x03, setting, 0x0F, setting};
 }
 
-Bytes inSetProtocolDefaults()
+base::Bytes inSetProtocolDefaults()
 {
     // (setting, value) pairs: initial guard time 0x18, add CRC, check CRC, no multi-card, no
     // parity handling, no anticollision, 8 valid bits in the last byte, no Crypto1, no SOF/EOF,
@@ -41,21 +41,21 @@ Bytes inSetProtocolDefaults()
             0x0E, 0x04, 0x0F, 0x00, 0x10, 0x00, 0x11, 0x00, 0x12, 0x00, 0x13, 0x06};
 }
 
-Bytes inSetProtocolTypeB()
+base::Bytes inSetProtocolTypeB()
 {
     // Initial guard time 20, add and check SOF and EOF (Type B character framing).
     return {0x00, 0x14, 0x09, 0x01, 0x0A, 0x01, 0x0B, 0x01, 0x0C, 0x01};
 }
 
-Bytes inCommRfParams(ByteView frame, std::chrono::microseconds timeout)
+base::Bytes inCommRfParams(base::ByteView frame, std::chrono::microseconds timeout)
 {
     const auto units = std::clamp<std::int64_t>(timeout.count() / 100, 1, 0xFFFF);
     const std::uint8_t littleEndian[] = {static_cast<std::uint8_t>(units & 0xFF),
                                          static_cast<std::uint8_t>(units >> 8)};
-    return device::concat({littleEndian, frame});
+    return base::concat({littleEndian, frame});
 }
 
-Expected<RfResult, Error> decodeInCommRf(ByteView result)
+Expected<RfResult, Error> decodeInCommRf(base::ByteView result)
 {
     if (result.size() < 4) {
         return Unexpected(Error{device::Errc::MalformedResponse, "RC-S380: InCommRF result shorter than its status"});

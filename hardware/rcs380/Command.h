@@ -29,19 +29,19 @@ inline constexpr std::uint8_t kCommandPrefix = 0xD6;
 inline constexpr std::uint8_t kResponsePrefix = 0xD7;
 
 // D6 CODE PARAMS…
-Bytes encodeCommand(CommandCode code, ByteView params);
+base::Bytes encodeCommand(CommandCode code, base::ByteView params);
 // The RESULT bytes of a response to `code`; MalformedResponse when it answers something else.
-Expected<Bytes, Error> decodeResponse(CommandCode code, ByteView data);
+Expected<base::Bytes, Error> decodeResponse(CommandCode code, base::ByteView data);
 
 // InSetRF for ISO 14443 Type B: send and receive settings 03 07 / 0F 07 at 106 kbit/s,
 // 03 08 / 0F 08 at 212 kbit/s.
-Bytes inSetRfTypeB(BitRate rate);
+base::Bytes inSetRfTypeB(BitRate rate);
 // InSetProtocol: the chip's documented defaults, then Type B framing (SOF/EOF on, guard time).
-Bytes inSetProtocolDefaults();
-Bytes inSetProtocolTypeB();
+base::Bytes inSetProtocolDefaults();
+base::Bytes inSetProtocolTypeB();
 
 // InCommRF parameters: the timeout in the chip's 0.1 ms units (saturating) and the frame.
-Bytes inCommRfParams(ByteView frame, std::chrono::microseconds timeout);
+base::Bytes inCommRfParams(base::ByteView frame, std::chrono::microseconds timeout);
 
 // InCommRF's result: a 32-bit little-endian status, one byte the driver ignores, then the frame
 // the card sent. Status 0x80 is "no answer in time", the card-absent case.
@@ -63,12 +63,12 @@ enum class RfStatus : std::uint32_t
 struct RfResult
 {
     std::uint32_t status = 0;
-    Bytes frame;
+    base::Bytes frame;
     bool ok() const { return status == 0; }
     bool timedOut() const { return (status & static_cast<std::uint32_t>(RfStatus::ReceiveTimeout)) != 0; }
 };
 
-Expected<RfResult, Error> decodeInCommRf(ByteView result);
+Expected<RfResult, Error> decodeInCommRf(base::ByteView result);
 std::string describeRfStatus(std::uint32_t status);
 
 } // namespace zaitaku::hardware::rcs380

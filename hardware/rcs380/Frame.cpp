@@ -14,7 +14,7 @@ Unexpected<Error> malformed(const std::string& what)
     return Unexpected(Error{device::Errc::MalformedResponse, "RC-S380 frame: " + what});
 }
 
-std::uint8_t checksumOf(ByteView bytes)
+std::uint8_t checksumOf(base::ByteView bytes)
 {
     const unsigned sum = std::accumulate(bytes.begin(), bytes.end(), 0U);
     return static_cast<std::uint8_t>((0x100 - (sum & 0xFF)) & 0xFF);
@@ -22,12 +22,12 @@ std::uint8_t checksumOf(ByteView bytes)
 
 } // namespace
 
-Bytes encodeFrame(ByteView data)
+base::Bytes encodeFrame(base::ByteView data)
 {
     const auto length = static_cast<std::uint16_t>(data.size());
     const auto lo = static_cast<std::uint8_t>(length & 0xFF);
     const auto hi = static_cast<std::uint8_t>(length >> 8);
-    Bytes out{0x00, 0x00, 0xFF, 0xFF, 0xFF, lo, hi};
+    base::Bytes out{0x00, 0x00, 0xFF, 0xFF, 0xFF, lo, hi};
     const std::uint8_t both[] = {lo, hi};
     out.push_back(checksumOf(both));
     out.insert(out.end(), data.begin(), data.end());
@@ -36,7 +36,7 @@ Bytes encodeFrame(ByteView data)
     return out;
 }
 
-Expected<Frame, Error> decodeFrame(ByteView bytes)
+Expected<Frame, Error> decodeFrame(base::ByteView bytes)
 {
     if (std::equal(bytes.begin(), bytes.end(), kAckFrame.begin(), kAckFrame.end())) {
         return Frame{FrameKind::Ack, {}};
@@ -55,7 +55,7 @@ Expected<Frame, Error> decodeFrame(ByteView bytes)
         return malformed("not an extended frame");
     }
     const std::uint8_t lengthBytes[] = {bytes[5], bytes[6], bytes[7]};
-    if (checksumOf(ByteView(lengthBytes, 2)) != bytes[7]) {
+    if (checksumOf(base::ByteView(lengthBytes, 2)) != bytes[7]) {
         return malformed("length checksum mismatch");
     }
     const std::size_t length = bytes[5] | (static_cast<std::size_t>(bytes[6]) << 8);
@@ -69,14 +69,14 @@ Expected<Frame, Error> decodeFrame(ByteView bytes)
     if (bytes.size() > 8 + length + 2) {
         return malformed("trailing bytes after the frame");
     }
-    const ByteView data = bytes.subspan(8, length);
+    const base::ByteView data = bytes.subspan(8, length);
     if (checksumOf(data) != bytes[8 + length]) {
         return malformed("data checksum mismatch");
     }
     if (bytes[9 + length] != 0x00) {
         return malformed("bad postamble");
     }
-    return Frame{FrameKind::Data, Bytes(data.begin(), data.end())};
+    return Frame{FrameKind::Data, base::Bytes(data.begin(), data.end())};
 }
 
 } // namespace zaitaku::hardware::rcs380

@@ -8,21 +8,22 @@
 // Sources: the Linux kernel's drivers/nfc/port100.c frame definitions and nfcpy's
 // nfc/clf/rcs380.py, read for the protocol facts (hardware/READERS.md).
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "device/DeviceError.h"
 
 namespace zaitaku::hardware::rcs380
 {
 
-using device::Bytes;
-using device::ByteView;
+using base::Bytes;
+using base::ByteView;
 using device::Error;
 
 // The largest DATA the driver sends or accepts (the chip's own limit is below this; a command
 // never needs more than an ISO 14443-4 frame of 256 bytes plus headers).
 inline constexpr std::size_t kMaxFrameData = 1024;
 
-inline const Bytes kAckFrame{0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00};
-inline const Bytes kErrorFrame{0x00, 0x00, 0xFF, 0x01, 0xFF, 0x7F, 0x81, 0x00};
+inline const base::Bytes kAckFrame{0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00};
+inline const base::Bytes kErrorFrame{0x00, 0x00, 0xFF, 0x01, 0xFF, 0x7F, 0x81, 0x00};
 
 enum class FrameKind
 {
@@ -34,15 +35,15 @@ enum class FrameKind
 struct Frame
 {
     FrameKind kind = FrameKind::Ack;
-    Bytes data; // Data frames only
+    base::Bytes data; // Data frames only
 };
 
 // A data frame around `data` (at most kMaxFrameData bytes).
-Bytes encodeFrame(ByteView data);
+base::Bytes encodeFrame(base::ByteView data);
 
 // One whole frame as read from the bulk-in endpoint. Errc::MalformedResponse names what is wrong
 // (preamble, length checksum, data checksum, postamble, truncation); bytes after the frame are
 // refused too, so a misframed read is never half-used.
-Expected<Frame, Error> decodeFrame(ByteView bytes);
+Expected<Frame, Error> decodeFrame(base::ByteView bytes);
 
 } // namespace zaitaku::hardware::rcs380

@@ -14,9 +14,9 @@ class FrameLink
 {
 public:
     virtual ~FrameLink() = default;
-    virtual Expected<void, Error> write(ByteView bytes, std::chrono::milliseconds timeout) = 0;
+    virtual Expected<void, Error> write(base::ByteView bytes, std::chrono::milliseconds timeout) = 0;
     // One transfer from the bulk-in endpoint (a whole frame). Errc::Timeout when nothing came.
-    virtual Expected<Bytes, Error> read(std::chrono::milliseconds timeout) = 0;
+    virtual Expected<base::Bytes, Error> read(std::chrono::milliseconds timeout) = 0;
     // The device went away (every later transfer fails).
     virtual bool detached() const { return false; }
 };

@@ -58,12 +58,12 @@ Rcs380Channel::~Rcs380Channel()
 
 Transceiver Rcs380Channel::transceiver()
 {
-    return [session = m_session](ByteView frame, std::chrono::microseconds wait) {
+    return [session = m_session](base::ByteView frame, std::chrono::microseconds wait) {
         return session->chipset().inCommRf(frame, wait);
     };
 }
 
-Expected<Bytes, Error> Rcs380Channel::transmit(ByteView command, std::chrono::milliseconds timeout)
+Expected<base::Bytes, Error> Rcs380Channel::transmit(base::ByteView command, std::chrono::milliseconds timeout)
 {
     if (!m_open) {
         return Unexpected(Error{Errc::TransmitFailed, "the RC-S380 connection is closed"});

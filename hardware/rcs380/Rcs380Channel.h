@@ -21,8 +21,8 @@ public:
     BitRate bitRate() const { return m_rate; }
     ~Rcs380Channel() override;
 
-    Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds timeout) override;
-    Bytes atr() const override { return m_atr; }
+    Expected<base::Bytes, Error> transmit(base::ByteView command, std::chrono::milliseconds timeout) override;
+    base::Bytes atr() const override { return m_atr; }
     Expected<void, Error> disconnect(device::Disposition disposition) override;
 
 private:
@@ -32,7 +32,7 @@ private:
 
     std::shared_ptr<Session> m_session;
     BlockProtocol m_protocol;
-    Bytes m_atr;
+    base::Bytes m_atr;
     BitRate m_rate = BitRate::Kbps106;
     bool m_open = true;
 };

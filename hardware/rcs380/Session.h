@@ -30,7 +30,7 @@ public:
     std::mutex& mutex() { return m_mutex; }
 
     // The card a channel is connected to, if any (polling would disturb it: report it instead).
-    std::optional<Bytes> connectedAtr;
+    std::optional<base::Bytes> connectedAtr;
 
     static constexpr std::chrono::microseconds kSenseWait{30000};
 

@@ -15,12 +15,12 @@ Unexpected<Error> malformed(const std::string& what)
 
 } // namespace
 
-Bytes sensbRequest()
+base::Bytes sensbRequest()
 {
     return {0x05, 0x00, 0x00};
 }
 
-Bytes sensbWakeUp()
+base::Bytes sensbWakeUp()
 {
     return {0x05, 0x00, 0x08};
 }
@@ -40,7 +40,7 @@ std::chrono::microseconds frameWaitingTime(int fwi)
     return std::chrono::microseconds((30206LL * (1LL << fwi) + 99) / 100);
 }
 
-Expected<TypeBCard, Error> parseSensbResponse(ByteView response)
+Expected<TypeBCard, Error> parseSensbResponse(base::ByteView response)
 {
     if (response.size() != 12 && response.size() != 13) {
         return malformed("SENSB_RES of " + std::to_string(response.size()) + " bytes (expected 12 or 13)");
@@ -71,15 +71,15 @@ BitRate negotiateBitRate(const TypeBCard& card, BitRate ceiling)
     return ceiling == BitRate::Kbps212 && card.supports212 ? BitRate::Kbps212 : BitRate::Kbps106;
 }
 
-Bytes attribRequest(const TypeBCard& card, BitRate rate)
+base::Bytes attribRequest(const TypeBCard& card, BitRate rate)
 {
     const std::uint8_t command[] = {0x1D};
     const std::uint8_t params[] = {0x00, static_cast<std::uint8_t>(rate == BitRate::Kbps212 ? 0x58 : 0x08), 0x01,
                                    0x00}; // param 2: 01 01 = 212 kbit/s each way, FSDI 8
-    return device::concat({command, card.pupi, params});
+    return base::concat({command, card.pupi, params});
 }
 
-Expected<void, Error> checkAttribResponse(ByteView response)
+Expected<void, Error> checkAttribResponse(base::ByteView response)
 {
     if (response.empty()) {
         return malformed("empty ATTRIB answer");
@@ -90,11 +90,11 @@ Expected<void, Error> checkAttribResponse(ByteView response)
     return {};
 }
 
-Bytes pcscAtrOf(const TypeBCard& card, std::uint8_t mbliCid)
+base::Bytes pcscAtrOf(const TypeBCard& card, std::uint8_t mbliCid)
 {
     const std::uint8_t header[] = {0x3B, 0x88, 0x80, 0x01};
     const std::uint8_t mbli[] = {mbliCid};
-    Bytes atr = device::concat({header, card.applicationData, card.protocolInfo, mbli});
+    base::Bytes atr = base::concat({header, card.applicationData, card.protocolInfo, mbli});
     std::uint8_t tck = 0;
     for (std::size_t i = 1; i < atr.size(); ++i) {
         tck ^= atr[i];

@@ -14,9 +14,9 @@ namespace zaitaku::hardware::rcs380
 {
 
 // REQB: APf 05, AFI 00 (all families), PARAM 00 (one slot, REQB not WUPB).
-Bytes sensbRequest();
+base::Bytes sensbRequest();
 // WUPB: the same with the wake-up bit, so a HALTed card answers too.
-Bytes sensbWakeUp();
+base::Bytes sensbWakeUp();
 
 // ISO 14443 Type B bit rates the driver uses (the same both ways).
 enum class BitRate
@@ -40,7 +40,7 @@ struct TypeBCard
 };
 
 // SENSB_RES: 50 ‖ PUPI(4) ‖ application data(4) ‖ protocol info(3) [‖ extended byte].
-Expected<TypeBCard, Error> parseSensbResponse(ByteView response);
+Expected<TypeBCard, Error> parseSensbResponse(base::ByteView response);
 
 // FSCI → FSC (ISO/IEC 14443-4 table: 16, 24, 32, 40, 48, 64, 96, 128, 256, and 512…4096 for
 // the newer codes); codes above 12 are RFU and read as 256.
@@ -54,12 +54,12 @@ BitRate negotiateBitRate(const TypeBCard& card, BitRate ceiling);
 // ATTRIB 1D ‖ PUPI ‖ param1 00 (default TR0/TR1, SOF and EOF) ‖ param2 (the bit rate both ways in
 // b8-b5, FSDI 8 in b4-b1: the reader takes 256-byte frames) ‖ param3 (ISO 14443-4) ‖ param4
 // (CID 0). After the answer, the reader switches to `rate`.
-Bytes attribRequest(const TypeBCard& card, BitRate rate = BitRate::Kbps106);
+base::Bytes attribRequest(const TypeBCard& card, BitRate rate = BitRate::Kbps106);
 inline constexpr std::size_t kReaderFrameSize = 256;
 // The answer: MBLI/CID byte [‖ higher-layer response]; CID must be 0.
-Expected<void, Error> checkAttribResponse(ByteView response);
+Expected<void, Error> checkAttribResponse(base::ByteView response);
 
 // The PC/SC Part 3 ATR for this card.
-Bytes pcscAtrOf(const TypeBCard& card, std::uint8_t mbliCid = 0x00);
+base::Bytes pcscAtrOf(const TypeBCard& card, std::uint8_t mbliCid = 0x00);
 
 } // namespace zaitaku::hardware::rcs380

@@ -165,7 +165,7 @@ Error UsbDevice::failure(int code, const char* during)
     }
 }
 
-Expected<void, Error> UsbDevice::write(ByteView bytes, std::chrono::milliseconds timeout)
+Expected<void, Error> UsbDevice::write(base::ByteView bytes, std::chrono::milliseconds timeout)
 {
     int sent = 0;
     const int rc = libusb_bulk_transfer(m_handle, m_out, const_cast<std::uint8_t*>(bytes.data()),
@@ -179,9 +179,9 @@ Expected<void, Error> UsbDevice::write(ByteView bytes, std::chrono::milliseconds
     return {};
 }
 
-Expected<Bytes, Error> UsbDevice::read(std::chrono::milliseconds timeout)
+Expected<base::Bytes, Error> UsbDevice::read(std::chrono::milliseconds timeout)
 {
-    Bytes buffer(kMaxFrameData + 16);
+    base::Bytes buffer(kMaxFrameData + 16);
     int received = 0;
     const int rc = libusb_bulk_transfer(m_handle, m_in, buffer.data(), static_cast<int>(buffer.size()), &received,
                                         timeoutOf(timeout));

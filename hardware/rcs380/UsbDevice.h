@@ -50,8 +50,8 @@ public:
     static Expected<std::unique_ptr<UsbDevice>, Error> open(std::shared_ptr<UsbContext> context, libusb_device* device);
     ~UsbDevice() override;
 
-    Expected<void, Error> write(ByteView bytes, std::chrono::milliseconds timeout) override;
-    Expected<Bytes, Error> read(std::chrono::milliseconds timeout) override;
+    Expected<void, Error> write(base::ByteView bytes, std::chrono::milliseconds timeout) override;
+    Expected<base::Bytes, Error> read(std::chrono::milliseconds timeout) override;
 
     const UsbLocation& location() const { return m_location; }
     bool detached() const override { return m_detached; }

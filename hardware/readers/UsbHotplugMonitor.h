@@ -3,9 +3,9 @@
 // Tells the app when a supported reader is plugged in or pulled out (libusb hot-plug callbacks on
 // a thread of its own). The callback runs on that thread: hand the event to the UI thread.
 
+#include "base/Expected.h"
 #include "device/DeviceError.h"
 #include "hardware/readers/SupportedReaders.h"
-#include "verify/model/Expected.h"
 
 #include <functional>
 #include <memory>

@@ -1,11 +1,10 @@
 #include "hardware/vcard/CardImage.h"
 
+#include "base/Sha256.h"
 #include "device/apdu/BerTlv.h"
 #include "device/mynacard/Certificate.h"
 #include "device/mynacard/MynaIds.h"
 #include "device/mynacard/VerificationCodeB.h"
-
-#include <openssl/evp.h>
 
 namespace zaitaku::hardware
 {
@@ -17,58 +16,50 @@ namespace myna = device::myna;
 using device::encodeTlv;
 
 // The contactless ATR real cards present through a PC/SC reader (CARD.md §1).
-const Bytes kAtr{0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F};
+const base::Bytes kAtr{0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F};
 
-model::Timestamp daysFrom(model::Timestamp now, int days)
+base::Timestamp daysFrom(base::Timestamp now, int days)
 {
     return now.plus(std::chrono::hours(24) * days);
 }
 
-Bytes ascii(const std::string& s)
+base::Bytes ascii(const std::string& s)
 {
-    return Bytes(s.begin(), s.end());
+    return base::Bytes(s.begin(), s.end());
 }
 
-void append(Bytes& out, const Bytes& more)
+void append(base::Bytes& out, const base::Bytes& more)
 {
     out.insert(out.end(), more.begin(), more.end());
 }
 
-Bytes sha256(ByteView data)
-{
-    Bytes out(32);
-    unsigned int n = 0;
-    EVP_Digest(data.data(), data.size(), out.data(), &n, EVP_sha256(), nullptr);
-    return out;
-}
-
 // EF 0002 of the 券面事項確認AP: FF20 { DF21 … DF2A } with DF28 signing three segment digests
 // (CARD.md §3.3). The test CA's key stands in for the J-LIS card-face key.
-Expected<Bytes, Error> cardFace(const Persona& p, const KeyPtr& faceKey, const KeyPtr& signer)
+Expected<base::Bytes, Error> cardFace(const Persona& p, const KeyPtr& faceKey, const KeyPtr& signer)
 {
     auto photo = encodeFacePhoto(p.photoPath);
     if (!photo) {
         return Unexpected(photo.error());
     }
-    const Bytes birth = encodeTlv(0xDF22, ascii(p.birthdate.toCompact()));
-    const Bytes sex = encodeTlv(0xDF23, ascii(p.sex));
-    const Bytes pub = encodeTlv(0xDF24, rsaPublicKeyTlv(faceKey));
-    const Bytes name = encodeTlv(0xDF25, placeholderPng(160, 24));
-    const Bytes address = encodeTlv(0xDF26, placeholderPng(240, 48));
-    const Bytes face = encodeTlv(myna::kFacePhoto, *photo);
-    Bytes segment1 = birth;
+    const base::Bytes birth = encodeTlv(0xDF22, ascii(p.birthdate.toCompact()));
+    const base::Bytes sex = encodeTlv(0xDF23, ascii(p.sex));
+    const base::Bytes pub = encodeTlv(0xDF24, rsaPublicKeyTlv(faceKey));
+    const base::Bytes name = encodeTlv(0xDF25, placeholderPng(160, 24));
+    const base::Bytes address = encodeTlv(0xDF26, placeholderPng(240, 48));
+    const base::Bytes face = encodeTlv(myna::kFacePhoto, *photo);
+    base::Bytes segment1 = birth;
     append(segment1, sex);
     append(segment1, pub);
-    Bytes segment2 = name;
+    base::Bytes segment2 = name;
     append(segment2, address);
-    Bytes digests = sha256(segment1);
-    append(digests, sha256(segment2));
-    append(digests, sha256(face));
+    base::Bytes digests = base::sha256(segment1);
+    append(digests, base::sha256(segment2));
+    append(digests, base::sha256(face));
     auto signature = rsaPkcs1Sign(signer, device::sha256DigestInfo(digests));
     if (!signature) {
         return Unexpected(signature.error());
     }
-    Bytes body = encodeTlv(0xDF21, Bytes(18, 0x00)); // offset table: unused by readers of the TLVs
+    base::Bytes body = encodeTlv(0xDF21, base::Bytes(18, 0x00)); // offset table: unused by readers of the TLVs
     append(body, segment1);
     append(body, segment2);
     append(body, face);
@@ -80,7 +71,7 @@ Expected<Bytes, Error> cardFace(const Persona& p, const KeyPtr& faceKey, const K
 
 } // namespace
 
-Expected<CardImage, Error> buildCardImage(const Persona& p, TestPki& pki, model::Timestamp now)
+Expected<CardImage, Error> buildCardImage(const Persona& p, TestPki& pki, base::Timestamp now)
 {
     CardImage image;
     image.atr = kAtr;
@@ -95,11 +86,11 @@ Expected<CardImage, Error> buildCardImage(const Persona& p, TestPki& pki, model:
     ApplicationImage jpki{"JPKI", myna::bytesOf(myna::kJpkiAid), {}, {}, {}, {}, {}};
     jpki.files[myna::kAuthCert] = auth->der;
     jpki.files[myna::kAuthCaCert] = pki.caCertificateDer();
-    Bytes token = ascii("JPKIAPICCTOKEN2");
+    base::Bytes token = ascii("JPKIAPICCTOKEN2");
     token.resize(32, ' ');
     token.resize(160, 0x00);
     jpki.files[myna::kTokenInfo] = token;
-    jpki.files[myna::kCertAvailability] = p.signCert ? Bytes{0x8F, 0x8F, 0x00} : Bytes{0x00, 0x8F, 0x00};
+    jpki.files[myna::kCertAvailability] = p.signCert ? base::Bytes{0x8F, 0x8F, 0x00} : base::Bytes{0x00, 0x8F, 0x00};
     if (p.authPinSet) {
         jpki.credentials[myna::kAuthPin] = CredentialSlot{ascii(p.authPin), p.authPinTries, 3, false};
         jpki.keys[myna::kAuthKey] = KeySlot{myna::kAuthPin, auth->key};
@@ -121,7 +112,7 @@ Expected<CardImage, Error> buildCardImage(const Persona& p, TestPki& pki, model:
     // The text AP exists so that the appliance's refusal can be tested; it holds no number at
     // all, and its 照合番号A key never accepts anything.
     ApplicationImage text{"text", myna::bytesOf(myna::kTextAid), {}, {}, {}, {}, {}};
-    Bytes filler{0xFF, 0x10, 0x0C};
+    base::Bytes filler{0xFF, 0x10, 0x0C};
     filler.resize(17, 0xFF);
     text.files[myna::kTextMyNumber] = filler;
     text.readAcl[myna::kTextMyNumber] = {0x0011, myna::kTextVerificationCodeA};
@@ -142,7 +133,7 @@ Expected<CardImage, Error> buildCardImage(const Persona& p, TestPki& pki, model:
         return Unexpected(codeB.error());
     }
     surface.credentials[myna::kVerificationCodeBKey] =
-        CredentialSlot{Bytes(codeB->bytes().begin(), codeB->bytes().end()), p.codeBTries, 10, false};
+        CredentialSlot{base::Bytes(codeB->bytes().begin(), codeB->bytes().end()), p.codeBTries, 10, false};
     surface.credentials[myna::kVerificationCodeAKey] = CredentialSlot{{}, 10, 10, true};
     surface.forbiddenFids = {myna::kVerificationCodeAKey, myna::kMyNumberImage};
     image.applications.push_back(std::move(surface));

@@ -14,7 +14,7 @@ namespace zaitaku::hardware
 
 struct CredentialSlot
 {
-    Bytes secret;
+    base::Bytes secret;
     int tries = 0;
     int maxTries = 0;
     bool alwaysRefused = false; // 照合番号A: the emulator never accepts it
@@ -29,8 +29,8 @@ struct KeySlot
 struct ApplicationImage
 {
     std::string label;
-    Bytes aid;
-    std::map<std::uint16_t, Bytes> files;
+    base::Bytes aid;
+    std::map<std::uint16_t, base::Bytes> files;
     std::map<std::uint16_t, std::vector<std::uint16_t>> readAcl; // any one of these credentials opens the file
     std::map<std::uint16_t, CredentialSlot> credentials;
     std::map<std::uint16_t, KeySlot> keys;
@@ -39,16 +39,16 @@ struct ApplicationImage
 
 struct CardImage
 {
-    Bytes atr;
+    base::Bytes atr;
     std::vector<ApplicationImage> applications;
-    Bytes authCertificateDer;
-    Bytes caCertificateDer;
+    base::Bytes authCertificateDer;
+    base::Bytes caCertificateDer;
 };
 
-Expected<CardImage, Error> buildCardImage(const Persona& persona, TestPki& pki, model::Timestamp now);
+Expected<CardImage, Error> buildCardImage(const Persona& persona, TestPki& pki, base::Timestamp now);
 
 // The greyscale JPEG 2000 face photo (JP2 container) and small PNG placeholders, via OpenCV.
-Expected<Bytes, Error> encodeFacePhoto(const std::string& imagePath);
-Bytes placeholderPng(int width, int height);
+Expected<base::Bytes, Error> encodeFacePhoto(const std::string& imagePath);
+base::Bytes placeholderPng(int width, int height);
 
 } // namespace zaitaku::hardware

@@ -22,7 +22,7 @@ cv::Mat testPattern()
 
 } // namespace
 
-Expected<Bytes, Error> encodeFacePhoto(const std::string& imagePath)
+Expected<base::Bytes, Error> encodeFacePhoto(const std::string& imagePath)
 {
     cv::Mat grey;
     if (imagePath.empty()) {
@@ -39,16 +39,16 @@ Expected<Bytes, Error> encodeFacePhoto(const std::string& imagePath)
     if (!cv::imencode(".jp2", grey, out, {cv::IMWRITE_JPEG2000_COMPRESSION_X1000, 125})) {
         return Unexpected(Error{device::Errc::InvalidInput, "JPEG 2000 encoding failed"});
     }
-    return Bytes(out.begin(), out.end());
+    return base::Bytes(out.begin(), out.end());
 }
 
-Bytes placeholderPng(int width, int height)
+base::Bytes placeholderPng(int width, int height)
 {
     cv::Mat img(height, width, CV_8UC1, cv::Scalar(255));
     cv::rectangle(img, {1, 1}, {width - 2, height - 2}, cv::Scalar(0), 1);
     std::vector<std::uint8_t> out;
     cv::imencode(".png", img, out);
-    return Bytes(out.begin(), out.end());
+    return base::Bytes(out.begin(), out.end());
 }
 
 } // namespace zaitaku::hardware

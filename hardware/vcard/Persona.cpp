@@ -1,6 +1,6 @@
 #include "hardware/vcard/Persona.h"
 
-#include "verify/model/BoundedJson.h"
+#include "base/BoundedJson.h"
 
 #include <fstream>
 #include <iterator>
@@ -46,8 +46,8 @@ Expected<Persona, Error> builtinPersona(const std::string& name)
     if (name == "face-auth-only") {
         p.authPinSet = false;
         p.signCert = false;
-        p.birthdate = model::Date::fromYmd(1938, 11, 3).value(); // 昭和13年
-        p.cardExpiry = model::Date::fromYmd(2033, 11, 3).value();
+        p.birthdate = base::Date::fromYmd(1938, 11, 3).value(); // 昭和13年
+        p.cardExpiry = base::Date::fromYmd(2033, 11, 3).value();
         p.securityCode = "4711";
         p.sex = "2";
         return p;
@@ -64,8 +64,8 @@ Expected<Persona, Error> builtinPersona(const std::string& name)
     }
     if (name == "child") {
         p.signCert = false;
-        p.birthdate = model::Date::fromYmd(2019, 5, 1).value(); // 令和元年
-        p.cardExpiry = model::Date::fromYmd(2029, 5, 1).value();
+        p.birthdate = base::Date::fromYmd(2019, 5, 1).value(); // 令和元年
+        p.cardExpiry = base::Date::fromYmd(2029, 5, 1).value();
         p.securityCode = "0501";
         return p;
     }
@@ -79,7 +79,7 @@ Expected<Persona, Error> loadPersonaFile(const std::string& path)
         return Unexpected(personaError("cannot open " + path));
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const nlohmann::json j = model::parseJson(text);
+    const nlohmann::json j = base::parseJson(text);
     if (!j.is_object()) {
         return Unexpected(personaError(path + " is not a JSON object"));
     }
@@ -98,7 +98,7 @@ Expected<Persona, Error> loadPersonaFile(const std::string& path)
         p.photoPath = j.value("photo", p.photoPath);
         for (auto [key, target] : {std::pair{"birthdate", &p.birthdate}, std::pair{"card_expiry", &p.cardExpiry}}) {
             if (j.contains(key)) {
-                auto d = model::Date::parse(j.at(key).get<std::string>());
+                auto d = base::Date::parse(j.at(key).get<std::string>());
                 if (!d) {
                     return Unexpected(personaError(std::string(key) + ": " + d.error().message));
                 }

@@ -3,8 +3,9 @@
 // Who the virtual card pretends to be. Built-in personas cover the cases the appliance must
 // handle; a JSON file can define more. All values are test data.
 
-#include "device/apdu/Bytes.h"
-#include "verify/model/Date.h"
+#include "base/Bytes.h"
+#include "base/Date.h"
+#include "device/DeviceError.h"
 
 #include <string>
 #include <vector>
@@ -25,8 +26,8 @@ struct Persona
     int signPasswordTries = 5;
     int certNotBeforeDays = -365; // relative to the clock at start
     int certNotAfterDays = 4 * 365;
-    model::Date birthdate = model::Date::fromYmd(1980, 2, 17).value();
-    model::Date cardExpiry = model::Date::fromYmd(2035, 2, 17).value();
+    base::Date birthdate = base::Date::fromYmd(1980, 2, 17).value();
+    base::Date cardExpiry = base::Date::fromYmd(2035, 2, 17).value();
     std::string securityCode = "2285";
     std::string sex = "1";
     int codeBTries = 10;

@@ -20,12 +20,12 @@
 namespace zaitaku::hardware
 {
 
-Bytes testSerialFor(const std::string& commonName)
+base::Bytes testSerialFor(const std::string& commonName)
 {
     const std::string input = "zaitaku-test-serial:" + commonName;
     unsigned char digest[32];
     SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-    Bytes serial(digest, digest + 8);
+    base::Bytes serial(digest, digest + 8);
     serial[0] = static_cast<std::uint8_t>((serial[0] & 0x7F) | 0x01); // positive, no leading zero byte
     return serial;
 }
@@ -104,19 +104,19 @@ bool addExtension(X509* cert, X509* issuer, int nid, const char* value)
     return ok;
 }
 
-Expected<Bytes, Error> makeCertificate(const KeyPtr& subjectKey,
-                                       const std::string& commonName,
-                                       X509* issuerCert,
-                                       const KeyPtr& issuerKey,
-                                       model::Timestamp notBefore,
-                                       model::Timestamp notAfter,
-                                       bool isCa)
+Expected<base::Bytes, Error> makeCertificate(const KeyPtr& subjectKey,
+                                             const std::string& commonName,
+                                             X509* issuerCert,
+                                             const KeyPtr& issuerKey,
+                                             base::Timestamp notBefore,
+                                             base::Timestamp notAfter,
+                                             bool isCa)
 {
     std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
     X509_set_version(cert.get(), 2);
     // Deterministic per subject (testSerialFor): the OQS simulator's population maps a card to a
     // person by serial + issuer, so a persona must keep its serial across runs.
-    const Bytes serial = testSerialFor(commonName);
+    const base::Bytes serial = testSerialFor(commonName);
     BIGNUM* bn = BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr);
     BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
     BN_free(bn);
@@ -143,7 +143,7 @@ Expected<Bytes, Error> makeCertificate(const KeyPtr& subjectKey,
     if (length <= 0) {
         return Unexpected(pkiError("cannot encode the certificate"));
     }
-    Bytes out(der, der + length);
+    base::Bytes out(der, der + length);
     OPENSSL_free(der);
     return out;
 }
@@ -172,7 +172,7 @@ Expected<KeyPtr, Error> TestPki::loadOrCreateKey(const std::string& keyName)
     return out;
 }
 
-Expected<TestPki, Error> TestPki::open(const std::string& directory, model::Timestamp now)
+Expected<TestPki, Error> TestPki::open(const std::string& directory, base::Timestamp now)
 {
     TestPki pki;
     pki.m_directory = directory;
@@ -201,8 +201,8 @@ Expected<TestPki, Error> TestPki::open(const std::string& directory, model::Time
 
 Expected<IssuedCertificate, Error> TestPki::issue(const std::string& keyName,
                                                   const std::string& commonName,
-                                                  model::Timestamp notBefore,
-                                                  model::Timestamp notAfter)
+                                                  base::Timestamp notBefore,
+                                                  base::Timestamp notAfter)
 {
     auto key = loadOrCreateKey(keyName);
     if (!key) {
@@ -217,10 +217,10 @@ Expected<IssuedCertificate, Error> TestPki::issue(const std::string& keyName,
     return IssuedCertificate{*key, std::move(*der)};
 }
 
-Expected<Bytes, Error> rsaPkcs1Sign(const KeyPtr& key, ByteView data)
+Expected<base::Bytes, Error> rsaPkcs1Sign(const KeyPtr& key, base::ByteView data)
 {
     EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key.get(), nullptr);
-    Bytes sig(static_cast<std::size_t>(EVP_PKEY_get_size(key.get())));
+    base::Bytes sig(static_cast<std::size_t>(EVP_PKEY_get_size(key.get())));
     std::size_t length = sig.size();
     const bool ok = ctx && EVP_PKEY_sign_init(ctx) == 1 && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
                     EVP_PKEY_sign(ctx, sig.data(), &length, data.data(), data.size()) == 1;
@@ -232,20 +232,20 @@ Expected<Bytes, Error> rsaPkcs1Sign(const KeyPtr& key, ByteView data)
     return sig;
 }
 
-Bytes rsaPublicKeyTlv(const KeyPtr& key)
+base::Bytes rsaPublicKeyTlv(const KeyPtr& key)
 {
     BIGNUM* n = nullptr;
     BIGNUM* e = nullptr;
     EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &n);
     EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &e);
-    Bytes modulus(static_cast<std::size_t>(BN_num_bytes(n)));
-    Bytes exponent(static_cast<std::size_t>(BN_num_bytes(e)));
+    base::Bytes modulus(static_cast<std::size_t>(BN_num_bytes(n)));
+    base::Bytes exponent(static_cast<std::size_t>(BN_num_bytes(e)));
     BN_bn2bin(n, modulus.data());
     BN_bn2bin(e, exponent.data());
     BN_free(n);
     BN_free(e);
-    Bytes out = device::encodeTlv(0x90, exponent);
-    const Bytes mod = device::encodeTlv(0x91, modulus);
+    base::Bytes out = device::encodeTlv(0x90, exponent);
+    const base::Bytes mod = device::encodeTlv(0x91, modulus);
     out.insert(out.end(), mod.begin(), mod.end());
     return out;
 }
@@ -261,7 +261,8 @@ std::string TestPki::caCertificatePem() const
     return std::string(data, static_cast<std::size_t>(len));
 }
 
-Expected<std::string, Error> TestPki::revocationListPem(const std::vector<Bytes>& revoked, model::Timestamp now) const
+Expected<std::string, Error> TestPki::revocationListPem(const std::vector<base::Bytes>& revoked,
+                                                        base::Timestamp now) const
 {
     const unsigned char* p = m_caDer.data();
     std::unique_ptr<X509, decltype(&X509_free)> ca(d2i_X509(nullptr, &p, static_cast<long>(m_caDer.size())), X509_free);

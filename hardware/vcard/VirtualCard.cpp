@@ -15,7 +15,7 @@ namespace sw = device::sw;
 
 struct VirtualCard::Reply
 {
-    Bytes data;
+    base::Bytes data;
     std::uint16_t sw;
 };
 
@@ -29,12 +29,12 @@ Reply status(std::uint16_t s)
     return Reply{{}, s};
 }
 
-bool startsWith(ByteView whole, ByteView prefix)
+bool startsWith(base::ByteView whole, base::ByteView prefix)
 {
     return !prefix.empty() && prefix.size() <= whole.size() && std::equal(prefix.begin(), prefix.end(), whole.begin());
 }
 
-std::uint16_t fidOf(ByteView data)
+std::uint16_t fidOf(base::ByteView data)
 {
     return static_cast<std::uint16_t>(data[0] << 8 | data[1]);
 }
@@ -79,7 +79,7 @@ bool VirtualCard::unlocked(const ApplicationImage& app, std::uint16_t fid) const
     return false;
 }
 
-Bytes VirtualCard::process(ByteView command)
+base::Bytes VirtualCard::process(base::ByteView command)
 {
     ++m_apdus;
     auto parsed = device::CommandApdu::decode(command);
@@ -114,13 +114,13 @@ Bytes VirtualCard::process(ByteView command)
     return r.encode();
 }
 
-VirtualCard::Reply VirtualCard::select(std::uint8_t p1, ByteView data)
+VirtualCard::Reply VirtualCard::select(std::uint8_t p1, base::ByteView data)
 {
     if (p1 == 0x04) {
         // Exact match first; a real card also matches a DF-name prefix.
         std::optional<std::size_t> found;
         for (std::size_t i = 0; i < m_image.applications.size(); ++i) {
-            if (m_image.applications[i].aid == Bytes(data.begin(), data.end())) {
+            if (m_image.applications[i].aid == base::Bytes(data.begin(), data.end())) {
                 found = i;
             }
         }
@@ -180,17 +180,17 @@ VirtualCard::Reply VirtualCard::readBinary(std::uint8_t p1, std::uint8_t p2, std
     if (!unlocked(*app, fid)) {
         return status(sw::kSecurityNotSatisfied);
     }
-    const Bytes& file = app->files.at(fid);
+    const base::Bytes& file = app->files.at(fid);
     if (offset >= file.size()) {
         return status(sw::kOffsetBeyondEf);
     }
     const std::size_t n = std::min<std::size_t>(le, file.size() - offset);
-    return Reply{Bytes(file.begin() + static_cast<std::ptrdiff_t>(offset),
-                       file.begin() + static_cast<std::ptrdiff_t>(offset + n)),
+    return Reply{base::Bytes(file.begin() + static_cast<std::ptrdiff_t>(offset),
+                             file.begin() + static_cast<std::ptrdiff_t>(offset + n)),
                  sw::kOk};
 }
 
-VirtualCard::Reply VirtualCard::verify(std::uint8_t p2, ByteView data)
+VirtualCard::Reply VirtualCard::verify(std::uint8_t p2, base::ByteView data)
 {
     ApplicationImage* app = current();
     if (!app) {
@@ -213,7 +213,7 @@ VirtualCard::Reply VirtualCard::verify(std::uint8_t p2, ByteView data)
     if (slot.tries == 0) {
         return status(sw::kReferenceBlocked);
     }
-    const bool match = !slot.alwaysRefused && slot.secret == Bytes(data.begin(), data.end());
+    const bool match = !slot.alwaysRefused && slot.secret == base::Bytes(data.begin(), data.end());
     if (match) {
         slot.tries = slot.maxTries;
         m_verified[{*m_app, *fid}] = true;
@@ -224,7 +224,7 @@ VirtualCard::Reply VirtualCard::verify(std::uint8_t p2, ByteView data)
     return status(static_cast<std::uint16_t>(0x63C0 | slot.tries));
 }
 
-VirtualCard::Reply VirtualCard::sign(std::uint8_t p1, std::uint8_t p2, ByteView data)
+VirtualCard::Reply VirtualCard::sign(std::uint8_t p1, std::uint8_t p2, base::ByteView data)
 {
     ApplicationImage* app = current();
     std::optional<std::uint16_t> fid;
@@ -241,7 +241,7 @@ VirtualCard::Reply VirtualCard::sign(std::uint8_t p1, std::uint8_t p2, ByteView 
     if (v == m_verified.end() || !v->second) {
         return status(sw::kSecurityNotSatisfied);
     }
-    Bytes input;
+    base::Bytes input;
     if (p1 == 0x00) {
         if (data.empty() || data.size() > 245) {
             return status(sw::kWrongLength);

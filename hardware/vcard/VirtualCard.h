@@ -17,8 +17,8 @@ class VirtualCard
 public:
     explicit VirtualCard(CardImage image);
 
-    const Bytes& atr() const { return m_image.atr; }
-    Bytes process(ByteView command);
+    const base::Bytes& atr() const { return m_image.atr; }
+    base::Bytes process(base::ByteView command);
     // Power cycle or warm reset: selection and verified flags go, retry counters stay.
     void reset();
 
@@ -31,10 +31,10 @@ public:
     struct Reply;
 
 private:
-    Reply select(std::uint8_t p1, ByteView data);
+    Reply select(std::uint8_t p1, base::ByteView data);
     Reply readBinary(std::uint8_t p1, std::uint8_t p2, std::uint32_t le);
-    Reply verify(std::uint8_t p2, ByteView data);
-    Reply sign(std::uint8_t p1, std::uint8_t p2, ByteView data);
+    Reply verify(std::uint8_t p2, base::ByteView data);
+    Reply sign(std::uint8_t p1, std::uint8_t p2, base::ByteView data);
     ApplicationImage* current();
     bool unlocked(const ApplicationImage& app, std::uint16_t fid) const;
     void noteForbidden(const ApplicationImage& app, std::uint16_t fid);

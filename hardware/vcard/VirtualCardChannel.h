@@ -16,14 +16,14 @@ public:
         : m_card(card)
     {}
 
-    Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds) override
+    Expected<base::Bytes, Error> transmit(base::ByteView command, std::chrono::milliseconds) override
     {
         if (m_closed) {
             return Unexpected(Error{device::Errc::CardRemoved, "the virtual card is disconnected"});
         }
         return m_card.process(command);
     }
-    Bytes atr() const override { return m_card.atr(); }
+    base::Bytes atr() const override { return m_card.atr(); }
     Expected<void, Error> disconnect(device::Disposition disposition) override
     {
         if (disposition != device::Disposition::Leave) {

@@ -100,9 +100,9 @@ bool VpcdLink::readExact(std::uint8_t* out, std::size_t n)
     return true;
 }
 
-bool VpcdLink::writeFrame(const Bytes& payload)
+bool VpcdLink::writeFrame(const base::Bytes& payload)
 {
-    Bytes frame{static_cast<std::uint8_t>(payload.size() >> 8), static_cast<std::uint8_t>(payload.size() & 0xFF)};
+    base::Bytes frame{static_cast<std::uint8_t>(payload.size() >> 8), static_cast<std::uint8_t>(payload.size() & 0xFF)};
     frame.insert(frame.end(), payload.begin(), payload.end());
     std::size_t sent = 0;
     while (sent < frame.size()) {
@@ -122,7 +122,7 @@ bool VpcdLink::serveOne()
         return false;
     }
     const std::size_t length = static_cast<std::size_t>(header[0] << 8 | header[1]);
-    Bytes payload(length);
+    base::Bytes payload(length);
     if (length > 0 && !readExact(payload.data(), length)) {
         return false;
     }
@@ -139,7 +139,7 @@ bool VpcdLink::serveOne()
             return true;
         }
     }
-    const Bytes response = m_card.process(payload);
+    const base::Bytes response = m_card.process(payload);
     if (m_options.verbose) {
         auto c = device::CommandApdu::decode(payload);
         auto r = device::ResponseApdu::decode(response);

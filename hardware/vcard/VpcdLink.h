@@ -41,7 +41,7 @@ private:
     void disconnect(const char* why);
     bool serveOne(); // false when the connection ended
     bool readExact(std::uint8_t* out, std::size_t n);
-    bool writeFrame(const Bytes& payload);
+    bool writeFrame(const base::Bytes& payload);
 
     VirtualCard& m_card;
     VpcdOptions m_options;

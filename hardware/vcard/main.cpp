@@ -1,10 +1,10 @@
 // zaitaku-vcard: a virtual My Number Card served to pcscd through vpcd.
 
+#include "base/Clock.h"
 #include "hardware/vcard/Persona.h"
 #include "hardware/vcard/TestPki.h"
 #include "hardware/vcard/VirtualCard.h"
 #include "hardware/vcard/VpcdLink.h"
-#include "verify/model/Clock.h"
 
 #include <csignal>
 #include <cstdio>
@@ -109,11 +109,11 @@ int main(int argc, char** argv)
     if (!photo.empty()) {
         persona->photoPath = photo;
     }
-    const model::SystemClock clock;
+    const base::SystemClock clock;
     // --issued-at fixes the certificates' dates, so two virtual cards of a persona are the same
     // card byte for byte (tests comparing readers); by default they are issued now.
     auto issued =
-        issuedAt.empty() ? Expected<model::Timestamp, model::Error>(clock.nowJst()) : model::Timestamp::parse(issuedAt);
+        issuedAt.empty() ? Expected<base::Timestamp, base::Error>(clock.nowJst()) : base::Timestamp::parse(issuedAt);
     if (!issued) {
         std::fprintf(stderr, "zaitaku-vcard: --issued-at: %s\n", issued.error().message.c_str());
         return 2;

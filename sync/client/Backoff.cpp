@@ -7,7 +7,7 @@
 namespace zaitaku::sync::client
 {
 
-std::chrono::seconds backoffDelay(int attempts, const BackoffPolicy& policy, model::RandomSource& random)
+std::chrono::seconds backoffDelay(int attempts, const BackoffPolicy& policy, base::RandomSource& random)
 {
     const int shift = std::clamp(attempts - 1, 0, 30);
     const auto full = std::min<std::int64_t>(policy.cap.count(), policy.base.count() << shift);

@@ -4,7 +4,7 @@
 // capped, then drawn uniformly from its upper half so that tablets coming back into signal
 // together do not retry in lockstep.
 
-#include "verify/model/Random.h"
+#include "base/Random.h"
 
 #include <chrono>
 
@@ -17,6 +17,6 @@ struct BackoffPolicy
     std::chrono::seconds cap{15 * 60};
 };
 
-std::chrono::seconds backoffDelay(int attempts, const BackoffPolicy& policy, model::RandomSource& random);
+std::chrono::seconds backoffDelay(int attempts, const BackoffPolicy& policy, base::RandomSource& random);
 
 } // namespace zaitaku::sync::client

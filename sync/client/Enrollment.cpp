@@ -10,7 +10,7 @@ namespace zaitaku::sync::client
 {
 
 Expected<EnrollmentResult, Error>
-enroll(store::Store& store, const EnrollmentRequest& request, model::RandomSource& random)
+enroll(store::Store& store, const EnrollmentRequest& request, base::RandomSource& random)
 {
     auto code = protocol::EnrollmentCode::parse(request.code);
     if (!code) {

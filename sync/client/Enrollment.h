@@ -7,11 +7,11 @@
 // device's Ed25519 evidence key with the code; 5) keep the certificate, key and pinned CA in the
 // encrypted store, in one transaction with an audit row.
 
+#include "base/Expected.h"
+#include "base/Random.h"
 #include "sync/SyncError.h"
 #include "sync/client/GatewayConnection.h"
 #include "sync/store/Store.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
 
 #include <string>
 
@@ -36,6 +36,6 @@ struct EnrollmentResult
 };
 
 Expected<EnrollmentResult, Error>
-enroll(store::Store& store, const EnrollmentRequest& request, model::RandomSource& random);
+enroll(store::Store& store, const EnrollmentRequest& request, base::RandomSource& random);
 
 } // namespace zaitaku::sync::client

@@ -7,10 +7,10 @@
 //   409 → returned as a response (per-record conflicts are in the body)
 //   429/5xx, network, TLS, timeout → transient (GatewayUnavailable, NetworkUnreachable, Timeout …)
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/client/GatewayLink.h"
 #include "sync/transport/HttpsClient.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <memory>

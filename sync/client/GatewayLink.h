@@ -4,9 +4,9 @@
 // device key never sits in a plain file: the gateway address, the pinned CA, the device id, the
 // device certificate and its P-256 key, and the gateway epoch last seen.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
-#include "verify/model/Expected.h"
 
 #include <optional>
 #include <string>

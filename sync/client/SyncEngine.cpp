@@ -1,6 +1,6 @@
 #include "sync/client/SyncEngine.h"
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
 #include "sync/protocol/Messages.h"
 #include "sync/protocol/WireLimits.h"
 #include "sync/store/AuditLog.h"
@@ -149,7 +149,7 @@ Expected<void, Error> SyncEngine::noteFailure(const Error& error)
     auto& db = m_store.db();
     return inTransaction(db, [&]() {
         return store::StoreMeta::set(db, "sync.last_error",
-                                     std::string(model::toCode(error.code)) + ": " + error.message);
+                                     std::string(base::toCode(error.code)) + ": " + error.message);
     });
 }
 
@@ -216,7 +216,7 @@ Expected<void, Error> SyncEngine::topUpChallenges(GatewayConnection& gateway, Sy
     }
     std::vector<store::PooledChallenge> pooled;
     for (const auto& c : batch->challenges) {
-        auto nonce = device::fromHex(c.nonceHex);
+        auto nonce = base::fromHex(c.nonceHex);
         if (!nonce) {
             return Unexpected(Error{Errc::ProtocolViolation, "a challenge nonce is not hex", "nonce"});
         }
@@ -254,7 +254,7 @@ Expected<void, Error> SyncEngine::push(GatewayConnection& gateway, const Gateway
         request.deviceTime = now;
         for (const auto& item : *batch) {
             seqs.push_back(item.seq);
-            auto created = model::Timestamp::parse(item.createdAt);
+            auto created = base::Timestamp::parse(item.createdAt);
             request.records.push_back(
                 {item.idemKey, item.kind, item.recordId, item.payload, item.payloadSha256, created ? *created : now});
         }
@@ -284,7 +284,7 @@ Expected<void, Error> SyncEngine::push(GatewayConnection& gateway, const Gateway
                     const bool dead = culprit && *culprit == i;
                     const auto retryAt =
                         culprit ? now : now.plus(backoffDelay(item.attempts + 1, m_options.backoff, m_random));
-                    const std::string reason = std::string(model::toCode(error.code)) + ": " + error.message;
+                    const std::string reason = std::string(base::toCode(error.code)) + ": " + error.message;
                     if (auto r = Outbox::recordFailure(db, item.seq, reason, dead, retryAt); !r) {
                         return r;
                     }
@@ -321,7 +321,7 @@ Expected<void, Error> SyncEngine::push(GatewayConnection& gateway, const Gateway
                 if (result.status == protocol::RecordStatus::Stored ||
                     result.status == protocol::RecordStatus::Duplicate) {
                     const nlohmann::json receipt{
-                        {"status", std::string(model::toCode(result.status))},
+                        {"status", std::string(base::toCode(result.status))},
                         {"received_at", result.receivedAt ? result.receivedAt->toString() : ""},
                         {"flags", result.flags},
                         {"epoch", parsed->epoch},
@@ -352,7 +352,7 @@ Expected<bool, Error> SyncEngine::applySnapshot(const nlohmann::json& json, cons
 {
     auto& db = m_store.db();
     auto snapshot = store::snapshotFromJson(json);
-    auto receivedAt = model::Timestamp::parse(receivedAtText);
+    auto receivedAt = base::Timestamp::parse(receivedAtText);
     if (!snapshot || !receivedAt) {
         return false; // reported by the count; a malformed item never blocks the feed
     }
@@ -425,7 +425,7 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
 }
 
 Expected<protocol::RequeryResponse, Error>
-SyncEngine::requery(const std::string& patientId, const std::string& serviceKind, const model::Date& date)
+SyncEngine::requery(const std::string& patientId, const std::string& serviceKind, const base::Date& date)
 {
     auto& db = m_store.db();
     auto link = linkOf(db);
@@ -473,7 +473,7 @@ SyncEngine::requery(const std::string& patientId, const std::string& serviceKind
     return parsed;
 }
 
-Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const model::Date& date,
+Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const base::Date& date,
                                                                   std::vector<std::string> patientIds)
 {
     auto& db = m_store.db();

@@ -13,14 +13,14 @@
 //      advances the cursor.
 // A crash anywhere leaves either the old state or the new one; the next run resumes from it.
 
+#include "base/Date.h"
+#include "base/Expected.h"
+#include "base/Random.h"
 #include "sync/SyncError.h"
 #include "sync/client/Backoff.h"
 #include "sync/client/GatewayConnection.h"
 #include "sync/protocol/Messages.h"
 #include "sync/store/Store.h"
-#include "verify/model/Date.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -92,7 +92,7 @@ struct PrecheckResult
 class SyncEngine
 {
 public:
-    SyncEngine(store::Store& store, model::RandomSource& random, SyncOptions options = {})
+    SyncEngine(store::Store& store, base::RandomSource& random, SyncOptions options = {})
         : m_store(store)
         , m_random(random)
         , m_options(options)
@@ -102,12 +102,12 @@ public:
     // network trouble is reported in SyncReport::error with the work done so far.
     Expected<SyncReport, Error> run();
     // Route pre-check for `date`: every patient in `patientIds` (or the whole roster when empty).
-    Expected<std::vector<PrecheckResult>, Error> precheck(const model::Date& date, std::vector<std::string> patientIds);
+    Expected<std::vector<PrecheckResult>, Error> precheck(const base::Date& date, std::vector<std::string> patientIds);
 
     // F2: a fresh result without the card, when the gateway says R7 allows it; the answer says
     // why not otherwise. A returned snapshot is added to the tablet's cache.
     Expected<protocol::RequeryResponse, Error>
-    requery(const std::string& patientId, const std::string& serviceKind, const model::Date& date);
+    requery(const std::string& patientId, const std::string& serviceKind, const base::Date& date);
 
     static Expected<SyncStatus, Error> status(store::Store& store);
     // An operator sends a dead letter again (after fixing what the gateway refused): back to the
@@ -123,7 +123,7 @@ private:
     Expected<bool, Error> applySnapshot(const nlohmann::json& snapshot, const std::string& receivedAt);
 
     store::Store& m_store;
-    model::RandomSource& m_random;
+    base::RandomSource& m_random;
     SyncOptions m_options;
 };
 

@@ -1,6 +1,6 @@
 #include "sync/gateway/ChallengeIssuer.h"
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
 
 #include <cctype>
 #include <charconv>
@@ -14,7 +14,7 @@ namespace
 {
 std::string lowerHex(const std::vector<std::uint8_t>& bytes)
 {
-    std::string hex = device::toHex(bytes);
+    std::string hex = base::toHex(bytes);
     for (auto& c : hex) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
@@ -48,7 +48,7 @@ std::optional<std::int64_t> number(const std::string& text)
 } // namespace
 
 protocol::WireChallenge
-ChallengeIssuer::issue(const std::string& deviceId, const model::Timestamp& now, model::RandomSource& random) const
+ChallengeIssuer::issue(const std::string& deviceId, const base::Timestamp& now, base::RandomSource& random) const
 {
     std::vector<std::uint8_t> salt(8);
     random.fill(salt);
@@ -58,7 +58,7 @@ ChallengeIssuer::issue(const std::string& deviceId, const model::Timestamp& now,
     c.id = "c1." + deviceId + "." + std::to_string(issued) + "." + std::to_string(expires) + "." + lowerHex(salt);
     c.nonceHex = lowerHex(m_pki.challengeMac(std::string(kDomain) + c.id));
     c.token = lowerHex(m_pki.signToken(std::string(kDomain) + c.id + "|" + c.nonceHex));
-    c.issuedAt = now.withOffset(model::Timestamp::kJstOffsetMinutes);
+    c.issuedAt = now.withOffset(base::Timestamp::kJstOffsetMinutes);
     c.expiresAt = c.issuedAt.plus(m_lifetime);
     return c;
 }
@@ -73,7 +73,7 @@ Expected<ChallengeClaim, Error> ChallengeIssuer::check(const std::string& id, co
             Error{Errc::SignatureInvalid, "the challenge '" + id + "' was not issued by this gateway", "challenge_id"});
     }
     const auto expected = m_pki.challengeMac(std::string(kDomain) + id);
-    auto given = device::fromHex(nonceHex);
+    auto given = base::fromHex(nonceHex);
     if (!given || given->size() != expected.size() ||
         CRYPTO_memcmp(given->data(), expected.data(), expected.size()) != 0) {
         return Unexpected(Error{Errc::SignatureInvalid,
@@ -82,8 +82,8 @@ Expected<ChallengeClaim, Error> ChallengeIssuer::check(const std::string& id, co
     }
     ChallengeClaim claim;
     claim.deviceId = parts[1];
-    claim.issuedAt = model::Timestamp::fromUtc(std::chrono::sys_seconds(std::chrono::seconds(*issued)));
-    claim.expiresAt = model::Timestamp::fromUtc(std::chrono::sys_seconds(std::chrono::seconds(*expires)));
+    claim.issuedAt = base::Timestamp::fromUtc(std::chrono::sys_seconds(std::chrono::seconds(*issued)));
+    claim.expiresAt = base::Timestamp::fromUtc(std::chrono::sys_seconds(std::chrono::seconds(*expires)));
     return claim;
 }
 

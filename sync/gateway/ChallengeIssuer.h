@@ -11,12 +11,12 @@
 //   nonce = HMAC-SHA256(secret, "zaitaku-challenge-v1|" + id)
 //   token = Ed25519(token_key, "zaitaku-challenge-v1|" + id + "|" + nonce_hex)
 
+#include "base/Expected.h"
+#include "base/Random.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/gateway/GatewayPki.h"
 #include "sync/protocol/Messages.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
-#include "verify/model/Timestamp.h"
 
 #include <chrono>
 #include <string>
@@ -27,8 +27,8 @@ namespace zaitaku::sync::gateway
 struct ChallengeClaim
 {
     std::string deviceId;
-    model::Timestamp issuedAt = model::Timestamp::fromUtc({});
-    model::Timestamp expiresAt = model::Timestamp::fromUtc({});
+    base::Timestamp issuedAt = base::Timestamp::fromUtc({});
+    base::Timestamp expiresAt = base::Timestamp::fromUtc({});
 };
 
 class ChallengeIssuer
@@ -40,7 +40,7 @@ public:
     {}
 
     protocol::WireChallenge
-    issue(const std::string& deviceId, const model::Timestamp& now, model::RandomSource& random) const;
+    issue(const std::string& deviceId, const base::Timestamp& now, base::RandomSource& random) const;
     // The challenge is one of ours and `nonceHex` is its nonce (SignatureInvalid otherwise).
     Expected<ChallengeClaim, Error> check(const std::string& id, const std::string& nonceHex) const;
 

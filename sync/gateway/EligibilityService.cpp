@@ -1,9 +1,9 @@
 #include "sync/gateway/EligibilityService.h"
 
+#include "base/BoundedJson.h"
 #include "device/mynacard/Certificate.h"
 #include "sync/gateway/PrecheckFlags.h"
 #include "sync/store/ModelJson.h"
-#include "verify/model/BoundedJson.h"
 #include "verify/rules/CertificateExpiry.h"
 #include "verify/rules/Requery.h"
 
@@ -31,7 +31,7 @@ oqs::SearchInfo searchFromJson(const nlohmann::json& j, const std::string& patie
     s.insuredCardSymbol = text(j, "insured_card_symbol");
     s.insuredIdentificationNumber = text(j, "insured_identification_number");
     s.insuredBranchNumber = text(j, "insured_branch_number");
-    if (auto birth = model::Date::parseCompact(text(j, "birthdate"))) {
+    if (auto birth = base::Date::parseCompact(text(j, "birthdate"))) {
         s.birthdate = *birth;
     }
     // What the patient chose at the first visit (「限度額情報を提供しますか」 [seed 001]); a key
@@ -65,9 +65,9 @@ nlohmann::json searchKeyOf(const model::EligibilitySnapshot& s)
 EligibilityService::EligibilityService(GatewayStorage& storage,
                                        std::unique_ptr<oqs::OqsBridge> bridge,
                                        const JpkiTrust& jpki,
-                                       const model::Clock& clock,
-                                       const model::MonotonicClock& monotonic,
-                                       model::RandomSource& random,
+                                       const base::Clock& clock,
+                                       const base::MonotonicClock& monotonic,
+                                       base::RandomSource& random,
                                        GatewayLog& log)
     : m_storage(storage)
     , m_bridge(std::move(bridge))
@@ -154,7 +154,7 @@ void EligibilityService::firstVisit(const CardQuery& q)
                            {"patient_id", q.patientId},
                            {"service_kind", q.serviceKind},
                            {"limit_consent", limitFlag(q.limitConsent)},
-                           {"source", std::string(model::toCode(q.source))}};
+                           {"source", std::string(base::toCode(q.source))}};
     if (auto info = device::parseCertificate(q.certificateDer)) {
         context["certificate_expiry"] = info->notAfter.localDate().toString();
     }
@@ -213,7 +213,7 @@ Expected<nlohmann::json, Error>
 EligibilityService::storeUnit(const std::string& patientId, model::SnapshotSource source, const oqs::ResultUnit& unit)
 {
     model::EligibilitySnapshot snapshot = unit.snapshot;
-    snapshot.id = model::makeUuid(m_random);
+    snapshot.id = base::makeUuid(m_random);
     snapshot.patientId = patientId;
     snapshot.source = source;
     auto json = store::snapshotToJson(snapshot);
@@ -240,7 +240,7 @@ void EligibilityService::apply(const oqs::Ticket& ticket, const oqs::ResultFile&
         (void)storeUnit(patientId, model::SnapshotSource::CardPin, failed);
         return;
     }
-    auto source = model::fromCode<model::SnapshotSource>(text(ticket.context, "source"));
+    auto source = base::fromCode<model::SnapshotSource>(text(ticket.context, "source"));
     const auto& unit = result.units.front();
     auto stored = storeUnit(patientId, source ? *source : model::SnapshotSource::CardPin, unit);
     if (!stored) {
@@ -255,7 +255,7 @@ void EligibilityService::apply(const oqs::Ticket& ticket, const oqs::ResultFile&
     const auto now = m_clock.nowJst();
     RequeryKeyRow key{patientId, searchKeyOf(unit.snapshot), std::nullopt, now};
     key.search["limit_consent"] = limitFlag(text(ticket.context, "limit_consent") == "1");
-    if (auto expiry = model::Date::parse(text(ticket.context, "certificate_expiry"))) {
+    if (auto expiry = base::Date::parse(text(ticket.context, "certificate_expiry"))) {
         key.certificateExpiry = *expiry;
     }
     if (auto done = m_storage.setRequeryKey(key); !done) {
@@ -279,8 +279,8 @@ std::optional<protocol::RequeryResponse> EligibilityService::requeryRefusal(cons
         }
     }
     if (!care) {
-        return refusal(std::string(model::toCode(rules::RequeryReason::NotSameProvider)),
-                       std::string(model::labelOf(rules::RequeryReason::NotSameProvider)));
+        return refusal(std::string(base::toCode(rules::RequeryReason::NotSameProvider)),
+                       std::string(base::labelOf(rules::RequeryReason::NotSameProvider)));
     }
     if (!care->firstOnlineConfirmAt) {
         return refusal("awaiting_online_confirmation", "初回訪問のオンライン資格確認がまだ完了していません");
@@ -290,7 +290,7 @@ std::optional<protocol::RequeryResponse> EligibilityService::requeryRefusal(cons
     auto decision = rules::requery(input);
     if (!decision || !decision->allowed) {
         const auto reason = decision ? decision->reason : rules::RequeryReason::NotContinuous;
-        return refusal(std::string(model::toCode(reason)), std::string(model::labelOf(reason)));
+        return refusal(std::string(base::toCode(reason)), std::string(base::labelOf(reason)));
     }
     auto key = m_storage.requeryKey(request.patientId);
     if (!key || !*key) {
@@ -315,8 +315,8 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
     auto result = m_bridge->qualification(query, {{"purpose", "requery"}, {"patient_id", request.patientId}});
     protocol::RequeryResponse response;
     response.allowed = true;
-    response.reason = std::string(model::toCode(rules::RequeryReason::Allowed));
-    response.reasonJa = std::string(model::labelOf(rules::RequeryReason::Allowed));
+    response.reason = std::string(base::toCode(rules::RequeryReason::Allowed));
+    response.reasonJa = std::string(base::labelOf(rules::RequeryReason::Allowed));
     if (!result || result->units.empty()) {
         response.cardReadNeeded = false;
         response.reason = "oqs_unavailable";
@@ -358,7 +358,7 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
                               ? "eligibility_changed"
                               : "eligibility_not_confirmed";
         response.reasonJa = "再照会で資格が確認できませんでした（" +
-                            std::string(model::labelOf(*unit.snapshot.qualificationValidity)) +
+                            std::string(base::labelOf(*unit.snapshot.qualificationValidity)) +
                             "）。カードで確認するか代替手段に進んでください";
         break;
     default:
@@ -370,7 +370,7 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
 }
 
 std::vector<std::string> EligibilityService::needingRefresh(const std::vector<std::string>& patientIds,
-                                                            const model::Date& date)
+                                                            const base::Date& date)
 {
     std::vector<std::string> out;
     const auto today = m_clock.nowJst().localDate();
@@ -381,7 +381,7 @@ std::vector<std::string> EligibilityService::needingRefresh(const std::vector<st
         }
         auto latest = m_storage.latestSnapshot(id);
         if (latest && *latest && (*latest)->receivedAt.localDate() == today) {
-            auto json = model::parseJson((*latest)->json);
+            auto json = base::parseJson((*latest)->json);
             if (text(json, "qualification_confirmation_date") == date.toString()) {
                 continue; // already asked today for this date
             }
@@ -392,7 +392,7 @@ std::vector<std::string> EligibilityService::needingRefresh(const std::vector<st
 }
 
 std::vector<std::string> EligibilityService::refreshRoute(const std::vector<std::string>& patientIds,
-                                                          const model::Date& date)
+                                                          const base::Date& date)
 {
     oqs::QualificationRequest query;
     query.header.qualificationConfirmationDate = date;

@@ -11,15 +11,15 @@
 //     the card must be read.
 //   - Route pre-check: one bulk request for the patients whose cached result is not for the day.
 
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "sync/gateway/GatewayLog.h"
 #include "sync/gateway/GatewayStorage.h"
 #include "sync/gateway/JpkiTrust.h"
 #include "sync/gateway/OqsJobs.h"
 #include "sync/oqs/OqsBridge.h"
 #include "sync/protocol/Messages.h"
-#include "verify/model/Clock.h"
 #include "verify/model/EligibilitySnapshot.h"
-#include "verify/model/Random.h"
 
 #include <condition_variable>
 #include <deque>
@@ -38,7 +38,7 @@ struct CardQuery
     std::string serviceKind;
     model::SnapshotSource source = model::SnapshotSource::CardPin;
     std::vector<std::uint8_t> certificateDer;
-    model::Date visitDate = model::Date::fromSysDays({});
+    base::Date visitDate = base::Date::fromSysDays({});
     bool limitConsent = false; // 限度額情報を「提供する」 at this visit [seed 001]
 };
 
@@ -48,9 +48,9 @@ public:
     EligibilityService(GatewayStorage& storage,
                        std::unique_ptr<oqs::OqsBridge> bridge,
                        const JpkiTrust& jpki,
-                       const model::Clock& clock,
-                       const model::MonotonicClock& monotonic,
-                       model::RandomSource& random,
+                       const base::Clock& clock,
+                       const base::MonotonicClock& monotonic,
+                       base::RandomSource& random,
                        GatewayLog& log);
     ~EligibilityService();
 
@@ -67,12 +67,12 @@ public:
     protocol::RequeryResponse requery(const protocol::RequeryRequest& request);
     // Which of these patients a refresh for `date` would ask OQS about: a re-query key, and no
     // result asked today for that date.
-    std::vector<std::string> needingRefresh(const std::vector<std::string>& patientIds, const model::Date& date);
+    std::vector<std::string> needingRefresh(const std::vector<std::string>& patientIds, const base::Date& date);
     // Where pre-checks and re-queries wait for OQS, off the HTTP threads.
     OqsJobs& jobs() { return *m_jobs; }
     // Refreshes the cached results of these patients for `date` with one bulk request. Returns
     // the patients the refresh failed for (their flags say oqs_unavailable).
-    std::vector<std::string> refreshRoute(const std::vector<std::string>& patientIds, const model::Date& date);
+    std::vector<std::string> refreshRoute(const std::vector<std::string>& patientIds, const base::Date& date);
 
     // Tests: wait until the worker has nothing queued (or the timeout passed).
     bool idle(std::chrono::milliseconds timeout);
@@ -87,8 +87,8 @@ private:
     GatewayStorage& m_storage;
     std::unique_ptr<oqs::OqsBridge> m_bridge;
     const JpkiTrust& m_jpki;
-    const model::Clock& m_clock;
-    model::RandomSource& m_random;
+    const base::Clock& m_clock;
+    base::RandomSource& m_random;
     GatewayLog& m_log;
 
     std::mutex m_mutex;

@@ -1,6 +1,6 @@
 #include "sync/gateway/GatewayConfig.h"
 
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
 
 #include <charconv>
 #include <sstream>
@@ -153,10 +153,10 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
 Expected<void, Error> GatewayConfig::loadFile(const std::string& file)
 {
     const std::string path = file.empty() ? dataDir + "/gateway.conf" : file;
-    if (file.empty() && !store::fileExists(path)) {
+    if (file.empty() && !base::fileExists(path)) {
         return {};
     }
-    auto text = store::readSmallFile(path, 256 * 1024);
+    auto text = base::readSmallFile(path, 256 * 1024);
     if (!text) {
         return Unexpected(Error{Errc::InvalidInput, "cannot read the configuration " + path, "config"});
     }

@@ -4,8 +4,8 @@
 // command-line flags on top. Unknown keys are an error naming the line, so a typo never silently
 // falls back to a default. docs/OPERATIONS.md lists every key.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <cstddef>

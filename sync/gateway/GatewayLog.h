@@ -3,7 +3,7 @@
 // Structured logs: one JSON object per line (ts, level, event, then fields), written whole under a
 // lock so lines from several threads never interleave. Never a payload, a key or a code.
 
-#include "verify/model/Clock.h"
+#include "base/Clock.h"
 
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,7 +16,7 @@ namespace zaitaku::sync::gateway
 class GatewayLog
 {
 public:
-    GatewayLog(std::ostream& out, const model::Clock& clock, bool verbose = false)
+    GatewayLog(std::ostream& out, const base::Clock& clock, bool verbose = false)
         : m_out(out)
         , m_clock(clock)
         , m_verbose(verbose)
@@ -45,7 +45,7 @@ public:
 private:
     void write(const char* level, const std::string& event, nlohmann::json fields);
     std::ostream& m_out;
-    const model::Clock& m_clock;
+    const base::Clock& m_clock;
     bool m_verbose;
     std::mutex m_mutex;
 };

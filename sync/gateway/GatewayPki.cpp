@@ -1,8 +1,8 @@
 #include "sync/gateway/GatewayPki.h"
 
-#include "device/apdu/Bytes.h"
+#include "base/AtomicFile.h"
+#include "base/Bytes.h"
 #include "sync/protocol/EnrollmentCode.h"
-#include "sync/store/AtomicFile.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -76,7 +76,7 @@ bool addExtension(X509* cert, X509* issuer, int nid, const std::string& value)
     return true;
 }
 
-void setSerial(X509* cert, model::RandomSource& random)
+void setSerial(X509* cert, base::RandomSource& random)
 {
     std::vector<std::uint8_t> bytes(16);
     random.fill(bytes);
@@ -87,7 +87,7 @@ void setSerial(X509* cert, model::RandomSource& random)
     BN_free(bn);
 }
 
-void setValidity(X509* cert, const model::Timestamp& now, long days)
+void setValidity(X509* cert, const base::Timestamp& now, long days)
 {
     const auto start = static_cast<time_t>(now.utc().time_since_epoch().count()) - 300; // tolerate small skew
     ASN1_TIME_set(X509_getm_notBefore(cert), start);
@@ -119,7 +119,7 @@ PKey newP256()
     return PKey(EVP_EC_gen("P-256"), EVP_PKEY_free);
 }
 
-Expected<std::pair<std::string, std::string>, Error> createCa(model::RandomSource& random, const model::Timestamp& now)
+Expected<std::pair<std::string, std::string>, Error> createCa(base::RandomSource& random, const base::Timestamp& now)
 {
     PKey key = newP256();
     Cert cert(X509_new(), X509_free);
@@ -144,8 +144,8 @@ Expected<std::pair<std::string, std::string>, Error> createCa(model::RandomSourc
 Expected<std::pair<std::string, std::string>, Error> createServer(const std::string& caKeyPem,
                                                                   const std::string& caPem,
                                                                   const std::vector<std::string>& names,
-                                                                  model::RandomSource& random,
-                                                                  const model::Timestamp& now)
+                                                                  base::RandomSource& random,
+                                                                  const base::Timestamp& now)
 {
     PKey caKey = readKey(caKeyPem);
     Cert ca = readCert(caPem);
@@ -187,9 +187,13 @@ Expected<std::string, Error> readOrCreate(const std::string& path,
                                           const std::function<Expected<std::string, Error>()>& make,
                                           Secrecy secrecy = Secrecy::Public)
 {
-    if (store::fileExists(path)) {
-        return secrecy == Secrecy::Secret ? store::readSecretFile(path, 64 * 1024)
-                                          : store::readSmallFile(path, 64 * 1024);
+    if (base::fileExists(path)) {
+        auto text =
+            secrecy == Secrecy::Secret ? base::readSecretFile(path, 64 * 1024) : base::readSmallFile(path, 64 * 1024);
+        if (!text) {
+            return Unexpected(fromBase(text.error()));
+        }
+        return std::move(*text);
     }
     if (!create) {
         return Unexpected(
@@ -199,8 +203,8 @@ Expected<std::string, Error> readOrCreate(const std::string& path,
     if (!content) {
         return Unexpected(content.error());
     }
-    if (auto done = store::writeFileAtomically(path, *content, 0600); !done) {
-        return Unexpected(done.error());
+    if (auto done = base::writeFileAtomically(path, *content, 0600); !done) {
+        return Unexpected(fromBase(done.error()));
     }
     return content;
 }
@@ -209,8 +213,8 @@ Expected<std::string, Error> readOrCreate(const std::string& path,
 
 Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
                                                  const std::vector<std::string>& names,
-                                                 model::RandomSource* random,
-                                                 const model::Timestamp& now)
+                                                 base::RandomSource* random,
+                                                 const base::Timestamp& now)
 {
     const bool create = random != nullptr;
     if (create) {
@@ -227,34 +231,34 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
         if (!made) {
             return Unexpected(made.error());
         }
-        if (auto done = store::writeFileAtomically(dir + "ca.key.pem", made->first, 0600); !done) {
-            return Unexpected(done.error());
+        if (auto done = base::writeFileAtomically(dir + "ca.key.pem", made->first, 0600); !done) {
+            return Unexpected(fromBase(done.error()));
         }
         return made->second;
     });
     if (!caPem) {
         return Unexpected(caPem.error());
     }
-    auto caKey = store::readSecretFile(dir + "ca.key.pem", 64 * 1024);
+    auto caKey = base::readSecretFile(dir + "ca.key.pem", 64 * 1024);
     if (!caKey) {
-        return Unexpected(caKey.error());
+        return Unexpected(fromBase(caKey.error()));
     }
     auto serverCert = readOrCreate(dir + "server.cert.pem", create, [&]() -> Expected<std::string, Error> {
         auto made = createServer(*caKey, *caPem, names, *random, now);
         if (!made) {
             return Unexpected(made.error());
         }
-        if (auto done = store::writeFileAtomically(dir + "server.key.pem", made->first, 0600); !done) {
-            return Unexpected(done.error());
+        if (auto done = base::writeFileAtomically(dir + "server.key.pem", made->first, 0600); !done) {
+            return Unexpected(fromBase(done.error()));
         }
         return made->second;
     });
     if (!serverCert) {
         return Unexpected(serverCert.error());
     }
-    auto serverKeyPem = store::readSecretFile(dir + "server.key.pem", 64 * 1024);
+    auto serverKeyPem = base::readSecretFile(dir + "server.key.pem", 64 * 1024);
     if (!serverKeyPem) {
-        return Unexpected(serverKeyPem.error());
+        return Unexpected(fromBase(serverKeyPem.error()));
     }
     auto secrets = readOrCreate(
         dir + "secrets.key", create,
@@ -263,7 +267,7 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
             for (int i = 0; i < 3; ++i) {
                 std::vector<std::uint8_t> bytes(32);
                 random->fill(bytes);
-                text += device::toHex(bytes) + "\n";
+                text += base::toHex(bytes) + "\n";
             }
             return text;
         },
@@ -272,9 +276,9 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
         return Unexpected(secrets.error());
     }
     std::istringstream lines(*secrets);
-    std::vector<device::Bytes> parts;
+    std::vector<base::Bytes> parts;
     for (std::string line; std::getline(lines, line);) {
-        auto bytes = device::fromHex(line);
+        auto bytes = base::fromHex(line);
         if (!bytes || bytes->size() != 32) {
             return Unexpected(Error{Errc::StoreCorrupted, dir + "secrets.key is damaged"});
         }
@@ -296,21 +300,21 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
     std::copy(parts[0].begin(), parts[0].end(), pki.m_challengeSecret.data());
     std::copy(parts[1].begin(), parts[1].end(), pki.m_tokenSeed.data());
     std::copy(parts[2].begin(), parts[2].end(), pki.m_databaseKey.data());
-    std::fill(parts.begin(), parts.end(), device::Bytes(32, 0));
+    std::fill(parts.begin(), parts.end(), base::Bytes(32, 0));
     return pki;
 }
 
 Expected<GatewayPki, Error> GatewayPki::loadOrCreate(const std::string& dataDir,
                                                      const std::vector<std::string>& serverNames,
-                                                     model::RandomSource& random,
-                                                     const model::Timestamp& now)
+                                                     base::RandomSource& random,
+                                                     const base::Timestamp& now)
 {
     return loadFrom(dataDir, serverNames, &random, now);
 }
 
 Expected<GatewayPki, Error> GatewayPki::load(const std::string& dataDir)
 {
-    return loadFrom(dataDir, {}, nullptr, model::Timestamp::fromUtc({}));
+    return loadFrom(dataDir, {}, nullptr, base::Timestamp::fromUtc({}));
 }
 
 std::string GatewayPki::caFingerprint() const
@@ -320,8 +324,8 @@ std::string GatewayPki::caFingerprint() const
 
 Expected<IssuedDeviceCertificate, Error> GatewayPki::issueDeviceCertificate(const std::string& csrPem,
                                                                             const std::string& deviceId,
-                                                                            const model::Timestamp& now,
-                                                                            model::RandomSource& random,
+                                                                            const base::Timestamp& now,
+                                                                            base::RandomSource& random,
                                                                             int validDays) const
 {
     Bio bio(BIO_new_mem_buf(csrPem.data(), static_cast<int>(csrPem.size())), BIO_free);
@@ -386,7 +390,7 @@ std::string GatewayPki::tokenPublicKeyHex() const
     std::vector<std::uint8_t> raw(32);
     std::size_t len = raw.size();
     EVP_PKEY_get_raw_public_key(key.get(), raw.data(), &len);
-    return device::toHex(raw);
+    return base::toHex(raw);
 }
 
 } // namespace zaitaku::sync::gateway

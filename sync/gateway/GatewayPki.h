@@ -7,11 +7,11 @@
 //                                     and the database key (hex, one per line)
 // The CA's fingerprint is what enrollment codes carry (protocol/EnrollmentCode.h).
 
+#include "base/Expected.h"
+#include "base/Random.h"
+#include "base/SecureBytes.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "sync/store/SecureBytes.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
-#include "verify/model/Timestamp.h"
 
 #include <memory>
 #include <string>
@@ -33,8 +33,8 @@ public:
     // Loads the folder's keys, creating what is missing. `serverNames`: extra DNS names or IPs.
     static Expected<GatewayPki, Error> loadOrCreate(const std::string& dataDir,
                                                     const std::vector<std::string>& serverNames,
-                                                    model::RandomSource& random,
-                                                    const model::Timestamp& now);
+                                                    base::RandomSource& random,
+                                                    const base::Timestamp& now);
     // Loads without creating (the CLI's enroll-code on an existing folder).
     static Expected<GatewayPki, Error> load(const std::string& dataDir);
 
@@ -48,8 +48,8 @@ public:
     // `validDays`: 825 for tablets; monitoring certificates (`monitor-cert`) are short-lived.
     Expected<IssuedDeviceCertificate, Error> issueDeviceCertificate(const std::string& csrPem,
                                                                     const std::string& deviceId,
-                                                                    const model::Timestamp& now,
-                                                                    model::RandomSource& random,
+                                                                    const base::Timestamp& now,
+                                                                    base::RandomSource& random,
                                                                     int validDays = 825) const;
 
     // HMAC-SHA256 under the challenge secret (stateless challenges, ChallengeIssuer).
@@ -57,22 +57,22 @@ public:
     // Ed25519 over `message` with the challenge-token key; the public key as hex.
     std::vector<std::uint8_t> signToken(std::string_view message) const;
     std::string tokenPublicKeyHex() const;
-    const store::SecureBytes& databaseKey() const { return m_databaseKey; }
+    const base::SecureBytes& databaseKey() const { return m_databaseKey; }
 
 private:
     GatewayPki() = default;
     static Expected<GatewayPki, Error> loadFrom(const std::string& dataDir,
                                                 const std::vector<std::string>& serverNames,
-                                                model::RandomSource* random,
-                                                const model::Timestamp& now);
+                                                base::RandomSource* random,
+                                                const base::Timestamp& now);
     std::string m_caPem;
     std::string m_caDer;
     std::string m_caKeyPem;
     std::string m_serverCertPem;
     std::string m_serverKeyPem;
-    store::SecureBytes m_challengeSecret{32};
-    store::SecureBytes m_tokenSeed{32};
-    store::SecureBytes m_databaseKey{32};
+    base::SecureBytes m_challengeSecret{32};
+    base::SecureBytes m_tokenSeed{32};
+    base::SecureBytes m_databaseKey{32};
 };
 
 } // namespace zaitaku::sync::gateway

@@ -1,5 +1,6 @@
 #include "sync/gateway/GatewayServer.h"
 
+#include "base/AtomicFile.h"
 #include "sync/gateway/ChallengeIssuer.h"
 #include "sync/gateway/GatewayLog.h"
 #include "sync/gateway/GatewayPki.h"
@@ -9,7 +10,6 @@
 #include "sync/gateway/Metrics.h"
 #include "sync/gateway/RateLimiter.h"
 #include "sync/gateway/RecordValidator.h"
-#include "sync/store/AtomicFile.h"
 #include "sync/transport/HttpsServer.h"
 
 #include <atomic>
@@ -53,7 +53,7 @@ struct GatewayServer::Parts
     {
         auto seq = storage->lastRecordSeq();
         if (seq && *seq != highWaterWritten &&
-            store::writeFileAtomically(highWaterPath(), std::to_string(*seq) + "\n", 0600)) {
+            base::writeFileAtomically(highWaterPath(), std::to_string(*seq) + "\n", 0600)) {
             highWaterWritten = *seq;
         }
     }
@@ -64,12 +64,12 @@ namespace
 
 Expected<std::int64_t, Error> readHighWater(const std::string& path)
 {
-    if (!store::fileExists(path)) {
+    if (!base::fileExists(path)) {
         return 0;
     }
-    auto text = store::readSmallFile(path, 64);
+    auto text = base::readSmallFile(path, 64);
     if (!text) {
-        return Unexpected(text.error());
+        return Unexpected(fromBase(text.error()));
     }
     try {
         return std::stoll(*text);
@@ -81,8 +81,8 @@ Expected<std::int64_t, Error> readHighWater(const std::string& path)
 } // namespace
 
 Expected<GatewayData, Error> GatewayData::open(const GatewayConfig& config,
-                                               model::RandomSource& random,
-                                               const model::Clock& clock,
+                                               base::RandomSource& random,
+                                               const base::Clock& clock,
                                                const GatewayStorageOpener& openStorage)
 {
     auto pki = GatewayPki::load(config.dataDir);
@@ -109,9 +109,9 @@ GatewayServer::~GatewayServer()
 }
 
 Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const GatewayConfig& config,
-                                                                     const model::Clock& clock,
-                                                                     const model::MonotonicClock& monotonic,
-                                                                     model::RandomSource& random,
+                                                                     const base::Clock& clock,
+                                                                     const base::MonotonicClock& monotonic,
+                                                                     base::RandomSource& random,
                                                                      std::ostream& log,
                                                                      const GatewayStorageOpener& openStorage)
 {

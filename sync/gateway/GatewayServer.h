@@ -5,12 +5,12 @@
 // is kept in <data-dir>/highwater, and a database behind it gets a new epoch at start, so tablets
 // push again what they had acknowledged (STORAGE-SYNC-STYLE.md §2.5 item 6).
 
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "sync/gateway/GatewayConfig.h"
 #include "sync/gateway/GatewayPki.h"
 #include "sync/gateway/GatewayStorage.h"
 #include "sync/gateway/GatewayStorageOpener.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Random.h"
 
 #include <cstdint>
 #include <memory>
@@ -20,16 +20,16 @@ namespace zaitaku::sync::gateway
 {
 
 // A RandomSource safe to share between server threads.
-class LockedRandom final : public model::RandomSource
+class LockedRandom final : public base::RandomSource
 {
 public:
-    explicit LockedRandom(model::RandomSource& inner)
+    explicit LockedRandom(base::RandomSource& inner)
         : m_inner(inner)
     {}
     void fill(std::span<std::uint8_t> out) override;
 
 private:
-    model::RandomSource& m_inner;
+    base::RandomSource& m_inner;
     std::mutex m_mutex;
 };
 
@@ -38,9 +38,9 @@ class GatewayServer
 public:
     static Expected<std::unique_ptr<GatewayServer>, Error>
     start(const GatewayConfig& config,
-          const model::Clock& clock,
-          const model::MonotonicClock& monotonic,
-          model::RandomSource& random,
+          const base::Clock& clock,
+          const base::MonotonicClock& monotonic,
+          base::RandomSource& random,
           std::ostream& log,
           const GatewayStorageOpener& openStorage = openSqliteGatewayStorage);
     ~GatewayServer();
@@ -68,8 +68,8 @@ struct GatewayData
     std::unique_ptr<GatewayStorage> storage;
     // The backend `config` names (its data folder holds the keys), opened by `openStorage`.
     static Expected<GatewayData, Error> open(const GatewayConfig& config,
-                                             model::RandomSource& random,
-                                             const model::Clock& clock,
+                                             base::RandomSource& random,
+                                             const base::Clock& clock,
                                              const GatewayStorageOpener& openStorage = openSqliteGatewayStorage);
 };
 

@@ -1,10 +1,11 @@
 #include "sync/gateway/GatewayService.h"
 
+#include "base/BoundedJson.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "sync/gateway/PrecheckFlags.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/protocol/WireLimits.h"
-#include "sync/store/CanonicalJson.h"
-#include "verify/model/BoundedJson.h"
 
 #include <algorithm>
 #include <charconv>
@@ -27,7 +28,7 @@ HttpResponse json(int status, const nlohmann::json& body)
 
 HttpResponse problem(int status, Errc code, const std::string& message, const std::string& field = {})
 {
-    return json(status, protocol::toJson(protocol::ErrorBody{std::string(model::toCode(code)), message, field}));
+    return json(status, protocol::toJson(protocol::ErrorBody{std::string(base::toCode(code)), message, field}));
 }
 
 HttpResponse badRequest(const Error& error)
@@ -243,7 +244,7 @@ HttpResponse GatewayService::enroll(const HttpRequest& request)
     // registration are still one transaction below, so two racing enrollments cannot both win).
     auto secret = protocol::EnrollmentCode::parseSecret(message->code);
     auto usable =
-        secret ? m_deps.storage.enrollmentCodeUsable(store::sha256Hex(*secret), now) : Expected<bool, Error>(false);
+        secret ? m_deps.storage.enrollmentCodeUsable(base::sha256Hex(*secret), now) : Expected<bool, Error>(false);
     if (!usable) {
         return unavailable(usable.error());
     }
@@ -254,7 +255,7 @@ HttpResponse GatewayService::enroll(const HttpRequest& request)
     std::vector<std::uint8_t> idBytes(8);
     m_deps.random.fill(idBytes);
     DeviceRecord device;
-    device.id = "d-" + store::sha256Hex(std::string(idBytes.begin(), idBytes.end())).substr(0, 16);
+    device.id = "d-" + base::sha256Hex(std::string(idBytes.begin(), idBytes.end())).substr(0, 16);
     device.label = message->label;
     device.signingKeyHex = message->signingKeyHex;
     device.appVersion = message->appVersion;
@@ -264,7 +265,7 @@ HttpResponse GatewayService::enroll(const HttpRequest& request)
     }
     m_deps.metrics.countCertificateIssued();
     device.certificateSerial = issued->serialHex;
-    if (auto done = m_deps.storage.enroll(store::sha256Hex(*secret), device, now); !done) {
+    if (auto done = m_deps.storage.enroll(base::sha256Hex(*secret), device, now); !done) {
         if (done.error().code == Errc::Unauthorized) {
             m_deps.log.warn("enroll.refused", {{"reason", done.error().message}});
             return problem(403, Errc::Unauthorized, done.error().message, "code");
@@ -338,7 +339,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         auto verdict = m_deps.validator.validate(rec, device, now);
         if (!verdict) {
             result.status = protocol::RecordStatus::Rejected;
-            result.code = std::string(model::toCode(verdict.error().code));
+            result.code = std::string(base::toCode(verdict.error().code));
             result.reason = verdict.error().message;
             result.field = verdict.error().field;
             if (verdict.error().code == Errc::SignatureInvalid) {
@@ -390,7 +391,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
     }
     bool allConflict = !response.results.empty();
     for (const auto& r : response.results) {
-        m_deps.metrics.countRecord(std::string(model::toCode(r.status)));
+        m_deps.metrics.countRecord(std::string(base::toCode(r.status)));
         allConflict = allConflict && r.status == protocol::RecordStatus::Conflict;
     }
     auto epoch = m_deps.storage.epoch();
@@ -455,7 +456,7 @@ HttpResponse GatewayService::feed(const HttpRequest& request, const DeviceRecord
 }
 
 std::vector<std::string>
-GatewayService::flagsFor(const SnapshotRow& row, const model::Date& date, const std::optional<model::Date>& expiry)
+GatewayService::flagsFor(const SnapshotRow& row, const base::Date& date, const std::optional<base::Date>& expiry)
 {
     const auto key = std::make_pair(row.seq, date.toString() + (expiry ? expiry->toString() : std::string()));
     {
@@ -464,7 +465,7 @@ GatewayService::flagsFor(const SnapshotRow& row, const model::Date& date, const 
             return it->second;
         }
     }
-    auto flags = precheckFlags(model::parseJson(row.json), row.receivedAt.localDate(), date, expiry);
+    auto flags = precheckFlags(base::parseJson(row.json), row.receivedAt.localDate(), date, expiry);
     std::lock_guard lock(m_flagsMutex);
     if (m_flags.size() > 100000) {
         m_flags.clear(); // bounded: a day's routes fit many times over

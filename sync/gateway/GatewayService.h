@@ -21,6 +21,8 @@
 // only their items, the pre-check answers "not_assigned" for the others without asking OQS, a
 // re-query of another patient is refused 403. Every read of patient data is an audit row.
 
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "sync/gateway/ChallengeIssuer.h"
 #include "sync/gateway/EligibilityService.h"
 #include "sync/gateway/GatewayLog.h"
@@ -30,8 +32,6 @@
 #include "sync/gateway/RateLimiter.h"
 #include "sync/gateway/RecordValidator.h"
 #include "sync/transport/HttpMessage.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Random.h"
 
 #include <chrono>
 #include <functional>
@@ -51,8 +51,8 @@ struct ServiceDeps
     Metrics& metrics;
     RateLimiter& limiter;       // per device
     RateLimiter& enrollLimiter; // per remote address, for /v1/enroll (no certificate yet)
-    const model::Clock& clock;
-    model::RandomSource& random; // must be safe to call from several threads
+    const base::Clock& clock;
+    base::RandomSource& random; // must be safe to call from several threads
     GatewayLog& log;
     std::function<std::vector<std::pair<std::string, double>>()> gauges;
     std::chrono::hours enrollmentCodeLifetime{24};
@@ -91,7 +91,7 @@ private:
     // Pre-check flags by (stored result, visit date): results change rarely, routes are asked
     // for many times a morning.
     std::vector<std::string>
-    flagsFor(const SnapshotRow& row, const model::Date& date, const std::optional<model::Date>& expiry);
+    flagsFor(const SnapshotRow& row, const base::Date& date, const std::optional<base::Date>& expiry);
 
     ServiceDeps m_deps;
     std::mutex m_flagsMutex;

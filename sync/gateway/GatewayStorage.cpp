@@ -19,7 +19,7 @@ IntakeResult answerForKnownKey(const StoredRecord& known, const std::string& pay
     return result;
 }
 
-protocol::FeedItem careStartedItem(const CareStart& care, const model::Timestamp& at)
+protocol::FeedItem careStartedItem(const CareStart& care, const base::Timestamp& at)
 {
     protocol::FeedItem item;
     item.kind = "requery_permission";
@@ -36,7 +36,7 @@ protocol::FeedItem careStartedItem(const CareStart& care, const model::Timestamp
 protocol::FeedItem careConfirmedItem(const std::string& patientId,
                                      const std::string& serviceKind,
                                      const std::string& firstVisitAt,
-                                     const model::Timestamp& confirmedAt)
+                                     const base::Timestamp& confirmedAt)
 {
     protocol::FeedItem item;
     item.kind = "requery_permission";
@@ -102,7 +102,7 @@ Expected<IntakeResult, Error> GatewayStorage::intake(const IntakeRequest& reques
 }
 
 protocol::FeedItem
-eligibilityResultItem(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt)
+eligibilityResultItem(const std::string& patientId, const nlohmann::json& snapshot, const base::Timestamp& receivedAt)
 {
     protocol::FeedItem item;
     item.kind = "eligibility_result";

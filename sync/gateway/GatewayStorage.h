@@ -6,13 +6,13 @@
 // Every write that acknowledges something to a tablet is one transaction, committed before the
 // answer is sent. Implementations are safe to call from several server threads.
 
+#include "base/Date.h"
+#include "base/Expected.h"
+#include "base/Random.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/protocol/Messages.h"
 #include "sync/store/AuditLog.h"
-#include "verify/model/Date.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
-#include "verify/model/Timestamp.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -30,8 +30,8 @@ struct DeviceRecord
     std::string certificateSerial; // lower-case hex
     std::string signingKeyHex;     // Ed25519 public key (evidence signatures)
     std::string appVersion;
-    model::Timestamp enrolledAt = model::Timestamp::fromUtc({});
-    std::optional<model::Timestamp> revokedAt;
+    base::Timestamp enrolledAt = base::Timestamp::fromUtc({});
+    std::optional<base::Timestamp> revokedAt;
 };
 
 // A care relationship the gateway saw start with a first visit (DOMAIN.md R7 state).
@@ -39,7 +39,7 @@ struct CareStart
 {
     std::string patientId;
     std::string serviceKind;
-    model::Timestamp firstVisitAt = model::Timestamp::fromUtc({});
+    base::Timestamp firstVisitAt = base::Timestamp::fromUtc({});
 };
 
 // A care relationship's state (DOMAIN.md R7): who first saw the patient, and when OQS confirmed it.
@@ -47,9 +47,9 @@ struct CareState
 {
     std::string patientId;
     std::string serviceKind;
-    model::Timestamp firstVisitAt = model::Timestamp::fromUtc({});
-    std::optional<model::Timestamp> firstOnlineConfirmAt;
-    std::optional<model::Timestamp> endedAt;
+    base::Timestamp firstVisitAt = base::Timestamp::fromUtc({});
+    std::optional<base::Timestamp> firstOnlineConfirmAt;
+    std::optional<base::Timestamp> endedAt;
 };
 
 // What a re-query is keyed by (the insurer numbers of the last confirmed result, as JSON in the
@@ -58,16 +58,16 @@ struct RequeryKeyRow
 {
     std::string patientId;
     nlohmann::json search;
-    std::optional<model::Date> certificateExpiry;
-    model::Timestamp updatedAt = model::Timestamp::fromUtc({});
+    std::optional<base::Date> certificateExpiry;
+    base::Timestamp updatedAt = base::Timestamp::fromUtc({});
 };
 
 struct IntakeRequest
 {
     std::string deviceId;
     protocol::RecordEnvelope record;
-    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
-    model::Timestamp deviceTime = model::Timestamp::fromUtc({});
+    base::Timestamp receivedAt = base::Timestamp::fromUtc({});
+    base::Timestamp deviceTime = base::Timestamp::fromUtc({});
     std::vector<std::string> flags;
     std::vector<std::string> challengeIds;             // claimed once, here, or the record is rejected
     std::vector<protocol::FeedItem> feed;              // published to every tablet (seq assigned here)
@@ -78,7 +78,7 @@ struct IntakeRequest
 struct IntakeResult
 {
     protocol::RecordStatus status = protocol::RecordStatus::Stored;
-    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+    base::Timestamp receivedAt = base::Timestamp::fromUtc({});
     std::vector<std::string> flags;
     std::string code; // for Rejected/Conflict
     std::string reason;
@@ -94,7 +94,7 @@ struct StoredRecord
     std::string recordId;
     std::string payload;
     std::string payloadSha256;
-    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+    base::Timestamp receivedAt = base::Timestamp::fromUtc({});
     std::vector<std::string> flags;
     nlohmann::json derived = nlohmann::json::object();
 };
@@ -104,7 +104,7 @@ struct SnapshotRow
 {
     std::int64_t seq = 0;
     std::string json;
-    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+    base::Timestamp receivedAt = base::Timestamp::fromUtc({});
 };
 
 struct StorageCounts
@@ -122,11 +122,11 @@ IntakeResult answerForKnownKey(const StoredRecord& known, const std::string& pay
 
 // The requery_permission feed items every backend publishes: when a first visit starts a care
 // relationship (not allowed yet: awaiting the online confirmation), and when OQS confirmed it.
-protocol::FeedItem careStartedItem(const CareStart& care, const model::Timestamp& at);
+protocol::FeedItem careStartedItem(const CareStart& care, const base::Timestamp& at);
 protocol::FeedItem careConfirmedItem(const std::string& patientId,
                                      const std::string& serviceKind,
                                      const std::string& firstVisitAt,
-                                     const model::Timestamp& confirmedAt);
+                                     const base::Timestamp& confirmedAt);
 
 // The parts of an intake both backends produce alike: the audit row of an accepted record, the
 // refusal of a challenge already used, and the receipt of a stored record.
@@ -142,7 +142,7 @@ readAudit(const std::string& deviceId, const std::string& route, const std::vect
 
 // The eligibility_result feed item of a stored OQS result.
 protocol::FeedItem
-eligibilityResultItem(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt);
+eligibilityResultItem(const std::string& patientId, const nlohmann::json& snapshot, const base::Timestamp& receivedAt);
 
 class GatewayStorage
 {
@@ -154,22 +154,20 @@ public:
     // tells tablets to push again what they had acknowledged.
     virtual Expected<std::string, Error> epoch() = 0;
     virtual Expected<std::string, Error>
-    rotateEpoch(model::RandomSource& random, const std::string& reason, const model::Timestamp& now) = 0;
+    rotateEpoch(base::RandomSource& random, const std::string& reason, const base::Timestamp& now) = 0;
 
-    virtual Expected<void, Error> addEnrollmentCode(const std::string& secretSha256,
-                                                    const model::Timestamp& now,
-                                                    const model::Timestamp& expires) = 0;
+    virtual Expected<void, Error>
+    addEnrollmentCode(const std::string& secretSha256, const base::Timestamp& now, const base::Timestamp& expires) = 0;
     // Whether the code could be used now (a read: enrollment checks it before it signs anything).
-    virtual Expected<bool, Error> enrollmentCodeUsable(const std::string& secretSha256,
-                                                       const model::Timestamp& now) = 0;
+    virtual Expected<bool, Error> enrollmentCodeUsable(const std::string& secretSha256, const base::Timestamp& now) = 0;
     // Uses the code and registers the device in one transaction; Unauthorized when the code is
     // unknown, used or expired.
     virtual Expected<void, Error>
-    enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now) = 0;
+    enroll(const std::string& secretSha256, const DeviceRecord& device, const base::Timestamp& now) = 0;
     virtual Expected<std::optional<DeviceRecord>, Error> deviceByCertificate(const std::string& serialHex) = 0;
     virtual Expected<std::vector<DeviceRecord>, Error> devices() = 0;
     // false when no such device (or already revoked).
-    virtual Expected<bool, Error> revokeDevice(const std::string& id, const model::Timestamp& now) = 0;
+    virtual Expected<bool, Error> revokeDevice(const std::string& id, const base::Timestamp& now) = 0;
 
     virtual Expected<std::optional<StoredRecord>, Error> findRecord(const std::string& deviceId,
                                                                     const std::string& idemKey) = 0;
@@ -201,19 +199,19 @@ public:
     virtual Expected<std::size_t, Error> changeAssignments(const std::string& deviceId,
                                                            const std::vector<std::string>& patientIds,
                                                            bool assign,
-                                                           const model::Timestamp& now) = 0;
+                                                           const base::Timestamp& now) = 0;
     virtual Expected<std::vector<std::string>, Error> assignedPatients(const std::string& deviceId) = 0;
     // One audit row in its own transaction (the reads of patient data by a device).
-    virtual Expected<void, Error> recordAudit(const store::AuditEntry& entry, const model::Timestamp& at) = 0;
+    virtual Expected<void, Error> recordAudit(const store::AuditEntry& entry, const base::Timestamp& at) = 0;
     // A result the gateway obtained (the OQS bridge; `snapshots import` until then); also a feed item.
     virtual Expected<void, Error>
-    addSnapshot(const std::string& patientId, const nlohmann::json& snapshot, const model::Timestamp& receivedAt) = 0;
+    addSnapshot(const std::string& patientId, const nlohmann::json& snapshot, const base::Timestamp& receivedAt) = 0;
     virtual Expected<std::optional<SnapshotRow>, Error> latestSnapshot(const std::string& patientId) = 0;
 
     // R7 state: the relationships of a patient; OQS confirmed the first visit online (sets
     // first_online_confirm_at where unset and publishes requery_permission allowed=true).
     virtual Expected<std::vector<CareState>, Error> careStates(const std::string& patientId) = 0;
-    virtual Expected<void, Error> confirmCare(const std::string& patientId, const model::Timestamp& confirmedAt) = 0;
+    virtual Expected<void, Error> confirmCare(const std::string& patientId, const base::Timestamp& confirmedAt) = 0;
     virtual Expected<void, Error> setRequeryKey(const RequeryKeyRow& key) = 0;
     virtual Expected<std::optional<RequeryKeyRow>, Error> requeryKey(const std::string& patientId) = 0;
 

@@ -6,9 +6,9 @@ namespace zaitaku::sync::gateway
 {
 
 Expected<std::unique_ptr<GatewayStorage>, Error> openSqliteGatewayStorage(const GatewayConfig& config,
-                                                                          const store::SecureBytes& databaseKey,
-                                                                          model::RandomSource& random,
-                                                                          const model::Timestamp& now)
+                                                                          const base::SecureBytes& databaseKey,
+                                                                          base::RandomSource& random,
+                                                                          const base::Timestamp& now)
 {
     if (config.storage == StorageBackend::Postgresql) {
         return Unexpected(Error{Errc::InvalidInput,

@@ -5,9 +5,9 @@
 // (`zaitaku_sync_gateway_pg`: `openGatewayStorage` in OpenGatewayStorage.h opens either), linked by
 // the programs that run a facility's gateway — so the tablet app and its demo stack never link libpq.
 
+#include "base/SecureBytes.h"
 #include "sync/gateway/GatewayConfig.h"
 #include "sync/gateway/GatewayStorage.h"
-#include "sync/store/SecureBytes.h"
 
 #include <functional>
 #include <memory>
@@ -17,15 +17,15 @@ namespace zaitaku::sync::gateway
 
 using GatewayStorageOpener =
     std::function<Expected<std::unique_ptr<GatewayStorage>, Error>(const GatewayConfig& config,
-                                                                   const store::SecureBytes& databaseKey,
-                                                                   model::RandomSource& random,
-                                                                   const model::Timestamp& now)>;
+                                                                   const base::SecureBytes& databaseKey,
+                                                                   base::RandomSource& random,
+                                                                   const base::Timestamp& now)>;
 
 // `storage = sqlite` (gateway.db in the data folder, SQLCipher with the data folder's database
 // key); `storage = postgresql` is refused with the reason (this program has no PostgreSQL backend).
 Expected<std::unique_ptr<GatewayStorage>, Error> openSqliteGatewayStorage(const GatewayConfig& config,
-                                                                          const store::SecureBytes& databaseKey,
-                                                                          model::RandomSource& random,
-                                                                          const model::Timestamp& now);
+                                                                          const base::SecureBytes& databaseKey,
+                                                                          base::RandomSource& random,
+                                                                          const base::Timestamp& now);
 
 } // namespace zaitaku::sync::gateway

@@ -1,6 +1,6 @@
 #include "sync/gateway/JpkiTrust.h"
 
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -79,7 +79,7 @@ Expected<JpkiTrust, Error> JpkiTrust::load(const std::vector<std::string>& caFil
 {
     std::string caText;
     for (const auto& file : caFiles) {
-        auto text = store::readSmallFile(file, 1024 * 1024);
+        auto text = base::readSmallFile(file, 1024 * 1024);
         if (!text) {
             return Unexpected(Error{Errc::InvalidInput, "cannot read the JPKI CA file " + file, "jpki_ca"});
         }
@@ -87,7 +87,7 @@ Expected<JpkiTrust, Error> JpkiTrust::load(const std::vector<std::string>& caFil
     }
     std::string crlText;
     if (!crlFile.empty()) {
-        auto text = store::readSmallFile(crlFile, 64 * 1024 * 1024);
+        auto text = base::readSmallFile(crlFile, 64 * 1024 * 1024);
         if (!text) {
             return Unexpected(Error{Errc::InvalidInput, "cannot read the JPKI CRL file " + crlFile, "jpki_crl"});
         }
@@ -101,7 +101,7 @@ bool JpkiTrust::hasRevocationList() const
     return m_state && !m_state->crls.empty();
 }
 
-Expected<void, Error> JpkiTrust::check(const std::string& certificateDer, const model::Timestamp& at) const
+Expected<void, Error> JpkiTrust::check(const std::string& certificateDer, const base::Timestamp& at) const
 {
     if (!m_state) {
         return Unexpected(Error{Errc::SignatureInvalid, "no JPKI CA is configured: card signatures cannot be checked"});

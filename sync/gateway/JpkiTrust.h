@@ -4,9 +4,9 @@
 // JPKI CA certificate(s) (the vcard's test CA in tests and the demo), and the CA's revocation list
 // when one is configured (checked, signature and all, by OpenSSL's verifier).
 
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <memory>
 #include <string>
@@ -26,7 +26,7 @@ public:
     bool hasRevocationList() const;
     // The certificate chains to a configured CA, was valid at `at`, and is not revoked.
     // SignatureInvalid with the reason otherwise.
-    Expected<void, Error> check(const std::string& certificateDer, const model::Timestamp& at) const;
+    Expected<void, Error> check(const std::string& certificateDer, const base::Timestamp& at) const;
 
     struct State;
 

@@ -10,8 +10,8 @@ namespace zaitaku::sync::gateway
 {
 
 Expected<std::unique_ptr<GatewayStorage>, Error> openGatewayStorage(const GatewayConfig& config,
-                                                                    const store::SecureBytes& databaseKey,
-                                                                    model::RandomSource& random,
-                                                                    const model::Timestamp& now);
+                                                                    const base::SecureBytes& databaseKey,
+                                                                    base::RandomSource& random,
+                                                                    const base::Timestamp& now);
 
 } // namespace zaitaku::sync::gateway

@@ -1,6 +1,6 @@
 #include "sync/gateway/OqsJobs.h"
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
 
 namespace zaitaku::sync::gateway
 {
@@ -29,7 +29,7 @@ std::string_view toCode(OqsJobs::State state)
     return "failed";
 }
 
-OqsJobs::OqsJobs(const model::MonotonicClock& clock, model::RandomSource& random, Refresh refresh)
+OqsJobs::OqsJobs(const base::MonotonicClock& clock, base::RandomSource& random, Refresh refresh)
     : m_clock(clock)
     , m_random(random)
     , m_refresh(std::move(refresh))
@@ -51,9 +51,9 @@ OqsJobs::~OqsJobs()
 
 std::string OqsJobs::newId()
 {
-    device::Bytes bytes(12);
+    base::Bytes bytes(12);
     m_random.fill(bytes);
-    return "j-" + device::toHex(bytes);
+    return "j-" + base::toHex(bytes);
 }
 
 void OqsJobs::forgetOld()
@@ -68,7 +68,7 @@ void OqsJobs::forgetOld()
 }
 
 std::string
-OqsJobs::precheck(const std::string& deviceId, const model::Date& date, const std::vector<std::string>& patients)
+OqsJobs::precheck(const std::string& deviceId, const base::Date& date, const std::vector<std::string>& patients)
 {
     std::lock_guard lock(m_mutex);
     forgetOld();
@@ -123,7 +123,7 @@ std::optional<OqsJobs::Job> OqsJobs::find(const std::string& id, const std::stri
     return it->second.job;
 }
 
-bool OqsJobs::recentlyFailed(const model::Date& date, const std::string& patientId) const
+bool OqsJobs::recentlyFailed(const base::Date& date, const std::string& patientId) const
 {
     std::lock_guard lock(m_mutex);
     auto it = m_failed.find({date.toString(), patientId});
@@ -160,7 +160,7 @@ void OqsJobs::bulkLoop()
         m_runningByDate[day] = id;
         entry.job.state = State::Running;
         const std::vector<std::string> patients(entry.patients.begin(), entry.patients.end());
-        const model::Date date = entry.date;
+        const base::Date date = entry.date;
         ++m_busy;
         lock.unlock();
         const auto failed = m_refresh(patients, date);

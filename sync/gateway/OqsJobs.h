@@ -6,9 +6,9 @@
 // for meanwhile, so a morning of tablets is one 一括照会 per date, not one per tablet. Re-queries run
 // on a second thread. Only the devices that asked see a job; finished jobs are kept 15 minutes.
 
-#include "verify/model/Clock.h"
-#include "verify/model/Date.h"
-#include "verify/model/Random.h"
+#include "base/Clock.h"
+#include "base/Date.h"
+#include "base/Random.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -45,24 +45,23 @@ public:
         std::string reason;    // why it failed
     };
     // Refreshes these patients' results for the date; returns those it could not.
-    using Refresh = std::function<std::vector<std::string>(const std::vector<std::string>&, const model::Date&)>;
+    using Refresh = std::function<std::vector<std::string>(const std::vector<std::string>&, const base::Date&)>;
 
-    OqsJobs(const model::MonotonicClock& clock, model::RandomSource& random, Refresh refresh);
+    OqsJobs(const base::MonotonicClock& clock, base::RandomSource& random, Refresh refresh);
     ~OqsJobs();
     OqsJobs(const OqsJobs&) = delete;
     OqsJobs& operator=(const OqsJobs&) = delete;
 
     // The job that will ask for these patients on `date`: the running one when it has them all,
     // else the date's waiting one (made if needed) with them added.
-    std::string
-    precheck(const std::string& deviceId, const model::Date& date, const std::vector<std::string>& patients);
+    std::string precheck(const std::string& deviceId, const base::Date& date, const std::vector<std::string>& patients);
     // A re-query's OQS part.
     std::string requery(const std::string& deviceId, std::function<nlohmann::json()> run);
     // nullopt: no such job, or not one this device asked for.
     std::optional<Job> find(const std::string& id, const std::string& deviceId) const;
     // A refresh for `date` that failed for this patient in the last minutes: answered
     // oqs_unavailable without asking OQS again at once.
-    bool recentlyFailed(const model::Date& date, const std::string& patientId) const;
+    bool recentlyFailed(const base::Date& date, const std::string& patientId) const;
     // Tests: wait until nothing is queued or running.
     bool idle(std::chrono::milliseconds timeout) const;
 
@@ -72,7 +71,7 @@ private:
         Job job;
         std::set<std::string> devices;
         std::set<std::string> patients; // precheck
-        model::Date date = model::Date::fromSysDays({});
+        base::Date date = base::Date::fromSysDays({});
         std::function<nlohmann::json()> run; // requery
         std::chrono::nanoseconds finishedAt{0};
     };
@@ -82,8 +81,8 @@ private:
     void finish(Entry& entry, nlohmann::json result, bool ok, const std::string& reason);
     void forgetOld(); // under m_mutex
 
-    const model::MonotonicClock& m_clock;
-    model::RandomSource& m_random;
+    const base::MonotonicClock& m_clock;
+    base::RandomSource& m_random;
     Refresh m_refresh;
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_wake;

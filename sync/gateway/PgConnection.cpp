@@ -94,6 +94,11 @@ int PgResult::rows() const
     return PQntuples(m_result.get());
 }
 
+int PgResult::columns() const
+{
+    return PQnfields(m_result.get());
+}
+
 bool PgResult::isNull(int row, int column) const
 {
     return PQgetisnull(m_result.get(), row, column) != 0;

@@ -6,8 +6,8 @@
 // the server went away. The conninfo string may hold a password: it is never logged nor put into
 // an error message. libpq-fe.h stays in the .cpp (scripts/check-layering.sh).
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <cstdint>
@@ -33,6 +33,7 @@ class PgResult
 public:
     explicit PgResult(pg_result* result);
     int rows() const;
+    int columns() const;
     bool isNull(int row, int column) const;
     std::string text(int row, int column) const;
     std::int64_t integer(int row, int column) const;

@@ -1,8 +1,8 @@
 #include "sync/gateway/PostgresGatewayStorage.h"
 
-#include "sync/store/CanonicalJson.h"
+#include "base/BoundedJson.h"
+#include "base/CanonicalJson.h"
 #include "sync/store/StoreTime.h"
-#include "verify/model/BoundedJson.h"
 
 #include <array>
 
@@ -157,25 +157,25 @@ template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
     return Unexpected(result.error());
 }
 
-PgParam timeParam(const model::Timestamp& t)
+PgParam timeParam(const base::Timestamp& t)
 {
     return store::utcText(t);
 }
 
-model::Timestamp timeOf(const PgResult& r, int row, int column)
+base::Timestamp timeOf(const PgResult& r, int row, int column)
 {
-    auto parsed = model::Timestamp::parse(r.text(row, column));
-    return parsed ? parsed->withOffset(model::Timestamp::kJstOffsetMinutes) : model::Timestamp::fromUtc({});
+    auto parsed = base::Timestamp::parse(r.text(row, column));
+    return parsed ? parsed->withOffset(base::Timestamp::kJstOffsetMinutes) : base::Timestamp::fromUtc({});
 }
 
-std::optional<model::Timestamp> optionalTime(const PgResult& r, int row, int column)
+std::optional<base::Timestamp> optionalTime(const PgResult& r, int row, int column)
 {
-    return r.isNull(row, column) ? std::nullopt : std::optional<model::Timestamp>(timeOf(r, row, column));
+    return r.isNull(row, column) ? std::nullopt : std::optional<base::Timestamp>(timeOf(r, row, column));
 }
 
 std::vector<std::string> flagsOf(const std::string& text)
 {
-    auto json = model::parseJson(text);
+    auto json = base::parseJson(text);
     return json.is_array() ? json.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
@@ -210,7 +210,7 @@ StoredRecord recordFrom(const PgResult& r, int row)
     s.payloadSha256 = r.text(row, 6);
     s.receivedAt = timeOf(r, row, 7);
     s.flags = flagsOf(r.text(row, 8));
-    s.derived = model::parseJson(r.text(row, 9));
+    s.derived = base::parseJson(r.text(row, 9));
     return s;
 }
 
@@ -223,7 +223,7 @@ Expected<int, Error> currentVersion(PgConnection& db)
     return static_cast<int>(v->integer(0, 0));
 }
 
-Expected<void, Error> migrate(PgConnection& db, const model::Timestamp& now)
+Expected<void, Error> migrate(PgConnection& db, const base::Timestamp& now)
 {
     auto tx = PgTransaction::begin(db);
     if (!tx) {
@@ -269,8 +269,8 @@ Expected<void, Error> migrate(PgConnection& db, const model::Timestamp& now)
 
 Expected<std::unique_ptr<PostgresGatewayStorage>, Error>
 PostgresGatewayStorage::open(const std::string& conninfo,
-                             model::RandomSource& random,
-                             const model::Timestamp& now,
+                             base::RandomSource& random,
+                             const base::Timestamp& now,
                              std::chrono::milliseconds statementTimeout)
 {
     auto writer = PgConnection::connect(conninfo, statementTimeout);
@@ -317,7 +317,7 @@ Expected<PgTransaction, Error> PostgresGatewayStorage::beginWrite()
     return tx;
 }
 
-Expected<void, Error> PostgresGatewayStorage::appendAudit(const store::AuditEntry& entry, const model::Timestamp& at)
+Expected<void, Error> PostgresGatewayStorage::appendAudit(const store::AuditEntry& entry, const base::Timestamp& at)
 {
     auto last = m_writer.exec("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (!last) {
@@ -328,7 +328,7 @@ Expected<void, Error> PostgresGatewayStorage::appendAudit(const store::AuditEntr
     const std::string when = store::utcText(at);
     std::string detail;
     try {
-        detail = store::canonicalJson(entry.detail);
+        detail = base::canonicalJson(entry.detail);
     } catch (const nlohmann::json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "audit detail is not valid UTF-8", "detail"});
     }
@@ -373,10 +373,10 @@ Expected<std::string, Error> PostgresGatewayStorage::epoch()
 }
 
 Expected<std::string, Error>
-PostgresGatewayStorage::rotateEpoch(model::RandomSource& random, const std::string& reason, const model::Timestamp& now)
+PostgresGatewayStorage::rotateEpoch(base::RandomSource& random, const std::string& reason, const base::Timestamp& now)
 {
     std::lock_guard lock(m_writerMutex);
-    const std::string epoch = model::makeUuid(random);
+    const std::string epoch = base::makeUuid(random);
     auto tx = beginWrite();
     if (!tx) {
         return fail(tx);
@@ -397,8 +397,8 @@ PostgresGatewayStorage::rotateEpoch(model::RandomSource& random, const std::stri
 }
 
 Expected<void, Error> PostgresGatewayStorage::addEnrollmentCode(const std::string& secretSha256,
-                                                                const model::Timestamp& now,
-                                                                const model::Timestamp& expires)
+                                                                const base::Timestamp& now,
+                                                                const base::Timestamp& expires)
 {
     std::lock_guard lock(m_writerMutex);
     auto tx = beginWrite();
@@ -420,7 +420,7 @@ Expected<void, Error> PostgresGatewayStorage::addEnrollmentCode(const std::strin
 }
 
 Expected<bool, Error> PostgresGatewayStorage::enrollmentCodeUsable(const std::string& secretSha256,
-                                                                   const model::Timestamp& now)
+                                                                   const base::Timestamp& now)
 {
     std::lock_guard lock(m_readerMutex);
     auto db = reader();
@@ -437,7 +437,7 @@ Expected<bool, Error> PostgresGatewayStorage::enrollmentCodeUsable(const std::st
 }
 
 Expected<void, Error>
-PostgresGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now)
+PostgresGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& device, const base::Timestamp& now)
 {
     std::lock_guard lock(m_writerMutex);
     auto tx = beginWrite();
@@ -503,7 +503,7 @@ Expected<std::vector<DeviceRecord>, Error> PostgresGatewayStorage::devices()
     return out;
 }
 
-Expected<bool, Error> PostgresGatewayStorage::revokeDevice(const std::string& id, const model::Timestamp& now)
+Expected<bool, Error> PostgresGatewayStorage::revokeDevice(const std::string& id, const base::Timestamp& now)
 {
     std::lock_guard lock(m_writerMutex);
     auto tx = beginWrite();
@@ -530,7 +530,7 @@ Expected<bool, Error> PostgresGatewayStorage::revokeDevice(const std::string& id
 Expected<std::size_t, Error> PostgresGatewayStorage::changeAssignments(const std::string& deviceId,
                                                                        const std::vector<std::string>& patientIds,
                                                                        bool assign,
-                                                                       const model::Timestamp& now)
+                                                                       const base::Timestamp& now)
 {
     std::lock_guard lock(m_writerMutex);
     auto tx = beginWrite();
@@ -583,7 +583,7 @@ Expected<std::vector<std::string>, Error> PostgresGatewayStorage::assignedPatien
     return out;
 }
 
-Expected<void, Error> PostgresGatewayStorage::recordAudit(const store::AuditEntry& entry, const model::Timestamp& at)
+Expected<void, Error> PostgresGatewayStorage::recordAudit(const store::AuditEntry& entry, const base::Timestamp& at)
 {
     std::lock_guard lock(m_writerMutex);
     auto tx = beginWrite();
@@ -758,7 +758,7 @@ PostgresGatewayStorage::feedItems(std::int64_t afterSeq, std::size_t limit, cons
         item.kind = r->text(i, 1);
         item.patientId = r->text(i, 2);
         item.at = timeOf(*r, i, 3);
-        item.body = model::parseJson(r->text(i, 4));
+        item.body = base::parseJson(r->text(i, 4));
         out.push_back(std::move(item));
     }
     return out;
@@ -766,7 +766,7 @@ PostgresGatewayStorage::feedItems(std::int64_t afterSeq, std::size_t limit, cons
 
 Expected<void, Error> PostgresGatewayStorage::addSnapshot(const std::string& patientId,
                                                           const nlohmann::json& snapshot,
-                                                          const model::Timestamp& receivedAt)
+                                                          const base::Timestamp& receivedAt)
 {
     std::lock_guard lock(m_writerMutex);
     auto tx = beginWrite();
@@ -830,7 +830,7 @@ Expected<std::vector<CareState>, Error> PostgresGatewayStorage::careStates(const
 }
 
 Expected<void, Error> PostgresGatewayStorage::confirmCare(const std::string& patientId,
-                                                          const model::Timestamp& confirmedAt)
+                                                          const base::Timestamp& confirmedAt)
 {
     std::lock_guard lock(m_writerMutex);
     auto tx = beginWrite();
@@ -892,9 +892,9 @@ Expected<std::optional<RequeryKeyRow>, Error> PostgresGatewayStorage::requeryKey
     }
     RequeryKeyRow k;
     k.patientId = r->text(0, 0);
-    k.search = model::parseJson(r->text(0, 1));
+    k.search = base::parseJson(r->text(0, 1));
     if (!r->isNull(0, 2)) {
-        if (auto date = model::Date::parse(r->text(0, 2))) {
+        if (auto date = base::Date::parse(r->text(0, 2))) {
             k.certificateExpiry = *date;
         }
     }

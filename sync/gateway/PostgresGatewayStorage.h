@@ -29,39 +29,39 @@ public:
     // epoch on first use.
     static Expected<std::unique_ptr<PostgresGatewayStorage>, Error>
     open(const std::string& conninfo,
-         model::RandomSource& random,
-         const model::Timestamp& now,
+         base::RandomSource& random,
+         const base::Timestamp& now,
          std::chrono::milliseconds statementTimeout = std::chrono::seconds(30));
 
     std::string backend() const override { return "postgresql"; }
     Expected<std::string, Error> epoch() override;
     Expected<std::string, Error>
-    rotateEpoch(model::RandomSource& random, const std::string& reason, const model::Timestamp& now) override;
+    rotateEpoch(base::RandomSource& random, const std::string& reason, const base::Timestamp& now) override;
     Expected<void, Error> addEnrollmentCode(const std::string& secretSha256,
-                                            const model::Timestamp& now,
-                                            const model::Timestamp& expires) override;
-    Expected<bool, Error> enrollmentCodeUsable(const std::string& secretSha256, const model::Timestamp& now) override;
+                                            const base::Timestamp& now,
+                                            const base::Timestamp& expires) override;
+    Expected<bool, Error> enrollmentCodeUsable(const std::string& secretSha256, const base::Timestamp& now) override;
     Expected<void, Error>
-    enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now) override;
+    enroll(const std::string& secretSha256, const DeviceRecord& device, const base::Timestamp& now) override;
     Expected<std::optional<DeviceRecord>, Error> deviceByCertificate(const std::string& serialHex) override;
     Expected<std::vector<DeviceRecord>, Error> devices() override;
-    Expected<bool, Error> revokeDevice(const std::string& id, const model::Timestamp& now) override;
+    Expected<bool, Error> revokeDevice(const std::string& id, const base::Timestamp& now) override;
     Expected<std::optional<StoredRecord>, Error> findRecord(const std::string& deviceId,
                                                             const std::string& idemKey) override;
     Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) override;
     Expected<std::vector<StoredRecord>, Error> records(std::int64_t afterSeq, std::size_t limit) override;
     Expected<void, Error> addSnapshot(const std::string& patientId,
                                       const nlohmann::json& snapshot,
-                                      const model::Timestamp& receivedAt) override;
+                                      const base::Timestamp& receivedAt) override;
     Expected<std::optional<SnapshotRow>, Error> latestSnapshot(const std::string& patientId) override;
     Expected<std::size_t, Error> changeAssignments(const std::string& deviceId,
                                                    const std::vector<std::string>& patientIds,
                                                    bool assign,
-                                                   const model::Timestamp& now) override;
+                                                   const base::Timestamp& now) override;
     Expected<std::vector<std::string>, Error> assignedPatients(const std::string& deviceId) override;
-    Expected<void, Error> recordAudit(const store::AuditEntry& entry, const model::Timestamp& at) override;
+    Expected<void, Error> recordAudit(const store::AuditEntry& entry, const base::Timestamp& at) override;
     Expected<std::vector<CareState>, Error> careStates(const std::string& patientId) override;
-    Expected<void, Error> confirmCare(const std::string& patientId, const model::Timestamp& confirmedAt) override;
+    Expected<void, Error> confirmCare(const std::string& patientId, const base::Timestamp& confirmedAt) override;
     Expected<void, Error> setRequeryKey(const RequeryKeyRow& key) override;
     Expected<std::optional<RequeryKeyRow>, Error> requeryKey(const std::string& patientId) override;
     Expected<StorageCounts, Error> counts() override;
@@ -82,7 +82,7 @@ private:
     {}
     // BEGIN + the writer lock; the caller holds m_writerMutex.
     Expected<PgTransaction, Error> beginWrite();
-    Expected<void, Error> appendAudit(const store::AuditEntry& entry, const model::Timestamp& at);
+    Expected<void, Error> appendAudit(const store::AuditEntry& entry, const base::Timestamp& at);
     Expected<void, Error> appendFeed(const protocol::FeedItem& item);
     Expected<IntakeResult, Error> intakeLocked(const IntakeRequest& request);
     Expected<std::vector<IntakeResult>, Error> commitAll(const std::vector<const IntakeRequest*>& requests);

@@ -15,9 +15,9 @@ constexpr int kTransitionAheadDays = 31; // 70/75 birthdays inside the coming mo
 } // namespace
 
 std::vector<std::string> precheckFlags(const nlohmann::json& snapshot,
-                                       const std::optional<model::Date>& receivedOn,
-                                       const model::Date& visitDate,
-                                       const std::optional<model::Date>& certificateExpiry)
+                                       const std::optional<base::Date>& receivedOn,
+                                       const base::Date& visitDate,
+                                       const std::optional<base::Date>& certificateExpiry)
 {
     std::vector<std::string> flags;
     if (certificateExpiry) {

@@ -4,7 +4,7 @@
 // nurse must know before the door. Flag names are ours [I]; they are documented in
 // docs/PROTOCOL.md ("Route pre-check").
 
-#include "verify/model/Date.h"
+#include "base/Date.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,8 +18,8 @@ namespace zaitaku::sync::gateway
 // `certificateExpiry`: the card's user-authentication certificate as seen at the first visit
 // (R3: ecert_expiring / ecert_grace / ecert_unusable).
 std::vector<std::string> precheckFlags(const nlohmann::json& snapshot,
-                                       const std::optional<model::Date>& receivedOn,
-                                       const model::Date& visitDate,
-                                       const std::optional<model::Date>& certificateExpiry = std::nullopt);
+                                       const std::optional<base::Date>& receivedOn,
+                                       const base::Date& visitDate,
+                                       const std::optional<base::Date>& certificateExpiry = std::nullopt);
 
 } // namespace zaitaku::sync::gateway

@@ -4,7 +4,7 @@
 // rest). `rate` requests a second on average, bursts up to `burst`. Time comes from the injected
 // monotonic clock.
 
-#include "verify/model/Clock.h"
+#include "base/Clock.h"
 
 #include <chrono>
 #include <mutex>
@@ -17,7 +17,7 @@ namespace zaitaku::sync::gateway
 class RateLimiter
 {
 public:
-    RateLimiter(const model::MonotonicClock& clock, double rate, double burst)
+    RateLimiter(const base::MonotonicClock& clock, double rate, double burst)
         : m_clock(clock)
         , m_rate(rate)
         , m_burst(burst)
@@ -40,7 +40,7 @@ private:
     // full, the least recently used.
     void evict(std::chrono::nanoseconds now);
 
-    const model::MonotonicClock& m_clock;
+    const base::MonotonicClock& m_clock;
     double m_rate;
     double m_burst;
     mutable std::mutex m_mutex;

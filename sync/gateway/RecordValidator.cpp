@@ -1,11 +1,12 @@
 #include "sync/gateway/RecordValidator.h"
 
-#include "device/apdu/Bytes.h"
+#include "base/BoundedJson.h"
+#include "base/Bytes.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "device/mynacard/Certificate.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/ModelJson.h"
-#include "verify/model/BoundedJson.h"
 #include "verify/visit/FallbackForms.h"
 
 #include <algorithm>
@@ -30,18 +31,18 @@ std::string bytesAsString(const std::vector<std::uint8_t>& bytes)
 
 Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelope& record,
                                                    const DeviceRecord& device,
-                                                   const model::Timestamp& receivedAt) const
+                                                   const base::Timestamp& receivedAt) const
 {
-    if (store::sha256Hex(record.payload) != record.payloadSha256) {
+    if (base::sha256Hex(record.payload) != record.payloadSha256) {
         return refuse(Errc::ProtocolViolation, "payload_sha256", "payload_sha256 is not the SHA-256 of the payload");
     }
-    auto payload = model::parseJson(record.payload);
+    auto payload = base::parseJson(record.payload);
     if (payload.is_discarded() || !payload.is_object()) {
         return refuse(Errc::ProtocolViolation, "payload",
-                      "the payload is not a JSON object nested at most " + std::to_string(model::kMaxJsonDepth) +
+                      "the payload is not a JSON object nested at most " + std::to_string(base::kMaxJsonDepth) +
                           " deep");
     }
-    if (store::canonicalJson(payload) != record.payload) {
+    if (base::canonicalJson(payload) != record.payload) {
         return refuse(Errc::ProtocolViolation, "payload",
                       "the payload is not in canonical form (sorted keys, no spaces)");
     }
@@ -62,7 +63,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
             return refuse(Errc::ProtocolViolation, "evidence", "'evidence' must be an array");
         }
         bool identityShown = false;
-        std::optional<model::Timestamp> firstCapture;
+        std::optional<base::Timestamp> firstCapture;
         for (std::size_t i = 0; i < evidence.size(); ++i) {
             if (auto done = checkEvidence(evidence[i], i, device, receivedAt, verdict); !done) {
                 return Unexpected(done.error());
@@ -84,8 +85,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
             }
             const auto method = evidence[i]["bundle"].value("method", "");
             identityShown = identityShown || method == "pin_signature" || method == "face_match" || method == "visual";
-            if (auto at = model::Timestamp::parse(evidence[i]["bundle"].value("captured_at", ""));
-                at && !firstCapture) {
+            if (auto at = base::Timestamp::parse(evidence[i]["bundle"].value("captured_at", "")); at && !firstCapture) {
                 firstCapture = *at;
             }
         }
@@ -110,7 +110,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
         // the gateway tracks; re-query becomes allowed once OQS confirmed it online.
         if (visit->flow == model::VisitFlow::FirstVisit && identityShown && firstCapture) {
             verdict.careStarts.push_back(
-                {visit->patientId, std::string(model::toCode(visit->serviceKind)), *firstCapture});
+                {visit->patientId, std::string(base::toCode(visit->serviceKind)), *firstCapture});
             // The card's certificate is the query key of the first online confirmation (F1).
             for (const auto& item : evidence) {
                 auto e = store::evidenceFromJson(item["bundle"]);
@@ -120,7 +120,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
                 const auto source = e->method == model::EvidenceMethod::PinSignature ? model::SnapshotSource::CardPin
                                     : e->method == model::EvidenceMethod::FaceMatch  ? model::SnapshotSource::CardFace
                                                                                     : model::SnapshotSource::CardVisual;
-                verdict.cardQueries.push_back({visit->patientId, std::string(model::toCode(visit->serviceKind)), source,
+                verdict.cardQueries.push_back({visit->patientId, std::string(base::toCode(visit->serviceKind)), source,
                                                e->authCertificateDer, e->capturedAt.localDate(), limitConsent});
                 break;
             }
@@ -140,7 +140,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
         item.at = receivedAt;
         item.body = {{"revocation_id", consent->id},
                      {"revokes_consent_id", consent->revokesConsentId},
-                     {"kind", std::string(model::toCode(consent->kind))},
+                     {"kind", std::string(base::toCode(consent->kind))},
                      {"device_id", device.id}};
         verdict.feed.push_back(std::move(item));
     } else if (record.kind == "custody") {
@@ -158,7 +158,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
 // visit happened; the clerk checks the claim).
 void RecordValidator::deriveClaim(const model::FallbackEvidence& fallback, Verdict& verdict)
 {
-    const auto parsed = model::parseJson(fallback.capturedFieldsJson);
+    const auto parsed = base::parseJson(fallback.capturedFieldsJson);
     const auto fields = parsed.is_object() ? parsed : nlohmann::json::object();
     // Seed 003's order: ① current numbers, ② former numbers, and only then ③ 不詳.
     const auto numbered = visit::claimFor(fields);
@@ -200,7 +200,7 @@ void RecordValidator::addFlag(Verdict& verdict, const std::string& flag)
 Expected<void, Error> RecordValidator::checkEvidence(const nlohmann::json& item,
                                                      std::size_t index,
                                                      const DeviceRecord& device,
-                                                     const model::Timestamp& receivedAt,
+                                                     const base::Timestamp& receivedAt,
                                                      Verdict& verdict) const
 {
     const std::string field = "evidence[" + std::to_string(index) + "]";
@@ -209,11 +209,11 @@ Expected<void, Error> RecordValidator::checkEvidence(const nlohmann::json& item,
     }
     const auto& bundle = item["bundle"];
     const std::string sha = item.value("bundle_sha256", "");
-    if (store::sha256Hex(store::canonicalJson(bundle)) != sha) {
+    if (base::sha256Hex(base::canonicalJson(bundle)) != sha) {
         return refuse(Errc::SignatureInvalid, field + ".bundle_sha256",
                       "the evidence bundle does not hash to bundle_sha256");
     }
-    auto signature = device::fromHex(item.value("device_signature", ""));
+    auto signature = base::fromHex(item.value("device_signature", ""));
     if (!signature || signature->empty() || !store::DeviceSigningKey::verify(device.signingKeyHex, sha, *signature)) {
         return refuse(Errc::SignatureInvalid, field + ".device_signature",
                       "the evidence is not signed by the enrolled tablet's key");
@@ -234,7 +234,7 @@ Expected<void, Error> RecordValidator::checkEvidence(const nlohmann::json& item,
 Expected<void, Error> RecordValidator::checkPinSignature(const model::Evidence& e,
                                                          const std::string& field,
                                                          const DeviceRecord& device,
-                                                         const model::Timestamp& receivedAt,
+                                                         const base::Timestamp& receivedAt,
                                                          Verdict& verdict) const
 {
     if (auto trusted = m_jpki.check(bytesAsString(e.authCertificateDer), e.capturedAt); !trusted) {
@@ -247,7 +247,7 @@ Expected<void, Error> RecordValidator::checkPinSignature(const model::Evidence& 
     }
     switch (e.challengeOrigin) {
     case model::ChallengeOrigin::Pooled: {
-        auto claim = m_challenges.check(e.challengeId, device::toHex(e.challengeNonce));
+        auto claim = m_challenges.check(e.challengeId, base::toHex(e.challengeNonce));
         if (!claim) {
             return refuse(Errc::SignatureInvalid, field + "." + claim.error().field, claim.error().message);
         }
@@ -280,7 +280,7 @@ Expected<void, Error> RecordValidator::checkPinSignature(const model::Evidence& 
         verdict.flags.push_back("local_challenge");
         // Claimed facility-wide: the same card signature over the same nonce cannot be replayed
         // by another tablet (each tablet's own claim would not collide).
-        verdict.challengeIds.push_back("local:" + device::toHex(e.challengeNonce));
+        verdict.challengeIds.push_back("local:" + base::toHex(e.challengeNonce));
         return {};
     case model::ChallengeOrigin::None:
         break;

@@ -10,6 +10,7 @@
 //     accepted only within the local window, and flagged.
 // Single use of a challenge is checked later, in the intake transaction (GatewayStorage).
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/gateway/ChallengeIssuer.h"
 #include "sync/gateway/EligibilityService.h"
@@ -17,7 +18,6 @@
 #include "sync/gateway/JpkiTrust.h"
 #include "sync/protocol/Messages.h"
 #include "verify/model/Evidence.h"
-#include "verify/model/Expected.h"
 #include "verify/model/FallbackEvidence.h"
 
 #include <chrono>
@@ -61,7 +61,7 @@ public:
     // with the payload field at fault.
     Expected<Verdict, Error> validate(const protocol::RecordEnvelope& record,
                                       const DeviceRecord& device,
-                                      const model::Timestamp& receivedAt) const;
+                                      const base::Timestamp& receivedAt) const;
 
     const IntakePolicy& policy() const { return m_policy; }
 
@@ -71,12 +71,12 @@ private:
     Expected<void, Error> checkEvidence(const nlohmann::json& item,
                                         std::size_t index,
                                         const DeviceRecord& device,
-                                        const model::Timestamp& receivedAt,
+                                        const base::Timestamp& receivedAt,
                                         Verdict& verdict) const;
     Expected<void, Error> checkPinSignature(const model::Evidence& evidence,
                                             const std::string& field,
                                             const DeviceRecord& device,
-                                            const model::Timestamp& receivedAt,
+                                            const base::Timestamp& receivedAt,
                                             Verdict& verdict) const;
 
     const ChallengeIssuer& m_challenges;

@@ -1,12 +1,12 @@
 #include "sync/gateway/SqliteGatewayStorage.h"
 
+#include "base/BoundedJson.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/Schema.h"
 #include "sync/store/SqliteApi.h"
 #include "sync/store/Store.h"
 #include "sync/store/StoreMeta.h"
 #include "sync/store/Transaction.h"
-#include "verify/model/BoundedJson.h"
 
 #include <array>
 #include <filesystem>
@@ -148,14 +148,14 @@ std::string joinFlags(const std::vector<std::string>& flags)
 
 std::vector<std::string> splitFlags(const std::string& text)
 {
-    auto json = model::parseJson(text);
+    auto json = base::parseJson(text);
     return json.is_array() ? json.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
-model::Timestamp timeAt(const store::Statement& s, int column)
+base::Timestamp timeAt(const store::Statement& s, int column)
 {
-    auto parsed = model::Timestamp::parse(s.text(column));
-    return parsed ? parsed->withOffset(model::Timestamp::kJstOffsetMinutes) : model::Timestamp::fromUtc({});
+    auto parsed = base::Timestamp::parse(s.text(column));
+    return parsed ? parsed->withOffset(base::Timestamp::kJstOffsetMinutes) : base::Timestamp::fromUtc({});
 }
 
 DeviceRecord deviceFrom(const store::Statement& s)
@@ -188,7 +188,7 @@ StoredRecord recordFrom(const store::Statement& s)
     r.payloadSha256 = s.text(6);
     r.receivedAt = timeAt(s, 7);
     r.flags = splitFlags(s.text(8));
-    r.derived = model::parseJson(s.text(9));
+    r.derived = base::parseJson(s.text(9));
     return r;
 }
 
@@ -211,9 +211,9 @@ Expected<std::int64_t, Error> appendFeed(Database& db, const protocol::FeedItem&
 } // namespace
 
 Expected<std::unique_ptr<SqliteGatewayStorage>, Error> SqliteGatewayStorage::open(const std::string& path,
-                                                                                  const store::SecureBytes& key,
-                                                                                  model::RandomSource& random,
-                                                                                  const model::Timestamp& now)
+                                                                                  const base::SecureBytes& key,
+                                                                                  base::RandomSource& random,
+                                                                                  const base::Timestamp& now)
 {
     auto db = Database::open(store::sqlcipherApi(), path, store::OpenMode::ReadWriteCreate);
     if (!db) {
@@ -294,10 +294,10 @@ Expected<std::string, Error> SqliteGatewayStorage::epoch()
 }
 
 Expected<std::string, Error>
-SqliteGatewayStorage::rotateEpoch(model::RandomSource& random, const std::string& reason, const model::Timestamp& now)
+SqliteGatewayStorage::rotateEpoch(base::RandomSource& random, const std::string& reason, const base::Timestamp& now)
 {
     std::lock_guard lock(m_writer.mutex);
-    const std::string epoch = model::makeUuid(random);
+    const std::string epoch = base::makeUuid(random);
     auto tx = Transaction::begin(m_writer.db, Durability::Full);
     if (!tx) {
         return fail(tx);
@@ -316,8 +316,8 @@ SqliteGatewayStorage::rotateEpoch(model::RandomSource& random, const std::string
 }
 
 Expected<void, Error> SqliteGatewayStorage::addEnrollmentCode(const std::string& secretSha256,
-                                                              const model::Timestamp& now,
-                                                              const model::Timestamp& expires)
+                                                              const base::Timestamp& now,
+                                                              const base::Timestamp& expires)
 {
     std::lock_guard lock(m_writer.mutex);
     auto tx = Transaction::begin(m_writer.db, Durability::Full);
@@ -340,7 +340,7 @@ Expected<void, Error> SqliteGatewayStorage::addEnrollmentCode(const std::string&
 }
 
 Expected<bool, Error> SqliteGatewayStorage::enrollmentCodeUsable(const std::string& secretSha256,
-                                                                 const model::Timestamp& now)
+                                                                 const base::Timestamp& now)
 {
     std::lock_guard lock(m_reader.mutex);
     auto s = m_reader.db.prepare(
@@ -356,7 +356,7 @@ Expected<bool, Error> SqliteGatewayStorage::enrollmentCodeUsable(const std::stri
 }
 
 Expected<void, Error>
-SqliteGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& device, const model::Timestamp& now)
+SqliteGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& device, const base::Timestamp& now)
 {
     std::lock_guard lock(m_writer.mutex);
     auto tx = Transaction::begin(m_writer.db, Durability::Full);
@@ -431,7 +431,7 @@ Expected<std::vector<DeviceRecord>, Error> SqliteGatewayStorage::devices()
     return out;
 }
 
-Expected<bool, Error> SqliteGatewayStorage::revokeDevice(const std::string& id, const model::Timestamp& now)
+Expected<bool, Error> SqliteGatewayStorage::revokeDevice(const std::string& id, const base::Timestamp& now)
 {
     std::lock_guard lock(m_writer.mutex);
     auto tx = Transaction::begin(m_writer.db, Durability::Full);
@@ -635,7 +635,7 @@ SqliteGatewayStorage::feedItems(std::int64_t afterSeq, std::size_t limit, const 
         item.kind = row.text(1);
         item.patientId = row.text(2);
         item.at = timeAt(row, 3);
-        item.body = model::parseJson(row.text(4));
+        item.body = base::parseJson(row.text(4));
         out.push_back(std::move(item));
     });
     if (!done) {
@@ -646,7 +646,7 @@ SqliteGatewayStorage::feedItems(std::int64_t afterSeq, std::size_t limit, const 
 
 Expected<void, Error> SqliteGatewayStorage::addSnapshot(const std::string& patientId,
                                                         const nlohmann::json& snapshot,
-                                                        const model::Timestamp& receivedAt)
+                                                        const base::Timestamp& receivedAt)
 {
     std::lock_guard lock(m_writer.mutex);
     auto tx = Transaction::begin(m_writer.db, Durability::Full);
@@ -690,7 +690,7 @@ Expected<std::optional<SnapshotRow>, Error> SqliteGatewayStorage::latestSnapshot
 Expected<std::size_t, Error> SqliteGatewayStorage::changeAssignments(const std::string& deviceId,
                                                                      const std::vector<std::string>& patientIds,
                                                                      bool assign,
-                                                                     const model::Timestamp& now)
+                                                                     const base::Timestamp& now)
 {
     std::lock_guard lock(m_writer.mutex);
     auto tx = Transaction::begin(m_writer.db, Durability::Full);
@@ -752,7 +752,7 @@ Expected<std::vector<std::string>, Error> SqliteGatewayStorage::assignedPatients
     return out;
 }
 
-Expected<void, Error> SqliteGatewayStorage::recordAudit(const store::AuditEntry& entry, const model::Timestamp& at)
+Expected<void, Error> SqliteGatewayStorage::recordAudit(const store::AuditEntry& entry, const base::Timestamp& at)
 {
     std::lock_guard lock(m_writer.mutex);
     // synchronous=NORMAL (WAL): the row and the chain stay consistent through a crash; a power
@@ -797,7 +797,7 @@ Expected<std::vector<CareState>, Error> SqliteGatewayStorage::careStates(const s
 }
 
 Expected<void, Error> SqliteGatewayStorage::confirmCare(const std::string& patientId,
-                                                        const model::Timestamp& confirmedAt)
+                                                        const base::Timestamp& confirmedAt)
 {
     std::lock_guard lock(m_writer.mutex);
     auto tx = Transaction::begin(m_writer.db, Durability::Full);
@@ -875,9 +875,9 @@ Expected<std::optional<RequeryKeyRow>, Error> SqliteGatewayStorage::requeryKey(c
     if (*row) {
         RequeryKeyRow k;
         k.patientId = (*s)->text(0);
-        k.search = model::parseJson((*s)->text(1));
+        k.search = base::parseJson((*s)->text(1));
         if (!(*s)->isNull(2)) {
-            if (auto date = model::Date::parse((*s)->text(2))) {
+            if (auto date = base::Date::parse((*s)->text(2))) {
                 k.certificateExpiry = *date;
             }
         }

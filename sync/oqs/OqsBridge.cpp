@@ -1,8 +1,8 @@
 #include "sync/oqs/OqsBridge.h"
 
+#include "base/AtomicFile.h"
+#include "base/BoundedJson.h"
 #include "sync/oqs/Xml.h"
-#include "sync/store/AtomicFile.h"
-#include "verify/model/BoundedJson.h"
 
 #include <thread>
 
@@ -31,7 +31,7 @@ std::string resultNameFor(const std::string& requestName)
 } // namespace
 
 Expected<std::unique_ptr<OqsBridge>, Error>
-OqsBridge::open(BridgeConfig config, model::RandomSource& random, const model::Clock& clock)
+OqsBridge::open(BridgeConfig config, base::RandomSource& random, const base::Clock& clock)
 {
     for (const auto* dir : {&config.requestDir, &config.resultDir}) {
         if (!fs::is_directory(*dir)) {
@@ -77,8 +77,8 @@ std::string OqsBridge::newId()
 Expected<void, Error> OqsBridge::place(const std::string& fileName, const std::string& bytes)
 {
     const fs::path work = m_config.stateDir / "work" / fileName;
-    if (auto done = store::writeFileAtomically(work.string(), bytes, 0600); !done) {
-        return Unexpected(done.error());
+    if (auto done = base::writeFileAtomically(work.string(), bytes, 0600); !done) {
+        return Unexpected(fromBase(done.error()));
     }
     std::error_code ec;
     fs::rename(work, m_config.requestDir / fileName, ec); // one rename: the terminal sees all or nothing
@@ -97,13 +97,13 @@ Expected<Ticket, Error> OqsBridge::submit(Interface iface, const std::string& re
 {
     Ticket ticket{fileNameOf(iface, true, newId()), iface, std::move(context)};
     const fs::path pending = m_config.stateDir / "pending";
-    if (auto done = store::writeFileAtomically((pending / (ticket.fileName + std::string(kContext))).string(),
-                                               ticket.context.dump());
+    if (auto done = base::writeFileAtomically((pending / (ticket.fileName + std::string(kContext))).string(),
+                                              ticket.context.dump());
         !done) {
-        return Unexpected(done.error());
+        return Unexpected(fromBase(done.error()));
     }
-    if (auto done = store::writeFileAtomically((pending / ticket.fileName).string(), requestXml); !done) {
-        return Unexpected(done.error());
+    if (auto done = base::writeFileAtomically((pending / ticket.fileName).string(), requestXml); !done) {
+        return Unexpected(fromBase(done.error()));
     }
     if (auto done = place(ticket.fileName, requestXml); !done) {
         return Unexpected(done.error());
@@ -132,8 +132,9 @@ Expected<ResultFile, Error> OqsBridge::await(const Ticket& ticket, std::chrono::
     for (;;) {
         std::error_code ec;
         if (fs::exists(result, ec)) {
-            auto bytes = store::readSmallFile(result.string(), kMaxXmlBytes + 1, store::Links::Refuse);
-            auto parsed = bytes ? parseResult(*bytes) : Expected<ResultFile, Error>(Unexpected(bytes.error()));
+            auto bytes = base::readSmallFile(result.string(), kMaxXmlBytes + 1, base::Links::Refuse);
+            auto parsed =
+                bytes ? parseResult(*bytes) : Expected<ResultFile, Error>(Unexpected(fromBase(bytes.error())));
             if (parsed) {
                 archive(ticket.fileName, result, false);
                 return parsed;
@@ -186,15 +187,15 @@ Expected<std::vector<Ticket>, Error> OqsBridge::pending()
         }
         Ticket ticket{name, parsed->iface, nlohmann::json::object()};
         const auto contextPath = m_config.stateDir / "pending" / (name + std::string(kContext));
-        if (auto context = store::readSmallFile(contextPath.string(), kMaxXmlBytes)) {
-            ticket.context = model::parseJson(*context);
+        if (auto context = base::readSmallFile(contextPath.string(), kMaxXmlBytes)) {
+            ticket.context = base::parseJson(*context);
         }
         if (!placed) {
             const bool inReq = fs::exists(m_config.requestDir / name, ec);
             const bool answered = fs::exists(m_config.resultDir / resultNameFor(name), ec);
             if (inReq || answered) {
                 fs::rename(path, m_config.stateDir / "pending" / (name + std::string(kPlaced)), ec);
-            } else if (auto bytes = store::readSmallFile(path.string(), kMaxXmlBytes)) {
+            } else if (auto bytes = base::readSmallFile(path.string(), kMaxXmlBytes)) {
                 if (auto done = place(name, *bytes); !done) {
                     return Unexpected(done.error());
                 }

@@ -13,13 +13,13 @@
 // req/ or res/ already has it. [I] The terminal writes the result before it removes the request
 // (the simulator does): so "no request and no result" can only mean "never placed".
 
+#include "base/Clock.h"
+#include "base/Expected.h"
+#include "base/Random.h"
 #include "sync/SyncError.h"
 #include "sync/oqs/OqsInterface.h"
 #include "sync/oqs/OqsRequests.h"
 #include "sync/oqs/OqsResults.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
 
 #include <chrono>
 #include <filesystem>
@@ -57,7 +57,7 @@ class OqsBridge
 public:
     // Creates the state folders; InvalidInput when req/ or res/ is missing.
     static Expected<std::unique_ptr<OqsBridge>, Error>
-    open(BridgeConfig config, model::RandomSource& random, const model::Clock& clock);
+    open(BridgeConfig config, base::RandomSource& random, const base::Clock& clock);
 
     const BridgeConfig& config() const { return m_config; }
 
@@ -77,7 +77,7 @@ public:
     Expected<ResultFile, Error> cardQualification(const CardQualificationRequest& request, nlohmann::json context);
 
 private:
-    OqsBridge(BridgeConfig config, model::RandomSource& random, const model::Clock& clock)
+    OqsBridge(BridgeConfig config, base::RandomSource& random, const base::Clock& clock)
         : m_config(std::move(config))
         , m_random(random)
         , m_clock(clock)
@@ -87,8 +87,8 @@ private:
     void archive(const std::string& requestName, const std::filesystem::path& result, bool rejected);
 
     BridgeConfig m_config;
-    model::RandomSource& m_random;
-    const model::Clock& m_clock;
+    base::RandomSource& m_random;
+    const base::Clock& m_clock;
     std::mutex m_idMutex;
 };
 

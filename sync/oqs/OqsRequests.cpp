@@ -21,19 +21,18 @@ std::string textOf(const XmlElement* parent, std::string_view tag)
     return c ? c->text : std::string();
 }
 
-Expected<std::optional<model::Date>, Error>
-dateOf(const XmlElement* parent, std::string_view tag, std::string_view path)
+Expected<std::optional<base::Date>, Error> dateOf(const XmlElement* parent, std::string_view tag, std::string_view path)
 {
     const auto text = textOf(parent, tag);
     if (text.empty()) {
-        return std::optional<model::Date>();
+        return std::optional<base::Date>();
     }
-    auto date = model::Date::parseCompact(text);
+    auto date = base::Date::parseCompact(text);
     if (!date) {
         return malformed(std::string(path) + "/" + std::string(tag) + " is not a YYYYMMDD date: '" + text + "'",
                          std::string(path) + "/" + std::string(tag));
     }
-    return std::optional<model::Date>(*date);
+    return std::optional<base::Date>(*date);
 }
 
 void leafIf(XmlWriter& w, std::string_view tag, std::string_view value)
@@ -43,7 +42,7 @@ void leafIf(XmlWriter& w, std::string_view tag, std::string_view value)
     }
 }
 
-void writeDate(XmlWriter& w, std::string_view tag, const std::optional<model::Date>& date)
+void writeDate(XmlWriter& w, std::string_view tag, const std::optional<base::Date>& date)
 {
     if (date) {
         w.leaf(tag, date->toCompact());

@@ -4,11 +4,11 @@
 // simulator reads them; the round-trip tests hold the two together). Tag names are the ones
 // in public code [S:SX-road12][S:4][S:6][S:7]; the card request is ours [I] (docs/OQS.md).
 
+#include "base/Date.h"
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/oqs/OqsInterface.h"
 #include "sync/oqs/TextEncoding.h"
-#include "verify/model/Date.h"
-#include "verify/model/Expected.h"
 
 #include <cstdint>
 #include <optional>
@@ -25,7 +25,7 @@ struct SearchInfo
     std::string insuredCardSymbol;
     std::string insuredIdentificationNumber;
     std::string insuredBranchNumber;
-    std::optional<model::Date> birthdate;
+    std::optional<base::Date> birthdate;
     std::string limitApplicationCertificateRelatedConsFlg; // "0" / "1" [S:1]; empty: omitted
     std::string arbitraryIdentifier;                       // ours: the gateway's patient id
 
@@ -34,7 +34,7 @@ struct SearchInfo
 
 struct RequestHeader
 {
-    std::optional<model::Date> qualificationConfirmationDate;
+    std::optional<base::Date> qualificationConfirmationDate;
     std::string medicalInstitutionCode; // 10 digits
     std::string arbitraryFileIdentifier;
 
@@ -62,8 +62,8 @@ struct BulkDownloadRequest
 struct ConsentedBulkRequest
 {
     RequestHeader header;
-    std::optional<model::Date> consentDateFrom;
-    std::optional<model::Date> consentDateTo;
+    std::optional<base::Date> consentDateFrom;
+    std::optional<base::Date> consentDateTo;
     std::string medicalTreatmentFlag = "2"; // 2 = 訪問診療等 [S:4]
     friend bool operator==(const ConsentedBulkRequest&, const ConsentedBulkRequest&) = default;
 };
@@ -88,8 +88,8 @@ struct MedicalInfoRequest
     std::string insuredPersonIdentificationNumber;
     std::string branchNumber;
     std::string arbitraryFileIdentifier;
-    std::optional<model::Date> startDate; // drugs only
-    std::optional<model::Date> endDate;
+    std::optional<base::Date> startDate; // drugs only
+    std::optional<base::Date> endDate;
     std::string fileCategory;          // values unknown (Q7): passed through
     std::string prDiInfClassification; // values unknown (Q7): passed through
     std::string medicalTreatmentFlag = "2";

@@ -75,9 +75,9 @@ using Disease = model::SpecificDiseaseCertificate;
 
 } // namespace
 
-std::optional<model::Date> readDate(std::string_view tag, const std::string& text, const Diag& d)
+std::optional<base::Date> readDate(std::string_view tag, const std::string& text, const Diag& d)
 {
-    auto date = model::Date::parseCompact(text);
+    auto date = base::Date::parseCompact(text);
     if (!date) {
         d.warn(tag, "not a YYYYMMDD date: '" + text + "' (kept in the raw XML)");
         return std::nullopt;
@@ -85,7 +85,7 @@ std::optional<model::Date> readDate(std::string_view tag, const std::string& tex
     return *date;
 }
 
-std::optional<model::Timestamp> readTime(std::string_view tag, const std::string& text, const Diag& d)
+std::optional<base::Timestamp> readTime(std::string_view tag, const std::string& text, const Diag& d)
 {
     auto time = parseCompactTime(text);
     if (!time) {
@@ -94,12 +94,12 @@ std::optional<model::Timestamp> readTime(std::string_view tag, const std::string
     return time;
 }
 
-std::string dateText(const std::optional<model::Date>& date)
+std::string dateText(const std::optional<base::Date>& date)
 {
     return date ? date->toCompact() : std::string();
 }
 
-std::string timeText(const std::optional<model::Timestamp>& time)
+std::string timeText(const std::optional<base::Timestamp>& time)
 {
     return time ? toCompactTime(*time) : std::string();
 }

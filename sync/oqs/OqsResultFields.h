@@ -66,23 +66,23 @@ extern const TagSet kKnownUnmodelled; // known but not modelled: kept in the raw
 extern const TagSet kHeaderTags;
 extern const TagSet kUnitTags;
 
-std::optional<model::Timestamp> readTime(std::string_view tag, const std::string& text, const Diag& d);
+std::optional<base::Timestamp> readTime(std::string_view tag, const std::string& text, const Diag& d);
 template <typename E> std::optional<E> readCode(std::string_view tag, const std::string& text, const Diag& d)
 {
-    auto value = model::fromCode<E>(text);
+    auto value = base::fromCode<E>(text);
     if (!value) {
         d.warn(tag, "unknown code '" + text + "' (not guessed)");
         return std::nullopt;
     }
     return *value;
 }
-std::optional<model::Date> readDate(std::string_view tag, const std::string& text, const Diag& d);
+std::optional<base::Date> readDate(std::string_view tag, const std::string& text, const Diag& d);
 template <typename E> std::string codeText(const std::optional<E>& value)
 {
-    return value ? std::string(model::toCode(*value)) : std::string();
+    return value ? std::string(base::toCode(*value)) : std::string();
 }
-std::string dateText(const std::optional<model::Date>& date);
-std::string timeText(const std::optional<model::Timestamp>& time);
+std::string dateText(const std::optional<base::Date>& date);
+std::string timeText(const std::optional<base::Timestamp>& time);
 
 std::string textOf(const XmlElement* parent, std::string_view tag);
 void listUnknown(const XmlElement& e, const TagSet& known, const std::string& path, std::vector<std::string>& unknown);

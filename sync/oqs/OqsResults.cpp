@@ -54,7 +54,7 @@ std::string_view outcomeName(Outcome outcome)
     return "unknown";
 }
 
-std::optional<model::Timestamp> parseCompactTime(std::string_view text)
+std::optional<base::Timestamp> parseCompactTime(std::string_view text)
 {
     if (text.size() != 14) {
         return std::nullopt;
@@ -62,16 +62,16 @@ std::optional<model::Timestamp> parseCompactTime(std::string_view text)
     const std::string iso = std::string(text.substr(0, 4)) + "-" + std::string(text.substr(4, 2)) + "-" +
                             std::string(text.substr(6, 2)) + "T" + std::string(text.substr(8, 2)) + ":" +
                             std::string(text.substr(10, 2)) + ":" + std::string(text.substr(12, 2)) + "+09:00";
-    auto parsed = model::Timestamp::parse(iso);
+    auto parsed = base::Timestamp::parse(iso);
     if (!parsed) {
         return std::nullopt;
     }
     return *parsed;
 }
 
-std::string toCompactTime(const model::Timestamp& time)
+std::string toCompactTime(const base::Timestamp& time)
 {
-    const auto jst = time.withOffset(model::Timestamp::kJstOffsetMinutes).toString(); // 2025-06-10T14:30:00+09:00
+    const auto jst = time.withOffset(base::Timestamp::kJstOffsetMinutes).toString(); // 2025-06-10T14:30:00+09:00
     return jst.substr(0, 4) + jst.substr(5, 2) + jst.substr(8, 2) + jst.substr(11, 2) + jst.substr(14, 2) +
            jst.substr(17, 2);
 }

@@ -6,11 +6,11 @@
 // the field stays empty; an unknown tag is listed; the whole file is kept. The writer exists for
 // the simulator and the golden tests.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/oqs/OqsRequests.h"
 #include "sync/oqs/TextEncoding.h"
 #include "verify/model/EligibilitySnapshot.h"
-#include "verify/model/Expected.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -22,8 +22,8 @@ namespace zaitaku::sync::oqs
 
 struct ResultHeader
 {
-    std::optional<model::Timestamp> processExecutionTime;
-    std::optional<model::Date> qualificationConfirmationDate;
+    std::optional<base::Timestamp> processExecutionTime;
+    std::optional<base::Date> qualificationConfirmationDate;
     std::string medicalInstitutionCode;
     std::string arbitraryFileIdentifier;
     std::optional<model::ReferenceClassification> referenceClassification;
@@ -94,7 +94,7 @@ std::string snakeCase(std::string_view tag);
 Expected<ResultUnit, Error> unitFromTagJson(const nlohmann::json& json, std::vector<std::string>& warnings);
 
 // "YYYYMMDDhhmmss" in JST [S:2 util.ts].
-std::optional<model::Timestamp> parseCompactTime(std::string_view text);
-std::string toCompactTime(const model::Timestamp& time);
+std::optional<base::Timestamp> parseCompactTime(std::string_view text);
+std::string toCompactTime(const base::Timestamp& time);
 
 } // namespace zaitaku::sync::oqs

@@ -69,7 +69,7 @@ nlohmann::json headerJson(const ResultHeader& h)
     putIf(j, "MedicalInstitutionCode", h.medicalInstitutionCode);
     putIf(j, "ArbitraryFileIdentifier", h.arbitraryFileIdentifier);
     putIf(j, "ReferenceClassification", codeText(h.referenceClassification));
-    j["segment_of_result"] = std::string(model::toCode(h.segmentOfResult));
+    j["segment_of_result"] = std::string(base::toCode(h.segmentOfResult));
     putIf(j, "ErrorCode", h.errorCode);
     putIf(j, "ErrorMessage", h.errorMessage);
     putIf(j, "CharacterCodeIdentifier", codeText(h.characterCode));

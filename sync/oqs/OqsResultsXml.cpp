@@ -94,7 +94,7 @@ readHeader(const XmlElement& root, std::vector<std::string>& warnings, std::vect
     const Diag d{warnings, "MessageHeader"};
     ResultHeader out;
     const auto segment = textOf(h, "SegmentOfResult");
-    auto parsed = model::fromCode<model::SegmentOfResult>(segment);
+    auto parsed = base::fromCode<model::SegmentOfResult>(segment);
     if (!parsed) {
         // Without it nothing can be decided: a file that "exists" is not a success [U:2].
         return Unexpected(Error{Errc::XmlMalformed,
@@ -227,7 +227,7 @@ void writeUnitBody(XmlWriter& w, const ResultUnit& u, bool bulk)
         writeSearch(w, *u.search);
     }
     if (s.processingResultStatus) {
-        w.leaf("ProcessingResultStatus", model::toCode(*s.processingResultStatus));
+        w.leaf("ProcessingResultStatus", base::toCode(*s.processingResultStatus));
     }
     if (!s.processingResultCode.empty()) {
         w.leaf("ProcessingResultCode", s.processingResultCode);
@@ -236,7 +236,7 @@ void writeUnitBody(XmlWriter& w, const ResultUnit& u, bool bulk)
         w.leaf("ProcessingResultMessage", s.processingResultMessage);
     }
     if (s.qualificationValidity) {
-        w.leaf("QualificationValidity", model::toCode(*s.qualificationValidity));
+        w.leaf("QualificationValidity", base::toCode(*s.qualificationValidity));
     }
     if (bulk) {
         if (u.resultCount > 0) {
@@ -258,7 +258,7 @@ void writeUnitBody(XmlWriter& w, const ResultUnit& u, bool bulk)
         writeSearch(w, *u.search);
     }
     if (s.prescriptionIssue) {
-        w.leaf("PrescriptionIssueSelect", model::toCode(*s.prescriptionIssue));
+        w.leaf("PrescriptionIssueSelect", base::toCode(*s.prescriptionIssue));
     }
 }
 
@@ -389,14 +389,14 @@ Expected<std::string, Error> buildResult(const ResultFile& file, TextEncoding en
         w.leaf("ArbitraryFileIdentifier", h.arbitraryFileIdentifier);
     }
     if (h.referenceClassification) {
-        w.leaf("ReferenceClassification", model::toCode(*h.referenceClassification));
+        w.leaf("ReferenceClassification", base::toCode(*h.referenceClassification));
     }
     const bool receipt = file.bulk && file.units.empty() && !h.receptionNumber.empty() &&
                          h.segmentOfResult == model::SegmentOfResult::Normal && !h.numberOfProcessingResult;
     if (file.bulk && !receipt && !h.receptionNumber.empty()) {
         w.leaf("ReceptionNumber", h.receptionNumber);
     }
-    w.leaf("SegmentOfResult", model::toCode(h.segmentOfResult));
+    w.leaf("SegmentOfResult", base::toCode(h.segmentOfResult));
     if (!h.errorCode.empty()) {
         w.leaf("ErrorCode", h.errorCode);
     }

@@ -1,9 +1,9 @@
 #include "sync/oqs/OqsSimulator.h"
 
+#include "base/AtomicFile.h"
+#include "base/BoundedJson.h"
 #include "sync/oqs/OqsInterface.h"
 #include "sync/oqs/Xml.h"
-#include "sync/store/AtomicFile.h"
-#include "verify/model/BoundedJson.h"
 
 #include <algorithm>
 #include <openssl/bn.h>
@@ -100,11 +100,11 @@ Expected<SimPopulation, Error> parsePopulation(const nlohmann::json& json)
 
 Expected<SimPopulation, Error> loadPopulation(const std::string& path)
 {
-    auto text = store::readSmallFile(path, kMaxXmlBytes);
+    auto text = base::readSmallFile(path, kMaxXmlBytes);
     if (!text) {
         return bad("cannot read the population file: " + text.error().message, path);
     }
-    auto json = model::parseJson(*text);
+    auto json = base::parseJson(*text);
     if (json.is_discarded()) {
         return bad(path + " is not JSON", path);
     }
@@ -112,7 +112,7 @@ Expected<SimPopulation, Error> loadPopulation(const std::string& path)
 }
 
 OqsSimulator::OqsSimulator(
-    SimPopulation population, fs::path requestDir, fs::path resultDir, const model::Clock& clock, TextEncoding encoding)
+    SimPopulation population, fs::path requestDir, fs::path resultDir, const base::Clock& clock, TextEncoding encoding)
     : m_population(std::move(population))
     , m_requestDir(std::move(requestDir))
     , m_resultDir(std::move(resultDir))
@@ -120,11 +120,11 @@ OqsSimulator::OqsSimulator(
     , m_encoding(encoding)
 {}
 
-ResultHeader OqsSimulator::header(const std::optional<model::Date>& date, const std::string& fileId) const
+ResultHeader OqsSimulator::header(const std::optional<base::Date>& date, const std::string& fileId) const
 {
     ResultHeader h;
     h.processExecutionTime = m_clock.nowJst();
-    h.qualificationConfirmationDate = date ? date : std::optional<model::Date>(m_clock.nowJst().localDate());
+    h.qualificationConfirmationDate = date ? date : std::optional<base::Date>(m_clock.nowJst().localDate());
     h.medicalInstitutionCode = m_population.medicalInstitutionCode;
     h.arbitraryFileIdentifier = fileId;
     h.segmentOfResult = model::SegmentOfResult::Normal;
@@ -375,13 +375,13 @@ std::size_t OqsSimulator::pollOnce()
     for (const auto& path : requests) {
         const std::string fileName = path.filename().string();
         const auto name = parseFileName(fileName);
-        auto bytes = store::readSmallFile(path.string(), kMaxXmlBytes + 1);
+        auto bytes = base::readSmallFile(path.string(), kMaxXmlBytes + 1);
         const std::string xml =
             bytes ? answer(fileName, *bytes)
                   : systemError("SIM-9001", "要求ファイルを読み取れません: " + bytes.error().message, false);
         const fs::path result = m_resultDir / fileNameOf(name->iface, false, name->id);
         // The result first (complete, then renamed into place), then the request goes.
-        if (!store::writeFileAtomically(result.string(), xml, 0644)) {
+        if (!base::writeFileAtomically(result.string(), xml, 0644)) {
             continue; // res/ not writable now: the request stays and is answered on a later poll
         }
         fs::remove(path, ec);

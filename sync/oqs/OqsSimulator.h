@@ -15,10 +15,10 @@
 //                "result": {"qualification_validity": "1", "insurer_number": "…", …},  tag-named
 //                "results": [{…}, {…}]}]}                several: 複数該当
 
+#include "base/Clock.h"
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/oqs/OqsResults.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Expected.h"
 
 #include <atomic>
 #include <filesystem>
@@ -68,7 +68,7 @@ public:
     OqsSimulator(SimPopulation population,
                  std::filesystem::path requestDir,
                  std::filesystem::path resultDir,
-                 const model::Clock& clock,
+                 const base::Clock& clock,
                  TextEncoding encoding = TextEncoding::ShiftJis);
 
     // Answers every request file present now; returns how many were answered.
@@ -87,7 +87,7 @@ private:
     std::string systemError(const std::string& code, const std::string& message, bool bulk);
     ResultUnit unitFor(const SimPerson* person, const std::optional<SearchInfo>& search) const;
     const SimPerson* findBySearch(const SearchInfo& search) const;
-    ResultHeader header(const std::optional<model::Date>& date, const std::string& fileId) const;
+    ResultHeader header(const std::optional<base::Date>& date, const std::string& fileId) const;
     std::string write(const ResultFile& file) const;
 
     struct Reception
@@ -99,7 +99,7 @@ private:
     SimPopulation m_population;
     std::filesystem::path m_requestDir;
     std::filesystem::path m_resultDir;
-    const model::Clock& m_clock;
+    const base::Clock& m_clock;
     TextEncoding m_encoding;
     std::map<std::string, Reception> m_receptions;
     int m_nextReception = 1;

@@ -4,8 +4,8 @@
 // software, so the conversion uses CP932 (Shift_JIS plus the NEC/IBM extensions such as ①, ㈱
 // and 髙 that plain Shift_JIS lacks) [I].
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
-#include "verify/model/Expected.h"
 
 #include <string>
 #include <string_view>

@@ -6,9 +6,9 @@
 // libxml2 is always UTF-8: Shift_JIS files are converted first (TextEncoding), so the
 // declaration and CharacterCodeIdentifier can be checked against each other.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/oqs/TextEncoding.h"
-#include "verify/model/Expected.h"
 
 #include <cstddef>
 #include <set>

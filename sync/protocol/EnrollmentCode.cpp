@@ -23,7 +23,7 @@ std::string hexOf(const unsigned char* bytes, std::size_t n)
 }
 } // namespace
 
-EnrollmentCode EnrollmentCode::generate(model::RandomSource& random, std::string_view caFingerprint)
+EnrollmentCode EnrollmentCode::generate(base::RandomSource& random, std::string_view caFingerprint)
 {
     std::array<std::uint8_t, kSecretChars> bytes{};
     random.fill(bytes);

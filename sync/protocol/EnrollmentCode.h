@@ -6,9 +6,9 @@
 // one CSR; the fingerprint lets the tablet check the gateway before it trusts anything it says,
 // so there is no trust-on-first-use. Example: 7KQ2-M9XD-4HTP-W3RA-8c1f5e2a9b07d3e6.
 
+#include "base/Expected.h"
+#include "base/Random.h"
 #include "sync/SyncError.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
 
 #include <string>
 #include <string_view>
@@ -24,7 +24,7 @@ struct EnrollmentCode
     static constexpr std::size_t kSecretChars = 16;
     static constexpr std::size_t kFingerprintHex = 16;
 
-    static EnrollmentCode generate(model::RandomSource& random, std::string_view caFingerprint);
+    static EnrollmentCode generate(base::RandomSource& random, std::string_view caFingerprint);
     // Accepts lower case and missing or extra dashes/spaces; InvalidInput naming what is wrong.
     static Expected<EnrollmentCode, Error> parse(std::string_view text);
     // The secret part alone, as a tablet sends it (the gateway's side of parse()).

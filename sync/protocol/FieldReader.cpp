@@ -1,6 +1,6 @@
 #include "sync/protocol/FieldReader.h"
 
-#include "verify/model/BoundedJson.h"
+#include "base/BoundedJson.h"
 
 #include <algorithm>
 #include <cctype>
@@ -28,11 +28,11 @@ Expected<nlohmann::json, Error> parseObject(std::string_view body, std::size_t m
                                                              " bytes; at most " + std::to_string(maxBytes) +
                                                              " are accepted"});
     }
-    if (!model::jsonNestingWithin(body)) {
+    if (!base::jsonNestingWithin(body)) {
         return Unexpected(Error{Errc::ProtocolViolation,
-                                "the body nests deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"});
+                                "the body nests deeper than " + std::to_string(base::kMaxJsonDepth) + " levels"});
     }
-    auto json = model::parseJson(body);
+    auto json = base::parseJson(body);
     if (json.is_discarded()) {
         return Unexpected(Error{Errc::ProtocolViolation, "the body is not valid JSON"});
     }
@@ -142,22 +142,22 @@ bool FieldReader::boolean(std::string_view key)
     return value->get<bool>();
 }
 
-model::Timestamp FieldReader::timestamp(std::string_view key)
+base::Timestamp FieldReader::timestamp(std::string_view key)
 {
     auto value = optionalTimestamp(key);
     if (!value && ok()) {
         fail(key, "is required");
     }
-    return value.value_or(model::Timestamp::fromUtc({}));
+    return value.value_or(base::Timestamp::fromUtc({}));
 }
 
-std::optional<model::Timestamp> FieldReader::optionalTimestamp(std::string_view key)
+std::optional<base::Timestamp> FieldReader::optionalTimestamp(std::string_view key)
 {
     auto text = optionalString(key, 40);
     if (!text) {
         return std::nullopt;
     }
-    auto parsed = model::Timestamp::parse(*text);
+    auto parsed = base::Timestamp::parse(*text);
     if (!parsed) {
         fail(key, "must be an RFC 3339 instant (YYYY-MM-DDThh:mm:ss±hh:mm)");
         return std::nullopt;
@@ -165,14 +165,14 @@ std::optional<model::Timestamp> FieldReader::optionalTimestamp(std::string_view 
     return *parsed;
 }
 
-model::Date FieldReader::date(std::string_view key)
+base::Date FieldReader::date(std::string_view key)
 {
     const auto text = string(key, 10);
-    auto parsed = model::Date::parse(text);
+    auto parsed = base::Date::parse(text);
     if (ok() && !parsed) {
         fail(key, "must be a date (YYYY-MM-DD)");
     }
-    return parsed ? *parsed : model::Date::fromSysDays({});
+    return parsed ? *parsed : base::Date::fromSysDays({});
 }
 
 std::string FieldReader::hex(std::string_view key, std::size_t bytes, std::size_t maxLength)

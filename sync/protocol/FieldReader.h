@@ -5,10 +5,10 @@
 // what was wrong. Unknown fields are refused too (allowOnly): a message either follows the schema
 // of its version or is rejected.
 
+#include "base/Date.h"
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "verify/model/Date.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <cstdint>
 #include <initializer_list>
@@ -33,9 +33,9 @@ public:
     std::optional<std::string> optionalString(std::string_view key, std::size_t maxLength = 256);
     std::int64_t integer(std::string_view key, std::int64_t min, std::int64_t max);
     bool boolean(std::string_view key);
-    model::Timestamp timestamp(std::string_view key);
-    std::optional<model::Timestamp> optionalTimestamp(std::string_view key);
-    model::Date date(std::string_view key);
+    base::Timestamp timestamp(std::string_view key);
+    std::optional<base::Timestamp> optionalTimestamp(std::string_view key);
+    base::Date date(std::string_view key);
     // Hex of exactly `bytes` bytes (0: any even length up to maxLength), returned in lower case.
     std::string hex(std::string_view key, std::size_t bytes, std::size_t maxLength = 256);
     // An array (at most maxItems); the empty array when the field is in error.

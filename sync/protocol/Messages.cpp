@@ -9,7 +9,7 @@ namespace zaitaku::sync::protocol
 namespace
 {
 
-nlohmann::json optionalTime(const std::optional<model::Timestamp>& t)
+nlohmann::json optionalTime(const std::optional<base::Timestamp>& t)
 {
     return t ? nlohmann::json(t->toString()) : nlohmann::json(nullptr);
 }
@@ -187,7 +187,7 @@ nlohmann::json toJson(const RecordsResponse& m)
     auto list = nlohmann::json::array();
     for (const auto& res : m.results) {
         list.push_back({{"idempotency_key", res.idemKey},
-                        {"status", std::string(model::toCode(res.status))},
+                        {"status", std::string(base::toCode(res.status))},
                         {"code", res.code},
                         {"reason", res.reason},
                         {"field", res.field},
@@ -215,7 +215,7 @@ Expected<RecordsResponse, Error> parseRecordsResponse(std::string_view body)
             RecordResult res;
             res.idemKey = e.string("idempotency_key", 64);
             const auto status = e.string("status", 16);
-            if (auto parsed = model::fromCode<RecordStatus>(status); parsed) {
+            if (auto parsed = base::fromCode<RecordStatus>(status); parsed) {
                 res.status = *parsed;
             } else if (e.ok()) {
                 e.fail("status", "must be stored, duplicate, rejected or conflict");

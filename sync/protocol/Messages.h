@@ -4,11 +4,11 @@
 // encoder and a parser; the parser is the schema check both ends run, and its error names the
 // field. Records travel as their canonical JSON text so the payload hash covers exact bytes.
 
+#include "base/CodeTable.h"
+#include "base/Date.h"
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "verify/model/CodeTable.h"
-#include "verify/model/Date.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -49,13 +49,13 @@ struct WireChallenge
     std::string id;
     std::string nonceHex; // 32 bytes the card signs (as a SHA-256 DigestInfo)
     std::string token;    // the gateway's signature over id, device, nonce and validity (hex)
-    model::Timestamp issuedAt = model::Timestamp::fromUtc({});
-    model::Timestamp expiresAt = model::Timestamp::fromUtc({});
+    base::Timestamp issuedAt = base::Timestamp::fromUtc({});
+    base::Timestamp expiresAt = base::Timestamp::fromUtc({});
 };
 
 struct ChallengeBatch
 {
-    model::Timestamp serverTime = model::Timestamp::fromUtc({});
+    base::Timestamp serverTime = base::Timestamp::fromUtc({});
     std::vector<WireChallenge> challenges;
 };
 
@@ -67,12 +67,12 @@ struct RecordEnvelope
     std::string recordId;
     std::string payload; // canonical JSON text
     std::string payloadSha256;
-    model::Timestamp createdAt = model::Timestamp::fromUtc({});
+    base::Timestamp createdAt = base::Timestamp::fromUtc({});
 };
 
 struct RecordsRequest
 {
-    model::Timestamp deviceTime = model::Timestamp::fromUtc({});
+    base::Timestamp deviceTime = base::Timestamp::fromUtc({});
     std::vector<RecordEnvelope> records;
 };
 
@@ -91,14 +91,14 @@ struct RecordResult
     std::string code;   // sync::Errc code for Rejected/Conflict ("signature_invalid" …)
     std::string reason; // human message
     std::string field;  // the payload field at fault, when there is one
-    std::optional<model::Timestamp> receivedAt;
+    std::optional<base::Timestamp> receivedAt;
     std::vector<std::string> flags; // "local_challenge", "clock_skew" …
 };
 
 struct RecordsResponse
 {
     std::string epoch;
-    model::Timestamp serverTime = model::Timestamp::fromUtc({});
+    base::Timestamp serverTime = base::Timestamp::fromUtc({});
     std::int64_t skewSeconds = 0; // device time minus server time at receipt
     std::vector<RecordResult> results;
 };
@@ -109,7 +109,7 @@ struct FeedItem
     std::int64_t seq = 0;
     std::string kind; // "eligibility_result", "requery_permission", "consent_revocation"
     std::string patientId;
-    model::Timestamp at = model::Timestamp::fromUtc({});
+    base::Timestamp at = base::Timestamp::fromUtc({});
     nlohmann::json body = nlohmann::json::object();
 };
 
@@ -124,7 +124,7 @@ struct FeedPage
 // POST /v1/precheck
 struct PrecheckRequest
 {
-    model::Date date = model::Date::fromSysDays({});
+    base::Date date = base::Date::fromSysDays({});
     std::vector<std::string> patientIds;
 };
 
@@ -132,13 +132,13 @@ struct PrecheckEntry
 {
     std::string patientId;
     nlohmann::json snapshot; // null when the gateway knows no result for the patient
-    std::optional<model::Timestamp> receivedAt;
+    std::optional<base::Timestamp> receivedAt;
     std::vector<std::string> flags;
 };
 
 struct PrecheckResponse
 {
-    model::Timestamp serverTime = model::Timestamp::fromUtc({});
+    base::Timestamp serverTime = base::Timestamp::fromUtc({});
     std::vector<PrecheckEntry> patients;
     // OQS is being asked about the patients flagged oqs_pending: poll GET /v1/jobs/<job>, then ask
     // again for their fresh results.
@@ -150,7 +150,7 @@ struct RequeryRequest
 {
     std::string patientId;
     std::string serviceKind; // model::ServiceKind code
-    model::Date date = model::Date::fromSysDays({});
+    base::Date date = base::Date::fromSysDays({});
 };
 
 struct RequeryResponse
@@ -160,7 +160,7 @@ struct RequeryResponse
     std::string reasonJa; // what the nurse reads
     bool cardReadNeeded = true;
     nlohmann::json snapshot; // the new result (store JSON form) when allowed and answered
-    std::optional<model::Timestamp> receivedAt;
+    std::optional<base::Timestamp> receivedAt;
     std::vector<std::string> flags;
     // Allowed, and OQS is being asked (reason oqs_pending): the answer is the job's result.
     std::optional<std::string> jobId;
@@ -181,7 +181,7 @@ struct StatusResponse
 {
     std::string epoch;
     std::string deviceId;
-    model::Timestamp serverTime = model::Timestamp::fromUtc({});
+    base::Timestamp serverTime = base::Timestamp::fromUtc({});
 };
 
 // Every 4xx/5xx body.
@@ -227,7 +227,7 @@ std::string dump(const nlohmann::json& json);
 
 } // namespace zaitaku::sync::protocol
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<sync::protocol::RecordStatus>
 {
@@ -239,4 +239,4 @@ template <> struct CodeTable<sync::protocol::RecordStatus>
         {sync::protocol::RecordStatus::Conflict, "conflict", "内容の不一致"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

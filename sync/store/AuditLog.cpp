@@ -1,10 +1,11 @@
 #include "sync/store/AuditLog.h"
 
-#include "device/apdu/Bytes.h"
-#include "sync/store/CanonicalJson.h"
+#include "base/BoundedJson.h"
+#include "base/Bytes.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "sync/store/StoreMeta.h"
 #include "sync/store/StoreTime.h"
-#include "verify/model/BoundedJson.h"
 
 #include <string_view>
 
@@ -42,13 +43,13 @@ std::string AuditChain::hash(const std::string& prevHashHex,
                              const std::string& subject,
                              const std::string& detailCanonical)
 {
-    auto prev = device::fromHex(prevHashHex);
+    auto prev = base::fromHex(prevHashHex);
     std::string material(prev ? std::string(prev->begin(), prev->end()) : prevHashHex);
     // detail is embedded as parsed JSON so the row's canonical form is one JSON document.
     const json content{{"seq", seq},       {"at", at},           {"actor", actor},
-                       {"action", action}, {"subject", subject}, {"detail", model::parseJson(detailCanonical)}};
-    material += canonicalJson(content);
-    return sha256Hex(material);
+                       {"action", action}, {"subject", subject}, {"detail", base::parseJson(detailCanonical)}};
+    material += base::canonicalJson(content);
+    return base::sha256Hex(material);
 }
 
 void AuditChain::note(std::int64_t seq, std::string what)
@@ -94,7 +95,7 @@ AuditVerification AuditChain::finish(const std::string& recordedHead)
     return m_result;
 }
 
-Expected<std::int64_t, Error> AuditLog::append(Database& db, const AuditEntry& entry, const model::Timestamp& at)
+Expected<std::int64_t, Error> AuditLog::append(Database& db, const AuditEntry& entry, const base::Timestamp& at)
 {
     auto last = db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (!last) {
@@ -109,7 +110,7 @@ Expected<std::int64_t, Error> AuditLog::append(Database& db, const AuditEntry& e
     const std::string when = utcText(at);
     std::string detail;
     try {
-        detail = canonicalJson(entry.detail);
+        detail = base::canonicalJson(entry.detail);
     } catch (const json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "audit detail is not valid UTF-8", "detail"});
     }

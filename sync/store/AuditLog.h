@@ -9,10 +9,10 @@
 //
 // Rows say what happened and to which record; never a PIN, a face image or medical content.
 
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -104,7 +104,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
     // Appends inside the caller's transaction (the business event and its audit row commit
     // together).
-    static Expected<std::int64_t, Error> append(Database& db, const AuditEntry& entry, const model::Timestamp& at);
+    static Expected<std::int64_t, Error> append(Database& db, const AuditEntry& entry, const base::Timestamp& at);
     static Expected<AuditVerification, Error> verify(Database& db);
 };
 

@@ -1,7 +1,7 @@
 #include "sync/store/ConsentLedger.h"
 
+#include "base/CanonicalJson.h"
 #include "sync/store/AuditLog.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/Transaction.h"
@@ -76,9 +76,9 @@ Expected<void, Error> ConsentLedger::revoke(Store& store, const model::Consent& 
     if (auto done = insert(db, revocation, ""); !done) {
         return done;
     }
-    const model::Timestamp now = store.clock().nowJst();
-    if (auto done =
-            Outbox::enqueue(db, revocation.id, kOutboxKind, revocation.id, canonicalJson(toJson(revocation)), now);
+    const base::Timestamp now = store.clock().nowJst();
+    if (auto done = Outbox::enqueue(db, revocation.id, kOutboxKind, revocation.id,
+                                    base::canonicalJson(toJson(revocation)), now);
         !done) {
         return done;
     }
@@ -86,7 +86,7 @@ Expected<void, Error> ConsentLedger::revoke(Store& store, const model::Consent& 
                            "consent.revoke",
                            revocation.id,
                            {{"revokes", revocation.revokesConsentId},
-                            {"kind", model::toCode(revocation.kind)},
+                            {"kind", base::toCode(revocation.kind)},
                             {"patient_id", revocation.patientId},
                             {"text_version", revocation.textVersion}}};
     if (auto done = AuditLog::append(db, entry, now); !done) {
@@ -108,7 +108,7 @@ Expected<std::vector<model::Consent>, Error> ConsentLedger::active(Database& db,
     auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
         model::Consent c;
         c.id = row.text(0);
-        auto kind = model::fromCode<model::ConsentKind>(row.text(1));
+        auto kind = base::fromCode<model::ConsentKind>(row.text(1));
         if (!kind) {
             return Unexpected(Error{Errc::StoreCorrupted, "a consent holds an unknown kind"});
         }
@@ -119,7 +119,7 @@ Expected<std::vector<model::Consent>, Error> ConsentLedger::active(Database& db,
         c.textSha256 = row.text(3);
         for (auto [column, target] : {std::pair{4, &c.consentTime}, std::pair{5, &c.availableTime}}) {
             if (!row.isNull(column)) {
-                auto at = model::Timestamp::parse(row.text(column));
+                auto at = base::Timestamp::parse(row.text(column));
                 if (!at) {
                     return Unexpected(Error{Errc::StoreCorrupted, "a consent holds an unreadable time"});
                 }

@@ -5,11 +5,11 @@
 // revocation time in the same transaction (the only change a consent row ever accepts), and the
 // revocation is synced and audited like a visit.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
 #include "sync/store/Store.h"
 #include "verify/model/Consent.h"
-#include "verify/model/Expected.h"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 #include "sync/store/CustodyLedger.h"
 
+#include "base/CanonicalJson.h"
 #include "sync/store/AuditLog.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/Transaction.h"
@@ -33,7 +33,7 @@ Expected<std::optional<CustodyAction>, Error> lastAction(Database& db, const std
     if (!*row) {
         return std::optional<CustodyAction>{};
     }
-    auto action = model::fromCode<CustodyAction>(stmt->text(0));
+    auto action = base::fromCode<CustodyAction>(stmt->text(0));
     if (!action) {
         return Unexpected(Error{Errc::StoreCorrupted, "the custody ledger holds an unknown action"});
     }
@@ -126,10 +126,10 @@ Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEv
     if (auto done = stmt->run(); !done) {
         return done;
     }
-    const model::Timestamp now = store.clock().nowJst();
+    const base::Timestamp now = store.clock().nowJst();
     std::string payload;
     try {
-        payload = canonicalJson(toJson(event));
+        payload = base::canonicalJson(toJson(event));
     } catch (const nlohmann::json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "the custody event holds text that is not UTF-8", "custody"});
     }
@@ -137,11 +137,11 @@ Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEv
         return done;
     }
     const nlohmann::json detail{{"patient_id", event.patientId},
-                                {"action", model::toCode(event.action)},
+                                {"action", base::toCode(event.action)},
                                 {"staff_id", event.staffId},
                                 {"witness_id", event.witnessId}};
     if (auto done = AuditLog::append(
-            db, AuditEntry{actor, "custody." + std::string(model::toCode(event.action)), event.id, detail}, now);
+            db, AuditEntry{actor, "custody." + std::string(base::toCode(event.action)), event.id, detail}, now);
         !done) {
         return Unexpected(done.error());
     }
@@ -149,7 +149,7 @@ Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEv
 }
 
 Expected<std::vector<CustodyStatus>, Error>
-CustodyLedger::current(Database& db, const model::Timestamp& now, std::chrono::minutes maxCheckout)
+CustodyLedger::current(Database& db, const base::Timestamp& now, std::chrono::minutes maxCheckout)
 {
     // The latest event per patient (rowid breaks ties between events in the same second).
     auto stmt =
@@ -167,15 +167,15 @@ CustodyLedger::current(Database& db, const model::Timestamp& now, std::chrono::m
         e.id = row.text(0);
         e.patientId = row.text(1);
         e.facilityId = row.text(2);
-        e.action = model::fromCode<CustodyAction>(row.text(3)).value_or(CustodyAction::Lost);
+        e.action = base::fromCode<CustodyAction>(row.text(3)).value_or(CustodyAction::Lost);
         e.staffId = row.text(4);
         e.witnessId = row.text(5);
         e.purpose = row.text(6);
-        auto at = model::Timestamp::parse(row.text(7));
+        auto at = base::Timestamp::parse(row.text(7));
         if (!at) {
             return Unexpected(Error{Errc::StoreCorrupted, "a custody event has an unreadable time"});
         }
-        e.at = at->withOffset(model::Timestamp::kJstOffsetMinutes);
+        e.at = at->withOffset(base::Timestamp::kJstOffsetMinutes);
         e.storageLocation = row.text(8);
         e.agreementRef = row.text(9);
         s.patientId = e.patientId;
@@ -220,7 +220,7 @@ CustodyLedger::setCustodians(Store& store, const std::vector<std::string>& staff
     if (!tx) {
         return Unexpected(tx.error());
     }
-    const model::Timestamp now = store.clock().nowJst();
+    const base::Timestamp now = store.clock().nowJst();
     if (auto done = db.exec("DELETE FROM custodian", "replace the custodian list"); !done) {
         return done;
     }

@@ -4,11 +4,11 @@
 // append-only events (deposit, check-out, return, hand-over, lost), each synced and audited in one
 // transaction; who holds each card now, and which check-outs are overdue. Never a PIN.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
 #include "sync/store/Store.h"
 #include "verify/model/CustodyEvent.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <string>
@@ -34,7 +34,7 @@ public:
     // agreement (入所契約・預かり証) and its storage location [seed 004].
     static Expected<void, Error> record(Store& store, const model::CustodyEvent& event, const std::string& actor);
     static Expected<std::vector<CustodyStatus>, Error>
-    current(Database& db, const model::Timestamp& now, std::chrono::minutes maxCheckout);
+    current(Database& db, const base::Timestamp& now, std::chrono::minutes maxCheckout);
 
     // The staff allowed to handle residents' cards [seed 004: 「職員のうちマイナンバーカードの管理を
     // 行う者の範囲を定めておく」]. Empty: not defined yet (every staff member may; the screens say so).

@@ -2,9 +2,9 @@
 
 // One SQLite connection (RAII). Knows nothing about keys or schema: Store does that.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Statement.h"
-#include "verify/model/Expected.h"
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 #include "sync/store/DeviceSigningKey.h"
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/Transaction.h"
 
@@ -17,23 +17,23 @@ using PKey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 constexpr std::size_t kSeedBytes = 32;
 
-PKey privateKey(const SecureBytes& seed)
+PKey privateKey(const base::SecureBytes& seed)
 {
     return PKey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()), EVP_PKEY_free);
 }
 
 } // namespace
 
-Expected<DeviceSigningKey, Error> DeviceSigningKey::loadOrCreate(Store& store, model::RandomSource& random)
+Expected<DeviceSigningKey, Error> DeviceSigningKey::loadOrCreate(Store& store, base::RandomSource& random)
 {
     Database& db = store.db();
     auto stored = db.queryText("SELECT value FROM store_meta WHERE key = 'device_signing_seed'");
     if (!stored) {
         return Unexpected(stored.error());
     }
-    SecureBytes seed(kSeedBytes);
+    base::SecureBytes seed(kSeedBytes);
     if (!stored->empty()) {
-        auto bytes = device::fromHex(*stored);
+        auto bytes = base::fromHex(*stored);
         if (!bytes || bytes->size() != kSeedBytes) {
             return Unexpected(Error{Errc::StoreCorrupted, "the device signing key in the store is malformed"});
         }
@@ -52,7 +52,7 @@ Expected<DeviceSigningKey, Error> DeviceSigningKey::loadOrCreate(Store& store, m
     if (!insert) {
         return Unexpected(insert.error());
     }
-    std::string hex = device::toHex(key.m_seed.span());
+    std::string hex = base::toHex(key.m_seed.span());
     insert->bind(1, hex).bind(2, key.publicKeyHex());
     std::fill(hex.begin(), hex.end(), '\0');
     if (auto done = insert->run(); !done) {
@@ -79,7 +79,7 @@ std::string DeviceSigningKey::publicKeyHex() const
         return {};
     }
     raw.resize(length);
-    return device::toHex(raw);
+    return base::toHex(raw);
 }
 
 Expected<std::vector<std::uint8_t>, Error> DeviceSigningKey::sign(std::string_view message) const
@@ -101,7 +101,7 @@ bool DeviceSigningKey::verify(std::string_view publicKeyHex,
                               std::string_view message,
                               const std::vector<std::uint8_t>& signature)
 {
-    auto raw = device::fromHex(publicKeyHex);
+    auto raw = base::fromHex(publicKeyHex);
     if (!raw || raw->size() != 32) {
         return false;
     }

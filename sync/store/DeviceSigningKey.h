@@ -4,11 +4,11 @@
 // kept only inside the encrypted store (store_meta). It signs export archives; the gateway knows
 // the public key from enrollment. The seed is wiped from memory after each use.
 
+#include "base/Expected.h"
+#include "base/Random.h"
+#include "base/SecureBytes.h"
 #include "sync/SyncError.h"
-#include "sync/store/SecureBytes.h"
 #include "sync/store/Store.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
 
 #include <cstdint>
 #include <string>
@@ -21,7 +21,7 @@ namespace zaitaku::sync::store
 class DeviceSigningKey
 {
 public:
-    static Expected<DeviceSigningKey, Error> loadOrCreate(Store& store, model::RandomSource& random);
+    static Expected<DeviceSigningKey, Error> loadOrCreate(Store& store, base::RandomSource& random);
 
     std::string publicKeyHex() const;
     Expected<std::vector<std::uint8_t>, Error> sign(std::string_view message) const;
@@ -31,10 +31,10 @@ public:
     verify(std::string_view publicKeyHex, std::string_view message, const std::vector<std::uint8_t>& signature);
 
 private:
-    explicit DeviceSigningKey(SecureBytes seed)
+    explicit DeviceSigningKey(base::SecureBytes seed)
         : m_seed(std::move(seed))
     {}
-    SecureBytes m_seed;
+    base::SecureBytes m_seed;
 };
 
 } // namespace zaitaku::sync::store

@@ -1,8 +1,8 @@
 #include "sync/store/KeyFile.h"
 
-#include "device/apdu/Bytes.h"
-#include "sync/store/AtomicFile.h"
-#include "verify/model/BoundedJson.h"
+#include "base/AtomicFile.h"
+#include "base/BoundedJson.h"
+#include "base/Bytes.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -26,7 +26,7 @@ Expected<std::vector<std::uint8_t>, Error> hexField(const json& j, const char* n
     if (!j.contains(name) || !j[name].is_string()) {
         return Unexpected(malformed(path, std::string("missing ") + name));
     }
-    auto bytes = device::fromHex(j[name].get<std::string>());
+    auto bytes = base::fromHex(j[name].get<std::string>());
     if (!bytes) {
         return Unexpected(malformed(path, std::string(name) + " is not hex"));
     }
@@ -61,15 +61,15 @@ bool KeyFile::remove(KeySlotKind kind)
 
 json slotToJson(const KeySlot& slot)
 {
-    json s{{"slot", model::toCode(slot.kind)},
-           {"nonce", device::toHex(slot.nonce)},
-           {"wrapped_key", device::toHex(slot.wrapped)}};
+    json s{{"slot", base::toCode(slot.kind)},
+           {"nonce", base::toHex(slot.nonce)},
+           {"wrapped_key", base::toHex(slot.wrapped)}};
     if (slot.scrypt) {
         s["kdf"] = json{{"name", "scrypt"},
                         {"log_n", slot.params.logN},
                         {"r", slot.params.r},
                         {"p", slot.params.p},
-                        {"salt", device::toHex(slot.salt)}};
+                        {"salt", base::toHex(slot.salt)}};
     } else {
         s["kdf"] = json{{"name", "none"}};
     }
@@ -82,7 +82,7 @@ Expected<KeySlot, Error> slotFromJson(const json& s, const std::string& path)
         !s["kdf"].is_object()) {
         return Unexpected(malformed(path, "a slot lacks slot/kdf"));
     }
-    auto kind = model::fromCode<KeySlotKind>(s["slot"].get<std::string>());
+    auto kind = base::fromCode<KeySlotKind>(s["slot"].get<std::string>());
     if (!kind) {
         return Unexpected(malformed(path, "unknown slot " + s["slot"].get<std::string>()));
     }
@@ -125,16 +125,19 @@ Expected<void, Error> KeyFile::save(const std::string& path) const
     for (const auto& slot : slots) {
         out["slots"].push_back(slotToJson(slot));
     }
-    return writeFileAtomically(path, out.dump(2) + "\n", 0600);
+    if (auto written = base::writeFileAtomically(path, out.dump(2) + "\n", 0600); !written) {
+        return Unexpected(fromBase(written.error()));
+    }
+    return {};
 }
 
 Expected<KeyFile, Error> KeyFile::load(const std::string& path)
 {
-    auto text = readSecretFile(path, kMaxKeyFileBytes);
+    auto text = base::readSecretFile(path, kMaxKeyFileBytes);
     if (!text) {
-        return Unexpected(text.error());
+        return Unexpected(fromBase(text.error()));
     }
-    const json j = model::parseJson(*text);
+    const json j = base::parseJson(*text);
     if (j.is_discarded() || !j.is_object()) {
         return Unexpected(malformed(path, "not JSON"));
     }

@@ -4,10 +4,10 @@
 // slot (operator passphrase, recovery code, optional device key). Without a slot's secret the file
 // reveals nothing; changing a passphrase rewrites one slot, never the database.
 
+#include "base/CodeTable.h"
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Scrypt.h"
-#include "verify/model/CodeTable.h"
-#include "verify/model/Expected.h"
 
 #include <array>
 #include <cstdint>
@@ -58,7 +58,7 @@ Expected<KeySlot, Error> slotFromJson(const nlohmann::json& json, const std::str
 
 } // namespace zaitaku::sync::store
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<sync::store::KeySlotKind>
 {
@@ -69,4 +69,4 @@ template <> struct CodeTable<sync::store::KeySlotKind>
         {sync::store::KeySlotKind::Device, "device", "端末鍵"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

@@ -3,7 +3,7 @@
 namespace zaitaku::sync::store
 {
 
-Expected<void, Error> MedicalInfoCache::put(Database& db, const MedicalInfo& info, const model::Timestamp& now)
+Expected<void, Error> MedicalInfoCache::put(Database& db, const MedicalInfo& info, const base::Timestamp& now)
 {
     if (info.availableUntil <= now) {
         return Unexpected(Error{Errc::InvalidInput, "the information is past its AvailableTime", "available_until"});
@@ -19,7 +19,7 @@ Expected<void, Error> MedicalInfoCache::put(Database& db, const MedicalInfo& inf
 }
 
 Expected<std::vector<MedicalInfo>, Error>
-MedicalInfoCache::availableFor(Database& db, const std::string& patientId, const model::Timestamp& now)
+MedicalInfoCache::availableFor(Database& db, const std::string& patientId, const base::Timestamp& now)
 {
     auto stmt = db.prepare("SELECT id, kind, payload, received_at, available_until FROM medical_info "
                            "WHERE patient_id = ?1 AND available_until > ?2 ORDER BY received_at");
@@ -29,9 +29,9 @@ MedicalInfoCache::availableFor(Database& db, const std::string& patientId, const
     stmt->bind(1, patientId).bind(2, now);
     std::vector<MedicalInfo> out;
     auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
-        auto kind = model::fromCode<model::ConsentKind>(row.text(1));
-        auto received = model::Timestamp::parse(row.text(3));
-        auto until = model::Timestamp::parse(row.text(4));
+        auto kind = base::fromCode<model::ConsentKind>(row.text(1));
+        auto received = base::Timestamp::parse(row.text(3));
+        auto until = base::Timestamp::parse(row.text(4));
         if (!kind || !received || !until) {
             return Unexpected(Error{Errc::StoreCorrupted, "a medical-information row is unreadable"});
         }

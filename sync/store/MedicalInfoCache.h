@@ -4,11 +4,11 @@
 // It may be shown only until its AvailableTime (the authoritative deadline, DOMAIN.md F4 rule);
 // reads never return expired rows and Retention purges them.
 
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
 #include "verify/model/Consent.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <cstdint>
 #include <string>
@@ -23,17 +23,17 @@ struct MedicalInfo
     std::string patientId;
     model::ConsentKind kind = model::ConsentKind::Pharmacy;
     std::vector<std::uint8_t> payload; // the result file as received (XML)
-    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
-    model::Timestamp availableUntil = model::Timestamp::fromUtc({});
+    base::Timestamp receivedAt = base::Timestamp::fromUtc({});
+    base::Timestamp availableUntil = base::Timestamp::fromUtc({});
 };
 
 class MedicalInfoCache
 {
 public:
     // Inside the caller's transaction. Refused when already past its deadline.
-    static Expected<void, Error> put(Database& db, const MedicalInfo& info, const model::Timestamp& now);
+    static Expected<void, Error> put(Database& db, const MedicalInfo& info, const base::Timestamp& now);
     static Expected<std::vector<MedicalInfo>, Error>
-    availableFor(Database& db, const std::string& patientId, const model::Timestamp& now);
+    availableFor(Database& db, const std::string& patientId, const base::Timestamp& now);
 };
 
 } // namespace zaitaku::sync::store

@@ -1,6 +1,6 @@
 #include "sync/store/ModelJson.h"
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
 
 #include <nlohmann/json.hpp>
 #include <type_traits>
@@ -213,8 +213,8 @@ template <typename V> void visitFields(V& v, Visit& x)
 }
 
 template <typename T>
-constexpr bool kIsStruct =
-    std::is_class_v<T> && !std::is_same_v<T, std::string> && !std::is_same_v<T, Date> && !std::is_same_v<T, Timestamp>;
+constexpr bool kIsStruct = std::is_class_v<T> && !std::is_same_v<T, std::string> && !std::is_same_v<T, base::Date> &&
+                           !std::is_same_v<T, base::Timestamp>;
 
 class Writer
 {
@@ -227,13 +227,13 @@ public:
     void field(const char* name, bool& v) { out[name] = v; }
     void field(const char* name, double& v) { out[name] = v; }
     void field(const char* name, std::int64_t& v) { out[name] = v; }
-    void field(const char* name, std::vector<std::uint8_t>& v) { out[name] = device::toHex(v); }
+    void field(const char* name, std::vector<std::uint8_t>& v) { out[name] = base::toHex(v); }
     void field(const char* name, std::vector<std::string>& v) { out[name] = v; }
-    void field(const char* name, Date& v) { out[name] = v.toString(); }
-    void field(const char* name, Timestamp& v) { out[name] = v.toString(); }
+    void field(const char* name, base::Date& v) { out[name] = v.toString(); }
+    void field(const char* name, base::Timestamp& v) { out[name] = v.toString(); }
     template <typename E>
     requires std::is_enum_v<E>
-    void field(const char* name, E& v) { out[name] = std::string(toCode(v)); }
+    void field(const char* name, E& v) { out[name] = std::string(base::toCode(v)); }
     template <typename T> void field(const char* name, std::optional<T>& v)
     {
         if (!v) {
@@ -321,7 +321,7 @@ public:
         read(name, v, [](const json& j, std::vector<std::uint8_t>& t) {
             if (!j.is_string())
                 return false;
-            auto bytes = device::fromHex(j.get<std::string>());
+            auto bytes = base::fromHex(j.get<std::string>());
             if (bytes)
                 t = std::move(*bytes);
             return bytes.has_value();
@@ -341,23 +341,23 @@ public:
             return true;
         });
     }
-    void field(const char* name, Date& v)
+    void field(const char* name, base::Date& v)
     {
-        read(name, v, [](const json& j, Date& t) {
+        read(name, v, [](const json& j, base::Date& t) {
             if (!j.is_string())
                 return false;
-            auto d = Date::parse(j.get<std::string>());
+            auto d = base::Date::parse(j.get<std::string>());
             if (d)
                 t = *d;
             return d.has_value();
         });
     }
-    void field(const char* name, Timestamp& v)
+    void field(const char* name, base::Timestamp& v)
     {
-        read(name, v, [](const json& j, Timestamp& t) {
+        read(name, v, [](const json& j, base::Timestamp& t) {
             if (!j.is_string())
                 return false;
-            auto d = Timestamp::parse(j.get<std::string>());
+            auto d = base::Timestamp::parse(j.get<std::string>());
             if (d)
                 t = *d;
             return d.has_value();
@@ -370,7 +370,7 @@ public:
         read(name, v, [](const json& j, E& t) {
             if (!j.is_string())
                 return false;
-            auto e = fromCode<E>(j.get<std::string>());
+            auto e = base::fromCode<E>(j.get<std::string>());
             if (e)
                 t = *e;
             return e.has_value();
@@ -444,10 +444,10 @@ public:
 private:
     template <typename T> static T defaultOf()
     {
-        if constexpr (std::is_same_v<T, Date>) {
-            return Date::fromSysDays({});
-        } else if constexpr (std::is_same_v<T, Timestamp>) {
-            return Timestamp::fromUtc({});
+        if constexpr (std::is_same_v<T, base::Date>) {
+            return base::Date::fromSysDays({});
+        } else if constexpr (std::is_same_v<T, base::Timestamp>) {
+            return base::Timestamp::fromUtc({});
         } else {
             return T{};
         }

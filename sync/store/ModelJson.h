@@ -6,12 +6,12 @@
 // wrong type or an unknown code is an error naming the field. Bytes (certificates, signatures) are
 // lower-case hex.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "verify/model/Consent.h"
 #include "verify/model/CustodyEvent.h"
 #include "verify/model/EligibilitySnapshot.h"
 #include "verify/model/Evidence.h"
-#include "verify/model/Expected.h"
 #include "verify/model/FallbackEvidence.h"
 #include "verify/model/Visit.h"
 

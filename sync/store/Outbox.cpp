@@ -1,6 +1,7 @@
 #include "sync/store/Outbox.h"
 
-#include "sync/store/CanonicalJson.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "sync/store/StoreTime.h"
 
 namespace zaitaku::sync::store
@@ -30,7 +31,7 @@ Expected<std::vector<OutboxItem>, Error> readItems(Statement& stmt)
         item.recordId = row.text(3);
         item.payload = row.text(4);
         item.payloadSha256 = row.text(5);
-        item.state = model::fromCode<OutboxState>(row.text(6)).value_or(OutboxState::Queued);
+        item.state = base::fromCode<OutboxState>(row.text(6)).value_or(OutboxState::Queued);
         item.attempts = static_cast<int>(row.integer(7));
         item.lastError = row.text(8);
         item.createdAt = row.text(9);
@@ -74,9 +75,9 @@ Expected<void, Error> Outbox::enqueue(Database& db,
                                       const std::string& kind,
                                       const std::string& recordId,
                                       const std::string& canonicalPayload,
-                                      const model::Timestamp& now)
+                                      const base::Timestamp& now)
 {
-    const std::string hash = sha256Hex(canonicalPayload);
+    const std::string hash = base::sha256Hex(canonicalPayload);
     auto existing = db.prepare("SELECT payload_sha256 FROM outbox WHERE idem_key = ?1");
     if (!existing) {
         return Unexpected(existing.error());
@@ -108,7 +109,7 @@ Expected<void, Error> Outbox::enqueue(Database& db,
     return insert->run();
 }
 
-Expected<std::vector<OutboxItem>, Error> Outbox::nextBatch(Database& db, std::size_t limit, const model::Timestamp& now)
+Expected<std::vector<OutboxItem>, Error> Outbox::nextBatch(Database& db, std::size_t limit, const base::Timestamp& now)
 {
     auto stmt = db.prepare(std::string("SELECT ") + kItemColumns +
                            " FROM outbox WHERE state IN ('queued', 'sending') "
@@ -128,7 +129,7 @@ Expected<void, Error> Outbox::markSending(Database& db, std::span<const std::int
 Expected<void, Error> Outbox::acknowledge(Database& db,
                                           std::span<const std::int64_t> seqs,
                                           const std::string& receipt,
-                                          const model::Timestamp& now)
+                                          const base::Timestamp& now)
 {
     return updateMany(db,
                       "UPDATE outbox SET state = 'acked', acked_at = ?1, receipt = ?2, last_error = NULL, "
@@ -140,7 +141,7 @@ Expected<void, Error> Outbox::recordFailure(Database& db,
                                             std::int64_t seq,
                                             const std::string& reason,
                                             bool permanent,
-                                            const std::optional<model::Timestamp>& retryAt)
+                                            const std::optional<base::Timestamp>& retryAt)
 {
     auto stmt = db.prepare("UPDATE outbox SET state = ?1, last_error = ?2, next_attempt_at = ?3 "
                            "WHERE seq = ?4 AND state IN ('queued', 'sending')");
@@ -196,7 +197,7 @@ Expected<OutboxCounts, Error> Outbox::counts(Database& db)
     }
     OutboxCounts counts;
     auto done = stmt->forEachRow([&](const Statement& row) {
-        const auto state = model::fromCode<OutboxState>(row.text(0));
+        const auto state = base::fromCode<OutboxState>(row.text(0));
         if (!state) {
             return;
         }

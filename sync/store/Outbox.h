@@ -5,10 +5,10 @@
 // as idempotency key. Rows are acknowledged only after the gateway committed, together with its
 // receipt; permanent refusals go to a visible dead-letter state, never silently dropped.
 
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <cstdint>
 #include <optional>
@@ -59,23 +59,23 @@ public:
                                          const std::string& kind,
                                          const std::string& recordId,
                                          const std::string& canonicalPayload,
-                                         const model::Timestamp& now);
+                                         const base::Timestamp& now);
 
     // Oldest first: queued rows (and rows left "sending" by a crash) whose backoff has passed.
     static Expected<std::vector<OutboxItem>, Error>
-    nextBatch(Database& db, std::size_t limit, const model::Timestamp& now);
+    nextBatch(Database& db, std::size_t limit, const base::Timestamp& now);
     static Expected<void, Error> markSending(Database& db, std::span<const std::int64_t> seqs);
     // Inside the caller's transaction (with the cursor/receipt the gateway returned).
     static Expected<void, Error> acknowledge(Database& db,
                                              std::span<const std::int64_t> seqs,
                                              const std::string& receipt,
-                                             const model::Timestamp& now);
+                                             const base::Timestamp& now);
     // Transient: back to queued with a retry time. Permanent: dead letter with the reason.
     static Expected<void, Error> recordFailure(Database& db,
                                                std::int64_t seq,
                                                const std::string& reason,
                                                bool permanent,
-                                               const std::optional<model::Timestamp>& retryAt);
+                                               const std::optional<base::Timestamp>& retryAt);
     // An operator sends a dead letter again (after fixing what the gateway refused).
     static Expected<bool, Error> requeue(Database& db, std::int64_t seq);
 
@@ -91,9 +91,9 @@ public:
 
 } // namespace zaitaku::sync::store
 
-#include "verify/model/CodeTable.h"
+#include "base/CodeTable.h"
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<sync::store::OutboxState>
 {
@@ -105,4 +105,4 @@ template <> struct CodeTable<sync::store::OutboxState>
         {sync::store::OutboxState::Dead, "dead", "送信不可（要対応）"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

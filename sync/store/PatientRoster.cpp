@@ -1,10 +1,11 @@
 #include "sync/store/PatientRoster.h"
 
+#include "base/BoundedJson.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "sync/store/AuditLog.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/StoreTime.h"
 #include "sync/store/Transaction.h"
-#include "verify/model/BoundedJson.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -121,20 +122,20 @@ const std::set<std::string> kEntryKeys{"id",
 const std::set<std::string> kCareKeys{"id",         "service_kind", "first_online_confirm_at", "first_confirm_method",
                                       "continuing", "ended_at"};
 
-Expected<std::optional<model::Date>, Error>
+Expected<std::optional<base::Date>, Error>
 optionalDate(const EntryReader& r, const json& object, const std::string& key)
 {
     if (!object.contains(key) || object[key].is_null()) {
-        return std::optional<model::Date>{};
+        return std::optional<base::Date>{};
     }
     if (!object[key].is_string()) {
         return Unexpected(r.error(key, "must be a date string YYYY-MM-DD"));
     }
-    auto date = model::Date::parse(object[key].get<std::string>());
+    auto date = base::Date::parse(object[key].get<std::string>());
     if (!date) {
         return Unexpected(r.error(key, "must be a date YYYY-MM-DD"));
     }
-    return std::optional<model::Date>(*date);
+    return std::optional<base::Date>(*date);
 }
 
 Expected<std::optional<model::CareRelationship>, Error>
@@ -160,7 +161,7 @@ parseCare(const json& entry, std::size_t index, const std::string& patientId)
     if (!kind) {
         return Unexpected(outer.error("care.service_kind", "is missing"));
     }
-    auto serviceKind = model::fromCode<model::ServiceKind>(*kind);
+    auto serviceKind = base::fromCode<model::ServiceKind>(*kind);
     if (!serviceKind) {
         return Unexpected(outer.error("care.service_kind", "must be one of houmon_shinryo, oushin, houmon_kango, "
                                                            "kyotaku_yakuzai"));
@@ -170,7 +171,7 @@ parseCare(const json& entry, std::size_t index, const std::string& patientId)
     if (!id) {
         return Unexpected(outer.error("care.id", "must be a string of at most 64 bytes"));
     }
-    rel.id = id->empty() ? patientId + ":" + std::string(model::toCode(rel.serviceKind)) : *id;
+    rel.id = id->empty() ? patientId + ":" + std::string(base::toCode(rel.serviceKind)) : *id;
     auto first = optionalDate(r, care, "first_online_confirm_at");
     auto ended = optionalDate(r, care, "ended_at");
     if (!first || !ended) {
@@ -184,7 +185,7 @@ parseCare(const json& entry, std::size_t index, const std::string& patientId)
         return Unexpected(outer.error("care.first_confirm_method", "must be pin, face or visual"));
     }
     if (!method->empty()) {
-        auto m = model::fromCode<model::ConfirmMethod>(*method);
+        auto m = base::fromCode<model::ConfirmMethod>(*method);
         if (!m) {
             return Unexpected(outer.error("care.first_confirm_method", "must be pin, face or visual"));
         }
@@ -261,7 +262,7 @@ Expected<RosterEntry, Error> parseEntry(const json& entry, std::size_t index)
         return Unexpected(
             r.error("birthdate", entry.contains("birthdate") ? "must be a date string YYYY-MM-DD" : "is missing"));
     }
-    auto birthdate = model::Date::parse(entry["birthdate"].get<std::string>());
+    auto birthdate = base::Date::parse(entry["birthdate"].get<std::string>());
     if (!birthdate) {
         return Unexpected(r.error("birthdate", "must be a date YYYY-MM-DD"));
     }
@@ -281,7 +282,7 @@ model::Patient readPatient(const Statement& s)
     p.localMrn = s.text(1);
     p.displayName = s.text(2);
     p.nameKana = s.text(3);
-    p.birthdate = model::Date::parse(s.text(4)).value_or(model::Date::fromSysDays({}));
+    p.birthdate = base::Date::parse(s.text(4)).value_or(base::Date::fromSysDays({}));
     p.insured = {s.text(5), s.text(6), s.text(7), s.text(8)};
     p.referenceNumber = s.text(9);
     p.acceptedOqsName = s.text(10);
@@ -298,7 +299,7 @@ Expected<std::vector<RosterEntry>, Error> PatientRoster::parse(std::string_view 
     if (text.size() > kMaxFileBytes) {
         return Unexpected(Error{Errc::InvalidInput, "the roster file is larger than 16 MiB"});
     }
-    const json doc = model::parseJson(text);
+    const json doc = base::parseJson(text);
     if (doc.is_discarded()) {
         return Unexpected(Error{Errc::InvalidInput, "the roster file is not valid JSON (or not UTF-8)"});
     }
@@ -351,7 +352,7 @@ Expected<RosterImportResult, Error> PatientRoster::import(Store& store, std::str
         return Unexpected(!exists ? exists.error() : !upsert ? upsert.error() : care.error());
     }
     RosterImportResult result;
-    result.fileSha256 = sha256Hex(text);
+    result.fileSha256 = base::sha256Hex(text);
     for (const auto& entry : *entries) {
         const model::Patient& p = entry.patient;
         exists->reset();
@@ -440,16 +441,16 @@ Expected<std::vector<model::CareRelationship>, Error> PatientRoster::careOf(Data
         model::CareRelationship c;
         c.id = row.text(0);
         c.patientId = patientId;
-        c.serviceKind = model::fromCode<model::ServiceKind>(row.text(1)).value_or(model::ServiceKind::HoumonShinryo);
+        c.serviceKind = base::fromCode<model::ServiceKind>(row.text(1)).value_or(model::ServiceKind::HoumonShinryo);
         if (auto d = row.optionalText(2)) {
-            c.firstOnlineConfirmAt = model::Date::parse(*d).value_or(model::Date::fromSysDays({}));
+            c.firstOnlineConfirmAt = base::Date::parse(*d).value_or(base::Date::fromSysDays({}));
         }
         if (auto m = row.optionalText(3)) {
-            c.firstConfirmMethod = model::fromCode<model::ConfirmMethod>(*m).value_or(model::ConfirmMethod::Visual);
+            c.firstConfirmMethod = base::fromCode<model::ConfirmMethod>(*m).value_or(model::ConfirmMethod::Visual);
         }
         c.continuing = row.integer(4) != 0;
         if (auto d = row.optionalText(5)) {
-            c.endedAt = model::Date::parse(*d).value_or(model::Date::fromSysDays({}));
+            c.endedAt = base::Date::parse(*d).value_or(base::Date::fromSysDays({}));
         }
         out.push_back(std::move(c));
     });

@@ -6,11 +6,11 @@
 // `care` object (the care relationship). Unknown keys are an error. The whole file is validated
 // before anything is written, then imported in one transaction: all entries or none.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
 #include "sync/store/Store.h"
 #include "verify/model/CareRelationship.h"
-#include "verify/model/Expected.h"
 #include "verify/model/Patient.h"
 
 #include <optional>

@@ -1,6 +1,6 @@
 #include "sync/store/Quarantine.h"
 
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
 #include "sync/store/KeyFile.h"
 #include "sync/store/StoreTime.h"
 
@@ -14,7 +14,7 @@ namespace zaitaku::sync::store
 namespace
 {
 
-std::string compactUtc(const model::Timestamp& now)
+std::string compactUtc(const base::Timestamp& now)
 {
     std::string text = utcText(now); // 2026-11-21T01:02:03Z or +00:00
     std::string out;
@@ -28,10 +28,10 @@ std::string compactUtc(const model::Timestamp& now)
 
 } // namespace
 
-Expected<std::string, Error> quarantineStore(const std::string& databasePath, const model::Timestamp& now)
+Expected<std::string, Error> quarantineStore(const std::string& databasePath, const base::Timestamp& now)
 {
     std::string target = databasePath + ".quarantine-" + compactUtc(now);
-    for (int n = 2; fileExists(target) || fileExists(keyFilePathFor(target)); ++n) {
+    for (int n = 2; base::fileExists(target) || base::fileExists(keyFilePathFor(target)); ++n) {
         target = databasePath + ".quarantine-" + compactUtc(now) + "-" + std::to_string(n);
     }
     if (std::rename(databasePath.c_str(), target.c_str()) != 0) {

@@ -4,9 +4,9 @@
 // copy of a visit. The database, its WAL/SHM and its key file are renamed with one timestamp
 // suffix so the set stays together for support.
 
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <string>
 
@@ -14,6 +14,6 @@ namespace zaitaku::sync::store
 {
 
 // Returns the quarantined database path (<db>.quarantine-YYYYMMDDThhmmssZ[-n]).
-Expected<std::string, Error> quarantineStore(const std::string& databasePath, const model::Timestamp& now);
+Expected<std::string, Error> quarantineStore(const std::string& databasePath, const base::Timestamp& now);
 
 } // namespace zaitaku::sync::store

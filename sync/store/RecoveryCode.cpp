@@ -13,9 +13,9 @@ constexpr std::size_t kBytes = 20;
 constexpr std::size_t kChars = kBytes * 8 / 5; // 32
 } // namespace
 
-std::string makeRecoveryCode(model::RandomSource& random)
+std::string makeRecoveryCode(base::RandomSource& random)
 {
-    SecureBytes bits(kBytes);
+    base::SecureBytes bits(kBytes);
     random.fill(bits.span());
     std::string code;
     unsigned buffer = 0;

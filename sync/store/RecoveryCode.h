@@ -4,10 +4,10 @@
 // characters in groups of four (no I, L, O, U; case and dashes ignored when typed back). It
 // unlocks the store when the passphrase is forgotten, so it is shown once and never stored.
 
+#include "base/Expected.h"
+#include "base/Random.h"
+#include "base/SecureBytes.h"
 #include "sync/SyncError.h"
-#include "sync/store/SecureBytes.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
 
 #include <string>
 #include <string_view>
@@ -16,7 +16,7 @@ namespace zaitaku::sync::store
 {
 
 // The code as the operator reads it: "7K3M-…" (8 groups).
-std::string makeRecoveryCode(model::RandomSource& random);
+std::string makeRecoveryCode(base::RandomSource& random);
 // The canonical form scrypt is fed (upper case, no separators, ambiguous letters mapped), or
 // InvalidInput when it cannot be a recovery code (wrong length or characters).
 Expected<std::string, Error> normaliseRecoveryCode(std::string_view typed);

@@ -28,9 +28,9 @@ struct Bounds
     std::string ackedBefore;
 };
 
-Bounds boundsFor(const model::Timestamp& now, const RetentionPolicy& policy)
+Bounds boundsFor(const base::Timestamp& now, const RetentionPolicy& policy)
 {
-    return Bounds{utcText(now), now.withOffset(model::Timestamp::kJstOffsetMinutes).localDate().toString(),
+    return Bounds{utcText(now), now.withOffset(base::Timestamp::kJstOffsetMinutes).localDate().toString(),
                   utcText(now.plus(-std::chrono::duration_cast<std::chrono::seconds>(policy.ackedPayloadAge)))};
 }
 
@@ -57,7 +57,7 @@ Expected<void, Error> auditPurge(Database& db,
                                  const char* kind,
                                  std::int64_t count,
                                  const char* why,
-                                 const model::Timestamp& now)
+                                 const base::Timestamp& now)
 {
     if (count == 0) {
         return {};
@@ -72,7 +72,7 @@ Expected<void, Error> auditPurge(Database& db,
 
 } // namespace
 
-Expected<PurgeCounts, Error> Retention::plan(Database& db, const model::Timestamp& now, const RetentionPolicy& policy)
+Expected<PurgeCounts, Error> Retention::plan(Database& db, const base::Timestamp& now, const RetentionPolicy& policy)
 {
     const Bounds b = boundsFor(now, policy);
     auto medical = run(db, std::string("SELECT count(*) ") + kExpiredMedicalInfo, b);
@@ -87,7 +87,7 @@ Expected<PurgeCounts, Error> Retention::plan(Database& db, const model::Timestam
 Expected<PurgeCounts, Error> Retention::purge(Store& store, const RetentionPolicy& policy, const std::string& actor)
 {
     Database& db = store.db();
-    const model::Timestamp now = store.clock().nowJst();
+    const base::Timestamp now = store.clock().nowJst();
     const Bounds b = boundsFor(now, policy);
     auto tx = Transaction::begin(db, Durability::Full);
     if (!tx) {

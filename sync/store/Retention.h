@@ -9,11 +9,11 @@
 // Each purge runs in one transaction and leaves one audit row per kind (what, how many, why) —
 // never the data itself. Unsynced data is never purged.
 
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
 #include "sync/store/Store.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <chrono>
 #include <cstdint>
@@ -38,7 +38,7 @@ class Retention
 {
 public:
     // What purge() would remove now (a dry run: reads only).
-    static Expected<PurgeCounts, Error> plan(Database& db, const model::Timestamp& now, const RetentionPolicy& policy);
+    static Expected<PurgeCounts, Error> plan(Database& db, const base::Timestamp& now, const RetentionPolicy& policy);
     static Expected<PurgeCounts, Error> purge(Store& store, const RetentionPolicy& policy, const std::string& actor);
 };
 

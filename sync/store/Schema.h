@@ -4,9 +4,9 @@
 // migration runs in the same transaction as the user_version bump, so a crash leaves the old
 // version or the new one. A store newer than this build is refused, never downgraded.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
-#include "verify/model/Expected.h"
 
 #include <span>
 #include <string_view>

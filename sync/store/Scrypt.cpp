@@ -10,10 +10,10 @@
 namespace zaitaku::sync::store
 {
 
-Expected<SecureBytes, Error> deriveScrypt(std::string_view passphrase,
-                                          std::span<const std::uint8_t> salt,
-                                          const ScryptParams& params,
-                                          std::size_t keyLength)
+Expected<base::SecureBytes, Error> deriveScrypt(std::string_view passphrase,
+                                                std::span<const std::uint8_t> salt,
+                                                const ScryptParams& params,
+                                                std::size_t keyLength)
 {
     if (!params.valid()) {
         return Unexpected(Error{Errc::InvalidInput, "scrypt parameters out of range", "kdf"});
@@ -39,7 +39,7 @@ Expected<SecureBytes, Error> deriveScrypt(std::string_view passphrase,
         OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxMem),
         OSSL_PARAM_construct_end(),
     }};
-    SecureBytes key(keyLength);
+    base::SecureBytes key(keyLength);
     const int ok = EVP_KDF_derive(ctx, key.data(), key.size(), ossl.data());
     EVP_KDF_CTX_free(ctx);
     if (ok != 1) {

@@ -3,9 +3,9 @@
 // The key-encryption key from a passphrase: scrypt (OpenSSL EVP_KDF "SCRYPT"). The parameters are
 // stored next to each wrap so they can be raised later without breaking existing stores.
 
+#include "base/Expected.h"
+#include "base/SecureBytes.h"
 #include "sync/SyncError.h"
-#include "sync/store/SecureBytes.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <cstdint>
@@ -27,10 +27,10 @@ struct ScryptParams
     bool valid() const { return logN >= kMinLogN && logN <= kMaxLogN && r >= 1 && r <= 32 && p >= 1 && p <= 16; }
 };
 
-Expected<SecureBytes, Error> deriveScrypt(std::string_view passphrase,
-                                          std::span<const std::uint8_t> salt,
-                                          const ScryptParams& params,
-                                          std::size_t keyLength = 32);
+Expected<base::SecureBytes, Error> deriveScrypt(std::string_view passphrase,
+                                                std::span<const std::uint8_t> salt,
+                                                const ScryptParams& params,
+                                                std::size_t keyLength = 32);
 
 // The largest logN (r = 8, p = 1) whose derivation stays near `target`, measured on this machine by
 // timing one derivation at a small N and scaling (scrypt's time is linear in N).

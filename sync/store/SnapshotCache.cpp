@@ -1,8 +1,8 @@
 #include "sync/store/SnapshotCache.h"
 
-#include "sync/store/CanonicalJson.h"
+#include "base/BoundedJson.h"
+#include "base/CanonicalJson.h"
 #include "sync/store/ModelJson.h"
-#include "verify/model/BoundedJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -10,7 +10,7 @@ namespace zaitaku::sync::store
 {
 
 Expected<void, Error>
-SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const model::Timestamp& receivedAt)
+SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const base::Timestamp& receivedAt)
 {
     if (s.id.empty() || s.patientId.empty()) {
         return Unexpected(Error{Errc::InvalidInput, "a snapshot needs an id and a patient", "id"});
@@ -27,7 +27,7 @@ SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const mode
     insert->bind(9, s.qualificationValidity);
     std::string json;
     try {
-        json = canonicalJson(snapshotToJson(s));
+        json = base::canonicalJson(snapshotToJson(s));
     } catch (const nlohmann::json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "the snapshot holds text that is not UTF-8", "snapshot"});
     }
@@ -71,7 +71,7 @@ Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(Database
     if (!*row) {
         return std::optional<CachedSnapshot>{};
     }
-    const auto parsed = model::parseJson(stmt->text(0));
+    const auto parsed = base::parseJson(stmt->text(0));
     auto snapshot = snapshotFromJson(parsed);
     if (!snapshot) {
         return Unexpected(Error{Errc::StoreCorrupted, "a cached snapshot cannot be read: " + snapshot.error().message});
@@ -79,7 +79,7 @@ Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(Database
     const auto raw = stmt->blob(1);
     snapshot->rawXml.assign(raw.begin(), raw.end());
     snapshot->rawEncoding = stmt->text(2);
-    auto received = model::Timestamp::parse(stmt->text(3));
+    auto received = base::Timestamp::parse(stmt->text(3));
     if (!received) {
         return Unexpected(Error{Errc::StoreCorrupted, "a cached snapshot has an unreadable receipt time"});
     }
@@ -104,7 +104,7 @@ Expected<std::optional<RequeryKey>, Error> SnapshotCache::requeryKeyFor(Database
     RequeryKey key;
     key.patientId = patientId;
     key.insured = {stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3)};
-    key.birthdate = model::Date::parse(stmt->text(4)).value_or(model::Date::fromSysDays({}));
+    key.birthdate = base::Date::parse(stmt->text(4)).value_or(base::Date::fromSysDays({}));
     key.derivedFromSnapshotId = stmt->text(5);
     return std::optional<RequeryKey>(std::move(key));
 }

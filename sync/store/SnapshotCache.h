@@ -4,12 +4,12 @@
 // and the re-query key each confirmed result yields (DOMAIN.md §2.6, R7). The raw OQS XML is kept
 // verbatim beside the parsed fields.
 
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
 #include "verify/model/EligibilitySnapshot.h"
-#include "verify/model/Expected.h"
 #include "verify/model/Patient.h"
-#include "verify/model/Timestamp.h"
 
 #include <optional>
 #include <string>
@@ -20,14 +20,14 @@ namespace zaitaku::sync::store
 struct CachedSnapshot
 {
     model::EligibilitySnapshot snapshot; // with rawXml/rawEncoding
-    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+    base::Timestamp receivedAt = base::Timestamp::fromUtc({});
 };
 
 struct RequeryKey
 {
     std::string patientId;
     model::InsuredNumbers insured;
-    model::Date birthdate = model::Date::fromSysDays({});
+    base::Date birthdate = base::Date::fromSysDays({});
     std::string derivedFromSnapshotId;
 };
 
@@ -37,7 +37,7 @@ public:
     // Inside the caller's transaction. A confirmed result (isConfirmed()) with insurer numbers and a
     // birth date also replaces the patient's re-query key.
     static Expected<void, Error>
-    add(Database& db, const model::EligibilitySnapshot& snapshot, const model::Timestamp& receivedAt);
+    add(Database& db, const model::EligibilitySnapshot& snapshot, const base::Timestamp& receivedAt);
     static Expected<std::optional<CachedSnapshot>, Error> latestFor(Database& db, const std::string& patientId);
     static Expected<std::optional<RequeryKey>, Error> requeryKeyFor(Database& db, const std::string& patientId);
 };

@@ -42,6 +42,7 @@ const SqliteApi& sqlcipherApi()
         sqlite3_bind_blob,
         sqlite3_bind_null,
         sqlite3_bind_parameter_count,
+        sqlite3_column_count,
         sqlite3_column_type,
         columnInt64,
         sqlite3_column_text,

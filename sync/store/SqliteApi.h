@@ -30,6 +30,7 @@ struct SqliteApi
     int (*bind_blob)(sqlite3_stmt*, int, const void*, int, void (*)(void*));
     int (*bind_null)(sqlite3_stmt*, int);
     int (*bind_parameter_count)(sqlite3_stmt*);
+    int (*column_count)(sqlite3_stmt*);
     int (*column_type)(sqlite3_stmt*, int);
     std::int64_t (*column_int64)(sqlite3_stmt*, int);
     const unsigned char* (*column_text)(sqlite3_stmt*, int);

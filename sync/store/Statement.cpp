@@ -116,6 +116,11 @@ void Statement::reset()
     m_bindError = 0;
 }
 
+int Statement::columnCount() const
+{
+    return m_api->column_count(m_stmt);
+}
+
 int Statement::parameterCount() const
 {
     return m_api->bind_parameter_count(m_stmt);

@@ -3,12 +3,12 @@
 // One prepared statement. Binding never fails loudly: the first bind error is kept and reported by
 // step(), so call sites read as a straight line of binds followed by one checked step.
 
+#include "base/CodeTable.h"
+#include "base/Date.h"
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/store/StoreTime.h"
-#include "verify/model/CodeTable.h"
-#include "verify/model/Date.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <cstdint>
 #include <functional>
@@ -43,15 +43,12 @@ public:
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
     Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value ? 1 : 0)); }
-    Statement& bind(int index, const model::Date& date) { return bind(index, date.toString()); }
+    Statement& bind(int index, const base::Date& date) { return bind(index, date.toString()); }
     // Instants are stored in UTC text (StoreTime.h).
-    Statement& bind(int index, const model::Timestamp& instant)
-    {
-        return bind(index, instant.withOffset(0).toString());
-    }
+    Statement& bind(int index, const base::Timestamp& instant) { return bind(index, instant.withOffset(0).toString()); }
     // Coded values are stored as their CodeTable code.
     template <typename E>
-    requires std::is_enum_v<E> Statement& bind(int index, E value) { return bind(index, model::toCode(value)); }
+    requires std::is_enum_v<E> Statement& bind(int index, E value) { return bind(index, base::toCode(value)); }
     Statement& bindBlob(int index, const std::vector<std::uint8_t>& bytes);
     Statement& bindNull(int index);
     template <typename T> Statement& bind(int index, const std::optional<T>& value)
@@ -87,6 +84,7 @@ public:
     // The largest parameter index the statement uses.
     int parameterCount() const;
 
+    int columnCount() const;
     bool isNull(int column) const;
     std::int64_t integer(int column) const;
     std::string text(int column) const;

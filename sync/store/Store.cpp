@@ -1,6 +1,6 @@
 #include "sync/store/Store.h"
 
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
 #include "sync/store/Quarantine.h"
 #include "sync/store/Schema.h"
 #include "sync/store/StoreErrors.h"
@@ -23,7 +23,7 @@ namespace
 constexpr char kPlaintextHeader[16] = "SQLite format 3"; // 15 chars + NUL, as on disk
 
 Error quarantined(
-    const std::string& path, const model::Clock& clock, const StoreOptions& options, Errc code, const std::string& why)
+    const std::string& path, const base::Clock& clock, const StoreOptions& options, Errc code, const std::string& why)
 {
     if (!options.quarantineOnFailure) {
         return Error{code, why};
@@ -52,11 +52,11 @@ Expected<void, Error> configure(Database& db, const StoreOptions& options)
 
 } // namespace
 
-Expected<std::string, Error> keyConnection(Database& db, const SecureBytes& dataKey)
+Expected<std::string, Error> keyConnection(Database& db, const base::SecureBytes& dataKey)
 {
     // SQLCipher would also print its own errors to stderr; the store reports them as values.
     (void)db.exec("PRAGMA cipher_log_level = NONE", "configure cipher");
-    const SecureBytes pragma = rawKeyPragmaValue(dataKey);
+    const base::SecureBytes pragma = rawKeyPragmaValue(dataKey);
     if (db.api().key == nullptr || db.api().key(db.handle(), pragma.data(), static_cast<int>(pragma.size())) != 0) {
         return Unexpected(db.lastError("key"));
     }
@@ -86,33 +86,33 @@ bool hasPlaintextSqliteHeader(const std::string& path)
 }
 
 Expected<Store, Error> Store::create(const std::string& path,
-                                     const SecureBytes& dataKey,
+                                     const base::SecureBytes& dataKey,
                                      const std::string& storeId,
-                                     const model::Clock& clock,
+                                     const base::Clock& clock,
                                      const StoreOptions& options)
 {
-    if (fileExists(path)) {
+    if (base::fileExists(path)) {
         return Unexpected(Error{Errc::StoreExists, "a store already exists at " + path});
     }
     return openChecked(path, dataKey, storeId, clock, options, true);
 }
 
 Expected<Store, Error> Store::open(const std::string& path,
-                                   const SecureBytes& dataKey,
+                                   const base::SecureBytes& dataKey,
                                    const std::string& storeId,
-                                   const model::Clock& clock,
+                                   const base::Clock& clock,
                                    const StoreOptions& options)
 {
-    if (!fileExists(path)) {
+    if (!base::fileExists(path)) {
         return Unexpected(Error{Errc::StoreNotFound, "there is no store at " + path + " (run `store init`)"});
     }
     return openChecked(path, dataKey, storeId, clock, options, false);
 }
 
 Expected<Store, Error> Store::openChecked(const std::string& path,
-                                          const SecureBytes& dataKey,
+                                          const base::SecureBytes& dataKey,
                                           const std::string& storeId,
-                                          const model::Clock& clock,
+                                          const base::Clock& clock,
                                           const StoreOptions& options,
                                           bool create)
 {
@@ -211,12 +211,12 @@ Expected<Store, Error> Store::openChecked(const std::string& path,
     return Store(std::move(*db), storeId, cipherVersion, clock);
 }
 
-Expected<void, Error> Store::rekey(const SecureBytes& newDataKey)
+Expected<void, Error> Store::rekey(const base::SecureBytes& newDataKey)
 {
     if (m_db.api().rekey == nullptr) {
         return Unexpected(Error{Errc::StoreNotEncrypted, "this engine cannot rekey"});
     }
-    const SecureBytes pragma = rawKeyPragmaValue(newDataKey);
+    const base::SecureBytes pragma = rawKeyPragmaValue(newDataKey);
     if (m_db.api().rekey(m_db.handle(), pragma.data(), static_cast<int>(pragma.size())) != 0) {
         return Unexpected(m_db.lastError("rekey"));
     }

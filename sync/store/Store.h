@@ -10,12 +10,12 @@
 //   4. the schema is not newer than this build; pending migrations are applied;
 //   5. the sentinel and store id in store_meta match the key file.
 
+#include "base/Clock.h"
+#include "base/Expected.h"
+#include "base/SecureBytes.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
-#include "sync/store/SecureBytes.h"
 #include "sync/store/SqliteApi.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Expected.h"
 
 #include <string>
 
@@ -37,47 +37,47 @@ public:
     static constexpr const char* kSentinel = "zaitaku-store";
 
     static Expected<Store, Error> create(const std::string& path,
-                                         const SecureBytes& dataKey,
+                                         const base::SecureBytes& dataKey,
                                          const std::string& storeId,
-                                         const model::Clock& clock,
+                                         const base::Clock& clock,
                                          const StoreOptions& options = {});
     static Expected<Store, Error> open(const std::string& path,
-                                       const SecureBytes& dataKey,
+                                       const base::SecureBytes& dataKey,
                                        const std::string& storeId,
-                                       const model::Clock& clock,
+                                       const base::Clock& clock,
                                        const StoreOptions& options = {});
 
     Database& db() { return m_db; }
     const std::string& path() const { return m_db.path(); }
     const std::string& storeId() const { return m_storeId; }
     const std::string& cipherVersion() const { return m_cipherVersion; }
-    const model::Clock& clock() const { return *m_clock; }
+    const base::Clock& clock() const { return *m_clock; }
 
     // Re-encrypts every page under a new data key (PRAGMA rekey). The caller rewraps the key file.
-    Expected<void, Error> rekey(const SecureBytes& newDataKey);
+    Expected<void, Error> rekey(const base::SecureBytes& newDataKey);
 
 private:
-    Store(Database db, std::string storeId, std::string cipherVersion, const model::Clock& clock)
+    Store(Database db, std::string storeId, std::string cipherVersion, const base::Clock& clock)
         : m_db(std::move(db))
         , m_storeId(std::move(storeId))
         , m_cipherVersion(std::move(cipherVersion))
         , m_clock(&clock)
     {}
     static Expected<Store, Error> openChecked(const std::string& path,
-                                              const SecureBytes& dataKey,
+                                              const base::SecureBytes& dataKey,
                                               const std::string& storeId,
-                                              const model::Clock& clock,
+                                              const base::Clock& clock,
                                               const StoreOptions& options,
                                               bool create);
     Database m_db;
     std::string m_storeId;
     std::string m_cipherVersion;
-    const model::Clock* m_clock;
+    const base::Clock* m_clock;
 };
 
 // Keys a fresh connection the way every store connection is keyed (raw key, page size, HMAC) and
 // returns the cipher version; StoreNotEncrypted when the engine is not SQLCipher.
-Expected<std::string, Error> keyConnection(Database& db, const SecureBytes& dataKey);
+Expected<std::string, Error> keyConnection(Database& db, const base::SecureBytes& dataKey);
 
 // True when the file starts with the plaintext SQLite header.
 bool hasPlaintextSqliteHeader(const std::string& path);

@@ -1,16 +1,17 @@
 #include "sync/store/StoreExport.h"
 
-#include "device/apdu/Bytes.h"
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
+#include "base/BoundedJson.h"
+#include "base/Bytes.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "sync/store/AuditLog.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/KeyFile.h"
 #include "sync/store/StoreKeys.h"
 #include "sync/store/StoreStats.h"
 #include "sync/store/StoreTime.h"
 #include "sync/store/Transaction.h"
-#include "verify/model/BoundedJson.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -45,7 +46,7 @@ void removeDatabaseFiles(const std::string& path)
 }
 
 // RSA-OAEP-SHA256 of the archive key for the recipient certificate.
-Expected<json, Error> wrapForRecipient(const SecureBytes& key, const std::string& certPath)
+Expected<json, Error> wrapForRecipient(const base::SecureBytes& key, const std::string& certPath)
 {
     std::unique_ptr<FILE, decltype(&std::fclose)> file(std::fopen(certPath.c_str(), "rb"), std::fclose);
     if (!file) {
@@ -78,20 +79,20 @@ Expected<json, Error> wrapForRecipient(const SecureBytes& key, const std::string
     X509_digest(cert.get(), EVP_sha256(), digest, &digestLength);
     return json{{"slot", "recipient"},
                 {"alg", "RSA-OAEP-SHA256"},
-                {"cert_sha256", device::toHex(std::vector<std::uint8_t>(digest, digest + digestLength))},
-                {"wrapped_key", device::toHex(wrapped)}};
+                {"cert_sha256", base::toHex(std::vector<std::uint8_t>(digest, digest + digestLength))},
+                {"wrapped_key", base::toHex(wrapped)}};
 }
 
 // sqlcipher_export of the open store into a new database keyed with `archiveKey`.
-Expected<void, Error> exportDatabase(Store& store, const SecureBytes& archiveKey, const std::string& target)
+Expected<void, Error> exportDatabase(Store& store, const base::SecureBytes& archiveKey, const std::string& target)
 {
     Database& db = store.db();
     // The store's connection does not create files (a missing store is an error, not a new one):
     // ATTACH gets an empty file to fill.
-    if (auto created = writeFileAtomically(target, "", 0600); !created) {
-        return created;
+    if (auto created = base::writeFileAtomically(target, "", 0600); !created) {
+        return Unexpected(fromBase(created.error()));
     }
-    const SecureBytes pragma = rawKeyPragmaValue(archiveKey);
+    const base::SecureBytes pragma = rawKeyPragmaValue(archiveKey);
     auto attach = db.prepare("ATTACH DATABASE ?1 AS archive KEY ?2");
     if (!attach) {
         return Unexpected(attach.error());
@@ -117,7 +118,7 @@ Expected<void, Error> exportDatabase(Store& store, const SecureBytes& archiveKey
 
 } // namespace
 
-Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& options, model::RandomSource& random)
+Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& options, base::RandomSource& random)
 {
     if (options.passphrase.empty() && options.recipientCertPath.empty()) {
         return Unexpected(Error{Errc::InvalidInput, "an export needs a passphrase or a recipient", "recipient"});
@@ -126,17 +127,17 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
     if (!signer) {
         return Unexpected(signer.error());
     }
-    const SecureBytes archiveKey = makeDataKey(random);
+    const base::SecureBytes archiveKey = makeDataKey(random);
     const std::string temp = options.outPath + ".db.tmp";
     removeDatabaseFiles(temp);
     if (auto done = exportDatabase(store, archiveKey, temp); !done) {
         removeDatabaseFiles(temp);
         return Unexpected(done.error());
     }
-    auto database = readSmallFile(temp, kMaxArchiveBytes);
+    auto database = base::readSmallFile(temp, kMaxArchiveBytes);
     removeDatabaseFiles(temp);
     if (!database) {
-        return Unexpected(database.error());
+        return Unexpected(fromBase(database.error()));
     }
     auto stats = StoreStats::collect(store);
     if (!stats) {
@@ -144,7 +145,7 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
     }
     ExportSummary summary;
     summary.path = options.outPath;
-    summary.databaseSha256 = sha256Hex(*database);
+    summary.databaseSha256 = base::sha256Hex(*database);
     summary.signerPublicKeyHex = signer->publicKeyHex();
     json wraps = json::array();
     if (!options.passphrase.empty()) {
@@ -174,18 +175,18 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
                         {"database_sha256", summary.databaseSha256},
                         {"signer_public_key", summary.signerPublicKeyHex},
                         {"key_wraps", wraps}};
-    const std::string manifestText = canonicalJson(manifest);
+    const std::string manifestText = base::canonicalJson(manifest);
     auto signature = signer->sign(manifestText);
     if (!signature) {
         return Unexpected(signature.error());
     }
     std::string archive;
     archive.reserve(database->size() + manifestText.size() + 256);
-    archive.append(kMagic).append("\n").append(manifestText).append("\n").append(device::toHex(*signature));
+    archive.append(kMagic).append("\n").append(manifestText).append("\n").append(base::toHex(*signature));
     archive.append("\n").append(*database);
     summary.bytes = static_cast<std::int64_t>(archive.size());
-    if (auto written = writeFileAtomically(options.outPath, archive, 0600); !written) {
-        return Unexpected(written.error());
+    if (auto written = base::writeFileAtomically(options.outPath, archive, 0600); !written) {
+        return Unexpected(fromBase(written.error()));
     }
     auto tx = Transaction::begin(store.db(), Durability::Full);
     if (!tx) {
@@ -208,11 +209,11 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
 }
 
 Expected<ExportCheck, Error>
-verifyExport(const std::string& path, const std::optional<std::string>& passphrase, const model::Clock& clock)
+verifyExport(const std::string& path, const std::optional<std::string>& passphrase, const base::Clock& clock)
 {
-    auto archive = readSmallFile(path, kMaxArchiveBytes);
+    auto archive = base::readSmallFile(path, kMaxArchiveBytes);
     if (!archive) {
-        return Unexpected(archive.error());
+        return Unexpected(fromBase(archive.error()));
     }
     const auto invalid = [](const std::string& why) {
         return Unexpected(Error{Errc::InvalidInput, "not a valid zaitaku export: " + why, "archive"});
@@ -228,9 +229,9 @@ verifyExport(const std::string& path, const std::optional<std::string>& passphra
         return invalid("truncated");
     }
     const std::string manifestText = archive->substr(magicEnd + 1, manifestEnd - magicEnd - 1);
-    auto signature = device::fromHex(archive->substr(manifestEnd + 1, signatureEnd - manifestEnd - 1));
+    auto signature = base::fromHex(archive->substr(manifestEnd + 1, signatureEnd - manifestEnd - 1));
     const std::string_view database = std::string_view(*archive).substr(signatureEnd + 1);
-    const json manifest = model::parseJson(manifestText);
+    const json manifest = base::parseJson(manifestText);
     if (manifest.is_discarded() || !manifest.is_object() || !signature) {
         return invalid("unreadable manifest or signature");
     }
@@ -239,7 +240,7 @@ verifyExport(const std::string& path, const std::optional<std::string>& passphra
         return Unexpected(Error{Errc::SignatureInvalid, "the archive's signature does not verify", "signature"});
     }
     if (manifest.value("database_bytes", std::size_t{0}) != database.size() ||
-        manifest.value("database_sha256", "") != sha256Hex(database)) {
+        manifest.value("database_sha256", "") != base::sha256Hex(database)) {
         return Unexpected(
             Error{Errc::SignatureInvalid, "the archive's database does not match its signed digest", "database"});
     }
@@ -274,9 +275,9 @@ verifyExport(const std::string& path, const std::optional<std::string>& passphra
     }
     ::close(fd);
     const std::string temp = tempPath;
-    if (auto written = writeFileAtomically(temp, database, 0600); !written) {
+    if (auto written = base::writeFileAtomically(temp, database, 0600); !written) {
         removeDatabaseFiles(temp);
-        return Unexpected(written.error());
+        return Unexpected(fromBase(written.error()));
     }
     StoreOptions options;
     options.quarantineOnFailure = false;

@@ -12,12 +12,12 @@
 // passphrase (scrypt, as the key file) and/or a recipient certificate (RSA-OAEP-SHA256). Format
 // details: docs/PROTOCOL.md.
 
+#include "base/Clock.h"
+#include "base/Expected.h"
+#include "base/Random.h"
 #include "sync/SyncError.h"
 #include "sync/store/Scrypt.h"
 #include "sync/store/Store.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
 
 #include <cstdint>
 #include <map>
@@ -54,11 +54,11 @@ struct ExportCheck
     std::optional<std::map<std::string, std::int64_t>> rows; // when opened with the passphrase
 };
 
-Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& options, model::RandomSource& random);
+Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& options, base::RandomSource& random);
 
 // Checks the signature and the digest; with the passphrase also unwraps the key and opens (and
 // integrity-checks) the database from a temporary copy that is removed afterwards.
 Expected<ExportCheck, Error>
-verifyExport(const std::string& path, const std::optional<std::string>& passphrase, const model::Clock& clock);
+verifyExport(const std::string& path, const std::optional<std::string>& passphrase, const base::Clock& clock);
 
 } // namespace zaitaku::sync::store

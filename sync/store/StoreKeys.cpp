@@ -1,6 +1,6 @@
 #include "sync/store/StoreKeys.h"
 
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
 
 #include <memory>
 #include <openssl/evp.h>
@@ -17,18 +17,18 @@ constexpr std::size_t kSaltBytes = 16;
 
 std::string aadFor(const std::string& storeId, KeySlotKind kind)
 {
-    return "zaitaku-store-key/1|" + storeId + "|" + std::string(model::toCode(kind));
+    return "zaitaku-store-key/1|" + storeId + "|" + std::string(base::toCode(kind));
 }
 
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
-Expected<SecureBytes, Error> keyEncryptionKey(const UnlockSecret& secret, const KeySlot& slot)
+Expected<base::SecureBytes, Error> keyEncryptionKey(const UnlockSecret& secret, const KeySlot& slot)
 {
     if (!slot.scrypt) {
         if (secret.bytes.size() != kDataKeyBytes) {
             return Unexpected(Error{Errc::InvalidInput, "a device key has 32 bytes", "device_key"});
         }
-        SecureBytes kek(kDataKeyBytes);
+        base::SecureBytes kek(kDataKeyBytes);
         std::copy(secret.bytes.begin(), secret.bytes.end(), kek.data());
         return kek;
     }
@@ -48,18 +48,18 @@ UnlockSecret UnlockSecret::recoveryCode(std::string_view canonical)
     return {KeySlotKind::Recovery, {reinterpret_cast<const std::uint8_t*>(canonical.data()), canonical.size()}};
 }
 
-SecureBytes makeDataKey(model::RandomSource& random)
+base::SecureBytes makeDataKey(base::RandomSource& random)
 {
-    SecureBytes key(kDataKeyBytes);
+    base::SecureBytes key(kDataKeyBytes);
     random.fill(key.span());
     return key;
 }
 
-Expected<KeySlot, Error> wrapDataKey(const SecureBytes& dataKey,
+Expected<KeySlot, Error> wrapDataKey(const base::SecureBytes& dataKey,
                                      const UnlockSecret& secret,
                                      const ScryptParams& params,
                                      const std::string& storeId,
-                                     model::RandomSource& random)
+                                     base::RandomSource& random)
 {
     KeySlot slot;
     slot.kind = secret.kind;
@@ -94,7 +94,8 @@ Expected<KeySlot, Error> wrapDataKey(const SecureBytes& dataKey,
     return slot;
 }
 
-Expected<SecureBytes, Error> unwrapDataKey(const KeySlot& slot, const UnlockSecret& secret, const std::string& storeId)
+Expected<base::SecureBytes, Error>
+unwrapDataKey(const KeySlot& slot, const UnlockSecret& secret, const std::string& storeId)
 {
     if (slot.kind != secret.kind) {
         return Unexpected(Error{Errc::WrongKey, "the secret is for another key slot"});
@@ -108,7 +109,7 @@ Expected<SecureBytes, Error> unwrapDataKey(const KeySlot& slot, const UnlockSecr
     }
     const std::string aad = aadFor(storeId, slot.kind);
     CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
-    SecureBytes key(kDataKeyBytes);
+    base::SecureBytes key(kDataKeyBytes);
     std::vector<std::uint8_t> tag(slot.wrapped.end() - kTagBytes, slot.wrapped.end());
     int len = 0;
     const bool ok =
@@ -120,55 +121,55 @@ Expected<SecureBytes, Error> unwrapDataKey(const KeySlot& slot, const UnlockSecr
         EVP_DecryptFinal_ex(ctx.get(), key.data() + kDataKeyBytes, &len) == 1;
     if (!ok) {
         return Unexpected(Error{Errc::WrongKey, std::string(describe(Errc::WrongKey)) + " (" +
-                                                    std::string(model::toCode(slot.kind)) + ")"});
+                                                    std::string(base::toCode(slot.kind)) + ")"});
     }
     return key;
 }
 
-Expected<SecureBytes, Error> unlockKeyFile(const KeyFile& file, const UnlockSecret& secret)
+Expected<base::SecureBytes, Error> unlockKeyFile(const KeyFile& file, const UnlockSecret& secret)
 {
     const KeySlot* slot = file.find(secret.kind);
     if (slot == nullptr) {
         return Unexpected(
-            Error{Errc::WrongKey, "the store has no " + std::string(model::toCode(secret.kind)) + " key slot"});
+            Error{Errc::WrongKey, "the store has no " + std::string(base::toCode(secret.kind)) + " key slot"});
     }
     return unwrapDataKey(*slot, secret, file.storeId);
 }
 
-Expected<SecureBytes, Error> createDeviceKeyFile(const std::string& path, model::RandomSource& random)
+Expected<base::SecureBytes, Error> createDeviceKeyFile(const std::string& path, base::RandomSource& random)
 {
-    if (fileExists(path)) {
+    if (base::fileExists(path)) {
         return loadDeviceKeyFile(path);
     }
-    SecureBytes key(kDataKeyBytes);
+    base::SecureBytes key(kDataKeyBytes);
     random.fill(key.span());
     auto written =
-        writeFileAtomically(path, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), 0600);
+        base::writeFileAtomically(path, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), 0600);
     if (!written) {
-        return Unexpected(written.error());
+        return Unexpected(fromBase(written.error()));
     }
     return key;
 }
 
-Expected<SecureBytes, Error> loadDeviceKeyFile(const std::string& path)
+Expected<base::SecureBytes, Error> loadDeviceKeyFile(const std::string& path)
 {
-    auto content = readSmallFile(path, kDataKeyBytes);
+    auto content = base::readSmallFile(path, kDataKeyBytes);
     if (!content) {
-        return Unexpected(content.error());
+        return Unexpected(fromBase(content.error()));
     }
     if (content->size() != kDataKeyBytes) {
         return Unexpected(Error{Errc::InvalidInput, "a device key file holds exactly 32 bytes", "device_key"});
     }
-    SecureBytes key(kDataKeyBytes);
+    base::SecureBytes key(kDataKeyBytes);
     std::copy(content->begin(), content->end(), key.data());
     std::fill(content->begin(), content->end(), '\0');
     return key;
 }
 
-SecureBytes rawKeyPragmaValue(const SecureBytes& dataKey)
+base::SecureBytes rawKeyPragmaValue(const base::SecureBytes& dataKey)
 {
     static constexpr char kHex[] = "0123456789ABCDEF";
-    SecureBytes value(dataKey.size() * 2 + 3);
+    base::SecureBytes value(dataKey.size() * 2 + 3);
     std::uint8_t* out = value.data();
     *out++ = 'x';
     *out++ = '\'';

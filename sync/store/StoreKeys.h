@@ -4,11 +4,11 @@
 // key-file operations built on it: create, unlock, change the passphrase, add a device key.
 // A wrong secret fails the GCM tag: Errc::WrongKey, and nothing on disk is touched.
 
+#include "base/Expected.h"
+#include "base/Random.h"
+#include "base/SecureBytes.h"
 #include "sync/SyncError.h"
 #include "sync/store/KeyFile.h"
-#include "sync/store/SecureBytes.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
 
 #include <span>
 #include <string>
@@ -28,26 +28,27 @@ struct UnlockSecret
 
     static UnlockSecret passphrase(std::string_view text);
     static UnlockSecret recoveryCode(std::string_view canonical);
-    static UnlockSecret deviceKey(const SecureBytes& key) { return {KeySlotKind::Device, key.span()}; }
+    static UnlockSecret deviceKey(const base::SecureBytes& key) { return {KeySlotKind::Device, key.span()}; }
 };
 
-SecureBytes makeDataKey(model::RandomSource& random);
+base::SecureBytes makeDataKey(base::RandomSource& random);
 
-Expected<KeySlot, Error> wrapDataKey(const SecureBytes& dataKey,
+Expected<KeySlot, Error> wrapDataKey(const base::SecureBytes& dataKey,
                                      const UnlockSecret& secret,
                                      const ScryptParams& params,
                                      const std::string& storeId,
-                                     model::RandomSource& random);
-Expected<SecureBytes, Error> unwrapDataKey(const KeySlot& slot, const UnlockSecret& secret, const std::string& storeId);
+                                     base::RandomSource& random);
+Expected<base::SecureBytes, Error>
+unwrapDataKey(const KeySlot& slot, const UnlockSecret& secret, const std::string& storeId);
 
 // Tries the slot matching the secret's kind.
-Expected<SecureBytes, Error> unlockKeyFile(const KeyFile& file, const UnlockSecret& secret);
+Expected<base::SecureBytes, Error> unlockKeyFile(const KeyFile& file, const UnlockSecret& secret);
 
 // Device key files: exactly 32 random bytes, mode 0600.
-Expected<SecureBytes, Error> createDeviceKeyFile(const std::string& path, model::RandomSource& random);
-Expected<SecureBytes, Error> loadDeviceKeyFile(const std::string& path);
+Expected<base::SecureBytes, Error> createDeviceKeyFile(const std::string& path, base::RandomSource& random);
+Expected<base::SecureBytes, Error> loadDeviceKeyFile(const std::string& path);
 
 // "x'<64 hex>'": SQLCipher's raw-key form (no per-connection KDF). Wiped with the returned buffer.
-SecureBytes rawKeyPragmaValue(const SecureBytes& dataKey);
+base::SecureBytes rawKeyPragmaValue(const base::SecureBytes& dataKey);
 
 } // namespace zaitaku::sync::store

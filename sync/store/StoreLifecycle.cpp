@@ -1,6 +1,6 @@
 #include "sync/store/StoreLifecycle.h"
 
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/RecoveryCode.h"
 #include "sync/store/Transaction.h"
@@ -30,12 +30,12 @@ Expected<void, Error> audit(Store& store,
 
 // Builds the full set of slots for a data key: passphrase, recovery code, optional device key.
 Expected<KeyFile, Error> wrapAll(const std::string& storeId,
-                                 const SecureBytes& dataKey,
+                                 const base::SecureBytes& dataKey,
                                  std::string_view passphrase,
                                  const std::string& recoveryCode,
-                                 const SecureBytes* deviceKey,
+                                 const base::SecureBytes* deviceKey,
                                  const ScryptParams& params,
-                                 model::RandomSource& random)
+                                 base::RandomSource& random)
 {
     KeyFile file;
     file.storeId = storeId;
@@ -73,14 +73,14 @@ Expected<void, Error> checkPassphrase(std::string_view passphrase)
 struct Unlocked
 {
     KeyFile keys;
-    SecureBytes dataKey;
+    base::SecureBytes dataKey;
     Store store;
 };
 
 Expected<Unlocked, Error> openWithKeyFile(const std::string& keyPath,
                                           const std::string& path,
                                           const UnlockSecret& secret,
-                                          const model::Clock& clock,
+                                          const base::Clock& clock,
                                           const StoreOptions& options = {})
 {
     auto keys = KeyFile::load(keyPath);
@@ -103,7 +103,7 @@ Expected<Unlocked, Error> openWithKeyFile(const std::string& keyPath,
 Expected<Unlocked, Error> unlockForKeyChange(const std::string& path,
                                              const UnlockSecret& current,
                                              std::string_view newPassphrase,
-                                             const model::Clock& clock)
+                                             const base::Clock& clock)
 {
     if (auto ok = checkPassphrase(newPassphrase); !ok) {
         return Unexpected(ok.error());
@@ -116,17 +116,17 @@ Expected<Unlocked, Error> unlockForKeyChange(const std::string& path,
 Expected<InitResult, Error> initStore(const std::string& path,
                                       std::string_view passphrase,
                                       const InitOptions& options,
-                                      model::RandomSource& random,
-                                      const model::Clock& clock)
+                                      base::RandomSource& random,
+                                      const base::Clock& clock)
 {
     if (auto ok = checkPassphrase(passphrase); !ok) {
         return Unexpected(ok.error());
     }
     const std::string keyPath = keyFilePathFor(path);
-    if (fileExists(path) || fileExists(keyPath)) {
+    if (base::fileExists(path) || base::fileExists(keyPath)) {
         return Unexpected(Error{Errc::StoreExists, "a store (or its key file) already exists at " + path});
     }
-    std::optional<SecureBytes> deviceKey;
+    std::optional<base::SecureBytes> deviceKey;
     if (!options.deviceKeyPath.empty()) {
         auto loaded = createDeviceKeyFile(options.deviceKeyPath, random);
         if (!loaded) {
@@ -134,8 +134,8 @@ Expected<InitResult, Error> initStore(const std::string& path,
         }
         deviceKey = std::move(*loaded);
     }
-    const std::string storeId = model::makeUuid(random);
-    const SecureBytes dataKey = makeDataKey(random);
+    const std::string storeId = base::makeUuid(random);
+    const base::SecureBytes dataKey = makeDataKey(random);
     std::string recoveryCode = makeRecoveryCode(random);
     auto keys =
         wrapAll(storeId, dataKey, passphrase, recoveryCode, deviceKey ? &*deviceKey : nullptr, options.scrypt, random);
@@ -157,7 +157,7 @@ Expected<InitResult, Error> initStore(const std::string& path,
         {"kdf",
          {{"name", "scrypt"}, {"log_n", options.scrypt.logN}, {"r", options.scrypt.r}, {"p", options.scrypt.p}}}};
     for (const auto& slot : keys->slots) {
-        detail["slots"].push_back(model::toCode(slot.kind));
+        detail["slots"].push_back(base::toCode(slot.kind));
     }
     if (auto audited = audit(*store, options.actor, "store.init", detail); !audited) {
         return Unexpected(audited.error());
@@ -166,14 +166,14 @@ Expected<InitResult, Error> initStore(const std::string& path,
 }
 
 Expected<Store, Error>
-unlockStore(const std::string& path, const UnlockSecret& secret, const model::Clock& clock, const StoreOptions& options)
+unlockStore(const std::string& path, const UnlockSecret& secret, const base::Clock& clock, const StoreOptions& options)
 {
-    if (!fileExists(path)) {
+    if (!base::fileExists(path)) {
         return Unexpected(Error{Errc::StoreNotFound, "there is no store at " + path + " (run `store init`)"});
     }
     const std::string keyPath = keyFilePathFor(path);
     const std::string pendingPath = keyPath + ".pending";
-    if (!fileExists(pendingPath)) {
+    if (!base::fileExists(pendingPath)) {
         auto unlocked = openWithKeyFile(keyPath, path, secret, clock, options);
         if (!unlocked) {
             return Unexpected(unlocked.error());
@@ -205,8 +205,8 @@ Expected<void, Error> changePassphrase(const std::string& path,
                                        const UnlockSecret& current,
                                        std::string_view newPassphrase,
                                        const ScryptParams& params,
-                                       model::RandomSource& random,
-                                       const model::Clock& clock,
+                                       base::RandomSource& random,
+                                       const base::Clock& clock,
                                        const std::string& actor)
 {
     // Open (and check) the store before touching the key file: the new wrap must open a good store.
@@ -224,7 +224,7 @@ Expected<void, Error> changePassphrase(const std::string& path,
     if (auto saved = keys.save(keyPath); !saved) {
         return Unexpected(saved.error());
     }
-    return audit(unlocked->store, actor, "store.passphrase_changed", {{"unlocked_with", model::toCode(current.kind)}});
+    return audit(unlocked->store, actor, "store.passphrase_changed", {{"unlocked_with", base::toCode(current.kind)}});
 }
 
 Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
@@ -232,8 +232,8 @@ Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
                                            std::string_view newPassphrase,
                                            const ScryptParams& params,
                                            const std::optional<std::string>& deviceKeyPath,
-                                           model::RandomSource& random,
-                                           const model::Clock& clock,
+                                           base::RandomSource& random,
+                                           const base::Clock& clock,
                                            const std::string& actor)
 {
     auto unlocked = unlockForKeyChange(path, current, newPassphrase, clock);
@@ -242,7 +242,7 @@ Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
     }
     const std::string keyPath = keyFilePathFor(path);
     Store& store = unlocked->store;
-    std::optional<SecureBytes> deviceKey;
+    std::optional<base::SecureBytes> deviceKey;
     if (deviceKeyPath) {
         auto loaded = loadDeviceKeyFile(*deviceKeyPath);
         if (!loaded) {
@@ -250,7 +250,7 @@ Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
         }
         deviceKey = std::move(*loaded);
     }
-    const SecureBytes newKey = makeDataKey(random);
+    const base::SecureBytes newKey = makeDataKey(random);
     RekeyResult result{makeRecoveryCode(random)};
     auto newKeys = wrapAll(unlocked->keys.storeId, newKey, newPassphrase, result.recoveryCode,
                            deviceKey ? &*deviceKey : nullptr, params, random);
@@ -271,7 +271,7 @@ Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
         return Unexpected(Error{Errc::StoreIo, "the store was rekeyed but " + pendingPath +
                                                    " could not replace the key file: rename it by hand"});
     }
-    if (auto audited = audit(store, actor, "store.rekey", {{"unlocked_with", model::toCode(current.kind)}}); !audited) {
+    if (auto audited = audit(store, actor, "store.rekey", {{"unlocked_with", base::toCode(current.kind)}}); !audited) {
         return Unexpected(audited.error());
     }
     return result;

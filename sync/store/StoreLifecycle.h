@@ -4,13 +4,13 @@
 // recover with the recovery code, rotate the data key. Each step that changes keys writes an
 // audit row; none of them ever writes a secret anywhere but into a wrap.
 
+#include "base/Clock.h"
+#include "base/Expected.h"
+#include "base/Random.h"
 #include "sync/SyncError.h"
 #include "sync/store/KeyFile.h"
 #include "sync/store/Store.h"
 #include "sync/store/StoreKeys.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
 
 #include <optional>
 #include <string>
@@ -36,13 +36,13 @@ struct InitResult
 Expected<InitResult, Error> initStore(const std::string& path,
                                       std::string_view passphrase,
                                       const InitOptions& options,
-                                      model::RandomSource& random,
-                                      const model::Clock& clock);
+                                      base::RandomSource& random,
+                                      const base::Clock& clock);
 
 // Loads <path>.keys, unwraps with the secret, opens and checks the store.
 Expected<Store, Error> unlockStore(const std::string& path,
                                    const UnlockSecret& secret,
-                                   const model::Clock& clock,
+                                   const base::Clock& clock,
                                    const StoreOptions& options = {});
 
 // Rewraps the data key under a new passphrase; the database is not re-encrypted.
@@ -50,8 +50,8 @@ Expected<void, Error> changePassphrase(const std::string& path,
                                        const UnlockSecret& current,
                                        std::string_view newPassphrase,
                                        const ScryptParams& params,
-                                       model::RandomSource& random,
-                                       const model::Clock& clock,
+                                       base::RandomSource& random,
+                                       const base::Clock& clock,
                                        const std::string& actor = "operator");
 
 // Rotates the data key: PRAGMA rekey re-encrypts every page, then every slot is rewrapped (the
@@ -65,8 +65,8 @@ Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
                                            std::string_view newPassphrase,
                                            const ScryptParams& params,
                                            const std::optional<std::string>& deviceKeyPath,
-                                           model::RandomSource& random,
-                                           const model::Clock& clock,
+                                           base::RandomSource& random,
+                                           const base::Clock& clock,
                                            const std::string& actor = "operator");
 
 } // namespace zaitaku::sync::store

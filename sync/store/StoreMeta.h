@@ -3,9 +3,9 @@
 // Small named values kept beside the data they describe (store_meta: key → text), on the tablet
 // and in the gateway's database alike. Writes happen inside the caller's transaction.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
-#include "verify/model/Expected.h"
 
 #include <optional>
 #include <string>

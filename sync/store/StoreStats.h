@@ -3,10 +3,10 @@
 // What support and the UI need to know about a store at a glance: record counts, the outbox by
 // state, the oldest unsent record, schema and cipher versions, file size. Counts only, no content.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/Store.h"
-#include "verify/model/Expected.h"
 
 #include <cstdint>
 #include <map>

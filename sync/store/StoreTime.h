@@ -3,14 +3,14 @@
 // Instants in the store are written in UTC ("2026-11-21T01:02:03+00:00"): one fixed width, so
 // text comparison in SQL (retention deadlines, backoff) is time comparison.
 
-#include "verify/model/Timestamp.h"
+#include "base/Timestamp.h"
 
 #include <string>
 
 namespace zaitaku::sync::store
 {
 
-inline std::string utcText(const model::Timestamp& t)
+inline std::string utcText(const base::Timestamp& t)
 {
     return t.withOffset(0).toString();
 }

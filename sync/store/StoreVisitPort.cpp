@@ -19,7 +19,7 @@ visit::Error toVisitError(const Error& error)
     return visit::Error{code, error.message, error.field};
 }
 
-Expected<StoreVisitPort, Error> StoreVisitPort::open(Store& store, model::RandomSource& random)
+Expected<StoreVisitPort, Error> StoreVisitPort::open(Store& store, base::RandomSource& random)
 {
     auto key = DeviceSigningKey::loadOrCreate(store, random);
     if (!key) {
@@ -86,9 +86,9 @@ Expected<visit::CommitReceipt, visit::Error> StoreVisitPort::commit(const visit:
 Expected<void, visit::Error> StoreVisitPort::record(const visit::TransitionRecord& t)
 {
     nlohmann::json detail{{"patient_id", t.patientId},
-                          {"from", model::toCode(t.from)},
-                          {"event", model::toCode(t.event)},
-                          {"to", model::toCode(t.to)},
+                          {"from", base::toCode(t.from)},
+                          {"event", base::toCode(t.event)},
+                          {"to", base::toCode(t.to)},
                           {"monotonic_ns", t.monotonicNs}};
     for (const auto& [key, value] : t.detail) {
         detail[key] = value;
@@ -107,7 +107,7 @@ Expected<void, visit::Error> StoreVisitPort::record(const visit::TransitionRecor
     return {};
 }
 
-Expected<visit::Challenge, visit::Error> StoreVisitPort::take(const std::string& visitId, const model::Timestamp& now)
+Expected<visit::Challenge, visit::Error> StoreVisitPort::take(const std::string& visitId, const base::Timestamp& now)
 {
     Database& db = m_store->db();
     auto tx = Transaction::begin(db, Durability::Full);

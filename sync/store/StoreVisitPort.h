@@ -10,9 +10,9 @@
 //   - ChallengeSource: the gateway-issued pool, each challenge consumed (burned) when taken; when
 //     the pool is empty, a local challenge.
 
+#include "base/Random.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/Store.h"
-#include "verify/model/Random.h"
 #include "verify/visit/ChallengeSource.h"
 #include "verify/visit/VisitPorts.h"
 
@@ -25,18 +25,18 @@ class StoreVisitPort final : public visit::VisitRepository, public visit::VisitJ
 {
 public:
     // Loads (or creates) the tablet's signing key.
-    static Expected<StoreVisitPort, Error> open(Store& store, model::RandomSource& random);
+    static Expected<StoreVisitPort, Error> open(Store& store, base::RandomSource& random);
 
     Expected<visit::PatientContext, visit::Error> load(const std::string& patientId, model::ServiceKind kind) override;
     Expected<visit::CommitReceipt, visit::Error> commit(const visit::VisitBundle& bundle,
                                                         const std::string& actor) override;
     Expected<void, visit::Error> record(const visit::TransitionRecord& transition) override;
-    Expected<visit::Challenge, visit::Error> take(const std::string& visitId, const model::Timestamp& now) override;
+    Expected<visit::Challenge, visit::Error> take(const std::string& visitId, const base::Timestamp& now) override;
 
     const DeviceSigningKey& signingKey() const { return m_key; }
 
 private:
-    StoreVisitPort(Store& store, model::RandomSource& random, DeviceSigningKey key)
+    StoreVisitPort(Store& store, base::RandomSource& random, DeviceSigningKey key)
         : m_store(&store)
         , m_local(random)
         , m_key(std::move(key))

@@ -18,7 +18,7 @@ Expected<std::optional<std::string>, Error> SyncCursor::get(Database& db, const 
 }
 
 Expected<void, Error>
-SyncCursor::set(Database& db, const std::string& stream, const std::string& cursor, const model::Timestamp& now)
+SyncCursor::set(Database& db, const std::string& stream, const std::string& cursor, const base::Timestamp& now)
 {
     auto stmt =
         db.prepare("INSERT INTO sync_cursor (stream, cursor, updated_at) VALUES (?1, ?2, ?3) "

@@ -4,10 +4,10 @@
 // in the same database as the data it describes and advanced in the same transaction, so a crash
 // never skips a page nor restarts from zero (STORAGE-SYNC-STYLE.md §2.5, items 1 and 3).
 
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
 
 #include <optional>
 #include <string>
@@ -21,7 +21,7 @@ public:
     static Expected<std::optional<std::string>, Error> get(Database& db, const std::string& stream);
     // Inside the caller's transaction (with the page it acknowledges).
     static Expected<void, Error>
-    set(Database& db, const std::string& stream, const std::string& cursor, const model::Timestamp& now);
+    set(Database& db, const std::string& stream, const std::string& cursor, const base::Timestamp& now);
 };
 
 } // namespace zaitaku::sync::store

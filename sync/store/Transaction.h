@@ -3,9 +3,9 @@
 // One business event = one transaction (BEGIN IMMEDIATE: the write lock is taken up front, so a
 // busy store fails at begin, not half-way). Rolled back unless commit() succeeded.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
-#include "verify/model/Expected.h"
 
 namespace zaitaku::sync::store
 {

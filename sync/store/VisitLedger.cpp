@@ -1,8 +1,9 @@
 #include "sync/store/VisitLedger.h"
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "sync/store/AuditLog.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/ChallengePool.h"
 #include "sync/store/ConsentLedger.h"
 #include "sync/store/ModelJson.h"
@@ -43,14 +44,14 @@ struct SealedEvidence
 
 Expected<SealedEvidence, Error> insertEvidence(Database& db, const model::Evidence& e, const DeviceSigningKey* signer)
 {
-    const std::string bundle = canonicalJson(toJson(e));
-    SealedEvidence sealed{sha256Hex(bundle), {}};
+    const std::string bundle = base::canonicalJson(toJson(e));
+    SealedEvidence sealed{base::sha256Hex(bundle), {}};
     if (signer != nullptr) {
         auto signature = signer->sign(sealed.sha256);
         if (!signature) {
             return Unexpected(signature.error());
         }
-        sealed.deviceSignatureHex = device::toHex(*signature);
+        sealed.deviceSignatureHex = base::toHex(*signature);
     }
     auto stmt = db.prepare("INSERT INTO evidence (id, visit_id, method, captured_at, bundle_json, bundle_sha256, "
                            "device_signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -111,12 +112,12 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
     }
     CommittedVisit committed;
     Database& db = store.db();
-    const model::Timestamp now = store.clock().nowJst();
+    const base::Timestamp now = store.clock().nowJst();
     json payload{{"visit", toJson(record.visit)},
                  {"evidence", json::array()},
                  {"consents", json::array()},
                  {"fallbacks", json::array()}};
-    json auditDetail{{"flow", model::toCode(record.visit.flow)},
+    json auditDetail{{"flow", base::toCode(record.visit.flow)},
                      {"patient_id", record.visit.patientId},
                      {"evidence", json::array()},
                      {"consent_kinds", json::array()},
@@ -140,28 +141,29 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
                                            {"device_signature", sealed->deviceSignatureHex}});
             committed.evidenceSha256.push_back(sealed->sha256);
             auditDetail["evidence"].push_back(
-                {{"id", e.id}, {"method", model::toCode(e.method)}, {"sha256", sealed->sha256}});
+                {{"id", e.id}, {"method", base::toCode(e.method)}, {"sha256", sealed->sha256}});
         }
         for (const auto& c : record.consents) {
             if (auto done = ConsentLedger::insert(db, c, record.visit.id); !done) {
                 return Unexpected(done.error());
             }
             payload["consents"].push_back(toJson(c));
-            auditDetail["consent_kinds"].push_back(model::toCode(c.kind));
+            auditDetail["consent_kinds"].push_back(base::toCode(c.kind));
         }
         for (const auto& f : record.fallbacks) {
             if (auto done = insertFallback(db, f); !done) {
                 return Unexpected(done.error());
             }
             payload["fallbacks"].push_back(toJson(f));
-            auditDetail["fallback_kinds"].push_back(model::toCode(f.kind));
+            auditDetail["fallback_kinds"].push_back(base::toCode(f.kind));
         }
         if (!record.pooledChallengeId.empty()) {
             if (auto done = ChallengePool::claimFor(db, record.pooledChallengeId, record.visit.id, now); !done) {
                 return Unexpected(done.error());
             }
         }
-        if (auto done = Outbox::enqueue(db, record.visit.id, kOutboxKind, record.visit.id, canonicalJson(payload), now);
+        if (auto done =
+                Outbox::enqueue(db, record.visit.id, kOutboxKind, record.visit.id, base::canonicalJson(payload), now);
             !done) {
             return Unexpected(done.error());
         }
@@ -199,15 +201,15 @@ Expected<std::optional<StoredVisit>, Error> VisitLedger::find(Database& db, cons
     v.id = stmt->text(0);
     v.patientId = stmt->text(1);
     v.careRelationshipId = stmt->text(2);
-    v.serviceKind = model::fromCode<model::ServiceKind>(stmt->text(3)).value_or(model::ServiceKind::HoumonShinryo);
-    v.flow = model::fromCode<model::VisitFlow>(stmt->text(4)).value_or(model::VisitFlow::FirstVisit);
+    v.serviceKind = base::fromCode<model::ServiceKind>(stmt->text(3)).value_or(model::ServiceKind::HoumonShinryo);
+    v.flow = base::fromCode<model::VisitFlow>(stmt->text(4)).value_or(model::VisitFlow::FirstVisit);
     v.state = stmt->text(5);
-    v.scheduledFor = model::Date::parse(stmt->text(6)).value_or(model::Date::fromSysDays({}));
+    v.scheduledFor = base::Date::parse(stmt->text(6)).value_or(base::Date::fromSysDays({}));
     v.staffId = stmt->text(7);
     v.deviceId = stmt->text(8);
     v.snapshotId = stmt->text(9);
     out.queued = stmt->integer(10) != 0;
-    v.assistedBy = model::fromCode<model::Assistance>(stmt->text(11)).value_or(model::Assistance::None);
+    v.assistedBy = base::fromCode<model::Assistance>(stmt->text(11)).value_or(model::Assistance::None);
     auto evidence = db.prepare("SELECT id, bundle_sha256 FROM evidence WHERE visit_id = ?1 ORDER BY id");
     if (!evidence) {
         return Unexpected(evidence.error());

@@ -4,13 +4,13 @@
 // evidence, the consumed challenge, the outbox row that carries it all to the gateway and the audit
 // row commit in one transaction (synchronous=FULL) — or none of them does.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/store/Database.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/Store.h"
 #include "verify/model/Consent.h"
 #include "verify/model/Evidence.h"
-#include "verify/model/Expected.h"
 #include "verify/model/FallbackEvidence.h"
 #include "verify/model/Visit.h"
 

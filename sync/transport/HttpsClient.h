@@ -6,9 +6,9 @@
 // `verifyPeer` off it only collects the server's chain — enrollment uses that to find the CA whose
 // fingerprint the enrollment code carries, then reconnects with verification on.
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/transport/HttpMessage.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <cstdint>

@@ -6,9 +6,9 @@
 // verified against the client CA but not required by TLS, so that enrollment works without one;
 // the handler decides per route (RequestContext::peer).
 
+#include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/transport/HttpMessage.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <cstdint>

@@ -14,7 +14,7 @@ namespace zaitaku::fuzz
 namespace
 {
 
-using device::Bytes;
+using base::Bytes;
 
 // Records the responses of a real session with the virtual card, in replay format.
 class RecordingChannel final : public device::CardChannel
@@ -23,7 +23,7 @@ public:
     explicit RecordingChannel(device::CardChannel& inner)
         : m_inner(inner)
     {}
-    Expected<Bytes, device::Error> transmit(device::ByteView command, std::chrono::milliseconds t) override
+    Expected<Bytes, device::Error> transmit(base::ByteView command, std::chrono::milliseconds t) override
     {
         auto r = m_inner.transmit(command, t);
         if (r) {
@@ -53,7 +53,7 @@ std::vector<Bytes> seeds()
         (void)myna.verifyAuthPin(*device::makeAuthPin("1234"), device::LastTryOverride{"fuzz"});
         (void)myna.signChallenge(Bytes{1, 2, 3});
         (void)myna.readFacePhoto(
-            *device::makeVerificationCodeB(model::Date::fromYmd(1980, 2, 17).value(), 2035, "2285"));
+            *device::makeVerificationCodeB(base::Date::fromYmd(1980, 2, 17).value(), 2035, "2285"));
         out.push_back(encodeReplay(recorder.responses));
         out.push_back(card->image().authCertificateDer);
         for (const auto& app : card->image().applications) {
@@ -62,8 +62,8 @@ std::vector<Bytes> seeds()
             }
         }
     }
-    out.push_back(device::fromHex("00A4040C0AD392F000260100000001").value());
-    out.push_back(device::fromHex("80A2000000013300").value());
+    out.push_back(base::fromHex("00A4040C0AD392F000260100000001").value());
+    out.push_back(base::fromHex("80A2000000013300").value());
     return out;
 }
 

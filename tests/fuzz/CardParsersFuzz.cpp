@@ -29,10 +29,10 @@ void check(bool invariant)
 class ReplayChannel final : public CardChannel
 {
 public:
-    explicit ReplayChannel(ByteView script)
+    explicit ReplayChannel(base::ByteView script)
         : m_script(script)
     {}
-    Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds) override
+    Expected<base::Bytes, Error> transmit(base::ByteView command, std::chrono::milliseconds) override
     {
         check(!command.empty());
         if (m_script.size() < 2 || ++m_count > 400) {
@@ -40,19 +40,19 @@ public:
         }
         const std::size_t declared = static_cast<std::size_t>(m_script[0] << 8 | m_script[1]);
         const std::size_t n = std::min(declared, m_script.size() - 2);
-        Bytes response(m_script.begin() + 2, m_script.begin() + 2 + static_cast<std::ptrdiff_t>(n));
+        base::Bytes response(m_script.begin() + 2, m_script.begin() + 2 + static_cast<std::ptrdiff_t>(n));
         m_script = m_script.subspan(2 + n);
         return response;
     }
-    Bytes atr() const override { return {}; }
+    base::Bytes atr() const override { return {}; }
     Expected<void, Error> disconnect(Disposition) override { return {}; }
 
 private:
-    ByteView m_script;
+    base::ByteView m_script;
     int m_count = 0;
 };
 
-void walkTlv(ByteView in, int depth)
+void walkTlv(base::ByteView in, int depth)
 {
     auto seq = parseTlvSequence(in);
     if (!seq) {
@@ -84,7 +84,7 @@ std::vector<std::uint8_t> encodeReplay(const std::vector<std::vector<std::uint8_
 Reached runCardParsers(const std::uint8_t* data, std::size_t size)
 {
     Reached reached;
-    const ByteView in(data, size);
+    const base::ByteView in(data, size);
     if (auto c = CommandApdu::decode(in)) {
         auto encoded = c->encode();
         check(encoded.has_value());
@@ -116,8 +116,8 @@ Reached runCardParsers(const std::uint8_t* data, std::size_t size)
     (void)card.authPinStatus();
     auto pin = makeAuthPin("1234");
     (void)card.verifyAuthPin(*pin, LastTryOverride{"fuzz"});
-    reached.signature = card.signChallenge(Bytes{1, 2, 3}).has_value();
-    auto codeB = makeVerificationCodeB(model::Date::fromYmd(1980, 2, 17).value(), 2035, "2285");
+    reached.signature = card.signChallenge(base::Bytes{1, 2, 3}).has_value();
+    auto codeB = makeVerificationCodeB(base::Date::fromYmd(1980, 2, 17).value(), 2035, "2285");
     if (auto photo = card.readFacePhoto(*codeB, LastTryOverride{"fuzz"})) {
         check(!photo->jpeg2000.empty());
         reached.photo = true;

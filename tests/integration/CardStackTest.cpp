@@ -132,7 +132,7 @@ TEST_F(CardStackTest, ReadCertWritesTheChain)
     ASSERT_EQ(cli({"card", "read-cert", "--ca", "--out", ca}).exitCode, 0);
     auto slurp = [](const std::string& p) {
         std::ifstream in(p, std::ios::binary);
-        return device::Bytes(std::istreambuf_iterator<char>(in), {});
+        return base::Bytes(std::istreambuf_iterator<char>(in), {});
     };
     const auto certDer = slurp(cert);
     EXPECT_EQ(j.value("bytes", 0u), certDer.size());
@@ -245,7 +245,7 @@ TEST_F(CardStackTest, ReaderEventsFollowInsertAndRemove)
     auto inserted = (*reader)->waitForChange(kReader, false, std::chrono::seconds(20));
     ASSERT_TRUE(inserted.has_value()) << inserted.error().message;
     EXPECT_TRUE(inserted->cardPresent);
-    EXPECT_EQ(device::toHex(inserted->atr), "3B888001000005E0B381A1007F");
+    EXPECT_EQ(base::toHex(inserted->atr), "3B888001000005E0B381A1007F");
     auto nothing = (*reader)->waitForChange(kReader, true, std::chrono::milliseconds(300));
     ASSERT_FALSE(nothing.has_value());
     EXPECT_EQ(nothing.error().code, device::Errc::Timeout);

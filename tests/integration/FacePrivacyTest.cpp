@@ -78,7 +78,7 @@ TEST_F(FaceVisitPrivacyTest, AFaceVisitStoresTheDecisionAndWritesNoPictureAnywhe
     const std::set<std::string> storeBefore = filesUnder(dir);
 
     camera::SyntheticFrameSource live(p.frame, {}, random);
-    model::SteadyClock steady;
+    base::SteadyClock steady;
     CameraFaceVerifier verifier(**engine, live, steady, FacePolicy{});
     face = &verifier;
     visit::VisitScript script;

@@ -1,9 +1,9 @@
 // zaitaku-gateway and the tablet's sync commands as operators and scripts use them: real
 // processes, real TLS on loopback, JSON output checked field by field.
 
+#include "base/AtomicFile.h"
 #include "support/StoreFixture.h"
 #include "support/Subprocess.h"
-#include "sync/store/AtomicFile.h"
 
 #include <csignal>
 #include <fstream>
@@ -28,7 +28,7 @@ protected:
         gatewayDir = (dir / "gateway").string();
         db = (dir / "tablet.db").string();
         pass = (dir / "pass").string();
-        ASSERT_TRUE(sync::store::writeFileAtomically(pass, "correct horse battery\n", 0600));
+        ASSERT_TRUE(base::writeFileAtomically(pass, "correct horse battery\n", 0600));
     }
     void TearDown() override
     {
@@ -75,7 +75,7 @@ TEST_F(GatewayCliTest, EnrollSyncStatusRevokeAndExport)
     EXPECT_EQ(json::parse(onCommandLine.out)["field"], "code");
     EXPECT_NE(json::parse(onCommandLine.out)["error"].get<std::string>().find("--code-file"), std::string::npos);
     const std::string codeFile = (dir / "code").string();
-    ASSERT_TRUE(sync::store::writeFileAtomically(codeFile, codeJson["code"].get<std::string>() + "\n", 0600));
+    ASSERT_TRUE(base::writeFileAtomically(codeFile, codeJson["code"].get<std::string>() + "\n", 0600));
     auto enrolled = cli({"enroll", "--gateway", gateway->url(), "--code-file", codeFile, "--json"});
     ASSERT_EQ(enrolled.exitCode, 0) << enrolled.out << enrolled.err;
     const auto device = json::parse(enrolled.out);
@@ -108,7 +108,7 @@ TEST_F(GatewayCliTest, EnrollSyncStatusRevokeAndExport)
     // The tablet's roster at the gateway: assigned, listed, taken back; each change audited.
     const std::string deviceId = device["device_id"];
     const std::string idsFile = (dir / "ids.txt").string();
-    ASSERT_TRUE(sync::store::writeFileAtomically(idsFile, "p-2\n\np-3 \n", 0600));
+    ASSERT_TRUE(base::writeFileAtomically(idsFile, "p-2\n\np-3 \n", 0600));
     auto assigned = gw(
         {"roster", "assign", deviceId, "p-1", "p-2", "--patients-file", idsFile, "--data-dir", gatewayDir, "--json"});
     ASSERT_EQ(assigned.exitCode, 0) << assigned.err;
@@ -154,16 +154,15 @@ TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
     EXPECT_EQ(missing.exitCode, 1);
     EXPECT_NE(json::parse(missing.out)["error"].get<std::string>().find("serve"), std::string::npos);
     std::filesystem::create_directories(gatewayDir);
-    ASSERT_TRUE(
-        sync::store::writeFileAtomically(gatewayDir + "/gateway.conf", "listen = 127.0.0.1:0\nthraeds = 2\n", 0600));
+    ASSERT_TRUE(base::writeFileAtomically(gatewayDir + "/gateway.conf", "listen = 127.0.0.1:0\nthraeds = 2\n", 0600));
     auto badConfig = gw({"serve", "--data-dir", gatewayDir, "--json"});
     EXPECT_EQ(badConfig.exitCode, 2);
     EXPECT_NE(badConfig.out.find("thraeds"), std::string::npos) << badConfig.out;
-    ASSERT_TRUE(sync::store::writeFileAtomically(gatewayDir + "/gateway.conf", "storage = postgresql\n", 0600));
+    ASSERT_TRUE(base::writeFileAtomically(gatewayDir + "/gateway.conf", "storage = postgresql\n", 0600));
     auto noConninfo = gw({"serve", "--data-dir", gatewayDir, "--json"});
     EXPECT_EQ(noConninfo.exitCode, 2);
     EXPECT_EQ(json::parse(noConninfo.out)["field"], "postgres_conninfo") << noConninfo.out;
-    ASSERT_TRUE(sync::store::writeFileAtomically(gatewayDir + "/gateway.conf", "storage = mysql\n", 0600));
+    ASSERT_TRUE(base::writeFileAtomically(gatewayDir + "/gateway.conf", "storage = mysql\n", 0600));
     EXPECT_EQ(gw({"serve", "--data-dir", gatewayDir}).exitCode, 2);
     ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
     auto notEnrolled = cli({"sync", "--json"});

@@ -30,7 +30,7 @@ namespace
 
 using nlohmann::json;
 
-void commitVisit(sync::store::Store& tablet, model::RandomSource& random, const std::string& id)
+void commitVisit(sync::store::Store& tablet, base::RandomSource& random, const std::string& id)
 {
     auto done = commitVisualVisit(tablet, random, id, "p-first");
     ASSERT_TRUE(done) << done.error().message;
@@ -114,7 +114,7 @@ protected:
         ASSERT_TRUE(imported);
         gatewayDir = (dir / "gateway").string();
         passphraseFile = (dir / "pass").string();
-        ASSERT_TRUE(sync::store::writeFileAtomically(passphraseFile, std::string(kTestPassphrase) + "\n", 0600));
+        ASSERT_TRUE(base::writeFileAtomically(passphraseFile, std::string(kTestPassphrase) + "\n", 0600));
         gateway.emplace(ZAITAKU_GATEWAY_PATH, gatewayDir);
         port = gateway->start(0);
         ASSERT_NE(port, 0) << "the gateway did not start";
@@ -193,7 +193,7 @@ TEST_F(GatewayKillTest, KilledClientsAndGatewaysLoseNothingAndDuplicateNothing)
     EXPECT_EQ(s["acked"], static_cast<std::int64_t>(committed.size()));
 
     gateway->kill(SIGTERM); // graceful: finishes what is in flight, writes its high-water mark
-    model::SystemRandom systemRandom;
+    base::SystemRandom systemRandom;
     sync::gateway::GatewayConfig dataConfig;
     dataConfig.dataDir = gatewayDir;
     auto data = sync::gateway::GatewayData::open(dataConfig, systemRandom, clock);

@@ -30,7 +30,7 @@ const char* kIssuer = "CN=zaitaku test JPKI user-authentication CA,O=zaitaku tes
 
 std::string serialOf(const std::string& persona)
 {
-    return device::toHex(hardware::testSerialFor(hardware::authCertificateCommonName(persona)));
+    return base::toHex(hardware::testSerialFor(hardware::authCertificateCommonName(persona)));
 }
 
 struct Case
@@ -60,7 +60,7 @@ json result(json extra)
 
 std::string compact(const char* iso)
 {
-    return model::Date::parse(iso)->toCompact();
+    return base::Date::parse(iso)->toCompact();
 }
 
 class GatewayOqsTest : public GatewayTest, public ::testing::WithParamInterface<Case>
@@ -148,7 +148,7 @@ TEST_P(GatewayOqsTest, FirstVisitReachesOqsAndComesBackToTheTablet)
     const Case& c = GetParam();
     hardware::Persona persona;
     persona.name = c.name;
-    persona.birthdate = *model::Date::parse(c.birth);
+    persona.birthdate = *base::Date::parse(c.birth);
     persona.certNotAfterDays = c.certDays;
     if (c.certDays < 0) {
         persona.certNotBeforeDays = c.certDays - 365;
@@ -177,7 +177,7 @@ TEST_P(GatewayOqsTest, FirstVisitReachesOqsAndComesBackToTheTablet)
         EXPECT_EQ(snapshot->errorCode, "SIM-9999");
     } else {
         ASSERT_TRUE(snapshot->qualificationValidity);
-        EXPECT_EQ(model::toCode(*snapshot->qualificationValidity), c.outcomeValidity);
+        EXPECT_EQ(base::toCode(*snapshot->qualificationValidity), c.outcomeValidity);
         EXPECT_EQ(snapshot->qualificationConfirmationDate, today);
         EXPECT_EQ(snapshot->referenceClassification, model::ReferenceClassification::MyNumberCard);
     }
@@ -361,7 +361,7 @@ TEST_F(GatewayOqsFlowTest, TheLimitAnswerIsSentAsChosenAndAnUnregisteredCardIsFl
         {{"medical_institution_code", "1312345678"}, {"issuer", kIssuer}, {"people", json::array({person})}});
     hardware::Persona persona;
     persona.name = "oqs-valid";
-    persona.birthdate = *model::Date::parse("1980-02-17");
+    persona.birthdate = *base::Date::parse("1980-02-17");
     // 「限度額情報を提供しますか」 → 提供しない [seed 001]: the query says 0 (it used to say 1 regardless).
     firstVisit(persona, false, "decline");
     const std::string request = archivedCardRequest(dir / "gateway");
@@ -516,9 +516,10 @@ TEST_F(GatewayOqsFlowTest, ABulkAnswerNamingAnUnqueriedPatientIsDropped)
                 if (name.rfind(".", 0) == 0 || e.path().extension() != ".xml") {
                     continue;
                 }
-                auto bytes = sync::store::readSmallFile(e.path().string(), 1 << 20);
-                auto file = bytes ? sync::oqs::parseResult(*bytes)
-                                  : Expected<sync::oqs::ResultFile, sync::Error>(Unexpected(bytes.error()));
+                auto bytes = base::readSmallFile(e.path().string(), 1 << 20);
+                auto file =
+                    bytes ? sync::oqs::parseResult(*bytes)
+                          : Expected<sync::oqs::ResultFile, sync::Error>(Unexpected(sync::fromBase(bytes.error())));
                 if (!file) {
                     continue; // mid-write
                 }
@@ -530,7 +531,7 @@ TEST_F(GatewayOqsFlowTest, ABulkAnswerNamingAnUnqueriedPatientIsDropped)
                 }
                 auto out = sync::oqs::buildResult(*file, sync::oqs::TextEncoding::ShiftJis);
                 ASSERT_TRUE(out);
-                ASSERT_TRUE(sync::store::writeFileAtomically((dir / "terminal" / "res" / name).string(), *out, 0600));
+                ASSERT_TRUE(base::writeFileAtomically((dir / "terminal" / "res" / name).string(), *out, 0600));
                 std::filesystem::remove(e.path(), ec);
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -3,13 +3,14 @@
 // its own schema). Every method of GatewayStorage, the migrations, the audit chain, concurrency,
 // and for PostgreSQL what an operator meets: a server restart, a bad conninfo, a newer schema.
 
+#include "base/AtomicFile.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "sync/gateway/GatewayConfig.h"
 #include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/gateway/PgConnection.h"
 #include "sync/gateway/PostgresGatewayStorage.h"
 #include "sync/gateway/SqliteGatewayStorage.h"
-#include "sync/store/AtomicFile.h"
-#include "sync/store/CanonicalJson.h"
 #include "tests/support/StoreFixture.h"
 #include "tests/support/Subprocess.h"
 
@@ -27,7 +28,7 @@ namespace
 
 using nlohmann::json;
 
-const model::Timestamp kT0 = model::Timestamp::parse("2026-11-22T09:00:00+09:00").value();
+const base::Timestamp kT0 = base::Timestamp::parse("2026-11-22T09:00:00+09:00").value();
 
 std::string pgConninfo()
 {
@@ -42,7 +43,7 @@ protocol::RecordEnvelope envelope(const std::string& id, const std::string& payl
     r.kind = "visit";
     r.recordId = id;
     r.payload = payload;
-    r.payloadSha256 = store::sha256Hex(payload);
+    r.payloadSha256 = base::sha256Hex(payload);
     r.createdAt = kT0;
     return r;
 }
@@ -118,20 +119,20 @@ protected:
 
     void enrollDevice(const std::string& id = "dev-1")
     {
-        const std::string secret = store::sha256Hex("code-" + id);
+        const std::string secret = base::sha256Hex("code-" + id);
         ASSERT_TRUE(storage->addEnrollmentCode(secret, kT0, kT0.plus(std::chrono::hours(24))));
         DeviceRecord d;
         d.id = id;
         d.label = "tablet " + id;
-        d.certificateSerial = store::sha256Hex(id).substr(0, 16);
+        d.certificateSerial = base::sha256Hex(id).substr(0, 16);
         d.signingKeyHex = std::string(64, 'a');
         d.appVersion = "0.1.0";
         ASSERT_TRUE(storage->enroll(secret, d, kT0.plus(std::chrono::minutes(1))));
     }
 
     static inline int counter = 0;
-    store::SecureBytes key{32};
-    model::SeededRandom random{42};
+    base::SecureBytes key{32};
+    base::SeededRandom random{42};
     std::filesystem::path dir;
     std::string conninfo;
     std::string schema;
@@ -153,7 +154,7 @@ TEST_P(GatewayStorageTest, NamesItsBackendAndKeepsItsEpochAcrossReopen)
 
 TEST_P(GatewayStorageTest, EnrollmentCodesWorkOnceAndNotAfterExpiry)
 {
-    const std::string secret = store::sha256Hex("code");
+    const std::string secret = base::sha256Hex("code");
     ASSERT_TRUE(storage->addEnrollmentCode(secret, kT0, kT0.plus(std::chrono::hours(1))));
     DeviceRecord d{"dev-1", "nurse tablet", "0a1b", std::string(64, 'b'), "0.1.0", kT0, std::nullopt};
     auto late = storage->enroll(secret, d, kT0.plus(std::chrono::hours(2)));
@@ -163,8 +164,7 @@ TEST_P(GatewayStorageTest, EnrollmentCodesWorkOnceAndNotAfterExpiry)
     auto again = storage->enroll(secret, DeviceRecord{"dev-2", "x", "0c", "k", "v", kT0, {}}, kT0);
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, Errc::Unauthorized);
-    EXPECT_FALSE(
-        storage->enroll(store::sha256Hex("unknown"), DeviceRecord{"dev-3", "x", "0d", "k", "v", kT0, {}}, kT0));
+    EXPECT_FALSE(storage->enroll(base::sha256Hex("unknown"), DeviceRecord{"dev-3", "x", "0d", "k", "v", kT0, {}}, kT0));
 
     auto found = storage->deviceByCertificate("0a1b").value();
     ASSERT_TRUE(found);
@@ -294,7 +294,7 @@ TEST_P(GatewayStorageTest, SnapshotsAndRequeryKeys)
     EXPECT_EQ(storage->counts().value().snapshots, 2);
 
     EXPECT_FALSE(storage->requeryKey("p-1").value());
-    RequeryKeyRow first{"p-1", {{"InsurerNumber", "39131015"}}, model::Date::parse("2031-03-31").value(), kT0};
+    RequeryKeyRow first{"p-1", {{"InsurerNumber", "39131015"}}, base::Date::parse("2031-03-31").value(), kT0};
     ASSERT_TRUE(storage->setRequeryKey(first));
     RequeryKeyRow update{"p-1", {{"InsurerNumber", "06139999"}}, std::nullopt, kT0.plus(std::chrono::hours(2))};
     ASSERT_TRUE(storage->setRequeryKey(update));
@@ -418,7 +418,7 @@ protected:
     }
     void TearDown() override { (void)admin->run("DROP SCHEMA IF EXISTS " + schema + " CASCADE"); }
 
-    model::SeededRandom random{7};
+    base::SeededRandom random{7};
     std::string conninfo;
     std::string schema;
     std::string scoped;
@@ -484,8 +484,8 @@ TEST_F(PostgresOperationsTest, TheGatewayProgramAndItsCommandsUseTheConfiguredSe
     auto dir = testing::makeTempDir("zaitaku-gw-pg");
     const std::string dataDir = (dir / "gateway").string();
     std::filesystem::create_directories(dataDir);
-    ASSERT_TRUE(store::writeFileAtomically(dataDir + "/gateway.conf",
-                                           "storage = postgresql\npostgres_conninfo = " + scoped + "\n", 0600));
+    ASSERT_TRUE(base::writeFileAtomically(dataDir + "/gateway.conf",
+                                          "storage = postgresql\npostgres_conninfo = " + scoped + "\n", 0600));
     {
         test::GatewayProcess server(ZAITAKU_GATEWAY_PATH, dataDir);
         ASSERT_NE(server.start(0), 0);

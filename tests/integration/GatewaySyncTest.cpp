@@ -2,6 +2,7 @@
 // revocation, every way the gateway refuses a card signature or a challenge, idempotent resend,
 // 409 on a changed payload, the epoch change after a restore, the feed and the route pre-check.
 
+#include "base/Sha256.h"
 #include "sync/client/GatewayConnection.h"
 #include "sync/protocol/Messages.h"
 #include "sync/store/DeviceSigningKey.h"
@@ -103,16 +104,16 @@ protected:
     // the evidence bundle, signed with `tablet`'s device key as a genuine tablet would.
     json reseal(json payload, const std::function<void(json&)>& mutate, sync::store::Store& tablet)
     {
-        const std::string visitId = model::makeUuid(random);
+        const std::string visitId = base::makeUuid(random);
         payload["visit"]["id"] = visitId;
         auto signer = sync::store::DeviceSigningKey::loadOrCreate(tablet, random).value();
         for (auto& e : payload["evidence"]) {
             e["bundle"]["visit_id"] = visitId;
-            e["bundle"]["id"] = model::makeUuid(random);
+            e["bundle"]["id"] = base::makeUuid(random);
             mutate(e["bundle"]);
-            const auto sha = sync::store::sha256Hex(sync::store::canonicalJson(e["bundle"]));
+            const auto sha = base::sha256Hex(base::canonicalJson(e["bundle"]));
             e["bundle_sha256"] = sha;
-            e["device_signature"] = device::toHex(signer.sign(sha).value());
+            e["device_signature"] = base::toHex(signer.sign(sha).value());
         }
         return payload;
     }
@@ -120,11 +121,11 @@ protected:
     sync::protocol::RecordResult
     post(sync::client::GatewayConnection& gw, const json& payload, std::string key = {}, int expectStatus = 200)
     {
-        const std::string text = sync::store::canonicalJson(payload);
+        const std::string text = base::canonicalJson(payload);
         sync::protocol::RecordsRequest req;
         req.deviceTime = clock.nowJst();
         req.records.push_back({key.empty() ? payload["visit"]["id"].get<std::string>() : key, "visit",
-                               payload["visit"]["id"], text, sync::store::sha256Hex(text), clock.nowJst()});
+                               payload["visit"]["id"], text, base::sha256Hex(text), clock.nowJst()});
         auto response = gw.post("/v1/records", sync::protocol::dump(sync::protocol::toJson(req)));
         EXPECT_TRUE(response) << response.error().message;
         EXPECT_EQ(response->status, expectStatus) << response->body;
@@ -188,7 +189,7 @@ TEST_F(GatewaySyncTest, ACertificateFromAnotherCaIsRefusedAtTheHandshake)
 {
     // A device certificate issued by another gateway's CA: TLS itself refuses it.
     auto otherDir = makeTempDir("zaitaku-other-gateway");
-    model::SeededRandom otherRandom(5);
+    base::SeededRandom otherRandom(5);
     auto otherPki = sync::gateway::GatewayPki::loadOrCreate(otherDir.string(), {}, otherRandom, clock.nowJst()).value();
     auto request = sync::client::makeDeviceKeyRequest("intruder").value();
     auto cert = otherPki.issueDeviceCertificate(request.csrPem, "d-intruder", clock.nowJst(), otherRandom).value();
@@ -294,7 +295,7 @@ TEST_F(GatewaySyncTest, TamperedBundleOrForeignDeviceKeyIsRejected)
     enrollAndVisit();
     auto gw = connection(*store);
     json tampered = queuedVisit();
-    tampered["visit"]["id"] = model::makeUuid(random);
+    tampered["visit"]["id"] = base::makeUuid(random);
     tampered["evidence"][0]["bundle"]["staff_id"] = "intruder";
     auto result = post(gw, tampered);
     EXPECT_EQ(result.status, RecordStatus::Rejected);
@@ -312,7 +313,7 @@ TEST_F(GatewaySyncTest, CertificateFromAnotherCaIsRejected)
     auto gw = connection(*store);
     auto result =
         post(gw, reseal(
-                     queuedVisit(), [&](json& b) { b["auth_certificate_der"] = device::toHex(stranger.der); }, *store));
+                     queuedVisit(), [&](json& b) { b["auth_certificate_der"] = base::toHex(stranger.der); }, *store));
     EXPECT_EQ(result.status, RecordStatus::Rejected);
     EXPECT_NE(result.reason.find("not issued by the configured JPKI CA"), std::string::npos) << result.reason;
 }
@@ -321,11 +322,10 @@ TEST_F(GatewaySyncTest, CertificateOnTheRevocationListIsRejected)
 {
     enrollAndVisit();
     const json payload = queuedVisit();
-    auto certDer = device::fromHex(payload["evidence"][0]["bundle"]["auth_certificate_der"].get<std::string>()).value();
+    auto certDer = base::fromHex(payload["evidence"][0]["bundle"]["auth_certificate_der"].get<std::string>()).value();
     auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst()).value();
     const std::string crlPath = (dir / "jpki.crl").string();
-    ASSERT_TRUE(
-        sync::store::writeFileAtomically(crlPath, pki.revocationListPem({certDer}, clock.nowJst()).value(), 0600));
+    ASSERT_TRUE(base::writeFileAtomically(crlPath, pki.revocationListPem({certDer}, clock.nowJst()).value(), 0600));
     config.jpkiCrlFile = crlPath;
     restartGateway();
     auto gw = connection(*store);
@@ -446,7 +446,7 @@ TEST_F(GatewaySyncTest, ADeeplyNestedRequestIsA400AndTheGatewayStaysUp)
     // The same depth inside a record's payload (a string in the envelope): that record is refused.
     sync::protocol::RecordsRequest req;
     req.deviceTime = clock.nowJst();
-    req.records.push_back({"deep-1", "visit", "deep-1", deep, sync::store::sha256Hex(deep), clock.nowJst()});
+    req.records.push_back({"deep-1", "visit", "deep-1", deep, base::sha256Hex(deep), clock.nowJst()});
     auto response = gw.post("/v1/records", sync::protocol::dump(sync::protocol::toJson(req)));
     ASSERT_TRUE(response) << response.error().message;
     auto parsed = sync::protocol::parseRecordsResponse(response->body);

@@ -73,7 +73,7 @@ TEST_F(Rcs380UsbTest, ListsTheReaderAndSeesACardComeAndGo)
     placer.join();
     ASSERT_TRUE(arrived) << arrived.error().message;
     EXPECT_TRUE(arrived->cardPresent);
-    EXPECT_EQ(device::toHex(arrived->atr), "3B888001000005E0B381A1007F");
+    EXPECT_EQ(base::toHex(arrived->atr), "3B888001000005E0B381A1007F");
     usb.withEmulator([](Rcs380Emulator& chip) {
         EXPECT_FALSE(chip.rfOn()); // polling leaves the field off: the card keeps no state
         chip.takeCardAway();
@@ -249,7 +249,7 @@ TEST_F(Rcs380UsbTest, CliCardStatusOverRcs380IsTheJsonOfPcsc)
         GTEST_SKIP() << "needs root for the PC/SC sandbox (CI runs as root)";
     }
     // The same card on both readers, certificates and all.
-    const auto issued = model::SystemClock().nowJst();
+    const auto issued = base::SystemClock().nowJst();
     usb.withEmulator([&](Rcs380Emulator& chip) {
         chip.placeCard(makeVirtualCard(hardware::builtinPersona("valid").value(), issued));
     });

@@ -31,7 +31,7 @@ struct Invariants
 };
 
 // Opens the store with the default VFS and checks everything the crash must not break.
-Invariants checkStore(const std::string& path, const model::Clock& clock)
+Invariants checkStore(const std::string& path, const base::Clock& clock)
 {
     Invariants out;
     StoreOptions options;

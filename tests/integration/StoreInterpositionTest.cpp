@@ -71,8 +71,8 @@ TEST(StoreInterpositionTest, StockSqliteInTheProcessDoesNotServeTheStore)
     // 4. The store, written in this very process, is encrypted.
     const auto dir = makeTempDir("zaitaku-interpose");
     const std::string path = (dir / "store.db").string();
-    model::ManualClock clock(model::Timestamp::parse("2026-11-21T10:00:00+09:00").value());
-    model::SeededRandom random(3);
+    base::ManualClock clock(base::Timestamp::parse("2026-11-21T10:00:00+09:00").value());
+    base::SeededRandom random(3);
     InitOptions options;
     options.scrypt = fastScrypt();
     {

@@ -7,6 +7,9 @@
 // CTest for the "pg." copies of the suites) the gateway stores into the test PostgreSQL server
 // instead, in a schema of its own.
 
+#include "base/AtomicFile.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "hardware/vcard/TestPki.h"
 #include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
@@ -14,8 +17,6 @@
 #include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/gateway/PgConnection.h"
 #include "sync/protocol/EnrollmentCode.h"
-#include "sync/store/AtomicFile.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/PatientRoster.h"
 #include "tests/support/VisitFixture.h"
 
@@ -36,7 +37,7 @@ protected:
         auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst());
         ASSERT_TRUE(pki);
         jpkiCaPath = (dir / "jpki-ca.pem").string();
-        ASSERT_TRUE(sync::store::writeFileAtomically(jpkiCaPath, pki->caCertificatePem(), 0600));
+        ASSERT_TRUE(base::writeFileAtomically(jpkiCaPath, pki->caCertificatePem(), 0600));
         config.dataDir = (dir / "gateway").string();
         config.port = 0;
         config.jpkiCaFiles = {jpkiCaPath};
@@ -90,8 +91,8 @@ protected:
     {
         auto code = sync::protocol::EnrollmentCode::generate(gatewayRandom, gateway->caFingerprint());
         const auto now = gatewayClock.nowJst();
-        EXPECT_TRUE(gateway->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), now,
-                                                         now.plus(std::chrono::hours(1))));
+        EXPECT_TRUE(
+            gateway->storage().addEnrollmentCode(base::sha256Hex(code.secret), now, now.plus(std::chrono::hours(1))));
         return code.toString();
     }
 
@@ -123,9 +124,9 @@ protected:
 
     std::int64_t gatewayRecords() { return gateway->storage().counts().value().records; }
 
-    model::ManualClock gatewayClock{std::chrono::system_clock::now()};
-    model::SteadyClock steady;
-    model::SystemRandom gatewayRandom;
+    base::ManualClock gatewayClock{std::chrono::system_clock::now()};
+    base::SteadyClock steady;
+    base::SystemRandom gatewayRandom;
     std::ostringstream log;
     sync::gateway::GatewayConfig config;
     std::unique_ptr<sync::gateway::GatewayServer> gateway;

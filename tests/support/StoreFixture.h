@@ -3,13 +3,14 @@
 // A fresh encrypted store in a temporary directory, with a manual clock, a seeded random source
 // and cheap scrypt parameters (logN 10: tests only), plus builders for the records tests commit.
 
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/VisitLedger.h"
-#include "verify/model/Clock.h"
+#include "tests/support/TempDir.h"
 #include "verify/model/EligibilitySnapshot.h"
-#include "verify/model/Random.h"
 
 #include <filesystem>
 #include <fstream>
@@ -29,15 +30,6 @@ inline sync::store::ScryptParams fastScrypt()
     return sync::store::ScryptParams{10, 8, 1};
 }
 
-inline std::filesystem::path makeTempDir(const std::string& prefix)
-{
-    std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-        throw std::runtime_error("mkdtemp failed");
-    }
-    return pattern;
-}
-
 inline std::string readAll(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -53,7 +45,7 @@ inline std::string rosterJson(const std::string& id, const std::string& birthdat
 
 // A first visit with PIN evidence and one consent, for patient `patientId`.
 inline sync::store::VisitRecord
-makeVisit(const std::string& visitId, const std::string& patientId, const model::Timestamp& at)
+makeVisit(const std::string& visitId, const std::string& patientId, const base::Timestamp& at)
 {
     sync::store::VisitRecord r;
     r.visit.id = visitId;
@@ -106,7 +98,7 @@ inline model::EligibilitySnapshot confirmedSnapshot(const std::string& id, const
 // makeVisit with visual evidence instead of the placeholder PIN signature (a gateway accepts it:
 // no card signature to check), sealed with the tablet's device key as the visit engine does.
 inline Expected<sync::store::CommittedVisit, sync::Error> commitVisualVisit(sync::store::Store& tablet,
-                                                                            model::RandomSource& random,
+                                                                            base::RandomSource& random,
                                                                             const std::string& id,
                                                                             const std::string& patientId)
 {
@@ -166,8 +158,8 @@ protected:
         store.emplace(std::move(*opened));
     }
 
-    model::ManualClock clock{model::Timestamp::parse("2026-11-21T10:00:00+09:00").value()};
-    model::SeededRandom random{42};
+    base::ManualClock clock{base::Timestamp::parse("2026-11-21T10:00:00+09:00").value()};
+    base::SeededRandom random{42};
     std::filesystem::path dir;
     std::string path;
     std::string recoveryCode;

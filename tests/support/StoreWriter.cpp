@@ -16,7 +16,7 @@ int main(int argc, char** argv)
         std::cerr << "usage: zaitaku-store-writer DB PASSPHRASE RUN_ID\n";
         return 2;
     }
-    const model::SystemClock clock;
+    const base::SystemClock clock;
     auto opened = sync::store::unlockStore(argv[1], sync::store::UnlockSecret::passphrase(argv[2]), clock);
     if (!opened) {
         std::cerr << "open: " << opened.error().message << "\n";

@@ -43,8 +43,7 @@ public:
 
     Expected<std::vector<device::ReaderState>, device::Error> listReaders() override
     {
-        return std::vector<device::ReaderState>{
-            {kName, m_present, m_present ? m_card->atr() : device::Bytes{}, {}, {}}};
+        return std::vector<device::ReaderState>{{kName, m_present, m_present ? m_card->atr() : base::Bytes{}, {}, {}}};
     }
     Expected<device::ReaderState, device::Error>
     waitForChange(const std::string&, bool cardPresent, std::chrono::milliseconds) override
@@ -78,7 +77,7 @@ private:
         explicit Channel(VirtualCardReader& reader)
             : m_reader(reader)
         {}
-        Expected<device::Bytes, device::Error> transmit(device::ByteView command, std::chrono::milliseconds) override
+        Expected<base::Bytes, device::Error> transmit(base::ByteView command, std::chrono::milliseconds) override
         {
             if (!m_reader.m_present || m_closed) {
                 return Unexpected(device::Error{device::Errc::CardRemoved, "the card was removed"});
@@ -92,7 +91,7 @@ private:
             ++m_reader.m_apdus;
             return m_reader.m_card->process(command);
         }
-        device::Bytes atr() const override { return m_reader.m_card->atr(); }
+        base::Bytes atr() const override { return m_reader.m_card->atr(); }
         Expected<void, device::Error> disconnect(device::Disposition disposition) override
         {
             if (!m_closed && disposition != device::Disposition::Leave && m_reader.m_present) {

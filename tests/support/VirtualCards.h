@@ -3,9 +3,9 @@
 // Virtual cards for in-process tests, with keys cached in the build tree (ZAITAKU_TEST_PKI_DIR)
 // so RSA keys are generated once per build, not once per test.
 
+#include "base/Clock.h"
 #include "hardware/vcard/VirtualCard.h"
 #include "hardware/vcard/VirtualCardChannel.h"
-#include "verify/model/Clock.h"
 
 #include <memory>
 
@@ -16,7 +16,7 @@ namespace zaitaku::test
 
 // `issuedAt`: the certificates' dates (zaitaku-vcard --issued-at makes the same card).
 inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const hardware::Persona& persona,
-                                                              model::Timestamp issuedAt)
+                                                              base::Timestamp issuedAt)
 {
     auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, issuedAt);
     EXPECT_TRUE(pki.has_value());
@@ -27,7 +27,7 @@ inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const hardware::Pe
 
 inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const hardware::Persona& persona)
 {
-    return makeVirtualCard(persona, model::SystemClock().nowJst());
+    return makeVirtualCard(persona, base::SystemClock().nowJst());
 }
 
 inline std::unique_ptr<hardware::VirtualCard> makeVirtualCard(const std::string& personaName)

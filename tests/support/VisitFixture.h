@@ -80,7 +80,7 @@ protected:
 
     sync::store::StoreVisitPort& port() { return *m_port; }
 
-    model::ManualMonotonicClock monotonic;
+    base::ManualMonotonicClock monotonic;
     identity::NoFaceVerifier noFace;
     identity::FaceVerifier* face = &noFace; // a test may put a real verifier here
     std::unique_ptr<hardware::VirtualCard> card;

@@ -338,7 +338,7 @@ TEST_F(AppFlowTest, TheResultSaysWhereTheCopayComesFromAndWhenRegistrationIsMiss
 {
     visit::CachedResult result;
     result.snapshot.qualificationValidity = model::QualificationValidity::Valid;
-    result.snapshot.birthdate = model::Date::parse("1980-02-17").value();
+    result.snapshot.birthdate = base::Date::parse("1980-02-17").value();
     QString summary = app::eligibilitySummary(result, std::chrono::minutes(5), clock.todayJst());
     EXPECT_TRUE(summary.contains(QStringLiteral("3割"))) << summary.toStdString();
     EXPECT_TRUE(summary.contains(QStringLiteral("年齢から算出"))) << "not sent by OQS: marked as derived";
@@ -384,7 +384,7 @@ TEST_F(AppFlowTest, EachFallbackOfTheLadderIsRecordedWithItsOwnForm)
 {
     for (const auto kind : {model::FallbackKind::MynaportalScreen, model::FallbackKind::MynaportalPdf,
                             model::FallbackKind::OshirasePlusCard, model::FallbackKind::Moushitatesho}) {
-        const QString code = QString::fromStdString(std::string(model::toCode(kind)));
+        const QString code = QString::fromStdString(std::string(base::toCode(kind)));
         SCOPED_TRACE(code.toStdString());
         startVisit("startFallback", "p-first");
         // The paper 健康保険証 expired on 2025-12-01 at the latest: shown, not offered.
@@ -405,7 +405,7 @@ TEST_F(AppFlowTest, EachFallbackOfTheLadderIsRecordedWithItsOwnForm)
         EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")))
             << textOf(window.get(), "fallbackError").toStdString();
         EXPECT_TRUE(
-            textOf(window.get(), "resultIdentity").contains(QString::fromStdString(std::string(model::labelOf(kind)))));
+            textOf(window.get(), "resultIdentity").contains(QString::fromStdString(std::string(base::labelOf(kind)))));
         ASSERT_TRUE(tap(window.get(), "resultDone"));
     }
     EXPECT_EQ(syncStatus().queued, 4);

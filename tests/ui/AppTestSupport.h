@@ -193,9 +193,9 @@ protected:
         return session->syncStatus().value();
     }
 
-    model::SystemClock clock;
-    model::SteadyClock monotonic;
-    model::SeededRandom random{42};
+    base::SystemClock clock;
+    base::SteadyClock monotonic;
+    base::SeededRandom random{42};
     ScriptedDialogs dialogs;
     std::string dir; // the test's own folder, removed at the end
     std::shared_ptr<app::AppSession> session;

@@ -5,10 +5,10 @@
 // in-process virtual card signed by the test PKI the gateway trusts.
 
 #include "AppTestSupport.h"
+#include "base/AtomicFile.h"
 #include "hardware/vcard/TestPki.h"
 #include "sync/gateway/EligibilityService.h"
 #include "sync/gateway/GatewayServer.h"
-#include "sync/store/AtomicFile.h"
 #include "ui/session/DemoStack.h"
 
 namespace zaitaku::testing
@@ -23,7 +23,7 @@ protected:
         auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst());
         ASSERT_TRUE(pki);
         const std::string ca = dir + "/jpki-ca.pem";
-        ASSERT_TRUE(sync::store::writeFileAtomically(ca, pki->caCertificatePem(), 0600));
+        ASSERT_TRUE(base::writeFileAtomically(ca, pki->caCertificatePem(), 0600));
         auto started = session::DemoStack::start(ca, clock, monotonic, random);
         ASSERT_TRUE(started) << started.error();
         stack = std::move(*started);

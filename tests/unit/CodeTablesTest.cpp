@@ -69,36 +69,36 @@ TYPED_TEST(CodeTableTest, CodesAreDistinctAndRoundTrip)
 {
     std::set<std::string_view> codes;
     std::set<TypeParam> values;
-    for (const auto& entry : CodeTable<TypeParam>::entries) {
+    for (const auto& entry : base::CodeTable<TypeParam>::entries) {
         EXPECT_FALSE(entry.code.empty());
         EXPECT_FALSE(entry.label.empty());
         EXPECT_TRUE(codes.insert(entry.code).second) << "duplicate code " << entry.code;
         EXPECT_TRUE(values.insert(entry.value).second) << "duplicate value for " << entry.code;
-        auto parsed = fromCode<TypeParam>(entry.code);
+        auto parsed = base::fromCode<TypeParam>(entry.code);
         ASSERT_TRUE(parsed.has_value());
         EXPECT_EQ(*parsed, entry.value);
-        EXPECT_EQ(toCode(entry.value), entry.code);
-        EXPECT_EQ(labelOf(entry.value), entry.label);
+        EXPECT_EQ(base::toCode(entry.value), entry.code);
+        EXPECT_EQ(base::labelOf(entry.value), entry.label);
     }
 }
 
 TYPED_TEST(CodeTableTest, UnknownCodesAreErrors)
 {
-    auto parsed = fromCode<TypeParam>("no-such-code");
+    auto parsed = base::fromCode<TypeParam>("no-such-code");
     ASSERT_FALSE(parsed.has_value());
-    EXPECT_EQ(parsed.error().code, Errc::UnknownCode);
+    EXPECT_EQ(parsed.error().code, base::Errc::UnknownCode);
     EXPECT_NE(parsed.error().message.find("no-such-code"), std::string::npos);
 }
 
 TEST(OqsCodesTest, UsesTheSourcedWireCodes)
 {
     // [S:1] OQSCD006 and friends: the wire codes, not our enum order.
-    EXPECT_EQ(*fromCode<QualificationValidity>("3"), QualificationValidity::InvalidNewQualification);
-    EXPECT_EQ(*fromCode<SegmentOfResult>("9"), SegmentOfResult::Abnormal);
-    EXPECT_EQ(*fromCode<InsuredCardClassification>("07"), InsuredCardClassification::SelfDefenseForces);
-    EXPECT_EQ(*fromCode<ReasonOfLoss>("99"), ReasonOfLoss::Other);
-    EXPECT_FALSE(fromCode<InsuredCardClassification>("7").has_value());
-    EXPECT_EQ(labelOf(QualificationValidity::MultipleMatches), "複数該当");
+    EXPECT_EQ(*base::fromCode<QualificationValidity>("3"), QualificationValidity::InvalidNewQualification);
+    EXPECT_EQ(*base::fromCode<SegmentOfResult>("9"), SegmentOfResult::Abnormal);
+    EXPECT_EQ(*base::fromCode<InsuredCardClassification>("07"), InsuredCardClassification::SelfDefenseForces);
+    EXPECT_EQ(*base::fromCode<ReasonOfLoss>("99"), ReasonOfLoss::Other);
+    EXPECT_FALSE(base::fromCode<InsuredCardClassification>("7").has_value());
+    EXPECT_EQ(base::labelOf(QualificationValidity::MultipleMatches), "複数該当");
 }
 
 TEST(EligibilitySnapshotTest, ConfirmedNeedsNormalSegmentStatusAndValidity)
@@ -120,10 +120,10 @@ TEST(EligibilitySnapshotTest, ConfirmedNeedsNormalSegmentStatusAndValidity)
 
 TEST(ErrorDescriptionsTest, EveryLibraryErrorIsDescribed)
 {
-    for (const auto& entry : CodeTable<device::Errc>::entries) {
+    for (const auto& entry : base::CodeTable<device::Errc>::entries) {
         EXPECT_NE(device::describe(entry.value), "unknown device error") << entry.code;
     }
-    for (const auto& entry : CodeTable<sync::Errc>::entries) {
+    for (const auto& entry : base::CodeTable<sync::Errc>::entries) {
         EXPECT_NE(sync::describe(entry.value), "unknown sync error") << entry.code;
     }
 }

@@ -134,7 +134,7 @@ AppSession::recordFormPrinted(model::FallbackKind kind, const std::string& patie
         return Unexpected(tx.error());
     }
     const sync::store::AuditEntry entry{
-        staffId, "fallback.form_printed", patientId, {{"kind", std::string(model::toCode(kind))}}};
+        staffId, "fallback.form_printed", patientId, {{"kind", std::string(base::toCode(kind))}}};
     if (auto done = sync::store::AuditLog::append(m_store->db(), entry, m_parts.clock.nowJst()); !done) {
         return Unexpected(done.error());
     }
@@ -143,7 +143,7 @@ AppSession::recordFormPrinted(model::FallbackKind kind, const std::string& patie
 
 Expected<model::CustodyEvent, sync::Error> AppSession::recordCustody(model::CustodyEvent event)
 {
-    event.id = model::makeUuid(m_parts.random);
+    event.id = base::makeUuid(m_parts.random);
     event.at = m_parts.clock.nowJst();
     if (auto done = sync::store::CustodyLedger::record(*m_store, event, event.staffId); !done) {
         return Unexpected(done.error());

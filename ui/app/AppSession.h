@@ -5,6 +5,8 @@
 // the BackgroundWorker's thread (the store, card, camera and network are used from there only);
 // the same operations are the zaitaku-cli commands named beside them, on the same libraries.
 
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "device/reader/CardReader.h"
 #include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
@@ -13,8 +15,6 @@
 #include "sync/store/StoreVisitPort.h"
 #include "ui/app/AppSettings.h"
 #include "ui/session/RouteView.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Random.h"
 #include "verify/visit/VisitEngine.h"
 
 #include <functional>
@@ -33,9 +33,9 @@ using ReaderFactory = std::function<Expected<std::unique_ptr<device::CardReader>
 
 struct SessionParts
 {
-    const model::Clock& clock;
-    const model::MonotonicClock& monotonic;
-    model::RandomSource& random;
+    const base::Clock& clock;
+    const base::MonotonicClock& monotonic;
+    base::RandomSource& random;
     ReaderFactory openReader;
     std::string faceModelDir; // empty: the installed models
 };
@@ -77,8 +77,8 @@ public:
     Expected<std::vector<device::ReaderState>, device::Error> readers();
 
     sync::store::Store& store() { return *m_store; }
-    const model::Clock& clock() const { return m_parts.clock; }
-    model::RandomSource& random() { return m_parts.random; }
+    const base::Clock& clock() const { return m_parts.clock; }
+    base::RandomSource& random() { return m_parts.random; }
     std::string deviceId();
 
 private:

@@ -165,7 +165,7 @@ void CustodyPage::refresh()
                 const bool out = c.last.action == model::CustodyAction::Checkout;
                 const QString cells[] = {
                     names.count(c.patientId) ? names[c.patientId] : QString::fromStdString(c.patientId),
-                    QString::fromStdString(std::string(model::labelOf(c.last.action))),
+                    QString::fromStdString(std::string(base::labelOf(c.last.action))),
                     QString::fromStdString(out ? c.last.staffId : c.last.facilityId),
                     (out ? QString::fromStdString(c.last.purpose) + QStringLiteral(" / ") : QString()) +
                         QString::fromStdString(c.last.at.toString()),
@@ -216,7 +216,7 @@ void CustodyPage::record(int actionValue)
                 return;
             }
             m_message->setText(
-                tr("✓ 記録しました: %1").arg(QString::fromStdString(std::string(model::labelOf(done->action)))));
+                tr("✓ 記録しました: %1").arg(QString::fromStdString(std::string(base::labelOf(done->action)))));
             if (done->action == model::CustodyAction::Lost) {
                 m_message->setText(m_message->text() + QStringLiteral("\n⚠ ") +
                                    QCoreApplication::translate("CustodyPage", model::kLostCardGuidance));

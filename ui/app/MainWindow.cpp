@@ -242,7 +242,7 @@ void MainWindow::startVisit(model::VisitFlow flow,
     request.patientId = patientId.toStdString();
     request.flow = flow;
     request.staffId = m_settings.staffId.toStdString(); // signed in: adopt() is the only way to a session
-    if (auto kind = model::fromCode<model::ServiceKind>(serviceKind.toStdString())) {
+    if (auto kind = base::fromCode<model::ServiceKind>(serviceKind.toStdString())) {
         request.serviceKind = *kind;
     }
     if (flow == model::VisitFlow::Fallback) {

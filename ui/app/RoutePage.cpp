@@ -52,7 +52,7 @@ QString flagText(const std::string& flag)
 
 QString serviceLabel(model::ServiceKind kind)
 {
-    return QString::fromStdString(std::string(model::labelOf(kind)));
+    return QString::fromStdString(std::string(base::labelOf(kind)));
 }
 
 RoutePage::RoutePage(BackgroundWorker& worker, QWidget* parent)
@@ -244,7 +244,7 @@ void RoutePage::emitFor(void (RoutePage::*signal)(QString, QString, QString))
         const auto kind = e->care.empty() ? model::ServiceKind::HoumonShinryo : e->care.front().serviceKind;
         Q_EMIT(this->*signal)
         (QString::fromStdString(e->patient.id), QString::fromStdString(e->patient.displayName),
-         QString::fromStdString(std::string(model::toCode(kind))));
+         QString::fromStdString(std::string(base::toCode(kind))));
     }
 }
 

@@ -110,7 +110,7 @@ identity::face::FaceProgressObserver VisitBridge::faceObserver()
                 : QImage(image.data(), image.width(), image.height(), image.width() * 3, QImage::Format_BGR888).copy();
         FacePreview preview{std::move(frame), QString(), QString(), p.usableFrames, p.framesWanted};
         if (p.issue) {
-            preview.guidance = QString::fromStdString(std::string(model::labelOf(*p.issue)));
+            preview.guidance = QString::fromStdString(std::string(base::labelOf(*p.issue)));
             preview.guidanceEn = QString::fromStdString(std::string(identity::face::guidanceEn(*p.issue)));
         }
         QMetaObject::invokeMethod(

@@ -168,7 +168,7 @@ void VisitPage::finish(const Expected<visit::VisitOutcome, visit::Error>& outcom
     } else {
         // The engine's Japanese label first (what to do), its detail after.
         m_result->showError(QStringLiteral("%1\n(%2)")
-                                .arg(QString::fromStdString(std::string(model::labelOf(outcome.error().code))),
+                                .arg(QString::fromStdString(std::string(base::labelOf(outcome.error().code))),
                                      QString::fromStdString(outcome.error().message)));
     }
     showPanel(m_result);

@@ -76,7 +76,7 @@ private:
     const AppSettings& m_settings;
     std::shared_ptr<VisitBridge> m_bridge;
     QString m_patientName;
-    model::Date m_today = model::Date::fromSysDays({});
+    base::Date m_today = base::Date::fromSysDays({});
     bool m_committed = false;
 
     QLabel* m_title;

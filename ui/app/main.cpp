@@ -3,11 +3,11 @@
 // with the demo roster) and opens on the route; the virtual card comes through PC/SC when
 // scripts/demo.sh has started it.
 
+#include "base/ProcessHardening.h"
 #include "hardware/readers/ReaderRegistry.h"
 #include "ui/app/MainWindow.h"
 #include "ui/app/Style.h"
 #include "ui/session/DemoStack.h"
-#include "verify/model/ProcessHardening.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -17,7 +17,7 @@
 int main(int argc, char** argv)
 {
     using namespace zaitaku;
-    if (const auto problem = model::disableCoreDumps(); !problem.empty()) {
+    if (const auto problem = base::disableCoreDumps(); !problem.empty()) {
         std::cerr << "zaitaku: refusing to start: " << problem << "\n";
         return 1;
     }
@@ -51,9 +51,9 @@ int main(int argc, char** argv)
     }
     app::applyStyle(app, settings.textSize);
 
-    model::SystemClock clock;
-    model::SteadyClock monotonic;
-    model::SystemRandom random;
+    base::SystemClock clock;
+    base::SteadyClock monotonic;
+    base::SystemRandom random;
     app::SessionParts parts{clock,
                             monotonic,
                             random,

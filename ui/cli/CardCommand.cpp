@@ -1,10 +1,10 @@
 #include "ui/cli/CardCommand.h"
 
+#include "base/AtomicFile.h"
 #include "device/mynacard/Certificate.h"
 #include "device/mynacard/MynaCard.h"
 #include "device/mynacard/VerificationCodeB.h"
 #include "hardware/readers/UsbHotplugMonitor.h"
-#include "sync/store/AtomicFile.h"
 #include "ui/cli/CommandOptions.h"
 #include "ui/cli/SecretPrompt.h"
 #include "verify/rules/CertificateExpiry.h"
@@ -24,7 +24,7 @@ namespace zaitaku::cli
 namespace
 {
 
-using device::Bytes;
+using base::Bytes;
 using device::Errc;
 using nlohmann::json;
 
@@ -62,7 +62,7 @@ constexpr const char* kUsage =
 
 json errorJson(const device::Error& e)
 {
-    json j{{"error", e.message}, {"code", model::toCode(e.code)}};
+    json j{{"error", e.message}, {"code", base::toCode(e.code)}};
     if (!e.field.empty()) {
         j["field"] = e.field;
     }
@@ -88,7 +88,7 @@ int fail(CliContext& ctx, const CardOptions& o, const device::Error& e, json ext
     if (o.asJson) {
         emit(ctx, o, j);
     } else {
-        ctx.err << "zaitaku-cli card " << o.sub << ": " << e.message << " [" << model::toCode(e.code) << "]\n";
+        ctx.err << "zaitaku-cli card " << o.sub << ": " << e.message << " [" << base::toCode(e.code) << "]\n";
     }
     return e.code == Errc::InvalidInput ? kExitBadInput : kExitFailure;
 }
@@ -142,19 +142,19 @@ Expected<Connection, device::Error> openCard(CliContext& ctx, const CardOptions&
     return Connection{std::move(*backend), std::move(*card)};
 }
 
-json certificateJson(const Bytes& der, const model::Clock& clock)
+json certificateJson(const Bytes& der, const base::Clock& clock)
 {
     auto info = device::parseCertificate(der);
     if (!info) {
         return json{{"auth_cert_error", info.error().message}};
     }
-    const auto expiry = info->notAfter.withOffset(model::Timestamp::kJstOffsetMinutes).localDate();
+    const auto expiry = info->notAfter.withOffset(base::Timestamp::kJstOffsetMinutes).localDate();
     const auto status = rules::certificateStatus(expiry, clock.todayJst());
     return json{
         {"auth_cert_serial", info->serialHex},
-        {"auth_cert_not_before", info->notBefore.withOffset(model::Timestamp::kJstOffsetMinutes).toString()},
-        {"auth_cert_not_after", info->notAfter.withOffset(model::Timestamp::kJstOffsetMinutes).toString()},
-        {"auth_cert_state", model::toCode(status.state)},
+        {"auth_cert_not_before", info->notBefore.withOffset(base::Timestamp::kJstOffsetMinutes).toString()},
+        {"auth_cert_not_after", info->notAfter.withOffset(base::Timestamp::kJstOffsetMinutes).toString()},
+        {"auth_cert_state", base::toCode(status.state)},
         {"auth_cert_issuer", info->issuer},
     };
 }
@@ -181,11 +181,8 @@ int readers(CliContext& ctx, const CardOptions& o)
     json arr = json::array();
     for (std::size_t i = 0; i < list->size(); ++i) {
         const auto& r = (*list)[i];
-        json entry{{"index", i},
-                   {"id", r.id},
-                   {"name", r.name},
-                   {"card_present", r.cardPresent},
-                   {"atr", device::toHex(r.atr)}};
+        json entry{
+            {"index", i}, {"id", r.id}, {"name", r.name}, {"card_present", r.cardPresent}, {"atr", base::toHex(r.atr)}};
         if (!r.problem.empty()) {
             entry["problem"] = r.problem;
         }
@@ -292,7 +289,7 @@ int readCert(CliContext& ctx, const CardOptions& o)
     if (!der) {
         return fail(ctx, o, der.error());
     }
-    if (auto written = sync::store::writeFileAtomically(
+    if (auto written = base::writeFileAtomically(
             out->second, std::string_view(reinterpret_cast<const char*>(der->data()), der->size()), 0600);
         !written) {
         return fail(
@@ -372,7 +369,7 @@ int sign(CliContext& ctx, const CardOptions& o)
     if (hex == o.values.end()) {
         return fail(ctx, o, device::Error{Errc::InvalidInput, "--challenge-hex HEX is required", "challenge-hex"});
     }
-    auto challenge = device::fromHex(hex->second);
+    auto challenge = base::fromHex(hex->second);
     if (!challenge || challenge->empty()) {
         return fail(ctx, o, device::Error{Errc::InvalidInput, "--challenge-hex is not hex", "challenge-hex"});
     }
@@ -394,7 +391,7 @@ int sign(CliContext& ctx, const CardOptions& o)
         return fail(ctx, o, signature.error());
     }
     auto valid = device::verifySha256Signature(*cert, *challenge, *signature);
-    json j{{"signature_hex", device::toHex(*signature)},
+    json j{{"signature_hex", base::toHex(*signature)},
            {"signature_valid", valid && *valid},
            {"apdus", card.stats().apdus}};
     j.update(certificateJson(*cert, ctx.clock));
@@ -437,7 +434,7 @@ int facePhoto(CliContext& ctx, const CardOptions& o)
         return fail(ctx, o, photo.error(), extra);
     }
     // A face image: the owner's alone (0600), and never written through a planted link.
-    if (auto written = sync::store::writeFileAtomically(
+    if (auto written = base::writeFileAtomically(
             out->second,
             std::string_view(reinterpret_cast<const char*>(photo->jpeg2000.data()), photo->jpeg2000.size()), 0600);
         !written) {

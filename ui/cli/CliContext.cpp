@@ -16,9 +16,9 @@ Expected<std::unique_ptr<device::CardReader>, device::Error> openReaderBackend(C
     return ctx.openReader();
 }
 
-model::RandomSource& randomOf(CliContext& ctx)
+base::RandomSource& randomOf(CliContext& ctx)
 {
-    static model::SystemRandom system;
+    static base::SystemRandom system;
     return ctx.random != nullptr ? *ctx.random : system;
 }
 

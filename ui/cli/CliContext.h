@@ -3,9 +3,9 @@
 // What every zaitaku-cli command gets: its streams and the clock (injected so tests and the
 // demo control time).
 
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "device/reader/CardReader.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Random.h"
 
 #include <functional>
 #include <iosfwd>
@@ -21,13 +21,13 @@ struct CliContext
     std::istream& in;
     std::ostream& out;
     std::ostream& err;
-    const model::Clock& clock;
+    const base::Clock& clock;
     // Opens the card-reader backend (PC/SC in the real program).
     std::function<Expected<std::unique_ptr<device::CardReader>, device::Error>()> openReader;
     // True when `in` is an interactive terminal: secrets are then read without echo.
     bool interactive = false;
     // Keys, salts and record ids; null means the system CSPRNG (tests inject a seeded source).
-    model::RandomSource* random = nullptr;
+    base::RandomSource* random = nullptr;
 };
 
 using Args = std::vector<std::string>;
@@ -43,6 +43,6 @@ bool isHelpFlag(const std::string& arg);
 Expected<std::unique_ptr<device::CardReader>, device::Error> openReaderBackend(CliContext& ctx);
 
 // ctx.random, or the system CSPRNG.
-model::RandomSource& randomOf(CliContext& ctx);
+base::RandomSource& randomOf(CliContext& ctx);
 
 } // namespace zaitaku::cli

@@ -11,7 +11,7 @@ void CliOperator::progress(const visit::VisitProgress& progress)
 {
     m_script.progress(progress);
     if (!m_quiet && !progress.message.empty()) {
-        m_ctx.err << "[" << model::labelOf(progress.state) << "] " << progress.message << "\n";
+        m_ctx.err << "[" << base::labelOf(progress.state) << "] " << progress.message << "\n";
     }
 }
 

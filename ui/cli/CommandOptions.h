@@ -3,9 +3,9 @@
 // The option grammar `card` and `store` share: `<command> <sub> [--flag] [--name VALUE] [ARG]…`.
 // Parsing errors are printed as "zaitaku-cli <command>: …" and are bad input (exit 2).
 
+#include "base/CodeTable.h"
+#include "base/Error.h"
 #include "ui/cli/CliContext.h"
-#include "verify/model/CodeTable.h"
-#include "verify/model/Error.h"
 
 #include <map>
 #include <optional>
@@ -48,7 +48,7 @@ struct CommandFailure
 
 template <typename E> CommandFailure failureOf(const BasicError<E>& e, int exitCode)
 {
-    return CommandFailure{e.message, std::string(model::toCode(e.code)), e.field, exitCode};
+    return CommandFailure{e.message, std::string(base::toCode(e.code)), e.field, exitCode};
 }
 
 // Prints the failure and returns its exit code.

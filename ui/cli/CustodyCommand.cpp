@@ -42,8 +42,8 @@ json eventJson(const model::CustodyEvent& e)
     return {{"id", e.id},
             {"patient_id", e.patientId},
             {"facility_id", e.facilityId},
-            {"action", model::toCode(e.action)},
-            {"label", model::labelOf(e.action)},
+            {"action", base::toCode(e.action)},
+            {"label", base::labelOf(e.action)},
             {"staff_id", e.staffId},
             {"witness_id", e.witnessId},
             {"purpose", e.purpose},
@@ -55,7 +55,7 @@ json eventJson(const model::CustodyEvent& e)
 int record(CliContext& ctx, const CommandOptions& o, model::CustodyAction action)
 {
     model::CustodyEvent e;
-    e.id = model::makeUuid(randomOf(ctx));
+    e.id = base::makeUuid(randomOf(ctx));
     e.patientId = o.value("patient");
     e.facilityId = o.value("facility");
     e.action = action;
@@ -86,7 +86,7 @@ int record(CliContext& ctx, const CommandOptions& o, model::CustodyAction action
         }
         ctx.out << out.dump() << "\n";
     } else {
-        ctx.out << model::labelOf(action) << " " << e.patientId << " (" << e.staffId << ") " << e.at.toString() << "\n";
+        ctx.out << base::labelOf(action) << " " << e.patientId << " (" << e.staffId << ") " << e.at.toString() << "\n";
         if (action == model::CustodyAction::Lost) {
             ctx.out << model::kLostCardGuidance << "\n";
         }

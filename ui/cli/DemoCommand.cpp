@@ -163,7 +163,7 @@ bool showOnlineConfirmation(CliContext& ctx, sync::store::Store& tablet, DemoSta
 int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
 {
     namespace store = sync::store;
-    model::SteadyClock monotonic;
+    base::SteadyClock monotonic;
     auto stack = DemoStack::start(jpkiCa, ctx.clock, monotonic, randomOf(ctx));
     if (!stack) {
         ctx.err << "demo: " << stack.error() << "\n";
@@ -200,7 +200,7 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     script.limit = "provide";
     script.fallbackKind = model::FallbackKind::ShikakuKakuninsho;
     // The 資格確認書 she holds on the visit date: from 70 it prints the ratio and its 発効期日 [seed 003].
-    const model::Date birth = model::Date::fromYmd(1955, 6, 15).value();
+    const base::Date birth = base::Date::fromYmd(1955, 6, 15).value();
     const bool seventy = ctx.clock.todayJst() >= rules::elderlyFrom(birth);
     script.fallbackFields =
         std::string(R"({"insurer_number":"138057","insured_symbol":"世田谷","insured_number":"4711",)"
@@ -223,7 +223,7 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
         return kExitFailure;
     }
     for (const auto& m : firstOp.messages()) {
-        ctx.out << "  [" << model::labelOf(m.state) << "] " << m.message << "\n";
+        ctx.out << "  [" << base::labelOf(m.state) << "] " << m.message << "\n";
     }
     printVisitOutcome(ctx, *first);
 

@@ -1,8 +1,10 @@
 #include "ui/cli/FaceCommand.h"
 
+#include "base/AtomicFile.h"
+#include "base/Clock.h"
 #include "device/camera/FrameSource.h"
 #include "device/camera/ImageCodec.h"
-#include "sync/store/AtomicFile.h"
+#include "sync/SyncError.h"
 #include "ui/cli/CommandOptions.h"
 #include "verify/identity/face/CalibrationRun.h"
 #include "verify/identity/face/CameraFaceVerifier.h"
@@ -10,7 +12,6 @@
 #include "verify/identity/face/FaceEngine.h"
 #include "verify/identity/face/FaceModels.h"
 #include "verify/identity/face/StillComparison.h"
-#include "verify/model/Clock.h"
 
 #include <algorithm>
 #include <cmath>
@@ -25,7 +26,6 @@ namespace
 
 using nlohmann::json;
 namespace face = identity::face;
-namespace store = sync::store;
 
 constexpr const char* kUsage =
     "usage: zaitaku-cli face <match|verify|calibrate|probe> [options]\n"
@@ -62,7 +62,7 @@ int fail(CliContext& ctx,
 template <typename E> int fail(CliContext& ctx, const CommandOptions& o, const BasicError<E>& e)
 {
     const bool bad =
-        std::string(model::toCode(e.code)) == "invalid_input" || std::string(model::toCode(e.code)) == "invalid_image";
+        std::string(base::toCode(e.code)) == "invalid_input" || std::string(base::toCode(e.code)) == "invalid_image";
     return reportFailure(ctx, o, "face", failureOf(e, bad ? kExitBadInput : kExitFailure));
 }
 
@@ -94,9 +94,8 @@ Expected<std::unique_ptr<face::FaceEngine>, identity::Error> engineOf(const Comm
 
 json issueJson(face::FaceIssue issue)
 {
-    return {{"reason", face::guidanceEn(issue)},
-            {"reason_code", model::toCode(issue)},
-            {"reason_ja", model::labelOf(issue)}};
+    return {
+        {"reason", face::guidanceEn(issue)}, {"reason_code", base::toCode(issue)}, {"reason_ja", base::labelOf(issue)}};
 }
 
 int match(CliContext& ctx, const CommandOptions& o)
@@ -145,7 +144,7 @@ int match(CliContext& ctx, const CommandOptions& o)
                 << result.threshold << ")\n";
     } else {
         ctx.out << "no decision: picture " << result.issueImage << ": " << face::guidanceEn(*result.issue) << " ("
-                << model::labelOf(*result.issue) << ")\n";
+                << base::labelOf(*result.issue) << ")\n";
     }
     return result.score ? kExitOk : kExitFailure;
 }
@@ -168,7 +167,7 @@ int verify(CliContext& ctx, const CommandOptions& o)
         }
         timeout = std::chrono::milliseconds(static_cast<int>(*t));
     }
-    auto photo = store::readSmallFile(o.value("card-photo"), camera::kMaxEncodedImageBytes);
+    auto photo = base::readSmallFile(o.value("card-photo"), camera::kMaxEncodedImageBytes);
     if (!photo) {
         return fail(ctx, o, "cannot read the card photo " + o.value("card-photo"), "invalid_input", "card_photo",
                     kExitBadInput);
@@ -177,7 +176,7 @@ int verify(CliContext& ctx, const CommandOptions& o)
     if (!policy) {
         return fail(ctx, o, policy.error());
     }
-    model::SteadyClock clock;
+    base::SteadyClock clock;
     const std::string spec = !o.value("camera").empty()  ? "camera:" + o.value("camera")
                              : !o.value("video").empty() ? o.value("video")
                                                          : o.value("image");
@@ -192,11 +191,11 @@ int verify(CliContext& ctx, const CommandOptions& o)
     std::optional<face::FaceIssue> lastIssue;
     face::CameraFaceVerifier verifier(**engine, **source, clock, *policy, [&](const face::FaceProgress& p) {
         if (p.issue && p.issue != lastIssue) {
-            ctx.err << "[face] " << model::labelOf(*p.issue) << " (" << face::guidanceEn(*p.issue) << ")\n";
+            ctx.err << "[face] " << base::labelOf(*p.issue) << " (" << face::guidanceEn(*p.issue) << ")\n";
         }
         lastIssue = p.issue;
     });
-    const device::ByteView bytes(reinterpret_cast<const std::uint8_t*>(photo->data()), photo->size());
+    const base::ByteView bytes(reinterpret_cast<const std::uint8_t*>(photo->data()), photo->size());
     auto decision = verifier.verify(bytes, timeout);
     if (!decision) {
         return fail(ctx, o, decision.error());
@@ -238,7 +237,7 @@ int calibrate(CliContext& ctx, const CommandOptions& o)
         }
         cardBytes = static_cast<std::size_t>(*n);
     }
-    auto text = store::readSmallFile(o.positional[0], 16u << 20);
+    auto text = base::readSmallFile(o.positional[0], 16u << 20);
     if (!text) {
         return fail(ctx, o, "cannot read the pairs file " + o.positional[0], "invalid_input", "pairs", kExitBadInput);
     }
@@ -292,9 +291,9 @@ int calibrate(CliContext& ctx, const CommandOptions& o)
         }
         const std::string policy =
             face::facePolicyJson(chosen.threshold, targetFar, "zaitaku-cli face calibrate " + o.positional[0]);
-        auto written = store::writeFileAtomically(o.value("write-policy"), policy);
+        auto written = base::writeFileAtomically(o.value("write-policy"), policy);
         if (!written) {
-            return fail(ctx, o, written.error());
+            return fail(ctx, o, sync::fromBase(written.error()));
         }
         out["policy_written"] = o.value("write-policy");
     }
@@ -322,7 +321,7 @@ int probe(CliContext& ctx, const CommandOptions& o)
     face::FaceAnalysis analysis = (*engine)->analyse(*picture, face::cardPhotoLimits());
     if (!analysis.assessment.face || analysis.assessment.issue) {
         const face::FaceIssue issue = analysis.assessment.issue.value_or(face::FaceIssue::NoFace);
-        return fail(ctx, o, std::string(face::guidanceEn(issue)), std::string(model::toCode(issue)), "image",
+        return fail(ctx, o, std::string(face::guidanceEn(issue)), std::string(base::toCode(issue)), "image",
                     kExitFailure);
     }
     const double budget = o.value("card-bytes").empty() ? 4096 : parseNumber(o.value("card-bytes")).value_or(-1);
@@ -333,9 +332,9 @@ int probe(CliContext& ctx, const CommandOptions& o)
     if (!card) {
         return fail(ctx, o, card.error());
     }
-    auto written = store::writeFileAtomically(o.value("out"), std::string(card->begin(), card->end()));
+    auto written = base::writeFileAtomically(o.value("out"), std::string(card->begin(), card->end()));
     if (!written) {
-        return fail(ctx, o, written.error());
+        return fail(ctx, o, sync::fromBase(written.error()));
     }
     const json out{{"out", o.value("out")},
                    {"bytes", card->size()},

@@ -1,13 +1,13 @@
 #include "ui/cli/OqsCommand.h"
 
+#include "base/AtomicFile.h"
+#include "base/BoundedJson.h"
 #include "sync/oqs/OqsBridge.h"
 #include "sync/oqs/OqsRequests.h"
 #include "sync/oqs/OqsResults.h"
 #include "sync/oqs/OqsSimulator.h"
 #include "sync/oqs/Xml.h"
-#include "sync/store/AtomicFile.h"
 #include "ui/cli/CommandOptions.h"
-#include "verify/model/BoundedJson.h"
 
 #include <filesystem>
 #include <thread>
@@ -29,7 +29,7 @@ int fail(CliContext& ctx, const CommandOptions& o, const char* command, const sy
 
 std::optional<std::string> readFile(const std::string& path)
 {
-    auto bytes = sync::store::readSmallFile(path, oqs::kMaxXmlBytes + 1);
+    auto bytes = base::readSmallFile(path, oqs::kMaxXmlBytes + 1);
     return bytes ? std::optional<std::string>(std::move(*bytes)) : std::nullopt;
 }
 
@@ -50,17 +50,17 @@ std::string text(const nlohmann::json& j, const char* key)
     return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
-Expected<std::optional<model::Date>, sync::Error> dateOf(const nlohmann::json& j, const char* key)
+Expected<std::optional<base::Date>, sync::Error> dateOf(const nlohmann::json& j, const char* key)
 {
     const auto t = text(j, key);
     if (t.empty()) {
-        return std::optional<model::Date>();
+        return std::optional<base::Date>();
     }
-    auto d = model::Date::parse(t);
+    auto d = base::Date::parse(t);
     if (!d) {
         return Unexpected(sync::Error{sync::Errc::InvalidInput, std::string(key) + " must be YYYY-MM-DD", key});
     }
-    return std::optional<model::Date>(*d);
+    return std::optional<base::Date>(*d);
 }
 
 // {"interface": "qualification"|"bulk"|"bulk_download"|"consented_bulk"|"card"|"drug"|"checkup",
@@ -198,7 +198,7 @@ int buildCommand(const CommandOptions& o, CliContext& ctx)
         return fail(ctx, o, "oqs build-request",
                     {sync::Errc::InvalidInput, "--from FILE.json (the request) is required and readable", "from"});
     }
-    auto spec = model::parseJson(*specText);
+    auto spec = base::parseJson(*specText);
     if (spec.is_discarded()) {
         return fail(ctx, o, "oqs build-request", {sync::Errc::InvalidInput, "--from is not JSON", "from"});
     }
@@ -214,8 +214,8 @@ int buildCommand(const CommandOptions& o, CliContext& ctx)
     }
     // As the bridge writes: complete in a temporary name, then renamed into place.
     const auto path = (std::filesystem::path(o.value("out")) / name).string();
-    if (auto done = sync::store::writeFileAtomically(path, built->second, 0644); !done) {
-        return fail(ctx, o, "oqs build-request", done.error());
+    if (auto done = base::writeFileAtomically(path, built->second, 0644); !done) {
+        return fail(ctx, o, "oqs build-request", sync::fromBase(done.error()));
     }
     if (o.has("--json")) {
         ctx.out << nlohmann::json{{"file", path}, {"bytes", built->second.size()}}.dump() << "\n";

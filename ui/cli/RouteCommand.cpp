@@ -1,9 +1,9 @@
 #include "ui/cli/RouteCommand.h"
 
+#include "base/CodeTable.h"
 #include "ui/cli/CommandOptions.h"
 #include "ui/cli/StoreUnlock.h"
 #include "ui/session/RouteView.h"
-#include "verify/model/CodeTable.h"
 
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -29,7 +29,7 @@ nlohmann::json entryJson(const RouteEntry& e)
 {
     auto services = nlohmann::json::array();
     for (const auto& c : e.care) {
-        services.push_back(model::toCode(c.serviceKind));
+        services.push_back(base::toCode(c.serviceKind));
     }
     return {{"patient_id", e.patient.id},
             {"name", e.patient.displayName},

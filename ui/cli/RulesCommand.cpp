@@ -1,6 +1,6 @@
 #include "ui/cli/RulesCommand.h"
 
-#include "verify/model/BoundedJson.h"
+#include "base/BoundedJson.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
 
@@ -57,7 +57,7 @@ const rules::RuleInfo* findRule(const std::string& name)
 json flagValue(const std::string& text)
 {
     if (!text.empty() && text.front() == '{') {
-        json object = model::parseJson(text);
+        json object = base::parseJson(text);
         if (object.is_object()) {
             return object;
         }

@@ -1,6 +1,6 @@
 #include "ui/cli/SecretPrompt.h"
 
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
 
 #include <istream>
 #include <openssl/crypto.h>
@@ -40,7 +40,7 @@ secretFromFileOrPrompt(CliContext& ctx, const std::string& path, const char* pro
     if (path.empty()) {
         secret = readSecretLine(ctx, prompt);
     } else {
-        auto content = sync::store::readSmallFile(path, 4096);
+        auto content = base::readSmallFile(path, 4096);
         if (!content) {
             problem = content.error().message;
             return std::nullopt;

@@ -1,6 +1,6 @@
 #include "ui/cli/StoreCommand.h"
 
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/RecoveryCode.h"
@@ -278,12 +278,12 @@ int importPatients(CliContext& ctx, const StoreOptions& o)
     if (o.positional.size() != 1) {
         return usageError(ctx, "import-patients takes one FILE.json");
     }
-    auto text = store::readSmallFile(o.positional[0], store::PatientRoster::kMaxFileBytes);
+    auto text = base::readSmallFile(o.positional[0], store::PatientRoster::kMaxFileBytes);
     if (!text) {
         return fail(ctx, o,
-                    text.error().code == sync::Errc::StoreNotFound
+                    text.error().code == base::Errc::FileNotFound
                         ? sync::Error{sync::Errc::InvalidInput, text.error().message, "file"}
-                        : text.error());
+                        : sync::fromBase(text.error()));
     }
     // Validate before asking for the passphrase: a bad file is reported without unlocking.
     if (auto parsed = store::PatientRoster::parse(*text); !parsed) {

@@ -1,6 +1,6 @@
 #include "ui/cli/StoreUnlock.h"
 
-#include "sync/store/AtomicFile.h"
+#include "base/AtomicFile.h"
 #include "sync/store/RecoveryCode.h"
 #include "sync/store/StoreLifecycle.h"
 #include "ui/cli/SecretPrompt.h"
@@ -13,9 +13,9 @@ namespace store = sync::store;
 std::optional<std::string> readSecret(CliContext& ctx, const std::string& file, const char* prompt, sync::Error& error)
 {
     if (!file.empty()) {
-        auto content = store::readSmallFile(file, 4096);
+        auto content = base::readSmallFile(file, 4096);
         if (!content) {
-            error = content.error();
+            error = sync::fromBase(content.error());
             return std::nullopt;
         }
         std::string secret = content->substr(0, content->find('\n'));

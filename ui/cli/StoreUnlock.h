@@ -3,8 +3,8 @@
 // How every store-using command unlocks the store: --device-key FILE, --recovery-code-file FILE,
 // or the passphrase (--passphrase-file FILE, else typed without echo). Secrets are wiped after use.
 
+#include "base/SecureBytes.h"
 #include "sync/SyncError.h"
-#include "sync/store/SecureBytes.h"
 #include "sync/store/Store.h"
 #include "sync/store/StoreKeys.h"
 #include "ui/cli/CommandOptions.h"
@@ -21,8 +21,8 @@ std::optional<std::string> readSecret(CliContext& ctx, const std::string& file, 
 // The secret that unlocks the store: a device key, the recovery code, or the passphrase.
 struct Unlock
 {
-    std::string text;                            // passphrase or canonical recovery code (wiped)
-    std::optional<sync::store::SecureBytes> key; // device key
+    std::string text;                     // passphrase or canonical recovery code (wiped)
+    std::optional<base::SecureBytes> key; // device key
     sync::store::UnlockSecret secret;
 
     Unlock() = default;

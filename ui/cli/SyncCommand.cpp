@@ -161,7 +161,7 @@ int runSync(const Args& args, CliContext& ctx)
                      {"complete", !report->error}};
     if (report->error) {
         j["error"] = report->error->message;
-        j["code"] = std::string(model::toCode(report->error->code));
+        j["code"] = std::string(base::toCode(report->error->code));
     }
     if (o->has("--json")) {
         ctx.out << j.dump() << "\n";
@@ -235,9 +235,9 @@ int runPrecheck(const Args& args, CliContext& ctx)
         ctx.out << "usage: zaitaku-cli precheck --db PATH [--date YYYY-MM-DD] [--patients ID,ID…] [--json]\n";
         return kExitOk;
     }
-    model::Date date = ctx.clock.todayJst();
+    base::Date date = ctx.clock.todayJst();
     if (!o->value("date").empty()) {
-        auto parsed = model::Date::parse(o->value("date"));
+        auto parsed = base::Date::parse(o->value("date"));
         if (!parsed) {
             return fail(ctx, *o, "precheck", {sync::Errc::InvalidInput, "--date must be YYYY-MM-DD", "date"});
         }
@@ -292,9 +292,9 @@ int runRequery(const Args& args, CliContext& ctx)
                    "[--date YYYY-MM-DD] [--json]\n";
         return kExitOk;
     }
-    model::Date date = ctx.clock.todayJst();
+    base::Date date = ctx.clock.todayJst();
     if (!o->value("date").empty()) {
-        auto parsed = model::Date::parse(o->value("date"));
+        auto parsed = base::Date::parse(o->value("date"));
         if (!parsed) {
             return fail(ctx, *o, "requery", {sync::Errc::InvalidInput, "--date must be YYYY-MM-DD", "date"});
         }

@@ -1,7 +1,7 @@
 #include "ui/cli/VisitCommand.h"
 
+#include "base/AtomicFile.h"
 #include "sync/client/GatewayLink.h"
-#include "sync/store/AtomicFile.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/StoreVisitPort.h"
 #include "sync/store/VisitLedger.h"
@@ -101,15 +101,15 @@ Failure badInput(const std::string& message, const std::string& field)
 
 template <typename E> Failure fromError(const BasicError<E>& e)
 {
-    return failureOf(e, model::toCode(e.code) == "invalid_input" ? kExitBadInput : kExitFailure);
+    return failureOf(e, base::toCode(e.code) == "invalid_input" ? kExitBadInput : kExitFailure);
 }
 
 // Reads one PIN per line from a file; each is one operator entry.
 std::optional<Failure> readPins(const std::string& file, visit::VisitScript& script)
 {
-    auto content = store::readSmallFile(file, 4096);
+    auto content = base::readSmallFile(file, 4096);
     if (!content) {
-        return fromError(content.error());
+        return fromError(sync::fromBase(content.error()));
     }
     std::istringstream lines(*content);
     std::string line;
@@ -138,7 +138,7 @@ std::optional<Failure> buildScript(const CommandOptions& o, visit::VisitScript& 
     std::string methods = o.value("method").empty() ? "pin" : o.value("method");
     std::istringstream list(methods);
     for (std::string item; std::getline(list, item, ',');) {
-        auto method = model::fromCode<model::ConfirmMethod>(item);
+        auto method = base::fromCode<model::ConfirmMethod>(item);
         if (!method) {
             return badInput("--method takes pin, face and/or visual, not '" + item + "'", "method");
         }
@@ -154,9 +154,9 @@ std::optional<Failure> buildScript(const CommandOptions& o, visit::VisitScript& 
         promptForPin = true;
     }
     if (!o.value("code-b-file").empty()) {
-        auto content = store::readSmallFile(o.value("code-b-file"), 256);
+        auto content = base::readSmallFile(o.value("code-b-file"), 256);
         if (!content) {
-            return fromError(content.error());
+            return fromError(sync::fromBase(content.error()));
         }
         auto codeB = device::SecretDigits::fromDigits(content->substr(0, content->find_first_of("\r\n")), 14,
                                                       "照合番号B is 14 digits");
@@ -168,7 +168,7 @@ std::optional<Failure> buildScript(const CommandOptions& o, visit::VisitScript& 
     }
     s.lastTryOverrideBy = o.value("override-last-try");
     if (!o.value("visual-reason").empty()) {
-        auto reason = model::fromCode<model::VisualReason>(o.value("visual-reason"));
+        auto reason = base::fromCode<model::VisualReason>(o.value("visual-reason"));
         if (!reason) {
             return badInput("unknown --visual-reason '" + o.value("visual-reason") + "'", "visual-reason");
         }
@@ -190,16 +190,16 @@ std::optional<Failure> buildScript(const CommandOptions& o, visit::VisitScript& 
     s.prescription = o.value("prescription");
     s.limit = o.value("limit");
     if (!o.value("fallback").empty()) {
-        auto kind = model::fromCode<model::FallbackKind>(o.value("fallback"));
+        auto kind = base::fromCode<model::FallbackKind>(o.value("fallback"));
         if (!kind) {
             return badInput("unknown --fallback '" + o.value("fallback") + "'", "fallback");
         }
         s.fallbackKind = *kind;
         s.fallbackWhenNoCard = true;
         if (!o.value("fields-file").empty()) {
-            auto fields = store::readSmallFile(o.value("fields-file"), 64 * 1024);
+            auto fields = base::readSmallFile(o.value("fields-file"), 64 * 1024);
             if (!fields) {
-                return fromError(fields.error());
+                return fromError(sync::fromBase(fields.error()));
             }
             s.fallbackFields = *fields;
         }
@@ -215,16 +215,16 @@ std::optional<Failure> buildScript(const CommandOptions& o, visit::VisitScript& 
 json outcomeJson(const visit::VisitOutcome& out)
 {
     json j{{"visit_id", out.visitId},
-           {"state", model::toCode(out.state)},
-           {"flow", model::toCode(out.flow)},
-           {"method", out.method ? json(model::toCode(*out.method)) : json(nullptr)},
-           {"card", model::toCode(out.card)},
-           {"challenge", model::toCode(out.challengeOrigin)},
+           {"state", base::toCode(out.state)},
+           {"flow", base::toCode(out.flow)},
+           {"method", out.method ? json(base::toCode(*out.method)) : json(nullptr)},
+           {"card", base::toCode(out.card)},
+           {"challenge", base::toCode(out.challengeOrigin)},
            {"tries_left_before", out.triesLeftBefore ? json(*out.triesLeftBefore) : json(nullptr)},
            {"tries_left_after", out.triesLeftAfter ? json(*out.triesLeftAfter) : json(nullptr)},
            {"consents", json::array()},
-           {"fallback", out.fallback ? json(model::toCode(*out.fallback)) : json(nullptr)},
-           {"certificate", out.certificate ? json(model::toCode(*out.certificate)) : json(nullptr)},
+           {"fallback", out.fallback ? json(base::toCode(*out.fallback)) : json(nullptr)},
+           {"certificate", out.certificate ? json(base::toCode(*out.certificate)) : json(nullptr)},
            {"medical_info_until", out.medicalInfoUntil ? json(out.medicalInfoUntil->toString()) : json(nullptr)},
            {"medical_info_while_continuing", out.medicalInfoWhileContinuing},
            {"warnings", out.warnings},
@@ -232,7 +232,7 @@ json outcomeJson(const visit::VisitOutcome& out)
            {"queued", out.receipt.queued},
            {"machine_ms", std::chrono::duration<double, std::milli>(out.machineTime).count()}};
     for (const auto& c : out.consents) {
-        j["consents"].push_back({{"kind", model::toCode(c.kind)},
+        j["consents"].push_back({{"kind", base::toCode(c.kind)},
                                  {"given", c.given},
                                  {"text_version", c.textVersion},
                                  {"text_sha256", c.textSha256}});
@@ -257,23 +257,23 @@ json outcomeJson(const visit::VisitOutcome& out)
 
 void printVisitOutcome(CliContext& ctx, const visit::VisitOutcome& out)
 {
-    ctx.out << model::labelOf(out.state) << " (" << model::toCode(out.state) << ") visit " << out.visitId << "\n";
+    ctx.out << base::labelOf(out.state) << " (" << base::toCode(out.state) << ") visit " << out.visitId << "\n";
     if (out.method) {
-        ctx.out << "  本人確認 identity: " << model::labelOf(*out.method) << "\n";
+        ctx.out << "  本人確認 identity: " << base::labelOf(*out.method) << "\n";
     }
     if (out.card != model::CardClass::None) {
-        ctx.out << "  カード card: " << model::labelOf(out.card);
+        ctx.out << "  カード card: " << base::labelOf(out.card);
         if (out.triesLeftBefore) {
             ctx.out << "、暗証番号の残り " << *out.triesLeftBefore << " 回 (PIN tries before)";
         }
         if (out.challengeOrigin != model::ChallengeOrigin::None) {
-            ctx.out << "、" << model::labelOf(out.challengeOrigin) << " (challenge "
-                    << model::toCode(out.challengeOrigin) << ")";
+            ctx.out << "、" << base::labelOf(out.challengeOrigin) << " (challenge " << base::toCode(out.challengeOrigin)
+                    << ")";
         }
         ctx.out << "\n";
     }
     if (out.fallback) {
-        ctx.out << "  代替手段 fallback: " << model::labelOf(*out.fallback) << " (" << model::toCode(*out.fallback)
+        ctx.out << "  代替手段 fallback: " << base::labelOf(*out.fallback) << " (" << base::toCode(*out.fallback)
                 << ")\n";
     }
     if (out.revisit) {
@@ -284,7 +284,7 @@ void printVisitOutcome(CliContext& ctx, const visit::VisitOutcome& out)
         ctx.out << "\n";
     }
     for (const auto& c : out.consents) {
-        ctx.out << "  同意 " << model::labelOf(c.kind) << ": " << (c.given ? "同意" : "不同意") << " [" << c.textVersion
+        ctx.out << "  同意 " << base::labelOf(c.kind) << ": " << (c.given ? "同意" : "不同意") << " [" << c.textVersion
                 << "]\n";
     }
     if (out.latest) {
@@ -320,7 +320,7 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
                    : o.sub == "revisit" ? model::VisitFlow::Revisit
                                         : model::VisitFlow::Fallback;
     if (!o.value("service").empty()) {
-        auto kind = model::fromCode<model::ServiceKind>(o.value("service"));
+        auto kind = base::fromCode<model::ServiceKind>(o.value("service"));
         if (!kind) {
             return report(ctx, o, badInput("unknown --service '" + o.value("service") + "'", "service"));
         }
@@ -328,7 +328,7 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
     }
     request.cardHeldByFacility = o.has("--facility-held");
     if (!o.value("assisted-by").empty()) {
-        auto assisted = model::fromCode<model::Assistance>(o.value("assisted-by"));
+        auto assisted = base::fromCode<model::Assistance>(o.value("assisted-by"));
         if (!assisted) {
             return report(ctx, o,
                           badInput("--assisted-by is none, family, carer, facility_staff or legal_representative",
@@ -357,7 +357,7 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
             reader = std::move(*backend); // without one, F2 and F6 still work; F1 asks for a reader
         }
     }
-    model::SteadyClock monotonic;
+    base::SteadyClock monotonic;
     const session::VisitRuntime runtime(
         {reader.get(), o.value("reader"), o.value("camera"), o.value("face-models"), {}}, ctx.clock, monotonic,
         randomOf(ctx), *port);
@@ -423,8 +423,8 @@ int status(CliContext& ctx, const CommandOptions& o)
         }
         visits.push_back({{"visit_id", v.id},
                           {"patient_id", v.patientId},
-                          {"flow", model::toCode(v.flow)},
-                          {"service_kind", model::toCode(v.serviceKind)},
+                          {"flow", base::toCode(v.flow)},
+                          {"service_kind", base::toCode(v.serviceKind)},
                           {"state", v.state},
                           {"staff_id", v.staffId},
                           {"evidence_sha256", (*found)->evidenceSha256},
@@ -449,11 +449,11 @@ int status(CliContext& ctx, const CommandOptions& o)
 // are those of --fields-file.
 int printForm(CliContext& ctx, const CommandOptions& o)
 {
-    auto kind = model::fromCode<model::FallbackKind>(o.value("fallback"));
+    auto kind = base::fromCode<model::FallbackKind>(o.value("fallback"));
     if (!kind) {
         std::string kinds;
         for (const auto k : visit::fallbackLadder()) {
-            kinds += (kinds.empty() ? "" : ", ") + std::string(model::toCode(k));
+            kinds += (kinds.empty() ? "" : ", ") + std::string(base::toCode(k));
         }
         return report(ctx, o, badInput("say which form: --fallback KIND (" + kinds + ")", "fallback"));
     }
@@ -467,11 +467,11 @@ int printForm(CliContext& ctx, const CommandOptions& o)
             }
             fields.push_back({{"key", f.key}, {"label", f.label}, {"required", f.required}, {"choices", choices}});
         }
-        ctx.out << json{{"kind", model::toCode(*kind)}, {"title", model::labelOf(*kind)}, {"fields", fields}}.dump(2)
+        ctx.out << json{{"kind", base::toCode(*kind)}, {"title", base::labelOf(*kind)}, {"fields", fields}}.dump(2)
                 << "\n";
         return kExitOk;
     }
-    ctx.out << model::labelOf(*kind) << " (" << model::toCode(*kind) << ")\n";
+    ctx.out << base::labelOf(*kind) << " (" << base::toCode(*kind) << ")\n";
     for (const auto& f : form.fields) {
         ctx.out << "  " << f.label << (f.required ? "（必須）" : "") << "  [" << f.key << "]";
         for (std::size_t i = 0; i < f.choices.size(); ++i) {

@@ -1,18 +1,18 @@
+#include "base/ProcessHardening.h"
 #include "hardware/readers/ReaderRegistry.h"
 #include "ui/cli/Cli.h"
-#include "verify/model/ProcessHardening.h"
 
 #include <iostream>
 #include <unistd.h>
 
 int main(int argc, char** argv)
 {
-    if (const auto problem = zaitaku::model::disableCoreDumps(); !problem.empty()) {
+    if (const auto problem = zaitaku::base::disableCoreDumps(); !problem.empty()) {
         std::cerr << "zaitaku-cli: refusing to start: " << problem << "\n";
         return 1;
     }
     std::ios::sync_with_stdio(false);
-    const zaitaku::model::SystemClock clock;
+    const zaitaku::base::SystemClock clock;
     zaitaku::cli::CliContext ctx{
         std::cin,
         std::cout,

@@ -1,13 +1,14 @@
 #include "ui/gateway/GatewayCommand.h"
 
+#include "base/AtomicFile.h"
+#include "base/BoundedJson.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "sync/client/GatewayLink.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/protocol/EnrollmentCode.h"
-#include "sync/store/AtomicFile.h"
-#include "sync/store/CanonicalJson.h"
 #include "ui/cli/CommandOptions.h"
-#include "verify/model/BoundedJson.h"
 
 #include <charconv>
 #include <filesystem>
@@ -126,7 +127,7 @@ int enrollCode(CliContext& ctx, const CommandOptions& o)
     const auto now = ctx.clock.nowJst();
     const auto expires = now.plus(std::chrono::hours(hours));
     // Only the secret's hash is kept: the code itself exists on this screen and nowhere else.
-    if (auto done = data->storage->addEnrollmentCode(sync::store::sha256Hex(code.secret), now, expires); !done) {
+    if (auto done = data->storage->addEnrollmentCode(base::sha256Hex(code.secret), now, expires); !done) {
         return fail(ctx, o, done.error());
     }
     if (o.has("--json")) {
@@ -174,8 +175,8 @@ int monitorCert(CliContext& ctx, const CommandOptions& o)
          std::vector<std::pair<std::string, std::string>>{{"monitor.key.pem", request->privateKeyPem},
                                                           {"monitor.cert.pem", issued->certificatePem},
                                                           {"ca.cert.pem", data->pki->caPem()}}) {
-        if (auto done = sync::store::writeFileAtomically(out + "/" + name, content, 0600); !done) {
-            return fail(ctx, o, done.error());
+        if (auto done = base::writeFileAtomically(out + "/" + name, content, 0600); !done) {
+            return fail(ctx, o, sync::fromBase(done.error()));
         }
     }
     if (o.has("--json")) {
@@ -246,7 +247,7 @@ Expected<std::vector<std::string>, sync::Error> patientIdsOf(const CommandOption
 {
     std::vector<std::string> ids(o.positional.begin() + 2, o.positional.end());
     if (!o.value("patients-file").empty()) {
-        auto text = sync::store::readSmallFile(o.value("patients-file"), 4 * 1024 * 1024);
+        auto text = base::readSmallFile(o.value("patients-file"), 4 * 1024 * 1024);
         if (!text) {
             return Unexpected(sync::Error{sync::Errc::InvalidInput, text.error().message, "patients-file"});
         }
@@ -344,7 +345,7 @@ int exportRecords(CliContext& ctx, const CommandOptions& o)
                                       {"flags", r.flags},
                                       {"derived", r.derived},
                                       {"payload_sha256", r.payloadSha256},
-                                      {"payload", model::parseJson(r.payload)}}
+                                      {"payload", base::parseJson(r.payload)}}
                            .dump()
                     << "\n";
             after = r.seq;
@@ -358,11 +359,11 @@ int importSnapshots(CliContext& ctx, const CommandOptions& o)
     if (o.positional.size() != 2 || o.positional[0] != "import") {
         return fail(ctx, o, {sync::Errc::InvalidInput, "use: snapshots import FILE", "snapshots"});
     }
-    auto text = sync::store::readSmallFile(o.positional[1], 64 * 1024 * 1024);
+    auto text = base::readSmallFile(o.positional[1], 64 * 1024 * 1024);
     if (!text) {
         return fail(ctx, o, {sync::Errc::InvalidInput, "cannot read " + o.positional[1], "file"});
     }
-    auto json = model::parseJson(*text);
+    auto json = base::parseJson(*text);
     if (!json.is_array()) {
         return fail(ctx, o,
                     {sync::Errc::InvalidInput, "the file must be a JSON array of {patient_id, snapshot}", "file"});

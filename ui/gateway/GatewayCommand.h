@@ -19,7 +19,7 @@ namespace zaitaku::cli
 
 struct GatewayRuntime
 {
-    const model::MonotonicClock& monotonic;
+    const base::MonotonicClock& monotonic;
     // serve returns when this becomes true (main sets it from SIGINT/SIGTERM).
     const std::atomic<bool>& stopRequested;
 };

@@ -1,5 +1,5 @@
+#include "base/ProcessHardening.h"
 #include "ui/gateway/GatewayCommand.h"
-#include "verify/model/ProcessHardening.h"
 
 #include <atomic>
 #include <csignal>
@@ -16,15 +16,15 @@ extern "C" void onSignal(int)
 
 int main(int argc, char** argv)
 {
-    if (const auto problem = zaitaku::model::disableCoreDumps(); !problem.empty()) {
+    if (const auto problem = zaitaku::base::disableCoreDumps(); !problem.empty()) {
         std::cerr << "zaitaku-gateway: refusing to start: " << problem << "\n";
         return 1;
     }
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     std::signal(SIGPIPE, SIG_IGN);
-    const zaitaku::model::SystemClock clock;
-    const zaitaku::model::SteadyClock monotonic;
+    const zaitaku::base::SystemClock clock;
+    const zaitaku::base::SteadyClock monotonic;
     zaitaku::cli::CliContext ctx{std::cin, std::cout, std::cerr, clock, nullptr, false};
     const int code = zaitaku::cli::runGatewayCli(zaitaku::cli::Args(argv + 1, argv + argc), ctx,
                                                  zaitaku::cli::GatewayRuntime{monotonic, g_stop});

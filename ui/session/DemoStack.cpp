@@ -1,13 +1,14 @@
 #include "ui/session/DemoStack.h"
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "hardware/vcard/TestPki.h"
 #include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/oqs/OqsSimulator.h"
 #include "sync/protocol/EnrollmentCode.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/StoreLifecycle.h"
 
@@ -36,7 +37,7 @@ constexpr const char* kDemoRoster =
 // certificate's serial and issuer, as a real terminal matches a card.
 nlohmann::json demoPopulation()
 {
-    std::string serialHex = device::toHex(hardware::testSerialFor(hardware::authCertificateCommonName("valid")));
+    std::string serialHex = base::toHex(hardware::testSerialFor(hardware::authCertificateCommonName("valid")));
     std::transform(serialHex.begin(), serialHex.end(), serialHex.begin(), [](unsigned char c) {
         return static_cast<char>(std::tolower(c)); // the simulator keys serials in lower-case hex
     });
@@ -66,9 +67,9 @@ nlohmann::json demoPopulation()
 } // namespace
 
 Expected<std::unique_ptr<DemoStack>, std::string> DemoStack::start(const std::string& jpkiCa,
-                                                                   const model::Clock& clock,
-                                                                   const model::MonotonicClock& monotonic,
-                                                                   model::RandomSource& random)
+                                                                   const base::Clock& clock,
+                                                                   const base::MonotonicClock& monotonic,
+                                                                   base::RandomSource& random)
 {
     namespace store = sync::store;
     std::unique_ptr<DemoStack> stack(new DemoStack());
@@ -97,9 +98,9 @@ Expected<std::unique_ptr<DemoStack>, std::string> DemoStack::start(const std::st
 }
 
 std::string DemoStack::startGateway(const std::string& jpkiCa,
-                                    const model::Clock& clock,
-                                    const model::MonotonicClock& monotonic,
-                                    model::RandomSource& random)
+                                    const base::Clock& clock,
+                                    const base::MonotonicClock& monotonic,
+                                    base::RandomSource& random)
 {
     sync::gateway::GatewayConfig config;
     config.dataDir = m_dir + "/gateway";
@@ -141,12 +142,12 @@ std::string DemoStack::listen()
     return {};
 }
 
-std::string DemoStack::enrollTablet(const model::Clock& clock, model::RandomSource& random)
+std::string DemoStack::enrollTablet(const base::Clock& clock, base::RandomSource& random)
 {
     const auto code = sync::protocol::EnrollmentCode::generate(random, m_server->caFingerprint());
     const auto now = clock.nowJst();
-    auto added = m_server->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), now,
-                                                       now.plus(std::chrono::hours(1)));
+    auto added =
+        m_server->storage().addEnrollmentCode(base::sha256Hex(code.secret), now, now.plus(std::chrono::hours(1)));
     auto enrolled =
         added ? sync::client::enroll(*m_store, {m_url, code.toString(), "demo-tablet", ZAITAKU_VERSION, {}}, random)
               : Expected<sync::client::EnrollmentResult, sync::Error>(Unexpected(added.error()));

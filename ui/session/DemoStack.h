@@ -7,9 +7,9 @@
 // with the demo roster, enrolled with the gateway by a one-time code and synced once (challenges
 // for the route). Everything is stopped and the folder removed when the stack is destroyed.
 
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "sync/store/Store.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Random.h"
 
 #include <cstdint>
 #include <iosfwd>
@@ -52,9 +52,9 @@ public:
     // jpkiCa: the card CA the gateway checks signatures against (zaitaku-vcard --write-ca); empty
     // without a card. Errors are one line for the operator.
     static Expected<std::unique_ptr<DemoStack>, std::string> start(const std::string& jpkiCa,
-                                                                   const model::Clock& clock,
-                                                                   const model::MonotonicClock& monotonic,
-                                                                   model::RandomSource& random);
+                                                                   const base::Clock& clock,
+                                                                   const base::MonotonicClock& monotonic,
+                                                                   base::RandomSource& random);
     ~DemoStack();
     DemoStack(const DemoStack&) = delete;
     DemoStack& operator=(const DemoStack&) = delete;
@@ -76,17 +76,17 @@ public:
 private:
     DemoStack() = default;
     std::string startGateway(const std::string& jpkiCa,
-                             const model::Clock& clock,
-                             const model::MonotonicClock& monotonic,
-                             model::RandomSource& random);
-    std::string enrollTablet(const model::Clock& clock, model::RandomSource& random);
+                             const base::Clock& clock,
+                             const base::MonotonicClock& monotonic,
+                             base::RandomSource& random);
+    std::string enrollTablet(const base::Clock& clock, base::RandomSource& random);
     std::string listen();
 
     struct GatewayParts
     {
-        const model::Clock* clock = nullptr;
-        const model::MonotonicClock* monotonic = nullptr;
-        model::RandomSource* random = nullptr;
+        const base::Clock* clock = nullptr;
+        const base::MonotonicClock* monotonic = nullptr;
+        base::RandomSource* random = nullptr;
     };
 
     std::string m_dir;

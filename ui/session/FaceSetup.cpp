@@ -9,7 +9,7 @@ namespace zaitaku::session
 
 std::unique_ptr<FaceSetup> FaceSetup::open(const std::string& cameraSpec,
                                            const std::string& modelDir,
-                                           const model::MonotonicClock& clock,
+                                           const base::MonotonicClock& clock,
                                            identity::face::FaceProgressObserver observer)
 {
     std::unique_ptr<FaceSetup> setup(new FaceSetup());

@@ -5,9 +5,9 @@
 // source and the CameraFaceVerifier. When there is no camera setting or something does not open,
 // the verifier says so and the visit engine offers PIN or visual instead.
 
+#include "base/Clock.h"
 #include "verify/identity/FaceVerifier.h"
 #include "verify/identity/face/CameraFaceVerifier.h"
-#include "verify/model/Clock.h"
 
 #include <memory>
 #include <string>
@@ -31,7 +31,7 @@ public:
     // installed models.
     static std::unique_ptr<FaceSetup> open(const std::string& cameraSpec,
                                            const std::string& modelDir,
-                                           const model::MonotonicClock& clock,
+                                           const base::MonotonicClock& clock,
                                            identity::face::FaceProgressObserver observer = {});
     ~FaceSetup();
     FaceSetup(const FaceSetup&) = delete;

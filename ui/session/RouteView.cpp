@@ -12,7 +12,7 @@
 namespace zaitaku::session
 {
 
-Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& db, const model::Timestamp& now)
+Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& db, const base::Timestamp& now)
 {
     namespace store = sync::store;
     auto roster = store::PatientRoster::list(db);

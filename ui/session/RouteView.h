@@ -7,11 +7,11 @@
 // (SyncEngine::precheck) and adds the flags only the gateway knows (the card certificate's
 // expiry, the OQS terminal not answering).
 
+#include "base/Timestamp.h"
 #include "sync/store/Database.h"
 #include "sync/store/SnapshotCache.h"
 #include "verify/model/CareRelationship.h"
 #include "verify/model/Patient.h"
-#include "verify/model/Timestamp.h"
 
 #include <chrono>
 #include <optional>
@@ -31,7 +31,7 @@ struct RouteEntry
     std::vector<std::string> flags;                // PROTOCOL.md "Route pre-check" flag codes
 };
 
-Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& db, const model::Timestamp& now);
+Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& db, const base::Timestamp& now);
 
 // Merges flags (e.g. the gateway's answer to a pre-check) into an entry's, without repeats.
 void addFlags(RouteEntry& entry, const std::vector<std::string>& flags);

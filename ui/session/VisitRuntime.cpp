@@ -7,9 +7,9 @@ namespace zaitaku::session
 {
 
 VisitRuntime::VisitRuntime(const VisitInputs& inputs,
-                           const model::Clock& clock,
-                           const model::MonotonicClock& monotonic,
-                           model::RandomSource& random,
+                           const base::Clock& clock,
+                           const base::MonotonicClock& monotonic,
+                           base::RandomSource& random,
                            sync::store::StoreVisitPort& port)
     : m_face(FaceSetup::open(inputs.cameraSpec, inputs.faceModelDir, monotonic, inputs.faceObserver))
     , m_services{inputs.reader,

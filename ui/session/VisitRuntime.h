@@ -30,9 +30,9 @@ class VisitRuntime
 {
 public:
     VisitRuntime(const VisitInputs& inputs,
-                 const model::Clock& clock,
-                 const model::MonotonicClock& monotonic,
-                 model::RandomSource& random,
+                 const base::Clock& clock,
+                 const base::MonotonicClock& monotonic,
+                 base::RandomSource& random,
                  sync::store::StoreVisitPort& port);
     VisitRuntime(const VisitRuntime&) = delete;
     VisitRuntime& operator=(const VisitRuntime&) = delete;

@@ -1,7 +1,7 @@
 #include "verify/consent/ConsentCatalog.h"
 
-#include "device/apdu/Bytes.h"
-#include "device/mynacard/Certificate.h"
+#include "base/Bytes.h"
+#include "base/Sha256.h"
 #include "verify/consent/EmbeddedTexts.h"
 
 #include <array>
@@ -28,7 +28,7 @@ constexpr std::array<std::pair<TextId, std::string_view>, 8> kFileNames{{
 std::string sha256Hex(std::string_view bytes)
 {
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
-    std::string hex = device::toHex(device::sha256(device::ByteView(data, bytes.size())));
+    std::string hex = base::toHex(base::sha256(base::ByteView(data, bytes.size())));
     for (char& c : hex) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
@@ -81,7 +81,7 @@ Expected<TextId, Error> textFor(model::ConsentKind kind)
         break;
     }
     return Unexpected(Error{Errc::NotOffered,
-                            std::string(model::labelOf(kind)) + " is not asked at the door (no consent text)", "kind"});
+                            std::string(base::labelOf(kind)) + " is not asked at the door (no consent text)", "kind"});
 }
 
 std::string ConsentText::versionId() const

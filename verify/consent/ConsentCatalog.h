@@ -4,9 +4,9 @@
 // text carries the SHA-256 of its exact bytes; a consent record stores "<version>/<lang>/<id>" and
 // that hash, so what was shown can be proven years later.
 
+#include "base/Expected.h"
 #include "verify/consent/ConsentError.h"
 #include "verify/model/Consent.h"
-#include "verify/model/Expected.h"
 
 #include <map>
 #include <string>

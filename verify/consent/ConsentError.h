@@ -1,7 +1,7 @@
 #pragma once
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Error.h"
+#include "base/CodeTable.h"
+#include "base/Error.h"
 
 #include <array>
 #include <string_view>
@@ -21,7 +21,7 @@ using Error = BasicError<Errc>;
 
 } // namespace zaitaku::consent
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<consent::Errc>
 {
@@ -33,4 +33,4 @@ template <> struct CodeTable<consent::Errc>
         {consent::Errc::InvalidSelection, "invalid_consent_selection", "同意の選択が正しくありません"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

@@ -8,8 +8,8 @@
 //   - 処方箋の発行方法: always (a choice, not a consent);
 //   - 限度額情報の提供: always, its own question [seed 001].
 
+#include "base/Date.h"
 #include "verify/model/Consent.h"
-#include "verify/model/Date.h"
 
 #include <optional>
 #include <string>
@@ -20,8 +20,8 @@ namespace zaitaku::consent
 
 struct ConsentOfferInput
 {
-    model::Date birthdate;
-    model::Date on;
+    base::Date birthdate;
+    base::Date on;
     bool certificateInGrace = false;
 };
 

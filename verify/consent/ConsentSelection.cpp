@@ -15,10 +15,10 @@ model::Consent recordFor(model::ConsentKind kind,
                          bool given,
                          const ConsentText& text,
                          const ConsentContext& context,
-                         model::RandomSource& random)
+                         base::RandomSource& random)
 {
     model::Consent c;
-    c.id = model::makeUuid(random);
+    c.id = base::makeUuid(random);
     c.patientId = context.patientId;
     c.kind = kind;
     c.given = given;
@@ -45,7 +45,7 @@ parseSelection(std::string_view spec, std::string_view prescription, std::string
         while (start <= spec.size()) {
             const std::size_t comma = std::min(spec.find(',', start), spec.size());
             const std::string item(spec.substr(start, comma - start));
-            auto kind = model::fromCode<model::ConsentKind>(item);
+            auto kind = base::fromCode<model::ConsentKind>(item);
             if (!kind || *kind == model::ConsentKind::ElectronicPrescription || *kind == model::ConsentKind::Limit ||
                 !textFor(*kind)) {
                 return Unexpected(invalid("'" + item +
@@ -91,15 +91,15 @@ Expected<std::vector<model::Consent>, Error> consentRecords(const ConsentSelecti
                                                             const ConsentOffer& offer,
                                                             const ConsentCatalog& catalog,
                                                             const ConsentContext& context,
-                                                            model::RandomSource& random)
+                                                            base::RandomSource& random)
 {
     std::vector<model::Consent> out;
     for (const auto& [kind, given] : selection.answers) {
         if (!offer.offers(kind)) {
             std::string why = offer.notes.empty() ? std::string() : " (" + offer.notes.front() + ")";
             return Unexpected(Error{Errc::NotOffered,
-                                    std::string(model::labelOf(kind)) + " is not offered at this visit" + why,
-                                    std::string(model::toCode(kind))});
+                                    std::string(base::labelOf(kind)) + " is not offered at this visit" + why,
+                                    std::string(base::toCode(kind))});
         }
     }
     std::optional<ConsentText> allText;
@@ -115,8 +115,8 @@ Expected<std::vector<model::Consent>, Error> consentRecords(const ConsentSelecti
         if (selection.mode == SelectionMode::PerItem) {
             auto answer = selection.answers.find(kind);
             if (answer == selection.answers.end()) {
-                return Unexpected(Error{Errc::Unanswered, std::string(model::labelOf(kind)) + " has no answer",
-                                        std::string(model::toCode(kind))});
+                return Unexpected(Error{Errc::Unanswered, std::string(base::labelOf(kind)) + " has no answer",
+                                        std::string(base::toCode(kind))});
             }
             given = answer->second;
         }
@@ -149,7 +149,7 @@ Expected<std::vector<model::Consent>, Error> consentRecords(const ConsentSelecti
 Expected<model::Consent, Error> revocationRecord(const model::Consent& consent,
                                                  const ConsentCatalog& catalog,
                                                  const ConsentContext& context,
-                                                 model::RandomSource& random)
+                                                 base::RandomSource& random)
 {
     auto text = catalog.current(context.language, TextId::Revocation);
     if (!text) {

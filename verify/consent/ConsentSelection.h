@@ -7,11 +7,11 @@
 //   PerItem → one answer per offered item, each with its own text.
 // 処方箋の発行方法 is recorded as ElectronicPrescription (given = 電子処方箋, declined = 紙).
 
+#include "base/Random.h"
+#include "base/Timestamp.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/consent/ConsentOffer.h"
 #include "verify/model/OqsCodes.h"
-#include "verify/model/Random.h"
-#include "verify/model/Timestamp.h"
 
 #include <map>
 #include <optional>
@@ -49,7 +49,7 @@ struct ConsentContext
 {
     std::string patientId;
     std::string language = "ja";
-    model::Timestamp at = model::Timestamp::fromUtc({});
+    base::Timestamp at = base::Timestamp::fromUtc({});
     std::string sourceSnapshotId;
 };
 
@@ -59,12 +59,12 @@ Expected<std::vector<model::Consent>, Error> consentRecords(const ConsentSelecti
                                                             const ConsentOffer& offer,
                                                             const ConsentCatalog& catalog,
                                                             const ConsentContext& context,
-                                                            model::RandomSource& random);
+                                                            base::RandomSource& random);
 
 // A withdrawal of `consent`, shown with the current revocation text.
 Expected<model::Consent, Error> revocationRecord(const model::Consent& consent,
                                                  const ConsentCatalog& catalog,
                                                  const ConsentContext& context,
-                                                 model::RandomSource& random);
+                                                 base::RandomSource& random);
 
 } // namespace zaitaku::consent

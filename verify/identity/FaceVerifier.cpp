@@ -9,7 +9,7 @@ std::string NoFaceVerifier::unavailableReason() const
                             : m_reason;
 }
 
-Expected<FaceDecision, Error> NoFaceVerifier::verify(device::ByteView, std::chrono::milliseconds)
+Expected<FaceDecision, Error> NoFaceVerifier::verify(base::ByteView, std::chrono::milliseconds)
 {
     return Unexpected(Error{Errc::FaceUnavailable, unavailableReason(), "method"});
 }

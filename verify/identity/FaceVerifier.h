@@ -6,9 +6,9 @@
 // memory for the decision only; what is kept is the decision, the score, the threshold and the
 // model id.
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "base/Expected.h"
 #include "verify/identity/IdentityError.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <string>
@@ -34,7 +34,7 @@ public:
     virtual std::string unavailableReason() const = 0;
     // chipPhoto: the JPEG 2000 photo from the card's 券面AP (DF27). Errc::FaceCaptureFailed when no
     // usable frame came within the timeout.
-    virtual Expected<FaceDecision, Error> verify(device::ByteView chipPhoto, std::chrono::milliseconds timeout) = 0;
+    virtual Expected<FaceDecision, Error> verify(base::ByteView chipPhoto, std::chrono::milliseconds timeout) = 0;
 };
 
 // The face path is off: this build or this tablet has no verifier, or (with a reason) the camera
@@ -48,7 +48,7 @@ public:
     {}
     bool available() const override { return false; }
     std::string unavailableReason() const override;
-    Expected<FaceDecision, Error> verify(device::ByteView, std::chrono::milliseconds) override;
+    Expected<FaceDecision, Error> verify(base::ByteView, std::chrono::milliseconds) override;
 
 private:
     std::string m_reason;

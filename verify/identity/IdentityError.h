@@ -1,7 +1,7 @@
 #pragma once
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Error.h"
+#include "base/CodeTable.h"
+#include "base/Error.h"
 
 #include <array>
 #include <string_view>
@@ -26,7 +26,7 @@ using Error = BasicError<Errc>;
 
 } // namespace zaitaku::identity
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<identity::Errc>
 {
@@ -43,4 +43,4 @@ template <> struct CodeTable<identity::Errc>
         {identity::Errc::InvalidInput, "invalid_input", "入力が正しくありません"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

@@ -4,9 +4,9 @@
 // photo printed on the card. The attestation names who, why and what they confirmed; the
 // statement shown is fixed text so every attestation says the same thing.
 
+#include "base/Expected.h"
 #include "verify/identity/IdentityError.h"
 #include "verify/model/Evidence.h"
-#include "verify/model/Expected.h"
 
 #include <string>
 

@@ -2,8 +2,8 @@
 
 // The continuing care that makes re-query (F2, R7) possible: same provider, continuous, at home.
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Date.h"
+#include "base/CodeTable.h"
+#include "base/Date.h"
 
 #include <array>
 #include <optional>
@@ -20,16 +20,24 @@ enum class ServiceKind
     KyotakuYakuzai, // 在宅患者訪問薬剤管理
 };
 
-template <> struct CodeTable<ServiceKind>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::ServiceKind>
 {
     static constexpr std::string_view name = "ServiceKind";
-    static constexpr std::array<CodeEntry<ServiceKind>, 4> entries{{
-        {ServiceKind::HoumonShinryo, "houmon_shinryo", "訪問診療"},
-        {ServiceKind::Oushin, "oushin", "往診"},
-        {ServiceKind::HoumonKango, "houmon_kango", "訪問看護"},
-        {ServiceKind::KyotakuYakuzai, "kyotaku_yakuzai", "在宅患者訪問薬剤管理"},
+    static constexpr std::array<CodeEntry<model::ServiceKind>, 4> entries{{
+        {model::ServiceKind::HoumonShinryo, "houmon_shinryo", "訪問診療"},
+        {model::ServiceKind::Oushin, "oushin", "往診"},
+        {model::ServiceKind::HoumonKango, "houmon_kango", "訪問看護"},
+        {model::ServiceKind::KyotakuYakuzai, "kyotaku_yakuzai", "在宅患者訪問薬剤管理"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 // How the person was verified at a first visit (DESIGN.md §3.2).
 enum class ConfirmMethod
@@ -39,25 +47,33 @@ enum class ConfirmMethod
     Visual,
 };
 
-template <> struct CodeTable<ConfirmMethod>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::ConfirmMethod>
 {
     static constexpr std::string_view name = "ConfirmMethod";
-    static constexpr std::array<CodeEntry<ConfirmMethod>, 3> entries{{
-        {ConfirmMethod::Pin, "pin", "暗証番号"},
-        {ConfirmMethod::Face, "face", "顔認証"},
-        {ConfirmMethod::Visual, "visual", "目視確認"},
+    static constexpr std::array<CodeEntry<model::ConfirmMethod>, 3> entries{{
+        {model::ConfirmMethod::Pin, "pin", "暗証番号"},
+        {model::ConfirmMethod::Face, "face", "顔認証"},
+        {model::ConfirmMethod::Visual, "visual", "目視確認"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 struct CareRelationship
 {
     std::string id;
     std::string patientId;
     ServiceKind serviceKind = ServiceKind::HoumonShinryo;
-    std::optional<Date> firstOnlineConfirmAt; // the F1 that makes later re-query lawful
+    std::optional<base::Date> firstOnlineConfirmAt; // the F1 that makes later re-query lawful
     std::optional<ConfirmMethod> firstConfirmMethod;
     bool continuing = true;
-    std::optional<Date> endedAt; // explicit end: the next visit is F1 again
+    std::optional<base::Date> endedAt; // explicit end: the next visit is F1 again
 };
 
 } // namespace zaitaku::model

@@ -2,8 +2,8 @@
 
 // A consent the patient gave (or revoked) for one kind of information (DESIGN.md §3.4, F5).
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Timestamp.h"
+#include "base/CodeTable.h"
+#include "base/Timestamp.h"
 
 #include <array>
 #include <optional>
@@ -26,19 +26,27 @@ enum class ConsentKind
     ElectronicPrescription,
 };
 
-template <> struct CodeTable<ConsentKind>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::ConsentKind>
 {
     static constexpr std::string_view name = "ConsentKind";
-    static constexpr std::array<CodeEntry<ConsentKind>, 7> entries{{
-        {ConsentKind::Pharmacy, "pharm", "薬剤情報"},
-        {ConsentKind::Diagnosis, "diag", "診療情報"},
-        {ConsentKind::Operation, "oper", "手術情報"},
-        {ConsentKind::Checkup, "checkup", "特定健診情報"},
-        {ConsentKind::Limit, "limit", "限度額情報"},
-        {ConsentKind::SpecificDisease, "specific_disease", "特定疾病情報"},
-        {ConsentKind::ElectronicPrescription, "e_prescription", "処方箋の発行方法（電子処方箋）"},
+    static constexpr std::array<CodeEntry<model::ConsentKind>, 7> entries{{
+        {model::ConsentKind::Pharmacy, "pharm", "薬剤情報"},
+        {model::ConsentKind::Diagnosis, "diag", "診療情報"},
+        {model::ConsentKind::Operation, "oper", "手術情報"},
+        {model::ConsentKind::Checkup, "checkup", "特定健診情報"},
+        {model::ConsentKind::Limit, "limit", "限度額情報"},
+        {model::ConsentKind::SpecificDisease, "specific_disease", "特定疾病情報"},
+        {model::ConsentKind::ElectronicPrescription, "e_prescription", "処方箋の発行方法（電子処方箋）"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 struct Consent
 {
@@ -48,10 +56,10 @@ struct Consent
     bool given = false;
     std::string textVersion; // the exact consent text version shown to the patient (verify/consent)
     std::string textSha256;  // SHA-256 (hex) of that text's bytes
-    std::optional<Timestamp> consentTime;
-    std::optional<Timestamp> availableTime; // authoritative deadline when OQS sends one (F4 rule)
-    std::optional<Timestamp> revokedAt;     // revocation is an explicit record, never inferred
-    std::string revokesConsentId;           // set on a revocation record: the consent it withdraws
+    std::optional<base::Timestamp> consentTime;
+    std::optional<base::Timestamp> availableTime; // authoritative deadline when OQS sends one (F4 rule)
+    std::optional<base::Timestamp> revokedAt;     // revocation is an explicit record, never inferred
+    std::string revokesConsentId;                 // set on a revocation record: the consent it withdraws
     std::string sourceSnapshotId;
 };
 

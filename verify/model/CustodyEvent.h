@@ -2,8 +2,8 @@
 
 // One entry of the append-only card custody ledger (F8, DOMAIN.md §5.1). Never a PIN.
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Timestamp.h"
+#include "base/CodeTable.h"
+#include "base/Timestamp.h"
 
 #include <array>
 #include <string>
@@ -20,17 +20,25 @@ enum class CustodyAction
     Lost,           // incident
 };
 
-template <> struct CodeTable<CustodyAction>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::CustodyAction>
 {
     static constexpr std::string_view name = "CustodyAction";
-    static constexpr std::array<CodeEntry<CustodyAction>, 5> entries{{
-        {CustodyAction::Deposit, "deposit", "預かり"},
-        {CustodyAction::Checkout, "checkout", "持出し"},
-        {CustodyAction::Return, "return", "返却"},
-        {CustodyAction::HandoverFamily, "handover_family", "家族への引渡し"},
-        {CustodyAction::Lost, "lost", "紛失"},
+    static constexpr std::array<CodeEntry<model::CustodyAction>, 5> entries{{
+        {model::CustodyAction::Deposit, "deposit", "預かり"},
+        {model::CustodyAction::Checkout, "checkout", "持出し"},
+        {model::CustodyAction::Return, "return", "返却"},
+        {model::CustodyAction::HandoverFamily, "handover_family", "家族への引渡し"},
+        {model::CustodyAction::Lost, "lost", "紛失"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 // What staff do when a card is lost: suspend it at once by phone, day or night [seed 004: 「マイナン
 // バー総合フリーダイヤルにお電話ください。…24時間365日、一時利用停止することが可能です」; the number:
@@ -49,7 +57,7 @@ struct CustodyEvent
     std::string staffId;
     std::string witnessId;
     std::string purpose;
-    Timestamp at = Timestamp::fromUtc({});
+    base::Timestamp at = base::Timestamp::fromUtc({});
     std::string storageLocation; // e.g. the locked cabinet (鍵付きのロッカー等) [seed 004]
     std::string agreementRef;    // the 入所契約 or 預かり証 the custody rests on [seed 004]
 };

@@ -4,9 +4,9 @@
 // Snapshots are immutable: a later re-query creates a new snapshot, never overwrites (F9).
 // Raw XML is kept verbatim for audit and for re-parsing when the official spec is reconciled.
 
-#include "verify/model/Date.h"
+#include "base/Date.h"
+#include "base/Timestamp.h"
 #include "verify/model/OqsCodes.h"
-#include "verify/model/Timestamp.h"
 
 #include <optional>
 #include <string>
@@ -28,27 +28,35 @@ enum class SnapshotSource
     FaceFile,
 };
 
-template <> struct CodeTable<SnapshotSource>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::SnapshotSource>
 {
     static constexpr std::string_view name = "SnapshotSource";
-    static constexpr std::array<CodeEntry<SnapshotSource>, 8> entries{{
-        {SnapshotSource::CardPin, "card_pin", "マイナンバーカード（暗証番号）"},
-        {SnapshotSource::CardVisual, "card_visual", "マイナンバーカード（目視確認）"},
-        {SnapshotSource::CardFace, "card_face", "マイナンバーカード（顔認証）"},
-        {SnapshotSource::RequerySingle, "requery_single", "再照会"},
-        {SnapshotSource::RequeryBulk, "requery_bulk", "一括再照会"},
-        {SnapshotSource::ConsentedBulk, "consented_bulk", "同意済資格情報一括取得"},
-        {SnapshotSource::NumberQuery, "number_query", "被保険者番号による照会"},
-        {SnapshotSource::FaceFile, "face_file", "資格確認端末の結果ファイル"},
+    static constexpr std::array<CodeEntry<model::SnapshotSource>, 8> entries{{
+        {model::SnapshotSource::CardPin, "card_pin", "マイナンバーカード（暗証番号）"},
+        {model::SnapshotSource::CardVisual, "card_visual", "マイナンバーカード（目視確認）"},
+        {model::SnapshotSource::CardFace, "card_face", "マイナンバーカード（顔認証）"},
+        {model::SnapshotSource::RequerySingle, "requery_single", "再照会"},
+        {model::SnapshotSource::RequeryBulk, "requery_bulk", "一括再照会"},
+        {model::SnapshotSource::ConsentedBulk, "consented_bulk", "同意済資格情報一括取得"},
+        {model::SnapshotSource::NumberQuery, "number_query", "被保険者番号による照会"},
+        {model::SnapshotSource::FaceFile, "face_file", "資格確認端末の結果ファイル"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 // ElderlyRecipientCertificateInfo (高齢受給者証) [S:1][S:2]
 struct ElderlyRecipientCertificate
 {
-    std::optional<Date> certificateDate;
-    std::optional<Date> validStart;
-    std::optional<Date> validEnd;
+    std::optional<base::Date> certificateDate;
+    std::optional<base::Date> validStart;
+    std::optional<base::Date> validEnd;
     std::optional<int> contributionRatioPercent; // "020" -> 20
 };
 
@@ -57,19 +65,19 @@ struct LimitCertificate
 {
     std::optional<LimitCertificateClass> classification;
     std::string classificationFlag; // A01..A06, B01..B10, kept as the code [S:1]
-    std::optional<Date> certificateDate;
-    std::optional<Date> validStart;
-    std::optional<Date> validEnd;
-    std::optional<Date> longTermDate;
+    std::optional<base::Date> certificateDate;
+    std::optional<base::Date> validStart;
+    std::optional<base::Date> validEnd;
+    std::optional<base::Date> longTermDate;
 };
 
 // SpecificDiseasesCertificateInfo (特定疾病) [S:1]
 struct SpecificDiseaseCertificate
 {
     std::string diseaseCategory; // OQSCD013: 1, 2, 3
-    std::optional<Date> certificateDate;
-    std::optional<Date> validStart;
-    std::optional<Date> validEnd;
+    std::optional<base::Date> certificateDate;
+    std::optional<base::Date> validStart;
+    std::optional<base::Date> validEnd;
     std::optional<long> selfPayYen;
 };
 
@@ -77,8 +85,8 @@ struct SpecificDiseaseCertificate
 struct MedicalInfoConsent
 {
     std::string flag;
-    std::optional<Timestamp> consentTime;
-    std::optional<Timestamp> availableTime;
+    std::optional<base::Timestamp> consentTime;
+    std::optional<base::Timestamp> availableTime;
 };
 
 struct EligibilitySnapshot
@@ -88,8 +96,8 @@ struct EligibilitySnapshot
     SnapshotSource source = SnapshotSource::RequerySingle;
 
     // MessageHeader
-    std::optional<Date> qualificationConfirmationDate;
-    std::optional<Timestamp> processExecutionTime;
+    std::optional<base::Date> qualificationConfirmationDate;
+    std::optional<base::Timestamp> processExecutionTime;
     std::optional<ReferenceClassification> referenceClassification;
     SegmentOfResult segmentOfResult = SegmentOfResult::Abnormal;
     std::string errorCode; // values not public (Q5)
@@ -117,16 +125,16 @@ struct EligibilitySnapshot
     std::string nameOfOtherKana;
     std::optional<Sex> sex1;
     std::optional<Sex> sex2;
-    std::optional<Date> birthdate;
+    std::optional<base::Date> birthdate;
     std::string address;
     std::string postNumber;
     std::string insurerName;
-    std::optional<Date> qualificationDate;
-    std::optional<Date> disqualificationDate;
+    std::optional<base::Date> qualificationDate;
+    std::optional<base::Date> disqualificationDate;
     std::optional<ReasonOfLoss> reasonOfLoss;
-    std::optional<Date> insuredCertificateIssuanceDate;
-    std::optional<Date> insuredCardValidDate;
-    std::optional<Date> insuredCardExpirationDate;
+    std::optional<base::Date> insuredCertificateIssuanceDate;
+    std::optional<base::Date> insuredCardValidDate;
+    std::optional<base::Date> insuredCardExpirationDate;
 
     // Copay inputs
     std::optional<int> insuredPartialContributionRatioPercent; // 後期: "010" -> 10
@@ -135,7 +143,7 @@ struct EligibilitySnapshot
 
     // 限度額 and 特定疾病
     std::string limitConsentFlag; // 0 未同意, 1 同意
-    std::optional<Timestamp> limitConsentTime;
+    std::optional<base::Timestamp> limitConsentTime;
     std::optional<LimitCertificate> limitCertificate;
     std::string specificDiseasesConsentFlag; // 0, 1, 2 (期限切れ)
     std::vector<SpecificDiseaseCertificate> specificDiseases;

@@ -3,9 +3,9 @@
 // What a visit proves about the person present (DESIGN.md §3.2–3.3). Never holds a PIN, a face
 // image or the 個人番号: only the outcome, the signed challenge and who attested what.
 
-#include "verify/model/CodeTable.h"
+#include "base/CodeTable.h"
+#include "base/Timestamp.h"
 #include "verify/model/Consent.h"
-#include "verify/model/Timestamp.h"
 
 #include <array>
 #include <cstdint>
@@ -25,17 +25,25 @@ enum class EvidenceMethod
     Fallback,     // F6: see FallbackEvidence
 };
 
-template <> struct CodeTable<EvidenceMethod>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::EvidenceMethod>
 {
     static constexpr std::string_view name = "EvidenceMethod";
-    static constexpr std::array<CodeEntry<EvidenceMethod>, 5> entries{{
-        {EvidenceMethod::PinSignature, "pin_signature", "暗証番号による本人確認"},
-        {EvidenceMethod::FaceMatch, "face_match", "顔認証による本人確認"},
-        {EvidenceMethod::Visual, "visual", "目視による本人確認"},
-        {EvidenceMethod::Requery, "requery", "再照会"},
-        {EvidenceMethod::Fallback, "fallback", "代替手段"},
+    static constexpr std::array<CodeEntry<model::EvidenceMethod>, 5> entries{{
+        {model::EvidenceMethod::PinSignature, "pin_signature", "暗証番号による本人確認"},
+        {model::EvidenceMethod::FaceMatch, "face_match", "顔認証による本人確認"},
+        {model::EvidenceMethod::Visual, "visual", "目視による本人確認"},
+        {model::EvidenceMethod::Requery, "requery", "再照会"},
+        {model::EvidenceMethod::Fallback, "fallback", "代替手段"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 struct FaceMatchResult
 {
@@ -53,15 +61,23 @@ enum class ChallengeOrigin
     Local,
 };
 
-template <> struct CodeTable<ChallengeOrigin>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::ChallengeOrigin>
 {
     static constexpr std::string_view name = "ChallengeOrigin";
-    static constexpr std::array<CodeEntry<ChallengeOrigin>, 3> entries{{
-        {ChallengeOrigin::None, "none", "なし"},
-        {ChallengeOrigin::Pooled, "pooled", "ゲートウェイ発行のチャレンジ"},
-        {ChallengeOrigin::Local, "local", "端末で生成したチャレンジ（オフライン）"},
+    static constexpr std::array<CodeEntry<model::ChallengeOrigin>, 3> entries{{
+        {model::ChallengeOrigin::None, "none", "なし"},
+        {model::ChallengeOrigin::Pooled, "pooled", "ゲートウェイ発行のチャレンジ"},
+        {model::ChallengeOrigin::Local, "local", "端末で生成したチャレンジ（オフライン）"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 // What kind of card was presented, as classified from the card itself (CARD.md §6).
 enum class CardClass
@@ -71,15 +87,23 @@ enum class CardClass
     FaceAuthOnly, // 顔認証マイナンバーカード: no PIN, face or visual only
 };
 
-template <> struct CodeTable<CardClass>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::CardClass>
 {
     static constexpr std::string_view name = "CardClass";
-    static constexpr std::array<CodeEntry<CardClass>, 3> entries{{
-        {CardClass::None, "none", "カードなし"},
-        {CardClass::PinCard, "pin_card", "マイナンバーカード（暗証番号あり）"},
-        {CardClass::FaceAuthOnly, "face_auth_only", "顔認証マイナンバーカード"},
+    static constexpr std::array<CodeEntry<model::CardClass>, 3> entries{{
+        {model::CardClass::None, "none", "カードなし"},
+        {model::CardClass::PinCard, "pin_card", "マイナンバーカード（暗証番号あり）"},
+        {model::CardClass::FaceAuthOnly, "face_auth_only", "顔認証マイナンバーカード"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 // Why staff confirmed the person by sight instead of by PIN or face [I]: the app's own reasons.
 enum class VisualReason
@@ -92,18 +116,26 @@ enum class VisualReason
     FaceUnavailable,
 };
 
-template <> struct CodeTable<VisualReason>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::VisualReason>
 {
     static constexpr std::string_view name = "VisualReason";
-    static constexpr std::array<CodeEntry<VisualReason>, 6> entries{{
-        {VisualReason::FaceAuthOnlyCard, "face_auth_only_card", "顔認証マイナンバーカードのため"},
-        {VisualReason::PinLastTry, "pin_last_try", "暗証番号の残り回数が1回のため"},
-        {VisualReason::PinBlocked, "pin_blocked", "暗証番号がロックされているため"},
-        {VisualReason::PinUnknown, "pin_unknown", "暗証番号が分からないため"},
-        {VisualReason::CannotEnterPin, "cannot_enter_pin", "暗証番号の入力が困難なため"},
-        {VisualReason::FaceUnavailable, "face_unavailable", "顔認証が利用できないため"},
+    static constexpr std::array<CodeEntry<model::VisualReason>, 6> entries{{
+        {model::VisualReason::FaceAuthOnlyCard, "face_auth_only_card", "顔認証マイナンバーカードのため"},
+        {model::VisualReason::PinLastTry, "pin_last_try", "暗証番号の残り回数が1回のため"},
+        {model::VisualReason::PinBlocked, "pin_blocked", "暗証番号がロックされているため"},
+        {model::VisualReason::PinUnknown, "pin_unknown", "暗証番号が分からないため"},
+        {model::VisualReason::CannotEnterPin, "cannot_enter_pin", "暗証番号の入力が困難なため"},
+        {model::VisualReason::FaceUnavailable, "face_unavailable", "顔認証が利用できないため"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 // Staff attest that the person present matches the card's printed photo (目視確認).
 struct VisualAttestation
@@ -129,7 +161,7 @@ struct Evidence
     std::string visitId;
     std::string patientId; // bound in the signed bundle: the evidence cannot be moved to another patient
     EvidenceMethod method = EvidenceMethod::Visual;
-    Timestamp capturedAt = Timestamp::fromUtc({});
+    base::Timestamp capturedAt = base::Timestamp::fromUtc({});
     std::string deviceId;
     std::string staffId;
 

@@ -2,9 +2,9 @@
 
 // Evidence captured when online confirmation fails (F6 ladder, DOMAIN.md §3).
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Date.h"
-#include "verify/model/Timestamp.h"
+#include "base/CodeTable.h"
+#include "base/Date.h"
+#include "base/Timestamp.h"
 
 #include <array>
 #include <optional>
@@ -25,19 +25,27 @@ enum class FallbackKind
     Moushitatesho,     // 被保険者資格申立書 [S:P16][S:P17]
 };
 
-template <> struct CodeTable<FallbackKind>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::FallbackKind>
 {
     static constexpr std::string_view name = "FallbackKind";
-    static constexpr std::array<CodeEntry<FallbackKind>, 7> entries{{
-        {FallbackKind::MynaportalScreen, "mynaportal_screen", "マイナポータルの資格情報画面"},
-        {FallbackKind::MynaportalPdf, "mynaportal_pdf", "マイナポータルの資格情報PDF"},
-        {FallbackKind::OshirasePlusCard, "oshirase_plus_card", "資格情報のお知らせ＋マイナンバーカード"},
-        {FallbackKind::PaperCard, "paper_card", "健康保険証"},
-        {FallbackKind::ShikakuKakuninsho, "shikaku_kakuninsho", "資格確認書"},
-        {FallbackKind::VerbalRevisit, "verbal_revisit", "再診時の口頭確認"},
-        {FallbackKind::Moushitatesho, "moushitatesho", "被保険者資格申立書"},
+    static constexpr std::array<CodeEntry<model::FallbackKind>, 7> entries{{
+        {model::FallbackKind::MynaportalScreen, "mynaportal_screen", "マイナポータルの資格情報画面"},
+        {model::FallbackKind::MynaportalPdf, "mynaportal_pdf", "マイナポータルの資格情報PDF"},
+        {model::FallbackKind::OshirasePlusCard, "oshirase_plus_card", "資格情報のお知らせ＋マイナンバーカード"},
+        {model::FallbackKind::PaperCard, "paper_card", "健康保険証"},
+        {model::FallbackKind::ShikakuKakuninsho, "shikaku_kakuninsho", "資格確認書"},
+        {model::FallbackKind::VerbalRevisit, "verbal_revisit", "再診時の口頭確認"},
+        {model::FallbackKind::Moushitatesho, "moushitatesho", "被保険者資格申立書"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 struct FallbackEvidence
 {
@@ -46,8 +54,8 @@ struct FallbackEvidence
     FallbackKind kind = FallbackKind::Moushitatesho;
     std::string capturedFieldsJson; // what staff transcribed (insurer, numbers, copay ratio …)
     std::string staffId;
-    Timestamp capturedAt = Timestamp::fromUtc({});
-    std::optional<Date> discardAfter; // 申立書: after the claim is paid (R4)
+    base::Timestamp capturedAt = base::Timestamp::fromUtc({});
+    std::optional<base::Date> discardAfter; // 申立書: after the claim is paid (R4)
 };
 
 } // namespace zaitaku::model

@@ -4,7 +4,7 @@
 // [S:2] MessageHeader.ts / MessageBody.ts, [S:7] smart-test DTDs. The official 外部インターフェイス
 // 仕様書 is not public; reconcile before shipping (DOMAIN.md header).
 
-#include "verify/model/CodeTable.h"
+#include "base/CodeTable.h"
 
 #include <array>
 
@@ -101,116 +101,119 @@ enum class CharacterCode
     ShiftJis, // 1
 };
 
-template <> struct CodeTable<SegmentOfResult>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::SegmentOfResult>
 {
     static constexpr std::string_view name = "SegmentOfResult";
-    static constexpr std::array<CodeEntry<SegmentOfResult>, 3> entries{{
-        {SegmentOfResult::Normal, "1", "正常終了"},
-        {SegmentOfResult::Processing, "2", "処理中"},
-        {SegmentOfResult::Abnormal, "9", "異常終了"},
+    static constexpr std::array<CodeEntry<model::SegmentOfResult>, 3> entries{{
+        {model::SegmentOfResult::Normal, "1", "正常終了"},
+        {model::SegmentOfResult::Processing, "2", "処理中"},
+        {model::SegmentOfResult::Abnormal, "9", "異常終了"},
     }};
 };
 
-template <> struct CodeTable<ProcessingResultStatus>
+template <> struct CodeTable<model::ProcessingResultStatus>
 {
     static constexpr std::string_view name = "ProcessingResultStatus";
-    static constexpr std::array<CodeEntry<ProcessingResultStatus>, 2> entries{{
-        {ProcessingResultStatus::Normal, "1", "正常終了"},
-        {ProcessingResultStatus::Failed, "2", "エラー"},
+    static constexpr std::array<CodeEntry<model::ProcessingResultStatus>, 2> entries{{
+        {model::ProcessingResultStatus::Normal, "1", "正常終了"},
+        {model::ProcessingResultStatus::Failed, "2", "エラー"},
     }};
 };
 
-template <> struct CodeTable<QualificationValidity>
+template <> struct CodeTable<model::QualificationValidity>
 {
     static constexpr std::string_view name = "QualificationValidity";
-    static constexpr std::array<CodeEntry<QualificationValidity>, 5> entries{{
-        {QualificationValidity::Valid, "1", "有効"},
-        {QualificationValidity::Invalid, "2", "無効"},
-        {QualificationValidity::InvalidNewQualification, "3", "無効（新しい資格あり）"},
-        {QualificationValidity::NoQualification, "4", "該当資格なし"},
-        {QualificationValidity::MultipleMatches, "5", "複数該当"},
+    static constexpr std::array<CodeEntry<model::QualificationValidity>, 5> entries{{
+        {model::QualificationValidity::Valid, "1", "有効"},
+        {model::QualificationValidity::Invalid, "2", "無効"},
+        {model::QualificationValidity::InvalidNewQualification, "3", "無効（新しい資格あり）"},
+        {model::QualificationValidity::NoQualification, "4", "該当資格なし"},
+        {model::QualificationValidity::MultipleMatches, "5", "複数該当"},
     }};
 };
 
-template <> struct CodeTable<ReferenceClassification>
+template <> struct CodeTable<model::ReferenceClassification>
 {
     static constexpr std::string_view name = "ReferenceClassification";
-    static constexpr std::array<CodeEntry<ReferenceClassification>, 2> entries{{
-        {ReferenceClassification::MyNumberCard, "1", "マイナンバーカード"},
-        {ReferenceClassification::InsuredCardInfo, "2", "被保険者証情報"},
+    static constexpr std::array<CodeEntry<model::ReferenceClassification>, 2> entries{{
+        {model::ReferenceClassification::MyNumberCard, "1", "マイナンバーカード"},
+        {model::ReferenceClassification::InsuredCardInfo, "2", "被保険者証情報"},
     }};
 };
 
-template <> struct CodeTable<InsuredCardClassification>
+template <> struct CodeTable<model::InsuredCardClassification>
 {
     static constexpr std::string_view name = "InsuredCardClassification";
-    static constexpr std::array<CodeEntry<InsuredCardClassification>, 7> entries{{
-        {InsuredCardClassification::General, "01", "被保険者証（一般）"},
-        {InsuredCardClassification::Retired, "02", "被保険者証（退職）"},
-        {InsuredCardClassification::ShortTermGeneral, "03", "短期被保険者証（一般）"},
-        {InsuredCardClassification::ShortTermRetired, "04", "短期被保険者証（退職）"},
-        {InsuredCardClassification::QualificationCertificate, "05", "被保険者資格証明書"},
-        {InsuredCardClassification::SpecialRetired, "06", "特例退職被保険者証"},
-        {InsuredCardClassification::SelfDefenseForces, "07", "自衛官診療証"},
+    static constexpr std::array<CodeEntry<model::InsuredCardClassification>, 7> entries{{
+        {model::InsuredCardClassification::General, "01", "被保険者証（一般）"},
+        {model::InsuredCardClassification::Retired, "02", "被保険者証（退職）"},
+        {model::InsuredCardClassification::ShortTermGeneral, "03", "短期被保険者証（一般）"},
+        {model::InsuredCardClassification::ShortTermRetired, "04", "短期被保険者証（退職）"},
+        {model::InsuredCardClassification::QualificationCertificate, "05", "被保険者資格証明書"},
+        {model::InsuredCardClassification::SpecialRetired, "06", "特例退職被保険者証"},
+        {model::InsuredCardClassification::SelfDefenseForces, "07", "自衛官診療証"},
     }};
 };
 
-template <> struct CodeTable<PersonalFamily>
+template <> struct CodeTable<model::PersonalFamily>
 {
     static constexpr std::string_view name = "PersonalFamilyClassification";
-    static constexpr std::array<CodeEntry<PersonalFamily>, 2> entries{{
-        {PersonalFamily::Self, "1", "本人"},
-        {PersonalFamily::Family, "2", "家族"},
+    static constexpr std::array<CodeEntry<model::PersonalFamily>, 2> entries{{
+        {model::PersonalFamily::Self, "1", "本人"},
+        {model::PersonalFamily::Family, "2", "家族"},
     }};
 };
 
-template <> struct CodeTable<Sex>
+template <> struct CodeTable<model::Sex>
 {
     static constexpr std::string_view name = "Sex";
-    static constexpr std::array<CodeEntry<Sex>, 3> entries{{
-        {Sex::Male, "1", "男"},
-        {Sex::Female, "2", "女"},
-        {Sex::Unset, "3", "未設定"},
+    static constexpr std::array<CodeEntry<model::Sex>, 3> entries{{
+        {model::Sex::Male, "1", "男"},
+        {model::Sex::Female, "2", "女"},
+        {model::Sex::Unset, "3", "未設定"},
     }};
 };
 
-template <> struct CodeTable<ReasonOfLoss>
+template <> struct CodeTable<model::ReasonOfLoss>
 {
     static constexpr std::string_view name = "ReasonOfLoss";
-    static constexpr std::array<CodeEntry<ReasonOfLoss>, 4> entries{{
-        {ReasonOfLoss::Death, "01", "死亡"},
-        {ReasonOfLoss::PublicAssistance, "02", "生活保護受給開始"},
-        {ReasonOfLoss::OtherInsurance, "03", "医療保険等の資格取得"},
-        {ReasonOfLoss::Other, "99", "その他"},
+    static constexpr std::array<CodeEntry<model::ReasonOfLoss>, 4> entries{{
+        {model::ReasonOfLoss::Death, "01", "死亡"},
+        {model::ReasonOfLoss::PublicAssistance, "02", "生活保護受給開始"},
+        {model::ReasonOfLoss::OtherInsurance, "03", "医療保険等の資格取得"},
+        {model::ReasonOfLoss::Other, "99", "その他"},
     }};
 };
 
-template <> struct CodeTable<PrescriptionIssue>
+template <> struct CodeTable<model::PrescriptionIssue>
 {
     static constexpr std::string_view name = "PrescriptionIssueSelect";
-    static constexpr std::array<CodeEntry<PrescriptionIssue>, 2> entries{{
-        {PrescriptionIssue::Electronic, "1", "電子処方箋"},
-        {PrescriptionIssue::Paper, "2", "紙の処方箋"},
+    static constexpr std::array<CodeEntry<model::PrescriptionIssue>, 2> entries{{
+        {model::PrescriptionIssue::Electronic, "1", "電子処方箋"},
+        {model::PrescriptionIssue::Paper, "2", "紙の処方箋"},
     }};
 };
 
-template <> struct CodeTable<LimitCertificateClass>
+template <> struct CodeTable<model::LimitCertificateClass>
 {
     static constexpr std::string_view name = "LimitApplicationCertificateClassification";
-    static constexpr std::array<CodeEntry<LimitCertificateClass>, 3> entries{{
-        {LimitCertificateClass::Limit, "01", "限度額適用認定証"},
-        {LimitCertificateClass::LimitAndReduction, "02", "限度額適用・標準負担額減額認定証"},
-        {LimitCertificateClass::Reduction, "03", "標準負担額減額認定証"},
+    static constexpr std::array<CodeEntry<model::LimitCertificateClass>, 3> entries{{
+        {model::LimitCertificateClass::Limit, "01", "限度額適用認定証"},
+        {model::LimitCertificateClass::LimitAndReduction, "02", "限度額適用・標準負担額減額認定証"},
+        {model::LimitCertificateClass::Reduction, "03", "標準負担額減額認定証"},
     }};
 };
 
-template <> struct CodeTable<CharacterCode>
+template <> struct CodeTable<model::CharacterCode>
 {
     static constexpr std::string_view name = "CharacterCodeIdentifier";
-    static constexpr std::array<CodeEntry<CharacterCode>, 2> entries{{
-        {CharacterCode::Utf8, "0", "UTF-8"},
-        {CharacterCode::ShiftJis, "1", "Shift_JIS"},
+    static constexpr std::array<CodeEntry<model::CharacterCode>, 2> entries{{
+        {model::CharacterCode::Utf8, "0", "UTF-8"},
+        {model::CharacterCode::ShiftJis, "1", "Shift_JIS"},
     }};
 };
-
-} // namespace zaitaku::model
+} // namespace zaitaku::base

@@ -3,7 +3,7 @@
 // A patient as the facility knows them (the tablet's roster). Deliberately no 個人番号 field: it
 // is never read, asked for or stored (DESIGN.md §3.1).
 
-#include "verify/model/Date.h"
+#include "base/Date.h"
 
 #include <string>
 
@@ -26,7 +26,7 @@ struct Patient
     std::string localMrn;    // the facility's own patient number
     std::string displayName; // as the facility writes it
     std::string nameKana;    // カナ氏名
-    Date birthdate = Date::fromSysDays({});
+    base::Date birthdate = base::Date::fromSysDays({});
     InsuredNumbers insured;      // as the facility has it on file (the roster); OQS may differ
     std::string acceptedOqsName; // staff-confirmed OQS name when it contains ● (R5 b)
     std::string referenceNumber; // 照会番号 registered with OQS (≤ 50 chars) [U:2]

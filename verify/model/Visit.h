@@ -2,10 +2,10 @@
 
 // One home visit and where it is in its flow (F1 first visit, F2 revisit, F6 fallback).
 
+#include "base/CodeTable.h"
+#include "base/Date.h"
+#include "base/Timestamp.h"
 #include "verify/model/CareRelationship.h"
-#include "verify/model/CodeTable.h"
-#include "verify/model/Date.h"
-#include "verify/model/Timestamp.h"
 
 #include <array>
 #include <optional>
@@ -22,15 +22,23 @@ enum class VisitFlow
     Fallback,   // F6
 };
 
-template <> struct CodeTable<VisitFlow>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::VisitFlow>
 {
     static constexpr std::string_view name = "VisitFlow";
-    static constexpr std::array<CodeEntry<VisitFlow>, 3> entries{{
-        {VisitFlow::FirstVisit, "first_visit", "初回"},
-        {VisitFlow::Revisit, "revisit", "再照会"},
-        {VisitFlow::Fallback, "fallback", "代替手段"},
+    static constexpr std::array<CodeEntry<model::VisitFlow>, 3> entries{{
+        {model::VisitFlow::FirstVisit, "first_visit", "初回"},
+        {model::VisitFlow::Revisit, "revisit", "再照会"},
+        {model::VisitFlow::Fallback, "fallback", "代替手段"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 // Who helped the patient at the door (seed 004 Q1: family, carers or facility staff may place the
 // card for a patient who cannot, at the patient's wish; the PIN is for the patient or the 法定代理人
@@ -44,17 +52,25 @@ enum class Assistance
     LegalRepresentative, // 法定代理人
 };
 
-template <> struct CodeTable<Assistance>
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::Assistance>
 {
     static constexpr std::string_view name = "Assistance";
-    static constexpr std::array<CodeEntry<Assistance>, 5> entries{{
-        {Assistance::None, "none", "本人のみ"},
-        {Assistance::Family, "family", "家族"},
-        {Assistance::Carer, "carer", "介助者"},
-        {Assistance::FacilityStaff, "facility_staff", "施設職員"},
-        {Assistance::LegalRepresentative, "legal_representative", "法定代理人"},
+    static constexpr std::array<CodeEntry<model::Assistance>, 5> entries{{
+        {model::Assistance::None, "none", "本人のみ"},
+        {model::Assistance::Family, "family", "家族"},
+        {model::Assistance::Carer, "carer", "介助者"},
+        {model::Assistance::FacilityStaff, "facility_staff", "施設職員"},
+        {model::Assistance::LegalRepresentative, "legal_representative", "法定代理人"},
     }};
 };
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
 
 struct Visit
 {
@@ -64,12 +80,12 @@ struct Visit
     ServiceKind serviceKind = ServiceKind::HoumonShinryo;
     VisitFlow flow = VisitFlow::FirstVisit;
     std::string state; // the visit engine's state name (verify/visit)
-    Date scheduledFor = Date::fromSysDays({});
-    std::optional<Timestamp> startedAt;
-    std::optional<Timestamp> completedAt;
+    base::Date scheduledFor = base::Date::fromSysDays({});
+    std::optional<base::Timestamp> startedAt;
+    std::optional<base::Timestamp> completedAt;
     std::string staffId;
     std::string deviceId;
-    std::optional<Date> qualificationConfirmationDate;
+    std::optional<base::Date> qualificationConfirmationDate;
     std::string snapshotId;
     std::vector<std::string> evidenceIds;
     std::vector<std::string> consentIds;

@@ -5,12 +5,12 @@
 // For a 29 February birth in a year without 29 February, the period ends on the last day of
 // February (第143条 ただし書), so the reaching day is 28 February in every year [I].
 
-#include "verify/model/Date.h"
+#include "base/Date.h"
 
 namespace zaitaku::rules
 {
 
-using model::Date;
+using base::Date;
 
 // The day the person reaches age n (n >= 0 years after birth).
 Date ageReachingDay(Date birthdate, int n);

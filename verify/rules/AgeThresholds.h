@@ -2,12 +2,12 @@
 
 // The dates at which a person's insurance treatment changes with age (DOMAIN.md R1, R2).
 
-#include "verify/model/Date.h"
+#include "base/Date.h"
 
 namespace zaitaku::rules
 {
 
-using model::Date;
+using base::Date;
 
 // 未就学: the first 31 March on or after the day the child reaches 6
 // (「6歳に達する日以後の最初の3月31日」) [S:P23].

@@ -12,8 +12,8 @@
 // The grace period exists for expiries on or after 2024-12-02 [S:P29]; earlier expiries go
 // straight from expiring to unusable.
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Date.h"
+#include "base/CodeTable.h"
+#include "base/Date.h"
 
 #include <array>
 #include <optional>
@@ -21,7 +21,7 @@
 namespace zaitaku::rules
 {
 
-using model::Date;
+using base::Date;
 
 enum class CertificateState
 {
@@ -34,20 +34,20 @@ enum class CertificateState
 struct CertificateStatus
 {
     CertificateState state = CertificateState::Valid;
-    Date alertFrom;                 // 3 calendar months before expiry, day-based [I] (Q14)
-    std::optional<Date> graceUntil; // empty when no grace period applies
+    base::Date alertFrom;                 // 3 calendar months before expiry, day-based [I] (Q14)
+    std::optional<base::Date> graceUntil; // empty when no grace period applies
     bool qualificationAllowed = true;
     bool medicalInfoAllowed = true;
 };
 
 // The first expiry date the grace period applies to.
-Date graceRuleFirstExpiry();
+base::Date graceRuleFirstExpiry();
 
-CertificateStatus certificateStatus(Date expiry, Date on);
+CertificateStatus certificateStatus(base::Date expiry, base::Date on);
 
 } // namespace zaitaku::rules
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<rules::CertificateState>
 {
@@ -59,4 +59,4 @@ template <> struct CodeTable<rules::CertificateState>
         {rules::CertificateState::Unusable, "unusable", "利用不可（健康保険証利用登録の解除）"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

@@ -4,9 +4,9 @@
 // Precedence [I]: the ratio in the OQS result for the visit date wins; this rule validates it
 // or fills in when it is absent, and a disagreement is flagged, never silently overridden.
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Date.h"
-#include "verify/model/Expected.h"
+#include "base/CodeTable.h"
+#include "base/Date.h"
+#include "base/Expected.h"
 #include "verify/rules/RulesError.h"
 
 #include <array>
@@ -15,7 +15,7 @@
 namespace zaitaku::rules
 {
 
-using model::Date;
+using base::Date;
 
 enum class Income
 {
@@ -33,8 +33,8 @@ enum class CopayBasis
 
 struct CopayInput
 {
-    Date birthdate;
-    Date on;
+    base::Date birthdate;
+    base::Date on;
     Income income = Income::General;
     int koukiPercent = 10; // the 後期 ratio the insurer set (10, 20 or 30)
 };
@@ -54,7 +54,7 @@ std::optional<CopayResult> copayDiscrepancy(const CopayInput& input, std::option
 
 } // namespace zaitaku::rules
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<rules::Income>
 {
@@ -64,6 +64,7 @@ template <> struct CodeTable<rules::Income>
         {rules::Income::High, "high", "現役並み所得者"},
     }};
 };
+
 template <> struct CodeTable<rules::CopayBasis>
 {
     static constexpr std::string_view name = "basis";
@@ -74,4 +75,4 @@ template <> struct CodeTable<rules::CopayBasis>
         {rules::CopayBasis::Kouki, "kouki", "後期高齢者医療"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

@@ -18,7 +18,7 @@ std::string_view copaySourceName(CopaySource source)
     return "age_rule";
 }
 
-std::optional<EligibilityCopay> eligibilityCopay(const model::EligibilitySnapshot& s, model::Date on)
+std::optional<EligibilityCopay> eligibilityCopay(const model::EligibilitySnapshot& s, base::Date on)
 {
     std::optional<EligibilityCopay> out;
     if (s.insuredPartialContributionRatioPercent) {

@@ -5,7 +5,7 @@
 // validity covers the date); the age rule fills in when OQS sent none, and a disagreement is
 // reported, never silently overridden.
 
-#include "verify/model/Date.h"
+#include "base/Date.h"
 #include "verify/model/EligibilitySnapshot.h"
 
 #include <optional>
@@ -31,6 +31,6 @@ struct EligibilityCopay
 std::string_view copaySourceName(CopaySource source);
 
 // Nothing when the result carries neither a ratio nor a birthdate.
-std::optional<EligibilityCopay> eligibilityCopay(const model::EligibilitySnapshot& snapshot, model::Date on);
+std::optional<EligibilityCopay> eligibilityCopay(const model::EligibilitySnapshot& snapshot, base::Date on);
 
 } // namespace zaitaku::rules

@@ -10,7 +10,7 @@ namespace zaitaku::rules
 namespace
 {
 
-using model::Date;
+using base::Date;
 using model::FallbackKind;
 
 std::string text(const nlohmann::json& fields, const char* key)
@@ -135,9 +135,9 @@ private:
 
 } // namespace
 
-model::Date paperCardLastDay()
+base::Date paperCardLastDay()
 {
-    return model::Date::fromYmd(2025, 12, 1).value();
+    return base::Date::fromYmd(2025, 12, 1).value();
 }
 
 bool isKoukiInsurerNumber(const std::string& insurerNumber)

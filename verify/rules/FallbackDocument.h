@@ -13,7 +13,7 @@
 //     screen's 有効期限 the ratio may have changed (a note, not a refusal) [seed 003].
 // Field names are the fallback forms' (verify/visit/FallbackForms) [I].
 
-#include "verify/model/Date.h"
+#include "base/Date.h"
 #include "verify/model/FallbackEvidence.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -41,15 +41,15 @@ struct DocumentCheckInput
 {
     model::FallbackKind kind = model::FallbackKind::Moushitatesho;
     const nlohmann::json* fields = nullptr; // an object of strings (the form's keys)
-    model::Date visitDate;
-    std::optional<model::Date> birthdate; // default: the document's own 生年月日
-    std::optional<bool> cardPresented;    // default: the form's 「マイナンバーカードを確認した」
+    base::Date visitDate;
+    std::optional<base::Date> birthdate; // default: the document's own 生年月日
+    std::optional<bool> cardPresented;   // default: the form's 「マイナンバーカードを確認した」
 };
 
 DocumentCheck checkFallbackDocument(const DocumentCheckInput& input);
 
 // The last day a paper 健康保険証 could be used [seed 003][seed 004].
-model::Date paperCardLastDay();
+base::Date paperCardLastDay();
 
 // 後期高齢者医療's insurer numbers carry 法別番号 39 [I: published widely, not in the seeds].
 bool isKoukiInsurerNumber(const std::string& insurerNumber);

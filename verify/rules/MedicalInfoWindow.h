@@ -7,9 +7,9 @@
 //     (the continuing relationship, [S:P1][S:P5]); the caller checks rules::requery.
 // When OQS sends an *AvailableTime, it is the authoritative deadline [I] and replaces both.
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Timestamp.h"
+#include "base/CodeTable.h"
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "verify/rules/RulesError.h"
 
 #include <array>
@@ -18,7 +18,7 @@
 namespace zaitaku::rules
 {
 
-using model::Timestamp;
+using base::Timestamp;
 
 enum class VisitKind
 {
@@ -35,16 +35,16 @@ enum class WindowBasis
 
 struct MedicalInfoWindowInput
 {
-    Timestamp consentAt;
-    Timestamp on;
+    base::Timestamp consentAt;
+    base::Timestamp on;
     VisitKind visitKind = VisitKind::Oushin;
-    std::optional<Timestamp> availableTime;
+    std::optional<base::Timestamp> availableTime;
 };
 
 struct MedicalInfoWindowResult
 {
     bool allowed = false;
-    std::optional<Timestamp> until; // empty: no fixed end (continuing care)
+    std::optional<base::Timestamp> until; // empty: no fixed end (continuing care)
     WindowBasis basis = WindowBasis::TwentyFourHours;
     bool requiresRequeryAllowed = false;
 };
@@ -53,7 +53,7 @@ Expected<MedicalInfoWindowResult, Error> medicalInfoWindow(const MedicalInfoWind
 
 } // namespace zaitaku::rules
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<rules::VisitKind>
 {
@@ -63,6 +63,7 @@ template <> struct CodeTable<rules::VisitKind>
         {rules::VisitKind::HoumonContinuing, "houmon_continuing", "継続的な訪問診療・訪問看護"},
     }};
 };
+
 template <> struct CodeTable<rules::WindowBasis>
 {
     static constexpr std::string_view name = "window_basis";
@@ -72,4 +73,4 @@ template <> struct CodeTable<rules::WindowBasis>
         {rules::WindowBasis::AvailableTime, "available_time", "OQSの閲覧可能期限（AvailableTime）"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

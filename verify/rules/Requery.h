@@ -6,9 +6,9 @@
 // home (居宅). The 療担規則 / 施行規則 amendments took effect on 2023-12-01.
 // Continuity after a hospital stay is unclear (Q8): callers pass continuous=false, do F1 [I].
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Date.h"
-#include "verify/model/Expected.h"
+#include "base/CodeTable.h"
+#include "base/Date.h"
+#include "base/Expected.h"
 #include "verify/rules/RulesError.h"
 
 #include <array>
@@ -17,7 +17,7 @@
 namespace zaitaku::rules
 {
 
-using model::Date;
+using base::Date;
 
 enum class CareSetting
 {
@@ -36,8 +36,8 @@ enum class RequeryReason
 
 struct RequeryInput
 {
-    Date firstOnlineConfirm;
-    Date on;
+    base::Date firstOnlineConfirm;
+    base::Date on;
     bool sameProvider = false;
     bool continuous = false;
     CareSetting setting = CareSetting::Home;
@@ -50,12 +50,12 @@ struct RequeryDecision
     std::vector<RequeryReason> reasons;            // every reason that forbids it
 };
 
-Date requeryRuleEffective();
+base::Date requeryRuleEffective();
 Expected<RequeryDecision, Error> requery(const RequeryInput& input);
 
 } // namespace zaitaku::rules
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<rules::CareSetting>
 {
@@ -65,6 +65,7 @@ template <> struct CodeTable<rules::CareSetting>
         {rules::CareSetting::Outpatient, "outpatient", "外来"},
     }};
 };
+
 template <> struct CodeTable<rules::RequeryReason>
 {
     static constexpr std::string_view name = "reason";
@@ -76,4 +77,4 @@ template <> struct CodeTable<rules::RequeryReason>
         {rules::RequeryReason::BeforeRuleEffective, "before_rule_effective", "再照会の規定の施行（2023-12-01）前"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

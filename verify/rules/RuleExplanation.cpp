@@ -33,8 +33,8 @@ int wari(const json& r)
 
 std::string copayBasisJa(const std::string& basis)
 {
-    auto value = model::fromCode<CopayBasis>(basis);
-    return value ? std::string(model::labelOf(*value)) : basis;
+    auto value = base::fromCode<CopayBasis>(basis);
+    return value ? std::string(base::labelOf(*value)) : basis;
 }
 
 std::string copayBasisEn(const std::string& basis)

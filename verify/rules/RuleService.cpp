@@ -1,7 +1,7 @@
 #include "verify/rules/RuleService.h"
 
-#include "verify/model/BoundedJson.h"
-#include "verify/model/Timestamp.h"
+#include "base/BoundedJson.h"
+#include "base/Timestamp.h"
 #include "verify/rules/AgeThresholds.h"
 #include "verify/rules/CertificateExpiry.h"
 #include "verify/rules/Copay.h"
@@ -19,8 +19,8 @@ namespace zaitaku::rules
 namespace
 {
 
-using model::Date;
-using model::Timestamp;
+using base::Date;
+using base::Timestamp;
 using nlohmann::json;
 
 json dateOrNull(const std::optional<Date>& d)
@@ -110,10 +110,10 @@ public:
         if (!text) {
             return Unexpected(text.error());
         }
-        auto value = model::fromCode<E>(*text);
+        auto value = base::fromCode<E>(*text);
         if (!value) {
             std::string allowed;
-            for (const auto& entry : model::CodeTable<E>::entries) {
+            for (const auto& entry : base::CodeTable<E>::entries) {
                 allowed += (allowed.empty() ? "" : ", ") + std::string(entry.code);
             }
             return Unexpected(Error{Errc::InvalidValue,
@@ -185,7 +185,7 @@ private:
 
     // A string field parsed by a model parser; its error is reported as InvalidDate on the field.
     template <typename T>
-    Expected<T, Error> parsed(const char* name, Expected<T, model::Error> (*parse)(std::string_view)) const
+    Expected<T, Error> parsed(const char* name, Expected<T, base::Error> (*parse)(std::string_view)) const
     {
         auto text = string(name);
         if (!text) {
@@ -232,11 +232,11 @@ Expected<json, Error> copayRule(const RequestReader& in)
     ZAITAKU_TRY(result, copay(CopayInput{birthdate, on, income, koukiPercent}));
     return json{
         {"copay_percent", result.percent},
-        {"basis", model::toCode(result.basis)},
+        {"basis", base::toCode(result.basis)},
         {"age", result.age},
         {"birthdate", birthdate.toString()},
         {"on", on.toString()},
-        {"income", model::toCode(income)},
+        {"income", base::toCode(income)},
         {"preschool_until", preschoolUntil(birthdate).toString()},
         {"elderly_from", elderlyFrom(birthdate).toString()},
         {"kouki_from", koukiFrom(birthdate).toString()},
@@ -283,7 +283,7 @@ Expected<json, Error> ecertRule(const RequestReader& in)
     ZAITAKU_TRY(on, in.date("on"));
     const CertificateStatus status = certificateStatus(expiry, on);
     return json{
-        {"state", model::toCode(status.state)},
+        {"state", base::toCode(status.state)},
         {"alert_from", status.alertFrom.toString()},
         {"grace_until", dateOrNull(status.graceUntil)},
         {"grace_applies", status.graceUntil.has_value()},
@@ -304,11 +304,11 @@ Expected<json, Error> requeryRule(const RequestReader& in)
     ZAITAKU_TRY(decision, requery(RequeryInput{first, on, sameProvider, continuous, setting}));
     json reasons = json::array();
     for (RequeryReason r : decision.reasons) {
-        reasons.push_back(model::toCode(r));
+        reasons.push_back(base::toCode(r));
     }
     return json{
         {"allowed", decision.allowed},
-        {"reason", model::toCode(decision.reason)},
+        {"reason", base::toCode(decision.reason)},
         {"reasons", reasons},
         {"next_step", decision.allowed ? "requery" : "first_visit"},
     };
@@ -347,7 +347,7 @@ Expected<json, Error> fallbackDocumentRule(const RequestReader& in)
     ZAITAKU_TRY(cardPresented, in.optionalBoolean("card_presented"));
     const DocumentCheck check = checkFallbackDocument(DocumentCheckInput{kind, fields, on, birthdate, cardPresented});
     return json{
-        {"kind", model::toCode(kind)},        {"on", on.toString()},
+        {"kind", base::toCode(kind)},         {"on", on.toString()},
         {"accepted", check.accepted},         {"reasons", findingsJson(check.reasons)},
         {"notes", findingsJson(check.notes)},
     };
@@ -363,7 +363,7 @@ Expected<json, Error> medicalInfoWindowRule(const RequestReader& in)
     return json{
         {"allowed", result.allowed},
         {"until", timestampOrNull(result.until)},
-        {"basis", model::toCode(result.basis)},
+        {"basis", base::toCode(result.basis)},
         {"requires_requery_allowed", result.requiresRequeryAllowed},
     };
 }
@@ -444,7 +444,7 @@ Expected<json, Error> evaluateRule(const json& request, const RuleDefaults& defa
 
 Expected<json, Error> evaluateRuleText(std::string_view requestText, const RuleDefaults& defaults)
 {
-    json request = model::parseJson(requestText);
+    json request = base::parseJson(requestText);
     if (request.is_discarded()) {
         return Unexpected(Error{Errc::MalformedRequest, "the request is not valid JSON"});
     }
@@ -456,7 +456,7 @@ json errorToJson(const Error& error)
     return json{
         {"error", error.message},
         {"field", error.field.empty() ? json(nullptr) : json(error.field)},
-        {"code", model::toCode(error.code)},
+        {"code", base::toCode(error.code)},
     };
 }
 

@@ -4,8 +4,8 @@
 // `zaitaku-cli rules`, docs/PROTOCOL.md §rules). Strict: a missing field, a wrong type, an
 // impossible date or a reversed date order is an Error naming the field.
 
-#include "verify/model/Clock.h"
-#include "verify/model/Expected.h"
+#include "base/Clock.h"
+#include "base/Expected.h"
 #include "verify/rules/RulesError.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -20,7 +20,7 @@ struct RuleDefaults
 {
     // When set, a missing "on" is filled with the clock's now in JST (the CLI's human form).
     // The JSON contract leaves it unset: there, "on" is required.
-    const model::Clock* clock = nullptr;
+    const base::Clock* clock = nullptr;
 };
 
 struct RuleInfo

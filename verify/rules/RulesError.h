@@ -1,7 +1,7 @@
 #pragma once
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Error.h"
+#include "base/CodeTable.h"
+#include "base/Error.h"
 
 #include <array>
 #include <string_view>
@@ -30,7 +30,7 @@ Error dateOrderError(std::string_view laterField,
 
 } // namespace zaitaku::rules
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<rules::Errc>
 {
@@ -45,4 +45,4 @@ template <> struct CodeTable<rules::Errc>
         {rules::Errc::DateOrder, "date_order", "日付の前後関係が正しくありません"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

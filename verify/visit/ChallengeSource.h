@@ -5,11 +5,11 @@
 // pool is empty it falls back to a LocalChallengeSource, and the evidence says `challenge: local`
 // so the gateway can apply its policy. A challenge is never handed out twice.
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "base/Expected.h"
+#include "base/Random.h"
+#include "base/Timestamp.h"
 #include "verify/model/Evidence.h"
-#include "verify/model/Expected.h"
-#include "verify/model/Random.h"
-#include "verify/model/Timestamp.h"
 #include "verify/visit/VisitError.h"
 
 #include <string>
@@ -20,7 +20,7 @@ namespace zaitaku::visit
 struct Challenge
 {
     std::string id;
-    device::Bytes nonce; // what the card signs (as SHA-256 DigestInfo)
+    base::Bytes nonce; // what the card signs (as SHA-256 DigestInfo)
     model::ChallengeOrigin origin = model::ChallengeOrigin::Local;
 };
 
@@ -29,20 +29,20 @@ class ChallengeSource
 public:
     virtual ~ChallengeSource() = default;
     // A fresh challenge for this visit, never handed out before.
-    virtual Expected<Challenge, Error> take(const std::string& visitId, const model::Timestamp& now) = 0;
+    virtual Expected<Challenge, Error> take(const std::string& visitId, const base::Timestamp& now) = 0;
 };
 
 // 32 random bytes from the injected source; the id is "local-<uuid>".
 class LocalChallengeSource final : public ChallengeSource
 {
 public:
-    explicit LocalChallengeSource(model::RandomSource& random)
+    explicit LocalChallengeSource(base::RandomSource& random)
         : m_random(random)
     {}
-    Expected<Challenge, Error> take(const std::string& visitId, const model::Timestamp& now) override;
+    Expected<Challenge, Error> take(const std::string& visitId, const base::Timestamp& now) override;
 
 private:
-    model::RandomSource& m_random;
+    base::RandomSource& m_random;
 };
 
 } // namespace zaitaku::visit

@@ -1,6 +1,6 @@
 #include "verify/visit/FallbackForms.h"
 
-#include "verify/model/BoundedJson.h"
+#include "base/BoundedJson.h"
 #include "verify/rules/FallbackDocument.h"
 #include "verify/rules/FushoClaim.h"
 
@@ -154,7 +154,7 @@ std::optional<std::string> fallbackUnavailable(model::FallbackKind kind, const F
 
 Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const std::string& fieldsJson)
 {
-    const nlohmann::json in = model::parseJson(fieldsJson);
+    const nlohmann::json in = base::parseJson(fieldsJson);
     if (!in.is_object()) {
         return Unexpected(Error{Errc::InvalidInput, "the fallback fields are not a JSON object", "fields"});
     }
@@ -164,7 +164,7 @@ Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const
         const auto known = std::find_if(form.fields.begin(), form.fields.end(),
                                         [&key = key](const FormField& f) { return f.key == key; });
         if (known == form.fields.end()) {
-            return Unexpected(fieldError(key, "'" + key + "' is not a field of " + std::string(model::labelOf(kind))));
+            return Unexpected(fieldError(key, "'" + key + "' is not a field of " + std::string(base::labelOf(kind))));
         }
         if (!value.is_string()) {
             return Unexpected(fieldError(key, "'" + key + "' must be text"));
@@ -175,7 +175,7 @@ Expected<std::string, Error> checkFallbackFields(model::FallbackKind kind, const
             return Unexpected(fieldError(key, "'" + key + "' is not one of the form's choices"));
         }
         if (key == "birthdate" || key == "valid_until" || key == "valid_from" || key == "signed_on") {
-            if (!model::Date::parse(text)) {
+            if (!base::Date::parse(text)) {
                 return Unexpected(fieldError(key, "'" + key + "' is not a date (YYYY-MM-DD)"));
             }
         }
@@ -254,7 +254,7 @@ nlohmann::json fushoClaimFor(const nlohmann::json& fields)
             {"claims_from", claim.claimsFrom}};
 }
 
-model::Date discardAfter(model::FallbackKind kind, model::Date on, const FallbackRetention& retention)
+base::Date discardAfter(model::FallbackKind kind, base::Date on, const FallbackRetention& retention)
 {
     const int days = kind == FallbackKind::Moushitatesho ? retention.moushitateshoDays : retention.otherDays;
     return on.addDays(days);

@@ -8,9 +8,9 @@
 //   不詳 claim fields of R4 [S:P17]).
 // Field names are ours (snake_case, English) [I]; the labels are the documents' own words.
 
-#include "verify/model/Date.h"
+#include "base/Date.h"
+#include "base/Expected.h"
 #include "verify/model/EligibilitySnapshot.h"
-#include "verify/model/Expected.h"
 #include "verify/model/FallbackEvidence.h"
 #include "verify/visit/VisitError.h"
 
@@ -45,7 +45,7 @@ const std::vector<model::FallbackKind>& fallbackLadder();
 
 struct FallbackSituation
 {
-    model::Date on;
+    base::Date on;
     bool revisit = false;            // the visit started as F2
     bool priorQualification = false; // a confirmed result or re-query key is on file
     // true: a card was read at this visit; otherwise unknown (staff attest to it on the form).
@@ -81,6 +81,6 @@ std::map<std::string, std::string> claimSuggestion(const model::EligibilitySnaps
 // derives it again from the fields it received.
 nlohmann::json fushoClaimFor(const nlohmann::json& moushitateshoFields);
 
-model::Date discardAfter(model::FallbackKind kind, model::Date on, const FallbackRetention& retention);
+base::Date discardAfter(model::FallbackKind kind, base::Date on, const FallbackRetention& retention);
 
 } // namespace zaitaku::visit

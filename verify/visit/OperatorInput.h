@@ -158,7 +158,7 @@ struct FallbackPrompt
     // The 申立書's claim numbers the newest cached result suggests (① current / ② former), for
     // staff to confirm with the patient; empty when there is none.
     std::map<std::string, std::string> suggestedFields;
-    std::optional<model::Date> patientBirthdate; // the roster's: the 70/75 limits of documents (R2)
+    std::optional<base::Date> patientBirthdate; // the roster's: the 70/75 limits of documents (R2)
 };
 struct FallbackAnswer
 {

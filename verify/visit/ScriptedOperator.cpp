@@ -48,7 +48,7 @@ MethodDecision ScriptedOperator::chooseMethod(const MethodPrompt& prompt)
     m_gaveUp = "no offered method matches the script";
     for (const auto& option : prompt.options) {
         if (!option.available && !option.why.empty()) {
-            m_gaveUp += "; " + std::string(model::toCode(option.method)) + ": " + option.why;
+            m_gaveUp += "; " + std::string(base::toCode(option.method)) + ": " + option.why;
         }
     }
     return MethodDecision{};

@@ -1,9 +1,9 @@
 #include "verify/visit/VisitEngine.h"
 
+#include "base/BoundedJson.h"
 #include "device/mynacard/Certificate.h"
 #include "verify/consent/ConsentSelection.h"
 #include "verify/identity/VisualCheck.h"
-#include "verify/model/BoundedJson.h"
 #include "verify/rules/FallbackDocument.h"
 #include "verify/rules/MedicalInfoWindow.h"
 #include "verify/rules/Requery.h"
@@ -58,8 +58,8 @@ private:
     {
         m_op.progress(VisitProgress{m_machine.state(), message, tries});
     }
-    model::Timestamp now() const { return m_services.clock.nowJst(); }
-    model::Date today() const { return now().localDate(); }
+    base::Timestamp now() const { return m_services.clock.nowJst(); }
+    base::Date today() const { return now().localDate(); }
     Expected<void, Error> abort(const std::string& reason);
     Error cardError(const device::Error& e) const { return Error{Errc::CardError, e.message, "card"}; }
 
@@ -98,13 +98,13 @@ private:
     model::Assistance m_assistedBy = model::Assistance::None;
 
     // Gathered at the door.
-    device::Bytes m_authCertificate;
+    base::Bytes m_authCertificate;
     device::CardInfo m_cardInfo;
     std::optional<model::Evidence> m_identity;
     std::optional<model::FallbackEvidence> m_fallback;
     std::string m_pooledChallengeId;
     nanoseconds m_startedMono{0};
-    model::Timestamp m_startedAt = model::Timestamp::fromUtc({});
+    base::Timestamp m_startedAt = base::Timestamp::fromUtc({});
 };
 
 Expected<void, Error> VisitRun::fire(E event, const EventData& data, std::map<std::string, std::string> detail)
@@ -150,7 +150,7 @@ CardFacts VisitRun::cardFacts() const
 model::Evidence VisitRun::newEvidence(model::EvidenceMethod method)
 {
     model::Evidence e;
-    e.id = model::makeUuid(m_services.random);
+    e.id = base::makeUuid(m_services.random);
     e.visitId = m_out.visitId;
     e.patientId = m_request.patientId;
     e.method = method;
@@ -166,7 +166,7 @@ model::Evidence VisitRun::newEvidence(model::EvidenceMethod method)
 
 Expected<VisitOutcome, Error> VisitRun::run()
 {
-    m_out.visitId = model::makeUuid(m_services.random);
+    m_out.visitId = base::makeUuid(m_services.random);
     m_startedMono = m_services.monotonic.sinceBoot();
     m_startedAt = now();
     auto loaded = m_services.repository.load(m_request.patientId, m_request.serviceKind);
@@ -244,7 +244,7 @@ Expected<void, Error> VisitRun::start()
                                 "the facility holds this card: record its check-out (custody checkout) first",
                                 "custody"});
     }
-    std::map<std::string, std::string> detail{{"service_kind", std::string(model::toCode(m_request.serviceKind))}};
+    std::map<std::string, std::string> detail{{"service_kind", std::string(base::toCode(m_request.serviceKind))}};
     switch (m_request.flow) {
     case model::VisitFlow::FirstVisit:
         say("カードをリーダーに置いてください");
@@ -319,8 +319,8 @@ Expected<void, Error> VisitRun::readCard()
     }
     const rules::CertificateStatus status = rules::certificateStatus(parsed->notAfter.localDate(), today());
     m_out.certificate = status.state;
-    std::map<std::string, std::string> detail{{"card", std::string(model::toCode(m_out.card))},
-                                              {"certificate", std::string(model::toCode(status.state))},
+    std::map<std::string, std::string> detail{{"card", std::string(base::toCode(m_out.card))},
+                                              {"certificate", std::string(base::toCode(status.state))},
                                               {"tries_left", std::to_string(m_cardInfo.authPin.triesLeft)}};
     if (status.state == rules::CertificateState::Unusable) {
         m_session.drop();
@@ -356,7 +356,7 @@ Expected<void, Error> VisitRun::onCardError(const device::Error& e)
         return {}; // not read yet: the loop waits again
     }
     say("カードが離れました。もう一度カードを置いてください");
-    return fire(E::CardRemoved, {}, {{"device_error", std::string(model::toCode(e.code))}});
+    return fire(E::CardRemoved, {}, {{"device_error", std::string(base::toCode(e.code))}});
 }
 
 Expected<void, Error> VisitRun::chooseMethod()
@@ -411,7 +411,7 @@ Expected<void, Error> VisitRun::chooseMethod()
         say(option.why.empty() ? "その方法は使えません" : option.why);
         return {}; // ask again
     }
-    std::map<std::string, std::string> detail{{"method", std::string(model::toCode(decision.method))}};
+    std::map<std::string, std::string> detail{{"method", std::string(base::toCode(decision.method))}};
     if (!data.lastTryOverrideBy.empty()) {
         detail["last_try_override_by"] = data.lastTryOverrideBy;
     }
@@ -463,7 +463,7 @@ Expected<void, Error> VisitRun::enterPin()
         }
         if (code == device::Errc::PinRepeated || code == device::Errc::InvalidInput) {
             say(code == device::Errc::PinRepeated ? "前回と同じ暗証番号は送信しません" : "暗証番号は4桁の数字です");
-            return fire(E::BackToMethods, {}, {{"device_error", std::string(model::toCode(code))}});
+            return fire(E::BackToMethods, {}, {{"device_error", std::string(base::toCode(code))}});
         }
         return onCardError(outcome.error());
     }
@@ -496,7 +496,7 @@ Expected<void, Error> VisitRun::enterPin()
     if (challenge->origin == model::ChallengeOrigin::Pooled) {
         m_pooledChallengeId = challenge->id;
     }
-    return fire(E::PinAccepted, {}, {{"challenge", std::string(model::toCode(challenge->origin))}});
+    return fire(E::PinAccepted, {}, {{"challenge", std::string(base::toCode(challenge->origin))}});
 }
 
 Expected<void, Error> VisitRun::checkFace()
@@ -516,7 +516,7 @@ Expected<void, Error> VisitRun::checkFace()
             return onCardError(photo.error());
         }
         say("券面の照合番号を確認できませんでした（" + photo.error().message + "）");
-        return fire(E::FaceRejected, {}, {{"device_error", std::string(model::toCode(photo.error().code))}});
+        return fire(E::FaceRejected, {}, {{"device_error", std::string(base::toCode(photo.error().code))}});
     }
     auto decision = m_services.face.verify(photo->jpeg2000, m_settings.faceTimeout);
     if (!decision) {
@@ -545,7 +545,7 @@ Expected<void, Error> VisitRun::checkVisual()
         suggested = model::VisualReason::PinLastTry;
     }
     VisualPrompt prompt{identity::visualStatement(m_settings.language), {}, suggested};
-    for (const auto& entry : model::CodeTable<model::VisualReason>::entries) {
+    for (const auto& entry : base::CodeTable<model::VisualReason>::entries) {
         prompt.reasons.push_back(entry.value);
     }
     const VisualAnswer answer = ask([&] { return m_op.attestVisual(prompt); });
@@ -570,7 +570,7 @@ Expected<void, Error> VisitRun::checkVisual()
     e.triesLeftBefore = m_out.triesLeftBefore;
     e.triesLeftAfter = m_out.triesLeftAfter;
     m_identity = std::move(e);
-    return fire(E::VisualAttested, {}, {{"reason", std::string(model::toCode(answer.reason))}});
+    return fire(E::VisualAttested, {}, {{"reason", std::string(base::toCode(answer.reason))}});
 }
 
 Expected<void, Error> VisitRun::takeConsent()
@@ -606,7 +606,7 @@ Expected<void, Error> VisitRun::takeConsent()
     }
     std::string kinds;
     for (const auto& c : m_out.consents) {
-        kinds += (kinds.empty() ? "" : ",") + std::string(model::toCode(c.kind)) + (c.given ? "+" : "-");
+        kinds += (kinds.empty() ? "" : ",") + std::string(base::toCode(c.kind)) + (c.given ? "+" : "-");
     }
     return fire(E::ConsentRecorded, {}, {{"consents", kinds}, {"text_version", prompt.textVersion}});
 }
@@ -630,8 +630,8 @@ RevisitPrompt VisitRun::revisitDecision() const
     }
     prompt.allowed = decision->allowed;
     for (const auto reason : decision->reasons) {
-        prompt.reasons.emplace_back(model::toCode(reason));
-        prompt.messages.emplace_back(model::labelOf(reason));
+        prompt.reasons.emplace_back(base::toCode(reason));
+        prompt.messages.emplace_back(base::labelOf(reason));
     }
     // DOMAIN.md F2 guard [I]: a result saying a new qualification exists breaks the relationship.
     if (m_context.latest &&
@@ -641,8 +641,8 @@ RevisitPrompt VisitRun::revisitDecision() const
         prompt.messages.emplace_back("新しい資格があります（保険者の変更）。カードで確認してください");
     }
     if (prompt.allowed) {
-        prompt.reasons.emplace_back(model::toCode(rules::RequeryReason::Allowed));
-        prompt.messages.emplace_back(model::labelOf(rules::RequeryReason::Allowed));
+        prompt.reasons.emplace_back(base::toCode(rules::RequeryReason::Allowed));
+        prompt.messages.emplace_back(base::labelOf(rules::RequeryReason::Allowed));
     }
     return prompt;
 }
@@ -697,7 +697,7 @@ std::string withCardSeen(model::FallbackKind kind, const std::string& fieldsJson
     const auto& fields = fallbackForm(kind).fields;
     const bool asksForCard =
         std::any_of(fields.begin(), fields.end(), [](const FormField& f) { return f.key == "card_seen"; });
-    nlohmann::json parsed = model::parseJson(fieldsJson);
+    nlohmann::json parsed = base::parseJson(fieldsJson);
     if (!asksForCard || situation.cardPresented != true || !parsed.is_object() || parsed.contains("card_seen")) {
         return fieldsJson;
     }
@@ -740,7 +740,7 @@ Expected<void, Error> VisitRun::recordFallback()
         say(fields.error().message);
         return {};
     }
-    const nlohmann::json captured = model::parseJson(*fields);
+    const nlohmann::json captured = base::parseJson(*fields);
     const auto check = rules::checkFallbackDocument(rules::DocumentCheckInput{
         *answer.kind, &captured, today(), m_context.patient.birthdate, situation.cardPresented});
     if (!check.accepted) {
@@ -758,7 +758,7 @@ Expected<void, Error> VisitRun::recordFallback()
     // 自己負担額です」「患者には適切な自己負担分（3割分等）の支払を求めてください」][seed 004].
     m_out.warnings.emplace_back("自己負担は10割ではありません。これまで通りの負担割合（3割等）でお支払いいただきます");
     model::FallbackEvidence f;
-    f.id = model::makeUuid(m_services.random);
+    f.id = base::makeUuid(m_services.random);
     f.visitId = m_out.visitId;
     f.kind = *answer.kind;
     f.capturedFieldsJson = std::move(*fields);
@@ -769,7 +769,7 @@ Expected<void, Error> VisitRun::recordFallback()
     m_out.fallback = *answer.kind;
     m_out.flow = model::VisitFlow::Fallback;
     return fire(E::FallbackRecorded, {},
-                {{"kind", std::string(model::toCode(*answer.kind))}, {"reason", prompt.reason}});
+                {{"kind", std::string(base::toCode(*answer.kind))}, {"reason", prompt.reason}});
 }
 
 Expected<void, Error> VisitRun::commit()
@@ -781,7 +781,7 @@ Expected<void, Error> VisitRun::commit()
     v.careRelationshipId = m_context.care ? m_context.care->id : "";
     v.serviceKind = m_request.serviceKind;
     v.flow = m_out.flow;
-    v.state = std::string(model::toCode(S::Committed));
+    v.state = std::string(base::toCode(S::Committed));
     v.scheduledFor = m_request.scheduledFor.value_or(today());
     v.startedAt = m_startedAt;
     v.completedAt = now();

@@ -11,12 +11,12 @@
 //       not allowed, why, and F1 with the card
 //   F6  the fallback ladder → fallback evidence → commit
 
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "device/reader/CardReader.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/identity/FaceVerifier.h"
 #include "verify/model/CareRelationship.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Random.h"
 #include "verify/model/Visit.h"
 #include "verify/rules/CertificateExpiry.h"
 #include "verify/visit/ChallengeSource.h"
@@ -37,9 +37,9 @@ struct VisitServices
 {
     device::CardReader* reader = nullptr; // none: no reader on this tablet (F2 and F6 still work)
     std::string readerSelector;           // name or index; empty: the first reader with a card
-    const model::Clock& clock;
-    const model::MonotonicClock& monotonic;
-    model::RandomSource& random;
+    const base::Clock& clock;
+    const base::MonotonicClock& monotonic;
+    base::RandomSource& random;
     ChallengeSource& challenges;
     VisitRepository& repository;
     VisitJournal& journal;
@@ -66,7 +66,7 @@ struct VisitRequest
     model::VisitFlow flow = model::VisitFlow::FirstVisit;
     std::string staffId;
     bool cardHeldByFacility = false;                        // F8: the facility holds the card; it must be checked out
-    std::optional<model::Date> scheduledFor;                // default: today
+    std::optional<base::Date> scheduledFor;                 // default: today
     std::string fallbackReason;                             // for flow Fallback: why online confirmation failed
     model::Assistance assistedBy = model::Assistance::None; // who helped at the door (seed 004 Q1)
 };
@@ -87,9 +87,9 @@ struct VisitOutcome
     std::optional<CachedResult> latest;   // the result to show (cached; its age below)
     std::optional<std::chrono::minutes> latestAge;
     std::optional<rules::CertificateState> certificate;
-    std::optional<model::Timestamp> medicalInfoUntil; // 往診: 24 h after consent
-    bool medicalInfoWhileContinuing = false;          // 訪問診療/看護: while re-query is allowed
-    std::vector<std::string> warnings;                // Japanese, for the result screen
+    std::optional<base::Timestamp> medicalInfoUntil; // 往診: 24 h after consent
+    bool medicalInfoWhileContinuing = false;         // 訪問診療/看護: while re-query is allowed
+    std::vector<std::string> warnings;               // Japanese, for the result screen
     std::string abortReason;
     CommitReceipt receipt;
     std::vector<Transition> transitions;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "verify/model/CodeTable.h"
-#include "verify/model/Error.h"
+#include "base/CodeTable.h"
+#include "base/Error.h"
 
 #include <array>
 #include <string_view>
@@ -31,7 +31,7 @@ using Error = BasicError<Errc>;
 
 } // namespace zaitaku::visit
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<visit::Errc>
 {
@@ -54,4 +54,4 @@ template <> struct CodeTable<visit::Errc>
         {visit::Errc::CardError, "card_error", "カードの読み取りに失敗しました"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

@@ -190,13 +190,13 @@ Expected<Transition, Error> VisitMachine::apply(VisitEvent event, const EventDat
     const auto to = lookup(m_state, event);
     if (!to) {
         return Unexpected(Error{Errc::IllegalTransition,
-                                "'" + std::string(model::toCode(event)) + "' is not possible in state '" +
-                                    std::string(model::toCode(m_state)) + "'",
+                                "'" + std::string(base::toCode(event)) + "' is not possible in state '" +
+                                    std::string(base::toCode(m_state)) + "'",
                                 "event"});
     }
     if (auto why = refusal(event, data)) {
         return Unexpected(
-            Error{Errc::IllegalTransition, "'" + std::string(model::toCode(event)) + "' refused: " + *why, "event"});
+            Error{Errc::IllegalTransition, "'" + std::string(base::toCode(event)) + "' refused: " + *why, "event"});
     }
     const Transition t{m_state, event, *to};
     learn(event, data, *to);

@@ -8,7 +8,7 @@
 //   - no PIN attempt with one try left unless staff overrode, none on a blocked or 顔認証 card;
 //   - PinAccepted only after PinSubmitted; a commit only from Recording, and only once.
 
-#include "verify/model/Expected.h"
+#include "base/Expected.h"
 #include "verify/visit/VisitError.h"
 #include "verify/visit/VisitState.h"
 

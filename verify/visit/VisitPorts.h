@@ -4,15 +4,15 @@
 // sync/store/StoreVisitPort): the patient's context, one atomic commit of the whole record, and
 // an audit journal for every transition. The engine never sees SQL, and tests can count calls.
 
+#include "base/Expected.h"
+#include "base/Timestamp.h"
 #include "verify/model/CareRelationship.h"
 #include "verify/model/Consent.h"
 #include "verify/model/CustodyEvent.h"
 #include "verify/model/EligibilitySnapshot.h"
 #include "verify/model/Evidence.h"
-#include "verify/model/Expected.h"
 #include "verify/model/FallbackEvidence.h"
 #include "verify/model/Patient.h"
-#include "verify/model/Timestamp.h"
 #include "verify/model/Visit.h"
 #include "verify/visit/VisitError.h"
 #include "verify/visit/VisitState.h"
@@ -29,7 +29,7 @@ namespace zaitaku::visit
 struct CachedResult
 {
     model::EligibilitySnapshot snapshot;
-    model::Timestamp receivedAt = model::Timestamp::fromUtc({});
+    base::Timestamp receivedAt = base::Timestamp::fromUtc({});
 };
 
 struct PatientContext
@@ -64,7 +64,7 @@ struct TransitionRecord
     VisitState from = VisitState::Started;
     VisitEvent event = VisitEvent::Abort;
     VisitState to = VisitState::Started;
-    model::Timestamp at = model::Timestamp::fromUtc({});
+    base::Timestamp at = base::Timestamp::fromUtc({});
     std::int64_t monotonicNs = 0;
     std::map<std::string, std::string> detail; // never a PIN, an image or medical content
 };

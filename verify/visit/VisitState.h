@@ -4,7 +4,7 @@
 // between them. The transition table lives in VisitMachine.cpp; the code of each state is what the
 // audit log and the visit row record.
 
-#include "verify/model/CodeTable.h"
+#include "base/CodeTable.h"
 
 #include <array>
 
@@ -61,7 +61,7 @@ bool isTerminal(VisitState state);
 
 } // namespace zaitaku::visit
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<visit::VisitState>
 {
@@ -114,4 +114,4 @@ template <> struct CodeTable<visit::VisitEvent>
         {visit::VisitEvent::Abort, "abort", "中止"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

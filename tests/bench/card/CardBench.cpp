@@ -3,11 +3,11 @@
 // "vcard-in-process" (the same emulator called directly, no transport), in the same process.
 // Run with scripts/bench-card.sh.
 
+#include "base/Clock.h"
 #include "device/mynacard/MynaCard.h"
 #include "device/mynacard/VerificationCodeB.h"
 #include "device/reader/PcscReader.h"
 #include "hardware/vcard/VirtualCardChannel.h"
-#include "verify/model/Clock.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -65,7 +65,7 @@ int main(int argc, char** argv)
     const std::string pkiDir = argc > 2 ? argv[2] : "";
     const int iterations = argc > 3 ? std::atoi(argv[3]) : 20;
 
-    const model::SystemClock clock;
+    const base::SystemClock clock;
     auto pki = hardware::TestPki::open(pkiDir, clock.nowJst());
     auto image = hardware::buildCardImage(*hardware::builtinPersona("valid"), *pki, clock.nowJst());
     if (!image) {
@@ -87,7 +87,7 @@ int main(int argc, char** argv)
          [&](device::MynaCard& c) {
              auto p = pin();
              auto v = c.verifyAuthPin(p);
-             return v && v->verified && c.signChallenge(device::Bytes(32, 0x42)).has_value();
+             return v && v->verified && c.signChallenge(base::Bytes(32, 0x42)).has_value();
          }},
         {"read cert + PIN + sign",
          [&](device::MynaCard& c) {
@@ -95,7 +95,7 @@ int main(int argc, char** argv)
              auto v = c.readAuthCertificate()
                           ? c.verifyAuthPin(p)
                           : Expected<device::PinOutcome, device::Error>(Unexpected(device::Error{}));
-             return v && v->verified && c.signChallenge(device::Bytes(32, 0x42)).has_value();
+             return v && v->verified && c.signChallenge(base::Bytes(32, 0x42)).has_value();
          }},
         {"face photo",
          [](device::MynaCard& c) {

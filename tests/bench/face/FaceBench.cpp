@@ -6,10 +6,12 @@
 //
 //   face_bench [--samples DIR] [--runs N] [--pairs FILE --images DIR]
 
+#include "base/AtomicFile.h"
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "device/camera/ImageCodec.h"
 #include "device/camera/SyntheticFrameSource.h"
 #include "support/FaceSamples.h"
-#include "sync/store/AtomicFile.h"
 #include "verify/identity/face/CalibrationRun.h"
 #include "verify/identity/face/CameraFaceVerifier.h"
 #include "verify/identity/face/CardLikePhoto.h"
@@ -17,8 +19,6 @@
 #include "verify/identity/face/FaceEmbedder.h"
 #include "verify/identity/face/FaceEngine.h"
 #include "verify/identity/face/FaceModels.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Random.h"
 
 #include <algorithm>
 #include <chrono>
@@ -99,7 +99,7 @@ int main(int argc, char** argv)
         return 1;
     }
     const test::Portrait& p = portraits.front();
-    const device::Bytes card = *face::makeCardLikePhoto(p.frame, p.face, 4096);
+    const base::Bytes card = *face::makeCardLikePhoto(p.frame, p.face, 4096);
 
     std::printf("face verification, %d runs per stage (median), frame %dx%d, card %zu B JPEG 2000 90x120\n", runs,
                 p.frame.width(), p.frame.height(), card.size());
@@ -144,9 +144,9 @@ int main(int argc, char** argv)
     std::printf("  ratio whole / baseline      %8.2fx\n", whole / baseline);
 
     // The multi-frame decision on 2 s of synthetic 15 fps video: compute time per frame.
-    model::SeededRandom random(1);
+    base::SeededRandom random(1);
     camera::SyntheticFrameSource live(p.frame, {}, random);
-    model::SteadyClock steady;
+    base::SteadyClock steady;
     int frames = 0;
     face::CameraFaceVerifier counting(engine, live, steady, face::FacePolicy{},
                                       [&](const face::FaceProgress&) { ++frames; });
@@ -161,7 +161,7 @@ int main(int argc, char** argv)
 
     const std::string pairsPath = argValue(argc, argv, "--pairs", "");
     if (!pairsPath.empty()) {
-        auto text = sync::store::readSmallFile(pairsPath, 16u << 20);
+        auto text = base::readSmallFile(pairsPath, 16u << 20);
         auto pairs = text ? face::parsePairs(*text, argValue(argc, argv, "--images", "."))
                           : Unexpected(identity::Error{identity::Errc::InvalidInput, "cannot read " + pairsPath});
         if (!pairs) {

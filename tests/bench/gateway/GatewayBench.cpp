@@ -7,6 +7,8 @@
 // Prints requests/s and p50/p99 per workload, the ratio to the baseline, and the drain time.
 //   gateway_bench [CLIENTS] [SECONDS] [DRAIN_VISITS] [SERVER_THREADS]
 
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "support/StoreFixture.h"
 #include "sync/client/Enrollment.h"
 #include "sync/client/GatewayConnection.h"
@@ -14,7 +16,6 @@
 #include "sync/gateway/GatewayServer.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/protocol/Messages.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/ModelJson.h"
 
 #include <algorithm>
@@ -106,9 +107,9 @@ int main(int argc, char** argv)
     const int serverThreads = argc > 4 ? std::atoi(argv[4]) : sync::gateway::GatewayConfig{}.threads;
     // Set ZAITAKU_BENCH_PAUSE to wait for Enter before the workloads (to attach a profiler).
     const bool pause = std::getenv("ZAITAKU_BENCH_PAUSE") != nullptr;
-    model::SystemClock clock;
-    model::SteadyClock steady;
-    model::SystemRandom random;
+    base::SystemClock clock;
+    base::SteadyClock steady;
+    base::SystemRandom random;
     const auto root = zaitaku::testing::makeTempDir("zaitaku-gateway-bench");
     std::ostringstream log;
 
@@ -132,7 +133,7 @@ int main(int argc, char** argv)
         t.store.emplace(std::move(created.value().store));
         (void)sync::store::PatientRoster::import(*t.store, zaitaku::testing::rosterJson("p-001"), "operator").value();
         auto code = sync::protocol::EnrollmentCode::generate(random, gateway->caFingerprint());
-        (void)gateway->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), clock.nowJst(),
+        (void)gateway->storage().addEnrollmentCode(base::sha256Hex(code.secret), clock.nowJst(),
                                                    clock.nowJst().plus(std::chrono::hours(1)));
         const auto enrolled =
             sync::client::enroll(*t.store, {url, code.toString(), "bench", "bench", {}}, random).value();
@@ -151,7 +152,7 @@ int main(int argc, char** argv)
     std::vector<std::string> patients;
     for (int i = 0; i < 20; ++i) {
         auto s = zaitaku::testing::confirmedSnapshot("bench-" + std::to_string(i), "bp-" + std::to_string(i));
-        s.birthdate = model::Date::parse("1955-06-15").value();
+        s.birthdate = base::Date::parse("1955-06-15").value();
         s.name = "訪問 花子";
         (void)gateway->storage().addSnapshot(s.patientId, sync::store::snapshotToJson(s), clock.nowJst());
         patients.push_back(s.patientId);
@@ -173,7 +174,7 @@ int main(int argc, char** argv)
             const std::string id = s.text(1);
             sync::protocol::RecordsRequest req;
             req.deviceTime = clock.nowJst();
-            req.records.push_back({id, "visit", id, payload, sync::store::sha256Hex(payload), req.deviceTime});
+            req.records.push_back({id, "visit", id, payload, base::sha256Hex(payload), req.deviceTime});
             tablets[t].uploads.push_back(sync::protocol::dump(sync::protocol::toJson(req)));
         }
     }

@@ -10,13 +10,14 @@
 // Prints medians over ROUNDS and the ratio to the baseline.
 //   oqs_bench [PATIENTS] [ROUNDS] [TERMINAL_POLL_MS]
 
+#include "base/CanonicalJson.h"
+#include "base/Sha256.h"
 #include "support/StoreFixture.h"
 #include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/oqs/OqsSimulator.h"
 #include "sync/protocol/EnrollmentCode.h"
-#include "sync/store/CanonicalJson.h"
 #include "sync/store/PatientRoster.h"
 
 #include <algorithm>
@@ -75,9 +76,9 @@ int main(int argc, char** argv)
     const int terminalPollMs = argc > 3 ? std::atoi(argv[3]) : 10;
     // A day passes between rounds: the gateway pre-checks only today's and tomorrow's routes, and
     // each round must ask OQS afresh (tomorrow as seen from the new day).
-    model::ManualClock clock{std::chrono::system_clock::now()};
-    model::SteadyClock steady;
-    model::SystemRandom random;
+    base::ManualClock clock{std::chrono::system_clock::now()};
+    base::SteadyClock steady;
+    base::SystemRandom random;
     const auto root = zaitaku::testing::makeTempDir("zaitaku-oqs-bench");
     const auto req = root / "terminal" / "req";
     const auto res = root / "terminal" / "res";
@@ -134,7 +135,7 @@ int main(int argc, char** argv)
     }
     (void)sync::store::PatientRoster::import(tablet, roster.dump(), "bench").value();
     auto code = sync::protocol::EnrollmentCode::generate(random, gateway->caFingerprint());
-    (void)gateway->storage().addEnrollmentCode(sync::store::sha256Hex(code.secret), clock.nowJst(),
+    (void)gateway->storage().addEnrollmentCode(base::sha256Hex(code.secret), clock.nowJst(),
                                                clock.nowJst().plus(std::chrono::hours(1)));
     const auto enrolled = sync::client::enroll(tablet, {url, code.toString(), "bench", "bench", {}}, random).value();
     (void)gateway->storage().changeAssignments(enrolled.deviceId, ids, true, clock.nowJst()).value();

@@ -7,13 +7,13 @@
 //                       bus (adds libusb and umockdev's ioctl round trips, not a real reader's RF).
 // All in one process. Run with scripts/bench-rcs380.sh.
 
+#include "base/Clock.h"
 #include "device/mynacard/MynaCard.h"
 #include "hardware/rcs380/Rcs380Channel.h"
 #include "hardware/rcs380/Rcs380Reader.h"
 #include "hardware/vcard/VirtualCardChannel.h"
 #include "support/rcs380/EmulatorLink.h"
 #include "support/rcs380/UmockdevRcs380.h"
-#include "verify/model/Clock.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -26,7 +26,7 @@ using namespace zaitaku;
 using Clock = std::chrono::steady_clock;
 using Flow = std::function<bool(device::MynaCard&)>;
 
-std::unique_ptr<hardware::VirtualCard> makeCard(hardware::TestPki& pki, model::Timestamp now)
+std::unique_ptr<hardware::VirtualCard> makeCard(hardware::TestPki& pki, base::Timestamp now)
 {
     auto image = hardware::buildCardImage(*hardware::builtinPersona("valid"), pki, now);
     if (!image) {
@@ -72,7 +72,7 @@ int main(int argc, char** argv)
     test::reexecUnderUmockdev(argv);
     const std::string pkiDir = argc > 1 ? argv[1] : "";
     const int iterations = argc > 2 ? std::atoi(argv[2]) : 50;
-    const model::SystemClock clock;
+    const base::SystemClock clock;
     auto pki = hardware::TestPki::open(pkiDir, clock.nowJst());
     if (!pki) {
         std::fprintf(stderr, "bench: %s\n", pki.error().message.c_str());
@@ -119,7 +119,7 @@ int main(int argc, char** argv)
          [](device::MynaCard& c) {
              auto pin = device::makeAuthPin("1234").value();
              auto verified = c.verifyAuthPin(pin);
-             return verified && verified->verified && c.signChallenge(device::Bytes(32, 0x42)).has_value();
+             return verified && verified->verified && c.signChallenge(base::Bytes(32, 0x42)).has_value();
          }},
     };
     std::printf("RC-S380 driver, persona 'valid', %d iterations each, median wall time (ms)\n", iterations);

@@ -35,6 +35,7 @@ std::optional<sync::store::SqliteApi> loadPlainSqlite()
         bind(library, "sqlite3_bind_int64", api.bind_int64) && bind(library, "sqlite3_bind_text", api.bind_text) &&
         bind(library, "sqlite3_bind_blob", api.bind_blob) && bind(library, "sqlite3_bind_null", api.bind_null) &&
         bind(library, "sqlite3_bind_parameter_count", api.bind_parameter_count) &&
+        bind(library, "sqlite3_column_count", api.column_count) &&
         bind(library, "sqlite3_column_type", api.column_type) &&
         bind(library, "sqlite3_column_int64", api.column_int64) &&
         bind(library, "sqlite3_column_text", api.column_text) &&

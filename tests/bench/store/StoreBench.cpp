@@ -61,7 +61,7 @@ std::string roster(int patients)
     return json + "]";
 }
 
-VisitRecord visit(int n, int patients, const model::Timestamp& at)
+VisitRecord visit(int n, int patients, const base::Timestamp& at)
 {
     VisitRecord r;
     char id[32];
@@ -107,7 +107,7 @@ model::EligibilitySnapshot snapshot(int n, int patients)
     s.insuredIdentificationNumber = "12345678";
     s.insuredBranchNumber = "00";
     s.name = "山田 太郎";
-    s.birthdate = model::Date::parse("1948-04-02").value();
+    s.birthdate = base::Date::parse("1948-04-02").value();
     s.rawXml = std::string(3500, 'x'); // a result file's typical size
     s.rawEncoding = "UTF-8";
     return s;
@@ -121,11 +121,11 @@ Phases runWorkload(const SqliteApi& api, const std::filesystem::path& dir, int v
     for (const char* suffix : {"", "-wal", "-shm", ".keys"}) {
         std::filesystem::remove(path + suffix);
     }
-    model::ManualClock clock(model::Timestamp::parse("2026-11-21T10:00:00+09:00").value());
-    model::SeededRandom random(9);
+    base::ManualClock clock(base::Timestamp::parse("2026-11-21T10:00:00+09:00").value());
+    base::SeededRandom random(9);
     StoreOptions options;
     options.api = &api;
-    const SecureBytes key = makeDataKey(random);
+    const base::SecureBytes key = makeDataKey(random);
     Phases t;
     {
         auto store = Store::create(path, key, "bench", clock, options);
@@ -242,8 +242,8 @@ int main(int argc, char** argv)
     }
 
     // Unlock: scrypt at the shipped parameters, then open + checks with the raw key.
-    model::SystemClock clock;
-    model::SystemRandom random;
+    base::SystemClock clock;
+    base::SystemRandom random;
     const std::string path = (dir / "unlock.db").string();
     for (const char* suffix : {"", "-wal", "-shm", ".keys"}) {
         std::filesystem::remove(path + suffix);

@@ -51,9 +51,9 @@ int main(int argc, char** argv)
     const int visits = argc > 1 ? std::atoi(argv[1]) : 200;
     char pattern[] = "/tmp/zaitaku-visit-bench-XXXXXX";
     const std::string dir = mkdtemp(pattern);
-    model::SystemClock clock;
-    model::SteadyClock monotonic;
-    model::SystemRandom random;
+    base::SystemClock clock;
+    base::SteadyClock monotonic;
+    base::SystemRandom random;
     sync::store::InitOptions options;
     options.scrypt = sync::store::ScryptParams{10, 8, 1};
     auto created = sync::store::initStore(dir + "/store.db", "bench passphrase", options, random, clock);
@@ -113,13 +113,13 @@ int main(int argc, char** argv)
     // Baseline: the same kind of record through VisitLedger::commit alone.
     for (int i = 0; i < visits; ++i) {
         sync::store::VisitRecord record;
-        record.visit.id = model::makeUuid(random);
+        record.visit.id = base::makeUuid(random);
         record.visit.patientId = "p-first";
         record.visit.scheduledFor = clock.nowJst().localDate();
         record.visit.staffId = "nurse-7";
         record.visit.deviceId = "tablet";
         model::Evidence e;
-        e.id = model::makeUuid(random);
+        e.id = base::makeUuid(random);
         e.visitId = record.visit.id;
         e.method = model::EvidenceMethod::PinSignature;
         e.capturedAt = clock.nowJst();
@@ -129,7 +129,7 @@ int main(int argc, char** argv)
         for (auto kind : {model::ConsentKind::Diagnosis, model::ConsentKind::Pharmacy, model::ConsentKind::Operation,
                           model::ConsentKind::Checkup}) {
             model::Consent c;
-            c.id = model::makeUuid(random);
+            c.id = base::makeUuid(random);
             c.patientId = "p-first";
             c.kind = kind;
             c.given = true;

@@ -54,7 +54,7 @@ struct Urb
     bool in = false;
     int status = 0;
     int actual = 0;
-    zaitaku::device::Bytes payload;
+    zaitaku::base::Bytes payload;
 };
 
 } // namespace
@@ -196,7 +196,7 @@ struct UmockdevRcs380::Impl
         if (urb.in) {
             pendingIn.push_back(std::move(urb));
         } else {
-            const zaitaku::device::Bytes bytes(urb.buffer->data, urb.buffer->data + urb.buffer->data_len);
+            const zaitaku::base::Bytes bytes(urb.buffer->data, urb.buffer->data + urb.buffer->data_len);
             urb.actual = static_cast<int>(bytes.size());
             completed.push_back(std::move(urb));
             ++writes;

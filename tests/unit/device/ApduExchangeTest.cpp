@@ -16,56 +16,57 @@ namespace
 class ScriptedChannel final : public CardChannel
 {
 public:
-    explicit ScriptedChannel(std::deque<Bytes> responses)
+    explicit ScriptedChannel(std::deque<base::Bytes> responses)
         : m_responses(std::move(responses))
     {}
-    Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds) override
+    Expected<base::Bytes, Error> transmit(base::ByteView command, std::chrono::milliseconds) override
     {
         sent.emplace_back(command.begin(), command.end());
         if (m_responses.empty()) {
             return Unexpected(Error{Errc::CardRemoved, "script ended"});
         }
-        Bytes r = m_responses.front();
+        base::Bytes r = m_responses.front();
         m_responses.pop_front();
         return r;
     }
-    Bytes atr() const override { return {}; }
+    base::Bytes atr() const override { return {}; }
     Expected<void, Error> disconnect(Disposition) override { return {}; }
-    std::vector<Bytes> sent;
+    std::vector<base::Bytes> sent;
 
 private:
-    std::deque<Bytes> m_responses;
+    std::deque<base::Bytes> m_responses;
 };
 
 TEST(ApduExchangeTest, FollowsGetResponseChains)
 {
-    ScriptedChannel ch({fromHex("AABB 6103").value(), fromHex("CCDDEE 6102").value(), fromHex("FF11 9000").value()});
+    ScriptedChannel ch(
+        {base::fromHex("AABB 6103").value(), base::fromHex("CCDDEE 6102").value(), base::fromHex("FF11 9000").value()});
     ExchangeStats stats;
     auto r = exchange(ch, CommandApdu{0x00, 0xB0, 0, 0, {}, 256u}, std::chrono::milliseconds(100), &stats);
     ASSERT_TRUE(r.has_value());
-    EXPECT_EQ(toHex(r->data), "AABBCCDDEEFF11");
+    EXPECT_EQ(base::toHex(r->data), "AABBCCDDEEFF11");
     EXPECT_TRUE(r->ok());
     ASSERT_EQ(ch.sent.size(), 3u);
-    EXPECT_EQ(toHex(ch.sent[1]), "00C0000003");
-    EXPECT_EQ(toHex(ch.sent[2]), "00C0000002");
+    EXPECT_EQ(base::toHex(ch.sent[1]), "00C0000003");
+    EXPECT_EQ(base::toHex(ch.sent[2]), "00C0000002");
     EXPECT_EQ(stats.apdus, 3);
     EXPECT_EQ(stats.bytesReceived, 4u + 5u + 4u);
 }
 
 TEST(ApduExchangeTest, ResendsWithTheCorrectLe)
 {
-    ScriptedChannel ch({fromHex("6C04").value(), fromHex("01020304 9000").value()});
+    ScriptedChannel ch({base::fromHex("6C04").value(), base::fromHex("01020304 9000").value()});
     auto r = exchange(ch, CommandApdu{0x00, 0xB0, 0, 0, {}, 256u}, std::chrono::milliseconds(100));
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->data.size(), 4u);
-    EXPECT_EQ(toHex(ch.sent[1]), "00B0000004");
+    EXPECT_EQ(base::toHex(ch.sent[1]), "00B0000004");
 }
 
 TEST(ApduExchangeTest, NeverResendsAVerify)
 {
     // Issue 21, item 8: a card (or a reader in the middle) answering 6Cxx to a VERIFY must not get
     // the PIN a second time.
-    ScriptedChannel ch({fromHex("6C04").value(), fromHex("9000").value()});
+    ScriptedChannel ch({base::fromHex("6C04").value(), base::fromHex("9000").value()});
     auto r =
         exchange(ch, CommandApdu{0x00, 0x20, 0x00, 0x80, {0x31, 0x32, 0x33, 0x34}, {}}, std::chrono::milliseconds(100));
     ASSERT_TRUE(r.has_value());
@@ -79,11 +80,11 @@ TEST(ApduExchangeTest, ReportsTransportErrorsAndMalformedResponses)
     auto r = exchange(removed, CommandApdu{0x00, 0x20, 0, 0x80, {}, {}}, std::chrono::milliseconds(100));
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, Errc::CardRemoved);
-    ScriptedChannel shortReply({Bytes{0x90}});
+    ScriptedChannel shortReply({base::Bytes{0x90}});
     auto s = exchange(shortReply, CommandApdu{0x00, 0x20, 0, 0x80, {}, {}}, std::chrono::milliseconds(100));
     ASSERT_FALSE(s.has_value());
     EXPECT_EQ(s.error().code, Errc::MalformedResponse);
-    std::deque<Bytes> endless(300, fromHex("00 6101").value());
+    std::deque<base::Bytes> endless(300, base::fromHex("00 6101").value());
     ScriptedChannel looping(endless);
     auto t = exchange(looping, CommandApdu{0x00, 0xB0, 0, 0, {}, 1u}, std::chrono::milliseconds(100));
     ASSERT_FALSE(t.has_value());

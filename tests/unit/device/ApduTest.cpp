@@ -9,35 +9,36 @@ namespace zaitaku::device
 namespace
 {
 
-Bytes hex(const char* text)
+base::Bytes hex(const char* text)
 {
-    return fromHex(text).value();
+    return base::fromHex(text).value();
 }
 
 TEST(HexTest, RoundTripsAndRejectsGarbage)
 {
-    EXPECT_EQ(toHex(hex("00a4040c")), "00A4040C");
-    EXPECT_EQ(toHex(hex("00 A4:04 0C"), true), "00 A4 04 0C");
-    EXPECT_FALSE(fromHex("0").has_value());
-    EXPECT_FALSE(fromHex("0g").has_value());
+    EXPECT_EQ(base::toHex(hex("00a4040c")), "00A4040C");
+    EXPECT_EQ(base::toHex(hex("00 A4:04 0C"), true), "00 A4 04 0C");
+    EXPECT_FALSE(base::fromHex("0").has_value());
+    EXPECT_FALSE(base::fromHex("0g").has_value());
 }
 
 TEST(CommandApduTest, EncodesTheShortCases)
 {
-    EXPECT_EQ(toHex(CommandApdu{0x00, 0x20, 0x00, 0x80, {}, {}}.encode().value()), "00200080");     // case 1
-    EXPECT_EQ(toHex(CommandApdu{0x00, 0xB0, 0x00, 0x00, {}, 256u}.encode().value()), "00B0000000"); // Le 256 = 00
-    EXPECT_EQ(toHex(CommandApdu{0x00, 0xA4, 0x02, 0x0C, {0x00, 0x0A}, {}}.encode().value()), "00A4020C02000A");
-    EXPECT_EQ(toHex(CommandApdu{0x80, 0x2A, 0x00, 0x80, {0x01, 0x02}, 256u}.encode().value()), "802A008002010200");
+    EXPECT_EQ(base::toHex(CommandApdu{0x00, 0x20, 0x00, 0x80, {}, {}}.encode().value()), "00200080");     // case 1
+    EXPECT_EQ(base::toHex(CommandApdu{0x00, 0xB0, 0x00, 0x00, {}, 256u}.encode().value()), "00B0000000"); // Le 256 = 00
+    EXPECT_EQ(base::toHex(CommandApdu{0x00, 0xA4, 0x02, 0x0C, {0x00, 0x0A}, {}}.encode().value()), "00A4020C02000A");
+    EXPECT_EQ(base::toHex(CommandApdu{0x80, 0x2A, 0x00, 0x80, {0x01, 0x02}, 256u}.encode().value()),
+              "802A008002010200");
 }
 
 TEST(CommandApduTest, SwitchesToExtendedWhenNeeded)
 {
-    const CommandApdu big{0x80, 0xA2, 0x00, 0x00, Bytes(307, 0xAB), {}};
-    const Bytes encoded = big.encode().value();
+    const CommandApdu big{0x80, 0xA2, 0x00, 0x00, base::Bytes(307, 0xAB), {}};
+    const base::Bytes encoded = big.encode().value();
     EXPECT_EQ(encoded.size(), 4u + 3u + 307u);
-    EXPECT_EQ(toHex(ByteView(encoded).subspan(0, 7)), "80A20000000133");
+    EXPECT_EQ(base::toHex(base::ByteView(encoded).subspan(0, 7)), "80A20000000133");
     const CommandApdu longLe{0x00, 0xCA, 0x00, 0x00, {}, 65536u};
-    EXPECT_EQ(toHex(longLe.encode().value()), "00CA0000000000");
+    EXPECT_EQ(base::toHex(longLe.encode().value()), "00CA0000000000");
     EXPECT_FALSE((CommandApdu{0x00, 0xB0, 0, 0, {}, 0u}.encode().has_value()));
 }
 
@@ -47,15 +48,15 @@ TEST(CommandApduTest, DecodesEveryCaseBackToTheSameCommand)
         {0x00, 0x20, 0x00, 0x80, {}, {}},
         {0x00, 0xB0, 0x01, 0x00, {}, 256u},
         {0x00, 0xA4, 0x04, 0x0C, hex("D392F000260100000001"), {}},
-        {0x80, 0x2A, 0x00, 0x80, Bytes(51, 0x30), 256u},
-        {0x80, 0xA2, 0x00, 0x00, Bytes(307, 1), {}, true},
-        {0x80, 0xA2, 0x00, 0x00, Bytes(300, 1), 1000u, true},
+        {0x80, 0x2A, 0x00, 0x80, base::Bytes(51, 0x30), 256u},
+        {0x80, 0xA2, 0x00, 0x00, base::Bytes(307, 1), {}, true},
+        {0x80, 0xA2, 0x00, 0x00, base::Bytes(300, 1), 1000u, true},
         {0x00, 0xCA, 0x00, 0x00, {}, 65536u, true},
     };
     for (const auto& c : commands) {
-        const Bytes encoded = c.encode().value();
+        const base::Bytes encoded = c.encode().value();
         auto decoded = CommandApdu::decode(encoded);
-        ASSERT_TRUE(decoded.has_value()) << toHex(encoded);
+        ASSERT_TRUE(decoded.has_value()) << base::toHex(encoded);
         EXPECT_EQ(decoded->encode().value(), encoded);
         EXPECT_EQ(decoded->data, c.data);
         EXPECT_EQ(decoded->le, c.le);
@@ -74,11 +75,11 @@ TEST(CommandApduTest, RejectsMalformedCommands)
 
 TEST(CommandApduTest, LogStringMasksPinsAndVerificationCodes)
 {
-    const CommandApdu verify{0x00, 0x20, 0x00, 0x80, bytesOf("1234"), {}};
+    const CommandApdu verify{0x00, 0x20, 0x00, 0x80, base::bytesOf("1234"), {}};
     const std::string log = verify.toLogString();
     EXPECT_EQ(log.find("31 32 33 34"), std::string::npos) << log;
     EXPECT_NE(log.find("masked"), std::string::npos);
-    const CommandApdu change{0x00, 0x24, 0x01, 0x80, bytesOf("5678"), {}};
+    const CommandApdu change{0x00, 0x24, 0x01, 0x80, base::bytesOf("5678"), {}};
     EXPECT_EQ(change.toLogString().find("35"), std::string::npos);
     const CommandApdu select{0x00, 0xA4, 0x02, 0x0C, {0x00, 0x0A}, {}};
     EXPECT_NE(select.toLogString().find("00 0A"), std::string::npos);
@@ -90,7 +91,7 @@ TEST(ResponseApduTest, SplitsDataAndStatus)
     ASSERT_TRUE(r.has_value());
     EXPECT_TRUE(r->ok());
     EXPECT_EQ(r->data.size(), 4u);
-    EXPECT_EQ(toHex(r->encode()), "308203709000");
+    EXPECT_EQ(base::toHex(r->encode()), "308203709000");
     EXPECT_FALSE(ResponseApdu::decode(hex("90")).has_value());
     EXPECT_TRUE(sw::isRetryCounter(0x63C2));
     EXPECT_EQ(sw::retriesLeft(0x63C2), 2);
@@ -103,7 +104,7 @@ TEST(ResponseApduTest, SplitsDataAndStatus)
 
 TEST(BerTlvTest, ParsesCardFaceStyleTags)
 {
-    const Bytes face = hex("FF20 820009 DF2202 3139 DF2301 31");
+    const base::Bytes face = hex("FF20 820009 DF2202 3139 DF2301 31");
     auto outer = parseTlv(face);
     ASSERT_TRUE(outer.has_value());
     EXPECT_EQ(outer->tag, 0xFF20u);
@@ -141,14 +142,14 @@ TEST(BerTlvTest, RejectsMalformedAndTruncatedInput)
 TEST(BerTlvTest, EncodesWithTheShortestLength)
 {
     for (std::size_t n : {0u, 1u, 127u, 128u, 255u, 256u, 65535u, 65536u}) {
-        const Bytes value(n, 0x5A);
-        const Bytes encoded = encodeTlv(0xDF27, value);
+        const base::Bytes value(n, 0x5A);
+        const base::Bytes encoded = encodeTlv(0xDF27, value);
         auto back = parseTlv(encoded);
         ASSERT_TRUE(back.has_value()) << n;
         EXPECT_EQ(back->tag, 0xDF27u);
         EXPECT_EQ(back->value.size(), n);
     }
-    EXPECT_EQ(toHex(encodeTlv(0x04, Bytes(128, 0))).substr(0, 6), "048180");
+    EXPECT_EQ(base::toHex(encodeTlv(0x04, base::Bytes(128, 0))).substr(0, 6), "048180");
 }
 
 } // namespace

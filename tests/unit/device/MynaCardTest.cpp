@@ -20,14 +20,14 @@ public:
     explicit RecordingChannel(CardChannel& inner)
         : m_inner(inner)
     {}
-    Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds timeout) override
+    Expected<base::Bytes, Error> transmit(base::ByteView command, std::chrono::milliseconds timeout) override
     {
         sent.emplace_back(command.begin(), command.end());
         return m_inner.transmit(command, timeout);
     }
-    Bytes atr() const override { return m_inner.atr(); }
+    base::Bytes atr() const override { return m_inner.atr(); }
     Expected<void, Error> disconnect(Disposition d) override { return m_inner.disconnect(d); }
-    std::vector<Bytes> sent;
+    std::vector<base::Bytes> sent;
 
 private:
     CardChannel& m_inner;
@@ -122,13 +122,13 @@ TEST(MynaCardTest, PinThenSignatureVerifiesOnTheHost)
     auto outcome = s.myna->verifyAuthPin(pin("1234"));
     ASSERT_TRUE(outcome.has_value());
     EXPECT_TRUE(outcome->verified);
-    const Bytes challenge = fromHex("0123456789ABCDEF0123456789ABCDEF").value();
+    const base::Bytes challenge = base::fromHex("0123456789ABCDEF0123456789ABCDEF").value();
     auto signature = s.myna->signChallenge(challenge);
     ASSERT_TRUE(signature.has_value()) << signature.error().message;
     EXPECT_EQ(signature->size(), 256u);
-    const Bytes cert = s.card->image().authCertificateDer;
+    const base::Bytes cert = s.card->image().authCertificateDer;
     EXPECT_TRUE(*verifySha256Signature(cert, challenge, *signature));
-    Bytes tampered = challenge;
+    base::Bytes tampered = challenge;
     tampered[0] ^= 1;
     EXPECT_FALSE(*verifySha256Signature(cert, tampered, *signature));
 }
@@ -136,7 +136,7 @@ TEST(MynaCardTest, PinThenSignatureVerifiesOnTheHost)
 TEST(MynaCardTest, SigningWithoutAVerifiedPinIsRefused)
 {
     Session s("valid");
-    auto signature = s.myna->signChallenge(Bytes{1, 2, 3});
+    auto signature = s.myna->signChallenge(base::Bytes{1, 2, 3});
     ASSERT_FALSE(signature.has_value());
     EXPECT_TRUE(s.recorder->sent.empty());
 }
@@ -207,7 +207,7 @@ TEST(MynaCardTest, ReadsTheFacePhotoWithVerificationCodeB)
     auto code = parseVerificationCodeB("birth=1980-02-17,expiry-year=2035,code=2285").value();
     auto photo = s.myna->readFacePhoto(code);
     ASSERT_TRUE(photo.has_value()) << photo.error().message;
-    const Bytes jp2Magic = fromHex("0000000C6A5020200D0A870A").value();
+    const base::Bytes jp2Magic = base::fromHex("0000000C6A5020200D0A870A").value();
     ASSERT_GE(photo->jpeg2000.size(), jp2Magic.size());
     EXPECT_TRUE(std::equal(jp2Magic.begin(), jp2Magic.end(), photo->jpeg2000.begin()));
     EXPECT_EQ(photo->birthdate->toString(), "1980-02-17");
@@ -238,15 +238,15 @@ TEST(MynaCardTest, NoFlowEverTouchesTheMyNumberSide)
         (void)s.myna->readAuthCertificate();
         (void)s.myna->readAuthCaCertificate();
         (void)s.myna->verifyAuthPin(pin("1234"), LastTryOverride{"nurse"});
-        (void)s.myna->signChallenge(Bytes{1});
+        (void)s.myna->signChallenge(base::Bytes{1});
         (void)s.myna->readFacePhoto(parseVerificationCodeB("birth=1980-02-17,expiry-year=2035,code=2285").value());
         EXPECT_EQ(s.card->forbiddenAccesses(), 0) << persona;
         for (const auto& cmd : s.recorder->sent) {
             auto c = CommandApdu::decode(cmd).value();
             const bool textAp = c.ins == 0xA4 && c.p1 == 0x04 && c.data.size() >= 10 &&
                                 std::equal(c.data.begin(), c.data.end(), myna::kTextAid.begin());
-            EXPECT_FALSE(textAp) << toHex(cmd);
-            EXPECT_FALSE(c.ins == 0x20 && c.data.size() == 12) << toHex(cmd);
+            EXPECT_FALSE(textAp) << base::toHex(cmd);
+            EXPECT_FALSE(c.ins == 0x20 && c.data.size() == 12) << base::toHex(cmd);
         }
     }
 }
@@ -256,7 +256,7 @@ TEST(MynaCardTest, ReadCertPinAndSignFitTheApduBudget)
     Session s("valid");
     ASSERT_TRUE(s.myna->readAuthCertificate().has_value());
     ASSERT_TRUE(s.myna->verifyAuthPin(pin("1234")).has_value());
-    ASSERT_TRUE(s.myna->signChallenge(Bytes(32, 7)).has_value());
+    ASSERT_TRUE(s.myna->signChallenge(base::Bytes(32, 7)).has_value());
     EXPECT_LE(s.myna->stats().apdus, 25); // DESIGN.md §7
     EXPECT_EQ(s.myna->stats().apdus, static_cast<int>(s.recorder->sent.size()));
 }

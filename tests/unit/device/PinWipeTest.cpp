@@ -71,12 +71,12 @@ namespace
 class QuietCard final : public CardChannel
 {
 public:
-    Expected<Bytes, Error> transmit(ByteView command, std::chrono::milliseconds) override
+    Expected<base::Bytes, Error> transmit(base::ByteView command, std::chrono::milliseconds) override
     {
         const bool verifyStatus = command.size() == 4 && command[1] == 0x20;
-        return verifyStatus ? Bytes{0x63, 0xC3} : Bytes{0x90, 0x00};
+        return verifyStatus ? base::Bytes{0x63, 0xC3} : base::Bytes{0x90, 0x00};
     }
-    Bytes atr() const override { return {}; }
+    base::Bytes atr() const override { return {}; }
     Expected<void, Error> disconnect(Disposition) override { return {}; }
 };
 

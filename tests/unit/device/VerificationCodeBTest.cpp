@@ -7,9 +7,9 @@ namespace zaitaku::device
 namespace
 {
 
-model::Date d(const char* text)
+base::Date d(const char* text)
 {
-    return model::Date::parse(text).value();
+    return base::Date::parse(text).value();
 }
 
 std::string digits(const SecretDigits& s)
@@ -66,8 +66,8 @@ TEST(SecretDigitsTest, AcceptsOnlyExactDigitsAndDigestsWithSalt)
     auto a = makeAuthPin("1234");
     auto b = makeAuthPin("1234");
     auto c = makeAuthPin("4321");
-    const Bytes salt1{1, 2, 3};
-    const Bytes salt2{4, 5, 6};
+    const base::Bytes salt1{1, 2, 3};
+    const base::Bytes salt2{4, 5, 6};
     EXPECT_EQ(a->digest(salt1), b->digest(salt1));
     EXPECT_NE(a->digest(salt1), c->digest(salt1));
     EXPECT_NE(a->digest(salt1), a->digest(salt2));

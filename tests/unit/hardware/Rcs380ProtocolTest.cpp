@@ -26,9 +26,9 @@ namespace
 using device::Errc;
 using namespace std::chrono_literals;
 
-Bytes hex(const char* text)
+base::Bytes hex(const char* text)
 {
-    return device::fromHex(text).value();
+    return base::fromHex(text).value();
 }
 
 TEST(Rcs380FrameTest, EncodesCommandsByteExact)
@@ -38,9 +38,9 @@ TEST(Rcs380FrameTest, EncodesCommandsByteExact)
     EXPECT_EQ(encodeFrame(encodeCommand(CommandCode::GetFirmwareVersion, {})), hex("0000FFFFFF0200FED6200A00"));
     EXPECT_EQ(encodeFrame(encodeCommand(CommandCode::SwitchRf, hex("00"))), hex("0000FFFFFF0300FDD6060024 00"));
     // A 300-byte payload: LEN 2C 01, LCS D3.
-    const Bytes big(300, 0x01);
-    const Bytes frame = encodeFrame(big);
-    EXPECT_EQ(Bytes(frame.begin(), frame.begin() + 8), hex("0000FFFFFF2C01D3"));
+    const base::Bytes big(300, 0x01);
+    const base::Bytes frame = encodeFrame(big);
+    EXPECT_EQ(base::Bytes(frame.begin(), frame.begin() + 8), hex("0000FFFFFF2C01D3"));
     EXPECT_EQ(frame[8 + 300], 0xD4); // 0x100 - (300 mod 256)
     EXPECT_EQ(frame.back(), 0x00);
 }
@@ -151,23 +151,23 @@ struct ScriptedCard
 {
     struct Step
     {
-        Bytes expect;               // the frame the reader must send
-        std::optional<Bytes> reply; // nothing: the card stays silent (time-out)
+        base::Bytes expect;               // the frame the reader must send
+        std::optional<base::Bytes> reply; // nothing: the card stays silent (time-out)
     };
     std::deque<Step> steps;
     std::vector<std::chrono::microseconds> waits;
 
     Transceiver transceiver()
     {
-        return [this](ByteView frame, std::chrono::microseconds wait) -> Expected<Reception, Error> {
+        return [this](base::ByteView frame, std::chrono::microseconds wait) -> Expected<Reception, Error> {
             waits.push_back(wait);
-            EXPECT_FALSE(steps.empty()) << "unexpected frame " << device::toHex(frame);
+            EXPECT_FALSE(steps.empty()) << "unexpected frame " << base::toHex(frame);
             if (steps.empty()) {
                 return Reception{true, {}};
             }
             Step step = steps.front();
             steps.pop_front();
-            EXPECT_EQ(device::toHex(frame), device::toHex(step.expect));
+            EXPECT_EQ(base::toHex(frame), base::toHex(step.expect));
             return step.reply ? Reception{false, *step.reply} : Reception{true, {}};
         };
     }
@@ -192,14 +192,14 @@ TEST(BlockProtocolTest, TogglesBlockNumbersAcrossExchanges)
 TEST(BlockProtocolTest, ChainsALongCommandInPiecesTheCardCanTake)
 {
     BlockProtocol protocol(32, 5ms); // FSC 32: 29 bytes of INF a block
-    Bytes apdu(40);
+    base::Bytes apdu(40);
     for (std::size_t i = 0; i < apdu.size(); ++i) {
         apdu[i] = static_cast<std::uint8_t>(i);
     }
     ScriptedCard card;
-    Bytes first{0x12};
+    base::Bytes first{0x12};
     first.insert(first.end(), apdu.begin(), apdu.begin() + 29);
-    Bytes second{0x03};
+    base::Bytes second{0x03};
     second.insert(second.end(), apdu.begin() + 29, apdu.end());
     card.steps = {{first, hex("A2")}, {second, hex("039000")}};
     EXPECT_EQ(protocol.exchange(apdu, card.transceiver(), soon()).value(), hex("9000"));
@@ -282,7 +282,7 @@ protected:
     }
     Transceiver transceiver()
     {
-        return [this](ByteView frame, std::chrono::microseconds) -> Expected<Reception, Error> {
+        return [this](base::ByteView frame, std::chrono::microseconds) -> Expected<Reception, Error> {
             auto reply = card.receive(frame);
             return reply ? Reception{false, *reply} : Reception{true, {}};
         };
@@ -302,7 +302,7 @@ TEST_F(EmulatedCardTest, ReadsAWholeCertificateThroughCardChainingAndWtx)
     auto read = protocol.exchange(hex("00B0000000"), transceiver(), soon()); // Le 256: 258 bytes back
     ASSERT_TRUE(read) << read.error().message;
     EXPECT_EQ(read->size(), 258U);
-    EXPECT_EQ(Bytes(read->end() - 2, read->end()), hex("9000"));
+    EXPECT_EQ(base::Bytes(read->end() - 2, read->end()), hex("9000"));
     EXPECT_GE(card.chainedBlocksSent(), 1);
 }
 
@@ -315,7 +315,7 @@ TEST_F(EmulatedCardTest, ChainsCommandsToACardWithSmallFramesAndSurvivesLostFram
     card.swallowNextAnswers(1);
     // SELECT by AID is 15 bytes; a VERIFY-sized command of 40 bytes needs two blocks.
     EXPECT_EQ(protocol.exchange(hex("00A4040C0AD392F000260100000001"), transceiver(), soon()).value(), hex("9000"));
-    Bytes longCommand = hex("00A4040C22");
+    base::Bytes longCommand = hex("00A4040C22");
     longCommand.resize(longCommand.size() + 0x22, 0xEE);
     auto answer = protocol.exchange(longCommand, transceiver(), soon());
     ASSERT_TRUE(answer) << answer.error().message;

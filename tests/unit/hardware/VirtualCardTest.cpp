@@ -18,13 +18,13 @@ namespace
 
 std::uint16_t swOf(VirtualCard& card, const char* hex)
 {
-    const Bytes response = card.process(device::fromHex(hex).value());
+    const base::Bytes response = card.process(base::fromHex(hex).value());
     return device::ResponseApdu::decode(response).value().sw;
 }
 
-Bytes dataOf(VirtualCard& card, const char* hex)
+base::Bytes dataOf(VirtualCard& card, const char* hex)
 {
-    return device::ResponseApdu::decode(card.process(device::fromHex(hex).value())).value().data;
+    return device::ResponseApdu::decode(card.process(base::fromHex(hex).value())).value().data;
 }
 
 TEST(VirtualCardTest, AnswersForeignProbesWithoutCrashing)
@@ -37,7 +37,7 @@ TEST(VirtualCardTest, AnswersForeignProbesWithoutCrashing)
     EXPECT_EQ(swOf(*card, "00A40000023F00"), 0x6A86); // SELECT MF
     EXPECT_EQ(swOf(*card, "00A4"), 0x6700);
     EXPECT_EQ(swOf(*card, "00B0000004"), 0x6986); // no current EF
-    EXPECT_EQ(card->atr(), device::fromHex("3B888001000005E0B381A1007F").value());
+    EXPECT_EQ(card->atr(), base::fromHex("3B888001000005E0B381A1007F").value());
 }
 
 TEST(VirtualCardTest, ReadsInChunksAndSignalsEndOfFile)
@@ -45,7 +45,7 @@ TEST(VirtualCardTest, ReadsInChunksAndSignalsEndOfFile)
     auto card = test::makeVirtualCard("valid");
     ASSERT_EQ(swOf(*card, "00A4040C0AD392F000260100000001"), 0x9000);
     ASSERT_EQ(swOf(*card, "00A4020C02000A"), 0x9000);
-    const Bytes header = dataOf(*card, "00B0000004");
+    const base::Bytes header = dataOf(*card, "00B0000004");
     ASSERT_EQ(header.size(), 4u);
     EXPECT_EQ(header[0], 0x30);
     EXPECT_EQ(header[1], 0x82);
@@ -145,7 +145,7 @@ TEST(TestPkiTest, EveryoneRacingForTheFirstKeyEndsWithTheKeyOnDisk)
 {
     std::string dir = (std::filesystem::temp_directory_path() / "zaitaku-pki-race-XXXXXX").string();
     ASSERT_NE(mkdtemp(dir.data()), nullptr);
-    const auto now = model::Timestamp::parse("2026-11-22T10:00:00+09:00").value();
+    const auto now = base::Timestamp::parse("2026-11-22T10:00:00+09:00").value();
     constexpr int kRacers = 4;
     std::vector<std::optional<TestPki>> opened(kRacers);
     {

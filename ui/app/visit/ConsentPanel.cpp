@@ -27,7 +27,7 @@ QString consentLabel(model::ConsentKind kind)
     case model::ConsentKind::ElectronicPrescription:
         return ConsentPanel::tr("処方箋の発行方法");
     default:
-        return QString::fromStdString(std::string(model::labelOf(kind)));
+        return QString::fromStdString(std::string(base::labelOf(kind)));
     }
 }
 
@@ -126,7 +126,7 @@ void ConsentPanel::ask(const visit::ConsentPrompt& prompt, Reply<visit::ConsentA
     m_boxes.clear();
     for (const auto kind : prompt.offer.items) {
         auto* box = new QCheckBox(consentLabel(kind), this);
-        box->setObjectName(QStringLiteral("consent_") + QString::fromStdString(std::string(model::toCode(kind))));
+        box->setObjectName(QStringLiteral("consent_") + QString::fromStdString(std::string(base::toCode(kind))));
         m_items->addWidget(box);
         m_boxes[kind] = box;
     }

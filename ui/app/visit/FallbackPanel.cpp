@@ -1,8 +1,8 @@
 #include "ui/app/visit/FallbackPanel.h"
 
+#include "base/BoundedJson.h"
 #include "ui/app/Style.h"
 #include "ui/app/visit/FallbackPdf.h"
-#include "verify/model/BoundedJson.h"
 #include "verify/rules/FallbackDocument.h"
 #include "verify/visit/FallbackForms.h"
 
@@ -24,7 +24,7 @@ namespace
 {
 QString kindLabel(model::FallbackKind kind)
 {
-    return QString::fromStdString(std::string(model::labelOf(kind)));
+    return QString::fromStdString(std::string(base::labelOf(kind)));
 }
 // What is stored: the choice's code, or the typed text.
 QString valueOf(QWidget* input)
@@ -112,7 +112,7 @@ void FallbackPanel::ask(const visit::FallbackPrompt& prompt,
     for (const auto& option : prompt.ladder) {
         auto* button = makeButton(kindLabel(option.kind), this, false);
         button->setObjectName(QStringLiteral("fallback_") +
-                              QString::fromStdString(std::string(model::toCode(option.kind))));
+                              QString::fromStdString(std::string(base::toCode(option.kind))));
         button->setEnabled(option.available);
         m_ladder->addWidget(button);
         if (!option.available) {
@@ -179,8 +179,8 @@ void FallbackPanel::record()
     }
     // The document against today's date (expiry, 発効期日, 70/75, the card beside a portal screen):
     // a refused document stays on the form with the reason; the engine checks again.
-    if (const auto on = model::Date::parse(m_today.toStdString())) {
-        const auto parsed = model::parseJson(fields);
+    if (const auto on = base::Date::parse(m_today.toStdString())) {
+        const auto parsed = base::parseJson(fields);
         const auto check =
             rules::checkFallbackDocument(rules::DocumentCheckInput{*m_kind, &parsed, *on, m_birthdate, std::nullopt});
         if (!check.accepted) {

@@ -54,7 +54,7 @@ private:
     QString m_patient;
     QString m_today;
     std::map<std::string, std::string> m_suggested; // ①/② claim numbers from the newest result
-    std::optional<model::Date> m_birthdate;         // the patient's, for the 70/75 limits
+    std::optional<base::Date> m_birthdate;          // the patient's, for the 70/75 limits
     std::optional<Reply<visit::FallbackAnswer>> m_reply;
 };
 

@@ -19,7 +19,7 @@ QByteArray renderFallbackPdf(const FallbackPrintout& form)
         QPdfWriter pdf(&buffer);
         pdf.setPageSize(QPageSize(QPageSize::A4));
         pdf.setResolution(300);
-        pdf.setTitle(QString::fromStdString(std::string(model::labelOf(form.kind))));
+        pdf.setTitle(QString::fromStdString(std::string(base::labelOf(form.kind))));
         pdf.setCreator(QStringLiteral("zaitaku"));
         QPainter painter(&pdf);
         const int width = pdf.width();
@@ -28,7 +28,7 @@ QByteArray renderFallbackPdf(const FallbackPrintout& form)
         QFont title(QStringLiteral("Noto Sans CJK JP"), 18, QFont::Bold);
         painter.setFont(title);
         painter.drawText(QRect(margin, y, width - 2 * margin, 140), Qt::AlignCenter,
-                         QString::fromStdString(std::string(model::labelOf(form.kind))));
+                         QString::fromStdString(std::string(base::labelOf(form.kind))));
         y += 220;
         QFont body(QStringLiteral("Noto Sans CJK JP"), 11);
         painter.setFont(body);

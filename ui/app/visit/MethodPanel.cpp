@@ -20,7 +20,7 @@ QString methodLabel(model::ConfirmMethod method)
     case model::ConfirmMethod::Visual:
         return MethodPanel::tr("目視確認");
     }
-    return QString::fromStdString(std::string(model::toCode(method)));
+    return QString::fromStdString(std::string(base::toCode(method)));
 }
 
 QString assistanceLabel(model::Assistance who)
@@ -37,7 +37,7 @@ QString assistanceLabel(model::Assistance who)
     case model::Assistance::LegalRepresentative:
         return MethodPanel::tr("法定代理人");
     }
-    return QString::fromStdString(std::string(model::toCode(who)));
+    return QString::fromStdString(std::string(base::toCode(who)));
 }
 
 MethodPanel::MethodPanel(QWidget* parent)
@@ -63,7 +63,7 @@ MethodPanel::MethodPanel(QWidget* parent)
     assistedRow->addWidget(makeText(tr("介助した人:"), this));
     m_assisted = new QComboBox(this);
     m_assisted->setObjectName("assistedBy");
-    for (const auto& entry : model::CodeTable<model::Assistance>::entries) {
+    for (const auto& entry : base::CodeTable<model::Assistance>::entries) {
         m_assisted->addItem(assistanceLabel(entry.value), static_cast<int>(entry.value));
     }
     assistedRow->addWidget(m_assisted, 1);
@@ -94,7 +94,7 @@ void MethodPanel::ask(const visit::MethodPrompt& prompt, Reply<visit::MethodDeci
     m_reply = reply;
     clearOptions();
     const bool faceOnlyCard = prompt.card == model::CardClass::FaceAuthOnly;
-    m_card->setText(tr("カードの種類: %1").arg(QString::fromStdString(std::string(model::labelOf(prompt.card)))) +
+    m_card->setText(tr("カードの種類: %1").arg(QString::fromStdString(std::string(base::labelOf(prompt.card)))) +
                     (faceOnlyCard ? tr("（顔認証マイナンバーカード: 暗証番号は使いません）") : QString()));
     m_tries->setVisible(prompt.triesLeft.has_value() && !faceOnlyCard);
     if (prompt.triesLeft) {
@@ -109,7 +109,7 @@ void MethodPanel::ask(const visit::MethodPrompt& prompt, Reply<visit::MethodDeci
         }
         auto* button = makeButton(methodLabel(option.method), this, option.available);
         button->setObjectName(QStringLiteral("method_") +
-                              QString::fromStdString(std::string(model::toCode(option.method))));
+                              QString::fromStdString(std::string(base::toCode(option.method))));
         button->setEnabled(option.available);
         m_options->addWidget(button);
         if (!option.available) {

@@ -20,7 +20,7 @@ namespace
 constexpr std::size_t kPinLength = 4;
 }
 
-PinPadPanel::PinPadPanel(model::RandomSource& random, QWidget* parent)
+PinPadPanel::PinPadPanel(base::RandomSource& random, QWidget* parent)
     : QWidget(parent)
     , m_random(random)
 {

@@ -5,8 +5,8 @@
 // are shown, and the entry is wiped when answered or abandoned. Nothing here ever retries a PIN:
 // each answer is one entry the patient made.
 
+#include "base/Random.h"
 #include "ui/app/VisitBridge.h"
-#include "verify/model/Random.h"
 
 #include <QWidget>
 #include <optional>
@@ -23,7 +23,7 @@ class PinPadPanel : public QWidget
 {
     Q_OBJECT
 public:
-    PinPadPanel(model::RandomSource& random, QWidget* parent = nullptr);
+    PinPadPanel(base::RandomSource& random, QWidget* parent = nullptr);
     ~PinPadPanel() override;
     void ask(const visit::PinPrompt& prompt, Reply<visit::PinAnswer> reply);
     // The digits in pad order, left to right and top to bottom (tests check the shuffle).
@@ -38,7 +38,7 @@ private:
     void wipeEntry();
     void showEntry();
 
-    model::RandomSource& m_random;
+    base::RandomSource& m_random;
     QLabel* m_tries;
     QLabel* m_warning;
     QLabel* m_dots;

@@ -41,22 +41,22 @@ ResultPanel::ResultPanel(QWidget* parent)
     connect(back, &QPushButton::clicked, this, &ResultPanel::done);
 }
 
-void ResultPanel::show(const visit::VisitOutcome& outcome, const model::Date& today)
+void ResultPanel::show(const visit::VisitOutcome& outcome, const base::Date& today)
 {
     const bool committed = outcome.state == visit::VisitState::Committed;
     m_state->setText(committed ? tr("✓ 記録しました（送信待ち）") : tr("✗ 中止しました（記録していません）"));
     QStringList identity;
     if (outcome.method) {
-        identity << tr("本人確認: %1").arg(QString::fromStdString(std::string(model::labelOf(*outcome.method))));
+        identity << tr("本人確認: %1").arg(QString::fromStdString(std::string(base::labelOf(*outcome.method))));
     }
     if (outcome.card != model::CardClass::None) {
-        identity << tr("カード: %1").arg(QString::fromStdString(std::string(model::labelOf(outcome.card))));
+        identity << tr("カード: %1").arg(QString::fromStdString(std::string(base::labelOf(outcome.card))));
     }
     if (const auto tries = outcome.triesLeftAfter ? outcome.triesLeftAfter : outcome.triesLeftBefore) {
         identity << tr("暗証番号の残り回数: %1 回").arg(*tries);
     }
     if (outcome.fallback) {
-        identity << tr("代替手段: %1").arg(QString::fromStdString(std::string(model::labelOf(*outcome.fallback))));
+        identity << tr("代替手段: %1").arg(QString::fromStdString(std::string(base::labelOf(*outcome.fallback))));
     }
     if (!committed && !outcome.abortReason.empty()) {
         identity << tr("理由: %1").arg(QString::fromStdString(outcome.abortReason));

@@ -18,7 +18,7 @@ class ResultPanel : public QWidget
     Q_OBJECT
 public:
     explicit ResultPanel(QWidget* parent = nullptr);
-    void show(const visit::VisitOutcome& outcome, const model::Date& today);
+    void show(const visit::VisitOutcome& outcome, const base::Date& today);
     void showError(const QString& message);
 
 Q_SIGNALS:

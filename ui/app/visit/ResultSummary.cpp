@@ -19,7 +19,7 @@ QString q(const std::string& s)
 
 QString eligibilitySummary(const visit::CachedResult& result,
                            const std::optional<std::chrono::minutes>& age,
-                           const model::Date& today)
+                           const base::Date& today)
 {
     const auto& s = result.snapshot;
     QStringList lines;
@@ -27,7 +27,7 @@ QString eligibilitySummary(const visit::CachedResult& result,
         const bool valid = *s.qualificationValidity == model::QualificationValidity::Valid;
         lines << (valid ? QCoreApplication::translate("ResultSummary", "✓ 資格: 有効")
                         : QCoreApplication::translate("ResultSummary", "⚠ 資格: %1")
-                              .arg(q(std::string(model::labelOf(*s.qualificationValidity)))));
+                              .arg(q(std::string(base::labelOf(*s.qualificationValidity)))));
     } else {
         lines << QCoreApplication::translate("ResultSummary", "⚠ 資格: 確認できません");
     }

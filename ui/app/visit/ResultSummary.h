@@ -15,6 +15,6 @@ namespace zaitaku::app
 
 QString eligibilitySummary(const visit::CachedResult& result,
                            const std::optional<std::chrono::minutes>& age,
-                           const model::Date& today);
+                           const base::Date& today);
 
 } // namespace zaitaku::app

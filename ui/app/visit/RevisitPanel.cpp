@@ -41,9 +41,7 @@ RevisitPanel::RevisitPanel(QWidget* parent)
     connect(m_confirm, &QPushButton::clicked, this, [this] { answer(visit::RevisitDecision::Confirm); });
 }
 
-void RevisitPanel::ask(const visit::RevisitPrompt& prompt,
-                       const model::Date& today,
-                       Reply<visit::RevisitDecision> reply)
+void RevisitPanel::ask(const visit::RevisitPrompt& prompt, const base::Date& today, Reply<visit::RevisitDecision> reply)
 {
     m_reply = reply;
     m_verdict->setText(prompt.allowed ? tr("✓ カードなしで再照会できます")

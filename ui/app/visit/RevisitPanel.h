@@ -19,7 +19,7 @@ class RevisitPanel : public QWidget
     Q_OBJECT
 public:
     explicit RevisitPanel(QWidget* parent = nullptr);
-    void ask(const visit::RevisitPrompt& prompt, const model::Date& today, Reply<visit::RevisitDecision> reply);
+    void ask(const visit::RevisitPrompt& prompt, const base::Date& today, Reply<visit::RevisitDecision> reply);
 
 private:
     void answer(visit::RevisitDecision decision);

@@ -60,7 +60,7 @@ void VisualPanel::ask(const visit::VisualPrompt& prompt, const QString& staffId,
         reasons.insert(reasons.begin(), prompt.suggested);
     }
     for (const auto reason : reasons) {
-        m_reason->addItem(QString::fromStdString(std::string(model::labelOf(reason))), static_cast<int>(reason));
+        m_reason->addItem(QString::fromStdString(std::string(base::labelOf(reason))), static_cast<int>(reason));
     }
     m_reason->setCurrentIndex(m_reason->findData(static_cast<int>(prompt.suggested)));
 }

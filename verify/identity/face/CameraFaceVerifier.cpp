@@ -1,11 +1,11 @@
 #include "verify/identity/face/CameraFaceVerifier.h"
 
+#include "base/Clock.h"
 #include "device/camera/FrameSource.h"
 #include "device/camera/ImageMat.h"
 #include "verify/identity/face/FaceEngine.h"
 #include "verify/identity/face/FaceModels.h"
 #include "verify/identity/face/PresentationCheck.h"
-#include "verify/model/Clock.h"
 
 #include <algorithm>
 #include <map>
@@ -44,15 +44,15 @@ Error captureFailed(const std::map<FaceIssue, int>& issues, const std::string& w
     const auto most = std::max_element(issues.begin(), issues.end(),
                                        [](const auto& a, const auto& b) { return a.second < b.second; });
     return Error{Errc::FaceCaptureFailed,
-                 std::string(model::labelOf(most->first)) + "（" + std::string(guidanceEn(most->first)) + "）",
-                 std::string(model::toCode(most->first))};
+                 std::string(base::labelOf(most->first)) + "（" + std::string(guidanceEn(most->first)) + "）",
+                 std::string(base::toCode(most->first))};
 }
 
 } // namespace
 
 CameraFaceVerifier::CameraFaceVerifier(FaceEngine& engine,
                                        camera::FrameSource& source,
-                                       const model::MonotonicClock& clock,
+                                       const base::MonotonicClock& clock,
                                        FacePolicy policy,
                                        FaceProgressObserver observer)
     : m_engine(engine)
@@ -62,7 +62,7 @@ CameraFaceVerifier::CameraFaceVerifier(FaceEngine& engine,
     , m_observer(std::move(observer))
 {}
 
-Expected<FaceDecision, Error> CameraFaceVerifier::verify(device::ByteView chipPhoto, std::chrono::milliseconds timeout)
+Expected<FaceDecision, Error> CameraFaceVerifier::verify(base::ByteView chipPhoto, std::chrono::milliseconds timeout)
 {
     auto card = m_engine.analyseCardPhoto(chipPhoto);
     if (!card) {
@@ -128,7 +128,7 @@ Expected<FaceDecision, Error> CameraFaceVerifier::verify(device::ByteView chipPh
     if (m_policy.requireMotion) {
         if (auto attack = checkPresentation(samples, m_policy.minMotion)) {
             decision.match = false;
-            decision.reason = std::string(model::labelOf(*attack));
+            decision.reason = std::string(base::labelOf(*attack));
             return decision;
         }
     }

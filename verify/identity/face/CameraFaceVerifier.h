@@ -23,10 +23,10 @@ class FrameSource;
 class Image;
 } // namespace zaitaku::camera
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 class MonotonicClock;
-}
+} // namespace zaitaku::base
 
 namespace zaitaku::identity::face
 {
@@ -51,20 +51,20 @@ class CameraFaceVerifier final : public FaceVerifier
 public:
     CameraFaceVerifier(FaceEngine& engine,
                        camera::FrameSource& source,
-                       const model::MonotonicClock& clock,
+                       const base::MonotonicClock& clock,
                        FacePolicy policy,
                        FaceProgressObserver observer = {});
 
     bool available() const override { return true; }
     std::string unavailableReason() const override { return {}; }
-    Expected<FaceDecision, Error> verify(device::ByteView chipPhoto, std::chrono::milliseconds timeout) override;
+    Expected<FaceDecision, Error> verify(base::ByteView chipPhoto, std::chrono::milliseconds timeout) override;
 
     const FacePolicy& policy() const { return m_policy; }
 
 private:
     FaceEngine& m_engine;
     camera::FrameSource& m_source;
-    const model::MonotonicClock& m_clock;
+    const base::MonotonicClock& m_clock;
     FacePolicy m_policy;
     FaceProgressObserver m_observer;
 };

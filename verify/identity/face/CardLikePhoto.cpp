@@ -41,7 +41,7 @@ camera::Image cardFraming(const camera::Image& picture, const DetectedFace& face
     return camera::fromMat(card);
 }
 
-Expected<device::Bytes, Error>
+Expected<base::Bytes, Error>
 makeCardLikePhoto(const camera::Image& picture, const DetectedFace& face, std::size_t maxBytes)
 {
     auto encoded = camera::encodeJpeg2000(cardFraming(picture, face), maxBytes);

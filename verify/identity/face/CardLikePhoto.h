@@ -5,11 +5,11 @@
 // JPEG 2000 at the highest quality within a byte budget (the card holds about 3–5 KB). For tests,
 // benchmarks, calibration and the demo's virtual card; the appliance never writes one to disk.
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "base/Expected.h"
 #include "device/camera/Image.h"
 #include "verify/identity/IdentityError.h"
 #include "verify/identity/face/FaceTypes.h"
-#include "verify/model/Expected.h"
 
 namespace zaitaku::identity::face
 {
@@ -21,7 +21,7 @@ inline constexpr int kCardPhotoHeight = 120;
 camera::Image cardFraming(const camera::Image& picture, const DetectedFace& face);
 
 // The crop as JPEG 2000 within `maxBytes`.
-Expected<device::Bytes, Error>
+Expected<base::Bytes, Error>
 makeCardLikePhoto(const camera::Image& picture, const DetectedFace& face, std::size_t maxBytes = 4096);
 
 } // namespace zaitaku::identity::face

@@ -5,10 +5,10 @@
 // about 20 ms on this CPU); small pictures such as the 90x120 chip photo are scaled up x2, where
 // YuNet finds the card face reliably (FACE.md §5).
 
+#include "base/Expected.h"
 #include "device/camera/Image.h"
 #include "verify/identity/IdentityError.h"
 #include "verify/identity/face/FaceTypes.h"
-#include "verify/model/Expected.h"
 
 #include <memory>
 #include <string>

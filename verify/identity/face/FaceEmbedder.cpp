@@ -19,7 +19,7 @@ FaceEmbedder::FaceEmbedder(std::unique_ptr<Impl> impl)
 {}
 FaceEmbedder::~FaceEmbedder() = default;
 
-Expected<std::unique_ptr<FaceEmbedder>, Error> FaceEmbedder::load(device::ByteView onnx)
+Expected<std::unique_ptr<FaceEmbedder>, Error> FaceEmbedder::load(base::ByteView onnx)
 {
     auto impl = std::make_unique<Impl>();
     try {

@@ -3,11 +3,11 @@
 // The recogniser: an aligned 150x150 chip → a 128-d embedding (dlib ResNet via OpenCV DNN, input
 // (RGB − mean) / 256 as FACE.md §1d and models/LICENSES.md specify).
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "base/Expected.h"
 #include "device/camera/Image.h"
 #include "verify/identity/IdentityError.h"
 #include "verify/identity/face/FaceEmbedding.h"
-#include "verify/model/Expected.h"
 
 #include <memory>
 
@@ -17,7 +17,7 @@ namespace zaitaku::identity::face
 class FaceEmbedder
 {
 public:
-    static Expected<std::unique_ptr<FaceEmbedder>, Error> load(device::ByteView onnx);
+    static Expected<std::unique_ptr<FaceEmbedder>, Error> load(base::ByteView onnx);
     ~FaceEmbedder();
 
     // Errc::InvalidImage for anything but a 150x150 chip, or when the net gives no usable vector.

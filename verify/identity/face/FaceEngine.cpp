@@ -63,7 +63,7 @@ FaceAnalysis FaceEngine::analyse(const camera::Image& picture, const QualityLimi
     return out;
 }
 
-Expected<FaceEmbedding, Error> FaceEngine::analyseCardPhoto(device::ByteView photo)
+Expected<FaceEmbedding, Error> FaceEngine::analyseCardPhoto(base::ByteView photo)
 {
     auto picture = camera::decodeImage(photo, /*grey=*/true);
     if (!picture) {
@@ -73,9 +73,9 @@ Expected<FaceEmbedding, Error> FaceEngine::analyseCardPhoto(device::ByteView pho
     if (!analysis.embedding) {
         const FaceIssue issue = analysis.assessment.issue.value_or(FaceIssue::NoFace);
         return Unexpected(Error{Errc::FaceCaptureFailed,
-                                std::string(model::labelOf(FaceIssue::CardPhotoUnusable)) + "（" +
+                                std::string(base::labelOf(FaceIssue::CardPhotoUnusable)) + "（" +
                                     std::string(guidanceEn(issue)) + "）",
-                                std::string(model::toCode(FaceIssue::CardPhotoUnusable))});
+                                std::string(base::toCode(FaceIssue::CardPhotoUnusable))});
     }
     return std::move(*analysis.embedding);
 }

@@ -3,13 +3,13 @@
 // The loaded models and the per-picture pipeline: detect → check quality → align → embed. One
 // engine per process (loading costs about 60 ms); not thread-safe, use it from one thread.
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "base/Expected.h"
 #include "device/camera/Image.h"
 #include "verify/identity/IdentityError.h"
 #include "verify/identity/face/FaceDetector.h"
 #include "verify/identity/face/FaceEmbedding.h"
 #include "verify/identity/face/FaceQuality.h"
-#include "verify/model/Expected.h"
 
 #include <memory>
 #include <optional>
@@ -45,7 +45,7 @@ public:
 
     // The card's JPEG 2000 photo → its embedding. Errc::InvalidImage when it does not decode,
     // Errc::FaceCaptureFailed (CardPhotoUnusable) when it holds no single clear face.
-    Expected<FaceEmbedding, Error> analyseCardPhoto(device::ByteView photo);
+    Expected<FaceEmbedding, Error> analyseCardPhoto(base::ByteView photo);
 
 private:
     FaceEngine(std::unique_ptr<FaceDetector> detector, std::unique_ptr<FaceEmbedder> embedder);

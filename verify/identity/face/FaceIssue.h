@@ -3,7 +3,7 @@
 // Why a frame (or a whole capture) gave no decision, as guidance the nurse can act on. The UI shows
 // the Japanese label; `guidanceEn` is the English text for the CLI and the translation.
 
-#include "verify/model/CodeTable.h"
+#include "base/CodeTable.h"
 
 #include <array>
 #include <string_view>
@@ -30,7 +30,7 @@ std::string_view guidanceEn(FaceIssue issue);
 
 } // namespace zaitaku::identity::face
 
-namespace zaitaku::model
+namespace zaitaku::base
 {
 template <> struct CodeTable<identity::face::FaceIssue>
 {
@@ -50,4 +50,4 @@ template <> struct CodeTable<identity::face::FaceIssue>
         {I::CardPhotoUnusable, "card_photo_unusable", "カードの顔写真から顔を読み取れません"},
     }};
 };
-} // namespace zaitaku::model
+} // namespace zaitaku::base

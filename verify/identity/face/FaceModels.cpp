@@ -1,6 +1,6 @@
 #include "verify/identity/face/FaceModels.h"
 
-#include "device/mynacard/Certificate.h"
+#include "base/Sha256.h"
 
 #include <algorithm>
 #include <cctype>
@@ -18,7 +18,7 @@ namespace zaitaku::identity::face
 namespace
 {
 
-Expected<device::Bytes, Error> readChecked(const std::string& dir, const ModelFile& model)
+Expected<base::Bytes, Error> readChecked(const std::string& dir, const ModelFile& model)
 {
     const std::filesystem::path path = std::filesystem::path(dir) / model.fileName;
     std::error_code ec;
@@ -34,11 +34,11 @@ Expected<device::Bytes, Error> readChecked(const std::string& dir, const ModelFi
                                 "models"});
     }
     std::ifstream in(path, std::ios::binary);
-    device::Bytes bytes(static_cast<std::size_t>(size));
+    base::Bytes bytes(static_cast<std::size_t>(size));
     if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
         return Unexpected(Error{Errc::ModelMissing, "cannot read face model " + path.string(), "models"});
     }
-    std::string hex = device::toHex(device::sha256(bytes));
+    std::string hex = base::toHex(base::sha256(bytes));
     std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::tolower(c); });
     if (hex != model.sha256) {
         return Unexpected(Error{Errc::ModelAltered,

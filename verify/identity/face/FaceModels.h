@@ -4,9 +4,9 @@
 // sha256 compiled in here before anything is loaded: a missing or altered file is refused, and the
 // face path is then not offered. The model id goes into every face evidence record.
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
+#include "base/Expected.h"
 #include "verify/identity/IdentityError.h"
-#include "verify/model/Expected.h"
 
 #include <cstdint>
 #include <string>
@@ -38,7 +38,7 @@ std::string defaultModelDir();
 struct VerifiedModels
 {
     std::string detectorPath;
-    device::Bytes recognizer; // loaded from these very bytes, so what was checked is what runs
+    base::Bytes recognizer; // loaded from these very bytes, so what was checked is what runs
 };
 
 // Reads both files from `dir` and checks them. Errc::ModelMissing / Errc::ModelAltered.

@@ -1,7 +1,7 @@
 #include "verify/identity/face/FacePolicy.h"
 
+#include "base/BoundedJson.h"
 #include "verify/identity/face/FaceModels.h"
-#include "verify/model/BoundedJson.h"
 
 #include <cmath>
 #include <fstream>
@@ -23,7 +23,7 @@ Unexpected<Error> bad(const std::string& message, const std::string& field)
 
 Expected<FacePolicy, Error> parseFacePolicy(std::string_view text)
 {
-    const nlohmann::json j = model::parseJson(text);
+    const nlohmann::json j = base::parseJson(text);
     if (j.is_discarded() || !j.is_object()) {
         return bad("not a JSON object", "policy");
     }

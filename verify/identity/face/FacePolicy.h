@@ -5,9 +5,9 @@
 // card-like 4 KB JPEG 2000 probe). A facility that calibrated on its own population
 // (`zaitaku-cli face calibrate`) writes its threshold into a policy file bound to the model id.
 
+#include "base/Expected.h"
 #include "verify/identity/IdentityError.h"
 #include "verify/identity/face/FaceQuality.h"
-#include "verify/model/Expected.h"
 
 #include <chrono>
 #include <string>

@@ -7,8 +7,8 @@
 //   name1 i  name2 j            two different people
 // Blank lines and lines starting with '#' are skipped.
 
+#include "base/Expected.h"
 #include "verify/identity/IdentityError.h"
-#include "verify/model/Expected.h"
 
 #include <string>
 #include <string_view>

@@ -1,6 +1,7 @@
 // The gateway's parts that need no socket: configuration, rate limits, metrics text, pre-check
 // flags, stateless challenges, and the sync engine's backoff.
 
+#include "base/AtomicFile.h"
 #include "sync/client/Backoff.h"
 #include "sync/gateway/ChallengeIssuer.h"
 #include "sync/gateway/GatewayConfig.h"
@@ -8,7 +9,6 @@
 #include "sync/gateway/PgConnection.h"
 #include "sync/gateway/PrecheckFlags.h"
 #include "sync/gateway/RateLimiter.h"
-#include "sync/store/AtomicFile.h"
 #include "sync/store/ModelJson.h"
 #include "tests/support/StoreFixture.h"
 
@@ -24,10 +24,10 @@ TEST(GatewayConfigTest, ReadsSettingsAndNamesTheBadLine)
     auto dir = testing::makeTempDir("zaitaku-config");
     const std::string file = (dir / "gateway.conf").string();
     ASSERT_TRUE(
-        store::writeFileAtomically(file,
-                                   "# facility gateway\nlisten = 0.0.0.0:9443\nthreads=3\njpki_ca = /etc/jpki.pem\n"
-                                   "local_challenge_window_hours = 24\nrate_per_second = 50\n",
-                                   0600));
+        base::writeFileAtomically(file,
+                                  "# facility gateway\nlisten = 0.0.0.0:9443\nthreads=3\njpki_ca = /etc/jpki.pem\n"
+                                  "local_challenge_window_hours = 24\nrate_per_second = 50\n",
+                                  0600));
     GatewayConfig config;
     ASSERT_TRUE(config.loadFile(file));
     EXPECT_EQ(config.host, "0.0.0.0");
@@ -36,7 +36,7 @@ TEST(GatewayConfigTest, ReadsSettingsAndNamesTheBadLine)
     EXPECT_EQ(config.jpkiCaFiles, std::vector<std::string>{"/etc/jpki.pem"});
     EXPECT_EQ(config.localChallengeWindow, std::chrono::hours(24));
     EXPECT_EQ(config.ratePerSecond, 50);
-    ASSERT_TRUE(store::writeFileAtomically(file, "listen = 127.0.0.1:1\nthraeds = 2\n", 0600));
+    ASSERT_TRUE(base::writeFileAtomically(file, "listen = 127.0.0.1:1\nthraeds = 2\n", 0600));
     auto typo = GatewayConfig{}.loadFile(file);
     ASSERT_FALSE(typo);
     EXPECT_NE(typo.error().message.find(":2:"), std::string::npos) << typo.error().message;
@@ -69,7 +69,7 @@ TEST(PgTransportTest, ARemoteServerNeedsAVerifiedTlsConnection)
 
 TEST(RateLimiterTest, AllowsTheBurstThenTheRate)
 {
-    model::ManualMonotonicClock clock;
+    base::ManualMonotonicClock clock;
     RateLimiter limiter(clock, 2.0, 4.0);
     std::chrono::seconds retry{};
     for (int i = 0; i < 4; ++i) {
@@ -86,7 +86,7 @@ TEST(RateLimiterTest, AllowsTheBurstThenTheRate)
 TEST(RateLimiterTest, OldBucketsAreEvictedSoAnAddressFloodCannotGrowMemory)
 {
     // Issue 21, item 3: one bucket per remote address would otherwise grow without bound.
-    model::ManualMonotonicClock clock;
+    base::ManualMonotonicClock clock;
     RateLimiter limiter(clock, 1.0, 2.0);
     std::chrono::seconds retry{};
     ASSERT_TRUE(limiter.allow("busy", retry));
@@ -123,28 +123,28 @@ TEST(MetricsTest, RendersPrometheusText)
 
 TEST(PrecheckFlagsTest, FlagsWhatTheNurseMustKnow)
 {
-    const auto day = model::Date::parse("2026-11-21").value();
+    const auto day = base::Date::parse("2026-11-21").value();
     EXPECT_EQ(precheckFlags(nullptr, std::nullopt, day), std::vector<std::string>{"no_result"});
     auto s = testing::confirmedSnapshot("s", "p");
     s.qualificationValidity = model::QualificationValidity::Invalid;
     s.name = "山田 ●子";
-    s.birthdate = model::Date::parse("1956-12-10").value(); // 70 on 2026-12-10 → 高齢受給者 from 2027-01-01
-    const auto flags = precheckFlags(store::snapshotToJson(s), model::Date::parse("2026-10-01").value(), day);
+    s.birthdate = base::Date::parse("1956-12-10").value(); // 70 on 2026-12-10 → 高齢受給者 from 2027-01-01
+    const auto flags = precheckFlags(store::snapshotToJson(s), base::Date::parse("2026-10-01").value(), day);
     const std::vector<std::string> expected{"eligibility_lost", "name_placeholder", "result_stale"};
     for (const auto& f : expected) {
         EXPECT_NE(std::find(flags.begin(), flags.end(), f), flags.end()) << f;
     }
     s.qualificationValidity = model::QualificationValidity::Valid;
     s.name = "山田 花子";
-    s.birthdate = model::Date::parse("1956-11-25").value(); // 70 on 2026-11-25: elderly from 2026-12-01
+    s.birthdate = base::Date::parse("1956-11-25").value(); // 70 on 2026-11-25: elderly from 2026-12-01
     EXPECT_EQ(precheckFlags(store::snapshotToJson(s), day, day), std::vector<std::string>{"copay_change_70"});
 }
 
 TEST(ChallengeIssuerTest, ChallengesAreBoundAndUnforgeable)
 {
     auto dir = testing::makeTempDir("zaitaku-pki");
-    model::SeededRandom random(3);
-    const auto now = model::Timestamp::parse("2026-11-21T10:00:00+09:00").value();
+    base::SeededRandom random(3);
+    const auto now = base::Timestamp::parse("2026-11-21T10:00:00+09:00").value();
     auto pki = GatewayPki::loadOrCreate(dir.string(), {}, random, now);
     ASSERT_TRUE(pki) << pki.error().message;
     ChallengeIssuer issuer(*pki, std::chrono::hours(72));
@@ -171,7 +171,7 @@ TEST(ChallengeIssuerTest, ChallengesAreBoundAndUnforgeable)
 
 TEST(BackoffTest, GrowsWithJitterUpToTheCap)
 {
-    model::SeededRandom random(11);
+    base::SeededRandom random(11);
     client::BackoffPolicy policy{std::chrono::seconds(5), std::chrono::seconds(600)};
     for (int attempts = 1; attempts < 20; ++attempts) {
         const long full = std::min(600L, 5L << std::min(attempts - 1, 30));

@@ -1,10 +1,10 @@
 // The OQS bridge trusts nothing in the terminal's folders (issue 21, item 11): a result that is a
 // symbolic link is never followed, requests and the bridge's own folders are the owner's alone.
 
+#include "base/AtomicFile.h"
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "sync/oqs/OqsBridge.h"
-#include "sync/store/AtomicFile.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Random.h"
 
 #include <filesystem>
 #include <sys/stat.h>
@@ -34,8 +34,8 @@ TEST(OqsBridgeFilesTest, AResultThatIsASymlinkIsRefusedAndRequestsAreTheOwnersAl
     for (const char* sub : {"req", "res"}) {
         fs::create_directories(root / sub);
     }
-    model::SeededRandom random(7);
-    model::SystemClock clock;
+    base::SeededRandom random(7);
+    base::SystemClock clock;
     BridgeConfig config{root / "req", root / "res", root / "state", "1312345678"};
     config.pollFirst = std::chrono::milliseconds(5);
     auto bridge = OqsBridge::open(config, random, clock);

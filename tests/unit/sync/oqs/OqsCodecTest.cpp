@@ -20,7 +20,7 @@ namespace zaitaku::sync::oqs
 namespace
 {
 
-using model::Date;
+using base::Date;
 
 const std::filesystem::path kData = ZAITAKU_TEST_DATA_DIR "/oqs";
 
@@ -429,7 +429,7 @@ TEST(OqsSimulatorPopulation, TheShippedDemoPopulationLoadsAndCoversEveryCase)
         systemError = systemError || p.systemError;
         for (const auto& r : p.results) {
             if (r.snapshot.qualificationValidity) {
-                validities.insert(std::string(model::toCode(*r.snapshot.qualificationValidity)));
+                validities.insert(std::string(base::toCode(*r.snapshot.qualificationValidity)));
             }
         }
     }

@@ -13,9 +13,9 @@ namespace zaitaku::sync::protocol
 namespace
 {
 
-model::Timestamp at(const char* text)
+base::Timestamp at(const char* text)
 {
-    return model::Timestamp::parse(text).value();
+    return base::Timestamp::parse(text).value();
 }
 
 TEST(MessagesTest, RecordsRequestRoundTrips)
@@ -115,7 +115,7 @@ TEST(MessagesTest, ResponsesRoundTrip)
 
 TEST(EnrollmentCodeTest, FormatsAndParsesForgivingly)
 {
-    model::SeededRandom random(7);
+    base::SeededRandom random(7);
     auto code = EnrollmentCode::generate(random, "0123456789abcdef");
     const std::string text = code.toString();
     EXPECT_EQ(text.size(), 16U + 3 + 1 + 16);

@@ -45,7 +45,7 @@ protected:
         f.capturedFieldsJson = R"({"insurance":"国保","copay":"30"})";
         f.staffId = "nurse-7";
         f.capturedAt = clock.nowJst();
-        f.discardAfter = model::Date::parse(discardAfter).value();
+        f.discardAfter = base::Date::parse(discardAfter).value();
         record.fallbacks.push_back(f);
         ASSERT_TRUE(VisitLedger::commit(*store, record, "nurse-7"));
     }
@@ -101,7 +101,7 @@ TEST_F(RetentionTest, ExpiredInformationIsRefusedAtTheDoor)
 TEST_F(RetentionTest, FallbackEvidenceIsKeptUntilSyncedAndPastItsDate)
 {
     commitFallbackVisit("v-1", "2026-11-30");
-    clock.set(model::Timestamp::parse("2026-12-01T09:00:00+09:00")->utc());
+    clock.set(base::Timestamp::parse("2026-12-01T09:00:00+09:00")->utc());
     EXPECT_EQ(purge().fallbackEvidence, 0); // past its date but not acknowledged: kept
     EXPECT_FALSE(store->db().queryText("SELECT captured_fields_json FROM fallback_evidence").value_or("").empty());
     ack("v-1");
@@ -122,7 +122,7 @@ TEST_F(RetentionTest, FallbackEvidenceIsKeptOnItsDiscardDate)
 {
     commitFallbackVisit("v-1", "2026-11-30");
     ack("v-1");
-    clock.set(model::Timestamp::parse("2026-11-30T23:59:00+09:00")->utc());
+    clock.set(base::Timestamp::parse("2026-11-30T23:59:00+09:00")->utc());
     EXPECT_EQ(purge().fallbackEvidence, 0);
 }
 

@@ -33,8 +33,8 @@ TEST_P(SchemaMigrationTest, MigratesFromThisVersionKeepingRecords)
 {
     const int from = GetParam();
     const auto dir = makeTempDir("zaitaku-migrate");
-    model::ManualClock clock(model::Timestamp::parse("2026-11-21T10:00:00+09:00").value());
-    model::SeededRandom random(1);
+    base::ManualClock clock(base::Timestamp::parse("2026-11-21T10:00:00+09:00").value());
+    base::SeededRandom random(1);
 
     // Today's schema, for comparison.
     InitOptions options;
@@ -45,7 +45,7 @@ TEST_P(SchemaMigrationTest, MigratesFromThisVersionKeepingRecords)
 
     // A store written by the build that knew only `from`.
     const std::string path = (dir / "old.db").string();
-    const SecureBytes key = makeDataKey(random);
+    const base::SecureBytes key = makeDataKey(random);
     {
         auto db = Database::open(sqlcipherApi(), path, OpenMode::ReadWriteCreate);
         ASSERT_TRUE(db);

@@ -24,8 +24,8 @@ EligibilitySnapshot fullSnapshot()
     s.id = "s-1";
     s.patientId = "p-001";
     s.source = SnapshotSource::RequeryBulk;
-    s.qualificationConfirmationDate = Date::parse("2026-11-20").value();
-    s.processExecutionTime = Timestamp::parse("2026-11-20T08:15:00+09:00").value();
+    s.qualificationConfirmationDate = base::Date::parse("2026-11-20").value();
+    s.processExecutionTime = base::Timestamp::parse("2026-11-20T08:15:00+09:00").value();
     s.referenceClassification = ReferenceClassification::MyNumberCard;
     s.segmentOfResult = SegmentOfResult::Normal;
     s.processingResultStatus = ProcessingResultStatus::Normal;
@@ -37,15 +37,16 @@ EligibilitySnapshot fullSnapshot()
     s.insuredBranchNumber = "00";
     s.name = "山田 ●郎";
     s.nameKana = "ﾔﾏﾀﾞ ﾀﾛｳ";
-    s.birthdate = Date::parse("1948-04-02").value();
+    s.birthdate = base::Date::parse("1948-04-02").value();
     s.sex1 = Sex::Male;
     s.insuredPartialContributionRatioPercent = 10;
-    s.elderlyRecipient = ElderlyRecipientCertificate{Date::parse("2026-08-01").value(), std::nullopt, std::nullopt, 20};
+    s.elderlyRecipient =
+        ElderlyRecipientCertificate{base::Date::parse("2026-08-01").value(), std::nullopt, std::nullopt, 20};
     s.limitCertificate = LimitCertificate{};
     s.limitCertificate->classificationFlag = "A03";
     s.specificDiseases.push_back(SpecificDiseaseCertificate{"1", std::nullopt, std::nullopt, std::nullopt, 10000});
-    s.pharmacists = MedicalInfoConsent{"1", Timestamp::parse("2026-11-20T08:00:00+09:00").value(),
-                                       Timestamp::parse("2026-11-21T08:00:00+09:00").value()};
+    s.pharmacists = MedicalInfoConsent{"1", base::Timestamp::parse("2026-11-20T08:00:00+09:00").value(),
+                                       base::Timestamp::parse("2026-11-21T08:00:00+09:00").value()};
     s.rawXml = std::string("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\x82\xa0\x00tail", 50);
     s.rawEncoding = "Shift_JIS";
     return s;
@@ -80,7 +81,7 @@ TEST(ModelJsonTest, StrictReadingNamesTheField)
 
 TEST(ModelJsonTest, EvidenceRoundTripsWithBytesAsHex)
 {
-    const auto record = makeVisit("v-1", "p-1", Timestamp::parse("2026-11-21T10:00:00+09:00").value());
+    const auto record = makeVisit("v-1", "p-1", base::Timestamp::parse("2026-11-21T10:00:00+09:00").value());
     Evidence e = record.evidence[0];
     e.face = FaceMatchResult{0.934, 0.927, "sha256:abc"};
     const auto json = toJson(e);

@@ -1,7 +1,7 @@
 // The data key and its wraps: passphrase, recovery code, device key; changing the passphrase
 // without re-encrypting; rotating the data key; an interrupted rotation.
 
-#include "device/apdu/Bytes.h"
+#include "base/Bytes.h"
 #include "support/StoreFixture.h"
 #include "sync/store/KeyFile.h"
 #include "sync/store/RecoveryCode.h"
@@ -24,7 +24,7 @@ TEST(ScryptTest, DerivesTheRfc7914TestVector)
     auto key = deriveScrypt("password", {reinterpret_cast<const std::uint8_t*>(salt.data()), salt.size()},
                             ScryptParams{10, 8, 16}, 64);
     ASSERT_TRUE(key);
-    EXPECT_EQ(device::toHex(key->span()).substr(0, 32), "FDBABE1C9D3472007856E7190D01E9FE");
+    EXPECT_EQ(base::toHex(key->span()).substr(0, 32), "FDBABE1C9D3472007856E7190D01E9FE");
 }
 
 TEST(ScryptTest, RefusesParametersOutOfRange)
@@ -36,7 +36,7 @@ TEST(ScryptTest, RefusesParametersOutOfRange)
 
 TEST(RecoveryCodeTest, IsThirtyTwoCrockfordCharactersInGroups)
 {
-    model::SeededRandom random(7);
+    base::SeededRandom random(7);
     const std::string code = makeRecoveryCode(random);
     EXPECT_EQ(code.size(), 39u);
     EXPECT_EQ(std::count(code.begin(), code.end(), '-'), 7);

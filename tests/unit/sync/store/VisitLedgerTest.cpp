@@ -140,7 +140,7 @@ TEST_F(VisitLedgerTest, ExpiredChallengesAreNeitherOfferedNorAccepted)
     EXPECT_FALSE(*none); // the engine then signs a local challenge
 }
 
-model::CustodyEvent custody(const std::string& id, model::CustodyAction action, const model::Timestamp& at)
+model::CustodyEvent custody(const std::string& id, model::CustodyAction action, const base::Timestamp& at)
 {
     model::CustodyEvent e;
     e.id = id;

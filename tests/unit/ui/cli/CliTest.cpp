@@ -1,6 +1,6 @@
 #include "ui/cli/Cli.h"
 
-#include "verify/model/Clock.h"
+#include "base/Clock.h"
 
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -24,7 +24,7 @@ CliRun run(const Args& args, const std::string& stdinText = "", const char* now 
     std::istringstream in(stdinText);
     std::ostringstream out;
     std::ostringstream err;
-    const model::ManualClock clock(*model::Timestamp::parse(now));
+    const base::ManualClock clock(*base::Timestamp::parse(now));
     CliContext ctx{in, out, err, clock, {}, false};
     const int code = runCli(args, ctx);
     return {code, out.str(), err.str()};

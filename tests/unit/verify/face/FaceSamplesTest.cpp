@@ -57,14 +57,14 @@ protected:
         ASSERT_GE(s_portraits.size(), 8u);
     }
 
-    static device::Bytes cardOf(const test::Portrait& p)
+    static base::Bytes cardOf(const test::Portrait& p)
     {
         auto card = makeCardLikePhoto(p.frame, p.face, 4096);
         EXPECT_TRUE(card) << card.error().message;
-        return card ? *card : device::Bytes{};
+        return card ? *card : base::Bytes{};
     }
 
-    Expected<FaceDecision, Error> verifyWith(const device::Bytes& card, camera::FrameSource& source)
+    Expected<FaceDecision, Error> verifyWith(const base::Bytes& card, camera::FrameSource& source)
     {
         CameraFaceVerifier verifier(*s_engine, source, monotonic, FacePolicy{},
                                     [this](const FaceProgress& p) { progress.push_back(p.issue); });
@@ -73,8 +73,8 @@ protected:
 
     static std::unique_ptr<FaceEngine> s_engine;
     static std::vector<test::Portrait> s_portraits;
-    model::SteadyClock monotonic;
-    model::SeededRandom random{42};
+    base::SteadyClock monotonic;
+    base::SeededRandom random{42};
     std::vector<std::optional<FaceIssue>> progress;
 };
 
@@ -84,7 +84,7 @@ std::vector<test::Portrait> FaceSamplesTest::s_portraits;
 TEST_F(FaceSamplesTest, AChipDegradedCropMatchesItsSourceFace)
 {
     for (const auto& p : s_portraits) {
-        const device::Bytes card = cardOf(p);
+        const base::Bytes card = cardOf(p);
         EXPECT_LE(card.size(), 4096u) << p.id;
         EXPECT_GE(card.size(), 3000u) << p.id; // chip-like: 3–5 KB
         auto decoded = camera::decodeImage(card, /*grey=*/true);
@@ -151,7 +151,7 @@ TEST_F(FaceSamplesTest, NoFaceTwoFacesAndATinyFaceGiveTheirReasons)
     StillComparison group = compareStills(*s_engine, p.frame, test::loadSample(3), kThresholdFar01Percent);
     EXPECT_EQ(group.issue, FaceIssue::MultipleFaces);
     EXPECT_EQ(group.issueImage, "b");
-    EXPECT_EQ(model::labelOf(*group.issue), "ご本人だけが写るようにしてください");
+    EXPECT_EQ(base::labelOf(*group.issue), "ご本人だけが写るようにしてください");
 
     // The same person from far away.
     StillComparison tiny = compareStills(*s_engine, p.frame, test::shrunkOnCanvas(p.frame, 0.18), 0.927);
@@ -192,7 +192,7 @@ TEST_F(FaceSamplesTest, AFrozenFeedOrAStillPictureOfTheCardHolderIsRefused)
     ASSERT_TRUE(decision) << decision.error().message;
     EXPECT_FALSE(decision->match);
     EXPECT_GE(decision->score, 0.927); // the face itself would have matched
-    EXPECT_EQ(decision->reason, model::labelOf(FaceIssue::FrozenFrame));
+    EXPECT_EQ(decision->reason, base::labelOf(FaceIssue::FrozenFrame));
 
     camera::StillImageSource still(p.frame, "portrait", std::chrono::milliseconds(66));
     auto fromStill = verifyWith(cardOf(p), still);

@@ -2,6 +2,8 @@
 // ROC and pairs file, alignment, the quality rules, the presentation check, the policy file and
 // the frame sources.
 
+#include "base/Clock.h"
+#include "base/Random.h"
 #include "device/camera/FrameSource.h"
 #include "device/camera/ImageCodec.h"
 #include "device/camera/StillImageSource.h"
@@ -15,8 +17,6 @@
 #include "verify/identity/face/PairsFile.h"
 #include "verify/identity/face/PresentationCheck.h"
 #include "verify/identity/face/Roc.h"
-#include "verify/model/Clock.h"
-#include "verify/model/Random.h"
 
 #include <cmath>
 #include <filesystem>
@@ -140,17 +140,17 @@ TEST(ImageCodec, BrokenPicturesGiveAClearErrorNamingTheFormat)
     const camera::Image card = pattern(90, 120, camera::PixelFormat::Gray8);
     auto encoded = camera::encodeJpeg2000(card, 4096);
     ASSERT_TRUE(encoded);
-    const device::Bytes truncated(encoded->begin(), encoded->begin() + 60);
+    const base::Bytes truncated(encoded->begin(), encoded->begin() + 60);
     auto bad = camera::decodeImage(truncated);
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().code, device::Errc::InvalidImage);
     EXPECT_NE(bad.error().message.find("JPEG 2000"), std::string::npos) << bad.error().message;
 
-    const device::Bytes garbage{'G', 'I', 'F', '8', '9', 'a', 0, 0};
+    const base::Bytes garbage{'G', 'I', 'F', '8', '9', 'a', 0, 0};
     auto unknown = camera::decodeImage(garbage);
     ASSERT_FALSE(unknown);
     EXPECT_NE(unknown.error().message.find("not a JPEG 2000, JPEG or PNG"), std::string::npos);
-    EXPECT_FALSE(camera::decodeImage(device::Bytes{}));
+    EXPECT_FALSE(camera::decodeImage(base::Bytes{}));
     EXPECT_FALSE(camera::readImageFile("/nonexistent/photo.jp2"));
 }
 
@@ -317,7 +317,7 @@ TEST(FacePolicy, DefaultsAreFaceMdsOperatingPointAndFilesAreBoundToTheModel)
 
 TEST(FrameSources, SyntheticFramesMoveFrozenOnesRepeatAndBothEnd)
 {
-    model::SeededRandom random(7);
+    base::SeededRandom random(7);
     const camera::Image scene = pattern(160, 120, camera::PixelFormat::Bgr8);
     camera::SyntheticSettings settings;
     settings.frames = 3;
@@ -343,7 +343,7 @@ TEST(FrameSources, SyntheticFramesMoveFrozenOnesRepeatAndBothEnd)
 
 TEST(FrameSources, AMissingCameraOrVideoIsAClearError)
 {
-    model::SteadyClock clock;
+    base::SteadyClock clock;
     auto camera = camera::openFrameSource("camera:97", clock);
     ASSERT_FALSE(camera);
     EXPECT_EQ(camera.error().code, device::Errc::NoCamera);

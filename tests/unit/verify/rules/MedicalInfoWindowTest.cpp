@@ -10,7 +10,7 @@ namespace
 using test::ts;
 
 MedicalInfoWindowResult
-window(const char* consent, const char* on, VisitKind kind, std::optional<model::Timestamp> available = std::nullopt)
+window(const char* consent, const char* on, VisitKind kind, std::optional<base::Timestamp> available = std::nullopt)
 {
     auto result = medicalInfoWindow(MedicalInfoWindowInput{ts(consent), ts(on), kind, available});
     EXPECT_TRUE(result.has_value());

@@ -1,7 +1,7 @@
 #include "verify/rules/RuleService.h"
 
+#include "base/Clock.h"
 #include "support/RulesContract.h"
-#include "verify/model/Clock.h"
 #include "verify/rules/RuleExplanation.h"
 
 namespace zaitaku::rules
@@ -41,7 +41,7 @@ TEST(RuleServiceTest, ResponsesEchoTheRule)
 
 TEST(RuleServiceTest, MissingOnDefaultsToTheClockOnlyWhenAsked)
 {
-    const model::ManualClock clock(*model::Timestamp::parse("2025-07-07T16:00:00Z")); // 2025-07-08 in Japan
+    const base::ManualClock clock(*base::Timestamp::parse("2025-07-07T16:00:00Z")); // 2025-07-08 in Japan
     const auto request = nlohmann::json{{"rule", "copay"}, {"birthdate", "1955-06-15"}};
     EXPECT_FALSE(evaluateRule(request).has_value());
     auto response = evaluateRule(request, RuleDefaults{&clock});

@@ -1,25 +1,25 @@
 #pragma once
 
-#include "verify/model/Date.h"
-#include "verify/model/Timestamp.h"
+#include "base/Date.h"
+#include "base/Timestamp.h"
 
 #include <gtest/gtest.h>
 
 namespace zaitaku::rules::test
 {
 
-inline model::Date d(const char* text)
+inline base::Date d(const char* text)
 {
-    auto parsed = model::Date::parse(text);
+    auto parsed = base::Date::parse(text);
     EXPECT_TRUE(parsed.has_value()) << text;
-    return parsed.value_or(model::Date::fromSysDays({}));
+    return parsed.value_or(base::Date::fromSysDays({}));
 }
 
-inline model::Timestamp ts(const char* text)
+inline base::Timestamp ts(const char* text)
 {
-    auto parsed = model::Timestamp::parse(text);
+    auto parsed = base::Timestamp::parse(text);
     EXPECT_TRUE(parsed.has_value()) << text;
-    return parsed.value_or(model::Timestamp::fromUtc({}));
+    return parsed.value_or(base::Timestamp::fromUtc({}));
 }
 
 } // namespace zaitaku::rules::test

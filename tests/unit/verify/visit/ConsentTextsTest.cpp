@@ -73,10 +73,10 @@ TEST(ConsentSelectionGrammar, ParsesAndRefuses)
     }
     EXPECT_FALSE(consent::parseSelection("all", "fax"));
     // 特定健診 from age 40: 39 years and 364 days is not yet.
-    const auto on = model::Date::parse("2026-11-21").value();
-    EXPECT_FALSE(consent::consentOffer({model::Date::parse("1986-11-22").value(), on, false})
+    const auto on = base::Date::parse("2026-11-21").value();
+    EXPECT_FALSE(consent::consentOffer({base::Date::parse("1986-11-22").value(), on, false})
                      .offers(model::ConsentKind::Checkup));
-    EXPECT_TRUE(consent::consentOffer({model::Date::parse("1986-11-21").value(), on, false})
+    EXPECT_TRUE(consent::consentOffer({base::Date::parse("1986-11-21").value(), on, false})
                     .offers(model::ConsentKind::Checkup));
 }
 

@@ -1,10 +1,10 @@
 // 「限度額情報を提供しますか 提供する／提供しない」 (seed 001) is asked and recorded like the other
 // consents, and the texts carry seed 004's printed wording where it has one.
 
+#include "base/Random.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/consent/ConsentOffer.h"
 #include "verify/consent/ConsentSelection.h"
-#include "verify/model/Random.h"
 
 #include <gtest/gtest.h>
 
@@ -19,7 +19,7 @@ using consent::TextId;
 consent::ConsentOffer offerFor(bool grace)
 {
     return consent::consentOffer(
-        {model::Date::parse("1950-04-10").value(), model::Date::parse("2026-12-03").value(), grace});
+        {base::Date::parse("1950-04-10").value(), base::Date::parse("2026-12-03").value(), grace});
 }
 
 TEST(LimitConsent, TheQuestionIsTheSeedsAndIsAlwaysAsked)
@@ -37,9 +37,8 @@ TEST(LimitConsent, TheQuestionIsTheSeedsAndIsAlwaysAsked)
 
 TEST(LimitConsent, TheAnswerIsRecordedWithItsTextAndNeverDefaulted)
 {
-    model::SeededRandom random(7);
-    const consent::ConsentContext context{"p-1", "ja", model::Timestamp::parse("2026-12-03T10:00:00+09:00").value(),
-                                          ""};
+    base::SeededRandom random(7);
+    const consent::ConsentContext context{"p-1", "ja", base::Timestamp::parse("2026-12-03T10:00:00+09:00").value(), ""};
     for (const auto& [answer, given] : {std::pair{"provide", true}, std::pair{"decline", false}}) {
         auto selection = consent::parseSelection("none", "", answer);
         ASSERT_TRUE(selection) << answer;

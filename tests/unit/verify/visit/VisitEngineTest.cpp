@@ -49,7 +49,7 @@ VisitScript visualScript(const char* consent = "all")
 class VisitEngineTest : public VisitTest
 {
 protected:
-    void cacheSnapshot(const std::string& id, model::QualificationValidity validity, const model::Timestamp& at)
+    void cacheSnapshot(const std::string& id, model::QualificationValidity validity, const base::Timestamp& at)
     {
         auto s = confirmedSnapshot(id, "p-cont");
         s.qualificationValidity = validity;
@@ -131,9 +131,9 @@ TEST_F(VisitEngineTest, FirstVisitByPinSignsAChallengeAndCommitsOneQueuedRecord)
     EXPECT_EQ(bundle["app_version"], "test");
     EXPECT_EQ(bundle["device_id"], "tablet-1");
     EXPECT_GT(bundle["monotonic_ns"].get<std::int64_t>(), 0);
-    const auto cert = device::fromHex(bundle["auth_certificate_der"].get<std::string>()).value();
-    const auto nonce = device::fromHex(bundle["challenge_nonce"].get<std::string>()).value();
-    const auto signature = device::fromHex(bundle["signature"].get<std::string>()).value();
+    const auto cert = base::fromHex(bundle["auth_certificate_der"].get<std::string>()).value();
+    const auto nonce = base::fromHex(bundle["challenge_nonce"].get<std::string>()).value();
+    const auto signature = base::fromHex(bundle["signature"].get<std::string>()).value();
     EXPECT_EQ(nonce.size(), 32u);
     EXPECT_TRUE(device::verifySha256Signature(cert, nonce, signature).value());
     ASSERT_EQ(bundle["consents"].size(), 4u); // diag, pharm, oper, checkup (the patient is 76)
@@ -143,7 +143,7 @@ TEST_F(VisitEngineTest, FirstVisitByPinSignsAChallengeAndCommitsOneQueuedRecord)
     ASSERT_TRUE(stmt && *stmt->step());
     EXPECT_EQ(stmt->text(0), outcome->receipt.evidenceSha256[0]);
     EXPECT_TRUE(sync::store::DeviceSigningKey::verify(port().signingKey().publicKeyHex(), stmt->text(0),
-                                                      device::fromHex(stmt->text(1)).value()));
+                                                      base::fromHex(stmt->text(1)).value()));
 
     // Every transition is in the audit chain.
     EXPECT_EQ(countWhere("SELECT count(*) FROM audit_log WHERE action = 'visit.transition' AND subject = '" +
@@ -324,14 +324,14 @@ TEST_F(VisitEngineTest, EveryConsentShape)
         ASSERT_EQ(outcome->consents.size(), c.expected.size());
         for (std::size_t i = 0; i < c.expected.size(); ++i) {
             const model::Consent& consent = outcome->consents[i];
-            EXPECT_EQ(model::toCode(consent.kind), c.expected[i].first);
+            EXPECT_EQ(base::toCode(consent.kind), c.expected[i].first);
             EXPECT_EQ(consent.given, c.expected[i].second);
             auto text = catalog.byVersionId(consent.textVersion);
             ASSERT_TRUE(text) << consent.textVersion;
             EXPECT_EQ(text->sha256, consent.textSha256);
             if (consent.kind != model::ConsentKind::ElectronicPrescription) {
                 const std::string shown(textFileName(text->id));
-                EXPECT_EQ(shown, std::string(c.textId) == "all" ? "all" : std::string(model::toCode(consent.kind)));
+                EXPECT_EQ(shown, std::string(c.textId) == "all" ? "all" : std::string(base::toCode(consent.kind)));
             }
         }
     }
@@ -459,7 +459,7 @@ TEST_F(VisitEngineTest, EveryFallbackStep)
          VisitFlow::Fallback, "p-first", true},
     };
     for (const auto& c : cases) {
-        SCOPED_TRACE(std::string(model::toCode(c.kind)));
+        SCOPED_TRACE(std::string(base::toCode(c.kind)));
         const auto before = count("fallback_evidence");
         VisitScript script;
         script.fallbackKind = c.kind;
@@ -592,7 +592,7 @@ TEST_F(VisitEngineTest, CustodyRoundTripAroundAFacilityVisit)
 {
     auto event = [&](model::CustodyAction action, const char* purpose) {
         model::CustodyEvent e;
-        e.id = model::makeUuid(random);
+        e.id = base::makeUuid(random);
         e.patientId = "p-facility";
         e.facilityId = "facility-1";
         e.action = action;

@@ -103,8 +103,7 @@ TEST(VisitMachineProperty, RandomEventSequencesKeepTheInvariants)
     EXPECT_GT(accepted, 20000);
     // Every row of the table was exercised (plus Abort from the non-terminal states).
     for (const auto& row : visit::transitionTable()) {
-        EXPECT_TRUE(rowsHit.count({row.from, row.event}))
-            << model::toCode(row.from) << " + " << model::toCode(row.event);
+        EXPECT_TRUE(rowsHit.count({row.from, row.event})) << base::toCode(row.from) << " + " << base::toCode(row.event);
     }
 }
 
@@ -120,12 +119,12 @@ TEST(VisitMachine, AVerifyThatWasNeverSentDoesNotBlockTheNextOne)
         ASSERT_TRUE(m.apply(VisitEvent::PinSubmitted));
         EventData tries;
         tries.triesLeft = 3;
-        ASSERT_TRUE(m.apply(unsent, tries)) << model::toCode(unsent);
+        ASSERT_TRUE(m.apply(unsent, tries)) << base::toCode(unsent);
         EXPECT_FALSE(m.facts().pinPending);
         EventData overrideData;
         overrideData.lastTryOverrideBy = "dr-1";
         ASSERT_TRUE(m.apply(VisitEvent::ChoosePin, overrideData));
-        EXPECT_TRUE(m.apply(VisitEvent::PinSubmitted)) << "after " << model::toCode(unsent);
+        EXPECT_TRUE(m.apply(VisitEvent::PinSubmitted)) << "after " << base::toCode(unsent);
     }
 }
 
@@ -299,11 +298,11 @@ TEST_F(VisitEngineProperty, RandomVisitsKeepTheStoreInvariants)
         if (method == "pin_signature") {
             const std::string id = bundle["challenge_id"];
             EXPECT_TRUE(challenges.insert(id).second) << "challenge " << id << " used twice";
-            EXPECT_TRUE(device::verifySha256Signature(
-                            device::fromHex(bundle["auth_certificate_der"].get<std::string>()).value(),
-                            device::fromHex(bundle["challenge_nonce"].get<std::string>()).value(),
-                            device::fromHex(bundle["signature"].get<std::string>()).value())
-                            .value_or(false));
+            EXPECT_TRUE(
+                device::verifySha256Signature(base::fromHex(bundle["auth_certificate_der"].get<std::string>()).value(),
+                                              base::fromHex(bundle["challenge_nonce"].get<std::string>()).value(),
+                                              base::fromHex(bundle["signature"].get<std::string>()).value())
+                    .value_or(false));
         }
     }
     auto reused = store->db().queryInt(
