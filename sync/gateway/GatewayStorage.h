@@ -1,8 +1,8 @@
 #pragma once
 
-// Where the gateway keeps what it has accepted, behind one interface so that the embedded SQLite
-// backend (SqliteGatewayStorage) and the PostgreSQL backend (PostgresGatewayStorage) are
-// interchangeable; openGatewayStorage picks one from the configuration.
+// Where the gateway keeps what it has accepted. One implementation (SqlGatewayStorage) over either
+// engine, SQLite (SqliteGatewayStorage) or PostgreSQL (PostgresGatewayStorage); openGatewayStorage
+// picks one from the configuration. Tests and the gateway's parts see only this interface.
 // Every write that acknowledges something to a tablet is one transaction, committed before the
 // answer is sent. Implementations are safe to call from several server threads.
 
@@ -120,7 +120,7 @@ struct StorageCounts
 // receipt) or Conflict (another payload).
 IntakeResult answerForKnownKey(const StoredRecord& known, const std::string& payloadSha256);
 
-// The requery_permission feed items every backend publishes: when a first visit starts a care
+// The requery_permission feed items the storage publishes: when a first visit starts a care
 // relationship (not allowed yet: awaiting the online confirmation), and when OQS confirmed it.
 protocol::FeedItem careStartedItem(const CareStart& care, const base::Timestamp& at);
 protocol::FeedItem careConfirmedItem(const std::string& patientId,
@@ -128,8 +128,8 @@ protocol::FeedItem careConfirmedItem(const std::string& patientId,
                                      const std::string& firstVisitAt,
                                      const base::Timestamp& confirmedAt);
 
-// The parts of an intake both backends produce alike: the audit row of an accepted record, the
-// refusal of a challenge already used, and the receipt of a stored record.
+// The parts of an intake: the audit row of an accepted record, the refusal of a challenge already
+// used, and the receipt of a stored record.
 store::AuditEntry recordAcceptedAudit(const IntakeRequest& request);
 IntakeResult challengeReusedRefusal(const std::string& challengeId);
 IntakeResult storedReceipt(const IntakeRequest& request);

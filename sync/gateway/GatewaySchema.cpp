@@ -1,0 +1,140 @@
+#include "sync/gateway/GatewaySchema.h"
+
+namespace zaitaku::sync::gateway
+{
+
+namespace
+{
+
+// @INTEGER@, @IDENTITY@, @TABLE@ (the table options) and @RECORD_GUARDS@ are the dialect's.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE store_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)@TABLE@;
+
+CREATE TABLE device (
+    id           TEXT PRIMARY KEY,
+    label        TEXT NOT NULL,
+    cert_serial  TEXT NOT NULL UNIQUE,
+    signing_key  TEXT NOT NULL,
+    app_version  TEXT NOT NULL,
+    enrolled_at  TEXT NOT NULL,
+    revoked_at   TEXT
+)@TABLE@;
+
+CREATE TABLE enrollment_code (
+    secret_sha256 TEXT PRIMARY KEY,
+    created_at    TEXT NOT NULL,
+    expires_at    TEXT NOT NULL,
+    used_at       TEXT,
+    device_id     TEXT
+)@TABLE@;
+
+CREATE TABLE record (
+    seq            @IDENTITY@,
+    device_id      TEXT NOT NULL REFERENCES device(id),
+    idem_key       TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    record_id      TEXT NOT NULL,
+    payload        TEXT NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    device_time    TEXT NOT NULL,
+    received_at    TEXT NOT NULL,
+    flags          TEXT NOT NULL,
+    UNIQUE (device_id, idem_key)
+)@TABLE@;
+@RECORD_GUARDS@
+CREATE TABLE challenge_use (
+    challenge_id TEXT PRIMARY KEY,
+    device_id    TEXT NOT NULL,
+    record_seq   @INTEGER@ NOT NULL REFERENCES record(seq),
+    used_at      TEXT NOT NULL
+)@TABLE@;
+
+CREATE TABLE feed (
+    seq        @IDENTITY@,
+    kind       TEXT NOT NULL,
+    patient_id TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    body       TEXT NOT NULL
+)@TABLE@;
+
+CREATE TABLE snapshot (
+    seq           @IDENTITY@,
+    patient_id    TEXT NOT NULL,
+    received_at   TEXT NOT NULL,
+    snapshot_json TEXT NOT NULL
+)@TABLE@;
+CREATE INDEX snapshot_by_patient ON snapshot(patient_id, received_at);
+
+CREATE TABLE care_state (
+    patient_id              TEXT NOT NULL,
+    service_kind            TEXT NOT NULL,
+    first_visit_at          TEXT NOT NULL,
+    first_visit_record      @INTEGER@ NOT NULL REFERENCES record(seq),
+    first_online_confirm_at TEXT,
+    ended_at                TEXT,
+    PRIMARY KEY (patient_id, service_kind)
+)@TABLE@;
+)sql";
+
+// Version 2 (the OQS issue): the re-query key per patient.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE requery_key (
+    patient_id         TEXT PRIMARY KEY,
+    search_json        TEXT NOT NULL,
+    certificate_expiry TEXT,
+    updated_at         TEXT NOT NULL
+)@TABLE@;
+)sql";
+
+// Version 3 (F6 at the gateway): what the gateway derived from a record (the 不詳 claim fields).
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE record ADD COLUMN derived TEXT NOT NULL DEFAULT '{}';
+)sql";
+
+// Version 4 (issue 21): which patients each tablet may read.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE device_patient (
+    device_id   TEXT NOT NULL REFERENCES device(id),
+    patient_id  TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (device_id, patient_id)
+)@TABLE@;
+CREATE INDEX feed_by_patient ON feed(patient_id, seq);
+)sql";
+
+void replaceAll(std::string& text, std::string_view token, std::string_view with)
+{
+    for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at + with.size())) {
+        text.replace(at, token.size(), with);
+    }
+}
+
+std::string render(std::string_view sql, const SqlDialect& dialect)
+{
+    std::string out(sql);
+    replaceAll(out, "@INTEGER@", dialect.integer);
+    replaceAll(out, "@IDENTITY@", dialect.identity);
+    replaceAll(out, "@TABLE@", dialect.tableOptions);
+    replaceAll(out, "@RECORD_GUARDS@", dialect.recordGuards);
+    return out;
+}
+
+} // namespace
+
+std::vector<GatewaySchemaVersion>
+gatewaySchema(const SqlDialect& dialect, std::string_view prologue, std::string_view epilogue)
+{
+    std::vector<GatewaySchemaVersion> out;
+    out.push_back({1, "devices, enrollment codes, records, challenge use, feed, snapshots, care state, audit",
+                   std::string(prologue) + render(kVersion1, dialect) + std::string(epilogue)});
+    out.push_back({2, "re-query keys", render(kVersion2, dialect)});
+    out.push_back({3, "derived fields of records", render(kVersion3, dialect)});
+    out.push_back({4, "device to patient roster", render(kVersion4, dialect)});
+    return out;
+}
+
+} // namespace zaitaku::sync::gateway

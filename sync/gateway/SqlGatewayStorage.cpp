@@ -1,0 +1,639 @@
+#include "sync/gateway/SqlGatewayStorage.h"
+
+#include "base/BoundedJson.h"
+#include "base/CanonicalJson.h"
+#include "sync/store/StoreTime.h"
+
+namespace zaitaku::sync::gateway
+{
+
+namespace
+{
+
+template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
+{
+    return Unexpected(result.error());
+}
+
+base::Timestamp timeOf(const SqlRows& r, int row, int column)
+{
+    return r.time(row, column).value_or(base::Timestamp::fromUtc({}));
+}
+
+std::vector<std::string> flagsOf(const std::string& text)
+{
+    auto json = base::parseJson(text);
+    return json.is_array() ? json.get<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+constexpr std::string_view kDeviceColumns =
+    "SELECT id, label, cert_serial, signing_key, app_version, enrolled_at, revoked_at FROM device ";
+
+DeviceRecord deviceFrom(const SqlRows& r, int row)
+{
+    DeviceRecord d;
+    d.id = r.text(row, 0);
+    d.label = r.text(row, 1);
+    d.certificateSerial = r.text(row, 2);
+    d.signingKeyHex = r.text(row, 3);
+    d.appVersion = r.text(row, 4);
+    d.enrolledAt = timeOf(r, row, 5);
+    d.revokedAt = r.time(row, 6);
+    return d;
+}
+
+constexpr std::string_view kRecordColumns = "SELECT seq, device_id, idem_key, kind, record_id, payload, "
+                                            "payload_sha256, received_at, flags, derived FROM record ";
+
+StoredRecord recordFrom(const SqlRows& r, int row)
+{
+    StoredRecord s;
+    s.seq = r.integer(row, 0);
+    s.deviceId = r.text(row, 1);
+    s.idemKey = r.text(row, 2);
+    s.kind = r.text(row, 3);
+    s.recordId = r.text(row, 4);
+    s.payload = r.text(row, 5);
+    s.payloadSha256 = r.text(row, 6);
+    s.receivedAt = timeOf(r, row, 7);
+    s.flags = flagsOf(r.text(row, 8));
+    s.derived = base::parseJson(r.text(row, 9));
+    return s;
+}
+
+std::int64_t sqlInt(std::size_t n)
+{
+    return static_cast<std::int64_t>(n);
+}
+
+} // namespace
+
+Expected<std::unique_ptr<SqlGatewayStorage>, Error> SqlGatewayStorage::open(std::unique_ptr<SqlConnection> writer,
+                                                                            std::unique_ptr<SqlConnection> reader,
+                                                                            base::RandomSource& random,
+                                                                            const base::Timestamp& now)
+{
+    std::unique_ptr<SqlGatewayStorage> storage(new SqlGatewayStorage(std::move(writer), std::move(reader)));
+    auto epoch = storage->epoch();
+    if (!epoch) {
+        return fail(epoch);
+    }
+    if (epoch->empty()) {
+        if (auto made = storage->rotateEpoch(random, "created", now); !made) {
+            return fail(made);
+        }
+    }
+    return storage;
+}
+
+Expected<SqlRows, Error> SqlGatewayStorage::read(std::string_view sql, const std::vector<SqlValue>& params)
+{
+    std::lock_guard lock(m_readerMutex);
+    return m_reader->exec(sql, params);
+}
+
+template <typename T, typename Work>
+Expected<T, Error> SqlGatewayStorage::inWrite(WriteDurability durability, Work work)
+{
+    std::lock_guard lock(m_writerMutex);
+    auto tx = SqlTransaction::write(*m_writer, durability);
+    if (!tx) {
+        return fail(tx);
+    }
+    Expected<T, Error> result = work();
+    if (!result) {
+        return result; // rolled back: nothing is acknowledged
+    }
+    if (auto done = tx->commit(); !done) {
+        return fail(done);
+    }
+    return result;
+}
+
+Expected<void, Error> SqlGatewayStorage::appendAudit(const store::AuditEntry& entry, const base::Timestamp& at)
+{
+    auto last = m_writer->exec("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (!last) {
+        return fail(last);
+    }
+    const std::int64_t seq = last->rows() > 0 ? last->integer(0, 0) + 1 : 1;
+    const std::string prev = last->rows() > 0 ? last->text(0, 1) : store::AuditChain::genesis();
+    const std::string when = store::utcText(at);
+    std::string detail;
+    try {
+        detail = base::canonicalJson(entry.detail);
+    } catch (const nlohmann::json::exception&) {
+        return Unexpected(Error{Errc::InvalidInput, "audit detail is not valid UTF-8", "detail"});
+    }
+    const std::string hash = store::AuditChain::hash(prev, seq, when, entry.actor, entry.action, entry.subject, detail);
+    if (auto done = m_writer->exec("INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                   {seq, when, entry.actor, entry.action, entry.subject, detail, prev, hash});
+        !done) {
+        return fail(done);
+    }
+    if (auto done = m_writer->exec("INSERT INTO store_meta (key, value) VALUES ('audit_head', ?1) "
+                                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                   {std::to_string(seq) + ":" + hash});
+        !done) {
+        return fail(done);
+    }
+    return {};
+}
+
+Expected<void, Error> SqlGatewayStorage::appendFeed(const protocol::FeedItem& item)
+{
+    auto done = m_writer->exec("INSERT INTO feed (kind, patient_id, at, body) VALUES (?1, ?2, ?3, ?4)",
+                               {item.kind, item.patientId, sqlTime(item.at), item.body.dump()});
+    if (!done) {
+        return fail(done);
+    }
+    return {};
+}
+
+Expected<std::string, Error> SqlGatewayStorage::epoch()
+{
+    auto r = read("SELECT value FROM store_meta WHERE key = 'epoch'");
+    if (!r) {
+        return fail(r);
+    }
+    return r->rows() > 0 ? r->text(0, 0) : std::string();
+}
+
+Expected<std::string, Error>
+SqlGatewayStorage::rotateEpoch(base::RandomSource& random, const std::string& reason, const base::Timestamp& now)
+{
+    const std::string epoch = base::makeUuid(random);
+    return inWrite<std::string>(WriteDurability::Full, [&]() -> Expected<std::string, Error> {
+        if (auto done = m_writer->exec("INSERT INTO store_meta (key, value) VALUES ('epoch', ?1) "
+                                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                       {epoch});
+            !done) {
+            return fail(done);
+        }
+        if (auto done = appendAudit({"operator", "gateway.epoch", epoch, {{"reason", reason}}}, now); !done) {
+            return fail(done);
+        }
+        return epoch;
+    });
+}
+
+Expected<void, Error> SqlGatewayStorage::addEnrollmentCode(const std::string& secretSha256,
+                                                           const base::Timestamp& now,
+                                                           const base::Timestamp& expires)
+{
+    return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
+        if (auto done = m_writer->exec(
+                "INSERT INTO enrollment_code (secret_sha256, created_at, expires_at) VALUES (?1, ?2, ?3)",
+                {secretSha256, sqlTime(now), sqlTime(expires)});
+            !done) {
+            return fail(done);
+        }
+        return appendAudit({"operator", "gateway.enroll_code", "enrollment_code", {{"expires_at", expires.toString()}}},
+                           now);
+    });
+}
+
+Expected<bool, Error> SqlGatewayStorage::enrollmentCodeUsable(const std::string& secretSha256,
+                                                              const base::Timestamp& now)
+{
+    auto r = read("SELECT 1 FROM enrollment_code WHERE secret_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2",
+                  {secretSha256, sqlTime(now)});
+    if (!r) {
+        return fail(r);
+    }
+    return r->rows() > 0;
+}
+
+Expected<void, Error>
+SqlGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& device, const base::Timestamp& now)
+{
+    return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
+        auto use = m_writer->exec("UPDATE enrollment_code SET used_at = ?2, device_id = ?3 "
+                                  "WHERE secret_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2",
+                                  {secretSha256, sqlTime(now), device.id});
+        if (!use) {
+            return fail(use);
+        }
+        if (use->affected() != 1) {
+            return Unexpected(
+                Error{Errc::Unauthorized, "the enrollment code is unknown, already used or expired", "code"});
+        }
+        if (auto done =
+                m_writer->exec("INSERT INTO device (id, label, cert_serial, signing_key, app_version, enrolled_at) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                               {device.id, device.label, device.certificateSerial, device.signingKeyHex,
+                                device.appVersion, sqlTime(now)});
+            !done) {
+            return fail(done);
+        }
+        return appendAudit({"system",
+                            "device.enroll",
+                            device.id,
+                            {{"label", device.label}, {"certificate_serial", device.certificateSerial}}},
+                           now);
+    });
+}
+
+Expected<std::optional<DeviceRecord>, Error> SqlGatewayStorage::deviceByCertificate(const std::string& serialHex)
+{
+    auto r = read(std::string(kDeviceColumns) + "WHERE cert_serial = ?1", {serialHex});
+    if (!r) {
+        return fail(r);
+    }
+    return r->rows() > 0 ? std::optional<DeviceRecord>(deviceFrom(*r, 0)) : std::nullopt;
+}
+
+Expected<std::vector<DeviceRecord>, Error> SqlGatewayStorage::devices()
+{
+    auto r = read(std::string(kDeviceColumns) + "ORDER BY enrolled_at, id");
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<DeviceRecord> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        out.push_back(deviceFrom(*r, i));
+    }
+    return out;
+}
+
+Expected<bool, Error> SqlGatewayStorage::revokeDevice(const std::string& id, const base::Timestamp& now)
+{
+    return inWrite<bool>(WriteDurability::Full, [&]() -> Expected<bool, Error> {
+        auto r = m_writer->exec("UPDATE device SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                                {id, sqlTime(now)});
+        if (!r) {
+            return fail(r);
+        }
+        if (r->affected() != 1) {
+            return false; // no such device, or revoked already: nothing was written
+        }
+        if (auto done = appendAudit({"operator", "device.revoke", id, nlohmann::json::object()}, now); !done) {
+            return fail(done);
+        }
+        return true;
+    });
+}
+
+Expected<std::size_t, Error> SqlGatewayStorage::changeAssignments(const std::string& deviceId,
+                                                                  const std::vector<std::string>& patientIds,
+                                                                  bool assign,
+                                                                  const base::Timestamp& now)
+{
+    return inWrite<std::size_t>(WriteDurability::Full, [&]() -> Expected<std::size_t, Error> {
+        auto known = m_writer->exec("SELECT 1 FROM device WHERE id = ?1", {deviceId});
+        if (!known) {
+            return fail(known);
+        }
+        if (known->rows() == 0) {
+            return Unexpected(Error{Errc::InvalidInput, "no device '" + deviceId + "'", "device"});
+        }
+        std::size_t changed = 0;
+        for (const auto& patientId : patientIds) {
+            auto r = assign ? m_writer->exec("INSERT INTO device_patient (device_id, patient_id, assigned_at) "
+                                             "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                                             {deviceId, patientId, sqlTime(now)})
+                            : m_writer->exec("DELETE FROM device_patient WHERE device_id = ?1 AND patient_id = ?2",
+                                             {deviceId, patientId});
+            if (!r) {
+                return fail(r);
+            }
+            changed += static_cast<std::size_t>(r->affected());
+        }
+        if (auto done = appendAudit(assignmentAudit(deviceId, patientIds, assign), now); !done) {
+            return fail(done);
+        }
+        return changed;
+    });
+}
+
+Expected<std::vector<std::string>, Error> SqlGatewayStorage::assignedPatients(const std::string& deviceId)
+{
+    auto r = read("SELECT patient_id FROM device_patient WHERE device_id = ?1 ORDER BY patient_id", {deviceId});
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<std::string> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        out.push_back(r->text(i, 0));
+    }
+    return out;
+}
+
+Expected<void, Error> SqlGatewayStorage::recordAudit(const store::AuditEntry& entry, const base::Timestamp& at)
+{
+    // Relaxed: the row and the chain stay consistent through a crash; a power loss may take the
+    // last moments' read rows. The next acknowledging write makes them durable.
+    return inWrite<void>(WriteDurability::Relaxed, [&] { return appendAudit(entry, at); });
+}
+
+Expected<std::optional<StoredRecord>, Error>
+SqlGatewayStorage::findOn(SqlConnection& connection, const std::string& deviceId, const std::string& idemKey)
+{
+    auto r =
+        connection.exec(std::string(kRecordColumns) + "WHERE device_id = ?1 AND idem_key = ?2", {deviceId, idemKey});
+    if (!r) {
+        return fail(r);
+    }
+    return r->rows() > 0 ? std::optional<StoredRecord>(recordFrom(*r, 0)) : std::nullopt;
+}
+
+Expected<std::optional<StoredRecord>, Error> SqlGatewayStorage::findRecord(const std::string& deviceId,
+                                                                           const std::string& idemKey)
+{
+    std::lock_guard lock(m_readerMutex);
+    return findOn(*m_reader, deviceId, idemKey);
+}
+
+Expected<IntakeResult, Error> SqlGatewayStorage::intakeOne(const IntakeRequest& request)
+{
+    const auto& rec = request.record;
+    auto known = findOn(*m_writer, request.deviceId, rec.idemKey);
+    if (!known) {
+        return fail(known);
+    }
+    if (*known) {
+        return answerForKnownKey(**known, rec.payloadSha256);
+    }
+    // Savepoint: a refused challenge claim undoes this record only, not the batch.
+    if (auto done = m_writer->exec("SAVEPOINT intake"); !done) {
+        return fail(done);
+    }
+    auto inserted = m_writer->exec(
+        "INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, created_at, "
+        "device_time, received_at, flags, derived) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING seq",
+        {request.deviceId, rec.idemKey, rec.kind, rec.recordId, rec.payload, rec.payloadSha256, sqlTime(rec.createdAt),
+         sqlTime(request.deviceTime), sqlTime(request.receivedAt), nlohmann::json(request.flags).dump(),
+         request.derived.dump()});
+    if (!inserted) {
+        return fail(inserted);
+    }
+    const std::int64_t seq = inserted->integer(0, 0);
+    for (const auto& challengeId : request.challengeIds) {
+        auto claim = m_writer->exec("INSERT INTO challenge_use (challenge_id, device_id, record_seq, used_at) "
+                                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (challenge_id) DO NOTHING",
+                                    {challengeId, request.deviceId, seq, sqlTime(request.receivedAt)});
+        if (!claim) {
+            return fail(claim);
+        }
+        if (claim->affected() != 1) {
+            if (auto done = m_writer->exec("ROLLBACK TO SAVEPOINT intake"); !done) {
+                return fail(done);
+            }
+            if (auto done = m_writer->exec("RELEASE SAVEPOINT intake"); !done) {
+                return fail(done);
+            }
+            return challengeReusedRefusal(challengeId);
+        }
+    }
+    for (const auto& item : request.feed) {
+        if (auto done = appendFeed(item); !done) {
+            return fail(done);
+        }
+    }
+    for (const auto& care : request.careStarts) {
+        auto started =
+            m_writer->exec("INSERT INTO care_state (patient_id, service_kind, first_visit_at, first_visit_record) "
+                           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                           {care.patientId, care.serviceKind, sqlTime(care.firstVisitAt), seq});
+        if (!started) {
+            return fail(started);
+        }
+        if (started->affected() == 1) {
+            if (auto done = appendFeed(careStartedItem(care, request.receivedAt)); !done) {
+                return fail(done);
+            }
+        }
+    }
+    if (auto done = appendAudit(recordAcceptedAudit(request), request.receivedAt); !done) {
+        return fail(done);
+    }
+    if (auto done = m_writer->exec("RELEASE SAVEPOINT intake"); !done) {
+        return fail(done);
+    }
+    return storedReceipt(request);
+}
+
+Expected<std::vector<IntakeResult>, Error> SqlGatewayStorage::intakeBatch(const std::vector<IntakeRequest>& requests)
+{
+    return m_group.submit(requests, [this](const std::vector<const IntakeRequest*>& all) { return commitAll(all); });
+}
+
+Expected<std::vector<IntakeResult>, Error>
+SqlGatewayStorage::commitAll(const std::vector<const IntakeRequest*>& requests)
+{
+    return inWrite<std::vector<IntakeResult>>(WriteDurability::Full,
+                                              [&]() -> Expected<std::vector<IntakeResult>, Error> {
+                                                  std::vector<IntakeResult> results;
+                                                  for (const auto* request : requests) {
+                                                      auto result = intakeOne(*request);
+                                                      if (!result) {
+                                                          return fail(result);
+                                                      }
+                                                      results.push_back(std::move(*result));
+                                                  }
+                                                  return results;
+                                              });
+}
+
+Expected<std::vector<StoredRecord>, Error> SqlGatewayStorage::records(std::int64_t afterSeq, std::size_t limit)
+{
+    auto r = read(std::string(kRecordColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2", {afterSeq, sqlInt(limit)});
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<StoredRecord> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        out.push_back(recordFrom(*r, i));
+    }
+    return out;
+}
+
+Expected<std::vector<protocol::FeedItem>, Error>
+SqlGatewayStorage::feedItems(std::int64_t afterSeq, std::size_t limit, const std::string& deviceId)
+{
+    auto r = read("SELECT seq, kind, patient_id, at, body FROM feed WHERE seq > ?1 AND (?3 = '' OR "
+                  "patient_id IN (SELECT patient_id FROM device_patient WHERE device_id = ?3)) "
+                  "ORDER BY seq LIMIT ?2",
+                  {afterSeq, sqlInt(limit), deviceId});
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<protocol::FeedItem> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        protocol::FeedItem item;
+        item.seq = r->integer(i, 0);
+        item.kind = r->text(i, 1);
+        item.patientId = r->text(i, 2);
+        item.at = timeOf(*r, i, 3);
+        item.body = base::parseJson(r->text(i, 4));
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+Expected<void, Error> SqlGatewayStorage::addSnapshot(const std::string& patientId,
+                                                     const nlohmann::json& snapshot,
+                                                     const base::Timestamp& receivedAt)
+{
+    return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
+        if (auto done =
+                m_writer->exec("INSERT INTO snapshot (patient_id, received_at, snapshot_json) VALUES (?1, ?2, ?3)",
+                               {patientId, sqlTime(receivedAt), snapshot.dump()});
+            !done) {
+            return fail(done);
+        }
+        return appendFeed(eligibilityResultItem(patientId, snapshot, receivedAt));
+    });
+}
+
+Expected<std::optional<SnapshotRow>, Error> SqlGatewayStorage::latestSnapshot(const std::string& patientId)
+{
+    auto r = read("SELECT snapshot_json, received_at, seq FROM snapshot WHERE patient_id = ?1 "
+                  "ORDER BY received_at DESC, seq DESC LIMIT 1",
+                  {patientId});
+    if (!r) {
+        return fail(r);
+    }
+    if (r->rows() == 0) {
+        return std::optional<SnapshotRow>();
+    }
+    return std::optional<SnapshotRow>(SnapshotRow{r->integer(0, 2), r->text(0, 0), timeOf(*r, 0, 1)});
+}
+
+Expected<std::vector<CareState>, Error> SqlGatewayStorage::careStates(const std::string& patientId)
+{
+    auto r = read("SELECT patient_id, service_kind, first_visit_at, first_online_confirm_at, ended_at "
+                  "FROM care_state WHERE patient_id = ?1 ORDER BY service_kind",
+                  {patientId});
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<CareState> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        CareState c;
+        c.patientId = r->text(i, 0);
+        c.serviceKind = r->text(i, 1);
+        c.firstVisitAt = timeOf(*r, i, 2);
+        c.firstOnlineConfirmAt = r->time(i, 3);
+        c.endedAt = r->time(i, 4);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+Expected<void, Error> SqlGatewayStorage::confirmCare(const std::string& patientId, const base::Timestamp& confirmedAt)
+{
+    return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
+        auto updated = m_writer->exec("UPDATE care_state SET first_online_confirm_at = ?2 WHERE patient_id = ?1 "
+                                      "AND first_online_confirm_at IS NULL AND ended_at IS NULL "
+                                      "RETURNING service_kind, first_visit_at",
+                                      {patientId, sqlTime(confirmedAt)});
+        if (!updated) {
+            return fail(updated);
+        }
+        for (int i = 0; i < updated->rows(); ++i) {
+            // first_visit_at as the tablets were told it when the care started (JST).
+            const std::string firstVisit = timeOf(*updated, i, 1).toString();
+            if (auto done = appendFeed(careConfirmedItem(patientId, updated->text(i, 0), firstVisit, confirmedAt));
+                !done) {
+                return fail(done);
+            }
+        }
+        return {};
+    });
+}
+
+Expected<void, Error> SqlGatewayStorage::setRequeryKey(const RequeryKeyRow& key)
+{
+    return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
+        const std::optional<std::string> expiry =
+            key.certificateExpiry ? std::optional<std::string>(key.certificateExpiry->toString()) : std::nullopt;
+        if (auto done = m_writer->exec(
+                "INSERT INTO requery_key (patient_id, search_json, certificate_expiry, updated_at) "
+                "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (patient_id) DO UPDATE SET search_json = excluded.search_json, "
+                "certificate_expiry = coalesce(excluded.certificate_expiry, requery_key.certificate_expiry), "
+                "updated_at = excluded.updated_at",
+                {key.patientId, key.search.dump(), sqlOptional(expiry), sqlTime(key.updatedAt)});
+            !done) {
+            return fail(done);
+        }
+        return {};
+    });
+}
+
+Expected<std::optional<RequeryKeyRow>, Error> SqlGatewayStorage::requeryKey(const std::string& patientId)
+{
+    auto r = read("SELECT patient_id, search_json, certificate_expiry, updated_at FROM requery_key "
+                  "WHERE patient_id = ?1",
+                  {patientId});
+    if (!r) {
+        return fail(r);
+    }
+    if (r->rows() == 0) {
+        return std::optional<RequeryKeyRow>();
+    }
+    RequeryKeyRow k;
+    k.patientId = r->text(0, 0);
+    k.search = base::parseJson(r->text(0, 1));
+    if (!r->isNull(0, 2)) {
+        if (auto date = base::Date::parse(r->text(0, 2))) {
+            k.certificateExpiry = *date;
+        }
+    }
+    k.updatedAt = timeOf(*r, 0, 3);
+    return std::optional<RequeryKeyRow>(std::move(k));
+}
+
+Expected<StorageCounts, Error> SqlGatewayStorage::counts()
+{
+    auto r = read("SELECT (SELECT count(*) FROM device), (SELECT count(*) FROM device WHERE revoked_at IS NOT NULL), "
+                  "(SELECT count(*) FROM record), (SELECT count(*) FROM feed), (SELECT count(*) FROM snapshot)");
+    if (!r) {
+        return fail(r);
+    }
+    return StorageCounts{r->integer(0, 0), r->integer(0, 1), r->integer(0, 2), r->integer(0, 3), r->integer(0, 4)};
+}
+
+Expected<std::int64_t, Error> SqlGatewayStorage::lastRecordSeq()
+{
+    auto r = read("SELECT coalesce(max(seq), 0) FROM record");
+    if (!r) {
+        return fail(r);
+    }
+    return r->integer(0, 0);
+}
+
+Expected<store::AuditVerification, Error> SqlGatewayStorage::verifyAudit()
+{
+    std::lock_guard lock(m_readerMutex);
+    // One snapshot for the rows and the head, so a concurrent append cannot look like a broken tail.
+    auto tx = SqlTransaction::read(*m_reader);
+    if (!tx) {
+        return fail(tx);
+    }
+    auto rows = m_reader->exec("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log "
+                               "ORDER BY seq");
+    if (!rows) {
+        return fail(rows);
+    }
+    auto head = m_reader->exec("SELECT value FROM store_meta WHERE key = 'audit_head'");
+    if (!head) {
+        return fail(head);
+    }
+    (void)tx->commit();
+    store::AuditChain chain;
+    for (int i = 0; i < rows->rows(); ++i) {
+        chain.check(rows->integer(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3), rows->text(i, 4),
+                    rows->text(i, 5), rows->text(i, 6), rows->text(i, 7));
+    }
+    return chain.finish(head->rows() > 0 ? head->text(0, 0) : std::string());
+}
+
+Expected<int, Error> SqlGatewayStorage::schemaVersion()
+{
+    std::lock_guard lock(m_readerMutex);
+    return m_reader->schemaVersion();
+}
+
+} // namespace zaitaku::sync::gateway
