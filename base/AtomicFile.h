@@ -1,8 +1,9 @@
 #pragma once
 
-// Files the store writes next to the database (the key file, export archives) are replaced
-// atomically: written to a temporary file in the same directory, fsync'ed, renamed over the
-// target, and the directory fsync'ed. A crash leaves the old file or the new one, never half.
+// Files zaitaku writes for itself or for another program (key files, export archives, OQS request
+// files, face policies) are replaced atomically: written to a temporary file in the same directory,
+// fsync'ed, renamed over the target, and the directory fsync'ed. A crash leaves the old file or the
+// new one, never half.
 
 #include "base/BaseError.h"
 #include "base/Expected.h"

@@ -1,5 +1,7 @@
 #pragma once
 
+// The base library's error codes; a library above converts them into its own (sync::fromBase).
+
 #include "base/Error.h"
 
 #include <string_view>

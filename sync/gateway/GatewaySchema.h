@@ -6,7 +6,6 @@
 // dialect and adds what is its own: SQLite the tablet's audit table (store/AuditLog), PostgreSQL
 // its refusal function and audit table. Accepted records are immutable on both.
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>

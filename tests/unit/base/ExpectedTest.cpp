@@ -49,7 +49,7 @@ TEST(ExpectedTest, VoidCarriesOnlyAnError)
     EXPECT_EQ(failed.error(), "disk full");
 }
 
-TEST(ModelErrorTest, EveryCodeHasAName)
+TEST(BaseErrorTest, EveryCodeHasAName)
 {
     for (auto code : {base::Errc::InvalidFormat, base::Errc::ImpossibleDate, base::Errc::OutOfRange,
                       base::Errc::UnknownCode, base::Errc::FileIo, base::Errc::DiskFull, base::Errc::ReadOnly,
