@@ -135,9 +135,9 @@ private:
 
 } // namespace
 
-base::Date paperCardLastDay()
+Date paperCardLastDay()
 {
-    return base::Date::fromYmd(2025, 12, 1).value();
+    return Date::fromYmd(2025, 12, 1).value();
 }
 
 bool isKoukiInsurerNumber(const std::string& insurerNumber)
