@@ -411,6 +411,10 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
                         return fail(applied);
                     }
                     report.snapshotsApplied += *applied ? 1 : 0;
+                } else if (item.kind == "requery_permission") {
+                    if (auto applied = applyCareConfirmation(item); !applied) {
+                        return fail(applied);
+                    }
                 }
             }
             return store::SyncCursor::set(db, kFeedStream, std::to_string(page->next), now);
@@ -422,6 +426,28 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
             return {};
         }
     }
+}
+
+// The first online confirmation of a care relationship (R7): from then on this tablet may offer
+// the revisit by re-query for that care without asking the gateway first.
+Expected<void, Error> SyncEngine::applyCareConfirmation(const protocol::FeedItem& item)
+{
+    const auto& body = item.body;
+    if (!body.is_object() || body.value("allowed", nlohmann::json()) != true ||
+        !body.contains("first_online_confirm_at") || !body["first_online_confirm_at"].is_string() ||
+        !body.contains("service_kind") || !body["service_kind"].is_string()) {
+        return {};
+    }
+    auto at = base::Timestamp::parse(body["first_online_confirm_at"].get<std::string>());
+    if (!at) {
+        return {};
+    }
+    auto done = store::PatientRoster::confirmCare(m_store.db(), item.patientId, body["service_kind"].get<std::string>(),
+                                                  at->localDate());
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return {};
 }
 
 Expected<protocol::RequeryResponse, Error>

@@ -121,6 +121,7 @@ private:
     Expected<void, Error> pull(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report);
     Expected<void, Error> noteFailure(const Error& error);
     Expected<bool, Error> applySnapshot(const nlohmann::json& snapshot, const std::string& receivedAt);
+    Expected<void, Error> applyCareConfirmation(const protocol::FeedItem& item);
 
     store::Store& m_store;
     base::RandomSource& m_random;

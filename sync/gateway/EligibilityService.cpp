@@ -95,7 +95,8 @@ void EligibilityService::start()
         for (auto& ticket : *pending) {
             // Bulk parts are driven synchronously by their caller; after a restart only the
             // first-visit queries have someone waiting for them (every tablet, through the feed).
-            if (text(ticket.context, "purpose") == "first_visit") {
+            const auto purpose = text(ticket.context, "purpose");
+            if (purpose == "first_visit" || purpose == "revisit") {
                 m_queue.push_back(std::move(ticket));
             }
         }
@@ -125,11 +126,12 @@ void EligibilityService::firstVisit(const CardQuery& q)
 {
     const std::string der(q.certificateDer.begin(), q.certificateDer.end());
     // R3: an expired certificate still confirms qualification during the grace period, so the
-    // chain is checked as of its last valid second; past the grace period nothing is asked.
+    // chain is checked as of its last valid second; past the grace period nothing is asked. The
+    // grace is judged by the visit date: a visit inside it that syncs later is still confirmed.
     const auto now = m_clock.nowJst();
     auto checkAt = now;
     if (auto info = device::parseCertificate(q.certificateDer); info && info->notAfter < now) {
-        if (rules::certificateStatus(info->notAfter.localDate(), now.localDate()).state ==
+        if (rules::certificateStatus(info->notAfter.localDate(), q.visitDate).state ==
             rules::CertificateState::Unusable) {
             m_log.warn("oqs.card_unusable", {{"patient", q.patientId}, {"expired", info->notAfter.toString()}});
             return;
@@ -164,6 +166,41 @@ void EligibilityService::firstVisit(const CardQuery& q)
         return;
     }
     m_log.info("oqs.requested", {{"patient", q.patientId}, {"file", ticket->fileName}});
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(*ticket));
+    }
+    m_wake.notify_all();
+}
+
+void EligibilityService::revisit(const RevisitQuery& q)
+{
+    const protocol::RequeryRequest asked{q.patientId, q.serviceKind, q.visitDate};
+    if (auto refused = requeryRefusal(asked)) {
+        m_log.warn("oqs.revisit_refused",
+                   {{"patient", q.patientId}, {"visit", q.visitId}, {"reason", refused->reason}});
+        return;
+    }
+    auto key = m_storage.requeryKey(q.patientId);
+    if (!key || !*key) {
+        return; // requeryRefusal() checked it; gone since
+    }
+    oqs::QualificationRequest query;
+    query.header.qualificationConfirmationDate = q.visitDate;
+    query.header.medicalInstitutionCode = m_bridge->config().medicalInstitutionCode;
+    query.search.push_back(searchFromJson((*key)->search, q.patientId));
+    auto xml = oqs::buildQualificationRequest(query, false, m_bridge->config().encoding);
+    if (!xml) {
+        m_log.error("oqs.request_failed", {{"patient", q.patientId}, {"reason", xml.error().message}});
+        return;
+    }
+    nlohmann::json context{{"purpose", "revisit"}, {"patient_id", q.patientId}, {"visit_id", q.visitId}};
+    auto ticket = m_bridge->submit(oqs::Interface::Qualification, *xml, std::move(context));
+    if (!ticket) {
+        m_log.error("oqs.request_failed", {{"patient", q.patientId}, {"reason", ticket.error().message}});
+        return;
+    }
+    m_log.info("oqs.requested", {{"patient", q.patientId}, {"visit", q.visitId}, {"file", ticket->fileName}});
     {
         std::lock_guard lock(m_mutex);
         m_queue.push_back(std::move(*ticket));
@@ -237,7 +274,13 @@ void EligibilityService::apply(const oqs::Ticket& ticket, const oqs::ResultFile&
         failed.snapshot.errorCode = result.header.errorCode;
         failed.snapshot.errorMessage = result.header.errorMessage;
         failed.snapshot.qualificationConfirmationDate = result.header.qualificationConfirmationDate;
-        (void)storeUnit(patientId, model::SnapshotSource::CardPin, failed);
+        const bool revisit = text(ticket.context, "purpose") == "revisit";
+        (void)storeUnit(patientId, revisit ? model::SnapshotSource::RequerySingle : model::SnapshotSource::CardPin,
+                        failed);
+        return;
+    }
+    if (text(ticket.context, "purpose") == "revisit") {
+        applyRevisit(patientId, result.units.front());
         return;
     }
     auto source = base::fromCode<model::SnapshotSource>(text(ticket.context, "source"));
@@ -262,6 +305,36 @@ void EligibilityService::apply(const oqs::Ticket& ticket, const oqs::ResultFile&
         m_log.error("oqs.store_failed", {{"patient", patientId}, {"reason", done.error().message}});
     }
     if (auto done = m_storage.confirmCare(patientId, now); !done) {
+        m_log.error("oqs.store_failed", {{"patient", patientId}, {"reason", done.error().message}});
+    }
+}
+
+// The answer to a revisit's re-query: stored for its patient (a feed item for the tablets) when the
+// unit echoes that patient; a confirmed answer renews the re-query key, as /v1/requery does.
+void EligibilityService::applyRevisit(const std::string& patientId, const oqs::ResultUnit& unit)
+{
+    if (unit.search && unit.search->arbitraryIdentifier != patientId) {
+        m_log.warn("oqs.unqueried_unit", {{"units", 1}, {"reason", "the echo names another patient"}});
+        return;
+    }
+    if (auto stored = storeUnit(patientId, model::SnapshotSource::RequerySingle, unit); !stored) {
+        m_log.error("oqs.store_failed", {{"patient", patientId}, {"reason", stored.error().message}});
+        return;
+    }
+    const auto outcome = oqs::outcomeOf(unit.snapshot, unit.resultCount);
+    m_log.info("oqs.answered",
+               {{"patient", patientId}, {"purpose", "revisit"}, {"outcome", std::string(oqs::outcomeName(outcome))}});
+    if (outcome == oqs::Outcome::Confirmed) {
+        renewRequeryKey(patientId, unit.snapshot);
+    }
+}
+
+void EligibilityService::renewRequeryKey(const std::string& patientId, const model::EligibilitySnapshot& snapshot)
+{
+    auto key = m_storage.requeryKey(patientId);
+    RequeryKeyRow renewed{patientId, searchKeyOf(snapshot), std::nullopt, m_clock.nowJst()};
+    renewed.search["limit_consent"] = limitFlag(key && *key && text((*key)->search, "limit_consent") == "1");
+    if (auto done = m_storage.setRequeryKey(renewed); !done) {
         m_log.error("oqs.store_failed", {{"patient", patientId}, {"reason", done.error().message}});
     }
 }
@@ -347,9 +420,7 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
     switch (oqs::outcomeOf(unit.snapshot, unit.resultCount)) {
     case oqs::Outcome::Confirmed: {
         response.cardReadNeeded = false;
-        RequeryKeyRow renewed{request.patientId, searchKeyOf(unit.snapshot), std::nullopt, now};
-        renewed.search["limit_consent"] = limitFlag(text((*key)->search, "limit_consent") == "1");
-        (void)m_storage.setRequeryKey(renewed);
+        renewRequeryKey(request.patientId, unit.snapshot);
         break;
     }
     case oqs::Outcome::NotConfirmed:

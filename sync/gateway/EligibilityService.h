@@ -42,6 +42,16 @@ struct CardQuery
     bool limitConsent = false; // 限度額情報を「提供する」 at this visit [seed 001]
 };
 
+// What a revisit recorded with no signal asks of OQS (seed 004 再照会): the re-query for the
+// visit date, run when the record arrives; the answer reaches the tablets through the feed.
+struct RevisitQuery
+{
+    std::string patientId;
+    std::string serviceKind;
+    std::string visitId;
+    base::Date visitDate = base::Date::fromSysDays({});
+};
+
 class EligibilityService
 {
 public:
@@ -60,6 +70,9 @@ public:
 
     // After the record was committed: journal the request now, await the answer on the worker.
     void firstVisit(const CardQuery& query);
+    // After an F2 record without an answer was committed: journal the re-query for its visit date
+    // when R7 allows it (refused: logged, nothing asked), await the answer on the worker.
+    void revisit(const RevisitQuery& query);
     // The answer when R7 (or a missing re-query key) refuses without asking OQS; nullopt: OQS must
     // be asked (requery(), as a job).
     std::optional<protocol::RequeryResponse> requeryRefusal(const protocol::RequeryRequest& request);
@@ -81,6 +94,8 @@ public:
 private:
     void work();
     void apply(const oqs::Ticket& ticket, const oqs::ResultFile& result);
+    void applyRevisit(const std::string& patientId, const oqs::ResultUnit& unit);
+    void renewRequeryKey(const std::string& patientId, const model::EligibilitySnapshot& snapshot);
     Expected<nlohmann::json, Error>
     storeUnit(const std::string& patientId, model::SnapshotSource source, const oqs::ResultUnit& unit);
 

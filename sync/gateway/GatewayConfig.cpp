@@ -104,6 +104,12 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
             return Unexpected(Error{Errc::InvalidInput, "metrics_client_cert must be required or none", key});
         }
         metricsNeedCertificate = value == "required";
+    } else if (key == "claim_purge_after_days") {
+        auto n = number<long>(key, value, 0, 365);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        claimPurgeAfter = std::chrono::hours(24 * *n);
     } else if (key == "log_requests") {
         logRequests = value == "true" || value == "1" || value == "yes";
     } else if (key == "storage") {

@@ -47,6 +47,9 @@ struct GatewayConfig
     std::size_t maxConnections = 1024;
     std::size_t maxConnectionsPerAddress = 64;
     bool logRequests = false;
+    // 申立書 personal data are purged this long after a clerk marks the claim settled (seed 003:
+    // 「…必要な事務を終えた段階で、速やかに廃棄します」; a week to undo a mistaken mark [I]).
+    std::chrono::hours claimPurgeAfter{7 * 24};
 
     // The OQS bridge (docs/OQS.md): off unless the terminal's req/ and res/ folders are set.
     std::string oqsRequestDir;

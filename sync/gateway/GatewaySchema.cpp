@@ -106,6 +106,35 @@ CREATE TABLE device_patient (
 CREATE INDEX feed_by_patient ON feed(patient_id, seq);
 )sql";
 
+// Version 5 (seed 003 「…必要な事務を終えた段階で、速やかに廃棄します」): which records' claims the
+// facility has settled, and when a record's 申立書 personal data was purged (ClaimPurge). And a
+// care relationship no record of this gateway started (imported: patients in continuing care, with
+// their first online confirmation, when the gateway is installed; seed 004 再照会).
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE claim_settlement (
+    record_seq @INTEGER@ PRIMARY KEY REFERENCES record(seq),
+    settled_at TEXT NOT NULL,
+    settled_by TEXT NOT NULL
+)@TABLE@;
+ALTER TABLE record ADD COLUMN purged_at TEXT;
+@PURGE_GUARDS@
+CREATE TABLE care_state_v5 (
+    patient_id              TEXT NOT NULL,
+    service_kind            TEXT NOT NULL,
+    first_visit_at          TEXT NOT NULL,
+    first_visit_record      @INTEGER@ REFERENCES record(seq),
+    first_online_confirm_at TEXT,
+    ended_at                TEXT,
+    PRIMARY KEY (patient_id, service_kind)
+)@TABLE@;
+INSERT INTO care_state_v5 (patient_id, service_kind, first_visit_at, first_visit_record, first_online_confirm_at,
+                           ended_at)
+    SELECT patient_id, service_kind, first_visit_at, first_visit_record, first_online_confirm_at, ended_at
+    FROM care_state;
+DROP TABLE care_state;
+ALTER TABLE care_state_v5 RENAME TO care_state;
+)sql";
+
 void replaceAll(std::string& text, std::string_view token, std::string_view with)
 {
     for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at + with.size())) {
@@ -120,6 +149,7 @@ std::string render(std::string_view sql, const SqlDialect& dialect)
     replaceAll(out, "@IDENTITY@", dialect.identity);
     replaceAll(out, "@TABLE@", dialect.tableOptions);
     replaceAll(out, "@RECORD_GUARDS@", dialect.recordGuards);
+    replaceAll(out, "@PURGE_GUARDS@", dialect.purgeGuards);
     return out;
 }
 
@@ -134,6 +164,7 @@ gatewaySchema(const SqlDialect& dialect, std::string_view prologue, std::string_
     out.push_back({2, "re-query keys", render(kVersion2, dialect)});
     out.push_back({3, "derived fields of records", render(kVersion3, dialect)});
     out.push_back({4, "device to patient roster", render(kVersion4, dialect)});
+    out.push_back({5, "claim settlement, 申立書 purge, imported care", render(kVersion5, dialect)});
     return out;
 }
 

@@ -2,7 +2,8 @@
 
 // The gateway's tables, written once for both engines as forward-only versions (1: devices,
 // enrollment codes, records, challenge use, feed, snapshots, care state; 2: re-query keys;
-// 3: derived fields of records; 4: the device ↔ patient roster). An engine renders them in its
+// 3: derived fields of records; 4: the device ↔ patient roster; 5: claim settlement and the
+// 申立書 purge). An engine renders them in its
 // dialect and adds what is its own: SQLite the tablet's audit table (store/AuditLog), PostgreSQL
 // its refusal function and audit table. Accepted records are immutable on both.
 
@@ -19,6 +20,9 @@ struct SqlDialect
     std::string_view identity;     // the seq column of an append-only table
     std::string_view tableOptions; // after a table's closing parenthesis (" STRICT" on SQLite)
     std::string_view recordGuards; // the triggers that refuse changing or deleting a record
+    // Version 5: the same guard, but letting one change through: a 申立書's personal data purged
+    // once (purged_at set from NULL; payload and derived rewritten; every other column unchanged).
+    std::string_view purgeGuards;
 };
 
 struct GatewaySchemaVersion

@@ -46,6 +46,26 @@ struct GatewayServer::Parts
     std::condition_variable wake;
     bool stopping = false;
 
+    const base::Clock* clock = nullptr;
+    std::chrono::steady_clock::time_point nextPurge{}; // the first loop purges at once
+
+    // Seed 003: 申立書 data are discarded promptly once the claim is settled (ClaimPurge); hourly.
+    void purgeSettledClaims()
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (now < nextPurge) {
+            return;
+        }
+        nextPurge = now + std::chrono::hours(1);
+        const auto at = clock->nowJst();
+        auto purged = storage->purgeSettledClaims(at.plus(-config.claimPurgeAfter), "system", at);
+        if (!purged) {
+            log->error("claims.purge_failed", {{"reason", purged.error().message}});
+        } else if (*purged > 0) {
+            log->info("claims.purged", {{"records", *purged}});
+        }
+    }
+
     std::string highWaterPath() const { return config.dataDir + "/highwater"; }
     std::int64_t highWaterWritten = -1;
     // Written (with its fsync) only when records were added since the last write.
@@ -117,6 +137,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
 {
     auto parts = std::make_unique<Parts>();
     parts->config = config;
+    parts->clock = &clock;
     parts->random = std::make_unique<LockedRandom>(random);
     parts->log = std::make_unique<GatewayLog>(log, clock, config.logRequests);
     const auto now = clock.nowJst();
@@ -228,6 +249,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         while (!raw->stopping) {
             raw->wake.wait_for(lock, std::chrono::seconds(2));
             raw->writeHighWater();
+            raw->purgeSettledClaims();
         }
     });
     parts->log->info("listening", {{"host", config.host},

@@ -321,6 +321,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
     std::vector<IntakeRequest> accepted;
     std::vector<std::size_t> acceptedIndex;
     std::vector<std::vector<CardQuery>> acceptedQueries;
+    std::vector<std::vector<RevisitQuery>> acceptedRevisits;
     response.results.resize(message->records.size());
     for (std::size_t i = 0; i < message->records.size(); ++i) {
         const auto& rec = message->records[i];
@@ -366,6 +367,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         intake.careStarts = std::move(verdict->careStarts);
         intake.derived = std::move(verdict->derived);
         acceptedQueries.push_back(std::move(verdict->cardQueries));
+        acceptedRevisits.push_back(std::move(verdict->revisitQueries));
         accepted.push_back(std::move(intake));
         acceptedIndex.push_back(i);
     }
@@ -385,6 +387,9 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
             if (s.status == protocol::RecordStatus::Stored && m_deps.eligibility) {
                 for (const auto& query : acceptedQueries[k]) {
                     m_deps.eligibility->firstVisit(query);
+                }
+                for (const auto& query : acceptedRevisits[k]) {
+                    m_deps.eligibility->revisit(query);
                 }
             }
         }

@@ -54,6 +54,19 @@ struct CareState
 
 // What a re-query is keyed by (the insurer numbers of the last confirmed result, as JSON in the
 // OQS tag names) and the card certificate's expiry seen at the first visit (R3 flags).
+// A patient already in continuing care when the gateway is installed (seed 004: re-query is for
+// the same provider after the first online confirmation): the care relationship, when OQS first
+// confirmed it, and the re-query key the facility holds from that confirmation.
+struct CareImport
+{
+    std::string patientId;
+    std::string serviceKind;
+    base::Timestamp firstVisitAt = base::Timestamp::fromUtc({});
+    base::Timestamp firstOnlineConfirmAt = base::Timestamp::fromUtc({});
+    nlohmann::json search; // insurer_number, insured_card_symbol, insured_identification_number,
+                           // insured_branch_number, birthdate (YYYYMMDD), limit_consent ("1"/"0")
+};
+
 struct RequeryKeyRow
 {
     std::string patientId;
@@ -213,7 +226,20 @@ public:
     virtual Expected<std::vector<CareState>, Error> careStates(const std::string& patientId) = 0;
     virtual Expected<void, Error> confirmCare(const std::string& patientId, const base::Timestamp& confirmedAt) = 0;
     virtual Expected<void, Error> setRequeryKey(const RequeryKeyRow& key) = 0;
+    // One imported care relationship, its re-query key (kept when one exists) and the feed item
+    // that tells its tablets, with an audit row naming `actor`; false when that care was known.
+    virtual Expected<bool, Error>
+    importCare(const CareImport& care, const std::string& actor, const base::Timestamp& now) = 0;
     virtual Expected<std::optional<RequeryKeyRow>, Error> requeryKey(const std::string& patientId) = 0;
+
+    // 申立書 personal data (ClaimPurge, seed 003 「…速やかに廃棄します」). A clerk marks a record's claim
+    // settled (false: already settled; InvalidInput: no such record, or it holds no 申立書); every
+    // record settled at or before `settledBefore` and not yet purged is purged in one transaction,
+    // each with an audit row naming `actor` and the fields removed. Returns how many were purged.
+    virtual Expected<bool, Error>
+    settleClaim(std::int64_t recordSeq, const std::string& actor, const base::Timestamp& at) = 0;
+    virtual Expected<std::size_t, Error>
+    purgeSettledClaims(const base::Timestamp& settledBefore, const std::string& actor, const base::Timestamp& now) = 0;
 
     virtual Expected<StorageCounts, Error> counts() = 0;
     // The highest record seq (the restore-from-backup check at start).

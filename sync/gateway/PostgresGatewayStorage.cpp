@@ -22,7 +22,22 @@ constexpr SqlDialect kPostgresDialect{
     "CREATE TRIGGER record_immutable BEFORE UPDATE OR DELETE ON record\n"
     "    FOR EACH ROW EXECUTE FUNCTION zaitaku_refuse('accepted records are immutable and never deleted');\n"
     "CREATE TRIGGER record_no_truncate BEFORE TRUNCATE ON record\n"
-    "    FOR EACH STATEMENT EXECUTE FUNCTION zaitaku_refuse('accepted records are never deleted');\n"};
+    "    FOR EACH STATEMENT EXECUTE FUNCTION zaitaku_refuse('accepted records are never deleted');\n",
+    "CREATE FUNCTION zaitaku_record_guard() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN\n"
+    "    IF TG_OP = 'UPDATE' AND OLD.purged_at IS NULL AND NEW.purged_at IS NOT NULL\n"
+    "       AND NEW.seq = OLD.seq AND NEW.device_id = OLD.device_id AND NEW.idem_key = OLD.idem_key\n"
+    "       AND NEW.kind = OLD.kind AND NEW.record_id = OLD.record_id\n"
+    "       AND NEW.payload_sha256 = OLD.payload_sha256 AND NEW.created_at = OLD.created_at\n"
+    "       AND NEW.device_time = OLD.device_time AND NEW.received_at = OLD.received_at\n"
+    "       AND NEW.flags = OLD.flags THEN\n"
+    "        RETURN NEW;\n"
+    "    END IF;\n"
+    "    RAISE EXCEPTION 'accepted records are immutable and never deleted' USING ERRCODE = 'restrict_violation';\n"
+    "END $$;\n"
+    "DROP TRIGGER record_immutable ON record;\n"
+    "CREATE TRIGGER record_immutable BEFORE UPDATE OR DELETE ON record\n"
+    "    FOR EACH ROW EXECUTE FUNCTION zaitaku_record_guard();\n"};
 
 // Version 1's own parts: the function the append-only triggers call, and the audit table.
 constexpr std::string_view kRefuseFunction = R"sql(

@@ -7,6 +7,7 @@
 #include "device/mynacard/Certificate.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/ModelJson.h"
+#include "verify/rules/CertificateExpiry.h"
 #include "verify/visit/FallbackForms.h"
 
 #include <algorithm>
@@ -105,6 +106,14 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
             if (parsed->kind == model::FallbackKind::Moushitatesho) {
                 deriveClaim(*parsed, verdict);
             }
+        }
+        // Seed 004 再照会: a revisit OQS did not answer at the door (no signal; or a tablet from before
+        // revisits re-queried) is re-queried for its visit date once the record is stored.
+        if (visit->flow == model::VisitFlow::Revisit && visit->requery != model::RequeryState::Answered) {
+            const auto date = visit->completedAt ? visit->completedAt->localDate() : visit->scheduledFor;
+            verdict.revisitQueries.push_back(
+                {visit->patientId, std::string(base::toCode(visit->serviceKind)), visit->id, date});
+            addFlag(verdict, "requery_pending");
         }
         // DOMAIN.md R7: a first visit with the person identified starts the care relationship
         // the gateway tracks; re-query becomes allowed once OQS confirmed it online.
@@ -237,7 +246,21 @@ Expected<void, Error> RecordValidator::checkPinSignature(const model::Evidence& 
                                                          const base::Timestamp& receivedAt,
                                                          Verdict& verdict) const
 {
-    if (auto trusted = m_jpki.check(bytesAsString(e.authCertificateDer), e.capturedAt); !trusted) {
+    // Seed 003: 「有効期限が切れてから3か月間は健康保険証として利用可能」, identity by PIN as usual. A
+    // signature made in that grace period is checked as of the certificate's last valid second; the
+    // grace is judged by the visit (captured_at), never by when the record arrived.
+    auto checkAt = e.capturedAt;
+    if (auto info = device::parseCertificate(e.authCertificateDer); info && info->notAfter < e.capturedAt) {
+        const auto status = rules::certificateStatus(info->notAfter.localDate(), e.capturedAt.localDate());
+        if (status.state != rules::CertificateState::Grace) {
+            return refuse(Errc::SignatureInvalid, field + ".auth_certificate_der",
+                          "the card's certificate expired on " + info->notAfter.localDate().toString() +
+                              " and its grace period had ended on the visit date");
+        }
+        checkAt = info->notAfter.plus(std::chrono::seconds(-1));
+        addFlag(verdict, "ecert_grace"); // qualification only: no medical information is asked
+    }
+    if (auto trusted = m_jpki.check(bytesAsString(e.authCertificateDer), checkAt); !trusted) {
         return refuse(Errc::SignatureInvalid, field + ".auth_certificate_der", trusted.error().message);
     }
     auto verified = device::verifySha256Signature(e.authCertificateDer, e.challengeNonce, e.signature);

@@ -40,7 +40,8 @@ struct Verdict
     std::vector<std::string> challengeIds;
     std::vector<protocol::FeedItem> feed;
     std::vector<CareStart> careStarts;
-    std::vector<CardQuery> cardQueries; // first visits with a card read: asked of OQS after the commit
+    std::vector<CardQuery> cardQueries;       // first visits with a card read: asked of OQS after the commit
+    std::vector<RevisitQuery> revisitQueries; // revisits recorded without an answer: re-queried after the commit
     // What the gateway derived from the record and stores beside it (exported, never sent back):
     // {"fusho_claims": [{fallback_id, claim…}]} for 申立書 fallbacks filed as 不詳 (DOMAIN.md R4),
     // {"numbered_claims": [{fallback_id, order, basis, numbers}]} for those with ① current or ②

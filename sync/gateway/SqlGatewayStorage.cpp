@@ -2,6 +2,7 @@
 
 #include "base/BoundedJson.h"
 #include "base/CanonicalJson.h"
+#include "sync/gateway/ClaimPurge.h"
 #include "sync/store/StoreTime.h"
 
 namespace zaitaku::sync::gateway
@@ -593,6 +594,111 @@ Expected<StorageCounts, Error> SqlGatewayStorage::counts()
         return fail(r);
     }
     return StorageCounts{r->integer(0, 0), r->integer(0, 1), r->integer(0, 2), r->integer(0, 3), r->integer(0, 4)};
+}
+
+Expected<bool, Error>
+SqlGatewayStorage::importCare(const CareImport& care, const std::string& actor, const base::Timestamp& now)
+{
+    return inWrite<bool>(WriteDurability::Full, [&]() -> Expected<bool, Error> {
+        auto started = m_writer->exec(
+            "INSERT INTO care_state (patient_id, service_kind, first_visit_at, first_online_confirm_at) "
+            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            {care.patientId, care.serviceKind, sqlTime(care.firstVisitAt), sqlTime(care.firstOnlineConfirmAt)});
+        if (!started) {
+            return fail(started);
+        }
+        if (started->affected() == 0) {
+            return false;
+        }
+        auto key = m_writer->exec(
+            "INSERT INTO requery_key (patient_id, search_json, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            {care.patientId, care.search.dump(), sqlTime(now)});
+        if (!key) {
+            return fail(key);
+        }
+        if (auto done = appendFeed(careConfirmedItem(care.patientId, care.serviceKind, care.firstVisitAt.toString(),
+                                                     care.firstOnlineConfirmAt));
+            !done) {
+            return fail(done);
+        }
+        if (auto done = appendAudit({actor,
+                                     "care.imported",
+                                     care.patientId,
+                                     {{"service_kind", care.serviceKind},
+                                      {"first_online_confirm_at", care.firstOnlineConfirmAt.toString()}}},
+                                    now);
+            !done) {
+            return fail(done);
+        }
+        return true;
+    });
+}
+
+Expected<bool, Error>
+SqlGatewayStorage::settleClaim(std::int64_t recordSeq, const std::string& actor, const base::Timestamp& at)
+{
+    return inWrite<bool>(WriteDurability::Full, [&]() -> Expected<bool, Error> {
+        auto record = m_writer->exec("SELECT payload FROM record WHERE seq = ?1", {recordSeq});
+        if (!record) {
+            return fail(record);
+        }
+        if (record->rows() == 0 || !holdsMoushitatesho(record->text(0, 0))) {
+            return Unexpected(Error{Errc::InvalidInput,
+                                    "record " + std::to_string(recordSeq) + " holds no 被保険者資格申立書", "record"});
+        }
+        auto settled = m_writer->exec("INSERT INTO claim_settlement (record_seq, settled_at, settled_by) "
+                                      "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                                      {recordSeq, sqlTime(at), actor});
+        if (!settled) {
+            return fail(settled);
+        }
+        if (settled->affected() == 0) {
+            return false;
+        }
+        if (auto done = appendAudit({actor, "claim.settled", std::to_string(recordSeq), nlohmann::json::object()}, at);
+            !done) {
+            return fail(done);
+        }
+        return true;
+    });
+}
+
+Expected<std::size_t, Error> SqlGatewayStorage::purgeSettledClaims(const base::Timestamp& settledBefore,
+                                                                   const std::string& actor,
+                                                                   const base::Timestamp& now)
+{
+    return inWrite<std::size_t>(WriteDurability::Full, [&]() -> Expected<std::size_t, Error> {
+        auto due = m_writer->exec("SELECT r.seq, r.payload, r.derived FROM record AS r JOIN claim_settlement AS c "
+                                  "ON c.record_seq = r.seq WHERE c.settled_at <= ?1 AND r.purged_at IS NULL "
+                                  "ORDER BY r.seq",
+                                  {sqlTime(settledBefore)});
+        if (!due) {
+            return fail(due);
+        }
+        std::size_t purged = 0;
+        for (int i = 0; i < due->rows(); ++i) {
+            auto redacted = purgeMoushitatesho(due->text(i, 1), due->text(i, 2), now);
+            if (!redacted) {
+                continue; // settle refuses such records; nothing personal to remove
+            }
+            const std::int64_t seq = due->integer(i, 0);
+            auto updated = m_writer->exec("UPDATE record SET payload = ?2, derived = ?3, purged_at = ?4 WHERE seq = ?1",
+                                          {seq, redacted->payload, redacted->derived, sqlTime(now)});
+            if (!updated) {
+                return fail(updated);
+            }
+            if (auto done = appendAudit({actor,
+                                         "claim.personal_data_purged",
+                                         std::to_string(seq),
+                                         {{"fields", redacted->fields}, {"settled_before", settledBefore.toString()}}},
+                                        now);
+                !done) {
+                return fail(done);
+            }
+            ++purged;
+        }
+        return purged;
+    });
 }
 
 Expected<std::int64_t, Error> SqlGatewayStorage::lastRecordSeq()

@@ -57,6 +57,13 @@ public:
     Expected<void, Error> setRequeryKey(const RequeryKeyRow& key) override;
     Expected<std::optional<RequeryKeyRow>, Error> requeryKey(const std::string& patientId) override;
     Expected<StorageCounts, Error> counts() override;
+    Expected<bool, Error>
+    importCare(const CareImport& care, const std::string& actor, const base::Timestamp& now) override;
+    Expected<bool, Error>
+    settleClaim(std::int64_t recordSeq, const std::string& actor, const base::Timestamp& at) override;
+    Expected<std::size_t, Error> purgeSettledClaims(const base::Timestamp& settledBefore,
+                                                    const std::string& actor,
+                                                    const base::Timestamp& now) override;
     Expected<std::int64_t, Error> lastRecordSeq() override;
     Expected<store::AuditVerification, Error> verifyAudit() override;
 

@@ -24,11 +24,21 @@ namespace
 
 // SQLite's dialect of the gateway's schema: STRICT tables, rowid seqs, RAISE triggers; version 1
 // carries the tablet's audit table and hash chain (store/AuditLog).
-constexpr SqlDialect kSqliteDialect{"INTEGER", "INTEGER PRIMARY KEY", " STRICT",
-                                    "CREATE TRIGGER record_immutable BEFORE UPDATE ON record\n"
-                                    "BEGIN SELECT RAISE(ABORT, 'accepted records are immutable'); END;\n"
-                                    "CREATE TRIGGER record_no_delete BEFORE DELETE ON record\n"
-                                    "BEGIN SELECT RAISE(ABORT, 'accepted records are never deleted'); END;\n"};
+constexpr SqlDialect kSqliteDialect{
+    "INTEGER", "INTEGER PRIMARY KEY", " STRICT",
+    "CREATE TRIGGER record_immutable BEFORE UPDATE ON record\n"
+    "BEGIN SELECT RAISE(ABORT, 'accepted records are immutable'); END;\n"
+    "CREATE TRIGGER record_no_delete BEFORE DELETE ON record\n"
+    "BEGIN SELECT RAISE(ABORT, 'accepted records are never deleted'); END;\n",
+    "DROP TRIGGER record_immutable;\n"
+    "CREATE TRIGGER record_immutable BEFORE UPDATE ON record\n"
+    "WHEN NOT (OLD.purged_at IS NULL AND NEW.purged_at IS NOT NULL\n"
+    "  AND NEW.seq IS OLD.seq AND NEW.device_id IS OLD.device_id\n"
+    "  AND NEW.idem_key IS OLD.idem_key AND NEW.kind IS OLD.kind\n"
+    "  AND NEW.record_id IS OLD.record_id AND NEW.payload_sha256 IS OLD.payload_sha256\n"
+    "  AND NEW.created_at IS OLD.created_at AND NEW.device_time IS OLD.device_time\n"
+    "  AND NEW.received_at IS OLD.received_at AND NEW.flags IS OLD.flags)\n"
+    "BEGIN SELECT RAISE(ABORT, 'accepted records are immutable'); END;\n"};
 
 // The versions as store::migrate takes them (views into strings that live as long as the program).
 std::span<const store::Migration> gatewayMigrations()

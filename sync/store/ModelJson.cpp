@@ -210,6 +210,7 @@ template <typename V> void visitFields(V& v, Visit& x)
     v.field("evidence_ids", x.evidenceIds);
     v.field("consent_ids", x.consentIds);
     v.addedLater("assisted_by", x.assistedBy); // absent in records made before carers were recorded
+    v.addedLater("requery", x.requery);        // absent in records made before revisits re-queried
 }
 
 template <typename T>

@@ -428,6 +428,23 @@ Expected<std::vector<model::Patient>, Error> PatientRoster::list(Database& db)
     return out;
 }
 
+Expected<bool, Error> PatientRoster::confirmCare(Database& db,
+                                                 const std::string& patientId,
+                                                 const std::string& serviceKind,
+                                                 const base::Date& confirmedOn)
+{
+    auto stmt = db.prepare("UPDATE care_relationship SET first_online_confirm_at = ?3 WHERE patient_id = ?1 "
+                           "AND service_kind = ?2 AND first_online_confirm_at IS NULL AND ended_at IS NULL");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, patientId).bind(2, serviceKind).bind(3, confirmedOn);
+    if (auto done = stmt->run(); !done) {
+        return Unexpected(done.error());
+    }
+    return db.changes() > 0;
+}
+
 Expected<std::vector<model::CareRelationship>, Error> PatientRoster::careOf(Database& db, const std::string& patientId)
 {
     auto stmt = db.prepare("SELECT id, service_kind, first_online_confirm_at, first_confirm_method, continuing, "

@@ -47,6 +47,13 @@ public:
     static Expected<std::optional<model::Patient>, Error> find(Database& db, const std::string& id);
     static Expected<std::vector<model::Patient>, Error> list(Database& db);
     static Expected<std::vector<model::CareRelationship>, Error> careOf(Database& db, const std::string& patientId);
+    // The gateway confirmed a care relationship online (a requery_permission feed item): the first
+    // online confirmation date is kept where this tablet's roster has that care and none yet, so
+    // the revisit's R7 check at the door knows it. False when nothing changed.
+    static Expected<bool, Error> confirmCare(Database& db,
+                                             const std::string& patientId,
+                                             const std::string& serviceKind,
+                                             const base::Date& confirmedOn);
 };
 
 } // namespace zaitaku::sync::store

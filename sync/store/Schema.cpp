@@ -256,12 +256,22 @@ CREATE TABLE custodian (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Version 5 (seed 004 再照会): whether a revisit was answered by OQS at the door or waits for the
+// gateway's re-query ('none' for every other visit and for revisits recorded before); an answer
+// whose 生年月日 is not the roster patient's is kept, but not as that patient's result (seed 003
+// 「別人との紐付け誤り」): the words staff see.
+constexpr std::string_view kVersion5 = R"sql(
+ALTER TABLE visit ADD COLUMN requery TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE eligibility_snapshot ADD COLUMN identity_mismatch TEXT;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "patients, care, snapshots, re-query keys, visits, consents, evidence, fallback, outbox, cursor, audit",
      kVersion1},
     {2, "card custody ledger, challenge pool, medical-information cache", kVersion2},
     {3, "consent revocation records, device-signed evidence", kVersion3},
     {4, "assistance at the door, custody agreements, custodians", kVersion4},
+    {5, "a revisit's re-query: answered at the door or pending; answers not the patient's", kVersion5},
 }};
 
 } // namespace

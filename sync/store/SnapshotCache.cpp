@@ -3,6 +3,7 @@
 #include "base/BoundedJson.h"
 #include "base/CanonicalJson.h"
 #include "sync/store/ModelJson.h"
+#include "verify/rules/PatientMatch.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,10 +16,28 @@ SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const base
     if (s.id.empty() || s.patientId.empty()) {
         return Unexpected(Error{Errc::InvalidInput, "a snapshot needs an id and a patient", "id"});
     }
+    // Seed 003 「別人との紐付け誤り」: an answer with another 生年月日 than the roster patient's is kept
+    // (the facility must see it) but never becomes that patient's result or re-query key.
+    auto roster = db.prepare("SELECT birthdate FROM patient WHERE id = ?1");
+    if (!roster) {
+        return Unexpected(roster.error());
+    }
+    roster->bind(1, s.patientId);
+    auto found = roster->step();
+    if (!found) {
+        return Unexpected(found.error());
+    }
+    std::optional<std::string> mismatch;
+    if (*found) {
+        if (auto birthdate = base::Date::parse(roster->text(0))) {
+            mismatch = rules::birthdateMismatch(s.birthdate, *birthdate, "資格確認結果");
+        }
+    }
     auto insert = db.prepare(
         "INSERT INTO eligibility_snapshot (id, patient_id, source, received_at, process_execution_time, "
         "qualification_confirmation_date, segment_of_result, processing_result_status, qualification_validity, "
-        "snapshot_json, raw_xml, raw_encoding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+        "snapshot_json, raw_xml, raw_encoding, identity_mismatch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11, ?12, ?13)");
     if (!insert) {
         return Unexpected(insert.error());
     }
@@ -33,11 +52,11 @@ SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const base
     }
     insert->bind(10, json);
     insert->bindBlob(11, std::vector<std::uint8_t>(s.rawXml.begin(), s.rawXml.end()));
-    insert->bind(12, s.rawEncoding);
+    insert->bind(12, s.rawEncoding).bind(13, mismatch);
     if (auto done = insert->run(); !done) {
         return Unexpected(done.error());
     }
-    if (!s.isConfirmed() || s.insurerNumber.empty() || !s.birthdate) {
+    if (mismatch || !s.isConfirmed() || s.insurerNumber.empty() || !s.birthdate) {
         return {};
     }
     auto key = db.prepare(
@@ -59,7 +78,8 @@ SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const base
 Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(Database& db, const std::string& patientId)
 {
     auto stmt = db.prepare("SELECT snapshot_json, raw_xml, raw_encoding, received_at FROM eligibility_snapshot "
-                           "WHERE patient_id = ?1 ORDER BY received_at DESC, rowid DESC LIMIT 1");
+                           "WHERE patient_id = ?1 AND identity_mismatch IS NULL "
+                           "ORDER BY received_at DESC, rowid DESC LIMIT 1");
     if (!stmt) {
         return Unexpected(stmt.error());
     }

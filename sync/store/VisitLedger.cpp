@@ -25,14 +25,14 @@ Expected<void, Error> insertVisit(Database& db, const model::Visit& v)
     auto stmt =
         db.prepare("INSERT INTO visit (id, patient_id, care_relationship_id, service_kind, flow, state, scheduled_for, "
                    "started_at, completed_at, staff_id, device_id, qualification_confirmation_date, snapshot_id, "
-                   "assisted_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+                   "assisted_by, requery) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
     if (!stmt) {
         return Unexpected(stmt.error());
     }
     stmt->bind(1, v.id).bind(2, v.patientId).bind(3, v.careRelationshipId).bind(4, v.serviceKind).bind(5, v.flow);
     stmt->bind(6, v.state).bind(7, v.scheduledFor).bind(8, v.startedAt).bind(9, v.completedAt).bind(10, v.staffId);
     stmt->bind(11, v.deviceId).bind(12, v.qualificationConfirmationDate).bind(13, v.snapshotId);
-    stmt->bind(14, v.assistedBy);
+    stmt->bind(14, v.assistedBy).bind(15, v.requery);
     return stmt->run();
 }
 
@@ -184,7 +184,8 @@ Expected<std::optional<StoredVisit>, Error> VisitLedger::find(Database& db, cons
 {
     auto stmt = db.prepare(
         "SELECT id, patient_id, care_relationship_id, service_kind, flow, state, scheduled_for, staff_id, device_id, "
-        "snapshot_id, EXISTS (SELECT 1 FROM outbox WHERE idem_key = visit.id), assisted_by FROM visit WHERE id = ?1");
+        "snapshot_id, EXISTS (SELECT 1 FROM outbox WHERE idem_key = visit.id), assisted_by, requery FROM visit "
+        "WHERE id = ?1");
     if (!stmt) {
         return Unexpected(stmt.error());
     }
@@ -210,6 +211,7 @@ Expected<std::optional<StoredVisit>, Error> VisitLedger::find(Database& db, cons
     v.snapshotId = stmt->text(9);
     out.queued = stmt->integer(10) != 0;
     v.assistedBy = base::fromCode<model::Assistance>(stmt->text(11)).value_or(model::Assistance::None);
+    v.requery = base::fromCode<model::RequeryState>(stmt->text(12)).value_or(model::RequeryState::None);
     auto evidence = db.prepare("SELECT id, bundle_sha256 FROM evidence WHERE visit_id = ?1 ORDER BY id");
     if (!evidence) {
         return Unexpected(evidence.error());

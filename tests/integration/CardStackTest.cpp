@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -114,8 +115,7 @@ TEST_F(CardStackTest, EveryCommandForEveryPersona)
             EXPECT_EQ(jsonOf(pin).value("code", ""), c.pinOutcome);
             EXPECT_EQ(jsonOf(sign).value("code", ""), c.pinOutcome);
         }
-        const ProcessResult photo =
-            cli({"card", "face-photo", "--out", g_sandbox->dir + "/p.jp2", "--json"}, std::string(c.codeB) + "\n");
+        const ProcessResult photo = cli({"card", "face-photo", "--json"}, std::string(c.codeB) + "\n");
         EXPECT_EQ(photo.exitCode, 0) << photo.out << photo.err;
         EXPECT_GT(jsonOf(photo).value("photo_bytes", 0), 100);
         stopCard();
@@ -202,12 +202,23 @@ TEST_F(CardStackTest, ReadsTheFacePhotoWithVerificationCodeB)
     EXPECT_NE(jsonOf(onCommandLine).value("error", "").find("--code-b-file"), std::string::npos) << onCommandLine.out;
     const std::string wrongFile = g_sandbox->dir + "/code-b-wrong";
     std::ofstream(wrongFile) << "birth=1938-11-03,expiry-year=2033,code=0000\n";
-    const ProcessResult wrong = cli({"card", "face-photo", "--code-b-file", wrongFile, "--out", out, "--json"});
+    const ProcessResult wrong = cli({"card", "face-photo", "--code-b-file", wrongFile, "--json"});
     EXPECT_EQ(wrong.exitCode, 1);
     EXPECT_EQ(jsonOf(wrong).value("code", ""), "pin_incorrect");
     EXPECT_EQ(jsonOf(wrong).value("code_b_tries_left", -1), 9);
-    const ProcessResult right =
+    // Seed 002 「顔写真は保存されません」: read and reported, nothing left on disk; --out alone is refused
+    // before the card is touched, and a diagnostic copy needs --keep-photo.
+    const ProcessResult reported =
+        cli({"card", "face-photo", "--json"}, "birth=1938-11-03,expiry-year=2033,code=4711\n");
+    ASSERT_EQ(reported.exitCode, 0) << reported.err;
+    EXPECT_EQ(jsonOf(reported).value("kept", true), false);
+    EXPECT_GT(jsonOf(reported).value("photo_bytes", 0), 100);
+    const ProcessResult unconfirmed =
         cli({"card", "face-photo", "--out", out, "--json"}, "birth=1938-11-03,expiry-year=2033,code=4711\n");
+    EXPECT_EQ(unconfirmed.exitCode, 2) << unconfirmed.out;
+    EXPECT_FALSE(std::filesystem::exists(out));
+    const ProcessResult right = cli({"card", "face-photo", "--out", out, "--keep-photo", "--json"},
+                                    "birth=1938-11-03,expiry-year=2033,code=4711\n");
     ASSERT_EQ(right.exitCode, 0) << right.err;
     EXPECT_EQ(jsonOf(right).value("birthdate", ""), "1938-11-03");
     std::ifstream in(out, std::ios::binary);
@@ -284,6 +295,13 @@ TEST_F(CardStackTest, TheDemoReadsTheCardAtTheDoor)
     EXPECT_NE(r.out.find("暗証番号による本人確認"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("challenge pooled"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("2 件を送信 records sent, 0 refused"), std::string::npos) << r.out;
+    // Issue 28: the revisit with no signal is pending, never "confirmed" from the cache; back in
+    // signal the gateway re-queries OQS for it: two OQS requests for the two visits (it was one),
+    // and the revisit's own answer (再照会, requery_single) reaches the tablet.
+    EXPECT_NE(r.out.find("再照会待ち re-query pending"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("2 件の照会 OQS requests answered for the 2 visit(s)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("再訪問の再照会 the revisit's own answer"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("(requery_single), 照会日"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("[2026-12/ja/all]"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("chain verifies"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("demo complete"), std::string::npos);

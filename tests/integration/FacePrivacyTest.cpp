@@ -70,6 +70,7 @@ TEST_F(FaceVisitPrivacyTest, AFaceVisitStoresTheDecisionAndWritesNoPictureAnywhe
     ASSERT_TRUE(cv::imwrite(photo, camera::asMat(p.frame)));
     hardware::Persona persona = hardware::builtinPersona("valid").value();
     persona.photoPath = photo;
+    persona.birthdate = base::Date::parse("1950-03-10").value(); // p-first's: the 券面 is checked against the roster
     presentCard(persona);
     fs::remove_all(photoDir);
 

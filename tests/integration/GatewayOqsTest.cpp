@@ -5,9 +5,12 @@
 
 #include "hardware/vcard/TestPki.h"
 #include "sync/client/GatewayConnection.h"
+#include "sync/client/GatewayRequery.h"
 #include "sync/gateway/EligibilityService.h"
 #include "sync/oqs/OqsSimulator.h"
+#include "sync/store/FollowUpTasks.h"
 #include "sync/store/ModelJson.h"
+#include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
 #include "tests/support/GatewayFixture.h"
 #include "verify/rules/EligibilityCopay.h"
@@ -106,8 +109,22 @@ protected:
     }
 
     // A first visit with `persona`'s card; then sync until the gateway's OQS answer is back.
+    // p-first is the card holder: the roster carries the persona's 生年月日, as the answer will (an
+    // answer with another one is not filed under the patient, issue 28 item 3).
+    void rosterHolds(const hardware::Persona& persona)
+    {
+        ASSERT_TRUE(sync::store::PatientRoster::import(
+            *store,
+            R"([{"id":"p-first","name":"初回 花子","name_kana":"ショカイ ハナコ","birthdate":")" +
+                persona.birthdate.toString() +
+                R"(","insurer_number":"39131015","insured_symbol":"","insured_number":"10000001",)"
+                R"("insured_branch":"00","care":{"service_kind":"houmon_shinryo"}}])",
+            "operator"));
+    }
+
     void firstVisit(const hardware::Persona& persona, bool visual, const char* limitAnswer = "")
     {
+        rosterHolds(persona);
         ASSERT_TRUE(enrollTablet(*store, newCode()));
         syncNow(*store);
         presentCard(persona);
@@ -411,6 +428,144 @@ TEST_F(GatewayOqsFlowTest, ReQueryIsAllowedAfterAnOnlineFirstVisitAndRefusedOthe
     EXPECT_FALSE(stranger->allowed);
 }
 
+bool hasFlag(const std::vector<std::string>& flags, const std::string& flag)
+{
+    return std::find(flags.begin(), flags.end(), flag) != flags.end();
+}
+
+// Issue 28, item 2. Seed 003: 「有効期限が切れてから3か月間は健康保険証として利用可能」 with identity as
+// usual (「通常どおり暗証番号の入力や顔認証等により本人確認を行うことを前提として」): a PIN visit signed in
+// the grace period is accepted and confirmed online, qualification only. It used to be refused:
+// the card chain was checked at the signing time, after notAfter.
+TEST_F(GatewayOqsFlowTest, APinVisitInTheCertificateGracePeriodIsAcceptedAndSentToOqs)
+{
+    hardware::Persona persona;
+    persona.name = "oqs-grace-pin";
+    persona.birthdate = *base::Date::parse("1980-02-17");
+    persona.certNotAfterDays = -20;
+    persona.certNotBeforeDays = -20 - 365;
+    json person{{"id", "grace-pin"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})}};
+    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    firstVisit(persona, false);
+    auto records = gateway->storage().records(0, 10);
+    ASSERT_TRUE(records);
+    ASSERT_EQ(records->size(), 1u) << log.str();
+    EXPECT_TRUE(hasFlag((*records)[0].flags, "ecert_grace")) << nlohmann::json((*records)[0].flags).dump();
+    auto snapshot = cached("p-first");
+    ASSERT_TRUE(snapshot) << log.str();
+    ASSERT_TRUE(snapshot->qualificationValidity);
+    EXPECT_EQ(*snapshot->qualificationValidity, model::QualificationValidity::Valid);
+    auto cares = gateway->storage().careStates("p-first").value();
+    ASSERT_EQ(cares.size(), 1u);
+    EXPECT_TRUE(cares[0].firstOnlineConfirmAt.has_value());
+}
+
+// Review #30: the grace period is judged by the visit date. A visit made inside it and synced
+// after it ended is still sent to OQS for the visit date (it used to be dropped as "unusable").
+TEST_F(GatewayOqsFlowTest, GraceIsJudgedByTheVisitDateNotTheSyncDate)
+{
+    hardware::Persona persona;
+    persona.name = "oqs-grace-late";
+    persona.birthdate = *base::Date::parse("1980-02-17");
+    persona.certNotAfterDays = -20;
+    persona.certNotBeforeDays = -20 - 365;
+    json person{{"id", "grace-late"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})}};
+    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    rosterHolds(persona);
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    syncNow(*store);
+    presentCard(persona);
+    visit::VisitScript script;
+    script.methods = {model::ConfirmMethod::Visual};
+    script.visualReason = model::VisualReason::PinUnknown;
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    ASSERT_EQ(outcome->state, visit::VisitState::Committed);
+    const auto visitDate = clock.nowJst().localDate();
+    // The tablet comes back into signal four months later: the grace period has ended.
+    gatewayClock.set(gatewayClock.now() + std::chrono::hours(24 * 120));
+    ASSERT_EQ(syncNow(*store).stored, 1) << log.str();
+    ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20))) << log.str();
+    syncNow(*store);
+    auto snapshot = cached("p-first");
+    ASSERT_TRUE(snapshot) << "the grace visit was never sent to OQS: " << log.str();
+    EXPECT_EQ(snapshot->qualificationConfirmationDate, visitDate);
+}
+
+// Issue 28, item 1 (seed 004: 「2回目以降の訪問においては…再照会機能を活用した資格確認を行う」). After an
+// online first visit the tablet learns from the feed that re-query is allowed. A revisit with
+// signal asks OQS at the door (one request) and records today's answer; a revisit with no signal
+// is recorded as pending and the gateway re-queries when the record arrives (one more request),
+// feeding the answer back. Before, neither revisit sent anything to OQS.
+TEST_F(GatewayOqsFlowTest, ARevisitIsAReQueryAtTheDoorOrWhenItsRecordArrives)
+{
+    hardware::Persona persona;
+    persona.name = "oqs-revisit";
+    json person{{"id", "revisit"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})}};
+    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    firstVisit(persona, false);
+    auto care = sync::store::PatientRoster::careOf(store->db(), "p-first");
+    ASSERT_TRUE(care && care->size() == 1u);
+    EXPECT_TRUE((*care)[0].firstOnlineConfirmAt) << "the feed's requery_permission did not reach the roster";
+    const auto answeredBefore = simulator->answered();
+
+    // With signal: the gateway asks OQS at the door.
+    sync::client::GatewayRequery door(*store, random);
+    requeryPort = &door;
+    visit::ScriptedOperator online(visit::VisitScript{});
+    auto answered = run(request("p-first", model::VisitFlow::Revisit), online);
+    ASSERT_TRUE(answered) << answered.error().message;
+    ASSERT_EQ(answered->state, visit::VisitState::Committed) << log.str();
+    EXPECT_EQ(answered->requery, model::RequeryState::Answered);
+    ASSERT_TRUE(answered->latest);
+    EXPECT_EQ(answered->latest->snapshot.source, model::SnapshotSource::RequerySingle);
+    EXPECT_EQ(answered->latest->snapshot.qualificationConfirmationDate, clock.nowJst().localDate());
+    EXPECT_EQ(simulator->answered() - answeredBefore, 1u);
+    ASSERT_EQ(syncNow(*store).stored, 1);
+    ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
+    EXPECT_EQ(simulator->answered() - answeredBefore, 1u) << "an answered revisit is not asked again";
+
+    // No signal at the next house: pending, and nothing claims today's confirmation.
+    config.port = gateway->port();
+    gateway.reset();
+    clock.advance(std::chrono::hours(1));
+    const auto visitedAt = clock.nowJst();
+    visit::ScriptedOperator offline(visit::VisitScript{});
+    auto pending = run(request("p-first", model::VisitFlow::Revisit), offline);
+    ASSERT_TRUE(pending) << pending.error().message;
+    ASSERT_EQ(pending->state, visit::VisitState::Committed);
+    EXPECT_EQ(pending->requery, model::RequeryState::Pending);
+    auto latest = sync::store::SnapshotCache::latestFor(store->db(), "p-first").value();
+    auto tasks = sync::store::FollowUpTasks::forPatient(store->db(), "p-first", latest).value();
+    ASSERT_EQ(tasks.size(), 1u);
+    EXPECT_EQ(tasks[0].code, "requery_pending");
+
+    // Back in signal: the gateway re-queries for the visit date and the answer comes back.
+    startGateway();
+    gatewayClock.set(clock.now());
+    ASSERT_EQ(syncNow(*store).stored, 1) << log.str();
+    ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20))) << log.str();
+    EXPECT_EQ(simulator->answered() - answeredBefore, 2u) << log.str();
+    syncNow(*store);
+    latest = sync::store::SnapshotCache::latestFor(store->db(), "p-first").value();
+    ASSERT_TRUE(latest);
+    EXPECT_EQ(latest->snapshot.source, model::SnapshotSource::RequerySingle);
+    EXPECT_GE(latest->receivedAt.utc(), visitedAt.utc());
+    tasks = sync::store::FollowUpTasks::forPatient(store->db(), "p-first", latest).value();
+    EXPECT_TRUE(tasks.empty()) << tasks.front().code;
+    auto records = gateway->storage().records(0, 10).value();
+    ASSERT_EQ(records.size(), 3u);
+    EXPECT_TRUE(hasFlag(records[2].flags, "requery_pending"));
+    EXPECT_FALSE(hasFlag(records[1].flags, "requery_pending"));
+}
+
 TEST_F(GatewayOqsFlowTest, RoutePrecheckIsOneBulkRequestThatWaitsOutProcessing)
 {
     hardware::Persona persona;
@@ -558,6 +713,7 @@ TEST_F(GatewayOqsFlowTest, AGatewayRestartMidRequestLosesNothingAndSendsNothingT
                 {"certificate_serial", serialOf(persona.name)},
                 {"result", result({{"birthdate", "19800217"}})}};
     // No simulator yet: the request waits in req/ while the gateway restarts.
+    rosterHolds(persona);
     ASSERT_TRUE(enrollTablet(*store, newCode()));
     syncNow(*store);
     presentCard(persona);

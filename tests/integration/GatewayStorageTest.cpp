@@ -160,7 +160,7 @@ TEST_P(GatewayStorageTest, BothEnginesAreTheOneSqlStorageAtTheSameSchemaVersion)
 {
     auto* sql = dynamic_cast<SqlGatewayStorage*>(storage.get());
     ASSERT_NE(sql, nullptr) << "the " << GetParam() << " backend is not the one SQL storage";
-    EXPECT_EQ(sql->schemaVersion().value(), 4); // 4: the device ↔ patient roster
+    EXPECT_EQ(sql->schemaVersion().value(), 5); // 5: claim settlement and the 申立書 purge
 }
 
 // `audit verify` on a live gateway: the rows and the recorded head are read in one snapshot, so
@@ -375,6 +375,100 @@ TEST_P(GatewayStorageTest, AcceptedRecordsAndTheAuditLogCannotBeChanged)
     }
 }
 
+// A visit record holding a 被保険者資格申立書 with the patient's personal data (seed 003, 別紙様式).
+std::string moushitateshoPayload(const std::string& id)
+{
+    const json fields{{"has_valid_qualification", "yes"},
+                      {"insurance_type", "kokuho"},
+                      {"name", "申立 太郎"},
+                      {"name_kana", "モウシタテ タロウ"},
+                      {"birthdate", "1960-04-10"},
+                      {"address", "東京都世田谷区1-2-3"},
+                      {"contact_phone", "03-1234-5678"},
+                      {"employer", "在宅商事"},
+                      {"claim", {{"order", 3}, {"basis", "fusho"}}}};
+    const json payload{
+        {"visit", {{"id", id}}},
+        {"fallbacks",
+         json::array({{{"id", "f-" + id}, {"kind", "moushitatesho"}, {"captured_fields_json", fields.dump()}}})}};
+    return base::canonicalJson(payload);
+}
+
+// Issue 28, item 7. Seed 003: 「本申立書に記入いただいた情報は、医療機関等の診療報酬請求等に必要範囲でのみ
+// 使用し、…必要な事務を終えた段階で、速やかに廃棄します」. The gateway used to keep them forever. Now a
+// settled claim's 申立書 fields are purged once its period has passed, with an audit row; records
+// stay otherwise immutable, an unsettled or too recent one is kept, and a resend is still known.
+TEST_P(GatewayStorageTest, SettledMoushitateshoDataArePurgedOnceAndAudited)
+{
+    enrollDevice();
+    auto withForm = intakeOf("v-form", moushitateshoPayload("v-form"));
+    withForm.derived = {{"fusho_claims", json::array({{{"fallback_id", "f-v-form"},
+                                                       {"basis", "fusho"},
+                                                       {"remarks", "不詳　東京都世田谷区1-2-3　03-1234-5678"}}})}};
+    ASSERT_TRUE(storage->intake(withForm));
+    ASSERT_TRUE(storage->intake(intakeOf("v-plain")));
+    ASSERT_TRUE(storage->intake(intakeOf("v-later", moushitateshoPayload("v-later"))));
+    const auto records = storage->records(0, 10).value();
+    ASSERT_EQ(records.size(), 3u);
+    const auto formSeq = records[0].seq;
+    const auto laterSeq = records[2].seq;
+
+    auto refused = storage->settleClaim(records[1].seq, "operator:clerk", kT0);
+    ASSERT_FALSE(refused) << "a record without a 申立書 has no claim to settle";
+    EXPECT_EQ(refused.error().code, Errc::InvalidInput);
+    EXPECT_TRUE(storage->settleClaim(formSeq, "operator:clerk", kT0.plus(std::chrono::hours(24))).value());
+    EXPECT_FALSE(storage->settleClaim(formSeq, "operator:clerk", kT0.plus(std::chrono::hours(25))).value());
+    EXPECT_TRUE(storage->settleClaim(laterSeq, "operator:clerk", kT0.plus(std::chrono::hours(24 * 10))).value());
+
+    // Seven days after the first settlement: only that one is due.
+    const auto now = kT0.plus(std::chrono::hours(24 * 8));
+    EXPECT_EQ(storage->purgeSettledClaims(now.plus(std::chrono::hours(-24 * 7)), "system", now).value(), 1u);
+    EXPECT_EQ(storage->purgeSettledClaims(now.plus(std::chrono::hours(-24 * 7)), "system", now).value(), 0u)
+        << "purged once";
+    const auto after = storage->records(0, 10).value();
+    for (const char* personal : {"申立 太郎", "モウシタテ", "1960-04-10", "世田谷区", "03-1234-5678", "在宅商事"}) {
+        EXPECT_EQ(after[0].payload.find(personal), std::string::npos) << personal << " in " << after[0].payload;
+        EXPECT_EQ(after[0].derived.dump().find(personal), std::string::npos) << personal;
+        EXPECT_NE(after[2].payload.find("申立 太郎"), std::string::npos) << "settled too recently: kept";
+    }
+    EXPECT_NE(after[0].payload.find("personal_data_purged_at"), std::string::npos);
+    EXPECT_NE(after[0].payload.find("fusho"), std::string::npos) << "the claim's basis stays";
+    EXPECT_EQ(after[0].payloadSha256, records[0].payloadSha256) << "a resend is still recognised";
+    EXPECT_EQ(after[1].payload, records[1].payload);
+    auto resend = storage->intake(withForm);
+    ASSERT_TRUE(resend);
+    EXPECT_EQ(resend->status, protocol::RecordStatus::Duplicate);
+
+    auto verified = storage->verifyAudit().value();
+    EXPECT_TRUE(verified.ok()) << verified.toJson().dump();
+    // Still append-only for anything else: the purge is the one change a record allows, once.
+    if (GetParam() == "postgresql") {
+        auto db = PgConnection::connect(scoped, std::chrono::seconds(10)).value();
+        EXPECT_FALSE(db.run("UPDATE record SET payload = '{}' WHERE seq = " + std::to_string(formSeq)));
+        EXPECT_FALSE(
+            db.run("UPDATE record SET purged_at = '2030-01-01', flags = '[]' WHERE seq = " + std::to_string(laterSeq)));
+        EXPECT_FALSE(db.run("DELETE FROM record WHERE seq = " + std::to_string(formSeq)));
+        auto rows = db.run("SELECT count(*) FROM audit_log WHERE action = 'claim.personal_data_purged'");
+        ASSERT_TRUE(rows);
+    } else {
+        storage.reset();
+        auto db =
+            store::Database::open(store::sqlcipherApi(), (dir / "gateway.db").string(), store::OpenMode::ReadWrite)
+                .value();
+        ASSERT_TRUE(store::keyConnection(db, key));
+        EXPECT_FALSE(db.exec("UPDATE record SET payload = '{}' WHERE seq = " + std::to_string(formSeq), "edit"));
+        EXPECT_FALSE(
+            db.exec("UPDATE record SET purged_at = '2030-01-01', flags = '[]' WHERE seq = " + std::to_string(laterSeq),
+                    "edit"));
+        EXPECT_FALSE(db.exec("DELETE FROM record", "edit"));
+        EXPECT_EQ(db.queryInt("SELECT count(*) FROM audit_log WHERE action = 'claim.personal_data_purged' AND "
+                              "actor = 'system' AND detail LIKE '%address%'")
+                      .value_or(-1),
+                  1);
+        EXPECT_EQ(db.queryInt("SELECT count(*) FROM audit_log WHERE action = 'claim.settled'").value_or(-1), 2);
+    }
+}
+
 TEST_P(GatewayStorageTest, ConcurrentIntakesAreAllStoredInCommitOrder)
 {
     enrollDevice();
@@ -463,7 +557,7 @@ TEST_F(PostgresOperationsTest, MigratesToTheCurrentVersionAndRefusesANewerSchema
 {
     {
         auto storage = PostgresGatewayStorage::open(scoped, random, kT0).value();
-        EXPECT_EQ(storage->schemaVersion().value(), 4); // 4: the device ↔ patient roster
+        EXPECT_EQ(storage->schemaVersion().value(), 5); // 5: claim settlement and the 申立書 purge
     }
     ASSERT_TRUE(admin->run("INSERT INTO " + schema + ".zaitaku_schema VALUES (99, 'from the future', 'x')"));
     auto refused = PostgresGatewayStorage::open(scoped, random, kT0);

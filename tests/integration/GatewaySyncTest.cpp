@@ -389,7 +389,7 @@ TEST_F(GatewaySyncTest, AMoushitateshoFallbackGetsItsFushoClaimDerivedAtTheGatew
     script.fallbackFields =
         R"({"has_valid_qualification":"yes","insurance_type":"kouki","name":"初回 花子","name_kana":"ショカイ ハナコ",)"
         R"("birthdate":"1950-03-10","sex":"female","address":"東京都世田谷区1-2-3","contact_phone":"03-0000-0000",)"
-        R"("signed_on":"2026-11-21"})";
+        R"("signed_on":"2026-11-21","copay_ratio":"1"})"; // from 70 the ratio is asked (seed 003 ※2)
     visit::ScriptedOperator op(std::move(script));
     auto r = request("p-first", model::VisitFlow::Fallback);
     r.fallbackReason = "資格確認端末の障害";

@@ -57,7 +57,7 @@ TEST_F(StoreCliTest, InitPrintsTheRecoveryCodeOnceAndUnlockChecks)
     ASSERT_EQ(check.exitCode, 0) << check.err;
     const auto j = json::parse(check.out);
     EXPECT_EQ(j["quick_check"], "ok");
-    EXPECT_EQ(j["schema_version"], 4);
+    EXPECT_EQ(j["schema_version"], 5); // 5: a revisit's re-query state
     // The recovery code is not in the key file, the database or anything printed later.
     const std::string keyText = readAll(db + ".keys");
     EXPECT_EQ(keyText.find(recoveryCode), std::string::npos);

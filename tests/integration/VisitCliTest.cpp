@@ -171,11 +171,13 @@ TEST_F(VisitCliTest, FallbackWith申立書)
     const std::string fields = write(
         "fields.json", R"({"has_valid_qualification":"yes","insurance_type":"kokuho","name":"初回 花子",)"
                        R"("name_kana":"ショカイ ハナコ","birthdate":"1950-03-10","sex":"female","address":"東京都",)"
-                       R"("signed_on":"2026-11-21"})");
+                       R"("signed_on":"2026-11-21","copay_ratio":"unknown"})");
     const auto r = visitCli("fallback", {"--patient", "p-first", "--staff", "nurse-7", "--fallback", "moushitatesho",
                                          "--fields-file", fields, "--fallback-reason", "端末障害"});
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     EXPECT_EQ(jsonOf(r)["fallback"], "moushitatesho");
+    // Issue 28, item 4: 76 and 「わからない」: the income band, never a guessed 一般 or 10割.
+    EXPECT_EQ(jsonOf(r)["door_copay"], "1〜3割（所得区分による）");
     const auto bad = visitCli("fallback", {"--patient", "p-first", "--staff", "nurse-7", "--fallback", "nonsense"});
     EXPECT_EQ(bad.exitCode, 2);
     EXPECT_EQ(jsonOf(bad)["field"], "fallback");

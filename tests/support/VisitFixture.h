@@ -69,8 +69,9 @@ protected:
 
     Expected<visit::VisitOutcome, visit::Error> run(const visit::VisitRequest& r, visit::OperatorInput& op)
     {
-        visit::VisitServices services{&reader, "",      clock,   monotonic, random,
-                                      *m_port, *m_port, *m_port, *face,     consent::ConsentCatalog::builtin()};
+        visit::VisitServices services{&reader,    "",      clock,   monotonic, random,
+                                      *m_port,    *m_port, *m_port, *face,     consent::ConsentCatalog::builtin(),
+                                      requeryPort};
         visit::VisitSettings settings;
         settings.deviceId = "tablet-1";
         settings.appVersion = "test";
@@ -82,7 +83,8 @@ protected:
 
     base::ManualMonotonicClock monotonic;
     identity::NoFaceVerifier noFace;
-    identity::FaceVerifier* face = &noFace; // a test may put a real verifier here
+    identity::FaceVerifier* face = &noFace;    // a test may put a real verifier here
+    visit::RequeryPort* requeryPort = nullptr; // none: no gateway link (every revisit is pending)
     std::unique_ptr<hardware::VirtualCard> card;
     VirtualCardReader reader{nullptr};
 

@@ -17,6 +17,7 @@
 #include "ui/app/SyncPage.h"
 #include "ui/app/VisitPage.h"
 #include "ui/app/visit/FallbackPanel.h"
+#include "ui/app/visit/FallbackPdf.h"
 #include "ui/app/visit/PinPadPanel.h"
 #include "ui/app/visit/ResultSummary.h"
 #include "verify/visit/FallbackForms.h"
@@ -25,6 +26,7 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QTableWidget>
+#include <QTextBrowser>
 #include <QTranslator>
 #include <filesystem>
 #include <fstream>
@@ -106,6 +108,15 @@ TEST_F(AppFlowTest, FirstVisitByPinOnAShuffledPadIsRecordedAndQueued)
     ASSERT_TRUE(tap(window.get(), "pinOk"));
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "consentAll") != nullptr; }));
     EXPECT_TRUE(textOf(window.get(), "consentVersion").contains(QStringLiteral("同意文書の版")));
+    // Issue 28, item 6: the question itself is on the screen before anything is answered (it used to
+    // sit behind 「同意文書を表示」 while the record claimed it was shown); per item, each item's text.
+    auto* consentText = visibleNamed(window.get(), "consentText");
+    ASSERT_NE(consentText, nullptr) << "the consent text is not on the screen";
+    const auto shownText = [&] { return findIn<QTextBrowser>(window.get(), "consentText")->toPlainText(); };
+    EXPECT_TRUE(shownText().contains(QStringLiteral("同意しますか"))) << shownText().toStdString();
+    EXPECT_TRUE(shownText().contains(QStringLiteral("診察や健康管理のために使用します")));
+    ASSERT_TRUE(tap(window.get(), "consentPerItem"));
+    EXPECT_TRUE(shownText().contains(QStringLiteral("【薬剤情報】"))) << shownText().toStdString();
     ASSERT_TRUE(tap(window.get(), "consentOk")); // nothing chosen: refused with a reason
     EXPECT_TRUE(visibleNamed(window.get(), "consentAll") != nullptr);
     ASSERT_TRUE(tap(window.get(), "consentAll"));
@@ -154,10 +165,10 @@ TEST_F(AppFlowTest, FallbackFormIsCheckedPrintedAsPdfAndRecorded)
     for (const auto& field : visit::fallbackForm(model::FallbackKind::ShikakuKakuninsho).fields) {
         auto* edit = findIn<QLineEdit>(window.get(), QStringLiteral("field_") + QString::fromStdString(field.key));
         if (edit && field.required) {
-            const std::string value = field.key.find("date") != std::string::npos || field.key == "valid_until"
+            const std::string value = field.key == "birthdate" ? "1950-03-10" // p-first's own
+                                      : field.key.find("date") != std::string::npos || field.key == "valid_until"
                                           ? "2027-07-31"
-                                      : field.key == "birthdate" ? "1955-06-15"
-                                                                 : "4711";
+                                          : "4711";
             edit->setText(QString::fromStdString(value));
         }
     }
@@ -190,6 +201,11 @@ TEST_F(AppFlowTest, FallbackFormIsCheckedPrintedAsPdfAndRecorded)
         << textOf(window.get(), "fallbackError").toStdString();
     EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("資格確認書")));
     EXPECT_TRUE(textOf(window.get(), "resultWarnings").contains(QStringLiteral("10割ではありません")));
+    // Issue 28, item 4: the copay to ask, and no promise of an automatic confirmation (nothing of a
+    // visit without the card is sent to OQS).
+    EXPECT_TRUE(textOf(window.get(), "resultEligibility").contains(QStringLiteral("1〜3割（所得区分による）")))
+        << textOf(window.get(), "resultEligibility").toStdString();
+    EXPECT_FALSE(textOf(window.get(), "resultEligibility").contains(QStringLiteral("電波が戻る")));
     window->worker().drain(); // the audit row is queued behind the visit
     auto audit = session->store().db().prepare(
         "SELECT actor, subject, detail FROM audit_log WHERE action = 'fallback.form_printed'");
@@ -211,13 +227,19 @@ TEST_F(AppFlowTest, RevisitWithoutAnEarlierOnlineConfirmationIsRefusedWithReason
     EXPECT_EQ(syncStatus().queued, 0); // nothing recorded
 }
 
-TEST_F(AppFlowTest, RevisitInContinuingCareIsRecordedWithoutTheCard)
+// Issue 28 (seed 004 再照会): with no gateway to ask, the revisit is recorded as "re-query pending" in
+// plain words; it used to say "再照会できます" and record today's confirmation from the cache.
+TEST_F(AppFlowTest, RevisitInContinuingCareWithNoSignalIsRecordedAsPending)
 {
     startVisit("startRevisit", "p-cont");
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "revisitVerdict") != nullptr; }));
-    EXPECT_TRUE(textOf(window.get(), "revisitVerdict").contains(QStringLiteral("再照会できます")));
+    EXPECT_TRUE(textOf(window.get(), "revisitVerdict").contains(QStringLiteral("再照会待ち")))
+        << textOf(window.get(), "revisitVerdict").toStdString();
+    EXPECT_TRUE(textOf(window.get(), "revisitVerdict").contains(QStringLiteral("まだ確認されていません")));
     ASSERT_TRUE(tap(window.get(), "revisitConfirm"));
     EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
+    EXPECT_TRUE(textOf(window.get(), "resultEligibility").contains(QStringLiteral("再照会待ち")))
+        << textOf(window.get(), "resultEligibility").toStdString();
     EXPECT_EQ(syncStatus().queued, 1);
 }
 
@@ -280,6 +302,7 @@ TEST_F(AppFlowTest, AnOfflineFirstVisitOqsDidNotConfirmPutsATaskOnTheRoute)
         session->store(), makeVisit("v-offline", "p-first", clock.nowJst().plus(std::chrono::hours(-5))), "nurse-7"));
     auto answer = confirmedSnapshot("s-none", "p-first");
     answer.qualificationValidity = model::QualificationValidity::NoQualification;
+    answer.source = model::SnapshotSource::CardPin; // the card query of that first visit
     {
         auto tx = sync::store::Transaction::begin(session->store().db(), sync::store::Durability::Normal);
         ASSERT_TRUE(tx);
@@ -349,6 +372,16 @@ TEST_F(AppFlowTest, TheResultSaysWhereTheCopayComesFromAndWhenRegistrationIsMiss
     result.snapshot.errorMessage = "マイナンバーカードの健康保険証利用登録がされていません";
     summary = app::eligibilitySummary(result, std::chrono::minutes(5), clock.todayJst());
     EXPECT_TRUE(summary.contains(QStringLiteral("利用登録は"))) << summary.toStdString();
+    // Issue 28, item 4: no ratio from OQS and the income unknown: 70–74 and 後期 show their band,
+    // never 一般's 2割 / 1割 as if it were known.
+    visit::CachedResult elderly;
+    elderly.snapshot.qualificationValidity = model::QualificationValidity::Valid;
+    elderly.snapshot.birthdate = clock.todayJst().addDays(-72 * 366);
+    summary = app::eligibilitySummary(elderly, std::chrono::minutes(5), clock.todayJst());
+    EXPECT_TRUE(summary.contains(QStringLiteral("2割または3割（所得区分による）"))) << summary.toStdString();
+    elderly.snapshot.insurerNumber = "39131015";
+    summary = app::eligibilitySummary(elderly, std::chrono::minutes(5), clock.todayJst());
+    EXPECT_TRUE(summary.contains(QStringLiteral("1〜3割（所得区分による）"))) << summary.toStdString();
 }
 
 TEST_F(AppFlowTest, SyncScreenShowsTheQueueAndSaysWhyItCannotSend)
@@ -360,12 +393,13 @@ TEST_F(AppFlowTest, SyncScreenShowsTheQueueAndSaysWhyItCannotSend)
     ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "syncMessage").startsWith(QStringLiteral("⚠")); }));
 }
 
-// Fills the form's required fields as staff would: dates where a date goes, the first choice of a
-// list, and digits elsewhere.
+// Fills the form's required fields as staff would: dates where a date goes (p-first's own 生年月日),
+// the first choice of a list, and digits elsewhere; and on a 申立書 the ratio p-first (76) must give
+// and the 事業所名 社保 asks for (seed 003 ※1, ※2).
 void fillRequired(QWidget* window, model::FallbackKind kind)
 {
     for (const auto& field : visit::fallbackForm(kind).fields) {
-        if (!field.required) {
+        if (!field.required && field.key != "copay_ratio" && field.key != "employer") {
             continue;
         }
         const QString name = QStringLiteral("field_") + QString::fromStdString(field.key);
@@ -375,8 +409,10 @@ void fillRequired(QWidget* window, model::FallbackKind kind)
         }
         auto* edit = findIn<QLineEdit>(window, name);
         ASSERT_NE(edit, nullptr) << field.key;
-        const bool date = field.key == "birthdate" || field.key == "valid_until" || field.key == "signed_on";
-        edit->setText(date ? QStringLiteral("2027-07-31") : QStringLiteral("4711"));
+        const bool date = field.key == "valid_until" || field.key == "signed_on";
+        edit->setText(field.key == "birthdate" ? QStringLiteral("1950-03-10")
+                      : date                   ? QStringLiteral("2027-07-31")
+                                               : QStringLiteral("4711"));
     }
 }
 
@@ -419,7 +455,7 @@ TEST_F(AppFlowTest, VerbalConfirmationNeedsAnEarlierConfirmedQualification)
     EXPECT_FALSE(visibleNamed(window.get(), "fallback_verbal_revisit")->isEnabled());
     bool explained = false;
     for (auto* label : window->findChildren<QLabel*>()) {
-        explained = explained || (label->isVisible() && label->text().contains(QStringLiteral("再診時のみ")));
+        explained = explained || (label->isVisible() && label->text().contains(QStringLiteral("再診でのみ")));
     }
     EXPECT_TRUE(explained);
 }
@@ -465,6 +501,38 @@ TEST_F(AppFlowTest, LanguageAndTextSizeChangeAtOnceFromTheSettingsScreen)
     EXPECT_EQ(saved.language, QStringLiteral("ja"));
     EXPECT_TRUE(saved.staffId.isEmpty()) << "who is signed in is never saved";
     EXPECT_EQ(window->settings().staffId, QStringLiteral("nurse-7")) << "saving settings signs nobody out";
+}
+
+// Issue 28, item 7: the printed 申立書 carries the seed's declaration, its use-and-discard promise and
+// the 説明書's requests (seed 003, 別紙様式); the clinic's ①/② claim rows stay off the patient's form,
+// and the signature line allows for someone writing for the patient.
+TEST(FallbackSheetTest, TheMoushitateshoCarriesTheSeedsWordsAndNotTheClinicsClaimRows)
+{
+    app::FallbackPrintout form{
+        model::FallbackKind::Moushitatesho,
+        QStringLiteral("在宅 花子"),
+        QStringLiteral("2026-12-06"),
+        {{QStringLiteral("氏名"), QStringLiteral("在宅 花子")},
+         {QStringLiteral("①現在の保険者番号（聞き取り・過去の受診歴）"), QStringLiteral("06131234")},
+         {QStringLiteral("②過去の被保険者番号"), QStringLiteral("20000002")}}};
+    QString text;
+    for (const auto& line : app::fallbackSheet(form)) {
+        text += line.label + QStringLiteral("|") + line.value + QStringLiteral("\n");
+    }
+    for (const char* words :
+         {"下記の通り申し立てます", "必要範囲でのみ使用し", "速やかに廃棄します", "わかり次第", "差額を請求", "代筆"}) {
+        EXPECT_TRUE(text.contains(QString::fromUtf8(words))) << words << "\n" << text.toStdString();
+    }
+    EXPECT_FALSE(text.contains(QStringLiteral("06131234"))) << text.toStdString();
+    EXPECT_FALSE(text.contains(QStringLiteral("②過去"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("在宅 花子")));
+    form.kind = model::FallbackKind::ShikakuKakuninsho;
+    QString other;
+    for (const auto& line : app::fallbackSheet(form)) {
+        other += line.label + line.value;
+    }
+    EXPECT_FALSE(other.contains(QStringLiteral("速やかに廃棄します")));
+    EXPECT_TRUE(other.contains(QStringLiteral("確認した職員")));
 }
 
 TEST_F(AppFlowTest, EnglishIsBuiltInAndCoversEveryScreenContext)

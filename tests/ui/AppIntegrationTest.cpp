@@ -127,6 +127,7 @@ TEST_F(AppFaceTest, AFirstVisitByFaceShowsThePreviewAndIsRecorded)
     ASSERT_TRUE(cv::imwrite(photo, camera::asMat(holder.frame)));
     hardware::Persona persona = hardware::builtinPersona("valid").value();
     persona.photoPath = photo;
+    persona.birthdate = base::Date::parse("1955-06-15").value(); // p-face's: the 券面 is checked against the roster
     const std::string video = dir + "/camera.avi";
     {
         cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 15.0, {480, 640});

@@ -93,7 +93,7 @@ Expected<visit::VisitOutcome, visit::Error>
 AppSession::runVisit(const visit::VisitRequest& request, VisitBridge& bridge, const AppSettings& settings)
 {
     const session::VisitRuntime runtime({reader(), settings.readerId.toStdString(), settings.cameraSource.toStdString(),
-                                         m_parts.faceModelDir, bridge.faceObserver()},
+                                         m_parts.faceModelDir, bridge.faceObserver(), m_store.get()},
                                         m_parts.clock, m_parts.monotonic, m_parts.random, m_port);
     visit::VisitSettings visitSettings;
     visitSettings.deviceId = deviceId();

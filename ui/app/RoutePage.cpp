@@ -40,7 +40,16 @@ using Route = Expected<std::vector<session::RouteEntry>, sync::Error>;
     QT_TRANSLATE_NOOP("PrecheckFlag", "結果が30日以上前"),
     QT_TRANSLATE_NOOP(
         "PrecheckFlag",
-        "次回訪問時に被保険者資格申立書か資格情報のお知らせを回収（オフライン初回の資格が確認できませんでした）"),
+        "オフライン初回の資格が確認できませんでした: "
+        "次回、資格確認書か資格情報のお知らせ（マイナポータル画面）を見せてもらう（なければ被保険者資格申立書）"),
+    QT_TRANSLATE_NOOP(
+        "PrecheckFlag",
+        "再照会待ち: 送信後にゲートウェイがオンライン資格確認に再照会します（本日の資格はまだ確認されていません）"),
+    QT_TRANSLATE_NOOP("PrecheckFlag",
+                      "再照会で資格が確認できません（資格（無効）・該当なし等）: 次回はカードで確認するか代替手段"),
+    QT_TRANSLATE_NOOP("PrecheckFlag", "再照会で保険者または負担割合が変わりました: 請求先と窓口負担を確認"),
+    QT_TRANSLATE_NOOP("PrecheckFlag", "本人と一致しない資格確認結果があります（この患者の結果にはしていません）"),
+    QT_TRANSLATE_NOOP("PrecheckFlag", "カナ氏名が名簿と異なります"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "確認が必要です"),
 };
 
@@ -197,6 +206,9 @@ void RoutePage::show(const std::vector<session::RouteEntry>& entries)
         QStringList flags;
         for (const auto& f : e.flags) {
             flags << QStringLiteral("⚠ ") + flagText(f);
+        }
+        for (const auto& note : e.notes) {
+            flags << QStringLiteral("　") + QString::fromStdString(note); // the values behind a flag
         }
         const QString result =
             e.resultAge ? tr("%1に取得").arg(QString::fromStdString(session::ageLabel(*e.resultAge))) : tr("結果なし");

@@ -1,6 +1,7 @@
 #include "ui/cli/CardCommand.h"
 
 #include "base/AtomicFile.h"
+#include "base/Bytes.h"
 #include "device/mynacard/Certificate.h"
 #include "device/mynacard/MynaCard.h"
 #include "device/mynacard/VerificationCodeB.h"
@@ -36,6 +37,7 @@ struct CardOptions
     std::chrono::milliseconds timeout{5000};
     std::map<std::string, std::string> values; // --out, --challenge-hex, --code-b-file, --staff-override
     bool ca = false;
+    bool keepPhoto = false; // face-photo: a diagnostic copy on disk, asked for explicitly
 };
 
 constexpr const char* kUsage =
@@ -49,11 +51,12 @@ constexpr const char* kUsage =
     "                                unless staff override\n"
     "  sign --challenge-hex HEX [--staff-override STAFF]\n"
     "                                VERIFY the PIN, sign SHA-256(challenge), verify the signature on the host\n"
-    "  face-photo [--code-b-file FILE] --out FILE\n"
+    "  face-photo [--code-b-file FILE] [--out FILE --keep-photo]\n"
     "                                照合番号B as \"birth=YYYY-MM-DD,expiry-year=YYYY,code=NNNN\"\n"
     "                                from FILE, else typed at the prompt\n"
-    "                                read the chip photo (JPEG 2000) with 照合番号B; a diagnostic: the\n"
-    "                                appliance itself never stores face images\n"
+    "                                read the chip photo (JPEG 2000) with 照合番号B and report it; the photo\n"
+    "                                is not kept (顔写真は保存されません). Diagnostics only: --out FILE\n"
+    "                                --keep-photo writes it (0600); remove the file after use\n"
     "  watch [--timeout-ms N]        report supported USB readers plugged in and pulled out (one line or\n"
     "                                JSON object each; readers already present come first) until N ms\n"
     "                                have passed, or until interrupted\n"
@@ -404,9 +407,15 @@ int facePhoto(CliContext& ctx, const CardOptions& o)
     if (o.values.contains("pin-b-from")) {
         return fail(ctx, o, device::Error{Errc::InvalidInput, secretOnCommandLine("--pin-b-from", "--code-b-file")});
     }
+    // Seed 002: 「顔写真は機器に保存されません」. The photo is read, reported and wiped; a file only on
+    // an explicit diagnostic request.
     auto out = o.values.find("out");
-    if (out == o.values.end()) {
-        return fail(ctx, o, device::Error{Errc::InvalidInput, "--out FILE is required"});
+    if (out != o.values.end() && !o.keepPhoto) {
+        return fail(ctx, o,
+                    device::Error{Errc::InvalidInput,
+                                  "--out writes the patient's card photo to disk: add --keep-photo to confirm a "
+                                  "diagnostic copy (remove it after use), or leave --out out",
+                                  "out"});
     }
     const auto codeFile = o.values.find("code-b-file");
     std::string problem;
@@ -434,17 +443,23 @@ int facePhoto(CliContext& ctx, const CardOptions& o)
         return fail(ctx, o, photo.error(), extra);
     }
     // A face image: the owner's alone (0600), and never written through a planted link.
-    if (auto written = base::writeFileAtomically(
-            out->second,
-            std::string_view(reinterpret_cast<const char*>(photo->jpeg2000.data()), photo->jpeg2000.size()), 0600);
-        !written) {
-        return fail(
-            ctx, o,
-            device::Error{Errc::InvalidInput, "cannot write " + out->second + ": " + written.error().message, "out"});
+    if (out != o.values.end()) {
+        if (auto written = base::writeFileAtomically(
+                out->second,
+                std::string_view(reinterpret_cast<const char*>(photo->jpeg2000.data()), photo->jpeg2000.size()), 0600);
+            !written) {
+            base::wipe(photo->jpeg2000);
+            return fail(ctx, o,
+                        device::Error{Errc::InvalidInput,
+                                      "cannot write " + out->second + ": " + written.error().message, "out"});
+        }
     }
+    const std::size_t bytes = photo->jpeg2000.size();
+    base::wipe(photo->jpeg2000);
     emit(ctx, o,
-         json{{"out", out->second},
-              {"photo_bytes", photo->jpeg2000.size()},
+         json{{"out", out != o.values.end() ? json(out->second) : json(nullptr)},
+              {"kept", out != o.values.end()},
+              {"photo_bytes", bytes},
               {"photo_format", "jp2"},
               {"birthdate", photo->birthdate ? json(photo->birthdate->toString()) : json(nullptr)},
               {"card_expiry", photo->cardExpiry ? json(photo->cardExpiry->toString()) : json(nullptr)},
@@ -457,7 +472,7 @@ int facePhoto(CliContext& ctx, const CardOptions& o)
 int runCard(const Args& args, CliContext& ctx)
 {
     static const OptionSpec kSpec{
-        {"--json", "--ca"},
+        {"--json", "--ca", "--keep-photo"},
         {"--reader", "--timeout-ms", "--out", "--challenge-hex", "--pin-b-from", "--code-b-file", "--staff-override"},
         false};
     auto command = parseSubcommand(args, kSpec, "card", kUsage, ctx);
@@ -469,6 +484,7 @@ int runCard(const Args& args, CliContext& ctx)
     o.sub = parsed.sub;
     o.asJson = parsed.has("--json");
     o.ca = parsed.has("--ca");
+    o.keepPhoto = parsed.has("--keep-photo");
     o.reader = parsed.value("reader");
     o.values = parsed.values;
     if (const std::string v = parsed.value("timeout-ms"); parsed.values.contains("timeout-ms")) {

@@ -14,7 +14,7 @@
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/identity/FaceVerifier.h"
 #include "verify/rules/AgeThresholds.h"
-#include "verify/rules/EligibilityCopay.h"
+#include "verify/rules/DoorCopay.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
 #include "verify/visit/ScriptedOperator.h"
@@ -87,12 +87,12 @@ void printEnrollment(CliContext& ctx, DemoStack& stack)
             << " 件のチャレンジを取得 challenges fetched for the route\n";
 }
 
-bool syncDemoVisits(CliContext& ctx, sync::store::Store& tablet, DemoStack& gw)
+bool syncDemoVisits(CliContext& ctx, sync::store::Store& tablet, DemoStack& gw, std::int64_t afterSeq = 0)
 {
     sync::client::SyncEngine engine(tablet, randomOf(ctx));
     auto report = engine.run();
     auto status = sync::client::SyncEngine::status(tablet);
-    auto stored = gw.gateway().storage().records(0, 100);
+    auto stored = gw.gateway().storage().records(afterSeq, 100);
     if (!report || report->error || !status || !stored) {
         ctx.err << "demo: the sync after the route failed\n";
         return false;
@@ -108,50 +108,90 @@ bool syncDemoVisits(CliContext& ctx, sync::store::Store& tablet, DemoStack& gw)
     return status->deadLetter == 0 && status->queued == 0;
 }
 
-// The gateway asked OQS about the card of the first visit (the simulated terminal answered); the
-// next sync brings the result and the re-query permission to the tablet; then the route pre-check
-// asks OQS about the day's patients in one bulk request.
-bool showOnlineConfirmation(CliContext& ctx, sync::store::Store& tablet, DemoStack& gw, bool withCard)
+// Waits for the gateway's OQS bridge, then syncs so its answers reach the tablet.
+bool awaitOqs(CliContext& ctx, sync::store::Store& tablet, DemoStack& gw, sync::client::SyncReport& report)
 {
     if (!gw.gateway().eligibility()->idle(std::chrono::seconds(30))) {
         ctx.err << "demo: the OQS terminal did not answer in 30 s\n";
         return false;
     }
     sync::client::SyncEngine engine(tablet, randomOf(ctx));
-    auto report = engine.run();
-    if (!report || report->error) {
+    auto ran = engine.run();
+    if (!ran || ran->error) {
         ctx.err << "demo: the sync after the online confirmation failed\n";
         return false;
     }
+    report = *ran;
+    return true;
+}
+
+void printAnswer(CliContext& ctx, const sync::store::CachedSnapshot& cached)
+{
+    const auto& snap = cached.snapshot;
+    const auto copay = rules::eligibilityCopayLabel(snap, ctx.clock.todayJst());
+    const bool valid = snap.qualificationValidity == model::QualificationValidity::Valid;
+    ctx.out << "  資格確認結果 " << snap.name << "　保険者番号 " << snap.insurerNumber << " — "
+            << (valid ? "資格有効 eligible" : "資格が有効ではありません not eligible");
+    if (!copay.empty()) {
+        ctx.out << "; 負担割合 " << copay;
+    }
+    ctx.out << "; " << base::labelOf(snap.source) << " (" << base::toCode(snap.source) << "), 照会日 "
+            << (snap.qualificationConfirmationDate ? snap.qualificationConfirmationDate->toString() : "-")
+            << ", 受信 received " << cached.receivedAt.toString() << "\n";
+}
+
+// Back in signal the gateway asked OQS about the card of the first visit and re-queried the
+// revisit for its visit date (the simulated terminal answered both); the sync brings the answers,
+// the re-query permission (R7) and any route task to the tablet.
+bool showOnlineConfirmation(
+    CliContext& ctx, sync::store::Store& tablet, DemoStack& gw, bool withCard, std::size_t expected)
+{
+    sync::client::SyncReport report;
+    if (!awaitOqs(ctx, tablet, gw, report)) {
+        return false;
+    }
     ctx.out << "\n■ オンライン資格確認 Online confirmation (the gateway's OQS bridge, simulated 資格確認端末): "
-            << gw.terminal().answered() << " 件の照会 request(s) answered; " << report->feedItems
-            << " feed item(s) back on the tablet\n";
-    auto cached = sync::store::SnapshotCache::latestFor(tablet.db(), "demo-first");
-    if (withCard && (!cached || !*cached)) {
+            << gw.terminal().answered() << " 件の照会 OQS requests answered for the " << expected
+            << " visit(s) that ask OQS; " << report.feedItems << " feed item(s) back on the tablet\n";
+    if (gw.terminal().answered() != expected) {
+        ctx.err << "demo: expected " << expected << " OQS requests, the terminal answered " << gw.terminal().answered()
+                << "\n";
+        return false;
+    }
+    auto first = sync::store::SnapshotCache::latestFor(tablet.db(), "demo-first");
+    if (withCard && (!first || !*first)) {
         ctx.err << "demo: the OQS result of the first visit did not reach the tablet\n";
         return false;
     }
-    if (cached && *cached) {
-        const auto& snap = (*cached)->snapshot;
-        const auto copay = rules::eligibilityCopay(snap, ctx.clock.todayJst());
-        const bool valid = snap.qualificationValidity == model::QualificationValidity::Valid;
-        ctx.out << "  資格確認結果 " << snap.name << "　保険者番号 " << snap.insurerNumber << " — "
-                << (valid ? "資格有効 eligible" : "資格が有効ではありません not eligible");
-        if (copay) {
-            ctx.out << "; 負担割合 " << copay->percent / 10 << "割 (" << copay->percent << "%)";
-        }
+    ctx.out << "  初回訪問 first visit:";
+    if (first && *first) {
         ctx.out << "\n";
+        printAnswer(ctx, **first);
     } else {
-        ctx.out << "  (no card was read, so there was nothing to confirm online)\n";
+        ctx.out << " no card was read, so there was nothing to confirm online\n";
     }
-    // Tomorrow's route, checked tonight: one bulk request for every patient with a re-query key.
+    // The revisit's own answer (seed 004 再照会), asked for its visit date.
+    auto cont = sync::store::SnapshotCache::latestFor(tablet.db(), "demo-cont");
+    if (!cont || !*cont || (*cont)->snapshot.source != model::SnapshotSource::RequerySingle) {
+        ctx.err << "demo: the revisit's re-query answer did not reach the tablet\n";
+        return false;
+    }
+    ctx.out << "  再訪問の再照会 the revisit's own answer:\n";
+    printAnswer(ctx, **cont);
+    return true;
+}
+
+// Tomorrow's route, checked tonight: one bulk request for every patient with a re-query key.
+bool showRoutePrecheck(CliContext& ctx, sync::store::Store& tablet, DemoStack& gw)
+{
+    sync::client::SyncEngine engine(tablet, randomOf(ctx));
     const auto answeredBefore = gw.terminal().answered();
     auto route = engine.precheck(ctx.clock.todayJst().addDays(1), {"demo-first", "demo-cont"});
     if (!route) {
         ctx.err << "demo: the route pre-check failed: " << route.error().message << "\n";
         return false;
     }
-    ctx.out << "  明日の訪問前確認 tomorrow's route pre-check (" << gw.terminal().answered() - answeredBefore
+    ctx.out << "\n■ 明日の訪問前確認 Tomorrow's route pre-check (" << gw.terminal().answered() - answeredBefore
             << " 一括照会 files answered by the terminal):";
     for (const auto& r : *route) {
         ctx.out << " " << r.patientId << " " << nlohmann::json(r.flags).dump();
@@ -185,13 +225,20 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
         }
         reader = std::move(*backend);
     }
-    const session::VisitRuntime runtime({reader.get(), "", "", "", {}}, ctx.clock, monotonic, randomOf(ctx), *port);
+    const session::VisitRuntime runtime({reader.get(), "", "", "", {}, &demo.store()}, ctx.clock, monotonic,
+                                        randomOf(ctx), *port);
     visit::VisitSettings settings;
     settings.deviceId = session::deviceIdOf(demo.store()); // enrolled by the demo stack
     settings.appVersion = ZAITAKU_VERSION;
     visit::VisitEngine engine = runtime.engine(settings);
 
-    ctx.out << "\n■ 玄関で: 初回訪問 At the door: a first visit (F1"
+    // At the door there is no signal (seed 004's 訪問診療等): the gateway is out of reach until the
+    // nurse is back; every visit is recorded on the tablet.
+    if (auto failed = demo.setGatewayOnline(false); !failed.empty()) {
+        ctx.err << "demo: " << failed << "\n";
+        return kExitFailure;
+    }
+    ctx.out << "\n■ 玄関で（圏外）: 初回訪問 At the door, no signal: a first visit (F1"
             << (withCard ? ", My Number Card over PC/SC)" : "; no card reader: the F6 ladder)") << "\n";
     visit::VisitScript script;
     script.pins.push_back(std::move(device::makeAuthPin("1234").value()));
@@ -227,7 +274,9 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     }
     printVisitOutcome(ctx, *first);
 
-    ctx.out << "\n■ 再訪問: 訪問看護 A nursing revisit (F2: re-query, no card, no PIN)\n";
+    // The nurse's weekly visit (seed 004: 「2回目以降の訪問においては…再照会機能を活用した資格確認を行う」):
+    // with no signal it is recorded as "re-query pending", never as confirmed from the cache.
+    ctx.out << "\n■ 再訪問（圏外）: 訪問看護 A nursing revisit, no signal (F2: re-query, no card, no PIN)\n";
     visit::ScriptedOperator revisitOp(visit::VisitScript{});
     auto revisit = engine.run(visit::VisitRequest{"demo-cont", model::ServiceKind::HoumonKango,
                                                   model::VisitFlow::Revisit, "demo-nurse", false, std::nullopt, ""},
@@ -238,7 +287,13 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     }
     printVisitOutcome(ctx, *revisit);
 
-    if (!syncDemoVisits(ctx, demo.store(), demo) || !showOnlineConfirmation(ctx, demo.store(), demo, withCard)) {
+    if (auto failed = demo.setGatewayOnline(true); !failed.empty()) {
+        ctx.err << "demo: " << failed << "\n";
+        return kExitFailure;
+    }
+    if (!syncDemoVisits(ctx, demo.store(), demo) ||
+        !showOnlineConfirmation(ctx, demo.store(), demo, withCard, withCard ? 2 : 1) ||
+        !showRoutePrecheck(ctx, demo.store(), demo)) {
         return kExitFailure;
     }
     demo.stopGateway();

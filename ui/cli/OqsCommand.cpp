@@ -66,7 +66,8 @@ Expected<std::optional<base::Date>, sync::Error> dateOf(const nlohmann::json& j,
 // {"interface": "qualification"|"bulk"|"bulk_download"|"consented_bulk"|"card"|"drug"|"checkup",
 //  "medical_institution_code", "date", "file_id", "patients": [{insurer_number, insured_card_symbol,
 //  insured_identification_number, insured_branch_number, birthdate, arbitrary_identifier}],
-//  "reception_number", "certificate_file" (DER), "consent_from", "consent_to", "start_date", "end_date"}
+//  "reception_number", "certificate_file" (DER), "limit_application_certificate_related_cons_flg" (card:
+//  "1" or "0", as the patient chose), "consent_from", "consent_to", "start_date", "end_date"}
 Expected<std::pair<oqs::Interface, std::string>, sync::Error> buildFrom(const nlohmann::json& spec,
                                                                         oqs::TextEncoding encoding)
 {
@@ -120,8 +121,16 @@ Expected<std::pair<oqs::Interface, std::string>, sync::Error> buildFrom(const nl
             return Unexpected(
                 sync::Error{sync::Errc::InvalidInput, "cannot read certificate_file", "certificate_file"});
         }
+        // The patient's answer to 「限度額情報を提供しますか」 [seed 001], as chosen: 1 提供する, 0 提供しない.
+        const auto limit = text(spec, "limit_application_certificate_related_cons_flg");
+        if (limit != "0" && limit != "1") {
+            return Unexpected(sync::Error{sync::Errc::InvalidInput,
+                                          "limit_application_certificate_related_cons_flg must be \"1\" (提供する) "
+                                          "or \"0\" (提供しない), as the patient chose",
+                                          "limit_application_certificate_related_cons_flg"});
+        }
         return done(oqs::Interface::CardQualification,
-                    oqs::buildCardQualificationRequest({header, {der->begin(), der->end()}, "1"}, encoding));
+                    oqs::buildCardQualificationRequest({header, {der->begin(), der->end()}, limit}, encoding));
     }
     if (kind == "drug" || kind == "checkup") {
         const auto& p = spec.value("patients", nlohmann::json::array());

@@ -37,7 +37,8 @@ nlohmann::json entryJson(const RouteEntry& e)
             {"services", services},
             {"result_received_at", e.latest ? nlohmann::json(e.latest->receivedAt.toString()) : nlohmann::json()},
             {"result_age_minutes", e.resultAge ? nlohmann::json(e.resultAge->count()) : nlohmann::json()},
-            {"flags", e.flags}};
+            {"flags", e.flags},
+            {"notes", e.notes}};
 }
 
 } // namespace
@@ -74,6 +75,9 @@ int runRoute(const Args& args, CliContext& ctx)
                 << (e.resultAge ? "資格確認 " + ageLabel(*e.resultAge) : std::string("資格確認結果なし")) << "\n";
         for (const auto& flag : e.flags) {
             ctx.out << "    ! " << flagLabel(flag) << " (" << flag << ")\n";
+        }
+        for (const auto& note : e.notes) {
+            ctx.out << "      " << note << "\n";
         }
     }
     return kExitOk;

@@ -224,6 +224,8 @@ json outcomeJson(const visit::VisitOutcome& out)
            {"tries_left_after", out.triesLeftAfter ? json(*out.triesLeftAfter) : json(nullptr)},
            {"consents", json::array()},
            {"fallback", out.fallback ? json(base::toCode(*out.fallback)) : json(nullptr)},
+           {"door_copay", out.doorCopay.empty() ? json(nullptr) : json(out.doorCopay)},
+           {"requery", base::toCode(out.requery)},
            {"certificate", out.certificate ? json(base::toCode(*out.certificate)) : json(nullptr)},
            {"medical_info_until", out.medicalInfoUntil ? json(out.medicalInfoUntil->toString()) : json(nullptr)},
            {"medical_info_while_continuing", out.medicalInfoWhileContinuing},
@@ -287,10 +289,22 @@ void printVisitOutcome(CliContext& ctx, const visit::VisitOutcome& out)
         ctx.out << "  同意 " << base::labelOf(c.kind) << ": " << (c.given ? "同意" : "不同意") << " [" << c.textVersion
                 << "]\n";
     }
-    if (out.latest) {
-        ctx.out << "  資格情報（キャッシュ）cached result " << out.latest->snapshot.id << ", "
-                << (out.latestAge ? out.latestAge->count() : 0) << " 分前 minutes old\n";
-    } else if (out.state == visit::VisitState::Committed) {
+    if (out.requery == model::RequeryState::Answered && out.latest) {
+        ctx.out << "  再照会の結果 today's re-query answer " << out.latest->snapshot.id << " ("
+                << out.latest->receivedAt.toString() << ")\n";
+    } else if (out.requery == model::RequeryState::Pending) {
+        ctx.out << "  再照会待ち re-query pending: not yet confirmed today; the gateway asks OQS when the record "
+                   "arrives\n";
+    }
+    if (out.fallback && out.state == visit::VisitState::Committed) {
+        // A fallback is not sent to OQS: the copay to ask is said here, never "confirmed later".
+        ctx.out << "  負担割合 copay to ask at the door: " << out.doorCopay << " (no online confirmation)\n";
+    }
+    if (out.latest && out.requery != model::RequeryState::Answered) {
+        ctx.out << "  資格情報（キャッシュ・前回）cached result " << out.latest->snapshot.id << ", "
+                << (out.latestAge ? out.latestAge->count() : 0) << " 分前 minutes old (not today's confirmation)\n";
+    } else if (!out.latest && !out.fallback && out.requery == model::RequeryState::None &&
+               out.state == visit::VisitState::Committed) {
         ctx.out << "  資格情報: 確認待ち（送信待ち）queued for confirmation\n";
     }
     for (const auto& w : out.warnings) {
@@ -359,8 +373,8 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
     }
     base::SteadyClock monotonic;
     const session::VisitRuntime runtime(
-        {reader.get(), o.value("reader"), o.value("camera"), o.value("face-models"), {}}, ctx.clock, monotonic,
-        randomOf(ctx), *port);
+        {reader.get(), o.value("reader"), o.value("camera"), o.value("face-models"), {}, &*opened}, ctx.clock,
+        monotonic, randomOf(ctx), *port);
     visit::VisitSettings settings;
     settings.deviceId = !o.value("device-id").empty() ? o.value("device-id") : session::deviceIdOf(*opened);
     settings.appVersion = ZAITAKU_VERSION;

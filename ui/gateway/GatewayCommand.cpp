@@ -11,6 +11,7 @@
 #include "ui/cli/CommandOptions.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -39,6 +40,13 @@ constexpr const char* kUsage =
     "  export [--after SEQ]            accepted records as JSON lines\n"
     "  snapshots import FILE           eligibility results [{patient_id, snapshot}] (without an OQS bridge)\n"
     "  epoch rotate [--reason TEXT]    after restoring a backup: tablets push again\n"
+    "  care import FILE [--by NAME]    patients already in continuing care when the gateway is installed:\n"
+    "                                  [{patient_id, service_kind, first_visit_at, first_online_confirm_at,\n"
+    "                                  insurer_number, insured_card_symbol, insured_identification_number,\n"
+    "                                  insured_branch_number, birthdate, limit_consent}] (re-query, audited)\n"
+    "  claims settle SEQ [--by NAME]   the claim of record SEQ (a 被保険者資格申立書) is settled: its personal\n"
+    "                                  data are purged claim_purge_after_days later (seed 003, audited)\n"
+    "  claims purge                    purge settled 申立書 data now (serve also does it hourly)\n"
     "  status                          counts, the storage backend and the CA fingerprint\n"
     "  audit verify                    recompute the audit hash chain (exit 1 if broken)\n"
     "  --json prints machine-readable output where a command prints\n";
@@ -54,13 +62,18 @@ std::string dataDirOf(const CommandOptions& o)
     return o.value("data-dir");
 }
 
-// The data folder's settings (the storage backend above all) for the commands that do not serve.
-Expected<gw::GatewayData, sync::Error> openData(CliContext& ctx, const CommandOptions& o)
+// The data folder's settings (the storage backend above all) for the commands that do not serve;
+// `settings` receives them for a command that needs more than the storage.
+Expected<gw::GatewayData, sync::Error>
+openData(CliContext& ctx, const CommandOptions& o, gw::GatewayConfig* settings = nullptr)
 {
     gw::GatewayConfig config;
     config.dataDir = dataDirOf(o);
     if (auto done = config.loadFile(o.value("config")); !done) {
         return Unexpected(done.error());
+    }
+    if (settings != nullptr) {
+        *settings = config;
     }
     return gw::GatewayData::open(config, randomOf(ctx), ctx.clock, gw::openGatewayStorage);
 }
@@ -432,6 +445,130 @@ int status(CliContext& ctx, const CommandOptions& o)
     return kExitOk;
 }
 
+// Who ran an admin command: --by, else the operator's login name.
+std::string operatorName(const CommandOptions& o)
+{
+    if (!o.value("by").empty()) {
+        return "operator:" + o.value("by");
+    }
+    const char* login = std::getenv("LOGNAME");
+    if (login == nullptr || *login == '\0') {
+        login = std::getenv("USER");
+    }
+    return std::string("operator:") + (login != nullptr && *login != '\0' ? login : "unknown");
+}
+
+// Seed 004 再照会: the patients a facility already visits in continuing care, with the first online
+// confirmation and the insurance numbers it holds, so that their revisits can be re-queried from
+// the first day; each one audited with the operator's name.
+int care(CliContext& ctx, const CommandOptions& o)
+{
+    if (o.positional.size() != 2 || o.positional[0] != "import") {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "use: care import FILE [--by NAME]", "care"});
+    }
+    auto text = base::readSmallFile(o.positional[1], 16 * 1024 * 1024);
+    if (!text) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "cannot read " + o.positional[1], "file"});
+    }
+    const auto list = base::parseJson(*text);
+    if (!list.is_array()) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "the file must be a JSON array of care relationships", "file"});
+    }
+    std::vector<gw::CareImport> cares;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto& item = list[i];
+        const std::string at = "[" + std::to_string(i) + "]";
+        const auto field = [&](const char* key) {
+            return item.is_object() && item.contains(key) && item[key].is_string() ? item[key].get<std::string>()
+                                                                                   : std::string();
+        };
+        const auto firstVisit = base::Timestamp::parse(field("first_visit_at"));
+        const auto confirmed = base::Timestamp::parse(field("first_online_confirm_at"));
+        const auto birth = base::Date::parse(field("birthdate"));
+        if (field("patient_id").empty() || field("service_kind").empty() || !firstVisit || !confirmed || !birth ||
+            field("insurer_number").empty() || field("insured_identification_number").empty()) {
+            return fail(ctx, o,
+                        {sync::Errc::InvalidInput,
+                         "item " + std::to_string(i) +
+                             " needs patient_id, service_kind, first_visit_at and first_online_confirm_at (ISO "
+                             "8601 with offset), insurer_number, insured_identification_number and birthdate "
+                             "(YYYY-MM-DD)",
+                         at});
+        }
+        gw::CareImport c;
+        c.patientId = field("patient_id");
+        c.serviceKind = field("service_kind");
+        c.firstVisitAt = *firstVisit;
+        c.firstOnlineConfirmAt = *confirmed;
+        c.search = {{"insurer_number", field("insurer_number")},
+                    {"insured_card_symbol", field("insured_card_symbol")},
+                    {"insured_identification_number", field("insured_identification_number")},
+                    {"insured_branch_number", field("insured_branch_number")},
+                    {"birthdate", birth->toCompact()},
+                    {"limit_consent", field("limit_consent") == "1" ? "1" : "0"}};
+        cares.push_back(std::move(c));
+    }
+    auto data = openData(ctx, o);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    std::size_t imported = 0;
+    for (const auto& c : cares) {
+        auto done = data->storage->importCare(c, operatorName(o), ctx.clock.nowJst());
+        if (!done) {
+            return fail(ctx, o, done.error());
+        }
+        imported += *done ? 1 : 0;
+    }
+    ctx.out << (o.has("--json") ? nlohmann::json{{"imported", imported}, {"known", cares.size() - imported}}.dump()
+                                : "imported " + std::to_string(imported) + ", already known " +
+                                      std::to_string(cares.size() - imported))
+            << "\n";
+    return kExitOk;
+}
+
+// Seed 003: 申立書 data serve the claim only and are discarded once it is settled (ClaimPurge).
+int claims(CliContext& ctx, const CommandOptions& o)
+{
+    const bool settle = o.positional.size() == 2 && o.positional[0] == "settle";
+    const bool purge = o.positional.size() == 1 && o.positional[0] == "purge";
+    if (!settle && !purge) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "use: claims settle SEQ [--by NAME] | claims purge", "claims"});
+    }
+    gw::GatewayConfig config;
+    auto data = openData(ctx, o, &config);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    const auto now = ctx.clock.nowJst();
+    if (settle) {
+        std::int64_t seq = 0;
+        try {
+            seq = std::stoll(o.positional[1]);
+        } catch (const std::exception&) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, "SEQ is a record number (zaitaku-gateway export)", "seq"});
+        }
+        auto settled = data->storage->settleClaim(seq, operatorName(o), now);
+        if (!settled) {
+            return fail(ctx, o, settled.error());
+        }
+        const auto purgeOn = now.plus(config.claimPurgeAfter);
+        nlohmann::json j{{"record", seq}, {"settled", *settled}, {"purge_from", purgeOn.toString()}};
+        ctx.out << (o.has("--json") ? j.dump()
+                                    : (*settled ? "settled record " : "already settled: record ") +
+                                          std::to_string(seq) + "; 申立書 data purged from " + purgeOn.toString())
+                << "\n";
+        return kExitOk;
+    }
+    auto purged = data->storage->purgeSettledClaims(now.plus(-config.claimPurgeAfter), operatorName(o), now);
+    if (!purged) {
+        return fail(ctx, o, purged.error());
+    }
+    ctx.out << (o.has("--json") ? nlohmann::json{{"purged", *purged}}.dump() : "purged " + std::to_string(*purged))
+            << "\n";
+    return kExitOk;
+}
+
 int audit(CliContext& ctx, const CommandOptions& o)
 {
     if (o.positional.size() != 1 || o.positional[0] != "verify") {
@@ -455,7 +592,7 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
 {
     OptionSpec spec{{"--json", "--log-requests"},
                     {"--data-dir", "--listen", "--config", "--jpki-ca", "--jpki-crl", "--threads", "--ttl-hours",
-                     "--after", "--reason", "--patients-file", "--out", "--days"},
+                     "--after", "--reason", "--patients-file", "--out", "--days", "--by"},
                     true};
     auto command = parseSubcommand(args, spec, kProgram, kUsage, ctx);
     if (!command.options) {
@@ -495,6 +632,12 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
     }
     if (sub == "audit") {
         return audit(ctx, o);
+    }
+    if (sub == "claims") {
+        return claims(ctx, o);
+    }
+    if (sub == "care") {
+        return care(ctx, o);
     }
     ctx.err << "zaitaku-gateway: unknown command '" << sub << "'\n";
     ctx.err << kUsage;

@@ -61,7 +61,36 @@ nlohmann::json demoPopulation()
                  {"insurer_name", "世田谷区国民健康保険"},
                  {"elderly_recipient_valid_start_date", "20250701"},
                  {"elderly_recipient_valid_end_date", "20300630"},
-                 {"elderly_recipient_contribution_ratio", "020"}}}}}}};
+                 {"elderly_recipient_contribution_ratio", "020"}}}},
+              // 継続 太郎 has no card here: the terminal finds him by the numbers of his re-query key.
+              {{"id", "demo-cont"},
+               {"result",
+                {{"qualification_validity", "1"},
+                 {"insured_card_classification", "39"},
+                 {"insurer_number", "39131015"},
+                 {"insured_identification_number", "12345678"},
+                 {"insured_branch_number", "00"},
+                 {"name", "継続　太郎"},
+                 {"name_kana", "ｹｲｿﾞｸ ﾀﾛｳ"},
+                 {"birthdate", "19480402"},
+                 {"sex1", "1"},
+                 {"insurer_name", "東京都後期高齢者医療広域連合"},
+                 {"insured_partial_contribution_ratio", "010"}}}}}}};
+}
+
+// The gateway learns what the facility knew before it was installed (`zaitaku-gateway care import`):
+// 継続 太郎's 訪問看護 has been confirmed online since 2025-06-10, so his revisits are re-queried.
+sync::gateway::CareImport demoContinuingCare()
+{
+    sync::gateway::CareImport care;
+    care.patientId = "demo-cont";
+    care.serviceKind = "houmon_kango";
+    care.firstVisitAt = base::Timestamp::parse("2025-06-10T10:00:00+09:00").value();
+    care.firstOnlineConfirmAt = base::Timestamp::parse("2025-06-10T10:30:00+09:00").value();
+    care.search = {
+        {"insurer_number", "39131015"},  {"insured_card_symbol", ""}, {"insured_identification_number", "12345678"},
+        {"insured_branch_number", "00"}, {"birthdate", "19480402"},   {"limit_consent", "0"}};
+    return care;
 }
 
 } // namespace
@@ -127,6 +156,10 @@ std::string DemoStack::startGateway(const std::string& jpkiCa,
         return failed;
     }
     m_url = "https://127.0.0.1:" + std::to_string(m_server->port());
+    if (auto imported = m_server->storage().importCare(demoContinuingCare(), "operator:demo", clock.nowJst());
+        !imported) {
+        return "the demo's continuing care cannot be imported: " + imported.error().message;
+    }
     return {};
 }
 

@@ -46,6 +46,9 @@ Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& 
         }
         for (const auto& task : *tasks) {
             entry.flags.push_back(task.code);
+            if (!task.detail.empty()) {
+                entry.notes.push_back(task.detail);
+            }
         }
         entry.patient = std::move(patient);
         route.push_back(std::move(entry));
@@ -83,7 +86,15 @@ const char* flagLabel(const std::string& flag)
         {"insurer_change_75", "75歳到達：後期高齢者医療へ移行"},
         {"result_stale", "結果が30日以上前"},
         {"collect_qualification_documents",
-         "次回訪問時に被保険者資格申立書か資格情報のお知らせを回収（オフライン初回の資格が確認できませんでした）"},
+         "オフライン初回の資格が確認できませんでした: "
+         "次回、資格確認書か資格情報のお知らせ（マイナポータル画面）を見せてもらう（なければ被保険者資格申立書）"},
+        {"requery_pending",
+         "再照会待ち: 送信後にゲートウェイがオンライン資格確認に再照会します（本日の資格はまだ確認されていません）"},
+        {"requery_not_confirmed",
+         "再照会で資格が確認できません（資格（無効）・該当なし等）: 次回はカードで確認するか代替手段"},
+        {"requery_changed", "再照会で保険者または負担割合が変わりました: 請求先と窓口負担を確認"},
+        {"identity_mismatch", "本人と一致しない資格確認結果があります（この患者の結果にはしていません）"},
+        {"kana_differs", "カナ氏名が名簿と異なります"},
     };
     const auto it = labels.find(flag);
     return it == labels.end() ? "確認が必要です" : it->second;

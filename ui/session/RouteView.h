@@ -29,6 +29,7 @@ struct RouteEntry
     std::optional<sync::store::CachedSnapshot> latest;
     std::optional<std::chrono::minutes> resultAge; // how old the cached result is
     std::vector<std::string> flags;                // PROTOCOL.md "Route pre-check" flag codes
+    std::vector<std::string> notes;                // Japanese, with values (a task's detail)
 };
 
 Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& db, const base::Timestamp& now);

@@ -12,6 +12,8 @@ VisitRuntime::VisitRuntime(const VisitInputs& inputs,
                            base::RandomSource& random,
                            sync::store::StoreVisitPort& port)
     : m_face(FaceSetup::open(inputs.cameraSpec, inputs.faceModelDir, monotonic, inputs.faceObserver))
+    , m_requery(inputs.gatewayStore ? std::make_unique<sync::client::GatewayRequery>(*inputs.gatewayStore, random)
+                                    : nullptr)
     , m_services{inputs.reader,
                  inputs.readerSelector,
                  clock,
@@ -21,7 +23,8 @@ VisitRuntime::VisitRuntime(const VisitInputs& inputs,
                  port,
                  port,
                  m_face->verifier(),
-                 consent::ConsentCatalog::builtin()}
+                 consent::ConsentCatalog::builtin(),
+                 m_requery.get()}
 {}
 
 visit::VisitEngine VisitRuntime::engine(visit::VisitSettings settings) const

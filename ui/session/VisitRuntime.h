@@ -6,6 +6,7 @@
 // (without a camera the engine offers PIN or visual). Also the device id the tablet's evidence
 // carries.
 
+#include "sync/client/GatewayRequery.h"
 #include "sync/store/Store.h"
 #include "sync/store/StoreVisitPort.h"
 #include "ui/session/FaceSetup.h"
@@ -24,6 +25,9 @@ struct VisitInputs
     std::string cameraSpec;               // "camera:N" or a file; empty: no face path
     std::string faceModelDir;             // empty: the installed models
     identity::face::FaceProgressObserver faceObserver;
+    // The enrolled store a revisit re-queries through (seed 004 再照会 at the door); none: every
+    // revisit is recorded as pending and the gateway re-queries when it arrives.
+    sync::store::Store* gatewayStore = nullptr;
 };
 
 class VisitRuntime
@@ -40,7 +44,8 @@ public:
     visit::VisitEngine engine(visit::VisitSettings settings) const;
 
 private:
-    std::unique_ptr<FaceSetup> m_face; // before m_services: they refer to its verifier
+    std::unique_ptr<FaceSetup> m_face;                       // before m_services: they refer to its verifier
+    std::unique_ptr<sync::client::GatewayRequery> m_requery; // likewise
     visit::VisitServices m_services;
 };
 

@@ -72,6 +72,35 @@ template <> struct CodeTable<model::Assistance>
 namespace zaitaku::model
 {
 
+// How a revisit's qualification was confirmed (F2, seed 004: 「2回目以降の訪問においては…再照会機能を
+// 活用した資格確認を行う」). Answered: the gateway asked OQS at the visit and the answer came back;
+// pending: no signal at the door, so the gateway asks OQS when the record arrives and feeds the
+// answer back. A cached result is never today's confirmation.
+enum class RequeryState
+{
+    None,     // not a re-query visit
+    Answered, // OQS answered at the visit (Visit::snapshotId names the answer)
+    Pending,  // to be asked by the gateway when the record arrives
+};
+
+} // namespace zaitaku::model
+
+namespace zaitaku::base
+{
+template <> struct CodeTable<model::RequeryState>
+{
+    static constexpr std::string_view name = "RequeryState";
+    static constexpr std::array<CodeEntry<model::RequeryState>, 3> entries{{
+        {model::RequeryState::None, "none", "再照会なし"},
+        {model::RequeryState::Answered, "answered", "再照会済み"},
+        {model::RequeryState::Pending, "pending", "再照会待ち"},
+    }};
+};
+} // namespace zaitaku::base
+
+namespace zaitaku::model
+{
+
 struct Visit
 {
     std::string id;
@@ -90,6 +119,7 @@ struct Visit
     std::vector<std::string> evidenceIds;
     std::vector<std::string> consentIds;
     Assistance assistedBy = Assistance::None;
+    RequeryState requery = RequeryState::None;
 };
 
 } // namespace zaitaku::model

@@ -5,14 +5,17 @@ namespace zaitaku::rules
 
 Date ageReachingDay(Date birthdate, int n)
 {
-    const int year = birthdate.year() + n;
-    auto anniversary = Date::fromYmd(year, birthdate.month(), birthdate.day());
-    if (!anniversary) {
+    namespace chr = std::chrono;
+    // Calendar arithmetic only: Date::fromYmd refuses years past its range, which a far-future
+    // birthdate's anniversaries reach (the caller reports those; this never aborts).
+    const chr::year year{birthdate.year() + n};
+    const chr::year_month_day anniversary{year, chr::month{birthdate.month()}, chr::day{birthdate.day()}};
+    if (!anniversary.ok()) {
         // Only 29 February in a common year has no corresponding day: the period ends on the
         // last day of that month.
-        return Date::fromYmd(year, 2, 28).value();
+        return Date::fromSysDays(chr::sys_days{chr::year_month_day{year, chr::February, chr::day{28}}});
     }
-    return anniversary->addDays(-1);
+    return Date::fromSysDays(chr::sys_days{anniversary}).addDays(-1);
 }
 
 Date firstDayAtAge(Date birthdate, int n)

@@ -7,9 +7,12 @@ namespace zaitaku::rules
 
 Date preschoolUntil(Date birthdate)
 {
+    namespace chr = std::chrono;
     const Date reachesSix = ageReachingDay(birthdate, 6);
-    const Date march31 = Date::fromYmd(reachesSix.year(), 3, 31).value();
-    return reachesSix <= march31 ? march31 : Date::fromYmd(reachesSix.year() + 1, 3, 31).value();
+    const auto march31 = [](int year) {
+        return Date::fromSysDays(chr::sys_days{chr::year_month_day{chr::year{year}, chr::March, chr::day{31}}});
+    };
+    return reachesSix <= march31(reachesSix.year()) ? march31(reachesSix.year()) : march31(reachesSix.year() + 1);
 }
 
 Date elderlyFrom(Date birthdate)

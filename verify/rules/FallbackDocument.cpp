@@ -46,6 +46,7 @@ public:
 
     DocumentCheck run()
     {
+        checkPerson();
         if (needsCard(m_in.kind)) {
             checkCard();
             checkScreenExpiry();
@@ -53,6 +54,9 @@ public:
         if (isDocument(m_in.kind)) {
             checkDates();
             checkBirthdayLimits();
+        }
+        if (m_in.kind == FallbackKind::Moushitatesho) {
+            checkMoushitatesho();
         }
         m_out.accepted = m_out.reasons.empty();
         return m_out;
@@ -64,6 +68,35 @@ private:
         m_out.reasons.push_back({std::move(code), std::move(message)});
     }
     void note(std::string code, std::string message) { m_out.notes.push_back({std::move(code), std::move(message)}); }
+
+    // Seed 003 「別人との紐付け誤り」; facilities hold many residents' documents (seed 004): a document
+    // whose 生年月日 is not the patient's is not filed under that patient.
+    void checkPerson()
+    {
+        const auto onDocument = date(m_fields, "birthdate");
+        if (m_in.birthdate && onDocument && *onDocument != *m_in.birthdate) {
+            refuse("birthdate_mismatch", "本人と一致しない可能性があります（書類の生年月日 " + onDocument->toString() +
+                                             "／患者の生年月日 " + m_in.birthdate->toString() +
+                                             "）。別の方の書類でないか確認してください");
+        }
+    }
+
+    // The 別紙様式's conditional fields [seed 003]: ※1 事業所名 for 社保・その他・わからない (国保組合 is
+    // inside 国民健康保険 here [I]); ※2 一部負担金の割合 from 70 (後期 included), where 「わからない」 is
+    // an answer.
+    void checkMoushitatesho()
+    {
+        const std::string type = text(m_fields, "insurance_type");
+        if ((type == "shaho" || type == "other" || type == "unknown") && text(m_fields, "employer").empty()) {
+            refuse("employer_required", "社保・その他・わからないの場合は事業所名を記入してください");
+        }
+        const auto birthdate = m_in.birthdate ? m_in.birthdate : date(m_fields, "birthdate");
+        const bool seventy = birthdate && m_in.visitDate >= elderlyFrom(*birthdate);
+        if ((seventy || type == "kouki") && text(m_fields, "copay_ratio").empty()) {
+            refuse("copay_ratio_required",
+                   "70歳以上・後期高齢者の方は一部負担金の割合（3割・2割・1割・わからない）を選んでください");
+        }
+    }
 
     void checkCard()
     {
@@ -97,6 +130,10 @@ private:
         if (const auto from = date(m_fields, "valid_from"); from && m_in.visitDate < *from) {
             refuse("not_yet_effective", "発効期日（" + from->toString() + "）より前です");
         }
+        // Seed 004: 「在留期限が切れる場合→在留期限まで」 (foreign residents).
+        if (const auto stay = date(m_fields, "residence_until"); stay && *stay < m_in.visitDate) {
+            refuse("residence_ended", "在留期限（" + stay->toString() + "）を過ぎています");
+        }
     }
 
     void checkBirthdayLimits()
@@ -116,14 +153,29 @@ private:
             }
             return;
         }
-        // From 70: the document for 70–74 prints the ratio and its 発効期日.
-        if (m_in.kind == FallbackKind::ShikakuKakuninsho && m_in.visitDate > cardValidUntilBefore70(*birthdate)) {
-            const bool for70 = from && *from >= elderlyFrom(*birthdate) && !text(m_fields, "copay_ratio").empty();
-            if (!for70) {
+        // From 70 (seed 004: 「誕生月の月末まで ※ただし、誕生日が1日の方は誕生月の前月末まで」), for the
+        // paper card as for the 資格確認書. A 後期高齢者医療 document is outside this rule: members
+        // under 75 by 障害認定 (seed 004: 「65歳以上75歳未満の方で一定の障害がある」) keep theirs to its
+        // 有効期限.
+        const bool kouki = isKoukiInsurerNumber(insurer) || text(m_fields, "insurance_type") == "kouki";
+        if (kouki || m_in.visitDate <= cardValidUntilBefore70(*birthdate)) {
+            return;
+        }
+        if (m_in.kind == FallbackKind::PaperCard) {
+            if (from && *from < elderlyFrom(*birthdate)) {
                 refuse("age70_document_ended",
-                       "70歳到達前の書類で、" + cardValidUntilBefore70(*birthdate).toString() +
-                           "までです。負担割合と発効期日が記載された資格確認書を確認してください");
+                       "70歳到達前の健康保険証で、" + cardValidUntilBefore70(*birthdate).toString() + "までです");
             }
+            return;
+        }
+        // The 資格確認書 for 70–74 prints the ratio and its 発効期日 [seed 003: 「70歳以上の場合、負担割合の
+        // ほか、有効期限、発効期日を記載」]: left blank, they are asked for, not taken as a refusal.
+        if (from && *from < elderlyFrom(*birthdate)) {
+            refuse("age70_document_ended", "70歳到達前の書類で、" + cardValidUntilBefore70(*birthdate).toString() +
+                                               "までです。負担割合と発効期日が記載された資格確認書を確認してください");
+        } else if (!from || text(m_fields, "copay_ratio").empty()) {
+            refuse("age70_fields_missing", "70歳以上の資格確認書には負担割合と発効期日が記載されています。"
+                                           "券面の負担割合と発効期日を入力してください");
         }
     }
 

@@ -42,7 +42,7 @@ struct DocumentCheckInput
     model::FallbackKind kind = model::FallbackKind::Moushitatesho;
     const nlohmann::json* fields = nullptr; // an object of strings (the form's keys)
     base::Date visitDate;
-    std::optional<base::Date> birthdate; // default: the document's own 生年月日
+    std::optional<base::Date> birthdate; // the patient's (roster); a document's own 生年月日 must match it
     std::optional<bool> cardPresented;   // default: the form's 「マイナンバーカードを確認した」
 };
 

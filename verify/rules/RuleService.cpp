@@ -37,6 +37,8 @@ json timestampOrNull(const std::optional<Timestamp>& t)
 class RequestReader
 {
 public:
+    static constexpr int kLastBirthYear = Date::kMaxYear - 76;
+
     RequestReader(const json& request, const RuleDefaults& defaults)
         : m_request(request)
         , m_defaults(defaults)
@@ -47,7 +49,17 @@ public:
         if (!has(name) && isDefaultableOn(name)) {
             return m_defaults.clock->todayJst();
         }
-        return parsed<Date>(name, &Date::parse);
+        auto value = parsed<Date>(name, &Date::parse);
+        // The rules answer with the 75th birthday and the months around it: a birthdate whose
+        // thresholds fall past the last representable year is refused, never computed.
+        if (value && std::string_view(name) == "birthdate" && value->year() > kLastBirthYear) {
+            return Unexpected(Error{Errc::InvalidValue,
+                                    "'birthdate' must be in " + std::to_string(kLastBirthYear) +
+                                        " or earlier: its 75th birthday would fall after " +
+                                        std::to_string(Date::kMaxYear),
+                                    name});
+        }
+        return value;
     }
 
     Expected<Timestamp, Error> timestamp(const char* name) const

@@ -48,9 +48,12 @@ const std::map<FallbackKind, FallbackForm>& forms()
         kakuninsho.push_back({"valid_from", "発効期日", false, {}});
         kakuninsho.push_back({"insurer_name", "交付者名", false, {}});
         kakuninsho.push_back({"limit_class", "限度区分", false, {}});
+        kakuninsho.push_back({"residence_until", "在留期限（外国籍の方）", false, {}});
         m[FallbackKind::ShikakuKakuninsho] = {FallbackKind::ShikakuKakuninsho, kakuninsho};
         auto paper = insuredNumberFields();
         paper.push_back({"valid_until", "有効期限", true, {}});
+        paper.push_back({"valid_from", "交付年月日・発効期日", false, {}});
+        paper.push_back({"residence_until", "在留期限（外国籍の方）", false, {}});
         m[FallbackKind::PaperCard] = {FallbackKind::PaperCard, paper};
         m[FallbackKind::VerbalRevisit] = {
             FallbackKind::VerbalRevisit,
@@ -113,7 +116,7 @@ std::string choiceLabel(const std::string& code)
         {"kokuho", "国民健康保険"},
         {"kouki", "後期高齢者医療"},
         {"other", "その他"},
-        {"unknown", "不明"},
+        {"unknown", "わからない"},
         {"male", "男"},
         {"female", "女"},
         {"3", "3割"},
@@ -144,7 +147,7 @@ std::optional<std::string> fallbackUnavailable(model::FallbackKind kind, const F
         return std::nullopt;
     case FallbackKind::VerbalRevisit:
         if (!situation.revisit || !situation.priorQualification) {
-            return "口頭確認は、以前に資格を確認した患者の再診時のみ使えます";
+            return "口頭確認は、過去の受診で資格情報を把握している患者の再診でのみ使えます";
         }
         return std::nullopt;
     default:

@@ -46,7 +46,7 @@ const std::vector<model::FallbackKind>& fallbackLadder();
 struct FallbackSituation
 {
     base::Date on;
-    bool revisit = false;            // the visit started as F2
+    bool revisit = false;            // a returning patient (seen before by this provider), however the visit began
     bool priorQualification = false; // a confirmed result or re-query key is on file
     // true: a card was read at this visit; otherwise unknown (staff attest to it on the form).
     std::optional<bool> cardPresented;

@@ -133,7 +133,10 @@ struct RevisitPrompt
     std::vector<std::string> reasons;  // codes (rules::RequeryReason and the engine's own)
     std::vector<std::string> messages; // Japanese explanations
     std::optional<CachedResult> latest;
-    std::optional<std::chrono::minutes> age; // of the cached result
+    std::optional<std::chrono::minutes> age; // of the cached result: shown, never today's confirmation
+    model::RequeryState requery = model::RequeryState::Pending; // what recording now would say
+    std::optional<CachedResult> fresh;                          // OQS's answer for today (Answered)
+    std::vector<std::string> changes; // 保険者/負担割合 differences from the cached result (Japanese)
 };
 enum class RevisitDecision
 {

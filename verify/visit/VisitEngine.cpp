@@ -1,11 +1,16 @@
 #include "verify/visit/VisitEngine.h"
 
 #include "base/BoundedJson.h"
+#include "base/Bytes.h"
 #include "device/mynacard/Certificate.h"
 #include "verify/consent/ConsentSelection.h"
 #include "verify/identity/VisualCheck.h"
+#include "verify/rules/DoorCopay.h"
+#include "verify/rules/EligibilityChange.h"
+#include "verify/rules/EligibilityCopay.h"
 #include "verify/rules/FallbackDocument.h"
 #include "verify/rules/MedicalInfoWindow.h"
+#include "verify/rules/PatientMatch.h"
 #include "verify/rules/Requery.h"
 #include "verify/visit/CardSession.h"
 
@@ -81,7 +86,9 @@ private:
     CardFacts cardFacts() const;
     model::Evidence newEvidence(model::EvidenceMethod method);
     RevisitPrompt revisitDecision() const;
+    void askGateway(RevisitPrompt& prompt);
     FallbackSituation fallbackSituation() const;
+    std::string fallbackCopay(model::FallbackKind kind, const nlohmann::json& captured) const;
 
     const VisitServices& m_services;
     const VisitSettings& m_settings;
@@ -103,6 +110,7 @@ private:
     std::optional<model::Evidence> m_identity;
     std::optional<model::FallbackEvidence> m_fallback;
     std::string m_pooledChallengeId;
+    std::optional<CachedResult> m_fresh; // a revisit's answer from OQS at the door
     nanoseconds m_startedMono{0};
     base::Timestamp m_startedAt = base::Timestamp::fromUtc({});
 };
@@ -518,6 +526,13 @@ Expected<void, Error> VisitRun::checkFace()
         say("券面の照合番号を確認できませんでした（" + photo.error().message + "）");
         return fire(E::FaceRejected, {}, {{"device_error", std::string(base::toCode(photo.error().code))}});
     }
+    // The card's 券面 生年月日 against the roster: a card swapped between residents (seed 004: a
+    // facility holds many) is stopped here, before any face is compared.
+    if (auto mismatch = rules::birthdateMismatch(photo->birthdate, m_context.patient.birthdate, "カード券面")) {
+        base::wipe(photo->jpeg2000);
+        say(*mismatch);
+        return fire(E::FaceRejected, {}, {{"reason", "birthdate_mismatch"}});
+    }
     auto decision = m_services.face.verify(photo->jpeg2000, m_settings.faceTimeout);
     if (!decision) {
         say(decision.error().message);
@@ -647,9 +662,61 @@ RevisitPrompt VisitRun::revisitDecision() const
     return prompt;
 }
 
+// Seed 004: 「2回目以降の訪問においては…再照会機能を活用した資格確認を行う」. With signal the gateway
+// asks OQS now and its answer decides; without, the revisit can only be recorded as pending and
+// the gateway asks when the record arrives. The cached result is shown with its age, never counted.
+void VisitRun::askGateway(RevisitPrompt& prompt)
+{
+    prompt.requery = model::RequeryState::Pending;
+    if (!prompt.allowed || m_services.requery == nullptr) {
+        return;
+    }
+    say("オンライン資格確認に再照会しています");
+    const nanoseconds start = m_services.monotonic.sinceBoot();
+    auto answer = m_services.requery->requery(m_request.patientId, m_request.serviceKind, today());
+    m_out.operatorTime += m_services.monotonic.sinceBoot() - start; // the network, not this machine
+    if (!answer) {
+        prompt.reasons.emplace_back("requery_pending");
+        prompt.messages.emplace_back(
+            "ゲートウェイにつながらないため、再照会は送信後にゲートウェイが行います（再照会待ち）");
+        return;
+    }
+    if (!answer->allowed) {
+        prompt.allowed = false;
+        prompt.reasons.push_back(answer->reason.empty() ? std::string("gateway_refused") : answer->reason);
+        prompt.messages.push_back(answer->reasonJa.empty() ? std::string("ゲートウェイが再照会を認めませんでした")
+                                                           : answer->reasonJa);
+        return;
+    }
+    if (!answer->fresh) {
+        prompt.reasons.emplace_back("requery_pending");
+        prompt.messages.push_back(answer->reasonJa.empty() ? std::string("再照会の結果を取得できませんでした")
+                                                           : answer->reasonJa);
+        return;
+    }
+    prompt.fresh = answer->fresh;
+    const auto& s = answer->fresh->snapshot;
+    if (!s.isConfirmed()) {
+        prompt.allowed = false;
+        prompt.reasons.emplace_back("requery_not_confirmed");
+        const std::string what =
+            s.qualificationValidity ? std::string(base::labelOf(*s.qualificationValidity)) : "結果を確定できません";
+        prompt.messages.push_back("再照会で資格が確認できませんでした（" + what +
+                                  "）。カードで確認するか代替手段に進んでください");
+        return;
+    }
+    prompt.requery = model::RequeryState::Answered;
+    if (m_context.latest) {
+        for (auto& change : rules::eligibilityChanges(m_context.latest->snapshot, s, today())) {
+            prompt.changes.push_back(std::move(change.message));
+        }
+    }
+}
+
 Expected<void, Error> VisitRun::reviewRevisit()
 {
-    const RevisitPrompt prompt = revisitDecision();
+    RevisitPrompt prompt = revisitDecision();
+    askGateway(prompt);
     m_out.revisit = prompt;
     std::map<std::string, std::string> detail{{"allowed", prompt.allowed ? "true" : "false"}};
     std::string reasons;
@@ -680,7 +747,43 @@ Expected<void, Error> VisitRun::reviewRevisit()
     model::Evidence e = newEvidence(model::EvidenceMethod::Requery);
     m_identity = std::move(e);
     m_out.flow = model::VisitFlow::Revisit;
+    m_out.requery = prompt.requery;
+    detail["requery"] = std::string(base::toCode(prompt.requery));
+    if (prompt.fresh) {
+        m_fresh = prompt.fresh;
+        m_out.latest = prompt.fresh;
+        m_out.latestAge =
+            std::chrono::duration_cast<std::chrono::minutes>(now().utc() - prompt.fresh->receivedAt.utc());
+    } else {
+        m_out.warnings.emplace_back(
+            "再照会待ち: 本日の資格はまだ確認されていません。送信されるとゲートウェイがオンライン資格確認"
+            "に再照会し、結果が届きます（表示中の結果は前回のものです）");
+    }
+    m_out.warnings.insert(m_out.warnings.end(), prompt.changes.begin(), prompt.changes.end());
     return fire(E::RevisitAllowed, {}, detail);
+}
+
+// What to ask at the door after a fallback (item 4 of issue 28): the document's ratio, the 申立書's
+// rule, the previous confirmation's ratio for 口頭確認, else the age band with the income unknown.
+std::string VisitRun::fallbackCopay(model::FallbackKind kind, const nlohmann::json& captured) const
+{
+    const auto field = [&](const char* key) {
+        return captured.contains(key) && captured[key].is_string() ? captured[key].get<std::string>() : std::string();
+    };
+    if (kind == model::FallbackKind::VerbalRevisit && m_context.latest && m_context.latest->snapshot.isConfirmed()) {
+        if (auto copay = rules::eligibilityCopay(m_context.latest->snapshot, today());
+            copay && copay->source != rules::CopaySource::AgeRule) {
+            return std::to_string(copay->percent / 10) + "割（前回の資格確認結果）";
+        }
+    }
+    const std::string insurer = field("insurer_number").empty() && m_context.latest
+                                    ? m_context.latest->snapshot.insurerNumber
+                                    : field("insurer_number");
+    const bool kouki = rules::isKoukiInsurerNumber(insurer) || field("insurance_type") == "kouki";
+    const std::string ratio = field("copay_ratio") == "unknown" ? std::string() : field("copay_ratio");
+    return rules::doorCopay(m_context.patient.birthdate, today(), ratio, kind == model::FallbackKind::Moushitatesho,
+                            kouki)
+        .label;
 }
 
 FallbackSituation VisitRun::fallbackSituation() const
@@ -688,7 +791,12 @@ FallbackSituation VisitRun::fallbackSituation() const
     const bool prior = m_context.latest && m_context.latest->snapshot.isConfirmed();
     // A card read at this visit was presented; otherwise staff attest to seeing it on the form.
     const auto presented = m_authCertificate.empty() ? std::nullopt : std::optional(true);
-    return FallbackSituation{today(), m_request.flow == model::VisitFlow::Revisit, prior, presented};
+    // 再診 is the patient, not how this visit was started [seed 003: 「過去の受診で請求に必要な資格情報を
+    // 把握していれば」]: seen before by this provider (an online confirmation on file, or a care
+    // relationship confirmed online), whether the visit began as F1, F2 or F6.
+    const bool returning = m_request.flow == model::VisitFlow::Revisit || prior ||
+                           (m_context.care && m_context.care->firstOnlineConfirmAt.has_value());
+    return FallbackSituation{today(), returning, prior, presented};
 }
 
 // A card read at this visit was seen: staff need not tick 「マイナンバーカードを確認した」 again.
@@ -757,6 +865,7 @@ Expected<void, Error> VisitRun::recordFallback()
     // Not 10割: the patient pays the normal share [seed 003: 「自己負担10割でなく、これまで通りの
     // 自己負担額です」「患者には適切な自己負担分（3割分等）の支払を求めてください」][seed 004].
     m_out.warnings.emplace_back("自己負担は10割ではありません。これまで通りの負担割合（3割等）でお支払いいただきます");
+    m_out.doorCopay = fallbackCopay(*answer.kind, captured);
     model::FallbackEvidence f;
     f.id = base::makeUuid(m_services.random);
     f.visitId = m_out.visitId;
@@ -790,6 +899,14 @@ Expected<void, Error> VisitRun::commit()
     v.qualificationConfirmationDate = today();
     v.assistedBy = m_assistedBy;
     v.snapshotId = m_context.latest ? m_context.latest->snapshot.id : "";
+    if (v.flow == model::VisitFlow::Revisit) {
+        // Only OQS's answer for today confirms a revisit; pending: the gateway re-queries for this date.
+        v.requery = m_out.requery;
+        v.snapshotId = m_fresh ? m_fresh->snapshot.id : "";
+        if (!m_fresh) {
+            v.qualificationConfirmationDate.reset();
+        }
+    }
     if (m_identity) {
         model::Evidence e = *m_identity;
         for (const auto& c : m_out.consents) {

@@ -45,6 +45,7 @@ struct VisitServices
     VisitJournal& journal;
     identity::FaceVerifier& face;
     const consent::ConsentCatalog& consents;
+    RequeryPort* requery = nullptr; // none: no gateway link, every revisit is recorded as pending
 };
 
 struct VisitSettings
@@ -83,13 +84,15 @@ struct VisitOutcome
     std::optional<int> triesLeftAfter;
     std::vector<model::Consent> consents;
     std::optional<model::FallbackKind> fallback;
-    std::optional<RevisitPrompt> revisit; // the permission and the cached result shown
-    std::optional<CachedResult> latest;   // the result to show (cached; its age below)
+    std::optional<RevisitPrompt> revisit;                    // the permission and the cached result shown
+    model::RequeryState requery = model::RequeryState::None; // a revisit: answered now or pending
+    std::optional<CachedResult> latest;                      // the result to show (cached; its age below)
     std::optional<std::chrono::minutes> latestAge;
     std::optional<rules::CertificateState> certificate;
     std::optional<base::Timestamp> medicalInfoUntil; // 往診: 24 h after consent
     bool medicalInfoWhileContinuing = false;         // 訪問診療/看護: while re-query is allowed
     std::vector<std::string> warnings;               // Japanese, for the result screen
+    std::string doorCopay; // a fallback visit: the ratio to ask at the door, in words (never 10割)
     std::string abortReason;
     CommitReceipt receipt;
     std::vector<Transition> transitions;

@@ -25,6 +25,7 @@ enum class Errc
     Aborted,              // the operator ended the visit; nothing was recorded
     RecordFailed,         // the store refused the record or the audit row (disk full, corrupt …)
     CardError,            // a card or reader error the visit could not recover from
+    GatewayUnavailable,   // the re-query could not reach the gateway (no signal …): recorded as pending
 };
 
 using Error = BasicError<Errc>;
@@ -36,7 +37,7 @@ namespace zaitaku::base
 template <> struct CodeTable<visit::Errc>
 {
     static constexpr std::string_view name = "visit::Errc";
-    static constexpr std::array<CodeEntry<visit::Errc>, 14> entries{{
+    static constexpr std::array<CodeEntry<visit::Errc>, 15> entries{{
         {visit::Errc::IllegalTransition, "illegal_transition", "この状態ではその操作はできません"},
         {visit::Errc::PatientUnknown, "patient_unknown", "患者が名簿にありません"},
         {visit::Errc::NoReader, "no_reader", "カードリーダーがありません"},
@@ -52,6 +53,7 @@ template <> struct CodeTable<visit::Errc>
         {visit::Errc::Aborted, "aborted", "訪問の確認を中止しました（記録はありません）"},
         {visit::Errc::RecordFailed, "record_failed", "記録できませんでした"},
         {visit::Errc::CardError, "card_error", "カードの読み取りに失敗しました"},
+        {visit::Errc::GatewayUnavailable, "gateway_unavailable", "ゲートウェイにつながりません（再照会待ち）"},
     }};
 };
 } // namespace zaitaku::base

@@ -78,6 +78,24 @@ public:
     virtual Expected<CommitReceipt, Error> commit(const VisitBundle& bundle, const std::string& actor) = 0;
 };
 
+// F2 with signal: the gateway's re-query for today (seed 004 再照会). An error means it could not
+// be asked (no signal, not enrolled, timeout): the revisit is then recorded as pending.
+struct RequeryAnswer
+{
+    bool allowed = false;              // the gateway (R7) allowed it; false: read the card
+    std::string reason;                // the gateway's code
+    std::string reasonJa;              // its words, for staff
+    std::optional<CachedResult> fresh; // OQS's answer for today, when it came back
+};
+
+class RequeryPort
+{
+public:
+    virtual ~RequeryPort() = default;
+    virtual Expected<RequeryAnswer, Error>
+    requery(const std::string& patientId, model::ServiceKind kind, const base::Date& date) = 0;
+};
+
 class VisitJournal
 {
 public:

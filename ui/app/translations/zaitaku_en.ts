@@ -106,10 +106,6 @@
         <translation>Paper prescription</translation>
     </message>
     <message>
-        <source>同意文書を表示</source>
-        <translation>Show the consent text</translation>
-    </message>
-    <message>
         <source>確定</source>
         <translation>Confirm</translation>
     </message>
@@ -338,8 +334,24 @@
         <translation>Patient: %1    Date: %2</translation>
     </message>
     <message>
-        <source>申立人（被保険者）署名</source>
-        <translation>Signature of the declarant (insured person)</translation>
+        <source>申立人署名（ご本人、または代筆の方：患者との関係もご記入ください）</source>
+        <translation>Signature of the declarant (the patient, or the person writing for them: state the relationship)</translation>
+    </message>
+    <message>
+        <source>有効な保険資格を有しており、医療保険等の被保険者資格について、下記の通り申し立てます。</source>
+        <translation>I hold a valid insurance qualification and declare it as follows.</translation>
+    </message>
+    <message>
+        <source>本申立書に記入いただいた情報は、医療機関等の診療報酬請求等に必要範囲でのみ使用し、診療報酬請求等の請求・支払等に係る必要な事務を終えた段階で、速やかに廃棄します。</source>
+        <translation>The information on this form is used only as far as the medical fee claim needs it, and is discarded promptly once the claim and its payment are settled.</translation>
+    </message>
+    <message>
+        <source>※ 被保険者番号等の情報（保険証のコピーや写真を含む。）がわかり次第、必ず受診された医療機関等にお伝えください。</source>
+        <translation>* As soon as you know your insurance numbers (a copy or photo of a card will do), please tell the clinic you visited.</translation>
+    </message>
+    <message>
+        <source>※ 本申立書により、3割負担（未就学児は2割負担。70歳以上等の方は1～3割）で自己負担額を計算します。ご記入いただいた一部負担金の割合が実際と異なっていた場合、後日、保険者から差額を請求等させていただく場合があります。</source>
+        <translation>* With this form the copay is 30% (20% before school age; 10–30% from 70). If the ratio you gave differs from the real one, the insurer may later claim the difference.</translation>
     </message>
     <message>
         <source>確認した職員 署名</source>
@@ -570,6 +582,14 @@
         <translation>Result older than 30 days</translation>
     </message>
     <message>
+        <source>本人と一致しない資格確認結果があります（この患者の結果にはしていません）</source>
+        <translation>An eligibility answer that does not match this patient arrived (not filed as theirs)</translation>
+    </message>
+    <message>
+        <source>カナ氏名が名簿と異なります</source>
+        <translation>The kana name differs from the roster</translation>
+    </message>
+    <message>
         <source>確認が必要です</source>
         <translation>Needs checking</translation>
     </message>
@@ -586,8 +606,20 @@
         <translation>Qualification changed: confirm the new one with the card again (or Mynaportal / the お知らせ)</translation>
     </message>
     <message>
-        <source>次回訪問時に被保険者資格申立書か資格情報のお知らせを回収（オフライン初回の資格が確認できませんでした）</source>
-        <translation>Collect a 申立書 or the お知らせ at the next visit (the offline first visit was not confirmed)</translation>
+        <source>オフライン初回の資格が確認できませんでした: 次回、資格確認書か資格情報のお知らせ（マイナポータル画面）を見せてもらう（なければ被保険者資格申立書）</source>
+        <translation>The offline first visit was not confirmed: at the next visit, ask to see the 資格確認書 or the お知らせ (Mynaportal screen); without one, a 申立書</translation>
+    </message>
+    <message>
+        <source>再照会待ち: 送信後にゲートウェイがオンライン資格確認に再照会します（本日の資格はまだ確認されていません）</source>
+        <translation>Re-query pending: the gateway asks OQS once the record is sent (today's qualification is not confirmed yet)</translation>
+    </message>
+    <message>
+        <source>再照会で資格が確認できません（資格（無効）・該当なし等）: 次回はカードで確認するか代替手段</source>
+        <translation>The re-query did not confirm the qualification (invalid, not found …): next time confirm with the card or a fallback document</translation>
+    </message>
+    <message>
+        <source>再照会で保険者または負担割合が変わりました: 請求先と窓口負担を確認</source>
+        <translation>The re-query shows a new insurer or copay ratio: check who to bill and what the patient pays</translation>
     </message>
 </context>
 <context>
@@ -636,8 +668,28 @@
         <translation>Reason: %1</translation>
     </message>
     <message>
-        <source>資格情報: オンライン資格確認の結果待ち（送信待ち）。電波が戻ると自動で確認されます。</source>
-        <translation>Eligibility: waiting for online confirmation (queued). It is confirmed automatically when the signal returns.</translation>
+        <source>資格情報: オンライン資格確認の結果待ち（送信待ち）。送信されるとゲートウェイがカードで照会します。</source>
+        <translation>Eligibility: waiting for online confirmation (queued). Once sent, the gateway asks OQS with the card.</translation>
+    </message>
+    <message>
+        <source>本日の再照会の結果:</source>
+        <translation>Today's re-query answer:</translation>
+    </message>
+    <message>
+        <source>再照会待ち: 本日の資格はまだ確認されていません。送信されるとゲートウェイがオンライン資格確認に再照会し、結果が訪問予定に届きます。</source>
+        <translation>Re-query pending: today's qualification is not confirmed yet. Once the record is sent the gateway re-queries OQS and the answer reaches the route.</translation>
+    </message>
+    <message>
+        <source>資格の確認: %1（オンライン資格確認は行いません）</source>
+        <translation>Qualification: %1 (no online confirmation)</translation>
+    </message>
+    <message>
+        <source>窓口でお願いする負担割合: %1</source>
+        <translation>Copay to ask: %1</translation>
+    </message>
+    <message>
+        <source>前回の資格確認結果（参考・本日の確認ではありません）:</source>
+        <translation>Previous eligibility result (for reference, not today's confirmation):</translation>
     </message>
     <message>
         <source>同意</source>
@@ -677,8 +729,8 @@
         <translation>Name: %1</translation>
     </message>
     <message>
-        <source>負担割合: %1割（%2%）</source>
-        <translation>Copayment: %2%</translation>
+        <source>負担割合: %1</source>
+        <translation>Copayment: %1</translation>
     </message>
     <message>
         <source>保険者: %1（保険者番号 %2）</source>
@@ -728,20 +780,36 @@
         <translation>Confirm with the card</translation>
     </message>
     <message>
-        <source>再照会で記録する</source>
-        <translation>Record by re-query</translation>
-    </message>
-    <message>
-        <source>✓ カードなしで再照会できます</source>
-        <translation>✓ Re-query without the card is allowed</translation>
-    </message>
-    <message>
         <source>✗ 再照会はできません: カードで確認してください</source>
         <translation>✗ Re-query not allowed: confirm with the card</translation>
     </message>
     <message>
         <source>キャッシュされた資格確認結果はありません</source>
         <translation>No cached eligibility result</translation>
+    </message>
+    <message>
+        <source>✓ 再照会の結果が届きました（本日の資格確認）</source>
+        <translation>✓ The re-query answered (today's confirmation)</translation>
+    </message>
+    <message>
+        <source>⚠ 再照会待ち: 本日の資格はまだ確認されていません。送信されるとゲートウェイがオンライン資格確認に再照会します</source>
+        <translation>⚠ Re-query pending: today's qualification is not confirmed yet. Once the record is sent the gateway re-queries OQS</translation>
+    </message>
+    <message>
+        <source>本日の再照会の結果:</source>
+        <translation>Today's re-query answer:</translation>
+    </message>
+    <message>
+        <source>前回の資格確認結果（本日の確認ではありません）:</source>
+        <translation>Previous eligibility result (not today's confirmation):</translation>
+    </message>
+    <message>
+        <source>再照会の結果で記録する</source>
+        <translation>Record with the re-query answer</translation>
+    </message>
+    <message>
+        <source>再照会待ちとして記録する</source>
+        <translation>Record as re-query pending</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 
 #include <QButtonGroup>
 #include <QCheckBox>
+#include <QFont>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QRadioButton>
@@ -90,21 +91,23 @@ ConsentPanel::ConsentPanel(QWidget* parent)
     m_limitDecline = new QRadioButton(tr("提供しない"), this);
     m_limitDecline->setObjectName("limitDecline");
     layout->addLayout(choiceRow(this, {m_limitProvide, m_limitDecline}));
+    // The text the record names is on the screen whenever the patient answers (seed 001 ②: the
+    // question itself, 「…提供することに同意しますか。この情報はあなたの診察や健康管理のために使用します。」),
+    // larger than the rest: the patient reads it, often without glasses.
     m_text = new QTextBrowser(this);
     m_text->setObjectName("consentText");
-    m_text->setVisible(false);
-    layout->addWidget(m_text, 1);
+    QFont readable = m_text->font();
+    readable.setPointSizeF(readable.pointSizeF() * 1.3);
+    m_text->setFont(readable);
+    m_text->setMinimumHeight(260);
+    layout->insertWidget(layout->indexOf(m_notes) + 1, m_text, 1);
     m_error = makeText(QString(), this);
     layout->addWidget(m_error);
     auto* buttons = new QHBoxLayout();
-    auto* show = makeButton(tr("同意文書を表示"), this);
-    show->setObjectName("consentShowText");
     auto* ok = makeButton(tr("確定"), this, true);
     ok->setObjectName("consentOk");
-    buttons->addWidget(show);
     buttons->addWidget(ok);
     layout->addLayout(buttons);
-    connect(show, &QPushButton::clicked, this, &ConsentPanel::showText);
     connect(ok, &QPushButton::clicked, this, &ConsentPanel::submit);
 }
 
@@ -141,7 +144,6 @@ void ConsentPanel::ask(const visit::ConsentPrompt& prompt, Reply<visit::ConsentA
     for (QWidget* w : std::initializer_list<QWidget*>{m_limitLabel, m_limitProvide, m_limitDecline}) {
         w->setVisible(prompt.offer.limitChoice);
     }
-    m_text->setVisible(false);
     m_error->clear();
     modeChanged();
 }
@@ -151,6 +153,7 @@ void ConsentPanel::modeChanged()
     for (auto& [kind, box] : m_boxes) {
         box->setEnabled(m_perItem->isChecked());
     }
+    showText();
 }
 
 void ConsentPanel::showText()
@@ -177,7 +180,6 @@ void ConsentPanel::showText()
                     .arg(QString::fromStdString(text->versionId()), QString::fromStdString(text->text));
     }
     m_text->setPlainText(shown);
-    m_text->setVisible(true);
 }
 
 void ConsentPanel::submit()

@@ -1,8 +1,9 @@
 #pragma once
 
 // F5: the consent to share medical information, all at once or item by item (診療, 薬剤, 手術,
-// 特定健診), and 処方箋の発行方法. The version of the consent text is shown, and the text itself on
-// request; every offered item is answered explicitly (nothing is pre-ticked).
+// 特定健診), and 処方箋の発行方法. The consent text the record names (its version and words: the
+// one for all items, or each item's) is always on the screen while the patient answers; every
+// offered item is answered explicitly (nothing is pre-ticked).
 
 #include "ui/app/VisitBridge.h"
 

@@ -62,14 +62,7 @@ void ResultPanel::show(const visit::VisitOutcome& outcome, const base::Date& tod
         identity << tr("理由: %1").arg(QString::fromStdString(outcome.abortReason));
     }
     m_identity->setText(identity.join('\n'));
-    if (outcome.latest) {
-        m_eligibility->setText(eligibilitySummary(*outcome.latest, outcome.latestAge, today));
-    } else if (committed) {
-        m_eligibility->setText(tr("資格情報: オンライン資格確認の結果待ち（送信待ち）。"
-                                  "電波が戻ると自動で確認されます。"));
-    } else {
-        m_eligibility->clear();
-    }
+    m_eligibility->setText(committed ? eligibilityText(outcome, today) : QString());
     QStringList consents;
     for (const auto& c : outcome.consents) {
         consents << QStringLiteral("%1: %2 [%3]")
@@ -83,6 +76,39 @@ void ResultPanel::show(const visit::VisitOutcome& outcome, const base::Date& tod
     }
     m_warnings->setText(QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
     m_warnings->setVisible(!warnings.isEmpty());
+}
+
+// What the result says about eligibility, by how the visit was confirmed: a revisit's own re-query
+// answer or "re-query pending" (seed 004), a fallback's copay to ask (never 10割, seed 003), or a
+// first visit waiting for OQS. A cached answer is labelled as the previous one with its age.
+QString ResultPanel::eligibilityText(const visit::VisitOutcome& outcome, const base::Date& today) const
+{
+    QStringList lines;
+    if (outcome.requery == model::RequeryState::Answered && outcome.latest) {
+        lines << tr("本日の再照会の結果:") << eligibilitySummary(*outcome.latest, outcome.latestAge, today);
+        return lines.join('\n');
+    }
+    if (outcome.requery == model::RequeryState::Pending) {
+        lines << tr("再照会待ち: 本日の資格はまだ確認されていません。送信されるとゲートウェイがオンライン資格確認に"
+                    "再照会し、結果が訪問予定に届きます。");
+    } else if (outcome.fallback) {
+        lines << tr("資格の確認: %1（オンライン資格確認は行いません）")
+                     .arg(QString::fromStdString(std::string(base::labelOf(*outcome.fallback))));
+        if (!outcome.doorCopay.empty()) {
+            lines << tr("窓口でお願いする負担割合: %1").arg(QString::fromStdString(outcome.doorCopay));
+        }
+    } else if (!outcome.latest) {
+        lines << tr(
+            "資格情報: オンライン資格確認の結果待ち（送信待ち）。送信されるとゲートウェイがカードで照会します。");
+    }
+    if (outcome.latest) {
+        const bool previous = outcome.requery == model::RequeryState::Pending || outcome.fallback.has_value();
+        if (previous) {
+            lines << tr("前回の資格確認結果（参考・本日の確認ではありません）:");
+        }
+        lines << eligibilitySummary(*outcome.latest, outcome.latestAge, today);
+    }
+    return lines.join('\n');
 }
 
 void ResultPanel::showError(const QString& message)

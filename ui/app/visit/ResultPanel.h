@@ -1,8 +1,9 @@
 #pragma once
 
 // The end of a visit: recorded or not, how the person was verified, the consents, and the
-// eligibility to act on: the cached result with its age or, with no result yet, "queued for
-// confirmation"; warnings in words.
+// eligibility to act on: a revisit's own re-query answer or "re-query pending", a fallback's copay
+// to ask, or a first visit queued for confirmation; a cached result only as the previous one, with
+// its age; warnings in words.
 
 #include "verify/visit/VisitEngine.h"
 
@@ -25,6 +26,8 @@ Q_SIGNALS:
     void done();
 
 private:
+    QString eligibilityText(const visit::VisitOutcome& outcome, const base::Date& today) const;
+
     QLabel* m_state;
     QLabel* m_identity;
     QLabel* m_eligibility;

@@ -2,6 +2,7 @@
 
 #include "ui/session/RouteView.h"
 #include "verify/rules/CardRegistration.h"
+#include "verify/rules/DoorCopay.h"
 #include "verify/rules/EligibilityCopay.h"
 
 #include <QCoreApplication>
@@ -35,9 +36,9 @@ QString eligibilitySummary(const visit::CachedResult& result,
         lines << QCoreApplication::translate("ResultSummary", "氏名: %1").arg(q(s.name));
     }
     if (auto copay = rules::eligibilityCopay(s, today)) {
-        lines << QCoreApplication::translate("ResultSummary", "負担割合: %1割（%2%）")
-                     .arg(copay->percent / 10)
-                     .arg(copay->percent);
+        // Without a ratio from OQS, 70–74 and 後期 show their band (income unknown), not 一般's ratio.
+        lines << QCoreApplication::translate("ResultSummary", "負担割合: %1")
+                     .arg(q(rules::eligibilityCopayLabel(s, today)));
         // A ratio OQS did not send is the age rule's estimate (income unknown: 一般), and says so.
         if (copay->source == rules::CopaySource::AgeRule) {
             lines.last() +=

@@ -44,15 +44,35 @@ RevisitPanel::RevisitPanel(QWidget* parent)
 void RevisitPanel::ask(const visit::RevisitPrompt& prompt, const base::Date& today, Reply<visit::RevisitDecision> reply)
 {
     m_reply = reply;
-    m_verdict->setText(prompt.allowed ? tr("✓ カードなしで再照会できます")
-                                      : tr("✗ 再照会はできません: カードで確認してください"));
+    const bool answered = prompt.allowed && prompt.requery == model::RequeryState::Answered;
+    if (!prompt.allowed) {
+        m_verdict->setText(tr("✗ 再照会はできません: カードで確認してください"));
+    } else if (answered) {
+        m_verdict->setText(tr("✓ 再照会の結果が届きました（本日の資格確認）"));
+    } else {
+        // Seed 004 再照会 with no signal: said in plain words, never "confirmed".
+        m_verdict->setText(tr("⚠ 再照会待ち: 本日の資格はまだ確認されていません。送信されるとゲートウェイが"
+                              "オンライン資格確認に再照会します"));
+    }
     QStringList reasons;
     for (const auto& m : prompt.messages) {
         reasons << QStringLiteral("・") + QString::fromStdString(m);
     }
+    for (const auto& c : prompt.changes) {
+        reasons << QStringLiteral("⚠ ") + QString::fromStdString(c);
+    }
     m_reasons->setText(reasons.join('\n'));
-    m_result->setText(prompt.latest ? eligibilitySummary(*prompt.latest, prompt.age, today)
-                                    : tr("キャッシュされた資格確認結果はありません"));
+    if (prompt.fresh) {
+        m_result->setText(tr("本日の再照会の結果:") + '\n' +
+                          eligibilitySummary(*prompt.fresh, std::chrono::minutes(0), today));
+    } else if (prompt.latest) {
+        // A cached answer is shown with its age and is never today's confirmation.
+        m_result->setText(tr("前回の資格確認結果（本日の確認ではありません）:") + '\n' +
+                          eligibilitySummary(*prompt.latest, prompt.age, today));
+    } else {
+        m_result->setText(tr("キャッシュされた資格確認結果はありません"));
+    }
+    m_confirm->setText(answered ? tr("再照会の結果で記録する") : tr("再照会待ちとして記録する"));
     m_confirm->setEnabled(prompt.allowed);
     m_confirm->setVisible(prompt.allowed);
 }

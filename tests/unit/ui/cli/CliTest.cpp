@@ -2,6 +2,8 @@
 
 #include "base/Clock.h"
 
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -60,6 +62,60 @@ TEST(CliTest, TheFallbackDocumentRuleAnswersAcceptedAndItsReasons)
     EXPECT_EQ(wrong.code, 2);
     const CliRun notText = run({"rules"}, R"({"rule":"fallback-document","kind":"paper_card","fields":{"a":1}})");
     EXPECT_EQ(nlohmann::json::parse(notText.out)["field"], "fields.a");
+}
+
+// Issue 28, item 5: a 後期高齢者医療 資格確認書 of a member aged 70–74 (障害認定, seed 004) is accepted
+// within its dates.
+TEST(CliTest, TheFallbackDocumentRuleAcceptsAKoukiDocumentOfAMemberUnderSeventyFive)
+{
+    const CliRun kouki = run({"rules"}, R"({"rule":"fallback-document","kind":"shikaku_kakuninsho","on":"2026-12-03",)"
+                                        R"("fields":{"insurer_number":"39131015","birthdate":"1954-05-20",)"
+                                        R"("valid_from":"2024-08-01","valid_until":"2027-07-31"}})");
+    ASSERT_EQ(kouki.code, 0) << kouki.out;
+    EXPECT_EQ(nlohmann::json::parse(kouki.out)["accepted"], true) << kouki.out;
+}
+
+// Issue 28, item 9: a birthdate whose thresholds cannot be represented is exit 2, not an abort.
+TEST(CliTest, AFarFutureBirthdateIsAnInputErrorNotACrash)
+{
+    for (const char* birth : {"2125-01-01", "2130-06-15", "2194-04-01", "2199-12-31"}) {
+        SCOPED_TRACE(birth);
+        const CliRun copay =
+            run({"rules"}, std::string(R"({"rule":"copay","on":"2025-07-08","birthdate":")") + birth + R"("})");
+        EXPECT_EQ(copay.code, 2) << copay.out;
+        EXPECT_EQ(nlohmann::json::parse(copay.out).value("field", ""), "birthdate") << copay.out;
+    }
+    const CliRun last = run({"rules"}, R"({"rule":"copay","on":"2130-01-01","birthdate":"2123-12-31"})");
+    EXPECT_EQ(last.code, 0) << last.out;
+}
+
+// Issue 28, item 9: the card request carries the patient's 限度額 answer as chosen (it used to say
+// 1 whatever was chosen), and without one it is an input error.
+TEST(CliTest, TheCardRequestSendsTheLimitAnswerAsChosen)
+{
+    const std::string dir = ::testing::TempDir();
+    const std::string der = dir + "/zaitaku-cli-test-cert.der";
+    const std::string spec = dir + "/zaitaku-cli-test-card.json";
+    {
+        std::ofstream(der, std::ios::binary) << std::string("\x30\x03\x02\x01\x01", 5);
+    }
+    for (const char* answer : {"0", "1"}) {
+        SCOPED_TRACE(answer);
+        std::ofstream(spec) << R"({"interface":"card","medical_institution_code":"1312345678","date":"2025-07-08",)"
+                            << R"("certificate_file":")" << der
+                            << R"(","limit_application_certificate_related_cons_flg":")" << answer << R"("})";
+        const CliRun built = run({"oqs", "build-request", "--from", spec, "--encoding", "utf-8"});
+        ASSERT_EQ(built.code, 0) << built.err << built.out;
+        EXPECT_NE(built.out.find(std::string("<LimitApplicationCertificateRelatedConsFlg>") + answer + "<"),
+                  std::string::npos)
+            << built.out;
+    }
+    std::ofstream(spec) << R"({"interface":"card","medical_institution_code":"1312345678","date":"2025-07-08",)"
+                        << R"("certificate_file":")" << der << R"("})";
+    const CliRun unanswered = run({"oqs", "build-request", "--from", spec, "--json"});
+    EXPECT_EQ(unanswered.code, 2) << unanswered.out;
+    std::remove(der.c_str());
+    std::remove(spec.c_str());
 }
 
 TEST(CliTest, BadJsonRequestIsAJsonErrorWithExitTwo)

@@ -96,6 +96,66 @@ TEST(FallbackDocumentTest, FromSeventyFiveOnlyAKoukiDocumentCounts)
     EXPECT_TRUE(check(FallbackKind::ShikakuKakuninsho, kouki, "2025-09-20").accepted);
 }
 
+// Issue 28, item 5. 後期高齢者医療 members under 75 by 障害認定 (seed 004: 「65歳以上75歳未満の方で一定の
+// 障害があると…認定を受けた方」) keep their 資格確認書 to its 有効期限 after the 70th birthday: the 70 rule is
+// for non-後期 documents. It used to refuse them as "pre-70 documents".
+TEST(FallbackDocumentTest, AKoukiDocumentOfAMemberAgedSeventyToSeventyFourHoldsToItsDates)
+{
+    json kouki{{"insurer_number", "39131015"},
+               {"birthdate", "1954-05-20"},
+               {"valid_until", "2027-07-31"},
+               {"valid_from", "2024-08-01"}};
+    const auto at71 = check(FallbackKind::ShikakuKakuninsho, kouki, "2025-09-01");
+    EXPECT_TRUE(at71.accepted) << codes(at71.reasons).front();
+    EXPECT_FALSE(check(FallbackKind::ShikakuKakuninsho, kouki, "2027-08-01").accepted) << "still its own dates";
+}
+
+// A 70–74 document whose 発効期日 or ratio was not typed is asked for again (the fields are on its
+// face: seed 003 「70歳以上の場合、負担割合のほか、有効期限、発効期日を記載」), not refused as ended.
+TEST(FallbackDocumentTest, ASeventyPlusDocumentWithBlankFieldsIsAskedForThem)
+{
+    json blank{{"insurer_number", "06131234"}, {"birthdate", "1955-06-15"}, {"valid_until", "2027-07-31"}};
+    const auto asked = check(FallbackKind::ShikakuKakuninsho, blank, "2025-09-01");
+    EXPECT_FALSE(asked.accepted);
+    EXPECT_EQ(codes(asked.reasons), std::vector<std::string>{"age70_fields_missing"});
+    blank["valid_from"] = "2025-07-01";
+    blank["copay_ratio"] = "2";
+    EXPECT_TRUE(check(FallbackKind::ShikakuKakuninsho, blank, "2025-09-01").accepted);
+}
+
+// Seed 004 applies the 70th-birthday limit to the paper 健康保険証 (review #3), and 「在留期限が切れる場合→
+// 在留期限まで」 to a foreign resident's document.
+TEST(FallbackDocumentTest, APaperCardEndsAtSeventyAndAResidentsDocumentAtTheResidencePeriod)
+{
+    json paper{{"insurer_number", "06131234"},
+               {"birthdate", "1955-06-15"},
+               {"valid_until", "2026-07-31"},
+               {"valid_from", "2024-08-01"}};
+    EXPECT_TRUE(check(FallbackKind::PaperCard, paper, "2025-06-30").accepted);
+    const auto turned = check(FallbackKind::PaperCard, paper, "2025-07-01");
+    EXPECT_EQ(codes(turned.reasons), std::vector<std::string>{"age70_document_ended"});
+    json resident = kKakuninsho;
+    resident["residence_until"] = "2026-03-31";
+    EXPECT_TRUE(check(FallbackKind::ShikakuKakuninsho, resident, "2026-03-31").accepted);
+    const auto stayEnded = check(FallbackKind::ShikakuKakuninsho, resident, "2026-04-01");
+    EXPECT_EQ(codes(stayEnded.reasons), std::vector<std::string>{"residence_ended"});
+}
+
+// Issue 28, item 3: a document with another person's 生年月日 (a card or document swapped between
+// residents) is not filed under this patient; both dates are shown.
+TEST(FallbackDocumentTest, ADocumentWithAnotherBirthdateIsNotThisPatients)
+{
+    const auto other = checkFallbackDocument(DocumentCheckInput{FallbackKind::ShikakuKakuninsho, &kKakuninsho,
+                                                                d("2026-12-03"), d("1961-04-10"), std::nullopt});
+    EXPECT_FALSE(other.accepted);
+    ASSERT_EQ(codes(other.reasons), std::vector<std::string>{"birthdate_mismatch"});
+    EXPECT_NE(other.reasons[0].message.find("1960-04-10"), std::string::npos);
+    EXPECT_NE(other.reasons[0].message.find("1961-04-10"), std::string::npos);
+    EXPECT_TRUE(checkFallbackDocument(DocumentCheckInput{FallbackKind::ShikakuKakuninsho, &kKakuninsho, d("2026-12-03"),
+                                                         d("1960-04-10"), std::nullopt})
+                    .accepted);
+}
+
 TEST(FallbackDocumentTest, APortalScreenOrANoticeProvesNothingWithoutTheCard)
 {
     json screen{

@@ -5,6 +5,7 @@
 
 #include "device/mynacard/Certificate.h"
 #include "device/mynacard/MynaCard.h"
+#include "device/mynacard/VerificationCodeB.h"
 #include "hardware/vcard/VirtualCardChannel.h"
 #include "support/VisitFixture.h"
 #include "sync/store/AuditLog.h"
@@ -49,10 +50,14 @@ VisitScript visualScript(const char* consent = "all")
 class VisitEngineTest : public VisitTest
 {
 protected:
-    void cacheSnapshot(const std::string& id, model::QualificationValidity validity, const base::Timestamp& at)
+    void cacheSnapshot(const std::string& id,
+                       model::QualificationValidity validity,
+                       const base::Timestamp& at,
+                       const std::string& insurer = "")
     {
         auto s = confirmedSnapshot(id, "p-cont");
         s.qualificationValidity = validity;
+        s.insurerNumber = insurer;
         auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, at));
@@ -371,7 +376,10 @@ TEST_F(VisitEngineTest, ConsentRevocationIsARecordOfItsOwn)
     EXPECT_EQ(twice.error().code, sync::Errc::Conflict);
 }
 
-TEST_F(VisitEngineTest, RevisitAllowedUsesTheCachedResultWithoutTheCard)
+// Issue 28 (seed 004: 「2回目以降の訪問においては…再照会機能を活用した資格確認を行う」): with no signal the
+// revisit is recorded as "re-query pending"; the cached result is shown with its age and is never
+// today's confirmation (it used to be recorded as the visit's snapshot, confirmed today).
+TEST_F(VisitEngineTest, RevisitWithoutSignalIsPendingAndTheCachedResultIsOnlyShown)
 {
     cacheSnapshot("s-cont", model::QualificationValidity::Valid, clock.nowJst().plus(std::chrono::hours(-26)));
     visit::ScriptedOperator op(VisitScript{});
@@ -379,14 +387,142 @@ TEST_F(VisitEngineTest, RevisitAllowedUsesTheCachedResultWithoutTheCard)
     ASSERT_TRUE(outcome) << outcome.error().message;
     EXPECT_EQ(outcome->flow, VisitFlow::Revisit);
     EXPECT_EQ(outcome->method, EvidenceMethod::Requery);
+    EXPECT_EQ(outcome->requery, model::RequeryState::Pending);
     ASSERT_TRUE(outcome->revisit);
     EXPECT_TRUE(outcome->revisit->allowed);
     ASSERT_TRUE(outcome->latestAge);
     EXPECT_EQ(outcome->latestAge->count(), 26 * 60);
     EXPECT_EQ(reader.connects(), 0); // no card needed
+    const bool saysPending = std::any_of(outcome->warnings.begin(), outcome->warnings.end(), [](const std::string& w) {
+        return w.find("再照会待ち") != std::string::npos;
+    });
+    EXPECT_TRUE(saysPending);
     auto stored = sync::store::VisitLedger::find(store->db(), outcome->visitId);
     ASSERT_TRUE(stored && *stored);
-    EXPECT_EQ((*stored)->visit.snapshotId, "s-cont");
+    EXPECT_EQ((*stored)->visit.snapshotId, "") << "the cached result is not this visit's confirmation";
+    EXPECT_EQ((*stored)->visit.requery, model::RequeryState::Pending);
+}
+
+// The gateway's re-query at the door, scripted (the real one is GatewayOqsTest's).
+class ScriptedRequery : public visit::RequeryPort
+{
+public:
+    Expected<visit::RequeryAnswer, visit::Error> answer =
+        Unexpected(visit::Error{visit::Errc::GatewayUnavailable, "no signal", "requery"});
+    int calls = 0;
+    std::optional<base::Date> askedFor;
+
+    Expected<visit::RequeryAnswer, visit::Error>
+    requery(const std::string&, model::ServiceKind, const base::Date& date) override
+    {
+        ++calls;
+        askedFor = date;
+        return answer;
+    }
+};
+
+visit::RequeryAnswer freshAnswer(const std::string& id,
+                                 model::QualificationValidity validity,
+                                 const base::Timestamp& at,
+                                 const std::string& insurer = "39131015")
+{
+    auto s = confirmedSnapshot(id, "p-cont");
+    s.qualificationValidity = validity;
+    s.insurerNumber = insurer;
+    s.qualificationConfirmationDate = at.localDate();
+    visit::RequeryAnswer a;
+    a.allowed = true;
+    a.reason = "continuing_home_care";
+    a.fresh = visit::CachedResult{s, at};
+    return a;
+}
+
+TEST_F(VisitEngineTest, RevisitWithSignalRecordsTodaysReQueryAnswer)
+{
+    cacheSnapshot("s-cont", model::QualificationValidity::Valid, clock.nowJst().plus(std::chrono::hours(-24 * 14)));
+    ScriptedRequery gateway;
+    gateway.answer = freshAnswer("s-today", model::QualificationValidity::Valid, clock.nowJst());
+    requeryPort = &gateway;
+    visit::ScriptedOperator op(VisitScript{});
+    auto outcome = run(request("p-cont", VisitFlow::Revisit), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(gateway.calls, 1);
+    EXPECT_EQ(gateway.askedFor, clock.nowJst().localDate());
+    EXPECT_EQ(outcome->state, VisitState::Committed);
+    EXPECT_EQ(outcome->requery, model::RequeryState::Answered);
+    ASSERT_TRUE(outcome->latest);
+    EXPECT_EQ(outcome->latest->snapshot.id, "s-today") << "the screen shows today's answer, not the cache";
+    auto stored = sync::store::VisitLedger::find(store->db(), outcome->visitId);
+    ASSERT_TRUE(stored && *stored);
+    EXPECT_EQ((*stored)->visit.snapshotId, "s-today");
+    EXPECT_EQ((*stored)->visit.requery, model::RequeryState::Answered);
+}
+
+TEST_F(VisitEngineTest, ARevisitAnswerThatDoesNotConfirmIsNeverRecordedAsConfirmed)
+{
+    cacheSnapshot("s-cont", model::QualificationValidity::Valid, clock.nowJst().plus(std::chrono::hours(-48)));
+    for (const auto validity : {model::QualificationValidity::Invalid, model::QualificationValidity::NoQualification}) {
+        SCOPED_TRACE(std::string(base::toCode(validity)));
+        ScriptedRequery gateway;
+        gateway.answer = freshAnswer("s-lost", validity, clock.nowJst());
+        requeryPort = &gateway;
+        VisitScript script;
+        script.onRevisitRefused = visit::RevisitDecision::Abort;
+        visit::ScriptedOperator op(std::move(script));
+        auto outcome = run(request("p-cont", VisitFlow::Revisit), op);
+        ASSERT_TRUE(outcome);
+        ASSERT_TRUE(outcome->revisit);
+        EXPECT_FALSE(outcome->revisit->allowed);
+        EXPECT_EQ(outcome->revisit->reasons.back(), "requery_not_confirmed");
+        ASSERT_TRUE(outcome->revisit->fresh);
+        EXPECT_EQ(outcome->state, VisitState::Aborted);
+        expectNothingRecorded();
+    }
+}
+
+TEST_F(VisitEngineTest, ARevisitAnswerWithAnotherInsurerSaysSo)
+{
+    cacheSnapshot("s-cont", model::QualificationValidity::Valid, clock.nowJst().plus(std::chrono::hours(-48)),
+                  "39131015");
+    ScriptedRequery gateway;
+    gateway.answer = freshAnswer("s-new-insurer", model::QualificationValidity::Valid, clock.nowJst(), "06139999");
+    requeryPort = &gateway;
+    visit::ScriptedOperator op(VisitScript{});
+    auto outcome = run(request("p-cont", VisitFlow::Revisit), op);
+    ASSERT_TRUE(outcome);
+    EXPECT_EQ(outcome->requery, model::RequeryState::Answered);
+    const bool saysChanged = std::any_of(outcome->warnings.begin(), outcome->warnings.end(), [](const std::string& w) {
+        return w.find("保険者が変わりました") != std::string::npos && w.find("06139999") != std::string::npos;
+    });
+    EXPECT_TRUE(saysChanged) << ::testing::PrintToString(outcome->warnings);
+}
+
+TEST_F(VisitEngineTest, ARevisitTheGatewayCannotReachIsPendingAndOneTheGatewayRefusesNeedsTheCard)
+{
+    cacheSnapshot("s-cont", model::QualificationValidity::Valid, clock.nowJst().plus(std::chrono::hours(-48)));
+    ScriptedRequery gateway; // no signal
+    requeryPort = &gateway;
+    visit::ScriptedOperator pendingOp(VisitScript{});
+    auto pending = run(request("p-cont", VisitFlow::Revisit), pendingOp);
+    ASSERT_TRUE(pending);
+    EXPECT_EQ(gateway.calls, 1);
+    EXPECT_EQ(pending->state, VisitState::Committed);
+    EXPECT_EQ(pending->requery, model::RequeryState::Pending);
+
+    visit::RequeryAnswer refused;
+    refused.allowed = false;
+    refused.reason = "not_same_provider";
+    refused.reasonJa = "同じ医療機関の継続的な訪問ではありません";
+    gateway.answer = refused;
+    VisitScript script;
+    script.onRevisitRefused = visit::RevisitDecision::Abort;
+    visit::ScriptedOperator refusedOp(std::move(script));
+    auto outcome = run(request("p-cont", VisitFlow::Revisit), refusedOp);
+    ASSERT_TRUE(outcome);
+    ASSERT_TRUE(outcome->revisit);
+    EXPECT_FALSE(outcome->revisit->allowed);
+    EXPECT_EQ(outcome->revisit->reasons.back(), "not_same_provider");
+    EXPECT_EQ(outcome->state, VisitState::Aborted);
 }
 
 TEST_F(VisitEngineTest, RevisitRefusedSaysWhyAndFallsBackToTheCard)
@@ -455,7 +591,8 @@ TEST_F(VisitEngineTest, EveryFallbackStep)
          false}, // not on a first visit
         {model::FallbackKind::Moushitatesho,
          R"({"has_valid_qualification":"yes","insurance_type":"kouki","name":"初回 花子","name_kana":"ショカイ ハナコ",)"
-         R"("birthdate":"1950-03-10","sex":"female","address":"東京都世田谷区1-2-3","signed_on":"2026-11-21"})",
+         R"("birthdate":"1950-03-10","sex":"female","address":"東京都世田谷区1-2-3","signed_on":"2026-11-21",)"
+         R"("copay_ratio":"1"})",
          VisitFlow::Fallback, "p-first", true},
     };
     for (const auto& c : cases) {
@@ -539,7 +676,7 @@ TEST_F(VisitEngineTest, TheClaimNumbersAreTriedInTheSeedsOrder)
     script.fallbackFields =
         R"({"has_valid_qualification":"yes","insurance_type":"kokuho","name":"継続 太郎","name_kana":"ケイゾク タロウ",)"
         R"("birthdate":"1955-06-15","sex":"male","address":"東京都世田谷区1-2-3","signed_on":"2026-11-21",)"
-        R"("former_insurer_number":"06131234","former_insured_number":"20000002"})";
+        R"("copay_ratio":"2","former_insurer_number":"06131234","former_insured_number":"20000002"})";
     visit::ScriptedOperator op(std::move(script));
     auto outcome = run(request("p-cont", VisitFlow::Fallback), op);
     ASSERT_TRUE(outcome) << outcome.error().message;
@@ -586,6 +723,140 @@ TEST_F(VisitEngineTest, VerbalConfirmationOnARevisitWithAKnownQualification)
     ASSERT_TRUE(outcome) << outcome.error().message;
     EXPECT_EQ(outcome->state, VisitState::Committed) << op.gaveUp();
     EXPECT_EQ(outcome->fallback, model::FallbackKind::VerbalRevisit);
+}
+
+// Issue 28, item 8: 口頭確認 for any returning patient whose details are known [seed 003: 「過去の受診で
+// 請求に必要な資格情報を把握していれば」], not only when the visit was started as F2.
+TEST_F(VisitEngineTest, VerbalConfirmationIsOfferedToAKnownPatientWhateverTheVisitStartedAs)
+{
+    cacheSnapshot("s-cont", model::QualificationValidity::Valid, clock.nowJst().plus(std::chrono::hours(-24 * 14)));
+    VisitScript script;
+    script.fallbackKind = model::FallbackKind::VerbalRevisit;
+    script.fallbackFields = R"({"patient_confirms_no_change":"yes","confirmed_with":"本人"})";
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-cont", VisitFlow::Fallback), op);
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_EQ(outcome->state, VisitState::Committed) << op.gaveUp();
+    EXPECT_EQ(outcome->fallback, model::FallbackKind::VerbalRevisit);
+    ASSERT_FALSE(op.fallbackPrompts().empty());
+    const auto& ladder = op.fallbackPrompts()[0].ladder;
+    const auto verbal = std::find_if(ladder.begin(), ladder.end(), [](const visit::FallbackOption& o) {
+        return o.kind == model::FallbackKind::VerbalRevisit;
+    });
+    ASSERT_NE(verbal, ladder.end());
+    EXPECT_TRUE(verbal->available) << verbal->why;
+}
+
+// Issue 28, item 4: every fallback outcome says what to ask at the door [seed 003: 「3割負担（未就学児は
+// 2割負担。70歳以上等の方は1～3割）により自己負担額を計算」]; with the income unknown an age band is
+// named, never a guessed 一般.
+TEST_F(VisitEngineTest, EveryFallbackOutcomeSaysTheCopayToAsk)
+{
+    const auto moushitatesho = [](const char* name, const char* birth, const char* extra) {
+        return std::string(R"({"has_valid_qualification":"yes","insurance_type":"kokuho","name":")") + name +
+               R"(","name_kana":"テスト","birthdate":")" + birth +
+               R"(","sex":"male","address":"東京都世田谷区1-2-3","signed_on":"2026-11-21")" + extra + "}";
+    };
+    struct Case
+    {
+        const char* patient;
+        model::FallbackKind kind;
+        std::string fields;
+        const char* copay; // empty: refused
+    };
+    const std::vector<Case> cases{
+        {"p-young", model::FallbackKind::Moushitatesho, moushitatesho("若葉 一郎", "1994-08-01", ""),
+         "3割（申立書: 70歳未満）"},
+        {"p-cont", model::FallbackKind::Moushitatesho, moushitatesho("継続 太郎", "1955-06-15", ""), ""},
+        {"p-cont", model::FallbackKind::Moushitatesho,
+         moushitatesho("継続 太郎", "1955-06-15", R"(,"copay_ratio":"unknown")"), "2割または3割（所得区分による）"},
+        {"p-cont", model::FallbackKind::Moushitatesho,
+         moushitatesho("継続 太郎", "1955-06-15", R"(,"copay_ratio":"3")"), "3割（申立書の記載）"},
+        {"p-first", model::FallbackKind::ShikakuKakuninsho,
+         R"({"insurer_number":"39131015","insured_number":"10000001","name":"初回 花子","birthdate":"1950-03-10",)"
+         R"("valid_until":"2027-07-31"})",
+         "1〜3割（所得区分による）"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.patient) + " " + c.fields);
+        VisitScript script;
+        script.fallbackKind = c.kind;
+        script.fallbackFields = c.fields;
+        visit::ScriptedOperator op(std::move(script));
+        auto outcome = run(request(c.patient, VisitFlow::Fallback), op);
+        ASSERT_TRUE(outcome) << outcome.error().message;
+        if (std::string(c.copay).empty()) {
+            EXPECT_EQ(outcome->state, VisitState::Aborted);
+            EXPECT_NE(op.gaveUp().find("一部負担金の割合"), std::string::npos) << op.gaveUp();
+            continue;
+        }
+        ASSERT_EQ(outcome->state, VisitState::Committed) << op.gaveUp();
+        EXPECT_EQ(outcome->doorCopay, c.copay);
+    }
+}
+
+// Issue 28, item 3: a document with another resident's 生年月日 is not filed under this patient.
+TEST_F(VisitEngineTest, ADocumentOfAnotherPersonIsNotFiledUnderThisPatient)
+{
+    VisitScript script;
+    script.fallbackKind = model::FallbackKind::ShikakuKakuninsho;
+    script.fallbackFields = R"({"insurer_number":"39131015","insured_number":"10000004","name":"施設 梅子",)"
+                            R"("birthdate":"1938-11-03","valid_until":"2027-07-31"})";
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first", VisitFlow::Fallback), op);
+    ASSERT_TRUE(outcome);
+    EXPECT_EQ(outcome->state, VisitState::Aborted);
+    EXPECT_NE(op.gaveUp().find("本人と一致しない可能性"), std::string::npos) << op.gaveUp();
+    EXPECT_NE(op.gaveUp().find("1938-11-03"), std::string::npos);
+    EXPECT_NE(op.gaveUp().find("1950-03-10"), std::string::npos);
+    EXPECT_EQ(count("fallback_evidence"), 0);
+}
+
+// A face verifier that would accept anyone: the test shows the card's 券面 is checked first.
+class AcceptingFaceVerifier : public identity::FaceVerifier
+{
+public:
+    int calls = 0;
+    bool available() const override { return true; }
+    std::string unavailableReason() const override { return {}; }
+    Expected<identity::FaceDecision, identity::Error> verify(base::ByteView, std::chrono::milliseconds) override
+    {
+        ++calls;
+        identity::FaceDecision d;
+        d.match = true;
+        d.score = 0.99;
+        d.threshold = 0.9;
+        d.modelId = "test";
+        return d;
+    }
+};
+
+// Issue 28, item 3: on the face path the card's 券面 生年月日 (read with 照合番号B) is compared with the
+// roster patient before any face is: a card swapped between residents is stopped with both dates.
+TEST_F(VisitEngineTest, ACardOfAnotherPersonIsStoppedBeforeTheFaceIsCompared)
+{
+    const auto persona = hardware::builtinPersona("valid").value(); // born 1980-02-17; p-first 1950-03-10
+    presentCard(persona);
+    AcceptingFaceVerifier anyone;
+    face = &anyone;
+    VisitScript script;
+    script.methods = {ConfirmMethod::Face};
+    script.codeB =
+        device::makeVerificationCodeB(persona.birthdate, persona.cardExpiry.year(), persona.securityCode).value();
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    face = &noFace;
+    ASSERT_TRUE(outcome) << outcome.error().message;
+    EXPECT_NE(outcome->state, VisitState::Committed);
+    EXPECT_EQ(anyone.calls, 0) << "the face was compared although the card is someone else's";
+    bool said = false;
+    for (const auto& m : op.messages()) {
+        said = said ||
+               (m.message.find("本人と一致しない可能性") != std::string::npos &&
+                m.message.find("1980-02-17") != std::string::npos && m.message.find("1950-03-10") != std::string::npos);
+    }
+    EXPECT_TRUE(said);
+    expectNothingRecorded();
 }
 
 TEST_F(VisitEngineTest, CustodyRoundTripAroundAFacilityVisit)

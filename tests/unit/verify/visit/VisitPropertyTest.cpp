@@ -184,7 +184,7 @@ public:
         return pick({visit::RevisitDecision::Confirm, visit::RevisitDecision::CardPath,
                      visit::RevisitDecision::Fallback, visit::RevisitDecision::Abort});
     }
-    visit::FallbackAnswer enterFallback(const visit::FallbackPrompt&) override
+    visit::FallbackAnswer enterFallback(const visit::FallbackPrompt& prompt) override
     {
         if (m_rng() % 8 == 0) {
             return {};
@@ -193,8 +193,10 @@ public:
         json fields = json::object();
         for (const auto& field : visit::fallbackForm(kind).fields) {
             if (field.required || m_rng() % 2) {
+                // The patient's own 生年月日 (a document of someone else is refused: issue 28, item 3).
                 fields[field.key] =
-                    !field.choices.empty() ? field.choices.front()
+                    !field.choices.empty()                                ? field.choices.front()
+                    : field.key == "birthdate" && prompt.patientBirthdate ? prompt.patientBirthdate->toString()
                     : field.key == "birthdate" || field.key.find("valid") == 0 || field.key == "signed_on"
                         ? "2026-01-31"
                         : "記入";
