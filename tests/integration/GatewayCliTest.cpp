@@ -144,6 +144,44 @@ TEST_F(GatewayCliTest, EnrollSyncStatusRevokeAndExport)
     EXPECT_EQ(json::parse(rotated.out)["epoch"].get<std::string>().size(), 36U);
 }
 
+// Issue 28: patients already in continuing care are imported (so their revisits re-query from the
+// first day), and a 申立書's claim is settled and purged (seed 003 「…速やかに廃棄します」) — operator
+// commands with clear errors, each change audited.
+TEST_F(GatewayCliTest, CareImportAndClaimSettlementAreOperatorCommands)
+{
+    startGateway();
+    const std::string care = (dir / "care.json").string();
+    ASSERT_TRUE(base::writeFileAtomically(
+        care,
+        R"([{"patient_id":"p-cont","service_kind":"houmon_kango","first_visit_at":"2025-06-10T10:00:00+09:00",)"
+        R"("first_online_confirm_at":"2025-06-10T10:30:00+09:00","insurer_number":"39131015",)"
+        R"("insured_identification_number":"12345678","insured_branch_number":"00","birthdate":"1948-04-02",)"
+        R"("limit_consent":"1"}])",
+        0600));
+    auto imported = gw({"care", "import", care, "--by", "clerk-1", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(imported.exitCode, 0) << imported.err << imported.out;
+    EXPECT_EQ(json::parse(imported.out)["imported"], 1);
+    auto again = gw({"care", "import", care, "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_EQ(json::parse(again.out)["known"], 1) << "a known relationship is left as it is";
+    const std::string bad = (dir / "bad-care.json").string();
+    ASSERT_TRUE(base::writeFileAtomically(bad, R"([{"patient_id":"p-x","service_kind":"houmon_kango"}])", 0600));
+    auto refused = gw({"care", "import", bad, "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_EQ(json::parse(refused.out)["field"], "[0]") << refused.out;
+
+    auto noRecord = gw({"claims", "settle", "1", "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(noRecord.exitCode, 2) << "no such record: nothing to settle";
+    EXPECT_NE(json::parse(noRecord.out)["error"].get<std::string>().find("申立書"), std::string::npos);
+    EXPECT_EQ(gw({"claims", "settle", "one", "--data-dir", gatewayDir}).exitCode, 2);
+    auto purged = gw({"claims", "purge", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(purged.exitCode, 0) << purged.err;
+    EXPECT_EQ(json::parse(purged.out)["purged"], 0);
+    auto audit = gw({"audit", "verify", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(audit.exitCode, 0) << audit.out;
+    EXPECT_EQ(json::parse(audit.out)["ok"], true);
+}
+
 TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
 {
     EXPECT_EQ(gw({}).exitCode, 2);
