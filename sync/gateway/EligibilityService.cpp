@@ -173,6 +173,17 @@ void EligibilityService::firstVisit(const CardQuery& q)
     m_wake.notify_all();
 }
 
+// The 資格確認 by a patient's re-query key for `date` (one search, echoing the patient id).
+oqs::QualificationRequest
+EligibilityService::requeryRequest(const std::string& patientId, const base::Date& date, const RequeryKeyRow& key) const
+{
+    oqs::QualificationRequest query;
+    query.header.qualificationConfirmationDate = date;
+    query.header.medicalInstitutionCode = m_bridge->config().medicalInstitutionCode;
+    query.search.push_back(searchFromJson(key.search, patientId));
+    return query;
+}
+
 void EligibilityService::revisit(const RevisitQuery& q)
 {
     const protocol::RequeryRequest asked{q.patientId, q.serviceKind, q.visitDate};
@@ -185,11 +196,8 @@ void EligibilityService::revisit(const RevisitQuery& q)
     if (!key || !*key) {
         return; // requeryRefusal() checked it; gone since
     }
-    oqs::QualificationRequest query;
-    query.header.qualificationConfirmationDate = q.visitDate;
-    query.header.medicalInstitutionCode = m_bridge->config().medicalInstitutionCode;
-    query.search.push_back(searchFromJson((*key)->search, q.patientId));
-    auto xml = oqs::buildQualificationRequest(query, false, m_bridge->config().encoding);
+    auto xml = oqs::buildQualificationRequest(requeryRequest(q.patientId, q.visitDate, **key), false,
+                                              m_bridge->config().encoding);
     if (!xml) {
         m_log.error("oqs.request_failed", {{"patient", q.patientId}, {"reason", xml.error().message}});
         return;
@@ -381,11 +389,8 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
     if (!key || !*key) {
         return refusal("no_requery_key", "再照会に使う被保険者番号がありません。カードで確認してください");
     }
-    oqs::QualificationRequest query;
-    query.header.qualificationConfirmationDate = request.date;
-    query.header.medicalInstitutionCode = m_bridge->config().medicalInstitutionCode;
-    query.search.push_back(searchFromJson((*key)->search, request.patientId));
-    auto result = m_bridge->qualification(query, {{"purpose", "requery"}, {"patient_id", request.patientId}});
+    auto result = m_bridge->qualification(requeryRequest(request.patientId, request.date, **key),
+                                          {{"purpose", "requery"}, {"patient_id", request.patientId}});
     protocol::RequeryResponse response;
     response.allowed = true;
     response.reason = std::string(base::toCode(rules::RequeryReason::Allowed));

@@ -94,6 +94,8 @@ public:
 private:
     void work();
     void apply(const oqs::Ticket& ticket, const oqs::ResultFile& result);
+    oqs::QualificationRequest
+    requeryRequest(const std::string& patientId, const base::Date& date, const RequeryKeyRow& key) const;
     void applyRevisit(const std::string& patientId, const oqs::ResultUnit& unit);
     void renewRequeryKey(const std::string& patientId, const model::EligibilitySnapshot& snapshot);
     Expected<nlohmann::json, Error>

@@ -33,7 +33,7 @@ using Route = Expected<std::vector<session::RouteEntry>, sync::Error>;
     QT_TRANSLATE_NOOP("PrecheckFlag",
                       "資格変更あり: 新しい資格をマイナ保険証で再確認（またはマイナポータル・資格情報のお知らせ）"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "資格が確認できません"),
-    QT_TRANSLATE_NOOP("PrecheckFlag", "氏名に●（外字）を含む"),
+    QT_TRANSLATE_NOOP("PrecheckFlag", "氏名に●（外字）を含む: カナ氏名で確認（「●」のままで請求できます）"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "処理結果のお知らせあり"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "70歳到達：負担割合の変更"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "75歳到達：後期高齢者医療へ移行"),

@@ -80,7 +80,8 @@ const char* flagLabel(const std::string& flag)
         {"eligibility_changed",
          "資格変更あり: 新しい資格をマイナ保険証で再確認（またはマイナポータル・資格情報のお知らせ）"},
         {"eligibility_not_confirmed", "資格が確認できません"},
-        {"name_placeholder", "氏名に●（外字）を含む"},
+        // Seed 003: 「カナ氏名を確認することによる受付や、「●」表記のままでもレセプト請求が可能」.
+        {"name_placeholder", "氏名に●（外字）を含む: カナ氏名で確認（「●」のままで請求できます）"},
         {"processing_notice", "処理結果のお知らせあり"},
         {"copay_change_70", "70歳到達：負担割合の変更"},
         {"insurer_change_75", "75歳到達：後期高齢者医療へ移行"},

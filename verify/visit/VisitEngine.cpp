@@ -110,7 +110,6 @@ private:
     std::optional<model::Evidence> m_identity;
     std::optional<model::FallbackEvidence> m_fallback;
     std::string m_pooledChallengeId;
-    std::optional<CachedResult> m_fresh; // a revisit's answer from OQS at the door
     nanoseconds m_startedMono{0};
     base::Timestamp m_startedAt = base::Timestamp::fromUtc({});
 };
@@ -676,6 +675,7 @@ void VisitRun::askGateway(RevisitPrompt& prompt)
     auto answer = m_services.requery->requery(m_request.patientId, m_request.serviceKind, today());
     m_out.operatorTime += m_services.monotonic.sinceBoot() - start; // the network, not this machine
     if (!answer) {
+        say("再照会待ち（ゲートウェイにつながりません）");
         prompt.reasons.emplace_back("requery_pending");
         prompt.messages.emplace_back(
             "ゲートウェイにつながらないため、再照会は送信後にゲートウェイが行います（再照会待ち）");
@@ -706,6 +706,7 @@ void VisitRun::askGateway(RevisitPrompt& prompt)
         return;
     }
     prompt.requery = model::RequeryState::Answered;
+    say("再照会の結果が届きました（" + answer->fresh->receivedAt.toString() + "）");
     if (m_context.latest) {
         for (auto& change : rules::eligibilityChanges(m_context.latest->snapshot, s, today())) {
             prompt.changes.push_back(std::move(change.message));
@@ -750,8 +751,7 @@ Expected<void, Error> VisitRun::reviewRevisit()
     m_out.requery = prompt.requery;
     detail["requery"] = std::string(base::toCode(prompt.requery));
     if (prompt.fresh) {
-        m_fresh = prompt.fresh;
-        m_out.latest = prompt.fresh;
+        m_out.latest = prompt.fresh; // the answer for today, not the cache
         m_out.latestAge =
             std::chrono::duration_cast<std::chrono::minutes>(now().utc() - prompt.fresh->receivedAt.utc());
     } else {
@@ -902,8 +902,9 @@ Expected<void, Error> VisitRun::commit()
     if (v.flow == model::VisitFlow::Revisit) {
         // Only OQS's answer for today confirms a revisit; pending: the gateway re-queries for this date.
         v.requery = m_out.requery;
-        v.snapshotId = m_fresh ? m_fresh->snapshot.id : "";
-        if (!m_fresh) {
+        const bool answered = m_out.requery == model::RequeryState::Answered && m_out.latest;
+        v.snapshotId = answered ? m_out.latest->snapshot.id : "";
+        if (!answered) {
             v.qualificationConfirmationDate.reset();
         }
     }

@@ -562,8 +562,8 @@
         <translation>Eligibility cannot be confirmed</translation>
     </message>
     <message>
-        <source>氏名に●（外字）を含む</source>
-        <translation>Name contains ● (character not available)</translation>
+        <source>氏名に●（外字）を含む: カナ氏名で確認（「●」のままで請求できます）</source>
+        <translation>Name contains ● (character not available): confirm by the kana name (the claim is valid with ●)</translation>
     </message>
     <message>
         <source>処理結果のお知らせあり</source>
