@@ -318,6 +318,15 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
     if (skewed) {
         m_deps.log.warn("clock.skew", {{"device", device.id}, {"skew_seconds", response.skewSeconds}});
     }
+    // Security review H1: a tablet writes only about the patients assigned to it. A record about
+    // anyone else is refused, per record, before it has any effect (no care state, no OQS query,
+    // no feed item, no re-query key); it stays on the tablet as a dead letter naming the reason,
+    // and is sent again once the operator assigns the patient (`roster assign`, audited).
+    auto roster = m_deps.storage.assignedPatients(device.id);
+    if (!roster) {
+        return unavailable(roster.error());
+    }
+    const std::set<std::string> assigned(roster->begin(), roster->end());
     std::vector<IntakeRequest> accepted;
     std::vector<std::size_t> acceptedIndex;
     std::vector<std::vector<CardQuery>> acceptedQueries;
@@ -351,6 +360,19 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
                                                 {"code", result.code},
                                                 {"field", result.field},
                                                 {"reason", result.reason}});
+            continue;
+        }
+        if (!assigned.count(verdict->patientId)) {
+            result.status = protocol::RecordStatus::Rejected;
+            result.code = "not_assigned";
+            result.reason = "patient " + verdict->patientId +
+                            " is not assigned to this tablet: the facility's operator assigns them "
+                            "(zaitaku-gateway roster assign), then the record can be sent again";
+            result.field = "patient_id";
+            m_deps.log.warn("record.rejected", {{"device", device.id},
+                                                {"idempotency_key", rec.idemKey},
+                                                {"code", result.code},
+                                                {"field", result.field}});
             continue;
         }
         IntakeRequest intake;

@@ -59,6 +59,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
         if (visit->id != record.recordId) {
             return refuse(Errc::ProtocolViolation, "visit.id", "the visit id is not the record id");
         }
+        verdict.patientId = visit->patientId;
         const auto& evidence = payload.value("evidence", nlohmann::json::array());
         if (!evidence.is_array()) {
             return refuse(Errc::ProtocolViolation, "evidence", "'evidence' must be an array");
@@ -143,6 +144,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
             return refuse(Errc::ProtocolViolation, "revokes_consent_id",
                           "a revocation must name the consent it withdraws");
         }
+        verdict.patientId = consent->patientId;
         protocol::FeedItem item;
         item.kind = "consent_revocation";
         item.patientId = consent->patientId;
@@ -153,9 +155,11 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
                      {"device_id", device.id}};
         verdict.feed.push_back(std::move(item));
     } else if (record.kind == "custody") {
-        if (auto event = store::custodyEventFromJson(payload); !event) {
+        auto event = store::custodyEventFromJson(payload);
+        if (!event) {
             return refuse(Errc::ProtocolViolation, event.error().field, event.error().message);
         }
+        verdict.patientId = event->patientId;
     } else {
         return refuse(Errc::ProtocolViolation, "kind", "unknown record kind '" + record.kind + "'");
     }

@@ -36,6 +36,7 @@ struct IntakePolicy
 
 struct Verdict
 {
+    std::string patientId; // whom the record is about: intake checks it against the device's roster
     std::vector<std::string> flags;
     std::vector<std::string> challengeIds;
     std::vector<protocol::FeedItem> feed;

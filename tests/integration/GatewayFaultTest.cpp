@@ -124,6 +124,10 @@ protected:
             *store, {"https://127.0.0.1:" + std::to_string(port), json::parse(code.out)["code"], "tablet", "test", {}},
             random);
         ASSERT_TRUE(enrolled) << enrolled.error().message;
+        // The operator assigns the tablet its patient: records about anyone else are refused.
+        auto assigned = test::runProcess(
+            {ZAITAKU_GATEWAY_PATH, "roster", "assign", enrolled->deviceId, "p-first", "--data-dir", gatewayDir}, "");
+        ASSERT_EQ(assigned.exitCode, 0) << assigned.err;
     }
     void TearDown() override
     {

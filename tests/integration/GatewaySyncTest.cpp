@@ -460,6 +460,39 @@ TEST_F(GatewaySyncTest, ADeeplyNestedRequestIsA400AndTheGatewayStaysUp)
     EXPECT_EQ(gatewayRecords(), 0);
 }
 
+// Security review H1 (issue 29, item 1): a tablet sends records only about the patients assigned
+// to it. B, assigned p-b alone, records a first visit of A's p-cont: refused per record
+// (`not_assigned`) before any effect — no record, no care state, no OQS query, no re-query key —
+// and kept on B as a dead letter with its reason; once the operator assigns p-cont to B, it goes.
+// It used to be stored, starting p-cont's care and asking OQS about B's card for A's patient.
+TEST_F(GatewaySyncTest, ARecordAboutAnotherTabletsPatientIsRefusedUntilAssigned)
+{
+    ASSERT_TRUE(enrollTablet(*store, newCode())); // A: its whole roster, p-cont among them
+    auto otherDir = makeTempDir("zaitaku-tablet-b2");
+    auto b = newTabletStore(otherDir);
+    ASSERT_TRUE(b);
+    ASSERT_TRUE(sync::store::PatientRoster::import(b->store, rosterJson("p-b"), "operator"));
+    auto enrolledB = enrollTablet(b->store, newCode()); // assigned p-b only
+    ASSERT_TRUE(enrolledB);
+    ASSERT_TRUE(sync::store::PatientRoster::import(b->store, rosterJson("p-cont"), "operator")); // B's own choice
+    ASSERT_TRUE(commitVisualVisit(b->store, random, "v-foreign", "p-cont"));
+
+    const auto refused = syncNow(b->store);
+    EXPECT_EQ(refused.stored, 0);
+    EXPECT_EQ(refused.deadLettered, 1);
+    auto status = sync::client::SyncEngine::status(b->store).value();
+    ASSERT_EQ(status.deadLetters.size(), 1u);
+    EXPECT_NE(status.deadLetters[0].reason.find("not_assigned"), std::string::npos) << status.deadLetters[0].reason;
+    EXPECT_NE(status.deadLetters[0].reason.find("roster assign"), std::string::npos);
+    EXPECT_EQ(gatewayRecords(), 0);
+    EXPECT_TRUE(gateway->storage().careStates("p-cont").value().empty()) << "no care started for A's patient";
+
+    ASSERT_TRUE(gateway->storage().changeAssignments(enrolledB->deviceId, {"p-cont"}, true, gatewayClock.nowJst()));
+    ASSERT_TRUE(sync::client::SyncEngine::retryDeadLetter(b->store, status.deadLetters[0].seq, "nurse-7").value());
+    EXPECT_EQ(syncNow(b->store).stored, 1) << "nothing was lost: sent once the patient is assigned";
+    EXPECT_EQ(gatewayRecords(), 1);
+}
+
 TEST_F(GatewaySyncTest, TabletBNeverSeesPatientAsData)
 {
     // Tablet A has p-cont on its roster; tablet B only p-b. Issue 21, item 1.
@@ -655,7 +688,11 @@ TEST_F(GatewaySyncTest, ALocalNonceIsClaimedOnceForTheWholeFacility)
     auto otherDir = makeTempDir("zaitaku-replay");
     auto b = newTabletStore(otherDir);
     ASSERT_TRUE(b);
-    ASSERT_TRUE(enrollTablet(b->store, newCode()));
+    auto enrolledB = enrollTablet(b->store, newCode());
+    ASSERT_TRUE(enrolledB);
+    // B is assigned the patient too (else the roster refuses it first: security review H1).
+    ASSERT_TRUE(gateway->storage().changeAssignments(enrolledB->deviceId, {payload["visit"]["patient_id"]}, true,
+                                                     gatewayClock.nowJst()));
     auto gwB = connection(b->store);
     auto replay = post(gwB, reseal(
                                 payload, [](json&) {}, b->store));
