@@ -186,15 +186,10 @@ EligibilityService::requeryRequest(const std::string& patientId, const base::Dat
 
 void EligibilityService::revisit(const RevisitQuery& q)
 {
-    const protocol::RequeryRequest asked{q.patientId, q.serviceKind, q.visitDate};
-    if (auto refused = requeryRefusal(asked)) {
-        m_log.warn("oqs.revisit_refused",
-                   {{"patient", q.patientId}, {"visit", q.visitId}, {"reason", refused->reason}});
-        return;
-    }
+    // The caller checked R7 (requeryRefusal) when the record arrived and flagged a refusal.
     auto key = m_storage.requeryKey(q.patientId);
     if (!key || !*key) {
-        return; // requeryRefusal() checked it; gone since
+        return; // gone since the record was checked
     }
     auto xml = oqs::buildQualificationRequest(requeryRequest(q.patientId, q.visitDate, **key), false,
                                               m_bridge->config().encoding);

@@ -70,8 +70,9 @@ public:
 
     // After the record was committed: journal the request now, await the answer on the worker.
     void firstVisit(const CardQuery& query);
-    // After an F2 record without an answer was committed: journal the re-query for its visit date
-    // when R7 allows it (refused: logged, nothing asked), await the answer on the worker.
+    // After an F2 record without an answer was committed, and R7 allowed it (requeryRefusal, checked
+    // at intake: a refusal is the record's flag): journal the re-query for its visit date and await
+    // the answer on the worker.
     void revisit(const RevisitQuery& query);
     // The answer when R7 (or a missing re-query key) refuses without asking OQS; nullopt: OQS must
     // be asked (requery(), as a job).

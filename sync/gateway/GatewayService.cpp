@@ -389,7 +389,21 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         intake.careStarts = std::move(verdict->careStarts);
         intake.derived = std::move(verdict->derived);
         acceptedQueries.push_back(std::move(verdict->cardQueries));
-        acceptedRevisits.push_back(std::move(verdict->revisitQueries));
+        // A revisit R7 does not let the gateway re-query (its care unknown here, ended …) is said
+        // in the record's answer, so the tablet's route asks for the card instead of waiting.
+        std::vector<RevisitQuery> revisits;
+        for (auto& query : verdict->revisitQueries) {
+            const auto refused =
+                m_deps.eligibility
+                    ? m_deps.eligibility->requeryRefusal({query.patientId, query.serviceKind, query.visitDate})
+                    : std::nullopt;
+            if (refused && refused->reason != "gateway_unavailable") { // a read failure: ask anyway
+                intake.flags.push_back("requery_refused:" + refused->reason);
+            } else {
+                revisits.push_back(std::move(query));
+            }
+        }
+        acceptedRevisits.push_back(std::move(revisits));
         accepted.push_back(std::move(intake));
         acceptedIndex.push_back(i);
     }

@@ -7,7 +7,8 @@
 //     資格確認書 or 資格情報のお知らせ / マイナポータル screen, or take a 被保険者資格申立書
 //     [seed 003: 「初診の場合 被保険者資格申立書 (事後に確認)」]. It disappears once fallback evidence is
 //     recorded after that answer, or a newer answer confirms the qualification.
-//   - requery_pending: a revisit recorded with no signal whose re-query answer has not arrived.
+//   - requery_pending: a revisit recorded with no signal whose re-query answer has not arrived;
+//     requery_refused: the gateway said in its receipt that it cannot re-query it (R7 there).
 //   - requery_not_confirmed: the newest answer is a re-query that did not confirm the qualification
 //     (資格（無効）, 該当なし …): read the card at the next visit or take a fallback document.
 //   - requery_changed: the newest answer is a re-query that confirmed a different 保険者 or 負担割合

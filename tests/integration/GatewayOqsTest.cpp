@@ -566,6 +566,30 @@ TEST_F(GatewayOqsFlowTest, ARevisitIsAReQueryAtTheDoorOrWhenItsRecordArrives)
     EXPECT_FALSE(hasFlag(records[1].flags, "requery_pending"));
 }
 
+// A pending revisit the gateway cannot re-query (it never saw this care confirmed online: R7 there)
+// is not left "pending" forever: the record's answer says why, and the route asks for the card.
+TEST_F(GatewayOqsFlowTest, ARevisitTheGatewayCannotReQueryIsSaidOnTheRoute)
+{
+    startSimulator({{"issuer", kIssuer}, {"people", json::array()}});
+    ASSERT_TRUE(enrollTablet(*store, newCode())); // p-cont: confirmed online in the tablet's roster only
+    visit::ScriptedOperator offline(visit::VisitScript{});
+    auto pending = run(request("p-cont", model::VisitFlow::Revisit), offline);
+    ASSERT_TRUE(pending) << pending.error().message;
+    ASSERT_EQ(pending->requery, model::RequeryState::Pending);
+    ASSERT_EQ(syncNow(*store).stored, 1) << log.str();
+    ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
+    EXPECT_EQ(simulator->answered(), 0u) << "nothing asked of OQS";
+    auto records = gateway->storage().records(0, 10).value();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_TRUE(hasFlag(records[0].flags, "requery_refused:not_same_provider"))
+        << nlohmann::json(records[0].flags).dump();
+    auto latest = sync::store::SnapshotCache::latestFor(store->db(), "p-cont").value();
+    auto tasks = sync::store::FollowUpTasks::forPatient(store->db(), "p-cont", latest).value();
+    ASSERT_EQ(tasks.size(), 1u);
+    EXPECT_EQ(tasks[0].code, "requery_refused");
+    EXPECT_NE(tasks[0].detail.find("not_same_provider"), std::string::npos) << tasks[0].detail;
+}
+
 TEST_F(GatewayOqsFlowTest, RoutePrecheckIsOneBulkRequestThatWaitsOutProcessing)
 {
     hardware::Persona persona;

@@ -50,6 +50,7 @@ using Route = Expected<std::vector<session::RouteEntry>, sync::Error>;
     QT_TRANSLATE_NOOP("PrecheckFlag", "再照会で保険者または負担割合が変わりました: 請求先と窓口負担を確認"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "本人と一致しない資格確認結果があります（この患者の結果にはしていません）"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "カナ氏名が名簿と異なります"),
+    QT_TRANSLATE_NOOP("PrecheckFlag", "ゲートウェイが再照会できませんでした: 次回はカードか代替手段で確認"),
     QT_TRANSLATE_NOOP("PrecheckFlag", "確認が必要です"),
 };
 

@@ -590,6 +590,10 @@
         <translation>The kana name differs from the roster</translation>
     </message>
     <message>
+        <source>ゲートウェイが再照会できませんでした: 次回はカードか代替手段で確認</source>
+        <translation>The gateway could not re-query this revisit: next time confirm with the card or a fallback document</translation>
+    </message>
+    <message>
         <source>確認が必要です</source>
         <translation>Needs checking</translation>
     </message>
