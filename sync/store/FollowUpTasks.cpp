@@ -177,7 +177,7 @@ FollowUpTasks::forPatient(Database& db, const std::string& patientId, const std:
             std::string detail;
             for (const auto& change :
                  rules::eligibilityChanges(**before, latest->snapshot, latest->receivedAt.localDate())) {
-                detail += (detail.empty() ? "" : "／") + change.message;
+                detail += (detail.empty() ? "" : "／") + change;
             }
             if (!detail.empty()) {
                 tasks.push_back({"requery_changed", {}, detail});

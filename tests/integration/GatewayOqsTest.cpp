@@ -356,7 +356,23 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 class GatewayOqsFlowTest : public GatewayOqsTest
-{};
+{
+protected:
+    // A card whose certificate expired 20 days ago (inside the grace period), its holder known to
+    // the simulated terminal.
+    hardware::Persona holderInGrace(const char* name)
+    {
+        hardware::Persona persona;
+        persona.name = name;
+        persona.birthdate = *base::Date::parse("1980-02-17");
+        persona.certNotAfterDays = -20;
+        persona.certNotBeforeDays = -20 - 365;
+        json person{
+            {"id", name}, {"certificate_serial", serialOf(name)}, {"result", result({{"birthdate", "19800217"}})}};
+        startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+        return persona;
+    }
+};
 
 // The archived card query as the terminal received it.
 std::string archivedCardRequest(const std::filesystem::path& gatewayDir)
@@ -439,15 +455,7 @@ bool hasFlag(const std::vector<std::string>& flags, const std::string& flag)
 // the card chain was checked at the signing time, after notAfter.
 TEST_F(GatewayOqsFlowTest, APinVisitInTheCertificateGracePeriodIsAcceptedAndSentToOqs)
 {
-    hardware::Persona persona;
-    persona.name = "oqs-grace-pin";
-    persona.birthdate = *base::Date::parse("1980-02-17");
-    persona.certNotAfterDays = -20;
-    persona.certNotBeforeDays = -20 - 365;
-    json person{{"id", "grace-pin"},
-                {"certificate_serial", serialOf(persona.name)},
-                {"result", result({{"birthdate", "19800217"}})}};
-    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    const auto persona = holderInGrace("oqs-grace-pin");
     firstVisit(persona, false);
     auto records = gateway->storage().records(0, 10);
     ASSERT_TRUE(records);
@@ -466,15 +474,7 @@ TEST_F(GatewayOqsFlowTest, APinVisitInTheCertificateGracePeriodIsAcceptedAndSent
 // after it ended is still sent to OQS for the visit date (it used to be dropped as "unusable").
 TEST_F(GatewayOqsFlowTest, GraceIsJudgedByTheVisitDateNotTheSyncDate)
 {
-    hardware::Persona persona;
-    persona.name = "oqs-grace-late";
-    persona.birthdate = *base::Date::parse("1980-02-17");
-    persona.certNotAfterDays = -20;
-    persona.certNotBeforeDays = -20 - 365;
-    json person{{"id", "grace-late"},
-                {"certificate_serial", serialOf(persona.name)},
-                {"result", result({{"birthdate", "19800217"}})}};
-    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    const auto persona = holderInGrace("oqs-grace-late");
     rosterHolds(persona);
     ASSERT_TRUE(enrollTablet(*store, newCode()));
     syncNow(*store);

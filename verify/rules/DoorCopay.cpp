@@ -28,20 +28,19 @@ std::optional<std::string> incomeDependentLabel(base::Date birthdate, base::Date
     return std::nullopt;
 }
 
-DoorCopay
+std::string
 doorCopay(base::Date birthdate, base::Date on, const std::string& declaredRatio, bool moushitatesho, bool kouki)
 {
     if (declaredRatio == "1" || declaredRatio == "2" || declaredRatio == "3") {
         const int percent = std::stoi(declaredRatio) * 10;
-        return {percent, wariLabel(percent) + (moushitatesho ? "（申立書の記載）" : "（書類の記載）"), "document"};
+        return wariLabel(percent) + (moushitatesho ? "（申立書の記載）" : "（書類の記載）");
     }
     if (auto range = incomeDependentLabel(birthdate, on, kouki)) {
-        return {std::nullopt, *range, "income_unknown"};
+        return *range;
     }
     const int percent = on <= preschoolUntil(birthdate) ? 20 : 30;
     const std::string why = percent == 20 ? "未就学児" : "70歳未満";
-    return {percent, wariLabel(percent) + "（" + (moushitatesho ? "申立書: " : "年齢から: ") + why + "）",
-            moushitatesho ? "moushitatesho" : "age_rule"};
+    return wariLabel(percent) + "（" + (moushitatesho ? "申立書: " : "年齢から: ") + why + "）";
 }
 
 std::string eligibilityCopayLabel(const model::EligibilitySnapshot& snapshot, base::Date on)

@@ -17,16 +17,10 @@
 namespace zaitaku::rules
 {
 
-struct DoorCopay
-{
-    std::optional<int> percent; // when one ratio follows (10, 20, 30)
-    std::string label;          // Japanese: 「3割」「2割または3割（所得区分による）」…
-    std::string basis;          // "document" | "moushitatesho" | "age_rule" | "income_unknown"
-};
-
+// In words for staff: 「3割（申立書: 70歳未満）」「2割または3割（所得区分による）」…
 // `declaredRatio`: "1", "2", "3" (割) as printed or declared; "unknown" or "" when none.
 // `kouki`: a 後期高齢者医療 member (insurer 39…, or 75 and over).
-DoorCopay
+std::string
 doorCopay(base::Date birthdate, base::Date on, const std::string& declaredRatio, bool moushitatesho, bool kouki);
 
 // The label for an income-dependent age band, or nothing when the age alone decides the ratio.

@@ -5,14 +5,13 @@
 namespace zaitaku::rules
 {
 
-std::vector<EligibilityChange>
+std::vector<std::string>
 eligibilityChanges(const model::EligibilitySnapshot& before, const model::EligibilitySnapshot& after, base::Date on)
 {
-    std::vector<EligibilityChange> out;
+    std::vector<std::string> out;
     if (!before.insurerNumber.empty() && !after.insurerNumber.empty() && before.insurerNumber != after.insurerNumber) {
-        out.push_back({"insurer_number", before.insurerNumber, after.insurerNumber,
-                       "保険者が変わりました（保険者番号 " + before.insurerNumber + " → " + after.insurerNumber +
-                           "）。請求先を確認してください"});
+        out.push_back("保険者が変わりました（保険者番号 " + before.insurerNumber + " → " + after.insurerNumber +
+                      "）。請求先を確認してください");
     }
     // Both ratios for the same date, so a birthday between the two answers is not a change of its own.
     const auto was = eligibilityCopay(before, on);
@@ -20,7 +19,7 @@ eligibilityChanges(const model::EligibilitySnapshot& before, const model::Eligib
     if (was && is && was->percent != is->percent) {
         const std::string from = std::to_string(was->percent / 10) + "割";
         const std::string to = std::to_string(is->percent / 10) + "割";
-        out.push_back({"copay_percent", from, to, "負担割合が変わりました（" + from + " → " + to + "）"});
+        out.push_back("負担割合が変わりました（" + from + " → " + to + "）");
     }
     return out;
 }

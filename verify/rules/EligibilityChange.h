@@ -13,16 +13,9 @@
 namespace zaitaku::rules
 {
 
-struct EligibilityChange
-{
-    std::string field;  // "insurer_number" | "copay_percent"
-    std::string before; // as shown to staff
-    std::string after;
-    std::string message; // Japanese, for the result screen and the route
-};
-
-// Only fields both answers carry are compared (an answer without a ratio changes nothing).
-std::vector<EligibilityChange>
+// Each change in Japanese with both values, for the result screen and the route. Only fields both
+// answers carry are compared (an answer without a ratio changes nothing).
+std::vector<std::string>
 eligibilityChanges(const model::EligibilitySnapshot& before, const model::EligibilitySnapshot& after, base::Date on);
 
 } // namespace zaitaku::rules

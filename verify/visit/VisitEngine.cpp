@@ -708,9 +708,7 @@ void VisitRun::askGateway(RevisitPrompt& prompt)
     prompt.requery = model::RequeryState::Answered;
     say("再照会の結果が届きました（" + answer->fresh->receivedAt.toString() + "）");
     if (m_context.latest) {
-        for (auto& change : rules::eligibilityChanges(m_context.latest->snapshot, s, today())) {
-            prompt.changes.push_back(std::move(change.message));
-        }
+        prompt.changes = rules::eligibilityChanges(m_context.latest->snapshot, s, today());
     }
 }
 
@@ -782,8 +780,7 @@ std::string VisitRun::fallbackCopay(model::FallbackKind kind, const nlohmann::js
     const bool kouki = rules::isKoukiInsurerNumber(insurer) || field("insurance_type") == "kouki";
     const std::string ratio = field("copay_ratio") == "unknown" ? std::string() : field("copay_ratio");
     return rules::doorCopay(m_context.patient.birthdate, today(), ratio, kind == model::FallbackKind::Moushitatesho,
-                            kouki)
-        .label;
+                            kouki);
 }
 
 FallbackSituation VisitRun::fallbackSituation() const

@@ -82,6 +82,24 @@ protected:
         EXPECT_TRUE(n) << sql;
         return n.value_or(-1);
     }
+    // A revisit the engine must refuse for `reason` (the operator ends it there); the outcome for
+    // the caller's own checks.
+    std::optional<visit::VisitOutcome> refusedRevisit(const std::string& patient, const std::string& reason)
+    {
+        VisitScript script;
+        script.onRevisitRefused = visit::RevisitDecision::Abort;
+        visit::ScriptedOperator op(std::move(script));
+        auto outcome = run(request(patient, VisitFlow::Revisit), op);
+        EXPECT_TRUE(outcome) << outcome.error().message;
+        if (!outcome || !outcome->revisit) {
+            ADD_FAILURE() << "no revisit decision";
+            return std::nullopt;
+        }
+        EXPECT_FALSE(outcome->revisit->allowed);
+        EXPECT_EQ(outcome->revisit->reasons.back(), reason);
+        EXPECT_EQ(outcome->state, VisitState::Aborted);
+        return *outcome;
+    }
     void expectNothingRecorded()
     {
         EXPECT_EQ(count("visit"), 0);
@@ -466,16 +484,9 @@ TEST_F(VisitEngineTest, ARevisitAnswerThatDoesNotConfirmIsNeverRecordedAsConfirm
         ScriptedRequery gateway;
         gateway.answer = freshAnswer("s-lost", validity, clock.nowJst());
         requeryPort = &gateway;
-        VisitScript script;
-        script.onRevisitRefused = visit::RevisitDecision::Abort;
-        visit::ScriptedOperator op(std::move(script));
-        auto outcome = run(request("p-cont", VisitFlow::Revisit), op);
+        const auto outcome = refusedRevisit("p-cont", "requery_not_confirmed");
         ASSERT_TRUE(outcome);
-        ASSERT_TRUE(outcome->revisit);
-        EXPECT_FALSE(outcome->revisit->allowed);
-        EXPECT_EQ(outcome->revisit->reasons.back(), "requery_not_confirmed");
-        ASSERT_TRUE(outcome->revisit->fresh);
-        EXPECT_EQ(outcome->state, VisitState::Aborted);
+        EXPECT_TRUE(outcome->revisit->fresh) << "the answer is shown";
         expectNothingRecorded();
     }
 }
@@ -514,15 +525,7 @@ TEST_F(VisitEngineTest, ARevisitTheGatewayCannotReachIsPendingAndOneTheGatewayRe
     refused.reason = "not_same_provider";
     refused.reasonJa = "同じ医療機関の継続的な訪問ではありません";
     gateway.answer = refused;
-    VisitScript script;
-    script.onRevisitRefused = visit::RevisitDecision::Abort;
-    visit::ScriptedOperator refusedOp(std::move(script));
-    auto outcome = run(request("p-cont", VisitFlow::Revisit), refusedOp);
-    ASSERT_TRUE(outcome);
-    ASSERT_TRUE(outcome->revisit);
-    EXPECT_FALSE(outcome->revisit->allowed);
-    EXPECT_EQ(outcome->revisit->reasons.back(), "not_same_provider");
-    EXPECT_EQ(outcome->state, VisitState::Aborted);
+    EXPECT_TRUE(refusedRevisit("p-cont", "not_same_provider"));
 }
 
 TEST_F(VisitEngineTest, RevisitRefusedSaysWhyAndFallsBackToTheCard)
@@ -550,15 +553,7 @@ TEST_F(VisitEngineTest, RevisitRefusedSaysWhyAndFallsBackToTheCard)
 TEST_F(VisitEngineTest, ANewQualificationBreaksTheContinuingRelationship)
 {
     cacheSnapshot("s-new", model::QualificationValidity::InvalidNewQualification, clock.nowJst());
-    VisitScript script;
-    script.onRevisitRefused = visit::RevisitDecision::Abort;
-    visit::ScriptedOperator op(std::move(script));
-    auto outcome = run(request("p-cont", VisitFlow::Revisit), op);
-    ASSERT_TRUE(outcome);
-    ASSERT_TRUE(outcome->revisit);
-    EXPECT_FALSE(outcome->revisit->allowed);
-    EXPECT_EQ(outcome->revisit->reasons.back(), "new_qualification");
-    EXPECT_EQ(outcome->state, VisitState::Aborted);
+    EXPECT_TRUE(refusedRevisit("p-cont", "new_qualification"));
     expectNothingRecorded();
 }
 
