@@ -93,12 +93,16 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
             return Unexpected(n.error());
         }
         (key == "enroll_per_minute" ? enrollPerMinute : enrollBurst) = static_cast<double>(*n);
-    } else if (key == "max_connections" || key == "max_connections_per_address") {
+    } else if (key == "max_connections" || key == "max_unauthenticated_connections" ||
+               key == "max_unauthenticated_per_prefix" || key == "max_connections_per_address") {
         auto n = number<long>(key, value, 1, 1000000);
         if (!n) {
             return Unexpected(n.error());
         }
-        (key == "max_connections" ? maxConnections : maxConnectionsPerAddress) = static_cast<std::size_t>(*n);
+        // max_connections_per_address: the name before prefixes (issue 21); same meaning now per prefix.
+        (key == "max_connections"                   ? maxConnections
+         : key == "max_unauthenticated_connections" ? maxUnauthenticatedConnections
+                                                    : maxUnauthenticatedPerPrefix) = static_cast<std::size_t>(*n);
     } else if (key == "metrics_client_cert") {
         if (value != "required" && value != "none") {
             return Unexpected(Error{Errc::InvalidInput, "metrics_client_cert must be required or none", key});

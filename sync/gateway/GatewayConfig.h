@@ -41,11 +41,14 @@ struct GatewayConfig
     // connections are capped in all and per address before any TLS work.
     double enrollPerMinute = 6;
     double enrollBurst = 5;
-    // /metrics: open to whoever reaches the port (bind or firewall it), or only to a client
-    // certificate from `zaitaku-gateway monitor-cert` (`metrics_client_cert = required`).
-    bool metricsNeedCertificate = false;
+    // /metrics: only for a client certificate from `zaitaku-gateway monitor-cert` (the default,
+    // `metrics_client_cert = required`), or open to whoever reaches the port (`none`: bind or
+    // firewall it) (security review M1).
+    bool metricsNeedCertificate = true;
+    // transport::ServerOptions: every slot, those a stranger may hold, those one network may hold.
     std::size_t maxConnections = 1024;
-    std::size_t maxConnectionsPerAddress = 64;
+    std::size_t maxUnauthenticatedConnections = 256;
+    std::size_t maxUnauthenticatedPerPrefix = 64;
     bool logRequests = false;
     // 申立書 personal data are purged this long after a clerk marks the claim settled (seed 003:
     // 「…必要な事務を終えた段階で、速やかに廃棄します」; a week to undo a mistaken mark [I]).

@@ -14,6 +14,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 namespace zaitaku::sync::gateway
@@ -48,6 +50,22 @@ struct GatewayServer::Parts
 
     const base::Clock* clock = nullptr;
     std::chrono::steady_clock::time_point nextPurge{}; // the first loop purges at once
+
+    // The /metrics size gauges: five COUNT(*) every 30 s at most, not per scrape.
+    std::mutex countsMutex;
+    std::optional<StorageCounts> counts;
+    std::chrono::steady_clock::time_point nextCount{};
+    void refreshCounts()
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (now < nextCount) {
+            return;
+        }
+        nextCount = now + std::chrono::seconds(30);
+        auto fresh = storage->counts();
+        std::lock_guard lock(countsMutex);
+        counts = fresh ? std::optional<StorageCounts>(*fresh) : std::nullopt;
+    }
 
     // Seed 003: 申立書 data are discarded promptly once the claim is settled (ClaimPurge); hourly.
     void purgeSettledClaims()
@@ -199,11 +217,16 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
                                 raw->server ? static_cast<double>(raw->server->connections()) : 0.0);
             gauges.emplace_back("zaitaku_gateway_connections_refused",
                                 raw->server ? static_cast<double>(raw->server->refusedConnections()) : 0.0);
-            if (auto c = raw->storage->counts(); c) {
-                gauges.emplace_back("zaitaku_gateway_devices", static_cast<double>(c->devices));
-                gauges.emplace_back("zaitaku_gateway_devices_revoked", static_cast<double>(c->revokedDevices));
-                gauges.emplace_back("zaitaku_gateway_records", static_cast<double>(c->records));
-                gauges.emplace_back("zaitaku_gateway_feed_items", static_cast<double>(c->feedItems));
+            gauges.emplace_back("zaitaku_gateway_connections_evicted",
+                                raw->server ? static_cast<double>(raw->server->evictedConnections()) : 0.0);
+            // Counted by the background thread, never per scrape (security review M1).
+            std::lock_guard lock(raw->countsMutex);
+            if (raw->counts) {
+                gauges.emplace_back("zaitaku_gateway_devices", static_cast<double>(raw->counts->devices));
+                gauges.emplace_back("zaitaku_gateway_devices_revoked",
+                                    static_cast<double>(raw->counts->revokedDevices));
+                gauges.emplace_back("zaitaku_gateway_records", static_cast<double>(raw->counts->records));
+                gauges.emplace_back("zaitaku_gateway_feed_items", static_cast<double>(raw->counts->feedItems));
             }
             return gauges;
         }};
@@ -237,19 +260,25 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
     options.privateKeyPem = parts->pki->serverKeyPem();
     options.clientCaPem = parts->pki->caPem();
     options.maxConnections = config.maxConnections;
-    options.maxConnectionsPerAddress = config.maxConnectionsPerAddress;
+    options.maxUnauthenticatedConnections = std::min(config.maxUnauthenticatedConnections, config.maxConnections);
+    options.maxUnauthenticatedPerPrefix = config.maxUnauthenticatedPerPrefix;
+    options.maxBodyBytes = deps.maxBodyBytes;
+    options.maxUnauthenticatedBodyBytes = deps.maxUnauthenticatedBodyBytes;
     auto server = transport::HttpsServer::start(
-        options, [raw](const auto& request, const auto& context) { return raw->service->handle(request, context); });
+        options, [raw](const auto& request, const auto& context) { return raw->service->handle(request, context); },
+        [raw](const auto& head, const auto& context) { return raw->service->admit(head, context); });
     if (!server) {
         return Unexpected(server.error());
     }
     parts->server = std::move(*server);
+    parts->refreshCounts();
     parts->highWaterWriter = std::thread([raw] {
         std::unique_lock lock(raw->mutex);
         while (!raw->stopping) {
             raw->wake.wait_for(lock, std::chrono::seconds(2));
             raw->writeHighWater();
             raw->purgeSettledClaims();
+            raw->refreshCounts();
         }
     });
     parts->log->info("listening", {{"host", config.host},

@@ -87,6 +87,28 @@ std::string pathOf(const std::string& target)
     return target.substr(0, target.find('?'));
 }
 
+// The routes that need an enrolled tablet's certificate, with their method.
+const std::vector<std::pair<std::string, std::string>> kDeviceRoutes{
+    {"/v1/status", "GET"}, {"/v1/challenges", "POST"}, {"/v1/records", "POST"},
+    {"/v1/feed", "GET"},   {"/v1/precheck", "POST"},   {"/v1/requery", "POST"}};
+
+bool isJobPath(const std::string& path)
+{
+    return path.rfind("/v1/jobs/", 0) == 0;
+}
+
+bool isDeviceRoute(const std::string& path)
+{
+    return isJobPath(path) || std::any_of(kDeviceRoutes.begin(), kDeviceRoutes.end(),
+                                          [&](const auto& route) { return route.first == path; });
+}
+
+// The route's name in metrics and logs ("records", "jobs").
+std::string routeOf(const std::string& path)
+{
+    return isJobPath(path) ? "jobs" : path.substr(4);
+}
+
 } // namespace
 
 HttpResponse GatewayService::handle(const HttpRequest& request, const transport::RequestContext& context)
@@ -105,6 +127,16 @@ HttpResponse GatewayService::handle(const HttpRequest& request, const transport:
     std::string route = "unknown";
     std::string deviceId;
     HttpResponse response = dispatch(request, context, route, deviceId);
+    observe(route, response, deviceId, context, started);
+    return response;
+}
+
+void GatewayService::observe(const std::string& route,
+                             const HttpResponse& response,
+                             const std::string& deviceId,
+                             const transport::RequestContext& context,
+                             std::chrono::steady_clock::time_point started)
+{
     const auto latency = std::chrono::steady_clock::now() - started;
     m_deps.metrics.observeRequest(route, response.status, latency);
     m_deps.log.request({{"route", route},
@@ -112,7 +144,73 @@ HttpResponse GatewayService::handle(const HttpRequest& request, const transport:
                         {"device", deviceId},
                         {"remote", context.remoteAddress},
                         {"ms", std::chrono::duration<double, std::milli>(latency).count()}});
-    return response;
+}
+
+transport::Admission GatewayService::admit(const HttpRequest& head, const transport::RequestContext& context)
+{
+    const std::string path = pathOf(head.target);
+    transport::Admission admission;
+    if (!isDeviceRoute(path)) {
+        // /healthz and /metrics take no body; enrollment a code and a CSR.
+        admission.maxBodyBytes = path == "/v1/enroll" ? m_deps.maxUnauthenticatedBodyBytes : 0;
+        return admission;
+    }
+    admission.maxBodyBytes = m_deps.maxUnauthenticatedBodyBytes;
+    const auto started = std::chrono::steady_clock::now();
+    std::optional<DeviceRecord> device;
+    if (context.peer.verified && !context.peer.serialHex.empty()) {
+        auto known = admittedDevice(context.peer.serialHex);
+        if (!known) {
+            return admission; // storage trouble: the handler answers 503 from the small body
+        }
+        device = std::move(*known);
+    }
+    if (auto refusal = deviceRefusal(context, device)) {
+        observe(routeOf(path), *refusal, device ? device->id : std::string(), context, started);
+        admission.refusal = std::move(refusal);
+        return admission;
+    }
+    admission.trusted = true;
+    admission.maxBodyBytes = m_deps.maxBodyBytes;
+    return admission;
+}
+
+Expected<std::optional<DeviceRecord>, Error> GatewayService::admittedDevice(const std::string& serialHex)
+{
+    constexpr auto kFresh = std::chrono::seconds(5);
+    constexpr std::size_t kMaxEntries = 4096; // serials of our own CA: bounded by the devices enrolled
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(m_admittedMutex);
+        if (auto it = m_admitted.find(serialHex); it != m_admitted.end() && it->second.until > now) {
+            return it->second.device;
+        }
+    }
+    auto device = m_deps.storage.deviceByCertificate(serialHex);
+    if (!device) {
+        return Unexpected(device.error());
+    }
+    std::lock_guard lock(m_admittedMutex);
+    if (m_admitted.size() >= kMaxEntries) {
+        m_admitted.clear();
+    }
+    m_admitted[serialHex] = {*device, now + kFresh};
+    return std::move(*device);
+}
+
+std::optional<HttpResponse> GatewayService::deviceRefusal(const transport::RequestContext& context,
+                                                          const std::optional<DeviceRecord>& device) const
+{
+    if (!context.peer.verified || context.peer.serialHex.empty()) {
+        return problem(401, Errc::Unauthorized, "a device certificate is required: enroll the tablet first");
+    }
+    if (!device) {
+        return problem(403, Errc::Unauthorized, "this device certificate is not registered");
+    }
+    if (device->revokedAt) {
+        return problem(403, Errc::Unauthorized, "this device was revoked on " + device->revokedAt->toString());
+    }
+    return std::nullopt;
 }
 
 HttpResponse GatewayService::dispatch(const HttpRequest& request,
@@ -156,15 +254,12 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
         }
         return enroll(request);
     }
-    const bool jobPath = path.rfind("/v1/jobs/", 0) == 0;
-    static const std::vector<std::pair<std::string, std::string>> kDeviceRoutes{
-        {"/v1/status", "GET"}, {"/v1/challenges", "POST"}, {"/v1/records", "POST"},
-        {"/v1/feed", "GET"},   {"/v1/precheck", "POST"},   {"/v1/requery", "POST"}};
+    const bool jobPath = isJobPath(path);
     bool knownPath = false;
     for (const auto& [p, method] : kDeviceRoutes) {
         if (p == path) {
             knownPath = true;
-            route = p.substr(4);
+            route = routeOf(path);
             if (method != request.method) {
                 return problem(405, Errc::ProtocolViolation, path + " takes " + method);
             }
@@ -181,20 +276,19 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
         return problem(404, Errc::ProtocolViolation, "no such endpoint: " + path);
     }
     // mTLS: every device route needs a certificate our CA issued (TLS verified it) for a device
-    // that is enrolled and not revoked.
-    if (!context.peer.verified || context.peer.serialHex.empty()) {
-        return problem(401, Errc::Unauthorized, "a device certificate is required: enroll the tablet first");
+    // that is enrolled and not revoked (admit() refused the others already; this is per request).
+    Expected<std::optional<DeviceRecord>, Error> device{std::nullopt};
+    if (context.peer.verified && !context.peer.serialHex.empty()) {
+        device = m_deps.storage.deviceByCertificate(context.peer.serialHex);
+        if (!device) {
+            return unavailable(device.error());
+        }
     }
-    auto device = m_deps.storage.deviceByCertificate(context.peer.serialHex);
-    if (!device) {
-        return unavailable(device.error());
+    if (*device) {
+        deviceId = (*device)->id;
     }
-    if (!*device) {
-        return problem(403, Errc::Unauthorized, "this device certificate is not registered");
-    }
-    deviceId = (*device)->id;
-    if ((*device)->revokedAt) {
-        return problem(403, Errc::Unauthorized, "this device was revoked on " + (*device)->revokedAt->toString());
+    if (auto refusal = deviceRefusal(context, *device)) {
+        return std::move(*refusal);
     }
     std::chrono::seconds retry{};
     if (!m_deps.limiter.allow(deviceId, retry)) {

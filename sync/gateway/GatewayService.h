@@ -37,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace zaitaku::sync::gateway
@@ -57,7 +58,10 @@ struct ServiceDeps
     std::function<std::vector<std::pair<std::string, double>>()> gauges;
     std::chrono::hours enrollmentCodeLifetime{24};
     EligibilityService* eligibility = nullptr; // null: no OQS bridge configured
-    bool metricsNeedCertificate = false;       // /metrics only for a monitoring certificate
+    bool metricsNeedCertificate = true;        // /metrics only for a monitoring certificate (M1)
+    // Request bodies: an enrolled, unrevoked tablet's record batches; a stranger's enrollment.
+    std::size_t maxBodyBytes = 4 * 1024 * 1024;
+    std::size_t maxUnauthenticatedBodyBytes = 64 * 1024;
 };
 
 class GatewayService
@@ -68,6 +72,10 @@ public:
     {}
 
     transport::HttpResponse handle(const transport::HttpRequest& request, const transport::RequestContext& context);
+    // From a request's header, before its body is read (transport::AdmissionHandler): device
+    // routes only for an enrolled, unrevoked tablet (trusted: keep-alive, the large body limit);
+    // everyone else gets the small limit (enrollment) or none, and one request per connection.
+    transport::Admission admit(const transport::HttpRequest& head, const transport::RequestContext& context);
 
 private:
     struct Route;
@@ -87,6 +95,17 @@ private:
     // could not be written: the read is then refused, never served unaudited.
     bool audited(const DeviceRecord& device, const std::string& route, const std::vector<std::string>& patientIds);
     transport::HttpResponse healthz();
+    // The refusal for a device route from this peer (no certificate, unknown, revoked), or none.
+    std::optional<transport::HttpResponse> deviceRefusal(const transport::RequestContext& context,
+                                                         const std::optional<DeviceRecord>& device) const;
+    // Whether this certificate serial is an enrolled, unrevoked device, for admit(): looked up at
+    // most every few seconds per serial (the handler still checks on every request).
+    Expected<std::optional<DeviceRecord>, Error> admittedDevice(const std::string& serialHex);
+    void observe(const std::string& route,
+                 const transport::HttpResponse& response,
+                 const std::string& deviceId,
+                 const transport::RequestContext& context,
+                 std::chrono::steady_clock::time_point started);
 
     // Pre-check flags by (stored result, visit date): results change rarely, routes are asked
     // for many times a morning.
@@ -96,6 +115,13 @@ private:
     ServiceDeps m_deps;
     std::mutex m_flagsMutex;
     std::map<std::pair<std::int64_t, std::string>, std::vector<std::string>> m_flags;
+    struct AdmittedDevice
+    {
+        std::optional<DeviceRecord> device;
+        std::chrono::steady_clock::time_point until;
+    };
+    std::mutex m_admittedMutex;
+    std::map<std::string, AdmittedDevice> m_admitted;
 };
 
 } // namespace zaitaku::sync::gateway

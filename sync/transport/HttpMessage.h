@@ -4,7 +4,9 @@
 // cost ~15 s per translation unit, docs/ARCHITECTURE.md).
 
 #include <chrono>
+#include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +42,18 @@ struct PeerCertificate
     bool verified = false;
     std::string der;
     std::string serialHex; // lower case, computed once per connection
+};
+
+// What the server may do with a request, decided from its header before any of its body is read
+// (security review M2: a revoked or monitoring certificate must not get a tablet's body limit).
+struct Admission
+{
+    std::size_t maxBodyBytes = 0;
+    // An authenticated client (an enrolled, unrevoked tablet): keep-alive, and its slot leaves the
+    // unauthenticated budgets.
+    bool trusted = false;
+    // Answered at once, the body unread; the connection is then closed.
+    std::optional<HttpResponse> refusal;
 };
 
 struct RequestContext

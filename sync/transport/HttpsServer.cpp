@@ -1,5 +1,6 @@
 #include "sync/transport/HttpsServer.h"
 
+#include "sync/transport/AddressPrefix.h"
 #include "sync/transport/TlsPolicy.h"
 
 #include <atomic>
@@ -40,6 +41,7 @@ struct HttpsServer::Impl
 {
     ServerOptions options;
     RequestHandler handler;
+    AdmissionHandler admission;
     asio::io_context ioc;
     asio::ssl::context ssl{asio::ssl::context::tls_server};
     tcp::acceptor acceptor{ioc};
@@ -47,28 +49,56 @@ struct HttpsServer::Impl
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> open{0};
     std::atomic<std::size_t> refused{0};
+    std::atomic<std::size_t> evicted{0};
     std::mutex mutex;
     std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
-    // Open connections by remote address. Its own mutex: a session's destructor releases its slot,
-    // and that may run while `mutex` is held (stop() drops the last reference to a session).
-    std::mutex addressMutex;
-    std::map<std::string, std::size_t> perAddress;
 
-    // Takes a slot for `address`, or false when a cap is reached.
-    bool admit(const std::string& address);
-    void release(const std::string& address);
+    // Slot accounting (ServerOptions: the budgets). Its own mutex: a session's destructor gives
+    // its slot back, and that may run while `mutex` is held (stop() drops the last reference).
+    std::mutex slotMutex;
+    std::size_t held = 0;      // every slot
+    std::size_t untrusted = 0; // of which unauthenticated
+    std::map<std::string, std::size_t> untrustedPerPrefix;
+    std::map<std::uint64_t, std::weak_ptr<Session>> untrustedByAge; // ticket order = age
+    std::uint64_t nextTicket = 0;
+
+    // Room for one more connection from `prefix`: the sessions evicted for it (their slots already
+    // given up; abort them outside the lock), or nullopt when every slot is authenticated.
+    std::optional<std::vector<std::shared_ptr<Session>>> makeRoom(const std::string& prefix);
+    void enter(Session& session, const std::weak_ptr<Session>& weak, const std::string& prefix);
+    void promote(Session& session);
+    void release(Session& session);
     std::uint16_t port = 0;
 
     void accept();
+
+private:
+    // Under slotMutex: the oldest unauthenticated session (of `prefix`, when given) gives up its slot.
+    bool evictOldest(const std::string* prefix, std::vector<std::shared_ptr<Session>>& victims);
+    void giveBack(Session& session);
 };
 
 namespace
 {
 
+// Where a session stands in the slot accounting (guarded by Impl::slotMutex).
+struct SlotState
+{
+    enum class Kind
+    {
+        None, // never entered, evicted or closed
+        Unauthenticated,
+        Authenticated
+    };
+    Kind kind = Kind::None;
+    std::string prefix;
+    std::uint64_t ticket = 0;
+};
+
 class Session : public std::enable_shared_from_this<Session>
 {
 public:
-    // `remote` has been admitted (Impl::admit); the slot is released with the session.
+    // The slot is taken by Impl::enter after construction and given back with the session.
     Session(tcp::socket socket, HttpsServer::Impl& server, std::string remote)
         : m_stream(std::move(socket), server.ssl)
         , m_server(server)
@@ -78,9 +108,11 @@ public:
     }
     ~Session()
     {
-        m_server.release(m_remote);
+        m_server.release(*this);
         --m_server.open;
     }
+
+    SlotState slot;
 
     void run()
     {
@@ -137,8 +169,9 @@ private:
     {
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(m_server.options.maxHeaderBytes));
-        // The header first; the body only once its size is known to be within what this peer may send.
-        m_parser->body_limit(bodyLimit());
+        // The header first (this limit only keeps the parser from refusing it); the body only once
+        // admit() has decided what this peer may send.
+        m_parser->body_limit(std::max(m_server.options.maxBodyBytes, m_server.options.maxUnauthenticatedBodyBytes));
         // The first request waits for the read deadline; later ones for the keep-alive idle time.
         beast::get_lowest_layer(m_stream).expires_after(m_requests == 0 ? m_server.options.readTimeout
                                                                         : m_server.options.idleTimeout);
@@ -151,18 +184,40 @@ private:
                                 });
     }
 
-    // A stranger (no verified client certificate) may send only a small body.
-    std::size_t bodyLimit() const
+    // From the header alone: who this is, what it may send, whether its connection may stay.
+    Admission admit()
     {
-        return m_peer.verified ? m_server.options.maxBodyBytes : m_server.options.maxUnauthenticatedBodyBytes;
+        RequestContext context{m_peer, m_remote, std::chrono::steady_clock::now()};
+        if (m_server.admission) {
+            return m_server.admission(toRequest(m_parser->get()), context);
+        }
+        // A stranger (no verified client certificate) may send only a small body.
+        return {m_peer.verified ? m_server.options.maxBodyBytes : m_server.options.maxUnauthenticatedBodyBytes,
+                m_peer.verified, std::nullopt};
     }
 
     void readBody()
     {
+        Admission admission;
+        try {
+            admission = admit();
+        } catch (const std::exception&) {
+            admission.refusal = HttpResponse{
+                500, "application/json", R"({"error":"internal","message":"internal error","field":""})", {}};
+        }
+        if (admission.refusal) {
+            return respond(std::move(*admission.refusal), false);
+        }
+        if (admission.trusted && !m_trusted) {
+            m_server.promote(*this);
+            m_trusted = true;
+        }
+        m_keepAlive = admission.trusted;
         const auto length = m_parser->content_length();
-        if (length && *length > bodyLimit()) {
+        if (length && *length > admission.maxBodyBytes) {
             return onRead(http::error::body_limit); // refused before a byte of the body is read
         }
+        m_parser->body_limit(admission.maxBodyBytes); // chunked bodies too
         beast::get_lowest_layer(m_stream).expires_after(m_server.options.readTimeout);
         http::async_read(m_stream, m_buffer, *m_parser,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
@@ -183,6 +238,22 @@ private:
         }
         ++m_requests;
         auto& message = m_parser->get();
+        HttpRequest request = toRequest(message);
+        request.body = std::move(message.body());
+        RequestContext context{m_peer, m_remote, std::chrono::steady_clock::now()};
+        HttpResponse response;
+        try {
+            response = m_server.handler(request, context);
+        } catch (const std::exception&) {
+            response = {500, "application/json", R"({"error":"internal","message":"internal error","field":""})", {}};
+        }
+        // One request per unauthenticated connection: a stranger cannot hold a slot with keep-alive.
+        respond(std::move(response), m_keepAlive && message.keep_alive() && !m_server.stopping);
+    }
+
+    // Method, target and headers (names in lower case); the body is moved in by the caller.
+    static HttpRequest toRequest(const http::request<http::string_body>& message)
+    {
         HttpRequest request;
         request.method = std::string(message.method_string());
         request.target = std::string(message.target());
@@ -193,15 +264,7 @@ private:
             }
             request.headers[name] = std::string(field.value());
         }
-        request.body = std::move(message.body());
-        RequestContext context{m_peer, m_remote, std::chrono::steady_clock::now()};
-        HttpResponse response;
-        try {
-            response = m_server.handler(request, context);
-        } catch (const std::exception&) {
-            response = {500, "application/json", R"({"error":"internal","message":"internal error","field":""})", {}};
-        }
-        respond(std::move(response), message.keep_alive() && !m_server.stopping);
+        return request;
     }
 
     void respond(HttpResponse response, bool keepAlive)
@@ -250,6 +313,8 @@ private:
     PeerCertificate m_peer;
     std::string m_remote;
     std::size_t m_requests = 0;
+    bool m_trusted = false;   // admitted as authenticated once: its slot left the unauthenticated budgets
+    bool m_keepAlive = false; // the current request's admission allows another on this connection
 };
 
 Expected<void, Error> configure(asio::ssl::context& ssl, const ServerOptions& options)
@@ -272,6 +337,10 @@ Expected<void, Error> configure(asio::ssl::context& ssl, const ServerOptions& op
             static const unsigned char kContext[] = "zaitaku-gateway";
             SSL_CTX_set_session_id_context(ctx, kContext, sizeof(kContext) - 1);
         }
+        // No resumption: a resumed session would carry the stored verification of a certificate
+        // that may have expired since (security review L10); tablets keep connections alive instead.
+        SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+        SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     } catch (const boost::system::system_error& e) {
         return Unexpected(Error{Errc::TlsFailure, std::string("the server's TLS setup failed: ") + e.what()});
     }
@@ -291,47 +360,112 @@ void HttpsServer::Impl::accept()
             auto endpoint = socket.remote_endpoint(ec);
             remote = ec ? std::string() : endpoint.address().to_string();
         }
-        if (!ec && !admit(remote)) {
-            ++refused;
-            beast::error_code ignored;
-            socket.close(ignored); // over a cap: no TLS handshake, no buffer, no slot
-        } else if (!ec) {
-            socket.set_option(tcp::no_delay(true), ec);
-            auto session = std::make_shared<Session>(std::move(socket), *this, std::move(remote));
-            {
-                std::lock_guard lock(mutex);
-                for (auto it = sessions.begin(); it != sessions.end();) {
-                    it = it->expired() ? sessions.erase(it) : std::next(it);
+        if (!ec) {
+            const std::string prefix = addressPrefix(remote);
+            auto victims = makeRoom(prefix);
+            if (!victims) {
+                ++refused;
+                beast::error_code ignored;
+                socket.close(ignored); // every slot authenticated: no TLS handshake, no buffer
+            } else {
+                socket.set_option(tcp::no_delay(true), ec);
+                auto session = std::make_shared<Session>(std::move(socket), *this, std::move(remote));
+                enter(*session, session, prefix);
+                {
+                    std::lock_guard lock(mutex);
+                    for (auto it = sessions.begin(); it != sessions.end();) {
+                        it = it->expired() ? sessions.erase(it) : std::next(it);
+                    }
+                    sessions.insert(session);
                 }
-                sessions.insert(session);
+                for (const auto& victim : *victims) {
+                    victim->abort();
+                }
+                evicted += victims->size();
+                session->run();
             }
-            session->run();
         }
         accept();
     });
 }
 
-bool HttpsServer::Impl::admit(const std::string& address)
+std::optional<std::vector<std::shared_ptr<Session>>> HttpsServer::Impl::makeRoom(const std::string& prefix)
 {
-    std::lock_guard lock(addressMutex);
-    if (open >= options.maxConnections) {
-        return false;
+    std::vector<std::shared_ptr<Session>> victims;
+    std::lock_guard lock(slotMutex);
+    if (auto it = untrustedPerPrefix.find(prefix);
+        it != untrustedPerPrefix.end() && it->second >= options.maxUnauthenticatedPerPrefix) {
+        evictOldest(&prefix, victims);
     }
-    auto& count = perAddress[address];
-    if (count >= options.maxConnectionsPerAddress) {
-        return false;
+    if (untrusted >= options.maxUnauthenticatedConnections) {
+        const auto fullest = std::max_element(untrustedPerPrefix.begin(), untrustedPerPrefix.end(),
+                                              [](const auto& a, const auto& b) { return a.second < b.second; });
+        if (fullest == untrustedPerPrefix.end() || !evictOldest(&fullest->first, victims)) {
+            evictOldest(nullptr, victims);
+        }
     }
-    ++count;
-    return true;
+    if (held >= options.maxConnections && !evictOldest(nullptr, victims)) {
+        return std::nullopt;
+    }
+    return victims;
 }
 
-void HttpsServer::Impl::release(const std::string& address)
+bool HttpsServer::Impl::evictOldest(const std::string* prefix, std::vector<std::shared_ptr<Session>>& victims)
 {
-    std::lock_guard lock(addressMutex);
-    auto it = perAddress.find(address);
-    if (it != perAddress.end() && --it->second == 0) {
-        perAddress.erase(it); // bounded by the open connections, not by every address ever seen
+    for (const auto& [ticket, weak] : untrustedByAge) {
+        auto session = weak.lock();
+        if (!session || (prefix && session->slot.prefix != *prefix)) {
+            continue; // one being destroyed gives its slot back itself
+        }
+        giveBack(*session);
+        victims.push_back(std::move(session)); // the last reference may go only outside the lock
+        return true;
     }
+    return false;
+}
+
+void HttpsServer::Impl::enter(Session& session, const std::weak_ptr<Session>& weak, const std::string& prefix)
+{
+    std::lock_guard lock(slotMutex);
+    session.slot = {SlotState::Kind::Unauthenticated, prefix, nextTicket++};
+    ++held;
+    ++untrusted;
+    ++untrustedPerPrefix[prefix];
+    untrustedByAge.emplace(session.slot.ticket, weak);
+}
+
+void HttpsServer::Impl::promote(Session& session)
+{
+    std::lock_guard lock(slotMutex);
+    if (session.slot.kind != SlotState::Kind::Unauthenticated) {
+        return; // evicted meanwhile: it is closing
+    }
+    giveBack(session);
+    ++held;
+    session.slot.kind = SlotState::Kind::Authenticated;
+}
+
+void HttpsServer::Impl::release(Session& session)
+{
+    std::lock_guard lock(slotMutex);
+    giveBack(session);
+}
+
+void HttpsServer::Impl::giveBack(Session& session)
+{
+    auto& slot = session.slot;
+    if (slot.kind == SlotState::Kind::Unauthenticated) {
+        --untrusted;
+        auto it = untrustedPerPrefix.find(slot.prefix);
+        if (it != untrustedPerPrefix.end() && --it->second == 0) {
+            untrustedPerPrefix.erase(it); // bounded by the open connections, not every prefix ever seen
+        }
+        untrustedByAge.erase(slot.ticket);
+    }
+    if (slot.kind != SlotState::Kind::None) {
+        --held;
+    }
+    slot.kind = SlotState::Kind::None;
 }
 
 HttpsServer::HttpsServer(std::unique_ptr<Impl> impl)
@@ -343,11 +477,13 @@ HttpsServer::~HttpsServer()
     stop(std::chrono::milliseconds(0));
 }
 
-Expected<std::unique_ptr<HttpsServer>, Error> HttpsServer::start(const ServerOptions& options, RequestHandler handler)
+Expected<std::unique_ptr<HttpsServer>, Error>
+HttpsServer::start(const ServerOptions& options, RequestHandler handler, AdmissionHandler admission)
 {
     auto impl = std::make_unique<Impl>();
     impl->options = options;
     impl->handler = std::move(handler);
+    impl->admission = std::move(admission);
     if (auto done = configure(impl->ssl, options); !done) {
         return Unexpected(done.error());
     }
@@ -394,6 +530,11 @@ std::size_t HttpsServer::connections() const
 std::size_t HttpsServer::refusedConnections() const
 {
     return m_impl->refused;
+}
+
+std::size_t HttpsServer::evictedConnections() const
+{
+    return m_impl->evicted;
 }
 
 void HttpsServer::stop(std::chrono::milliseconds grace)

@@ -36,19 +36,31 @@ struct ServerOptions
     // Before a client certificate verified, only a small body is read (enrollment is a CSR and a
     // code): a stranger cannot make the server buffer megabytes.
     std::size_t maxUnauthenticatedBodyBytes = 64 * 1024;
-    // Connections beyond these are closed on accept, before any TLS work: a flood from one
-    // address cannot take every slot, nor all of them the server's memory.
+    // Connection budgets (security review H2). A connection is unauthenticated until its first
+    // request is admitted as trusted (Admission::trusted); until then it counts against its
+    // network prefix (IPv4 /24, IPv6 /64: AddressPrefix.h) and against a global budget kept well
+    // below maxConnections, so that strangers never take the slots tablets need. A new connection
+    // over a budget evicts the oldest unauthenticated one of the fullest prefix (its own first)
+    // rather than being refused: holding slots gains an attacker nothing. Unauthenticated
+    // connections get one request each (no keep-alive). Only when every slot is held by
+    // authenticated connections is a new one closed on accept.
     std::size_t maxConnections = 1024;
-    std::size_t maxConnectionsPerAddress = 64;
+    std::size_t maxUnauthenticatedConnections = 256;
+    std::size_t maxUnauthenticatedPerPrefix = 64;
 };
 
 using RequestHandler = std::function<HttpResponse(const HttpRequest&, const RequestContext&)>;
+
+// Without one, a verified client certificate is trusted with maxBodyBytes, anyone else gets
+// maxUnauthenticatedBodyBytes.
+using AdmissionHandler = std::function<Admission(const HttpRequest& head, const RequestContext&)>;
 
 class HttpsServer
 {
 public:
     // Binds and starts serving on `threads` threads.
-    static Expected<std::unique_ptr<HttpsServer>, Error> start(const ServerOptions& options, RequestHandler handler);
+    static Expected<std::unique_ptr<HttpsServer>, Error>
+    start(const ServerOptions& options, RequestHandler handler, AdmissionHandler admission = {});
     ~HttpsServer();
     HttpsServer(const HttpsServer&) = delete;
     HttpsServer& operator=(const HttpsServer&) = delete;
@@ -56,8 +68,10 @@ public:
     std::uint16_t port() const;
     // Open connections right now (a gauge for /metrics).
     std::size_t connections() const;
-    // Connections closed on accept because a cap was reached (a counter for /metrics).
+    // Connections closed on accept because every slot was held by authenticated ones, and
+    // unauthenticated connections closed to make room for a newer one (counters for /metrics).
     std::size_t refusedConnections() const;
+    std::size_t evictedConnections() const;
     // Stops accepting, lets requests in flight finish for up to `grace`, then closes everything.
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 

@@ -11,6 +11,7 @@
 #include "sync/store/SnapshotCache.h"
 #include "sync/transport/HttpsClient.h"
 #include "tests/support/GatewayFixture.h"
+#include "tests/support/TlsProbe.h"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -84,6 +85,34 @@ protected:
         options.port = gateway->port();
         options.caPem = gateway->caPem();
         return options;
+    }
+
+    // The gateway's /metrics as the monitoring system reads it (metrics_client_cert = required,
+    // the default): with a certificate `monitor-cert` would issue.
+    sync::transport::ClientOptions monitorClient()
+    {
+        auto options = anonymousClient();
+        auto pki = sync::gateway::GatewayPki::load(config.dataDir).value();
+        auto request = sync::client::makeDeviceKeyRequest("zaitaku-monitor").value();
+        auto issued = pki.issueDeviceCertificate(request.csrPem, "monitor", gatewayClock.nowJst(), gatewayRandom, 90);
+        EXPECT_TRUE(issued) << issued.error().message;
+        options.certificatePem = issued ? issued->certificatePem : std::string();
+        options.privateKeyPem = request.privateKeyPem;
+        return options;
+    }
+
+    std::string scrapeMetrics()
+    {
+        auto monitor = sync::transport::HttpsClient::create(monitorClient()).value();
+        auto scraped = monitor->send({"GET", "/metrics", {}, {}});
+        EXPECT_TRUE(scraped && scraped->status == 200) << (scraped ? scraped->body : scraped.error().message);
+        return scraped ? scraped->body : std::string();
+    }
+
+    static double metric(const std::string& scraped, const std::string& name)
+    {
+        const auto at = scraped.find("\n" + name + " ");
+        return at == std::string::npos ? -1.0 : std::stod(scraped.substr(at + name.size() + 2));
     }
 
     // Another tablet's encrypted store in `at` (the caller removes the folder).
@@ -182,7 +211,17 @@ TEST_F(GatewaySyncTest, DeviceRoutesNeedAClientCertificate)
     auto health = client->send({"GET", "/healthz", {}, {}});
     ASSERT_TRUE(health);
     EXPECT_EQ(health->status, 200);
-    EXPECT_EQ(client->tlsVersion(), "TLSv1.3");
+    EXPECT_EQ(client->tlsVersion(), "") << "a stranger's connection is closed after each answer (review H2)";
+
+    // An enrolled tablet keeps its TLS 1.3 connection alive.
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    const auto link = sync::client::GatewayLink::load(store->db()).value().value();
+    options.certificatePem = link.certificatePem;
+    options.privateKeyPem = link.privateKeyPem;
+    auto tablet = sync::transport::HttpsClient::create(options).value();
+    auto status = tablet->send({"GET", "/v1/status", {}, {}});
+    ASSERT_TRUE(status && status->status == 200);
+    EXPECT_EQ(tablet->tlsVersion(), "TLSv1.3");
 }
 
 TEST_F(GatewaySyncTest, ACertificateFromAnotherCaIsRefusedAtTheHandshake)
@@ -423,11 +462,9 @@ TEST_F(GatewaySyncTest, MalformedRecordsGetA400NamingTheField)
     ASSERT_FALSE(response);
     EXPECT_EQ(response.error().code, sync::Errc::ProtocolViolation);
     EXPECT_EQ(response.error().field, "records[0].idempotency_key");
-    auto metrics = gw.get("/metrics");
-    ASSERT_TRUE(metrics);
-    EXPECT_NE(metrics->body.find("zaitaku_gateway_requests_total{route=\"records\",status=\"400\"} 1"),
-              std::string::npos)
-        << metrics->body;
+    const auto metrics = scrapeMetrics();
+    EXPECT_NE(metrics.find("zaitaku_gateway_requests_total{route=\"records\",status=\"400\"} 1"), std::string::npos)
+        << metrics;
 }
 
 TEST_F(GatewaySyncTest, ADeeplyNestedRequestIsA400AndTheGatewayStaysUp)
@@ -574,8 +611,9 @@ TEST_F(GatewaySyncTest, AnUnauthenticatedFloodLeavesHealthzResponsive)
 {
     // Issue 21, item 3, on a bounded loopback flood: 300 silent connections from 127.0.0.2 (a
     // slow-loris without a certificate), oversized bodies and a burst of enrollments with bad
-    // codes. The gateway keeps serving everyone else.
-    config.maxConnectionsPerAddress = 16;
+    // codes. The gateway keeps serving everyone else: the flood's network holds at most 16
+    // unauthenticated slots, each newer connection evicting its oldest (security review H2).
+    config.maxUnauthenticatedPerPrefix = 16;
     restartGateway();
     ASSERT_TRUE(enrollTablet(*store, newCode()));
     auto gw = connection(*store);
@@ -625,26 +663,109 @@ TEST_F(GatewaySyncTest, AnUnauthenticatedFloodLeavesHealthzResponsive)
     EXPECT_EQ(statuses.front(), 403);
 
     std::string scraped;
-    const auto value = [&](const std::string& name) {
-        const auto at = scraped.find("\n" + name + " ");
-        return at == std::string::npos ? -1.0 : std::stod(scraped.substr(at + name.size() + 2));
-    };
+    const auto value = [&](const std::string& name) { return metric(scraped, name); };
     // The kernel completed the 300 handshakes before the gateway accepted them: wait for the accepts.
     for (int i = 0; i < 100; ++i) {
-        auto metrics = gw.get("/metrics");
-        ASSERT_TRUE(metrics) << metrics.error().message;
-        scraped = metrics->body;
-        if (value("zaitaku_gateway_connections_refused") >= 300 - 16) {
+        scraped = scrapeMetrics();
+        if (value("zaitaku_gateway_connections_evicted") >= 300 - 16) {
             break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    EXPECT_GE(value("zaitaku_gateway_connections_refused"), 300 - 16) << scraped;
+    EXPECT_GE(value("zaitaku_gateway_connections_evicted"), 300 - 16) << scraped;
+    EXPECT_EQ(value("zaitaku_gateway_connections_refused"), 0) << "nothing refused: a slot was always free";
     EXPECT_LE(value("zaitaku_gateway_open_connections"), 16 + 8) << "the flood's 16 and this test's clients";
     EXPECT_EQ(value("zaitaku_gateway_certificates_issued_total"), 1) << "the tablet's only";
     for (const int fd : flood) {
         ::close(fd);
     }
+}
+
+TEST_F(GatewaySyncTest, AThousandIdleTlsConnectionsFromFortyAddressesStarveNobody)
+{
+    // Security review H2 and issue 29's test: 1,040 idle TLS connections (26 from each of 40
+    // source addresses) — first all in one /24 (127.0.0.2–41), then one /24 each (127.0.N.2).
+    // Keyed on exact addresses they took every slot (1024) and /healthz was refused; now a
+    // network holds at most max_unauthenticated_per_prefix, strangers together at most
+    // max_unauthenticated_connections, and a newcomer evicts the oldest stranger.
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    for (const bool oneNetwork : {true, false}) {
+        const double evictedBefore = metric(scrapeMetrics(), "zaitaku_gateway_connections_evicted");
+        std::vector<std::unique_ptr<TlsProbe>> held;
+        for (int a = 0; a < 40; ++a) {
+            const std::string source =
+                oneNetwork ? "127.0.0." + std::to_string(2 + a) : "127.0." + std::to_string(1 + a) + ".2";
+            for (int i = 0; i < 26; ++i) {
+                if (auto probe = TlsProbe::open(source, gateway->port())) {
+                    held.push_back(std::move(probe));
+                }
+            }
+        }
+        ASSERT_GE(held.size(), 1000U) << "the handshakes themselves are not refused";
+
+        auto options = anonymousClient();
+        options.connectTimeout = std::chrono::seconds(1);
+        options.ioTimeout = std::chrono::seconds(1);
+        auto stranger = sync::transport::HttpsClient::create(options).value();
+        auto health = stranger->send({"GET", "/healthz", {}, {}});
+        ASSERT_TRUE(health) << (oneNetwork ? "one /24: " : "40 /24s: ") << health.error().message;
+        EXPECT_EQ(health->status, 200);
+
+        const auto report = syncNow(*store);
+        EXPECT_FALSE(report.error) << report.error->message;
+
+        const auto scraped = scrapeMetrics();
+        EXPECT_LE(metric(scraped, "zaitaku_gateway_open_connections"), 256 + 8)
+            << "at most the unauthenticated budget, and this test's clients";
+        const double budget = oneNetwork ? 64 : 256; // per prefix, or for all strangers
+        EXPECT_GE(metric(scraped, "zaitaku_gateway_connections_evicted") - evictedBefore,
+                  static_cast<double>(held.size()) - budget);
+        EXPECT_EQ(metric(scraped, "zaitaku_gateway_connections_refused"), 0);
+    }
+}
+
+TEST_F(GatewaySyncTest, AStrangerGetsOneRequestPerConnection)
+{
+    // Security review H2: "GET /healthz" every 29 s held a keep-alive slot for ever. A connection
+    // without an enrolled tablet's certificate is closed after its one response.
+    auto probe = TlsProbe::open("127.0.0.2", gateway->port());
+    ASSERT_TRUE(probe);
+    ASSERT_TRUE(probe->send("GET /healthz HTTP/1.1\r\nHost: g\r\n\r\n"));
+    const auto answer = probe->receive(std::chrono::seconds(3));
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0U) << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+    EXPECT_TRUE(probe->closedByServer());
+}
+
+TEST_F(GatewaySyncTest, ARevokedOrMonitoringCertificateIsRefusedFromTheHeader)
+{
+    // Security review M2: the body limit followed TLS verification, not registration. A revoked
+    // tablet (or the monitoring certificate) announcing a 1 MB body was given the tablet's 4 MiB,
+    // and the gateway waited for the body before its 403. Now the header alone decides.
+    auto enrolled = enrollTablet(*store, newCode());
+    ASSERT_TRUE(enrolled);
+    const auto link = sync::client::GatewayLink::load(store->db()).value().value();
+    ASSERT_TRUE(gateway->storage().revokeDevice(enrolled->deviceId, gatewayClock.nowJst()).value());
+    const auto monitor = monitorClient();
+    const std::string header = "POST /v1/records HTTP/1.1\r\nHost: g\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 1000000\r\n\r\n";
+    for (const auto& [who, cert, key] :
+         {std::tuple{"revoked tablet", link.certificatePem, link.privateKeyPem},
+          std::tuple{"monitoring certificate", monitor.certificatePem, monitor.privateKeyPem}}) {
+        auto probe = TlsProbe::open("127.0.0.2", gateway->port(), cert, key);
+        ASSERT_TRUE(probe) << who;
+        ASSERT_TRUE(probe->send(header));
+        const auto answer = probe->receive(std::chrono::seconds(3));
+        EXPECT_EQ(answer.rfind("HTTP/1.1 403", 0), 0U)
+            << who << " — nothing within 3 s means the body was awaited: " << answer;
+        EXPECT_TRUE(probe->closedByServer()) << who;
+    }
+    // A stranger announcing the same body is refused as too large, also from the header.
+    auto stranger = TlsProbe::open("127.0.0.2", gateway->port());
+    ASSERT_TRUE(stranger);
+    ASSERT_TRUE(stranger->send(header));
+    const auto answer = stranger->receive(std::chrono::seconds(3));
+    EXPECT_TRUE(answer.rfind("HTTP/1.1 401", 0) == 0 || answer.rfind("HTTP/1.1 413", 0) == 0) << answer;
 }
 
 TEST_F(GatewaySyncTest, EvidenceMovedToAnotherVisitOrPatientIsRejected)
@@ -703,10 +824,9 @@ TEST_F(GatewaySyncTest, ALocalNonceIsClaimedOnceForTheWholeFacility)
 
 TEST_F(GatewaySyncTest, MetricsCanRequireTheMonitoringCertificate)
 {
-    // Issue 21, item 12: with metrics_client_cert = required, neither a stranger nor a tablet
-    // reads /metrics; the certificate `zaitaku-gateway monitor-cert` issues does.
-    config.metricsNeedCertificate = true;
-    restartGateway();
+    // Issue 21, item 12: with metrics_client_cert = required — the default since security review
+    // M1 — neither a stranger nor a tablet reads /metrics; the certificate `zaitaku-gateway
+    // monitor-cert` issues does.
     ASSERT_TRUE(enrollTablet(*store, newCode()));
     auto options = anonymousClient();
     auto stranger = sync::transport::HttpsClient::create(options).value();

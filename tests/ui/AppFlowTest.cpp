@@ -582,6 +582,24 @@ TEST_F(AppFlowTest, IdleTimeLocksTheStoreAndSignInNamesTheStaffAgain)
     EXPECT_TRUE(staff->isReadOnly()) << "the card is handled by who signed in, not by a typed name";
 }
 
+TEST_F(AppFlowTest, AnIdleLockWithTheCancelQuestionOpenClosesItAndLocks)
+{
+    // Security review L1: the idle lock fired inside 「訪問の中止」's own event loop, rebuilt the
+    // screens and deleted the page that owned the (stack) message box: a double free.
+    app::QtDialogs real;
+    dialogs.real = &real;
+    presentCard("valid");
+    startVisit("startFirstVisit", "p-first");
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "visitCancel") != nullptr; }));
+    window->sessionLock().setIdle(std::chrono::milliseconds(500));
+    ASSERT_TRUE(tap(window.get(), "visitCancel")); // returns once the question is gone
+    EXPECT_EQ(dialogs.asked.value(0), QStringLiteral("訪問の中止"));
+    ASSERT_TRUE(waitUntil([&] { return window->session() == nullptr; }, std::chrono::seconds(10)));
+    EXPECT_EQ(QApplication::activeModalWidget(), nullptr) << "the question was closed with the lock";
+    EXPECT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "passphrase") != nullptr; }));
+    EXPECT_TRUE(window->routePage()->entries().empty());
+}
+
 TEST_F(AppFlowTest, ResumingFromSuspendLocksTheStore)
 {
     // The boot clock runs through a suspend, the monotonic clock does not: their gap jumps.

@@ -33,14 +33,15 @@ namespace zaitaku::testing
 class ScriptedDialogs final : public app::Dialogs
 {
 public:
-    bool confirm(QWidget*, const QString& title, const QString&) override
+    bool confirm(QWidget* parent, const QString& title, const QString& text) override
     {
         asked << title;
-        return confirmAnswer;
+        return real ? real->confirm(parent, title, text) : confirmAnswer;
     }
     void inform(QWidget*, const QString& title, const QString& text) override { informed << title + ": " + text; }
 
     bool confirmAnswer = true;
+    app::Dialogs* real = nullptr; // set: the question is really shown (its nested event loop)
     QStringList asked;
     QStringList informed;
 };

@@ -12,6 +12,7 @@
 #include "ui/app/VisitPage.h"
 
 #include <QApplication>
+#include <QDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStackedWidget>
@@ -168,6 +169,20 @@ void MainWindow::lock(const QString& reason)
         return;
     }
     m_lock->stop();
+    // An open question box runs its own event loop below this call: answer it "no" and let it
+    // close before its page goes (security review L1).
+    for (int open = 0; open < 8; ++open) {
+        auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+        if (!dialog) {
+            break;
+        }
+        dialog->reject();
+    }
+    // Nothing of the last patient stays painted while background work finishes (a pre-check may
+    // wait on the gateway for minutes).
+    m_pages->hide();
+    setBanner(tr("ロックしています…"));
+    repaint();
     if (m_visit->running()) {
         m_visit->cancel(); // its open question is answered "stop": nothing is recorded
     }

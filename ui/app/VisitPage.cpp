@@ -15,6 +15,7 @@
 #include "ui/app/visit/VisualPanel.h"
 
 #include <QLabel>
+#include <QPointer>
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QStackedWidget>
@@ -82,8 +83,12 @@ VisitPage::VisitPage(BackgroundWorker& worker, Dialogs& dialogs, const AppSettin
     m_cancel->setObjectName("visitCancel");
     layout->addWidget(m_cancel);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_dialogs.confirm(this, tr("訪問の中止"), tr("この訪問を中止しますか？ 何も記録されません。"))) {
-            cancel();
+        // A lock while the question is open deletes this page: only `self` is safe afterwards.
+        QPointer<VisitPage> self(this);
+        const bool stop =
+            m_dialogs.confirm(this, tr("訪問の中止"), tr("この訪問を中止しますか？ 何も記録されません。"));
+        if (self && stop) {
+            self->cancel();
         }
     });
     connect(m_result, &ResultPanel::done, this, [this] { Q_EMIT finished(m_committed); });
@@ -248,9 +253,14 @@ void VisitPage::askFallback(const visit::FallbackPrompt& prompt, const Reply<vis
 
 void VisitPage::askRetryCommit(const visit::Error& error, const Reply<bool>& reply)
 {
-    reply(m_dialogs.confirm(this, tr("記録できませんでした"),
-                            tr("記録を保存できませんでした: %1\nもう一度保存しますか？（いいえ: 記録しません）")
-                                .arg(QString::fromStdString(error.message))));
+    QPointer<VisitPage> self(this);
+    const bool again =
+        m_dialogs.confirm(this, tr("記録できませんでした"),
+                          tr("記録を保存できませんでした: %1\nもう一度保存しますか？（いいえ: 記録しません）")
+                              .arg(QString::fromStdString(error.message)));
+    if (self) {
+        reply(again); // else a lock deleted this page, and its cancel() answered the visit already
+    }
 }
 
 } // namespace zaitaku::app
