@@ -198,6 +198,18 @@ Expected<std::optional<DeviceRecord>, Error> GatewayService::admittedDevice(cons
     return std::move(*device);
 }
 
+std::optional<HttpResponse> GatewayService::overBudget(const DeviceRecord& device, double cost)
+{
+    std::chrono::seconds retry{};
+    if (cost <= 0.0 || m_deps.limiter.allow(device.id, retry, cost)) {
+        return std::nullopt;
+    }
+    m_deps.metrics.countRateLimited();
+    auto out = problem(429, Errc::Rejected, "too many requests from this device; slow down");
+    out.headers.emplace_back("Retry-After", std::to_string(retry.count()));
+    return out;
+}
+
 std::optional<HttpResponse> GatewayService::deviceRefusal(const transport::RequestContext& context,
                                                           const std::optional<DeviceRecord>& device) const
 {
@@ -290,12 +302,8 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
     if (auto refusal = deviceRefusal(context, *device)) {
         return std::move(*refusal);
     }
-    std::chrono::seconds retry{};
-    if (!m_deps.limiter.allow(deviceId, retry)) {
-        m_deps.metrics.countRateLimited();
-        auto out = problem(429, Errc::Rejected, "too many requests from this device; slow down");
-        out.headers.emplace_back("Retry-After", std::to_string(retry.count()));
-        return out;
+    if (auto limited = overBudget(**device, 1.0)) {
+        return std::move(*limited);
     }
     if (route == "status") {
         return status(**device);
@@ -390,6 +398,10 @@ HttpResponse GatewayService::challenges(const HttpRequest& request, const Device
     if (!message) {
         return badRequest(message.error());
     }
+    // One signature per challenge: a batch costs its count (the request itself paid one).
+    if (auto limited = overBudget(device, static_cast<double>(message->count) - 1.0)) {
+        return std::move(*limited);
+    }
     protocol::ChallengeBatch batch;
     batch.serverTime = m_deps.clock.nowJst();
     for (std::int64_t i = 0; i < message->count; ++i) {
@@ -481,6 +493,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         intake.challengeIds = std::move(verdict->challengeIds);
         intake.feed = std::move(verdict->feed);
         intake.careStarts = std::move(verdict->careStarts);
+        intake.patientId = verdict->patientId;
         intake.derived = std::move(verdict->derived);
         acceptedQueries.push_back(std::move(verdict->cardQueries));
         // A revisit R7 does not let the gateway re-query (its care unknown here, ended …) is said
@@ -622,6 +635,15 @@ HttpResponse GatewayService::precheck(const HttpRequest& request, const DeviceRe
         return problem(400, Errc::ProtocolViolation, "a pre-check is for today (" + today.toString() + ") or tomorrow",
                        "date");
     }
+    // Security review M8: each patient is read once however often it is listed, and a pre-check
+    // costs the device one token a patient (the request itself paid one).
+    {
+        std::set<std::string> seen;
+        std::erase_if(message->patientIds, [&](const std::string& p) { return !seen.insert(p).second; });
+    }
+    if (auto limited = overBudget(device, static_cast<double>(message->patientIds.size()) - 1.0)) {
+        return std::move(*limited);
+    }
     auto roster = m_deps.storage.assignedPatients(device.id);
     if (!roster) {
         return unavailable(roster.error());
@@ -632,7 +654,8 @@ HttpResponse GatewayService::precheck(const HttpRequest& request, const DeviceRe
     };
     std::vector<std::string> assigned;
     std::copy_if(message->patientIds.begin(), message->patientIds.end(), std::back_inserter(assigned), isAssigned);
-    if (!audited(device, "precheck", assigned)) {
+    // Nothing about a patient disclosed, nothing to audit (an empty pre-check is no read).
+    if (!assigned.empty() && !audited(device, "precheck", assigned)) {
         return problem(503, Errc::StoreIo, "the gateway cannot audit this read right now; try again");
     }
     // F3: one bulk request for the patients whose cached result is not for this day — as a job;
@@ -734,8 +757,20 @@ HttpResponse GatewayService::requery(const HttpRequest& request, const DeviceRec
     waiting.reason = "oqs_pending";
     waiting.reasonJa = "オンライン資格確認に再照会しています";
     waiting.flags = {"oqs_pending"};
-    waiting.jobId = eligibility->jobs().requery(
-        device.id, [eligibility, asked] { return protocol::toJson(eligibility->requery(asked)); });
+    const std::string key = asked.patientId + "|" + asked.serviceKind + "|" + asked.date.toString();
+    auto jobId = eligibility->jobs().requery(device.id, asked.patientId, key, [eligibility, asked] {
+        return protocol::toJson(eligibility->requery(asked));
+    });
+    if (!jobId) {
+        // Security review M3: each re-query is a real request at the national system under the
+        // facility's code; a device with 20 waiting gets no 21st.
+        m_deps.metrics.countRateLimited();
+        m_deps.log.warn("requery.limited", {{"device", device.id}});
+        auto out = problem(429, Errc::Rejected, "too many re-queries waiting for this device; wait for their answers");
+        out.headers.emplace_back("Retry-After", "30");
+        return out;
+    }
+    waiting.jobId = std::move(*jobId);
     return json(200, protocol::toJson(waiting));
 }
 
@@ -744,6 +779,24 @@ HttpResponse GatewayService::job(const std::string& id, const DeviceRecord& devi
     auto found = m_deps.eligibility ? m_deps.eligibility->jobs().find(id, device.id) : std::nullopt;
     if (!found) {
         return problem(404, Errc::ProtocolViolation, "no such job for this device: " + id, "id");
+    }
+    // Security review L12: a result is for the patients assigned now, not when it was asked.
+    auto roster = m_deps.storage.assignedPatients(device.id);
+    if (!roster) {
+        return unavailable(roster.error());
+    }
+    const auto assigned = [&](const std::string& p) {
+        return std::find(roster->begin(), roster->end(), p) != roster->end();
+    };
+    if (found->kind == "requery" && !std::all_of(found->patients.begin(), found->patients.end(), assigned)) {
+        return problem(404, Errc::ProtocolViolation, "no such job for this device: " + id, "id");
+    }
+    if (found->result.contains("unanswered")) {
+        auto& unanswered = found->result["unanswered"];
+        unanswered.erase(
+            std::remove_if(unanswered.begin(), unanswered.end(),
+                           [&](const nlohmann::json& p) { return !p.is_string() || !assigned(p.get<std::string>()); }),
+            unanswered.end());
     }
     return json(200, protocol::toJson(protocol::JobStatus{found->id, found->kind, std::string(toCode(found->state)),
                                                           found->result, found->reason}));

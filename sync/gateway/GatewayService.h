@@ -95,6 +95,8 @@ private:
     // could not be written: the read is then refused, never served unaudited.
     bool audited(const DeviceRecord& device, const std::string& route, const std::vector<std::string>& patientIds);
     transport::HttpResponse healthz();
+    // 429 when the device's token bucket cannot pay `cost` more (security review M8), else none.
+    std::optional<transport::HttpResponse> overBudget(const DeviceRecord& device, double cost);
     // The refusal for a device route from this peer (no certificate, unknown, revoked), or none.
     std::optional<transport::HttpResponse> deviceRefusal(const transport::RequestContext& context,
                                                          const std::optional<DeviceRecord>& device) const;

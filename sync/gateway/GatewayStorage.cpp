@@ -59,6 +59,7 @@ store::AuditEntry recordAcceptedAudit(const IntakeRequest& request)
             {{"kind", rec.kind},
              {"idempotency_key", rec.idemKey},
              {"payload_sha256", rec.payloadSha256},
+             {"patient_id", request.patientId},
              {"flags", request.flags}}};
 }
 
@@ -81,9 +82,12 @@ IntakeResult storedReceipt(const IntakeRequest& request)
     return result;
 }
 
-store::AuditEntry assignmentAudit(const std::string& deviceId, const std::vector<std::string>& patientIds, bool assign)
+store::AuditEntry assignmentAudit(const std::string& actor,
+                                  const std::string& deviceId,
+                                  const std::vector<std::string>& patientIds,
+                                  bool assign)
 {
-    return {"operator", assign ? "roster.assign" : "roster.unassign", deviceId, {{"patients", patientIds}}};
+    return {actor, assign ? "roster.assign" : "roster.unassign", deviceId, {{"patients", patientIds}}};
 }
 
 store::AuditEntry

@@ -85,6 +85,7 @@ struct IntakeRequest
     std::vector<std::string> challengeIds;             // claimed once, here, or the record is rejected
     std::vector<protocol::FeedItem> feed;              // published to every tablet (seq assigned here)
     std::vector<CareStart> careStarts;                 // R7 state that starts with this record
+    std::string patientId;                             // whom the record is about (its audit row)
     nlohmann::json derived = nlohmann::json::object(); // what the gateway derived (不詳 claims), stored beside it
 };
 
@@ -149,7 +150,21 @@ IntakeResult storedReceipt(const IntakeRequest& request);
 
 // The audit row of a roster change and of a device's read of patient data ("read.feed",
 // "read.precheck", "read.requery" with the patient ids it was answered about).
-store::AuditEntry assignmentAudit(const std::string& deviceId, const std::vector<std::string>& patientIds, bool assign);
+store::AuditEntry assignmentAudit(const std::string& actor,
+                                  const std::string& deviceId,
+                                  const std::vector<std::string>& patientIds,
+                                  bool assign);
+
+// One row of the audit log as stored (`zaitaku-gateway audit list`).
+struct AuditRow
+{
+    std::int64_t seq = 0;
+    std::string at;
+    std::string actor;
+    std::string action;
+    std::string subject;
+    std::string detail; // JSON text
+};
 store::AuditEntry
 readAudit(const std::string& deviceId, const std::string& route, const std::vector<std::string>& patientIds);
 
@@ -162,6 +177,11 @@ class GatewayStorage
 public:
     virtual ~GatewayStorage() = default;
     virtual std::string backend() const = 0;
+
+    // Who the operator actions of this handle are by (security review M6: never the bare word
+    // "operator"): the admin CLI sets "operator:<login name>"; the serving gateway is "gateway".
+    void actAs(std::string actor) { m_actor = std::move(actor); }
+    const std::string& actor() const { return m_actor; }
 
     // The data set's identity: changes when it is restored from a backup (rotateEpoch), which
     // tells tablets to push again what they had acknowledged.
@@ -246,8 +266,12 @@ public:
     virtual Expected<std::int64_t, Error> lastRecordSeq() = 0;
     // Recomputes the audit hash chain (`zaitaku-gateway audit verify`).
     virtual Expected<store::AuditVerification, Error> verifyAudit() = 0;
+    // Rows after `afterSeq`, oldest first, for review (`zaitaku-gateway audit list`).
+    virtual Expected<std::vector<AuditRow>, Error> auditRows(std::int64_t afterSeq, std::size_t limit) = 0;
 
 protected:
+    std::string m_actor = "gateway";
+
     // Feed items after `afterSeq`; with `deviceId` non-empty, only its assigned patients'.
     virtual Expected<std::vector<protocol::FeedItem>, Error>
     feedItems(std::int64_t afterSeq, std::size_t limit, const std::string& deviceId) = 0;

@@ -78,7 +78,7 @@ OqsJobs::precheck(const std::string& deviceId, const base::Date& date, const std
         const bool covered = std::all_of(patients.begin(), patients.end(),
                                          [&](const std::string& p) { return entry.patients.count(p) > 0; });
         if (covered) {
-            entry.devices.insert(deviceId);
+            entry.asked[deviceId].insert(patients.begin(), patients.end());
             return entry.job.id;
         }
     }
@@ -86,25 +86,44 @@ OqsJobs::precheck(const std::string& deviceId, const base::Date& date, const std
     if (queuedId.empty()) {
         queuedId = newId();
         Entry entry;
-        entry.job = Job{queuedId, "precheck", State::Queued, nullptr, {}};
+        entry.job = Job{queuedId, "precheck", State::Queued, nullptr, {}, {}};
         entry.date = date;
         m_jobs.emplace(queuedId, std::move(entry));
         m_bulk.push_back(queuedId);
         m_wake.notify_all();
     }
     auto& entry = m_jobs.at(queuedId);
-    entry.devices.insert(deviceId);
+    entry.asked[deviceId].insert(patients.begin(), patients.end());
     entry.patients.insert(patients.begin(), patients.end());
     return queuedId;
 }
 
-std::string OqsJobs::requery(const std::string& deviceId, std::function<nlohmann::json()> run)
+std::optional<std::string> OqsJobs::requery(const std::string& deviceId,
+                                            const std::string& patientId,
+                                            const std::string& key,
+                                            std::function<nlohmann::json()> run)
 {
     std::lock_guard lock(m_mutex);
     forgetOld();
+    std::size_t open = 0;
+    for (const auto& [id, e] : m_jobs) {
+        const bool unfinished = e.job.state == State::Queued || e.job.state == State::Running;
+        if (!unfinished || e.asked.count(deviceId) == 0) {
+            continue;
+        }
+        if (e.job.kind == "requery" && e.key == key) {
+            return id; // asked again while waiting: the same job, not another OQS request
+        }
+        ++open;
+    }
+    if (open >= kMaxOpenPerDevice || m_single.size() >= kMaxQueued) {
+        return std::nullopt;
+    }
     Entry entry;
-    entry.job = Job{newId(), "requery", State::Queued, nullptr, {}};
-    entry.devices.insert(deviceId);
+    entry.job = Job{newId(), "requery", State::Queued, nullptr, {}, {patientId}};
+    entry.asked[deviceId] = {patientId};
+    entry.patients = {patientId};
+    entry.key = key;
     entry.run = std::move(run);
     const std::string id = entry.job.id;
     m_jobs.emplace(id, std::move(entry));
@@ -117,10 +136,26 @@ std::optional<OqsJobs::Job> OqsJobs::find(const std::string& id, const std::stri
 {
     std::lock_guard lock(m_mutex);
     auto it = m_jobs.find(id);
-    if (it == m_jobs.end() || it->second.devices.count(deviceId) == 0) {
+    if (it == m_jobs.end()) {
         return std::nullopt;
     }
-    return it->second.job;
+    auto asked = it->second.asked.find(deviceId);
+    if (asked == it->second.asked.end()) {
+        return std::nullopt;
+    }
+    Job view = it->second.job;
+    view.patients.assign(asked->second.begin(), asked->second.end());
+    if (view.kind == "precheck" && view.result.contains("unanswered")) {
+        // The shared bulk job failed for others too: this device hears only of its own.
+        nlohmann::json mine = nlohmann::json::array();
+        for (const auto& p : view.result["unanswered"]) {
+            if (p.is_string() && asked->second.count(p.get<std::string>())) {
+                mine.push_back(p);
+            }
+        }
+        view.result["unanswered"] = std::move(mine);
+    }
+    return view;
 }
 
 bool OqsJobs::recentlyFailed(const base::Date& date, const std::string& patientId) const

@@ -4,7 +4,10 @@
 // 資格確認端末 becomes a job the tablet polls (GET /v1/jobs/<id>). Bulk pre-checks run one at a time
 // on their own thread — for a date, one runs and at most one waits, gathering every patient asked
 // for meanwhile, so a morning of tablets is one 一括照会 per date, not one per tablet. Re-queries run
-// on a second thread. Only the devices that asked see a job; finished jobs are kept 15 minutes.
+// on a second thread. Only the devices that asked see a job, and each sees only its own patients
+// in a shared job's result (security review M4); finished jobs are kept 15 minutes. A device has
+// at most one re-query waiting per (patient, service, date) — asking again joins it — and at most
+// kMaxOpenPerDevice in all; the queue holds at most kMaxQueued (security review M3).
 
 #include "base/Clock.h"
 #include "base/Date.h"
@@ -41,8 +44,9 @@ public:
         std::string id;
         std::string kind; // "precheck" or "requery"
         State state = State::Queued;
-        nlohmann::json result; // the job's answer once done (a re-query: its RequeryResponse)
-        std::string reason;    // why it failed
+        nlohmann::json result;             // the job's answer once done (a re-query: its RequeryResponse)
+        std::string reason;                // why it failed
+        std::vector<std::string> patients; // what the asking device asked about (its view)
     };
     // Refreshes these patients' results for the date; returns those it could not.
     using Refresh = std::function<std::vector<std::string>(const std::vector<std::string>&, const base::Date&)>;
@@ -55,10 +59,18 @@ public:
     // The job that will ask for these patients on `date`: the running one when it has them all,
     // else the date's waiting one (made if needed) with them added.
     std::string precheck(const std::string& deviceId, const base::Date& date, const std::vector<std::string>& patients);
-    // A re-query's OQS part.
-    std::string requery(const std::string& deviceId, std::function<nlohmann::json()> run);
-    // nullopt: no such job, or not one this device asked for.
+    // A re-query's OQS part: the job id, the device's open job for the same `key` (patient,
+    // service, date), or nullopt when the device or the queue is at its bound (answer 429).
+    std::optional<std::string> requery(const std::string& deviceId,
+                                       const std::string& patientId,
+                                       const std::string& key,
+                                       std::function<nlohmann::json()> run);
+    // nullopt: no such job, or not one this device asked for. A pre-check's `unanswered` holds
+    // only the patients this device asked about.
     std::optional<Job> find(const std::string& id, const std::string& deviceId) const;
+
+    static constexpr std::size_t kMaxOpenPerDevice = 20;
+    static constexpr std::size_t kMaxQueued = 1000;
     // A refresh for `date` that failed for this patient in the last minutes: answered
     // oqs_unavailable without asking OQS again at once.
     bool recentlyFailed(const base::Date& date, const std::string& patientId) const;
@@ -69,8 +81,9 @@ private:
     struct Entry
     {
         Job job;
-        std::set<std::string> devices;
-        std::set<std::string> patients; // precheck
+        std::map<std::string, std::set<std::string>> asked; // device → its patients
+        std::set<std::string> patients;                     // every device's
+        std::string key;                                    // requery: patient|service|date
         base::Date date = base::Date::fromSysDays({});
         std::function<nlohmann::json()> run; // requery
         std::chrono::nanoseconds finishedAt{0};

@@ -8,7 +8,7 @@
 namespace zaitaku::sync::gateway
 {
 
-bool RateLimiter::allow(const std::string& key, std::chrono::seconds& retryAfter)
+bool RateLimiter::allow(const std::string& key, std::chrono::seconds& retryAfter, double cost)
 {
     const auto now = m_clock.sinceBoot();
     std::lock_guard lock(m_mutex);
@@ -22,11 +22,12 @@ bool RateLimiter::allow(const std::string& key, std::chrono::seconds& retryAfter
         bucket.tokens = std::min(m_burst, bucket.tokens + std::max(0.0, elapsed) * m_rate);
         bucket.at = now;
     }
-    if (bucket.tokens >= 1.0) {
-        bucket.tokens -= 1.0;
+    cost = std::clamp(cost, 0.0, m_burst); // more than a full bucket would never pass
+    if (bucket.tokens >= cost) {
+        bucket.tokens -= cost;
         return true;
     }
-    retryAfter = std::chrono::seconds(static_cast<long>(std::ceil((1.0 - bucket.tokens) / m_rate)));
+    retryAfter = std::chrono::seconds(static_cast<long>(std::ceil((cost - bucket.tokens) / m_rate)));
     return false;
 }
 

@@ -23,8 +23,9 @@ public:
         , m_burst(burst)
     {}
 
-    // false: over the limit; `retryAfter` says when one token is back.
-    bool allow(const std::string& key, std::chrono::seconds& retryAfter);
+    // false: over the limit; `retryAfter` says when `cost` tokens are back. A request that costs
+    // the gateway more (200 challenges, a 500-patient pre-check) costs more tokens (review M8).
+    bool allow(const std::string& key, std::chrono::seconds& retryAfter, double cost = 1.0);
     // Buckets held now: at most kMaxBuckets, however many keys (addresses) were ever seen.
     std::size_t size() const;
 

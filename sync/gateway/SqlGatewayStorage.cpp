@@ -172,7 +172,7 @@ SqlGatewayStorage::rotateEpoch(base::RandomSource& random, const std::string& re
             !done) {
             return fail(done);
         }
-        if (auto done = appendAudit({"operator", "gateway.epoch", epoch, {{"reason", reason}}}, now); !done) {
+        if (auto done = appendAudit({m_actor, "gateway.epoch", epoch, {{"reason", reason}}}, now); !done) {
             return fail(done);
         }
         return epoch;
@@ -190,7 +190,7 @@ Expected<void, Error> SqlGatewayStorage::addEnrollmentCode(const std::string& se
             !done) {
             return fail(done);
         }
-        return appendAudit({"operator", "gateway.enroll_code", "enrollment_code", {{"expires_at", expires.toString()}}},
+        return appendAudit({m_actor, "gateway.enroll_code", "enrollment_code", {{"expires_at", expires.toString()}}},
                            now);
     });
 }
@@ -269,7 +269,7 @@ Expected<bool, Error> SqlGatewayStorage::revokeDevice(const std::string& id, con
         if (r->affected() != 1) {
             return false; // no such device, or revoked already: nothing was written
         }
-        if (auto done = appendAudit({"operator", "device.revoke", id, nlohmann::json::object()}, now); !done) {
+        if (auto done = appendAudit({m_actor, "device.revoke", id, nlohmann::json::object()}, now); !done) {
             return fail(done);
         }
         return true;
@@ -301,7 +301,7 @@ Expected<std::size_t, Error> SqlGatewayStorage::changeAssignments(const std::str
             }
             changed += static_cast<std::size_t>(r->affected());
         }
-        if (auto done = appendAudit(assignmentAudit(deviceId, patientIds, assign), now); !done) {
+        if (auto done = appendAudit(assignmentAudit(m_actor, deviceId, patientIds, assign), now); !done) {
             return fail(done);
         }
         return changed;
@@ -734,6 +734,20 @@ Expected<store::AuditVerification, Error> SqlGatewayStorage::verifyAudit()
                     rows->text(i, 5), rows->text(i, 6), rows->text(i, 7));
     }
     return chain.finish(head->rows() > 0 ? head->text(0, 0) : std::string());
+}
+
+Expected<std::vector<AuditRow>, Error> SqlGatewayStorage::auditRows(std::int64_t afterSeq, std::size_t limit)
+{
+    auto r = read("SELECT seq, at, actor, action, subject, detail FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                  {afterSeq, sqlInt(limit)});
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<AuditRow> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        out.push_back({r->integer(i, 0), r->text(i, 1), r->text(i, 2), r->text(i, 3), r->text(i, 4), r->text(i, 5)});
+    }
+    return out;
 }
 
 Expected<int, Error> SqlGatewayStorage::schemaVersion()

@@ -42,6 +42,7 @@ public:
                                                             const std::string& idemKey) override;
     Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) override;
     Expected<std::vector<StoredRecord>, Error> records(std::int64_t afterSeq, std::size_t limit) override;
+    Expected<std::vector<AuditRow>, Error> auditRows(std::int64_t afterSeq, std::size_t limit) override;
     Expected<void, Error> addSnapshot(const std::string& patientId,
                                       const nlohmann::json& snapshot,
                                       const base::Timestamp& receivedAt) override;

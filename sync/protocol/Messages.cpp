@@ -3,6 +3,8 @@
 #include "sync/protocol/FieldReader.h"
 #include "sync/protocol/WireLimits.h"
 
+#include <algorithm>
+
 namespace zaitaku::sync::protocol
 {
 
@@ -68,6 +70,12 @@ Expected<EnrollRequest, Error> parseEnrollRequest(std::string_view body)
         m.csrPem = r.string("csr_pem", 8192);
         m.signingKeyHex = r.hex("signing_key", 32);
         m.label = r.string("label", 128);
+        // Printed on operators' terminals (`devices list`): no control characters, no escape
+        // sequences (security review L6).
+        if (std::any_of(m.label.begin(), m.label.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+            r.fail("label", "label must not contain control characters");
+        }
         m.appVersion = r.string("app_version", 32);
         return m;
     });

@@ -29,6 +29,7 @@ struct HttpsClient::Impl
     asio::ssl::context ssl{asio::ssl::context::tls_client};
     std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
     beast::flat_buffer buffer;
+    std::string tlsVersion; // of the last handshake (a gateway closes a stranger's connection)
 
     // Runs the queued asynchronous operation to completion (the tcp_stream deadline bounds it).
     void runOnce()
@@ -88,6 +89,7 @@ struct HttpsClient::Impl
             stream.reset();
             return Unexpected(Error{Errc::TlsFailure, "TLS with " + options.host + " failed: " + detail});
         }
+        tlsVersion = SSL_get_version(handle);
         return {};
     }
 };
@@ -210,7 +212,7 @@ std::vector<std::string> HttpsClient::peerChain() const
 
 std::string HttpsClient::tlsVersion() const
 {
-    return m_impl->stream ? SSL_get_version(m_impl->stream->native_handle()) : std::string();
+    return m_impl->tlsVersion;
 }
 
 void HttpsClient::close()

@@ -56,7 +56,8 @@ public:
     // Connects and handshakes without a request (enrollment's first step).
     Expected<void, Error> connect();
     void close();
-    // The negotiated protocol ("TLSv1.3"), empty when not connected.
+    // The protocol the last handshake negotiated ("TLSv1.3"), empty before any; kept after the
+    // connection closes (the gateway closes a stranger's after each answer).
     std::string tlsVersion() const;
 
     struct Impl;

@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -180,6 +181,39 @@ TEST_F(GatewayCliTest, CareImportAndClaimSettlementAreOperatorCommands)
     auto audit = gw({"audit", "verify", "--data-dir", gatewayDir, "--json"});
     ASSERT_EQ(audit.exitCode, 0) << audit.out;
     EXPECT_EQ(json::parse(audit.out)["ok"], true);
+}
+
+TEST_F(GatewayCliTest, AdminCommandsAreAuditedUnderTheOperatorsName)
+{
+    // Security review M6 and L5: export, monitor-cert and snapshots import left no audit row and
+    // every operator was "operator"; an enrollment code could live 14 days.
+    startGateway();
+    ASSERT_EQ(gw({"enroll-code", "--data-dir", gatewayDir, "--by", "alice"}).exitCode, 0);
+    EXPECT_EQ(gw({"enroll-code", "--data-dir", gatewayDir, "--ttl-hours", "48"}).exitCode, 2) << "a day at most";
+    ASSERT_EQ(gw({"monitor-cert", "--out", (dir / "mon").string(), "--data-dir", gatewayDir, "--by", "alice"}).exitCode,
+              0);
+    ASSERT_EQ(gw({"export", "--data-dir", gatewayDir, "--by", "bob"}).exitCode, 0);
+    const auto file = (dir / "snapshots.json").string();
+    ASSERT_TRUE(base::writeFileAtomically(
+        file, R"([{"patient_id":"p-1","snapshot":{"id":"s-1","patient_id":"p-1","status":"valid"}}])", 0600));
+    const auto imported = gw({"snapshots", "import", file, "--data-dir", gatewayDir, "--by", "carol"});
+    ASSERT_EQ(imported.exitCode, 0) << imported.err;
+    ASSERT_EQ(gw({"devices", "revoke", "d-nobody", "--data-dir", gatewayDir}).exitCode, 2);
+
+    const auto listed = gw({"audit", "list", "--data-dir", gatewayDir});
+    ASSERT_EQ(listed.exitCode, 0) << listed.err;
+    std::map<std::string, std::string> actorOf;
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);) {
+        const auto row = json::parse(line);
+        actorOf[row["action"]] = row["actor"];
+    }
+    EXPECT_EQ(actorOf["gateway.enroll_code"], "operator:alice");
+    EXPECT_EQ(actorOf["gateway.monitor_cert"], "operator:alice");
+    EXPECT_EQ(actorOf["gateway.export"], "operator:bob");
+    EXPECT_EQ(actorOf["snapshot.import"], "operator:carol");
+    EXPECT_EQ(actorOf["gateway.epoch"], "gateway") << "created by the serving gateway itself";
+    EXPECT_EQ(gw({"audit", "verify", "--data-dir", gatewayDir}).exitCode, 0);
 }
 
 TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)

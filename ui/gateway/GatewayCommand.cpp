@@ -49,6 +49,8 @@ constexpr const char* kUsage =
     "  claims purge                    purge settled 申立書 data now (serve also does it hourly)\n"
     "  status                          counts, the storage backend and the CA fingerprint\n"
     "  audit verify                    recompute the audit hash chain (exit 1 if broken)\n"
+    "  audit list [--after SEQ] [--limit N]  the audit rows as JSON lines, for review\n"
+    "  every command's audit rows name its operator: --by NAME, else the login name\n"
     "  --json prints machine-readable output where a command prints\n";
 
 int fail(CliContext& ctx, const CommandOptions& o, const sync::Error& e, int exitCode = kExitFailure)
@@ -60,6 +62,19 @@ int fail(CliContext& ctx, const CommandOptions& o, const sync::Error& e, int exi
 std::string dataDirOf(const CommandOptions& o)
 {
     return o.value("data-dir");
+}
+
+// Who ran an admin command: --by, else the operator's login name.
+std::string operatorName(const CommandOptions& o)
+{
+    if (!o.value("by").empty()) {
+        return "operator:" + o.value("by");
+    }
+    const char* login = std::getenv("LOGNAME");
+    if (login == nullptr || *login == '\0') {
+        login = std::getenv("USER");
+    }
+    return std::string("operator:") + (login != nullptr && *login != '\0' ? login : "unknown");
 }
 
 // The data folder's settings (the storage backend above all) for the commands that do not serve;
@@ -75,7 +90,22 @@ openData(CliContext& ctx, const CommandOptions& o, gw::GatewayConfig* settings =
     if (settings != nullptr) {
         *settings = config;
     }
-    return gw::GatewayData::open(config, randomOf(ctx), ctx.clock, gw::openGatewayStorage);
+    auto data = gw::GatewayData::open(config, randomOf(ctx), ctx.clock, gw::openGatewayStorage);
+    if (data) {
+        data->storage->actAs(operatorName(o)); // every audit row of this command names its operator
+    }
+    return data;
+}
+
+// The audit row of an admin action, written before the action (security review M6): an action
+// that cannot be audited does not happen.
+Expected<void, sync::Error> auditFirst(CliContext& ctx,
+                                       gw::GatewayData& data,
+                                       const std::string& action,
+                                       const std::string& subject,
+                                       nlohmann::json detail = nlohmann::json::object())
+{
+    return data.storage->recordAudit({data.storage->actor(), action, subject, std::move(detail)}, ctx.clock.nowJst());
 }
 
 int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtime)
@@ -132,9 +162,10 @@ int enrollCode(CliContext& ctx, const CommandOptions& o)
     if (!data) {
         return fail(ctx, o, data.error());
     }
-    const long hours = numberOption(o, "ttl-hours", 24, 1, 24 * 14);
+    // A day at most (security review L5): a printed code that lies about for two weeks is a key.
+    const long hours = numberOption(o, "ttl-hours", 24, 1, 24);
     if (hours == 0) {
-        return fail(ctx, o, {sync::Errc::InvalidInput, "--ttl-hours must be between 1 and 336", "ttl-hours"});
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--ttl-hours must be between 1 and 24", "ttl-hours"});
     }
     const auto code = sync::protocol::EnrollmentCode::generate(randomOf(ctx), data->pki->caFingerprint());
     const auto now = ctx.clock.nowJst();
@@ -182,6 +213,9 @@ int monitorCert(CliContext& ctx, const CommandOptions& o)
     if (!issued) {
         return fail(ctx, o, issued.error());
     }
+    if (auto audited = auditFirst(ctx, *data, "gateway.monitor_cert", issued->serialHex, {{"days", days}}); !audited) {
+        return fail(ctx, o, audited.error());
+    }
     std::error_code ec;
     std::filesystem::create_directories(out, ec);
     for (const auto& [name, content] :
@@ -199,6 +233,25 @@ int monitorCert(CliContext& ctx, const CommandOptions& o)
                 << days << " days\n";
     }
     return kExitOk;
+}
+
+// A tablet-chosen text as the terminal may show it: control characters as \xNN (labels stored
+// before enrollment refused them).
+std::string printable(const std::string& text)
+{
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out += "\\x";
+            out += kHex[u >> 4];
+            out += kHex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    return out;
 }
 
 nlohmann::json deviceJson(const gw::DeviceRecord& d)
@@ -231,7 +284,7 @@ int devices(CliContext& ctx, const CommandOptions& o)
             ctx.out << arr.dump() << "\n";
         } else {
             for (const auto& d : *list) {
-                ctx.out << d.id << "  " << d.label << "  enrolled " << d.enrolledAt.toString()
+                ctx.out << d.id << "  " << printable(d.label) << "  enrolled " << d.enrolledAt.toString()
                         << (d.revokedAt ? "  REVOKED " + d.revokedAt->toString() : std::string()) << "\n";
             }
         }
@@ -340,6 +393,10 @@ int exportRecords(CliContext& ctx, const CommandOptions& o)
             return fail(ctx, o, {sync::Errc::InvalidInput, "--after must be a number", "after"});
         }
     }
+    // Every payload (names, insurer numbers, 申立書 fields) leaves the database here.
+    if (auto audited = auditFirst(ctx, *data, "gateway.export", "records", {{"after", after}}); !audited) {
+        return fail(ctx, o, audited.error());
+    }
     for (;;) {
         auto page = data->storage->records(after, 500);
         if (!page) {
@@ -384,6 +441,15 @@ int importSnapshots(CliContext& ctx, const CommandOptions& o)
     auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
+    }
+    std::vector<std::string> patients;
+    for (const auto& item : json) {
+        if (item.is_object() && item.contains("patient_id") && item["patient_id"].is_string()) {
+            patients.push_back(item["patient_id"]);
+        }
+    }
+    if (auto audited = auditFirst(ctx, *data, "snapshot.import", o.positional[1], {{"patients", patients}}); !audited) {
+        return fail(ctx, o, audited.error());
     }
     std::size_t count = 0;
     for (std::size_t i = 0; i < json.size(); ++i) {
@@ -443,19 +509,6 @@ int status(CliContext& ctx, const CommandOptions& o)
                      {"snapshots", counts->snapshots}};
     ctx.out << (o.has("--json") ? j.dump() : j.dump(2)) << "\n";
     return kExitOk;
-}
-
-// Who ran an admin command: --by, else the operator's login name.
-std::string operatorName(const CommandOptions& o)
-{
-    if (!o.value("by").empty()) {
-        return "operator:" + o.value("by");
-    }
-    const char* login = std::getenv("LOGNAME");
-    if (login == nullptr || *login == '\0') {
-        login = std::getenv("USER");
-    }
-    return std::string("operator:") + (login != nullptr && *login != '\0' ? login : "unknown");
 }
 
 // Seed 004 再照会: the patients a facility already visits in continuing care, with the first online
@@ -569,14 +622,45 @@ int claims(CliContext& ctx, const CommandOptions& o)
     return kExitOk;
 }
 
+// For review (6.0: 証跡の定期的な確認): the rows after --after, oldest first, one JSON line each.
+int auditList(CliContext& ctx, const CommandOptions& o, gw::GatewayData& data)
+{
+    std::int64_t after = 0;
+    if (!o.value("after").empty()) {
+        try {
+            after = std::stoll(o.value("after"));
+        } catch (const std::exception&) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, "--after must be a number", "after"});
+        }
+    }
+    const long limit = numberOption(o, "limit", 1000, 1, 100000);
+    if (limit == 0) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--limit must be between 1 and 100000", "limit"});
+    }
+    auto rows = data.storage->auditRows(after, static_cast<std::size_t>(limit));
+    if (!rows) {
+        return fail(ctx, o, rows.error());
+    }
+    for (const auto& r : *rows) {
+        ctx.out << nlohmann::json{{"seq", r.seq},       {"at", r.at},           {"actor", r.actor},
+                                  {"action", r.action}, {"subject", r.subject}, {"detail", base::parseJson(r.detail)}}
+                       .dump()
+                << "\n";
+    }
+    return kExitOk;
+}
+
 int audit(CliContext& ctx, const CommandOptions& o)
 {
-    if (o.positional.size() != 1 || o.positional[0] != "verify") {
-        return fail(ctx, o, {sync::Errc::InvalidInput, "use: audit verify", "audit"});
+    if (o.positional.size() != 1 || (o.positional[0] != "verify" && o.positional[0] != "list")) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "use: audit verify | audit list [--after SEQ]", "audit"});
     }
     auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
+    }
+    if (o.positional[0] == "list") {
+        return auditList(ctx, o, *data);
     }
     auto verified = data->storage->verifyAudit();
     if (!verified) {
@@ -592,7 +676,7 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
 {
     OptionSpec spec{{"--json", "--log-requests"},
                     {"--data-dir", "--listen", "--config", "--jpki-ca", "--jpki-crl", "--threads", "--ttl-hours",
-                     "--after", "--reason", "--patients-file", "--out", "--days", "--by"},
+                     "--after", "--reason", "--patients-file", "--out", "--days", "--by", "--limit"},
                     true};
     auto command = parseSubcommand(args, spec, kProgram, kUsage, ctx);
     if (!command.options) {

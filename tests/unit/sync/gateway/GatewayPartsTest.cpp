@@ -83,6 +83,21 @@ TEST(RateLimiterTest, AllowsTheBurstThenTheRate)
     EXPECT_FALSE(limiter.allow("d1", retry));
 }
 
+TEST(RateLimiterTest, ARequestCostsWhatItMakesTheGatewayDo)
+{
+    // Security review M8: 200 challenges (200 signatures) were one token, like a status call.
+    base::ManualMonotonicClock clock;
+    RateLimiter limiter(clock, 10.0, 40.0);
+    std::chrono::seconds retry{};
+    EXPECT_TRUE(limiter.allow("d1", retry, 30.0));
+    EXPECT_FALSE(limiter.allow("d1", retry, 30.0)) << "10 tokens left";
+    EXPECT_EQ(retry.count(), 2) << "20 more tokens at 10 a second";
+    EXPECT_TRUE(limiter.allow("d1", retry, 10.0));
+    clock.advance(std::chrono::seconds(10));
+    EXPECT_TRUE(limiter.allow("d1", retry, 1000.0)) << "more than a bucket costs a full bucket, never forever";
+    EXPECT_FALSE(limiter.allow("d1", retry));
+}
+
 TEST(RateLimiterTest, OldBucketsAreEvictedSoAnAddressFloodCannotGrowMemory)
 {
     // Issue 21, item 3: one bucket per remote address would otherwise grow without bound.

@@ -81,6 +81,18 @@ TEST(MessagesTest, HexIsAcceptedInEitherCaseAndReturnedLowerCase)
     EXPECT_EQ(parsed->signingKeyHex, std::string(64, 'a'));
 }
 
+TEST(MessagesTest, AnEnrollmentLabelCannotCarryTerminalEscapes)
+{
+    // Security review L6: `devices list` printed the tablet-chosen label raw to the operator.
+    EnrollRequest request{"CODE", "-----BEGIN CERTIFICATE REQUEST-----", std::string(64, 'a'),
+                          "\x1b]0;owned\a\x1b[2Jdevices: none", "1"};
+    auto parsed = parseEnrollRequest(dump(toJson(request)));
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error().field, "label");
+    request.label = "ステーション3のタブレット";
+    EXPECT_TRUE(parseEnrollRequest(dump(toJson(request)))) << "any printable text, Japanese included";
+}
+
 TEST(MessagesTest, ResponsesRoundTrip)
 {
     RecordsResponse response;
