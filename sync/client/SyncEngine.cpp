@@ -9,6 +9,7 @@
 #include "sync/store/Outbox.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
+#include "sync/store/StaffDirectory.h"
 #include "sync/store/StoreMeta.h"
 #include "sync/store/SyncCursor.h"
 #include "sync/store/Transaction.h"
@@ -414,6 +415,13 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
                 } else if (item.kind == "requery_permission") {
                     if (auto applied = applyCareConfirmation(item); !applied) {
                         return fail(applied);
+                    }
+                } else if (item.kind == "staff_account") {
+                    // A malformed account is skipped (the next version replaces it), never fatal.
+                    if (auto account = store::StaffAccount::fromJson(item.body); account) {
+                        if (auto applied = store::StaffDirectory::apply(m_store, *account); !applied) {
+                            return fail(applied);
+                        }
                     }
                 }
             }

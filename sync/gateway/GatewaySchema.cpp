@@ -135,6 +135,21 @@ DROP TABLE care_state;
 ALTER TABLE care_state_v5 RENAME TO care_state;
 )sql";
 
+// Version 6 (security review H3): the facility's staff accounts, sent to every tablet through the
+// feed (items with no patient) so that each person signs in as themselves offline.
+constexpr std::string_view kVersion6 = R"sql(
+CREATE TABLE staff (
+    staff_id   TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    credential TEXT NOT NULL,
+    active     @INTEGER@ NOT NULL,
+    version    @INTEGER@ NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+)@TABLE@;
+)sql";
+
 void replaceAll(std::string& text, std::string_view token, std::string_view with)
 {
     for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at + with.size())) {
@@ -165,6 +180,7 @@ gatewaySchema(const SqlDialect& dialect, std::string_view prologue, std::string_
     out.push_back({3, "derived fields of records", render(kVersion3, dialect)});
     out.push_back({4, "device to patient roster", render(kVersion4, dialect)});
     out.push_back({5, "claim settlement, 申立書 purge, imported care", render(kVersion5, dialect)});
+    out.push_back({6, "staff accounts", render(kVersion6, dialect)});
     return out;
 }
 

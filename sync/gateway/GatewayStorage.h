@@ -13,6 +13,7 @@
 #include "sync/SyncError.h"
 #include "sync/protocol/Messages.h"
 #include "sync/store/AuditLog.h"
+#include "sync/store/StaffAccount.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -260,6 +261,11 @@ public:
     settleClaim(std::int64_t recordSeq, const std::string& actor, const base::Timestamp& at) = 0;
     virtual Expected<std::size_t, Error>
     purgeSettledClaims(const base::Timestamp& settledBefore, const std::string& actor, const base::Timestamp& now) = 0;
+
+    // A staff account added or changed (`zaitaku-gateway staff`): stored with the next version,
+    // audited under actor(), and published to every tablet (a feed item with no patient).
+    virtual Expected<std::int64_t, Error> putStaff(const store::StaffAccount& account, const base::Timestamp& now) = 0;
+    virtual Expected<std::vector<store::StaffAccount>, Error> staffAccounts() = 0;
 
     virtual Expected<StorageCounts, Error> counts() = 0;
     // The highest record seq (the restore-from-backup check at start).

@@ -454,7 +454,7 @@ Expected<std::vector<protocol::FeedItem>, Error>
 SqlGatewayStorage::feedItems(std::int64_t afterSeq, std::size_t limit, const std::string& deviceId)
 {
     auto r = read("SELECT seq, kind, patient_id, at, body FROM feed WHERE seq > ?1 AND (?3 = '' OR "
-                  "patient_id IN (SELECT patient_id FROM device_patient WHERE device_id = ?3)) "
+                  "patient_id = '' OR patient_id IN (SELECT patient_id FROM device_patient WHERE device_id = ?3)) "
                   "ORDER BY seq LIMIT ?2",
                   {afterSeq, sqlInt(limit), deviceId});
     if (!r) {
@@ -746,6 +746,59 @@ Expected<std::vector<AuditRow>, Error> SqlGatewayStorage::auditRows(std::int64_t
     std::vector<AuditRow> out;
     for (int i = 0; i < r->rows(); ++i) {
         out.push_back({r->integer(i, 0), r->text(i, 1), r->text(i, 2), r->text(i, 3), r->text(i, 4), r->text(i, 5)});
+    }
+    return out;
+}
+
+Expected<std::int64_t, Error> SqlGatewayStorage::putStaff(const store::StaffAccount& account,
+                                                          const base::Timestamp& now)
+{
+    return inWrite<std::int64_t>(WriteDurability::Full, [&]() -> Expected<std::int64_t, Error> {
+        auto last = m_writer->exec("SELECT version FROM staff WHERE staff_id = ?1", {account.staffId});
+        if (!last) {
+            return fail(last);
+        }
+        store::StaffAccount next = account;
+        next.version = last->rows() > 0 ? last->integer(0, 0) + 1 : 1;
+        auto done = m_writer->exec(
+            "INSERT INTO staff (staff_id, name, role, credential, active, version, changed_at, changed_by) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (staff_id) DO UPDATE SET name = excluded.name, "
+            "role = excluded.role, credential = excluded.credential, active = excluded.active, "
+            "version = excluded.version, changed_at = excluded.changed_at, changed_by = excluded.changed_by",
+            {next.staffId, next.name, next.role, next.credential.toJson().dump(), std::int64_t(next.active ? 1 : 0),
+             next.version, sqlTime(now), m_actor});
+        if (!done) {
+            return fail(done);
+        }
+        if (auto audited = appendAudit({m_actor,
+                                        next.active ? "staff.put" : "staff.disable",
+                                        next.staffId,
+                                        {{"role", next.role}, {"version", next.version}}},
+                                       now);
+            !audited) {
+            return fail(audited);
+        }
+        if (auto fed = appendFeed({0, "staff_account", "", now, next.toJson()}); !fed) {
+            return fail(fed);
+        }
+        return next.version;
+    });
+}
+
+Expected<std::vector<store::StaffAccount>, Error> SqlGatewayStorage::staffAccounts()
+{
+    auto r = read("SELECT staff_id, name, role, credential, active, version FROM staff ORDER BY staff_id");
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<store::StaffAccount> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        auto credential = store::StaffCredential::fromJson(base::parseJson(r->text(i, 3)));
+        if (!credential) {
+            return Unexpected(credential.error());
+        }
+        out.push_back({r->text(i, 0), r->text(i, 1), r->text(i, 2), std::move(*credential), r->integer(i, 4) != 0,
+                       r->integer(i, 5)});
     }
     return out;
 }

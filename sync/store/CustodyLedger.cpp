@@ -4,6 +4,7 @@
 #include "sync/store/AuditLog.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
+#include "sync/store/StaffDirectory.h"
 #include "sync/store/Transaction.h"
 
 #include <algorithm>
@@ -214,6 +215,16 @@ CustodyLedger::setCustodians(Store& store, const std::vector<std::string>& staff
             return Unexpected(
                 Error{Errc::InvalidInput, "a custodian needs a staff id (1–64 characters)", "custodians"});
         }
+    }
+    // Security review H3: who handles residents' cards is a manager's decision, once the gateway
+    // has sent the facility's accounts (before that, the store passphrase is the only gate).
+    auto allowed = StaffDirectory::hasRole(store, actor, "manager");
+    if (!allowed) {
+        return Unexpected(allowed.error());
+    }
+    if (!*allowed) {
+        return Unexpected(
+            Error{Errc::Unauthorized, "only a signed-in manager changes who may handle residents' cards", "staff"});
     }
     Database& db = store.db();
     auto tx = Transaction::begin(db, Durability::Full);

@@ -265,13 +265,30 @@ ALTER TABLE visit ADD COLUMN requery TEXT NOT NULL DEFAULT 'none';
 ALTER TABLE eligibility_snapshot ADD COLUMN identity_mismatch TEXT;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Version 6 (security review H3): the facility's staff accounts from the gateway, so that each
+// person signs in as themselves offline; failures and back-off per account (StaffDirectory).
+constexpr std::string_view kVersion6 = R"sql(
+CREATE TABLE staff_account (
+    staff_id   TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    credential TEXT NOT NULL,
+    active     INTEGER NOT NULL,
+    version    INTEGER NOT NULL,
+    failures   INTEGER NOT NULL DEFAULT 0,
+    retry_at   TEXT,
+    updated_at TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "patients, care, snapshots, re-query keys, visits, consents, evidence, fallback, outbox, cursor, audit",
      kVersion1},
     {2, "card custody ledger, challenge pool, medical-information cache", kVersion2},
     {3, "consent revocation records, device-signed evidence", kVersion3},
     {4, "assistance at the door, custody agreements, custodians", kVersion4},
     {5, "a revisit's re-query: answered at the door or pending; answers not the patient's", kVersion5},
+    {6, "staff accounts with roles, signed in offline", kVersion6},
 }};
 
 } // namespace

@@ -216,6 +216,58 @@ TEST_F(GatewayCliTest, AdminCommandsAreAuditedUnderTheOperatorsName)
     EXPECT_EQ(gw({"audit", "verify", "--data-dir", gatewayDir}).exitCode, 0);
 }
 
+TEST_F(GatewayCliTest, StaffSignInAsThemselvesOnceTheGatewaySentTheirAccounts)
+{
+    // Security review H3's attack: a nurse who is no custodian appoints herself with the CLI, or
+    // signs in as "custodian-01". The gateway's staff accounts reach the tablet at its sync; from
+    // then on --staff needs that person's own secret, and only a manager names custodians.
+    startGateway();
+    const std::string mgrSecret = (dir / "mgr.secret").string();
+    const std::string nurseSecret = (dir / "nurse.secret").string();
+    ASSERT_TRUE(base::writeFileAtomically(mgrSecret, "a long passphrase\n", 0600));
+    ASSERT_TRUE(base::writeFileAtomically(nurseSecret, "4821\n", 0600));
+    auto added = gw({"staff", "add", "mgr-1", "--role", "manager", "--secret-file", mgrSecret, "--name", "管理 一郎",
+                     "--data-dir", gatewayDir, "--by", "it-admin", "--json"});
+    ASSERT_EQ(added.exitCode, 0) << added.err;
+    EXPECT_EQ(json::parse(added.out)["version"], 1);
+    ASSERT_EQ(gw({"staff", "add", "nurse-7", "--role", "nurse", "--secret-file", nurseSecret, "--data-dir", gatewayDir})
+                  .exitCode,
+              0);
+    EXPECT_EQ(
+        gw({"staff", "add", "x-1", "--role", "root", "--secret-file", nurseSecret, "--data-dir", gatewayDir}).exitCode,
+        2);
+    EXPECT_EQ(gw({"staff", "add", "x-1", "--role", "nurse", "--data-dir", gatewayDir}).exitCode, 2) << "no secret";
+
+    auto code = json::parse(gw({"enroll-code", "--data-dir", gatewayDir, "--json"}).out);
+    ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
+    const std::string codeFile = (dir / "code").string();
+    ASSERT_TRUE(base::writeFileAtomically(codeFile, code["code"].get<std::string>() + "\n", 0600));
+    ASSERT_EQ(cli({"enroll", "--gateway", gateway->url(), "--code-file", codeFile}).exitCode, 0);
+    auto synced = cli({"sync", "--json"});
+    ASSERT_EQ(synced.exitCode, 0) << synced.err;
+    EXPECT_GE(json::parse(synced.out)["feed_items"], 2) << "both accounts, though no patient is assigned";
+
+    auto self = cli({"custody", "custodians", "--set", "nurse-7", "--staff", "nurse-7", "--staff-secret-file",
+                     nurseSecret, "--json"});
+    EXPECT_NE(self.exitCode, 0) << "a nurse cannot appoint herself: " << self.out;
+    EXPECT_NE(self.out.find("manager"), std::string::npos) << self.out;
+    auto typed = cli({"custody", "custodians", "--set", "me", "--staff", "custodian-01", "--staff-secret-file",
+                      nurseSecret, "--json"});
+    EXPECT_NE(typed.exitCode, 0) << "a typed name is no identity: " << typed.out;
+    auto noSecret = cli({"custody", "custodians", "--set", "me", "--staff", "mgr-1", "--json"});
+    EXPECT_NE(noSecret.exitCode, 0) << "the manager's name without the manager's secret";
+    auto byManager = cli(
+        {"custody", "custodians", "--set", "nurse-7", "--staff", "mgr-1", "--staff-secret-file", mgrSecret, "--json"});
+    ASSERT_EQ(byManager.exitCode, 0) << byManager.out << byManager.err;
+
+    const auto listed = gw({"staff", "list", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(listed.exitCode, 0);
+    EXPECT_EQ(json::parse(listed.out).size(), 2U);
+    EXPECT_EQ(listed.out.find("verifier"), std::string::npos) << "the list shows no credential";
+    const auto audit = gw({"audit", "list", "--data-dir", gatewayDir});
+    EXPECT_NE(audit.out.find(R"("action":"staff.put","actor":"operator:it-admin")"), std::string::npos) << audit.out;
+}
+
 TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
 {
     EXPECT_EQ(gw({}).exitCode, 2);

@@ -6,6 +6,7 @@
 #include "support/StoreFixture.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
+#include "sync/store/StaffDirectory.h"
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/Transaction.h"
 #include "sync/store/VisitLedger.h"
@@ -580,6 +581,42 @@ TEST_F(AppFlowTest, IdleTimeLocksTheStoreAndSignInNamesTheStaffAgain)
     auto* staff = findIn<QLineEdit>(window.get(), "custodyStaff");
     EXPECT_EQ(staff->text(), QStringLiteral("nurse-9"));
     EXPECT_TRUE(staff->isReadOnly()) << "the card is handled by who signed in, not by a typed name";
+}
+
+TEST_F(AppFlowTest, EachPersonSignsInWithTheirOwnPinOnceTheGatewaySentAccounts)
+{
+    // Security review H3: the staff ID was typed freely beside the tablet's shared passphrase.
+    // With the gateway's accounts in the store, the person's own PIN decides who signs in.
+    window->worker().drain();
+    base::SeededRandom seeded(3);
+    for (const auto& [id, role, secret] :
+         {std::tuple{"nurse-7", "nurse", "4821"}, std::tuple{"mgr-1", "manager", "a long passphrase"}}) {
+        sync::store::StaffAccount account{
+            id, "", role, sync::store::makeStaffCredential(secret, seeded, {10, 8, 1}).value(), true, 1};
+        ASSERT_TRUE(sync::store::StaffDirectory::apply(session->store(), account));
+    }
+    ASSERT_TRUE(tap(window.get(), "navLock"));
+    ASSERT_TRUE(waitUntil([&] { return window->session() == nullptr; }));
+    session.reset();
+    const auto signIn = [&](const char* staff, const char* secret) {
+        ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "passphrase") != nullptr; }));
+        findIn<QLineEdit>(window.get(), "storePath")->setText(QString::fromStdString(dir + "/store.db"));
+        findIn<QLineEdit>(window.get(), "signInStaff")->setText(QString::fromUtf8(staff));
+        findIn<QLineEdit>(window.get(), "passphrase")->setText(QStringLiteral("a test passphrase"));
+        findIn<QLineEdit>(window.get(), "staffSecret")->setText(QString::fromUtf8(secret));
+        ASSERT_TRUE(tap(window.get(), "unlock"));
+    };
+    signIn("nurse-7", "0000");
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "unlockMessage").contains(QStringLiteral("職員ID")); }))
+        << textOf(window.get(), "unlockMessage").toStdString();
+    EXPECT_EQ(window->session(), nullptr) << "the store was opened, and closed again";
+    EXPECT_TRUE(findIn<QLineEdit>(window.get(), "staffSecret")->text().isEmpty()) << "the PIN is not kept";
+    signIn("custodian-01", "4821");
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "unlockMessage").contains(QStringLiteral("職員ID")); }));
+    EXPECT_EQ(window->session(), nullptr) << "a typed name is no identity";
+    signIn("nurse-7", "4821");
+    ASSERT_TRUE(waitUntil([&] { return window->session() != nullptr; }));
+    EXPECT_EQ(window->settings().staffId, QStringLiteral("nurse-7"));
 }
 
 TEST_F(AppFlowTest, AnIdleLockWithTheCancelQuestionOpenClosesItAndLocks)

@@ -2,6 +2,7 @@
 
 #include "sync/client/GatewayLink.h"
 #include "sync/store/AuditLog.h"
+#include "sync/store/StaffDirectory.h"
 #include "sync/store/StoreKeys.h"
 #include "sync/store/StoreLifecycle.h"
 #include "sync/store/Transaction.h"
@@ -160,6 +161,22 @@ Expected<std::vector<sync::store::CustodyStatus>, sync::Error> AppSession::custo
 Expected<std::vector<std::string>, sync::Error> AppSession::custodians()
 {
     return sync::store::CustodyLedger::custodians(m_store->db());
+}
+
+Expected<void, sync::Error> AppSession::signInStaff(const std::string& staffId, std::string_view secret)
+{
+    auto some = sync::store::StaffDirectory::any(*m_store);
+    if (!some) {
+        return Unexpected(some.error());
+    }
+    if (!*some) {
+        return {};
+    }
+    auto account = sync::store::StaffDirectory::signIn(*m_store, staffId, secret);
+    if (!account) {
+        return Unexpected(account.error());
+    }
+    return {};
 }
 
 Expected<void, sync::Error> AppSession::setCustodians(const std::vector<std::string>& staffIds,

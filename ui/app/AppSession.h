@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zaitaku::app
@@ -73,6 +74,9 @@ public:
     // `zaitaku-cli custody custodians [--set …]`.
     Expected<std::vector<std::string>, sync::Error> custodians();
     Expected<void, sync::Error> setCustodians(const std::vector<std::string>& staffIds, const std::string& actor);
+    // The person signing in, against the staff accounts the gateway sent (none yet: accepted as
+    // typed). Unauthorized when wrong, unknown, disabled or backing off (StaffDirectory).
+    Expected<void, sync::Error> signInStaff(const std::string& staffId, std::string_view secret);
     // `zaitaku-cli card readers`.
     Expected<std::vector<device::ReaderState>, device::Error> readers();
 

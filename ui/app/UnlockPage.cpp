@@ -43,6 +43,12 @@ UnlockPage::UnlockPage(
     m_repeat->setObjectName("passphraseRepeat");
     m_repeat->setEchoMode(QLineEdit::Password);
     form->addRow(tr("パスフレーズ（新規作成時に再入力）"), m_repeat);
+    // Security review H3: each person's own PIN or passphrase, checked against the accounts the
+    // gateway sent (a tablet without any yet signs in by the store passphrase alone).
+    m_staffSecret = new QLineEdit(this);
+    m_staffSecret->setObjectName("staffSecret");
+    m_staffSecret->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("職員の暗証番号・パスワード"), m_staffSecret);
     layout->addLayout(form);
     m_message = makeText(QString(), this);
     m_message->setObjectName("unlockMessage");
@@ -80,10 +86,13 @@ void UnlockPage::unlock()
     const QString path = m_path->text().trimmed();
     const QString staff = staffOrSay();
     std::string passphrase = m_passphrase->text().toStdString();
+    std::string staffSecret = m_staffSecret->text().toStdString();
     m_passphrase->clear();
     m_repeat->clear();
+    m_staffSecret->clear();
     if (staff.isEmpty()) {
         std::fill(passphrase.begin(), passphrase.end(), '\0');
+        std::fill(staffSecret.begin(), staffSecret.end(), '\0');
         return;
     }
     if (path.isEmpty() || !QFileInfo::exists(path)) {
@@ -96,15 +105,30 @@ void UnlockPage::unlock()
     SessionParts parts = m_parts;
     m_worker.run<Opened>(
         this,
-        [p = path.toStdString(), pass = std::move(passphrase), parts]() mutable {
-            return AppSession::unlock(p, std::move(pass), parts);
+        [p = path.toStdString(), pass = std::move(passphrase), secret = std::move(staffSecret),
+         id = staff.toStdString(), parts]() mutable -> Opened {
+            auto opened = AppSession::unlock(p, std::move(pass), parts);
+            if (opened) {
+                auto signedIn = (*opened)->signInStaff(id, secret); // dropping the session closes the store
+                std::fill(secret.begin(), secret.end(), '\0');
+                if (!signedIn) {
+                    return Unexpected(signedIn.error());
+                }
+            }
+            return opened;
         },
         [this, path, staff](Opened opened) {
             m_unlock->setEnabled(true);
             if (!opened) {
-                m_message->setText(QStringLiteral("⚠ ") + (opened.error().code == sync::Errc::WrongKey
-                                                               ? tr("パスフレーズが違います。")
-                                                               : QString::fromStdString(opened.error().message)));
+                const auto& e = opened.error();
+                m_message->setText(QStringLiteral("⚠ ") +
+                                   (e.code == sync::Errc::WrongKey ? tr("パスフレーズが違います。")
+                                    : e.code == sync::Errc::Unauthorized && e.field == "retry_at"
+                                        ? tr("間違いが続いたため、しばらく待ってからやり直してください。") +
+                                              QString::fromStdString(" (" + e.message + ")")
+                                    : e.code == sync::Errc::Unauthorized
+                                        ? tr("職員IDまたは暗証番号・パスワードが違います。")
+                                        : QString::fromStdString(e.message)));
                 return;
             }
             m_message->clear();

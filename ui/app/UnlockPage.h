@@ -47,6 +47,7 @@ private:
 
     QLineEdit* m_path;
     QLineEdit* m_staff;
+    QLineEdit* m_staffSecret = nullptr;
     QLineEdit* m_passphrase;
     QLineEdit* m_repeat;
     QLabel* m_message;

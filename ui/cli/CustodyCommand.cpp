@@ -25,11 +25,25 @@ constexpr const char* kUsage =
     "  return      --patient ID --facility ID --staff ID [--witness ID] [--location TEXT]\n"
     "  lost        --patient ID --facility ID --staff ID: records the incident, prints what to do\n"
     "  list        [--max-checkout-hours N]: who holds each card now; overdue check-outs flagged\n"
-    "  custodians  [--set ID,ID,…] --staff ID: the staff allowed to handle cards (shown, or replaced)\n";
+    "  custodians  [--set ID,ID,…] --staff ID: the staff allowed to handle cards (shown, or replaced:\n"
+    "              a manager's decision once the gateway has sent staff accounts)\n"
+    "  --staff-secret-file FILE: the staff member's own PIN or passphrase (else asked), once the\n"
+    "              gateway has sent staff accounts\n";
 
-const std::set<std::string> kValued{
-    "--db",      "--passphrase-file", "--device-key", "--recovery-code-file", "--patient",   "--facility", "--staff",
-    "--witness", "--purpose",         "--location",   "--max-checkout-hours", "--agreement", "--set"};
+const std::set<std::string> kValued{"--db",
+                                    "--passphrase-file",
+                                    "--device-key",
+                                    "--recovery-code-file",
+                                    "--patient",
+                                    "--facility",
+                                    "--staff",
+                                    "--witness",
+                                    "--purpose",
+                                    "--location",
+                                    "--max-checkout-hours",
+                                    "--agreement",
+                                    "--set",
+                                    "--staff-secret-file"};
 
 int fail(CliContext& ctx, const CommandOptions& o, const sync::Error& e)
 {
@@ -76,6 +90,9 @@ int record(CliContext& ctx, const CommandOptions& o, model::CustodyAction action
     if (!opened) {
         return fail(ctx, o, opened.error());
     }
+    if (auto signedIn = signInStaff(ctx, o, *opened); !signedIn) {
+        return fail(ctx, o, signedIn.error());
+    }
     if (auto done = store::CustodyLedger::record(*opened, e, e.staffId); !done) {
         return fail(ctx, o, done.error());
     }
@@ -118,6 +135,9 @@ int custodians(CliContext& ctx, const CommandOptions& o)
         if (o.value("staff").empty()) {
             return fail(ctx, o,
                         sync::Error{sync::Errc::InvalidInput, "--staff (who changes the list) is required", "staff"});
+        }
+        if (auto signedIn = signInStaff(ctx, o, *opened); !signedIn) {
+            return fail(ctx, o, signedIn.error());
         }
         if (auto done = store::CustodyLedger::setCustodians(*opened, splitIds(o.value("set")), o.value("staff"));
             !done) {

@@ -2,6 +2,7 @@
 
 #include "base/AtomicFile.h"
 #include "sync/store/RecoveryCode.h"
+#include "sync/store/StaffDirectory.h"
 #include "sync/store/StoreLifecycle.h"
 #include "ui/cli/SecretPrompt.h"
 
@@ -26,6 +27,28 @@ std::optional<std::string> readSecret(CliContext& ctx, const std::string& file, 
         return secret;
     }
     return readSecretLine(ctx, prompt);
+}
+
+Expected<void, sync::Error> signInStaff(CliContext& ctx, const CommandOptions& o, sync::store::Store& store)
+{
+    auto some = sync::store::StaffDirectory::any(store);
+    if (!some) {
+        return Unexpected(some.error());
+    }
+    if (!*some) {
+        return {};
+    }
+    sync::Error error;
+    auto secret = readSecret(ctx, o.value("staff-secret-file"), "staff PIN or passphrase: ", error);
+    if (!secret) {
+        return Unexpected(error);
+    }
+    auto account = sync::store::StaffDirectory::signIn(store, o.value("staff"), *secret);
+    wipe(*secret);
+    if (!account) {
+        return Unexpected(account.error());
+    }
+    return {};
 }
 
 Unlock::~Unlock()

@@ -33,6 +33,11 @@ struct Unlock
 
 bool readUnlock(CliContext& ctx, const CommandOptions& o, Unlock& unlock, sync::Error& error);
 
+// Security review H3: once the gateway has sent the facility's staff accounts, --staff names
+// someone only with their own PIN or passphrase (--staff-secret-file FILE, else typed without
+// echo); before that, as typed. A wrong one counts toward that account's back-off.
+Expected<void, sync::Error> signInStaff(CliContext& ctx, const CommandOptions& o, sync::store::Store& store);
+
 // Reads the unlock secret from the options and opens the store at `db`.
 Expected<sync::store::Store, sync::Error> openStore(CliContext& ctx, const CommandOptions& o, const std::string& db);
 

@@ -24,7 +24,7 @@ const std::set<std::string> kValued{"--db",           "--passphrase-file",
                                     "--date",         "--patients",
                                     "--timeout-ms",   "--patient",
                                     "--service-kind", "--seq",
-                                    "--staff"};
+                                    "--staff",        "--staff-secret-file"};
 
 // These commands have no sub-command: the parser sees a fixed one.
 std::optional<CommandOptions> parse(const Args& args, const char* command, CliContext& ctx)
@@ -357,6 +357,9 @@ int runSyncRetry(const Args& args, CliContext& ctx)
     auto store = openStore(ctx, *o, o->value("db"));
     if (!store) {
         return fail(ctx, *o, "sync-retry", store.error());
+    }
+    if (auto signedIn = signInStaff(ctx, *o, *store); !signedIn) {
+        return fail(ctx, *o, "sync-retry", signedIn.error());
     }
     auto requeued = sync::client::SyncEngine::retryDeadLetter(*store, seq, o->value("staff"));
     if (!requeued) {

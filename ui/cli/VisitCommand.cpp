@@ -64,6 +64,7 @@ const std::set<std::string> kValued{"--db",
                                     "--recovery-code-file",
                                     "--patient",
                                     "--staff",
+                                    "--staff-secret-file",
                                     "--service",
                                     "--method",
                                     "--pin-file",
@@ -359,6 +360,9 @@ int runFlow(CliContext& ctx, const CommandOptions& o)
     auto opened = openStore(ctx, o, o.value("db"));
     if (!opened) {
         return report(ctx, o, fromError(opened.error()));
+    }
+    if (auto signedIn = signInStaff(ctx, o, *opened); !signedIn) {
+        return report(ctx, o, fromError(signedIn.error()));
     }
     auto port = store::StoreVisitPort::open(*opened, randomOf(ctx));
     if (!port) {

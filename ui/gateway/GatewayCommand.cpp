@@ -8,6 +8,7 @@
 #include "sync/gateway/GatewayServer.h"
 #include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/protocol/EnrollmentCode.h"
+#include "sync/store/StaffAccount.h"
 #include "ui/cli/CommandOptions.h"
 
 #include <charconv>
@@ -48,6 +49,9 @@ constexpr const char* kUsage =
     "                                  data are purged claim_purge_after_days later (seed 003, audited)\n"
     "  claims purge                    purge settled 申立書 data now (serve also does it hourly)\n"
     "  status                          counts, the storage backend and the CA fingerprint\n"
+    "  staff add STAFF_ID --role ROLE --secret-file FILE [--name NAME] | staff disable STAFF_ID | staff list\n"
+    "                                  who signs in on the tablets (roles: nurse, physician, custodian,\n"
+    "                                  manager), each with their own PIN or passphrase (audited)\n"
     "  audit verify                    recompute the audit hash chain (exit 1 if broken)\n"
     "  audit list [--after SEQ] [--limit N]  the audit rows as JSON lines, for review\n"
     "  every command's audit rows name its operator: --by NAME, else the login name\n"
@@ -670,13 +674,99 @@ int audit(CliContext& ctx, const CommandOptions& o)
     return verified->ok() ? kExitOk : kExitFailure;
 }
 
+// Security review H3: the people who sign in on the tablets, each with a role and a PIN or
+// passphrase of their own (read from a 0600 file, never from the command line); every change is
+// audited under the operator's name and reaches every tablet at its next sync.
+int staff(CliContext& ctx, const CommandOptions& o)
+{
+    const std::string action = o.positional.empty() ? std::string() : o.positional[0];
+    const std::string usage =
+        "use: staff add STAFF_ID --role nurse|physician|custodian|manager --secret-file FILE [--name NAME] | "
+        "staff disable STAFF_ID | staff list";
+    if (!(action == "list" && o.positional.size() == 1) &&
+        !((action == "add" || action == "disable") && o.positional.size() == 2)) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, usage, "staff"});
+    }
+    auto data = openData(ctx, o);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    auto accounts = data->storage->staffAccounts();
+    if (!accounts) {
+        return fail(ctx, o, accounts.error());
+    }
+    if (action == "list") {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& a : *accounts) {
+            list.push_back({{"staff_id", a.staffId},
+                            {"name", a.name},
+                            {"role", a.role},
+                            {"active", a.active},
+                            {"version", a.version}});
+        }
+        ctx.out << (o.has("--json") ? list.dump() : list.dump(2)) << "\n";
+        return kExitOk;
+    }
+    const std::string id = o.positional[1];
+    if (!sync::store::isStaffId(id)) {
+        return fail(ctx, o,
+                    {sync::Errc::InvalidInput, "a staff id has 2–32 letters, digits, '.', '_' or '-'", "staff"});
+    }
+    const auto existing =
+        std::find_if(accounts->begin(), accounts->end(), [&](const auto& a) { return a.staffId == id; });
+    sync::store::StaffAccount account;
+    if (action == "disable") {
+        if (existing == accounts->end()) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, "no staff account " + id, "staff"});
+        }
+        account = *existing;
+        account.active = false;
+    } else {
+        const std::string role = o.value("role");
+        if (!sync::store::isStaffRole(role)) {
+            return fail(ctx, o,
+                        {sync::Errc::InvalidInput, "--role must be nurse, physician, custodian or manager", "role"});
+        }
+        if (o.value("secret-file").empty()) {
+            return fail(ctx, o,
+                        {sync::Errc::InvalidInput, "--secret-file FILE (the PIN or passphrase, 0600) is required",
+                         "secret-file"});
+        }
+        auto secret = base::readSecretFile(o.value("secret-file"), 256);
+        if (!secret) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, secret.error().message, "secret-file"});
+        }
+        while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) {
+            secret->pop_back();
+        }
+        auto credential = sync::store::makeStaffCredential(*secret, randomOf(ctx));
+        std::fill(secret->begin(), secret->end(), '\0');
+        if (!credential) {
+            return fail(ctx, o, credential.error());
+        }
+        account.staffId = id;
+        account.name = o.value("name").empty() && existing != accounts->end() ? existing->name : o.value("name");
+        account.role = role;
+        account.credential = std::move(*credential);
+        account.active = true;
+    }
+    auto version = data->storage->putStaff(account, ctx.clock.nowJst());
+    if (!version) {
+        return fail(ctx, o, version.error());
+    }
+    const nlohmann::json j{{"staff_id", id}, {"role", account.role}, {"active", account.active}, {"version", *version}};
+    ctx.out << (o.has("--json") ? j.dump() : j.dump(2)) << "\n";
+    return kExitOk;
+}
+
 } // namespace
 
 int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runtime)
 {
     OptionSpec spec{{"--json", "--log-requests"},
                     {"--data-dir", "--listen", "--config", "--jpki-ca", "--jpki-crl", "--threads", "--ttl-hours",
-                     "--after", "--reason", "--patients-file", "--out", "--days", "--by", "--limit"},
+                     "--after", "--reason", "--patients-file", "--out", "--days", "--by", "--limit", "--role",
+                     "--secret-file", "--name"},
                     true};
     auto command = parseSubcommand(args, spec, kProgram, kUsage, ctx);
     if (!command.options) {
@@ -722,6 +812,9 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
     }
     if (sub == "care") {
         return care(ctx, o);
+    }
+    if (sub == "staff") {
+        return staff(ctx, o);
     }
     ctx.err << "zaitaku-gateway: unknown command '" << sub << "'\n";
     ctx.err << kUsage;

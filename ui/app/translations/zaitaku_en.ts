@@ -416,6 +416,10 @@
         <source>ロックしました</source>
         <translation>Locked</translation>
     </message>
+    <message>
+        <source>ロックしています…</source>
+        <translation>Locking…</translation>
+    </message>
 </context>
 <context>
     <name>MethodPanel</name>
@@ -1156,6 +1160,18 @@ Last error: %1</translation>
     <message>
         <source>職員IDを入力してください（英数字と - _ . の2〜32文字）。</source>
         <translation>Enter your staff ID (2 to 32 letters, digits, - _ .).</translation>
+    </message>
+    <message>
+        <source>職員の暗証番号・パスワード</source>
+        <translation>Your staff PIN or password</translation>
+    </message>
+    <message>
+        <source>間違いが続いたため、しばらく待ってからやり直してください。</source>
+        <translation>Too many wrong tries: wait a while, then try again.</translation>
+    </message>
+    <message>
+        <source>職員IDまたは暗証番号・パスワードが違います。</source>
+        <translation>Wrong staff ID or PIN/password.</translation>
     </message>
 </context>
 <context>
