@@ -97,7 +97,16 @@ Expected<std::string, Error> readSmallFile(const std::string& path, std::size_t 
         return Unexpected(Error{Errc::FileRefused, path + " is not a regular file: refused"});
     }
     std::string content;
+    // Secrets pass through here: no reallocation leaves copies behind, and the stack buffer is
+    // wiped however the read ends (security review L2).
+    content.reserve(std::min<std::size_t>(maxBytes, 64 * 1024) + 1);
     char buffer[4096];
+    struct WipeBuffer
+    {
+        char* bytes;
+        std::size_t size;
+        ~WipeBuffer() { ::explicit_bzero(bytes, size); }
+    } wipeBuffer{buffer, sizeof buffer};
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0) {

@@ -416,6 +416,13 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
     if (!message) {
         return badRequest(message.error());
     }
+    // Its earlier enrollments' challenges are its own (security review M7).
+    DeviceRecord sender = device;
+    auto earlier = m_deps.storage.earlierEnrollments(device);
+    if (!earlier) {
+        return unavailable(earlier.error());
+    }
+    sender.earlierIds = std::move(*earlier);
     const auto now = m_deps.clock.nowJst();
     protocol::RecordsResponse response;
     response.serverTime = now;
@@ -452,7 +459,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
             copyOutcome(answerForKnownKey(**known, rec.payloadSha256), result);
             continue;
         }
-        auto verdict = m_deps.validator.validate(rec, device, now);
+        auto verdict = m_deps.validator.validate(rec, sender, now);
         if (!verdict) {
             result.status = protocol::RecordStatus::Rejected;
             result.code = std::string(base::toCode(verdict.error().code));

@@ -33,6 +33,9 @@ struct DeviceRecord
     std::string appVersion;
     base::Timestamp enrolledAt = base::Timestamp::fromUtc({});
     std::optional<base::Timestamp> revokedAt;
+    // Earlier enrollments of the same tablet (the same signing key): the challenges they were
+    // issued are this device's too (security review M7). Filled for record intake only.
+    std::vector<std::string> earlierIds;
 };
 
 // A care relationship the gateway saw start with a first visit (DOMAIN.md R7 state).
@@ -266,6 +269,8 @@ public:
     // audited under actor(), and published to every tablet (a feed item with no patient).
     virtual Expected<std::int64_t, Error> putStaff(const store::StaffAccount& account, const base::Timestamp& now) = 0;
     virtual Expected<std::vector<store::StaffAccount>, Error> staffAccounts() = 0;
+    // The ids of earlier enrollments with this device's signing key (re-enrolled tablets).
+    virtual Expected<std::vector<std::string>, Error> earlierEnrollments(const DeviceRecord& device) = 0;
 
     virtual Expected<StorageCounts, Error> counts() = 0;
     // The highest record seq (the restore-from-backup check at start).

@@ -1,5 +1,6 @@
 #include "sync/gateway/PgConnection.h"
 
+#include <arpa/inet.h>
 #include <charconv>
 #include <cstdlib>
 #include <libpq-fe.h>
@@ -21,10 +22,16 @@ std::string trimmed(const char* message)
 
 void ignoreNotice(void*, const char*) {}
 
+// A loopback address or a Unix socket; a name is local only if it is "localhost" (a name like
+// "127.evil.example" is not an address: security review L3).
 bool isLocalHost(std::string_view host)
 {
-    return host.empty() || host.front() == '/' || host.front() == '@' || host == "localhost" || host == "::1" ||
-           host.rfind("127.", 0) == 0;
+    if (host.empty() || host.front() == '/' || host.front() == '@' || host == "localhost" || host == "::1") {
+        return true;
+    }
+    unsigned char bytes[4];
+    const std::string text(host);
+    return ::inet_pton(AF_INET, text.c_str(), bytes) == 1 && bytes[0] == 127;
 }
 
 } // namespace
@@ -41,9 +48,11 @@ std::string pgTransportProblem(const std::string& conninfo, const std::function<
     std::string host;
     std::string hostaddr;
     std::string sslmode;
+    bool service = false;
     for (auto* o = options; o->keyword != nullptr; ++o) {
         const std::string_view key = o->keyword;
         const std::string value = o->val ? o->val : "";
+        service = service || (key == "service" && !value.empty());
         if (key == "host") {
             host = value;
         } else if (key == "hostaddr") {
@@ -58,6 +67,15 @@ std::string pgTransportProblem(const std::string& conninfo, const std::function<
             value = v;
         }
     };
+    // A service file (pg_service.conf) can name any host and sslmode behind the guard's back:
+    // refused, in the string and in the environment (security review L3).
+    for (const char* name : {"PGSERVICE", "PGSERVICEFILE", "PGSYSCONFDIR"}) {
+        service = service || (env(name) != nullptr && *env(name) != '\0');
+    }
+    if (service) {
+        return "postgres_conninfo must name its host and sslmode itself: a PostgreSQL service (service=, "
+               "PGSERVICE, PGSERVICEFILE, PGSYSCONFDIR) is refused";
+    }
     fallback(host, "PGHOST");
     fallback(hostaddr, "PGHOSTADDR");
     fallback(sslmode, "PGSSLMODE");
@@ -73,8 +91,10 @@ std::string pgTransportProblem(const std::string& conninfo, const std::function<
             rest.remove_prefix(comma + 1);
         }
     }
-    if (remote && sslmode != "verify-full" && sslmode != "verify-ca") {
-        return "PostgreSQL on another machine needs sslmode=verify-full (or verify-ca) in postgres_conninfo; it is '" +
+    // verify-full: the certificate chains to the root in sslrootcert AND names the host; verify-ca
+    // checks only the chain, so any certificate of that CA (a public one) would pass (L3).
+    if (remote && sslmode != "verify-full") {
+        return "PostgreSQL on another machine needs sslmode=verify-full in postgres_conninfo; it is '" +
                (sslmode.empty() ? std::string("prefer") : sslmode) + "'";
     }
     return {};

@@ -279,8 +279,14 @@ Expected<void, Error> RecordValidator::checkPinSignature(const model::Evidence& 
             return refuse(Errc::SignatureInvalid, field + "." + claim.error().field, claim.error().message);
         }
         if (claim->deviceId != device.id) {
-            return refuse(Errc::SignatureInvalid, field + ".challenge_id",
-                          "the challenge was issued to another device (" + claim->deviceId + ")");
+            // A re-enrolled tablet (same signing key, a code the operator issued) signs over the
+            // challenges its earlier enrollment downloaded: its own, not another device's (M7).
+            const auto& earlier = device.earlierIds;
+            if (std::find(earlier.begin(), earlier.end(), claim->deviceId) == earlier.end()) {
+                return refuse(Errc::SignatureInvalid, field + ".challenge_id",
+                              "the challenge was issued to another device (" + claim->deviceId + ")");
+            }
+            addFlag(verdict, "challenge_of_earlier_enrollment");
         }
         if (e.capturedAt > claim->expiresAt) {
             return refuse(Errc::SignatureInvalid, field + ".challenge_id",

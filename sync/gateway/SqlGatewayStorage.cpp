@@ -245,6 +245,21 @@ Expected<std::optional<DeviceRecord>, Error> SqlGatewayStorage::deviceByCertific
     return r->rows() > 0 ? std::optional<DeviceRecord>(deviceFrom(*r, 0)) : std::nullopt;
 }
 
+Expected<std::vector<std::string>, Error> SqlGatewayStorage::earlierEnrollments(const DeviceRecord& device)
+{
+    auto r =
+        read("SELECT id FROM device WHERE signing_key = ?1 AND id <> ?2 AND enrolled_at <= ?3 ORDER BY enrolled_at",
+             {device.signingKeyHex, device.id, sqlTime(device.enrolledAt)});
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<std::string> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        out.push_back(r->text(i, 0));
+    }
+    return out;
+}
+
 Expected<std::vector<DeviceRecord>, Error> SqlGatewayStorage::devices()
 {
     auto r = read(std::string(kDeviceColumns) + "ORDER BY enrolled_at, id");

@@ -45,6 +45,7 @@ public:
     Expected<std::vector<AuditRow>, Error> auditRows(std::int64_t afterSeq, std::size_t limit) override;
     Expected<std::int64_t, Error> putStaff(const store::StaffAccount& account, const base::Timestamp& now) override;
     Expected<std::vector<store::StaffAccount>, Error> staffAccounts() override;
+    Expected<std::vector<std::string>, Error> earlierEnrollments(const DeviceRecord& device) override;
     Expected<void, Error> addSnapshot(const std::string& patientId,
                                       const nlohmann::json& snapshot,
                                       const base::Timestamp& receivedAt) override;

@@ -153,7 +153,8 @@ Expected<base::SecureBytes, Error> createDeviceKeyFile(const std::string& path, 
 
 Expected<base::SecureBytes, Error> loadDeviceKeyFile(const std::string& path)
 {
-    auto content = base::readSmallFile(path, kDataKeyBytes);
+    // The raw key that unwraps the data key: owner-only, no links, like the other key files (L2).
+    auto content = base::readSecretFile(path, kDataKeyBytes);
     if (!content) {
         return Unexpected(fromBase(content.error()));
     }

@@ -202,6 +202,7 @@ TEST_F(CardStackTest, ReadsTheFacePhotoWithVerificationCodeB)
     EXPECT_NE(jsonOf(onCommandLine).value("error", "").find("--code-b-file"), std::string::npos) << onCommandLine.out;
     const std::string wrongFile = g_sandbox->dir + "/code-b-wrong";
     std::ofstream(wrongFile) << "birth=1938-11-03,expiry-year=2033,code=0000\n";
+    std::filesystem::permissions(wrongFile, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     const ProcessResult wrong = cli({"card", "face-photo", "--code-b-file", wrongFile, "--json"});
     EXPECT_EQ(wrong.exitCode, 1);
     EXPECT_EQ(jsonOf(wrong).value("code", ""), "pin_incorrect");

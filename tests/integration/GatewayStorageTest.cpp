@@ -171,7 +171,7 @@ TEST_P(GatewayStorageTest, BothEnginesAreTheOneSqlStorageAtTheSameSchemaVersion)
 {
     auto* sql = dynamic_cast<SqlGatewayStorage*>(storage.get());
     ASSERT_NE(sql, nullptr) << "the " << GetParam() << " backend is not the one SQL storage";
-    EXPECT_EQ(sql->schemaVersion().value(), 5); // 5: claim settlement and the 申立書 purge
+    EXPECT_EQ(sql->schemaVersion().value(), 6); // 6: staff accounts
 }
 
 // `audit verify` on a live gateway: the rows and the recorded head are read in one snapshot, so
@@ -201,15 +201,16 @@ TEST_P(GatewayStorageTest, EnrollmentCodesWorkOnceAndNotAfterExpiry)
 {
     const std::string secret = base::sha256Hex("code");
     ASSERT_TRUE(storage->addEnrollmentCode(secret, kT0, kT0.plus(std::chrono::hours(1))));
-    DeviceRecord d{"dev-1", "nurse tablet", "0a1b", std::string(64, 'b'), "0.1.0", kT0, std::nullopt};
+    DeviceRecord d{"dev-1", "nurse tablet", "0a1b", std::string(64, 'b'), "0.1.0", kT0, std::nullopt, {}};
     auto late = storage->enroll(secret, d, kT0.plus(std::chrono::hours(2)));
     ASSERT_FALSE(late);
     EXPECT_EQ(late.error().code, Errc::Unauthorized);
     ASSERT_TRUE(storage->enroll(secret, d, kT0.plus(std::chrono::minutes(30))));
-    auto again = storage->enroll(secret, DeviceRecord{"dev-2", "x", "0c", "k", "v", kT0, {}}, kT0);
+    auto again = storage->enroll(secret, DeviceRecord{"dev-2", "x", "0c", "k", "v", kT0, {}, {}}, kT0);
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, Errc::Unauthorized);
-    EXPECT_FALSE(storage->enroll(base::sha256Hex("unknown"), DeviceRecord{"dev-3", "x", "0d", "k", "v", kT0, {}}, kT0));
+    EXPECT_FALSE(
+        storage->enroll(base::sha256Hex("unknown"), DeviceRecord{"dev-3", "x", "0d", "k", "v", kT0, {}, {}}, kT0));
 
     auto found = storage->deviceByCertificate("0a1b").value();
     ASSERT_TRUE(found);
@@ -561,7 +562,7 @@ TEST_F(PostgresOperationsTest, MigratesToTheCurrentVersionAndRefusesANewerSchema
 {
     {
         auto storage = PostgresGatewayStorage::open(scoped, random, kT0).value();
-        EXPECT_EQ(storage->schemaVersion().value(), 5); // 5: claim settlement and the 申立書 purge
+        EXPECT_EQ(storage->schemaVersion().value(), 6); // 6: staff accounts
     }
     ASSERT_TRUE(admin->run("INSERT INTO " + schema + ".zaitaku_schema VALUES (99, 'from the future', 'x')"));
     auto refused = PostgresGatewayStorage::open(scoped, random, kT0);

@@ -586,6 +586,32 @@ TEST_F(GatewaySyncTest, TabletBNeverSeesPatientAsData)
     std::filesystem::remove_all(otherDir);
 }
 
+TEST_F(GatewaySyncTest, AReEnrolledTabletsPooledChallengesAreStillItsOwn)
+{
+    // Security review M7: lost, revoked, found and enrolled again with a new code, the tablet's
+    // pool still held challenges issued to its old device id, and every PIN visit signed over one
+    // came back "issued to another device": a visit that happened became a dead letter.
+    auto first = enrollTablet(*store, newCode());
+    ASSERT_TRUE(first);
+    ASSERT_EQ(syncNow(*store).challengesAdded, 50);
+    ASSERT_TRUE(gateway->storage().revokeDevice(first->deviceId, gatewayClock.nowJst()).value());
+    auto second = enrollTablet(*store, newCode());
+    ASSERT_TRUE(second);
+    ASSERT_NE(second->deviceId, first->deviceId);
+    presentCard("valid");
+    visit::ScriptedOperator op(pinVisit());
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome && outcome->state == visit::VisitState::Committed);
+    ASSERT_EQ(queuedVisit()["evidence"][0]["bundle"]["challenge_origin"], "pooled");
+    const auto report = syncNow(*store);
+    EXPECT_EQ(report.stored, 1);
+    EXPECT_EQ(report.deadLettered, 0);
+    auto records = gateway->storage().records(0, 10).value();
+    ASSERT_EQ(records.size(), 1U);
+    EXPECT_NE(std::find(records[0].flags.begin(), records[0].flags.end(), "challenge_of_earlier_enrollment"),
+              records[0].flags.end());
+}
+
 TEST_F(GatewaySyncTest, AnEnrolledTabletPaysForTheWorkItAsksFor)
 {
     // Security review M8: 200 challenges were one token like a status call; a pre-check listing

@@ -32,7 +32,8 @@ protected:
     {
         const auto p = (dir / name).string();
         std::ofstream(p, std::ios::binary) << content;
-        return p;
+        std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        return p; // secret files are owner-only or refused
     }
     test::ProcessResult cli(std::vector<std::string> args, bool withDb = true)
     {
@@ -57,7 +58,7 @@ TEST_F(StoreCliTest, InitPrintsTheRecoveryCodeOnceAndUnlockChecks)
     ASSERT_EQ(check.exitCode, 0) << check.err;
     const auto j = json::parse(check.out);
     EXPECT_EQ(j["quick_check"], "ok");
-    EXPECT_EQ(j["schema_version"], 5); // 5: a revisit's re-query state
+    EXPECT_EQ(j["schema_version"], 6); // 6: staff accounts
     // The recovery code is not in the key file, the database or anything printed later.
     const std::string keyText = readAll(db + ".keys");
     EXPECT_EQ(keyText.find(recoveryCode), std::string::npos);
@@ -70,6 +71,19 @@ TEST_F(StoreCliTest, WrongPassphraseExitsOneWithACode)
     auto r = cli({"stats"});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_EQ(json::parse(r.out)["code"], "wrong_key");
+}
+
+TEST_F(StoreCliTest, APassphraseFileOthersCanReadIsRefused)
+{
+    // Security review L2: passphrase, recovery-code and PIN files were read at any mode.
+    std::filesystem::permissions(dir / "pass", std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::add);
+    auto refused = cli({"unlock-check"});
+    EXPECT_NE(refused.exitCode, 0);
+    EXPECT_NE(refused.out.find("chmod"), std::string::npos) << refused.out;
+    std::filesystem::permissions(dir / "pass",
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    EXPECT_EQ(cli({"unlock-check"}).exitCode, 0);
 }
 
 TEST_F(StoreCliTest, ImportPatientsReportsTheFieldAndWritesNothing)

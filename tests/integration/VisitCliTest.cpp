@@ -51,7 +51,8 @@ protected:
     {
         const std::string path = (dir / name).string();
         std::ofstream(path) << content;
-        return path;
+        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        return path; // secret files (PINs, 照合番号B, passphrases) are owner-only or refused
     }
     ProcessResult storeCli(std::vector<std::string> args)
     {

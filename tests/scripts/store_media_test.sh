@@ -32,6 +32,7 @@ unshare --mount --propagation private bash -euo pipefail -c '
     mkdir -p "$MNT"
     mount -t tmpfs -o size=2m tmpfs "$MNT"
     echo "media passphrase 1" >"$WORK/pass"
+    chmod 600 "$WORK/pass"
     store() { "$CLI" store "$@" --db "$MNT/s.db" --passphrase-file "$WORK/pass" --json; }
     expect_code() { # expect_code EXIT CODE -- command...
         local want_exit=$1 want_code=$2 out rc=0

@@ -68,7 +68,7 @@ protected:
                                   "echo \"$1\" > \"$out/path\"\n"
                                   "cp \"$1\" \"$out/printed.pdf\"\n";
         std::filesystem::permissions(printer, std::filesystem::perms::owner_all);
-        settings.printCommand = QString::fromStdString(printer);
+        settings.printCommand = QStringList{QString::fromStdString(printer)};
         openApp(std::move(store), virtualReader(), settings);
     }
 };

@@ -48,7 +48,6 @@ AppSettings AppSettings::load(const QString& path, QString* problem)
     settings.textSize = size == 2 ? TextSize::Largest : size == 1 ? TextSize::Large : TextSize::Standard;
     settings.lastStaffId = o.value("last_staff").toString();
     settings.autoLockMinutes = qBound(1, o.value("auto_lock_minutes").toInt(5), 60);
-    settings.printCommand = o.value("print_command").toString(QStringLiteral("lp"));
     settings.facilityId = o.value("facility").toString();
     settings.maxCheckoutHours = qBound(1, o.value("max_checkout_hours").toInt(8), 72);
     return settings;
@@ -64,7 +63,6 @@ bool AppSettings::save(const QString& path, QString* problem) const
                   {"text_size", static_cast<int>(textSize)},
                   {"last_staff", lastStaffId},
                   {"auto_lock_minutes", autoLockMinutes},
-                  {"print_command", printCommand},
                   {"facility", facilityId},
                   {"max_checkout_hours", maxCheckoutHours}};
     QSaveFile file(path); // written beside and renamed: a crash never leaves half a file

@@ -5,6 +5,7 @@
 // here: no passphrase, no PIN, no key.
 
 #include <QString>
+#include <QStringList>
 
 namespace zaitaku::app
 {
@@ -29,9 +30,14 @@ struct AppSettings
     QString lastStaffId; // saved: the sign-in screen offers it again
     QString facilityId;
     int maxCheckoutHours = 8;
-    int autoLockMinutes = 5; // idle time before the store is locked again (1–60)
-    // Fallback forms go to this command with a private temporary file appended (CUPS `lp`).
-    QString printCommand = QStringLiteral("lp");
+    int autoLockMinutes = 5; // idle time before the store is locked again (1–maxAutoLockMinutes)
+    // Set by the administrator's policy (AppPolicy), never read from or saved to this file: the
+    // longest idle time a user may choose; the command fallback forms are printed with (a private
+    // temporary file appended) and the check of the printer it reaches.
+    int maxAutoLockMinutes = 15;
+    QStringList printCommand{QStringLiteral("lp"), QStringLiteral("-o"), QStringLiteral("job-sheets=none"),
+                             QStringLiteral("-t"), QStringLiteral("zaitaku")};
+    QStringList printerCheck;
 
     static QString defaultPath();
     // A missing file gives the defaults; a malformed one too, with `problem` set for the screen.

@@ -47,7 +47,7 @@ SettingsPage::SettingsPage(BackgroundWorker& worker, const AppSettings& settings
     form->addRow(tr("カメラ"), m_camera);
     m_autoLock = new QSpinBox(content);
     m_autoLock->setObjectName("settingsAutoLock");
-    m_autoLock->setRange(1, 60);
+    m_autoLock->setRange(1, settings.maxAutoLockMinutes); // the administrator's cap (AppPolicy)
     m_autoLock->setValue(settings.autoLockMinutes);
     m_autoLock->setSuffix(tr(" 分"));
     form->addRow(tr("操作がないときの自動ロック"), m_autoLock);

@@ -63,9 +63,8 @@ VisitPage::VisitPage(BackgroundWorker& worker, Dialogs& dialogs, const AppSettin
     m_visual = new VisualPanel(m_panels);
     m_consent = new ConsentPanel(m_panels);
     m_revisit = new RevisitPanel(m_panels);
-    m_fallback = new FallbackPanel(
-        PrintJob{settings.printCommand.split(QLatin1Char(' '), Qt::SkipEmptyParts), std::chrono::seconds(30)},
-        m_panels);
+    m_fallback =
+        new FallbackPanel(PrintJob{settings.printCommand, std::chrono::seconds(30), settings.printerCheck}, m_panels);
     connect(m_fallback, &FallbackPanel::printed, this, [this](model::FallbackKind kind) {
         // Queued behind the visit (which holds the worker while it waits for the form): the
         // audit row is written when the visit's job returns.

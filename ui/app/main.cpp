@@ -5,12 +5,14 @@
 
 #include "base/ProcessHardening.h"
 #include "hardware/readers/ReaderRegistry.h"
+#include "ui/app/AppPolicy.h"
 #include "ui/app/MainWindow.h"
 #include "ui/app/Style.h"
 #include "ui/session/DemoStack.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QTimer>
 #include <iostream>
 
@@ -45,6 +47,17 @@ int main(int argc, char** argv)
     auto settings = app::AppSettings::load(settingsPath, &problem);
     if (!problem.isEmpty()) {
         std::cerr << "zaitaku: " << problem.toStdString() << "\n";
+    }
+    // The administrator's policy (security review M5, L11): the idle-lock cap and the printing.
+    QString policyProblem;
+    app::applyPolicy(settings, app::AppPolicy::load(QString::fromLatin1(app::AppPolicy::kDefaultPath), &policyProblem));
+    if (!policyProblem.isEmpty()) {
+        std::cerr << "zaitaku: " << policyProblem.toStdString() << "\n";
+    }
+    if (QFile cupsd(QStringLiteral("/etc/cups/cupsd.conf"));
+        cupsd.open(QIODevice::ReadOnly) && app::cupsKeepsJobFiles(QString::fromUtf8(cupsd.readAll()))) {
+        std::cerr << "zaitaku: CUPS keeps printed jobs' files in its spool (set PreserveJobFiles No in "
+                     "/etc/cups/cupsd.conf: docs/OPERATIONS.md)\n";
     }
     if (parser.isSet(language)) {
         settings.language = parser.value(language) == QLatin1String("en") ? "en" : "ja";

@@ -40,7 +40,7 @@ secretFromFileOrPrompt(CliContext& ctx, const std::string& path, const char* pro
     if (path.empty()) {
         secret = readSecretLine(ctx, prompt);
     } else {
-        auto content = base::readSmallFile(path, 4096);
+        auto content = base::readSecretFile(path, 4096); // owner-only, no links (review L2)
         if (!content) {
             problem = content.error().message;
             return std::nullopt;

@@ -14,7 +14,7 @@ namespace store = sync::store;
 std::optional<std::string> readSecret(CliContext& ctx, const std::string& file, const char* prompt, sync::Error& error)
 {
     if (!file.empty()) {
-        auto content = base::readSmallFile(file, 4096);
+        auto content = base::readSecretFile(file, 4096); // owner-only, no links (review L2)
         if (!content) {
             error = sync::fromBase(content.error());
             return std::nullopt;

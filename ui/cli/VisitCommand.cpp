@@ -108,21 +108,23 @@ template <typename E> Failure fromError(const BasicError<E>& e)
 // Reads one PIN per line from a file; each is one operator entry.
 std::optional<Failure> readPins(const std::string& file, visit::VisitScript& script)
 {
-    auto content = base::readSmallFile(file, 4096);
+    auto content = base::readSecretFile(file, 4096);
     if (!content) {
         return fromError(sync::fromBase(content.error()));
     }
-    std::istringstream lines(*content);
-    std::string line;
-    while (std::getline(lines, line)) {
+    // Lines parsed in place: no stream keeps its own copy of the digits (review L2).
+    std::string_view rest(*content);
+    while (!rest.empty()) {
+        const auto end = std::min(rest.find('\n'), rest.size());
+        std::string_view line = rest.substr(0, end);
+        rest.remove_prefix(std::min(end + 1, rest.size()));
         if (!line.empty() && line.back() == '\r') {
-            line.pop_back();
+            line.remove_suffix(1);
         }
         if (line.empty()) {
             continue;
         }
         auto pin = device::makeAuthPin(line);
-        wipe(line);
         if (!pin) {
             wipe(*content);
             return badInput("the PIN file holds a line that is not 4 digits", "pin-file");
@@ -155,7 +157,7 @@ std::optional<Failure> buildScript(const CommandOptions& o, visit::VisitScript& 
         promptForPin = true;
     }
     if (!o.value("code-b-file").empty()) {
-        auto content = base::readSmallFile(o.value("code-b-file"), 256);
+        auto content = base::readSecretFile(o.value("code-b-file"), 256);
         if (!content) {
             return fromError(sync::fromBase(content.error()));
         }

@@ -1,5 +1,7 @@
 #include "ui/app/visit/PrintSpool.h"
 
+#include "ui/app/AppPolicy.h"
+
 #include <QProcess>
 #include <cerrno>
 #include <cstring>
@@ -46,6 +48,21 @@ bool printPrivately(const QByteArray& document, const PrintJob& job, QString* pr
     if (job.command.isEmpty()) {
         *problem = QStringLiteral("no print command is set");
         return false;
+    }
+    if (!job.printerCheck.isEmpty()) {
+        // Security review M5: a form (name, insurer numbers, signature) never crosses the network in clear.
+        QProcess check;
+        check.start(job.printerCheck.front(), job.printerCheck.mid(1));
+        if (!check.waitForFinished(static_cast<int>(job.timeout.count())) || check.exitCode() != 0) {
+            check.kill();
+            *problem = QStringLiteral("the printer check (%1) failed").arg(job.printerCheck.join(QLatin1Char(' ')));
+            return false;
+        }
+        if (const QString refused = printerUriProblem(QString::fromLocal8Bit(check.readAllStandardOutput()));
+            !refused.isEmpty()) {
+            *problem = refused;
+            return false;
+        }
     }
     const QString dir = privateSpoolDir(problem);
     if (dir.isEmpty()) {

@@ -17,6 +17,8 @@ struct PrintJob
 {
     QStringList command{QStringLiteral("lp")}; // the file's path is appended
     std::chrono::milliseconds timeout{30000};
+    // Run first when set: its output must name an ipps:// or usb:// device (printerUriProblem).
+    QStringList printerCheck;
 };
 
 // The private spool folder (created 0700, refused when it is a link, another user's or not 0700);

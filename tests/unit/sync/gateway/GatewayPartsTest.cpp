@@ -58,7 +58,16 @@ TEST(PgTransportTest, ARemoteServerNeedsAVerifiedTlsConnection)
     EXPECT_NE(pgTransportProblem("host=127.0.0.1,10.0.0.5 dbname=z", noEnv), "") << "one remote host in a list";
     EXPECT_NE(pgTransportProblem("hostaddr=10.0.0.5 dbname=z", noEnv), "");
     EXPECT_EQ(pgTransportProblem("host=db.example sslmode=verify-full dbname=z", noEnv), "");
-    EXPECT_EQ(pgTransportProblem("postgresql://db.example/z?sslmode=verify-ca", noEnv), "");
+    EXPECT_NE(pgTransportProblem("postgresql://db.example/z?sslmode=verify-ca", noEnv), "")
+        << "verify-ca does not check the host name (review L3)";
+    // Security review L3: a service file names any host; a name that starts "127." is no address.
+    EXPECT_NE(pgTransportProblem("service=zk dbname=z", noEnv).find("service"), std::string::npos);
+    const auto serviceEnv = [](const char* name) -> const char* {
+        return std::string_view(name) == "PGSERVICE" ? "zk" : nullptr;
+    };
+    EXPECT_NE(pgTransportProblem("dbname=z", serviceEnv), "");
+    EXPECT_NE(pgTransportProblem("host=127.evil.example dbname=z", noEnv), "");
+    EXPECT_EQ(pgTransportProblem("host=127.0.0.2 dbname=z", noEnv), "") << "all of 127/8 is loopback";
     // libpq's environment counts as it would when connecting.
     const auto remoteEnv = [](const char* name) -> const char* {
         return std::string_view(name) == "PGHOST" ? "db.example" : nullptr;

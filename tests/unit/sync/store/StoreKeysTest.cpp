@@ -134,9 +134,19 @@ TEST_F(StoreTest, DeviceKeyFileUnlocksWhenAdded)
     ASSERT_TRUE(deviceKey);
     EXPECT_TRUE(unlockStore(path, UnlockSecret::deviceKey(*deviceKey), clock));
     std::ofstream(dir / "short.key") << "too short";
+    std::filesystem::permissions(dir / "short.key",
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     auto bad = loadDeviceKeyFile((dir / "short.key").string());
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().code, Errc::InvalidInput);
+
+    // Security review L2: the raw key that unwraps the data key was read at any mode.
+    std::filesystem::permissions(options.deviceKeyPath,
+                                 std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::add);
+    auto readable = loadDeviceKeyFile(options.deviceKeyPath);
+    ASSERT_FALSE(readable) << "a 0644 device key is refused";
+    EXPECT_NE(readable.error().message.find("chmod"), std::string::npos) << readable.error().message;
 }
 
 TEST_F(StoreTest, RotatingTheDataKeyReencryptsAndKeepsTheData)
