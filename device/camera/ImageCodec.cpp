@@ -3,9 +3,12 @@
 #include "device/camera/ImageMat.h"
 
 #include <array>
+#include <cstdint>
 #include <fstream>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <optional>
+#include <string>
 
 namespace zaitaku::camera
 {
@@ -46,6 +49,80 @@ const char* kindName(ImageKind kind)
     return "unknown format";
 }
 
+std::uint32_t be32(base::ByteView b, std::size_t at)
+{
+    return (std::uint32_t(b[at]) << 24) | (std::uint32_t(b[at + 1]) << 16) | (std::uint32_t(b[at + 2]) << 8) |
+           std::uint32_t(b[at + 3]);
+}
+
+std::uint32_t be16(base::ByteView b, std::size_t at)
+{
+    return (std::uint32_t(b[at]) << 8) | std::uint32_t(b[at + 1]);
+}
+
+struct Size
+{
+    std::uint64_t width = 0;
+    std::uint64_t height = 0;
+};
+
+// A JPEG 2000 codestream's SIZ segment (right after SOC): the grid less its offset.
+std::optional<Size> codestreamSize(base::ByteView b, std::size_t soc)
+{
+    if (soc + 24 > b.size()) {
+        return std::nullopt;
+    }
+    const std::uint64_t x = be32(b, soc + 8);
+    const std::uint64_t y = be32(b, soc + 12);
+    const std::uint64_t xo = be32(b, soc + 16);
+    const std::uint64_t yo = be32(b, soc + 20);
+    return Size{x > xo ? x - xo : 0, y > yo ? y - yo : 0};
+}
+
+// What the header says the picture is, read before any decoder allocates for it (security review
+// L7: a ≤32 KiB card photo can declare 60000×60000 pixels). nullopt: no usable header.
+std::optional<Size> declaredSize(base::ByteView b, ImageKind kind)
+{
+    switch (kind) {
+    case ImageKind::J2kStream:
+        return codestreamSize(b, 0);
+    case ImageKind::Jp2: {
+        // The decoder allocates from the codestream's SIZ, whatever the ihdr box says: find it.
+        for (std::size_t i = 0; i + 4 <= b.size(); ++i) {
+            if (b[i] == 0xFF && b[i + 1] == 0x4F && b[i + 2] == 0xFF && b[i + 3] == 0x51) {
+                return codestreamSize(b, i);
+            }
+        }
+        return std::nullopt;
+    }
+    case ImageKind::Png:
+        if (b.size() < 24 || b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
+            return std::nullopt;
+        }
+        return Size{be32(b, 16), be32(b, 20)};
+    case ImageKind::Jpeg:
+        // Segments after SOI until a start-of-frame (SOF0–SOF15 but DHT, JPG and DAC).
+        for (std::size_t i = 2; i + 9 <= b.size();) {
+            if (b[i] != 0xFF) {
+                return std::nullopt;
+            }
+            const std::uint8_t marker = b[i + 1];
+            if (marker == 0xFF) {
+                ++i; // fill byte
+                continue;
+            }
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                return Size{be16(b, i + 7), be16(b, i + 5)};
+            }
+            i += 2 + be16(b, i + 2);
+        }
+        return std::nullopt;
+    case ImageKind::Unknown:
+        break;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 ImageKind sniffImageKind(base::ByteView bytes)
@@ -77,6 +154,17 @@ Expected<Image, device::Error> decodeImage(base::ByteView bytes, bool grey)
     if (kind == ImageKind::Unknown) {
         // OpenCV would try every codec it has (GDAL included): accept only what the appliance uses.
         return Unexpected(device::Error{Errc::InvalidImage, "not a JPEG 2000, JPEG or PNG image"});
+    }
+    const auto declared = declaredSize(bytes, kind);
+    if (!declared) {
+        return Unexpected(device::Error{Errc::InvalidImage, std::string("the ") + kindName(kind) +
+                                                                " image has no readable size in its header"});
+    }
+    if (declared->width == 0 || declared->height == 0 || declared->width > kMaxImageSide ||
+        declared->height > kMaxImageSide) {
+        return Unexpected(device::Error{Errc::InvalidImage, "the image declares " + std::to_string(declared->width) +
+                                                                "×" + std::to_string(declared->height) +
+                                                                " pixels: more than 8192 on a side, not decoded"});
     }
     cv::Mat mat;
     try {

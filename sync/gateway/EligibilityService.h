@@ -67,6 +67,8 @@ public:
     // Starts the worker and resumes what the bridge journalled before a restart.
     void start();
     void stop();
+    // The bridge's archive days older than `keepDays`, deleted (security review L9).
+    std::vector<std::string> purgeArchive(int keepDays) { return m_bridge->purgeArchive(keepDays); }
 
     // After the record was committed: journal the request now, await the answer on the worker.
     void firstVisit(const CardQuery& query);

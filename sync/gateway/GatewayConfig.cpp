@@ -133,6 +133,12 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
         oqsRequestDir = value;
     } else if (key == "oqs_res_dir") {
         oqsResultDir = value;
+    } else if (key == "oqs_archive_days") {
+        auto n = number<long>(key, value, 1, 3650);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        oqsArchiveDays = static_cast<int>(*n);
     } else if (key == "oqs_state_dir") {
         oqsStateDir = value;
     } else if (key == "medical_institution_code") {

@@ -58,6 +58,9 @@ struct GatewayConfig
     std::string oqsRequestDir;
     std::string oqsResultDir;
     std::string oqsStateDir; // default <data-dir>/oqs
+    // Days the bridge keeps the raw request and result files in archive/ (review L9) [I: the
+    // results stay in the database; the files serve support for a few months].
+    int oqsArchiveDays = 90;
     std::string medicalInstitutionCode = "0000000000";
     bool oqsShiftJis = true;
     std::chrono::milliseconds oqsSingleTimeout{30000};

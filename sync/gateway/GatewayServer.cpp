@@ -1,6 +1,7 @@
 #include "sync/gateway/GatewayServer.h"
 
 #include "base/AtomicFile.h"
+#include "sync/gateway/AuditAnchors.h"
 #include "sync/gateway/ChallengeIssuer.h"
 #include "sync/gateway/GatewayLog.h"
 #include "sync/gateway/GatewayPki.h"
@@ -82,6 +83,30 @@ struct GatewayServer::Parts
         } else if (*purged > 0) {
             log->info("claims.purged", {{"records", *purged}});
         }
+        anchorAudit();
+        if (eligibility) {
+            const auto days = eligibility->purgeArchive(config.oqsArchiveDays);
+            if (!days.empty()) {
+                (void)storage->recordAudit({"gateway", "oqs.archive_purged", "archive", {{"days", days}}}, at);
+                log->info("oqs.archive_purged", {{"days", days.size()}});
+            }
+        }
+    }
+
+    // Security review M6: the chain's head, hourly, where a rewrite of the database cannot follow.
+    std::int64_t anchoredSeq = 0;
+    void anchorAudit()
+    {
+        auto anchor = currentAuditAnchor(*storage);
+        if (!anchor || !*anchor || (*anchor)->seq <= anchoredSeq) {
+            return;
+        }
+        if (auto done = appendAuditAnchor(config.dataDir + "/audit-anchors", **anchor); !done) {
+            log->error("audit.anchor_failed", {{"reason", done.error().message}});
+            return;
+        }
+        anchoredSeq = (*anchor)->seq;
+        log->info("audit.anchor", {{"seq", (*anchor)->seq}, {"hash", (*anchor)->hash}});
     }
 
     std::string highWaterPath() const { return config.dataDir + "/highwater"; }

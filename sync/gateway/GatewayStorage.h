@@ -168,6 +168,7 @@ struct AuditRow
     std::string action;
     std::string subject;
     std::string detail; // JSON text
+    std::string hash;   // the chain's hash through this row
 };
 store::AuditEntry
 readAudit(const std::string& deviceId, const std::string& route, const std::vector<std::string>& patientIds);
@@ -277,6 +278,8 @@ public:
     virtual Expected<std::int64_t, Error> lastRecordSeq() = 0;
     // Recomputes the audit hash chain (`zaitaku-gateway audit verify`).
     virtual Expected<store::AuditVerification, Error> verifyAudit() = 0;
+    // The newest row (an anchor of the chain: AuditAnchors.h), none while the log is empty.
+    virtual Expected<std::optional<AuditRow>, Error> lastAuditRow() = 0;
     // Rows after `afterSeq`, oldest first, for review (`zaitaku-gateway audit list`).
     virtual Expected<std::vector<AuditRow>, Error> auditRows(std::int64_t afterSeq, std::size_t limit) = 0;
 

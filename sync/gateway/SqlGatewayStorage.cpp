@@ -751,18 +751,41 @@ Expected<store::AuditVerification, Error> SqlGatewayStorage::verifyAudit()
     return chain.finish(head->rows() > 0 ? head->text(0, 0) : std::string());
 }
 
+namespace
+{
+
+constexpr const char* kAuditColumns = "SELECT seq, at, actor, action, subject, detail, hash FROM audit_log ";
+
+AuditRow auditRowFrom(const SqlRows& r, int i)
+{
+    return {r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6)};
+}
+
+} // namespace
+
 Expected<std::vector<AuditRow>, Error> SqlGatewayStorage::auditRows(std::int64_t afterSeq, std::size_t limit)
 {
-    auto r = read("SELECT seq, at, actor, action, subject, detail FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                  {afterSeq, sqlInt(limit)});
+    auto r = read(std::string(kAuditColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2", {afterSeq, sqlInt(limit)});
     if (!r) {
         return fail(r);
     }
     std::vector<AuditRow> out;
     for (int i = 0; i < r->rows(); ++i) {
-        out.push_back({r->integer(i, 0), r->text(i, 1), r->text(i, 2), r->text(i, 3), r->text(i, 4), r->text(i, 5)});
+        out.push_back(auditRowFrom(*r, i));
     }
     return out;
+}
+
+Expected<std::optional<AuditRow>, Error> SqlGatewayStorage::lastAuditRow()
+{
+    auto r = read(std::string(kAuditColumns) + "ORDER BY seq DESC LIMIT 1");
+    if (!r) {
+        return fail(r);
+    }
+    if (r->rows() == 0) {
+        return std::optional<AuditRow>();
+    }
+    return std::optional<AuditRow>(auditRowFrom(*r, 0));
 }
 
 Expected<std::int64_t, Error> SqlGatewayStorage::putStaff(const store::StaffAccount& account,

@@ -4,6 +4,7 @@
 #include "base/BoundedJson.h"
 #include "sync/oqs/Xml.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace zaitaku::sync::oqs
@@ -109,6 +110,25 @@ Expected<Ticket, Error> OqsBridge::submit(Interface iface, const std::string& re
         return Unexpected(done.error());
     }
     return ticket;
+}
+
+std::vector<std::string> OqsBridge::purgeArchive(int keepDays)
+{
+    const auto oldestKept = m_clock.nowJst().localDate().addDays(-keepDays);
+    std::vector<std::string> removed;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(m_config.stateDir / "archive", ec)) {
+        const std::string name = entry.path().filename().string();
+        auto day = base::Date::parseCompact(name);
+        if (!day || !(*day < oldestKept) || !entry.is_directory(ec) || entry.is_symlink(ec)) {
+            continue; // not one of our day folders, or still within the window
+        }
+        if (fs::remove_all(entry.path(), ec) != static_cast<std::uintmax_t>(-1) && !ec) {
+            removed.push_back(name);
+        }
+    }
+    std::sort(removed.begin(), removed.end());
+    return removed;
 }
 
 void OqsBridge::archive(const std::string& requestName, const fs::path& result, bool rejected)

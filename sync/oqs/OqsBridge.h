@@ -68,6 +68,10 @@ public:
     Expected<ResultFile, Error> await(const Ticket& ticket, std::chrono::milliseconds timeout);
     // Everything journalled and not yet answered (after a restart), placing what was not placed.
     Expected<std::vector<Ticket>, Error> pending();
+    // Security review L9: the archive keeps every request and result (names, insurer numbers) as
+    // exchanged; the days older than `keepDays` are deleted. Returns the days removed (YYYYMMDD).
+    // The results themselves stay in the gateway's database.
+    std::vector<std::string> purgeArchive(int keepDays);
 
     // F3: upload (OQSmuquc01) → receipt → download (OQSmuquc02) until SegmentOfResult is no longer
     // 2, with backoff, within the bulk timeout.

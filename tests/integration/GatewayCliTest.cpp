@@ -268,6 +268,37 @@ TEST_F(GatewayCliTest, StaffSignInAsThemselvesOnceTheGatewaySentTheirAccounts)
     EXPECT_NE(audit.out.find(R"("action":"staff.put","actor":"operator:it-admin")"), std::string::npos) << audit.out;
 }
 
+TEST_F(GatewayCliTest, AnAuditChainRolledBackFailsAgainstItsAnchors)
+{
+    // Security review M6: whoever holds the service account and secrets.key can put an older copy
+    // of the database back, or recompute the chain; `audit verify` then said ok. An anchor written
+    // outside the database (and shipped off the host) is a witness the copy cannot match.
+    startGateway();
+    gateway.reset(); // stopped: its database can be copied whole
+    const std::filesystem::path data(gatewayDir);
+    std::filesystem::create_directories(dir / "backup");
+    for (const char* file : {"gateway.db", "gateway.db-wal", "gateway.db-shm"}) {
+        if (std::filesystem::exists(data / file)) {
+            std::filesystem::copy_file(data / file, dir / "backup" / file);
+        }
+    }
+    ASSERT_EQ(gw({"enroll-code", "--data-dir", gatewayDir}).exitCode, 0);
+    auto anchored = gw({"audit", "anchor", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(anchored.exitCode, 0) << anchored.out << anchored.err;
+    EXPECT_GE(json::parse(anchored.out)["seq"], 2);
+    EXPECT_EQ(gw({"audit", "verify", "--data-dir", gatewayDir}).exitCode, 0) << "the chain passes its anchor";
+
+    for (const char* file : {"gateway.db", "gateway.db-wal", "gateway.db-shm"}) {
+        std::filesystem::remove(data / file);
+        if (std::filesystem::exists(dir / "backup" / file)) {
+            std::filesystem::copy_file(dir / "backup" / file, data / file);
+        }
+    }
+    auto verified = gw({"audit", "verify", "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(verified.exitCode, 1) << verified.out;
+    EXPECT_NE(verified.out.find("older copy"), std::string::npos) << verified.out;
+}
+
 TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
 {
     EXPECT_EQ(gw({}).exitCode, 2);

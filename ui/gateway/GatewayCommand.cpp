@@ -5,6 +5,7 @@
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
 #include "sync/client/GatewayLink.h"
+#include "sync/gateway/AuditAnchors.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/protocol/EnrollmentCode.h"
@@ -54,6 +55,8 @@ constexpr const char* kUsage =
     "                                  manager), each with their own PIN or passphrase (audited)\n"
     "  audit verify                    recompute the audit hash chain (exit 1 if broken)\n"
     "  audit list [--after SEQ] [--limit N]  the audit rows as JSON lines, for review\n"
+    "  audit anchor                    append the chain's head to <data-dir>/audit-anchors and print it\n"
+    "                                  (serve does it hourly; audit verify checks every anchor)\n"
     "  every command's audit rows name its operator: --by NAME, else the login name\n"
     "  --json prints machine-readable output where a command prints\n";
 
@@ -656,19 +659,49 @@ int auditList(CliContext& ctx, const CommandOptions& o, gw::GatewayData& data)
 
 int audit(CliContext& ctx, const CommandOptions& o)
 {
-    if (o.positional.size() != 1 || (o.positional[0] != "verify" && o.positional[0] != "list")) {
-        return fail(ctx, o, {sync::Errc::InvalidInput, "use: audit verify | audit list [--after SEQ]", "audit"});
+    const std::string action = o.positional.size() == 1 ? o.positional[0] : std::string();
+    if (action != "verify" && action != "list" && action != "anchor") {
+        return fail(ctx, o,
+                    {sync::Errc::InvalidInput, "use: audit verify | audit list [--after SEQ] | audit anchor", "audit"});
     }
     auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
     }
-    if (o.positional[0] == "list") {
+    if (action == "list") {
         return auditList(ctx, o, *data);
+    }
+    const std::string anchors = dataDirOf(o) + "/audit-anchors";
+    if (action == "anchor") {
+        // Appended to the data folder's file and printed: ship the line off the host (syslog).
+        auto anchor = gw::currentAuditAnchor(*data->storage);
+        if (!anchor) {
+            return fail(ctx, o, anchor.error());
+        }
+        if (!*anchor) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, "the audit log is empty", "audit"});
+        }
+        if (auto done = gw::appendAuditAnchor(anchors, **anchor); !done) {
+            return fail(ctx, o, done.error());
+        }
+        ctx.out
+            << (o.has("--json")
+                    ? nlohmann::json{{"seq", (*anchor)->seq}, {"hash", (*anchor)->hash}, {"at", (*anchor)->at}}.dump()
+                    : (*anchor)->line())
+            << "\n";
+        return kExitOk;
     }
     auto verified = data->storage->verifyAudit();
     if (!verified) {
         return fail(ctx, o, verified.error());
+    }
+    // The chain must still pass through every anchor written outside the database (review M6).
+    auto anchored = gw::readAuditAnchors(anchors, verified->problems);
+    if (!anchored) {
+        return fail(ctx, o, anchored.error());
+    }
+    if (auto checked = gw::checkAuditAnchors(*data->storage, *anchored, verified->problems); !checked) {
+        return fail(ctx, o, checked.error());
     }
     ctx.out << (o.has("--json") ? verified->toJson().dump() : verified->toJson().dump(2)) << "\n";
     return verified->ok() ? kExitOk : kExitFailure;

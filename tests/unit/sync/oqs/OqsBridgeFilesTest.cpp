@@ -60,5 +60,34 @@ TEST(OqsBridgeFilesTest, AResultThatIsASymlinkIsRefusedAndRequestsAreTheOwnersAl
     fs::remove_all(root);
 }
 
+TEST(OqsBridgeFilesTest, TheArchiveKeepsItsDaysForTheRetentionWindowOnly)
+{
+    // Security review L9: archive/YYYYMMDD kept every request and result (names, insurer numbers)
+    // in clear for ever.
+    const fs::path root = fs::temp_directory_path() / ("zaitaku-archive-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    for (const char* sub : {"req", "res"}) {
+        fs::create_directories(root / sub);
+    }
+    base::SeededRandom random(7);
+    base::ManualClock clock(base::Timestamp::parse("2026-12-06T10:00:00+09:00").value());
+    auto bridge =
+        OqsBridge::open(BridgeConfig{root / "req", root / "res", root / "state", "1312345678"}, random, clock);
+    ASSERT_TRUE(bridge) << bridge.error().message;
+    const fs::path archive = root / "state" / "archive";
+    for (const char* day : {"20250101", "20260906", "20260907", "20261205", "notes"}) {
+        fs::create_directories(archive / day);
+        ASSERT_TRUE(base::writeFileAtomically((archive / day / "OQSsiquc01_x.xml").string(), "<x/>", 0600));
+    }
+    fs::create_directory_symlink(root / "req", archive / "20240101"); // never followed out of archive/
+    EXPECT_EQ((*bridge)->purgeArchive(90), (std::vector<std::string>{"20250101", "20260906"}));
+    EXPECT_FALSE(fs::exists(archive / "20260906"));
+    EXPECT_TRUE(fs::exists(archive / "20260907")) << "90 days back is still kept";
+    EXPECT_TRUE(fs::exists(archive / "20261205"));
+    EXPECT_TRUE(fs::exists(archive / "notes")) << "not a day folder of ours";
+    EXPECT_TRUE(fs::exists(root / "req")) << "a link is not followed";
+    fs::remove_all(root);
+}
+
 } // namespace
 } // namespace zaitaku::sync::oqs

@@ -135,6 +135,29 @@ TEST(ImageCodec, AChipSizedGreyPhotoRoundTripsThroughJpeg2000WithinItsBudget)
     EXPECT_GT(psnr, 25.0);
 }
 
+TEST(ImageCodec, AHugeDeclaredSizeIsRefusedBeforeDecoding)
+{
+    // Security review L7: a hostile card (or face file) declares 60000×60000 pixels in a few bytes;
+    // the decoder would allocate gigabytes before the size check after it.
+    base::Bytes j2k{0xFF, 0x4F, 0xFF, 0x51, 0x00, 0x29, 0x00, 0x00};
+    for (std::uint32_t v : {60000u, 60000u, 0u, 0u}) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            j2k.push_back(static_cast<std::uint8_t>(v >> shift));
+        }
+    }
+    j2k.resize(64, 0);
+    auto codestream = camera::decodeImage(j2k);
+    ASSERT_FALSE(codestream);
+    EXPECT_NE(codestream.error().message.find("declares 60000×60000"), std::string::npos) << codestream.error().message;
+
+    base::Bytes png{0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D',
+                    'R',  0,   1,   0,   0,    0,    1,    0,    0, 8, 2, 0,  0,   0};
+    auto wide = camera::decodeImage(png);
+    ASSERT_FALSE(wide);
+    EXPECT_NE(wide.error().message.find("declares 65536×65536"), std::string::npos) << wide.error().message;
+    // A real chip photo still decodes: AChipSizedGreyPhotoRoundTripsThroughJpeg2000WithinItsBudget.
+}
+
 TEST(ImageCodec, BrokenPicturesGiveAClearErrorNamingTheFormat)
 {
     const camera::Image card = pattern(90, 120, camera::PixelFormat::Gray8);
