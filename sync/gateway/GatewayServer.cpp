@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -107,6 +108,47 @@ struct GatewayServer::Parts
         }
         anchoredSeq = (*anchor)->seq;
         log->info("audit.anchor", {{"seq", (*anchor)->seq}, {"hash", (*anchor)->hash}});
+    }
+
+    // Security review L4: a replaced CRL file is read without a restart, and a list past (or near)
+    // its nextUpdate is reported — past it every PIN-signed visit is refused.
+    std::optional<std::filesystem::file_time_type> crlWritten;
+    std::chrono::steady_clock::time_point nextCrlCheck{};
+    void watchCrl()
+    {
+        if (config.jpkiCrlFile.empty()) {
+            return;
+        }
+        std::error_code ec;
+        const auto written = std::filesystem::last_write_time(config.jpkiCrlFile, ec);
+        if (!ec && crlWritten && written != *crlWritten) {
+            auto fresh = JpkiTrust::load(config.jpkiCaFiles, config.jpkiCrlFile);
+            if (fresh) {
+                jpki.replaceWith(*fresh);
+                nextCrlCheck = {};
+                log->info("jpki.crl_reloaded", {{"file", config.jpkiCrlFile}});
+            } else {
+                log->error("jpki.crl_reload_failed",
+                           {{"reason", fresh.error().message}, {"kept", "the list read before"}});
+            }
+        }
+        if (!ec) {
+            crlWritten = written;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        const auto next = jpki.crlNextUpdate();
+        if (now < nextCrlCheck || !next) {
+            return;
+        }
+        nextCrlCheck = now + std::chrono::hours(1);
+        const auto at = clock->nowJst();
+        if (next->utc() <= at.utc()) {
+            log->error("jpki.crl_expired",
+                       {{"next_update", next->toString()},
+                        {"effect", "every PIN-signed visit is refused until a fresh list is in place"}});
+        } else if (next->utc() <= at.plus(std::chrono::hours(72)).utc()) {
+            log->warn("jpki.crl_due", {{"next_update", next->toString()}});
+        }
     }
 
     std::string highWaterPath() const { return config.dataDir + "/highwater"; }
@@ -244,6 +286,10 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
                                 raw->server ? static_cast<double>(raw->server->refusedConnections()) : 0.0);
             gauges.emplace_back("zaitaku_gateway_connections_evicted",
                                 raw->server ? static_cast<double>(raw->server->evictedConnections()) : 0.0);
+            if (const auto next = raw->jpki.crlNextUpdate()) {
+                gauges.emplace_back("zaitaku_gateway_jpki_crl_seconds_left",
+                                    static_cast<double>((next->utc() - raw->clock->nowJst().utc()).count()));
+            }
             // Counted by the background thread, never per scrape (security review M1).
             std::lock_guard lock(raw->countsMutex);
             if (raw->counts) {
@@ -297,6 +343,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
     }
     parts->server = std::move(*server);
     parts->refreshCounts();
+    parts->watchCrl();
     parts->highWaterWriter = std::thread([raw] {
         std::unique_lock lock(raw->mutex);
         while (!raw->stopping) {
@@ -304,6 +351,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
             raw->writeHighWater();
             raw->purgeSettledClaims();
             raw->refreshCounts();
+            raw->watchCrl();
         }
     });
     parts->log->info("listening", {{"host", config.host},

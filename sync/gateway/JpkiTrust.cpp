@@ -2,6 +2,7 @@
 
 #include "base/AtomicFile.h"
 
+#include <ctime>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -71,7 +72,7 @@ Expected<JpkiTrust, Error> JpkiTrust::fromPem(const std::string& caPem, const st
         }
     }
     JpkiTrust trust;
-    trust.m_state = std::move(state);
+    trust.m_shared->state = std::move(state);
     return trust;
 }
 
@@ -96,14 +97,47 @@ Expected<JpkiTrust, Error> JpkiTrust::load(const std::vector<std::string>& caFil
     return fromPem(caText, crlText);
 }
 
+std::shared_ptr<const JpkiTrust::State> JpkiTrust::state() const
+{
+    std::lock_guard lock(m_shared->mutex);
+    return m_shared->state;
+}
+
+void JpkiTrust::replaceWith(const JpkiTrust& other)
+{
+    auto next = other.state();
+    std::lock_guard lock(m_shared->mutex);
+    m_shared->state = std::move(next);
+}
+
 bool JpkiTrust::hasRevocationList() const
 {
-    return m_state && !m_state->crls.empty();
+    const auto s = state();
+    return s && !s->crls.empty();
+}
+
+std::optional<base::Timestamp> JpkiTrust::crlNextUpdate() const
+{
+    const auto s = state();
+    std::optional<base::Timestamp> earliest;
+    for (auto* crl : s ? s->crls : std::vector<X509_CRL*>{}) {
+        const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl);
+        std::tm tm{};
+        if (next == nullptr || ASN1_TIME_to_tm(next, &tm) != 1) {
+            continue;
+        }
+        const auto at = base::Timestamp::fromUtc(std::chrono::sys_seconds(std::chrono::seconds(::timegm(&tm))));
+        if (!earliest || at.utc() < earliest->utc()) {
+            earliest = at;
+        }
+    }
+    return earliest;
 }
 
 Expected<void, Error> JpkiTrust::check(const std::string& certificateDer, const base::Timestamp& at) const
 {
-    if (!m_state) {
+    const auto current = state(); // one list for the whole check, however often it is replaced
+    if (!current) {
         return Unexpected(Error{Errc::SignatureInvalid, "no JPKI CA is configured: card signatures cannot be checked"});
     }
     const unsigned char* p = reinterpret_cast<const unsigned char*>(certificateDer.data());
@@ -114,17 +148,17 @@ Expected<void, Error> JpkiTrust::check(const std::string& certificateDer, const 
             Error{Errc::SignatureInvalid, "the card certificate cannot be parsed", "auth_certificate_der"});
     }
     std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
-    for (auto* ca : m_state->cas) {
+    for (auto* ca : current->cas) {
         X509_STORE_add_cert(store.get(), ca);
     }
-    for (auto* crl : m_state->crls) {
+    for (auto* crl : current->crls) {
         X509_STORE_add_crl(store.get(), crl);
     }
     std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(), X509_STORE_CTX_free);
     X509_STORE_CTX_init(ctx.get(), store.get(), cert.get(), nullptr);
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at.utc().time_since_epoch().count()));
-    if (!m_state->crls.empty()) {
+    if (!current->crls.empty()) {
         X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
     }
     if (X509_verify_cert(ctx.get()) == 1) {

@@ -9,6 +9,8 @@
 #include "sync/SyncError.h"
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,16 +24,28 @@ public:
     static Expected<JpkiTrust, Error> load(const std::vector<std::string>& caFiles, const std::string& crlFile);
     static Expected<JpkiTrust, Error> fromPem(const std::string& caPem, const std::string& crlPem);
 
-    bool configured() const { return m_state != nullptr; }
+    bool configured() const { return state() != nullptr; }
     bool hasRevocationList() const;
+    // The earliest nextUpdate of the revocation lists (none without one): past it, OpenSSL refuses
+    // every card as "CRL has expired" until a fresh list is loaded (security review L4).
+    std::optional<base::Timestamp> crlNextUpdate() const;
     // The certificate chains to a configured CA, was valid at `at`, and is not revoked.
     // SignatureInvalid with the reason otherwise.
     Expected<void, Error> check(const std::string& certificateDer, const base::Timestamp& at) const;
+    // Takes `other`'s CAs and lists, for every copy of this trust (the validator's included), while
+    // checks run: a replaced CRL file is read without a restart.
+    void replaceWith(const JpkiTrust& other);
 
     struct State;
 
 private:
-    std::shared_ptr<const State> m_state;
+    struct Shared
+    {
+        mutable std::mutex mutex;
+        std::shared_ptr<const State> state;
+    };
+    std::shared_ptr<const State> state() const;
+    std::shared_ptr<Shared> m_shared = std::make_shared<Shared>();
 };
 
 } // namespace zaitaku::sync::gateway

@@ -373,6 +373,36 @@ TEST_F(GatewaySyncTest, CertificateOnTheRevocationListIsRejected)
     EXPECT_NE(result.reason.find("revocation list"), std::string::npos) << result.reason;
 }
 
+TEST_F(GatewaySyncTest, AReplacedRevocationListIsReadWithoutARestart)
+{
+    // Security review L4: the CRL was read once at start. Past its nextUpdate every PIN visit was
+    // refused ("CRL has expired") and nothing said so; the operator's fresh list was never read.
+    enrollAndVisit();
+    const json payload = queuedVisit();
+    auto certDer = base::fromHex(payload["evidence"][0]["bundle"]["auth_certificate_der"].get<std::string>()).value();
+    auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst()).value();
+    const std::string crlPath = (dir / "jpki.crl").string();
+    const auto fortyDaysAgo = clock.nowJst().plus(-std::chrono::hours(24 * 40)); // its nextUpdate: 10 days past
+    ASSERT_TRUE(base::writeFileAtomically(crlPath, pki.revocationListPem({}, fortyDaysAgo).value(), 0600));
+    config.jpkiCrlFile = crlPath;
+    restartGateway();
+    EXPECT_LT(metric(scrapeMetrics(), "zaitaku_gateway_jpki_crl_seconds_left"), 0) << "the lapse is visible";
+
+    // Today's list, which revokes this card, replaces the file: read within seconds.
+    ASSERT_TRUE(base::writeFileAtomically(crlPath, pki.revocationListPem({certDer}, clock.nowJst()).value(), 0600));
+    auto gw = connection(*store);
+    std::string reason;
+    for (int i = 0; i < 100 && reason.find("revocation list") == std::string::npos; ++i) {
+        auto result = post(gw, reseal(
+                                   payload, [](json&) {}, *store));
+        ASSERT_EQ(result.status, RecordStatus::Rejected) << "an expired list, then a revoked card";
+        reason = result.reason;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_NE(reason.find("revocation list"), std::string::npos) << "still the old list: " << reason;
+    EXPECT_GT(metric(scrapeMetrics(), "zaitaku_gateway_jpki_crl_seconds_left"), 0);
+}
+
 TEST_F(GatewaySyncTest, LocalChallengeIsFlaggedWithinItsWindowAndRefusedAfter)
 {
     const json payload = localChallengeVisit();
