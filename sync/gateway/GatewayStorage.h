@@ -159,6 +159,16 @@ store::AuditEntry assignmentAudit(const std::string& actor,
                                   const std::vector<std::string>& patientIds,
                                   bool assign);
 
+// An enrollment code as the operator sees it (`zaitaku-gateway enroll-code list`).
+struct EnrollmentCodeRow
+{
+    std::string id; // the first 8 hex digits of the secret's SHA-256
+    std::string createdAt;
+    std::string expiresAt;
+    std::optional<std::string> usedAt;
+    std::string deviceId;
+};
+
 // One row of the audit log as stored (`zaitaku-gateway audit list`).
 struct AuditRow
 {
@@ -198,6 +208,11 @@ public:
     addEnrollmentCode(const std::string& secretSha256, const base::Timestamp& now, const base::Timestamp& expires) = 0;
     // Whether the code could be used now (a read: enrollment checks it before it signs anything).
     virtual Expected<bool, Error> enrollmentCodeUsable(const std::string& secretSha256, const base::Timestamp& now) = 0;
+    // Security review L5: the codes issued, by id (the first 8 hex digits of the secret's hash —
+    // nothing of the secret itself), and withdrawing one before it is used (false: no such open
+    // code; InvalidInput when the id names several). Audited under actor().
+    virtual Expected<std::vector<EnrollmentCodeRow>, Error> enrollmentCodes() = 0;
+    virtual Expected<bool, Error> withdrawEnrollmentCode(const std::string& id, const base::Timestamp& now) = 0;
     // Uses the code and registers the device in one transaction; Unauthorized when the code is
     // unknown, used or expired.
     virtual Expected<void, Error>

@@ -195,6 +195,50 @@ Expected<void, Error> SqlGatewayStorage::addEnrollmentCode(const std::string& se
     });
 }
 
+Expected<std::vector<EnrollmentCodeRow>, Error> SqlGatewayStorage::enrollmentCodes()
+{
+    auto r = read("SELECT substr(secret_sha256, 1, 8), created_at, expires_at, used_at, device_id FROM enrollment_code "
+                  "ORDER BY created_at");
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<EnrollmentCodeRow> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        out.push_back({r->text(i, 0), r->text(i, 1), r->text(i, 2),
+                       r->isNull(i, 3) ? std::nullopt : std::optional<std::string>(r->text(i, 3)),
+                       r->isNull(i, 4) ? std::string() : r->text(i, 4)});
+    }
+    return out;
+}
+
+Expected<bool, Error> SqlGatewayStorage::withdrawEnrollmentCode(const std::string& id, const base::Timestamp& now)
+{
+    return inWrite<bool>(WriteDurability::Full, [&]() -> Expected<bool, Error> {
+        auto open = m_writer->exec("SELECT secret_sha256 FROM enrollment_code WHERE substr(secret_sha256, 1, 8) = ?1 "
+                                   "AND used_at IS NULL AND expires_at > ?2",
+                                   {id, sqlTime(now)});
+        if (!open) {
+            return fail(open);
+        }
+        if (open->rows() > 1) {
+            return Unexpected(Error{Errc::InvalidInput, "the id " + id + " names several open codes", "id"});
+        }
+        if (open->rows() == 0) {
+            return false;
+        }
+        auto done = m_writer->exec("UPDATE enrollment_code SET expires_at = ?2 WHERE secret_sha256 = ?1",
+                                   {open->text(0, 0), sqlTime(now)});
+        if (!done) {
+            return fail(done);
+        }
+        if (auto audited = appendAudit({m_actor, "gateway.enroll_code_withdrawn", id, nlohmann::json::object()}, now);
+            !audited) {
+            return fail(audited);
+        }
+        return true;
+    });
+}
+
 Expected<bool, Error> SqlGatewayStorage::enrollmentCodeUsable(const std::string& secretSha256,
                                                               const base::Timestamp& now)
 {

@@ -43,6 +43,8 @@ public:
     Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) override;
     Expected<std::vector<StoredRecord>, Error> records(std::int64_t afterSeq, std::size_t limit) override;
     Expected<std::vector<AuditRow>, Error> auditRows(std::int64_t afterSeq, std::size_t limit) override;
+    Expected<std::vector<EnrollmentCodeRow>, Error> enrollmentCodes() override;
+    Expected<bool, Error> withdrawEnrollmentCode(const std::string& id, const base::Timestamp& now) override;
     Expected<std::optional<AuditRow>, Error> lastAuditRow() override;
     Expected<std::int64_t, Error> putStaff(const store::StaffAccount& account, const base::Timestamp& now) override;
     Expected<std::vector<store::StaffAccount>, Error> staffAccounts() override;

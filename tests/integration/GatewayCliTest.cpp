@@ -268,6 +268,38 @@ TEST_F(GatewayCliTest, StaffSignInAsThemselvesOnceTheGatewaySentTheirAccounts)
     EXPECT_NE(audit.out.find(R"("action":"staff.put","actor":"operator:it-admin")"), std::string::npos) << audit.out;
 }
 
+TEST_F(GatewayCliTest, APrintedEnrollmentCodeCanBeWithdrawnBeforeItIsUsed)
+{
+    // Security review L5: codes could be neither listed nor withdrawn; a leaked printed one stayed
+    // a key to enroll until it expired.
+    startGateway();
+    auto issued = gw({"enroll-code", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(issued.exitCode, 0) << issued.err;
+    const auto code = json::parse(issued.out);
+    const std::string id = code["id"];
+    ASSERT_EQ(id.size(), 8U);
+    auto listed = json::parse(gw({"enroll-code", "list", "--data-dir", gatewayDir, "--json"}).out);
+    ASSERT_EQ(listed.size(), 1U);
+    EXPECT_EQ(listed[0]["id"], id);
+    EXPECT_EQ(listed[0]["state"], "open");
+    const std::string secret = code["code"].get<std::string>().substr(0, 19); // the 80-bit part
+    EXPECT_EQ(listed.dump().find(secret), std::string::npos) << "the list never shows the secret";
+
+    ASSERT_EQ(gw({"enroll-code", "withdraw", id, "--data-dir", gatewayDir, "--by", "it-admin"}).exitCode, 0);
+    EXPECT_EQ(gw({"enroll-code", "withdraw", id, "--data-dir", gatewayDir}).exitCode, 2) << "no longer open";
+    EXPECT_EQ(json::parse(gw({"enroll-code", "list", "--data-dir", gatewayDir, "--json"}).out)[0]["state"], "expired");
+
+    ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
+    const std::string codeFile = (dir / "code").string();
+    ASSERT_TRUE(base::writeFileAtomically(codeFile, code["code"].get<std::string>() + "\n", 0600));
+    auto refused = cli({"enroll", "--gateway", gateway->url(), "--code-file", codeFile, "--json"});
+    EXPECT_NE(refused.exitCode, 0) << "a withdrawn code enrolls nothing: " << refused.out;
+    const auto audit = gw({"audit", "list", "--data-dir", gatewayDir});
+    EXPECT_NE(audit.out.find(R"("action":"gateway.enroll_code_withdrawn","actor":"operator:it-admin")"),
+              std::string::npos)
+        << audit.out;
+}
+
 TEST_F(GatewayCliTest, AnAuditChainRolledBackFailsAgainstItsAnchors)
 {
     // Security review M6: whoever holds the service account and secrets.key can put an older copy

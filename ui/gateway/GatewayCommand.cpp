@@ -10,6 +10,7 @@
 #include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/StaffAccount.h"
+#include "sync/store/StoreTime.h"
 #include "ui/cli/CommandOptions.h"
 
 #include <charconv>
@@ -34,7 +35,8 @@ constexpr const char* kUsage =
     "usage: zaitaku-gateway <command> --data-dir DIR [options]\n"
     "  serve [--listen HOST:PORT] [--config FILE] [--jpki-ca FILE] [--jpki-crl FILE] [--threads N]\n"
     "        [--log-requests]         serve HTTPS (creates the CA, certificates and database on first run)\n"
-    "  enroll-code [--ttl-hours H]     print a one-time enrollment code for a tablet\n"
+    "  enroll-code [--ttl-hours H]     print a one-time enrollment code for a tablet (24 h at most) and its id\n"
+    "  enroll-code list | enroll-code withdraw ID   the codes issued; withdraw one before it is used\n"
     "  devices list | devices revoke DEVICE_ID\n"
     "  roster list DEVICE_ID | roster assign|unassign DEVICE_ID [PATIENT_ID...] [--patients-file FILE]\n"
     "                                  the patients a tablet may read (feed, pre-check, re-query)\n"
@@ -163,11 +165,60 @@ long numberOption(const CommandOptions& o, const std::string& name, long fallbac
     return whole && value >= min && value <= max ? value : 0;
 }
 
+// Security review L5: the codes issued (open, used, expired) and withdrawing a printed one that
+// may have leaked, by the id `enroll-code` printed with it.
+int enrollCodeLifecycle(CliContext& ctx, const CommandOptions& o, gw::GatewayData& data)
+{
+    const auto now = ctx.clock.nowJst();
+    if (o.positional[0] == "withdraw") {
+        auto withdrawn = data.storage->withdrawEnrollmentCode(o.positional[1], now);
+        if (!withdrawn) {
+            return fail(ctx, o, withdrawn.error());
+        }
+        if (!*withdrawn) {
+            return fail(ctx, o, {sync::Errc::InvalidInput, "no open enrollment code " + o.positional[1], "id"});
+        }
+        ctx.out << (o.has("--json") ? nlohmann::json{{"withdrawn", o.positional[1]}}.dump()
+                                    : "withdrawn " + o.positional[1])
+                << "\n";
+        return kExitOk;
+    }
+    auto codes = data.storage->enrollmentCodes();
+    if (!codes) {
+        return fail(ctx, o, codes.error());
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& c : *codes) {
+        const bool expired = c.expiresAt <= sync::store::utcText(now); // both UTC text of one width
+        list.push_back({{"id", c.id},
+                        {"created_at", c.createdAt},
+                        {"expires_at", c.expiresAt},
+                        {"state", c.usedAt  ? "used"
+                                  : expired ? "expired"
+                                            : "open"},
+                        {"device_id", c.deviceId}});
+    }
+    ctx.out << (o.has("--json") ? list.dump() : list.dump(2)) << "\n";
+    return kExitOk;
+}
+
 int enrollCode(CliContext& ctx, const CommandOptions& o)
 {
+    const bool lifecycle = !o.positional.empty();
+    if (lifecycle && !(o.positional[0] == "list" && o.positional.size() == 1) &&
+        !(o.positional[0] == "withdraw" && o.positional.size() == 2)) {
+        return fail(ctx, o,
+                    {sync::Errc::InvalidInput,
+                     "use: enroll-code [--ttl-hours H] | enroll-code list | "
+                     "enroll-code withdraw ID",
+                     "enroll-code"});
+    }
     auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
+    }
+    if (lifecycle) {
+        return enrollCodeLifecycle(ctx, o, *data);
     }
     // A day at most (security review L5): a printed code that lies about for two weeks is a key.
     const long hours = numberOption(o, "ttl-hours", 24, 1, 24);
@@ -183,13 +234,15 @@ int enrollCode(CliContext& ctx, const CommandOptions& o)
     }
     if (o.has("--json")) {
         ctx.out << nlohmann::json{{"code", code.toString()},
+                                  {"id", base::sha256Hex(code.secret).substr(0, 8)},
                                   {"expires_at", expires.toString()},
                                   {"ca_fingerprint", code.caFingerprint}}
                        .dump()
                 << "\n";
     } else {
         ctx.out << code.toString() << "\n"
-                << "valid until " << expires.toString() << "; single use. On the tablet: zaitaku-cli enroll --gateway "
+                << "id " << base::sha256Hex(code.secret).substr(0, 8) << " (enroll-code withdraw ID), valid until "
+                << expires.toString() << "; single use. On the tablet: zaitaku-cli enroll --gateway "
                 << "https://HOST:PORT (type the code at its prompt, or --code-file FILE)\n";
     }
     return kExitOk;
