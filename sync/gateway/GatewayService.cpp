@@ -167,6 +167,7 @@ transport::Admission GatewayService::admit(const HttpRequest& head, const transp
     }
     if (auto refusal = deviceRefusal(context, device)) {
         observe(routeOf(path), *refusal, device ? device->id : std::string(), context, started);
+        noteAuthRefused(routeOf(path), refusal->status, context);
         admission.refusal = std::move(refusal);
         return admission;
     }
@@ -196,6 +197,19 @@ Expected<std::optional<DeviceRecord>, Error> GatewayService::admittedDevice(cons
     }
     m_admitted[serialHex] = {*device, now + kFresh};
     return std::move(*device);
+}
+
+void GatewayService::noteAuthRefused(const std::string& route, int status, const transport::RequestContext& context)
+{
+    m_deps.metrics.countAuthRefused();
+    // A line per refusal, a few a minute per address at most: a flood is counted, not logged.
+    std::chrono::seconds retry{};
+    if (m_deps.enrollLimiter.allow("auth-log|" + context.remoteAddress, retry)) {
+        m_deps.log.warn("auth.refused", {{"route", route},
+                                         {"status", status},
+                                         {"remote", context.remoteAddress},
+                                         {"certificate_serial", context.peer.serialHex}});
+    }
 }
 
 std::optional<HttpResponse> GatewayService::overBudget(const DeviceRecord& device, double cost)
@@ -300,6 +314,7 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
         deviceId = (*device)->id;
     }
     if (auto refusal = deviceRefusal(context, *device)) {
+        noteAuthRefused(route, refusal->status, context);
         return std::move(*refusal);
     }
     if (auto limited = overBudget(**device, 1.0)) {
@@ -351,6 +366,7 @@ HttpResponse GatewayService::enroll(const HttpRequest& request)
         return unavailable(usable.error());
     }
     if (!*usable) {
+        m_deps.metrics.countAuthRefused();
         m_deps.log.warn("enroll.refused", {{"reason", "unknown, used or expired code"}});
         return problem(403, Errc::Unauthorized, "the enrollment code is unknown, already used or expired", "code");
     }

@@ -95,6 +95,8 @@ private:
     // could not be written: the read is then refused, never served unaudited.
     bool audited(const DeviceRecord& device, const std::string& route, const std::vector<std::string>& patientIds);
     transport::HttpResponse healthz();
+    // Counted, and logged a few times a minute per address (security review M6).
+    void noteAuthRefused(const std::string& route, int status, const transport::RequestContext& context);
     // 429 when the device's token bucket cannot pay `cost` more (security review M8), else none.
     std::optional<transport::HttpResponse> overBudget(const DeviceRecord& device, double cost);
     // The refusal for a device route from this peer (no certificate, unknown, revoked), or none.

@@ -62,6 +62,9 @@ std::string Metrics::render(const std::vector<std::pair<std::string, double>>& g
         << "# HELP zaitaku_gateway_certificates_issued_total Device certificates signed (enrollments).\n"
         << "# TYPE zaitaku_gateway_certificates_issued_total counter\n"
         << "zaitaku_gateway_certificates_issued_total " << m_certificatesIssued.load() << "\n"
+        << "# HELP zaitaku_gateway_auth_refused_total Requests refused for their certificate or enrollment code.\n"
+        << "# TYPE zaitaku_gateway_auth_refused_total counter\n"
+        << "zaitaku_gateway_auth_refused_total " << m_authRefused.load() << "\n"
         << "# HELP zaitaku_gateway_requests_in_flight Requests being handled (the intake queue depth).\n"
         << "# TYPE zaitaku_gateway_requests_in_flight gauge\n"
         << "zaitaku_gateway_requests_in_flight " << m_inFlight.load() << "\n";

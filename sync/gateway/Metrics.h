@@ -25,6 +25,9 @@ public:
     void countRejectedSignature() { ++m_rejectedSignatures; }
     void countRateLimited() { ++m_rateLimited; }
     void countCertificateIssued() { ++m_certificatesIssued; }
+    // Security review M6: device routes refused 401/403 (no, an unknown, a revoked or a
+    // monitoring certificate) and bad enrollment codes.
+    void countAuthRefused() { ++m_authRefused; }
     std::atomic<std::int64_t>& inFlight() { return m_inFlight; }
 
     // Gauges are passed in: they are read from their owners at scrape time.
@@ -46,6 +49,7 @@ private:
     std::atomic<std::uint64_t> m_rejectedSignatures{0};
     std::atomic<std::uint64_t> m_rateLimited{0};
     std::atomic<std::uint64_t> m_certificatesIssued{0};
+    std::atomic<std::uint64_t> m_authRefused{0};
     std::atomic<std::int64_t> m_inFlight{0};
 };
 

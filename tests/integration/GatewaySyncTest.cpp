@@ -208,6 +208,8 @@ TEST_F(GatewaySyncTest, DeviceRoutesNeedAClientCertificate)
         EXPECT_EQ(response->status, 401) << target;
         EXPECT_NE(response->body.find("unauthorized"), std::string::npos);
     }
+    // Security review M6: failed authentications were neither counted nor logged.
+    EXPECT_EQ(metric(scrapeMetrics(), "zaitaku_gateway_auth_refused_total"), 4);
     auto health = client->send({"GET", "/healthz", {}, {}});
     ASSERT_TRUE(health);
     EXPECT_EQ(health->status, 200);
