@@ -27,7 +27,9 @@ UnlockPage::UnlockPage(
 {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(makeHeading(tr("在宅 — サインイン"), this));
-    layout->addWidget(makeText(tr("職員IDと、端末の暗号化データを開くパスフレーズを入力してください。"), this));
+    layout->addWidget(makeText(
+        tr("職員IDとご自身の暗証番号（またはパスワード）、端末の暗号化データを開くパスフレーズを入力してください。"),
+        this));
     auto* form = new QFormLayout();
     m_path = new QLineEdit(storePath, this);
     m_path->setObjectName("storePath");
@@ -35,6 +37,12 @@ UnlockPage::UnlockPage(
     m_staff = new QLineEdit(lastStaffId, this);
     m_staff->setObjectName("signInStaff");
     form->addRow(tr("職員ID"), m_staff);
+    // Security review H3: each person's own PIN or passphrase, checked against the accounts the
+    // gateway sent (a tablet without any yet signs in by the store passphrase alone).
+    m_staffSecret = new QLineEdit(this);
+    m_staffSecret->setObjectName("staffSecret");
+    m_staffSecret->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("職員の暗証番号・パスワード"), m_staffSecret);
     m_passphrase = new QLineEdit(this);
     m_passphrase->setObjectName("passphrase");
     m_passphrase->setEchoMode(QLineEdit::Password);
@@ -43,12 +51,6 @@ UnlockPage::UnlockPage(
     m_repeat->setObjectName("passphraseRepeat");
     m_repeat->setEchoMode(QLineEdit::Password);
     form->addRow(tr("パスフレーズ（新規作成時に再入力）"), m_repeat);
-    // Security review H3: each person's own PIN or passphrase, checked against the accounts the
-    // gateway sent (a tablet without any yet signs in by the store passphrase alone).
-    m_staffSecret = new QLineEdit(this);
-    m_staffSecret->setObjectName("staffSecret");
-    m_staffSecret->setEchoMode(QLineEdit::Password);
-    form->addRow(tr("職員の暗証番号・パスワード"), m_staffSecret);
     layout->addLayout(form);
     m_message = makeText(QString(), this);
     m_message->setObjectName("unlockMessage");

@@ -1150,8 +1150,8 @@ Last error: %1</translation>
         <translation>Creating…</translation>
     </message>
     <message>
-        <source>職員IDと、端末の暗号化データを開くパスフレーズを入力してください。</source>
-        <translation>Enter your staff ID and the passphrase that opens this tablet's encrypted data.</translation>
+        <source>職員IDとご自身の暗証番号（またはパスワード）、端末の暗号化データを開くパスフレーズを入力してください。</source>
+        <translation>Enter your staff ID, your own PIN (or password) and the passphrase that opens this tablet's encrypted data.</translation>
     </message>
     <message>
         <source>職員ID</source>
