@@ -91,6 +91,13 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
                 firstCapture = *at;
             }
         }
+        // Security review M8: a first visit identifies its patient (PIN, face or 目視) or rests on a
+        // fallback document; one with neither is stored (a visit is never lost) but flagged for
+        // review — an enrolled device cannot fill the disk with anonymous "visits" unnoticed.
+        if (visit->flow == model::VisitFlow::FirstVisit && !identityShown &&
+            payload.value("fallbacks", nlohmann::json::array()).empty()) {
+            addFlag(verdict, "no_identity_evidence");
+        }
         bool limitConsent = false;
         for (const auto& consent : payload.value("consents", nlohmann::json::array())) {
             auto parsed = store::consentFromJson(consent);

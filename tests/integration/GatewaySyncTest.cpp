@@ -644,6 +644,24 @@ TEST_F(GatewaySyncTest, AReEnrolledTabletsPooledChallengesAreStillItsOwn)
               records[0].flags.end());
 }
 
+TEST_F(GatewaySyncTest, AFirstVisitWithoutIdentityEvidenceIsFlagged)
+{
+    // Security review M8: `evidence: []` was accepted silently, so a stolen tablet could send any
+    // number of anonymous first visits. Stored (a visit is never lost), but flagged for review.
+    enrollAndVisit();
+    auto gw = connection(*store);
+    json bare = queuedVisit();
+    bare["visit"]["id"] = base::makeUuid(random);
+    bare["evidence"] = json::array();
+    bare["consents"] = json::array();
+    auto result = post(gw, bare);
+    ASSERT_EQ(result.status, RecordStatus::Stored) << result.reason;
+    EXPECT_NE(std::find(result.flags.begin(), result.flags.end(), "no_identity_evidence"), result.flags.end());
+    const auto genuine = post(gw, queuedVisit());
+    EXPECT_EQ(std::find(genuine.flags.begin(), genuine.flags.end(), "no_identity_evidence"), genuine.flags.end())
+        << "a PIN visit is not flagged";
+}
+
 TEST_F(GatewaySyncTest, AnEnrolledTabletPaysForTheWorkItAsksFor)
 {
     // Security review M8: 200 challenges were one token like a status call; a pre-check listing
