@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -128,14 +129,24 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
         return Unexpected(signer.error());
     }
     const base::SecureBytes archiveKey = makeDataKey(random);
-    const std::string temp = options.outPath + ".db.tmp";
-    removeDatabaseFiles(temp);
-    if (auto done = exportDatabase(store, archiveKey, temp); !done) {
+    // The intermediate database in a private folder beside the store, not beside --out (which may
+    // be a shared folder where a planted link would redirect it: security review L13).
+    std::string privateDir = (std::filesystem::path(store.path()).parent_path() / ".export-XXXXXX").string();
+    if (::mkdtemp(privateDir.data()) == nullptr) {
+        return Unexpected(Error{Errc::StoreIo, "cannot create a private folder for the export", "out"});
+    }
+    const std::string temp = privateDir + "/archive.db";
+    const auto cleanUp = [&] {
         removeDatabaseFiles(temp);
+        std::error_code ec;
+        std::filesystem::remove(privateDir, ec);
+    };
+    if (auto done = exportDatabase(store, archiveKey, temp); !done) {
+        cleanUp();
         return Unexpected(done.error());
     }
-    auto database = base::readSmallFile(temp, kMaxArchiveBytes);
-    removeDatabaseFiles(temp);
+    auto database = base::readSmallFile(temp, kMaxArchiveBytes, base::Links::Refuse);
+    cleanUp();
     if (!database) {
         return Unexpected(fromBase(database.error()));
     }
@@ -185,25 +196,28 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
     archive.append(kMagic).append("\n").append(manifestText).append("\n").append(base::toHex(*signature));
     archive.append("\n").append(*database);
     summary.bytes = static_cast<std::int64_t>(archive.size());
-    if (auto written = base::writeFileAtomically(options.outPath, archive, 0600); !written) {
-        return Unexpected(fromBase(written.error()));
-    }
+    // Audited before the file exists (review L13): an export that cannot be audited is not made,
+    // and a crash after the row leaves an audited attempt, never an unaudited archive.
     auto tx = Transaction::begin(store.db(), Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
-    if (auto done =
-            AuditLog::append(store.db(),
-                             AuditEntry{options.actor,
-                                        "store.export",
-                                        "store",
-                                        {{"database_sha256", summary.databaseSha256}, {"wraps", summary.wraps}}},
-                             store.clock().nowJst());
+    if (auto done = AuditLog::append(
+            store.db(),
+            AuditEntry{
+                options.actor,
+                "store.export",
+                "store",
+                {{"database_sha256", summary.databaseSha256}, {"wraps", summary.wraps}, {"out", options.outPath}}},
+            store.clock().nowJst());
         !done) {
         return Unexpected(done.error());
     }
     if (auto done = tx->commit(); !done) {
         return Unexpected(done.error());
+    }
+    if (auto written = base::writeFileAtomically(options.outPath, archive, 0600); !written) {
+        return Unexpected(fromBase(written.error()));
     }
     return summary;
 }
