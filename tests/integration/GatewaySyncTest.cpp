@@ -843,6 +843,13 @@ TEST_F(GatewaySyncTest, AStrangerGetsOneRequestPerConnection)
     EXPECT_TRUE(probe->closedByServer());
 }
 
+TEST_F(GatewaySyncTest, NoTlsSessionIsResumed)
+{
+    // Security review L10: a resumed session carried the stored verification of a client
+    // certificate that may have expired since. Tablets keep their connections alive instead.
+    EXPECT_FALSE(TlsProbe::resumesSession("127.0.0.2", gateway->port()));
+}
+
 TEST_F(GatewaySyncTest, ARevokedOrMonitoringCertificateIsRefusedFromTheHeader)
 {
     // Security review M2: the body limit followed TLS verification, not registration. A revoked

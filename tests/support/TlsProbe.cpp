@@ -44,6 +44,29 @@ void setTimeout(int fd, std::chrono::milliseconds timeout)
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
+// A TCP connection from `source` to 127.0.0.1:`port`, or -1.
+int connectFrom(const std::string& source, int port, std::chrono::milliseconds timeout)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    setTimeout(fd, timeout);
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source.c_str(), &local.sin_addr);
+    sockaddr_in remote{};
+    remote.sin_family = AF_INET;
+    remote.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
+        ::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 bool useClientCertificate(SSL_CTX* ctx, const std::string& certificatePem, const std::string& privateKeyPem)
 {
     BIO* certBio = BIO_new_mem_buf(certificatePem.data(), static_cast<int>(certificatePem.size()));
@@ -73,20 +96,8 @@ std::unique_ptr<TlsProbe> TlsProbe::open(const std::string& source,
                                          std::chrono::milliseconds timeout)
 {
     auto parts = std::make_unique<Parts>();
-    parts->fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    parts->fd = connectFrom(source, port, timeout);
     if (parts->fd < 0) {
-        return nullptr;
-    }
-    setTimeout(parts->fd, timeout);
-    sockaddr_in local{};
-    local.sin_family = AF_INET;
-    ::inet_pton(AF_INET, source.c_str(), &local.sin_addr);
-    sockaddr_in remote{};
-    remote.sin_family = AF_INET;
-    remote.sin_port = htons(static_cast<std::uint16_t>(port));
-    ::inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
-    if (::bind(parts->fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
-        ::connect(parts->fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0) {
         return nullptr;
     }
     parts->ctx = SSL_CTX_new(TLS_client_method());
@@ -104,6 +115,35 @@ std::unique_ptr<TlsProbe> TlsProbe::open(const std::string& source,
         return nullptr;
     }
     return std::unique_ptr<TlsProbe>(new TlsProbe(std::move(parts)));
+}
+
+bool TlsProbe::resumesSession(const std::string& source, int port)
+{
+    auto first = open(source, port);
+    if (!first) {
+        return false;
+    }
+    // TLS 1.3 sends its tickets after the handshake: read an answer so that they arrive.
+    first->send("GET /healthz HTTP/1.1\r\nHost: g\r\n\r\n");
+    first->receive(std::chrono::seconds(2));
+    SSL_SESSION* session = SSL_get1_session(first->m_parts->ssl);
+    if (session == nullptr || SSL_SESSION_is_resumable(session) != 1) {
+        SSL_SESSION_free(session);
+        return false;
+    }
+    auto parts = std::make_unique<Parts>();
+    parts->fd = connectFrom(source, port, std::chrono::seconds(5));
+    parts->ctx = SSL_CTX_new(TLS_client_method());
+    parts->ssl = parts->ctx ? SSL_new(parts->ctx) : nullptr;
+    bool resumed = false;
+    if (parts->ssl && parts->fd >= 0) {
+        SSL_set_fd(parts->ssl, parts->fd);
+        SSL_set_session(parts->ssl, session);
+        resumed = SSL_connect(parts->ssl) == 1 && SSL_session_reused(parts->ssl) == 1;
+    }
+    ERR_clear_error();
+    SSL_SESSION_free(session);
+    return resumed;
 }
 
 bool TlsProbe::send(std::string_view bytes)

@@ -27,6 +27,10 @@ public:
     TlsProbe(const TlsProbe&) = delete;
     TlsProbe& operator=(const TlsProbe&) = delete;
 
+    // Whether a second connection from `source` resumed the first one's TLS session (a session
+    // ticket or a cached session id), after one request and its answer on the first.
+    static bool resumesSession(const std::string& source, int port);
+
     bool send(std::string_view bytes);
     // What arrives within `timeout`, until the server closes (then closedByServer()).
     std::string receive(std::chrono::milliseconds timeout);
