@@ -51,7 +51,7 @@ struct GatewayServer::Parts
     bool stopping = false;
 
     const base::Clock* clock = nullptr;
-    std::chrono::steady_clock::time_point nextPurge{}; // the first loop purges at once
+    std::chrono::steady_clock::time_point nextHourly{}; // the first loop runs the hourly chores at once
 
     // The /metrics size gauges: five COUNT(*) every 30 s at most, not per scrape.
     std::mutex countsMutex;
@@ -69,14 +69,15 @@ struct GatewayServer::Parts
         counts = fresh ? std::optional<StorageCounts>(*fresh) : std::nullopt;
     }
 
-    // Seed 003: 申立書 data are discarded promptly once the claim is settled (ClaimPurge); hourly.
-    void purgeSettledClaims()
+    // Hourly: 申立書 data discarded once the claim is settled (seed 003, ClaimPurge), the audit
+    // chain's head anchored (review M6), the OQS archive kept to its window (review L9).
+    void runHourlyChores()
     {
         const auto now = std::chrono::steady_clock::now();
-        if (now < nextPurge) {
+        if (now < nextHourly) {
             return;
         }
-        nextPurge = now + std::chrono::hours(1);
+        nextHourly = now + std::chrono::hours(1);
         const auto at = clock->nowJst();
         auto purged = storage->purgeSettledClaims(at.plus(-config.claimPurgeAfter), "system", at);
         if (!purged) {
@@ -349,7 +350,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         while (!raw->stopping) {
             raw->wake.wait_for(lock, std::chrono::seconds(2));
             raw->writeHighWater();
-            raw->purgeSettledClaims();
+            raw->runHourlyChores();
             raw->refreshCounts();
             raw->watchCrl();
         }

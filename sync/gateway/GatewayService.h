@@ -4,7 +4,7 @@
 // tested and benchmarked without sockets and served by transport/HttpsServer unchanged.
 //
 //   GET  /healthz          liveness + storage check (no certificate)
-//   GET  /metrics          Prometheus text (no certificate, or a monitoring one: metrics_client_cert)
+//   GET  /metrics          Prometheus text (the monitoring certificate; none with metrics_client_cert = none)
 //   POST /v1/enroll        one-time code + CSR → device certificate (no certificate)
 //   GET  /v1/status        epoch, server time, device id              (device certificate)
 //   POST /v1/challenges    a batch of device-bound challenges         (device certificate)

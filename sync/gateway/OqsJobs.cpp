@@ -49,6 +49,15 @@ OqsJobs::~OqsJobs()
     m_singleThread.join();
 }
 
+std::set<std::string> OqsJobs::Entry::allPatients() const
+{
+    std::set<std::string> all;
+    for (const auto& [device, patients] : asked) {
+        all.insert(patients.begin(), patients.end());
+    }
+    return all;
+}
+
 std::string OqsJobs::newId()
 {
     base::Bytes bytes(12);
@@ -75,8 +84,9 @@ OqsJobs::precheck(const std::string& deviceId, const base::Date& date, const std
     const std::string day = date.toString();
     if (auto running = m_runningByDate.find(day); running != m_runningByDate.end()) {
         auto& entry = m_jobs.at(running->second);
-        const bool covered = std::all_of(patients.begin(), patients.end(),
-                                         [&](const std::string& p) { return entry.patients.count(p) > 0; });
+        const auto asking = entry.allPatients();
+        const bool covered =
+            std::all_of(patients.begin(), patients.end(), [&](const std::string& p) { return asking.count(p) > 0; });
         if (covered) {
             entry.asked[deviceId].insert(patients.begin(), patients.end());
             return entry.job.id;
@@ -94,7 +104,6 @@ OqsJobs::precheck(const std::string& deviceId, const base::Date& date, const std
     }
     auto& entry = m_jobs.at(queuedId);
     entry.asked[deviceId].insert(patients.begin(), patients.end());
-    entry.patients.insert(patients.begin(), patients.end());
     return queuedId;
 }
 
@@ -122,7 +131,6 @@ std::optional<std::string> OqsJobs::requery(const std::string& deviceId,
     Entry entry;
     entry.job = Job{newId(), "requery", State::Queued, nullptr, {}, {patientId}};
     entry.asked[deviceId] = {patientId};
-    entry.patients = {patientId};
     entry.key = key;
     entry.run = std::move(run);
     const std::string id = entry.job.id;
@@ -194,7 +202,8 @@ void OqsJobs::bulkLoop()
         m_queuedByDate.erase(day); // from now on new patients wait for the next job of the date
         m_runningByDate[day] = id;
         entry.job.state = State::Running;
-        const std::vector<std::string> patients(entry.patients.begin(), entry.patients.end());
+        const auto all = entry.allPatients();
+        const std::vector<std::string> patients(all.begin(), all.end());
         const base::Date date = entry.date;
         ++m_busy;
         lock.unlock();

@@ -82,7 +82,7 @@ private:
     {
         Job job;
         std::map<std::string, std::set<std::string>> asked; // device → its patients
-        std::set<std::string> patients;                     // every device's
+        std::set<std::string> allPatients() const;          // every device's
         std::string key;                                    // requery: patient|service|date
         base::Date date = base::Date::fromSysDays({});
         std::function<nlohmann::json()> run; // requery

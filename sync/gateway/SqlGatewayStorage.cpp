@@ -5,6 +5,8 @@
 #include "sync/gateway/ClaimPurge.h"
 #include "sync/store/StoreTime.h"
 
+#include <type_traits>
+
 namespace zaitaku::sync::gateway
 {
 
@@ -14,6 +16,27 @@ namespace
 template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
 {
     return Unexpected(result.error());
+}
+
+// Every row of a read as `from(rows, i)` gives it, or the read's error.
+template <typename From>
+auto rowsAs(const Expected<SqlRows, Error>& r, From from)
+    -> Expected<std::vector<std::invoke_result_t<From, const SqlRows&, int>>, Error>
+{
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<std::invoke_result_t<From, const SqlRows&, int>> out;
+    out.reserve(static_cast<std::size_t>(r->rows()));
+    for (int i = 0; i < r->rows(); ++i) {
+        out.push_back(from(*r, i));
+    }
+    return out;
+}
+
+std::string firstColumn(const SqlRows& r, int i)
+{
+    return r.text(i, 0);
 }
 
 base::Timestamp timeOf(const SqlRows& r, int row, int column)
@@ -197,18 +220,13 @@ Expected<void, Error> SqlGatewayStorage::addEnrollmentCode(const std::string& se
 
 Expected<std::vector<EnrollmentCodeRow>, Error> SqlGatewayStorage::enrollmentCodes()
 {
-    auto r = read("SELECT substr(secret_sha256, 1, 8), created_at, expires_at, used_at, device_id FROM enrollment_code "
-                  "ORDER BY created_at");
-    if (!r) {
-        return fail(r);
-    }
-    std::vector<EnrollmentCodeRow> out;
-    for (int i = 0; i < r->rows(); ++i) {
-        out.push_back({r->text(i, 0), r->text(i, 1), r->text(i, 2),
-                       r->isNull(i, 3) ? std::nullopt : std::optional<std::string>(r->text(i, 3)),
-                       r->isNull(i, 4) ? std::string() : r->text(i, 4)});
-    }
-    return out;
+    return rowsAs(read("SELECT substr(secret_sha256, 1, 8), created_at, expires_at, used_at, device_id "
+                       "FROM enrollment_code ORDER BY created_at"),
+                  [](const SqlRows& r, int i) {
+                      return EnrollmentCodeRow{r.text(i, 0), r.text(i, 1), r.text(i, 2),
+                                               r.isNull(i, 3) ? std::nullopt : std::optional<std::string>(r.text(i, 3)),
+                                               r.isNull(i, 4) ? std::string() : r.text(i, 4)};
+                  });
 }
 
 Expected<bool, Error> SqlGatewayStorage::withdrawEnrollmentCode(const std::string& id, const base::Timestamp& now)
@@ -291,30 +309,15 @@ Expected<std::optional<DeviceRecord>, Error> SqlGatewayStorage::deviceByCertific
 
 Expected<std::vector<std::string>, Error> SqlGatewayStorage::earlierEnrollments(const DeviceRecord& device)
 {
-    auto r =
+    return rowsAs(
         read("SELECT id FROM device WHERE signing_key = ?1 AND id <> ?2 AND enrolled_at <= ?3 ORDER BY enrolled_at",
-             {device.signingKeyHex, device.id, sqlTime(device.enrolledAt)});
-    if (!r) {
-        return fail(r);
-    }
-    std::vector<std::string> out;
-    for (int i = 0; i < r->rows(); ++i) {
-        out.push_back(r->text(i, 0));
-    }
-    return out;
+             {device.signingKeyHex, device.id, sqlTime(device.enrolledAt)}),
+        firstColumn);
 }
 
 Expected<std::vector<DeviceRecord>, Error> SqlGatewayStorage::devices()
 {
-    auto r = read(std::string(kDeviceColumns) + "ORDER BY enrolled_at, id");
-    if (!r) {
-        return fail(r);
-    }
-    std::vector<DeviceRecord> out;
-    for (int i = 0; i < r->rows(); ++i) {
-        out.push_back(deviceFrom(*r, i));
-    }
-    return out;
+    return rowsAs(read(std::string(kDeviceColumns) + "ORDER BY enrolled_at, id"), deviceFrom);
 }
 
 Expected<bool, Error> SqlGatewayStorage::revokeDevice(const std::string& id, const base::Timestamp& now)
@@ -369,15 +372,8 @@ Expected<std::size_t, Error> SqlGatewayStorage::changeAssignments(const std::str
 
 Expected<std::vector<std::string>, Error> SqlGatewayStorage::assignedPatients(const std::string& deviceId)
 {
-    auto r = read("SELECT patient_id FROM device_patient WHERE device_id = ?1 ORDER BY patient_id", {deviceId});
-    if (!r) {
-        return fail(r);
-    }
-    std::vector<std::string> out;
-    for (int i = 0; i < r->rows(); ++i) {
-        out.push_back(r->text(i, 0));
-    }
-    return out;
+    return rowsAs(read("SELECT patient_id FROM device_patient WHERE device_id = ?1 ORDER BY patient_id", {deviceId}),
+                  firstColumn);
 }
 
 Expected<void, Error> SqlGatewayStorage::recordAudit(const store::AuditEntry& entry, const base::Timestamp& at)
@@ -498,15 +494,8 @@ SqlGatewayStorage::commitAll(const std::vector<const IntakeRequest*>& requests)
 
 Expected<std::vector<StoredRecord>, Error> SqlGatewayStorage::records(std::int64_t afterSeq, std::size_t limit)
 {
-    auto r = read(std::string(kRecordColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2", {afterSeq, sqlInt(limit)});
-    if (!r) {
-        return fail(r);
-    }
-    std::vector<StoredRecord> out;
-    for (int i = 0; i < r->rows(); ++i) {
-        out.push_back(recordFrom(*r, i));
-    }
-    return out;
+    return rowsAs(read(std::string(kRecordColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2", {afterSeq, sqlInt(limit)}),
+                  recordFrom);
 }
 
 Expected<std::vector<protocol::FeedItem>, Error>
@@ -809,15 +798,8 @@ AuditRow auditRowFrom(const SqlRows& r, int i)
 
 Expected<std::vector<AuditRow>, Error> SqlGatewayStorage::auditRows(std::int64_t afterSeq, std::size_t limit)
 {
-    auto r = read(std::string(kAuditColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2", {afterSeq, sqlInt(limit)});
-    if (!r) {
-        return fail(r);
-    }
-    std::vector<AuditRow> out;
-    for (int i = 0; i < r->rows(); ++i) {
-        out.push_back(auditRowFrom(*r, i));
-    }
-    return out;
+    return rowsAs(read(std::string(kAuditColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2", {afterSeq, sqlInt(limit)}),
+                  auditRowFrom);
 }
 
 Expected<std::optional<AuditRow>, Error> SqlGatewayStorage::lastAuditRow()

@@ -26,11 +26,8 @@ struct AppPolicy
 {
     static constexpr const char* kDefaultPath = "/etc/zaitaku/policy.json";
 
-    int maxAutoLockMinutes = 15; // [I: our default cap when no policy says otherwise]
-    // The system's default printer, as the administrator set it up in CUPS; no banner page, and a
-    // job title that names no patient.
-    QStringList printCommand{QStringLiteral("lp"), QStringLiteral("-o"), QStringLiteral("job-sheets=none"),
-                             QStringLiteral("-t"), QStringLiteral("zaitaku")};
+    int maxAutoLockMinutes = kDefaultMaxAutoLockMinutes;
+    QStringList printCommand = defaultPrintCommand();
     QStringList printerCheck; // empty: no check (a USB printer the administrator attached)
 
     // The defaults when the file is missing; the defaults with `problem` set when it is not

@@ -17,6 +17,16 @@ enum class TextSize
     Largest,  // 24 pt
 };
 
+// The administrator policy's defaults (AppPolicy), which the settings hold until it is applied:
+// the longest idle lock a user may choose [I: our cap when no policy says otherwise], and CUPS's
+// default printer with no banner page and a job title that names no patient.
+inline constexpr int kDefaultMaxAutoLockMinutes = 15;
+inline QStringList defaultPrintCommand()
+{
+    return {QStringLiteral("lp"), QStringLiteral("-o"), QStringLiteral("job-sheets=none"), QStringLiteral("-t"),
+            QStringLiteral("zaitaku")};
+}
+
 struct AppSettings
 {
     QString storePath;
@@ -34,9 +44,8 @@ struct AppSettings
     // Set by the administrator's policy (AppPolicy), never read from or saved to this file: the
     // longest idle time a user may choose; the command fallback forms are printed with (a private
     // temporary file appended) and the check of the printer it reaches.
-    int maxAutoLockMinutes = 15;
-    QStringList printCommand{QStringLiteral("lp"), QStringLiteral("-o"), QStringLiteral("job-sheets=none"),
-                             QStringLiteral("-t"), QStringLiteral("zaitaku")};
+    int maxAutoLockMinutes = kDefaultMaxAutoLockMinutes;
+    QStringList printCommand = defaultPrintCommand();
     QStringList printerCheck;
 
     static QString defaultPath();

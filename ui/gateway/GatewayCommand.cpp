@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -150,6 +151,34 @@ int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtim
     }
     (*server)->stop();
     return kExitOk;
+}
+
+// --after SEQ (0 when absent), nullopt when it is not a number.
+std::optional<std::int64_t> afterOption(const CommandOptions& o)
+{
+    if (o.value("after").empty()) {
+        return 0;
+    }
+    try {
+        return std::stoll(o.value("after"));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+// The JSON array in `path`, or an InvalidInput naming the file and what the array must hold.
+Expected<nlohmann::json, sync::Error>
+readJsonArray(const std::string& path, std::size_t maxBytes, const std::string& ofWhat)
+{
+    auto text = base::readSmallFile(path, maxBytes);
+    if (!text) {
+        return Unexpected(sync::Error{sync::Errc::InvalidInput, "cannot read " + path, "file"});
+    }
+    auto json = base::parseJson(*text);
+    if (!json.is_array()) {
+        return Unexpected(sync::Error{sync::Errc::InvalidInput, "the file must be a JSON array of " + ofWhat, "file"});
+    }
+    return json;
 }
 
 // --`name` as a whole number from `min` to `max` (`fallback` when absent); 0 when it is not one.
@@ -445,14 +474,11 @@ int exportRecords(CliContext& ctx, const CommandOptions& o)
     if (!data) {
         return fail(ctx, o, data.error());
     }
-    std::int64_t after = 0;
-    if (!o.value("after").empty()) {
-        try {
-            after = std::stoll(o.value("after"));
-        } catch (const std::exception&) {
-            return fail(ctx, o, {sync::Errc::InvalidInput, "--after must be a number", "after"});
-        }
+    const auto start = afterOption(o);
+    if (!start) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--after must be a number", "after"});
     }
+    std::int64_t after = *start;
     // Every payload (names, insurer numbers, 申立書 fields) leaves the database here.
     if (auto audited = auditFirst(ctx, *data, "gateway.export", "records", {{"after", after}}); !audited) {
         return fail(ctx, o, audited.error());
@@ -489,15 +515,11 @@ int importSnapshots(CliContext& ctx, const CommandOptions& o)
     if (o.positional.size() != 2 || o.positional[0] != "import") {
         return fail(ctx, o, {sync::Errc::InvalidInput, "use: snapshots import FILE", "snapshots"});
     }
-    auto text = base::readSmallFile(o.positional[1], 64 * 1024 * 1024);
-    if (!text) {
-        return fail(ctx, o, {sync::Errc::InvalidInput, "cannot read " + o.positional[1], "file"});
+    auto read = readJsonArray(o.positional[1], 64 * 1024 * 1024, "{patient_id, snapshot}");
+    if (!read) {
+        return fail(ctx, o, read.error());
     }
-    auto json = base::parseJson(*text);
-    if (!json.is_array()) {
-        return fail(ctx, o,
-                    {sync::Errc::InvalidInput, "the file must be a JSON array of {patient_id, snapshot}", "file"});
-    }
+    const auto& json = *read;
     auto data = openData(ctx, o);
     if (!data) {
         return fail(ctx, o, data.error());
@@ -579,14 +601,11 @@ int care(CliContext& ctx, const CommandOptions& o)
     if (o.positional.size() != 2 || o.positional[0] != "import") {
         return fail(ctx, o, {sync::Errc::InvalidInput, "use: care import FILE [--by NAME]", "care"});
     }
-    auto text = base::readSmallFile(o.positional[1], 16 * 1024 * 1024);
-    if (!text) {
-        return fail(ctx, o, {sync::Errc::InvalidInput, "cannot read " + o.positional[1], "file"});
+    auto read = readJsonArray(o.positional[1], 16 * 1024 * 1024, "care relationships");
+    if (!read) {
+        return fail(ctx, o, read.error());
     }
-    const auto list = base::parseJson(*text);
-    if (!list.is_array()) {
-        return fail(ctx, o, {sync::Errc::InvalidInput, "the file must be a JSON array of care relationships", "file"});
-    }
+    const auto& list = *read;
     std::vector<gw::CareImport> cares;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const auto& item = list[i];
@@ -685,19 +704,15 @@ int claims(CliContext& ctx, const CommandOptions& o)
 // For review (6.0: 証跡の定期的な確認): the rows after --after, oldest first, one JSON line each.
 int auditList(CliContext& ctx, const CommandOptions& o, gw::GatewayData& data)
 {
-    std::int64_t after = 0;
-    if (!o.value("after").empty()) {
-        try {
-            after = std::stoll(o.value("after"));
-        } catch (const std::exception&) {
-            return fail(ctx, o, {sync::Errc::InvalidInput, "--after must be a number", "after"});
-        }
+    const auto after = afterOption(o);
+    if (!after) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--after must be a number", "after"});
     }
     const long limit = numberOption(o, "limit", 1000, 1, 100000);
     if (limit == 0) {
         return fail(ctx, o, {sync::Errc::InvalidInput, "--limit must be between 1 and 100000", "limit"});
     }
-    auto rows = data.storage->auditRows(after, static_cast<std::size_t>(limit));
+    auto rows = data.storage->auditRows(*after, static_cast<std::size_t>(limit));
     if (!rows) {
         return fail(ctx, o, rows.error());
     }

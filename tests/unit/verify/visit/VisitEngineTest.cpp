@@ -47,6 +47,15 @@ VisitScript visualScript(const char* consent = "all")
     return s;
 }
 
+// p-cont's eligibility result with this validity and insurer.
+auto contSnapshot(const std::string& id, model::QualificationValidity validity, const std::string& insurer)
+{
+    auto s = confirmedSnapshot(id, "p-cont");
+    s.qualificationValidity = validity;
+    s.insurerNumber = insurer;
+    return s;
+}
+
 class VisitEngineTest : public VisitTest
 {
 protected:
@@ -55,9 +64,7 @@ protected:
                        const base::Timestamp& at,
                        const std::string& insurer = "")
     {
-        auto s = confirmedSnapshot(id, "p-cont");
-        s.qualificationValidity = validity;
-        s.insurerNumber = insurer;
+        const auto s = contSnapshot(id, validity, insurer);
         auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, at));
@@ -444,9 +451,7 @@ visit::RequeryAnswer freshAnswer(const std::string& id,
                                  const base::Timestamp& at,
                                  const std::string& insurer = "39131015")
 {
-    auto s = confirmedSnapshot(id, "p-cont");
-    s.qualificationValidity = validity;
-    s.insurerNumber = insurer;
+    auto s = contSnapshot(id, validity, insurer);
     s.qualificationConfirmationDate = at.localDate();
     visit::RequeryAnswer a;
     a.allowed = true;
