@@ -119,61 +119,112 @@ PKey newP256()
     return PKey(EVP_EC_gen("P-256"), EVP_PKEY_free);
 }
 
-Expected<std::pair<std::string, std::string>, Error> createCa(base::RandomSource& random, const base::Timestamp& now)
+// What a certificate says about its subject; the rest (serial, validity, names) is common.
+struct CertificateSpec
 {
-    PKey key = newP256();
+    std::string commonName;
+    long days = 825;
+    std::vector<std::pair<int, std::string>> extensions;
+};
+
+// A certificate for `subjectKey` signed by `issuerKey`; `issuer` null makes it self-signed.
+Expected<Cert, Error> signCertificate(EVP_PKEY* subjectKey,
+                                      X509* issuer,
+                                      EVP_PKEY* issuerKey,
+                                      const CertificateSpec& spec,
+                                      base::RandomSource& random,
+                                      const base::Timestamp& now)
+{
     Cert cert(X509_new(), X509_free);
-    if (!key || !cert) {
-        return Unexpected(pkiError("cannot create the CA key"));
+    if (!cert || !subjectKey || !issuerKey) {
+        return Unexpected(pkiError("cannot create the certificate for " + spec.commonName));
     }
+    X509* signer = issuer ? issuer : cert.get();
     X509_set_version(cert.get(), 2);
     setSerial(cert.get(), random);
-    setValidity(cert.get(), now, 3650);
-    setName(X509_get_subject_name(cert.get()), "zaitaku gateway CA");
-    X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
-    X509_set_pubkey(cert.get(), key.get());
-    addExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
-    addExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
-    addExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
-    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) {
-        return Unexpected(pkiError("cannot sign the CA certificate"));
+    setValidity(cert.get(), now, spec.days);
+    setName(X509_get_subject_name(cert.get()), spec.commonName);
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
+    X509_set_pubkey(cert.get(), subjectKey);
+    for (const auto& [nid, value] : spec.extensions) {
+        addExtension(cert.get(), signer, nid, value);
     }
-    return std::make_pair(keyPem(key.get()), certPem(cert.get()));
+    if (X509_sign(cert.get(), issuerKey, EVP_sha256()) <= 0) {
+        return Unexpected(pkiError("cannot sign the certificate for " + spec.commonName));
+    }
+    return cert;
 }
 
-Expected<std::pair<std::string, std::string>, Error> createServer(const std::string& caKeyPem,
-                                                                  const std::string& caPem,
-                                                                  const std::vector<std::string>& names,
-                                                                  base::RandomSource& random,
-                                                                  const base::Timestamp& now)
+// A new key and its certificate, as PEM texts (key, certificate).
+Expected<std::pair<std::string, std::string>, Error> createKeyAndCertificate(X509* issuer,
+                                                                             EVP_PKEY* issuerKey,
+                                                                             const CertificateSpec& spec,
+                                                                             base::RandomSource& random,
+                                                                             const base::Timestamp& now)
 {
-    PKey caKey = readKey(caKeyPem);
-    Cert ca = readCert(caPem);
     PKey key = newP256();
-    Cert cert(X509_new(), X509_free);
-    if (!caKey || !ca || !key || !cert) {
-        return Unexpected(pkiError("cannot create the server key"));
+    auto cert = signCertificate(key.get(), issuer, issuer ? issuerKey : key.get(), spec, random, now);
+    if (!cert) {
+        return Unexpected(cert.error());
     }
-    X509_set_version(cert.get(), 2);
-    setSerial(cert.get(), random);
-    setValidity(cert.get(), now, 825);
-    setName(X509_get_subject_name(cert.get()), "zaitaku gateway");
-    X509_set_issuer_name(cert.get(), X509_get_subject_name(ca.get()));
-    X509_set_pubkey(cert.get(), key.get());
+    return std::make_pair(keyPem(key.get()), certPem(cert->get()));
+}
+
+CertificateSpec rootSpec()
+{
+    // pathlen 1: the root signs the issuing CA, which signs devices.
+    return {"zaitaku gateway CA",
+            3650,
+            {{NID_basic_constraints, "critical,CA:TRUE,pathlen:1"},
+             {NID_key_usage, "critical,keyCertSign,cRLSign"},
+             {NID_subject_key_identifier, "hash"}}};
+}
+
+CertificateSpec issuingSpec()
+{
+    // clientAuth only: OpenSSL applies a CA's extended key usage to everything under it, so
+    // this CA's key cannot make a server certificate the tablets accept.
+    return {"zaitaku device CA",
+            3650,
+            {{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
+             {NID_key_usage, "critical,keyCertSign,cRLSign"},
+             {NID_ext_key_usage, "clientAuth"},
+             {NID_subject_key_identifier, "hash"},
+             {NID_authority_key_identifier, "keyid:always"}}};
+}
+
+CertificateSpec serverSpec(const std::vector<std::string>& names)
+{
     std::string san = "DNS:localhost,IP:127.0.0.1,IP:::1";
     for (const auto& name : names) {
         const bool ip = name.find_first_not_of("0123456789.:abcdefABCDEF") == std::string::npos &&
                         (name.find('.') != std::string::npos || name.find(':') != std::string::npos);
         san += (ip ? ",IP:" : ",DNS:") + name;
     }
-    addExtension(cert.get(), ca.get(), NID_subject_alt_name, san);
-    addExtension(cert.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
-    addExtension(cert.get(), ca.get(), NID_key_usage, "critical,digitalSignature");
-    addExtension(cert.get(), ca.get(), NID_ext_key_usage, "serverAuth");
-    if (X509_sign(cert.get(), caKey.get(), EVP_sha256()) <= 0) {
-        return Unexpected(pkiError("cannot sign the server certificate"));
-    }
-    return std::make_pair(keyPem(key.get()), certPem(cert.get()));
+    return {"zaitaku gateway",
+            825,
+            {{NID_subject_alt_name, san},
+             {NID_basic_constraints, "critical,CA:FALSE"},
+             {NID_key_usage, "critical,digitalSignature"},
+             {NID_ext_key_usage, "serverAuth"},
+             {NID_authority_key_identifier, "keyid:always"}}};
+}
+
+CertificateSpec deviceSpec(const std::string& deviceId, int validDays)
+{
+    return {deviceId,
+            validDays,
+            {{NID_basic_constraints, "critical,CA:FALSE"},
+             {NID_key_usage, "critical,digitalSignature"},
+             {NID_ext_key_usage, "clientAuth"},
+             // Names the issuing CA by key: after a roll two of them share a name.
+             {NID_authority_key_identifier, "keyid:always"}}};
+}
+
+// The root of a data folder from before the two tiers has pathlen 0: it cannot have an issuing CA.
+bool rootAllowsAnIssuingCa(X509* root)
+{
+    return X509_get_pathlen(root) != 0;
 }
 
 enum class Secrecy
@@ -227,7 +278,7 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
     }
     const std::string dir = dataDir + "/";
     auto caPem = readOrCreate(dir + "ca.cert.pem", create, [&]() -> Expected<std::string, Error> {
-        auto made = createCa(*random, now);
+        auto made = createKeyAndCertificate(nullptr, nullptr, rootSpec(), *random, now);
         if (!made) {
             return Unexpected(made.error());
         }
@@ -239,12 +290,82 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
     if (!caPem) {
         return Unexpected(caPem.error());
     }
-    auto caKey = base::readSecretFile(dir + "ca.key.pem", 64 * 1024);
-    if (!caKey) {
-        return Unexpected(fromBase(caKey.error()));
+    Cert root = readCert(*caPem);
+    if (!root) {
+        return Unexpected(Error{Errc::StoreCorrupted, dir + "ca.cert.pem is damaged"});
+    }
+    // The root key is read only when something must be made with it: it may be offline.
+    std::string rootKeyPem;
+    auto rootKey = [&](const std::string& purpose) -> Expected<PKey, Error> {
+        if (rootKeyPem.empty()) {
+            if (!base::fileExists(dir + "ca.key.pem")) {
+                return Unexpected(Error{Errc::StoreNotFound, dir + "ca.key.pem (the root CA key) is needed to create " +
+                                                                 purpose + ": put it back from its offline copy"});
+            }
+            auto text = base::readSecretFile(dir + "ca.key.pem", 64 * 1024);
+            if (!text) {
+                return Unexpected(fromBase(text.error()));
+            }
+            rootKeyPem = std::move(*text);
+        }
+        PKey key = readKey(rootKeyPem);
+        if (!key || X509_check_private_key(root.get(), key.get()) != 1) {
+            return Unexpected(Error{Errc::StoreCorrupted, dir + "ca.key.pem is damaged or not the root's key"});
+        }
+        return key;
+    };
+    const bool twoTiers = rootAllowsAnIssuingCa(root.get()) || base::fileExists(dir + "issuing.cert.pem");
+    GatewayPki pki;
+    if (twoTiers) {
+        auto issuing = readOrCreate(dir + "issuing.cert.pem", create, [&]() -> Expected<std::string, Error> {
+            auto key = rootKey("the issuing CA");
+            if (!key) {
+                return Unexpected(key.error());
+            }
+            auto made = createKeyAndCertificate(root.get(), key->get(), issuingSpec(), *random, now);
+            if (!made) {
+                return Unexpected(made.error());
+            }
+            if (auto done = base::writeFileAtomically(dir + "issuing.key.pem", made->first, 0600); !done) {
+                return Unexpected(fromBase(done.error()));
+            }
+            return made->second;
+        });
+        if (!issuing) {
+            return Unexpected(issuing.error());
+        }
+        auto issuingKey = base::readSecretFile(dir + "issuing.key.pem", 64 * 1024);
+        if (!issuingKey) {
+            return Unexpected(fromBase(issuingKey.error()));
+        }
+        Cert issuingCert = readCert(*issuing);
+        PKey key = readKey(*issuingKey);
+        if (!issuingCert || !key || X509_check_private_key(issuingCert.get(), key.get()) != 1) {
+            return Unexpected(Error{Errc::StoreCorrupted, dir + "issuing.key.pem does not match issuing.cert.pem: "
+                                                                "roll the issuing CA again (zaitaku-gateway ca roll)"});
+        }
+        pki.m_issuingPem = std::move(*issuing);
+        pki.m_issuingKeyPem = std::move(*issuingKey);
+        if (base::fileExists(dir + "issuing.previous.cert.pem")) {
+            auto previous = base::readSmallFile(dir + "issuing.previous.cert.pem", 1024 * 1024);
+            if (!previous) {
+                return Unexpected(fromBase(previous.error()));
+            }
+            pki.m_previousIssuingPem = std::move(*previous);
+        }
+    } else {
+        auto key = rootKey("device certificates (this folder's root signs them itself)");
+        if (!key) {
+            return Unexpected(key.error());
+        }
+        pki.m_issuingKeyPem = rootKeyPem;
     }
     auto serverCert = readOrCreate(dir + "server.cert.pem", create, [&]() -> Expected<std::string, Error> {
-        auto made = createServer(*caKey, *caPem, names, *random, now);
+        auto key = rootKey("the server certificate");
+        if (!key) {
+            return Unexpected(key.error());
+        }
+        auto made = createKeyAndCertificate(root.get(), key->get(), serverSpec(names), *random, now);
         if (!made) {
             return Unexpected(made.error());
         }
@@ -253,6 +374,7 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
         }
         return made->second;
     });
+    std::fill(rootKeyPem.begin(), rootKeyPem.end(), '\0');
     if (!serverCert) {
         return Unexpected(serverCert.error());
     }
@@ -284,17 +406,14 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
         }
         parts.push_back(std::move(*bytes));
     }
-    Cert ca = readCert(*caPem);
-    if (parts.size() != 3 || !ca || !readKey(*caKey) || !readCert(*serverCert) || !readKey(*serverKeyPem)) {
+    if (parts.size() != 3 || !readCert(*serverCert) || !readKey(*serverKeyPem)) {
         return Unexpected(Error{Errc::StoreCorrupted, "a key or certificate file in " + dataDir + " is damaged"});
     }
     unsigned char* der = nullptr;
-    const int len = i2d_X509(ca.get(), &der);
-    GatewayPki pki;
+    const int len = i2d_X509(root.get(), &der);
     pki.m_caDer.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(std::max(len, 0)));
     OPENSSL_free(der);
     pki.m_caPem = *caPem;
-    pki.m_caKeyPem = *caKey;
     pki.m_serverCertPem = *serverCert;
     pki.m_serverKeyPem = *serverKeyPem;
     std::copy(parts[0].begin(), parts[0].end(), pki.m_challengeSecret.data());
@@ -302,6 +421,50 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
     std::copy(parts[2].begin(), parts[2].end(), pki.m_databaseKey.data());
     std::fill(parts.begin(), parts.end(), base::Bytes(32, 0));
     return pki;
+}
+
+Expected<void, Error> GatewayPki::rollIssuingCa(const std::string& dataDir,
+                                                const std::string& rootKeyFile,
+                                                base::RandomSource& random,
+                                                const base::Timestamp& now)
+{
+    const std::string dir = dataDir + "/";
+    auto current = load(dataDir);
+    if (!current) {
+        return Unexpected(current.error());
+    }
+    auto rootKeyText = base::readSecretFile(rootKeyFile, 64 * 1024);
+    if (!rootKeyText) {
+        return Unexpected(fromBase(rootKeyText.error()));
+    }
+    PKey rootKey = readKey(*rootKeyText);
+    std::fill(rootKeyText->begin(), rootKeyText->end(), '\0');
+    Cert root = readCert(current->m_caPem);
+    if (!rootKey || !root || X509_check_private_key(root.get(), rootKey.get()) != 1) {
+        return Unexpected(Error{Errc::StoreCorrupted, rootKeyFile + " is not the key of " + dir + "ca.cert.pem"});
+    }
+    if (!rootAllowsAnIssuingCa(root.get())) {
+        return Unexpected(Error{Errc::StoreCorrupted, dir + "ca.cert.pem cannot sign an issuing CA (a root from before "
+                                                            "the two tiers): create a new CA and re-enroll"});
+    }
+    auto made = createKeyAndCertificate(root.get(), rootKey.get(), issuingSpec(), random, now);
+    if (!made) {
+        return Unexpected(made.error());
+    }
+    // The old certificate joins the trusted ones first: a crash after this step leaves both valid,
+    // and a crash between the key and the certificate below is refused at load and rolled again.
+    if (auto kept = base::writeFileAtomically(dir + "issuing.previous.cert.pem",
+                                              current->m_previousIssuingPem + current->m_issuingPem, 0644);
+        !kept) {
+        return Unexpected(fromBase(kept.error()));
+    }
+    if (auto done = base::writeFileAtomically(dir + "issuing.key.pem", made->first, 0600); !done) {
+        return Unexpected(fromBase(done.error()));
+    }
+    if (auto done = base::writeFileAtomically(dir + "issuing.cert.pem", made->second, 0644); !done) {
+        return Unexpected(fromBase(done.error()));
+    }
+    return {};
 }
 
 Expected<GatewayPki, Error> GatewayPki::loadOrCreate(const std::string& dataDir,
@@ -342,22 +505,14 @@ Expected<IssuedDeviceCertificate, Error> GatewayPki::issueDeviceCertificate(cons
     if (EVP_PKEY_get_base_id(requested.get()) != EVP_PKEY_EC || EVP_PKEY_get_bits(requested.get()) < 256) {
         return Unexpected(Error{Errc::ProtocolViolation, "field 'csr_pem' must carry a P-256 key", "csr_pem"});
     }
-    PKey caKey = readKey(m_caKeyPem);
-    Cert ca = readCert(m_caPem);
-    Cert cert(X509_new(), X509_free);
-    X509_set_version(cert.get(), 2);
-    setSerial(cert.get(), random);
-    setValidity(cert.get(), now, validDays);
-    setName(X509_get_subject_name(cert.get()), deviceId);
-    X509_set_issuer_name(cert.get(), X509_get_subject_name(ca.get()));
-    X509_set_pubkey(cert.get(), requested.get());
-    addExtension(cert.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
-    addExtension(cert.get(), ca.get(), NID_key_usage, "critical,digitalSignature");
-    addExtension(cert.get(), ca.get(), NID_ext_key_usage, "clientAuth");
-    if (X509_sign(cert.get(), caKey.get(), EVP_sha256()) <= 0) {
-        return Unexpected(pkiError("cannot sign the device certificate"));
+    PKey signerKey = readKey(m_issuingKeyPem);
+    Cert signer = readCert(rootSignsDevices() ? m_caPem : m_issuingPem);
+    auto cert = signCertificate(requested.get(), signer.get(), signerKey.get(), deviceSpec(deviceId, validDays), random,
+                                now);
+    if (!cert) {
+        return Unexpected(cert.error());
     }
-    return IssuedDeviceCertificate{certPem(cert.get()), serialHexOf(cert.get())};
+    return IssuedDeviceCertificate{certPem(cert->get()), serialHexOf(cert->get())};
 }
 
 std::vector<std::uint8_t> GatewayPki::challengeMac(std::string_view message) const

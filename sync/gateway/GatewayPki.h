@@ -1,11 +1,17 @@
 #pragma once
 
 // The gateway's own keys, created in its data folder on first run (files 0600):
-//   ca.key.pem / ca.cert.pem          the facility CA (P-256) that issues device certificates
+//   ca.key.pem / ca.cert.pem          the facility root CA (P-256) the tablets pin; it signs the
+//                                     server certificate and the issuing CA, nothing else, so its
+//                                     key can go offline after the first start (security review M9)
+//   issuing.key.pem / issuing.cert.pem  the CA that signs device certificates; its extended key
+//                                     usage is clientAuth only, so a thief of the serving host's
+//                                     files cannot mint a server certificate the tablets accept
+//   issuing.previous.cert.pem         issuing CAs rolled over, trusted until their devices are gone
 //   server.key.pem / server.cert.pem  the TLS server certificate (localhost, 127.0.0.1, names given)
 //   secrets.key                       the challenge HMAC secret, the challenge-token Ed25519 seed
 //                                     and the database key (hex, one per line)
-// The CA's fingerprint is what enrollment codes carry (protocol/EnrollmentCode.h).
+// The root's fingerprint is what enrollment codes carry (protocol/EnrollmentCode.h).
 
 #include "base/Expected.h"
 #include "base/Random.h"
@@ -37,11 +43,21 @@ public:
                                                     const base::Timestamp& now);
     // Loads without creating (the CLI's enroll-code on an existing folder).
     static Expected<GatewayPki, Error> load(const std::string& dataDir);
+    // Replaces the issuing CA with a new one signed by the root key in `rootKeyFile` (kept
+    // offline); the old issuing certificate stays trusted for the devices it signed.
+    static Expected<void, Error> rollIssuingCa(const std::string& dataDir,
+                                               const std::string& rootKeyFile,
+                                               base::RandomSource& random,
+                                               const base::Timestamp& now);
 
     const std::string& caPem() const { return m_caPem; }
     const std::string& caDer() const { return m_caDer; }
     std::string caFingerprint() const;
     std::string serverChainPem() const { return m_serverCertPem + m_caPem; }
+    // What a device certificate may chain to: the root, the issuing CA and those rolled over.
+    std::string clientCaPem() const { return m_caPem + m_issuingPem + m_previousIssuingPem; }
+    // A data folder from before the two tiers: the root signs devices and must stay online.
+    bool rootSignsDevices() const { return m_issuingPem.empty(); }
     const std::string& serverKeyPem() const { return m_serverKeyPem; }
 
     // Signs a device CSR (P-256, signature checked) for `deviceId` (CN), clientAuth only.
@@ -67,7 +83,9 @@ private:
                                                 const base::Timestamp& now);
     std::string m_caPem;
     std::string m_caDer;
-    std::string m_caKeyPem;
+    std::string m_issuingPem;
+    std::string m_issuingKeyPem; // the root's key in a folder from before the two tiers
+    std::string m_previousIssuingPem;
     std::string m_serverCertPem;
     std::string m_serverKeyPem;
     base::SecureBytes m_challengeSecret{32};

@@ -259,6 +259,10 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
     } else {
         parts->log->warn("jpki.unconfigured", {{"effect", "PIN-signed visits will be rejected until jpki_ca is set"}});
     }
+    if (parts->pki->rootSignsDevices()) {
+        parts->log->warn("pki.root_online", {{"effect", "this data folder's root CA signs devices itself, so its key "
+                                                        "must stay on the server; see OPERATIONS.md, CA"}});
+    }
     parts->challenges = std::make_unique<ChallengeIssuer>(*parts->pki, config.challengeLifetime);
     IntakePolicy policy;
     policy.localChallengeWindow = config.localChallengeWindow;
@@ -330,7 +334,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
     options.threads = config.threads;
     options.certificateChainPem = parts->pki->serverChainPem();
     options.privateKeyPem = parts->pki->serverKeyPem();
-    options.clientCaPem = parts->pki->caPem();
+    options.clientCaPem = parts->pki->clientCaPem();
     options.maxConnections = config.maxConnections;
     options.maxUnauthenticatedConnections = std::min(config.maxUnauthenticatedConnections, config.maxConnections);
     options.maxUnauthenticatedPerPrefix = config.maxUnauthenticatedPerPrefix;

@@ -331,6 +331,48 @@ TEST_F(GatewayCliTest, AnAuditChainRolledBackFailsAgainstItsAnchors)
     EXPECT_NE(verified.out.find("older copy"), std::string::npos) << verified.out;
 }
 
+TEST_F(GatewayCliTest, TheRootKeyGoesOfflineAndComesBackOnlyToRollTheIssuingCa)
+{
+    // Security review M9: the serving gateway held the CA key that tablets trust for the server.
+    startGateway();
+    ASSERT_FALSE(gateway->kill(SIGTERM));
+    gateway.reset();
+    const auto offline = dir / "offline-ca.key.pem";
+    std::filesystem::rename(gatewayDir + "/ca.key.pem", offline);
+    auto status = gw({"status", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(status.exitCode, 0) << status.err;
+    EXPECT_EQ(json::parse(status.out)["root_key_on_server"], false);
+    EXPECT_EQ(json::parse(status.out)["root_signs_devices"], false);
+
+    // Without the root key the gateway serves and enrolls tablets.
+    startGateway();
+    ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
+    auto code = gw({"enroll-code", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(code.exitCode, 0) << code.err;
+    const std::string codeFile = (dir / "code").string();
+    ASSERT_TRUE(base::writeFileAtomically(codeFile, json::parse(code.out)["code"].get<std::string>() + "\n", 0600));
+    ASSERT_EQ(cli({"enroll", "--gateway", gateway->url(), "--code-file", codeFile}).exitCode, 0);
+    ASSERT_EQ(cli({"sync"}).exitCode, 0);
+
+    // Rolling the issuing CA needs the root key, named; it is audited first.
+    auto refused = gw({"ca", "roll", "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(refused.exitCode, 2);
+    EXPECT_EQ(json::parse(refused.out)["field"], "root-key");
+    auto rolled = gw({"ca", "roll", "--root-key", offline.string(), "--data-dir", gatewayDir, "--by", "alice"});
+    ASSERT_EQ(rolled.exitCode, 0) << rolled.out << rolled.err;
+    auto audit = gw({"audit", "list", "--data-dir", gatewayDir});
+    EXPECT_NE(audit.out.find(R"("action":"gateway.ca_roll","actor":"operator:alice")"), std::string::npos) << audit.out;
+
+    // After a restart the tablet enrolled under the earlier issuing CA still syncs.
+    const int port = gateway->port();
+    ASSERT_FALSE(gateway->kill(SIGTERM));
+    gateway.emplace(ZAITAKU_GATEWAY_PATH, gatewayDir);
+    ASSERT_EQ(gateway->start(port), port);
+    auto synced = cli({"sync", "--json"});
+    EXPECT_EQ(synced.exitCode, 0) << synced.out << synced.err;
+    EXPECT_FALSE(std::filesystem::exists(gatewayDir + "/ca.key.pem"));
+}
+
 TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
 {
     EXPECT_EQ(gw({}).exitCode, 2);
@@ -389,7 +431,8 @@ TEST_F(GatewayCliTest, ServeRefusesKeyFilesOthersCanRead)
     startGateway();
     ASSERT_FALSE(gateway->kill(SIGTERM));
     gateway.reset();
-    for (const char* file : {"secrets.key", "ca.key.pem", "server.key.pem"}) {
+    // The root key is not among them: a command that does not create a certificate never reads it.
+    for (const char* file : {"secrets.key", "issuing.key.pem", "server.key.pem"}) {
         const std::string path = gatewayDir + "/" + file;
         std::filesystem::permissions(path, std::filesystem::perms::group_read | std::filesystem::perms::others_read,
                                      std::filesystem::perm_options::add);
@@ -408,7 +451,7 @@ TEST_F(GatewayCliTest, ServeStopsGracefullyOnSigterm)
     startGateway();
     EXPECT_FALSE(gateway->kill(SIGTERM)) << "serve should exit by itself on SIGTERM, not die of it";
     EXPECT_TRUE(std::filesystem::exists(gatewayDir + "/highwater"));
-    for (const char* file : {"ca.key.pem", "server.key.pem", "secrets.key", "gateway.db"}) {
+    for (const char* file : {"ca.key.pem", "issuing.key.pem", "server.key.pem", "secrets.key", "gateway.db"}) {
         const auto perms = std::filesystem::status(gatewayDir + "/" + file).permissions();
         EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
                   std::filesystem::perms::none)

@@ -52,7 +52,10 @@ constexpr const char* kUsage =
     "  claims settle SEQ [--by NAME]   the claim of record SEQ (a 被保険者資格申立書) is settled: its personal\n"
     "                                  data are purged claim_purge_after_days later (seed 003, audited)\n"
     "  claims purge                    purge settled 申立書 data now (serve also does it hourly)\n"
-    "  status                          counts, the storage backend and the CA fingerprint\n"
+    "  status                          counts, the storage backend, the CA fingerprint and whether the\n"
+    "                                  root CA key is still on this server\n"
+    "  ca roll --root-key FILE         a new issuing CA (device certificates) signed by the root key kept\n"
+    "                                  offline; the earlier one stays trusted; takes effect at the next start\n"
     "  staff add STAFF_ID --role ROLE --secret-file FILE [--name NAME] | staff disable STAFF_ID | staff list\n"
     "                                  who signs in on the tablets (roles: nurse, physician, custodian,\n"
     "                                  manager), each with their own PIN or passphrase (audited)\n"
@@ -570,6 +573,35 @@ int epoch(CliContext& ctx, const CommandOptions& o)
     return kExitOk;
 }
 
+// Security review M9: a new issuing CA signed by the root key brought from its offline copy.
+int ca(CliContext& ctx, const CommandOptions& o)
+{
+    if (o.positional.empty() || o.positional[0] != "roll") {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "usage: ca roll --root-key FILE", "command"});
+    }
+    const std::string rootKey = o.value("root-key");
+    if (rootKey.empty()) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--root-key FILE (the offline root CA key) is required",
+                             "root-key"});
+    }
+    auto data = openData(ctx, o);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    if (auto audited = auditFirst(ctx, *data, "gateway.ca_roll", "issuing"); !audited) {
+        return fail(ctx, o, audited.error());
+    }
+    if (auto rolled = gw::GatewayPki::rollIssuingCa(dataDirOf(o), rootKey, randomOf(ctx), ctx.clock.nowJst());
+        !rolled) {
+        return fail(ctx, o, rolled.error());
+    }
+    ctx.out << (o.has("--json") ? nlohmann::json{{"rolled", true}}.dump()
+                                : std::string("a new issuing CA signs devices from the next start; the earlier "
+                                              "one stays trusted for the tablets it signed"))
+            << "\n";
+    return kExitOk;
+}
+
 int status(CliContext& ctx, const CommandOptions& o)
 {
     auto data = openData(ctx, o);
@@ -584,6 +616,8 @@ int status(CliContext& ctx, const CommandOptions& o)
     nlohmann::json j{{"backend", data->storage->backend()},
                      {"epoch", *ep},
                      {"ca_fingerprint", data->pki->caFingerprint()},
+                     {"root_key_on_server", base::fileExists(dataDirOf(o) + "/ca.key.pem")},
+                     {"root_signs_devices", data->pki->rootSignsDevices()},
                      {"devices", counts->devices},
                      {"devices_revoked", counts->revokedDevices},
                      {"records", counts->records},
@@ -867,7 +901,7 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
     OptionSpec spec{{"--json", "--log-requests"},
                     {"--data-dir", "--listen", "--config", "--jpki-ca", "--jpki-crl", "--threads", "--ttl-hours",
                      "--after", "--reason", "--patients-file", "--out", "--days", "--by", "--limit", "--role",
-                     "--secret-file", "--name"},
+                     "--secret-file", "--name", "--root-key"},
                     true};
     auto command = parseSubcommand(args, spec, kProgram, kUsage, ctx);
     if (!command.options) {
@@ -901,6 +935,9 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
     }
     if (sub == "epoch") {
         return epoch(ctx, o);
+    }
+    if (sub == "ca") {
+        return ca(ctx, o);
     }
     if (sub == "status") {
         return status(ctx, o);
