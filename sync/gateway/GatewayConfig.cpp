@@ -123,6 +123,8 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
         storage = value == "sqlite" ? StorageBackend::Sqlite : StorageBackend::Postgresql;
     } else if (key == "postgres_conninfo") {
         postgresConninfo = value;
+    } else if (key == "postgres_owner_conninfo") {
+        postgresOwnerConninfo = value;
     } else if (key == "postgres_statement_timeout_ms") {
         auto n = number<long>(key, value, 100, 3600000);
         if (!n) {

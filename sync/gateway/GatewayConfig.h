@@ -70,6 +70,9 @@ struct GatewayConfig
     // Where accepted records live (docs/OPERATIONS.md "Storage backends").
     StorageBackend storage = StorageBackend::Sqlite;
     std::string postgresConninfo; // libpq conninfo or URI; may name a passfile, never logged
+    // The schema owner's role, for migrations and grants only (security review M6); empty: the
+    // gateway's role owns its tables.
+    std::string postgresOwnerConninfo;
     std::chrono::milliseconds postgresStatementTimeout{30000};
 
     std::string databasePath() const { return dataDir + "/gateway.db"; }

@@ -507,8 +507,8 @@ Expected<IssuedDeviceCertificate, Error> GatewayPki::issueDeviceCertificate(cons
     }
     PKey signerKey = readKey(m_issuingKeyPem);
     Cert signer = readCert(rootSignsDevices() ? m_caPem : m_issuingPem);
-    auto cert = signCertificate(requested.get(), signer.get(), signerKey.get(), deviceSpec(deviceId, validDays), random,
-                                now);
+    auto cert =
+        signCertificate(requested.get(), signer.get(), signerKey.get(), deviceSpec(deviceId, validDays), random, now);
     if (!cert) {
         return Unexpected(cert.error());
     }

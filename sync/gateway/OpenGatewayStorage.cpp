@@ -15,7 +15,8 @@ Expected<std::unique_ptr<GatewayStorage>, Error> openGatewayStorage(const Gatewa
             return Unexpected(
                 Error{Errc::InvalidInput, "storage = postgresql needs postgres_conninfo", "postgres_conninfo"});
         }
-        auto pg = PostgresGatewayStorage::open(config.postgresConninfo, random, now, config.postgresStatementTimeout);
+        auto pg = PostgresGatewayStorage::open(config.postgresConninfo, random, now, config.postgresStatementTimeout,
+                                               config.postgresOwnerConninfo);
         if (!pg) {
             return Unexpected(pg.error());
         }

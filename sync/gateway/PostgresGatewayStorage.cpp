@@ -95,10 +95,17 @@ Expected<void, Error> migrate(PgConnection& db, const base::Timestamp& now)
     if (auto locked = db.exec(kWriterLock); !locked) {
         return fail(locked);
     }
-    if (auto done = db.run("CREATE TABLE IF NOT EXISTS zaitaku_schema (version INTEGER PRIMARY KEY, "
-                           "summary TEXT NOT NULL, applied_at TEXT NOT NULL)");
-        !done) {
-        return fail(done);
+    // No DDL at all when the schema is current: the gateway's own role may not be allowed any.
+    auto exists = db.exec("SELECT to_regclass('zaitaku_schema') IS NOT NULL");
+    if (!exists) {
+        return fail(exists);
+    }
+    if (exists->text(0, 0) != "t") {
+        if (auto done = db.run("CREATE TABLE zaitaku_schema (version INTEGER PRIMARY KEY, "
+                               "summary TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            !done) {
+            return fail(done);
+        }
     }
     auto version = currentVersion(db);
     if (!version) {
@@ -125,6 +132,35 @@ Expected<void, Error> migrate(PgConnection& db, const base::Timestamp& now)
         }
     }
     return tx->commit();
+}
+
+// What the gateway's role may do in a schema another role owns (security review M6): read and
+// write its working tables, append to the record and audit tables (a record's purge is an
+// UPDATE the record guard checks), and nothing else — no DDL, so no DROP or DISABLE TRIGGER.
+Expected<void, Error> grantServiceRole(PgConnection& owner, const std::string& serviceRole)
+{
+    auto quoted = owner.exec("SELECT quote_ident($1), quote_ident(current_schema())", {serviceRole});
+    if (!quoted) {
+        return fail(quoted);
+    }
+    const std::string role = quoted->text(0, 0);
+    const std::string schema = quoted->text(0, 1);
+    return owner.run("GRANT USAGE ON SCHEMA " + schema + " TO " + role +
+                     ";\n"
+                     "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " +
+                     schema + " TO " + role +
+                     ";\n"
+                     "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " +
+                     schema + " TO " + role +
+                     ";\n"
+                     "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM " +
+                     role +
+                     ";\n"
+                     "REVOKE DELETE, TRUNCATE ON record FROM " +
+                     role +
+                     ";\n"
+                     "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON zaitaku_schema FROM " +
+                     role + ";\n");
 }
 
 // The seam's ?1, ?2 … as libpq's $1, $2 … (the gateway's SQL has no '?' inside literals).
@@ -242,11 +278,31 @@ Expected<std::unique_ptr<SqlGatewayStorage>, Error>
 PostgresGatewayStorage::open(const std::string& conninfo,
                              base::RandomSource& random,
                              const base::Timestamp& now,
-                             std::chrono::milliseconds statementTimeout)
+                             std::chrono::milliseconds statementTimeout,
+                             const std::string& ownerConninfo)
 {
     auto writer = PgConnection::connect(conninfo, statementTimeout);
     if (!writer) {
         return fail(writer);
+    }
+    if (!ownerConninfo.empty()) {
+        auto role = writer->exec("SELECT current_user");
+        if (!role) {
+            return fail(role);
+        }
+        auto owner = PgConnection::connect(ownerConninfo, statementTimeout);
+        if (!owner) {
+            return fail(owner);
+        }
+        if (auto done = migrate(*owner, now); !done) {
+            return fail(done);
+        }
+        if (auto done = grantServiceRole(*owner, role->text(0, 0)); !done) {
+            return Unexpected(
+                Error{done.error().code, "granting the gateway's role its tables (postgres_owner_conninfo):"
+                                         " " +
+                                             done.error().message});
+        }
     }
     if (auto done = migrate(*writer, now); !done) {
         return fail(done);

@@ -24,12 +24,16 @@ namespace zaitaku::sync::gateway
 struct PostgresGatewayStorage
 {
     // Connects (writer and reader), applies the migrations under the writer lock and creates the
-    // epoch on first use.
+    // epoch on first use. With `ownerConninfo` (the schema owner's role) the migrations run as that
+    // role, which then grants `conninfo`'s role only what the gateway does: that role cannot drop
+    // or disable the append-only triggers (security review M6). Without it the gateway's role
+    // migrates, and so owns the tables.
     static Expected<std::unique_ptr<SqlGatewayStorage>, Error>
     open(const std::string& conninfo,
          base::RandomSource& random,
          const base::Timestamp& now,
-         std::chrono::milliseconds statementTimeout = std::chrono::seconds(30));
+         std::chrono::milliseconds statementTimeout = std::chrono::seconds(30),
+         const std::string& ownerConninfo = {});
 };
 
 } // namespace zaitaku::sync::gateway

@@ -571,6 +571,44 @@ TEST_F(PostgresOperationsTest, MigratesToTheCurrentVersionAndRefusesANewerSchema
     EXPECT_NE(refused.error().message.find("99"), std::string::npos);
 }
 
+TEST_F(PostgresOperationsTest, TheGatewayRoleCannotDropTheAppendOnlyTriggers)
+{
+    // Security review M6: the gateway's own role created, and so owned, the audit table and its
+    // triggers; a table owner may DROP or DISABLE them. With a schema owner role doing the
+    // migrations, the gateway's role keeps what it needs and nothing more. The roles come from the
+    // postgres fixture (tests/scripts/postgres-fixture.sh).
+    ASSERT_TRUE(
+        admin->run("DROP SCHEMA " + schema + " CASCADE; CREATE SCHEMA " + schema + " AUTHORIZATION zaitaku_owner"));
+    const std::string service = scoped + " user=zaitaku_gateway";
+    const std::string owner = scoped + " user=zaitaku_owner";
+    {
+        auto storage = PostgresGatewayStorage::open(service, random, kT0, std::chrono::seconds(30), owner);
+        ASSERT_TRUE(storage) << storage.error().message;
+        ASSERT_TRUE((*storage)->recordAudit({"gateway", "test.row", "x", json::object()}, kT0));
+        ASSERT_TRUE((*storage)->addSnapshot("p-1", json{{"a", 1}}, kT0));
+        EXPECT_TRUE((*storage)->verifyAudit().value().ok());
+    }
+    auto gatewayRole = PgConnection::connect(service, std::chrono::seconds(10)).value();
+    for (const std::string sql :
+         {"DROP TRIGGER audit_log_append_only ON audit_log", "ALTER TABLE audit_log DISABLE TRIGGER ALL",
+          "ALTER TABLE record DISABLE TRIGGER record_immutable", "DROP TABLE audit_log", "TRUNCATE audit_log",
+          "DELETE FROM audit_log", "UPDATE audit_log SET actor = 'nobody'", "DELETE FROM zaitaku_schema"}) {
+        auto refused = gatewayRole.run(sql);
+        EXPECT_FALSE(refused) << sql;
+        if (!refused) {
+            break;
+        }
+    }
+    auto owned = gatewayRole.exec("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND "
+                                  "tableowner = current_user");
+    ASSERT_TRUE(owned);
+    EXPECT_EQ(owned->integer(0, 0), 0) << "the gateway's role owns none of its tables";
+    // Opened again by the gateway alone (the schema is current): no owner needed at start.
+    auto again = PostgresGatewayStorage::open(service, random, kT0);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ((*again)->counts().value().snapshots, 1);
+}
+
 TEST_F(PostgresOperationsTest, AnUnreachableServerIsAClearErrorWithoutThePassword)
 {
     auto failed = PostgresGatewayStorage::open("host=127.0.0.1 port=1 dbname=x user=y password=s3cret-pw "

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the gateway storage tests (a CTest fixture):
 #   postgres-fixture.sh start PORT DIR   initdb in DIR, listen on 127.0.0.1:PORT only, create the
-#                                        database zaitaku_test owned by the role zaitaku
+#                                        database zaitaku_test owned by the role zaitaku, and
+#                                        the roles zaitaku_owner and zaitaku_gateway
 #   postgres-fixture.sh stop PORT DIR    stop it and remove DIR
 # Test-only settings: trust authentication on loopback and fsync off (nothing here must survive a
 # power cut). initdb refuses to run as root, so as root the server runs as the `postgres` user
@@ -44,6 +45,10 @@ start)
         exit 1
     fi
     as_owner "$bindir/createdb" -h 127.0.0.1 -p "$port" -U zaitaku zaitaku_test
+    # A deployment's two roles (docs/OPERATIONS.md, PostgreSQL): the schema owner that migrates and
+    # the gateway's own, which may not alter what it writes to.
+    as_owner "$bindir/psql" -h 127.0.0.1 -p "$port" -U zaitaku -d zaitaku_test -v ON_ERROR_STOP=1 -q \
+        -c "CREATE ROLE zaitaku_owner LOGIN" -c "CREATE ROLE zaitaku_gateway LOGIN"
     rm -f "$dir.initdb.log"
     echo "postgres-fixture: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
     ;;

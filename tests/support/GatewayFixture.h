@@ -66,9 +66,13 @@ protected:
         pgSchema = "gw_" + std::to_string(::getpid());
         auto admin = sync::gateway::PgConnection::connect(pgConninfo, std::chrono::seconds(10));
         ASSERT_TRUE(admin) << admin.error().message;
-        ASSERT_TRUE(admin->run("DROP SCHEMA IF EXISTS " + pgSchema + " CASCADE; CREATE SCHEMA " + pgSchema));
+        // As deployed (docs/OPERATIONS.md): a schema owner migrates, the gateway's role only uses.
+        ASSERT_TRUE(admin->run("DROP SCHEMA IF EXISTS " + pgSchema + " CASCADE; CREATE SCHEMA " + pgSchema +
+                               " AUTHORIZATION zaitaku_owner"));
         config.storage = sync::gateway::StorageBackend::Postgresql;
-        config.postgresConninfo = pgConninfo + " options='-csearch_path=" + pgSchema + "'";
+        const std::string scoped = pgConninfo + " options='-csearch_path=" + pgSchema + "'";
+        config.postgresConninfo = scoped + " user=zaitaku_gateway";
+        config.postgresOwnerConninfo = scoped + " user=zaitaku_owner";
     }
 
     void startGateway()

@@ -581,8 +581,8 @@ int ca(CliContext& ctx, const CommandOptions& o)
     }
     const std::string rootKey = o.value("root-key");
     if (rootKey.empty()) {
-        return fail(ctx, o, {sync::Errc::InvalidInput, "--root-key FILE (the offline root CA key) is required",
-                             "root-key"});
+        return fail(ctx, o,
+                    {sync::Errc::InvalidInput, "--root-key FILE (the offline root CA key) is required", "root-key"});
     }
     auto data = openData(ctx, o);
     if (!data) {

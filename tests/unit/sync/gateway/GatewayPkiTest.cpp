@@ -3,17 +3,19 @@
 // which may only vouch for TLS clients, so the root key can be kept offline and a stolen
 // issuing key cannot impersonate the gateway to its tablets.
 
+#include "sync/gateway/GatewayPki.h"
+
 #include "base/AtomicFile.h"
 #include "sync/client/GatewayLink.h"
-#include "sync/gateway/GatewayPki.h"
 #include "tests/support/StoreFixture.h"
 
 #include <filesystem>
-#include <gtest/gtest.h>
 #include <memory>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include <gtest/gtest.h>
 
 namespace zaitaku::sync::gateway
 {
@@ -24,8 +26,7 @@ using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
 
 Cert readCert(const std::string& pem)
 {
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                                  BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
     return Cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
 }
 
@@ -37,8 +38,7 @@ std::string fileText(const std::filesystem::path& path)
 std::vector<Cert> readCerts(const std::string& pem)
 {
     std::vector<Cert> out;
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                                  BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
     while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
         out.emplace_back(cert, X509_free);
     }
@@ -48,7 +48,9 @@ std::vector<Cert> readCerts(const std::string& pem)
 // Whether `leafPem` chains to the root in `dir` for `purpose`, as libssl checks a peer
 // (X509_PURPOSE_SSL_SERVER on the tablet, _CLIENT at the gateway); `intermediatesPem` are in
 // the trust store beside the root, as the gateway's client trust holds them.
-bool chainsFor(const std::filesystem::path& dir, const std::string& leafPem, const std::string& intermediatesPem,
+bool chainsFor(const std::filesystem::path& dir,
+               const std::string& leafPem,
+               const std::string& intermediatesPem,
                int purpose)
 {
     Cert root = readCert(fileText(dir / "ca.cert.pem"));
@@ -93,8 +95,8 @@ std::string serverCertificateMintedWithTheIssuingKey(const std::filesystem::path
     X509_set_pubkey(cert.get(), key.get());
     X509V3_CTX v3;
     X509V3_set_ctx(&v3, issuing.get(), cert.get(), nullptr, nullptr, 0);
-    for (const auto& [nid, value] : {std::pair{NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1"},
-                                     std::pair{NID_ext_key_usage, "serverAuth"}}) {
+    for (const auto& [nid, value] :
+         {std::pair{NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1"}, std::pair{NID_ext_key_usage, "serverAuth"}}) {
         X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value);
         X509_add_ext(cert.get(), ext, -1);
         X509_EXTENSION_free(ext);
