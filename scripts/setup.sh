@@ -25,8 +25,9 @@ PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config git clang-format
     # clang + libFuzzer runtime for scripts/fuzz.sh
     clang libclang-rt-14-dev
-    # Qt 6 Widgets + Linguist (lupdate/lrelease) + QTest; a GL dev package for Qt6Gui's CMake config
-    qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6 libgl-dev
+    # Qt 6 Widgets + DBus + Linguist (lupdate/lrelease) + QTest; a GL dev package for Qt6Gui's
+    # CMake config; dbus-daemon for the test that plays logind on a private bus
+    dbus-daemon qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6 libgl-dev
     # face verification (OpenCV 4.6 DNN, JPEG 2000 via OpenJPEG)
     libopencv-dev libopenjp2-7-dev
     # crypto, networking, JSON, XML

@@ -24,8 +24,11 @@
 #include "verify/visit/FallbackForms.h"
 
 #include <QComboBox>
+#include <QDBusConnection>
+#include <QDBusMessage>
 #include <QFile>
 #include <QLineEdit>
+#include <QProcess>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QTranslator>
@@ -649,6 +652,42 @@ TEST_F(AppFlowTest, ResumingFromSuspendLocksTheStore)
     ASSERT_TRUE(waitUntil([&] { return window->session() == nullptr; }, std::chrono::seconds(5)));
     EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "banner").contains(QStringLiteral("スリープ")); }))
         << textOf(window.get(), "banner").toStdString();
+}
+
+TEST_F(AppFlowTest, LogindAnnouncingASleepLocksBeforeTheTabletSleeps)
+{
+    // Security review L1: a resume was seen only by a 1 s poll, so the last screen showed after a
+    // wake. A private bus stands in for the system bus; a connection owning logind's name sends
+    // what logind sends before a suspend. The suspended-time poll never jumps here.
+    QProcess bus;
+    bus.start(QStringLiteral("dbus-daemon"),
+              {QStringLiteral("--session"), QStringLiteral("--nofork"), QStringLiteral("--print-address=1")});
+    ASSERT_TRUE(bus.waitForStarted(5000)) << "dbus-daemon (scripts/setup.sh installs it)";
+    ASSERT_TRUE(waitUntil([&] { return bus.canReadLine() || bus.waitForReadyRead(100); }, std::chrono::seconds(5)));
+    const QString address = QString::fromUtf8(bus.readLine()).trimmed();
+    {
+        auto logind = QDBusConnection::connectToBus(address, QStringLiteral("zaitaku-test-logind"));
+        ASSERT_TRUE(logind.isConnected()) << address.toStdString();
+        ASSERT_TRUE(logind.registerService(QStringLiteral("org.freedesktop.login1")));
+        window->sessionLock().setSuspendedTime([] { return std::chrono::nanoseconds(0); });
+        window->sessionLock().watchSleep(QDBusConnection::connectToBus(address, QStringLiteral("zaitaku-test-app")));
+        ASSERT_TRUE(window->sessionLock().watchesSleep());
+        QTest::qWait(100);
+        ASSERT_NE(window->session(), nullptr);
+        auto signal = QDBusMessage::createSignal(QStringLiteral("/org/freedesktop/login1"),
+                                                 QStringLiteral("org.freedesktop.login1.Manager"),
+                                                 QStringLiteral("PrepareForSleep"));
+        signal << true;
+        ASSERT_TRUE(logind.send(signal));
+        EXPECT_TRUE(waitUntil([&] { return window->session() == nullptr; }, std::chrono::seconds(5)));
+        EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "banner").contains(QStringLiteral("スリープ")); }));
+        EXPECT_TRUE(window->routePage()->entries().empty()) << "cleared before the sleep";
+    }
+    window->sessionLock().watchSleep(QDBusConnection(QStringLiteral("none")));
+    QDBusConnection::disconnectFromBus(QStringLiteral("zaitaku-test-logind"));
+    QDBusConnection::disconnectFromBus(QStringLiteral("zaitaku-test-app"));
+    bus.kill();
+    bus.waitForFinished(5000);
 }
 
 } // namespace

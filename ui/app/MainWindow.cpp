@@ -55,6 +55,7 @@ MainWindow::MainWindow(
     m_settings.staffId.clear(); // nobody is signed in until the sign-in screen says who
     m_lock = new SessionLock(std::chrono::minutes(m_settings.autoLockMinutes), suspendedSinceBoot, this);
     connect(m_lock, &SessionLock::lockRequested, this, &MainWindow::lock);
+    m_lock->watchSleep(QDBusConnection::systemBus());
     buildPages();
 }
 

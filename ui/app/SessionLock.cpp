@@ -1,5 +1,7 @@
 #include "ui/app/SessionLock.h"
 
+#include "ui/app/SleepWatcher.h"
+
 #include <QCoreApplication>
 #include <QEvent>
 #include <ctime>
@@ -62,6 +64,22 @@ void SessionLock::stop()
     }
     m_idle.stop();
     m_suspendPoll.stop();
+}
+
+void SessionLock::watchSleep(const QDBusConnection& bus)
+{
+    delete m_sleep;
+    m_sleep = new SleepWatcher(bus, this);
+    connect(m_sleep, &SleepWatcher::goingToSleep, this, [this] {
+        if (m_running) {
+            Q_EMIT lockRequested(QStringLiteral("suspend"));
+        }
+    });
+}
+
+bool SessionLock::watchesSleep() const
+{
+    return m_sleep != nullptr && m_sleep->isWatching();
 }
 
 void SessionLock::setIdle(std::chrono::milliseconds idle)
