@@ -87,6 +87,13 @@ Expected<void, Error> GatewayConfig::set(const std::string& key, const std::stri
             return Unexpected(n.error());
         }
         (key == "rate_per_second" ? ratePerSecond : rateBurst) = static_cast<double>(*n);
+    } else if (key == "record_bytes_per_device_hour" || key == "first_visit_queries_per_device_day") {
+        auto n = number<long>(key, value, 1, 1L << 40);
+        if (!n) {
+            return Unexpected(n.error());
+        }
+        (key == "record_bytes_per_device_hour" ? recordBytesPerDeviceHour : firstVisitQueriesPerDeviceDay) =
+            static_cast<double>(*n);
     } else if (key == "enroll_per_minute" || key == "enroll_burst") {
         auto n = number<long>(key, value, 1, 10000);
         if (!n) {

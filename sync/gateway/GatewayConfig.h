@@ -41,6 +41,11 @@ struct GatewayConfig
     // connections are capped in all and per address before any TLS work.
     double enrollPerMinute = 6;
     double enrollBurst = 5;
+    // What one tablet may make the gateway keep and ask (security review M3/M8): record bytes an
+    // hour (a week offline is a few MB; 429 beyond, the tablet keeps them queued) and first-visit
+    // 資格確認 queries a day (beyond, the record is stored and flagged oqs_budget_exceeded).
+    double recordBytesPerDeviceHour = 64.0 * 1024 * 1024;
+    double firstVisitQueriesPerDeviceDay = 100;
     // /metrics: only for a client certificate from `zaitaku-gateway monitor-cert` (the default,
     // `metrics_client_cert = required`), or open to whoever reaches the port (`none`: bind or
     // firewall it) (security review M1).

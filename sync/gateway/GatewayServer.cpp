@@ -41,6 +41,8 @@ struct GatewayServer::Parts
     Metrics metrics;
     std::unique_ptr<RateLimiter> limiter;
     std::unique_ptr<RateLimiter> enrollLimiter;
+    std::unique_ptr<RateLimiter> recordBytes;
+    std::unique_ptr<RateLimiter> firstVisitQueries;
     std::unique_ptr<GatewayLog> log;
     std::unique_ptr<EligibilityService> eligibility; // with an OQS bridge configured
     std::unique_ptr<GatewayService> service;
@@ -271,6 +273,11 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
     parts->validator = std::make_unique<RecordValidator>(*parts->challenges, parts->jpki, policy);
     parts->limiter = std::make_unique<RateLimiter>(monotonic, config.ratePerSecond, config.rateBurst);
     parts->enrollLimiter = std::make_unique<RateLimiter>(monotonic, config.enrollPerMinute / 60.0, config.enrollBurst);
+    // Quotas as token buckets that refill over their window: a full hour's (day's) worth at once.
+    parts->recordBytes = std::make_unique<RateLimiter>(monotonic, config.recordBytesPerDeviceHour / 3600.0,
+                                                       config.recordBytesPerDeviceHour);
+    parts->firstVisitQueries = std::make_unique<RateLimiter>(monotonic, config.firstVisitQueriesPerDeviceDay / 86400.0,
+                                                             config.firstVisitQueriesPerDeviceDay);
     Parts* raw = parts.get();
     ServiceDeps deps{
         *raw->storage,
@@ -280,6 +287,8 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         raw->metrics,
         *raw->limiter,
         *raw->enrollLimiter,
+        *raw->recordBytes,
+        *raw->firstVisitQueries,
         clock,
         *raw->random,
         *raw->log,

@@ -428,6 +428,16 @@ HttpResponse GatewayService::challenges(const HttpRequest& request, const Device
 
 HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRecord& device)
 {
+    // Security review M8: what a tablet makes the gateway keep for ever is bounded per hour; the
+    // refused batch stays queued on the tablet (Retry-After), nothing is lost.
+    if (std::chrono::seconds retry{};
+        !m_deps.recordBytes.allow(device.id, retry, static_cast<double>(request.body.size()))) {
+        m_deps.metrics.countRateLimited();
+        m_deps.log.warn("records.quota", {{"device", device.id}, {"bytes", request.body.size()}});
+        auto out = problem(429, Errc::Rejected, "this tablet sent more record data this hour than the gateway allows");
+        out.headers.emplace_back("Retry-After", std::to_string(std::max<long>(retry.count(), 1)));
+        return out;
+    }
     auto message = protocol::parseRecordsRequest(request.body);
     if (!message) {
         return badRequest(message.error());
@@ -518,6 +528,16 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         intake.careStarts = std::move(verdict->careStarts);
         intake.patientId = verdict->patientId;
         intake.derived = std::move(verdict->derived);
+        // Security review M3: each card query is a request at the national system under the
+        // facility's code; past a day's budget the visit is kept, flagged, and not asked about.
+        if (std::chrono::seconds retry{};
+            !verdict->cardQueries.empty() &&
+            !m_deps.firstVisitQueries.allow(device.id, retry, static_cast<double>(verdict->cardQueries.size()))) {
+            intake.flags.push_back("oqs_budget_exceeded");
+            verdict->cardQueries.clear();
+            m_deps.metrics.countRateLimited();
+            m_deps.log.warn("oqs.budget_exceeded", {{"device", device.id}, {"idempotency_key", rec.idemKey}});
+        }
         acceptedQueries.push_back(std::move(verdict->cardQueries));
         // A revisit R7 does not let the gateway re-query (its care unknown here, ended …) is said
         // in the record's answer, so the tablet's route asks for the card instead of waiting.
@@ -781,7 +801,17 @@ HttpResponse GatewayService::requery(const HttpRequest& request, const DeviceRec
     waiting.reasonJa = "オンライン資格確認に再照会しています";
     waiting.flags = {"oqs_pending"};
     const std::string key = asked.patientId + "|" + asked.serviceKind + "|" + asked.date.toString();
-    auto jobId = eligibility->jobs().requery(device.id, asked.patientId, key, [eligibility, asked] {
+    GatewayStorage& storage = m_deps.storage;
+    const std::string serial = device.certificateSerial;
+    auto jobId = eligibility->jobs().requery(device.id, asked.patientId, key, [eligibility, asked, &storage, serial] {
+        // Security review M3: a tablet revoked while its re-query waited asks nothing more of OQS.
+        auto current = storage.deviceByCertificate(serial);
+        if (!current || !*current || (*current)->revokedAt) {
+            protocol::RequeryResponse refused;
+            refused.reason = "device_revoked";
+            refused.reasonJa = "この端末は失効しています";
+            return protocol::toJson(refused);
+        }
         return protocol::toJson(eligibility->requery(asked));
     });
     if (!jobId) {

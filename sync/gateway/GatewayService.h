@@ -50,8 +50,10 @@ struct ServiceDeps
     const ChallengeIssuer& challenges;
     const RecordValidator& validator;
     Metrics& metrics;
-    RateLimiter& limiter;       // per device
-    RateLimiter& enrollLimiter; // per remote address, for /v1/enroll (no certificate yet)
+    RateLimiter& limiter;           // per device
+    RateLimiter& enrollLimiter;     // per remote address, for /v1/enroll (no certificate yet)
+    RateLimiter& recordBytes;       // per device, an hour's record bytes (security review M8)
+    RateLimiter& firstVisitQueries; // per device, a day's first-visit OQS queries (M3)
     const base::Clock& clock;
     base::RandomSource& random; // must be safe to call from several threads
     GatewayLog& log;

@@ -444,9 +444,74 @@ TEST_F(GatewayOqsFlowTest, ReQueryIsAllowedAfterAnOnlineFirstVisitAndRefusedOthe
     EXPECT_FALSE(stranger->allowed);
 }
 
+TEST_F(GatewayOqsFlowTest, ARevokedTabletsWaitingReQueriesAskOqsNothing)
+{
+    // Security review M3: jobs of a revoked (stolen) tablet still went to the national system.
+    hardware::Persona persona;
+    persona.name = "oqs-revoked";
+    json person{{"id", "revoked"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"delay_ms", 1500},
+                {"result", result({{"birthdate", "19800217"}})}};
+    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    firstVisit(persona, false);
+    ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
+    const auto answeredBefore = simulator->answered();
+    auto link = sync::client::GatewayLink::load(store->db()).value().value();
+    auto gw = sync::client::GatewayConnection::open(link, {}).value();
+    const auto today = clock.nowJst().localDate();
+    std::vector<std::string> jobs;
+    for (const auto& date : {today, today.addDays(1)}) {
+        auto asked = gw.post("/v1/requery", sync::protocol::dump(json{{"patient_id", "p-first"},
+                                                                      {"service_kind", "houmon_shinryo"},
+                                                                      {"date", date.toString()}}));
+        ASSERT_TRUE(asked) << asked.error().message;
+        auto parsed = sync::protocol::parseRequeryResponse(asked->body).value();
+        ASSERT_TRUE(parsed.jobId) << asked->body;
+        jobs.push_back(*parsed.jobId);
+    }
+    ASSERT_TRUE(gateway->storage().revokeDevice(link.deviceId, gatewayClock.nowJst()).value());
+    ASSERT_TRUE(gateway->eligibility()->jobs().idle(std::chrono::seconds(20)));
+    EXPECT_LE(simulator->answered() - answeredBefore, 1u) << "only the one already asking when revoked";
+    auto second = gateway->eligibility()->jobs().find(jobs[1], link.deviceId);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->result["reason"], "device_revoked") << second->result.dump();
+}
+
 bool hasFlag(const std::vector<std::string>& flags, const std::string& flag)
 {
     return std::find(flags.begin(), flags.end(), flag) != flags.end();
+}
+
+TEST_F(GatewayOqsFlowTest, FirstVisitQueriesBeyondATabletsDailyBudgetAreKeptButNotAsked)
+{
+    // Security review M3: a copied card certificate in visual visits was one real 資格確認 request
+    // per record, without limit.
+    config.firstVisitQueriesPerDeviceDay = 1;
+    restartGateway();
+    hardware::Persona persona;
+    persona.name = "oqs-budget";
+    json person{{"id", "budget"},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})}};
+    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    firstVisit(persona, true);
+    const auto answered = simulator->answered();
+    EXPECT_GE(answered, 1u);
+    presentCard(persona);
+    visit::VisitScript script;
+    script.methods = {model::ConfirmMethod::Visual};
+    script.visualReason = model::VisualReason::PinUnknown;
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first"), op);
+    ASSERT_TRUE(outcome && outcome->state == visit::VisitState::Committed);
+    ASSERT_EQ(syncNow(*store).stored, 1) << "the visit is kept";
+    ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
+    EXPECT_EQ(simulator->answered(), answered) << "and not asked about";
+    auto records = gateway->storage().records(0, 10).value();
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_TRUE(hasFlag(records[1].flags, "oqs_budget_exceeded"));
+    EXPECT_FALSE(hasFlag(records[0].flags, "oqs_budget_exceeded"));
 }
 
 // Issue 28, item 2. Seed 003: 「有効期限が切れてから3か月間は健康保険証として利用可能」 with identity as

@@ -692,6 +692,35 @@ TEST_F(GatewaySyncTest, AnEnrolledTabletPaysForTheWorkItAsksFor)
     EXPECT_NE(batch.error().message.find("429"), std::string::npos) << batch.error().message;
 }
 
+TEST_F(GatewaySyncTest, ATabletsRecordBytesAreBoundedPerHourAndNothingIsLost)
+{
+    // Security review M8: 200 distinct 4 MiB batches a second were stored and kept for ever.
+    config.recordBytesPerDeviceHour = 6000;
+    restartGateway();
+    enrollAndVisit();
+    auto gw = connection(*store);
+    const std::string padded =
+        sync::protocol::dump(json{{"device_time", clock.nowJst().toString()}, {"records", json::array()}}) +
+        std::string(5000, ' ');
+    auto first = gw.post("/v1/records", padded); // refused as empty, but its bytes were received
+    ASSERT_FALSE(first);
+    EXPECT_EQ(first.error().message.find("429"), std::string::npos) << first.error().message;
+    auto second = gw.post("/v1/records", padded);
+    ASSERT_FALSE(second) << second->status << ": 10 KB this hour, 6 KB allowed";
+    EXPECT_NE(second.error().message.find("429"), std::string::npos) << second.error().message;
+    EXPECT_NE(second.error().message.find("this hour"), std::string::npos) << second.error().message;
+    // The tablet's own queue is untouched: the sync says why and keeps the visit queued.
+    auto report = sync::client::SyncEngine(*store, random).run();
+    ASSERT_TRUE(report) << report.error().message;
+    ASSERT_TRUE(report->error) << "the run stops early, as for any 429";
+    EXPECT_EQ(report->stored, 0);
+    EXPECT_EQ(report->deadLettered, 0);
+    EXPECT_EQ(gatewayRecords(), 0);
+    auto queued = store->db().prepare("SELECT count(*) FROM outbox WHERE state <> 'acked'");
+    ASSERT_TRUE(queued && queued->step().value_or(false));
+    EXPECT_EQ(queued->integer(0), 1);
+}
+
 // A plain TCP connection from `source` (another loopback address) that never says anything.
 int silentConnection(const char* source, int port)
 {

@@ -26,7 +26,8 @@ TEST(GatewayConfigTest, ReadsSettingsAndNamesTheBadLine)
     ASSERT_TRUE(
         base::writeFileAtomically(file,
                                   "# facility gateway\nlisten = 0.0.0.0:9443\nthreads=3\njpki_ca = /etc/jpki.pem\n"
-                                  "local_challenge_window_hours = 24\nrate_per_second = 50\n",
+                                  "local_challenge_window_hours = 24\nrate_per_second = 50\n"
+                                  "record_bytes_per_device_hour = 1048576\nfirst_visit_queries_per_device_day = 30\n",
                                   0600));
     GatewayConfig config;
     ASSERT_TRUE(config.loadFile(file));
@@ -36,6 +37,8 @@ TEST(GatewayConfigTest, ReadsSettingsAndNamesTheBadLine)
     EXPECT_EQ(config.jpkiCaFiles, std::vector<std::string>{"/etc/jpki.pem"});
     EXPECT_EQ(config.localChallengeWindow, std::chrono::hours(24));
     EXPECT_EQ(config.ratePerSecond, 50);
+    EXPECT_EQ(config.recordBytesPerDeviceHour, 1048576);
+    EXPECT_EQ(config.firstVisitQueriesPerDeviceDay, 30);
     ASSERT_TRUE(base::writeFileAtomically(file, "listen = 127.0.0.1:1\nthraeds = 2\n", 0600));
     auto typo = GatewayConfig{}.loadFile(file);
     ASSERT_FALSE(typo);
