@@ -300,6 +300,8 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
                                 raw->server ? static_cast<double>(raw->server->refusedConnections()) : 0.0);
             gauges.emplace_back("zaitaku_gateway_connections_evicted",
                                 raw->server ? static_cast<double>(raw->server->evictedConnections()) : 0.0);
+            gauges.emplace_back("zaitaku_gateway_tls_handshakes_failed",
+                                raw->server ? static_cast<double>(raw->server->failedHandshakes()) : 0.0);
             if (const auto next = raw->jpki.crlNextUpdate()) {
                 gauges.emplace_back("zaitaku_gateway_jpki_crl_seconds_left",
                                     static_cast<double>((next->utc() - raw->clock->nowJst().utc()).count()));

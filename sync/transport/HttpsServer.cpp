@@ -50,6 +50,7 @@ struct HttpsServer::Impl
     std::atomic<std::size_t> open{0};
     std::atomic<std::size_t> refused{0};
     std::atomic<std::size_t> evicted{0};
+    std::atomic<std::size_t> failedHandshakes{0};
     std::mutex mutex;
     std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
 
@@ -140,7 +141,12 @@ private:
     void onHandshake(beast::error_code ec)
     {
         if (ec) {
-            return; // a failed or timed-out handshake just ends the connection
+            // A failed or timed-out handshake just ends the connection; counted (a certificate from
+            // another CA, a scanner), not logged one by one (security review M6).
+            if (ec != asio::error::operation_aborted) {
+                ++m_server.failedHandshakes;
+            }
+            return;
         }
         SSL* ssl = m_stream.native_handle();
         if (X509* cert = SSL_get1_peer_certificate(ssl)) {
@@ -535,6 +541,11 @@ std::size_t HttpsServer::refusedConnections() const
 std::size_t HttpsServer::evictedConnections() const
 {
     return m_impl->evicted;
+}
+
+std::size_t HttpsServer::failedHandshakes() const
+{
+    return m_impl->failedHandshakes;
 }
 
 void HttpsServer::stop(std::chrono::milliseconds grace)

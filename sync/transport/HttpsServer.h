@@ -72,6 +72,8 @@ public:
     // unauthenticated connections closed to make room for a newer one (counters for /metrics).
     std::size_t refusedConnections() const;
     std::size_t evictedConnections() const;
+    // TLS handshakes that failed or timed out (a refused client certificate among them).
+    std::size_t failedHandshakes() const;
     // Stops accepting, lets requests in flight finish for up to `grace`, then closes everything.
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 

@@ -243,6 +243,8 @@ TEST_F(GatewaySyncTest, ACertificateFromAnotherCaIsRefusedAtTheHandshake)
     EXPECT_TRUE(response.error().code == sync::Errc::TlsFailure ||
                 response.error().code == sync::Errc::NetworkUnreachable)
         << response.error().message;
+    // Counted for the monitoring (security review M6: TLS failures were never seen).
+    EXPECT_GE(metric(scrapeMetrics(), "zaitaku_gateway_tls_handshakes_failed"), 1.0);
     std::filesystem::remove_all(otherDir);
 }
 
