@@ -45,8 +45,9 @@ PACKAGES=(
     xvfb xauth fonts-noto-cjk iproute2 procps util-linux
     # the face tests fetch their license-clear sample pictures from the npm registry
     curl ca-certificates
-    # the TLS scan's report is read with python3 (testssl.sh itself comes from backports, below)
-    python3
+    # the TLS scan's report is read with python3 (testssl.sh itself comes from backports, below);
+    # python3-jsonschema checks record payloads against docs/schemas independently of the C++ code
+    python3 python3-jsonschema
 )
 # Packages that must come from bookworm-backports.
 BACKPORTS_PACKAGES=(libsqlcipher-dev sqlcipher testssl.sh)

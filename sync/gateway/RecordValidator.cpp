@@ -7,6 +7,7 @@
 #include "device/mynacard/Certificate.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/ModelJson.h"
+#include "sync/store/RecordBasis.h"
 #include "verify/rules/CertificateExpiry.h"
 #include "verify/visit/FallbackForms.h"
 
@@ -21,6 +22,13 @@ namespace
 Unexpected<Error> refuse(Errc code, const std::string& field, const std::string& message)
 {
     return Unexpected(Error{code, message, field});
+}
+
+// `list[i]` or `list[i].field`: a list item's path in the payload.
+std::string itemField(const char* list, std::size_t i, const std::string& field)
+{
+    const std::string item = std::string(list) + "[" + std::to_string(i) + "]";
+    return field.empty() ? item : item + "." + field;
 }
 
 std::string bytesAsString(const std::vector<std::uint8_t>& bytes)
@@ -47,100 +55,24 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
         return refuse(Errc::ProtocolViolation, "payload",
                       "the payload is not in canonical form (sorted keys, no spaces)");
     }
+    // Issue 34: fields are added under a new payload version, never silently; absent = 1.
+    if (payload.contains("payload_version")) {
+        const auto& version = payload["payload_version"];
+        if (!version.is_number_integer() || version.get<std::int64_t>() < 1) {
+            return refuse(Errc::ProtocolViolation, "payload_version", "payload_version must be a positive integer");
+        }
+        if (version.get<std::int64_t>() > store::kRecordPayloadVersion) {
+            return refuse(Errc::ProtocolViolation, "payload_version",
+                          "payload version " + version.dump() + " is newer than this gateway knows (" +
+                              std::to_string(store::kRecordPayloadVersion) +
+                              "): upgrade the gateway, then send the record again (sync-retry)");
+        }
+        payload.erase("payload_version");
+    }
     Verdict verdict;
     if (record.kind == "visit") {
-        if (!payload.contains("visit") || !payload["visit"].is_object()) {
-            return refuse(Errc::ProtocolViolation, "visit", "a visit record needs a 'visit' object");
-        }
-        auto visit = store::visitFromJson(payload["visit"]);
-        if (!visit) {
-            return refuse(Errc::ProtocolViolation, "visit." + visit.error().field, visit.error().message);
-        }
-        if (visit->id != record.recordId) {
-            return refuse(Errc::ProtocolViolation, "visit.id", "the visit id is not the record id");
-        }
-        verdict.patientId = visit->patientId;
-        const auto& evidence = payload.value("evidence", nlohmann::json::array());
-        if (!evidence.is_array()) {
-            return refuse(Errc::ProtocolViolation, "evidence", "'evidence' must be an array");
-        }
-        bool identityShown = false;
-        std::optional<base::Timestamp> firstCapture;
-        for (std::size_t i = 0; i < evidence.size(); ++i) {
-            if (auto done = checkEvidence(evidence[i], i, device, receivedAt, verdict); !done) {
-                return Unexpected(done.error());
-            }
-            // The device signed the bundle with its visit and patient in it: a genuine bundle
-            // moved into another visit or onto another patient is refused.
-            const auto& bundle = evidence[i]["bundle"];
-            const std::string field = "evidence[" + std::to_string(i) + "].bundle";
-            if (bundle.value("visit_id", "") != visit->id) {
-                return refuse(Errc::SignatureInvalid, field + ".visit_id", "the evidence belongs to another visit");
-            }
-            if (!bundle.contains("patient_id")) {
-                if (std::find(verdict.flags.begin(), verdict.flags.end(), "evidence_without_patient") ==
-                    verdict.flags.end()) {
-                    verdict.flags.push_back("evidence_without_patient"); // sealed by an older tablet
-                }
-            } else if (bundle.value("patient_id", "") != visit->patientId) {
-                return refuse(Errc::SignatureInvalid, field + ".patient_id", "the evidence belongs to another patient");
-            }
-            const auto method = evidence[i]["bundle"].value("method", "");
-            identityShown = identityShown || method == "pin_signature" || method == "face_match" || method == "visual";
-            if (auto at = base::Timestamp::parse(evidence[i]["bundle"].value("captured_at", "")); at && !firstCapture) {
-                firstCapture = *at;
-            }
-        }
-        // Security review M8: a first visit identifies its patient (PIN, face or 目視) or rests on a
-        // fallback document; one with neither is stored (a visit is never lost) but flagged for
-        // review — an enrolled device cannot fill the disk with anonymous "visits" unnoticed.
-        if (visit->flow == model::VisitFlow::FirstVisit && !identityShown &&
-            payload.value("fallbacks", nlohmann::json::array()).empty()) {
-            addFlag(verdict, "no_identity_evidence");
-        }
-        bool limitConsent = false;
-        for (const auto& consent : payload.value("consents", nlohmann::json::array())) {
-            auto parsed = store::consentFromJson(consent);
-            if (!parsed) {
-                return refuse(Errc::ProtocolViolation, "consents." + parsed.error().field, parsed.error().message);
-            }
-            limitConsent = limitConsent || (parsed->kind == model::ConsentKind::Limit && parsed->given);
-        }
-        for (const auto& fallback : payload.value("fallbacks", nlohmann::json::array())) {
-            auto parsed = store::fallbackFromJson(fallback);
-            if (!parsed) {
-                return refuse(Errc::ProtocolViolation, "fallbacks." + parsed.error().field, parsed.error().message);
-            }
-            if (parsed->kind == model::FallbackKind::Moushitatesho) {
-                deriveClaim(*parsed, verdict);
-            }
-        }
-        // Seed 004 再照会: a revisit OQS did not answer at the door (no signal; or a tablet from before
-        // revisits re-queried) is re-queried for its visit date once the record is stored.
-        if (visit->flow == model::VisitFlow::Revisit && visit->requery != model::RequeryState::Answered) {
-            const auto date = visit->completedAt ? visit->completedAt->localDate() : visit->scheduledFor;
-            verdict.revisitQueries.push_back(
-                {visit->patientId, std::string(base::toCode(visit->serviceKind)), visit->id, date});
-            addFlag(verdict, "requery_pending");
-        }
-        // DOMAIN.md R7: a first visit with the person identified starts the care relationship
-        // the gateway tracks; re-query becomes allowed once OQS confirmed it online.
-        if (visit->flow == model::VisitFlow::FirstVisit && identityShown && firstCapture) {
-            verdict.careStarts.push_back(
-                {visit->patientId, std::string(base::toCode(visit->serviceKind)), *firstCapture});
-            // The card's certificate is the query key of the first online confirmation (F1).
-            for (const auto& item : evidence) {
-                auto e = store::evidenceFromJson(item["bundle"]);
-                if (!e || e->authCertificateDer.empty()) {
-                    continue;
-                }
-                const auto source = e->method == model::EvidenceMethod::PinSignature ? model::SnapshotSource::CardPin
-                                    : e->method == model::EvidenceMethod::FaceMatch  ? model::SnapshotSource::CardFace
-                                                                                    : model::SnapshotSource::CardVisual;
-                verdict.cardQueries.push_back({visit->patientId, std::string(base::toCode(visit->serviceKind)), source,
-                                               e->authCertificateDer, e->capturedAt.localDate(), limitConsent});
-                break;
-            }
+        if (auto done = checkVisit(payload, record, device, receivedAt, verdict); !done) {
+            return Unexpected(done.error());
         }
     } else if (record.kind == "consent_revocation") {
         auto consent = store::consentFromJson(payload);
@@ -171,6 +103,134 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
         return refuse(Errc::ProtocolViolation, "kind", "unknown record kind '" + record.kind + "'");
     }
     return verdict;
+}
+
+// A visit record (issue 34): exactly the parts a tablet writes, each strictly parsed, the evidence
+// sealed by the sender, the visit named by the sender, and the basis its flow and methods name
+// (store/RecordBasis, the rules the tablet applied before it queued the record).
+Expected<void, Error> RecordValidator::checkVisit(const nlohmann::json& payload,
+                                                  const protocol::RecordEnvelope& record,
+                                                  const DeviceRecord& device,
+                                                  const base::Timestamp& receivedAt,
+                                                  Verdict& verdict) const
+{
+    for (const auto& item : payload.items()) {
+        if (item.key() != "visit" && item.key() != "evidence" && item.key() != "consents" &&
+            item.key() != "fallbacks") {
+            return refuse(Errc::ProtocolViolation, item.key(),
+                          "field " + item.key() + " is not part of a visit record");
+        }
+    }
+    if (!payload.contains("visit") || !payload["visit"].is_object()) {
+        return refuse(Errc::ProtocolViolation, "visit", "a visit record needs a 'visit' object");
+    }
+    for (const char* list : {"evidence", "consents", "fallbacks"}) {
+        if (!payload.contains(list) || !payload[list].is_array()) {
+            return refuse(Errc::ProtocolViolation, list,
+                          std::string("a visit record needs a '") + list + "' list (empty when there is none)");
+        }
+    }
+    auto visit = store::visitFromJson(payload["visit"]);
+    if (!visit) {
+        return refuse(Errc::ProtocolViolation, "visit." + visit.error().field, visit.error().message);
+    }
+    if (visit->id != record.recordId) {
+        return refuse(Errc::ProtocolViolation, "visit.id", "the visit id is not the record id");
+    }
+    if (auto named = checkVisitDevice(*visit, device, verdict); !named) {
+        return named;
+    }
+    verdict.patientId = visit->patientId;
+    const auto& evidenceItems = payload["evidence"];
+    std::vector<model::Evidence> evidence;
+    for (std::size_t i = 0; i < evidenceItems.size(); ++i) {
+        auto checked = checkEvidence(evidenceItems[i], i, device, receivedAt, verdict);
+        if (!checked) {
+            return Unexpected(checked.error());
+        }
+        if (checked->patientId.empty()) {
+            addFlag(verdict, "evidence_without_patient"); // sealed by an older tablet
+        }
+        evidence.push_back(std::move(*checked));
+    }
+    std::vector<model::Consent> consents;
+    bool limitConsent = false;
+    for (std::size_t i = 0; i < payload["consents"].size(); ++i) {
+        auto parsed = store::consentFromJson(payload["consents"][i]);
+        if (!parsed) {
+            return refuse(Errc::ProtocolViolation, itemField("consents", i, parsed.error().field),
+                          parsed.error().message);
+        }
+        limitConsent = limitConsent || (parsed->kind == model::ConsentKind::Limit && parsed->given);
+        consents.push_back(std::move(*parsed));
+    }
+    std::vector<model::FallbackEvidence> fallbacks;
+    for (std::size_t i = 0; i < payload["fallbacks"].size(); ++i) {
+        auto parsed = store::fallbackFromJson(payload["fallbacks"][i]);
+        if (!parsed) {
+            return refuse(Errc::ProtocolViolation, itemField("fallbacks", i, parsed.error().field),
+                          parsed.error().message);
+        }
+        fallbacks.push_back(std::move(*parsed));
+    }
+    if (auto based = store::checkVisitBasis({*visit, evidence, consents, fallbacks}); !based) {
+        const bool sealed = based.error().field.rfind("evidence[", 0) == 0;
+        return refuse(sealed ? Errc::SignatureInvalid : Errc::ProtocolViolation, based.error().field,
+                      based.error().message);
+    }
+    for (const auto& fallback : fallbacks) {
+        if (fallback.kind == model::FallbackKind::Moushitatesho) {
+            deriveClaim(fallback, verdict);
+        }
+    }
+    // Seed 004 再照会: a revisit OQS did not answer at the door (no signal; or a tablet from before
+    // revisits re-queried) is re-queried for its visit date once the record is stored.
+    if (visit->flow == model::VisitFlow::Revisit && visit->requery != model::RequeryState::Answered) {
+        const auto date = visit->completedAt ? visit->completedAt->localDate() : visit->scheduledFor;
+        verdict.revisitQueries.push_back(
+            {visit->patientId, std::string(base::toCode(visit->serviceKind)), visit->id, date});
+        addFlag(verdict, "requery_pending");
+    }
+    // DOMAIN.md R7: a first visit (its person identified: RecordBasis) starts the care relationship
+    // the gateway tracks; re-query becomes allowed once OQS confirmed it online.
+    if (visit->flow == model::VisitFlow::FirstVisit && !evidence.empty()) {
+        verdict.careStarts.push_back(
+            {visit->patientId, std::string(base::toCode(visit->serviceKind)), evidence.front().capturedAt});
+        // The card's certificate is the query key of the first online confirmation (F1).
+        for (const auto& e : evidence) {
+            if (e.authCertificateDer.empty()) {
+                continue;
+            }
+            const auto source = e.method == model::EvidenceMethod::PinSignature ? model::SnapshotSource::CardPin
+                                : e.method == model::EvidenceMethod::FaceMatch  ? model::SnapshotSource::CardFace
+                                                                                : model::SnapshotSource::CardVisual;
+            verdict.cardQueries.push_back({visit->patientId, std::string(base::toCode(visit->serviceKind)), source,
+                                           e.authCertificateDer, e.capturedAt.localDate(), limitConsent});
+            break;
+        }
+    }
+    return {};
+}
+
+// Issue 34: a visit names the tablet that sends it (or one of its earlier enrollments). A store
+// names itself `tablet-…` before it is enrolled: such a visit, made before the enrollment, is
+// accepted and flagged; any other name is refused.
+Expected<void, Error>
+RecordValidator::checkVisitDevice(const model::Visit& visit, const DeviceRecord& device, Verdict& verdict)
+{
+    const auto& earlier = device.earlierIds;
+    if (visit.deviceId == device.id || std::find(earlier.begin(), earlier.end(), visit.deviceId) != earlier.end()) {
+        return {};
+    }
+    const auto madeAt = visit.startedAt ? visit.startedAt : visit.completedAt;
+    if (visit.deviceId.rfind("tablet-", 0) == 0 && visit.deviceId.size() > 7 && madeAt &&
+        madeAt->utc() <= device.enrolledAt.utc()) {
+        addFlag(verdict, "recorded_before_enrollment");
+        return {};
+    }
+    return refuse(Errc::ProtocolViolation, "visit.device_id",
+                  visit.deviceId.empty() ? "the visit does not name the tablet that recorded it"
+                                         : "the visit names another tablet (" + visit.deviceId + "), not " + device.id);
 }
 
 // The 申立書's claim again (seed 003's ①→②→③, R4 for ③), from the fields as received: the claim the facility files does
@@ -217,23 +277,39 @@ void RecordValidator::addFlag(Verdict& verdict, const std::string& flag)
     }
 }
 
-Expected<void, Error> RecordValidator::checkEvidence(const nlohmann::json& item,
-                                                     std::size_t index,
-                                                     const DeviceRecord& device,
-                                                     const base::Timestamp& receivedAt,
-                                                     Verdict& verdict) const
+Expected<model::Evidence, Error> RecordValidator::checkEvidence(const nlohmann::json& item,
+                                                                std::size_t index,
+                                                                const DeviceRecord& device,
+                                                                const base::Timestamp& receivedAt,
+                                                                Verdict& verdict) const
 {
     const std::string field = "evidence[" + std::to_string(index) + "]";
-    if (!item.is_object() || !item.contains("bundle") || !item["bundle"].is_object()) {
+    if (!item.is_object()) {
+        return refuse(Errc::ProtocolViolation, field, "each evidence item is an object");
+    }
+    for (const auto& part : item.items()) {
+        if (part.key() != "bundle" && part.key() != "bundle_sha256" && part.key() != "device_signature") {
+            return refuse(Errc::ProtocolViolation, field + "." + part.key(),
+                          "field " + field + "." + part.key() + " is not part of an evidence item");
+        }
+    }
+    if (!item.contains("bundle") || !item["bundle"].is_object()) {
         return refuse(Errc::ProtocolViolation, field + ".bundle", "each evidence item needs a 'bundle' object");
     }
     const auto& bundle = item["bundle"];
-    const std::string sha = item.value("bundle_sha256", "");
+    if (!item.contains("bundle_sha256") || !item["bundle_sha256"].is_string()) {
+        return refuse(Errc::ProtocolViolation, field + ".bundle_sha256", "each evidence item names its bundle's hash");
+    }
+    if (!item.contains("device_signature") || !item["device_signature"].is_string()) {
+        return refuse(Errc::ProtocolViolation, field + ".device_signature",
+                      "each evidence item is signed by its tablet");
+    }
+    const std::string sha = item["bundle_sha256"].get<std::string>();
     if (base::sha256Hex(base::canonicalJson(bundle)) != sha) {
         return refuse(Errc::SignatureInvalid, field + ".bundle_sha256",
                       "the evidence bundle does not hash to bundle_sha256");
     }
-    auto signature = base::fromHex(item.value("device_signature", ""));
+    auto signature = base::fromHex(item["device_signature"].get<std::string>());
     if (!signature || signature->empty() || !store::DeviceSigningKey::verify(device.signingKeyHex, sha, *signature)) {
         return refuse(Errc::SignatureInvalid, field + ".device_signature",
                       "the evidence is not signed by the enrolled tablet's key");
@@ -243,12 +319,14 @@ Expected<void, Error> RecordValidator::checkEvidence(const nlohmann::json& item,
         return refuse(Errc::ProtocolViolation, field + ".bundle." + evidence.error().field, evidence.error().message);
     }
     if (evidence->deviceId != device.id) {
-        verdict.flags.push_back("device_id_differs"); // recorded before enrollment named the tablet
+        addFlag(verdict, "device_id_differs"); // recorded before enrollment named the tablet
     }
     if (evidence->method == model::EvidenceMethod::PinSignature) {
-        return checkPinSignature(*evidence, field + ".bundle", device, receivedAt, verdict);
+        if (auto checked = checkPinSignature(*evidence, field + ".bundle", device, receivedAt, verdict); !checked) {
+            return Unexpected(checked.error());
+        }
     }
-    return {};
+    return evidence;
 }
 
 Expected<void, Error> RecordValidator::checkPinSignature(const model::Evidence& e,

@@ -2,7 +2,9 @@
 
 // What the gateway checks before it accepts a record (docs/PROTOCOL.md, "Record intake"):
 //   - the payload is canonical JSON whose SHA-256 is the one announced;
-//   - it is a known kind and its model fields parse (visit, custody, consent_revocation);
+//   - it is a known kind of a known payload_version, its model fields parse strictly (no field
+//     missing, of another type or unknown: issue 34) and a visit carries the basis its flow and
+//     methods name (store/RecordBasis) and names the sending tablet;
 //   - each evidence bundle hashes to its bundle_sha256, signed by the enrolled tablet's Ed25519 key;
 //   - a PIN visit's card certificate chains to the JPKI CA, is not on its CRL, and its signature
 //     covers the challenge; a pooled challenge is ours (HMAC), bound to this device, was used
@@ -19,6 +21,7 @@
 #include "sync/protocol/Messages.h"
 #include "verify/model/Evidence.h"
 #include "verify/model/FallbackEvidence.h"
+#include "verify/model/Visit.h"
 
 #include <chrono>
 #include <string>
@@ -70,11 +73,19 @@ public:
 private:
     static void deriveClaim(const model::FallbackEvidence& fallback, Verdict& verdict);
     static void addFlag(Verdict& verdict, const std::string& flag);
-    Expected<void, Error> checkEvidence(const nlohmann::json& item,
-                                        std::size_t index,
-                                        const DeviceRecord& device,
-                                        const base::Timestamp& receivedAt,
-                                        Verdict& verdict) const;
+    Expected<void, Error> checkVisit(const nlohmann::json& payload,
+                                     const protocol::RecordEnvelope& record,
+                                     const DeviceRecord& device,
+                                     const base::Timestamp& receivedAt,
+                                     Verdict& verdict) const;
+    static Expected<void, Error>
+    checkVisitDevice(const model::Visit& visit, const DeviceRecord& device, Verdict& verdict);
+    // The item's bundle, checked (hash, tablet signature, fields, a PIN signature's chain).
+    Expected<model::Evidence, Error> checkEvidence(const nlohmann::json& item,
+                                                   std::size_t index,
+                                                   const DeviceRecord& device,
+                                                   const base::Timestamp& receivedAt,
+                                                   Verdict& verdict) const;
     Expected<void, Error> checkPinSignature(const model::Evidence& evidence,
                                             const std::string& field,
                                             const DeviceRecord& device,

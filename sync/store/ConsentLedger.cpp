@@ -77,8 +77,9 @@ Expected<void, Error> ConsentLedger::revoke(Store& store, const model::Consent& 
         return done;
     }
     const base::Timestamp now = store.clock().nowJst();
-    if (auto done = Outbox::enqueue(db, revocation.id, kOutboxKind, revocation.id,
-                                    base::canonicalJson(toJson(revocation)), now);
+    auto body = toJson(revocation);
+    body["payload_version"] = kRecordPayloadVersion;
+    if (auto done = Outbox::enqueue(db, revocation.id, kOutboxKind, revocation.id, base::canonicalJson(body), now);
         !done) {
         return done;
     }

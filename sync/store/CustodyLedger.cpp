@@ -130,7 +130,9 @@ Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEv
     const base::Timestamp now = store.clock().nowJst();
     std::string payload;
     try {
-        payload = base::canonicalJson(toJson(event));
+        auto body = toJson(event);
+        body["payload_version"] = kRecordPayloadVersion;
+        payload = base::canonicalJson(body);
     } catch (const nlohmann::json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "the custody event holds text that is not UTF-8", "custody"});
     }

@@ -3,6 +3,7 @@
 #include "base/Bytes.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <type_traits>
 
 namespace zaitaku::sync::store
@@ -265,20 +266,44 @@ public:
     }
 };
 
+// Whether a name the field list does not know is an error (records a tablet sends, issue 34) or
+// ignored (snapshots: a newer gateway may add fields an older tablet does not show).
+enum class UnknownFields
+{
+    Refused,
+    Ignored
+};
+
 class Reader
 {
 public:
-    Reader(const json& in, std::string path)
+    Reader(const json& in, std::string path, UnknownFields unknown)
         : m_in(in)
         , m_path(std::move(path))
+        , m_unknown(unknown)
     {}
     std::optional<Error> error;
 
     // A field added after records were first written: absent in those, so absence is no error.
     template <typename T> void addedLater(const char* name, T& v)
     {
+        m_known.insert(name);
         if (!error && m_in.contains(name)) {
             field(name, v);
+        }
+    }
+    // After the field list: a name it does not know is refused, named.
+    void finish()
+    {
+        if (error || m_unknown == UnknownFields::Ignored) {
+            return;
+        }
+        for (const auto& item : m_in.items()) {
+            if (!m_known.count(item.key())) {
+                error = Error{Errc::InvalidInput, "field " + m_path + item.key() + " is not part of this record",
+                              m_path + item.key()};
+                return;
+            }
         }
     }
     void field(const char* name, std::string& v)
@@ -415,8 +440,9 @@ public:
             fail(name);
             return;
         }
-        Reader sub(m_in[name], m_path + name + ".");
+        Reader sub(m_in[name], m_path + name + ".", m_unknown);
         visitFields(sub, v);
+        sub.finish();
         error = sub.error;
     }
     template <typename T> void field(const char* name, std::vector<T>& list)
@@ -431,12 +457,14 @@ public:
         list.clear();
         for (std::size_t i = 0; i < m_in[name].size() && !error; ++i) {
             if (!m_in[name][i].is_object()) {
-                fail(name);
+                const std::string item = m_path + name + "[" + std::to_string(i) + "]";
+                error = Error{Errc::InvalidInput, "field " + item + " must be an object", item};
                 return;
             }
             T item{};
-            Reader sub(m_in[name][i], m_path + name + "[" + std::to_string(i) + "].");
+            Reader sub(m_in[name][i], m_path + name + "[" + std::to_string(i) + "].", m_unknown);
             visitFields(sub, item);
+            sub.finish();
             error = sub.error;
             list.push_back(std::move(item));
         }
@@ -455,6 +483,7 @@ private:
     }
     bool present(const char* name)
     {
+        m_known.insert(name);
         if (!m_in.contains(name)) {
             error = Error{Errc::InvalidInput, "field " + m_path + name + " is missing", m_path + name};
             return false;
@@ -476,6 +505,86 @@ private:
     }
     const json& m_in;
     std::string m_path;
+    UnknownFields m_unknown;
+    std::set<std::string> m_known;
+};
+
+// The JSON Schema (draft 2020-12) of a field list: every field required unless added later,
+// nothing else allowed. The schemas in docs/schemas are these, written out (issue 34).
+class SchemaWriter
+{
+public:
+    json properties = json::object();
+    json required = json::array();
+
+    template <typename T> void addedLater(const char* name, T& v) { properties[name] = schemaOf(v); }
+    template <typename T> void field(const char* name, T& v)
+    {
+        properties[name] = schemaOf(v);
+        required.push_back(name);
+    }
+    json object() const
+    {
+        return {
+            {"type", "object"}, {"properties", properties}, {"required", required}, {"additionalProperties", false}};
+    }
+
+private:
+    static json schemaOf(std::string&) { return {{"type", "string"}}; }
+    static json schemaOf(bool&) { return {{"type", "boolean"}}; }
+    static json schemaOf(double&) { return {{"type", "number"}}; }
+    template <typename I>
+    requires(std::is_integral_v<I> && !std::is_same_v<I, bool>) static json schemaOf(I&)
+    {
+        return {{"type", "integer"}};
+    }
+    static json schemaOf(std::vector<std::uint8_t>&)
+    {
+        return {{"type", "string"}, {"pattern", "^([0-9a-fA-F]{2})*$"}};
+    }
+    static json schemaOf(std::vector<std::string>&) { return {{"type", "array"}, {"items", {{"type", "string"}}}}; }
+    static json schemaOf(base::Date&) { return {{"type", "string"}, {"pattern", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}}; }
+    static json schemaOf(base::Timestamp&) { return {{"type", "string"}, {"format", "date-time"}}; }
+    template <typename E>
+    requires std::is_enum_v<E>
+    static json schemaOf(E&)
+    {
+        json codes = json::array();
+        for (const auto& entry : base::CodeTable<E>::entries) {
+            codes.push_back(std::string(entry.code));
+        }
+        return {{"type", "string"}, {"enum", codes}};
+    }
+    template <typename T> static T placeholder()
+    {
+        if constexpr (std::is_same_v<T, base::Date>) {
+            return base::Date::fromSysDays({});
+        } else if constexpr (std::is_same_v<T, base::Timestamp>) {
+            return base::Timestamp::fromUtc({});
+        } else {
+            return T{};
+        }
+    }
+    template <typename T> static json schemaOf(std::optional<T>&)
+    {
+        T value = placeholder<T>();
+        return {{"anyOf", json::array({schemaOf(value), {{"type", "null"}}})}};
+    }
+    template <typename T>
+    requires kIsStruct<T>
+    static json schemaOf(T& v)
+    {
+        SchemaWriter sub;
+        visitFields(sub, v);
+        return sub.object();
+    }
+    template <typename T>
+    requires kIsStruct<T>
+    static json schemaOf(std::vector<T>&)
+    {
+        T item{};
+        return {{"type", "array"}, {"items", schemaOf(item)}};
+    }
 };
 
 template <typename T> json encode(const T& value)
@@ -485,13 +594,15 @@ template <typename T> json encode(const T& value)
     return std::move(writer.out);
 }
 
-template <typename T> Expected<T, Error> decode(const json& in, T value, const char* what)
+template <typename T>
+Expected<T, Error> decode(const json& in, T value, const char* what, UnknownFields unknown = UnknownFields::Refused)
 {
     if (!in.is_object()) {
         return Unexpected(Error{Errc::InvalidInput, std::string("a ") + what + " must be a JSON object"});
     }
-    Reader reader(in, "");
+    Reader reader(in, "", unknown);
     visitFields(reader, value);
+    reader.finish();
     if (reader.error) {
         return Unexpected(*reader.error);
     }
@@ -507,7 +618,7 @@ json snapshotToJson(const EligibilitySnapshot& snapshot)
 
 Expected<EligibilitySnapshot, Error> snapshotFromJson(const json& in)
 {
-    return decode(in, EligibilitySnapshot{}, "snapshot");
+    return decode(in, EligibilitySnapshot{}, "snapshot", UnknownFields::Ignored);
 }
 
 json toJson(const Visit& visit)
@@ -550,6 +661,55 @@ Expected<FallbackEvidence, Error> fallbackFromJson(const json& in)
 Expected<CustodyEvent, Error> custodyEventFromJson(const json& in)
 {
     return decode(in, CustodyEvent{}, "custody event");
+}
+
+template <typename T> json schemaOfStruct()
+{
+    T value{};
+    if constexpr (std::is_same_v<T, FallbackEvidence>) {
+        value.capturedAt = base::Timestamp::fromUtc({});
+    }
+    SchemaWriter writer;
+    visitFields(writer, value);
+    return writer.object();
+}
+
+json recordPayloadSchema(std::string_view kind)
+{
+    json payload;
+    std::string title;
+    if (kind == "visit") {
+        title = "zaitaku visit record";
+        json evidence{{"type", "object"},
+                      {"properties",
+                       {{"bundle", schemaOfStruct<Evidence>()},
+                        {"bundle_sha256", {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}}},
+                        {"device_signature", {{"type", "string"}, {"pattern", "^([0-9a-fA-F]{2})+$"}}}}},
+                      {"required", {"bundle", "bundle_sha256", "device_signature"}},
+                      {"additionalProperties", false}};
+        payload = {{"type", "object"},
+                   {"properties",
+                    {{"visit", schemaOfStruct<Visit>()},
+                     {"evidence", {{"type", "array"}, {"items", evidence}}},
+                     {"consents", {{"type", "array"}, {"items", schemaOfStruct<Consent>()}}},
+                     {"fallbacks", {{"type", "array"}, {"items", schemaOfStruct<FallbackEvidence>()}}}}},
+                   {"required", {"visit", "evidence", "consents", "fallbacks"}},
+                   {"additionalProperties", false}};
+    } else if (kind == "consent_revocation") {
+        title = "zaitaku consent revocation record";
+        payload = schemaOfStruct<Consent>();
+    } else if (kind == "custody") {
+        title = "zaitaku custody event record";
+        payload = schemaOfStruct<CustodyEvent>();
+    } else {
+        return nullptr;
+    }
+    payload["properties"]["payload_version"] = {{"type", "integer"}, {"const", kRecordPayloadVersion}};
+    json schema{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+                {"$id", "https://zaitaku.example/schemas/" + std::string(kind) + ".schema.json"},
+                {"title", title}};
+    schema.update(payload);
+    return schema;
 }
 
 } // namespace zaitaku::sync::store

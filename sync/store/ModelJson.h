@@ -2,9 +2,10 @@
 
 // verify/model records ⇄ JSON, lossless: eligibility snapshots (the raw XML travels separately and
 // verbatim), visits, evidence, consents, fallback evidence and custody events. One field list per
-// type drives both directions, so they cannot drift apart. Reading is strict: a missing field, a
-// wrong type or an unknown code is an error naming the field. Bytes (certificates, signatures) are
-// lower-case hex.
+// type drives both directions (and the records' JSON Schemas), so they cannot drift apart. Reading
+// is strict: a missing field, a wrong type, an unknown code or (in a record, not a snapshot) a field
+// the list does not know is an error naming the field. Bytes (certificates, signatures) are
+// hex (written upper-case by base::toHex, read in either case).
 
 #include "base/Expected.h"
 #include "sync/SyncError.h"
@@ -16,6 +17,7 @@
 #include "verify/model/Visit.h"
 
 #include <nlohmann/json_fwd.hpp>
+#include <string_view>
 
 namespace zaitaku::sync::store
 {
@@ -35,5 +37,14 @@ Expected<model::Evidence, Error> evidenceFromJson(const nlohmann::json& json);
 Expected<model::Consent, Error> consentFromJson(const nlohmann::json& json);
 Expected<model::FallbackEvidence, Error> fallbackFromJson(const nlohmann::json& json);
 Expected<model::CustodyEvent, Error> custodyEventFromJson(const nlohmann::json& json);
+
+// The version of the record payloads a tablet writes (`payload_version`; absent in records made
+// before it was written, which are version 1). A newer tablet adds fields under a new version,
+// never silently: a record of a version the gateway does not know is refused, naming the field.
+inline constexpr int kRecordPayloadVersion = 1;
+
+// The JSON Schema of a record kind's payload ("visit", "consent_revocation", "custody"), from the
+// same field lists; null for another kind. docs/schemas holds them written out.
+nlohmann::json recordPayloadSchema(std::string_view kind);
 
 } // namespace zaitaku::sync::store

@@ -8,6 +8,7 @@
 #include "sync/store/ConsentLedger.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
+#include "sync/store/RecordBasis.h"
 #include "sync/store/Transaction.h"
 
 #include <nlohmann/json.hpp>
@@ -78,28 +79,10 @@ Expected<void, Error> insertFallback(Database& db, const model::FallbackEvidence
     return stmt->run();
 }
 
+// The gateway's own rules (RecordBasis): a record it would refuse is never queued (issue 34).
 Expected<void, Error> checkRecord(const VisitRecord& r)
 {
-    if (r.visit.id.empty() || r.visit.patientId.empty()) {
-        return Unexpected(Error{Errc::InvalidInput, "a visit needs an id and a patient", "visit.id"});
-    }
-    for (const auto& e : r.evidence) {
-        if (e.visitId != r.visit.id) {
-            return Unexpected(Error{Errc::InvalidInput, "evidence " + e.id + " belongs to another visit", "evidence"});
-        }
-    }
-    for (const auto& f : r.fallbacks) {
-        if (f.visitId != r.visit.id) {
-            return Unexpected(
-                Error{Errc::InvalidInput, "fallback evidence " + f.id + " belongs to another visit", "fallback"});
-        }
-    }
-    for (const auto& c : r.consents) {
-        if (c.patientId != r.visit.patientId) {
-            return Unexpected(Error{Errc::InvalidInput, "consent " + c.id + " is for another patient", "consent"});
-        }
-    }
-    return {};
+    return checkVisitBasis({r.visit, r.evidence, r.consents, r.fallbacks});
 }
 
 } // namespace
@@ -113,7 +96,8 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
     CommittedVisit committed;
     Database& db = store.db();
     const base::Timestamp now = store.clock().nowJst();
-    json payload{{"visit", toJson(record.visit)},
+    json payload{{"payload_version", kRecordPayloadVersion},
+                 {"visit", toJson(record.visit)},
                  {"evidence", json::array()},
                  {"consents", json::array()},
                  {"fallbacks", json::array()}};

@@ -2,6 +2,7 @@
 // revocation, every way the gateway refuses a card signature or a challenge, idempotent resend,
 // 409 on a changed payload, the epoch change after a restore, the feed and the route pre-check.
 
+#include "base/AtomicFile.h"
 #include "base/Sha256.h"
 #include "sync/client/GatewayConnection.h"
 #include "sync/protocol/Messages.h"
@@ -11,6 +12,7 @@
 #include "sync/store/SnapshotCache.h"
 #include "sync/transport/HttpsClient.h"
 #include "tests/support/GatewayFixture.h"
+#include "tests/support/Subprocess.h"
 #include "tests/support/TlsProbe.h"
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
+#include <set>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -136,15 +139,58 @@ protected:
         const std::string visitId = base::makeUuid(random);
         payload["visit"]["id"] = visitId;
         auto signer = sync::store::DeviceSigningKey::loadOrCreate(tablet, random).value();
+        payload["visit"]["evidence_ids"] = json::array();
         for (auto& e : payload["evidence"]) {
             e["bundle"]["visit_id"] = visitId;
             e["bundle"]["id"] = base::makeUuid(random);
+            payload["visit"]["evidence_ids"].push_back(e["bundle"]["id"]);
             mutate(e["bundle"]);
             const auto sha = base::sha256Hex(base::canonicalJson(e["bundle"]));
             e["bundle_sha256"] = sha;
             e["device_signature"] = base::toHex(signer.sign(sha).value());
         }
         return payload;
+    }
+
+    // `payload` as a new record (new visit id) with `mutate` applied to the whole of it; the
+    // evidence bundles are sealed again afterwards, so a change inside one reaches the checks
+    // behind the tablet's signature (issue 34).
+    json mutated(json payload, const std::function<void(json&)>& mutate)
+    {
+        payload = reseal(
+            std::move(payload), [](json&) {}, *store);
+        mutate(payload);
+        auto signer = sync::store::DeviceSigningKey::loadOrCreate(*store, random).value();
+        if (payload.contains("evidence") && payload["evidence"].is_array()) {
+            for (auto& e : payload["evidence"]) {
+                if (e.is_object() && e.contains("bundle") && e["bundle"].is_object() && e.contains("bundle_sha256") &&
+                    e["bundle_sha256"].is_string() && e.contains("device_signature") &&
+                    e["device_signature"].is_string()) {
+                    const auto sha = base::sha256Hex(base::canonicalJson(e["bundle"]));
+                    e["bundle_sha256"] = sha;
+                    e["device_signature"] = base::toHex(signer.sign(sha).value());
+                }
+            }
+        }
+        return payload;
+    }
+
+    // Posts `payload` under a fresh record key and returns its result.
+    sync::protocol::RecordResult postAsNew(sync::client::GatewayConnection& gw, const json& payload)
+    {
+        const std::string key = base::makeUuid(random);
+        const std::string text = base::canonicalJson(payload);
+        sync::protocol::RecordsRequest req;
+        req.deviceTime = clock.nowJst();
+        const bool named = payload.contains("visit") && payload["visit"].is_object() &&
+                           payload["visit"].contains("id") && payload["visit"]["id"].is_string();
+        req.records.push_back({key, "visit", named ? payload["visit"]["id"].get<std::string>() : key, text,
+                               base::sha256Hex(text), clock.nowJst()});
+        auto response = gw.post("/v1/records", sync::protocol::dump(sync::protocol::toJson(req)));
+        EXPECT_TRUE(response) << response.error().message;
+        auto parsed = sync::protocol::parseRecordsResponse(response ? response->body : std::string());
+        EXPECT_TRUE(parsed) << parsed.error().message;
+        return parsed ? parsed->results.at(0) : sync::protocol::RecordResult{};
     }
 
     sync::protocol::RecordResult
@@ -646,22 +692,151 @@ TEST_F(GatewaySyncTest, AReEnrolledTabletsPooledChallengesAreStillItsOwn)
               records[0].flags.end());
 }
 
-TEST_F(GatewaySyncTest, AFirstVisitWithoutIdentityEvidenceIsFlagged)
+TEST_F(GatewaySyncTest, ARecordWithoutTheBasisItNamesOrFromAnotherTabletIsRefusedWithTheField)
 {
-    // Security review M8: `evidence: []` was accepted silently, so a stolen tablet could send any
-    // number of anonymous first visits. Stored (a visit is never lost), but flagged for review.
+    // Issue 34 (a black-box fuzzer's findings) and security review M8: these were stored — a
+    // fallback visit with `fallbacks: null`, `consents: null`, a first visit with no evidence at
+    // all (flagged only), a visit naming no tablet or another one, unknown fields kept silently.
     enrollAndVisit();
     auto gw = connection(*store);
-    json bare = queuedVisit();
-    bare["visit"]["id"] = base::makeUuid(random);
-    bare["evidence"] = json::array();
-    bare["consents"] = json::array();
-    auto result = post(gw, bare);
-    ASSERT_EQ(result.status, RecordStatus::Stored) << result.reason;
-    EXPECT_NE(std::find(result.flags.begin(), result.flags.end(), "no_identity_evidence"), result.flags.end());
-    const auto genuine = post(gw, queuedVisit());
-    EXPECT_EQ(std::find(genuine.flags.begin(), genuine.flags.end(), "no_identity_evidence"), genuine.flags.end())
-        << "a PIN visit is not flagged";
+    const json pin = queuedVisit();
+    const std::vector<std::pair<std::string, std::function<void(json&)>>> cases{
+        {"fallbacks", [](json& p) { p["fallbacks"] = nullptr; }},
+        {"consents", [](json& p) { p["consents"] = nullptr; }},
+        {"evidence", [](json& p) { p["evidence"] = nullptr; }},
+        {"evidence",
+         [](json& p) {
+             p["evidence"] = json::array();
+             p["visit"]["evidence_ids"] = json::array();
+         }},
+        {"fallbacks", [](json& p) { p["visit"]["flow"] = "fallback"; }},
+        {"visit.device_id", [](json& p) { p["visit"]["device_id"] = ""; }},
+        {"visit.device_id", [](json& p) { p["visit"]["device_id"] = "d-00000000000000ff"; }},
+        {"extra", [](json& p) { p["extra"] = 1; }},
+        {"visit.note", [](json& p) { p["visit"]["note"] = "kept silently"; }},
+        {"evidence[0].bundle.note", [](json& p) { p["evidence"][0]["bundle"]["note"] = "x"; }},
+        {"evidence[0].extra", [](json& p) { p["evidence"][0]["extra"] = "x"; }},
+        {"payload_version", [](json& p) { p["payload_version"] = 2; }},
+        {"visit.evidence_ids", [](json& p) { p["visit"]["evidence_ids"] = json::array({"e-other"}); }},
+        {"evidence[0].bundle.visual",
+         [](json& p) {
+             p["evidence"][0]["bundle"]["method"] = "visual";
+             p["evidence"][0]["bundle"]["visual"] = nullptr;
+         }},
+    };
+    for (const auto& [field, mutate] : cases) {
+        const auto result = postAsNew(gw, mutated(pin, mutate));
+        EXPECT_EQ(result.status, RecordStatus::Rejected) << field << ": " << base::toCode(result.status);
+        EXPECT_EQ(result.field, field) << result.reason;
+    }
+    EXPECT_EQ(gatewayRecords(), 0);
+    // The genuine record, and a version-1 payload from a tablet that did not write the version.
+    EXPECT_EQ(postAsNew(gw, mutated(pin, [](json& p) { p.erase("payload_version"); })).status, RecordStatus::Stored);
+}
+
+// One generated change to a genuine payload: a field removed or given a value of another type.
+struct SchemaMutation
+{
+    std::string field; // the payload path the gateway must name
+    json::json_pointer at;
+    bool remove = false;
+    json value;
+};
+
+std::set<std::string> schemaTypes(const json& schema)
+{
+    std::set<std::string> types;
+    if (schema.contains("type")) {
+        types.insert(schema["type"].get<std::string>());
+    }
+    for (const auto& branch : schema.value("anyOf", json::array())) {
+        types.insert(branch.value("type", ""));
+    }
+    return types;
+}
+
+// Walks `schema` beside `value` (a genuine payload): every required property removed, every
+// present property swapped to a type the schema does not allow, into objects and lists' first items.
+void schemaMutations(const json& schema,
+                     const json& value,
+                     const std::string& field,
+                     const json::json_pointer& at,
+                     std::vector<SchemaMutation>& out)
+{
+    const auto join = [&](const std::string& key) { return field.empty() ? key : field + "." + key; };
+    const auto wrongFor = [](const json& s) -> json {
+        const auto types = schemaTypes(s);
+        return types.count("integer") || types.count("number") ? json("x") : json(7);
+    };
+    if (value.is_object()) {
+        const json* objectSchema = schema.contains("properties") ? &schema : nullptr;
+        for (const auto& branch : schema.value("anyOf", json::array())) {
+            if (branch.contains("properties")) {
+                objectSchema = &branch;
+            }
+        }
+        if (objectSchema == nullptr) {
+            return;
+        }
+        for (const auto& key : objectSchema->value("required", json::array())) {
+            out.push_back({join(key), at / key.get<std::string>(), true, nullptr});
+        }
+        for (const auto& [key, sub] : (*objectSchema)["properties"].items()) {
+            if (value.contains(key)) {
+                out.push_back({join(key), at / key, false, wrongFor(sub)});
+                schemaMutations(sub, value[key], join(key), at / key, out);
+            }
+        }
+    } else if (value.is_array() && !value.empty() && schema.contains("items")) {
+        const json& items = schema["items"];
+        if (schemaTypes(items).count("object")) {
+            out.push_back({field + "[0]", at / 0, false, wrongFor(items)});
+            schemaMutations(items, value[0], field + "[0]", at / 0, out);
+        } else {
+            out.push_back({field, at / 0, false, wrongFor(items)}); // a list of scalars is named whole
+        }
+    }
+}
+
+TEST_F(GatewaySyncTest, EveryFieldOfTheVisitSchemaIsRequiredAndTypedAtIntake)
+{
+    // Issue 34: generated from the schema (docs/schemas/visit.schema.json is the same, written
+    // out): each required field removed, each field's type swapped — refused, the field named.
+    enrollAndVisit();
+    auto gw = connection(*store);
+    const json pin = queuedVisit();
+    const json schema = sync::store::recordPayloadSchema("visit");
+    // An independent validator (python3-jsonschema) agrees on the documented schema: the tablet's
+    // genuine payload is valid, one with `consents: null` is not.
+    const auto schemaFile = std::string(ZAITAKU_SOURCE_DIR) + "/docs/schemas/visit.schema.json";
+    const auto genuine = dir / "genuine.json";
+    const auto broken = dir / "broken.json";
+    json withoutConsents = pin;
+    withoutConsents["consents"] = nullptr;
+    ASSERT_TRUE(base::writeFileAtomically(genuine.string(), pin.dump(), 0600));
+    ASSERT_TRUE(base::writeFileAtomically(broken.string(), withoutConsents.dump(), 0600));
+    const std::string checker = std::string(ZAITAKU_SOURCE_DIR) + "/scripts/check-record-schema.py";
+    auto valid = test::runProcess({checker, schemaFile, genuine.string()}, "");
+    EXPECT_EQ(valid.exitCode, 0) << valid.out << valid.err;
+    auto invalid = test::runProcess({checker, schemaFile, broken.string()}, "");
+    EXPECT_EQ(invalid.exitCode, 1) << invalid.out << invalid.err;
+    EXPECT_NE(invalid.out.find("consents"), std::string::npos) << invalid.out;
+
+    std::vector<SchemaMutation> mutations;
+    schemaMutations(schema, pin, "", json::json_pointer(), mutations);
+    ASSERT_GT(mutations.size(), 100u);
+    for (const auto& m : mutations) {
+        const auto result = postAsNew(gw, mutated(pin, [&](json& p) {
+                                          if (m.remove) {
+                                              p.at(m.at.parent_pointer()).erase(m.at.back());
+                                          } else {
+                                              p[m.at] = m.value;
+                                          }
+                                      }));
+        EXPECT_EQ(result.status, RecordStatus::Rejected) << (m.remove ? "without " : "retyped ") << m.field;
+        EXPECT_EQ(result.field, m.field) << (m.remove ? "without " : "retyped ") << m.field << ": " << result.reason;
+    }
+    EXPECT_EQ(gatewayRecords(), 0);
 }
 
 TEST_F(GatewaySyncTest, AnEnrolledTabletPaysForTheWorkItAsksFor)

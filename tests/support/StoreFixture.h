@@ -8,6 +8,7 @@
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/StoreLifecycle.h"
+#include "sync/store/StoreMeta.h"
 #include "sync/store/VisitLedger.h"
 #include "tests/support/TempDir.h"
 #include "verify/model/EligibilitySnapshot.h"
@@ -68,8 +69,11 @@ makeVisit(const std::string& visitId, const std::string& patientId, const base::
     e.staffId = "nurse-7";
     e.authCertificateDer = {0x30, 0x82, 0x01, 0x0a};
     e.challengeId = "local";
+    e.challengeOrigin = model::ChallengeOrigin::Local;
+    e.challengeNonce = {1, 2, 3, 4};
     e.signature = std::vector<std::uint8_t>(256, 0x5a);
     r.evidence.push_back(e);
+    r.visit.evidenceIds = {e.id};
     model::Consent c;
     c.id = visitId + "-c1";
     c.patientId = patientId;
@@ -79,6 +83,7 @@ makeVisit(const std::string& visitId, const std::string& patientId, const base::
     c.consentTime = at;
     c.textSha256 = std::string(64, 'a');
     r.consents.push_back(c);
+    r.visit.consentIds = {c.id};
     return r;
 }
 
@@ -96,7 +101,8 @@ inline model::EligibilitySnapshot confirmedSnapshot(const std::string& id, const
 }
 
 // makeVisit with visual evidence instead of the placeholder PIN signature (a gateway accepts it:
-// no card signature to check), sealed with the tablet's device key as the visit engine does.
+// no card signature to check), sealed with the tablet's device key as the visit engine does, and
+// naming the tablet as the gateway enrolled it (visit.device_id is checked at intake).
 inline Expected<sync::store::CommittedVisit, sync::Error> commitVisualVisit(sync::store::Store& tablet,
                                                                             base::RandomSource& random,
                                                                             const std::string& id,
@@ -108,7 +114,13 @@ inline Expected<sync::store::CommittedVisit, sync::Error> commitVisualVisit(sync
     e.authCertificateDer.clear();
     e.signature.clear();
     e.challengeId.clear();
+    e.challengeOrigin = model::ChallengeOrigin::None;
+    e.challengeNonce.clear();
     e.visual = model::VisualAttestation{"nurse-7", model::VisualReason::CannotEnterPin, "目視で確認しました"};
+    if (auto enrolled = sync::store::StoreMeta::get(tablet.db(), "gateway.device_id"); enrolled && *enrolled) {
+        record.visit.deviceId = **enrolled;
+        e.deviceId = **enrolled;
+    }
     auto signer = sync::store::DeviceSigningKey::loadOrCreate(tablet, random);
     if (!signer) {
         return Unexpected(signer.error());

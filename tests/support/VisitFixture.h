@@ -73,7 +73,9 @@ protected:
                                       *m_port,    *m_port, *m_port, *face,     consent::ConsentCatalog::builtin(),
                                       requeryPort};
         visit::VisitSettings settings;
-        settings.deviceId = "tablet-1";
+        // As the app names the tablet (session::deviceIdOf): its enrolled id once it has one.
+        auto enrolled = sync::store::StoreMeta::get(store->db(), "gateway.device_id");
+        settings.deviceId = enrolled && *enrolled ? **enrolled : "tablet-1";
         settings.appVersion = "test";
         settings.cardWait = std::chrono::milliseconds(10);
         return visit::VisitEngine(services, settings).run(r, op);

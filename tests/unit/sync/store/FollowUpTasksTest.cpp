@@ -67,6 +67,8 @@ TEST_F(FollowUpTasksTest, AnOfflineFirstVisitThatOqsDidNotConfirmRaisesATask)
     next.visit.flow = model::VisitFlow::Fallback;
     next.evidence.clear();
     next.consents.clear();
+    next.visit.evidenceIds.clear();
+    next.visit.consentIds.clear();
     model::FallbackEvidence f;
     f.id = "f-1";
     f.visitId = "v-2";
@@ -106,6 +108,7 @@ TEST_F(FollowUpTasksTest, APendingRevisitWaitsForItsReQueryAndTheAnswerIsChecked
     revisit.visit.flow = model::VisitFlow::Revisit;
     revisit.visit.requery = model::RequeryState::Pending;
     revisit.consents.clear();
+    revisit.visit.consentIds.clear();
     ASSERT_TRUE(VisitLedger::commit(*store, revisit, "nurse-7"));
     auto raised = tasks();
     ASSERT_EQ(raised.size(), 1u);

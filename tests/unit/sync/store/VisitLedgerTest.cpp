@@ -68,6 +68,7 @@ TEST_F(VisitLedgerTest, AFailedPartLeavesNothingBehind)
     // Same evidence id again under a new visit: the evidence insert fails after the visit insert.
     auto record = makeVisit("v-2", "p-001", clock.nowJst());
     record.evidence[0].id = "v-1-e1";
+    record.visit.evidenceIds = {"v-1-e1"};
     auto failed = VisitLedger::commit(*store, record, "nurse-7");
     ASSERT_FALSE(failed);
     EXPECT_EQ(failed.error().code, Errc::StoreConstraint);
