@@ -132,12 +132,16 @@ protected:
         return sync::client::GatewayConnection::open(link, {}).value();
     }
 
-    // Re-seals a visit payload as a new record (new visit and evidence ids) after `mutate` edits
-    // the evidence bundle, signed with `tablet`'s device key as a genuine tablet would.
+    // Re-seals a visit payload as a new record (new visit and evidence ids, named by `tablet`) after
+    // `mutate` edits the evidence bundle, signed with `tablet`'s device key as a genuine tablet would.
     json reseal(json payload, const std::function<void(json&)>& mutate, sync::store::Store& tablet)
     {
         const std::string visitId = base::makeUuid(random);
         payload["visit"]["id"] = visitId;
+        // The sending tablet names itself, as an attacker's tablet would (visit.device_id is checked).
+        if (auto named = sync::store::StoreMeta::get(tablet.db(), "gateway.device_id"); named && *named) {
+            payload["visit"]["device_id"] = **named;
+        }
         auto signer = sync::store::DeviceSigningKey::loadOrCreate(tablet, random).value();
         payload["visit"]["evidence_ids"] = json::array();
         for (auto& e : payload["evidence"]) {
