@@ -6,6 +6,8 @@
 #include "base/Sha256.h"
 #include "sync/client/GatewayConnection.h"
 #include "sync/protocol/Messages.h"
+#include "sync/store/ConsentLedger.h"
+#include "sync/store/CustodyLedger.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
@@ -14,6 +16,8 @@
 #include "tests/support/GatewayFixture.h"
 #include "tests/support/Subprocess.h"
 #include "tests/support/TlsProbe.h"
+#include "verify/consent/ConsentCatalog.h"
+#include "verify/consent/ConsentSelection.h"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -179,8 +183,9 @@ protected:
         return payload;
     }
 
-    // Posts `payload` under a fresh record key and returns its result.
-    sync::protocol::RecordResult postAsNew(sync::client::GatewayConnection& gw, const json& payload)
+    // Posts `payload` as a record of `kind` under a fresh key and returns its result.
+    sync::protocol::RecordResult
+    postAsNew(sync::client::GatewayConnection& gw, const json& payload, const std::string& kind = "visit")
     {
         const std::string key = base::makeUuid(random);
         const std::string text = base::canonicalJson(payload);
@@ -188,7 +193,7 @@ protected:
         req.deviceTime = clock.nowJst();
         const bool named = payload.contains("visit") && payload["visit"].is_object() &&
                            payload["visit"].contains("id") && payload["visit"]["id"].is_string();
-        req.records.push_back({key, "visit", named ? payload["visit"]["id"].get<std::string>() : key, text,
+        req.records.push_back({key, kind, named ? payload["visit"]["id"].get<std::string>() : key, text,
                                base::sha256Hex(text), clock.nowJst()});
         auto response = gw.post("/v1/records", sync::protocol::dump(sync::protocol::toJson(req)));
         EXPECT_TRUE(response) << response.error().message;
@@ -841,6 +846,56 @@ TEST_F(GatewaySyncTest, EveryFieldOfTheVisitSchemaIsRequiredAndTypedAtIntake)
         EXPECT_EQ(result.field, m.field) << (m.remove ? "without " : "retyped ") << m.field << ": " << result.reason;
     }
     EXPECT_EQ(gatewayRecords(), 0);
+}
+
+TEST_F(GatewaySyncTest, EveryFieldOfTheRevocationAndCustodySchemasIsRequiredAndTypedAtIntake)
+{
+    // Issue 34, the other two kinds: genuine payloads from the tablet's own ledgers.
+    enrollAndVisit();
+    auto active = sync::store::ConsentLedger::active(store->db(), "p-first").value();
+    ASSERT_FALSE(active.empty());
+    consent::ConsentContext context{"p-first", "ja", clock.nowJst(), ""};
+    auto revocation = consent::revocationRecord(active[0], consent::ConsentCatalog::builtin(), context, random);
+    ASSERT_TRUE(revocation);
+    ASSERT_TRUE(sync::store::ConsentLedger::revoke(*store, *revocation, "nurse-7"));
+    model::CustodyEvent deposit;
+    deposit.id = "cu-1";
+    deposit.patientId = "p-first";
+    deposit.facilityId = "facility-1";
+    deposit.action = model::CustodyAction::Deposit;
+    deposit.staffId = "staff-3";
+    deposit.witnessId = "staff-4";
+    deposit.at = clock.nowJst();
+    deposit.storageLocation = "金庫A";
+    deposit.agreementRef = "預かり証 2026-001";
+    ASSERT_TRUE(sync::store::CustodyLedger::record(*store, deposit, "staff-3"));
+    auto gw = connection(*store);
+    for (const std::string kind : {"consent_revocation", "custody"}) {
+        auto row = store->db().prepare("SELECT payload FROM outbox WHERE kind = ?1");
+        ASSERT_TRUE(row);
+        row->bind(1, kind);
+        ASSERT_TRUE(row->step().value_or(false)) << kind;
+        const json genuine = json::parse(row->text(0));
+        std::vector<SchemaMutation> mutations;
+        schemaMutations(sync::store::recordPayloadSchema(kind), genuine, "", json::json_pointer(), mutations);
+        ASSERT_GT(mutations.size(), 15u) << kind;
+        for (const auto& m : mutations) {
+            json changed = genuine;
+            if (m.remove) {
+                changed.erase(m.at.back());
+            } else {
+                changed[m.at] = m.value;
+            }
+            const auto result = postAsNew(gw, changed, kind);
+            EXPECT_EQ(result.status, RecordStatus::Rejected)
+                << kind << (m.remove ? " without " : " retyped ") << m.field;
+            EXPECT_EQ(result.field, m.field) << kind << ": " << result.reason;
+        }
+        auto unknown = genuine;
+        unknown["note"] = "kept silently";
+        EXPECT_EQ(postAsNew(gw, unknown, kind).field, "note") << kind;
+        EXPECT_EQ(postAsNew(gw, genuine, kind).status, RecordStatus::Stored) << kind;
+    }
 }
 
 TEST_F(GatewaySyncTest, AnEnrolledTabletPaysForTheWorkItAsksFor)
