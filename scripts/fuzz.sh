@@ -6,7 +6,8 @@
 #                                           build/fuzz/corpus/TARGET/
 # Targets: card_parsers (APDU, TLV, certificates, photo), oqs_xml (the OQS codec),
 # record_intake (the gateway's intake, structure-aware), wire_parsers (every wire message parser,
-# enrollment codes, gateway.conf lines, record parts). A finding becomes a regression test: add
+# enrollment codes, gateway.conf lines, record parts), reader_bytes (RC-S380 frames, 14443-4
+# blocks, chip answers, card photos sized before decoding). A finding becomes a regression test: add
 # its bytes to the target's corpus test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    targets=(card_parsers oqs_xml record_intake wire_parsers)
+    targets=(card_parsers oqs_xml record_intake wire_parsers reader_bytes)
 fi
 ./scripts/setup.sh >/dev/null
 cmake --preset fuzz >/dev/null
