@@ -17,6 +17,13 @@ if(ZAITAKU_SANITIZE)
     target_compile_options(zaitaku_options INTERFACE ${_zaitaku_san})
     target_link_options(zaitaku_options INTERFACE ${_zaitaku_san})
 endif()
+if(ZAITAKU_TSAN)
+    if(ZAITAKU_SANITIZE)
+        message(FATAL_ERROR "ZAITAKU_TSAN and ZAITAKU_SANITIZE exclude each other")
+    endif()
+    target_compile_options(zaitaku_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+    target_link_options(zaitaku_options INTERFACE -fsanitize=thread)
+endif()
 # Includes are written from the repository root: #include "verify/model/Date.h".
 target_include_directories(zaitaku_options INTERFACE "${PROJECT_SOURCE_DIR}")
 
