@@ -5,7 +5,8 @@
 #                                           build/fuzz/findings/TARGET/, the corpus grows in
 #                                           build/fuzz/corpus/TARGET/
 # Targets: card_parsers (APDU, TLV, certificates, photo), oqs_xml (the OQS codec),
-# record_intake (the gateway's intake, structure-aware), wire_parsers (every wire message parser,
+# record_intake (the gateway's intake, structure-aware), gateway_handle (GatewayService::handle
+# as an enrolled tablet's session presents requests), wire_parsers (every wire message parser,
 # enrollment codes, gateway.conf lines, record parts), reader_bytes (RC-S380 frames, 14443-4
 # blocks, chip answers, card photos sized before decoding). A finding becomes a regression test: add
 # its bytes to the target's corpus test.
@@ -15,7 +16,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    targets=(card_parsers oqs_xml record_intake wire_parsers reader_bytes)
+    targets=(card_parsers oqs_xml record_intake wire_parsers reader_bytes gateway_handle)
 fi
 ./scripts/setup.sh >/dev/null
 cmake --preset fuzz >/dev/null
