@@ -214,6 +214,18 @@ template <typename V> void visitFields(V& v, Visit& x)
     v.addedLater("requery", x.requery);        // absent in records made before revisits re-queried
 }
 
+// A value to read into or describe (dates and times have no default).
+template <typename T> T emptyValue()
+{
+    if constexpr (std::is_same_v<T, base::Date>) {
+        return base::Date::fromSysDays({});
+    } else if constexpr (std::is_same_v<T, base::Timestamp>) {
+        return base::Timestamp::fromUtc({});
+    } else {
+        return T{};
+    }
+}
+
 template <typename T>
 constexpr bool kIsStruct = std::is_class_v<T> && !std::is_same_v<T, std::string> && !std::is_same_v<T, base::Date> &&
                            !std::is_same_v<T, base::Timestamp>;
@@ -424,7 +436,7 @@ public:
             }
             v = m_in[name].get<T>();
         } else {
-            T value{defaultOf<T>()};
+            T value{emptyValue<T>()};
             field(name, value);
             v = std::move(value);
         }
@@ -471,16 +483,6 @@ public:
     }
 
 private:
-    template <typename T> static T defaultOf()
-    {
-        if constexpr (std::is_same_v<T, base::Date>) {
-            return base::Date::fromSysDays({});
-        } else if constexpr (std::is_same_v<T, base::Timestamp>) {
-            return base::Timestamp::fromUtc({});
-        } else {
-            return T{};
-        }
-    }
     bool present(const char* name)
     {
         m_known.insert(name);
@@ -555,19 +557,9 @@ private:
         }
         return {{"type", "string"}, {"enum", codes}};
     }
-    template <typename T> static T placeholder()
-    {
-        if constexpr (std::is_same_v<T, base::Date>) {
-            return base::Date::fromSysDays({});
-        } else if constexpr (std::is_same_v<T, base::Timestamp>) {
-            return base::Timestamp::fromUtc({});
-        } else {
-            return T{};
-        }
-    }
     template <typename T> static json schemaOf(std::optional<T>&)
     {
-        T value = placeholder<T>();
+        T value = emptyValue<T>();
         return {{"anyOf", json::array({schemaOf(value), {{"type", "null"}}})}};
     }
     template <typename T>

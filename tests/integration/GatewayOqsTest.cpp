@@ -91,6 +91,20 @@ protected:
         GatewayTest::TearDown();
     }
 
+    // One person the simulator answers for (their card's serial is the persona's), with `extra`
+    // in their entry; the simulator started with that population.
+    hardware::Persona simulatedPerson(const std::string& name, const std::string& id, json extra = json::object())
+    {
+        hardware::Persona persona;
+        persona.name = name;
+        json person{{"id", id},
+                    {"certificate_serial", serialOf(persona.name)},
+                    {"result", result({{"birthdate", "19800217"}})}};
+        person.update(extra);
+        startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+        return persona;
+    }
+
     void startSimulator(const json& population)
     {
         auto parsed = sync::oqs::parsePopulation(population);
@@ -447,13 +461,7 @@ TEST_F(GatewayOqsFlowTest, ReQueryIsAllowedAfterAnOnlineFirstVisitAndRefusedOthe
 TEST_F(GatewayOqsFlowTest, ARevokedTabletsWaitingReQueriesAskOqsNothing)
 {
     // Security review M3: jobs of a revoked (stolen) tablet still went to the national system.
-    hardware::Persona persona;
-    persona.name = "oqs-revoked";
-    json person{{"id", "revoked"},
-                {"certificate_serial", serialOf(persona.name)},
-                {"delay_ms", 1500},
-                {"result", result({{"birthdate", "19800217"}})}};
-    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    const auto persona = simulatedPerson("oqs-revoked", "revoked", {{"delay_ms", 1500}});
     firstVisit(persona, false);
     ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
     const auto answeredBefore = simulator->answered();
@@ -489,12 +497,7 @@ TEST_F(GatewayOqsFlowTest, FirstVisitQueriesBeyondATabletsDailyBudgetAreKeptButN
     // per record, without limit.
     config.firstVisitQueriesPerDeviceDay = 1;
     restartGateway();
-    hardware::Persona persona;
-    persona.name = "oqs-budget";
-    json person{{"id", "budget"},
-                {"certificate_serial", serialOf(persona.name)},
-                {"result", result({{"birthdate", "19800217"}})}};
-    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    const auto persona = simulatedPerson("oqs-budget", "budget");
     firstVisit(persona, true);
     const auto answered = simulator->answered();
     EXPECT_GE(answered, 1u);
