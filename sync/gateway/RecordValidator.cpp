@@ -24,13 +24,6 @@ Unexpected<Error> refuse(Errc code, const std::string& field, const std::string&
     return Unexpected(Error{code, message, field});
 }
 
-// `list[i]` or `list[i].field`: a list item's path in the payload.
-std::string itemField(const char* list, std::size_t i, const std::string& field)
-{
-    const std::string item = std::string(list) + "[" + std::to_string(i) + "]";
-    return field.empty() ? item : item + "." + field;
-}
-
 std::string bytesAsString(const std::vector<std::uint8_t>& bytes)
 {
     return std::string(bytes.begin(), bytes.end());
@@ -158,7 +151,7 @@ Expected<void, Error> RecordValidator::checkVisit(const nlohmann::json& payload,
     for (std::size_t i = 0; i < payload["consents"].size(); ++i) {
         auto parsed = store::consentFromJson(payload["consents"][i]);
         if (!parsed) {
-            return refuse(Errc::ProtocolViolation, itemField("consents", i, parsed.error().field),
+            return refuse(Errc::ProtocolViolation, store::listItemField("consents", i, parsed.error().field),
                           parsed.error().message);
         }
         limitConsent = limitConsent || (parsed->kind == model::ConsentKind::Limit && parsed->given);
@@ -168,7 +161,7 @@ Expected<void, Error> RecordValidator::checkVisit(const nlohmann::json& payload,
     for (std::size_t i = 0; i < payload["fallbacks"].size(); ++i) {
         auto parsed = store::fallbackFromJson(payload["fallbacks"][i]);
         if (!parsed) {
-            return refuse(Errc::ProtocolViolation, itemField("fallbacks", i, parsed.error().field),
+            return refuse(Errc::ProtocolViolation, store::listItemField("fallbacks", i, parsed.error().field),
                           parsed.error().message);
         }
         fallbacks.push_back(std::move(*parsed));
@@ -283,7 +276,7 @@ Expected<model::Evidence, Error> RecordValidator::checkEvidence(const nlohmann::
                                                                 const base::Timestamp& receivedAt,
                                                                 Verdict& verdict) const
 {
-    const std::string field = "evidence[" + std::to_string(index) + "]";
+    const std::string field = store::listItemField("evidence", index);
     if (!item.is_object()) {
         return refuse(Errc::ProtocolViolation, field, "each evidence item is an object");
     }

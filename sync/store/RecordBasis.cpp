@@ -15,11 +15,6 @@ Unexpected<Error> refuse(const std::string& field, const std::string& message)
     return Unexpected(Error{Errc::InvalidInput, message, field});
 }
 
-std::string at(const char* list, std::size_t i)
-{
-    return std::string(list) + "[" + std::to_string(i) + "]";
-}
-
 bool identifiesThePerson(model::EvidenceMethod method)
 {
     return method == model::EvidenceMethod::PinSignature || method == model::EvidenceMethod::FaceMatch ||
@@ -84,6 +79,12 @@ listsExactly(const std::vector<std::string>& ids, const std::vector<T>& items, c
 
 } // namespace
 
+std::string listItemField(const char* list, std::size_t i, const std::string& field)
+{
+    const std::string item = std::string(list) + "[" + std::to_string(i) + "]";
+    return field.empty() ? item : item + "." + field;
+}
+
 Expected<void, Error> checkVisitBasis(const VisitRecordParts& r)
 {
     const model::Visit& v = r.visit;
@@ -102,7 +103,7 @@ Expected<void, Error> checkVisitBasis(const VisitRecordParts& r)
     bool identified = false;
     for (std::size_t i = 0; i < r.evidence.size(); ++i) {
         const auto& e = r.evidence[i];
-        const std::string field = at("evidence", i) + ".bundle";
+        const std::string field = listItemField("evidence", i, "bundle");
         if (e.visitId != v.id) {
             return refuse(field + ".visit_id", "the evidence belongs to another visit");
         }
@@ -116,12 +117,12 @@ Expected<void, Error> checkVisitBasis(const VisitRecordParts& r)
     }
     for (std::size_t i = 0; i < r.consents.size(); ++i) {
         if (r.consents[i].patientId != v.patientId) {
-            return refuse(at("consents", i) + ".patient_id", "the consent is another patient's");
+            return refuse(listItemField("consents", i, "patient_id"), "the consent is another patient's");
         }
     }
     for (std::size_t i = 0; i < r.fallbacks.size(); ++i) {
         if (r.fallbacks[i].visitId != v.id) {
-            return refuse(at("fallbacks", i) + ".visit_id", "the fallback document belongs to another visit");
+            return refuse(listItemField("fallbacks", i, "visit_id"), "the fallback document belongs to another visit");
         }
     }
     if (auto done = listsExactly(v.evidenceIds, r.evidence, "evidence_ids", "evidence"); !done) {

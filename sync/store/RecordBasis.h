@@ -18,6 +18,8 @@
 #include "verify/model/FallbackEvidence.h"
 #include "verify/model/Visit.h"
 
+#include <cstddef>
+#include <string>
 #include <vector>
 
 namespace zaitaku::sync::store
@@ -32,5 +34,8 @@ struct VisitRecordParts
 };
 
 Expected<void, Error> checkVisitBasis(const VisitRecordParts& record);
+
+// `list[i]`, or `list[i].field`: a list item's path in a payload, as refusals name it.
+std::string listItemField(const char* list, std::size_t i, const std::string& field = {});
 
 } // namespace zaitaku::sync::store

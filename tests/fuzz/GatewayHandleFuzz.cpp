@@ -20,8 +20,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <sstream>
 #include <unistd.h>
 
@@ -38,25 +36,6 @@ namespace gw = sync::gateway;
 {
     std::fprintf(stderr, "gateway handler invariant broken: %s\n%s\n", what, detail.c_str());
     std::abort();
-}
-
-std::string serialOf(const std::string& pem)
-{
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-    std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
-                                                     X509_free);
-    if (!cert) {
-        return {};
-    }
-    BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert.get()), nullptr);
-    char* hex = BN_bn2hex(bn);
-    std::string out(hex);
-    OPENSSL_free(hex);
-    BN_free(bn);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
 }
 
 // One gateway for the whole run: keys and a SQLCipher store in a temporary folder, a tablet
@@ -79,7 +58,6 @@ struct Gateway
     TabletKey key;
     std::string deviceId;
     sync::transport::RequestContext tablet;
-    json genuine;
 
     Gateway()
     {
@@ -104,7 +82,6 @@ struct Gateway
             *data.storage, *data.pki, *challenges, *validator, metrics, *limiter, *enrollLimiter, *recordBytes,
             *firstVisitQueries, clock, random, *log, [] { return std::vector<std::pair<std::string, double>>{}; }});
         enroll();
-        genuine = genuineVisit(deviceId, key);
     }
     ~Gateway()
     {
@@ -135,7 +112,16 @@ struct Gateway
         }
         deviceId = enrolled->deviceId;
         tablet.peer.verified = true;
-        tablet.peer.serialHex = serialOf(enrolled->certificatePem);
+        // The serial the TLS layer would present: the one the gateway recorded at enrollment.
+        auto devices = data.storage->devices();
+        if (!devices) {
+            broken("the enrolled tablet is listed", devices.error().message);
+        }
+        for (const auto& d : *devices) {
+            if (d.id == deviceId) {
+                tablet.peer.serialHex = d.certificateSerial;
+            }
+        }
         tablet.remoteAddress = "127.0.0.2";
         if (!data.storage->changeAssignments(deviceId, {"p-1"}, true, now)) {
             broken("the patient is assigned", "");
@@ -169,8 +155,7 @@ HandleOutcome runGatewayHandle(const std::uint8_t* data, std::size_t size)
     request.target = kRoutes[pick][1];
     request.headers["content-type"] = "application/json";
     if (pick <= 1) {
-        json payload = g.genuine;
-        payload["visit"]["id"] = base::makeUuid(g.random); // each input a new record
+        json payload = genuineVisit(g.deviceId, g.key, base::makeUuid(g.random)); // each input a new record
         auto edited = editVisit(payload, rest, restSize, g.key);
         if (!edited) {
             return {0};
@@ -196,10 +181,12 @@ HandleOutcome runGatewayHandle(const std::uint8_t* data, std::size_t size)
         json::parse(response.body, nullptr, false).is_discarded()) {
         broken("a /v1 answer is JSON", response.body);
     }
+    bool stored = false;
     if (pick <= 1 && response.status == 200) {
         const auto answer = json::parse(response.body);
         const auto& result = answer["results"][0];
-        if (result.value("status", "") == "stored") {
+        stored = result.value("status", "") == "stored";
+        if (stored) {
             const auto payload = json::parse(json::parse(request.body)["records"][0]["payload"].get<std::string>());
             if (payload["visit"]["device_id"] != g.deviceId) {
                 broken("a stored visit names its tablet", request.body);
@@ -208,7 +195,7 @@ HandleOutcome runGatewayHandle(const std::uint8_t* data, std::size_t size)
             broken("a rejected record names its field", response.body);
         }
     }
-    return {response.status};
+    return {response.status, stored};
 }
 
 bool gatewayAuditVerifies()

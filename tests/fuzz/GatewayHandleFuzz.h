@@ -15,6 +15,7 @@ namespace zaitaku::fuzz
 struct HandleOutcome
 {
     int status = 0;
+    bool stored = false; // a visit record the gateway stored
 };
 
 // Aborts when an invariant breaks: a 5xx other than 503 (the store busy), a /v1 answer that is

@@ -104,11 +104,11 @@ std::string TabletKey::signHex(const std::string& message) const
 
 // A genuine first visit with visual evidence (no card signature to check) and one consent, as
 // the visit engine writes it.
-json genuineVisit(const std::string& deviceId, const TabletKey& key)
+json genuineVisit(const std::string& deviceId, const TabletKey& key, const std::string& visitId)
 {
     const auto at = base::Timestamp::parse("2026-12-06T10:00:00+09:00").value();
     model::Visit v;
-    v.id = "v-1";
+    v.id = visitId;
     v.patientId = "p-1";
     v.careRelationshipId = "p-1:houmon_shinryo";
     v.state = "committed";
@@ -121,7 +121,7 @@ json genuineVisit(const std::string& deviceId, const TabletKey& key)
     v.consentIds = {"c-1"};
     model::Evidence e;
     e.id = "e-1";
-    e.visitId = "v-1";
+    e.visitId = visitId;
     e.patientId = "p-1";
     e.method = model::EvidenceMethod::Visual;
     e.capturedAt = at;

@@ -29,9 +29,9 @@ private:
     std::shared_ptr<EVP_PKEY> m_key;
 };
 
-// A first visit with visual evidence (no card signature to check) and one consent, as the visit
-// engine writes it, naming `deviceId`, sealed with `key`.
-nlohmann::json genuineVisit(const std::string& deviceId, const TabletKey& key);
+// A first visit `visitId` with visual evidence (no card signature to check) and one consent, as
+// the visit engine writes it, naming `deviceId`, sealed with `key`.
+nlohmann::json genuineVisit(const std::string& deviceId, const TabletKey& key, const std::string& visitId = "v-1");
 
 // `payload` edited by the script in `data`, sealed again unless the script kept the old seal; its
 // canonical text, or nothing when the edits left bytes that are not UTF-8 (no tablet can write

@@ -136,17 +136,23 @@ protected:
             "operator"));
     }
 
+    // 目視 because the patient does not remember the PIN.
+    static visit::VisitScript visualScript()
+    {
+        visit::VisitScript script;
+        script.methods = {model::ConfirmMethod::Visual};
+        script.visualReason = model::VisualReason::PinUnknown;
+        return script;
+    }
+
     void firstVisit(const hardware::Persona& persona, bool visual, const char* limitAnswer = "")
     {
         rosterHolds(persona);
         ASSERT_TRUE(enrollTablet(*store, newCode()));
         syncNow(*store);
         presentCard(persona);
-        visit::VisitScript script;
-        if (visual) {
-            script.methods = {model::ConfirmMethod::Visual};
-            script.visualReason = model::VisualReason::PinUnknown;
-        } else {
+        visit::VisitScript script = visual ? visualScript() : visit::VisitScript{};
+        if (!visual) {
             script.pins.push_back(pin(persona.authPin));
         }
         script.limit = limitAnswer;
@@ -502,10 +508,7 @@ TEST_F(GatewayOqsFlowTest, FirstVisitQueriesBeyondATabletsDailyBudgetAreKeptButN
     const auto answered = simulator->answered();
     EXPECT_GE(answered, 1u);
     presentCard(persona);
-    visit::VisitScript script;
-    script.methods = {model::ConfirmMethod::Visual};
-    script.visualReason = model::VisualReason::PinUnknown;
-    visit::ScriptedOperator op(std::move(script));
+    visit::ScriptedOperator op(visualScript());
     auto outcome = run(request("p-first"), op);
     ASSERT_TRUE(outcome && outcome->state == visit::VisitState::Committed);
     ASSERT_EQ(syncNow(*store).stored, 1) << "the visit is kept";
@@ -547,10 +550,7 @@ TEST_F(GatewayOqsFlowTest, GraceIsJudgedByTheVisitDateNotTheSyncDate)
     ASSERT_TRUE(enrollTablet(*store, newCode()));
     syncNow(*store);
     presentCard(persona);
-    visit::VisitScript script;
-    script.methods = {model::ConfirmMethod::Visual};
-    script.visualReason = model::VisualReason::PinUnknown;
-    visit::ScriptedOperator op(std::move(script));
+    visit::ScriptedOperator op(visualScript());
     auto outcome = run(request("p-first"), op);
     ASSERT_TRUE(outcome) << outcome.error().message;
     ASSERT_EQ(outcome->state, visit::VisitState::Committed);

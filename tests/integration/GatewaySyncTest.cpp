@@ -146,18 +146,47 @@ protected:
         if (auto named = sync::store::StoreMeta::get(tablet.db(), "gateway.device_id"); named && *named) {
             payload["visit"]["device_id"] = **named;
         }
-        auto signer = sync::store::DeviceSigningKey::loadOrCreate(tablet, random).value();
         payload["visit"]["evidence_ids"] = json::array();
         for (auto& e : payload["evidence"]) {
             e["bundle"]["visit_id"] = visitId;
             e["bundle"]["id"] = base::makeUuid(random);
             payload["visit"]["evidence_ids"].push_back(e["bundle"]["id"]);
             mutate(e["bundle"]);
-            const auto sha = base::sha256Hex(base::canonicalJson(e["bundle"]));
-            e["bundle_sha256"] = sha;
-            e["device_signature"] = base::toHex(signer.sign(sha).value());
         }
+        sealBundles(payload, tablet);
         return payload;
+    }
+
+    // Signs every evidence bundle again with `tablet`'s device key, as the tablet seals them;
+    // an item whose bundle, hash or signature is missing or of another type is left as it is.
+    void sealBundles(json& payload, sync::store::Store& tablet)
+    {
+        if (!payload.contains("evidence") || !payload["evidence"].is_array()) {
+            return;
+        }
+        auto signer = sync::store::DeviceSigningKey::loadOrCreate(tablet, random).value();
+        for (auto& e : payload["evidence"]) {
+            if (e.is_object() && e.contains("bundle") && e["bundle"].is_object() && e.contains("bundle_sha256") &&
+                e["bundle_sha256"].is_string() && e.contains("device_signature") && e["device_signature"].is_string()) {
+                const auto sha = base::sha256Hex(base::canonicalJson(e["bundle"]));
+                e["bundle_sha256"] = sha;
+                e["device_signature"] = base::toHex(signer.sign(sha).value());
+            }
+        }
+    }
+
+    // The card certificate a PIN visit's evidence carries.
+    static base::Bytes cardCertificateOf(const json& payload)
+    {
+        return base::fromHex(payload["evidence"][0]["bundle"]["auth_certificate_der"].get<std::string>()).value();
+    }
+
+    // The JPKI CA's revocation list of `revoked`, issued at `at`, written where config.jpkiCrlFile points.
+    void writeRevocationList(const std::vector<base::Bytes>& revoked, const base::Timestamp& at)
+    {
+        auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst()).value();
+        config.jpkiCrlFile = (dir / "jpki.crl").string();
+        ASSERT_TRUE(base::writeFileAtomically(config.jpkiCrlFile, pki.revocationListPem(revoked, at).value(), 0600));
     }
 
     // `payload` as a new record (new visit id) with `mutate` applied to the whole of it; the
@@ -168,18 +197,7 @@ protected:
         payload = reseal(
             std::move(payload), [](json&) {}, *store);
         mutate(payload);
-        auto signer = sync::store::DeviceSigningKey::loadOrCreate(*store, random).value();
-        if (payload.contains("evidence") && payload["evidence"].is_array()) {
-            for (auto& e : payload["evidence"]) {
-                if (e.is_object() && e.contains("bundle") && e["bundle"].is_object() && e.contains("bundle_sha256") &&
-                    e["bundle_sha256"].is_string() && e.contains("device_signature") &&
-                    e["device_signature"].is_string()) {
-                    const auto sha = base::sha256Hex(base::canonicalJson(e["bundle"]));
-                    e["bundle_sha256"] = sha;
-                    e["device_signature"] = base::toHex(signer.sign(sha).value());
-                }
-            }
-        }
+        sealBundles(payload, *store);
         return payload;
     }
 
@@ -420,11 +438,7 @@ TEST_F(GatewaySyncTest, CertificateOnTheRevocationListIsRejected)
 {
     enrollAndVisit();
     const json payload = queuedVisit();
-    auto certDer = base::fromHex(payload["evidence"][0]["bundle"]["auth_certificate_der"].get<std::string>()).value();
-    auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst()).value();
-    const std::string crlPath = (dir / "jpki.crl").string();
-    ASSERT_TRUE(base::writeFileAtomically(crlPath, pki.revocationListPem({certDer}, clock.nowJst()).value(), 0600));
-    config.jpkiCrlFile = crlPath;
+    writeRevocationList({cardCertificateOf(payload)}, clock.nowJst());
     restartGateway();
     auto gw = connection(*store);
     auto result = post(gw, payload);
@@ -438,17 +452,12 @@ TEST_F(GatewaySyncTest, AReplacedRevocationListIsReadWithoutARestart)
     // refused ("CRL has expired") and nothing said so; the operator's fresh list was never read.
     enrollAndVisit();
     const json payload = queuedVisit();
-    auto certDer = base::fromHex(payload["evidence"][0]["bundle"]["auth_certificate_der"].get<std::string>()).value();
-    auto pki = hardware::TestPki::open(ZAITAKU_TEST_PKI_DIR, clock.nowJst()).value();
-    const std::string crlPath = (dir / "jpki.crl").string();
-    const auto fortyDaysAgo = clock.nowJst().plus(-std::chrono::hours(24 * 40)); // its nextUpdate: 10 days past
-    ASSERT_TRUE(base::writeFileAtomically(crlPath, pki.revocationListPem({}, fortyDaysAgo).value(), 0600));
-    config.jpkiCrlFile = crlPath;
+    writeRevocationList({}, clock.nowJst().plus(-std::chrono::hours(24 * 40))); // its nextUpdate: 10 days past
     restartGateway();
     EXPECT_LT(metric(scrapeMetrics(), "zaitaku_gateway_jpki_crl_seconds_left"), 0) << "the lapse is visible";
 
     // Today's list, which revokes this card, replaces the file: read within seconds.
-    ASSERT_TRUE(base::writeFileAtomically(crlPath, pki.revocationListPem({certDer}, clock.nowJst()).value(), 0600));
+    writeRevocationList({cardCertificateOf(payload)}, clock.nowJst());
     auto gw = connection(*store);
     std::string reason;
     for (int i = 0; i < 100 && reason.find("revocation list") == std::string::npos; ++i) {
