@@ -309,6 +309,8 @@ void EligibilityService::apply(const oqs::Ticket& ticket, const oqs::ResultFile&
     }
     if (auto done = m_storage.confirmCare(patientId, now); !done) {
         m_log.error("oqs.store_failed", {{"patient", patientId}, {"reason", done.error().message}});
+    } else if (m_onConfirmed) {
+        m_onConfirmed(patientId, text(ticket.context, "service_kind"));
     }
 }
 

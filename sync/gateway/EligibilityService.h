@@ -23,6 +23,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -90,6 +91,16 @@ public:
     // the patients the refresh failed for (their flags say oqs_unavailable).
     std::vector<std::string> refreshRoute(const std::vector<std::string>& patientIds, const base::Date& date);
 
+    // Issue 33: one 薬剤 or 特定健診 request, submit + await (blocks: only run as a job), and who
+    // is told when OQS confirmed a first visit (the medical information it may now fetch).
+    Expected<oqs::MedicalInfoFile, Error> medicalInfo(const oqs::MedicalInfoRequest& request, nlohmann::json context)
+    {
+        return m_bridge->medicalInfo(request, std::move(context));
+    }
+    const oqs::BridgeConfig& bridgeConfig() const { return m_bridge->config(); }
+    using ConfirmedHook = std::function<void(const std::string& patientId, const std::string& serviceKind)>;
+    void onConfirmed(ConfirmedHook hook) { m_onConfirmed = std::move(hook); }
+
     // Tests: wait until the worker has nothing queued (or the timeout passed).
     bool idle(std::chrono::milliseconds timeout);
     std::size_t applied() const { return m_applied; }
@@ -119,6 +130,7 @@ private:
     bool m_stopping = false;
     std::thread m_worker;
     std::atomic<std::size_t> m_applied{0};
+    ConfirmedHook m_onConfirmed; // set before start()
     std::unique_ptr<OqsJobs> m_jobs; // last: its threads use the members above
 };
 

@@ -150,6 +150,32 @@ CREATE TABLE staff (
 )@TABLE@;
 )sql";
 
+// Version 7 (issue 33): the 薬剤・特定健診 consents the gateway saw on visit records (a withdrawal
+// may arrive first: it is kept as a withdrawn row the consent cannot reopen), and what OQS
+// returned under them, parsed and with its source XML.
+constexpr std::string_view kVersion7 = R"sql(
+CREATE TABLE medical_consent (
+    consent_id   TEXT PRIMARY KEY,
+    patient_id   TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    service_kind TEXT NOT NULL,
+    consented_at TEXT NOT NULL,
+    withdrawn_at TEXT
+)@TABLE@;
+CREATE INDEX medical_consent_by_patient ON medical_consent(patient_id);
+CREATE TABLE medical_info (
+    id          TEXT PRIMARY KEY,
+    patient_id  TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    consent_id  TEXT NOT NULL REFERENCES medical_consent(consent_id),
+    fetched_at  TEXT NOT NULL,
+    result_code TEXT NOT NULL,
+    parsed      TEXT NOT NULL,
+    source_xml  TEXT NOT NULL
+)@TABLE@;
+CREATE INDEX medical_info_by_patient ON medical_info(patient_id, kind, fetched_at);
+)sql";
+
 void replaceAll(std::string& text, std::string_view token, std::string_view with)
 {
     for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at + with.size())) {
@@ -181,6 +207,7 @@ gatewaySchema(const SqlDialect& dialect, std::string_view prologue, std::string_
     out.push_back({4, "device to patient roster", render(kVersion4, dialect)});
     out.push_back({5, "claim settlement, 申立書 purge, imported care", render(kVersion5, dialect)});
     out.push_back({6, "staff accounts", render(kVersion6, dialect)});
+    out.push_back({7, "medical-information consents and results", render(kVersion7, dialect)});
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include "sync/gateway/GatewayService.h"
 #include "sync/gateway/GatewayStorageOpener.h"
 #include "sync/gateway/JpkiTrust.h"
+#include "sync/gateway/MedicalInfoService.h"
 #include "sync/gateway/Metrics.h"
 #include "sync/gateway/RateLimiter.h"
 #include "sync/gateway/RecordValidator.h"
@@ -44,6 +45,8 @@ struct GatewayServer::Parts
     std::unique_ptr<RateLimiter> recordBytes;
     std::unique_ptr<RateLimiter> firstVisitQueries;
     std::unique_ptr<GatewayLog> log;
+    // Destroyed after the eligibility service, whose job threads call into it.
+    std::unique_ptr<MedicalInfoService> medicalInfo;
     std::unique_ptr<EligibilityService> eligibility; // with an OQS bridge configured
     std::unique_ptr<GatewayService> service;
     std::unique_ptr<transport::HttpsServer> server;
@@ -333,8 +336,15 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         }
         parts->eligibility = std::make_unique<EligibilityService>(*raw->storage, std::move(*opened), raw->jpki, clock,
                                                                   monotonic, *raw->random, *raw->log);
+        parts->medicalInfo = std::make_unique<MedicalInfoService>(*raw->storage, *parts->eligibility, clock,
+                                                                  *raw->random, *raw->log);
+        parts->eligibility->onConfirmed(
+            [medical = parts->medicalInfo.get()](const std::string& patientId, const std::string& serviceKind) {
+                medical->afterConfirmation(patientId, serviceKind);
+            });
         parts->eligibility->start();
         deps.eligibility = parts->eligibility.get();
+        deps.medicalInfo = parts->medicalInfo.get();
         parts->log->info("oqs.bridge", {{"req", config.oqsRequestDir}, {"res", config.oqsResultDir}});
     }
     deps.metricsNeedCertificate = config.metricsNeedCertificate;

@@ -3,6 +3,7 @@
 #include "base/BoundedJson.h"
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
+#include "sync/gateway/MedicalInfoService.h"
 #include "sync/gateway/PrecheckFlags.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/protocol/WireLimits.h"
@@ -90,7 +91,8 @@ std::string pathOf(const std::string& target)
 // The routes that need an enrolled tablet's certificate, with their method.
 const std::vector<std::pair<std::string, std::string>> kDeviceRoutes{
     {"/v1/status", "GET"}, {"/v1/challenges", "POST"}, {"/v1/records", "POST"},
-    {"/v1/feed", "GET"},   {"/v1/precheck", "POST"},   {"/v1/requery", "POST"}};
+    {"/v1/feed", "GET"},   {"/v1/precheck", "POST"},   {"/v1/requery", "POST"},
+    {"/v1/medinfo", "POST"}};
 
 bool isJobPath(const std::string& path)
 {
@@ -335,6 +337,9 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
     if (route == "requery") {
         return requery(request, **device);
     }
+    if (route == "medinfo") {
+        return medicalInfo(request, **device);
+    }
     if (route == "jobs") {
         return job(path.substr(std::string("/v1/jobs/").size()), **device);
     }
@@ -528,6 +533,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         intake.careStarts = std::move(verdict->careStarts);
         intake.patientId = verdict->patientId;
         intake.derived = std::move(verdict->derived);
+        intake.medicalConsents = std::move(verdict->medicalConsents);
         // Security review M3: each card query is a request at the national system under the
         // facility's code; past a day's budget the visit is kept, flagged, and not asked about.
         if (std::chrono::seconds retry{};
@@ -827,6 +833,37 @@ HttpResponse GatewayService::requery(const HttpRequest& request, const DeviceRec
     return json(200, protocol::toJson(waiting));
 }
 
+// Issue 33: a patient's 薬剤・特定健診 information for a staff member of this tablet (MedicalInfoService
+// decides what may be asked and shown; each read is audited there with the staff member's id).
+HttpResponse GatewayService::medicalInfo(const HttpRequest& request, const DeviceRecord& device)
+{
+    auto message = protocol::parseMedicalInfoQuery(request.body);
+    if (!message) {
+        return badRequest(message.error());
+    }
+    auto roster = m_deps.storage.assignedPatients(device.id);
+    if (!roster) {
+        return unavailable(roster.error());
+    }
+    if (std::find(roster->begin(), roster->end(), message->patientId) == roster->end()) {
+        m_deps.log.warn("medinfo.refused", {{"device", device.id}, {"reason", "not_assigned"}});
+        return problem(403, Errc::Unauthorized, "this patient is not assigned to this tablet", "patient_id");
+    }
+    if (!m_deps.medicalInfo) {
+        return json(200, protocol::toJson(protocol::MedicalInfoAnswer{
+                             false, "oqs_not_configured",
+                             "ゲートウェイにオンライン資格確認の接続が設定されていません", {}, std::nullopt}));
+    }
+    auto answer = m_deps.medicalInfo->answer(*message, device.id);
+    if (answer.reason == "oqs_busy") {
+        m_deps.metrics.countRateLimited();
+        auto out = problem(429, Errc::Rejected, "too many OQS requests waiting for this device; try again later");
+        out.headers.emplace_back("Retry-After", "30");
+        return out;
+    }
+    return json(200, protocol::toJson(answer));
+}
+
 HttpResponse GatewayService::job(const std::string& id, const DeviceRecord& device)
 {
     auto found = m_deps.eligibility ? m_deps.eligibility->jobs().find(id, device.id) : std::nullopt;
@@ -841,7 +878,7 @@ HttpResponse GatewayService::job(const std::string& id, const DeviceRecord& devi
     const auto assigned = [&](const std::string& p) {
         return std::find(roster->begin(), roster->end(), p) != roster->end();
     };
-    if (found->kind == "requery" && !std::all_of(found->patients.begin(), found->patients.end(), assigned)) {
+    if (found->kind != "precheck" && !std::all_of(found->patients.begin(), found->patients.end(), assigned)) {
         return problem(404, Errc::ProtocolViolation, "no such job for this device: " + id, "id");
     }
     if (found->result.contains("unanswered")) {

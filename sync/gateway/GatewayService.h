@@ -60,6 +60,7 @@ struct ServiceDeps
     std::function<std::vector<std::pair<std::string, double>>()> gauges;
     std::chrono::hours enrollmentCodeLifetime{24};
     EligibilityService* eligibility = nullptr; // null: no OQS bridge configured
+    class MedicalInfoService* medicalInfo = nullptr; // with the bridge (issue 33)
     bool metricsNeedCertificate = true;        // /metrics only for a monitoring certificate (M1)
     // Request bodies: an enrolled, unrevoked tablet's record batches; a stranger's enrollment.
     std::size_t maxBodyBytes = 4 * 1024 * 1024;
@@ -92,6 +93,7 @@ private:
     transport::HttpResponse feed(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse precheck(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse requery(const transport::HttpRequest& request, const DeviceRecord& device);
+    transport::HttpResponse medicalInfo(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse job(const std::string& id, const DeviceRecord& device);
     // The audit row of a device's read of these patients' data; false (and logged) when the row
     // could not be written: the read is then refused, never served unaudited.

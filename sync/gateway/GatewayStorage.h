@@ -14,6 +14,7 @@
 #include "sync/protocol/Messages.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/StaffAccount.h"
+#include "verify/model/Consent.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -79,6 +80,32 @@ struct RequeryKeyRow
     base::Timestamp updatedAt = base::Timestamp::fromUtc({});
 };
 
+// A 薬剤 or 特定健診 consent seen on a visit record (issue 33), or its withdrawal: a withdrawal that
+// arrives before its consent is kept, and the consent cannot reopen it.
+struct MedicalConsentRow
+{
+    std::string consentId;
+    std::string patientId;
+    model::ConsentKind kind = model::ConsentKind::Pharmacy;
+    std::string serviceKind; // "" for a withdrawal seen first
+    base::Timestamp consentedAt = base::Timestamp::fromUtc({});
+    std::optional<base::Timestamp> withdrawnAt;
+};
+
+// What OQS returned for one patient and kind: the typed JSON (protocol::toJson of the history) and
+// the file as received (UTF-8).
+struct MedicalInfoRow
+{
+    std::string id;
+    std::string patientId;
+    model::ConsentKind kind = model::ConsentKind::Pharmacy;
+    std::string consentId;
+    base::Timestamp fetchedAt = base::Timestamp::fromUtc({});
+    std::string resultCode;
+    std::string parsedJson;
+    std::string sourceXml;
+};
+
 struct IntakeRequest
 {
     std::string deviceId;
@@ -91,6 +118,7 @@ struct IntakeRequest
     std::vector<CareStart> careStarts;                 // R7 state that starts with this record
     std::string patientId;                             // whom the record is about (its audit row)
     nlohmann::json derived = nlohmann::json::object(); // what the gateway derived (不詳 claims), stored beside it
+    std::vector<MedicalConsentRow> medicalConsents;    // consents given, and withdrawals (withdrawnAt set)
 };
 
 struct IntakeResult
@@ -271,6 +299,14 @@ public:
     virtual Expected<bool, Error>
     importCare(const CareImport& care, const std::string& actor, const base::Timestamp& now) = 0;
     virtual Expected<std::optional<RequeryKeyRow>, Error> requeryKey(const std::string& patientId) = 0;
+
+    // Issue 33: a patient's 薬剤・特定健診 consents (withdrawn ones included), a result stored with
+    // its audit row (one transaction), and the newest result of a kind.
+    virtual Expected<std::vector<MedicalConsentRow>, Error> medicalConsents(const std::string& patientId) = 0;
+    virtual Expected<void, Error>
+    addMedicalInfo(const MedicalInfoRow& row, const store::AuditEntry& audit, const base::Timestamp& at) = 0;
+    virtual Expected<std::optional<MedicalInfoRow>, Error> latestMedicalInfo(const std::string& patientId,
+                                                                             model::ConsentKind kind) = 0;
 
     // 申立書 personal data (ClaimPurge, seed 003 「…速やかに廃棄します」). A clerk marks a record's claim
     // settled (false: already settled; InvalidInput: no such record, or it holds no 申立書); every

@@ -110,7 +110,8 @@ OqsJobs::precheck(const std::string& deviceId, const base::Date& date, const std
 std::optional<std::string> OqsJobs::requery(const std::string& deviceId,
                                             const std::string& patientId,
                                             const std::string& key,
-                                            std::function<nlohmann::json()> run)
+                                            std::function<nlohmann::json()> run,
+                                            const std::string& kind)
 {
     std::lock_guard lock(m_mutex);
     forgetOld();
@@ -120,7 +121,7 @@ std::optional<std::string> OqsJobs::requery(const std::string& deviceId,
         if (!unfinished || e.asked.count(deviceId) == 0) {
             continue;
         }
-        if (e.job.kind == "requery" && e.key == key) {
+        if (e.job.kind == kind && e.key == key) {
             return id; // asked again while waiting: the same job, not another OQS request
         }
         ++open;
@@ -129,7 +130,7 @@ std::optional<std::string> OqsJobs::requery(const std::string& deviceId,
         return std::nullopt;
     }
     Entry entry;
-    entry.job = Job{newId(), "requery", State::Queued, nullptr, {}, {patientId}};
+    entry.job = Job{newId(), kind, State::Queued, nullptr, {}, {patientId}};
     entry.asked[deviceId] = {patientId};
     entry.key = key;
     entry.run = std::move(run);

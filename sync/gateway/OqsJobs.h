@@ -42,7 +42,7 @@ public:
     struct Job
     {
         std::string id;
-        std::string kind; // "precheck" or "requery"
+        std::string kind; // "precheck", "requery" or "medinfo" (a single request, as a re-query)
         State state = State::Queued;
         nlohmann::json result;             // the job's answer once done (a re-query: its RequeryResponse)
         std::string reason;                // why it failed
@@ -64,7 +64,8 @@ public:
     std::optional<std::string> requery(const std::string& deviceId,
                                        const std::string& patientId,
                                        const std::string& key,
-                                       std::function<nlohmann::json()> run);
+                                       std::function<nlohmann::json()> run,
+                                       const std::string& kind = "requery");
     // nullopt: no such job, or not one this device asked for. A pre-check's `unanswered` holds
     // only the patients this device asked about.
     std::optional<Job> find(const std::string& id, const std::string& deviceId) const;

@@ -29,6 +29,13 @@ std::string bytesAsString(const std::vector<std::uint8_t>& bytes)
     return std::string(bytes.begin(), bytes.end());
 }
 
+
+// The consents the gateway acts on itself (issue 33): OQS's 薬剤情報 and 特定健診情報.
+bool isMedicalInfoConsent(model::ConsentKind kind)
+{
+    return kind == model::ConsentKind::Pharmacy || kind == model::ConsentKind::Checkup;
+}
+
 } // namespace
 
 Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelope& record,
@@ -86,6 +93,10 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
                      {"kind", std::string(base::toCode(consent->kind))},
                      {"device_id", device.id}};
         verdict.feed.push_back(std::move(item));
+        if (isMedicalInfoConsent(consent->kind)) {
+            verdict.medicalConsents.push_back({consent->revokesConsentId, consent->patientId, consent->kind, "",
+                                               receivedAt, consent->revokedAt.value_or(receivedAt)});
+        }
     } else if (record.kind == "custody") {
         auto event = store::custodyEventFromJson(payload);
         if (!event) {
@@ -155,6 +166,13 @@ Expected<void, Error> RecordValidator::checkVisit(const nlohmann::json& payload,
                           parsed.error().message);
         }
         limitConsent = limitConsent || (parsed->kind == model::ConsentKind::Limit && parsed->given);
+        if (parsed->given && isMedicalInfoConsent(parsed->kind)) {
+            const auto at = parsed->consentTime ? parsed->consentTime
+                                                : (visit->completedAt ? visit->completedAt : visit->startedAt);
+            verdict.medicalConsents.push_back({parsed->id, visit->patientId, parsed->kind,
+                                               std::string(base::toCode(visit->serviceKind)),
+                                               at.value_or(receivedAt), std::nullopt});
+        }
         consents.push_back(std::move(*parsed));
     }
     std::vector<model::FallbackEvidence> fallbacks;

@@ -51,6 +51,8 @@ struct Verdict
     // {"numbered_claims": [{fallback_id, order, basis, numbers}]} for those with ① current or ②
     // former numbers (seed 003's order ①→②→③).
     nlohmann::json derived = nlohmann::json::object();
+    // 薬剤・特定健診 consents given on the visit, or the one a revocation withdraws (issue 33).
+    std::vector<MedicalConsentRow> medicalConsents;
 };
 
 class RecordValidator

@@ -461,6 +461,22 @@ Expected<IntakeResult, Error> SqlGatewayStorage::intakeOne(const IntakeRequest& 
             }
         }
     }
+    for (const auto& consent : request.medicalConsents) {
+        // A withdrawal wins whatever the order the two records arrive in.
+        auto kept = m_writer->exec(
+            consent.withdrawnAt
+                ? "INSERT INTO medical_consent (consent_id, patient_id, kind, service_kind, consented_at, withdrawn_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (consent_id) DO UPDATE SET withdrawn_at = "
+                  "coalesce(medical_consent.withdrawn_at, excluded.withdrawn_at)"
+                : "INSERT INTO medical_consent (consent_id, patient_id, kind, service_kind, consented_at, withdrawn_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (consent_id) DO NOTHING",
+            {consent.consentId, consent.patientId, std::string(base::toCode(consent.kind)), consent.serviceKind,
+             sqlTime(consent.consentedAt),
+             consent.withdrawnAt ? sqlTime(*consent.withdrawnAt) : SqlValue()});
+        if (!kept) {
+            return fail(kept);
+        }
+    }
     if (auto done = appendAudit(recordAcceptedAudit(request), request.receivedAt); !done) {
         return fail(done);
     }
@@ -632,6 +648,62 @@ Expected<std::optional<RequeryKeyRow>, Error> SqlGatewayStorage::requeryKey(cons
     }
     k.updatedAt = timeOf(*r, 0, 3);
     return std::optional<RequeryKeyRow>(std::move(k));
+}
+
+Expected<std::vector<MedicalConsentRow>, Error> SqlGatewayStorage::medicalConsents(const std::string& patientId)
+{
+    auto r = read("SELECT consent_id, patient_id, kind, service_kind, consented_at, withdrawn_at FROM medical_consent "
+                  "WHERE patient_id = ?1 ORDER BY consented_at",
+                  {patientId});
+    if (!r) {
+        return fail(r);
+    }
+    std::vector<MedicalConsentRow> out;
+    for (int i = 0; i < static_cast<int>(r->rows()); ++i) {
+        auto kind = base::fromCode<model::ConsentKind>(r->text(i, 2));
+        if (!kind) {
+            continue; // written by a later version: not ours to interpret
+        }
+        MedicalConsentRow row{r->text(i, 0), r->text(i, 1), *kind, r->text(i, 3), timeOf(*r, i, 4), std::nullopt};
+        if (!r->isNull(i, 5)) {
+            row.withdrawnAt = timeOf(*r, i, 5);
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+Expected<void, Error>
+SqlGatewayStorage::addMedicalInfo(const MedicalInfoRow& row, const store::AuditEntry& audit, const base::Timestamp& at)
+{
+    return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
+        if (auto done = m_writer->exec(
+                "INSERT INTO medical_info (id, patient_id, kind, consent_id, fetched_at, result_code, parsed, "
+                "source_xml) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                {row.id, row.patientId, std::string(base::toCode(row.kind)), row.consentId, sqlTime(row.fetchedAt),
+                 row.resultCode, row.parsedJson, row.sourceXml});
+            !done) {
+            return fail(done);
+        }
+        return appendAudit(audit, at);
+    });
+}
+
+Expected<std::optional<MedicalInfoRow>, Error> SqlGatewayStorage::latestMedicalInfo(const std::string& patientId,
+                                                                                  model::ConsentKind kind)
+{
+    auto r = read("SELECT id, patient_id, kind, consent_id, fetched_at, result_code, parsed, source_xml "
+                  "FROM medical_info WHERE patient_id = ?1 AND kind = ?2 ORDER BY fetched_at DESC LIMIT 1",
+                  {patientId, std::string(base::toCode(kind))});
+    if (!r) {
+        return fail(r);
+    }
+    if (r->rows() == 0) {
+        return std::optional<MedicalInfoRow>();
+    }
+    return std::optional<MedicalInfoRow>(MedicalInfoRow{r->text(0, 0), r->text(0, 1), kind, r->text(0, 3),
+                                                        timeOf(*r, 0, 4), r->text(0, 5), r->text(0, 6),
+                                                        r->text(0, 7)});
 }
 
 Expected<StorageCounts, Error> SqlGatewayStorage::counts()

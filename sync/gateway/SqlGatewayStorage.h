@@ -58,6 +58,11 @@ public:
                                                    bool assign,
                                                    const base::Timestamp& now) override;
     Expected<std::vector<std::string>, Error> assignedPatients(const std::string& deviceId) override;
+    Expected<std::vector<MedicalConsentRow>, Error> medicalConsents(const std::string& patientId) override;
+    Expected<void, Error>
+    addMedicalInfo(const MedicalInfoRow& row, const store::AuditEntry& audit, const base::Timestamp& at) override;
+    Expected<std::optional<MedicalInfoRow>, Error> latestMedicalInfo(const std::string& patientId,
+                                                                     model::ConsentKind kind) override;
     Expected<void, Error> recordAudit(const store::AuditEntry& entry, const base::Timestamp& at) override;
     Expected<std::vector<CareState>, Error> careStates(const std::string& patientId) override;
     Expected<void, Error> confirmCare(const std::string& patientId, const base::Timestamp& confirmedAt) override;

@@ -145,6 +145,28 @@ void OqsBridge::archive(const std::string& requestName, const fs::path& result, 
 
 Expected<ResultFile, Error> OqsBridge::await(const Ticket& ticket, std::chrono::milliseconds timeout)
 {
+    return awaitParsed<ResultFile>(ticket, timeout, [](std::string_view bytes) { return parseResult(bytes); });
+}
+
+Expected<MedicalInfoFile, Error> OqsBridge::medicalInfo(const MedicalInfoRequest& request, nlohmann::json context)
+{
+    auto xml = buildMedicalInfoRequest(request, m_config.encoding);
+    if (!xml) {
+        return Unexpected(xml.error());
+    }
+    const auto iface = request.drugs ? Interface::DrugInfo : Interface::CheckupInfo;
+    auto ticket = submit(iface, *xml, std::move(context));
+    if (!ticket) {
+        return Unexpected(ticket.error());
+    }
+    const auto kind = request.drugs ? MedicalInfoKind::Drugs : MedicalInfoKind::Checkups;
+    return awaitParsed<MedicalInfoFile>(*ticket, m_config.singleTimeout,
+                                        [kind](std::string_view bytes) { return parseMedicalInfoResult(bytes, kind); });
+}
+
+template <typename T, typename Parse>
+Expected<T, Error> OqsBridge::awaitParsed(const Ticket& ticket, std::chrono::milliseconds timeout, Parse parse)
+{
     const fs::path result = m_config.resultDir / resultNameFor(ticket.fileName);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto wait = m_config.pollFirst;
@@ -153,8 +175,7 @@ Expected<ResultFile, Error> OqsBridge::await(const Ticket& ticket, std::chrono::
         std::error_code ec;
         if (fs::exists(result, ec)) {
             auto bytes = base::readSmallFile(result.string(), kMaxXmlBytes + 1, base::Links::Refuse);
-            auto parsed =
-                bytes ? parseResult(*bytes) : Expected<ResultFile, Error>(Unexpected(fromBase(bytes.error())));
+            auto parsed = bytes ? parse(*bytes) : Expected<T, Error>(Unexpected(fromBase(bytes.error())));
             if (parsed) {
                 archive(ticket.fileName, result, false);
                 return parsed;

@@ -17,6 +17,7 @@
 #include "base/Expected.h"
 #include "base/Random.h"
 #include "sync/SyncError.h"
+#include "sync/oqs/MedicalInfoResults.h"
 #include "sync/oqs/OqsInterface.h"
 #include "sync/oqs/OqsRequests.h"
 #include "sync/oqs/OqsResults.h"
@@ -79,8 +80,13 @@ public:
     // The single 資格確認 and the card confirmation, submit + await.
     Expected<ResultFile, Error> qualification(const QualificationRequest& request, nlohmann::json context);
     Expected<ResultFile, Error> cardQualification(const CardQualificationRequest& request, nlohmann::json context);
+    // 薬剤情報 (YZK) or 特定健診情報 (TKK), submit + await (issue 33).
+    Expected<MedicalInfoFile, Error> medicalInfo(const MedicalInfoRequest& request, nlohmann::json context);
 
 private:
+    // Polls res/ for the ticket's result and parses it with `parse`; see await().
+    template <typename T, typename Parse>
+    Expected<T, Error> awaitParsed(const Ticket& ticket, std::chrono::milliseconds timeout, Parse parse);
     OqsBridge(BridgeConfig config, base::RandomSource& random, const base::Clock& clock)
         : m_config(std::move(config))
         , m_random(random)

@@ -2,6 +2,7 @@
 
 #include "base/AtomicFile.h"
 #include "base/BoundedJson.h"
+#include "sync/oqs/MedicalInfoResults.h"
 #include "sync/oqs/OqsInterface.h"
 #include "sync/oqs/Xml.h"
 
@@ -92,6 +93,13 @@ Expected<SimPopulation, Error> parsePopulation(const nlohmann::json& json)
             }
             unit->resultCount = 1;
             person.results.push_back(std::move(*unit));
+        }
+        if (p.contains("medical")) {
+            auto medical = parseSimMedical(p["medical"]);
+            if (!medical) {
+                return bad(where + " (" + person.id + "): " + medical.error().message, where + ".medical");
+            }
+            person.medical = std::move(*medical);
         }
         out.people.push_back(std::move(person));
     }
@@ -354,10 +362,60 @@ std::string OqsSimulator::answer(const std::string& fileName, const std::string&
     case Interface::CardQualification:
         return answerCard(bytes);
     case Interface::DrugInfo:
+        return answerMedicalInfo(bytes, true);
     case Interface::CheckupInfo:
-        break;
+        return answerMedicalInfo(bytes, false);
     }
-    return systemError("SIM-9003", "この要求はシミュレーターでは扱いません（薬剤情報・特定健診情報）", false);
+    return systemError("SIM-9003", "この要求はシミュレーターでは扱いません", false);
+}
+
+// YZK / TKK: the person by the header's insurer numbers, their synthetic history within the
+// request's dates (drugs) or the last five years (checkups). ResultCode 1 = the information
+// follows [S:6]; other codes are not public (Q5): "SIM-…" ones are ours.
+std::string OqsSimulator::answerMedicalInfo(const std::string& bytes, bool drugs)
+{
+    MedicalInfoFile file;
+    file.kind = drugs ? MedicalInfoKind::Drugs : MedicalInfoKind::Checkups;
+    file.processExecutionTime = m_clock.nowJst();
+    auto request = parseMedicalInfoRequest(bytes);
+    const SimPerson* person = nullptr;
+    if (request) {
+        SearchInfo search;
+        search.insurerNumber = request->insurerNumber;
+        search.insuredCardSymbol = request->insuranceCardSymbol;
+        search.insuredIdentificationNumber = request->insuredPersonIdentificationNumber;
+        person = findBySearch(search);
+    }
+    if (!request) {
+        file.resultCode = "SIM-9001";
+        file.messageContents = "要求ファイルを読み取れません（シミュレーター）: " + request.error().message;
+    } else if (!person || person->results.empty()) {
+        file.resultCode = "SIM-0002";
+        file.messageContents = "該当する資格がありません（シミュレーター）";
+    } else if (person->systemError) {
+        file.resultCode = "SIM-9999";
+        file.messageContents = "システムエラー（シミュレーター）";
+    } else {
+        const auto& s = person->results.front().snapshot;
+        model::MedicalInfoSubject subject{s.name, s.nameKana, s.birthdate,
+                                          s.sex1 ? std::string(base::toCode(*s.sex1)) : std::string()};
+        const auto today = m_clock.nowJst().localDate();
+        const auto to = request->endDate.value_or(today);
+        file.resultCode = "1";
+        if (drugs) {
+            const auto from = request->startDate.value_or(base::Date::fromSysDays(to.sysDays() - std::chrono::days(1095)));
+            file.medication = synthesizeMedication(person->medical, from, to);
+            file.medication.subject = std::move(subject);
+        } else {
+            file.checkups = synthesizeCheckups(person->medical, to);
+            file.checkups.subject = std::move(subject);
+        }
+    }
+    auto xml = buildMedicalInfoResult(file, m_encoding);
+    if (!xml) {
+        xml = buildMedicalInfoResult(file, TextEncoding::Utf8);
+    }
+    return xml ? *xml : std::string();
 }
 
 std::size_t OqsSimulator::pollOnce()

@@ -14,11 +14,13 @@
 //                "delay_ms": 0, "system_error": false, "not_registered": false,
 //                "result": {"qualification_validity": "1", "insurer_number": "…", …},  tag-named
 //                "results": [{…}, {…}]}]}                several: 複数該当
+//                "medical": {"regimens": […], "checkups": […]}  YZK/TKK answers (SyntheticMedicalHistory.h)
 
 #include "base/Clock.h"
 #include "base/Expected.h"
 #include "sync/SyncError.h"
 #include "sync/oqs/OqsResults.h"
+#include "sync/oqs/SyntheticMedicalHistory.h"
 
 #include <atomic>
 #include <filesystem>
@@ -42,6 +44,7 @@ struct SimPerson
     // naming 利用登録 (the real code and wording are not public, Q5; SIM-REG is ours).
     bool notRegistered = false;
     std::vector<ResultUnit> results; // one, or several for 複数該当; empty: 該当資格なし
+    SimMedical medical;              // 薬剤・特定健診 answers (SyntheticMedicalHistory.h)
 };
 
 struct SimPopulation
@@ -84,6 +87,7 @@ private:
     std::string answerCard(const std::string& bytes);
     std::string answerDownload(const std::string& bytes);
     std::string answerConsented(const std::string& bytes);
+    std::string answerMedicalInfo(const std::string& bytes, bool drugs);
     std::string systemError(const std::string& code, const std::string& message, bool bulk);
     ResultUnit unitFor(const SimPerson* person, const std::optional<SearchInfo>& search) const;
     const SimPerson* findBySearch(const SearchInfo& search) const;

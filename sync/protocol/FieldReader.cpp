@@ -232,7 +232,17 @@ FieldReader FieldReader::element(const nlohmann::json& array, std::string_view k
     return FieldReader(array.at(index), pathOf(key) + "[" + std::to_string(index) + "]", m_error);
 }
 
+FieldReader FieldReader::child(std::string_view key)
+{
+    return FieldReader(object(key), pathOf(key), m_error);
+}
+
 void FieldReader::allowOnly(std::initializer_list<std::string_view> keys)
+{
+    allowOnly(std::vector<std::string_view>(keys));
+}
+
+void FieldReader::allowOnly(const std::vector<std::string_view>& keys)
 {
     if (!ok() || !m_object->is_object()) {
         return;

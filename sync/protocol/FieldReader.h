@@ -9,6 +9,7 @@
 #include "base/Expected.h"
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
+#include "sync/protocol/WireLimits.h"
 
 #include <cstdint>
 #include <initializer_list>
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace zaitaku::sync::protocol
 {
@@ -45,8 +47,11 @@ public:
     const nlohmann::json& optionalObject(std::string_view key);
     // A reader for element i of an array read from this reader, sharing the error.
     FieldReader element(const nlohmann::json& array, std::string_view key, std::size_t index);
+    // A reader for the object at `key` (required), sharing the error.
+    FieldReader child(std::string_view key);
     // Refuses any field of this object not listed.
     void allowOnly(std::initializer_list<std::string_view> keys);
+    void allowOnly(const std::vector<std::string_view>& keys);
 
     bool ok() const { return !m_error->has_value(); }
     // The first problem (InvalidInput-style ProtocolViolation with the field path).
@@ -62,5 +67,21 @@ private:
     std::string m_path;
     std::shared_ptr<std::optional<Error>> m_error;
 };
+
+// Runs `read` over a body parsed as one object of at most kMaxBodyBytes; the first schema problem
+// becomes the error.
+template <typename T, typename Read> Expected<T, Error> parseMessage(std::string_view body, Read read)
+{
+    auto json = parseObject(body, kMaxBodyBytes);
+    if (!json) {
+        return Unexpected(json.error());
+    }
+    FieldReader reader(*json);
+    T message = read(reader);
+    if (!reader.ok()) {
+        return Unexpected(reader.error());
+    }
+    return message;
+}
 
 } // namespace zaitaku::sync::protocol

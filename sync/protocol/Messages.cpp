@@ -16,19 +16,9 @@ nlohmann::json optionalTime(const std::optional<base::Timestamp>& t)
     return t ? nlohmann::json(t->toString()) : nlohmann::json(nullptr);
 }
 
-// Runs `read` over the parsed body; the first schema problem becomes the error.
 template <typename T, typename Read> Expected<T, Error> parseWith(std::string_view body, Read read)
 {
-    auto json = parseObject(body, kMaxBodyBytes);
-    if (!json) {
-        return Unexpected(json.error());
-    }
-    FieldReader reader(*json);
-    T message = read(reader);
-    if (!reader.ok()) {
-        return Unexpected(reader.error());
-    }
-    return message;
+    return parseMessage<T>(body, read);
 }
 
 std::vector<std::string> stringList(FieldReader& r, std::string_view key, std::size_t maxItems)
