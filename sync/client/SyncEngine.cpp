@@ -5,6 +5,7 @@
 #include "sync/protocol/WireLimits.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/ChallengePool.h"
+#include "sync/store/MedicalInfoCache.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/PatientRoster.h"
@@ -17,6 +18,7 @@
 #include <charconv>
 #include <chrono>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace zaitaku::sync::client
@@ -416,6 +418,16 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
                     if (auto applied = applyCareConfirmation(item); !applied) {
                         return fail(applied);
                     }
+                } else if (item.kind == "consent_revocation") {
+                    // Issue 33: a withdrawn 薬剤・特定健診 consent wipes this tablet's copy at once.
+                    auto kind = base::fromCode<model::ConsentKind>(item.body.value("kind", ""));
+                    if (kind && (*kind == model::ConsentKind::Pharmacy || *kind == model::ConsentKind::Checkup)) {
+                        auto wiped = store::MedicalInfoCache::wipe(db, item.patientId, *kind, "system",
+                                                                   "consent_withdrawn", now);
+                        if (!wiped) {
+                            return fail(wiped);
+                        }
+                    }
                 } else if (item.kind == "staff_account") {
                     // A malformed account is skipped (the next version replaces it), never fatal.
                     if (auto account = store::StaffAccount::fromJson(item.body); account) {
@@ -503,6 +515,79 @@ SyncEngine::requery(const std::string& patientId, const std::string& serviceKind
         if (!done) {
             return fail(done);
         }
+    }
+    return parsed;
+}
+
+Expected<protocol::MedicalInfoAnswer, Error>
+SyncEngine::medicalInfo(const std::string& patientId, const std::string& serviceKind, const std::string& staffId)
+{
+    auto& db = m_store.db();
+    auto link = linkOf(db);
+    if (!link) {
+        return fail(link);
+    }
+    auto gateway = GatewayConnection::open(*link, m_options.timeouts);
+    if (!gateway) {
+        return fail(gateway);
+    }
+    auto response = gateway->post(
+        "/v1/medinfo", protocol::dump(protocol::toJson(protocol::MedicalInfoQuery{patientId, serviceKind, staffId})));
+    if (!response) {
+        return fail(response);
+    }
+    auto parsed = protocol::parseMedicalInfoAnswer(response->body);
+    if (!parsed) {
+        return fail(parsed);
+    }
+    if (parsed->jobId) {
+        auto job = waitForJob(*gateway, *parsed->jobId, m_options.oqsWait);
+        if (!job) {
+            return fail(job);
+        }
+        if (job->state != "done") {
+            return Unexpected(Error{Errc::OqsFailed, "the gateway's medical-information request failed: " + job->reason,
+                                    "job"});
+        }
+        parsed = protocol::parseMedicalInfoAnswer(protocol::dump(job->result));
+        if (!parsed) {
+            return fail(parsed);
+        }
+    }
+    // Refusals that end the right to view (not a staff or gateway problem) remove the copy.
+    static const std::set<std::string> kClosing{"no_consent",   "consent_withdrawn", "window_closed",
+                                                "care_not_continuing", "ecert_grace", "ecert_unusable"};
+    const auto now = m_store.clock().nowJst();
+    auto done = inTransaction(db, [&]() -> Expected<void, Error> {
+        if (!parsed->allowed && kClosing.count(parsed->reason)) {
+            for (auto kind : {model::ConsentKind::Pharmacy, model::ConsentKind::Checkup}) {
+                if (auto wiped = store::MedicalInfoCache::wipe(db, patientId, kind, staffId, parsed->reason, now);
+                    !wiped) {
+                    return fail(wiped);
+                }
+            }
+        }
+        for (const auto& item : parsed->items) {
+            const auto text = protocol::dump(protocol::toJson(item));
+            store::MedicalInfo info{base::makeUuid(m_random), patientId, item.kind,
+                                    std::vector<std::uint8_t>(text.begin(), text.end()), item.fetchedAt, item.viewUntil};
+            if (info.availableUntil.utc() <= now.utc()) {
+                continue;
+            }
+            if (auto put = store::MedicalInfoCache::replace(db, info, now); !put) {
+                return fail(put);
+            }
+        }
+        auto audited = store::AuditLog::append(
+            db, {staffId, "medical_info.fetch", patientId, {{"reason", parsed->reason}, {"items", parsed->items.size()}}},
+            now);
+        if (!audited) {
+            return fail(audited);
+        }
+        return {};
+    });
+    if (!done) {
+        return fail(done);
     }
     return parsed;
 }

@@ -19,6 +19,7 @@
 #include "sync/SyncError.h"
 #include "sync/client/Backoff.h"
 #include "sync/client/GatewayConnection.h"
+#include "sync/protocol/MedicalInfoMessages.h"
 #include "sync/protocol/Messages.h"
 #include "sync/store/Store.h"
 
@@ -108,6 +109,12 @@ public:
     // why not otherwise. A returned snapshot is added to the tablet's cache.
     Expected<protocol::RequeryResponse, Error>
     requery(const std::string& patientId, const std::string& serviceKind, const base::Date& date);
+
+    // Issue 33: the patient's 薬剤・特定健診 information for a staff member (POST /v1/medinfo, the
+    // OQS job awaited): what arrives replaces the tablet's copy until its view_until; an answer that
+    // the window is closed or the consent withdrawn wipes the copy.
+    Expected<protocol::MedicalInfoAnswer, Error>
+    medicalInfo(const std::string& patientId, const std::string& serviceKind, const std::string& staffId);
 
     static Expected<SyncStatus, Error> status(store::Store& store);
     // An operator sends a dead letter again (after fixing what the gateway refused): back to the

@@ -113,7 +113,9 @@ void readBlock(const XmlElement& block, const BlockTags& tags, const std::string
     for (std::size_t i = 0; i < kEventFields.size(); ++i) {
         month.*kEventFields[i] = textOf(&block, tags.event[i]);
     }
-    detail::listUnknown(block, tagSet(tags.event), path, file.unknownTags);
+    auto blockTags = tagSet(tags.event);
+    blockTags.insert(std::string(tags.dateList));
+    detail::listUnknown(block, blockTags, path, file.unknownTags);
     const XmlElement* dates = block.child(tags.dateList);
     if (!dates) {
         return;

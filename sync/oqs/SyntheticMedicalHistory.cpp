@@ -30,10 +30,179 @@ int integer(const nlohmann::json& j, const char* key, int fallback)
     return j.contains(key) && j[key].is_number_integer() ? j[key].get<int>() : fallback;
 }
 
+// The demo's history ("medical": "demo"): 5 regimens from two facilities and two pharmacies over
+// about three years, one ingredient from both facilities, one dose change, 3 years of checkups.
+const char* const kDemoMedical = R"json({
+ "regimens": [
+  {
+   "drug_code": "SIM0001",
+   "drug_name": "アムロジピン錠5mg",
+   "ingredient": "アムロジピンベシル酸塩",
+   "quantity": "1",
+   "unit": "錠",
+   "usage": "1日1回朝食後",
+   "days": 28,
+   "prescriber_code": "SIMH000001",
+   "prescriber_name": "在宅医療クリニック（シミュレーター）",
+   "pharmacy_code": "SIMP000001",
+   "pharmacy_name": "さくら薬局（シミュレーター）",
+   "start_days_ago": 1000,
+   "stop_days_ago": 0
+  },
+  {
+   "drug_code": "SIM0002",
+   "drug_name": "ノルバスク錠5mg",
+   "ingredient": "アムロジピンベシル酸塩",
+   "quantity": "1",
+   "unit": "錠",
+   "usage": "1日1回朝食後",
+   "days": 28,
+   "prescriber_code": "SIMH000002",
+   "prescriber_name": "中央総合病院（シミュレーター）",
+   "pharmacy_code": "SIMP000002",
+   "pharmacy_name": "駅前薬局（シミュレーター）",
+   "start_days_ago": 60,
+   "stop_days_ago": 0
+  },
+  {
+   "drug_code": "SIM0003",
+   "drug_name": "メトホルミン塩酸塩錠250mg",
+   "ingredient": "メトホルミン塩酸塩",
+   "quantity": "1",
+   "unit": "錠",
+   "usage": "1日2回朝夕食後",
+   "days": 28,
+   "prescriber_code": "SIMH000001",
+   "prescriber_name": "在宅医療クリニック（シミュレーター）",
+   "pharmacy_code": "SIMP000001",
+   "pharmacy_name": "さくら薬局（シミュレーター）",
+   "start_days_ago": 700,
+   "stop_days_ago": 0,
+   "dose_change_days_ago": 45,
+   "new_quantity": "2"
+  },
+  {
+   "drug_code": "SIM0004",
+   "drug_name": "酸化マグネシウム錠330mg",
+   "ingredient": "酸化マグネシウム",
+   "quantity": "3",
+   "unit": "錠",
+   "usage": "1日3回毎食後",
+   "days": 28,
+   "prescriber_code": "SIMH000001",
+   "prescriber_name": "在宅医療クリニック（シミュレーター）",
+   "pharmacy_code": "SIMP000001",
+   "pharmacy_name": "さくら薬局（シミュレーター）",
+   "start_days_ago": 400,
+   "stop_days_ago": 0
+  },
+  {
+   "drug_code": "SIM0005",
+   "drug_name": "ロキソプロフェンNa錠60mg",
+   "ingredient": "ロキソプロフェンナトリウム水和物",
+   "quantity": "1",
+   "unit": "錠",
+   "usage": "疼痛時",
+   "days": 14,
+   "prescriber_code": "SIMH000002",
+   "prescriber_name": "中央総合病院（シミュレーター）",
+   "pharmacy_code": "SIMP000002",
+   "pharmacy_name": "駅前薬局（シミュレーター）",
+   "start_days_ago": 200,
+   "stop_days_ago": 190
+  }
+ ],
+ "checkups": [
+  {
+   "code": "SIM-BP-S",
+   "name": "収縮期血圧",
+   "unit": "mmHg",
+   "values": [
+    "138",
+    "128",
+    "124"
+   ]
+  },
+  {
+   "code": "SIM-BP-D",
+   "name": "拡張期血圧",
+   "unit": "mmHg",
+   "values": [
+    "88",
+    "82",
+    "80"
+   ]
+  },
+  {
+   "code": "SIM-HBA1C",
+   "name": "HbA1c（NGSP）",
+   "unit": "%",
+   "values": [
+    "6.1",
+    "5.9",
+    "5.7"
+   ]
+  },
+  {
+   "code": "SIM-LDL",
+   "name": "LDLコレステロール",
+   "unit": "mg/dL",
+   "values": [
+    "132",
+    "118",
+    "121"
+   ]
+  },
+  {
+   "code": "SIM-HDL",
+   "name": "HDLコレステロール",
+   "unit": "mg/dL",
+   "values": [
+    "52",
+    "55",
+    "54"
+   ]
+  },
+  {
+   "code": "SIM-TG",
+   "name": "中性脂肪",
+   "unit": "mg/dL",
+   "values": [
+    "160",
+    "140",
+    "120"
+   ]
+  },
+  {
+   "code": "SIM-WAIST",
+   "name": "腹囲",
+   "unit": "cm",
+   "values": [
+    "86",
+    "85",
+    "84"
+   ]
+  },
+  {
+   "code": "SIM-BMI",
+   "name": "BMI",
+   "unit": "kg/m2",
+   "values": [
+    "24.1",
+    "23.8",
+    "23.5"
+   ]
+  }
+ ]
+})json";
+
 } // namespace
 
 Expected<SimMedical, Error> parseSimMedical(const nlohmann::json& json)
 {
+    if (json.is_string() && json.get<std::string>() == "demo") {
+        return parseSimMedical(nlohmann::json::parse(kDemoMedical));
+    }
     SimMedical out;
     if (!json.is_object()) {
         return bad("'medical' is an object", "medical");

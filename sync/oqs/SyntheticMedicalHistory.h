@@ -14,6 +14,7 @@
 //                "dose_change_days_ago": 60, "new_quantity": "2"}],
 //               "checkups": [{"code": "SIM-BP-S", "name": "収縮期血圧", "unit": "mmHg",
 //                             "values": ["142", "128"]}]}
+//   "medical": "demo" is the demo's history (SyntheticMedicalHistory.cpp).
 
 #include "base/Date.h"
 #include "base/Expected.h"

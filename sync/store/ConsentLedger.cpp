@@ -2,6 +2,7 @@
 
 #include "base/CanonicalJson.h"
 #include "sync/store/AuditLog.h"
+#include "sync/store/MedicalInfoCache.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/Transaction.h"
@@ -92,6 +93,15 @@ Expected<void, Error> ConsentLedger::revoke(Store& store, const model::Consent& 
                             {"text_version", revocation.textVersion}}};
     if (auto done = AuditLog::append(db, entry, now); !done) {
         return Unexpected(done.error());
+    }
+    // Issue 33: withdrawing 薬剤・特定健診 consent removes this tablet's copy at once (the others on
+    // the revocation's feed item).
+    if (revocation.kind == model::ConsentKind::Pharmacy || revocation.kind == model::ConsentKind::Checkup) {
+        if (auto wiped = MedicalInfoCache::wipe(db, revocation.patientId, revocation.kind, actor, "consent_withdrawn",
+                                                now);
+            !wiped) {
+            return Unexpected(wiped.error());
+        }
     }
     return tx->commit();
 }

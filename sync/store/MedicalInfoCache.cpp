@@ -18,6 +18,46 @@ Expected<void, Error> MedicalInfoCache::put(Database& db, const MedicalInfo& inf
     return stmt->run();
 }
 
+Expected<void, Error> MedicalInfoCache::replace(Database& db, const MedicalInfo& info, const base::Timestamp& now)
+{
+    auto stmt = db.prepare("DELETE FROM medical_info WHERE patient_id = ?1 AND kind = ?2");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, info.patientId).bind(2, info.kind);
+    if (auto done = stmt->run(); !done) {
+        return done;
+    }
+    return put(db, info, now);
+}
+
+Expected<std::int64_t, Error> MedicalInfoCache::wipe(Database& db,
+                                                    const std::string& patientId,
+                                                    model::ConsentKind kind,
+                                                    const std::string& actor,
+                                                    const std::string& reason,
+                                                    const base::Timestamp& now)
+{
+    auto stmt = db.prepare("DELETE FROM medical_info WHERE patient_id = ?1 AND kind = ?2");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, patientId).bind(2, kind);
+    if (auto done = stmt->run(); !done) {
+        return Unexpected(done.error());
+    }
+    const std::int64_t removed = db.changes();
+    if (removed > 0) {
+        auto audited = AuditLog::append(
+            db, {actor, "medical_info.wipe", patientId, {{"kind", base::toCode(kind)}, {"count", removed}, {"reason", reason}}},
+            now);
+        if (!audited) {
+            return Unexpected(audited.error());
+        }
+    }
+    return removed;
+}
+
 Expected<std::vector<MedicalInfo>, Error>
 MedicalInfoCache::availableFor(Database& db, const std::string& patientId, const base::Timestamp& now)
 {

@@ -8,11 +8,16 @@
 #include "sync/client/GatewayRequery.h"
 #include "sync/gateway/EligibilityService.h"
 #include "sync/oqs/OqsSimulator.h"
+#include "sync/store/ConsentLedger.h"
 #include "sync/store/FollowUpTasks.h"
+#include "sync/store/MedicalInfoCache.h"
+#include "sync/store/StoreLifecycle.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
 #include "tests/support/GatewayFixture.h"
+#include "verify/consent/ConsentCatalog.h"
+#include "verify/consent/ConsentSelection.h"
 #include "verify/rules/EligibilityCopay.h"
 
 #include <atomic>
@@ -125,10 +130,10 @@ protected:
     // A first visit with `persona`'s card; then sync until the gateway's OQS answer is back.
     // p-first is the card holder: the roster carries the persona's 生年月日, as the answer will (an
     // answer with another one is not filed under the patient, issue 28 item 3).
-    void rosterHolds(const hardware::Persona& persona)
+    void rosterHolds(const hardware::Persona& persona, sync::store::Store* tablet = nullptr)
     {
         ASSERT_TRUE(sync::store::PatientRoster::import(
-            *store,
+            tablet ? *tablet : *store,
             R"([{"id":"p-first","name":"初回 花子","name_kana":"ショカイ ハナコ","birthdate":")" +
                 persona.birthdate.toString() +
                 R"(","insurer_number":"39131015","insured_symbol":"","insured_number":"10000001",)"
@@ -831,6 +836,259 @@ TEST_F(GatewayOqsFlowTest, AGatewayRestartMidRequestLosesNothingAndSendsNothingT
     EXPECT_EQ(gateway->storage().counts().value().snapshots, 1);
     syncNow(*store);
     ASSERT_TRUE(cached("p-first"));
+}
+
+// Issue 33: the patient's 薬剤・特定健診 information, only within what the patient consented to.
+class GatewayMedicalInfoTest : public GatewayOqsFlowTest
+{
+protected:
+    void addStaff(const std::string& id, const std::string& role)
+    {
+        auto credential = sync::store::makeStaffCredential("secret-" + id, random, {10, 8, 1});
+        ASSERT_TRUE(credential);
+        ASSERT_TRUE(gateway->storage().putStaff({id, id, role, *credential, true, 0}, gatewayClock.nowJst()));
+    }
+
+    // A first visit (PIN, consents "all") whose OQS confirmation lets the gateway fetch both kinds;
+    // returns once those requests were answered.
+    void consentedFirstVisit(const hardware::Persona& persona)
+    {
+        firstVisit(persona, false);
+        ASSERT_TRUE(gateway->eligibility()->jobs().idle(std::chrono::seconds(20))) << log.str();
+        addStaff("nurse-7", "nurse");
+    }
+
+    sync::protocol::MedicalInfoAnswer ask(const std::string& staff = "nurse-7",
+                                          const std::string& serviceKind = "houmon_shinryo")
+    {
+        sync::client::SyncEngine engine(*store, random);
+        auto answer = engine.medicalInfo("p-first", serviceKind, staff);
+        EXPECT_TRUE(answer) << answer.error().message;
+        return answer ? *answer : sync::protocol::MedicalInfoAnswer{};
+    }
+
+    std::vector<sync::protocol::MedicalInfoItem> tabletCopy()
+    {
+        std::vector<sync::protocol::MedicalInfoItem> out;
+        auto rows = sync::store::MedicalInfoCache::availableFor(store->db(), "p-first", clock.nowJst());
+        EXPECT_TRUE(rows);
+        for (const auto& row : rows ? *rows : std::vector<sync::store::MedicalInfo>{}) {
+            auto item = sync::protocol::parseMedicalInfoItem(
+                json::parse(std::string(row.payload.begin(), row.payload.end())));
+            EXPECT_TRUE(item) << item.error().message;
+            if (item) {
+                out.push_back(std::move(*item));
+            }
+        }
+        return out;
+    }
+
+    std::size_t auditCount(const std::string& action)
+    {
+        std::size_t n = 0;
+        const auto rows = gateway->storage().auditRows(0, 1000);
+        EXPECT_TRUE(rows);
+        for (const auto& row : rows ? *rows : std::vector<sync::gateway::AuditRow>{}) {
+            n += row.action == action ? 1 : 0;
+        }
+        return n;
+    }
+
+    hardware::Persona withHistory(const char* name)
+    {
+        return simulatedPerson(name, name, {{"medical", "demo"}});
+    }
+};
+
+TEST_F(GatewayMedicalInfoTest, AConsentedFirstVisitBringsMedicationsAndCheckupsToTheTabletEachRequestAudited)
+{
+    const auto persona = withHistory("oqs-medinfo");
+    consentedFirstVisit(persona);
+    // The gateway asked for both kinds after OQS confirmed the first visit, kept what came back
+    // parsed and as received.
+    auto drugs = gateway->storage().latestMedicalInfo("p-first", model::ConsentKind::Pharmacy).value();
+    ASSERT_TRUE(drugs) << log.str();
+    EXPECT_EQ(drugs->resultCode, "1");
+    EXPECT_NE(drugs->sourceXml.find("CzDiMonthInf"), std::string::npos);
+    EXPECT_TRUE(gateway->storage().latestMedicalInfo("p-first", model::ConsentKind::Checkup).value());
+    EXPECT_EQ(auditCount("medinfo.request"), 2u);
+    const auto asked = simulator->answered();
+
+    auto answer = ask();
+    ASSERT_TRUE(answer.allowed) << answer.reason << " " << answer.reasonJa;
+    EXPECT_EQ(answer.reason, "available");
+    ASSERT_EQ(answer.items.size(), 2u);
+    EXPECT_EQ(simulator->answered(), asked) << "a fresh answer is served, not asked again";
+    auto copy = tabletCopy();
+    ASSERT_EQ(copy.size(), 2u);
+    const auto& medication = copy[0].medication ? copy[0] : copy[1];
+    ASSERT_TRUE(medication.medication);
+    EXPECT_GT(medication.medication->events.size(), 30u);
+    EXPECT_EQ(medication.basis, "continuing_care");
+    EXPECT_GT(medication.viewUntil.utc(), clock.nowJst().utc());
+    // Each read names the staff member and the patient.
+    bool read = false;
+    const auto rows = gateway->storage().auditRows(0, 1000);
+    ASSERT_TRUE(rows);
+    for (const auto& row : *rows) {
+        if (row.action == "read.medinfo") {
+            read = row.subject == "p-first" && json::parse(row.detail).value("staff_id", "") == "nurse-7";
+        }
+    }
+    EXPECT_TRUE(read);
+}
+
+TEST_F(GatewayMedicalInfoTest, OnlyPhysiciansAndNursesReadAndOnlyForTheTabletsOwnPatients)
+{
+    const auto persona = withHistory("oqs-medinfo-roles");
+    consentedFirstVisit(persona);
+    addStaff("clerk-1", "custodian");
+    auto clerk = ask("clerk-1");
+    EXPECT_FALSE(clerk.allowed);
+    EXPECT_EQ(clerk.reason, "staff_not_allowed");
+    EXPECT_TRUE(clerk.items.empty());
+    auto unknown = ask("nobody");
+    EXPECT_EQ(unknown.reason, "staff_not_allowed");
+    auto link = sync::client::GatewayLink::load(store->db()).value().value();
+    ASSERT_TRUE(gateway->storage().changeAssignments(link.deviceId, {"p-first"}, false, gatewayClock.nowJst()));
+    sync::client::SyncEngine engine(*store, random);
+    auto other = engine.medicalInfo("p-first", "houmon_shinryo", "nurse-7");
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().field, "patient_id") << other.error().message;
+    EXPECT_EQ(auditCount("read.medinfo"), 0u);
+}
+
+TEST_F(GatewayMedicalInfoTest, AnOushinConsentIsViewableForTwentyFourHoursThenTheCopyIsWiped)
+{
+    const auto persona = withHistory("oqs-medinfo-oushin");
+    rosterHolds(persona);
+    ASSERT_TRUE(enrollTablet(*store, newCode()));
+    syncNow(*store);
+    presentCard(persona);
+    visit::VisitScript script;
+    script.pins.push_back(pin(persona.authPin));
+    visit::ScriptedOperator op(std::move(script));
+    auto outcome = run(request("p-first", model::VisitFlow::FirstVisit, model::ServiceKind::Oushin), op);
+    ASSERT_TRUE(outcome && outcome->state == visit::VisitState::Committed);
+    ASSERT_EQ(syncNow(*store).stored, 1) << log.str();
+    ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
+    ASSERT_TRUE(gateway->eligibility()->jobs().idle(std::chrono::seconds(20)));
+    addStaff("nurse-7", "nurse");
+
+    gatewayClock.advance(std::chrono::hours(23) + std::chrono::minutes(58));
+    auto inside = ask("nurse-7", "oushin");
+    ASSERT_TRUE(inside.allowed) << inside.reasonJa;
+    ASSERT_EQ(inside.items.size(), 2u);
+    EXPECT_EQ(inside.items[0].basis, "consent_plus_24h");
+    // The tablet keeps it no longer than the window: it ends 24 h after the consent.
+    EXPECT_LE(inside.items[0].viewUntil.utc(), clock.nowJst().utc() + std::chrono::hours(24) + std::chrono::minutes(1));
+    EXPECT_EQ(tabletCopy().size(), 2u);
+
+    gatewayClock.advance(std::chrono::minutes(4));
+    const auto asked = simulator->answered();
+    auto after = ask("nurse-7", "oushin");
+    EXPECT_FALSE(after.allowed);
+    EXPECT_EQ(after.reason, "window_closed");
+    EXPECT_NE(after.reasonJa.find("閲覧期間外"), std::string::npos) << after.reasonJa;
+    EXPECT_TRUE(after.items.empty());
+    EXPECT_TRUE(tabletCopy().empty()) << "the closed window wipes the tablet's copy";
+    EXPECT_EQ(simulator->answered(), asked) << "nothing is asked of OQS outside the window";
+}
+
+TEST_F(GatewayMedicalInfoTest, AWithdrawnConsentStopsRequestsAtOnceAndWipesTheTabletsCopy)
+{
+    const auto persona = withHistory("oqs-medinfo-withdrawn");
+    consentedFirstVisit(persona);
+    ASSERT_EQ(ask().items.size(), 2u);
+    ASSERT_EQ(tabletCopy().size(), 2u);
+    // The patient withdraws the 薬剤 consent (the checkup one stays).
+    const auto active = sync::store::ConsentLedger::active(store->db(), "p-first");
+    ASSERT_TRUE(active);
+    for (const auto& consent : *active) {
+        if (consent.kind != model::ConsentKind::Pharmacy) {
+            continue;
+        }
+        consent::ConsentContext context{"p-first", "ja", clock.nowJst(), ""};
+        auto revocation = consent::revocationRecord(consent, consent::ConsentCatalog::builtin(), context, random);
+        ASSERT_TRUE(revocation);
+        ASSERT_TRUE(sync::store::ConsentLedger::revoke(*store, *revocation, "nurse-7"));
+    }
+    auto copy = tabletCopy();
+    ASSERT_EQ(copy.size(), 1u) << "the withdrawing tablet wipes its copy at once";
+    EXPECT_EQ(copy[0].kind, model::ConsentKind::Checkup);
+    ASSERT_EQ(syncNow(*store).stored, 1);
+    // Past the refresh age the gateway would ask again: only for the kind still consented.
+    gatewayClock.advance(std::chrono::hours(25));
+    const auto asked = simulator->answered();
+    auto answer = ask();
+    ASSERT_TRUE(answer.allowed) << answer.reasonJa;
+    ASSERT_EQ(answer.items.size(), 1u);
+    EXPECT_EQ(answer.items[0].kind, model::ConsentKind::Checkup);
+    EXPECT_EQ(simulator->answered(), asked + 1) << "the 特定健診 request only";
+}
+
+TEST_F(GatewayMedicalInfoTest, AnotherTabletsCopyIsWipedByTheRevocationOnTheFeed)
+{
+    const auto persona = withHistory("oqs-medinfo-feed");
+    consentedFirstVisit(persona);
+    // A second tablet with the same patient on its roster holds a copy too.
+    sync::store::InitOptions options;
+    options.scrypt = fastScrypt();
+    auto created = sync::store::initStore((dir / "second.db").string(), kTestPassphrase, options, random, clock);
+    ASSERT_TRUE(created) << created.error().message;
+    sync::store::Store& other = created->store;
+    rosterHolds(persona, &other);
+    ASSERT_TRUE(enrollTablet(other, newCode()));
+    syncNow(other);
+    auto fetched = sync::client::SyncEngine(other, random).medicalInfo("p-first", "houmon_shinryo", "nurse-7");
+    ASSERT_TRUE(fetched && fetched->items.size() == 2u) << (fetched ? fetched->reasonJa : fetched.error().message);
+    // The first tablet records the patient's withdrawal of the 薬剤 consent and sends it.
+    const auto active = sync::store::ConsentLedger::active(store->db(), "p-first");
+    ASSERT_TRUE(active);
+    for (const auto& consent : *active) {
+        if (consent.kind == model::ConsentKind::Pharmacy) {
+            consent::ConsentContext context{"p-first", "ja", clock.nowJst(), ""};
+            auto revocation = consent::revocationRecord(consent, consent::ConsentCatalog::builtin(), context, random);
+            ASSERT_TRUE(revocation);
+            ASSERT_TRUE(sync::store::ConsentLedger::revoke(*store, *revocation, "nurse-7"));
+        }
+    }
+    ASSERT_EQ(syncNow(*store).stored, 1);
+    // The second tablet's next sync applies the revocation's feed item: its 薬剤 copy is gone.
+    syncNow(other);
+    auto rows = sync::store::MedicalInfoCache::availableFor(other.db(), "p-first", clock.nowJst());
+    ASSERT_TRUE(rows);
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ((*rows)[0].kind, model::ConsentKind::Checkup);
+    auto again = sync::client::SyncEngine(other, random).medicalInfo("p-first", "houmon_shinryo", "nurse-7");
+    ASSERT_TRUE(again);
+    ASSERT_EQ(again->items.size(), 1u);
+    EXPECT_EQ(again->items[0].kind, model::ConsentKind::Checkup);
+}
+
+TEST_F(GatewayMedicalInfoTest, NothingIsFetchedOnceTheCertificateIsInItsGracePeriod)
+{
+    // R3: after the e-certificate expires the card confirms qualification only. Consented while
+    // valid (it expires in two days), asked again ten days later: refused, OQS not asked.
+    hardware::Persona persona;
+    persona.name = "oqs-medinfo-grace";
+    persona.birthdate = *base::Date::parse("1980-02-17");
+    persona.certNotAfterDays = 2;
+    json person{{"id", persona.name},
+                {"certificate_serial", serialOf(persona.name)},
+                {"result", result({{"birthdate", "19800217"}})},
+                {"medical", "demo"}};
+    startSimulator({{"issuer", kIssuer}, {"people", json::array({person})}});
+    consentedFirstVisit(persona);
+    ASSERT_EQ(ask().items.size(), 2u);
+    gatewayClock.advance(std::chrono::hours(24 * 10));
+    const auto asked = simulator->answered();
+    auto answer = ask();
+    EXPECT_FALSE(answer.allowed);
+    EXPECT_EQ(answer.reason, "ecert_grace") << answer.reasonJa;
+    EXPECT_TRUE(answer.items.empty());
+    EXPECT_EQ(simulator->answered(), asked);
+    EXPECT_TRUE(tabletCopy().empty());
 }
 
 } // namespace

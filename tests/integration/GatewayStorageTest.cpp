@@ -171,7 +171,7 @@ TEST_P(GatewayStorageTest, BothEnginesAreTheOneSqlStorageAtTheSameSchemaVersion)
 {
     auto* sql = dynamic_cast<SqlGatewayStorage*>(storage.get());
     ASSERT_NE(sql, nullptr) << "the " << GetParam() << " backend is not the one SQL storage";
-    EXPECT_EQ(sql->schemaVersion().value(), 6); // 6: staff accounts
+    EXPECT_EQ(sql->schemaVersion().value(), 7); // 7: medical-information consents and results
 }
 
 // `audit verify` on a live gateway: the rows and the recorded head are read in one snapshot, so
@@ -350,6 +350,50 @@ TEST_P(GatewayStorageTest, SnapshotsAndRequeryKeys)
     ASSERT_TRUE(stored->certificateExpiry) << "an unknown expiry keeps the one seen before";
     EXPECT_EQ(stored->certificateExpiry->toString(), "2031-03-31");
     EXPECT_EQ(stored->updatedAt.utc(), kT0.plus(std::chrono::hours(2)).utc());
+}
+
+TEST_P(GatewayStorageTest, MedicalConsentsAWithdrawalInEitherOrderAndResultsWithTheirAudit)
+{
+    // Issue 33: a consent given on a visit, a withdrawal that arrives before its consent (records
+    // from two tablets), and a result stored with its audit row, on both engines.
+    enrollDevice();
+    auto given = intakeOf("v-1");
+    given.medicalConsents.push_back({"c-pharm", "p-1", model::ConsentKind::Pharmacy, "houmon_shinryo", kT0, std::nullopt});
+    ASSERT_EQ(storage->intake(given).value().status, protocol::RecordStatus::Stored);
+    auto early = intakeOf("v-2");
+    early.medicalConsents.push_back(
+        {"c-check", "p-1", model::ConsentKind::Checkup, "", kT0.plus(std::chrono::hours(2)), kT0.plus(std::chrono::hours(2))});
+    ASSERT_EQ(storage->intake(early).value().status, protocol::RecordStatus::Stored);
+    auto late = intakeOf("v-3");
+    late.medicalConsents.push_back({"c-check", "p-1", model::ConsentKind::Checkup, "houmon_shinryo", kT0, std::nullopt});
+    ASSERT_EQ(storage->intake(late).value().status, protocol::RecordStatus::Stored);
+    auto consents = storage->medicalConsents("p-1").value();
+    ASSERT_EQ(consents.size(), 2u);
+    for (const auto& c : consents) {
+        EXPECT_EQ(c.withdrawnAt.has_value(), c.consentId == "c-check") << c.consentId << ": the consent cannot reopen it";
+    }
+    EXPECT_TRUE(storage->medicalConsents("p-2").value().empty());
+
+    EXPECT_FALSE(storage->latestMedicalInfo("p-1", model::ConsentKind::Pharmacy).value());
+    for (int hour : {3, 5}) {
+        MedicalInfoRow row{"mi-" + std::to_string(hour), "p-1", model::ConsentKind::Pharmacy, "c-pharm",
+                           kT0.plus(std::chrono::hours(hour)), "1", R"({"events":[]})", "<XmlMsg/>"};
+        ASSERT_TRUE(storage->addMedicalInfo(row, {"gateway", "medinfo.request", "p-1", {{"kind", "pharm"}}},
+                                            row.fetchedAt));
+    }
+    auto latest = storage->latestMedicalInfo("p-1", model::ConsentKind::Pharmacy).value();
+    ASSERT_TRUE(latest);
+    EXPECT_EQ(latest->id, "mi-5");
+    EXPECT_EQ(latest->sourceXml, "<XmlMsg/>");
+    EXPECT_FALSE(storage->latestMedicalInfo("p-1", model::ConsentKind::Checkup).value());
+    std::size_t audited = 0;
+    const auto rows = storage->auditRows(0, 100);
+    ASSERT_TRUE(rows);
+    for (const auto& r : *rows) {
+        audited += r.action == "medinfo.request" ? 1 : 0;
+    }
+    EXPECT_EQ(audited, 2u);
+    EXPECT_TRUE(storage->verifyAudit().value().ok());
 }
 
 TEST_P(GatewayStorageTest, TheAuditChainCoversEveryWriteAndVerifies)
@@ -562,7 +606,7 @@ TEST_F(PostgresOperationsTest, MigratesToTheCurrentVersionAndRefusesANewerSchema
 {
     {
         auto storage = PostgresGatewayStorage::open(scoped, random, kT0).value();
-        EXPECT_EQ(storage->schemaVersion().value(), 6); // 6: staff accounts
+        EXPECT_EQ(storage->schemaVersion().value(), 7); // 7: medical information
     }
     ASSERT_TRUE(admin->run("INSERT INTO " + schema + ".zaitaku_schema VALUES (99, 'from the future', 'x')"));
     auto refused = PostgresGatewayStorage::open(scoped, random, kT0);

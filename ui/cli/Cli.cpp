@@ -41,6 +41,7 @@ constexpr Command kCommands[] = {
     {"precheck", "route pre-check: today's patients, their latest results and flags", runPrecheck},
     {"sync-retry", "put a dead letter back in the queue (audited)", runSyncRetry},
     {"requery", "re-query a continuing patient's eligibility without the card (F2, when R7 allows)", runRequery},
+    {"medinfo", "a patient's お薬・健診 (薬剤・特定健診情報) within the consented window", runMedicalInfo},
     {"oqs", "the OQS XML codec: parse a result file, build request files", runOqs},
     {"demo", "run the embedded demo", runDemo},
 };

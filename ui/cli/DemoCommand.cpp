@@ -10,11 +10,13 @@
 #include "sync/store/StoreVisitPort.h"
 #include "ui/cli/VisitCommand.h"
 #include "ui/session/DemoStack.h"
+#include "ui/session/MedicalInfoReport.h"
 #include "ui/session/VisitRuntime.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/identity/FaceVerifier.h"
 #include "verify/rules/AgeThresholds.h"
 #include "verify/rules/DoorCopay.h"
+#include "verify/rules/MedicalInfoWindow.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
 #include "verify/visit/ScriptedOperator.h"
@@ -153,7 +155,8 @@ bool showOnlineConfirmation(
     ctx.out << "\n■ オンライン資格確認 Online confirmation (the gateway's OQS bridge, simulated 資格確認端末): "
             << gw.terminal().answered() << " 件の照会 OQS requests answered for the " << expected
             << " visit(s) that ask OQS; " << report.feedItems << " feed item(s) back on the tablet\n";
-    if (gw.terminal().answered() != expected) {
+    // At least these: after a confirmed first visit the gateway also asks for her 薬剤・特定健診 information.
+    if (gw.terminal().answered() < expected) {
         ctx.err << "demo: expected " << expected << " OQS requests, the terminal answered " << gw.terminal().answered()
                 << "\n";
         return false;
@@ -179,6 +182,34 @@ bool showOnlineConfirmation(
     ctx.out << "  再訪問の再照会 the revisit's own answer:\n";
     printAnswer(ctx, **cont);
     return true;
+}
+
+// Issue 33: the first visit's consent to 薬剤・特定健診 lets the nurse see the patient's medications on
+// the tablet (from its cache, so also offline later) while the window is open; an 往診 consent older
+// than 24 h shows nothing but the reason.
+bool showMedicalInformation(CliContext& ctx, sync::store::Store& tablet)
+{
+    sync::client::SyncEngine engine(tablet, randomOf(ctx));
+    auto answer = engine.medicalInfo("demo-first", "houmon_shinryo", "demo-nurse");
+    if (!answer) {
+        ctx.err << "demo: the medical information could not be fetched: " << answer.error().message << "\n";
+        return false;
+    }
+    auto report = session::medicalInfoReport(tablet, "demo-first", std::nullopt);
+    if (!report || !report->viewable) {
+        ctx.err << "demo: no medical information reached the tablet (" << answer->reason << ": " << answer->reasonJa
+                << ")\n";
+        return false;
+    }
+    ctx.out << "\n■ お薬・健診 Medical information (初回訪問の同意に基づく, seed 004; zaitaku-cli medinfo shows the same)\n"
+            << session::toText(*report, ctx.clock.nowJst(), 6);
+    const auto now = ctx.clock.nowJst();
+    auto oushin = rules::medicalInfoWindow(
+        {now.plus(std::chrono::hours(-25)), now, rules::VisitKind::Oushin, std::nullopt});
+    ctx.out << "  往診の同意から25時間後 an 往診 consent 25 h old: "
+            << (oushin && !oushin->allowed ? "閲覧期間外（同意情報登録後24時間, seed 003）" : "viewable (unexpected)")
+            << "\n";
+    return oushin && !oushin->allowed;
 }
 
 // Tomorrow's route, checked tonight: one bulk request for every patient with a re-query key.
@@ -293,6 +324,7 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     }
     if (!syncDemoVisits(ctx, demo.store(), demo) ||
         !showOnlineConfirmation(ctx, demo.store(), demo, withCard, withCard ? 2 : 1) ||
+        (withCard && !showMedicalInformation(ctx, demo.store())) ||
         !showRoutePrecheck(ctx, demo.store(), demo)) {
         return kExitFailure;
     }

@@ -5,6 +5,7 @@
 #include "ui/cli/CommandOptions.h"
 #include "ui/cli/SecretPrompt.h"
 #include "ui/cli/StoreUnlock.h"
+#include "ui/session/MedicalInfoReport.h"
 
 #include <charconv>
 #include <nlohmann/json.hpp>
@@ -27,11 +28,12 @@ const std::set<std::string> kValued{"--db",           "--passphrase-file",
                                     "--staff",        "--staff-secret-file"};
 
 // These commands have no sub-command: the parser sees a fixed one.
-std::optional<CommandOptions> parse(const Args& args, const char* command, CliContext& ctx)
+std::optional<CommandOptions>
+parse(const Args& args, const char* command, CliContext& ctx, std::set<std::string> flags = {"--json"})
 {
     Args withSub{"run"};
     withSub.insert(withSub.end(), args.begin(), args.end());
-    auto o = parseCommandOptions(withSub, OptionSpec{{"--json"}, kValued, false}, command, ctx);
+    auto o = parseCommandOptions(withSub, OptionSpec{std::move(flags), kValued, false}, command, ctx);
     if (o && !o->help && o->value("db").empty()) {
         ctx.err << "zaitaku-cli " << command << ": --db PATH is required\n";
         return std::nullopt;
@@ -332,6 +334,65 @@ int runRequery(const Args& args, CliContext& ctx)
         }
     }
     return answer->allowed && !answer->cardReadNeeded ? kExitOk : kExitFailure;
+}
+
+int runMedicalInfo(const Args& args, CliContext& ctx)
+{
+    auto o = parse(args, "medinfo", ctx, {"--json", "--fetch"});
+    if (!o) {
+        return kExitBadInput;
+    }
+    if (o->help) {
+        ctx.out << "usage: zaitaku-cli medinfo --db PATH --patient ID [--fetch --staff ID [--service-kind K]] [--json]\n"
+                   "The patient's お薬・健診 (薬剤情報, 特定健診情報) from the tablet's cache, as the app shows it:\n"
+                   "medications by date and facility, 重複投薬の可能性 and 用量変更, checkups by year with values\n"
+                   "outside the 保健指導判定値 marked. --fetch first asks the gateway for the staff member (a\n"
+                   "physician or nurse); a closed window or a withdrawn consent wipes the copy (exit 1 then).\n";
+        return kExitOk;
+    }
+    const std::string patient = o->value("patient");
+    if (patient.empty() || (o->has("--fetch") && o->value("staff").empty())) {
+        return fail(ctx, *o, "medinfo",
+                    {sync::Errc::InvalidInput, "--patient ID is required, and --staff ID with --fetch",
+                     patient.empty() ? "patient" : "staff"});
+    }
+    const auto timeouts = timeoutsOf(*o);
+    if (!timeouts) {
+        return fail(ctx, *o, "medinfo", kBadTimeout);
+    }
+    auto store = openStore(ctx, *o, o->value("db"));
+    if (!store) {
+        return fail(ctx, *o, "medinfo", store.error());
+    }
+    std::optional<sync::protocol::MedicalInfoAnswer> answer;
+    if (o->has("--fetch")) {
+        sync::client::SyncOptions options;
+        options.timeouts = *timeouts;
+        sync::client::SyncEngine engine(*store, randomOf(ctx), options);
+        const std::string kind = o->value("service-kind").empty() ? "houmon_shinryo" : o->value("service-kind");
+        auto fetched = engine.medicalInfo(patient, kind, o->value("staff"));
+        if (!fetched) {
+            return fail(ctx, *o, "medinfo", fetched.error());
+        }
+        answer = std::move(*fetched);
+    }
+    auto report = session::medicalInfoReport(*store, patient, std::nullopt);
+    if (!report) {
+        return fail(ctx, *o, "medinfo", report.error());
+    }
+    if (answer && !answer->allowed) {
+        report->reasonJa = answer->reasonJa; // the gateway's reason beats "nothing cached"
+    }
+    if (o->has("--json")) {
+        auto out = session::toJson(*report);
+        if (answer) {
+            out["gateway"] = {{"allowed", answer->allowed}, {"reason", answer->reason}, {"reason_ja", answer->reasonJa}};
+        }
+        ctx.out << out.dump(2) << "\n";
+    } else {
+        ctx.out << session::toText(*report, ctx.clock.nowJst());
+    }
+    return report->viewable ? kExitOk : kExitFailure;
 }
 
 int runSyncRetry(const Args& args, CliContext& ctx)

@@ -10,6 +10,7 @@
 #include "sync/oqs/OqsSimulator.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/PatientRoster.h"
+#include "sync/store/StaffAccount.h"
 #include "sync/store/StoreLifecycle.h"
 
 #include <algorithm>
@@ -61,7 +62,8 @@ nlohmann::json demoPopulation()
                  {"insurer_name", "世田谷区国民健康保険"},
                  {"elderly_recipient_valid_start_date", "20250701"},
                  {"elderly_recipient_valid_end_date", "20300630"},
-                 {"elderly_recipient_contribution_ratio", "020"}}}},
+                 {"elderly_recipient_contribution_ratio", "020"}}},
+               {"medical", "demo"}}, // her 薬剤・特定健診 history (SyntheticMedicalHistory)
               // 継続 太郎 has no card here: the terminal finds him by the numbers of his re-query key.
               {{"id", "demo-cont"},
                {"result",
@@ -159,6 +161,16 @@ std::string DemoStack::startGateway(const std::string& jpkiCa,
     if (auto imported = m_server->storage().importCare(demoContinuingCare(), "operator:demo", clock.nowJst());
         !imported) {
         return "the demo's continuing care cannot be imported: " + imported.error().message;
+    }
+    // The nurse of the demo's visits, known to the gateway: medical information is read by name
+    // (issue 33). Her sign-in secret is random: the demo never signs in with it.
+    auto credential = sync::store::makeStaffCredential(base::makeUuid(random), random);
+    if (!credential) {
+        return "the demo's staff account cannot be made: " + credential.error().message;
+    }
+    sync::store::StaffAccount nurse{"demo-nurse", "デモ 看護師", "nurse", std::move(*credential), true, 0};
+    if (auto put = m_server->storage().putStaff(nurse, clock.nowJst()); !put) {
+        return "the demo's staff account cannot be stored: " + put.error().message;
     }
     return {};
 }
