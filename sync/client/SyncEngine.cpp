@@ -546,8 +546,8 @@ SyncEngine::medicalInfo(const std::string& patientId, const std::string& service
             return fail(job);
         }
         if (job->state != "done") {
-            return Unexpected(Error{Errc::OqsFailed, "the gateway's medical-information request failed: " + job->reason,
-                                    "job"});
+            return Unexpected(
+                Error{Errc::OqsFailed, "the gateway's medical-information request failed: " + job->reason, "job"});
         }
         parsed = protocol::parseMedicalInfoAnswer(protocol::dump(job->result));
         if (!parsed) {
@@ -555,8 +555,8 @@ SyncEngine::medicalInfo(const std::string& patientId, const std::string& service
         }
     }
     // Refusals that end the right to view (not a staff or gateway problem) remove the copy.
-    static const std::set<std::string> kClosing{"no_consent",   "consent_withdrawn", "window_closed",
-                                                "care_not_continuing", "ecert_grace", "ecert_unusable"};
+    static const std::set<std::string> kClosing{"no_consent",          "consent_withdrawn", "window_closed",
+                                                "care_not_continuing", "ecert_grace",       "ecert_unusable"};
     const auto now = m_store.clock().nowJst();
     auto done = inTransaction(db, [&]() -> Expected<void, Error> {
         if (!parsed->allowed && kClosing.count(parsed->reason)) {
@@ -569,8 +569,9 @@ SyncEngine::medicalInfo(const std::string& patientId, const std::string& service
         }
         for (const auto& item : parsed->items) {
             const auto text = protocol::dump(protocol::toJson(item));
-            store::MedicalInfo info{base::makeUuid(m_random), patientId, item.kind,
-                                    std::vector<std::uint8_t>(text.begin(), text.end()), item.fetchedAt, item.viewUntil};
+            store::MedicalInfo info{
+                base::makeUuid(m_random), patientId,     item.kind, std::vector<std::uint8_t>(text.begin(), text.end()),
+                item.fetchedAt,           item.viewUntil};
             if (info.availableUntil.utc() <= now.utc()) {
                 continue;
             }
@@ -579,7 +580,8 @@ SyncEngine::medicalInfo(const std::string& patientId, const std::string& service
             }
         }
         auto audited = store::AuditLog::append(
-            db, {staffId, "medical_info.fetch", patientId, {{"reason", parsed->reason}, {"items", parsed->items.size()}}},
+            db,
+            {staffId, "medical_info.fetch", patientId, {{"reason", parsed->reason}, {"items", parsed->items.size()}}},
             now);
         if (!audited) {
             return fail(audited);

@@ -130,7 +130,7 @@ private:
     bool m_stopping = false;
     std::thread m_worker;
     std::atomic<std::size_t> m_applied{0};
-    ConfirmedHook m_onConfirmed; // set before start()
+    ConfirmedHook m_onConfirmed;     // set before start()
     std::unique_ptr<OqsJobs> m_jobs; // last: its threads use the members above
 };
 

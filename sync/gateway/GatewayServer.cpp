@@ -336,8 +336,8 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         }
         parts->eligibility = std::make_unique<EligibilityService>(*raw->storage, std::move(*opened), raw->jpki, clock,
                                                                   monotonic, *raw->random, *raw->log);
-        parts->medicalInfo = std::make_unique<MedicalInfoService>(*raw->storage, *parts->eligibility, clock,
-                                                                  *raw->random, *raw->log);
+        parts->medicalInfo =
+            std::make_unique<MedicalInfoService>(*raw->storage, *parts->eligibility, clock, *raw->random, *raw->log);
         parts->eligibility->onConfirmed(
             [medical = parts->medicalInfo.get()](const std::string& patientId, const std::string& serviceKind) {
                 medical->afterConfirmation(patientId, serviceKind);

@@ -90,9 +90,8 @@ std::string pathOf(const std::string& target)
 
 // The routes that need an enrolled tablet's certificate, with their method.
 const std::vector<std::pair<std::string, std::string>> kDeviceRoutes{
-    {"/v1/status", "GET"}, {"/v1/challenges", "POST"}, {"/v1/records", "POST"},
-    {"/v1/feed", "GET"},   {"/v1/precheck", "POST"},   {"/v1/requery", "POST"},
-    {"/v1/medinfo", "POST"}};
+    {"/v1/status", "GET"},    {"/v1/challenges", "POST"}, {"/v1/records", "POST"}, {"/v1/feed", "GET"},
+    {"/v1/precheck", "POST"}, {"/v1/requery", "POST"},    {"/v1/medinfo", "POST"}};
 
 bool isJobPath(const std::string& path)
 {
@@ -850,9 +849,12 @@ HttpResponse GatewayService::medicalInfo(const HttpRequest& request, const Devic
         return problem(403, Errc::Unauthorized, "this patient is not assigned to this tablet", "patient_id");
     }
     if (!m_deps.medicalInfo) {
-        return json(200, protocol::toJson(protocol::MedicalInfoAnswer{
-                             false, "oqs_not_configured",
-                             "ゲートウェイにオンライン資格確認の接続が設定されていません", {}, std::nullopt}));
+        return json(200, protocol::toJson(
+                             protocol::MedicalInfoAnswer{false,
+                                                         "oqs_not_configured",
+                                                         "ゲートウェイにオンライン資格確認の接続が設定されていません",
+                                                         {},
+                                                         std::nullopt}));
     }
     auto answer = m_deps.medicalInfo->answer(*message, device.id);
     if (answer.reason == "oqs_busy") {

@@ -59,9 +59,9 @@ struct ServiceDeps
     GatewayLog& log;
     std::function<std::vector<std::pair<std::string, double>>()> gauges;
     std::chrono::hours enrollmentCodeLifetime{24};
-    EligibilityService* eligibility = nullptr; // null: no OQS bridge configured
+    EligibilityService* eligibility = nullptr;       // null: no OQS bridge configured
     class MedicalInfoService* medicalInfo = nullptr; // with the bridge (issue 33)
-    bool metricsNeedCertificate = true;        // /metrics only for a monitoring certificate (M1)
+    bool metricsNeedCertificate = true;              // /metrics only for a monitoring certificate (M1)
     // Request bodies: an enrolled, unrevoked tablet's record batches; a stranger's enrollment.
     std::size_t maxBodyBytes = 4 * 1024 * 1024;
     std::size_t maxUnauthenticatedBodyBytes = 64 * 1024;

@@ -29,8 +29,8 @@ std::string label(model::ConsentKind kind)
 }
 
 // OQS's own deadline for a kind, from the newest result (F4 rule: *AvailableTime is authoritative [I]).
-std::optional<base::Timestamp> availableTime(GatewayStorage& storage, const std::string& patientId,
-                                             model::ConsentKind kind)
+std::optional<base::Timestamp>
+availableTime(GatewayStorage& storage, const std::string& patientId, model::ConsentKind kind)
 {
     auto latest = storage.latestSnapshot(patientId);
     if (!latest || !*latest) {
@@ -110,13 +110,14 @@ MedicalInfoService::window(const std::string& patientId, const std::string& serv
     auto decided = rules::medicalInfoWindow({consentAt, now, visitKind, availableTime(m_storage, patientId, kind)});
     if (!decided || !decided->allowed) {
         const std::string basis = decided ? std::string(base::labelOf(decided->basis)) : std::string();
-        return closed("window_closed", "閲覧期間外です（" + basis +
-                                           (decided && decided->until ? "：" + decided->until->toString() + "まで" : "") +
-                                           "）");
+        return closed("window_closed",
+                      "閲覧期間外です（" + basis +
+                          (decided && decided->until ? "：" + decided->until->toString() + "まで" : "") + "）");
     }
     if (decided->requiresRequeryAllowed) {
         if (auto refused = m_eligibility.requeryRefusal({patientId, serviceKind, now.localDate()})) {
-            return closed("care_not_continuing", "閲覧期間外です（継続的な療養が確認できません：" + refused->reasonJa + "）");
+            return closed("care_not_continuing",
+                          "閲覧期間外です（継続的な療養が確認できません：" + refused->reasonJa + "）");
         }
     }
     MedicalInfoWindow w;
@@ -165,18 +166,18 @@ protocol::MedicalInfoAnswer MedicalInfoService::stored(const protocol::MedicalIn
         if (!row) {
             continue;
         }
-        const bool current = *row && (*row)->consentId == w.consentId &&
-                             now.utc() - (*row)->fetchedAt.utc() < m_policy.refreshAfter;
+        const bool current =
+            *row && (*row)->consentId == w.consentId && now.utc() - (*row)->fetchedAt.utc() < m_policy.refreshAfter;
         stale = stale || !current;
         if (!current || (*row)->resultCode != "1") {
             continue;
         }
-        nlohmann::json item{{"kind", base::toCode(kind)},
-                            {"fetched_at", (*row)->fetchedAt.toString()},
-                            {"view_until", w.viewUntil.toString()},
-                            {"basis", w.basis},
-                            {kind == model::ConsentKind::Pharmacy ? "medication" : "checkups",
-                             base::parseJson((*row)->parsedJson)}};
+        nlohmann::json item{
+            {"kind", base::toCode(kind)},
+            {"fetched_at", (*row)->fetchedAt.toString()},
+            {"view_until", w.viewUntil.toString()},
+            {"basis", w.basis},
+            {kind == model::ConsentKind::Pharmacy ? "medication" : "checkups", base::parseJson((*row)->parsedJson)}};
         if (auto parsed = protocol::parseMedicalInfoItem(item)) {
             out.items.push_back(std::move(*parsed));
         } else {
@@ -212,9 +213,9 @@ protocol::MedicalInfoAnswer MedicalInfoService::answer(const protocol::MedicalIn
         for (const auto& i : out.items) {
             kinds.emplace_back(base::toCode(i.kind));
         }
-        (void)m_storage.recordAudit({deviceId, "read.medinfo", query.patientId,
-                                     {{"staff_id", query.staffId}, {"kinds", kinds}}},
-                                    m_clock.nowJst());
+        (void)m_storage.recordAudit(
+            {deviceId, "read.medinfo", query.patientId, {{"staff_id", query.staffId}, {"kinds", kinds}}},
+            m_clock.nowJst());
     }
     return out;
 }
@@ -285,16 +286,22 @@ Expected<void, Error> MedicalInfoService::fetchKind(const std::string& patientId
     row.consentId = window.consentId;
     row.fetchedAt = m_clock.nowJst();
     row.resultCode = file->resultCode;
-    row.parsedJson = !file->succeeded()                ? nlohmann::json{{"message", file->messageContents}}.dump()
-                     : request.drugs                   ? protocol::toJson(file->medication).dump()
-                                                       : protocol::toJson(file->checkups).dump();
+    row.parsedJson = !file->succeeded() ? nlohmann::json{{"message", file->messageContents}}.dump()
+                     : request.drugs    ? protocol::toJson(file->medication).dump()
+                                        : protocol::toJson(file->checkups).dump();
     row.sourceXml = file->utf8;
     const std::size_t count = request.drugs ? file->medication.events.size() : file->checkups.checkups.size();
-    store::AuditEntry audit{actor, "medinfo.request", patientId,
-                            {{"kind", base::toCode(kind)}, {"staff_id", staffId}, {"result_code", file->resultCode},
-                             {"entries", count}, {"warnings", file->warnings.size()}}};
-    m_log.info("medinfo.answered", {{"patient", patientId}, {"kind", base::toCode(kind)},
-                                    {"result_code", file->resultCode}, {"entries", count}});
+    store::AuditEntry audit{actor,
+                            "medinfo.request",
+                            patientId,
+                            {{"kind", base::toCode(kind)},
+                             {"staff_id", staffId},
+                             {"result_code", file->resultCode},
+                             {"entries", count},
+                             {"warnings", file->warnings.size()}}};
+    m_log.info(
+        "medinfo.answered",
+        {{"patient", patientId}, {"kind", base::toCode(kind)}, {"result_code", file->resultCode}, {"entries", count}});
     return m_storage.addMedicalInfo(row, audit, row.fetchedAt);
 }
 

@@ -29,7 +29,6 @@ std::string bytesAsString(const std::vector<std::uint8_t>& bytes)
     return std::string(bytes.begin(), bytes.end());
 }
 
-
 // The consents the gateway acts on itself (issue 33): OQS's 薬剤情報 and 特定健診情報.
 bool isMedicalInfoConsent(model::ConsentKind kind)
 {
@@ -170,8 +169,8 @@ Expected<void, Error> RecordValidator::checkVisit(const nlohmann::json& payload,
             const auto at = parsed->consentTime ? parsed->consentTime
                                                 : (visit->completedAt ? visit->completedAt : visit->startedAt);
             verdict.medicalConsents.push_back({parsed->id, visit->patientId, parsed->kind,
-                                               std::string(base::toCode(visit->serviceKind)),
-                                               at.value_or(receivedAt), std::nullopt});
+                                               std::string(base::toCode(visit->serviceKind)), at.value_or(receivedAt),
+                                               std::nullopt});
         }
         consents.push_back(std::move(*parsed));
     }

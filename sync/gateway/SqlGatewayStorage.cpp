@@ -465,14 +465,15 @@ Expected<IntakeResult, Error> SqlGatewayStorage::intakeOne(const IntakeRequest& 
         // A withdrawal wins whatever the order the two records arrive in.
         auto kept = m_writer->exec(
             consent.withdrawnAt
-                ? "INSERT INTO medical_consent (consent_id, patient_id, kind, service_kind, consented_at, withdrawn_at) "
+                ? "INSERT INTO medical_consent (consent_id, patient_id, kind, service_kind, consented_at, "
+                  "withdrawn_at) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (consent_id) DO UPDATE SET withdrawn_at = "
                   "coalesce(medical_consent.withdrawn_at, excluded.withdrawn_at)"
-                : "INSERT INTO medical_consent (consent_id, patient_id, kind, service_kind, consented_at, withdrawn_at) "
+                : "INSERT INTO medical_consent (consent_id, patient_id, kind, service_kind, consented_at, "
+                  "withdrawn_at) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (consent_id) DO NOTHING",
             {consent.consentId, consent.patientId, std::string(base::toCode(consent.kind)), consent.serviceKind,
-             sqlTime(consent.consentedAt),
-             consent.withdrawnAt ? sqlTime(*consent.withdrawnAt) : SqlValue()});
+             sqlTime(consent.consentedAt), consent.withdrawnAt ? sqlTime(*consent.withdrawnAt) : SqlValue()});
         if (!kept) {
             return fail(kept);
         }
@@ -690,7 +691,7 @@ SqlGatewayStorage::addMedicalInfo(const MedicalInfoRow& row, const store::AuditE
 }
 
 Expected<std::optional<MedicalInfoRow>, Error> SqlGatewayStorage::latestMedicalInfo(const std::string& patientId,
-                                                                                  model::ConsentKind kind)
+                                                                                    model::ConsentKind kind)
 {
     auto r = read("SELECT id, patient_id, kind, consent_id, fetched_at, result_code, parsed, source_xml "
                   "FROM medical_info WHERE patient_id = ?1 AND kind = ?2 ORDER BY fetched_at DESC LIMIT 1",
@@ -702,8 +703,7 @@ Expected<std::optional<MedicalInfoRow>, Error> SqlGatewayStorage::latestMedicalI
         return std::optional<MedicalInfoRow>();
     }
     return std::optional<MedicalInfoRow>(MedicalInfoRow{r->text(0, 0), r->text(0, 1), kind, r->text(0, 3),
-                                                        timeOf(*r, 0, 4), r->text(0, 5), r->text(0, 6),
-                                                        r->text(0, 7)});
+                                                        timeOf(*r, 0, 4), r->text(0, 5), r->text(0, 6), r->text(0, 7)});
 }
 
 Expected<StorageCounts, Error> SqlGatewayStorage::counts()

@@ -29,26 +29,49 @@ struct BlockTags
     std::string_view container, block;
     std::string_view dateList, dateItem, date, prescribedDate; // prescribedDate "" = not sent
     std::string_view drugList, drugItem;
-    std::array<std::string_view, 8> event;  // in the order of kEventFields
-    std::array<std::string_view, 9> drug;   // in the order of kDrugFields
+    std::array<std::string_view, 8> event; // in the order of kEventFields
+    std::array<std::string_view, 9> drug;  // in the order of kDrugFields
 };
 
 constexpr std::array<std::string DrugEvent::*, 8> kEventFields{
-    &DrugEvent::month,        &DrugEvent::facilityCode, &DrugEvent::facilityName, &DrugEvent::prescriberCode,
+    &DrugEvent::month,          &DrugEvent::facilityCode, &DrugEvent::facilityName, &DrugEvent::prescriberCode,
     &DrugEvent::prescriberName, &DrugEvent::organization, &DrugEvent::issuingOrg,   &DrugEvent::inOut};
-constexpr std::array<std::string Drug::*, 9> kDrugFields{&Drug::code,  &Drug::name,  &Drug::ingredient,
-                                                        &Drug::quantity, &Drug::unit, &Drug::usage,
-                                                        &Drug::specialInstruction, &Drug::times, &Drug::usageClass};
+constexpr std::array<std::string Drug::*, 9> kDrugFields{
+    &Drug::code,      &Drug::name,  &Drug::ingredient,         &Drug::quantity,
+    &Drug::unit,      &Drug::usage, &Drug::specialInstruction, &Drug::times,
+    &Drug::usageClass};
 
 constexpr std::array<BlockTags, 3> kBlocks{{
-    {DrugSource::Medical, "", "MeTrMonthInf", "DiDateInfs", "DiDateInf", "DiDate", "PrDate", "DrugInfs", "DrugInf",
+    {DrugSource::Medical,
+     "",
+     "MeTrMonthInf",
+     "DiDateInfs",
+     "DiDateInf",
+     "DiDate",
+     "PrDate",
+     "DrugInfs",
+     "DrugInf",
      {"MeTrMonth", "MeTrDiHCd", "MeTrDiHNm", "PrlsHCd", "PrlsHNm", "DiOrg", "PrIsOrg", "InOut"},
      {"DrugC", "DrugN", "IngreN", "Qua1", "Unit", "UsageN", "SpInst", "Times", "MeTrIdCl"}},
-    {DrugSource::Dispensing, "CzDiInf", "CzDiMonthInf", "CzDiDateInfs", "CzDiDateInf", "CzDiDate", "CzPrDate",
-     "CzDrugInfs", "CzDrugInf",
+    {DrugSource::Dispensing,
+     "CzDiInf",
+     "CzDiMonthInf",
+     "CzDiDateInfs",
+     "CzDiDateInf",
+     "CzDiDate",
+     "CzPrDate",
+     "CzDrugInfs",
+     "CzDrugInf",
      {"CzDiMonth", "CzMeTrDiHCd", "CzMeTrDiHNm", "CzPrlsHCd", "CzPrlsHNm", "CzDiOrg", "CzPrIsOrg", "CzPrCl"},
      {"CzDrugC", "CzDrugN", "CzIngreN", "CzQua1", "CzUnit", "CzUsageN", "CzSpInst", "CzTimes", "CzUsageCl"}},
-    {DrugSource::Prescription, "ShPrInf", "ShPrMonthInf", "ShPrDateInfs", "ShPrDateInf", "ShPrDate", "", "ShDrugInfs",
+    {DrugSource::Prescription,
+     "ShPrInf",
+     "ShPrMonthInf",
+     "ShPrDateInfs",
+     "ShPrDateInf",
+     "ShPrDate",
+     "",
+     "ShDrugInfs",
      "ShDrugInf",
      {"ShPrMonth", "ShMeTrDiHCd", "ShMeTrDiHNm", "ShPrHCd", "ShPrHNm", "ShPrOrg", "ShPrIsOrg", "ShPrCl"},
      {"ShDrugC", "ShDrugN", "ShIngreN", "ShQua1", "ShUnit", "ShUsageN", "ShSpInst", "ShTimes", "ShUsageCl"}},
@@ -60,14 +83,14 @@ struct SubjectTags
     std::string_view element, name, kana, birth, sex;
 };
 constexpr SubjectTags kDrugSubject{"QuaInf", "Name", "KanaName", "Birth", "AdmGendCode"};
-constexpr SubjectTags kCheckupSubject{"QualificationsInfo", "Name", "KanasName", "Birthday", "AdministrativeGenderCode"};
+constexpr SubjectTags kCheckupSubject{"QualificationsInfo", "Name", "KanasName", "Birthday",
+                                      "AdministrativeGenderCode"};
 
 constexpr std::array<std::string model::CheckupItem::*, 7> kItemFields{
-    &model::CheckupItem::code,  &model::CheckupItem::name, &model::CheckupItem::dataType,
-    &model::CheckupItem::value, &model::CheckupItem::unit, &model::CheckupItem::oid,
-    &model::CheckupItem::valueName};
+    &model::CheckupItem::code, &model::CheckupItem::name, &model::CheckupItem::dataType, &model::CheckupItem::value,
+    &model::CheckupItem::unit, &model::CheckupItem::oid,  &model::CheckupItem::valueName};
 constexpr std::array<std::string_view, 7> kItemTags{"ItemCode", "ItemName", "DataType",     "DataValue",
-                                                   "Unit",     "Oid",      "DataValueName"};
+                                                    "Unit",     "Oid",      "DataValueName"};
 
 template <std::size_t N> TagSet tagSet(const std::array<std::string_view, N>& tags)
 {

@@ -403,7 +403,8 @@ std::string OqsSimulator::answerMedicalInfo(const std::string& bytes, bool drugs
         const auto to = request->endDate.value_or(today);
         file.resultCode = "1";
         if (drugs) {
-            const auto from = request->startDate.value_or(base::Date::fromSysDays(to.sysDays() - std::chrono::days(1095)));
+            const auto from =
+                request->startDate.value_or(base::Date::fromSysDays(to.sysDays() - std::chrono::days(1095)));
             file.medication = synthesizeMedication(person->medical, from, to);
             file.medication.subject = std::move(subject);
         } else {

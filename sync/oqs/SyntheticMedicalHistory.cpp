@@ -209,9 +209,10 @@ Expected<SimMedical, Error> parseSimMedical(const nlohmann::json& json)
     }
     for (const auto& r : json.value("regimens", nlohmann::json::array())) {
         SimRegimen g;
-        g.drug = model::Drug{str(r, "drug_code"),        str(r, "drug_name"), str(r, "ingredient"),
-                             str(r, "quantity"),         str(r, "unit"),      str(r, "usage"),
-                             str(r, "special_instruction"), "",               str(r, "usage_class")};
+        g.drug =
+            model::Drug{str(r, "drug_code"),  str(r, "drug_name"), str(r, "ingredient"),          str(r, "quantity"),
+                        str(r, "unit"),       str(r, "usage"),     str(r, "special_instruction"), "",
+                        str(r, "usage_class")};
         g.days = integer(r, "days", 28);
         g.drug.times = std::to_string(g.days);
         g.prescriberCode = str(r, "prescriber_code");
@@ -316,8 +317,15 @@ SimMedical benchMedical(int events, int years)
     const int days = std::max(1, 365 * years / std::max(1, events / static_cast<int>(drugs.size())));
     for (std::size_t i = 0; i < drugs.size(); ++i) {
         SimRegimen g;
-        g.drug = model::Drug{"SIM" + std::to_string(1000 + i), std::get<0>(drugs[i]), std::get<1>(drugs[i]), "1", "錠",
-                             std::get<2>(drugs[i]), "", std::to_string(std::min(days, 90)), ""};
+        g.drug = model::Drug{"SIM" + std::to_string(1000 + i),
+                             std::get<0>(drugs[i]),
+                             std::get<1>(drugs[i]),
+                             "1",
+                             "錠",
+                             std::get<2>(drugs[i]),
+                             "",
+                             std::to_string(std::min(days, 90)),
+                             ""};
         g.days = std::min(days, 90);
         g.prescriberCode = "13100000" + std::to_string(10 + i % 3);
         g.prescriberName = "シミュレーター医院" + std::to_string(1 + i % 3);

@@ -88,7 +88,8 @@ std::optional<base::Date> optionalDate(FieldReader& r, std::string_view key)
 }
 
 // Unknown keys are refused: the table's keys and `extra` are the object's only fields.
-template <typename Table> void allowTable(FieldReader& r, const Table& keys, std::initializer_list<std::string_view> extra)
+template <typename Table>
+void allowTable(FieldReader& r, const Table& keys, std::initializer_list<std::string_view> extra)
 {
     std::vector<std::string_view> all(extra);
     for (const auto& entry : keys) {

@@ -33,7 +33,7 @@ struct MedicalInfoItem
     model::ConsentKind kind = model::ConsentKind::Pharmacy; // pharm or checkup
     base::Timestamp fetchedAt = base::Timestamp::fromUtc({});
     base::Timestamp viewUntil = base::Timestamp::fromUtc({}); // the tablet wipes it then
-    std::string basis; // rules::WindowBasis code
+    std::string basis;                                        // rules::WindowBasis code
     std::optional<model::MedicationHistory> medication;
     std::optional<model::CheckupHistory> checkups;
 };

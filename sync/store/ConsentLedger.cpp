@@ -97,8 +97,8 @@ Expected<void, Error> ConsentLedger::revoke(Store& store, const model::Consent& 
     // Issue 33: withdrawing 薬剤・特定健診 consent removes this tablet's copy at once (the others on
     // the revocation's feed item).
     if (revocation.kind == model::ConsentKind::Pharmacy || revocation.kind == model::ConsentKind::Checkup) {
-        if (auto wiped = MedicalInfoCache::wipe(db, revocation.patientId, revocation.kind, actor, "consent_withdrawn",
-                                                now);
+        if (auto wiped =
+                MedicalInfoCache::wipe(db, revocation.patientId, revocation.kind, actor, "consent_withdrawn", now);
             !wiped) {
             return Unexpected(wiped.error());
         }

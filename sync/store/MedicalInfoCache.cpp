@@ -32,11 +32,11 @@ Expected<void, Error> MedicalInfoCache::replace(Database& db, const MedicalInfo&
 }
 
 Expected<std::int64_t, Error> MedicalInfoCache::wipe(Database& db,
-                                                    const std::string& patientId,
-                                                    model::ConsentKind kind,
-                                                    const std::string& actor,
-                                                    const std::string& reason,
-                                                    const base::Timestamp& now)
+                                                     const std::string& patientId,
+                                                     model::ConsentKind kind,
+                                                     const std::string& actor,
+                                                     const std::string& reason,
+                                                     const base::Timestamp& now)
 {
     auto stmt = db.prepare("DELETE FROM medical_info WHERE patient_id = ?1 AND kind = ?2");
     if (!stmt) {
@@ -48,9 +48,12 @@ Expected<std::int64_t, Error> MedicalInfoCache::wipe(Database& db,
     }
     const std::int64_t removed = db.changes();
     if (removed > 0) {
-        auto audited = AuditLog::append(
-            db, {actor, "medical_info.wipe", patientId, {{"kind", base::toCode(kind)}, {"count", removed}, {"reason", reason}}},
-            now);
+        auto audited = AuditLog::append(db,
+                                        {actor,
+                                         "medical_info.wipe",
+                                         patientId,
+                                         {{"kind", base::toCode(kind)}, {"count", removed}, {"reason", reason}}},
+                                        now);
         if (!audited) {
             return Unexpected(audited.error());
         }

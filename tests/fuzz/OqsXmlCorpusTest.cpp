@@ -4,6 +4,7 @@
 // huge files, wrong encodings.
 
 #include "OqsXmlFuzz.h"
+#include "sync/oqs/MedicalInfoResults.h"
 #include "sync/oqs/OqsResults.h"
 
 #include <filesystem>
@@ -70,6 +71,11 @@ TEST(OqsXmlCorpus, HostileDocumentsAreRefusedWithAReason)
     }
     std::string huge = "<XmlMsg>" + std::string(33 * 1024 * 1024, ' ') + "</XmlMsg>";
     for (const auto& doc : {bomb, external, undeclared, deep, huge}) {
+        for (auto kind : {sync::oqs::MedicalInfoKind::Drugs, sync::oqs::MedicalInfoKind::Checkups}) {
+            auto medical = sync::oqs::parseMedicalInfoResult(doc, kind);
+            ASSERT_FALSE(medical);
+            EXPECT_EQ(medical.error().code, sync::Errc::XmlMalformed) << medical.error().message;
+        }
         auto parsed = sync::oqs::parseResult(doc);
         ASSERT_FALSE(parsed);
         EXPECT_FALSE(parsed.error().message.empty());

@@ -1,5 +1,6 @@
 #include "OqsXmlFuzz.h"
 
+#include "sync/oqs/MedicalInfoResults.h"
 #include "sync/oqs/OqsRequests.h"
 #include "sync/oqs/OqsResults.h"
 #include "sync/oqs/Xml.h"
@@ -36,7 +37,20 @@ bool runOqsParsers(const std::uint8_t* data, std::size_t size)
         (void)sync::oqs::resultToJson(*result).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
         (void)sync::oqs::buildResult(*result, sync::oqs::TextEncoding::Utf8);
     }
-    return result.has_value();
+    // 薬剤・特定健診 results (issue 33): refusals say why; what is accepted writes back and reads again.
+    bool medical = false;
+    for (auto kind : {sync::oqs::MedicalInfoKind::Drugs, sync::oqs::MedicalInfoKind::Checkups}) {
+        auto info = sync::oqs::parseMedicalInfoResult(bytes, kind);
+        check(info);
+        if (info) {
+            medical = true;
+            auto written = sync::oqs::buildMedicalInfoResult(*info, sync::oqs::TextEncoding::Utf8);
+            if (written && !sync::oqs::parseMedicalInfoResult(*written, kind)) {
+                std::abort(); // the writer's own output must read back
+            }
+        }
+    }
+    return result.has_value() || medical;
 }
 
 } // namespace zaitaku::fuzz

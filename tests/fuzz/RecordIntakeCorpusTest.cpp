@@ -45,6 +45,8 @@ TEST(RecordIntakeCorpus, WireParsersNameWhatTheyRefuse)
         R"({"patient_id":"p-1","service_kind":"houmon_shinryo","date":"2026-12-06"})",
         R"({"items":[{"seq":1,"kind":"eligibility_result","patient_id":"p-1","at":"2026-12-06T10:00:00+09:00","body":{}}],"next_after":1,"more":false,"epoch":"e"})",
         R"({"state":"done","kind":"precheck","result":{}})",
+        R"({"patient_id":"p-1","service_kind":"houmon_shinryo","staff_id":"nurse-7"})",
+        R"({"allowed":true,"reason":"available","reason_ja":"","items":[{"kind":"pharm","fetched_at":"2026-12-06T10:00:00+09:00","view_until":"2026-12-07T10:00:00+09:00","basis":"continuing_care","checkups":null,"medication":{"subject":{"name":"a","kana_name":"b","sex_code":"2","birthdate":"1955-06-15"},"events":[{"source":"dispensing","date":"2026-12-01","prescribed_date":null,"month":"202612","facility_code":"f","facility_name":"F","prescriber_code":"p","prescriber_name":"P","organization":"","issuing_org":"","in_out":"","drugs":[{"code":"c","name":"n","ingredient":"i","quantity":"1","unit":"錠","usage":"u","special_instruction":"","times":"28","usage_class":""}]}]}}]})",
         R"({"code":"rejected","error":"x","field":"records[0].payload"})",
         "listen = 127.0.0.1:8443",
         "ABCD-EFGH-JKLM-NPQR-0123456789abcdef",

@@ -11,6 +11,7 @@
 #include "sync/gateway/JpkiTrust.h"
 #include "sync/gateway/RecordValidator.h"
 #include "sync/protocol/EnrollmentCode.h"
+#include "sync/protocol/MedicalInfoMessages.h"
 #include "sync/protocol/Messages.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/RecordBasis.h"
@@ -141,6 +142,17 @@ void runWireParsers(const std::uint8_t* data, std::size_t size)
     expectNamed(parseStatusResponse(text), "status");
     expectNamed(parseJobStatus(text), "job status");
     expectNamed(parseErrorBody(text), "error body");
+    expectNamed(parseMedicalInfoQuery(text), "medical-information query");
+    if (auto answer = parseMedicalInfoAnswer(text); answer) {
+        // What was accepted writes back to what parses the same (the tablet caches that form).
+        for (const auto& item : answer->items) {
+            if (!parseMedicalInfoItem(toJson(item))) {
+                broken("an accepted medical-information item reads back", std::string(text));
+            }
+        }
+    } else {
+        expectNamed(answer, "medical-information answer");
+    }
     expectNamed(EnrollmentCode::parse(text), "enrollment code");
     expectNamed(EnrollmentCode::parseSecret(text), "enrollment secret");
     // gateway.conf: each line as `key = value`.

@@ -11,10 +11,10 @@
 #include "sync/store/ConsentLedger.h"
 #include "sync/store/FollowUpTasks.h"
 #include "sync/store/MedicalInfoCache.h"
-#include "sync/store/StoreLifecycle.h"
 #include "sync/store/ModelJson.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
+#include "sync/store/StoreLifecycle.h"
 #include "tests/support/GatewayFixture.h"
 #include "verify/consent/ConsentCatalog.h"
 #include "verify/consent/ConsentSelection.h"
@@ -873,8 +873,8 @@ protected:
         auto rows = sync::store::MedicalInfoCache::availableFor(store->db(), "p-first", clock.nowJst());
         EXPECT_TRUE(rows);
         for (const auto& row : rows ? *rows : std::vector<sync::store::MedicalInfo>{}) {
-            auto item = sync::protocol::parseMedicalInfoItem(
-                json::parse(std::string(row.payload.begin(), row.payload.end())));
+            auto item =
+                sync::protocol::parseMedicalInfoItem(json::parse(std::string(row.payload.begin(), row.payload.end())));
             EXPECT_TRUE(item) << item.error().message;
             if (item) {
                 out.push_back(std::move(*item));
@@ -894,10 +894,7 @@ protected:
         return n;
     }
 
-    hardware::Persona withHistory(const char* name)
-    {
-        return simulatedPerson(name, name, {{"medical", "demo"}});
-    }
+    hardware::Persona withHistory(const char* name) { return simulatedPerson(name, name, {{"medical", "demo"}}); }
 };
 
 TEST_F(GatewayMedicalInfoTest, AConsentedFirstVisitBringsMedicationsAndCheckupsToTheTabletEachRequestAudited)

@@ -358,28 +358,31 @@ TEST_P(GatewayStorageTest, MedicalConsentsAWithdrawalInEitherOrderAndResultsWith
     // from two tablets), and a result stored with its audit row, on both engines.
     enrollDevice();
     auto given = intakeOf("v-1");
-    given.medicalConsents.push_back({"c-pharm", "p-1", model::ConsentKind::Pharmacy, "houmon_shinryo", kT0, std::nullopt});
+    given.medicalConsents.push_back(
+        {"c-pharm", "p-1", model::ConsentKind::Pharmacy, "houmon_shinryo", kT0, std::nullopt});
     ASSERT_EQ(storage->intake(given).value().status, protocol::RecordStatus::Stored);
     auto early = intakeOf("v-2");
-    early.medicalConsents.push_back(
-        {"c-check", "p-1", model::ConsentKind::Checkup, "", kT0.plus(std::chrono::hours(2)), kT0.plus(std::chrono::hours(2))});
+    early.medicalConsents.push_back({"c-check", "p-1", model::ConsentKind::Checkup, "", kT0.plus(std::chrono::hours(2)),
+                                     kT0.plus(std::chrono::hours(2))});
     ASSERT_EQ(storage->intake(early).value().status, protocol::RecordStatus::Stored);
     auto late = intakeOf("v-3");
-    late.medicalConsents.push_back({"c-check", "p-1", model::ConsentKind::Checkup, "houmon_shinryo", kT0, std::nullopt});
+    late.medicalConsents.push_back(
+        {"c-check", "p-1", model::ConsentKind::Checkup, "houmon_shinryo", kT0, std::nullopt});
     ASSERT_EQ(storage->intake(late).value().status, protocol::RecordStatus::Stored);
     auto consents = storage->medicalConsents("p-1").value();
     ASSERT_EQ(consents.size(), 2u);
     for (const auto& c : consents) {
-        EXPECT_EQ(c.withdrawnAt.has_value(), c.consentId == "c-check") << c.consentId << ": the consent cannot reopen it";
+        EXPECT_EQ(c.withdrawnAt.has_value(), c.consentId == "c-check")
+            << c.consentId << ": the consent cannot reopen it";
     }
     EXPECT_TRUE(storage->medicalConsents("p-2").value().empty());
 
     EXPECT_FALSE(storage->latestMedicalInfo("p-1", model::ConsentKind::Pharmacy).value());
     for (int hour : {3, 5}) {
-        MedicalInfoRow row{"mi-" + std::to_string(hour), "p-1", model::ConsentKind::Pharmacy, "c-pharm",
-                           kT0.plus(std::chrono::hours(hour)), "1", R"({"events":[]})", "<XmlMsg/>"};
-        ASSERT_TRUE(storage->addMedicalInfo(row, {"gateway", "medinfo.request", "p-1", {{"kind", "pharm"}}},
-                                            row.fetchedAt));
+        MedicalInfoRow row{"mi-" + std::to_string(hour),       "p-1", model::ConsentKind::Pharmacy, "c-pharm",
+                           kT0.plus(std::chrono::hours(hour)), "1",   R"({"events":[]})",           "<XmlMsg/>"};
+        ASSERT_TRUE(
+            storage->addMedicalInfo(row, {"gateway", "medinfo.request", "p-1", {{"kind", "pharm"}}}, row.fetchedAt));
     }
     auto latest = storage->latestMedicalInfo("p-1", model::ConsentKind::Pharmacy).value();
     ASSERT_TRUE(latest);

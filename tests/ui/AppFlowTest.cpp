@@ -4,6 +4,8 @@
 
 #include "AppTestSupport.h"
 #include "support/StoreFixture.h"
+#include "sync/protocol/MedicalInfoMessages.h"
+#include "sync/store/MedicalInfoCache.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
 #include "sync/store/StaffDirectory.h"
@@ -12,6 +14,7 @@
 #include "sync/store/VisitLedger.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/CustodyPage.h"
+#include "ui/app/MedicalInfoPage.h"
 #include "ui/app/RoutePage.h"
 #include "ui/app/SessionLock.h"
 #include "ui/app/Style.h"
@@ -537,6 +540,64 @@ TEST(FallbackSheetTest, TheMoushitateshoCarriesTheSeedsWordsAndNotTheClinicsClai
     }
     EXPECT_FALSE(other.contains(QStringLiteral("速やかに廃棄します")));
     EXPECT_TRUE(other.contains(QStringLiteral("確認した職員")));
+}
+
+// Issue 33: お薬・健診 from the tablet's copy — offline, the gateway's refusal said beside it.
+TEST_F(AppFlowTest, MedicalInformationShowsTheCopyWithItsWarningsAndWhyTheGatewayWasNotAsked)
+{
+    const auto now = clock.nowJst();
+    model::MedicationHistory medication;
+    medication.subject.name = "初回　花子";
+    for (const auto& [prescriber, date, name] :
+         {std::tuple{"A", "2026-11-01", "アムロジピン錠5mg"}, std::tuple{"B", "2026-11-10", "ノルバスク錠5mg"}}) {
+        model::DrugEvent e;
+        e.source = model::DrugSource::Dispensing;
+        e.facilityName = std::string(prescriber) + "薬局";
+        e.prescriberCode = prescriber;
+        e.prescriberName = std::string(prescriber) + "医院";
+        e.date = base::Date::parse(date).value();
+        e.drugs.push_back({"c", name, "アムロジピンベシル酸塩", "1", "錠", "1日1回朝食後", "", "28", ""});
+        medication.events.push_back(e);
+    }
+    model::CheckupHistory checkups;
+    checkups.subject.sexCode = "2";
+    checkups.checkups.push_back(
+        {base::Date::parse("2026-11-06").value(), {{"", "収縮期血圧", "PQ", "142", "mmHg", "", ""}}});
+    window->worker().drain();
+    for (auto kind : {model::ConsentKind::Pharmacy, model::ConsentKind::Checkup}) {
+        sync::protocol::MedicalInfoItem item{
+            kind, now, now.plus(std::chrono::hours(20)), "consent_plus_24h", std::nullopt, std::nullopt};
+        if (kind == model::ConsentKind::Pharmacy) {
+            item.medication = medication;
+        } else {
+            item.checkups = checkups;
+        }
+        const auto text = sync::protocol::toJson(item).dump();
+        ASSERT_TRUE(sync::store::MedicalInfoCache::put(session->store().db(),
+                                                       {std::string("mi-") + std::string(base::toCode(kind)), "p-first",
+                                                        kind, std::vector<std::uint8_t>(text.begin(), text.end()), now,
+                                                        item.viewUntil},
+                                                       now));
+    }
+    startVisit("showMedicalInfo", QStringLiteral("p-first"));
+    auto* drugs = findIn<QTableWidget>(window.get(), "medicationTable");
+    ASSERT_NE(drugs, nullptr);
+    ASSERT_TRUE(waitUntil([&] { return drugs->rowCount() == 2; }));
+    EXPECT_EQ(drugs->item(0, 1)->text(), QStringLiteral("ノルバスク錠5mg")) << "newest first";
+    EXPECT_TRUE(textOf(window.get(), "medinfoWarnings").contains(QStringLiteral("⚠ 重複投薬の可能性")));
+    auto* checks = findIn<QTableWidget>(window.get(), "checkupTable");
+    ASSERT_EQ(checks->rowCount(), 1);
+    EXPECT_TRUE(checks->item(0, 3)->text().contains(QStringLiteral("⚠ 基準外（≥130 mmHg）")));
+    // Not enrolled: the gateway cannot be asked; the copy stays on screen with the reason.
+    ASSERT_TRUE(
+        waitUntil([&] { return textOf(window.get(), "medinfoStatus").contains(QStringLiteral("ゲートウェイ")); }));
+    EXPECT_TRUE(textOf(window.get(), "medinfoStatus").contains(QStringLiteral("閲覧可能")));
+    EXPECT_EQ(drugs->rowCount(), 2);
+    // Another patient has nothing viewable: the reason, no rows.
+    ASSERT_TRUE(tap(window.get(), "medinfoBack"));
+    startVisit("showMedicalInfo", QStringLiteral("p-cont"));
+    ASSERT_TRUE(waitUntil([&] { return textOf(window.get(), "medinfoStatus").startsWith(QStringLiteral("⚠")); }));
+    EXPECT_EQ(drugs->rowCount(), 0);
 }
 
 TEST_F(AppFlowTest, EnglishIsBuiltInAndCoversEveryScreenContext)

@@ -158,7 +158,16 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
 
     ASSERT_TRUE(tap(window.get(), "navSettings"));
     shoot("settings");
-    EXPECT_EQ(shots.size(), 14);
+
+    // お薬・健診 of the first visit's patient: her consent let the gateway fetch it (issue 33).
+    ASSERT_TRUE(tap(window.get(), "navRoute"));
+    window->routePage()->select(QString::fromStdString(session::kDemoFirstPatient));
+    ASSERT_TRUE(tap(window.get(), "showMedicalInfo"));
+    auto* medication = findIn<QTableWidget>(window.get(), "medicationTable");
+    ASSERT_TRUE(waitUntil([&] { return medication->rowCount() > 0; }, std::chrono::seconds(60)))
+        << textOf(window.get(), "medinfoStatus").toStdString();
+    shoot("medinfo");
+    EXPECT_EQ(shots.size(), 15);
 }
 
 } // namespace

@@ -111,6 +111,17 @@ Expected<sync::client::SyncReport, sync::Error> AppSession::syncNow()
     return sync::client::SyncEngine(*m_store, m_parts.random).run();
 }
 
+Expected<session::MedicalInfoReport, sync::Error> AppSession::medicalInfo(const std::string& patientId)
+{
+    return session::medicalInfoReport(*m_store, patientId, std::nullopt);
+}
+
+Expected<sync::protocol::MedicalInfoAnswer, sync::Error>
+AppSession::fetchMedicalInfo(const std::string& patientId, const std::string& serviceKind, const std::string& staffId)
+{
+    return sync::client::SyncEngine(*m_store, m_parts.random).medicalInfo(patientId, serviceKind, staffId);
+}
+
 Expected<sync::client::SyncStatus, sync::Error> AppSession::syncStatus()
 {
     return sync::client::SyncEngine::status(*m_store);

@@ -14,6 +14,7 @@
 #include "sync/store/Store.h"
 #include "sync/store/StoreVisitPort.h"
 #include "ui/app/AppSettings.h"
+#include "ui/session/MedicalInfoReport.h"
 #include "ui/session/RouteView.h"
 #include "verify/visit/VisitEngine.h"
 
@@ -65,6 +66,10 @@ public:
     Expected<sync::client::SyncReport, sync::Error> syncNow();
     Expected<sync::client::SyncStatus, sync::Error> syncStatus();
     Expected<bool, sync::Error> retryDeadLetter(std::int64_t seq, const std::string& staff);
+    // `zaitaku-cli medinfo [--fetch]`: the お薬・健診 view from the cache; asking the gateway first.
+    Expected<session::MedicalInfoReport, sync::Error> medicalInfo(const std::string& patientId);
+    Expected<sync::protocol::MedicalInfoAnswer, sync::Error>
+    fetchMedicalInfo(const std::string& patientId, const std::string& serviceKind, const std::string& staffId);
     // `zaitaku-cli enroll`.
     Expected<sync::client::EnrollmentResult, sync::Error>
     enroll(const std::string& gatewayUrl, const std::string& code, const std::string& label);

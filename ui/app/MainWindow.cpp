@@ -3,6 +3,7 @@
 #include "ui/app/AppTranslator.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/CustodyPage.h"
+#include "ui/app/MedicalInfoPage.h"
 #include "ui/app/RoutePage.h"
 #include "ui/app/SessionLock.h"
 #include "ui/app/SettingsPage.h"
@@ -105,8 +106,9 @@ void MainWindow::buildPages()
     m_sync = new SyncPage(*m_worker, m_settings, m_pages);
     m_custody = new CustodyPage(*m_worker, m_settings, m_pages);
     m_settingsPage = new SettingsPage(*m_worker, m_settings, m_pages);
+    m_medinfo = new MedicalInfoPage(*m_worker, m_pages);
     for (QWidget* page :
-         std::initializer_list<QWidget*>{m_unlock, m_route, m_visit, m_sync, m_custody, m_settingsPage}) {
+         std::initializer_list<QWidget*>{m_unlock, m_route, m_visit, m_sync, m_custody, m_settingsPage, m_medinfo}) {
         m_pages->addWidget(page);
     }
     connect(m_navRoute, &QPushButton::clicked, this, &MainWindow::showRoute);
@@ -135,6 +137,13 @@ void MainWindow::buildPages()
     connect(m_route, &RoutePage::firstVisit, this, visit(model::VisitFlow::FirstVisit));
     connect(m_route, &RoutePage::revisit, this, visit(model::VisitFlow::Revisit));
     connect(m_route, &RoutePage::fallback, this, visit(model::VisitFlow::Fallback));
+    // お薬・健診: the cache at once (offline too), then the gateway for the signed-in staff member.
+    connect(m_route, &RoutePage::medicalInfo, this, [this](QString id, QString name, QString kind) {
+        m_medinfo->showPatient(id, name, kind);
+        showPage(m_medinfo);
+        m_medinfo->fetch(m_settings.staffId);
+    });
+    connect(m_medinfo, &MedicalInfoPage::back, this, &MainWindow::showRoute);
     connect(m_visit, &VisitPage::finished, this, [this](bool) {
         showRoute();
         m_sync->refresh();
@@ -202,6 +211,7 @@ void MainWindow::connectSession()
     m_sync->setSession(m_session.get());
     m_custody->setSession(m_session.get());
     m_settingsPage->setSession(m_session.get());
+    m_medinfo->setSession(m_session.get());
 }
 
 void MainWindow::setBanner(const QString& text)

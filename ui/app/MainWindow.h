@@ -23,6 +23,7 @@ namespace zaitaku::app
 
 class BackgroundWorker;
 class CustodyPage;
+class MedicalInfoPage;
 class SessionLock;
 class RoutePage;
 class SettingsPage;
@@ -55,6 +56,7 @@ public:
     SyncPage* syncPage() const { return m_sync; }
     CustodyPage* custodyPage() const { return m_custody; }
     SettingsPage* settingsPage() const { return m_settingsPage; }
+    MedicalInfoPage* medicalInfoPage() const { return m_medinfo; }
     QWidget* currentPage() const;
 
     void showRoute();
@@ -91,6 +93,7 @@ private:
     SyncPage* m_sync = nullptr;
     CustodyPage* m_custody = nullptr;
     SettingsPage* m_settingsPage = nullptr;
+    MedicalInfoPage* m_medinfo = nullptr;
 };
 
 // Loads the English translation into the application, or removes it for Japanese (the source).

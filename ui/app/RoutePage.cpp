@@ -105,6 +105,9 @@ RoutePage::RoutePage(BackgroundWorker& worker, QWidget* parent)
     m_revisit->setObjectName("startRevisit");
     m_first = makeButton(tr("初回訪問（カード）"), this, true);
     m_first->setObjectName("startFirstVisit");
+    m_medinfo = makeButton(tr("お薬・健診"), this);
+    m_medinfo->setObjectName("showMedicalInfo");
+    actions->addWidget(m_medinfo);
     actions->addWidget(m_fallback);
     actions->addWidget(m_revisit);
     actions->addWidget(m_first);
@@ -117,13 +120,14 @@ RoutePage::RoutePage(BackgroundWorker& worker, QWidget* parent)
     connect(m_first, &QPushButton::clicked, this, [this] { emitFor(&RoutePage::firstVisit); });
     connect(m_revisit, &QPushButton::clicked, this, [this] { emitFor(&RoutePage::revisit); });
     connect(m_fallback, &QPushButton::clicked, this, [this] { emitFor(&RoutePage::fallback); });
+    connect(m_medinfo, &QPushButton::clicked, this, [this] { emitFor(&RoutePage::medicalInfo); });
     connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
         const bool any = selected() != nullptr;
-        for (auto* b : {m_first, m_revisit, m_fallback}) {
+        for (auto* b : {m_first, m_revisit, m_fallback, m_medinfo}) {
             b->setEnabled(any);
         }
     });
-    for (auto* b : {m_first, m_revisit, m_fallback}) {
+    for (auto* b : {m_first, m_revisit, m_fallback, m_medinfo}) {
         b->setEnabled(false);
     }
 }

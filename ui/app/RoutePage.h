@@ -35,6 +35,7 @@ Q_SIGNALS:
     void firstVisit(QString patientId, QString name, QString serviceKind);
     void revisit(QString patientId, QString name, QString serviceKind);
     void fallback(QString patientId, QString name, QString serviceKind);
+    void medicalInfo(QString patientId, QString name, QString serviceKind);
 
 private:
     void show(const std::vector<session::RouteEntry>& entries);
@@ -55,6 +56,7 @@ private:
     QPushButton* m_first;
     QPushButton* m_revisit;
     QPushButton* m_fallback;
+    QPushButton* m_medinfo;
 };
 
 QString serviceLabel(model::ServiceKind kind);

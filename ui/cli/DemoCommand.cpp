@@ -201,11 +201,12 @@ bool showMedicalInformation(CliContext& ctx, sync::store::Store& tablet)
                 << ")\n";
         return false;
     }
-    ctx.out << "\n■ お薬・健診 Medical information (初回訪問の同意に基づく, seed 004; zaitaku-cli medinfo shows the same)\n"
-            << session::toText(*report, ctx.clock.nowJst(), 6);
+    ctx.out
+        << "\n■ お薬・健診 Medical information (初回訪問の同意に基づく, seed 004; zaitaku-cli medinfo shows the same)\n"
+        << session::toText(*report, ctx.clock.nowJst(), 6);
     const auto now = ctx.clock.nowJst();
-    auto oushin = rules::medicalInfoWindow(
-        {now.plus(std::chrono::hours(-25)), now, rules::VisitKind::Oushin, std::nullopt});
+    auto oushin =
+        rules::medicalInfoWindow({now.plus(std::chrono::hours(-25)), now, rules::VisitKind::Oushin, std::nullopt});
     ctx.out << "  往診の同意から25時間後 an 往診 consent 25 h old: "
             << (oushin && !oushin->allowed ? "閲覧期間外（同意情報登録後24時間, seed 003）" : "viewable (unexpected)")
             << "\n";
@@ -324,8 +325,7 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     }
     if (!syncDemoVisits(ctx, demo.store(), demo) ||
         !showOnlineConfirmation(ctx, demo.store(), demo, withCard, withCard ? 2 : 1) ||
-        (withCard && !showMedicalInformation(ctx, demo.store())) ||
-        !showRoutePrecheck(ctx, demo.store(), demo)) {
+        (withCard && !showMedicalInformation(ctx, demo.store())) || !showRoutePrecheck(ctx, demo.store(), demo)) {
         return kExitFailure;
     }
     demo.stopGateway();

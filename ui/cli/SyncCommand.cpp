@@ -343,11 +343,12 @@ int runMedicalInfo(const Args& args, CliContext& ctx)
         return kExitBadInput;
     }
     if (o->help) {
-        ctx.out << "usage: zaitaku-cli medinfo --db PATH --patient ID [--fetch --staff ID [--service-kind K]] [--json]\n"
-                   "The patient's お薬・健診 (薬剤情報, 特定健診情報) from the tablet's cache, as the app shows it:\n"
-                   "medications by date and facility, 重複投薬の可能性 and 用量変更, checkups by year with values\n"
-                   "outside the 保健指導判定値 marked. --fetch first asks the gateway for the staff member (a\n"
-                   "physician or nurse); a closed window or a withdrawn consent wipes the copy (exit 1 then).\n";
+        ctx.out
+            << "usage: zaitaku-cli medinfo --db PATH --patient ID [--fetch --staff ID [--service-kind K]] [--json]\n"
+               "The patient's お薬・健診 (薬剤情報, 特定健診情報) from the tablet's cache, as the app shows it:\n"
+               "medications by date and facility, 重複投薬の可能性 and 用量変更, checkups by year with values\n"
+               "outside the 保健指導判定値 marked. --fetch first asks the gateway for the staff member (a\n"
+               "physician or nurse); a closed window or a withdrawn consent wipes the copy (exit 1 then).\n";
         return kExitOk;
     }
     const std::string patient = o->value("patient");
@@ -386,7 +387,8 @@ int runMedicalInfo(const Args& args, CliContext& ctx)
     if (o->has("--json")) {
         auto out = session::toJson(*report);
         if (answer) {
-            out["gateway"] = {{"allowed", answer->allowed}, {"reason", answer->reason}, {"reason_ja", answer->reasonJa}};
+            out["gateway"] = {
+                {"allowed", answer->allowed}, {"reason", answer->reason}, {"reason_ja", answer->reasonJa}};
         }
         ctx.out << out.dump(2) << "\n";
     } else {

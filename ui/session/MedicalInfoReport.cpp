@@ -45,7 +45,8 @@ std::vector<std::string> warningsOf(const rules::MedicationReview& review)
 void addMedication(MedicalInfoReport& report, const model::MedicationHistory& history)
 {
     for (const auto& e : history.events) {
-        MedicationLine line{e.date, std::string(base::labelOf(e.source)),
+        MedicationLine line{e.date,
+                            std::string(base::labelOf(e.source)),
                             e.facilityName.empty() ? e.facilityCode : e.facilityName,
                             e.prescriberName.empty() ? e.prescriberCode : e.prescriberName,
                             {}};
@@ -90,8 +91,8 @@ medicalInfoReport(sync::store::Store& store, const std::string& patientId, std::
     }
     MedicalInfoReport report;
     for (const auto& row : *rows) {
-        auto item = sync::protocol::parseMedicalInfoItem(
-            base::parseJson(std::string(row.payload.begin(), row.payload.end())));
+        auto item =
+            sync::protocol::parseMedicalInfoItem(base::parseJson(std::string(row.payload.begin(), row.payload.end())));
         if (!item) {
             return Unexpected(sync::Error{sync::Errc::StoreCorrupted,
                                           "a cached medical-information item is unreadable: " + item.error().message});
@@ -149,9 +150,14 @@ nlohmann::json toJson(const MedicalInfoReport& r)
     auto time = [](const std::optional<base::Timestamp>& t) {
         return t ? nlohmann::json(t->toString()) : nlohmann::json(nullptr);
     };
-    return {{"viewable", r.viewable},       {"reason_ja", r.reasonJa}, {"subject_name", r.subjectName},
-            {"fetched_at", time(r.fetchedAt)}, {"view_until", time(r.viewUntil)}, {"warnings", r.warnings},
-            {"medications", meds},          {"checkups", checkups}};
+    return {{"viewable", r.viewable},
+            {"reason_ja", r.reasonJa},
+            {"subject_name", r.subjectName},
+            {"fetched_at", time(r.fetchedAt)},
+            {"view_until", time(r.viewUntil)},
+            {"warnings", r.warnings},
+            {"medications", meds},
+            {"checkups", checkups}};
 }
 
 std::string jstMinutes(const base::Timestamp& t)

@@ -13,8 +13,8 @@
 #include "sync/store/Store.h"
 #include "verify/rules/CheckupRanges.h"
 
-#include <nlohmann/json.hpp>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>

@@ -43,14 +43,14 @@ struct Drug
 struct DrugEvent
 {
     DrugSource source = DrugSource::Dispensing;
-    std::string month;             // MeTrMonth / CzDiMonth / ShPrMonth (yyyyMM as written)
-    std::string facilityCode;      // MeTrDiHCd / CzMeTrDiHCd / ShMeTrDiHCd: who dispensed or treated
-    std::string facilityName;      // MeTrDiHNm / CzMeTrDiHNm / ShMeTrDiHNm
-    std::string prescriberCode;    // PrlsHCd / CzPrlsHCd / ShPrHCd: who prescribed [I]
-    std::string prescriberName;    // PrlsHNm / CzPrlsHNm / ShPrHNm
-    std::string organization;      // DiOrg / CzDiOrg / ShPrOrg, as written (meaning: Q7)
-    std::string issuingOrg;        // PrIsOrg / CzPrIsOrg / ShPrIsOrg, as written (meaning: Q7)
-    std::string inOut;             // InOut / CzPrCl / ShPrCl, as written (meaning: Q7)
+    std::string month;                        // MeTrMonth / CzDiMonth / ShPrMonth (yyyyMM as written)
+    std::string facilityCode;                 // MeTrDiHCd / CzMeTrDiHCd / ShMeTrDiHCd: who dispensed or treated
+    std::string facilityName;                 // MeTrDiHNm / CzMeTrDiHNm / ShMeTrDiHNm
+    std::string prescriberCode;               // PrlsHCd / CzPrlsHCd / ShPrHCd: who prescribed [I]
+    std::string prescriberName;               // PrlsHNm / CzPrlsHNm / ShPrHNm
+    std::string organization;                 // DiOrg / CzDiOrg / ShPrOrg, as written (meaning: Q7)
+    std::string issuingOrg;                   // PrIsOrg / CzPrIsOrg / ShPrIsOrg, as written (meaning: Q7)
+    std::string inOut;                        // InOut / CzPrCl / ShPrCl, as written (meaning: Q7)
     std::optional<base::Date> date;           // DiDate / CzDiDate / ShPrDate
     std::optional<base::Date> prescribedDate; // PrDate / CzPrDate
     std::vector<Drug> drugs;

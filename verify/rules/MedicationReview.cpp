@@ -115,8 +115,8 @@ std::vector<DoseChange> doseChanges(const std::vector<Supply>& all, std::optiona
             const auto before = doseText(*it->second->drug);
             const auto after = doseText(*s.drug);
             if (before != after) {
-                latest[key] = DoseChange{s.drug->name, before, after, s.from, it->second->from,
-                                         lastVisit && s.from > *lastVisit};
+                latest[key] =
+                    DoseChange{s.drug->name, before, after, s.from, it->second->from, lastVisit && s.from > *lastVisit};
             }
         }
         previous[key] = &s;
@@ -125,7 +125,8 @@ std::vector<DoseChange> doseChanges(const std::vector<Supply>& all, std::optiona
     for (auto& [key, change] : latest) {
         out.push_back(std::move(change));
     }
-    std::sort(out.begin(), out.end(), [](const DoseChange& a, const DoseChange& b) { return a.changedOn > b.changedOn; });
+    std::sort(out.begin(), out.end(),
+              [](const DoseChange& a, const DoseChange& b) { return a.changedOn > b.changedOn; });
     return out;
 }
 

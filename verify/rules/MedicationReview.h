@@ -30,7 +30,7 @@ struct IngredientOverlap
 
 struct DoseChange
 {
-    std::string drug; // DrugN
+    std::string drug;   // DrugN
     std::string before; // "1錠 1日1回朝食後" as written
     std::string after;
     base::Date changedOn = base::Date::fromSysDays({});

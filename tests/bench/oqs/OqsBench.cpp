@@ -7,6 +7,7 @@
 //             results, no OQS request (what a second tablet on the route sees)
 //   route     a new date each round: everything goes through OQS
 //   codec     building and parsing the N-unit bulk result alone (Shift_JIS), no I/O
+//   medinfo   a 3-year 薬剤情報 history of ~200 dispensings: parsed, sent as JSON, read, reviewed
 // Prints medians over ROUNDS and the ratio to the baseline.
 //   oqs_bench [PATIENTS] [ROUNDS] [TERMINAL_POLL_MS]
 
@@ -16,9 +17,13 @@
 #include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
 #include "sync/gateway/GatewayServer.h"
+#include "sync/oqs/MedicalInfoResults.h"
 #include "sync/oqs/OqsSimulator.h"
+#include "sync/oqs/SyntheticMedicalHistory.h"
 #include "sync/protocol/EnrollmentCode.h"
+#include "sync/protocol/MedicalInfoMessages.h"
 #include "sync/store/PatientRoster.h"
+#include "verify/rules/MedicationReview.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -43,6 +48,16 @@ template <typename F> double timedMs(F&& f)
     const auto start = SteadyClock::now();
     f();
     return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+}
+
+// The value, or the error printed and the bench ended (never an unexplained abort).
+template <typename T> auto must(T&& expected, const char* what)
+{
+    if (!expected) {
+        std::fprintf(stderr, "oqs bench: %s failed: %s\n", what, expected.error().message.c_str());
+        std::exit(1);
+    }
+    return std::move(*expected);
 }
 
 std::string idOf(int i)
@@ -103,7 +118,11 @@ int main(int argc, char** argv)
     config.oqsRequestDir = req.string();
     config.oqsResultDir = res.string();
     config.medicalInstitutionCode = "1312345678";
-    auto gateway = sync::gateway::GatewayServer::start(config, clock, steady, random, log).value();
+    // A pre-check costs a token per patient: one tablet asking about 200 patients three times a
+    // round is past a real gateway's per-device budget, which this bench does not measure.
+    config.ratePerSecond = 100000;
+    config.rateBurst = 100000;
+    auto gateway = must(sync::gateway::GatewayServer::start(config, clock, steady, random, log), "the gateway");
     const std::string url = "https://127.0.0.1:" + std::to_string(gateway->port());
 
     // The route's patients, each confirmed online before (a re-query key on file).
@@ -133,12 +152,13 @@ int main(int argc, char** argv)
     for (const auto& id : ids) {
         roster.push_back(json::parse(zaitaku::testing::rosterJson(id))[0]);
     }
-    (void)sync::store::PatientRoster::import(tablet, roster.dump(), "bench").value();
+    (void)must(sync::store::PatientRoster::import(tablet, roster.dump(), "bench"), "the roster import");
     auto code = sync::protocol::EnrollmentCode::generate(random, gateway->caFingerprint());
     (void)gateway->storage().addEnrollmentCode(base::sha256Hex(code.secret), clock.nowJst(),
                                                clock.nowJst().plus(std::chrono::hours(1)));
-    const auto enrolled = sync::client::enroll(tablet, {url, code.toString(), "bench", "bench", {}}, random).value();
-    (void)gateway->storage().changeAssignments(enrolled.deviceId, ids, true, clock.nowJst()).value();
+    const auto enrolled =
+        must(sync::client::enroll(tablet, {url, code.toString(), "bench", "bench", {}}, random), "enrollment");
+    (void)must(gateway->storage().changeAssignments(enrolled.deviceId, ids, true, clock.nowJst()), "the roster");
     sync::client::SyncEngine engine(tablet, random);
 
     std::printf("oqs bench: %d patients a route, %d rounds, terminal polls every %d ms, bridge first poll %lld ms, "
@@ -155,13 +175,13 @@ int main(int argc, char** argv)
         const auto date = clock.nowJst().localDate().addDays(1);
         const auto before = terminal.answered();
         std::vector<sync::client::PrecheckResult> results;
-        route.push_back(timedMs([&] { results = engine.precheck(date, ids).value(); }));
+        route.push_back(timedMs([&] { results = must(engine.precheck(date, ids), "the pre-check"); }));
         files += terminal.answered() - before;
         cached += static_cast<int>(std::count_if(results.begin(), results.end(), [](const auto& r) {
             return r.cached && std::find(r.flags.begin(), r.flags.end(), "no_result") == r.flags.end();
         }));
         const auto again = terminal.answered();
-        baseline.push_back(timedMs([&] { (void)engine.precheck(date, ids).value(); }));
+        baseline.push_back(timedMs([&] { (void)must(engine.precheck(date, ids), "the cached pre-check"); }));
         if (terminal.answered() != again) {
             std::printf("error: the baseline reached OQS\n");
             return 1;
@@ -185,6 +205,38 @@ int main(int argc, char** argv)
         parse.push_back(timedMs([&] { (void)sync::oqs::parseResult(bytes).value(); }));
     }
 
+    // Issue 33: a 3-year 薬剤情報 history of about 200 dispensings, as the terminal writes it
+    // (Shift_JIS): parsed at the gateway, sent as typed JSON, read on the tablet and reviewed
+    // (重複投薬, 用量変更) for the お薬・健診 view.
+    sync::oqs::MedicalInfoFile history;
+    history.resultCode = "1";
+    const auto today = base::Date::parse("2026-12-06").value();
+    history.medication = sync::oqs::synthesizeMedication(
+        sync::oqs::benchMedical(200, 3), base::Date::fromSysDays(today.sysDays() - std::chrono::days(1095)), today);
+    const std::string drugXml = sync::oqs::buildMedicalInfoResult(history, sync::oqs::TextEncoding::ShiftJis).value();
+    std::vector<double> medParse;
+    std::vector<double> medWire;
+    std::vector<double> medReview;
+    std::size_t overlaps = 0;
+    for (int round = 0; round < rounds; ++round) {
+        sync::oqs::MedicalInfoFile parsed;
+        medParse.push_back(timedMs(
+            [&] { parsed = sync::oqs::parseMedicalInfoResult(drugXml, sync::oqs::MedicalInfoKind::Drugs).value(); }));
+        sync::protocol::MedicalInfoItem item;
+        medWire.push_back(timedMs([&] {
+            sync::protocol::MedicalInfoItem sent{model::ConsentKind::Pharmacy,
+                                                 base::Timestamp::parse("2026-12-06T10:00:00+09:00").value(),
+                                                 base::Timestamp::parse("2026-12-07T10:00:00+09:00").value(),
+                                                 "consent_plus_24h",
+                                                 parsed.medication,
+                                                 std::nullopt};
+            item = sync::protocol::parseMedicalInfoItem(nlohmann::json::parse(sync::protocol::toJson(sent).dump()))
+                       .value();
+        }));
+        medReview.push_back(
+            timedMs([&] { overlaps = rules::reviewMedication(*item.medication, today).overlaps.size(); }));
+    }
+
     const double r = median(route);
     const double b = median(baseline);
     std::printf("baseline  %8.1f ms  cached pre-check of %d patients (no OQS request)\n", b, patients);
@@ -193,6 +245,12 @@ int main(int argc, char** argv)
                 r, r / patients, static_cast<double>(files) / rounds, cached / rounds, patients, b > 0 ? r / b : 0.0);
     std::printf("codec     %8.1f ms  build + %.1f ms parse of the %d-unit bulk result (%.1f%% of the route)\n",
                 median(build), median(parse), patients, r > 0 ? 100.0 * (median(build) + median(parse)) / r : 0.0);
+    const double medTotal = median(medParse) + median(medWire) + median(medReview);
+    std::printf(
+        "medinfo   %8.1f ms  %zu dispensings over 3 years (%zu KB Shift_JIS): parse %.1f, wire %.1f, review %.2f "
+        "ms (%zu overlap); %.2fx the %d-unit bulk parse\n",
+        medTotal, history.medication.events.size(), drugXml.size() / 1024, median(medParse), median(medWire),
+        median(medReview), overlaps, median(parse) > 0 ? medTotal / median(parse) : 0.0, patients);
     terminal.stop();
     terminalThread.join();
     gateway->stop();

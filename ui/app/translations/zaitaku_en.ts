@@ -821,7 +821,106 @@
     </message>
 </context>
 <context>
+    <name>MedicalInfoPage</name>
+    <message>
+        <source>お薬・健診</source>
+        <translation>Medicines &amp; checkups</translation>
+    </message>
+    <message>
+        <source>お薬・健診: %1</source>
+        <translation>Medicines &amp; checkups: %1</translation>
+    </message>
+    <message>
+        <source>日付</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>区分</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>薬局・医療機関</source>
+        <translation>Pharmacy / facility</translation>
+    </message>
+    <message>
+        <source>薬品</source>
+        <translation>Drug</translation>
+    </message>
+    <message>
+        <source>用量</source>
+        <translation>Dose</translation>
+    </message>
+    <message>
+        <source>用法</source>
+        <translation>Usage</translation>
+    </message>
+    <message>
+        <source>日数</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <source>健診日</source>
+        <translation>Checkup date</translation>
+    </message>
+    <message>
+        <source>項目</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>結果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>判定</source>
+        <translation>Assessment</translation>
+    </message>
+    <message>
+        <source>戻る</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>最新を取得</source>
+        <translation>Fetch the latest</translation>
+    </message>
+    <message>
+        <source>ゲートウェイに問い合わせています…</source>
+        <translation>Asking the gateway…</translation>
+    </message>
+    <message>
+        <source>ゲートウェイに接続できません（%1）。端末内の情報を表示しています。</source>
+        <translation>Cannot reach the gateway (%1). Showing what this tablet holds.</translation>
+    </message>
+    <message>
+        <source>取得: %1</source>
+        <translation>Fetched: %1</translation>
+    </message>
+    <message>
+        <source>閲覧可能: %1まで（%2）</source>
+        <translation>Viewable until %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1（処方: %2）</source>
+        <translation>%1 (prescribed by %2)</translation>
+    </message>
+    <message>
+        <source>%1日分</source>
+        <translation>%1 days</translation>
+    </message>
+    <message>
+        <source>基準外（%1）</source>
+        <translation>Outside the guidance limit (%1)</translation>
+    </message>
+    <message>
+        <source>日付不明</source>
+        <translation>Date unknown</translation>
+    </message>
+</context>
+<context>
     <name>RoutePage</name>
+    <message>
+        <source>お薬・健診</source>
+        <translation>Medicines &amp; checkups</translation>
+    </message>
     <message>
         <source>本日の訪問予定</source>
         <translation>Today&apos;s route</translation>

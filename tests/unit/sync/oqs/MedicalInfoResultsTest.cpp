@@ -2,6 +2,7 @@
 // from every block kind, round trips through the writer, refusals, and the simulator's answers.
 
 #include "sync/oqs/MedicalInfoResults.h"
+
 #include "sync/oqs/OqsInterface.h"
 #include "sync/oqs/OqsRequests.h"
 #include "sync/oqs/OqsSimulator.h"
@@ -183,7 +184,8 @@ protected:
         EXPECT_TRUE(population);
         OqsSimulator sim(std::move(*population), m_dir / "req", m_dir / "res", m_clock, encoding);
         const auto iface = request.drugs ? Interface::DrugInfo : Interface::CheckupInfo;
-        std::ofstream(m_dir / "req" / fileNameOf(iface, true, "000000000001")) << *buildMedicalInfoRequest(request, encoding);
+        std::ofstream(m_dir / "req" / fileNameOf(iface, true, "000000000001"))
+            << *buildMedicalInfoRequest(request, encoding);
         EXPECT_EQ(sim.pollOnce(), 1u);
         return readFile(m_dir / "res" / fileNameOf(iface, false, "000000000001"));
     }

@@ -2,8 +2,9 @@
 // overlapping periods, a dose change (and whether since the last visit), and checkup values outside
 // the 保健指導判定値.
 
-#include "verify/rules/CheckupRanges.h"
 #include "verify/rules/MedicationReview.h"
+
+#include "verify/rules/CheckupRanges.h"
 
 #include <gtest/gtest.h>
 
