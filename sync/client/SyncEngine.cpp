@@ -96,6 +96,43 @@ Expected<GatewayLink, Error> linkOf(store::Database& db)
     return **link;
 }
 
+// POSTs `body` to `path` and parses the answer with `parse`; an answer naming an OQS job is awaited
+// and the job's result parsed as the final answer (`what` names the request in the error).
+template <typename Parse>
+auto askAndAwait(store::Database& db,
+                 const SyncOptions& options,
+                 const std::string& path,
+                 const std::string& body,
+                 Parse parse,
+                 const char* what) -> decltype(parse(std::string_view()))
+{
+    auto link = linkOf(db);
+    if (!link) {
+        return fail(link);
+    }
+    auto gateway = GatewayConnection::open(*link, options.timeouts);
+    if (!gateway) {
+        return fail(gateway);
+    }
+    auto response = gateway->post(path, body);
+    if (!response) {
+        return fail(response);
+    }
+    auto parsed = parse(response->body);
+    if (!parsed || !parsed->jobId) {
+        return parsed;
+    }
+    auto job = waitForJob(*gateway, *parsed->jobId, options.oqsWait);
+    if (!job) {
+        return fail(job);
+    }
+    if (job->state != "done") {
+        return Unexpected(
+            Error{Errc::OqsFailed, std::string("the gateway's ") + what + " failed: " + job->reason, "job"});
+    }
+    return parse(protocol::dump(job->result));
+}
+
 } // namespace
 
 Expected<SyncReport, Error> SyncEngine::run()
@@ -474,35 +511,11 @@ Expected<protocol::RequeryResponse, Error>
 SyncEngine::requery(const std::string& patientId, const std::string& serviceKind, const base::Date& date)
 {
     auto& db = m_store.db();
-    auto link = linkOf(db);
-    if (!link) {
-        return fail(link);
-    }
-    auto gateway = GatewayConnection::open(*link, m_options.timeouts);
-    if (!gateway) {
-        return fail(gateway);
-    }
-    auto response = gateway->post(
-        "/v1/requery", protocol::dump(protocol::toJson(protocol::RequeryRequest{patientId, serviceKind, date})));
-    if (!response) {
-        return fail(response);
-    }
-    auto parsed = protocol::parseRequeryResponse(response->body);
+    auto parsed = askAndAwait(db, m_options, "/v1/requery",
+                              protocol::dump(protocol::toJson(protocol::RequeryRequest{patientId, serviceKind, date})),
+                              protocol::parseRequeryResponse, "re-query");
     if (!parsed) {
-        return fail(parsed);
-    }
-    if (parsed->jobId) {
-        auto job = waitForJob(*gateway, *parsed->jobId, m_options.oqsWait);
-        if (!job) {
-            return fail(job);
-        }
-        if (job->state != "done") {
-            return Unexpected(Error{Errc::OqsFailed, "the gateway's re-query failed: " + job->reason, "job"});
-        }
-        parsed = protocol::parseRequeryResponse(protocol::dump(job->result));
-        if (!parsed) {
-            return fail(parsed);
-        }
+        return parsed;
     }
     if (!parsed->snapshot.is_null() && parsed->receivedAt) {
         auto done = inTransaction(db, [&]() -> Expected<void, Error> {
@@ -523,36 +536,12 @@ Expected<protocol::MedicalInfoAnswer, Error>
 SyncEngine::medicalInfo(const std::string& patientId, const std::string& serviceKind, const std::string& staffId)
 {
     auto& db = m_store.db();
-    auto link = linkOf(db);
-    if (!link) {
-        return fail(link);
-    }
-    auto gateway = GatewayConnection::open(*link, m_options.timeouts);
-    if (!gateway) {
-        return fail(gateway);
-    }
-    auto response = gateway->post(
-        "/v1/medinfo", protocol::dump(protocol::toJson(protocol::MedicalInfoQuery{patientId, serviceKind, staffId})));
-    if (!response) {
-        return fail(response);
-    }
-    auto parsed = protocol::parseMedicalInfoAnswer(response->body);
+    auto parsed =
+        askAndAwait(db, m_options, "/v1/medinfo",
+                    protocol::dump(protocol::toJson(protocol::MedicalInfoQuery{patientId, serviceKind, staffId})),
+                    protocol::parseMedicalInfoAnswer, "medical-information request");
     if (!parsed) {
-        return fail(parsed);
-    }
-    if (parsed->jobId) {
-        auto job = waitForJob(*gateway, *parsed->jobId, m_options.oqsWait);
-        if (!job) {
-            return fail(job);
-        }
-        if (job->state != "done") {
-            return Unexpected(
-                Error{Errc::OqsFailed, "the gateway's medical-information request failed: " + job->reason, "job"});
-        }
-        parsed = protocol::parseMedicalInfoAnswer(protocol::dump(job->result));
-        if (!parsed) {
-            return fail(parsed);
-        }
+        return parsed;
     }
     // Refusals that end the right to view (not a staff or gateway problem) remove the copy.
     static const std::set<std::string> kClosing{"no_consent",          "consent_withdrawn", "window_closed",

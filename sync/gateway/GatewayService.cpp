@@ -770,19 +770,29 @@ HttpResponse GatewayService::precheck(const HttpRequest& request, const DeviceRe
     return HttpResponse{200, "application/json", std::move(body), {}};
 }
 
+// The refusal when `patientId` is not on the device's roster (403) or the roster cannot be read.
+std::optional<HttpResponse>
+GatewayService::unassigned(const DeviceRecord& device, const std::string& patientId, const char* route)
+{
+    auto roster = m_deps.storage.assignedPatients(device.id);
+    if (!roster) {
+        return unavailable(roster.error());
+    }
+    if (std::find(roster->begin(), roster->end(), patientId) == roster->end()) {
+        m_deps.log.warn(std::string(route) + ".refused", {{"device", device.id}, {"reason", "not_assigned"}});
+        return problem(403, Errc::Unauthorized, "this patient is not assigned to this tablet", "patient_id");
+    }
+    return std::nullopt;
+}
+
 HttpResponse GatewayService::requery(const HttpRequest& request, const DeviceRecord& device)
 {
     auto message = protocol::parseRequeryRequest(request.body);
     if (!message) {
         return badRequest(message.error());
     }
-    auto roster = m_deps.storage.assignedPatients(device.id);
-    if (!roster) {
-        return unavailable(roster.error());
-    }
-    if (std::find(roster->begin(), roster->end(), message->patientId) == roster->end()) {
-        m_deps.log.warn("requery.refused", {{"device", device.id}, {"reason", "not_assigned"}});
-        return problem(403, Errc::Unauthorized, "this patient is not assigned to this tablet", "patient_id");
+    if (auto refused = unassigned(device, message->patientId, "requery")) {
+        return *refused;
     }
     if (!audited(device, "requery", {message->patientId})) {
         return problem(503, Errc::StoreIo, "the gateway cannot audit this read right now; try again");
@@ -840,13 +850,8 @@ HttpResponse GatewayService::medicalInfo(const HttpRequest& request, const Devic
     if (!message) {
         return badRequest(message.error());
     }
-    auto roster = m_deps.storage.assignedPatients(device.id);
-    if (!roster) {
-        return unavailable(roster.error());
-    }
-    if (std::find(roster->begin(), roster->end(), message->patientId) == roster->end()) {
-        m_deps.log.warn("medinfo.refused", {{"device", device.id}, {"reason", "not_assigned"}});
-        return problem(403, Errc::Unauthorized, "this patient is not assigned to this tablet", "patient_id");
+    if (auto refused = unassigned(device, message->patientId, "medinfo")) {
+        return *refused;
     }
     if (!m_deps.medicalInfo) {
         return json(200, protocol::toJson(

@@ -94,6 +94,8 @@ private:
     transport::HttpResponse precheck(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse requery(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse medicalInfo(const transport::HttpRequest& request, const DeviceRecord& device);
+    std::optional<transport::HttpResponse>
+    unassigned(const DeviceRecord& device, const std::string& patientId, const char* route);
     transport::HttpResponse job(const std::string& id, const DeviceRecord& device);
     // The audit row of a device's read of these patients' data; false (and logged) when the row
     // could not be written: the read is then refused, never served unaudited.

@@ -445,6 +445,9 @@ std::size_t OqsSimulator::pollOnce()
         }
         fs::remove(path, ec);
         ++count;
+        if (name->iface != Interface::DrugInfo && name->iface != Interface::CheckupInfo) {
+            ++m_eligibilityAnswered;
+        }
         ++m_answered;
     }
     return count;

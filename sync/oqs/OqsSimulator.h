@@ -80,6 +80,9 @@ public:
     void run(std::chrono::milliseconds interval);
     void stop() { m_stop = true; }
     std::size_t answered() const { return m_answered; }
+    // The 資格確認 requests of every kind, without the 薬剤・特定健診 ones a gateway asks on its own
+    // after a confirmed first visit (issue 33).
+    std::size_t eligibilityAnswered() const { return m_eligibilityAnswered; }
 
 private:
     std::string answer(const std::string& fileName, const std::string& bytes);
@@ -109,6 +112,7 @@ private:
     int m_nextReception = 1;
     std::atomic<bool> m_stop{false};
     std::atomic<std::size_t> m_answered{0};
+    std::atomic<std::size_t> m_eligibilityAnswered{0};
 };
 
 } // namespace zaitaku::sync::oqs

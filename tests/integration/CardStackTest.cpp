@@ -302,6 +302,11 @@ TEST_F(CardStackTest, TheDemoReadsTheCardAtTheDoor)
     EXPECT_NE(r.out.find("再照会待ち re-query pending"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("2 件の照会 OQS requests answered for the 2 visit(s)"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("再訪問の再照会 the revisit's own answer"), std::string::npos) << r.out;
+    // Issue 33: her consent brought her medications to the tablet; an old 往診 consent shows nothing.
+    EXPECT_NE(r.out.find("■ お薬・健診 Medical information"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("⚠ 重複投薬の可能性: アムロジピンベシル酸塩"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("メトホルミン塩酸塩錠250mg  2錠  1日2回朝夕食後  28日分"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("an 往診 consent 25 h old: 閲覧期間外"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("(requery_single), 照会日"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("[2026-12/ja/all]"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("chain verifies"), std::string::npos) << r.out;

@@ -475,7 +475,7 @@ TEST_F(GatewayOqsFlowTest, ARevokedTabletsWaitingReQueriesAskOqsNothing)
     const auto persona = simulatedPerson("oqs-revoked", "revoked", {{"delay_ms", 1500}});
     firstVisit(persona, false);
     ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
-    const auto answeredBefore = simulator->answered();
+    const auto answeredBefore = simulator->eligibilityAnswered();
     auto link = sync::client::GatewayLink::load(store->db()).value().value();
     auto gw = sync::client::GatewayConnection::open(link, {}).value();
     const auto today = clock.nowJst().localDate();
@@ -491,7 +491,7 @@ TEST_F(GatewayOqsFlowTest, ARevokedTabletsWaitingReQueriesAskOqsNothing)
     }
     ASSERT_TRUE(gateway->storage().revokeDevice(link.deviceId, gatewayClock.nowJst()).value());
     ASSERT_TRUE(gateway->eligibility()->jobs().idle(std::chrono::seconds(20)));
-    EXPECT_LE(simulator->answered() - answeredBefore, 1u) << "only the one already asking when revoked";
+    EXPECT_LE(simulator->eligibilityAnswered() - answeredBefore, 1u) << "only the one already asking when revoked";
     auto second = gateway->eligibility()->jobs().find(jobs[1], link.deviceId);
     ASSERT_TRUE(second);
     EXPECT_EQ(second->result["reason"], "device_revoked") << second->result.dump();
@@ -510,7 +510,7 @@ TEST_F(GatewayOqsFlowTest, FirstVisitQueriesBeyondATabletsDailyBudgetAreKeptButN
     restartGateway();
     const auto persona = simulatedPerson("oqs-budget", "budget");
     firstVisit(persona, true);
-    const auto answered = simulator->answered();
+    const auto answered = simulator->eligibilityAnswered();
     EXPECT_GE(answered, 1u);
     presentCard(persona);
     visit::ScriptedOperator op(visualScript());
@@ -518,7 +518,7 @@ TEST_F(GatewayOqsFlowTest, FirstVisitQueriesBeyondATabletsDailyBudgetAreKeptButN
     ASSERT_TRUE(outcome && outcome->state == visit::VisitState::Committed);
     ASSERT_EQ(syncNow(*store).stored, 1) << "the visit is kept";
     ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
-    EXPECT_EQ(simulator->answered(), answered) << "and not asked about";
+    EXPECT_EQ(simulator->eligibilityAnswered(), answered) << "and not asked about";
     auto records = gateway->storage().records(0, 10).value();
     ASSERT_EQ(records.size(), 2u);
     EXPECT_TRUE(hasFlag(records[1].flags, "oqs_budget_exceeded"));
@@ -587,7 +587,7 @@ TEST_F(GatewayOqsFlowTest, ARevisitIsAReQueryAtTheDoorOrWhenItsRecordArrives)
     auto care = sync::store::PatientRoster::careOf(store->db(), "p-first");
     ASSERT_TRUE(care && care->size() == 1u);
     EXPECT_TRUE((*care)[0].firstOnlineConfirmAt) << "the feed's requery_permission did not reach the roster";
-    const auto answeredBefore = simulator->answered();
+    const auto answeredBefore = simulator->eligibilityAnswered();
 
     // With signal: the gateway asks OQS at the door.
     sync::client::GatewayRequery door(*store, random);
@@ -600,10 +600,10 @@ TEST_F(GatewayOqsFlowTest, ARevisitIsAReQueryAtTheDoorOrWhenItsRecordArrives)
     ASSERT_TRUE(answered->latest);
     EXPECT_EQ(answered->latest->snapshot.source, model::SnapshotSource::RequerySingle);
     EXPECT_EQ(answered->latest->snapshot.qualificationConfirmationDate, clock.nowJst().localDate());
-    EXPECT_EQ(simulator->answered() - answeredBefore, 1u);
+    EXPECT_EQ(simulator->eligibilityAnswered() - answeredBefore, 1u);
     ASSERT_EQ(syncNow(*store).stored, 1);
     ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
-    EXPECT_EQ(simulator->answered() - answeredBefore, 1u) << "an answered revisit is not asked again";
+    EXPECT_EQ(simulator->eligibilityAnswered() - answeredBefore, 1u) << "an answered revisit is not asked again";
 
     // No signal at the next house: pending, and nothing claims today's confirmation.
     config.port = gateway->port();
@@ -625,7 +625,7 @@ TEST_F(GatewayOqsFlowTest, ARevisitIsAReQueryAtTheDoorOrWhenItsRecordArrives)
     gatewayClock.set(clock.now());
     ASSERT_EQ(syncNow(*store).stored, 1) << log.str();
     ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20))) << log.str();
-    EXPECT_EQ(simulator->answered() - answeredBefore, 2u) << log.str();
+    EXPECT_EQ(simulator->eligibilityAnswered() - answeredBefore, 2u) << log.str();
     syncNow(*store);
     latest = sync::store::SnapshotCache::latestFor(store->db(), "p-first").value();
     ASSERT_TRUE(latest);
@@ -651,7 +651,7 @@ TEST_F(GatewayOqsFlowTest, ARevisitTheGatewayCannotReQueryIsSaidOnTheRoute)
     ASSERT_EQ(pending->requery, model::RequeryState::Pending);
     ASSERT_EQ(syncNow(*store).stored, 1) << log.str();
     ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
-    EXPECT_EQ(simulator->answered(), 0u) << "nothing asked of OQS";
+    EXPECT_EQ(simulator->eligibilityAnswered(), 0u) << "nothing asked of OQS";
     auto records = gateway->storage().records(0, 10).value();
     ASSERT_EQ(records.size(), 1u);
     EXPECT_TRUE(hasFlag(records[0].flags, "requery_refused:not_same_provider"))
@@ -672,20 +672,20 @@ TEST_F(GatewayOqsFlowTest, RoutePrecheckIsOneBulkRequestThatWaitsOutProcessing)
                 {"result", result({{"birthdate", "19800217"}})}};
     startSimulator({{"issuer", kIssuer}, {"bulk_processing_polls", 2}, {"people", json::array({person})}});
     firstVisit(persona, false);
-    const auto answeredBefore = simulator->answered();
+    const auto answeredBefore = simulator->eligibilityAnswered();
     const auto tomorrow = clock.nowJst().localDate().addDays(1);
     sync::client::SyncEngine engine(*store, random);
     auto pre = engine.precheck(tomorrow, {"p-first", "p-young"});
     ASSERT_TRUE(pre) << pre.error().message;
     // upload + 2 × 処理中 + the result = 4 files answered, for one patient with a key.
-    EXPECT_EQ(simulator->answered() - answeredBefore, 4u);
+    EXPECT_EQ(simulator->eligibilityAnswered() - answeredBefore, 4u);
     auto snapshot = cached("p-first");
     ASSERT_TRUE(snapshot);
     EXPECT_EQ(snapshot->source, model::SnapshotSource::RequeryBulk);
     EXPECT_EQ(snapshot->qualificationConfirmationDate, tomorrow);
     // The same day again: served from the cache, no new OQS request.
     ASSERT_TRUE(engine.precheck(tomorrow, {"p-first"}));
-    EXPECT_EQ(simulator->answered() - answeredBefore, 4u);
+    EXPECT_EQ(simulator->eligibilityAnswered() - answeredBefore, 4u);
 }
 
 TEST_F(GatewayOqsFlowTest, APrecheckWaitingOnOqsHoldsNoHttpThread)
@@ -832,7 +832,7 @@ TEST_F(GatewayOqsFlowTest, AGatewayRestartMidRequestLosesNothingAndSendsNothingT
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_EQ(gateway->eligibility()->applied(), 1u);
-    EXPECT_EQ(simulator->answered(), 1u); // the journalled request was not placed again
+    EXPECT_EQ(simulator->eligibilityAnswered(), 1u); // the journalled request was not placed again
     EXPECT_EQ(gateway->storage().counts().value().snapshots, 1);
     syncNow(*store);
     ASSERT_TRUE(cached("p-first"));

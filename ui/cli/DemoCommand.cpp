@@ -153,12 +153,12 @@ bool showOnlineConfirmation(
         return false;
     }
     ctx.out << "\n■ オンライン資格確認 Online confirmation (the gateway's OQS bridge, simulated 資格確認端末): "
-            << gw.terminal().answered() << " 件の照会 OQS requests answered for the " << expected
+            << gw.terminal().eligibilityAnswered() << " 件の照会 OQS requests answered for the " << expected
             << " visit(s) that ask OQS; " << report.feedItems << " feed item(s) back on the tablet\n";
-    // At least these: after a confirmed first visit the gateway also asks for her 薬剤・特定健診 information.
-    if (gw.terminal().answered() < expected) {
-        ctx.err << "demo: expected " << expected << " OQS requests, the terminal answered " << gw.terminal().answered()
-                << "\n";
+    // (After a confirmed first visit the gateway also asks for her 薬剤・特定健診 information: not counted.)
+    if (gw.terminal().eligibilityAnswered() != expected) {
+        ctx.err << "demo: expected " << expected << " OQS requests, the terminal answered "
+                << gw.terminal().eligibilityAnswered() << "\n";
         return false;
     }
     auto first = sync::store::SnapshotCache::latestFor(tablet.db(), "demo-first");
@@ -217,14 +217,14 @@ bool showMedicalInformation(CliContext& ctx, sync::store::Store& tablet)
 bool showRoutePrecheck(CliContext& ctx, sync::store::Store& tablet, DemoStack& gw)
 {
     sync::client::SyncEngine engine(tablet, randomOf(ctx));
-    const auto answeredBefore = gw.terminal().answered();
+    const auto answeredBefore = gw.terminal().eligibilityAnswered();
     auto route = engine.precheck(ctx.clock.todayJst().addDays(1), {"demo-first", "demo-cont"});
     if (!route) {
         ctx.err << "demo: the route pre-check failed: " << route.error().message << "\n";
         return false;
     }
-    ctx.out << "\n■ 明日の訪問前確認 Tomorrow's route pre-check (" << gw.terminal().answered() - answeredBefore
-            << " 一括照会 files answered by the terminal):";
+    ctx.out << "\n■ 明日の訪問前確認 Tomorrow's route pre-check ("
+            << gw.terminal().eligibilityAnswered() - answeredBefore << " 一括照会 files answered by the terminal):";
     for (const auto& r : *route) {
         ctx.out << " " << r.patientId << " " << nlohmann::json(r.flags).dump();
     }
