@@ -48,6 +48,9 @@ PACKAGES=(
     # the TLS scan's report is read with python3 (testssl.sh itself comes from backports, below);
     # python3-jsonschema checks record payloads against docs/schemas independently of the C++ code
     python3 python3-jsonschema
+    # the gateway as a service (issue 30): sd_notify from libsystemd; promtool (only in Debian's
+    # prometheus package) checks /metrics; lintian checks the .deb packages
+    libsystemd-dev prometheus lintian
 )
 # Packages that must come from bookworm-backports.
 BACKPORTS_PACKAGES=(libsqlcipher-dev sqlcipher testssl.sh)
@@ -147,6 +150,10 @@ main() {
         $SUDO apt-get update -q
         if [[ ${#missing[@]} -gt 0 ]]; then
             $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+            # Only promtool is wanted: the Prometheus server the package starts is stopped again.
+            if [[ " ${missing[*]} " == *" prometheus "* && -d /run/systemd/system ]]; then
+                $SUDO systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+            fi
         fi
         if [[ $need_backports -eq 1 ]]; then
             $SUDO apt-get install -y -q --no-install-recommends -t bookworm-backports "${BACKPORTS_PACKAGES[@]}"

@@ -296,29 +296,36 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         *raw->random,
         *raw->log,
         [raw]() {
-            std::vector<std::pair<std::string, double>> gauges;
-            gauges.emplace_back("zaitaku_gateway_open_connections",
-                                raw->server ? static_cast<double>(raw->server->connections()) : 0.0);
-            gauges.emplace_back("zaitaku_gateway_connections_refused",
-                                raw->server ? static_cast<double>(raw->server->refusedConnections()) : 0.0);
-            gauges.emplace_back("zaitaku_gateway_connections_evicted",
-                                raw->server ? static_cast<double>(raw->server->evictedConnections()) : 0.0);
-            gauges.emplace_back("zaitaku_gateway_tls_handshakes_failed",
-                                raw->server ? static_cast<double>(raw->server->failedHandshakes()) : 0.0);
+            const auto server = [&](auto read) { return raw->server ? static_cast<double>(read(*raw->server)) : 0.0; };
+            std::vector<MetricSample> s{
+                {"zaitaku_gateway_open_connections", "Open TLS connections.", false,
+                 server([](auto& h) { return h.connections(); })},
+                {"zaitaku_gateway_connections_refused_total", "Connections closed on accept: every slot was taken.",
+                 true, server([](auto& h) { return h.refusedConnections(); })},
+                {"zaitaku_gateway_connections_evicted_total",
+                 "Unauthenticated connections closed to make room for a newcomer.", true,
+                 server([](auto& h) { return h.evictedConnections(); })},
+                {"zaitaku_gateway_tls_handshakes_failed_total", "TLS handshakes that failed (scanners, wrong CA).",
+                 true, server([](auto& h) { return h.failedHandshakes(); })},
+            };
             if (const auto next = raw->jpki.crlNextUpdate()) {
-                gauges.emplace_back("zaitaku_gateway_jpki_crl_seconds_left",
-                                    static_cast<double>((next->utc() - raw->clock->nowJst().utc()).count()));
+                s.push_back({"zaitaku_gateway_jpki_crl_seconds_left",
+                             "Seconds until the JPKI CRL's nextUpdate (negative: PIN visits are refused).", false,
+                             static_cast<double>((next->utc() - raw->clock->nowJst().utc()).count())});
             }
             // Counted by the background thread, never per scrape (security review M1).
             std::lock_guard lock(raw->countsMutex);
             if (raw->counts) {
-                gauges.emplace_back("zaitaku_gateway_devices", static_cast<double>(raw->counts->devices));
-                gauges.emplace_back("zaitaku_gateway_devices_revoked",
-                                    static_cast<double>(raw->counts->revokedDevices));
-                gauges.emplace_back("zaitaku_gateway_records", static_cast<double>(raw->counts->records));
-                gauges.emplace_back("zaitaku_gateway_feed_items", static_cast<double>(raw->counts->feedItems));
+                s.push_back(
+                    {"zaitaku_gateway_devices", "Enrolled tablets.", false, static_cast<double>(raw->counts->devices)});
+                s.push_back({"zaitaku_gateway_devices_revoked", "Revoked tablets.", false,
+                             static_cast<double>(raw->counts->revokedDevices)});
+                s.push_back(
+                    {"zaitaku_gateway_records", "Records stored.", false, static_cast<double>(raw->counts->records)});
+                s.push_back({"zaitaku_gateway_feed_items", "Feed items published.", false,
+                             static_cast<double>(raw->counts->feedItems)});
             }
-            return gauges;
+            return s;
         }};
     if (!config.oqsRequestDir.empty() || !config.oqsResultDir.empty()) {
         oqs::BridgeConfig bridge;
@@ -386,6 +393,43 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
                                    {"ca_fingerprint", parts->pki->caFingerprint()},
                                    {"jpki_crl", !config.jpkiCrlFile.empty()}});
     return std::unique_ptr<GatewayServer>(new GatewayServer(std::move(parts)));
+}
+
+Expected<std::vector<std::string>, Error> GatewayServer::reload(const GatewayConfig& fresh)
+{
+    std::lock_guard lock(m_parts->mutex); // the background thread's: it reads the CRL settings
+    auto& current = m_parts->config;
+    auto jpki = JpkiTrust::load(fresh.jpkiCaFiles, fresh.jpkiCrlFile);
+    if (!jpki) {
+        m_parts->log->error("config.reload_failed", {{"reason", jpki.error().message}, {"kept", "the lists in use"}});
+        return Unexpected(jpki.error());
+    }
+    m_parts->jpki.replaceWith(*jpki);
+    current.jpkiCaFiles = fresh.jpkiCaFiles;
+    current.jpkiCrlFile = fresh.jpkiCrlFile;
+    m_parts->crlWritten.reset();
+    m_parts->nextCrlCheck = {};
+    const std::vector<std::pair<const char*, bool>> restartOnly{
+        {"listen", fresh.host != current.host || fresh.port != current.port},
+        {"threads", fresh.threads != current.threads},
+        {"server_names", fresh.serverNames != current.serverNames},
+        {"postgres_conninfo", fresh.postgresConninfo != current.postgresConninfo},
+        {"oqs_req_dir", fresh.oqsRequestDir != current.oqsRequestDir},
+        {"oqs_res_dir", fresh.oqsResultDir != current.oqsResultDir},
+        {"medical_institution_code", fresh.medicalInstitutionCode != current.medicalInstitutionCode},
+        {"rate_per_second", fresh.ratePerSecond != current.ratePerSecond || fresh.rateBurst != current.rateBurst},
+        {"max_connections", fresh.maxConnections != current.maxConnections},
+    };
+    std::vector<std::string> restart;
+    for (const auto& [key, changed] : restartOnly) {
+        if (changed) {
+            restart.emplace_back(key);
+        }
+    }
+    m_parts->log->info("config.reloaded", {{"jpki_ca_files", fresh.jpkiCaFiles.size()},
+                                           {"jpki_crl", !fresh.jpkiCrlFile.empty()},
+                                           {"restart_needed", restart}});
+    return restart;
 }
 
 std::uint16_t GatewayServer::port() const

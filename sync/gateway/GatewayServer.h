@@ -53,6 +53,10 @@ public:
     class EligibilityService* eligibility();
     // Graceful: stop accepting, finish requests in flight, write the high-water mark.
     void stop();
+    // SIGHUP / systemd's ExecReload (issue 30): the JPKI CA and CRL files of `fresh` are read at
+    // once and replace the lists in use (an error keeps the old ones); the settings only a restart
+    // applies are returned (and logged) by their configuration key when they changed.
+    Expected<std::vector<std::string>, Error> reload(const GatewayConfig& fresh);
 
     struct Parts;
 

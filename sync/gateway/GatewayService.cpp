@@ -267,8 +267,8 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
                 return problem(403, Errc::Unauthorized, "a tablet's certificate does not open /metrics");
             }
         }
-        const auto gauges = m_deps.gauges ? m_deps.gauges() : std::vector<std::pair<std::string, double>>{};
-        return HttpResponse{200, "text/plain; version=0.0.4", m_deps.metrics.render(gauges), {}};
+        const auto samples = m_deps.gauges ? m_deps.gauges() : std::vector<MetricSample>{};
+        return HttpResponse{200, Metrics::kContentType, m_deps.metrics.render(samples), {}};
     }
     if (path == "/v1/enroll" && post) {
         route = "enroll";

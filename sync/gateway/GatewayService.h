@@ -57,7 +57,7 @@ struct ServiceDeps
     const base::Clock& clock;
     base::RandomSource& random; // must be safe to call from several threads
     GatewayLog& log;
-    std::function<std::vector<std::pair<std::string, double>>()> gauges;
+    std::function<std::vector<MetricSample>()> gauges;
     std::chrono::hours enrollmentCodeLifetime{24};
     EligibilityService* eligibility = nullptr;       // null: no OQS bridge configured
     class MedicalInfoService* medicalInfo = nullptr; // with the bridge (issue 33)

@@ -1,9 +1,26 @@
 #include "sync/gateway/Metrics.h"
 
+#include <charconv>
+#include <cmath>
 #include <sstream>
 
 namespace zaitaku::sync::gateway
 {
+
+std::string metricNumber(double value)
+{
+    if (std::isnan(value)) {
+        return "NaN";
+    }
+    if (std::isinf(value)) {
+        return value > 0 ? "+Inf" : "-Inf";
+    }
+    char buf[64];
+    const bool integral = std::trunc(value) == value && std::fabs(value) < 9007199254740992.0; // 2^53
+    auto [end, ec] = integral ? std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(value))
+                              : std::to_chars(buf, buf + sizeof buf, value);
+    return ec == std::errc() ? std::string(buf, end) : std::string("NaN");
+}
 
 void Metrics::observeRequest(const std::string& route, int status, std::chrono::nanoseconds latency)
 {
@@ -26,7 +43,7 @@ void Metrics::countRecord(const std::string& status)
     ++m_records[status];
 }
 
-std::string Metrics::render(const std::vector<std::pair<std::string, double>>& gauges) const
+std::string Metrics::render(const std::vector<MetricSample>& samples) const
 {
     std::ostringstream out;
     std::lock_guard lock(m_mutex);
@@ -40,11 +57,11 @@ std::string Metrics::render(const std::vector<std::pair<std::string, double>>& g
         << "# TYPE zaitaku_gateway_request_seconds histogram\n";
     for (const auto& [route, h] : m_latency) {
         for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-            out << "zaitaku_gateway_request_seconds_bucket{route=\"" << route << "\",le=\"" << kBuckets[i] << "\"} "
-                << h.counts[i] << "\n";
+            out << "zaitaku_gateway_request_seconds_bucket{route=\"" << route << "\",le=\"" << metricNumber(kBuckets[i])
+                << "\"} " << h.counts[i] << "\n";
         }
         out << "zaitaku_gateway_request_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << h.total << "\n"
-            << "zaitaku_gateway_request_seconds_sum{route=\"" << route << "\"} " << h.sum << "\n"
+            << "zaitaku_gateway_request_seconds_sum{route=\"" << route << "\"} " << metricNumber(h.sum) << "\n"
             << "zaitaku_gateway_request_seconds_count{route=\"" << route << "\"} " << h.total << "\n";
     }
     out << "# HELP zaitaku_gateway_records_total Records by intake outcome.\n"
@@ -68,8 +85,10 @@ std::string Metrics::render(const std::vector<std::pair<std::string, double>>& g
         << "# HELP zaitaku_gateway_requests_in_flight Requests being handled (the intake queue depth).\n"
         << "# TYPE zaitaku_gateway_requests_in_flight gauge\n"
         << "zaitaku_gateway_requests_in_flight " << m_inFlight.load() << "\n";
-    for (const auto& [name, value] : gauges) {
-        out << "# TYPE " << name << " gauge\n" << name << " " << value << "\n";
+    for (const auto& s : samples) {
+        out << "# HELP " << s.name << " " << s.help << "\n"
+            << "# TYPE " << s.name << (s.counter ? " counter\n" : " gauge\n") << s.name << " " << metricNumber(s.value)
+            << "\n";
     }
     return out.str();
 }

@@ -17,6 +17,20 @@
 namespace zaitaku::sync::gateway
 {
 
+// A series read from its owner at scrape time (issue 30: every series has HELP and TYPE, a
+// cumulative count is a counter named *_total, values print exactly).
+struct MetricSample
+{
+    std::string name;
+    std::string help;
+    bool counter = false;
+    double value = 0;
+};
+
+// A value as Prometheus reads it: integers as integers (no 1.23457e+07), others as the shortest
+// text that reads back to the same double.
+std::string metricNumber(double value);
+
 class Metrics
 {
 public:
@@ -30,8 +44,9 @@ public:
     void countAuthRefused() { ++m_authRefused; }
     std::atomic<std::int64_t>& inFlight() { return m_inFlight; }
 
-    // Gauges are passed in: they are read from their owners at scrape time.
-    std::string render(const std::vector<std::pair<std::string, double>>& gauges) const;
+    // Scrape-time series are passed in: they are read from their owners.
+    std::string render(const std::vector<MetricSample>& samples) const;
+    static constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     static constexpr std::array<double, 11> kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 

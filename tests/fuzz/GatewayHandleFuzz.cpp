@@ -80,7 +80,7 @@ struct Gateway
         firstVisitQueries = std::make_unique<gw::RateLimiter>(monotonic, 1e9, 1e9);
         service = std::make_unique<gw::GatewayService>(gw::ServiceDeps{
             *data.storage, *data.pki, *challenges, *validator, metrics, *limiter, *enrollLimiter, *recordBytes,
-            *firstVisitQueries, clock, random, *log, [] { return std::vector<std::pair<std::string, double>>{}; }});
+            *firstVisitQueries, clock, random, *log, [] { return std::vector<gw::MetricSample>{}; }});
         enroll();
     }
     ~Gateway()

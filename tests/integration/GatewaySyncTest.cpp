@@ -317,7 +317,7 @@ TEST_F(GatewaySyncTest, ACertificateFromAnotherCaIsRefusedAtTheHandshake)
                 response.error().code == sync::Errc::NetworkUnreachable)
         << response.error().message;
     // Counted for the monitoring (security review M6: TLS failures were never seen).
-    EXPECT_GE(metric(scrapeMetrics(), "zaitaku_gateway_tls_handshakes_failed"), 1.0);
+    EXPECT_GE(metric(scrapeMetrics(), "zaitaku_gateway_tls_handshakes_failed_total"), 1.0);
     std::filesystem::remove_all(otherDir);
 }
 
@@ -1047,13 +1047,13 @@ TEST_F(GatewaySyncTest, AnUnauthenticatedFloodLeavesHealthzResponsive)
     // The kernel completed the 300 handshakes before the gateway accepted them: wait for the accepts.
     for (int i = 0; i < 100; ++i) {
         scraped = scrapeMetrics();
-        if (value("zaitaku_gateway_connections_evicted") >= 300 - 16) {
+        if (value("zaitaku_gateway_connections_evicted_total") >= 300 - 16) {
             break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    EXPECT_GE(value("zaitaku_gateway_connections_evicted"), 300 - 16) << scraped;
-    EXPECT_EQ(value("zaitaku_gateway_connections_refused"), 0) << "nothing refused: a slot was always free";
+    EXPECT_GE(value("zaitaku_gateway_connections_evicted_total"), 300 - 16) << scraped;
+    EXPECT_EQ(value("zaitaku_gateway_connections_refused_total"), 0) << "nothing refused: a slot was always free";
     EXPECT_LE(value("zaitaku_gateway_open_connections"), 16 + 8) << "the flood's 16 and this test's clients";
     EXPECT_EQ(value("zaitaku_gateway_certificates_issued_total"), 1) << "the tablet's only";
     for (const int fd : flood) {
@@ -1070,7 +1070,7 @@ TEST_F(GatewaySyncTest, AThousandIdleTlsConnectionsFromFortyAddressesStarveNobod
     // max_unauthenticated_connections, and a newcomer evicts the oldest stranger.
     ASSERT_TRUE(enrollTablet(*store, newCode()));
     for (const bool oneNetwork : {true, false}) {
-        const double evictedBefore = metric(scrapeMetrics(), "zaitaku_gateway_connections_evicted");
+        const double evictedBefore = metric(scrapeMetrics(), "zaitaku_gateway_connections_evicted_total");
         std::vector<std::unique_ptr<TlsProbe>> held;
         for (int a = 0; a < 40; ++a) {
             const std::string source =
@@ -1098,9 +1098,9 @@ TEST_F(GatewaySyncTest, AThousandIdleTlsConnectionsFromFortyAddressesStarveNobod
         EXPECT_LE(metric(scraped, "zaitaku_gateway_open_connections"), 256 + 8)
             << "at most the unauthenticated budget, and this test's clients";
         const double budget = oneNetwork ? 64 : 256; // per prefix, or for all strangers
-        EXPECT_GE(metric(scraped, "zaitaku_gateway_connections_evicted") - evictedBefore,
+        EXPECT_GE(metric(scraped, "zaitaku_gateway_connections_evicted_total") - evictedBefore,
                   static_cast<double>(held.size()) - budget);
-        EXPECT_EQ(metric(scraped, "zaitaku_gateway_connections_refused"), 0);
+        EXPECT_EQ(metric(scraped, "zaitaku_gateway_connections_refused_total"), 0);
     }
 }
 
@@ -1207,6 +1207,23 @@ TEST_F(GatewaySyncTest, ALocalNonceIsClaimedOnceForTheWholeFacility)
     EXPECT_EQ(replay.status, RecordStatus::Rejected);
     EXPECT_NE(replay.reason.find("already used"), std::string::npos) << replay.reason;
     std::filesystem::remove_all(otherDir);
+}
+
+TEST_F(GatewaySyncTest, PromtoolAcceptsTheMetricsOfALiveGateway)
+{
+    // Issue 30 (deployment review §4.1): HELP and TYPE for every series, cumulative counts as
+    // *_total counters, exact integers — checked by Debian's promtool (package prometheus).
+    enrollAndVisit();
+    syncNow(*store);
+    const auto scraped = scrapeMetrics();
+    ASSERT_FALSE(scraped.empty());
+    const auto checked = test::runProcess({"/usr/bin/promtool", "check", "metrics"}, scraped, std::chrono::seconds(30));
+    EXPECT_EQ(checked.exitCode, 0) << checked.out << checked.err << "\n" << scraped;
+    EXPECT_EQ(scraped.find("e+"), std::string::npos) << "no exponent notation: " << scraped;
+    for (const char* counter :
+         {"zaitaku_gateway_connections_refused_total", "zaitaku_gateway_tls_handshakes_failed_total"}) {
+        EXPECT_NE(scraped.find(std::string("# TYPE ") + counter + " counter"), std::string::npos) << counter;
+    }
 }
 
 TEST_F(GatewaySyncTest, MetricsCanRequireTheMonitoringCertificate)

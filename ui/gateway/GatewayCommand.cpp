@@ -12,6 +12,7 @@
 #include "sync/store/StaffAccount.h"
 #include "sync/store/StoreTime.h"
 #include "ui/cli/CommandOptions.h"
+#include "ui/gateway/ServiceNotifier.h"
 
 #include <charconv>
 #include <cstdlib>
@@ -33,9 +34,10 @@ namespace
 constexpr const char* kProgram = "zaitaku-gateway";
 
 constexpr const char* kUsage =
-    "usage: zaitaku-gateway <command> --data-dir DIR [options]\n"
+    "usage: zaitaku-gateway <command> --data-dir DIR [options] | zaitaku-gateway --version\n"
     "  serve [--listen HOST:PORT] [--config FILE] [--jpki-ca FILE] [--jpki-crl FILE] [--threads N]\n"
-    "        [--log-requests]         serve HTTPS (creates the CA, certificates and database on first run)\n"
+    "        [--log-requests]         serve HTTPS (creates the CA, certificates and database on first run);\n"
+    "                                  SIGHUP reads the configuration and the JPKI CRL again\n"
     "  enroll-code [--ttl-hours H]     print a one-time enrollment code for a tablet (24 h at most) and its id\n"
     "  enroll-code list | enroll-code withdraw ID   the codes issued; withdraw one before it is used\n"
     "  devices list | devices revoke DEVICE_ID\n"
@@ -149,9 +151,36 @@ int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtim
                    .dump()
             << "\n"
             << std::flush;
+    ServiceNotifier systemd;
+    systemd.ready("listening on " + config.host + ":" + std::to_string((*server)->port()));
     while (!runtime.stopRequested.load()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        systemd.keepAlive(std::chrono::steady_clock::now());
+        if (runtime.reloadRequested && runtime.reloadRequested->exchange(false)) {
+            systemd.reloading();
+            gw::GatewayConfig fresh;
+            fresh.dataDir = config.dataDir;
+            auto loaded = fresh.loadFile(o.value("config"));
+            // The command line wins over the file, as at the start.
+            for (const auto& [flag, key] :
+                 std::vector<std::pair<std::string, std::string>>{{"jpki-ca", "jpki_ca"}, {"jpki-crl", "jpki_crl"}}) {
+                if (loaded && !o.value(flag).empty()) {
+                    loaded = fresh.set(key, o.value(flag));
+                }
+            }
+            if (!loaded) {
+                ctx.err << nlohmann::json{{"event", "config.reload_failed"},
+                                          {"level", "error"},
+                                          {"reason", loaded.error().message}}
+                               .dump()
+                        << "\n";
+            } else {
+                (void)(*server)->reload(fresh); // logs what it applied and what needs a restart
+            }
+            systemd.ready("listening on " + config.host + ":" + std::to_string((*server)->port()));
+        }
     }
+    systemd.stopping();
     (*server)->stop();
     return kExitOk;
 }
@@ -903,6 +932,10 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
                      "--after", "--reason", "--patients-file", "--out", "--days", "--by", "--limit", "--role",
                      "--secret-file", "--name", "--root-key"},
                     true};
+    if (!args.empty() && args[0] == "--version") {
+        ctx.out << kProgram << " " << ZAITAKU_VERSION << "\n";
+        return kExitOk;
+    }
     auto command = parseSubcommand(args, spec, kProgram, kUsage, ctx);
     if (!command.options) {
         return command.exitCode;

@@ -22,6 +22,8 @@ struct GatewayRuntime
     const base::MonotonicClock& monotonic;
     // serve returns when this becomes true (main sets it from SIGINT/SIGTERM).
     const std::atomic<bool>& stopRequested;
+    // serve re-reads its configuration and the JPKI CRL when this becomes true (SIGHUP) and clears it.
+    std::atomic<bool>* reloadRequested = nullptr;
 };
 
 int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runtime);

@@ -8,9 +8,10 @@
 namespace
 {
 std::atomic<bool> g_stop{false};
-extern "C" void onSignal(int)
+std::atomic<bool> g_reload{false};
+extern "C" void onSignal(int signal)
 {
-    g_stop.store(true);
+    (signal == SIGHUP ? g_reload : g_stop).store(true);
 }
 } // namespace
 
@@ -22,12 +23,13 @@ int main(int argc, char** argv)
     }
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+    std::signal(SIGHUP, onSignal); // systemctl reload: configuration and JPKI CRL read again
     std::signal(SIGPIPE, SIG_IGN);
     const zaitaku::base::SystemClock clock;
     const zaitaku::base::SteadyClock monotonic;
     zaitaku::cli::CliContext ctx{std::cin, std::cout, std::cerr, clock, nullptr, false};
     const int code = zaitaku::cli::runGatewayCli(zaitaku::cli::Args(argv + 1, argv + argc), ctx,
-                                                 zaitaku::cli::GatewayRuntime{monotonic, g_stop});
+                                                 zaitaku::cli::GatewayRuntime{monotonic, g_stop, &g_reload});
     std::cout.flush();
     return code;
 }

@@ -12,6 +12,8 @@
 #include "sync/store/ModelJson.h"
 #include "tests/support/StoreFixture.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 namespace zaitaku::sync::gateway
@@ -139,13 +141,27 @@ TEST(MetricsTest, RendersPrometheusText)
     metrics.observeRequest("records", 200, std::chrono::milliseconds(30));
     metrics.countRejectedSignature();
     metrics.countRecord("stored");
-    const auto text = metrics.render({{"zaitaku_gateway_devices", 2}});
+    const auto text = metrics.render({{"zaitaku_gateway_devices", "Enrolled tablets.", false, 2},
+                                      {"zaitaku_gateway_records", "Records stored.", false, 12345678}});
     EXPECT_NE(text.find("zaitaku_gateway_requests_total{route=\"records\",status=\"200\"} 2"), std::string::npos);
     EXPECT_NE(text.find("zaitaku_gateway_request_seconds_bucket{route=\"records\",le=\"0.005\"} 1"), std::string::npos);
     EXPECT_NE(text.find("zaitaku_gateway_request_seconds_bucket{route=\"records\",le=\"0.05\"} 2"), std::string::npos);
     EXPECT_NE(text.find("zaitaku_gateway_rejected_signatures_total 1"), std::string::npos);
     EXPECT_NE(text.find("zaitaku_gateway_records_total{status=\"stored\"} 1"), std::string::npos);
     EXPECT_NE(text.find("zaitaku_gateway_devices 2"), std::string::npos);
+    EXPECT_NE(text.find("# HELP zaitaku_gateway_devices Enrolled tablets.\n# TYPE zaitaku_gateway_devices gauge"),
+              std::string::npos);
+    EXPECT_NE(text.find("zaitaku_gateway_records 12345678\n"), std::string::npos) << "exact, not 1.23457e+07";
+}
+
+TEST(MetricsTest, NumbersPrintExactlyAndReadBack)
+{
+    EXPECT_EQ(metricNumber(12345678), "12345678");
+    EXPECT_EQ(metricNumber(-86400), "-86400");
+    EXPECT_EQ(metricNumber(0.0025), "0.0025");
+    EXPECT_EQ(std::stod(metricNumber(1523.4567891234)), 1523.4567891234) << metricNumber(1523.4567891234);
+    EXPECT_EQ(metricNumber(1e300), "1e+300"); // beyond 2^53 an integer is printed as a double
+    EXPECT_EQ(metricNumber(std::numeric_limits<double>::infinity()), "+Inf");
 }
 
 TEST(PrecheckFlagsTest, FlagsWhatTheNurseMustKnow)
