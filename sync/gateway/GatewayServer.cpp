@@ -3,6 +3,7 @@
 #include "base/AtomicFile.h"
 #include "sync/gateway/AuditAnchors.h"
 #include "sync/gateway/ChallengeIssuer.h"
+#include "sync/gateway/GatewayBackup.h"
 #include "sync/gateway/GatewayLog.h"
 #include "sync/gateway/GatewayPki.h"
 #include "sync/gateway/GatewayService.h"
@@ -49,6 +50,7 @@ struct GatewayServer::Parts
     std::unique_ptr<MedicalInfoService> medicalInfo;
     std::unique_ptr<EligibilityService> eligibility; // with an OQS bridge configured
     std::unique_ptr<GatewayService> service;
+    std::optional<ServeLock> serveLock; // restore refuses to swap the database while it is held
     std::unique_ptr<transport::HttpsServer> server;
     std::thread highWaterWriter;
     std::mutex mutex;
@@ -163,6 +165,17 @@ struct GatewayServer::Parts
     void writeHighWater()
     {
         auto seq = storage->lastRecordSeq();
+        // Issue 30: a database that went backwards while serving (a PostgreSQL failover that lost
+        // the last commits, a restore under a running gateway) gets a new epoch at once, so the
+        // tablets send again what they believe is stored — not only at the next start.
+        if (seq && highWaterWritten >= 0 && *seq < highWaterWritten) {
+            if (auto epoch = storage->rotateEpoch(*random, "database went backwards", clock->nowJst()); epoch) {
+                log->warn("epoch.rotated", {{"reason", "database behind its high-water mark while serving"},
+                                            {"records", *seq},
+                                            {"high_water", highWaterWritten},
+                                            {"epoch", *epoch}});
+            }
+        }
         if (seq && *seq != highWaterWritten &&
             base::writeFileAtomically(highWaterPath(), std::to_string(*seq) + "\n", 0600)) {
             highWaterWritten = *seq;
@@ -237,6 +250,11 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         return Unexpected(pki.error());
     }
     parts->pki = std::make_unique<GatewayPki>(std::move(*pki));
+    auto serving = ServeLock::acquire(config.dataDir);
+    if (!serving) {
+        return Unexpected(serving.error());
+    }
+    parts->serveLock.emplace(std::move(*serving));
     auto storage = openStorage(config, parts->pki->databaseKey(), *parts->random, now);
     if (!storage) {
         return Unexpected(storage.error());

@@ -7,6 +7,7 @@
 #include "base/Sha256.h"
 #include "sync/store/AuditLog.h"
 #include "sync/store/DeviceSigningKey.h"
+#include "sync/store/EncryptedCopy.h"
 #include "sync/store/KeyFile.h"
 #include "sync/store/StoreKeys.h"
 #include "sync/store/StoreStats.h"
@@ -84,39 +85,6 @@ Expected<json, Error> wrapForRecipient(const base::SecureBytes& key, const std::
                 {"wrapped_key", base::toHex(wrapped)}};
 }
 
-// sqlcipher_export of the open store into a new database keyed with `archiveKey`.
-Expected<void, Error> exportDatabase(Store& store, const base::SecureBytes& archiveKey, const std::string& target)
-{
-    Database& db = store.db();
-    // The store's connection does not create files (a missing store is an error, not a new one):
-    // ATTACH gets an empty file to fill.
-    if (auto created = base::writeFileAtomically(target, "", 0600); !created) {
-        return Unexpected(fromBase(created.error()));
-    }
-    const base::SecureBytes pragma = rawKeyPragmaValue(archiveKey);
-    auto attach = db.prepare("ATTACH DATABASE ?1 AS archive KEY ?2");
-    if (!attach) {
-        return Unexpected(attach.error());
-    }
-    attach->bind(1, target).bind(2, std::string_view(reinterpret_cast<const char*>(pragma.data()), pragma.size()));
-    if (auto done = attach->run(); !done) {
-        return done;
-    }
-    // The archive gets the store's cipher settings (Store.cpp), so Store::open can read it back.
-    auto exported = db.exec("PRAGMA archive.cipher_page_size = 4096; PRAGMA archive.cipher_hmac_algorithm = "
-                            "HMAC_SHA256; SELECT sqlcipher_export('archive')",
-                            "export");
-    auto copyVersion = db.queryInt("PRAGMA main.user_version");
-    if (exported && copyVersion) {
-        exported = db.exec("PRAGMA archive.user_version = " + std::to_string(*copyVersion), "export");
-    }
-    auto detached = db.exec("DETACH DATABASE archive", "export");
-    if (!exported) {
-        return exported;
-    }
-    return detached;
-}
-
 } // namespace
 
 Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& options, base::RandomSource& random)
@@ -141,7 +109,7 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
         std::error_code ec;
         std::filesystem::remove(privateDir, ec);
     };
-    if (auto done = exportDatabase(store, archiveKey, temp); !done) {
+    if (auto done = exportEncryptedCopy(store.db(), archiveKey, temp); !done) {
         cleanUp();
         return Unexpected(done.error());
     }

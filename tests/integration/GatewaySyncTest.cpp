@@ -5,6 +5,8 @@
 #include "base/AtomicFile.h"
 #include "base/Sha256.h"
 #include "sync/client/GatewayConnection.h"
+#include "sync/gateway/GatewayBackup.h"
+#include "sync/gateway/GatewayPki.h"
 #include "sync/protocol/Messages.h"
 #include "sync/store/ConsentLedger.h"
 #include "sync/store/CustodyLedger.h"
@@ -495,6 +497,59 @@ TEST_F(GatewaySyncTest, NewEpochMakesTheTabletPushAgainWithoutDuplicates)
     EXPECT_EQ(after.requeuedForNewEpoch, 1);
     EXPECT_EQ(after.duplicates, 1);
     EXPECT_EQ(gatewayRecords(), 1);
+}
+
+TEST_F(GatewaySyncTest, RestoringAnOlderBackupLosesNothingTheTabletsHadAcknowledged)
+{
+    // Issue 30: an online backup under its own key; restored after more records were acknowledged,
+    // the tablets send those again (a new epoch) and the gateway ends with all of them.
+    if (config.storage == sync::gateway::StorageBackend::Postgresql) {
+        GTEST_SKIP() << "PostgreSQL is backed up with pg_dump (OPERATIONS.md)";
+    }
+    namespace gw = sync::gateway;
+    enrollAndVisit();
+    ASSERT_EQ(syncNow(*store).stored, 1);
+    const auto keyFile = (dir / "backup.key").string();
+    const auto backupFile = (dir / "gateway.backup").string();
+    auto key = gw::loadBackupKey(keyFile, true, gatewayRandom);
+    ASSERT_TRUE(key) << key.error().message;
+    auto pki = gw::GatewayPki::load(config.dataDir);
+    ASSERT_TRUE(pki);
+    auto taken = gw::backupGateway(config, pki->databaseKey(), *key, backupFile); // while serving
+    ASSERT_TRUE(taken) << taken.error().message;
+    EXPECT_EQ(taken->lastRecordSeq, 1);
+    // The backup is not readable with the database key (it is under its own).
+    EXPECT_FALSE(gw::restoreGateway(config, pki->databaseKey(), pki->databaseKey(), backupFile, true, gatewayRandom,
+                                    gatewayClock.nowJst()));
+
+    // After the backup the patient withdraws a consent: a second record, acknowledged.
+    auto active = sync::store::ConsentLedger::active(store->db(), "p-first").value();
+    ASSERT_FALSE(active.empty());
+    consent::ConsentContext context{"p-first", "ja", clock.nowJst(), ""};
+    auto revocation = consent::revocationRecord(active[0], consent::ConsentCatalog::builtin(), context, random);
+    ASSERT_TRUE(revocation && sync::store::ConsentLedger::revoke(*store, *revocation, "nurse-7"));
+    ASSERT_EQ(syncNow(*store).stored, 1);
+    ASSERT_EQ(gatewayRecords(), 2);
+
+    auto busy =
+        gw::restoreGateway(config, pki->databaseKey(), *key, backupFile, true, gatewayRandom, gatewayClock.nowJst());
+    ASSERT_FALSE(busy);
+    EXPECT_EQ(busy.error().code, sync::Errc::StoreBusy) << "never under a serving gateway";
+    config.port = gateway->port();
+    gateway.reset();
+    auto older =
+        gw::restoreGateway(config, pki->databaseKey(), *key, backupFile, false, gatewayRandom, gatewayClock.nowJst());
+    ASSERT_FALSE(older);
+    EXPECT_EQ(older.error().code, sync::Errc::Conflict) << older.error().message;
+    auto restored =
+        gw::restoreGateway(config, pki->databaseKey(), *key, backupFile, true, gatewayRandom, gatewayClock.nowJst());
+    ASSERT_TRUE(restored) << restored.error().message;
+    startGateway();
+    EXPECT_EQ(gatewayRecords(), 1);
+    const auto report = syncNow(*store);
+    EXPECT_EQ(report.requeuedForNewEpoch, 2);
+    EXPECT_EQ(gatewayRecords(), 2) << "the record acknowledged after the backup is back";
+    EXPECT_TRUE(gateway->storage().verifyAudit().value().ok());
 }
 
 TEST_F(GatewaySyncTest, FeedAndPrecheckBringResultsToTheTablet)

@@ -6,6 +6,7 @@
 #include "base/Sha256.h"
 #include "sync/client/GatewayLink.h"
 #include "sync/gateway/AuditAnchors.h"
+#include "sync/gateway/GatewayBackup.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/protocol/EnrollmentCode.h"
@@ -61,6 +62,10 @@ constexpr const char* kUsage =
     "  staff add STAFF_ID --role ROLE --secret-file FILE [--name NAME] | staff disable STAFF_ID | staff list\n"
     "                                  who signs in on the tablets (roles: nurse, physician, custodian,\n"
     "                                  manager), each with their own PIN or passphrase (audited)\n"
+    "  backup --to FILE --key-file KEY an online copy of the database under the backup key KEY (made when\n"
+    "                                  missing: keep it apart from the backups); PostgreSQL: pg_dump\n"
+    "  restore --from FILE --key-file KEY [--force]   with the gateway stopped: the backup back in place\n"
+    "                                  (--force when the database holds newer records); tablets send again\n"
     "  audit verify                    recompute the audit hash chain (exit 1 if broken)\n"
     "  audit list [--after SEQ] [--limit N]  the audit rows as JSON lines, for review\n"
     "  audit anchor                    append the chain's head to <data-dir>/audit-anchors and print it\n"
@@ -631,6 +636,69 @@ int ca(CliContext& ctx, const CommandOptions& o)
     return kExitOk;
 }
 
+// Issue 30: an online backup of the SQLCipher database under a backup key kept apart, and its
+// restore (the gateway stopped), which starts a new epoch so that tablets push again.
+int backup(CliContext& ctx, const CommandOptions& o)
+{
+    if (o.value("to").empty()) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--to FILE is required", "to"});
+    }
+    gw::GatewayConfig config;
+    auto data = openData(ctx, o, &config);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    auto key = gw::loadBackupKey(o.value("key-file"), true, randomOf(ctx));
+    if (!key) {
+        return fail(ctx, o, key.error());
+    }
+    if (auto audited = auditFirst(ctx, *data, "gateway.backup", o.value("to")); !audited) {
+        return fail(ctx, o, audited.error());
+    }
+    auto summary = gw::backupGateway(config, data->pki->databaseKey(), *key, o.value("to"));
+    if (!summary) {
+        return fail(ctx, o, summary.error());
+    }
+    const nlohmann::json j{{"to", o.value("to")},
+                           {"records", summary->lastRecordSeq},
+                           {"schema_version", summary->schemaVersion},
+                           {"epoch", summary->epoch},
+                           {"bytes", summary->bytes}};
+    ctx.out << (o.has("--json") ? j.dump() : j.dump(2)) << "\n";
+    return kExitOk;
+}
+
+int restore(CliContext& ctx, const CommandOptions& o)
+{
+    if (o.value("from").empty()) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, "--from FILE is required", "from"});
+    }
+    gw::GatewayConfig config;
+    config.dataDir = dataDirOf(o);
+    if (auto done = config.loadFile(o.value("config")); !done) {
+        return fail(ctx, o, done.error());
+    }
+    auto pki = gw::GatewayPki::load(config.dataDir);
+    if (!pki) {
+        return fail(ctx, o, pki.error());
+    }
+    auto key = gw::loadBackupKey(o.value("key-file"), false, randomOf(ctx));
+    if (!key) {
+        return fail(ctx, o, key.error());
+    }
+    auto summary = gw::restoreGateway(config, pki->databaseKey(), *key, o.value("from"), o.has("--force"),
+                                      randomOf(ctx), ctx.clock.nowJst());
+    if (!summary) {
+        return fail(ctx, o, summary.error());
+    }
+    const nlohmann::json j{{"from", o.value("from")},
+                           {"records", summary->lastRecordSeq},
+                           {"schema_version", summary->schemaVersion},
+                           {"new_epoch", true}};
+    ctx.out << (o.has("--json") ? j.dump() : j.dump(2)) << "\n";
+    return kExitOk;
+}
+
 int status(CliContext& ctx, const CommandOptions& o)
 {
     auto data = openData(ctx, o);
@@ -927,10 +995,11 @@ int staff(CliContext& ctx, const CommandOptions& o)
 
 int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runtime)
 {
-    OptionSpec spec{{"--json", "--log-requests"},
-                    {"--data-dir", "--listen", "--config", "--jpki-ca", "--jpki-crl", "--threads", "--ttl-hours",
-                     "--after", "--reason", "--patients-file", "--out", "--days", "--by", "--limit", "--role",
-                     "--secret-file", "--name", "--root-key"},
+    OptionSpec spec{{"--json", "--log-requests", "--force"},
+                    {"--data-dir",  "--listen", "--config",  "--jpki-ca",       "--jpki-crl", "--threads",
+                     "--ttl-hours", "--after",  "--reason",  "--patients-file", "--out",      "--days",
+                     "--by",        "--limit",  "--role",    "--secret-file",   "--name",     "--root-key",
+                     "--to",        "--from",   "--key-file"},
                     true};
     if (!args.empty() && args[0] == "--version") {
         ctx.out << kProgram << " " << ZAITAKU_VERSION << "\n";
@@ -971,6 +1040,12 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
     }
     if (sub == "ca") {
         return ca(ctx, o);
+    }
+    if (sub == "backup") {
+        return backup(ctx, o);
+    }
+    if (sub == "restore") {
+        return restore(ctx, o);
     }
     if (sub == "status") {
         return status(ctx, o);
