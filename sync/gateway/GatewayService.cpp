@@ -112,6 +112,17 @@ std::string routeOf(const std::string& path)
 
 } // namespace
 
+const std::vector<std::pair<std::string, std::string>>& GatewayService::routes()
+{
+    static const auto all = [] {
+        std::vector<std::pair<std::string, std::string>> out{
+            {"/healthz", "GET"}, {"/metrics", "GET"}, {"/v1/enroll", "POST"}, {"/v1/jobs/{id}", "GET"}};
+        out.insert(out.end(), kDeviceRoutes.begin(), kDeviceRoutes.end());
+        return out;
+    }();
+    return all;
+}
+
 HttpResponse GatewayService::handle(const HttpRequest& request, const transport::RequestContext& context)
 {
     const auto started = std::chrono::steady_clock::now();

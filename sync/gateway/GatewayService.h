@@ -75,6 +75,9 @@ public:
     {}
 
     transport::HttpResponse handle(const transport::HttpRequest& request, const transport::RequestContext& context);
+    // Every route handle() answers, as (path, method), `{id}` for a path part (docs/openapi.json
+    // describes exactly these; GatewaySyncTest holds the two together).
+    static const std::vector<std::pair<std::string, std::string>>& routes();
     // From a request's header, before its body is read (transport::AdmissionHandler): device
     // routes only for an enrolled, unrevoked tablet (trusted: keep-alive, the large body limit);
     // everyone else gets the small limit (enrollment) or none, and one request per connection.
