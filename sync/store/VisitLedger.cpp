@@ -164,6 +164,26 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
     }
 }
 
+Expected<std::optional<base::Date>, Error>
+VisitLedger::lastVisitBefore(Database& db, const std::string& patientId, const base::Date& before)
+{
+    // Every row of `visit` is a recorded visit: only a committed one reaches the ledger.
+    auto stmt = db.prepare("SELECT max(scheduled_for) FROM visit WHERE patient_id = ?1 AND scheduled_for < ?2");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, patientId).bind(2, before.toString());
+    auto row = stmt->step();
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    if (!*row || stmt->isNull(0)) {
+        return std::optional<base::Date>();
+    }
+    auto date = base::Date::parse(stmt->text(0));
+    return date ? std::optional<base::Date>(*date) : std::nullopt;
+}
+
 Expected<std::optional<StoredVisit>, Error> VisitLedger::find(Database& db, const std::string& visitId)
 {
     auto stmt = db.prepare(

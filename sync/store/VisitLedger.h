@@ -53,6 +53,10 @@ public:
     static Expected<CommittedVisit, Error>
     commit(Store& store, const VisitRecord& record, const std::string& actor, const DeviceSigningKey* signer = nullptr);
     static Expected<std::optional<StoredVisit>, Error> find(Database& db, const std::string& visitId);
+    // The date of the patient's last recorded visit before `before` (お薬・健診: "dose changed
+    // since the last visit", issue 33); none when there was none.
+    static Expected<std::optional<base::Date>, Error>
+    lastVisitBefore(Database& db, const std::string& patientId, const base::Date& before);
 };
 
 } // namespace zaitaku::sync::store

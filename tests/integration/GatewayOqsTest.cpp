@@ -894,6 +894,22 @@ protected:
         return n;
     }
 
+    // The patient withdraws the 薬剤 consent on this tablet (the checkup one stays).
+    void withdrawPharmacyConsent()
+    {
+        const auto active = sync::store::ConsentLedger::active(store->db(), "p-first");
+        ASSERT_TRUE(active);
+        for (const auto& consent : *active) {
+            if (consent.kind == model::ConsentKind::Pharmacy) {
+                consent::ConsentContext context{"p-first", "ja", clock.nowJst(), ""};
+                auto revocation =
+                    consent::revocationRecord(consent, consent::ConsentCatalog::builtin(), context, random);
+                ASSERT_TRUE(revocation);
+                ASSERT_TRUE(sync::store::ConsentLedger::revoke(*store, *revocation, "nurse-7"));
+            }
+        }
+    }
+
     hardware::Persona withHistory(const char* name) { return simulatedPerson(name, name, {{"medical", "demo"}}); }
 };
 
@@ -999,17 +1015,7 @@ TEST_F(GatewayMedicalInfoTest, AWithdrawnConsentStopsRequestsAtOnceAndWipesTheTa
     ASSERT_EQ(ask().items.size(), 2u);
     ASSERT_EQ(tabletCopy().size(), 2u);
     // The patient withdraws the 薬剤 consent (the checkup one stays).
-    const auto active = sync::store::ConsentLedger::active(store->db(), "p-first");
-    ASSERT_TRUE(active);
-    for (const auto& consent : *active) {
-        if (consent.kind != model::ConsentKind::Pharmacy) {
-            continue;
-        }
-        consent::ConsentContext context{"p-first", "ja", clock.nowJst(), ""};
-        auto revocation = consent::revocationRecord(consent, consent::ConsentCatalog::builtin(), context, random);
-        ASSERT_TRUE(revocation);
-        ASSERT_TRUE(sync::store::ConsentLedger::revoke(*store, *revocation, "nurse-7"));
-    }
+    withdrawPharmacyConsent();
     auto copy = tabletCopy();
     ASSERT_EQ(copy.size(), 1u) << "the withdrawing tablet wipes its copy at once";
     EXPECT_EQ(copy[0].kind, model::ConsentKind::Checkup);
@@ -1040,16 +1046,7 @@ TEST_F(GatewayMedicalInfoTest, AnotherTabletsCopyIsWipedByTheRevocationOnTheFeed
     auto fetched = sync::client::SyncEngine(other, random).medicalInfo("p-first", "houmon_shinryo", "nurse-7");
     ASSERT_TRUE(fetched && fetched->items.size() == 2u) << (fetched ? fetched->reasonJa : fetched.error().message);
     // The first tablet records the patient's withdrawal of the 薬剤 consent and sends it.
-    const auto active = sync::store::ConsentLedger::active(store->db(), "p-first");
-    ASSERT_TRUE(active);
-    for (const auto& consent : *active) {
-        if (consent.kind == model::ConsentKind::Pharmacy) {
-            consent::ConsentContext context{"p-first", "ja", clock.nowJst(), ""};
-            auto revocation = consent::revocationRecord(consent, consent::ConsentCatalog::builtin(), context, random);
-            ASSERT_TRUE(revocation);
-            ASSERT_TRUE(sync::store::ConsentLedger::revoke(*store, *revocation, "nurse-7"));
-        }
-    }
+    withdrawPharmacyConsent();
     ASSERT_EQ(syncNow(*store).stored, 1);
     // The second tablet's next sync applies the revocation's feed item: its 薬剤 copy is gone.
     syncNow(other);

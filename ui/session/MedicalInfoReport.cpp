@@ -3,6 +3,7 @@
 #include "base/BoundedJson.h"
 #include "sync/protocol/MedicalInfoMessages.h"
 #include "sync/store/MedicalInfoCache.h"
+#include "sync/store/VisitLedger.h"
 #include "verify/rules/MedicationReview.h"
 
 #include <algorithm>
@@ -88,6 +89,14 @@ medicalInfoReport(sync::store::Store& store, const std::string& patientId, std::
     auto rows = sync::store::MedicalInfoCache::availableFor(store.db(), patientId, store.clock().nowJst());
     if (!rows) {
         return Unexpected(rows.error());
+    }
+    if (!lastVisit) {
+        auto last =
+            sync::store::VisitLedger::lastVisitBefore(store.db(), patientId, store.clock().nowJst().localDate());
+        if (!last) {
+            return Unexpected(last.error());
+        }
+        lastVisit = *last;
     }
     MedicalInfoReport report;
     for (const auto& row : *rows) {

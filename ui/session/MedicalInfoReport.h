@@ -65,7 +65,8 @@ struct MedicalInfoReport
     std::vector<CheckupYear> checkups;        // newest first
 };
 
-// `lastVisit`: the patient's previous visit, for "dose changed since the last visit".
+// `lastVisit`: the patient's previous visit, for "dose changed since the last visit" (none: the
+// last visit recorded on this tablet before today).
 Expected<MedicalInfoReport, sync::Error>
 medicalInfoReport(sync::store::Store& store, const std::string& patientId, std::optional<base::Date> lastVisit);
 

@@ -61,6 +61,17 @@ TEST_F(VisitLedgerTest, CommitWritesEverythingAndQueuesIt)
               "visit.commit");
 }
 
+TEST_F(VisitLedgerTest, TheLastVisitBeforeADayIsTheNewestCommittedOne)
+{
+    // Issue 33: お薬・健診 says whether a dose changed since the patient's last visit.
+    const auto today = clock.nowJst().localDate();
+    EXPECT_FALSE(VisitLedger::lastVisitBefore(store->db(), "p-001", today.addDays(1)).value());
+    ASSERT_TRUE(VisitLedger::commit(*store, makeVisit("v-1", "p-001", clock.nowJst()), "nurse-7"));
+    EXPECT_FALSE(VisitLedger::lastVisitBefore(store->db(), "p-001", today).value()) << "not today's own";
+    EXPECT_EQ(VisitLedger::lastVisitBefore(store->db(), "p-001", today.addDays(7)).value(), today);
+    EXPECT_FALSE(VisitLedger::lastVisitBefore(store->db(), "p-002", today.addDays(7)).value());
+}
+
 TEST_F(VisitLedgerTest, AFailedPartLeavesNothingBehind)
 {
     ASSERT_TRUE(VisitLedger::commit(*store, makeVisit("v-1", "p-001", clock.nowJst()), "nurse-7"));
