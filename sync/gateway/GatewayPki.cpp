@@ -5,6 +5,7 @@
 #include "sync/protocol/EnrollmentCode.h"
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <openssl/evp.h>
@@ -12,6 +13,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <optional>
 #include <sstream>
 
 namespace zaitaku::sync::gateway
@@ -60,6 +62,17 @@ Cert readCert(const std::string& pem)
 {
     Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
     return Cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+}
+
+// notAfter of the first certificate in `pem`; nullopt when there is none.
+std::optional<base::Timestamp> notAfterOf(const std::string& pem)
+{
+    auto cert = readCert(pem);
+    std::tm tm{};
+    if (!cert || ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) {
+        return std::nullopt;
+    }
+    return base::Timestamp::fromUtc(std::chrono::sys_seconds(std::chrono::seconds(timegm(&tm))));
 }
 
 bool addExtension(X509* cert, X509* issuer, int nid, const std::string& value)
@@ -546,6 +559,19 @@ std::string GatewayPki::tokenPublicKeyHex() const
     std::size_t len = raw.size();
     EVP_PKEY_get_raw_public_key(key.get(), raw.data(), &len);
     return base::toHex(raw);
+}
+
+std::vector<std::pair<std::string, base::Timestamp>> GatewayPki::expiries() const
+{
+    std::vector<std::pair<std::string, base::Timestamp>> out;
+    for (const auto& [name, pem] : {std::pair<const char*, const std::string*>{"root", &m_caPem},
+                                    {"issuing", &m_issuingPem},
+                                    {"server", &m_serverCertPem}}) {
+        if (auto at = pem->empty() ? std::nullopt : notAfterOf(*pem)) {
+            out.emplace_back(name, *at);
+        }
+    }
+    return out;
 }
 
 } // namespace zaitaku::sync::gateway

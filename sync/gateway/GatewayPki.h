@@ -58,6 +58,9 @@ public:
     std::string clientCaPem() const { return m_caPem + m_issuingPem + m_previousIssuingPem; }
     // A data folder from before the two tiers: the root signs devices and must stay online.
     bool rootSignsDevices() const { return m_issuingPem.empty(); }
+    // When each of the gateway's own certificates expires (issue 30: metrics and `status`):
+    // "root", "issuing" (absent in a folder from before the two tiers) and "server".
+    std::vector<std::pair<std::string, base::Timestamp>> expiries() const;
     const std::string& serverKeyPem() const { return m_serverKeyPem; }
 
     // Signs a device CSR (P-256, signature checked) for `deviceId` (CN), clientAuth only.

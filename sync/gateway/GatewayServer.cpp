@@ -326,6 +326,11 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
                 {"zaitaku_gateway_tls_handshakes_failed_total", "TLS handshakes that failed (scanners, wrong CA).",
                  true, server([](auto& h) { return h.failedHandshakes(); })},
             };
+            for (const auto& [name, at] : raw->pki->expiries()) {
+                s.push_back({"zaitaku_gateway_" + name + "_certificate_expiry_timestamp_seconds",
+                             "When the gateway's " + name + " certificate expires (Unix time).", false,
+                             static_cast<double>(at.utc().time_since_epoch().count())});
+            }
             if (const auto next = raw->jpki.crlNextUpdate()) {
                 s.push_back({"zaitaku_gateway_jpki_crl_seconds_left",
                              "Seconds until the JPKI CRL's nextUpdate (negative: PIN visits are refused).", false,

@@ -342,6 +342,11 @@ TEST_F(GatewayCliTest, TheRootKeyGoesOfflineAndComesBackOnlyToRollTheIssuingCa)
     auto status = gw({"status", "--data-dir", gatewayDir, "--json"});
     ASSERT_EQ(status.exitCode, 0) << status.err;
     EXPECT_EQ(json::parse(status.out)["root_key_on_server"], false);
+    // Issue 30: the expiry of each of the gateway's own certificates, with the days left.
+    const auto certificates = json::parse(status.out)["certificates"];
+    for (const char* name : {"root", "issuing", "server"}) {
+        EXPECT_GT(certificates[name].value("days_left", -1), 300) << name << " " << certificates.dump();
+    }
     EXPECT_EQ(json::parse(status.out)["root_signs_devices"], false);
 
     // Without the root key the gateway serves and enrolls tablets.

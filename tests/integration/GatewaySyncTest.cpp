@@ -1276,6 +1276,10 @@ TEST_F(GatewaySyncTest, PromtoolAcceptsTheMetricsOfALiveGateway)
     const auto checked = test::runProcess({"/usr/bin/promtool", "check", "metrics"}, scraped, std::chrono::seconds(30));
     EXPECT_EQ(checked.exitCode, 0) << checked.out << checked.err << "\n" << scraped;
     EXPECT_EQ(scraped.find("e+"), std::string::npos) << "no exponent notation: " << scraped;
+    // The certificates' expiry, to alert on before tablets or the server stop (issue 30).
+    const double serverExpiry = metric(scraped, "zaitaku_gateway_server_certificate_expiry_timestamp_seconds");
+    EXPECT_GT(serverExpiry, static_cast<double>(gatewayClock.nowJst().utc().time_since_epoch().count()));
+    EXPECT_GT(metric(scraped, "zaitaku_gateway_root_certificate_expiry_timestamp_seconds"), serverExpiry - 1);
     for (const char* counter :
          {"zaitaku_gateway_connections_refused_total", "zaitaku_gateway_tls_handshakes_failed_total"}) {
         EXPECT_NE(scraped.find(std::string("# TYPE ") + counter + " counter"), std::string::npos) << counter;

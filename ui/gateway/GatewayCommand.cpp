@@ -720,6 +720,10 @@ int status(CliContext& ctx, const CommandOptions& o)
                      {"records", counts->records},
                      {"feed_items", counts->feedItems},
                      {"snapshots", counts->snapshots}};
+    for (const auto& [name, at] : data->pki->expiries()) {
+        j["certificates"][name] = {{"expires", at.toString()},
+                                   {"days_left", (at.utc() - ctx.clock.nowJst().utc()) / std::chrono::hours(24)}};
+    }
     ctx.out << (o.has("--json") ? j.dump() : j.dump(2)) << "\n";
     return kExitOk;
 }
