@@ -122,6 +122,7 @@ struct GatewayServer::Parts
     // its nextUpdate is reported — past it every PIN-signed visit is refused.
     std::optional<std::filesystem::file_time_type> crlWritten;
     std::chrono::steady_clock::time_point nextCrlCheck{};
+    std::chrono::steady_clock::time_point nextCrlReload{};
     void watchCrl()
     {
         if (config.jpkiCrlFile.empty()) {
@@ -129,12 +130,20 @@ struct GatewayServer::Parts
         }
         std::error_code ec;
         const auto written = std::filesystem::last_write_time(config.jpkiCrlFile, ec);
-        if (!ec && crlWritten && written != *crlWritten) {
+        // Read again when the file changed, and hourly anyway (issue 30: a file replaced in place,
+        // or on a network mount whose time does not move, is still picked up).
+        const auto started = std::chrono::steady_clock::now();
+        const bool hourly = crlWritten.has_value() && started >= nextCrlReload;
+        if (!crlWritten) {
+            nextCrlReload = started + std::chrono::hours(1);
+        }
+        if (!ec && crlWritten && (written != *crlWritten || hourly)) {
+            nextCrlReload = started + std::chrono::hours(1);
             auto fresh = JpkiTrust::load(config.jpkiCaFiles, config.jpkiCrlFile);
             if (fresh) {
                 jpki.replaceWith(*fresh);
                 nextCrlCheck = {};
-                log->info("jpki.crl_reloaded", {{"file", config.jpkiCrlFile}});
+                log->info("jpki.crl_reloaded", {{"file", config.jpkiCrlFile}, {"changed", written != *crlWritten}});
             } else {
                 log->error("jpki.crl_reload_failed",
                            {{"reason", fresh.error().message}, {"kept", "the list read before"}});
@@ -156,6 +165,11 @@ struct GatewayServer::Parts
                         {"effect", "every PIN-signed visit is refused until a fresh list is in place"}});
         } else if (next->utc() <= at.plus(std::chrono::hours(72)).utc()) {
             log->warn("jpki.crl_due", {{"next_update", next->toString()}});
+        }
+        // A list older than two days is stale whatever its nextUpdate says [I: J-LIS's issuing
+        // schedule is not public; revocations happen daily].
+        if (const auto issued = jpki.crlLastUpdate(); issued && issued->plus(std::chrono::hours(48)).utc() < at.utc()) {
+            log->warn("jpki.crl_stale", {{"this_update", issued->toString()}});
         }
     }
 
@@ -330,6 +344,11 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
                 s.push_back({"zaitaku_gateway_" + name + "_certificate_expiry_timestamp_seconds",
                              "When the gateway's " + name + " certificate expires (Unix time).", false,
                              static_cast<double>(at.utc().time_since_epoch().count())});
+            }
+            if (const auto issued = raw->jpki.crlLastUpdate()) {
+                s.push_back({"zaitaku_gateway_jpki_crl_age_seconds",
+                             "Seconds since the JPKI CRL in use was issued (its thisUpdate).", false,
+                             static_cast<double>((raw->clock->nowJst().utc() - issued->utc()).count())});
             }
             if (const auto next = raw->jpki.crlNextUpdate()) {
                 s.push_back({"zaitaku_gateway_jpki_crl_seconds_left",

@@ -116,22 +116,40 @@ bool JpkiTrust::hasRevocationList() const
     return s && !s->crls.empty();
 }
 
-std::optional<base::Timestamp> JpkiTrust::crlNextUpdate() const
+namespace
 {
-    const auto s = state();
-    std::optional<base::Timestamp> earliest;
-    for (auto* crl : s ? s->crls : std::vector<X509_CRL*>{}) {
-        const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl);
+
+// The earliest (or latest) of one time field over the lists.
+std::optional<base::Timestamp>
+crlTime(const std::vector<X509_CRL*>& crls, const ASN1_TIME* (*field)(const X509_CRL*), bool earliest)
+{
+    std::optional<base::Timestamp> pick;
+    for (auto* crl : crls) {
+        const ASN1_TIME* time = field(crl);
         std::tm tm{};
-        if (next == nullptr || ASN1_TIME_to_tm(next, &tm) != 1) {
+        if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
             continue;
         }
         const auto at = base::Timestamp::fromUtc(std::chrono::sys_seconds(std::chrono::seconds(::timegm(&tm))));
-        if (!earliest || at.utc() < earliest->utc()) {
-            earliest = at;
+        if (!pick || (earliest ? at.utc() < pick->utc() : at.utc() > pick->utc())) {
+            pick = at;
         }
     }
-    return earliest;
+    return pick;
+}
+
+} // namespace
+
+std::optional<base::Timestamp> JpkiTrust::crlNextUpdate() const
+{
+    const auto s = state();
+    return crlTime(s ? s->crls : std::vector<X509_CRL*>{}, X509_CRL_get0_nextUpdate, true);
+}
+
+std::optional<base::Timestamp> JpkiTrust::crlLastUpdate() const
+{
+    const auto s = state();
+    return crlTime(s ? s->crls : std::vector<X509_CRL*>{}, X509_CRL_get0_lastUpdate, false);
 }
 
 Expected<void, Error> JpkiTrust::check(const std::string& certificateDer, const base::Timestamp& at) const

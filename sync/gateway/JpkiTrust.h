@@ -29,6 +29,8 @@ public:
     // The earliest nextUpdate of the revocation lists (none without one): past it, OpenSSL refuses
     // every card as "CRL has expired" until a fresh list is loaded (security review L4).
     std::optional<base::Timestamp> crlNextUpdate() const;
+    // When the newest list in use was issued (its thisUpdate): its age is a metric (issue 30).
+    std::optional<base::Timestamp> crlLastUpdate() const;
     // The certificate chains to a configured CA, was valid at `at`, and is not revoked.
     // SignatureInvalid with the reason otherwise.
     Expected<void, Error> check(const std::string& certificateDer, const base::Timestamp& at) const;

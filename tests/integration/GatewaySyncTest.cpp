@@ -458,6 +458,7 @@ TEST_F(GatewaySyncTest, AReplacedRevocationListIsReadWithoutARestart)
     writeRevocationList({}, clock.nowJst().plus(-std::chrono::hours(24 * 40))); // its nextUpdate: 10 days past
     restartGateway();
     EXPECT_LT(metric(scrapeMetrics(), "zaitaku_gateway_jpki_crl_seconds_left"), 0) << "the lapse is visible";
+    EXPECT_GT(metric(scrapeMetrics(), "zaitaku_gateway_jpki_crl_age_seconds"), 39.0 * 86400) << "and its age";
 
     // Today's list, which revokes this card, replaces the file: read within seconds.
     writeRevocationList({cardCertificateOf(payload)}, clock.nowJst());
@@ -472,6 +473,7 @@ TEST_F(GatewaySyncTest, AReplacedRevocationListIsReadWithoutARestart)
     }
     EXPECT_NE(reason.find("revocation list"), std::string::npos) << "still the old list: " << reason;
     EXPECT_GT(metric(scrapeMetrics(), "zaitaku_gateway_jpki_crl_seconds_left"), 0);
+    EXPECT_LT(metric(scrapeMetrics(), "zaitaku_gateway_jpki_crl_age_seconds"), 2 * 3600.0); // issued an hour back
 }
 
 TEST_F(GatewaySyncTest, LocalChallengeIsFlaggedWithinItsWindowAndRefusedAfter)
