@@ -2,10 +2,10 @@
 
 #include "base/AtomicFile.h"
 #include "base/Bytes.h"
+#include "device/mynacard/Certificate.h"
 #include "sync/protocol/EnrollmentCode.h"
 
 #include <algorithm>
-#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <openssl/evp.h>
@@ -64,15 +64,19 @@ Cert readCert(const std::string& pem)
     return Cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
 }
 
-// notAfter of the first certificate in `pem`; nullopt when there is none.
+// notAfter of the first certificate in `pem` (the card certificate parser reads it); nullopt
+// when there is none.
 std::optional<base::Timestamp> notAfterOf(const std::string& pem)
 {
     auto cert = readCert(pem);
-    std::tm tm{};
-    if (!cert || ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) {
+    unsigned char* der = nullptr;
+    const int length = cert ? i2d_X509(cert.get(), &der) : -1;
+    if (length <= 0) {
         return std::nullopt;
     }
-    return base::Timestamp::fromUtc(std::chrono::sys_seconds(std::chrono::seconds(timegm(&tm))));
+    auto info = device::parseCertificate(base::ByteView(der, static_cast<std::size_t>(length)));
+    OPENSSL_free(der);
+    return info ? std::optional<base::Timestamp>(info->notAfter) : std::nullopt;
 }
 
 bool addExtension(X509* cert, X509* issuer, int nid, const std::string& value)

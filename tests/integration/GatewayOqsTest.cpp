@@ -150,7 +150,10 @@ protected:
         return script;
     }
 
-    void firstVisit(const hardware::Persona& persona, bool visual, const char* limitAnswer = "")
+    void firstVisit(const hardware::Persona& persona,
+                    bool visual,
+                    const char* limitAnswer = "",
+                    model::ServiceKind kind = model::ServiceKind::HoumonShinryo)
     {
         rosterHolds(persona);
         ASSERT_TRUE(enrollTablet(*store, newCode()));
@@ -162,7 +165,7 @@ protected:
         }
         script.limit = limitAnswer;
         visit::ScriptedOperator op(std::move(script));
-        auto outcome = run(request("p-first"), op);
+        auto outcome = run(request("p-first", model::VisitFlow::FirstVisit, kind), op);
         ASSERT_TRUE(outcome) << outcome.error().message;
         ASSERT_EQ(outcome->state, visit::VisitState::Committed);
         const auto sent = syncNow(*store);
@@ -851,9 +854,10 @@ protected:
 
     // A first visit (PIN, consents "all") whose OQS confirmation lets the gateway fetch both kinds;
     // returns once those requests were answered.
-    void consentedFirstVisit(const hardware::Persona& persona)
+    void consentedFirstVisit(const hardware::Persona& persona,
+                             model::ServiceKind kind = model::ServiceKind::HoumonShinryo)
     {
-        firstVisit(persona, false);
+        firstVisit(persona, false, "", kind);
         ASSERT_TRUE(gateway->eligibility()->jobs().idle(std::chrono::seconds(20))) << log.str();
         addStaff("nurse-7", "nurse");
     }
@@ -974,19 +978,7 @@ TEST_F(GatewayMedicalInfoTest, OnlyPhysiciansAndNursesReadAndOnlyForTheTabletsOw
 TEST_F(GatewayMedicalInfoTest, AnOushinConsentIsViewableForTwentyFourHoursThenTheCopyIsWiped)
 {
     const auto persona = withHistory("oqs-medinfo-oushin");
-    rosterHolds(persona);
-    ASSERT_TRUE(enrollTablet(*store, newCode()));
-    syncNow(*store);
-    presentCard(persona);
-    visit::VisitScript script;
-    script.pins.push_back(pin(persona.authPin));
-    visit::ScriptedOperator op(std::move(script));
-    auto outcome = run(request("p-first", model::VisitFlow::FirstVisit, model::ServiceKind::Oushin), op);
-    ASSERT_TRUE(outcome && outcome->state == visit::VisitState::Committed);
-    ASSERT_EQ(syncNow(*store).stored, 1) << log.str();
-    ASSERT_TRUE(gateway->eligibility()->idle(std::chrono::seconds(20)));
-    ASSERT_TRUE(gateway->eligibility()->jobs().idle(std::chrono::seconds(20)));
-    addStaff("nurse-7", "nurse");
+    consentedFirstVisit(persona, model::ServiceKind::Oushin);
 
     gatewayClock.advance(std::chrono::hours(23) + std::chrono::minutes(58));
     auto inside = ask("nurse-7", "oushin");
