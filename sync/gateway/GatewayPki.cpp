@@ -6,6 +6,7 @@
 #include "sync/protocol/EnrollmentCode.h"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <filesystem>
 #include <functional>
 #include <openssl/evp.h>
@@ -187,10 +188,10 @@ Expected<std::pair<std::string, std::string>, Error> createKeyAndCertificate(X50
     return std::make_pair(keyPem(key.get()), certPem(cert->get()));
 }
 
-CertificateSpec rootSpec()
+CertificateSpec rootSpec(const std::string& commonName = "zaitaku gateway CA")
 {
     // pathlen 1: the root signs the issuing CA, which signs devices.
-    return {"zaitaku gateway CA",
+    return {commonName,
             3650,
             {{NID_basic_constraints, "critical,CA:TRUE,pathlen:1"},
              {NID_key_usage, "critical,keyCertSign,cRLSign"},
@@ -236,6 +237,48 @@ CertificateSpec deviceSpec(const std::string& deviceId, int validDays)
              {NID_ext_key_usage, "clientAuth"},
              // Names the issuing CA by key: after a roll two of them share a name.
              {NID_authority_key_identifier, "keyid:always"}}};
+}
+
+// A root's key, read from `file` and checked against `root` (the offline copy the operator brings).
+Expected<PKey, Error> rootKeyFrom(const std::string& file, X509* root, const std::string& rootName)
+{
+    auto text = base::readSecretFile(file, 64 * 1024);
+    if (!text) {
+        return Unexpected(fromBase(text.error()));
+    }
+    PKey key = readKey(*text);
+    std::fill(text->begin(), text->end(), '\0');
+    if (!key || !root || X509_check_private_key(root, key.get()) != 1) {
+        return Unexpected(Error{Errc::StoreCorrupted, file + " is not the key of " + rootName});
+    }
+    return key;
+}
+
+// The names a server certificate carries beyond the defaults of serverSpec (kept on renewal).
+std::vector<std::string> extraServerNames(X509* cert)
+{
+    std::vector<std::string> out;
+    auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    for (int i = 0; names && i < sk_GENERAL_NAME_num(names); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+        std::string text;
+        if (name->type == GEN_DNS) {
+            text.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(name->d.dNSName)),
+                        static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName)));
+        } else if (name->type == GEN_IPADD) {
+            const int length = ASN1_STRING_length(name->d.iPAddress);
+            char buffer[INET6_ADDRSTRLEN] = {};
+            if (inet_ntop(length == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(name->d.iPAddress), buffer,
+                          sizeof(buffer)) != nullptr) {
+                text = buffer;
+            }
+        }
+        if (!text.empty() && text != "localhost" && text != "127.0.0.1" && text != "::1") {
+            out.push_back(text);
+        }
+    }
+    GENERAL_NAMES_free(names);
+    return out;
 }
 
 // The root of a data folder from before the two tiers has pathlen 0: it cannot have an issuing CA.
@@ -399,6 +442,28 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
     if (!serverKeyPem) {
         return Unexpected(fromBase(serverKeyPem.error()));
     }
+    {
+        Cert server = readCert(*serverCert);
+        PKey key = readKey(*serverKeyPem);
+        if (!server || !key || X509_check_private_key(server.get(), key.get()) != 1) {
+            return Unexpected(Error{Errc::StoreCorrupted, dir + "server.key.pem does not match server.cert.pem: run "
+                                                                "zaitaku-gateway server-cert renew --root-key FILE"});
+        }
+    }
+    if (base::fileExists(dir + "ca.previous.cert.pem")) {
+        auto previous = base::readSmallFile(dir + "ca.previous.cert.pem", 1024 * 1024);
+        if (!previous) {
+            return Unexpected(fromBase(previous.error()));
+        }
+        pki.m_previousRootPem = std::move(*previous);
+    }
+    if (base::fileExists(dir + "ca.cross.pem")) {
+        auto cross = base::readSmallFile(dir + "ca.cross.pem", 64 * 1024);
+        if (!cross) {
+            return Unexpected(fromBase(cross.error()));
+        }
+        pki.m_crossPem = std::move(*cross);
+    }
     auto secrets = readOrCreate(
         dir + "secrets.key", create,
         [&]() -> Expected<std::string, Error> {
@@ -450,21 +515,16 @@ Expected<void, Error> GatewayPki::rollIssuingCa(const std::string& dataDir,
     if (!current) {
         return Unexpected(current.error());
     }
-    auto rootKeyText = base::readSecretFile(rootKeyFile, 64 * 1024);
-    if (!rootKeyText) {
-        return Unexpected(fromBase(rootKeyText.error()));
-    }
-    PKey rootKey = readKey(*rootKeyText);
-    std::fill(rootKeyText->begin(), rootKeyText->end(), '\0');
     Cert root = readCert(current->m_caPem);
-    if (!rootKey || !root || X509_check_private_key(root.get(), rootKey.get()) != 1) {
-        return Unexpected(Error{Errc::StoreCorrupted, rootKeyFile + " is not the key of " + dir + "ca.cert.pem"});
+    auto rootKey = rootKeyFrom(rootKeyFile, root.get(), dir + "ca.cert.pem");
+    if (!rootKey) {
+        return Unexpected(rootKey.error());
     }
     if (!rootAllowsAnIssuingCa(root.get())) {
         return Unexpected(Error{Errc::StoreCorrupted, dir + "ca.cert.pem cannot sign an issuing CA (a root from before "
                                                             "the two tiers): create a new CA and re-enroll"});
     }
-    auto made = createKeyAndCertificate(root.get(), rootKey.get(), issuingSpec(), random, now);
+    auto made = createKeyAndCertificate(root.get(), rootKey->get(), issuingSpec(), random, now);
     if (!made) {
         return Unexpected(made.error());
     }
@@ -529,7 +589,8 @@ Expected<IssuedDeviceCertificate, Error> GatewayPki::issueDeviceCertificate(cons
     if (!cert) {
         return Unexpected(cert.error());
     }
-    return IssuedDeviceCertificate{certPem(cert->get()), serialHexOf(cert->get())};
+    const std::string pem = certPem(cert->get());
+    return IssuedDeviceCertificate{pem, serialHexOf(cert->get()), notAfterOf(pem).value_or(now)};
 }
 
 std::vector<std::uint8_t> GatewayPki::challengeMac(std::string_view message) const
@@ -565,9 +626,216 @@ std::string GatewayPki::tokenPublicKeyHex() const
     return base::toHex(raw);
 }
 
+std::string GatewayPki::serverChainPem() const
+{
+    std::lock_guard guard(*m_serverMutex);
+    // After a root switch the cross certificate goes first: a tablet that pins only the old root
+    // still finds a path (server → cross → old root); one that pins the new root stops at it.
+    return m_serverCertPem + m_crossPem + m_caPem;
+}
+
+std::string GatewayPki::serverKeyPem() const
+{
+    std::lock_guard guard(*m_serverMutex);
+    return m_serverKeyPem;
+}
+
+base::Timestamp GatewayPki::serverNotAfter() const
+{
+    std::lock_guard guard(*m_serverMutex);
+    return notAfterOf(m_serverCertPem).value_or(base::Timestamp::fromUtc({}));
+}
+
+Expected<void, Error> GatewayPki::useServerCertificate(const std::string& dataDir)
+{
+    auto fresh = load(dataDir);
+    if (!fresh) {
+        return Unexpected(fresh.error());
+    }
+    if (fresh->m_caPem != m_caPem) {
+        return Unexpected(Error{Errc::InvalidInput, "the root CA changed (ca switch-root): restart the gateway"});
+    }
+    std::lock_guard guard(*m_serverMutex);
+    m_serverCertPem = fresh->m_serverCertPem;
+    m_serverKeyPem = fresh->m_serverKeyPem;
+    return {};
+}
+
+Expected<void, Error> GatewayPki::renewServerCertificate(const std::string& dataDir,
+                                                         const std::vector<std::string>& serverNames,
+                                                         const std::string& rootKeyFile,
+                                                         base::RandomSource& random,
+                                                         const base::Timestamp& now)
+{
+    const std::string dir = dataDir + "/";
+    auto current = load(dataDir);
+    if (!current) {
+        return Unexpected(current.error());
+    }
+    Cert root = readCert(current->m_caPem);
+    const std::string keyFile = rootKeyFile.empty() ? dir + "ca.key.pem" : rootKeyFile;
+    if (rootKeyFile.empty() && !base::fileExists(keyFile)) {
+        return Unexpected(Error{Errc::StoreNotFound, "the root key is offline: renew with zaitaku-gateway server-cert "
+                                                     "renew --root-key FILE"});
+    }
+    auto rootKey = rootKeyFrom(keyFile, root.get(), dir + "ca.cert.pem");
+    if (!rootKey) {
+        return Unexpected(rootKey.error());
+    }
+    Cert server = readCert(current->m_serverCertPem);
+    std::vector<std::string> names = extraServerNames(server.get());
+    for (const auto& name : serverNames) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+            names.push_back(name);
+        }
+    }
+    auto made = createKeyAndCertificate(root.get(), rootKey->get(), serverSpec(names), random, now);
+    if (!made) {
+        return Unexpected(made.error());
+    }
+    // Key first: a crash between the two leaves a pair load() refuses by name, never a silent mix.
+    if (auto done = base::writeFileAtomically(dir + "server.key.pem", made->first, 0600); !done) {
+        return Unexpected(fromBase(done.error()));
+    }
+    if (auto done = base::writeFileAtomically(dir + "server.cert.pem", made->second, 0644); !done) {
+        return Unexpected(fromBase(done.error()));
+    }
+    return {};
+}
+
+Expected<std::optional<NextRoot>, Error> GatewayPki::nextRoot(const std::string& dataDir)
+{
+    const std::string dir = dataDir + "/";
+    if (!base::fileExists(dir + "ca.next.cert.pem")) {
+        return std::optional<NextRoot>();
+    }
+    auto rootPem = base::readSmallFile(dir + "ca.next.cert.pem", 64 * 1024);
+    auto crossPem = base::readSmallFile(dir + "ca.next.cross.pem", 64 * 1024);
+    if (!rootPem || !crossPem) {
+        return Unexpected(fromBase(!rootPem ? rootPem.error() : crossPem.error()));
+    }
+    Cert root = readCert(*rootPem);
+    unsigned char* der = nullptr;
+    const int length = root ? i2d_X509(root.get(), &der) : -1;
+    if (length <= 0) {
+        return Unexpected(Error{Errc::StoreCorrupted, dir + "ca.next.cert.pem is damaged"});
+    }
+    const std::string fingerprint = protocol::caFingerprintOf(std::string(reinterpret_cast<char*>(der), length));
+    OPENSSL_free(der);
+    return std::optional<NextRoot>(NextRoot{*rootPem, *crossPem, fingerprint});
+}
+
+Expected<NextRoot, Error> GatewayPki::announceNextRoot(const std::string& dataDir,
+                                                       const std::string& rootKeyFile,
+                                                       const std::string& newRootKeyOut,
+                                                       base::RandomSource& random,
+                                                       const base::Timestamp& now)
+{
+    const std::string dir = dataDir + "/";
+    auto current = load(dataDir);
+    if (!current) {
+        return Unexpected(current.error());
+    }
+    if (base::fileExists(newRootKeyOut)) {
+        return Unexpected(Error{Errc::InvalidInput, newRootKeyOut + " exists: the new root key is never overwritten",
+                                "new-root-key-out"});
+    }
+    Cert root = readCert(current->m_caPem);
+    auto rootKey = rootKeyFrom(rootKeyFile, root.get(), dir + "ca.cert.pem");
+    if (!rootKey) {
+        return Unexpected(rootKey.error());
+    }
+    // A name of its own: two roots of one name in a tablet's trust list confuse chain building.
+    const CertificateSpec spec = rootSpec("zaitaku gateway CA " + now.toString().substr(0, 10));
+    PKey key = newP256();
+    auto self = signCertificate(key.get(), nullptr, key.get(), spec, random, now);
+    CertificateSpec crossSpec = spec;
+    crossSpec.extensions.emplace_back(NID_authority_key_identifier, "keyid:always");
+    if (!self) {
+        return Unexpected(self.error());
+    }
+    auto cross = signCertificate(key.get(), root.get(), rootKey->get(), crossSpec, random, now);
+    if (!cross) {
+        return Unexpected(cross.error());
+    }
+    if (auto done = base::writeFileAtomically(newRootKeyOut, keyPem(key.get()), 0600); !done) {
+        return Unexpected(fromBase(done.error()));
+    }
+    if (auto done = base::writeFileAtomically(dir + "ca.next.cross.pem", certPem(cross->get()), 0644); !done) {
+        return Unexpected(fromBase(done.error()));
+    }
+    if (auto done = base::writeFileAtomically(dir + "ca.next.cert.pem", certPem(self->get()), 0644); !done) {
+        return Unexpected(fromBase(done.error()));
+    }
+    auto announced = nextRoot(dataDir);
+    if (!announced || !*announced) {
+        return Unexpected(announced ? Error{Errc::StoreIo, "the next root was not written"} : announced.error());
+    }
+    return **announced;
+}
+
+Expected<void, Error> GatewayPki::switchRoot(const std::string& dataDir,
+                                             const std::string& newRootKeyFile,
+                                             const std::vector<std::string>& serverNames,
+                                             base::RandomSource& random,
+                                             const base::Timestamp& now)
+{
+    const std::string dir = dataDir + "/";
+    auto current = load(dataDir);
+    auto next = nextRoot(dataDir);
+    if (!current || !next) {
+        return Unexpected(!current ? current.error() : next.error());
+    }
+    if (!*next) {
+        return Unexpected(Error{Errc::InvalidInput, "no root was announced: run zaitaku-gateway ca roll-root first"});
+    }
+    Cert root = readCert((*next)->rootPem);
+    auto rootKey = rootKeyFrom(newRootKeyFile, root.get(), dir + "ca.next.cert.pem");
+    if (!rootKey) {
+        return Unexpected(rootKey.error());
+    }
+    Cert oldServer = readCert(current->m_serverCertPem);
+    std::vector<std::string> names = extraServerNames(oldServer.get());
+    names.insert(names.end(), serverNames.begin(), serverNames.end());
+    auto issuing = createKeyAndCertificate(root.get(), rootKey->get(), issuingSpec(), random, now);
+    if (!issuing) {
+        return Unexpected(issuing.error());
+    }
+    auto server = createKeyAndCertificate(root.get(), rootKey->get(), serverSpec(names), random, now);
+    if (!server) {
+        return Unexpected(server.error());
+    }
+    // The old root and issuing CA join the trusted ones first; the root file is replaced last, so
+    // a crash before it leaves the announcement in place and the switch can run again.
+    const std::vector<std::pair<std::string, std::string>> steps{
+        {"ca.previous.cert.pem", current->m_previousRootPem + current->m_caPem},
+        {"issuing.previous.cert.pem", current->m_previousIssuingPem + current->m_issuingPem},
+        {"issuing.key.pem", issuing->first},
+        {"issuing.cert.pem", issuing->second},
+        {"server.key.pem", server->first},
+        {"server.cert.pem", server->second},
+        {"ca.cross.pem", (*next)->crossPem},
+        {"ca.cert.pem", (*next)->rootPem}};
+    for (const auto& [file, content] : steps) {
+        const bool secret = file.find(".key.") != std::string::npos;
+        if (auto done = base::writeFileAtomically(dir + file, content, secret ? 0600 : 0644); !done) {
+            return Unexpected(fromBase(done.error()));
+        }
+    }
+    std::error_code ec;
+    // The old root's key, if it was still here, is kept under a name that says what it is.
+    if (base::fileExists(dir + "ca.key.pem")) {
+        std::filesystem::rename(dir + "ca.key.pem", dir + "ca.previous.key.pem", ec);
+    }
+    std::filesystem::remove(dir + "ca.next.cert.pem", ec);
+    std::filesystem::remove(dir + "ca.next.cross.pem", ec);
+    return {};
+}
+
 std::vector<std::pair<std::string, base::Timestamp>> GatewayPki::expiries() const
 {
     std::vector<std::pair<std::string, base::Timestamp>> out;
+    std::lock_guard guard(*m_serverMutex);
     for (const auto& [name, pem] : {std::pair<const char*, const std::string*>{"root", &m_caPem},
                                     {"issuing", &m_issuingPem},
                                     {"server", &m_serverCertPem}}) {

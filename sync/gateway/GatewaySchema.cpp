@@ -176,6 +176,26 @@ CREATE TABLE medical_info (
 CREATE INDEX medical_info_by_patient ON medical_info(patient_id, kind, fetched_at);
 )sql";
 
+// Version 8 (issue 30): a device has the certificates it renewed over the years (the one in use
+// retires the earlier ones), and what the gateway last heard from it: when, how many records it
+// said were queued and since when, and how far it read the feed (a root CA switch waits for every
+// tablet to have read the announcement).
+constexpr std::string_view kVersion8 = R"sql(
+CREATE TABLE device_certificate (
+    serial     TEXT PRIMARY KEY,
+    device_id  TEXT NOT NULL REFERENCES device(id),
+    issued_at  TEXT NOT NULL,
+    not_after  TEXT,
+    retired_at TEXT
+)@TABLE@;
+CREATE INDEX device_certificate_by_device ON device_certificate(device_id);
+INSERT INTO device_certificate (serial, device_id, issued_at) SELECT cert_serial, id, enrolled_at FROM device;
+ALTER TABLE device ADD COLUMN last_seen_at TEXT;
+ALTER TABLE device ADD COLUMN backlog @INTEGER@;
+ALTER TABLE device ADD COLUMN backlog_since TEXT;
+ALTER TABLE device ADD COLUMN feed_seq @INTEGER@;
+)sql";
+
 void replaceAll(std::string& text, std::string_view token, std::string_view with)
 {
     for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at + with.size())) {
@@ -208,6 +228,7 @@ gatewaySchema(const SqlDialect& dialect, std::string_view prologue, std::string_
     out.push_back({5, "claim settlement, 申立書 purge, imported care", render(kVersion5, dialect)});
     out.push_back({6, "staff accounts", render(kVersion6, dialect)});
     out.push_back({7, "medical-information consents and results", render(kVersion7, dialect)});
+    out.push_back({8, "device certificates renewed, last seen and backlog", render(kVersion8, dialect)});
     return out;
 }
 

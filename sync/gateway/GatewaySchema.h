@@ -3,7 +3,8 @@
 // The gateway's tables, written once for both engines as forward-only versions (1: devices,
 // enrollment codes, records, challenge use, feed, snapshots, care state; 2: re-query keys;
 // 3: derived fields of records; 4: the device ↔ patient roster; 5: claim settlement and the
-// 申立書 purge; 6: staff accounts; 7: medical-information consents and results). An engine renders them in its
+// 申立書 purge; 6: staff accounts; 7: medical-information consents and results; 8: renewed device certificates,
+// last seen and backlog). An engine renders them in its
 // dialect and adds what is its own: SQLite the tablet's audit table (store/AuditLog), PostgreSQL
 // its refusal function and audit table. Accepted records are immutable on both.
 

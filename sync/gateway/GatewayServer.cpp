@@ -93,6 +93,7 @@ struct GatewayServer::Parts
             log->info("claims.purged", {{"records", *purged}});
         }
         anchorAudit();
+        renewServerCertificateWhenDue(at);
         if (eligibility) {
             const auto days = eligibility->purgeArchive(config.oqsArchiveDays);
             if (!days.empty()) {
@@ -100,6 +101,42 @@ struct GatewayServer::Parts
                 log->info("oqs.archive_purged", {{"days", days.size()}});
             }
         }
+    }
+
+    // Issue 30: the server certificate renews itself in its last kServerRenewDays days while the
+    // root key is on this host; with the root offline (security review M9) the gateway warns from
+    // kServerWarnDays on, and `server-cert renew --root-key` + reload does it.
+    void renewServerCertificateWhenDue(const base::Timestamp& at)
+    {
+        const auto daysLeft =
+            std::chrono::duration_cast<std::chrono::hours>(pki->serverNotAfter().utc() - at.utc()).count() / 24;
+        if (daysLeft > kServerWarnDays) {
+            return;
+        }
+        if (daysLeft <= kServerRenewDays) {
+            auto renewed = GatewayPki::renewServerCertificate(config.dataDir, config.serverNames, "", *random, at);
+            if (renewed) {
+                renewed = takeServerCertificate();
+            }
+            if (renewed) {
+                (void)storage->recordAudit(
+                    {"gateway", "pki.server_renewed", "server", {{"not_after", pki->serverNotAfter().toString()}}}, at);
+                log->info("pki.server_renewed", {{"not_after", pki->serverNotAfter().toString()}});
+                return;
+            }
+            log->warn("pki.server_cert_expiring", {{"days_left", daysLeft}, {"reason", renewed.error().message}});
+            return;
+        }
+        log->warn("pki.server_cert_expiring", {{"days_left", daysLeft}});
+    }
+
+    // The server certificate in the data folder, for new connections from now on.
+    Expected<void, Error> takeServerCertificate()
+    {
+        if (auto done = pki->useServerCertificate(config.dataDir); !done) {
+            return done;
+        }
+        return server->replaceCredentials(pki->serverChainPem(), pki->serverKeyPem(), pki->clientCaPem());
     }
 
     // Security review M6: the chain's head, hourly, where a rewrite of the database cannot follow.
@@ -451,6 +488,12 @@ Expected<std::vector<std::string>, Error> GatewayServer::reload(const GatewayCon
     current.jpkiCrlFile = fresh.jpkiCrlFile;
     m_parts->crlWritten.reset();
     m_parts->nextCrlCheck = {};
+    // A server certificate renewed by the operator (`server-cert renew`) is taken now.
+    if (auto taken = m_parts->takeServerCertificate(); !taken) {
+        m_parts->log->error("pki.server_reload_failed", {{"reason", taken.error().message}});
+    } else {
+        m_parts->log->info("pki.server_certificate", {{"not_after", m_parts->pki->serverNotAfter().toString()}});
+    }
     const std::vector<std::pair<const char*, bool>> restartOnly{
         {"listen", fresh.host != current.host || fresh.port != current.port},
         {"threads", fresh.threads != current.threads},

@@ -37,6 +37,36 @@ struct DeviceRecord
     // Earlier enrollments of the same tablet (the same signing key): the challenges they were
     // issued are this device's too (security review M7). Filled for record intake only.
     std::vector<std::string> earlierIds;
+    // What the gateway last heard from it (issue 30, `devices list`): when, the records it said
+    // were queued and the oldest one's time, and how far it has read the feed.
+    std::optional<base::Timestamp> lastSeenAt;
+    std::optional<std::int64_t> backlog;
+    std::optional<base::Timestamp> backlogSince;
+    std::int64_t feedSeq = 0;
+    // deviceByCertificate only: the presented certificate was replaced by a renewed one (refused),
+    // and how many other certificates of the device are still usable (a renewal's first use
+    // retires them).
+    bool certificateRetired = false;
+    std::int64_t otherOpenCertificates = 0;
+};
+
+// One request from a tablet (GatewayService notes at most one a minute per tablet).
+struct DeviceSighting
+{
+    std::string deviceId;
+    base::Timestamp at = base::Timestamp::fromUtc({});
+    std::optional<std::int64_t> backlog; // as the tablet's Zaitaku-Outbox header said
+    std::optional<base::Timestamp> backlogSince;
+    std::optional<std::int64_t> feedSeq; // the cursor it asked the feed from
+};
+
+// A device certificate issued again for an enrolled tablet (POST /v1/renew).
+struct DeviceRenewal
+{
+    std::string deviceId;
+    std::string previousSerial;
+    std::string serial;
+    base::Timestamp notAfter = base::Timestamp::fromUtc({});
 };
 
 // A care relationship the gateway saw start with a first visit (DOMAIN.md R7 state).
@@ -249,6 +279,14 @@ public:
     virtual Expected<std::vector<DeviceRecord>, Error> devices() = 0;
     // false when no such device (or already revoked).
     virtual Expected<bool, Error> revokeDevice(const std::string& id, const base::Timestamp& now) = 0;
+    // Issue 30: the renewed certificate joins the device's (same id, roster and signing key) and
+    // becomes the one `devices list` names; the earlier ones stay usable until the tablet first
+    // uses the new one (a lost answer must not lock it out): retireOtherCertificates. Audited.
+    virtual Expected<void, Error> renewDevice(const DeviceRenewal& renewal, const base::Timestamp& now) = 0;
+    virtual Expected<void, Error> retireOtherCertificates(const std::string& deviceId,
+                                                          const std::string& serialInUse,
+                                                          const base::Timestamp& now) = 0;
+    virtual Expected<void, Error> noteSighting(const DeviceSighting& sighting) = 0;
 
     virtual Expected<std::optional<StoredRecord>, Error> findRecord(const std::string& deviceId,
                                                                     const std::string& idemKey) = 0;

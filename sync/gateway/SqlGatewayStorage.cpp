@@ -51,7 +51,8 @@ std::vector<std::string> flagsOf(const std::string& text)
 }
 
 constexpr std::string_view kDeviceColumns =
-    "SELECT id, label, cert_serial, signing_key, app_version, enrolled_at, revoked_at FROM device ";
+    "SELECT d.id, d.label, d.cert_serial, d.signing_key, d.app_version, d.enrolled_at, d.revoked_at, "
+    "d.last_seen_at, d.backlog, d.backlog_since, d.feed_seq FROM device d ";
 
 DeviceRecord deviceFrom(const SqlRows& r, int row)
 {
@@ -63,6 +64,10 @@ DeviceRecord deviceFrom(const SqlRows& r, int row)
     d.appVersion = r.text(row, 4);
     d.enrolledAt = timeOf(r, row, 5);
     d.revokedAt = r.time(row, 6);
+    d.lastSeenAt = r.time(row, 7);
+    d.backlog = r.isNull(row, 8) ? std::nullopt : std::optional<std::int64_t>(r.integer(row, 8));
+    d.backlogSince = r.time(row, 9);
+    d.feedSeq = r.isNull(row, 10) ? 0 : r.integer(row, 10);
     return d;
 }
 
@@ -290,6 +295,12 @@ SqlGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& d
             !done) {
             return fail(done);
         }
+        if (auto done =
+                m_writer->exec("INSERT INTO device_certificate (serial, device_id, issued_at) VALUES (?1, ?2, ?3)",
+                               {device.certificateSerial, device.id, sqlTime(now)});
+            !done) {
+            return fail(done);
+        }
         return appendAudit({"system",
                             "device.enroll",
                             device.id,
@@ -300,11 +311,96 @@ SqlGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& d
 
 Expected<std::optional<DeviceRecord>, Error> SqlGatewayStorage::deviceByCertificate(const std::string& serialHex)
 {
-    auto r = read(std::string(kDeviceColumns) + "WHERE cert_serial = ?1", {serialHex});
+    // Any certificate the device was ever issued: a retired one is found (and refused by the
+    // service), so it is never mistaken for a monitoring certificate.
+    auto r = read("SELECT c.retired_at, (SELECT COUNT(*) FROM device_certificate o WHERE o.device_id = c.device_id "
+                  "AND o.retired_at IS NULL AND o.serial <> c.serial), c.device_id FROM device_certificate c "
+                  "WHERE c.serial = ?1",
+                  {serialHex});
     if (!r) {
         return fail(r);
     }
-    return r->rows() > 0 ? std::optional<DeviceRecord>(deviceFrom(*r, 0)) : std::nullopt;
+    if (r->rows() == 0) {
+        return std::optional<DeviceRecord>();
+    }
+    auto d = read(std::string(kDeviceColumns) + "WHERE d.id = ?1", {r->text(0, 2)});
+    if (!d) {
+        return fail(d);
+    }
+    if (d->rows() == 0) {
+        return std::optional<DeviceRecord>();
+    }
+    DeviceRecord device = deviceFrom(*d, 0);
+    device.certificateRetired = !r->isNull(0, 0);
+    device.otherOpenCertificates = r->integer(0, 1);
+    return std::optional<DeviceRecord>(std::move(device));
+}
+
+Expected<void, Error> SqlGatewayStorage::renewDevice(const DeviceRenewal& renewal, const base::Timestamp& now)
+{
+    return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
+        auto updated = m_writer->exec("UPDATE device SET cert_serial = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                                      {renewal.deviceId, renewal.serial});
+        if (!updated) {
+            return fail(updated);
+        }
+        if (updated->affected() != 1) {
+            return Unexpected(Error{Errc::Unauthorized, "device " + renewal.deviceId + " is unknown or revoked"});
+        }
+        if (auto done = m_writer->exec("INSERT INTO device_certificate (serial, device_id, issued_at, not_after) "
+                                       "VALUES (?1, ?2, ?3, ?4)",
+                                       {renewal.serial, renewal.deviceId, sqlTime(now), sqlTime(renewal.notAfter)});
+            !done) {
+            return fail(done);
+        }
+        return appendAudit({"system",
+                            "device.renew",
+                            renewal.deviceId,
+                            {{"previous_serial", renewal.previousSerial},
+                             {"certificate_serial", renewal.serial},
+                             {"not_after", renewal.notAfter.toString()}}},
+                           now);
+    });
+}
+
+Expected<void, Error> SqlGatewayStorage::retireOtherCertificates(const std::string& deviceId,
+                                                                 const std::string& serialInUse,
+                                                                 const base::Timestamp& now)
+{
+    return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
+        auto retired = m_writer->exec("UPDATE device_certificate SET retired_at = ?3 WHERE device_id = ?1 AND "
+                                      "serial <> ?2 AND retired_at IS NULL",
+                                      {deviceId, serialInUse, sqlTime(now)});
+        if (!retired) {
+            return fail(retired);
+        }
+        if (retired->affected() == 0) {
+            return {};
+        }
+        return appendAudit({"system",
+                            "device.certificates_retired",
+                            deviceId,
+                            {{"in_use", serialInUse}, {"retired", retired->affected()}}},
+                           now);
+    });
+}
+
+Expected<void, Error> SqlGatewayStorage::noteSighting(const DeviceSighting& sighting)
+{
+    // Relaxed: a sighting lost in a crash is replaced by the next one.
+    return inWrite<void>(WriteDurability::Relaxed, [&]() -> Expected<void, Error> {
+        auto done = m_writer->exec(
+            "UPDATE device SET last_seen_at = ?2, backlog = COALESCE(?3, backlog), backlog_since = CASE WHEN ?3 IS "
+            "NULL THEN backlog_since ELSE ?4 END, feed_seq = COALESCE(?5, feed_seq) WHERE id = ?1",
+            {sighting.deviceId, sqlTime(sighting.at),
+             sighting.backlog ? SqlValue(*sighting.backlog) : SqlValue(std::monostate{}),
+             sighting.backlogSince ? sqlTime(*sighting.backlogSince) : SqlValue(std::monostate{}),
+             sighting.feedSeq ? SqlValue(*sighting.feedSeq) : SqlValue(std::monostate{})});
+        if (!done) {
+            return fail(done);
+        }
+        return {};
+    });
 }
 
 Expected<std::vector<std::string>, Error> SqlGatewayStorage::earlierEnrollments(const DeviceRecord& device)
@@ -317,7 +413,7 @@ Expected<std::vector<std::string>, Error> SqlGatewayStorage::earlierEnrollments(
 
 Expected<std::vector<DeviceRecord>, Error> SqlGatewayStorage::devices()
 {
-    return rowsAs(read(std::string(kDeviceColumns) + "ORDER BY enrolled_at, id"), deviceFrom);
+    return rowsAs(read(std::string(kDeviceColumns) + "ORDER BY d.enrolled_at, d.id"), deviceFrom);
 }
 
 Expected<bool, Error> SqlGatewayStorage::revokeDevice(const std::string& id, const base::Timestamp& now)

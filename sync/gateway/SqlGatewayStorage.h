@@ -38,6 +38,11 @@ public:
     Expected<std::optional<DeviceRecord>, Error> deviceByCertificate(const std::string& serialHex) override;
     Expected<std::vector<DeviceRecord>, Error> devices() override;
     Expected<bool, Error> revokeDevice(const std::string& id, const base::Timestamp& now) override;
+    Expected<void, Error> renewDevice(const DeviceRenewal& renewal, const base::Timestamp& now) override;
+    Expected<void, Error> retireOtherCertificates(const std::string& deviceId,
+                                                  const std::string& serialInUse,
+                                                  const base::Timestamp& now) override;
+    Expected<void, Error> noteSighting(const DeviceSighting& sighting) override;
     Expected<std::optional<StoredRecord>, Error> findRecord(const std::string& deviceId,
                                                             const std::string& idemKey) override;
     Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) override;

@@ -89,6 +89,51 @@ Expected<EnrollResponse, Error> parseEnrollResponse(std::string_view body)
     });
 }
 
+nlohmann::json toJson(const RenewRequest& m)
+{
+    return {{"csr_pem", m.csrPem}};
+}
+
+Expected<RenewRequest, Error> parseRenewRequest(std::string_view body)
+{
+    return parseWith<RenewRequest>(body, [](FieldReader& r) {
+        r.allowOnly({"csr_pem"});
+        return RenewRequest{r.string("csr_pem", 8192)};
+    });
+}
+
+nlohmann::json toJson(const RenewResponse& m)
+{
+    return {{"certificate_pem", m.certificatePem}, {"not_after", m.notAfter.toString()}};
+}
+
+Expected<RenewResponse, Error> parseRenewResponse(std::string_view body)
+{
+    return parseWith<RenewResponse>(body, [](FieldReader& r) {
+        r.allowOnly({"certificate_pem", "not_after"});
+        RenewResponse m;
+        m.certificatePem = r.string("certificate_pem", 8192);
+        m.notAfter = r.timestamp("not_after");
+        return m;
+    });
+}
+
+nlohmann::json toJson(const TrustAnchorAnnouncement& m)
+{
+    return {{"root_pem", m.rootPem}, {"cross_pem", m.crossPem}};
+}
+
+Expected<TrustAnchorAnnouncement, Error> parseTrustAnchorAnnouncement(const nlohmann::json& body)
+{
+    return parseWith<TrustAnchorAnnouncement>(body.dump(), [](FieldReader& r) {
+        r.allowOnly({"root_pem", "cross_pem"});
+        TrustAnchorAnnouncement m;
+        m.rootPem = r.string("root_pem", 8192);
+        m.crossPem = r.string("cross_pem", 8192);
+        return m;
+    });
+}
+
 nlohmann::json toJson(const ChallengeRequest& m)
 {
     return {{"count", m.count}};

@@ -38,6 +38,29 @@ struct EnrollResponse
     std::string epoch;
 };
 
+// POST /v1/renew (issue 30): an enrolled tablet, over mTLS with its current certificate, asks for a
+// certificate for a new key before the current one expires; same device id, roster and signing key.
+struct RenewRequest
+{
+    std::string csrPem;
+};
+
+struct RenewResponse
+{
+    std::string certificatePem;
+    base::Timestamp notAfter = base::Timestamp::fromUtc({});
+};
+
+// The body of a "trust_anchor" feed item: the root CA that will replace the one the tablets pin,
+// self-signed, and the same key certified by the current root (the cross certificate). A tablet
+// pins the new root only when the cross certificate verifies under a root it already pins, so a
+// thief of the serving host's files (the root key is offline) cannot add one.
+struct TrustAnchorAnnouncement
+{
+    std::string rootPem;
+    std::string crossPem;
+};
+
 // POST /v1/challenges
 struct ChallengeRequest
 {
@@ -209,6 +232,12 @@ nlohmann::json toJson(const ErrorBody& m);
 
 Expected<EnrollRequest, Error> parseEnrollRequest(std::string_view body);
 Expected<EnrollResponse, Error> parseEnrollResponse(std::string_view body);
+nlohmann::json toJson(const RenewRequest& m);
+nlohmann::json toJson(const RenewResponse& m);
+nlohmann::json toJson(const TrustAnchorAnnouncement& m);
+Expected<RenewRequest, Error> parseRenewRequest(std::string_view body);
+Expected<RenewResponse, Error> parseRenewResponse(std::string_view body);
+Expected<TrustAnchorAnnouncement, Error> parseTrustAnchorAnnouncement(const nlohmann::json& body);
 Expected<ChallengeRequest, Error> parseChallengeRequest(std::string_view body);
 Expected<ChallengeBatch, Error> parseChallengeBatch(std::string_view body);
 Expected<RecordsRequest, Error> parseRecordsRequest(std::string_view body);

@@ -43,7 +43,15 @@ struct HttpsServer::Impl
     RequestHandler handler;
     AdmissionHandler admission;
     asio::io_context ioc;
-    asio::ssl::context ssl{asio::ssl::context::tls_server};
+    // The TLS context new connections take; replaceCredentials swaps it (a connection keeps the one
+    // it started with alive through its shared_ptr).
+    std::mutex sslMutex;
+    std::shared_ptr<asio::ssl::context> ssl = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    std::shared_ptr<asio::ssl::context> currentSsl()
+    {
+        std::lock_guard guard(sslMutex);
+        return ssl;
+    }
     tcp::acceptor acceptor{ioc};
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
@@ -101,7 +109,8 @@ class Session : public std::enable_shared_from_this<Session>
 public:
     // The slot is taken by Impl::enter after construction and given back with the session.
     Session(tcp::socket socket, HttpsServer::Impl& server, std::string remote)
-        : m_stream(std::move(socket), server.ssl)
+        : m_ssl(server.currentSsl())
+        , m_stream(std::move(socket), *m_ssl)
         , m_server(server)
         , m_remote(std::move(remote))
     {
@@ -312,6 +321,7 @@ private:
         });
     }
 
+    std::shared_ptr<asio::ssl::context> m_ssl; // before m_stream: it outlives the stream's SSL
     beast::ssl_stream<beast::tcp_stream> m_stream;
     HttpsServer::Impl& m_server;
     beast::flat_buffer m_buffer;
@@ -478,6 +488,23 @@ HttpsServer::HttpsServer(std::unique_ptr<Impl> impl)
     : m_impl(std::move(impl))
 {}
 
+Expected<void, Error> HttpsServer::replaceCredentials(const std::string& certificateChainPem,
+                                                      const std::string& privateKeyPem,
+                                                      const std::string& clientCaPem)
+{
+    ServerOptions options = m_impl->options;
+    options.certificateChainPem = certificateChainPem;
+    options.privateKeyPem = privateKeyPem;
+    options.clientCaPem = clientCaPem;
+    auto fresh = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    if (auto done = configure(*fresh, options); !done) {
+        return done;
+    }
+    std::lock_guard guard(m_impl->sslMutex);
+    m_impl->ssl = std::move(fresh);
+    return {};
+}
+
 HttpsServer::~HttpsServer()
 {
     stop(std::chrono::milliseconds(0));
@@ -490,7 +517,7 @@ HttpsServer::start(const ServerOptions& options, RequestHandler handler, Admissi
     impl->options = options;
     impl->handler = std::move(handler);
     impl->admission = std::move(admission);
-    if (auto done = configure(impl->ssl, options); !done) {
+    if (auto done = configure(*impl->ssl, options); !done) {
         return Unexpected(done.error());
     }
     beast::error_code ec;

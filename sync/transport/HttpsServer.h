@@ -74,6 +74,11 @@ public:
     std::size_t evictedConnections() const;
     // TLS handshakes that failed or timed out (a refused client certificate among them).
     std::size_t failedHandshakes() const;
+    // New connections present this certificate chain and key and accept client certificates of
+    // these CAs (a renewed server certificate); connections already open keep theirs.
+    Expected<void, Error> replaceCredentials(const std::string& certificateChainPem,
+                                             const std::string& privateKeyPem,
+                                             const std::string& clientCaPem);
     // Stops accepting, lets requests in flight finish for up to `grace`, then closes everything.
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 

@@ -171,7 +171,7 @@ TEST_P(GatewayStorageTest, BothEnginesAreTheOneSqlStorageAtTheSameSchemaVersion)
 {
     auto* sql = dynamic_cast<SqlGatewayStorage*>(storage.get());
     ASSERT_NE(sql, nullptr) << "the " << GetParam() << " backend is not the one SQL storage";
-    EXPECT_EQ(sql->schemaVersion().value(), 7); // 7: medical-information consents and results
+    EXPECT_EQ(sql->schemaVersion().value(), 8); // 8: renewed device certificates, last seen
 }
 
 // `audit verify` on a live gateway: the rows and the recorded head are read in one snapshot, so
@@ -201,16 +201,27 @@ TEST_P(GatewayStorageTest, EnrollmentCodesWorkOnceAndNotAfterExpiry)
 {
     const std::string secret = base::sha256Hex("code");
     ASSERT_TRUE(storage->addEnrollmentCode(secret, kT0, kT0.plus(std::chrono::hours(1))));
-    DeviceRecord d{"dev-1", "nurse tablet", "0a1b", std::string(64, 'b'), "0.1.0", kT0, std::nullopt, {}};
+    DeviceRecord d;
+    d.id = "dev-1";
+    d.label = "nurse tablet";
+    d.certificateSerial = "0a1b";
+    d.signingKeyHex = std::string(64, 'b');
+    d.appVersion = "0.1.0";
+    d.enrolledAt = kT0;
+    const auto other = [&](const std::string& id, const std::string& serial) {
+        DeviceRecord o = d;
+        o.id = id;
+        o.certificateSerial = serial;
+        return o;
+    };
     auto late = storage->enroll(secret, d, kT0.plus(std::chrono::hours(2)));
     ASSERT_FALSE(late);
     EXPECT_EQ(late.error().code, Errc::Unauthorized);
     ASSERT_TRUE(storage->enroll(secret, d, kT0.plus(std::chrono::minutes(30))));
-    auto again = storage->enroll(secret, DeviceRecord{"dev-2", "x", "0c", "k", "v", kT0, {}, {}}, kT0);
+    auto again = storage->enroll(secret, other("dev-2", "0c"), kT0);
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, Errc::Unauthorized);
-    EXPECT_FALSE(
-        storage->enroll(base::sha256Hex("unknown"), DeviceRecord{"dev-3", "x", "0d", "k", "v", kT0, {}, {}}, kT0));
+    EXPECT_FALSE(storage->enroll(base::sha256Hex("unknown"), other("dev-3", "0d"), kT0));
 
     auto found = storage->deviceByCertificate("0a1b").value();
     ASSERT_TRUE(found);
@@ -230,6 +241,51 @@ TEST_P(GatewayStorageTest, EnrollmentCodesWorkOnceAndNotAfterExpiry)
     const auto counts = storage->counts().value();
     EXPECT_EQ(counts.devices, 1);
     EXPECT_EQ(counts.revokedDevices, 1);
+}
+
+// Issue 30: a renewed certificate keeps the device (id, roster); the earlier one works until the
+// new one is first used, then it is found but retired; what the tablet last said is kept.
+TEST_P(GatewayStorageTest, ARenewedCertificateKeepsTheDeviceAndRetiresTheEarlierOneOnFirstUse)
+{
+    enrollDevice();
+    const DeviceRecord device = storage->devices().value().at(0);
+    ASSERT_TRUE(storage->changeAssignments(device.id, {"p-1"}, true, kT0));
+    const auto renewedAt = kT0.plus(std::chrono::hours(24 * 600));
+    ASSERT_TRUE(storage->renewDevice(
+        {device.id, device.certificateSerial, "0b0b", renewedAt.plus(std::chrono::hours(24 * 825))}, renewedAt));
+    auto old = storage->deviceByCertificate(device.certificateSerial).value();
+    auto fresh = storage->deviceByCertificate("0b0b").value();
+    ASSERT_TRUE(old && fresh);
+    EXPECT_EQ(fresh->id, device.id);
+    EXPECT_EQ(fresh->certificateSerial, "0b0b") << "devices list names the one in use";
+    EXPECT_FALSE(old->certificateRetired) << "until the new one is used, a lost answer must not lock the tablet out";
+    EXPECT_EQ(fresh->otherOpenCertificates, 1);
+    EXPECT_EQ(storage->assignedPatients(device.id).value(), std::vector<std::string>{"p-1"});
+
+    ASSERT_TRUE(storage->retireOtherCertificates(device.id, "0b0b", renewedAt));
+    old = storage->deviceByCertificate(device.certificateSerial).value();
+    ASSERT_TRUE(old) << "a retired certificate is still known, never mistaken for a monitoring one";
+    EXPECT_TRUE(old->certificateRetired);
+    EXPECT_EQ(storage->deviceByCertificate("0b0b").value()->otherOpenCertificates, 0);
+    const auto rows = storage->auditRows(0, 100).value();
+    std::vector<std::string> actions;
+    for (const auto& row : rows) {
+        actions.push_back(row.action);
+    }
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "device.renew"), actions.end());
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "device.certificates_retired"), actions.end());
+    EXPECT_FALSE(storage->renewDevice({"nobody", "", "0c0c", renewedAt}, renewedAt));
+
+    ASSERT_TRUE(storage->noteSighting({device.id, renewedAt, 3, kT0.plus(std::chrono::hours(5)), 42}));
+    ASSERT_TRUE(storage->noteSighting(
+        {device.id, renewedAt.plus(std::chrono::minutes(2)), std::nullopt, std::nullopt, std::nullopt}));
+    const auto listed = storage->devices().value();
+    ASSERT_EQ(listed.size(), 1u);
+    ASSERT_TRUE(listed[0].lastSeenAt && listed[0].backlog && listed[0].backlogSince);
+    EXPECT_EQ(listed[0].lastSeenAt->utc(), renewedAt.plus(std::chrono::minutes(2)).utc());
+    EXPECT_EQ(*listed[0].backlog, 3) << "a request without the header keeps what was said";
+    EXPECT_EQ(listed[0].backlogSince->utc(), kT0.plus(std::chrono::hours(5)).utc());
+    EXPECT_EQ(listed[0].feedSeq, 42);
 }
 
 TEST_P(GatewayStorageTest, IntakeStoresOnceAnswersDuplicatesAndConflicts)
@@ -609,7 +665,7 @@ TEST_F(PostgresOperationsTest, MigratesToTheCurrentVersionAndRefusesANewerSchema
 {
     {
         auto storage = PostgresGatewayStorage::open(scoped, random, kT0).value();
-        EXPECT_EQ(storage->schemaVersion().value(), 7); // 7: medical information
+        EXPECT_EQ(storage->schemaVersion().value(), 8); // 8: renewed device certificates
     }
     ASSERT_TRUE(admin->run("INSERT INTO " + schema + ".zaitaku_schema VALUES (99, 'from the future', 'x')"));
     auto refused = PostgresGatewayStorage::open(scoped, random, kT0);
