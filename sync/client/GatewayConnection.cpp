@@ -49,6 +49,9 @@ Expected<transport::HttpResponse, Error> GatewayConnection::post(const std::stri
 
 Expected<transport::HttpResponse, Error> GatewayConnection::send(transport::HttpRequest request)
 {
+    for (const auto& [name, value] : m_headers) {
+        request.headers[name] = value;
+    }
     auto response = m_client->send(request);
     if (!response) {
         return Unexpected(response.error());

@@ -13,6 +13,7 @@
 #include "sync/transport/HttpsClient.h"
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -41,6 +42,9 @@ public:
     Expected<transport::HttpResponse, Error> get(const std::string& target);
     Expected<transport::HttpResponse, Error> post(const std::string& target, const std::string& body);
 
+    // A header sent with every request from now on (lower-case name).
+    void setHeader(const std::string& lowerName, const std::string& value) { m_headers[lowerName] = value; }
+
     // Transient failures leave records queued for a later attempt.
     static bool isTransient(const Error& error);
 
@@ -50,6 +54,7 @@ private:
     {}
     Expected<transport::HttpResponse, Error> send(transport::HttpRequest request);
     std::unique_ptr<transport::HttpsClient> m_client;
+    std::map<std::string, std::string> m_headers;
 };
 
 } // namespace zaitaku::sync::client

@@ -1,6 +1,7 @@
 #include "sync/client/SyncEngine.h"
 
 #include "base/Bytes.h"
+#include "sync/client/DeviceCertificate.h"
 #include "sync/protocol/Messages.h"
 #include "sync/protocol/WireLimits.h"
 #include "sync/store/AuditLog.h"
@@ -147,12 +148,19 @@ Expected<SyncReport, Error> SyncEngine::run()
     if (!gateway) {
         return fail(gateway);
     }
-    auto step = checkEpoch(*gateway, *link, report);
+    auto step = announceBacklog(*gateway);
     if (step) {
+        step = checkEpoch(*gateway, *link, report);
+    }
+    if (step) {
+        renewWhenDue(*gateway, *link, report);
         step = topUpChallenges(*gateway, report);
     }
     if (step) {
         step = push(*gateway, *link, report);
+    }
+    if (step) {
+        step = announceBacklog(*gateway);
     }
     if (step) {
         step = pull(*gateway, *link, report);
@@ -182,6 +190,60 @@ Expected<SyncReport, Error> SyncEngine::run()
         return fail(done);
     }
     return report;
+}
+
+Expected<void, Error> SyncEngine::announceBacklog(GatewayConnection& gateway)
+{
+    auto counts = store::Outbox::counts(m_store.db());
+    if (!counts) {
+        return fail(counts);
+    }
+    const std::string value = std::to_string(counts->unsent());
+    gateway.setHeader("zaitaku-outbox", counts->oldestUnsent.empty() ? value : value + " " + counts->oldestUnsent);
+    return {};
+}
+
+void SyncEngine::renewWhenDue(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report)
+{
+    const auto life = certificateLife(link.certificatePem, m_store.clock().nowJst());
+    if (!life || !life->renewalDue) {
+        return;
+    }
+    auto renewed = renewDeviceCertificate(m_store, gateway);
+    if (renewed) {
+        report.certificateRenewedUntil = *renewed;
+    } else {
+        report.renewalError = renewed.error(); // tried again next run; the current one still works
+    }
+}
+
+Expected<void, Error> SyncEngine::applyTrustAnchor(const protocol::FeedItem& item, SyncReport& report)
+{
+    auto& db = m_store.db();
+    const auto now = m_store.clock().nowJst();
+    auto pinned = store::StoreMeta::get(db, "gateway.ca_pem");
+    if (!pinned) {
+        return fail(pinned);
+    }
+    auto announcement = protocol::parseTrustAnchorAnnouncement(item.body);
+    auto bundle = announcement ? pinAnnouncedRoot(pinned->value_or(""), *announcement)
+                               : Expected<std::string, Error>(Unexpected(announcement.error()));
+    if (!bundle) {
+        // Kept as evidence and skipped: a forged announcement must not stop the feed.
+        auto audited = store::AuditLog::append(
+            db, {"system", "gateway.trust_anchor_refused", "gateway", {{"reason", bundle.error().message}}}, now);
+        return audited ? Expected<void, Error>() : fail(audited);
+    }
+    if (*bundle == pinned->value_or("")) {
+        return {};
+    }
+    if (auto done = store::StoreMeta::set(db, "gateway.ca_pem", *bundle); !done) {
+        return done;
+    }
+    ++report.rootsPinned;
+    auto audited =
+        store::AuditLog::append(db, {"system", "gateway.trust_anchor", "gateway", nlohmann::json::object()}, now);
+    return audited ? Expected<void, Error>() : fail(audited);
 }
 
 Expected<void, Error> SyncEngine::noteFailure(const Error& error)
@@ -464,6 +526,10 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
                         if (!wiped) {
                             return fail(wiped);
                         }
+                    }
+                } else if (item.kind == "trust_anchor") {
+                    if (auto applied = applyTrustAnchor(item, report); !applied) {
+                        return fail(applied);
                     }
                 } else if (item.kind == "staff_account") {
                     // A malformed account is skipped (the next version replaces it), never fatal.

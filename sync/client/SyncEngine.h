@@ -11,6 +11,8 @@
 //      jitter and end the run (the rest stays queued);
 //   4. pull: feed pages after the stored cursor, each page applied in the same transaction that
 //      advances the cursor.
+// Every request says how many records the tablet still holds (Zaitaku-Outbox); after the status
+// the device certificate is renewed when it is in the last third of its life (DeviceCertificate.h).
 // A crash anywhere leaves either the old state or the new one; the next run resumes from it.
 
 #include "base/Date.h"
@@ -56,6 +58,11 @@ struct SyncReport
     std::int64_t requeuedForNewEpoch = 0;
     std::int64_t skewSeconds = 0;
     std::string epoch;
+    // Issue 30: the device certificate renewed in this run (until when), or why not (the run goes
+    // on: the current certificate is still valid); gateway roots pinned from announcements.
+    std::optional<base::Timestamp> certificateRenewedUntil;
+    std::optional<Error> renewalError;
+    std::int64_t rootsPinned = 0;
     std::optional<Error> error; // the run stopped early (transient); what was done is kept
 };
 
@@ -127,6 +134,10 @@ private:
     Expected<void, Error> push(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report);
     Expected<void, Error> pull(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report);
     Expected<void, Error> noteFailure(const Error& error);
+    // The Zaitaku-Outbox header: what this tablet still has to send (the gateway's `devices list`).
+    Expected<void, Error> announceBacklog(GatewayConnection& gateway);
+    void renewWhenDue(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report);
+    Expected<void, Error> applyTrustAnchor(const protocol::FeedItem& item, SyncReport& report);
     Expected<bool, Error> applySnapshot(const nlohmann::json& snapshot, const std::string& receivedAt);
     Expected<void, Error> applyCareConfirmation(const protocol::FeedItem& item);
 

@@ -91,7 +91,7 @@ std::string pathOf(const std::string& target)
 // The routes that need an enrolled tablet's certificate, with their method.
 const std::vector<std::pair<std::string, std::string>> kDeviceRoutes{
     {"/v1/status", "GET"},    {"/v1/challenges", "POST"}, {"/v1/records", "POST"}, {"/v1/feed", "GET"},
-    {"/v1/precheck", "POST"}, {"/v1/requery", "POST"},    {"/v1/medinfo", "POST"}};
+    {"/v1/precheck", "POST"}, {"/v1/requery", "POST"},    {"/v1/medinfo", "POST"}, {"/v1/renew", "POST"}};
 
 bool isJobPath(const std::string& path)
 {
@@ -248,6 +248,10 @@ std::optional<HttpResponse> GatewayService::deviceRefusal(const transport::Reque
     if (device->revokedAt) {
         return problem(403, Errc::Unauthorized, "this device was revoked on " + device->revokedAt->toString());
     }
+    if (device->certificateRetired) {
+        return problem(403, Errc::Unauthorized,
+                       "this certificate was replaced by a renewed one: use the certificate the gateway issued last");
+    }
     return std::nullopt;
 }
 
@@ -332,6 +336,10 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
     if (auto limited = overBudget(**device, 1.0)) {
         return std::move(*limited);
     }
+    noteSighting(request, context, **device, route);
+    if (route == "renew") {
+        return renew(request, **device);
+    }
     if (route == "status") {
         return status(**device);
     }
@@ -412,6 +420,93 @@ HttpResponse GatewayService::enroll(const HttpRequest& request)
     m_deps.log.info("device.enrolled", {{"device", device.id}, {"label", device.label}});
     return json(
         200, protocol::toJson(protocol::EnrollResponse{device.id, issued->certificatePem, m_deps.pki.caPem(), *epoch}));
+}
+
+std::optional<std::pair<std::int64_t, std::optional<base::Timestamp>>> parseOutboxHeader(const std::string& value)
+{
+    const auto space = value.find(' ');
+    const std::string count = value.substr(0, space);
+    std::int64_t queued = 0;
+    const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), queued);
+    if (count.empty() || count.size() > 9 || ec != std::errc() || end != count.data() + count.size() || queued < 0) {
+        return std::nullopt;
+    }
+    if (space == std::string::npos) {
+        return std::make_pair(queued, std::optional<base::Timestamp>());
+    }
+    auto oldest = base::Timestamp::parse(value.substr(space + 1));
+    if (!oldest) {
+        return std::nullopt;
+    }
+    return std::make_pair(queued, std::optional<base::Timestamp>(*oldest));
+}
+
+void GatewayService::noteSighting(const HttpRequest& request,
+                                  const transport::RequestContext& context,
+                                  const DeviceRecord& device,
+                                  const std::string& route)
+{
+    const auto now = m_deps.clock.nowJst();
+    if (device.otherOpenCertificates > 0 && context.peer.serialHex == device.certificateSerial) {
+        if (auto done = m_deps.storage.retireOtherCertificates(device.id, device.certificateSerial, now); !done) {
+            m_deps.log.error("device.retire_failed", {{"device", device.id}, {"reason", done.error().message}});
+        }
+    }
+    DeviceSighting sighting{device.id, now, std::nullopt, std::nullopt, std::nullopt};
+    if (auto outbox = parseOutboxHeader(request.header("zaitaku-outbox"))) {
+        sighting.backlog = outbox->first;
+        sighting.backlogSince = outbox->second;
+    }
+    if (route == "feed") {
+        if (auto after = queryNumber(request.target, "after", 0); after && *after >= 0) {
+            sighting.feedSeq = *after;
+        }
+    }
+    const auto steady = std::chrono::steady_clock::now();
+    {
+        std::lock_guard guard(m_sightingsMutex);
+        auto& last = m_sightings[device.id];
+        const bool changed = (sighting.backlog && sighting.backlog != last.backlog) ||
+                             (sighting.feedSeq && sighting.feedSeq != last.feedSeq);
+        if (!changed && last.written != std::chrono::steady_clock::time_point{} &&
+            steady - last.written < std::chrono::minutes(1)) {
+            return;
+        }
+        last.written = steady;
+        last.backlog = sighting.backlog ? sighting.backlog : last.backlog;
+        last.feedSeq = sighting.feedSeq ? sighting.feedSeq : last.feedSeq;
+    }
+    if (auto done = m_deps.storage.noteSighting(sighting); !done) {
+        m_deps.log.error("device.sighting_failed", {{"device", device.id}, {"reason", done.error().message}});
+    }
+}
+
+HttpResponse GatewayService::renew(const HttpRequest& request, const DeviceRecord& device)
+{
+    auto message = protocol::parseRenewRequest(request.body);
+    if (!message) {
+        return badRequest(message.error());
+    }
+    // A signature and a durable write: a tablet renews a few times in its life, a loop pays for it.
+    if (auto limited = overBudget(device, 9.0)) {
+        return std::move(*limited);
+    }
+    const auto now = m_deps.clock.nowJst();
+    auto issued = m_deps.pki.issueDeviceCertificate(message->csrPem, device.id, now, m_deps.random);
+    if (!issued) {
+        return badRequest(issued.error());
+    }
+    m_deps.metrics.countCertificateIssued();
+    if (auto done =
+            m_deps.storage.renewDevice({device.id, device.certificateSerial, issued->serialHex, issued->notAfter}, now);
+        !done) {
+        return done.error().code == Errc::Unauthorized ? problem(403, Errc::Unauthorized, done.error().message)
+                                                       : unavailable(done.error());
+    }
+    m_deps.log.info(
+        "device.renewed",
+        {{"device", device.id}, {"certificate_serial", issued->serialHex}, {"not_after", issued->notAfter.toString()}});
+    return json(200, protocol::toJson(protocol::RenewResponse{issued->certificatePem, issued->notAfter}));
 }
 
 HttpResponse GatewayService::status(const DeviceRecord& device)

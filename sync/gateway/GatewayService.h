@@ -97,6 +97,14 @@ private:
     transport::HttpResponse precheck(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse requery(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse medicalInfo(const transport::HttpRequest& request, const DeviceRecord& device);
+    transport::HttpResponse renew(const transport::HttpRequest& request, const DeviceRecord& device);
+    // Issue 30: what the tablet's request says about it (last seen, its Zaitaku-Outbox header, the
+    // feed cursor it asks from), written when it changed or a minute passed; and the first use of
+    // a renewed certificate retires the earlier ones.
+    void noteSighting(const transport::HttpRequest& request,
+                      const transport::RequestContext& context,
+                      const DeviceRecord& device,
+                      const std::string& route);
     std::optional<transport::HttpResponse>
     unassigned(const DeviceRecord& device, const std::string& patientId, const char* route);
     transport::HttpResponse job(const std::string& id, const DeviceRecord& device);
@@ -135,6 +143,18 @@ private:
     };
     std::mutex m_admittedMutex;
     std::map<std::string, AdmittedDevice> m_admitted;
+    struct Sighting
+    {
+        std::chrono::steady_clock::time_point written;
+        std::optional<std::int64_t> backlog;
+        std::optional<std::int64_t> feedSeq;
+    };
+    std::mutex m_sightingsMutex;
+    std::map<std::string, Sighting> m_sightings;
 };
+
+// The Zaitaku-Outbox request header: "<queued records>" or "<queued> <oldest's RFC 3339 time>";
+// nullopt when absent or malformed (then nothing is recorded from it).
+std::optional<std::pair<std::int64_t, std::optional<base::Timestamp>>> parseOutboxHeader(const std::string& value);
 
 } // namespace zaitaku::sync::gateway

@@ -287,6 +287,11 @@ public:
                                                           const std::string& serialInUse,
                                                           const base::Timestamp& now) = 0;
     virtual Expected<void, Error> noteSighting(const DeviceSighting& sighting) = 0;
+    // A new root announced to every tablet (a "trust_anchor" feed item, audited under actor());
+    // the newest announcement's feed seq, none before the first.
+    virtual Expected<void, Error>
+    announceTrustAnchor(const nlohmann::json& body, const std::string& fingerprint, const base::Timestamp& now) = 0;
+    virtual Expected<std::optional<std::int64_t>, Error> trustAnchorSeq() = 0;
 
     virtual Expected<std::optional<StoredRecord>, Error> findRecord(const std::string& deviceId,
                                                                     const std::string& idemKey) = 0;

@@ -385,6 +385,29 @@ Expected<void, Error> SqlGatewayStorage::retireOtherCertificates(const std::stri
     });
 }
 
+Expected<void, Error> SqlGatewayStorage::announceTrustAnchor(const nlohmann::json& body,
+                                                             const std::string& fingerprint,
+                                                             const base::Timestamp& now)
+{
+    return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
+        if (auto audited = appendAudit({m_actor, "ca.root_announced", "root", {{"fingerprint", fingerprint}}}, now);
+            !audited) {
+            return fail(audited);
+        }
+        return appendFeed({0, "trust_anchor", "", now, body});
+    });
+}
+
+Expected<std::optional<std::int64_t>, Error> SqlGatewayStorage::trustAnchorSeq()
+{
+    auto r = read("SELECT max(seq) FROM feed WHERE kind = 'trust_anchor'");
+    if (!r) {
+        return fail(r);
+    }
+    return r->rows() == 0 || r->isNull(0, 0) ? std::optional<std::int64_t>()
+                                             : std::optional<std::int64_t>(r->integer(0, 0));
+}
+
 Expected<void, Error> SqlGatewayStorage::noteSighting(const DeviceSighting& sighting)
 {
     // Relaxed: a sighting lost in a crash is replaced by the next one.

@@ -43,6 +43,10 @@ public:
                                                   const std::string& serialInUse,
                                                   const base::Timestamp& now) override;
     Expected<void, Error> noteSighting(const DeviceSighting& sighting) override;
+    Expected<void, Error> announceTrustAnchor(const nlohmann::json& body,
+                                              const std::string& fingerprint,
+                                              const base::Timestamp& now) override;
+    Expected<std::optional<std::int64_t>, Error> trustAnchorSeq() override;
     Expected<std::optional<StoredRecord>, Error> findRecord(const std::string& deviceId,
                                                             const std::string& idemKey) override;
     Expected<std::vector<IntakeResult>, Error> intakeBatch(const std::vector<IntakeRequest>& requests) override;

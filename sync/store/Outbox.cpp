@@ -191,13 +191,18 @@ Expected<bool, Error> Outbox::requeue(Database& db, std::int64_t seq)
 
 Expected<OutboxCounts, Error> Outbox::counts(Database& db)
 {
-    auto stmt = db.prepare("SELECT state, count(*) FROM outbox GROUP BY state");
+    auto stmt = db.prepare("SELECT state, count(*), min(created_at) FROM outbox GROUP BY state");
     if (!stmt) {
         return Unexpected(stmt.error());
     }
     OutboxCounts counts;
     auto done = stmt->forEachRow([&](const Statement& row) {
         const auto state = base::fromCode<OutboxState>(row.text(0));
+        // Timestamps of one format and zone compare as text.
+        if (state && *state != OutboxState::Acked &&
+            (counts.oldestUnsent.empty() || row.text(2) < counts.oldestUnsent)) {
+            counts.oldestUnsent = row.text(2);
+        }
         if (!state) {
             return;
         }

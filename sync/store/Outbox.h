@@ -47,6 +47,8 @@ struct OutboxCounts
     std::int64_t sending = 0;
     std::int64_t acked = 0;
     std::int64_t dead = 0;
+    std::string oldestUnsent; // created_at of the oldest row not acknowledged, "" when none
+    std::int64_t unsent() const { return queued + sending + dead; }
 };
 
 class Outbox

@@ -59,6 +59,13 @@ constexpr const char* kUsage =
     "                                  root CA key is still on this server\n"
     "  ca roll --root-key FILE         a new issuing CA (device certificates) signed by the root key kept\n"
     "                                  offline; the earlier one stays trusted; takes effect at the next start\n"
+    "  ca roll-root --root-key FILE --new-root-key-out NEW   a new root, cross-certified by the current one,\n"
+    "                                  announced to every tablet through the feed (NEW goes offline)\n"
+    "  ca switch-root --root-key NEW [--force]   with the gateway stopped, once every tablet has read the\n"
+    "                                  announcement (devices list): the new root, issuing CA and server\n"
+    "                                  certificate are used from the next start\n"
+    "  server-cert renew [--root-key FILE] [--add-name NAME]   a new server certificate (serve renews it\n"
+    "                                  itself in its last 30 days while the root key is here); reload takes it\n"
     "  staff add STAFF_ID --role ROLE --secret-file FILE [--name NAME] | staff disable STAFF_ID | staff list\n"
     "                                  who signs in on the tablets (roles: nurse, physician, custodian,\n"
     "                                  manager), each with their own PIN or passphrase (audited)\n"
@@ -387,7 +394,27 @@ nlohmann::json deviceJson(const gw::DeviceRecord& d)
             {"certificate_serial", d.certificateSerial},
             {"app_version", d.appVersion},
             {"enrolled_at", d.enrolledAt.toString()},
-            {"revoked_at", d.revokedAt ? nlohmann::json(d.revokedAt->toString()) : nlohmann::json(nullptr)}};
+            {"revoked_at", d.revokedAt ? nlohmann::json(d.revokedAt->toString()) : nlohmann::json(nullptr)},
+            {"last_seen_at", d.lastSeenAt ? nlohmann::json(d.lastSeenAt->toString()) : nlohmann::json(nullptr)},
+            {"backlog", d.backlog ? nlohmann::json(*d.backlog) : nlohmann::json(nullptr)},
+            {"backlog_since", d.backlogSince ? nlohmann::json(d.backlogSince->toString()) : nlohmann::json(nullptr)},
+            {"feed_seq", d.feedSeq}};
+}
+
+// "never", or the time and, when the tablet said it still held records, how many since when.
+std::string sightingText(const gw::DeviceRecord& d)
+{
+    if (!d.lastSeenAt) {
+        return "  last seen never";
+    }
+    std::string out = "  last seen " + d.lastSeenAt->toString();
+    if (d.backlog) {
+        out += "  unsent " + std::to_string(*d.backlog);
+        if (*d.backlog > 0 && d.backlogSince) {
+            out += " (oldest " + d.backlogSince->toString() + ")";
+        }
+    }
+    return out;
 }
 
 int devices(CliContext& ctx, const CommandOptions& o)
@@ -411,7 +438,8 @@ int devices(CliContext& ctx, const CommandOptions& o)
         } else {
             for (const auto& d : *list) {
                 ctx.out << d.id << "  " << printable(d.label) << "  enrolled " << d.enrolledAt.toString()
-                        << (d.revokedAt ? "  REVOKED " + d.revokedAt->toString() : std::string()) << "\n";
+                        << sightingText(d) << (d.revokedAt ? "  REVOKED " + d.revokedAt->toString() : std::string())
+                        << "\n";
             }
         }
         return kExitOk;
@@ -608,13 +636,111 @@ int epoch(CliContext& ctx, const CommandOptions& o)
 }
 
 // Security review M9: a new issuing CA signed by the root key brought from its offline copy.
+int rollIssuing(CliContext& ctx, const CommandOptions& o, gw::GatewayData& data)
+{
+    if (auto audited = auditFirst(ctx, data, "gateway.ca_roll", "issuing"); !audited) {
+        return fail(ctx, o, audited.error());
+    }
+    if (auto rolled =
+            gw::GatewayPki::rollIssuingCa(dataDirOf(o), o.value("root-key"), randomOf(ctx), ctx.clock.nowJst());
+        !rolled) {
+        return fail(ctx, o, rolled.error());
+    }
+    ctx.out << (o.has("--json") ? nlohmann::json{{"rolled", true}}.dump()
+                                : std::string("a new issuing CA signs devices from the next start; the earlier "
+                                              "one stays trusted for the tablets it signed"))
+            << "\n";
+    return kExitOk;
+}
+
+// Issue 30, CA rollover, step 1: a new root, cross-certified by the current one, announced to every
+// tablet through the feed (they pin it once the cross certificate verifies).
+int rollRoot(CliContext& ctx, const CommandOptions& o, gw::GatewayData& data)
+{
+    if (o.value("new-root-key-out").empty()) {
+        return fail(ctx, o,
+                    {sync::Errc::InvalidInput, "--new-root-key-out FILE (where the new root key goes) is required",
+                     "new-root-key-out"});
+    }
+    auto next = gw::GatewayPki::announceNextRoot(dataDirOf(o), o.value("root-key"), o.value("new-root-key-out"),
+                                                 randomOf(ctx), ctx.clock.nowJst());
+    if (!next) {
+        return fail(ctx, o, next.error());
+    }
+    const auto body = sync::protocol::toJson(sync::protocol::TrustAnchorAnnouncement{next->rootPem, next->crossPem});
+    if (auto done = data.storage->announceTrustAnchor(body, next->fingerprint, ctx.clock.nowJst()); !done) {
+        return fail(ctx, o, done.error());
+    }
+    ctx.out << (o.has("--json")
+                    ? nlohmann::json{{"announced", next->fingerprint}}.dump()
+                    : "announced root " + next->fingerprint + " to every tablet; keep " + o.value("new-root-key-out") +
+                          " offline. When `devices list` shows every tablet has read it: "
+                          "ca switch-root --root-key " +
+                          o.value("new-root-key-out"))
+            << "\n";
+    return kExitOk;
+}
+
+// Step 2, with the gateway stopped: the announced root becomes the root (new issuing CA and server
+// certificate under it); tablets that have not read the announcement still connect through the
+// cross certificate, but --force is needed to leave them behind.
+int switchRoot(CliContext& ctx, const CommandOptions& o, gw::GatewayData& data)
+{
+    auto lock = gw::ServeLock::acquire(dataDirOf(o));
+    if (!lock) {
+        return fail(ctx, o, lock.error());
+    }
+    auto seq = data.storage->trustAnchorSeq();
+    auto list = data.storage->devices();
+    if (!seq || !list) {
+        return fail(ctx, o, !seq ? seq.error() : list.error());
+    }
+    std::vector<std::string> behind;
+    for (const auto& d : *list) {
+        if (!d.revokedAt && seq->has_value() && d.feedSeq < **seq) {
+            behind.push_back(d.id);
+        }
+    }
+    if (!behind.empty() && !o.has("--force")) {
+        std::string names;
+        for (const auto& id : behind) {
+            names += (names.empty() ? "" : ", ") + id;
+        }
+        return fail(
+            ctx, o,
+            {sync::Errc::InvalidInput,
+             "these tablets have not read the new root yet: " + names + " (let them sync, revoke them, or --force)",
+             "devices"});
+    }
+    if (auto audited = auditFirst(ctx, data, "gateway.ca_switch_root", "root", {{"tablets_behind", behind}});
+        !audited) {
+        return fail(ctx, o, audited.error());
+    }
+    gw::GatewayConfig config;
+    (void)config.loadFile(o.value("config"));
+    if (auto done = gw::GatewayPki::switchRoot(dataDirOf(o), o.value("root-key"), config.serverNames, randomOf(ctx),
+                                               ctx.clock.nowJst());
+        !done) {
+        return fail(ctx, o, done.error());
+    }
+    ctx.out << (o.has("--json") ? nlohmann::json{{"switched", true}}.dump()
+                                : std::string("the new root is in use from the next start; the old root and "
+                                              "issuing CA stay trusted for the tablets they signed"))
+            << "\n";
+    return kExitOk;
+}
+
 int ca(CliContext& ctx, const CommandOptions& o)
 {
-    if (o.positional.empty() || o.positional[0] != "roll") {
-        return fail(ctx, o, {sync::Errc::InvalidInput, "usage: ca roll --root-key FILE", "command"});
+    const std::string action = o.positional.empty() ? "" : o.positional[0];
+    if (action != "roll" && action != "roll-root" && action != "switch-root") {
+        return fail(ctx, o,
+                    {sync::Errc::InvalidInput,
+                     "usage: ca roll --root-key FILE | ca roll-root --root-key FILE --new-root-key-out FILE | "
+                     "ca switch-root --root-key NEW_ROOT_KEY [--force]",
+                     "command"});
     }
-    const std::string rootKey = o.value("root-key");
-    if (rootKey.empty()) {
+    if (o.value("root-key").empty()) {
         return fail(ctx, o,
                     {sync::Errc::InvalidInput, "--root-key FILE (the offline root CA key) is required", "root-key"});
     }
@@ -622,16 +748,46 @@ int ca(CliContext& ctx, const CommandOptions& o)
     if (!data) {
         return fail(ctx, o, data.error());
     }
-    if (auto audited = auditFirst(ctx, *data, "gateway.ca_roll", "issuing"); !audited) {
+    if (action == "roll") {
+        return rollIssuing(ctx, o, *data);
+    }
+    return action == "roll-root" ? rollRoot(ctx, o, *data) : switchRoot(ctx, o, *data);
+}
+
+// Issue 30: the server certificate before it expires, when the root key is offline (serve renews
+// it itself while the root key is in the data folder); a running gateway takes it on reload.
+int serverCert(CliContext& ctx, const CommandOptions& o)
+{
+    if (o.positional.empty() || o.positional[0] != "renew") {
+        return fail(
+            ctx, o,
+            {sync::Errc::InvalidInput, "usage: server-cert renew [--root-key FILE] [--add-name NAME]", "command"});
+    }
+    auto data = openData(ctx, o);
+    if (!data) {
+        return fail(ctx, o, data.error());
+    }
+    std::vector<std::string> names;
+    if (!o.value("add-name").empty()) {
+        names.push_back(o.value("add-name"));
+    }
+    if (auto audited = auditFirst(ctx, *data, "gateway.server_cert_renew", "server", {{"added_names", names}});
+        !audited) {
         return fail(ctx, o, audited.error());
     }
-    if (auto rolled = gw::GatewayPki::rollIssuingCa(dataDirOf(o), rootKey, randomOf(ctx), ctx.clock.nowJst());
-        !rolled) {
-        return fail(ctx, o, rolled.error());
+    if (auto done = gw::GatewayPki::renewServerCertificate(dataDirOf(o), names, o.value("root-key"), randomOf(ctx),
+                                                           ctx.clock.nowJst());
+        !done) {
+        return fail(ctx, o, done.error());
     }
-    ctx.out << (o.has("--json") ? nlohmann::json{{"rolled", true}}.dump()
-                                : std::string("a new issuing CA signs devices from the next start; the earlier "
-                                              "one stays trusted for the tablets it signed"))
+    auto renewed = gw::GatewayPki::load(dataDirOf(o));
+    if (!renewed) {
+        return fail(ctx, o, renewed.error());
+    }
+    const std::string notAfter = renewed->serverNotAfter().toString();
+    ctx.out << (o.has("--json") ? nlohmann::json{{"not_after", notAfter}}.dump()
+                                : "server certificate valid until " + notAfter +
+                                      "; a running gateway takes it on reload (systemctl reload zaitaku-gateway)")
             << "\n";
     return kExitOk;
 }
@@ -999,12 +1155,13 @@ int staff(CliContext& ctx, const CommandOptions& o)
 
 int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runtime)
 {
-    OptionSpec spec{{"--json", "--log-requests", "--force"},
-                    {"--data-dir",  "--listen", "--config",  "--jpki-ca",       "--jpki-crl", "--threads",
-                     "--ttl-hours", "--after",  "--reason",  "--patients-file", "--out",      "--days",
-                     "--by",        "--limit",  "--role",    "--secret-file",   "--name",     "--root-key",
-                     "--to",        "--from",   "--key-file"},
-                    true};
+    OptionSpec spec{
+        {"--json", "--log-requests", "--force"},
+        {"--data-dir",  "--listen", "--config",   "--jpki-ca",          "--jpki-crl", "--threads",
+         "--ttl-hours", "--after",  "--reason",   "--patients-file",    "--out",      "--days",
+         "--by",        "--limit",  "--role",     "--secret-file",      "--name",     "--root-key",
+         "--to",        "--from",   "--key-file", "--new-root-key-out", "--add-name", "--export-passphrase-file"},
+        true};
     if (!args.empty() && args[0] == "--version") {
         ctx.out << kProgram << " " << ZAITAKU_VERSION << "\n";
         return kExitOk;
@@ -1044,6 +1201,9 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
     }
     if (sub == "ca") {
         return ca(ctx, o);
+    }
+    if (sub == "server-cert") {
+        return serverCert(ctx, o);
     }
     if (sub == "backup") {
         return backup(ctx, o);
