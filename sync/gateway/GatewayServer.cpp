@@ -1,5 +1,8 @@
 #include "sync/gateway/GatewayServer.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "base/AtomicFile.h"
 #include "sync/gateway/AuditAnchors.h"
 #include "sync/gateway/ChallengeIssuer.h"
@@ -515,6 +518,36 @@ Expected<std::vector<std::string>, Error> GatewayServer::reload(const GatewayCon
                                            {"jpki_crl", !fresh.jpkiCrlFile.empty()},
                                            {"restart_needed", restart}});
     return restart;
+}
+
+Expected<protocol::RecordsResponse, Error>
+GatewayServer::importRecords(const std::string& signerPublicKeyHex,
+                             const std::vector<protocol::RecordEnvelope>& records,
+                             const base::Timestamp& sealedAt,
+                             std::chrono::milliseconds oqsWait)
+{
+    auto devices = m_parts->storage->devices();
+    if (!devices) {
+        return Unexpected(devices.error());
+    }
+    // Hex either case: the archive writes it as the tablet's key prints, enrollment stored it lower.
+    std::string key = signerPublicKeyHex;
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::optional<DeviceRecord> signer;
+    for (const auto& device : *devices) { // enrollment order: the latest one with the key wins
+        if (device.signingKeyHex == key) {
+            signer = device;
+        }
+    }
+    if (!signer) {
+        return Unexpected(Error{Errc::Unauthorized,
+                                "no tablet enrolled at this gateway holds the key that signed the archive", "archive"});
+    }
+    auto response = m_parts->service->importRecords(records, *signer, sealedAt);
+    if (response && m_parts->eligibility) {
+        (void)m_parts->eligibility->idle(oqsWait);
+    }
+    return response;
 }
 
 std::uint16_t GatewayServer::port() const

@@ -11,7 +11,9 @@
 #include "sync/gateway/GatewayPki.h"
 #include "sync/gateway/GatewayStorage.h"
 #include "sync/gateway/GatewayStorageOpener.h"
+#include "sync/protocol/Messages.h"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <ostream>
@@ -57,6 +59,14 @@ public:
     // once and replace the lists in use (an error keeps the old ones); the settings only a restart
     // applies are returned (and logged) by their configuration key when they changed.
     Expected<std::vector<std::string>, Error> reload(const GatewayConfig& fresh);
+    // Issue 30: a lost or revoked tablet's unsent records from its store export, brought in by an
+    // operator: the device is the latest enrollment with the archive's signing key (revoked ones
+    // too); each record is verified as the tablet had sent it at `sealedAt`; OQS follow-ups are
+    // journalled (waited for up to `oqsWait`, the rest resumes at the next start).
+    Expected<protocol::RecordsResponse, Error> importRecords(const std::string& signerPublicKeyHex,
+                                                             const std::vector<protocol::RecordEnvelope>& records,
+                                                             const base::Timestamp& sealedAt,
+                                                             std::chrono::milliseconds oqsWait);
 
     struct Parts;
 

@@ -552,11 +552,38 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
     if (!message) {
         return badRequest(message.error());
     }
+    const auto now = m_deps.clock.nowJst();
+    auto response = accept(*message, device, now, {});
+    if (!response) {
+        return unavailable(response.error());
+    }
+    bool allConflict = !response->results.empty();
+    for (const auto& r : response->results) {
+        allConflict = allConflict && r.status == protocol::RecordStatus::Conflict;
+    }
+    return json(allConflict ? 409 : 200, protocol::toJson(*response));
+}
+
+Expected<protocol::RecordsResponse, Error> GatewayService::importRecords(
+    const std::vector<protocol::RecordEnvelope>& records, const DeviceRecord& device, const base::Timestamp& sealedAt)
+{
+    protocol::RecordsRequest message;
+    message.deviceTime = m_deps.clock.nowJst();
+    message.records = records;
+    return accept(message, device, sealedAt, {"operator_import"});
+}
+
+Expected<protocol::RecordsResponse, Error> GatewayService::accept(const protocol::RecordsRequest& request,
+                                                                  const DeviceRecord& device,
+                                                                  const base::Timestamp& checkedAt,
+                                                                  const std::vector<std::string>& extraFlags)
+{
+    const protocol::RecordsRequest* message = &request;
     // Its earlier enrollments' challenges are its own (security review M7).
     DeviceRecord sender = device;
     auto earlier = m_deps.storage.earlierEnrollments(device);
     if (!earlier) {
-        return unavailable(earlier.error());
+        return Unexpected(earlier.error());
     }
     sender.earlierIds = std::move(*earlier);
     const auto now = m_deps.clock.nowJst();
@@ -573,7 +600,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
     // and is sent again once the operator assigns the patient (`roster assign`, audited).
     auto roster = m_deps.storage.assignedPatients(device.id);
     if (!roster) {
-        return unavailable(roster.error());
+        return Unexpected(roster.error());
     }
     const std::set<std::string> assigned(roster->begin(), roster->end());
     std::vector<IntakeRequest> accepted;
@@ -589,13 +616,13 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         // the challenge expired must still be acknowledged.
         auto known = m_deps.storage.findRecord(device.id, rec.idemKey);
         if (!known) {
-            return unavailable(known.error());
+            return Unexpected(known.error());
         }
         if (*known) {
             copyOutcome(answerForKnownKey(**known, rec.payloadSha256), result);
             continue;
         }
-        auto verdict = m_deps.validator.validate(rec, sender, now);
+        auto verdict = m_deps.validator.validate(rec, sender, checkedAt);
         if (!verdict) {
             result.status = protocol::RecordStatus::Rejected;
             result.code = std::string(base::toCode(verdict.error().code));
@@ -633,6 +660,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         if (skewed) {
             intake.flags.push_back("clock_skew");
         }
+        intake.flags.insert(intake.flags.end(), extraFlags.begin(), extraFlags.end());
         intake.challengeIds = std::move(verdict->challengeIds);
         intake.feed = std::move(verdict->feed);
         intake.careStarts = std::move(verdict->careStarts);
@@ -672,7 +700,7 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
         auto stored = m_deps.storage.intakeBatch(accepted);
         if (!stored) {
             m_deps.log.error("intake.failed", {{"device", device.id}, {"reason", stored.error().message}});
-            return unavailable(stored.error());
+            return Unexpected(stored.error());
         }
         for (std::size_t k = 0; k < stored->size(); ++k) {
             const auto& s = (*stored)[k];
@@ -691,17 +719,15 @@ HttpResponse GatewayService::records(const HttpRequest& request, const DeviceRec
             }
         }
     }
-    bool allConflict = !response.results.empty();
     for (const auto& r : response.results) {
         m_deps.metrics.countRecord(std::string(base::toCode(r.status)));
-        allConflict = allConflict && r.status == protocol::RecordStatus::Conflict;
     }
     auto epoch = m_deps.storage.epoch();
     if (!epoch) {
-        return unavailable(epoch.error());
+        return Unexpected(epoch.error());
     }
     response.epoch = *epoch;
-    return json(allConflict ? 409 : 200, protocol::toJson(response));
+    return response;
 }
 
 bool GatewayService::audited(const DeviceRecord& device,

@@ -82,6 +82,12 @@ public:
     // routes only for an enrolled, unrevoked tablet (trusted: keep-alive, the large body limit);
     // everyone else gets the small limit (enrollment) or none, and one request per connection.
     transport::Admission admit(const transport::HttpRequest& head, const transport::RequestContext& context);
+    // Issue 30: the unsent records of a revoked or lost tablet's store export (`records import`),
+    // each checked as if the tablet had sent it when the archive was sealed (its signed creation
+    // time) and flagged operator_import; the device is the enrollment whose key signed the archive.
+    Expected<protocol::RecordsResponse, Error> importRecords(const std::vector<protocol::RecordEnvelope>& records,
+                                                             const DeviceRecord& device,
+                                                             const base::Timestamp& sealedAt);
 
 private:
     struct Route;
@@ -93,6 +99,12 @@ private:
     transport::HttpResponse status(const DeviceRecord& device);
     transport::HttpResponse challenges(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse records(const transport::HttpRequest& request, const DeviceRecord& device);
+    // Validation, the roster, intake and the OQS follow-ups of a batch from `device`; the policy
+    // windows are checked at `checkedAt`, and `extraFlags` go on every stored record.
+    Expected<protocol::RecordsResponse, Error> accept(const protocol::RecordsRequest& message,
+                                                      const DeviceRecord& device,
+                                                      const base::Timestamp& checkedAt,
+                                                      const std::vector<std::string>& extraFlags);
     transport::HttpResponse feed(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse precheck(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse requery(const transport::HttpRequest& request, const DeviceRecord& device);

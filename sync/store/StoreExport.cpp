@@ -14,9 +14,11 @@
 #include "sync/store/StoreTime.h"
 #include "sync/store/Transaction.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -190,8 +192,61 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
     return summary;
 }
 
+namespace
+{
+
+// Verifies the archive; with a passphrase also opens its database from a temporary copy and runs
+// `read` on it (the copy is removed afterwards).
+Expected<ExportCheck, Error> openExport(const std::string& path,
+                                        const std::optional<std::string>& passphrase,
+                                        const base::Clock& clock,
+                                        const std::function<Expected<void, Error>(Store&)>& read);
+
+} // namespace
+
 Expected<ExportCheck, Error>
 verifyExport(const std::string& path, const std::optional<std::string>& passphrase, const base::Clock& clock)
+{
+    return openExport(path, passphrase, clock, [](Store&) { return Expected<void, Error>(); });
+}
+
+Expected<ExportOutbox, Error>
+readExportOutbox(const std::string& path, const std::string& passphrase, const base::Clock& clock)
+{
+    ExportOutbox out;
+    auto check = openExport(path, passphrase, clock, [&](Store& store) -> Expected<void, Error> {
+        // Every unsent row, waiting for its backoff or dead-lettered alike: nextBatch at a time far ahead.
+        const auto farAhead =
+            base::Timestamp::fromUtc(std::chrono::sys_days{std::chrono::year{9999} / std::chrono::January / 1});
+        auto all = Outbox::nextBatch(store.db(), 1000000, farAhead);
+        auto dead = Outbox::deadLetters(store.db(), 1000000);
+        if (!all || !dead) {
+            return Unexpected(!all ? all.error() : dead.error());
+        }
+        out.unsent = std::move(*all);
+        out.unsent.insert(out.unsent.end(), dead->begin(), dead->end());
+        std::sort(out.unsent.begin(), out.unsent.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+        return {};
+    });
+    if (!check) {
+        return Unexpected(check.error());
+    }
+    auto created = base::Timestamp::parse(check->createdAt);
+    if (!created) {
+        return Unexpected(Error{Errc::InvalidInput, "not a valid zaitaku export: no creation time", "archive"});
+    }
+    out.signerPublicKeyHex = check->signerPublicKeyHex;
+    out.createdAt = *created;
+    return out;
+}
+
+namespace
+{
+
+Expected<ExportCheck, Error> openExport(const std::string& path,
+                                        const std::optional<std::string>& passphrase,
+                                        const base::Clock& clock,
+                                        const std::function<Expected<void, Error>(Store&)>& read)
 {
     auto archive = base::readSmallFile(path, kMaxArchiveBytes);
     if (!archive) {
@@ -269,13 +324,19 @@ verifyExport(const std::string& path, const std::optional<std::string>& passphra
         return Unexpected(opened.error());
     }
     auto stats = StoreStats::collect(*opened);
+    auto done = stats ? read(*opened) : Expected<void, Error>();
     opened->db().close();
     removeDatabaseFiles(temp);
     if (!stats) {
         return Unexpected(stats.error());
     }
+    if (!done) {
+        return Unexpected(done.error());
+    }
     check.rows = stats->rows;
     return check;
 }
+
+} // namespace
 
 } // namespace zaitaku::sync::store

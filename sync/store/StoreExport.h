@@ -16,6 +16,7 @@
 #include "base/Expected.h"
 #include "base/Random.h"
 #include "sync/SyncError.h"
+#include "sync/store/Outbox.h"
 #include "sync/store/Scrypt.h"
 #include "sync/store/Store.h"
 
@@ -54,11 +55,23 @@ struct ExportCheck
     std::optional<std::map<std::string, std::int64_t>> rows; // when opened with the passphrase
 };
 
+// What an archive still had to send (issue 30, the gateway's `records import`): the rows of its
+// outbox not acknowledged, oldest first, with the signer and the signed creation time.
+struct ExportOutbox
+{
+    std::string signerPublicKeyHex;
+    base::Timestamp createdAt = base::Timestamp::fromUtc({});
+    std::vector<OutboxItem> unsent;
+};
+
 Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& options, base::RandomSource& random);
 
 // Checks the signature and the digest; with the passphrase also unwraps the key and opens (and
 // integrity-checks) the database from a temporary copy that is removed afterwards.
 Expected<ExportCheck, Error>
 verifyExport(const std::string& path, const std::optional<std::string>& passphrase, const base::Clock& clock);
+// Verifies the archive as verifyExport does, then reads its unsent outbox rows.
+Expected<ExportOutbox, Error>
+readExportOutbox(const std::string& path, const std::string& passphrase, const base::Clock& clock);
 
 } // namespace zaitaku::sync::store

@@ -232,7 +232,8 @@ TEST_F(GatewayCertificateTest, ANewRootIsAnnouncedPinnedAndSwitchedToWithoutLosi
     startGateway();
     EXPECT_EQ(gateway->caFingerprint(), next->fingerprint);
     EXPECT_FALSE(syncNow(*store).error) << "pins the new root; its device certificate is under the old one";
-    EXPECT_FALSE(syncNow(other->store).error) << "pins only the old root: reaches the new one through the cross certificate";
+    EXPECT_FALSE(syncNow(other->store).error)
+        << "pins only the old root: reaches the new one through the cross certificate";
 
     // A tablet enrolled now pins the new root from its code.
     const fs::path thirdDir = dir / "tablet-c";

@@ -11,6 +11,7 @@
 #include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/StaffAccount.h"
+#include "sync/store/StoreExport.h"
 #include "sync/store/StoreTime.h"
 #include "ui/cli/CommandOptions.h"
 #include "ui/gateway/ServiceNotifier.h"
@@ -18,6 +19,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -46,6 +48,8 @@ constexpr const char* kUsage =
     "                                  the patients a tablet may read (feed, pre-check, re-query)\n"
     "  monitor-cert --out DIR [--days N]  a client certificate for /metrics (metrics_client_cert = required)\n"
     "  export [--after SEQ]            accepted records as JSON lines\n"
+    "  records import FILE.zexp --export-passphrase-file F   with the gateway stopped: a lost or revoked\n"
+    "                                  tablet's unsent records from its store export, each verified\n"
     "  snapshots import FILE           eligibility results [{patient_id, snapshot}] (without an OQS bridge)\n"
     "  epoch rotate [--reason TEXT]    after restoring a backup: tablets push again\n"
     "  care import FILE [--by NAME]    patients already in continuing care when the gateway is installed:\n"
@@ -135,22 +139,114 @@ Expected<void, sync::Error> auditFirst(CliContext& ctx,
     return data.storage->recordAudit({data.storage->actor(), action, subject, std::move(detail)}, ctx.clock.nowJst());
 }
 
-int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtime)
+// The configuration file with the command line's flags over it (serve, records import).
+Expected<gw::GatewayConfig, sync::Error> serveConfig(const CommandOptions& o)
 {
     gw::GatewayConfig config;
     config.dataDir = dataDirOf(o);
     if (auto done = config.loadFile(o.value("config")); !done) {
-        return fail(ctx, o, done.error());
+        return Unexpected(done.error());
     }
     for (const auto& [flag, key] : std::vector<std::pair<std::string, std::string>>{
              {"listen", "listen"}, {"jpki-ca", "jpki_ca"}, {"jpki-crl", "jpki_crl"}, {"threads", "threads"}}) {
         if (!o.value(flag).empty()) {
             if (auto done = config.set(key, o.value(flag)); !done) {
-                return fail(ctx, o, done.error());
+                return Unexpected(done.error());
             }
         }
     }
     config.logRequests = config.logRequests || o.has("--log-requests");
+    return config;
+}
+
+// Issue 30: a lost or revoked tablet's unsent records from its store export, with the gateway
+// stopped (it runs here on loopback for the duration): the archive's signature and digest, then
+// every record as the gateway checks a tablet's upload; the OQS requests they need are journalled.
+int importRecords(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtime)
+{
+    if (o.positional.size() != 2 || o.positional[0] != "import" || o.value("export-passphrase-file").empty()) {
+        return fail(
+            ctx, o,
+            {sync::Errc::InvalidInput, "usage: records import FILE.zexp --export-passphrase-file FILE", "command"});
+    }
+    auto passphrase = base::readSecretFile(o.value("export-passphrase-file"), 1024);
+    if (!passphrase) {
+        return fail(ctx, o, {sync::Errc::InvalidInput, passphrase.error().message, "export-passphrase-file"});
+    }
+    while (!passphrase->empty() && (passphrase->back() == '\n' || passphrase->back() == '\r')) {
+        passphrase->pop_back();
+    }
+    auto outbox = sync::store::readExportOutbox(o.positional[1], *passphrase, ctx.clock);
+    std::fill(passphrase->begin(), passphrase->end(), '\0');
+    if (!outbox) {
+        return fail(ctx, o, outbox.error());
+    }
+    auto config = serveConfig(o);
+    if (!config) {
+        return fail(ctx, o, config.error());
+    }
+    config->host = "127.0.0.1";
+    config->port = 0;
+    std::ostringstream quiet; // the in-process gateway's request log is not this command's output
+    auto server =
+        gw::GatewayServer::start(*config, ctx.clock, runtime.monotonic, randomOf(ctx), quiet, gw::openGatewayStorage);
+    if (!server) {
+        return fail(ctx, o, server.error());
+    }
+    (*server)->storage().actAs(operatorName(o));
+    if (auto audited = (*server)->storage().recordAudit(
+            {operatorName(o),
+             "records.import",
+             o.positional[1],
+             {{"signer", outbox->signerPublicKeyHex}, {"unsent", outbox->unsent.size()}}},
+            ctx.clock.nowJst());
+        !audited) {
+        return fail(ctx, o, audited.error());
+    }
+    std::vector<sync::protocol::RecordEnvelope> records;
+    for (const auto& item : outbox->unsent) {
+        auto created = base::Timestamp::parse(item.createdAt);
+        records.push_back({item.idemKey, item.kind, item.recordId, item.payload, item.payloadSha256,
+                           created ? *created : outbox->createdAt});
+    }
+    auto imported =
+        (*server)->importRecords(outbox->signerPublicKeyHex, records, outbox->createdAt, std::chrono::seconds(30));
+    (*server)->stop();
+    if (!imported) {
+        return fail(ctx, o, imported.error());
+    }
+    std::map<std::string, int> tally;
+    auto lines = nlohmann::json::array();
+    for (const auto& r : imported->results) {
+        ++tally[std::string(base::toCode(r.status))];
+        lines.push_back({{"idempotency_key", r.idemKey},
+                         {"status", base::toCode(r.status)},
+                         {"code", r.code},
+                         {"reason", r.reason}});
+    }
+    if (o.has("--json")) {
+        ctx.out << nlohmann::json{{"records", lines}, {"tally", tally}}.dump() << "\n";
+    } else {
+        for (const auto& [status, n] : tally) {
+            ctx.out << status << " " << n << "\n";
+        }
+        for (const auto& r : imported->results) {
+            if (r.status == sync::protocol::RecordStatus::Rejected ||
+                r.status == sync::protocol::RecordStatus::Conflict) {
+                ctx.out << "  " << r.idemKey << ": " << r.code << " " << r.reason << "\n";
+            }
+        }
+    }
+    return tally.count("rejected") || tally.count("conflict") ? kExitFailure : kExitOk;
+}
+
+int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtime)
+{
+    auto configured = serveConfig(o);
+    if (!configured) {
+        return fail(ctx, o, configured.error());
+    }
+    gw::GatewayConfig config = std::move(*configured);
     auto server =
         gw::GatewayServer::start(config, ctx.clock, runtime.monotonic, randomOf(ctx), ctx.err, gw::openGatewayStorage);
     if (!server) {
@@ -1201,6 +1297,9 @@ int runGatewayCli(const Args& args, CliContext& ctx, const GatewayRuntime& runti
     }
     if (sub == "ca") {
         return ca(ctx, o);
+    }
+    if (sub == "records") {
+        return importRecords(ctx, o, runtime);
     }
     if (sub == "server-cert") {
         return serverCert(ctx, o);
