@@ -1,8 +1,5 @@
 #include "sync/gateway/GatewayServer.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "base/AtomicFile.h"
 #include "sync/gateway/AuditAnchors.h"
 #include "sync/gateway/ChallengeIssuer.h"
@@ -18,7 +15,9 @@
 #include "sync/gateway/RecordValidator.h"
 #include "sync/transport/HttpsServer.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>

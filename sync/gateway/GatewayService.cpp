@@ -336,7 +336,7 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
     if (auto limited = overBudget(**device, 1.0)) {
         return std::move(*limited);
     }
-    noteSighting(request, context, **device, route);
+    noteSighting(request, context, **device, std::nullopt);
     if (route == "renew") {
         return renew(request, **device);
     }
@@ -350,7 +350,7 @@ HttpResponse GatewayService::dispatch(const HttpRequest& request,
         return records(request, **device);
     }
     if (route == "feed") {
-        return feed(request, **device);
+        return feed(request, context, **device);
     }
     if (route == "requery") {
         return requery(request, **device);
@@ -444,7 +444,7 @@ std::optional<std::pair<std::int64_t, std::optional<base::Timestamp>>> parseOutb
 void GatewayService::noteSighting(const HttpRequest& request,
                                   const transport::RequestContext& context,
                                   const DeviceRecord& device,
-                                  const std::string& route)
+                                  std::optional<std::int64_t> feedSeq)
 {
     const auto now = m_deps.clock.nowJst();
     if (device.otherOpenCertificates > 0 && context.peer.serialHex == device.certificateSerial) {
@@ -457,11 +457,7 @@ void GatewayService::noteSighting(const HttpRequest& request,
         sighting.backlog = outbox->first;
         sighting.backlogSince = outbox->second;
     }
-    if (route == "feed") {
-        if (auto after = queryNumber(request.target, "after", 0); after && *after >= 0) {
-            sighting.feedSeq = *after;
-        }
-    }
+    sighting.feedSeq = feedSeq;
     const auto steady = std::chrono::steady_clock::now();
     {
         std::lock_guard guard(m_sightingsMutex);
@@ -741,7 +737,8 @@ bool GatewayService::audited(const DeviceRecord& device,
     return true;
 }
 
-HttpResponse GatewayService::feed(const HttpRequest& request, const DeviceRecord& device)
+HttpResponse
+GatewayService::feed(const HttpRequest& request, const transport::RequestContext& context, const DeviceRecord& device)
 {
     const auto after = queryNumber(request.target, "after", 0);
     const auto limit = queryNumber(request.target, "limit", 100);
@@ -769,6 +766,10 @@ HttpResponse GatewayService::feed(const HttpRequest& request, const DeviceRecord
     }
     page.items = std::move(*items);
     page.next = page.items.empty() ? *after : page.items.back().seq;
+    if (page.next > *after) {
+        // How far the feed was delivered (a page is applied whole, or asked for again).
+        noteSighting(request, context, device, page.next);
+    }
     if (!page.items.empty()) {
         std::vector<std::string> patients;
         for (const auto& item : page.items) {

@@ -105,18 +105,19 @@ private:
                                                       const DeviceRecord& device,
                                                       const base::Timestamp& checkedAt,
                                                       const std::vector<std::string>& extraFlags);
-    transport::HttpResponse feed(const transport::HttpRequest& request, const DeviceRecord& device);
+    transport::HttpResponse
+    feed(const transport::HttpRequest& request, const transport::RequestContext& context, const DeviceRecord& device);
     transport::HttpResponse precheck(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse requery(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse medicalInfo(const transport::HttpRequest& request, const DeviceRecord& device);
     transport::HttpResponse renew(const transport::HttpRequest& request, const DeviceRecord& device);
-    // Issue 30: what the tablet's request says about it (last seen, its Zaitaku-Outbox header, the
-    // feed cursor it asks from), written when it changed or a minute passed; and the first use of
-    // a renewed certificate retires the earlier ones.
+    // Issue 30: what the tablet's request says about it (last seen, its Zaitaku-Outbox header, how
+    // far the feed was delivered to it), written when it changed or a minute passed; and the first
+    // use of a renewed certificate retires the earlier ones.
     void noteSighting(const transport::HttpRequest& request,
                       const transport::RequestContext& context,
                       const DeviceRecord& device,
-                      const std::string& route);
+                      std::optional<std::int64_t> feedSeq);
     std::optional<transport::HttpResponse>
     unassigned(const DeviceRecord& device, const std::string& patientId, const char* route);
     transport::HttpResponse job(const std::string& id, const DeviceRecord& device);

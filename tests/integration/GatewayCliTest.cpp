@@ -378,6 +378,61 @@ TEST_F(GatewayCliTest, TheRootKeyGoesOfflineAndComesBackOnlyToRollTheIssuingCa)
     EXPECT_FALSE(std::filesystem::exists(gatewayDir + "/ca.key.pem"));
 }
 
+// Issue 30: the operator's certificate chores with the real programs — the server certificate
+// renewed with the offline root key, a new root announced, read by the tablet, and switched to.
+TEST_F(GatewayCliTest, TheOperatorRenewsTheServerCertificateAndRollsTheRootWhileTabletsKeepSyncing)
+{
+    startGateway();
+    ASSERT_FALSE(gateway->kill(SIGTERM));
+    gateway.reset();
+    const auto offline = dir / "offline-ca.key.pem";
+    std::filesystem::rename(gatewayDir + "/ca.key.pem", offline);
+    startGateway();
+    ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
+    auto code = gw({"enroll-code", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(code.exitCode, 0) << code.err;
+    const std::string codeFile = (dir / "code").string();
+    ASSERT_TRUE(base::writeFileAtomically(codeFile, json::parse(code.out)["code"].get<std::string>() + "\n", 0600));
+    ASSERT_EQ(cli({"enroll", "--gateway", gateway->url(), "--code-file", codeFile}).exitCode, 0);
+    ASSERT_EQ(cli({"sync"}).exitCode, 0);
+    auto listed = gw({"devices", "list", "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(listed.exitCode, 0) << listed.err;
+    EXPECT_TRUE(json::parse(listed.out)[0]["last_seen_at"].is_string()) << listed.out;
+    EXPECT_EQ(json::parse(listed.out)[0]["backlog"], 0) << listed.out;
+
+    // The server certificate: the root key is offline, so the command names it.
+    auto noKey = gw({"server-cert", "renew", "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(noKey.exitCode, 1);
+    EXPECT_NE(noKey.out.find("--root-key"), std::string::npos) << noKey.out;
+    auto renewed = gw({"server-cert", "renew", "--root-key", offline.string(), "--add-name", "gateway.example",
+                       "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(renewed.exitCode, 0) << renewed.out << renewed.err;
+    EXPECT_TRUE(json::parse(renewed.out)["not_after"].is_string());
+
+    // A new root: announced (its key goes offline too), read by the tablet at its next sync.
+    const auto newRoot = dir / "root-2.key.pem";
+    auto announced = gw({"ca", "roll-root", "--root-key", offline.string(), "--new-root-key-out", newRoot.string(),
+                         "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(announced.exitCode, 0) << announced.out << announced.err;
+    auto serving = gw({"ca", "switch-root", "--root-key", newRoot.string(), "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(serving.exitCode, 1) << "not while serving";
+    ASSERT_EQ(cli({"sync"}).exitCode, 0);
+
+    const int port = gateway->port();
+    ASSERT_FALSE(gateway->kill(SIGTERM));
+    gateway.reset();
+    auto switched = gw({"ca", "switch-root", "--root-key", newRoot.string(), "--data-dir", gatewayDir, "--json"});
+    ASSERT_EQ(switched.exitCode, 0) << switched.out << switched.err;
+    gateway.emplace(ZAITAKU_GATEWAY_PATH, gatewayDir);
+    ASSERT_EQ(gateway->start(port), port);
+    auto synced = cli({"sync", "--json"});
+    EXPECT_EQ(synced.exitCode, 0) << synced.out << synced.err;
+    auto audit = gw({"audit", "list", "--data-dir", gatewayDir});
+    for (const char* action : {"gateway.server_cert_renew", "ca.root_announced", "gateway.ca_switch_root"}) {
+        EXPECT_NE(audit.out.find(action), std::string::npos) << action;
+    }
+}
+
 TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
 {
     EXPECT_EQ(gw({}).exitCode, 2);
