@@ -436,6 +436,9 @@ TEST_F(GatewayCliTest, TheOperatorRenewsTheServerCertificateAndRollsTheRootWhile
 TEST_F(GatewayCliTest, WrongArgumentsAndBadConfigurationAreClearErrors)
 {
     EXPECT_EQ(gw({}).exitCode, 2);
+    auto noArchivePass = gw({"records", "import", "lost.zexp", "--data-dir", gatewayDir, "--json"});
+    EXPECT_EQ(noArchivePass.exitCode, 2);
+    EXPECT_NE(noArchivePass.out.find("--export-passphrase-file"), std::string::npos) << noArchivePass.out;
     auto noDir = gw({"status"});
     EXPECT_EQ(noDir.exitCode, 2);
     EXPECT_NE(noDir.err.find("--data-dir"), std::string::npos);

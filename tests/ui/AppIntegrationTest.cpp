@@ -108,6 +108,50 @@ TEST_F(AppOnDemoStackTest, AVisitWithNoSignalIsQueuedAndSentWhenTheGatewayIsBack
         << textOf(window.get(), "routeStatus").toStdString();
 }
 
+// Issue 31: no tap. A visit recorded with signal reaches the gateway on its own, and one recorded
+// while the link is down goes once it is back (the schedule's back-off), the header saying so.
+TEST_F(AppOnDemoStackTest, VisitsReachTheGatewayWithoutATapAcrossADroppedLink)
+{
+    window->autoSync().start(session.get());
+    auto records = [&] { return stack->gateway().storage().counts().value().records; };
+    auto visitAndReturn = [&] {
+        presentCard("valid");
+        startVisit("startFirstVisit", session::kDemoFirstPatient);
+        ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
+        pinVisitThroughTheWidgets(window.get());
+        EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
+        ASSERT_TRUE(tap(window.get(), "resultDone"));
+    };
+    using Steady = std::chrono::steady_clock;
+    const auto seconds = [](Steady::duration d) { return std::chrono::duration<double>(d).count(); };
+
+    // With signal.
+    const auto initial = records();
+    visitAndReturn();
+    const auto committed = Steady::now();
+    ASSERT_TRUE(waitUntil([&] { return records() > initial; }, std::chrono::seconds(30)));
+    const double withSignal = seconds(Steady::now() - committed);
+
+    // The link drops before the next visit and comes back 4 s after it.
+    ASSERT_EQ(stack->setGatewayOnline(false), "");
+    const auto second = records();
+    visitAndReturn();
+    const auto offlineCommit = Steady::now();
+    waitUntil([] { return false; }, std::chrono::seconds(4));
+    EXPECT_EQ(records(), second) << "nothing can arrive while the link is down";
+    EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "syncSummary").contains(QStringLiteral("送信待ち 1")); }))
+        << textOf(window.get(), "syncSummary").toStdString();
+    ASSERT_EQ(stack->setGatewayOnline(true), "");
+    const auto back = Steady::now();
+    ASSERT_TRUE(waitUntil([&] { return records() > second; }, std::chrono::seconds(30)));
+    const double afterReturn = seconds(Steady::now() - back);
+    std::cout << "[ measured ] commit → gateway with signal " << withSignal << " s; link back → gateway "
+              << afterReturn << " s (commit → gateway " << seconds(Steady::now() - offlineCommit) << " s)\n";
+    EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "syncSummary").contains(QStringLiteral("送信待ち 0")); }))
+        << textOf(window.get(), "syncSummary").toStdString();
+    EXPECT_TRUE(textOf(window.get(), "syncSummary").contains(QStringLiteral("最終送信")));
+}
+
 // --- the face path: the models on a recorded video of the card holder ------------------------------
 
 class AppFaceTest : public AppFixture

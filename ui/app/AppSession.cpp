@@ -111,6 +111,15 @@ Expected<sync::client::SyncReport, sync::Error> AppSession::syncNow()
     return sync::client::SyncEngine(*m_store, m_parts.random).run();
 }
 
+Expected<sync::client::SyncReport, sync::Error> AppSession::backgroundSync()
+{
+    sync::client::SyncOptions options;
+    options.userInitiated = false;
+    options.timeouts.connect = std::chrono::seconds(3);
+    options.timeouts.io = std::chrono::seconds(8);
+    return sync::client::SyncEngine(*m_store, m_parts.random, options).run();
+}
+
 Expected<session::MedicalInfoReport, sync::Error> AppSession::medicalInfo(const std::string& patientId)
 {
     return session::medicalInfoReport(*m_store, patientId, std::nullopt);

@@ -50,6 +50,7 @@ AppSettings AppSettings::load(const QString& path, QString* problem)
     settings.autoLockMinutes = qBound(1, o.value("auto_lock_minutes").toInt(5), 60);
     settings.facilityId = o.value("facility").toString();
     settings.maxCheckoutHours = qBound(1, o.value("max_checkout_hours").toInt(8), 72);
+    settings.autoSync = o.value("auto_sync").toBool(true);
     return settings;
 }
 
@@ -64,7 +65,8 @@ bool AppSettings::save(const QString& path, QString* problem) const
                   {"last_staff", lastStaffId},
                   {"auto_lock_minutes", autoLockMinutes},
                   {"facility", facilityId},
-                  {"max_checkout_hours", maxCheckoutHours}};
+                  {"max_checkout_hours", maxCheckoutHours},
+                  {"auto_sync", autoSync}};
     QSaveFile file(path); // written beside and renamed: a crash never leaves half a file
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(o).toJson()) < 0 || !file.commit()) {
         if (problem) {

@@ -41,6 +41,7 @@ struct AppSettings
     QString facilityId;
     int maxCheckoutHours = 8;
     int autoLockMinutes = 5; // idle time before the store is locked again (1–maxAutoLockMinutes)
+    bool autoSync = true;    // issue 31: sync without a tap while signed in (AutoSync)
     // Set by the administrator's policy (AppPolicy), never read from or saved to this file: the
     // longest idle time a user may choose; the command fallback forms are printed with (a private
     // temporary file appended) and the check of the printer it reaches.

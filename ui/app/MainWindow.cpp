@@ -1,5 +1,7 @@
 #include "ui/app/MainWindow.h"
 
+#include "ui/app/AutoSync.h"
+
 #include "ui/app/AppTranslator.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/CustodyPage.h"
@@ -57,6 +59,8 @@ MainWindow::MainWindow(
     m_lock = new SessionLock(std::chrono::minutes(m_settings.autoLockMinutes), suspendedSinceBoot, this);
     connect(m_lock, &SessionLock::lockRequested, this, &MainWindow::lock);
     m_lock->watchSleep(QDBusConnection::systemBus());
+    m_autoSync = new AutoSync(*m_worker, [this] { return m_visit == nullptr || !m_visit->running(); }, this);
+    connect(m_autoSync, &AutoSync::ran, this, [this](bool, QString) { m_sync->refresh(); });
     buildPages();
 }
 
@@ -147,6 +151,7 @@ void MainWindow::buildPages()
     connect(m_visit, &VisitPage::finished, this, [this](bool) {
         showRoute();
         m_sync->refresh();
+        m_autoSync->visitCommitted(); // a visit that recorded nothing makes the run a no-op
     });
     connect(m_sync, &SyncPage::summaryChanged, m_syncSummary, &QLabel::setText);
     connect(m_settingsPage, &SettingsPage::settingsChanged, this, &MainWindow::applySettings);
@@ -170,6 +175,9 @@ void MainWindow::adopt(std::shared_ptr<AppSession> session, const QString& staff
     setBanner(tr("職員: %1").arg(staffId));
     m_lock->setIdle(std::chrono::minutes(m_settings.autoLockMinutes));
     m_lock->start();
+    if (m_settings.autoSync) {
+        m_autoSync->start(m_session.get());
+    }
     showRoute();
 }
 
@@ -196,6 +204,12 @@ void MainWindow::lock(const QString& reason)
     if (m_visit->running()) {
         m_visit->cancel(); // its open question is answered "stop": nothing is recorded
     }
+    // Idle in the car: what was recorded goes now, once and bounded by the short network waits,
+    // before the store closes (a sleep does not wait: logind gives seconds).
+    if (reason == QLatin1String("idle") && m_autoSync->active()) {
+        m_autoSync->flushBeforeLock();
+    }
+    m_autoSync->stop();
     m_worker->drain(); // no job still holds the session
     m_session.reset(); // the store closes; its key material is wiped with it
     m_settings.staffId.clear();

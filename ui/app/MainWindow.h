@@ -21,6 +21,8 @@ class QTranslator;
 namespace zaitaku::app
 {
 
+class AutoSync;
+
 class BackgroundWorker;
 class CustodyPage;
 class MedicalInfoPage;
@@ -45,6 +47,7 @@ public:
     // is cancelled first (nothing of it is recorded).
     void lock(const QString& reason);
     SessionLock& sessionLock() { return *m_lock; }
+    AutoSync& autoSync() { return *m_autoSync; }
     void setBanner(const QString& text);
 
     BackgroundWorker& worker() { return *m_worker; }
@@ -77,6 +80,7 @@ private:
     Dialogs& m_dialogs;
     std::shared_ptr<AppSession> m_session; // outlives the worker (declared before it)
     std::unique_ptr<BackgroundWorker> m_worker;
+    AutoSync* m_autoSync = nullptr;
     QTranslator* m_translator = nullptr;
     QLabel* m_banner = nullptr;
     QLabel* m_syncSummary = nullptr;

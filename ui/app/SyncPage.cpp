@@ -1,5 +1,7 @@
 #include "ui/app/SyncPage.h"
 
+#include "ui/session/MedicalInfoReport.h"
+
 #include "ui/app/AppSession.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/Style.h"
@@ -128,7 +130,12 @@ void SyncPage::refresh()
                 item->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(d.seq));
             }
             m_retry->setEnabled(!st.deadLetters.empty());
-            Q_EMIT summaryChanged(tr("送信待ち %1").arg(st.queued + st.sending) +
+            // The header in words (issue 31): what waits, and when the gateway last took everything.
+            const auto last = st.lastSuccess ? base::Timestamp::parse(*st.lastSuccess) : std::nullopt;
+            const QString when =
+                last && m_session ? QString::fromStdString(session::timeAgoJa(*last, m_session->clock().nowJst()))
+                                  : tr("未送信");
+            Q_EMIT summaryChanged(tr("送信待ち %1").arg(st.queued + st.sending) + tr("・最終送信 %1").arg(when) +
                                   (st.deadLetter > 0 ? tr(" ⚠ 送信不可 %1").arg(st.deadLetter) : QString()));
         });
 }
