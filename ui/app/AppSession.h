@@ -67,7 +67,6 @@ public:
     // The automatic run (issue 31, AutoSync): records waiting for their back-off wait, and the
     // network waits are short so that a visit started meanwhile waits seconds at most.
     Expected<sync::client::SyncReport, sync::Error> backgroundSync();
-    const base::Clock& clock() const { return m_parts.clock; }
     Expected<sync::client::SyncStatus, sync::Error> syncStatus();
     Expected<bool, sync::Error> retryDeadLetter(std::int64_t seq, const std::string& staff);
     // `zaitaku-cli medinfo [--fetch]`: the お薬・健診 view from the cache; asking the gateway first.

@@ -4,6 +4,7 @@
 #include "ui/app/BackgroundWorker.h"
 
 #include <QNetworkInformation>
+#include <memory>
 
 namespace zaitaku::app
 {
@@ -23,14 +24,18 @@ AutoSync::AutoSync(BackgroundWorker& worker, std::function<bool()> mayStart, QOb
     m_timer.setInterval(1000);
     connect(&m_timer, &QTimer::timeout, this, &AutoSync::tick);
     // Where NetworkManager runs, its word that the network is back starts a run at once.
+    // Only a change from no network to some counts: the backend's first report is not news.
     if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
-        connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged, this,
-                [this](QNetworkInformation::Reachability reachability) {
-                    if (reachability == QNetworkInformation::Reachability::Online ||
-                        reachability == QNetworkInformation::Reachability::Site) {
-                        networkBack();
-                    }
-                });
+        using Reachability = QNetworkInformation::Reachability;
+        auto* info = QNetworkInformation::instance();
+        auto last = std::make_shared<Reachability>(info->reachability());
+        connect(info, &QNetworkInformation::reachabilityChanged, this, [this, last](Reachability now) {
+            const bool wasDown = *last == Reachability::Disconnected || *last == Reachability::Local;
+            *last = now;
+            if (wasDown && (now == Reachability::Online || now == Reachability::Site)) {
+                networkBack();
+            }
+        });
     }
 }
 

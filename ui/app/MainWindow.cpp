@@ -1,8 +1,7 @@
 #include "ui/app/MainWindow.h"
 
-#include "ui/app/AutoSync.h"
-
 #include "ui/app/AppTranslator.h"
+#include "ui/app/AutoSync.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/CustodyPage.h"
 #include "ui/app/MedicalInfoPage.h"
@@ -59,7 +58,8 @@ MainWindow::MainWindow(
     m_lock = new SessionLock(std::chrono::minutes(m_settings.autoLockMinutes), suspendedSinceBoot, this);
     connect(m_lock, &SessionLock::lockRequested, this, &MainWindow::lock);
     m_lock->watchSleep(QDBusConnection::systemBus());
-    m_autoSync = new AutoSync(*m_worker, [this] { return m_visit == nullptr || !m_visit->running(); }, this);
+    m_autoSync = new AutoSync(
+        *m_worker, [this] { return m_visit == nullptr || !m_visit->running(); }, this);
     connect(m_autoSync, &AutoSync::ran, this, [this](bool, QString) { m_sync->refresh(); });
     buildPages();
 }

@@ -1,10 +1,9 @@
 #include "ui/app/SyncPage.h"
 
-#include "ui/session/MedicalInfoReport.h"
-
 #include "ui/app/AppSession.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/Style.h"
+#include "ui/session/MedicalInfoReport.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -131,10 +130,13 @@ void SyncPage::refresh()
             }
             m_retry->setEnabled(!st.deadLetters.empty());
             // The header in words (issue 31): what waits, and when the gateway last took everything.
-            const auto last = st.lastSuccess ? base::Timestamp::parse(*st.lastSuccess) : std::nullopt;
-            const QString when =
-                last && m_session ? QString::fromStdString(session::timeAgoJa(*last, m_session->clock().nowJst()))
-                                  : tr("未送信");
+            std::optional<base::Timestamp> last;
+            if (auto parsed = base::Timestamp::parse(st.lastSuccess.value_or("")); parsed) {
+                last = *parsed;
+            }
+            const QString when = last && m_session
+                                     ? QString::fromStdString(session::timeAgoJa(*last, m_session->clock().nowJst()))
+                                     : tr("未送信");
             Q_EMIT summaryChanged(tr("送信待ち %1").arg(st.queued + st.sending) + tr("・最終送信 %1").arg(when) +
                                   (st.deadLetter > 0 ? tr(" ⚠ 送信不可 %1").arg(st.deadLetter) : QString()));
         });
