@@ -10,8 +10,11 @@
 #include <QFontDatabase>
 #include <QImage>
 #include <QLineEdit>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSet>
 #include <QTableWidget>
+#include <QTextBrowser>
 
 namespace zaitaku::testing
 {
@@ -60,6 +63,80 @@ private:
     QString m_out;
     int m_count = 0;
 };
+
+// Issue 31: at 1280×800 and 1920×1200 with the default text size, each step of a first visit
+// fits without scrolling and its primary action is on the screen, whole; the step indicator says
+// where the patient is; no version tag reaches the screen.
+class AppVisitFit : public DemoAppFixture, public ::testing::WithParamInterface<QSize>
+{
+protected:
+    // The named button is shown whole (not clipped by a scroll area) and the page does not scroll.
+    void expectFits(const char* step, const char* primary)
+    {
+        QTest::qWait(50);
+        auto* button = visibleNamed(window.get(), primary);
+        ASSERT_NE(button, nullptr) << step;
+        const QRect inWindow(button->mapTo(window.get(), QPoint(0, 0)), button->size());
+        EXPECT_TRUE(window->rect().contains(inWindow)) << step << ": " << primary << " outside the window";
+        EXPECT_EQ(button->visibleRegion().boundingRect().size(), button->size())
+            << step << ": " << primary << " is partly below the fold";
+        for (auto* scroll : window->findChildren<QScrollArea*>()) {
+            if (scroll->isVisible() && scroll->objectName() == QLatin1String("visitScroll")) {
+                EXPECT_EQ(scroll->verticalScrollBar()->maximum(), 0) << step << " scrolls";
+            }
+        }
+        EXPECT_TRUE(textOf(window.get(), "visitSteps").contains(QStringLiteral("▶"))) << step;
+        for (auto* text : window->findChildren<QTextBrowser*>()) {
+            if (text->isVisible()) {
+                EXPECT_FALSE(text->toPlainText().contains(QStringLiteral("/ja/"))) << step;
+            }
+        }
+        for (auto* label : window->findChildren<QLabel*>()) {
+            if (label->isVisible()) {
+                EXPECT_FALSE(label->text().contains(QStringLiteral("/ja/")))
+                    << step << ": " << label->text().toStdString();
+            }
+        }
+    }
+};
+
+TEST_P(AppVisitFit, EachStepOfAFirstVisitFitsTheScreen)
+{
+    window->resize(GetParam());
+    startVisit("startFirstVisit", session::kDemoFirstPatient);
+    ASSERT_TRUE(waitUntil([&] { return !textOf(window.get(), "cardReason").isEmpty(); }));
+    expectFits("card", "cardFallback");
+    EXPECT_TRUE(textOf(window.get(), "visitSteps").contains(QStringLiteral("▶カード")));
+    presentCard("valid");
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
+    expectFits("method", "method_pin");
+    EXPECT_TRUE(textOf(window.get(), "visitSteps").contains(QStringLiteral("▶本人確認")));
+    ASSERT_TRUE(tap(window.get(), "method_pin"));
+    for (const char* digit : {"pinDigit_1", "pinDigit_2", "pinDigit_3", "pinDigit_4"}) {
+        ASSERT_TRUE(tap(window.get(), digit));
+    }
+    expectFits("pin", "pinOk");
+    ASSERT_TRUE(tap(window.get(), "pinOk"));
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "consentOk") != nullptr; }));
+    ASSERT_TRUE(tap(window.get(), "consentPerItem")); // every item shown: the tallest the step gets
+    expectFits("consent", "consentOk");
+    EXPECT_TRUE(textOf(window.get(), "visitSteps").contains(QStringLiteral("▶同意")));
+    for (const char* name : {"consentAll", "prescriptionElectronic", "limitDecline"}) {
+        ASSERT_TRUE(tap(window.get(), name));
+    }
+    ASSERT_TRUE(tap(window.get(), "consentOk"));
+    finish();
+    expectFits("result", "resultDone");
+    EXPECT_TRUE(textOf(window.get(), "visitSteps").contains(QStringLiteral("▶完了")));
+    ASSERT_TRUE(tap(window.get(), "resultDone"));
+}
+
+INSTANTIATE_TEST_SUITE_P(TabletScreens,
+                         AppVisitFit,
+                         ::testing::Values(QSize(1280, 800), QSize(1920, 1200)),
+                         [](const ::testing::TestParamInfo<QSize>& screen) {
+                             return std::to_string(screen.param.width()) + "x" + std::to_string(screen.param.height());
+                         });
 
 TEST_F(AppScreenshots, EveryMainScreenInJapanese)
 {

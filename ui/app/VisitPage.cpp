@@ -34,12 +34,17 @@ VisitPage::VisitPage(BackgroundWorker& worker, Dialogs& dialogs, const AppSettin
     m_title = makeHeading(QString(), this);
     m_title->setObjectName("visitTitle");
     layout->addWidget(m_title);
+    // Where the patient is, in the order the counter's reader shows it (seed 001).
+    m_steps = makeText(QString(), this);
+    m_steps->setObjectName("visitSteps");
+    layout->addWidget(m_steps);
     m_progress = makeText(QString(), this);
     m_progress->setObjectName("visitProgress");
     layout->addWidget(m_progress);
     // A tall question (the fallback ladder at 24 pt) scrolls instead of pushing the window past an
     // 800-pixel tablet screen.
     auto* scroll = new QScrollArea(this);
+    scroll->setObjectName("visitScroll");
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     m_panels = new QStackedWidget(scroll);
@@ -113,6 +118,8 @@ void VisitPage::start(AppSession& session, const visit::VisitRequest& request, c
                          : request.flow == model::VisitFlow::Revisit  ? tr("再訪問")
                                                                       : tr("代替手段による確認");
     m_title->setText(QStringLiteral("%1 — %2").arg(patientName, flow));
+    m_steps->clear();
+    m_steps->setVisible(request.flow == model::VisitFlow::FirstVisit);
     setProgress(QString());
     m_card->reset(m_settings.readerId);
     m_face->reset();
@@ -147,6 +154,24 @@ void VisitPage::setProgress(const QString& text)
     m_progress->setVisible(!text.isEmpty());
 }
 
+void VisitPage::showStep(QWidget* panel)
+{
+    const int step = panel == m_card                                                   ? 0
+                     : panel == m_consent                                              ? 2
+                     : panel == m_result                                               ? 3
+                     : panel == m_working || panel == m_revisit || panel == m_fallback ? -1
+                                                                                       : 1;
+    if (step < 0) {
+        return; // in between, or a flow of its own: the last step stays marked
+    }
+    const QStringList names{tr("カード"), tr("本人確認"), tr("同意"), tr("完了")};
+    QStringList parts;
+    for (int i = 0; i < names.size(); ++i) {
+        parts << (i == step ? QStringLiteral("▶") + names[i] : names[i]);
+    }
+    m_steps->setText(parts.join(QStringLiteral(" → ")));
+}
+
 void VisitPage::showPanel(QWidget* panel)
 {
     // Only the shown panel counts for the size, so a short one does not scroll for a tall one.
@@ -156,6 +181,7 @@ void VisitPage::showPanel(QWidget* panel)
                             page == panel ? QSizePolicy::Preferred : QSizePolicy::Ignored);
     }
     m_panels->setCurrentWidget(panel);
+    showStep(panel);
     if (panel != m_card && panel != m_working && m_progressAboutCard) {
         setProgress(QString()); // "place the card" is done once the visit has moved on to a question
         m_progressAboutCard = false;

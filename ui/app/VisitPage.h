@@ -66,6 +66,7 @@ Q_SIGNALS:
 
 private:
     void showPanel(QWidget* panel);
+    void showStep(QWidget* panel);
     void setProgress(const QString& text);
     void finish(const Expected<visit::VisitOutcome, visit::Error>& outcome);
 
@@ -81,6 +82,7 @@ private:
 
     QLabel* m_title;
     QLabel* m_progress;
+    QLabel* m_steps = nullptr;
     bool m_progressAboutCard = false; // the line speaks of the card (its log is on the card panel)
     QStackedWidget* m_panels;
     QWidget* m_working;

@@ -1162,6 +1162,14 @@ Last error: %1</translation>
         <translation>Queued %1</translation>
     </message>
     <message>
+        <source>・最終送信 %1</source>
+        <translation> · last sent %1</translation>
+    </message>
+    <message>
+        <source>未送信</source>
+        <translation>never</translation>
+    </message>
+    <message>
         <source> ⚠ 送信不可 %1</source>
         <translation> ⚠ %1 not sendable</translation>
     </message>

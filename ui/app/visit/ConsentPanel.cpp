@@ -5,6 +5,7 @@
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QFont>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QRadioButton>
@@ -50,14 +51,21 @@ QHBoxLayout* choiceRow(QWidget* owner, std::initializer_list<QRadioButton*> butt
 ConsentPanel::ConsentPanel(QWidget* parent)
     : QWidget(parent)
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(makeHeading(tr("情報提供への同意"), this));
-    m_version = makeText(QString(), this);
+    // Two columns so that every item and 確定 fit a 1280×800 screen (issue 31): what the patient
+    // reads on the left, what they choose on the right.
+    auto* columns = new QHBoxLayout(this);
+    auto* reading = new QVBoxLayout();
+    auto* layout = new QVBoxLayout();
+    layout->setSpacing(4);
+    columns->addLayout(reading, 1);
+    columns->addLayout(layout, 1);
+    reading->addWidget(makeHeading(tr("情報提供への同意"), this));
+    m_version = makeText(QString(), this); // the document's edition (「2026-12」), as on a paper form
     m_version->setObjectName("consentVersion");
-    layout->addWidget(m_version);
+    reading->addWidget(m_version);
     m_notes = makeText(QString(), this);
     m_notes->setObjectName("consentNotes");
-    layout->addWidget(m_notes);
+    reading->addWidget(m_notes);
     auto* modes = new QButtonGroup(this);
     m_all = new QRadioButton(tr("すべての項目に同意する（一括）"), this);
     m_all->setObjectName("consentAll");
@@ -65,21 +73,27 @@ ConsentPanel::ConsentPanel(QWidget* parent)
     m_perItem->setObjectName("consentPerItem");
     m_none = new QRadioButton(tr("同意しない"), this);
     m_none->setObjectName("consentNone");
+    auto* otherModes = new QHBoxLayout();
     for (auto* b : {m_all, m_perItem, m_none}) {
         modes->addButton(b);
-        layout->addWidget(b);
         connect(b, &QRadioButton::toggled, this, &ConsentPanel::modeChanged);
     }
-    m_items = new QVBoxLayout();
+    layout->addWidget(m_all);
+    otherModes->addWidget(m_perItem);
+    otherModes->addWidget(m_none);
+    layout->addLayout(otherModes);
+    m_items = new QGridLayout(); // two items a row
     m_items->setContentsMargins(48, 0, 0, 0);
     layout->addLayout(m_items);
+    auto* prescription = new QHBoxLayout();
     m_prescriptionLabel = makeText(tr("処方箋の発行方法"), this);
-    layout->addWidget(m_prescriptionLabel);
+    prescription->addWidget(m_prescriptionLabel);
     m_electronic = new QRadioButton(tr("電子処方箋"), this);
     m_electronic->setObjectName("prescriptionElectronic");
     m_paper = new QRadioButton(tr("紙の処方箋"), this);
     m_paper->setObjectName("prescriptionPaper");
-    layout->addLayout(choiceRow(this, {m_electronic, m_paper}));
+    prescription->addLayout(choiceRow(this, {m_electronic, m_paper}), 1);
+    layout->addLayout(prescription);
     // Its own question, after the medical-information consents [seed 001 ④].
     m_limitLabel =
         makeText(tr("限度額情報を提供しますか（高額療養費制度をご利用される方は「提供する」を選んでください。"
@@ -99,10 +113,11 @@ ConsentPanel::ConsentPanel(QWidget* parent)
     QFont readable = m_text->font();
     readable.setPointSizeF(readable.pointSizeF() * 1.3);
     m_text->setFont(readable);
-    m_text->setMinimumHeight(260);
-    layout->insertWidget(layout->indexOf(m_notes) + 1, m_text, 1);
+    m_text->setMinimumHeight(200);
+    reading->addWidget(m_text, 1);
     m_error = makeText(QString(), this);
     layout->addWidget(m_error);
+    layout->addStretch(1);
     auto* buttons = new QHBoxLayout();
     auto* ok = makeButton(tr("確定"), this, true);
     ok->setObjectName("consentOk");
@@ -130,7 +145,8 @@ void ConsentPanel::ask(const visit::ConsentPrompt& prompt, Reply<visit::ConsentA
     for (const auto kind : prompt.offer.items) {
         auto* box = new QCheckBox(consentLabel(kind), this);
         box->setObjectName(QStringLiteral("consent_") + QString::fromStdString(std::string(base::toCode(kind))));
-        m_items->addWidget(box);
+        const int at = static_cast<int>(m_boxes.size());
+        m_items->addWidget(box, at / 2, at % 2);
         m_boxes[kind] = box;
     }
     for (auto* b : {m_all, m_perItem, m_none, m_electronic, m_paper, m_limitProvide, m_limitDecline}) {
@@ -170,14 +186,12 @@ void ConsentPanel::showText()
             auto itemText = itemId ? consent::ConsentCatalog::builtin().current(m_prompt.language, *itemId)
                                    : Expected<consent::ConsentText, consent::Error>(Unexpected(itemId.error()));
             if (itemText) {
-                shown += QStringLiteral("【%1】 %2\n%3\n\n")
-                             .arg(consentLabel(kind), QString::fromStdString(itemText->versionId()),
-                                  QString::fromStdString(itemText->text));
+                shown +=
+                    QStringLiteral("【%1】\n%2\n\n").arg(consentLabel(kind), QString::fromStdString(itemText->text));
             }
         }
     } else if (text) {
-        shown = QStringLiteral("%1\n\n%2")
-                    .arg(QString::fromStdString(text->versionId()), QString::fromStdString(text->text));
+        shown = QString::fromStdString(text->text); // the version is the record's, not the reader's
     }
     m_text->setPlainText(shown);
 }

@@ -16,6 +16,7 @@ class QCheckBox;
 class QLabel;
 class QRadioButton;
 class QTextBrowser;
+class QGridLayout;
 class QVBoxLayout;
 
 namespace zaitaku::app
@@ -38,7 +39,7 @@ private:
     QRadioButton* m_all;
     QRadioButton* m_perItem;
     QRadioButton* m_none;
-    QVBoxLayout* m_items;
+    QGridLayout* m_items;
     std::map<model::ConsentKind, QCheckBox*> m_boxes;
     QRadioButton* m_electronic;
     QRadioButton* m_paper;

@@ -24,7 +24,13 @@ PinPadPanel::PinPadPanel(base::RandomSource& random, QWidget* parent)
     : QWidget(parent)
     , m_random(random)
 {
-    auto* layout = new QVBoxLayout(this);
+    // Two columns so that the pad and 決定 fit a 1280×800 screen (issue 31): what to do on the
+    // left, the pad on the right.
+    auto* columns = new QHBoxLayout(this);
+    auto* layout = new QVBoxLayout();
+    auto* pad = new QVBoxLayout();
+    columns->addLayout(layout, 1);
+    columns->addLayout(pad, 1);
     layout->addWidget(makeHeading(tr("暗証番号（4桁）を入力してください"), this));
     // The PIN is told to nobody but the 法定代理人 [seed 004: 「原則として法定代理人以外の者に知らせ
     // ることは適当ではありません」]; family and staff may only place the card (Q1).
@@ -38,13 +44,14 @@ PinPadPanel::PinPadPanel(base::RandomSource& random, QWidget* parent)
     layout->addWidget(m_tries);
     m_warning = makeWarning(QString(), this);
     layout->addWidget(m_warning);
+    layout->addStretch(1);
     m_dots = new QLabel(this);
     m_dots->setObjectName("pinDots");
     m_dots->setAlignment(Qt::AlignCenter);
     QFont big = m_dots->font();
     big.setPointSizeF(big.pointSizeF() * 2);
     m_dots->setFont(big);
-    layout->addWidget(m_dots);
+    pad->addWidget(m_dots);
     m_grid = new QGridLayout();
     for (int d = 0; d < 10; ++d) {
         m_digits[d] = makeButton(QString::number(d), this);
@@ -53,7 +60,7 @@ PinPadPanel::PinPadPanel(base::RandomSource& random, QWidget* parent)
         m_digits[d]->setFont(big);
         connect(m_digits[d], &QPushButton::clicked, this, [this, d] { press(d); });
     }
-    layout->addLayout(m_grid);
+    pad->addLayout(m_grid);
     auto* row = new QHBoxLayout();
     auto* erase = makeButton(tr("1文字消す"), this);
     erase->setObjectName("pinErase");
@@ -64,7 +71,7 @@ PinPadPanel::PinPadPanel(base::RandomSource& random, QWidget* parent)
     row->addWidget(back);
     row->addWidget(erase);
     row->addWidget(m_ok);
-    layout->addLayout(row);
+    pad->addLayout(row);
     connect(erase, &QPushButton::clicked, this, &PinPadPanel::erase);
     connect(back, &QPushButton::clicked, this, &PinPadPanel::back);
     connect(m_ok, &QPushButton::clicked, this, &PinPadPanel::submit);

@@ -65,9 +65,8 @@ void ResultPanel::show(const visit::VisitOutcome& outcome, const base::Date& tod
     m_eligibility->setText(committed ? eligibilityText(outcome, today) : QString());
     QStringList consents;
     for (const auto& c : outcome.consents) {
-        consents << QStringLiteral("%1: %2 [%3]")
-                        .arg(consentLabel(c.kind), c.given ? tr("同意") : tr("不同意"),
-                             QString::fromStdString(c.textVersion));
+        // The text's version is in the record; the screen says what was agreed (issue 31).
+        consents << QStringLiteral("%1: %2").arg(consentLabel(c.kind), c.given ? tr("同意") : tr("不同意"));
     }
     m_consents->setText(consents.isEmpty() ? QString() : tr("同意:\n") + consents.join('\n'));
     QStringList warnings;
