@@ -1284,6 +1284,22 @@ Last error: %1</translation>
 <context>
     <name>VisitPage</name>
     <message>
+        <source>カード</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>本人確認</source>
+        <translation>Identity</translation>
+    </message>
+    <message>
+        <source>同意</source>
+        <translation>Consent</translation>
+    </message>
+    <message>
+        <source>完了</source>
+        <translation>Done</translation>
+    </message>
+    <message>
         <source>処理しています…</source>
         <translation>Working…</translation>
     </message>
