@@ -647,6 +647,37 @@ TEST_F(AppFlowTest, IdleTimeLocksTheStoreAndSignInNamesTheStaffAgain)
     EXPECT_TRUE(staff->isReadOnly()) << "the card is handled by who signed in, not by a typed name";
 }
 
+// Issue 31: `zaitaku --kiosk` — full screen without decorations; closing is refused, and only a
+// signed-in manager gets 終了.
+TEST_F(AppFlowTest, TheKioskClosesOnlyForAManager)
+{
+    // The gateway's accounts are on the tablet (before them, the store passphrase is the only
+    // identity and its holder may leave, as StaffDirectory::hasRole says).
+    window->worker().drain();
+    base::SeededRandom seeded(3);
+    for (const auto& [id, role] : {std::pair{"nurse-7", "nurse"}, std::pair{"mgr-1", "manager"}}) {
+        sync::store::StaffAccount account{
+            id, "", role, sync::store::makeStaffCredential("a long passphrase", seeded, {10, 8, 1}).value(), true, 1};
+        ASSERT_TRUE(sync::store::StaffDirectory::apply(session->store(), account));
+    }
+    window->setKiosk(true);
+    EXPECT_TRUE(window->windowFlags().testFlag(Qt::FramelessWindowHint));
+    EXPECT_TRUE(window->isFullScreen());
+    window->worker().drain();
+    QTest::qWait(20);
+    EXPECT_EQ(visibleNamed(window.get(), "navQuit"), nullptr) << "nurse-7 is no manager";
+    EXPECT_FALSE(window->close()) << "Alt+F4 or a close request does nothing";
+    EXPECT_TRUE(window->isVisible());
+    window->adopt(session, QStringLiteral("mgr-1"));
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "navQuit") != nullptr; }));
+    dialogs.confirmAnswer = false;
+    ASSERT_TRUE(tap(window.get(), "navQuit"));
+    EXPECT_TRUE(window->isVisible()) << "answered no";
+    dialogs.confirmAnswer = true;
+    ASSERT_TRUE(tap(window.get(), "navQuit"));
+    EXPECT_FALSE(window->isVisible()) << "the manager closed the kiosk";
+}
+
 TEST_F(AppFlowTest, EachPersonSignsInWithTheirOwnPinOnceTheGatewaySentAccounts)
 {
     // Security review H3: the staff ID was typed freely beside the tablet's shared passphrase.

@@ -199,6 +199,11 @@ Expected<void, sync::Error> AppSession::signInStaff(const std::string& staffId, 
     return {};
 }
 
+bool AppSession::hasRole(const std::string& staffId, const std::string& role)
+{
+    return sync::store::StaffDirectory::hasRole(*m_store, staffId, role).value_or(false);
+}
+
 Expected<void, sync::Error> AppSession::setCustodians(const std::vector<std::string>& staffIds,
                                                       const std::string& actor)
 {

@@ -85,6 +85,9 @@ public:
     // The person signing in, against the staff accounts the gateway sent (none yet: accepted as
     // typed). Unauthorized when wrong, unknown, disabled or backing off (StaffDirectory).
     Expected<void, sync::Error> signInStaff(const std::string& staffId, std::string_view secret);
+    // Whether this person may act in the role (StaffDirectory::hasRole: anyone, before the gateway
+    // sent accounts).
+    bool hasRole(const std::string& staffId, const std::string& role);
     // `zaitaku-cli card readers`.
     Expected<std::vector<device::ReaderState>, device::Error> readers();
 

@@ -14,9 +14,11 @@
 #include "ui/app/VisitPage.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPointer>
 #include <QStackedWidget>
 #include <QTranslator>
 #include <QVBoxLayout>
@@ -92,6 +94,9 @@ void MainWindow::buildPages()
     m_navSettings->setObjectName("navSettings");
     m_navLock = makeButton(tr("ロック"), central);
     m_navLock->setObjectName("navLock");
+    m_navQuit = makeButton(tr("終了"), central);
+    m_navQuit->setObjectName("navQuit");
+    m_navQuit->setVisible(false); // kiosk: a manager's way out (offerQuitToManagers)
     bar->addWidget(m_banner);
     bar->addStretch(1);
     bar->addWidget(m_syncSummary);
@@ -99,6 +104,16 @@ void MainWindow::buildPages()
         bar->addWidget(b);
         b->setEnabled(m_session != nullptr);
     }
+    bar->addWidget(m_navQuit);
+    connect(m_navQuit, &QPushButton::clicked, this, [this] {
+        QPointer<MainWindow> self(this);
+        if (m_dialogs.confirm(this, tr("終了"),
+                              tr("アプリを終了しますか？ 端末は次にログインしたときに再び起動します。")) &&
+            self) {
+            m_quitAllowed = true;
+            close();
+        }
+    });
     layout->addLayout(bar);
     m_pages = new QStackedWidget(central);
     layout->addWidget(m_pages, 1);
@@ -178,7 +193,41 @@ void MainWindow::adopt(std::shared_ptr<AppSession> session, const QString& staff
     if (m_settings.autoSync) {
         m_autoSync->start(m_session.get());
     }
+    offerQuitToManagers();
     showRoute();
+}
+
+void MainWindow::setKiosk(bool kiosk)
+{
+    m_kiosk = kiosk;
+    if (kiosk) {
+        setWindowFlags(windowFlags() | Qt::FramelessWindowHint);
+        showFullScreen();
+    }
+    offerQuitToManagers();
+}
+
+void MainWindow::offerQuitToManagers()
+{
+    m_navQuit->setVisible(false);
+    if (!m_kiosk || !m_session) {
+        return;
+    }
+    AppSession* s = m_session.get();
+    const std::string staff = m_settings.staffId.toStdString();
+    m_worker->run<bool>(
+        this, [s, staff] { return s->hasRole(staff, "manager"); },
+        [this](bool manager) { m_navQuit->setVisible(manager && m_session != nullptr); });
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    // A kiosk closes only for a manager's 終了: Alt+F4 or the session's close request do nothing.
+    if (m_kiosk && !m_quitAllowed) {
+        event->ignore();
+        return;
+    }
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::lock(const QString& reason)

@@ -49,6 +49,10 @@ public:
     SessionLock& sessionLock() { return *m_lock; }
     AutoSync& autoSync() { return *m_autoSync; }
     void setBanner(const QString& text);
+    // `zaitaku --kiosk` (issue 31): full screen, no window decorations, and no way out (closing is
+    // refused) unless a manager is signed in, who gets a 終了 button.
+    void setKiosk(bool kiosk);
+    bool kiosk() const { return m_kiosk; }
 
     BackgroundWorker& worker() { return *m_worker; }
     AppSession* session() { return m_session.get(); }
@@ -69,7 +73,11 @@ public:
     void startVisit(model::VisitFlow flow, const QString& patientId, const QString& name, const QString& serviceKind);
     void applySettings(const AppSettings& settings);
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
+    void offerQuitToManagers();
     void buildPages();
     void showPage(QWidget* page);
     void connectSession();
@@ -89,6 +97,9 @@ private:
     QPushButton* m_navCustody = nullptr;
     QPushButton* m_navSettings = nullptr;
     QPushButton* m_navLock = nullptr;
+    QPushButton* m_navQuit = nullptr;
+    bool m_kiosk = false;
+    bool m_quitAllowed = false;
     SessionLock* m_lock = nullptr;
     QStackedWidget* m_pages = nullptr;
     UnlockPage* m_unlock = nullptr;

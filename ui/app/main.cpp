@@ -38,7 +38,9 @@ int main(int argc, char** argv)
                                 QStringLiteral("LANG"));
     QCommandLineOption quitAfter(QStringLiteral("quit-after-ms"), QStringLiteral("close after N ms (smoke tests)"),
                                  QStringLiteral("N"));
-    parser.addOptions({demo, jpkiCa, settingsFile, language, quitAfter});
+    QCommandLineOption kiosk(QStringLiteral("kiosk"),
+                             QStringLiteral("full screen, no way out but a manager's 終了 (the tablet's session)"));
+    parser.addOptions({demo, jpkiCa, settingsFile, language, quitAfter, kiosk});
     parser.process(app);
 
     const QString settingsPath =
@@ -105,7 +107,11 @@ int main(int argc, char** argv)
             window.setBanner(QObject::tr("デモモード（ゲートウェイ %1）").arg(QString::fromStdString(stack->url())));
         }
         demoSession.reset();
-        window.show();
+        if (parser.isSet(kiosk)) {
+            window.setKiosk(true);
+        } else {
+            window.show();
+        }
         if (parser.isSet(quitAfter)) {
             QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
         }
