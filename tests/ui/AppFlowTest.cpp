@@ -647,6 +647,29 @@ TEST_F(AppFlowTest, IdleTimeLocksTheStoreAndSignInNamesTheStaffAgain)
     EXPECT_TRUE(staff->isReadOnly()) << "the card is handled by who signed in, not by a typed name";
 }
 
+// Issue 31: sign-in never asks to type a file path; 新しく作成する only while no store exists.
+TEST_F(AppFlowTest, SignInTakesTheStoreFromTheSettingsAndOffersCreationOnlyBeforeThereIsOne)
+{
+    window->worker().drain();
+    app::AppSettings provisioned;
+    provisioned.storePath = QString::fromStdString(dir + "/store.db"); // the fixture's store
+    auto locked = newWindow(provisioned);
+    locked->show();
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(locked.get(), "passphrase") != nullptr; }));
+    EXPECT_EQ(visibleNamed(locked.get(), "storePath"), nullptr) << "no path to type";
+    EXPECT_EQ(findIn<QLineEdit>(locked.get(), "storePath")->text(), provisioned.storePath);
+    EXPECT_EQ(visibleNamed(locked.get(), "createStore"), nullptr) << "the tablet has its store";
+    EXPECT_EQ(visibleNamed(locked.get(), "passphraseRepeat"), nullptr);
+
+    app::AppSettings fresh;
+    fresh.storePath = QString::fromStdString(dir + "/not-yet/store.db");
+    auto setup = newWindow(fresh);
+    setup->show();
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(setup.get(), "passphrase") != nullptr; }));
+    EXPECT_NE(visibleNamed(setup.get(), "createStore"), nullptr) << "being set up: a store can be made";
+    EXPECT_EQ(visibleNamed(setup.get(), "storePath"), nullptr);
+}
+
 // Issue 31: `zaitaku --kiosk` — full screen without decorations; closing is refused, and only a
 // signed-in manager gets 終了.
 TEST_F(AppFlowTest, TheKioskClosesOnlyForAManager)

@@ -17,6 +17,11 @@ QString AppSettings::defaultPath()
            QStringLiteral("/zaitaku/settings.json");
 }
 
+QString AppSettings::defaultStorePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/zaitaku/store.db");
+}
+
 AppSettings AppSettings::load(const QString& path, QString* problem)
 {
     AppSettings settings;

@@ -53,6 +53,8 @@ struct AppSettings
     // A missing file gives the defaults; a malformed one too, with `problem` set for the screen.
     static AppSettings load(const QString& path, QString* problem = nullptr);
     bool save(const QString& path, QString* problem = nullptr) const;
+    // Where the tablet's store is when the settings name none (~/.local/share/zaitaku/store.db).
+    static QString defaultStorePath();
 };
 
 int pointSizeOf(TextSize size);

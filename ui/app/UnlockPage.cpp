@@ -31,9 +31,11 @@ UnlockPage::UnlockPage(
         tr("職員IDとご自身の暗証番号（またはパスワード）、端末の暗号化データを開くパスフレーズを入力してください。"),
         this));
     auto* form = new QFormLayout();
-    m_path = new QLineEdit(storePath, this);
+    // Issue 31: the store comes from the settings (or the default place), never typed on a tablet.
+    m_path = new QLineEdit(storePath.isEmpty() ? AppSettings::defaultStorePath() : storePath, this);
     m_path->setObjectName("storePath");
     form->addRow(tr("データファイル"), m_path);
+    form->setRowVisible(m_path, false);
     m_staff = new QLineEdit(lastStaffId, this);
     m_staff->setObjectName("signInStaff");
     form->addRow(tr("職員ID"), m_staff);
@@ -58,6 +60,9 @@ UnlockPage::UnlockPage(
     layout->addStretch(1);
     m_create = makeButton(tr("新しく作成する"), this);
     m_create->setObjectName("createStore");
+    // Only while the tablet is being set up: no store there yet (nobody makes a second one).
+    m_create->setVisible(!QFileInfo::exists(m_path->text()));
+    form->setRowVisible(m_repeat, !QFileInfo::exists(m_path->text()));
     m_unlock = makeButton(tr("開く"), this, true);
     m_unlock->setObjectName("unlock");
     layout->addWidget(m_create);
