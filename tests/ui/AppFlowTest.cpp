@@ -163,6 +163,38 @@ TEST_F(AppFlowTest, AtOnePinTryLeftThePadIsReplacedByTheStaffDecision)
     EXPECT_TRUE(textOf(window.get(), "resultIdentity").contains(QStringLiteral("目視")));
 }
 
+// Issue 31: touch-only input. Numbers and dates take the app's large keypad (and tell a system
+// keyboard what they want); names go to the system's Japanese input method.
+TEST_F(AppFlowTest, NumberFieldsTakeTheKeypadAndNamesTheInputMethod)
+{
+    startVisit("startFallback", "p-first");
+    ASSERT_TRUE(tap(window.get(), "fallback_shikaku_kakuninsho"));
+    auto* insurer = findIn<QLineEdit>(window.get(), "field_insurer_number");
+    auto* birthdate = findIn<QLineEdit>(window.get(), "field_birthdate");
+    auto* name = findIn<QLineEdit>(window.get(), "field_name");
+    ASSERT_TRUE(insurer && birthdate && name);
+    EXPECT_TRUE(insurer->inputMethodHints().testFlag(Qt::ImhDigitsOnly));
+    EXPECT_TRUE(birthdate->inputMethodHints().testFlag(Qt::ImhDate));
+    EXPECT_EQ(name->inputMethodHints(), Qt::ImhNone);
+    EXPECT_TRUE(name->testAttribute(Qt::WA_InputMethodEnabled)) << "kanji through IBus + Mozc";
+    window->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(window.get()));
+    name->setFocus();
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "numericKeypad") == nullptr; }))
+        << "hidden while a name is typed";
+    insurer->setFocus();
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "numericKeypad") != nullptr; }));
+    for (const char* key : {"keypad_1", "keypad_3", "keypad_8", "keypad_0", "keypad_5", "keypad_7", "keypad_7"}) {
+        ASSERT_TRUE(tap(window.get(), key));
+    }
+    ASSERT_TRUE(tap(window.get(), "keypad_erase"));
+    EXPECT_EQ(insurer->text(), QStringLiteral("138057"));
+    EXPECT_TRUE(insurer->hasFocus()) << "the keys never take the focus";
+    name->setFocus();
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "numericKeypad") == nullptr; }));
+    ASSERT_TRUE(tap(window.get(), "visitCancel"));
+}
+
 TEST_F(AppFlowTest, FallbackFormIsCheckedPrintedAsPdfAndRecorded)
 {
     startVisit("startFallback", "p-first");

@@ -38,20 +38,24 @@ UnlockPage::UnlockPage(
     form->setRowVisible(m_path, false);
     m_staff = new QLineEdit(lastStaffId, this);
     m_staff->setObjectName("signInStaff");
+    m_staff->setInputMethodHints(Qt::ImhLatinOnly | Qt::ImhNoAutoUppercase | Qt::ImhNoPredictiveText);
     form->addRow(tr("職員ID"), m_staff);
     // Security review H3: each person's own PIN or passphrase, checked against the accounts the
     // gateway sent (a tablet without any yet signs in by the store passphrase alone).
     m_staffSecret = new QLineEdit(this);
     m_staffSecret->setObjectName("staffSecret");
     m_staffSecret->setEchoMode(QLineEdit::Password);
+    m_staffSecret->setInputMethodHints(Qt::ImhSensitiveData | Qt::ImhNoPredictiveText | Qt::ImhHiddenText);
     form->addRow(tr("職員の暗証番号・パスワード"), m_staffSecret);
     m_passphrase = new QLineEdit(this);
     m_passphrase->setObjectName("passphrase");
     m_passphrase->setEchoMode(QLineEdit::Password);
+    m_passphrase->setInputMethodHints(Qt::ImhSensitiveData | Qt::ImhNoPredictiveText | Qt::ImhHiddenText);
     form->addRow(tr("パスフレーズ"), m_passphrase);
     m_repeat = new QLineEdit(this);
     m_repeat->setObjectName("passphraseRepeat");
     m_repeat->setEchoMode(QLineEdit::Password);
+    m_repeat->setInputMethodHints(Qt::ImhSensitiveData | Qt::ImhNoPredictiveText | Qt::ImhHiddenText);
     form->addRow(tr("パスフレーズ（新規作成時に再入力）"), m_repeat);
     layout->addLayout(form);
     m_message = makeText(QString(), this);

@@ -45,6 +45,7 @@ VisitPage::VisitPage(BackgroundWorker& worker, Dialogs& dialogs, const AppSettin
     // 800-pixel tablet screen.
     auto* scroll = new QScrollArea(this);
     scroll->setObjectName("visitScroll");
+    scroll->setFocusPolicy(Qt::NoFocus); // a tap on the keypad leaves the focus in its field
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     m_panels = new QStackedWidget(scroll);

@@ -365,6 +365,14 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>終了</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>アプリを終了しますか？ 端末は次にログインしたときに再び起動します。</source>
+        <translation>Quit the app? It starts again at the next login.</translation>
+    </message>
+    <message>
         <source>訪問予定</source>
         <translation>Route</translation>
     </message>
@@ -1379,6 +1387,13 @@ Try again? (No: nothing is recorded)</translation>
     <message>
         <source>職員がサインインしていません</source>
         <translation>No staff member is signed in</translation>
+    </message>
+</context>
+<context>
+    <name>NumericKeypad</name>
+    <message>
+        <source>1文字消す</source>
+        <translation>Delete</translation>
     </message>
 </context>
 </TS>

@@ -1,6 +1,7 @@
 #include "ui/app/visit/FallbackPanel.h"
 
 #include "base/BoundedJson.h"
+#include "ui/app/NumericKeypad.h"
 #include "ui/app/Style.h"
 #include "ui/app/visit/FallbackPdf.h"
 #include "verify/rules/FallbackDocument.h"
@@ -69,11 +70,13 @@ FallbackPanel::FallbackPanel(PrintJob printing, QWidget* parent)
     m_formTitle = makeHeading(QString(), form);
     formLayout->addWidget(m_formTitle);
     auto* scroll = new QScrollArea(form);
+    scroll->setFocusPolicy(Qt::NoFocus);
     scroll->setWidgetResizable(true);
     auto* fields = new QWidget(scroll);
     m_form = new QFormLayout(fields);
     scroll->setWidget(fields);
     formLayout->addWidget(scroll, 1);
+    formLayout->addWidget(new NumericKeypad(form)); // shows itself for number and date fields
     m_error = makeText(QString(), form);
     m_error->setObjectName("fallbackError");
     formLayout->addWidget(m_error);
@@ -135,7 +138,9 @@ void FallbackPanel::choose(model::FallbackKind kind)
     for (const auto& field : visit::fallbackForm(kind).fields) {
         QWidget* input = nullptr;
         if (field.choices.empty()) {
-            input = new QLineEdit(this);
+            auto* line = new QLineEdit(this);
+            line->setInputMethodHints(inputHintsFor(field.key)); // issue 31: the keypad or the IME
+            input = line;
         } else {
             auto* combo = new QComboBox(this);
             combo->addItem(tr("（選んでください）"), QString()); // staff choose; nothing is pre-filled
