@@ -116,6 +116,9 @@ TEST_P(AppVisitFit, EachStepOfAFirstVisitFitsTheScreen)
         ASSERT_TRUE(tap(window.get(), digit));
     }
     expectFits("pin", "pinOk");
+    for (const char* staffOnly : {"navRoute", "navSync", "navSettings", "navLock", "syncSummary", "banner"}) {
+        EXPECT_EQ(visibleNamed(window.get(), staffOnly), nullptr) << staffOnly << " shown to the patient";
+    }
     ASSERT_TRUE(tap(window.get(), "pinOk"));
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "consentOk") != nullptr; }));
     ASSERT_TRUE(tap(window.get(), "consentPerItem")); // every item shown: the tallest the step gets
@@ -127,6 +130,7 @@ TEST_P(AppVisitFit, EachStepOfAFirstVisitFitsTheScreen)
     ASSERT_TRUE(tap(window.get(), "consentOk"));
     finish();
     expectFits("result", "resultDone");
+    EXPECT_NE(visibleNamed(window.get(), "navRoute"), nullptr) << "staff act again";
     EXPECT_TRUE(textOf(window.get(), "visitSteps").contains(QStringLiteral("▶完了")));
     ASSERT_TRUE(tap(window.get(), "resultDone"));
 }

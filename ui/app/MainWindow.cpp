@@ -169,6 +169,10 @@ void MainWindow::buildPages()
         m_autoSync->visitCommitted(); // a visit that recorded nothing makes the run a no-op
     });
     connect(m_sync, &SyncPage::summaryChanged, m_syncSummary, &QLabel::setText);
+    // Turned toward the patient: who is signed in, what waits to be sent and the staff's screens
+    // are not theirs to see or touch.
+    connect(m_visit, &VisitPage::patientFacing, this, [this](bool facing) { showStaffControls(!facing); });
+    connect(m_visit, &VisitPage::finished, this, [this](bool) { showStaffControls(true); });
     connect(m_settingsPage, &SettingsPage::settingsChanged, this, &MainWindow::applySettings);
     connect(m_settingsPage, &SettingsPage::enrolled, this, [this] { m_sync->refresh(); });
     if (m_session) {
@@ -197,6 +201,15 @@ void MainWindow::adopt(std::shared_ptr<AppSession> session, const QString& staff
     showRoute();
 }
 
+void MainWindow::showStaffControls(bool shown)
+{
+    for (QWidget* w : std::initializer_list<QWidget*>{m_banner, m_syncSummary, m_navRoute, m_navSync, m_navCustody,
+                                                      m_navSettings, m_navLock}) {
+        w->setVisible(shown);
+    }
+    m_navQuit->setVisible(shown && m_managerSignedIn);
+}
+
 void MainWindow::setKiosk(bool kiosk)
 {
     m_kiosk = kiosk;
@@ -209,6 +222,7 @@ void MainWindow::setKiosk(bool kiosk)
 
 void MainWindow::offerQuitToManagers()
 {
+    m_managerSignedIn = false;
     m_navQuit->setVisible(false);
     if (!m_kiosk || !m_session) {
         return;
@@ -217,7 +231,10 @@ void MainWindow::offerQuitToManagers()
     const std::string staff = m_settings.staffId.toStdString();
     m_worker->run<bool>(
         this, [s, staff] { return s->hasRole(staff, "manager"); },
-        [this](bool manager) { m_navQuit->setVisible(manager && m_session != nullptr); });
+        [this](bool manager) {
+            m_managerSignedIn = manager && m_session != nullptr;
+            m_navQuit->setVisible(m_managerSignedIn);
+        });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

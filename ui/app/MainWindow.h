@@ -78,6 +78,7 @@ protected:
 
 private:
     void offerQuitToManagers();
+    void showStaffControls(bool shown);
     void buildPages();
     void showPage(QWidget* page);
     void connectSession();
@@ -100,6 +101,7 @@ private:
     QPushButton* m_navQuit = nullptr;
     bool m_kiosk = false;
     bool m_quitAllowed = false;
+    bool m_managerSignedIn = false;
     SessionLock* m_lock = nullptr;
     QStackedWidget* m_pages = nullptr;
     UnlockPage* m_unlock = nullptr;

@@ -183,6 +183,7 @@ void VisitPage::showPanel(QWidget* panel)
     }
     m_panels->setCurrentWidget(panel);
     showStep(panel);
+    Q_EMIT patientFacing(panel == m_pin || panel == m_consent);
     if (panel != m_card && panel != m_working && m_progressAboutCard) {
         setProgress(QString()); // "place the card" is done once the visit has moved on to a question
         m_progressAboutCard = false;

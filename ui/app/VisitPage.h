@@ -63,6 +63,9 @@ public:
 
 Q_SIGNALS:
     void finished(bool committed);
+    // The patient acts now (PIN, consent): the tablet is turned toward them and the staff's
+    // controls are hidden (issue 31); false once staff act again.
+    void patientFacing(bool facing);
 
 private:
     void showPanel(QWidget* panel);

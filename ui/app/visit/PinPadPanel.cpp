@@ -3,6 +3,7 @@
 #include "device/mynacard/SecretDigits.h"
 #include "ui/app/Style.h"
 
+#include <QFont>
 #include <QGridLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -38,9 +39,14 @@ PinPadPanel::PinPadPanel(base::RandomSource& random, QWidget* parent)
                             "力しないでください。"),
                          this);
     who->setObjectName("pinWhoEnters");
+    // The patient reads this, often without glasses (issue 31): larger than the staff's screens.
+    QFont patientText = who->font();
+    patientText.setPointSizeF(patientText.pointSizeF() * 1.25);
+    who->setFont(patientText);
     layout->addWidget(who);
     m_tries = makeText(QString(), this);
     m_tries->setObjectName("pinTriesLeft");
+    m_tries->setFont(patientText);
     layout->addWidget(m_tries);
     m_warning = makeWarning(QString(), this);
     layout->addWidget(m_warning);
