@@ -254,6 +254,23 @@ Expected<PKey, Error> rootKeyFrom(const std::string& file, X509* root, const std
     return key;
 }
 
+// A root certificate with its key, brought from its offline copy for one operation.
+struct RootAtHand
+{
+    Cert root;
+    PKey key;
+};
+
+Expected<RootAtHand, Error> rootAtHand(const std::string& rootPem, const std::string& keyFile, const std::string& name)
+{
+    Cert root = readCert(rootPem);
+    auto key = rootKeyFrom(keyFile, root.get(), name);
+    if (!key) {
+        return Unexpected(key.error());
+    }
+    return RootAtHand{std::move(root), std::move(*key)};
+}
+
 // The names a server certificate carries beyond the defaults of serverSpec (kept on renewal).
 std::vector<std::string> extraServerNames(X509* cert)
 {
@@ -515,16 +532,15 @@ Expected<void, Error> GatewayPki::rollIssuingCa(const std::string& dataDir,
     if (!current) {
         return Unexpected(current.error());
     }
-    Cert root = readCert(current->m_caPem);
-    auto rootKey = rootKeyFrom(rootKeyFile, root.get(), dir + "ca.cert.pem");
-    if (!rootKey) {
-        return Unexpected(rootKey.error());
+    auto at = rootAtHand(current->m_caPem, rootKeyFile, dir + "ca.cert.pem");
+    if (!at) {
+        return Unexpected(at.error());
     }
-    if (!rootAllowsAnIssuingCa(root.get())) {
+    if (!rootAllowsAnIssuingCa(at->root.get())) {
         return Unexpected(Error{Errc::StoreCorrupted, dir + "ca.cert.pem cannot sign an issuing CA (a root from before "
                                                             "the two tiers): create a new CA and re-enroll"});
     }
-    auto made = createKeyAndCertificate(root.get(), rootKey->get(), issuingSpec(), random, now);
+    auto made = createKeyAndCertificate(at->root.get(), at->key.get(), issuingSpec(), random, now);
     if (!made) {
         return Unexpected(made.error());
     }
@@ -672,15 +688,14 @@ Expected<void, Error> GatewayPki::renewServerCertificate(const std::string& data
     if (!current) {
         return Unexpected(current.error());
     }
-    Cert root = readCert(current->m_caPem);
     const std::string keyFile = rootKeyFile.empty() ? dir + "ca.key.pem" : rootKeyFile;
     if (rootKeyFile.empty() && !base::fileExists(keyFile)) {
         return Unexpected(Error{Errc::StoreNotFound, "the root key is offline: renew with zaitaku-gateway server-cert "
                                                      "renew --root-key FILE"});
     }
-    auto rootKey = rootKeyFrom(keyFile, root.get(), dir + "ca.cert.pem");
-    if (!rootKey) {
-        return Unexpected(rootKey.error());
+    auto at = rootAtHand(current->m_caPem, keyFile, dir + "ca.cert.pem");
+    if (!at) {
+        return Unexpected(at.error());
     }
     Cert server = readCert(current->m_serverCertPem);
     std::vector<std::string> names = extraServerNames(server.get());
@@ -689,7 +704,7 @@ Expected<void, Error> GatewayPki::renewServerCertificate(const std::string& data
             names.push_back(name);
         }
     }
-    auto made = createKeyAndCertificate(root.get(), rootKey->get(), serverSpec(names), random, now);
+    auto made = createKeyAndCertificate(at->root.get(), at->key.get(), serverSpec(names), random, now);
     if (!made) {
         return Unexpected(made.error());
     }
@@ -740,10 +755,9 @@ Expected<NextRoot, Error> GatewayPki::announceNextRoot(const std::string& dataDi
         return Unexpected(Error{Errc::InvalidInput, newRootKeyOut + " exists: the new root key is never overwritten",
                                 "new-root-key-out"});
     }
-    Cert root = readCert(current->m_caPem);
-    auto rootKey = rootKeyFrom(rootKeyFile, root.get(), dir + "ca.cert.pem");
-    if (!rootKey) {
-        return Unexpected(rootKey.error());
+    auto at = rootAtHand(current->m_caPem, rootKeyFile, dir + "ca.cert.pem");
+    if (!at) {
+        return Unexpected(at.error());
     }
     // A name of its own: two roots of one name in a tablet's trust list confuse chain building.
     const CertificateSpec spec = rootSpec("zaitaku gateway CA " + now.toString().substr(0, 10));
@@ -754,7 +768,7 @@ Expected<NextRoot, Error> GatewayPki::announceNextRoot(const std::string& dataDi
     if (!self) {
         return Unexpected(self.error());
     }
-    auto cross = signCertificate(key.get(), root.get(), rootKey->get(), crossSpec, random, now);
+    auto cross = signCertificate(key.get(), at->root.get(), at->key.get(), crossSpec, random, now);
     if (!cross) {
         return Unexpected(cross.error());
     }
@@ -789,19 +803,18 @@ Expected<void, Error> GatewayPki::switchRoot(const std::string& dataDir,
     if (!*next) {
         return Unexpected(Error{Errc::InvalidInput, "no root was announced: run zaitaku-gateway ca roll-root first"});
     }
-    Cert root = readCert((*next)->rootPem);
-    auto rootKey = rootKeyFrom(newRootKeyFile, root.get(), dir + "ca.next.cert.pem");
-    if (!rootKey) {
-        return Unexpected(rootKey.error());
+    auto at = rootAtHand((*next)->rootPem, newRootKeyFile, dir + "ca.next.cert.pem");
+    if (!at) {
+        return Unexpected(at.error());
     }
     Cert oldServer = readCert(current->m_serverCertPem);
     std::vector<std::string> names = extraServerNames(oldServer.get());
     names.insert(names.end(), serverNames.begin(), serverNames.end());
-    auto issuing = createKeyAndCertificate(root.get(), rootKey->get(), issuingSpec(), random, now);
+    auto issuing = createKeyAndCertificate(at->root.get(), at->key.get(), issuingSpec(), random, now);
     if (!issuing) {
         return Unexpected(issuing.error());
     }
-    auto server = createKeyAndCertificate(root.get(), rootKey->get(), serverSpec(names), random, now);
+    auto server = createKeyAndCertificate(at->root.get(), at->key.get(), serverSpec(names), random, now);
     if (!server) {
         return Unexpected(server.error());
     }

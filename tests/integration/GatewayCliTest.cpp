@@ -53,6 +53,17 @@ protected:
         gateway.emplace(ZAITAKU_GATEWAY_PATH, gatewayDir);
         ASSERT_NE(gateway->start(0), 0);
     }
+    // A new store for the CLI's tablet, enrolled with a fresh code and synced once.
+    void enrollTheCliTablet()
+    {
+        ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
+        auto code = gw({"enroll-code", "--data-dir", gatewayDir, "--json"});
+        ASSERT_EQ(code.exitCode, 0) << code.err;
+        const std::string codeFile = (dir / "code").string();
+        ASSERT_TRUE(base::writeFileAtomically(codeFile, json::parse(code.out)["code"].get<std::string>() + "\n", 0600));
+        ASSERT_EQ(cli({"enroll", "--gateway", gateway->url(), "--code-file", codeFile}).exitCode, 0);
+        ASSERT_EQ(cli({"sync"}).exitCode, 0);
+    }
 
     std::filesystem::path dir;
     std::string gatewayDir;
@@ -351,13 +362,7 @@ TEST_F(GatewayCliTest, TheRootKeyGoesOfflineAndComesBackOnlyToRollTheIssuingCa)
 
     // Without the root key the gateway serves and enrolls tablets.
     startGateway();
-    ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
-    auto code = gw({"enroll-code", "--data-dir", gatewayDir, "--json"});
-    ASSERT_EQ(code.exitCode, 0) << code.err;
-    const std::string codeFile = (dir / "code").string();
-    ASSERT_TRUE(base::writeFileAtomically(codeFile, json::parse(code.out)["code"].get<std::string>() + "\n", 0600));
-    ASSERT_EQ(cli({"enroll", "--gateway", gateway->url(), "--code-file", codeFile}).exitCode, 0);
-    ASSERT_EQ(cli({"sync"}).exitCode, 0);
+    enrollTheCliTablet();
 
     // Rolling the issuing CA needs the root key, named; it is audited first.
     auto refused = gw({"ca", "roll", "--data-dir", gatewayDir, "--json"});
@@ -388,13 +393,7 @@ TEST_F(GatewayCliTest, TheOperatorRenewsTheServerCertificateAndRollsTheRootWhile
     const auto offline = dir / "offline-ca.key.pem";
     std::filesystem::rename(gatewayDir + "/ca.key.pem", offline);
     startGateway();
-    ASSERT_EQ(cli({"store", "init", "--kdf-log-n", "10"}).exitCode, 0);
-    auto code = gw({"enroll-code", "--data-dir", gatewayDir, "--json"});
-    ASSERT_EQ(code.exitCode, 0) << code.err;
-    const std::string codeFile = (dir / "code").string();
-    ASSERT_TRUE(base::writeFileAtomically(codeFile, json::parse(code.out)["code"].get<std::string>() + "\n", 0600));
-    ASSERT_EQ(cli({"enroll", "--gateway", gateway->url(), "--code-file", codeFile}).exitCode, 0);
-    ASSERT_EQ(cli({"sync"}).exitCode, 0);
+    enrollTheCliTablet();
     auto listed = gw({"devices", "list", "--data-dir", gatewayDir, "--json"});
     ASSERT_EQ(listed.exitCode, 0) << listed.err;
     EXPECT_TRUE(json::parse(listed.out)[0]["last_seen_at"].is_string()) << listed.out;

@@ -44,7 +44,19 @@ void pinVisitThroughTheWidgets(QWidget* window)
 // --- offline, then back in signal: the demo stack's gateway ---------------------------------------
 
 class AppOnDemoStackTest : public DemoAppFixture
-{};
+{
+protected:
+    // A PIN first visit of the demo's first patient through the widgets, back on the route.
+    void pinFirstVisit()
+    {
+        presentCard("valid");
+        startVisit("startFirstVisit", session::kDemoFirstPatient);
+        ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
+        pinVisitThroughTheWidgets(window.get());
+        EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
+        ASSERT_TRUE(tap(window.get(), "resultDone"));
+    }
+};
 
 TEST_F(AppOnDemoStackTest, AVisitWithNoSignalIsQueuedAndSentWhenTheGatewayIsBack)
 {
@@ -115,20 +127,12 @@ TEST_F(AppOnDemoStackTest, VisitsReachTheGatewayWithoutATapAcrossADroppedLink)
 {
     window->autoSync().start(session.get());
     auto records = [&] { return stack->gateway().storage().counts().value().records; };
-    auto visitAndReturn = [&] {
-        presentCard("valid");
-        startVisit("startFirstVisit", session::kDemoFirstPatient);
-        ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
-        pinVisitThroughTheWidgets(window.get());
-        EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
-        ASSERT_TRUE(tap(window.get(), "resultDone"));
-    };
     using Steady = std::chrono::steady_clock;
     const auto seconds = [](Steady::duration d) { return std::chrono::duration<double>(d).count(); };
 
     // With signal.
     const auto initial = records();
-    visitAndReturn();
+    pinFirstVisit();
     const auto committed = Steady::now();
     ASSERT_TRUE(waitUntil([&] { return records() > initial; }, std::chrono::seconds(30)));
     const double withSignal = seconds(Steady::now() - committed);
@@ -136,7 +140,7 @@ TEST_F(AppOnDemoStackTest, VisitsReachTheGatewayWithoutATapAcrossADroppedLink)
     // The link drops before the next visit and comes back 4 s after it.
     const auto second = records();
     ASSERT_EQ(stack->setGatewayOnline(false), "");
-    visitAndReturn();
+    pinFirstVisit();
     const auto offlineCommit = Steady::now();
     waitUntil([] { return false; }, std::chrono::seconds(4));
     EXPECT_TRUE(waitUntil([&] { return textOf(window.get(), "syncSummary").contains(QStringLiteral("送信待ち 1")); }))
@@ -164,12 +168,7 @@ TEST_F(AppOnDemoStackTest, TheIdleLockSendsWhatWasRecordedBeforeItClosesTheStore
     window->autoSync().start(session.get(), slow);
     ASSERT_TRUE(waitUntil([&] { return runs == 1; })) << "the run at sign-in";
     const auto before = stack->gateway().storage().counts().value().records;
-    presentCard("valid");
-    startVisit("startFirstVisit", session::kDemoFirstPatient);
-    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
-    pinVisitThroughTheWidgets(window.get());
-    EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
-    ASSERT_TRUE(tap(window.get(), "resultDone"));
+    pinFirstVisit();
     waitUntil([] { return false; }, std::chrono::seconds(3));
     ASSERT_EQ(stack->gateway().storage().counts().value().records, before) << "not sent on its own (slow policy)";
     window->lock(QStringLiteral("idle"));
