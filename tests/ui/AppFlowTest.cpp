@@ -176,6 +176,10 @@ TEST_F(AppFlowTest, NumberFieldsTakeTheKeypadAndNamesTheInputMethod)
     EXPECT_TRUE(insurer->inputMethodHints().testFlag(Qt::ImhDigitsOnly));
     EXPECT_TRUE(birthdate->inputMethodHints().testFlag(Qt::ImhDate));
     EXPECT_EQ(name->inputMethodHints(), Qt::ImhNone);
+    // The roster knows her name, kana and birthdate: staff confirm instead of typing kanji.
+    EXPECT_EQ(name->text(), QStringLiteral("初回 花子"));
+    EXPECT_EQ(birthdate->text(), QStringLiteral("1950-03-10"));
+    EXPECT_TRUE(insurer->text().isEmpty()) << "numbers are copied from the document itself";
     EXPECT_TRUE(name->testAttribute(Qt::WA_InputMethodEnabled)) << "kanji through IBus + Mozc";
     window->activateWindow();
     ASSERT_TRUE(QTest::qWaitForWindowActive(window.get()));

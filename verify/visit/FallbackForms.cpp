@@ -234,6 +234,21 @@ std::map<std::string, std::string> claimSuggestion(const model::EligibilitySnaps
     }
 }
 
+std::map<std::string, std::string> rosterSuggestion(const model::Patient& patient)
+{
+    std::map<std::string, std::string> out;
+    if (!patient.displayName.empty()) {
+        out["name"] = patient.displayName;
+    }
+    if (!patient.nameKana.empty()) {
+        out["name_kana"] = patient.nameKana;
+    }
+    if (patient.birthdate != base::Date::fromSysDays({})) {
+        out["birthdate"] = patient.birthdate.toString();
+    }
+    return out;
+}
+
 nlohmann::json fushoClaimFor(const nlohmann::json& fields)
 {
     const std::string type = textOf(fields, "insurance_type");

@@ -12,6 +12,7 @@
 #include "base/Expected.h"
 #include "verify/model/EligibilitySnapshot.h"
 #include "verify/model/FallbackEvidence.h"
+#include "verify/model/Patient.h"
 #include "verify/visit/VisitError.h"
 
 #include <map>
@@ -73,6 +74,10 @@ nlohmann::json claimFor(const nlohmann::json& moushitateshoFields);
 // What the newest cached result suggests for ① (a valid result: past visits) or ② (a 資格（無効）
 // result); staff confirm it with the patient before it counts. Empty when it suggests nothing.
 std::map<std::string, std::string> claimSuggestion(const model::EligibilitySnapshot& latest);
+// What the facility's roster already knows and a form asks for (issue 31: kanji are typed only
+// when the roster lacks them): 氏名, フリガナ, 生年月日. Staff confirm them against the document or
+// with the patient; the numbers are always copied from the document itself.
+std::map<std::string, std::string> rosterSuggestion(const model::Patient& patient);
 
 // R4: the 不詳 claim a 申立書's fields lead to: the claim numbers (後期高齢者 when the declared
 // insurance type is kouki), 摘要欄 = 「不詳」 + address, residence, employer and contact, and the

@@ -828,8 +828,9 @@ Expected<void, Error> VisitRun::recordFallback()
         }
         prompt.ladder.push_back(std::move(option));
     }
+    prompt.suggestedFields = rosterSuggestion(m_context.patient);
     if (m_context.latest) {
-        prompt.suggestedFields = claimSuggestion(m_context.latest->snapshot);
+        prompt.suggestedFields.merge(claimSuggestion(m_context.latest->snapshot));
     }
     prompt.patientBirthdate = m_context.patient.birthdate;
     const FallbackAnswer answer = ask([&] { return m_op.enterFallback(prompt); });
