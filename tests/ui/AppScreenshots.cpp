@@ -4,6 +4,7 @@
 // with ZAITAKU_SCREENSHOT_DIR=docs/screenshots to refresh the pictures in the README.
 
 #include "DemoAppFixture.h"
+#include "ui/app/Style.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -133,6 +134,36 @@ TEST_P(AppVisitFit, EachStepOfAFirstVisitFitsTheScreen)
     EXPECT_NE(visibleNamed(window.get(), "navRoute"), nullptr) << "staff act again";
     EXPECT_TRUE(textOf(window.get(), "visitSteps").contains(QStringLiteral("▶完了")));
     ASSERT_TRUE(tap(window.get(), "resultDone"));
+}
+
+// At 24 pt a step may scroll, but its main action is on the screen, whole.
+TEST_F(AppScreenshots, AtTheLargestTextEachStepsMainActionStaysOnTheScreen)
+{
+    app::applyStyle(*qApp, app::TextSize::Largest);
+    const auto visibleWhole = [&](const char* name) {
+        QTest::qWait(50);
+        auto* button = visibleNamed(window.get(), name);
+        return button != nullptr && button->visibleRegion().boundingRect().size() == button->size();
+    };
+    startVisit("startFirstVisit", session::kDemoFirstPatient);
+    presentCard("valid");
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
+    EXPECT_TRUE(visibleWhole("method_pin"));
+    ASSERT_TRUE(tap(window.get(), "method_pin"));
+    for (const char* digit : {"pinDigit_1", "pinDigit_2", "pinDigit_3", "pinDigit_4"}) {
+        ASSERT_TRUE(tap(window.get(), digit));
+    }
+    EXPECT_TRUE(waitUntil([&] { return visibleWhole("pinOk"); })) << "決定 below the fold at 24 pt";
+    ASSERT_TRUE(tap(window.get(), "pinOk"));
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "consentOk") != nullptr; }));
+    EXPECT_TRUE(waitUntil([&] { return visibleWhole("consentOk"); }, std::chrono::seconds(2)))
+        << "確定 below the fold at 24 pt";
+    for (const char* name : {"consentAll", "prescriptionElectronic", "limitDecline", "consentOk"}) {
+        ASSERT_TRUE(tap(window.get(), name));
+    }
+    finish();
+    EXPECT_TRUE(waitUntil([&] { return visibleWhole("resultDone"); }));
+    app::applyStyle(*qApp, app::TextSize::Standard);
 }
 
 INSTANTIATE_TEST_SUITE_P(TabletScreens,

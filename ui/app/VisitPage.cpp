@@ -17,8 +17,11 @@
 #include <QLabel>
 #include <QPointer>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace zaitaku::app
@@ -44,12 +47,15 @@ VisitPage::VisitPage(BackgroundWorker& worker, Dialogs& dialogs, const AppSettin
     // A tall question (the fallback ladder at 24 pt) scrolls instead of pushing the window past an
     // 800-pixel tablet screen.
     auto* scroll = new QScrollArea(this);
+    m_scroll = scroll;
     scroll->setObjectName("visitScroll");
     scroll->setFocusPolicy(Qt::NoFocus); // a tap on the keypad leaves the focus in its field
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     m_panels = new QStackedWidget(scroll);
     scroll->setWidget(m_panels);
+    // A step whose contents grow after it is shown (the consent's items) is followed as it grows.
+    connect(scroll->verticalScrollBar(), &QScrollBar::rangeChanged, this, &VisitPage::keepMainActionInView);
     layout->addWidget(scroll, 1);
 
     m_working = new QWidget(m_panels);
@@ -155,6 +161,18 @@ void VisitPage::setProgress(const QString& text)
     m_progress->setVisible(!text.isEmpty());
 }
 
+void VisitPage::keepMainActionInView()
+{
+    // At the larger text sizes a step may scroll: its main action stays on the screen (issue 31).
+    QWidget* panel = m_panels->currentWidget();
+    for (auto* button : panel ? panel->findChildren<QPushButton*>() : QList<QPushButton*>{}) {
+        if (button->property("primary").toBool() && button->isVisible()) {
+            m_scroll->ensureWidgetVisible(button, 0, 8);
+            return;
+        }
+    }
+}
+
 void VisitPage::showStep(QWidget* panel)
 {
     const int step = panel == m_card                                                   ? 0
@@ -183,6 +201,7 @@ void VisitPage::showPanel(QWidget* panel)
     }
     m_panels->setCurrentWidget(panel);
     showStep(panel);
+    QTimer::singleShot(0, this, &VisitPage::keepMainActionInView);
     Q_EMIT patientFacing(panel == m_pin || panel == m_consent);
     if (panel != m_card && panel != m_working && m_progressAboutCard) {
         setProgress(QString()); // "place the card" is done once the visit has moved on to a question

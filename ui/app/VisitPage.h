@@ -13,6 +13,7 @@
 #include <memory>
 
 class QLabel;
+class QScrollArea;
 class QPushButton;
 class QStackedWidget;
 
@@ -70,6 +71,7 @@ Q_SIGNALS:
 private:
     void showPanel(QWidget* panel);
     void showStep(QWidget* panel);
+    void keepMainActionInView();
     void setProgress(const QString& text);
     void finish(const Expected<visit::VisitOutcome, visit::Error>& outcome);
 
@@ -86,6 +88,7 @@ private:
     QLabel* m_title;
     QLabel* m_progress;
     QLabel* m_steps = nullptr;
+    QScrollArea* m_scroll = nullptr;
     bool m_progressAboutCard = false; // the line speaks of the card (its log is on the card panel)
     QStackedWidget* m_panels;
     QWidget* m_working;
