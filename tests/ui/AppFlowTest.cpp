@@ -696,6 +696,15 @@ TEST_F(AppFlowTest, SignInTakesTheStoreFromTheSettingsAndOffersCreationOnlyBefor
     EXPECT_EQ(findIn<QLineEdit>(locked.get(), "storePath")->text(), provisioned.storePath);
     EXPECT_EQ(visibleNamed(locked.get(), "createStore"), nullptr) << "the tablet has its store";
     EXPECT_EQ(visibleNamed(locked.get(), "passphraseRepeat"), nullptr);
+    // The staff PIN takes the app's keypad.
+    locked->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(locked.get()));
+    findIn<QLineEdit>(locked.get(), "staffSecret")->setFocus();
+    ASSERT_TRUE(waitUntil([&] { return visibleNamed(locked.get(), "numericKeypad") != nullptr; }));
+    for (const char* key : {"keypad_4", "keypad_8", "keypad_2", "keypad_1"}) {
+        ASSERT_TRUE(tap(locked.get(), key));
+    }
+    EXPECT_EQ(findIn<QLineEdit>(locked.get(), "staffSecret")->text(), QStringLiteral("4821"));
 
     app::AppSettings fresh;
     fresh.storePath = QString::fromStdString(dir + "/not-yet/store.db");

@@ -3,7 +3,6 @@
 #include "ui/app/AppSession.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/Style.h"
-#include "ui/session/MedicalInfoReport.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -84,6 +83,22 @@ void SyncPage::setBusy(bool busy)
     m_sync->setEnabled(!busy);
 }
 
+QString SyncPage::ago(const base::Timestamp& then, const base::Timestamp& now)
+{
+    // In words, in the screen's language (session::timeAgoJa is the CLI's Japanese).
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now.utc() - then.utc()).count();
+    if (minutes < 1) {
+        return tr("たった今");
+    }
+    if (minutes < 60) {
+        return tr("%1分前").arg(minutes);
+    }
+    if (minutes < 24 * 60) {
+        return tr("%1時間前").arg(minutes / 60);
+    }
+    return tr("%1日前").arg(minutes / (24 * 60));
+}
+
 void SyncPage::refresh()
 {
     if (!m_session) {
@@ -134,9 +149,7 @@ void SyncPage::refresh()
             if (auto parsed = base::Timestamp::parse(st.lastSuccess.value_or("")); parsed) {
                 last = *parsed;
             }
-            const QString when = last && m_session
-                                     ? QString::fromStdString(session::timeAgoJa(*last, m_session->clock().nowJst()))
-                                     : tr("未送信");
+            const QString when = last && m_session ? ago(*last, m_session->clock().nowJst()) : tr("未送信");
             Q_EMIT summaryChanged(tr("送信待ち %1").arg(st.queued + st.sending) + tr("・最終送信 %1").arg(when) +
                                   (st.deadLetter > 0 ? tr(" ⚠ 送信不可 %1").arg(st.deadLetter) : QString()));
         });

@@ -5,6 +5,8 @@
 // and cancel. Cancel stops waiting; the run itself finishes within its network timeouts and
 // leaves the outbox consistent either way (crash-safe by design).
 
+#include "base/Timestamp.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -30,6 +32,10 @@ public:
 
 Q_SIGNALS:
     void summaryChanged(QString summary);
+
+public:
+    // 「たった今」「5分前」「3時間前」「2日前」 (translated).
+    static QString ago(const base::Timestamp& then, const base::Timestamp& now);
 
 private:
     void retrySelected();

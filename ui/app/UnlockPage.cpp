@@ -2,6 +2,7 @@
 
 #include "sync/store/StoreLifecycle.h"
 #include "ui/app/BackgroundWorker.h"
+#include "ui/app/NumericKeypad.h"
 #include "ui/app/Style.h"
 
 #include <QFileInfo>
@@ -45,7 +46,9 @@ UnlockPage::UnlockPage(
     m_staffSecret = new QLineEdit(this);
     m_staffSecret->setObjectName("staffSecret");
     m_staffSecret->setEchoMode(QLineEdit::Password);
-    m_staffSecret->setInputMethodHints(Qt::ImhSensitiveData | Qt::ImhNoPredictiveText | Qt::ImhHiddenText);
+    // Mostly a PIN: the app's keypad shows for it (a passphrase still types on the system keyboard).
+    m_staffSecret->setInputMethodHints(Qt::ImhPreferNumbers | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText |
+                                       Qt::ImhHiddenText);
     form->addRow(tr("職員の暗証番号・パスワード"), m_staffSecret);
     m_passphrase = new QLineEdit(this);
     m_passphrase->setObjectName("passphrase");
@@ -58,6 +61,7 @@ UnlockPage::UnlockPage(
     m_repeat->setInputMethodHints(Qt::ImhSensitiveData | Qt::ImhNoPredictiveText | Qt::ImhHiddenText);
     form->addRow(tr("パスフレーズ（新規作成時に再入力）"), m_repeat);
     layout->addLayout(form);
+    layout->addWidget(new NumericKeypad(this));
     m_message = makeText(QString(), this);
     m_message->setObjectName("unlockMessage");
     layout->addWidget(m_message);

@@ -1112,6 +1112,22 @@
 <context>
     <name>SyncPage</name>
     <message>
+        <source>たった今</source>
+        <translation>just now</translation>
+    </message>
+    <message>
+        <source>%1分前</source>
+        <translation>%1 min ago</translation>
+    </message>
+    <message>
+        <source>%1時間前</source>
+        <translation>%1 h ago</translation>
+    </message>
+    <message>
+        <source>%1日前</source>
+        <translation>%1 days ago</translation>
+    </message>
+    <message>
         <source>送信状況</source>
         <translation>Sync</translation>
     </message>

@@ -4,6 +4,7 @@
 #include "ui/app/visit/ConsentPanel.h"
 #include "ui/app/visit/ResultSummary.h"
 
+#include <QFont>
 #include <QLabel>
 #include <QScrollArea>
 #include <QVBoxLayout>
@@ -25,6 +26,10 @@ ResultPanel::ResultPanel(QWidget* parent)
     m_identity->setObjectName("resultIdentity");
     m_eligibility = makeText(QString(), content);
     m_eligibility->setObjectName("resultEligibility");
+    // What the patient is shown of the result reads larger (issue 31: the screen is turned to them).
+    QFont patientText = m_eligibility->font();
+    patientText.setPointSizeF(patientText.pointSizeF() * 1.2);
+    m_eligibility->setFont(patientText);
     m_consents = makeText(QString(), content);
     m_consents->setObjectName("resultConsents");
     m_warnings = makeWarning(QString(), content);
