@@ -285,7 +285,7 @@ Expected<PinOutcome, Error> MynaCard::verifyGuarded(std::uint16_t keyFid,
     case PinState::Available:
         break;
     }
-    if (status->triesLeft <= 1 && !(override && !override->staffId.empty())) {
+    if (isLastPinTry(status->triesLeft) && !(override && !override->staffId.empty())) {
         return Unexpected(
             Error{Errc::PinLastTry, "one try left: use face or visual confirmation, or a staff override"});
     }

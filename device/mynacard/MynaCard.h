@@ -45,6 +45,14 @@ struct PinStatus
     int triesLeft = 0;
 };
 
+// The one PIN try left: a wrong PIN now blocks the card until the municipal office resets it, so
+// nothing tries it without a staff member's explicit decision (LastTryOverride) and nothing
+// retries a PIN by itself. One place for the rule the card, the visit machine and the screens use.
+constexpr bool isLastPinTry(int triesLeft)
+{
+    return triesLeft <= 1;
+}
+
 struct CardInfo
 {
     std::string tokenLabel;

@@ -371,7 +371,7 @@ Expected<void, Error> VisitRun::chooseMethod()
     const VisitFacts& facts = m_machine.facts();
     MethodPrompt prompt;
     prompt.card = m_out.card;
-    prompt.lastTry = !facts.faceAuthOnly && !facts.pinBlocked && facts.triesLeft <= 1;
+    prompt.lastTry = !facts.faceAuthOnly && !facts.pinBlocked && device::isLastPinTry(facts.triesLeft);
     if (!facts.faceAuthOnly) {
         prompt.triesLeft = facts.triesLeft;
     }
@@ -437,7 +437,7 @@ Expected<void, Error> VisitRun::enterPin()
         say("暗証番号がロックされています。目視確認か顔認証で確認してください");
         return fire(E::PinBlocked);
     }
-    if (status->triesLeft <= 1 && facts.lastTryOverrideBy.empty()) {
+    if (device::isLastPinTry(status->triesLeft) && facts.lastTryOverrideBy.empty()) {
         say("暗証番号の残り回数が1回です。目視確認か顔認証に切り替えてください", status->triesLeft);
         EventData data;
         data.triesLeft = status->triesLeft;
@@ -446,7 +446,9 @@ Expected<void, Error> VisitRun::enterPin()
     if (!m_out.triesLeftBefore) {
         m_out.triesLeftBefore = status->triesLeft;
     }
-    PinAnswer answer = ask([&] { return m_op.enterPin(PinPrompt{status->triesLeft, status->triesLeft <= 1}); });
+    PinAnswer answer = ask([&] {
+        return m_op.enterPin(PinPrompt{status->triesLeft, device::isLastPinTry(status->triesLeft)});
+    });
     if (!answer.pin) {
         return fire(E::BackToMethods);
     }
@@ -555,7 +557,7 @@ Expected<void, Error> VisitRun::checkVisual()
         suggested = model::VisualReason::FaceAuthOnlyCard;
     } else if (facts.pinBlocked) {
         suggested = model::VisualReason::PinBlocked;
-    } else if (facts.triesLeft <= 1) {
+    } else if (device::isLastPinTry(facts.triesLeft)) {
         suggested = model::VisualReason::PinLastTry;
     }
     VisualPrompt prompt{identity::visualStatement(m_settings.language), {}, suggested};

@@ -1,5 +1,7 @@
 #include "verify/visit/VisitMachine.h"
 
+#include "device/mynacard/MynaCard.h"
+
 #include <vector>
 
 namespace zaitaku::visit
@@ -89,7 +91,7 @@ std::optional<std::string> VisitMachine::refusal(VisitEvent event, const EventDa
         if (m_facts.pinBlocked) {
             return "the PIN is blocked";
         }
-        if (m_facts.triesLeft <= 1 && overrideBy.empty()) {
+        if (device::isLastPinTry(m_facts.triesLeft) && overrideBy.empty()) {
             return "one PIN try left: not without a staff override";
         }
         return std::nullopt;
@@ -148,7 +150,7 @@ void VisitMachine::learn(VisitEvent event, const EventData& data, VisitState to)
     case E::PinSubmitted:
         m_facts.pinPending = true;
         ++m_facts.pinAttempts;
-        if (m_facts.triesLeft <= 1) {
+        if (device::isLastPinTry(m_facts.triesLeft)) {
             ++m_facts.pinAttemptsWithOneTryLeft;
         }
         break;
