@@ -110,4 +110,10 @@ private:
     bool m_failed = false;
 };
 
+// The error of a failed result, handed on as it is: `if (!r) { return errorOf(r); }`.
+template <typename T, typename E> Unexpected<E> errorOf(const Expected<T, E>& result)
+{
+    return Unexpected<E>(result.error());
+}
+
 } // namespace zaitaku

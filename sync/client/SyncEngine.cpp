@@ -34,11 +34,6 @@ namespace
 
 constexpr const char* kFeedStream = "feed";
 
-template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
-{
-    return Unexpected(result.error());
-}
-
 // Runs `work` in one transaction (Full durability: it acknowledges or moves the cursor).
 // Polls GET /v1/jobs/<id> until the gateway's OQS job is no longer queued or running (every 25 ms
 // for the first 2 s — most jobs end within a few hundred ms — then doubling to 1 s, within
@@ -76,7 +71,7 @@ template <typename Work> Expected<void, Error> inTransaction(store::Database& db
 {
     auto tx = Transaction::begin(db, Durability::Full);
     if (!tx) {
-        return fail(tx);
+        return errorOf(tx);
     }
     if (auto done = work(); !done) {
         return done;
@@ -88,7 +83,7 @@ Expected<GatewayLink, Error> linkOf(store::Database& db)
 {
     auto link = GatewayLink::load(db);
     if (!link) {
-        return fail(link);
+        return errorOf(link);
     }
     if (!*link) {
         return Unexpected(Error{Errc::NotEnrolled,
@@ -109,15 +104,15 @@ auto askAndAwait(store::Database& db,
 {
     auto link = linkOf(db);
     if (!link) {
-        return fail(link);
+        return errorOf(link);
     }
     auto gateway = GatewayConnection::open(*link, options.timeouts);
     if (!gateway) {
-        return fail(gateway);
+        return errorOf(gateway);
     }
     auto response = gateway->post(path, body);
     if (!response) {
-        return fail(response);
+        return errorOf(response);
     }
     auto parsed = parse(response->body);
     if (!parsed || !parsed->jobId) {
@@ -125,7 +120,7 @@ auto askAndAwait(store::Database& db,
     }
     auto job = waitForJob(*gateway, *parsed->jobId, options.oqsWait);
     if (!job) {
-        return fail(job);
+        return errorOf(job);
     }
     if (job->state != "done") {
         return Unexpected(
@@ -142,11 +137,11 @@ Expected<SyncReport, Error> SyncEngine::run()
     auto& db = m_store.db();
     auto link = linkOf(db);
     if (!link) {
-        return fail(link);
+        return errorOf(link);
     }
     auto gateway = GatewayConnection::open(*link, m_options.timeouts);
     if (!gateway) {
-        return fail(gateway);
+        return errorOf(gateway);
     }
     auto step = announceBacklog(*gateway);
     if (step) {
@@ -168,11 +163,11 @@ Expected<SyncReport, Error> SyncEngine::run()
     if (!step) {
         if (!GatewayConnection::isTransient(step.error()) && step.error().code != Errc::ProtocolViolation) {
             (void)noteFailure(step.error());
-            return fail(step);
+            return errorOf(step);
         }
         report.error = step.error();
         if (auto noted = noteFailure(step.error()); !noted) {
-            return fail(noted);
+            return errorOf(noted);
         }
         return report;
     }
@@ -187,7 +182,7 @@ Expected<SyncReport, Error> SyncEngine::run()
         return store::StoreMeta::set(db, "sync.last_error", "");
     });
     if (!done) {
-        return fail(done);
+        return errorOf(done);
     }
     return report;
 }
@@ -196,7 +191,7 @@ Expected<void, Error> SyncEngine::announceBacklog(GatewayConnection& gateway)
 {
     auto counts = store::Outbox::counts(m_store.db());
     if (!counts) {
-        return fail(counts);
+        return errorOf(counts);
     }
     const std::string value = std::to_string(counts->unsent());
     gateway.setHeader("zaitaku-outbox", counts->oldestUnsent.empty() ? value : value + " " + counts->oldestUnsent);
@@ -223,7 +218,7 @@ Expected<void, Error> SyncEngine::applyTrustAnchor(const protocol::FeedItem& ite
     const auto now = m_store.clock().nowJst();
     auto pinned = store::StoreMeta::get(db, "gateway.ca_pem");
     if (!pinned) {
-        return fail(pinned);
+        return errorOf(pinned);
     }
     auto announcement = protocol::parseTrustAnchorAnnouncement(item.body);
     auto bundle = announcement ? pinAnnouncedRoot(pinned->value_or(""), *announcement)
@@ -232,7 +227,7 @@ Expected<void, Error> SyncEngine::applyTrustAnchor(const protocol::FeedItem& ite
         // Kept as evidence and skipped: a forged announcement must not stop the feed.
         auto audited = store::AuditLog::append(
             db, {"system", "gateway.trust_anchor_refused", "gateway", {{"reason", bundle.error().message}}}, now);
-        return audited ? Expected<void, Error>() : fail(audited);
+        return audited ? Expected<void, Error>() : errorOf(audited);
     }
     if (*bundle == pinned->value_or("")) {
         return {};
@@ -243,7 +238,7 @@ Expected<void, Error> SyncEngine::applyTrustAnchor(const protocol::FeedItem& ite
     ++report.rootsPinned;
     auto audited =
         store::AuditLog::append(db, {"system", "gateway.trust_anchor", "gateway", nlohmann::json::object()}, now);
-    return audited ? Expected<void, Error>() : fail(audited);
+    return audited ? Expected<void, Error>() : errorOf(audited);
 }
 
 Expected<void, Error> SyncEngine::noteFailure(const Error& error)
@@ -259,11 +254,11 @@ Expected<void, Error> SyncEngine::checkEpoch(GatewayConnection& gateway, Gateway
 {
     auto response = gateway.get("/v1/status");
     if (!response) {
-        return fail(response);
+        return errorOf(response);
     }
     auto status = protocol::parseStatusResponse(response->body);
     if (!status) {
-        return fail(status);
+        return errorOf(status);
     }
     const auto now = m_store.clock().nowJst();
     report.skewSeconds = (now.utc() - status->serverTime.utc()).count();
@@ -279,7 +274,7 @@ Expected<void, Error> SyncEngine::checkEpoch(GatewayConnection& gateway, Gateway
             // feed from its start.
             auto requeued = Outbox::requeueAcknowledged(db);
             if (!requeued) {
-                return fail(requeued);
+                return errorOf(requeued);
             }
             report.requeuedForNewEpoch = *requeued;
             if (auto done = store::SyncCursor::set(db, kFeedStream, "0", now); !done) {
@@ -288,7 +283,7 @@ Expected<void, Error> SyncEngine::checkEpoch(GatewayConnection& gateway, Gateway
             store::AuditEntry entry{
                 "system", "sync.epoch_changed", status->epoch, {{"previous", link.epoch}, {"requeued", *requeued}}};
             if (auto done = store::AuditLog::append(db, entry, now); !done) {
-                return fail(done);
+                return errorOf(done);
             }
         }
         link.epoch = status->epoch;
@@ -302,7 +297,7 @@ Expected<void, Error> SyncEngine::topUpChallenges(GatewayConnection& gateway, Sy
     const auto now = m_store.clock().nowJst();
     auto available = store::ChallengePool::available(db, now);
     if (!available) {
-        return fail(available);
+        return errorOf(available);
     }
     if (*available >= m_options.challengeLowWater) {
         return {};
@@ -310,11 +305,11 @@ Expected<void, Error> SyncEngine::topUpChallenges(GatewayConnection& gateway, Sy
     const auto want = std::min<std::int64_t>(m_options.challengeBatch, protocol::kMaxChallengesPerRequest);
     auto response = gateway.post("/v1/challenges", protocol::dump(protocol::toJson(protocol::ChallengeRequest{want})));
     if (!response) {
-        return fail(response);
+        return errorOf(response);
     }
     auto batch = protocol::parseChallengeBatch(response->body);
     if (!batch) {
-        return fail(batch);
+        return errorOf(batch);
     }
     std::vector<store::PooledChallenge> pooled;
     for (const auto& c : batch->challenges) {
@@ -327,7 +322,7 @@ Expected<void, Error> SyncEngine::topUpChallenges(GatewayConnection& gateway, Sy
     return inTransaction(db, [&]() -> Expected<void, Error> {
         auto added = store::ChallengePool::add(db, pooled, now);
         if (!added) {
-            return fail(added);
+            return errorOf(added);
         }
         report.challengesAdded += static_cast<std::int64_t>(*added);
         return {};
@@ -346,7 +341,7 @@ Expected<void, Error> SyncEngine::push(GatewayConnection& gateway, const Gateway
         const auto now = m_store.clock().nowJst();
         auto batch = Outbox::nextBatch(db, m_options.batchSize, now);
         if (!batch) {
-            return fail(batch);
+            return errorOf(batch);
         }
         if (batch->empty()) {
             return {};
@@ -366,7 +361,7 @@ Expected<void, Error> SyncEngine::push(GatewayConnection& gateway, const Gateway
         auto response = gateway.post("/v1/records", protocol::dump(protocol::toJson(request)));
         Expected<protocol::RecordsResponse, Error> parsed =
             response ? protocol::parseRecordsResponse(response->body)
-                     : Expected<protocol::RecordsResponse, Error>(fail(response));
+                     : Expected<protocol::RecordsResponse, Error>(errorOf(response));
         if (!parsed) {
             const Error error = parsed.error();
             // A whole-batch refusal naming one record ("records[3].payload") dead-letters that one
@@ -460,25 +455,25 @@ Expected<bool, Error> SyncEngine::applySnapshot(const nlohmann::json& json, cons
     }
     auto patient = store::PatientRoster::find(db, snapshot->patientId);
     if (!patient) {
-        return fail(patient);
+        return errorOf(patient);
     }
     if (!*patient) {
         return false; // not on this tablet's roster
     }
     auto known = db.prepare("SELECT 1 FROM eligibility_snapshot WHERE id = ?1");
     if (!known) {
-        return fail(known);
+        return errorOf(known);
     }
     known->bind(1, snapshot->id);
     auto row = known->step();
     if (!row) {
-        return fail(row);
+        return errorOf(row);
     }
     if (*row) {
         return false;
     }
     if (auto done = store::SnapshotCache::add(db, *snapshot, *receivedAt); !done) {
-        return fail(done);
+        return errorOf(done);
     }
     return true;
 }
@@ -489,16 +484,16 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
     for (;;) {
         auto cursor = store::SyncCursor::get(db, kFeedStream);
         if (!cursor) {
-            return fail(cursor);
+            return errorOf(cursor);
         }
         const std::string after = cursor->value_or("0");
         auto response = gateway.get("/v1/feed?after=" + after + "&limit=" + std::to_string(m_options.feedPage));
         if (!response) {
-            return fail(response);
+            return errorOf(response);
         }
         auto page = protocol::parseFeedPage(response->body);
         if (!page) {
-            return fail(page);
+            return errorOf(page);
         }
         if (page->epoch != link.epoch) {
             return {}; // the gateway changed under us: the next run re-reads from the start
@@ -510,12 +505,12 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
                 if (item.kind == "eligibility_result" && item.body.contains("snapshot")) {
                     auto applied = applySnapshot(item.body["snapshot"], item.body.value("received_at", ""));
                     if (!applied) {
-                        return fail(applied);
+                        return errorOf(applied);
                     }
                     report.snapshotsApplied += *applied ? 1 : 0;
                 } else if (item.kind == "requery_permission") {
                     if (auto applied = applyCareConfirmation(item); !applied) {
-                        return fail(applied);
+                        return errorOf(applied);
                     }
                 } else if (item.kind == "consent_revocation") {
                     // Issue 33: a withdrawn 薬剤・特定健診 consent wipes this tablet's copy at once.
@@ -524,18 +519,18 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
                         auto wiped = store::MedicalInfoCache::wipe(db, item.patientId, *kind, "system",
                                                                    "consent_withdrawn", now);
                         if (!wiped) {
-                            return fail(wiped);
+                            return errorOf(wiped);
                         }
                     }
                 } else if (item.kind == "trust_anchor") {
                     if (auto applied = applyTrustAnchor(item, report); !applied) {
-                        return fail(applied);
+                        return errorOf(applied);
                     }
                 } else if (item.kind == "staff_account") {
                     // A malformed account is skipped (the next version replaces it), never fatal.
                     if (auto account = store::StaffAccount::fromJson(item.body); account) {
                         if (auto applied = store::StaffDirectory::apply(m_store, *account); !applied) {
-                            return fail(applied);
+                            return errorOf(applied);
                         }
                     }
                 }
@@ -587,12 +582,12 @@ SyncEngine::requery(const std::string& patientId, const std::string& serviceKind
         auto done = inTransaction(db, [&]() -> Expected<void, Error> {
             auto applied = applySnapshot(parsed->snapshot, parsed->receivedAt->toString());
             if (!applied) {
-                return fail(applied);
+                return errorOf(applied);
             }
             return {};
         });
         if (!done) {
-            return fail(done);
+            return errorOf(done);
         }
     }
     return parsed;
@@ -618,7 +613,7 @@ SyncEngine::medicalInfo(const std::string& patientId, const std::string& service
             for (auto kind : {model::ConsentKind::Pharmacy, model::ConsentKind::Checkup}) {
                 if (auto wiped = store::MedicalInfoCache::wipe(db, patientId, kind, staffId, parsed->reason, now);
                     !wiped) {
-                    return fail(wiped);
+                    return errorOf(wiped);
                 }
             }
         }
@@ -631,7 +626,7 @@ SyncEngine::medicalInfo(const std::string& patientId, const std::string& service
                 continue;
             }
             if (auto put = store::MedicalInfoCache::replace(db, info, now); !put) {
-                return fail(put);
+                return errorOf(put);
             }
         }
         auto audited = store::AuditLog::append(
@@ -639,12 +634,12 @@ SyncEngine::medicalInfo(const std::string& patientId, const std::string& service
             {staffId, "medical_info.fetch", patientId, {{"reason", parsed->reason}, {"items", parsed->items.size()}}},
             now);
         if (!audited) {
-            return fail(audited);
+            return errorOf(audited);
         }
         return {};
     });
     if (!done) {
-        return fail(done);
+        return errorOf(done);
     }
     return parsed;
 }
@@ -655,12 +650,12 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const base::Da
     auto& db = m_store.db();
     auto link = linkOf(db);
     if (!link) {
-        return fail(link);
+        return errorOf(link);
     }
     if (patientIds.empty()) {
         auto roster = store::PatientRoster::list(db);
         if (!roster) {
-            return fail(roster);
+            return errorOf(roster);
         }
         for (const auto& p : *roster) {
             patientIds.push_back(p.id);
@@ -668,11 +663,11 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const base::Da
     }
     auto gateway = GatewayConnection::open(*link, m_options.timeouts);
     if (!gateway) {
-        return fail(gateway);
+        return errorOf(gateway);
     }
     SyncReport ignored;
     if (auto done = topUpChallenges(*gateway, ignored); !done) {
-        return fail(done);
+        return errorOf(done);
     }
     std::vector<PrecheckResult> results;
     for (std::size_t start = 0; start < patientIds.size(); start += protocol::kMaxPrecheckPatients) {
@@ -683,11 +678,11 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const base::Da
                                   patientIds.begin() + static_cast<std::ptrdiff_t>(end));
         auto response = gateway->post("/v1/precheck", protocol::dump(protocol::toJson(request)));
         if (!response) {
-            return fail(response);
+            return errorOf(response);
         }
         auto parsed = protocol::parsePrecheckResponse(response->body);
         if (!parsed) {
-            return fail(parsed);
+            return errorOf(parsed);
         }
         if (parsed->jobId) {
             // The gateway is asking OQS for some of them: wait for that job, then ask once more
@@ -695,11 +690,11 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const base::Da
             if (auto job = waitForJob(*gateway, *parsed->jobId, m_options.oqsWait); job) {
                 auto again = gateway->post("/v1/precheck", protocol::dump(protocol::toJson(request)));
                 if (!again) {
-                    return fail(again);
+                    return errorOf(again);
                 }
                 parsed = protocol::parsePrecheckResponse(again->body);
                 if (!parsed) {
-                    return fail(parsed);
+                    return errorOf(parsed);
                 }
             }
         }
@@ -712,7 +707,7 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const base::Da
                 if (!entry.snapshot.is_null() && entry.receivedAt) {
                     auto applied = applySnapshot(entry.snapshot, entry.receivedAt->toString());
                     if (!applied) {
-                        return fail(applied);
+                        return errorOf(applied);
                     }
                     result.cached = *applied;
                 }
@@ -721,7 +716,7 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const base::Da
             return {};
         });
         if (!done) {
-            return fail(done);
+            return errorOf(done);
         }
     }
     return results;
@@ -733,7 +728,7 @@ Expected<bool, Error> SyncEngine::retryDeadLetter(store::Store& store, std::int6
     auto done = inTransaction(store.db(), [&]() -> Expected<void, Error> {
         auto changed = store::Outbox::requeue(store.db(), seq);
         if (!changed) {
-            return fail(changed);
+            return errorOf(changed);
         }
         requeued = *changed;
         if (!requeued) {
@@ -742,7 +737,7 @@ Expected<bool, Error> SyncEngine::retryDeadLetter(store::Store& store, std::int6
         auto audited = store::AuditLog::append(
             store.db(), {actor, "outbox.retry", std::to_string(seq), nlohmann::json::object()}, store.clock().nowJst());
         if (!audited) {
-            return fail(audited);
+            return errorOf(audited);
         }
         return {};
     });
@@ -758,7 +753,7 @@ Expected<SyncStatus, Error> SyncEngine::status(store::Store& store)
     SyncStatus status;
     auto link = GatewayLink::load(db);
     if (!link) {
-        return fail(link);
+        return errorOf(link);
     }
     if (*link) {
         status.enrolled = true;
@@ -767,7 +762,7 @@ Expected<SyncStatus, Error> SyncEngine::status(store::Store& store)
     }
     auto counts = Outbox::counts(db);
     if (!counts) {
-        return fail(counts);
+        return errorOf(counts);
     }
     status.queued = counts->queued;
     status.sending = counts->sending;
@@ -775,7 +770,7 @@ Expected<SyncStatus, Error> SyncEngine::status(store::Store& store)
     status.deadLetter = counts->dead;
     auto available = store::ChallengePool::available(db, store.clock().nowJst());
     if (!available) {
-        return fail(available);
+        return errorOf(available);
     }
     status.challengesAvailable = *available;
     auto meta = [&db](const char* key) -> Expected<std::optional<std::string>, Error> {
@@ -802,7 +797,7 @@ Expected<SyncStatus, Error> SyncEngine::status(store::Store& store)
     status.lastError = *lastError;
     auto dead = Outbox::deadLetters(db, 100);
     if (!dead) {
-        return fail(dead);
+        return errorOf(dead);
     }
     for (const auto& item : *dead) {
         status.deadLetters.push_back({item.seq, item.kind, item.recordId, item.lastError});

@@ -71,16 +71,11 @@ const std::vector<GatewaySchemaVersion>& migrations()
 // pg_advisory_xact_lock key of every write transaction ("zaitaku" in ASCII).
 constexpr std::string_view kWriterLock = "SELECT pg_advisory_xact_lock(34473461343336545)";
 
-template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
-{
-    return Unexpected(result.error());
-}
-
 Expected<int, Error> currentVersion(PgConnection& db)
 {
     auto v = db.exec("SELECT coalesce(max(version), 0) FROM zaitaku_schema");
     if (!v) {
-        return fail(v);
+        return errorOf(v);
     }
     return static_cast<int>(v->integer(0, 0));
 }
@@ -89,27 +84,27 @@ Expected<void, Error> migrate(PgConnection& db, const base::Timestamp& now)
 {
     auto tx = PgTransaction::begin(db);
     if (!tx) {
-        return fail(tx);
+        return errorOf(tx);
     }
     // Two gateways (or a gateway and the CLI) starting together: one migrates, the other waits.
     if (auto locked = db.exec(kWriterLock); !locked) {
-        return fail(locked);
+        return errorOf(locked);
     }
     // No DDL at all when the schema is current: the gateway's own role may not be allowed any.
     auto exists = db.exec("SELECT to_regclass('zaitaku_schema') IS NOT NULL");
     if (!exists) {
-        return fail(exists);
+        return errorOf(exists);
     }
     if (exists->text(0, 0) != "t") {
         if (auto done = db.run("CREATE TABLE zaitaku_schema (version INTEGER PRIMARY KEY, "
                                "summary TEXT NOT NULL, applied_at TEXT NOT NULL)");
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
     }
     auto version = currentVersion(db);
     if (!version) {
-        return fail(version);
+        return errorOf(version);
     }
     if (*version > migrations().back().version) {
         return Unexpected(
@@ -128,7 +123,7 @@ Expected<void, Error> migrate(PgConnection& db, const base::Timestamp& now)
         if (auto done = db.exec("INSERT INTO zaitaku_schema (version, summary, applied_at) VALUES ($1, $2, $3)",
                                 {pgInt(m.version), pgText(m.summary), store::utcText(now)});
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
     }
     return tx->commit();
@@ -141,7 +136,7 @@ Expected<void, Error> grantServiceRole(PgConnection& owner, const std::string& s
 {
     auto quoted = owner.exec("SELECT quote_ident($1), quote_ident(current_schema())", {serviceRole});
     if (!quoted) {
-        return fail(quoted);
+        return errorOf(quoted);
     }
     const std::string role = quoted->text(0, 0);
     const std::string schema = quoted->text(0, 1);
@@ -202,7 +197,7 @@ public:
     {
         if (m_session == PgSession::ReadOnly) {
             if (auto connected = m_conn.ensureConnected(); !connected) {
-                return fail(connected);
+                return errorOf(connected);
             }
         }
         std::vector<PgParam> values;
@@ -212,7 +207,7 @@ public:
         }
         auto r = m_conn.exec(dollarParameters(sql), values);
         if (!r) {
-            return fail(r);
+            return errorOf(r);
         }
         SqlRows out;
         for (int row = 0; row < r->rows(); ++row) {
@@ -231,16 +226,16 @@ public:
     {
         auto tx = PgTransaction::begin(m_conn);
         if (!tx) {
-            return fail(tx);
+            return errorOf(tx);
         }
         // Writers are serialised (this process and others, such as `snapshots import`): seqs
         // become visible in commit order and the audit chain has one head.
         if (auto locked = m_conn.exec(kWriterLock); !locked) {
-            return fail(locked);
+            return errorOf(locked);
         }
         if (durability == WriteDurability::Relaxed) {
             if (auto relaxed = m_conn.exec("SET LOCAL synchronous_commit TO off"); !relaxed) {
-                return fail(relaxed);
+                return errorOf(relaxed);
             }
         }
         m_write.emplace(std::move(*tx));
@@ -283,19 +278,19 @@ PostgresGatewayStorage::open(const std::string& conninfo,
 {
     auto writer = PgConnection::connect(conninfo, statementTimeout);
     if (!writer) {
-        return fail(writer);
+        return errorOf(writer);
     }
     if (!ownerConninfo.empty()) {
         auto role = writer->exec("SELECT current_user");
         if (!role) {
-            return fail(role);
+            return errorOf(role);
         }
         auto owner = PgConnection::connect(ownerConninfo, statementTimeout);
         if (!owner) {
-            return fail(owner);
+            return errorOf(owner);
         }
         if (auto done = migrate(*owner, now); !done) {
-            return fail(done);
+            return errorOf(done);
         }
         if (auto done = grantServiceRole(*owner, role->text(0, 0)); !done) {
             return Unexpected(
@@ -305,11 +300,11 @@ PostgresGatewayStorage::open(const std::string& conninfo,
         }
     }
     if (auto done = migrate(*writer, now); !done) {
-        return fail(done);
+        return errorOf(done);
     }
     auto reader = PgConnection::connect(conninfo, statementTimeout, PgSession::ReadOnly);
     if (!reader) {
-        return fail(reader);
+        return errorOf(reader);
     }
     return SqlGatewayStorage::open(std::make_unique<PostgresConnection>(std::move(*writer), PgSession::ReadWrite),
                                    std::make_unique<PostgresConnection>(std::move(*reader), PgSession::ReadOnly),

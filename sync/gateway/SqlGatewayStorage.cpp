@@ -13,18 +13,13 @@ namespace zaitaku::sync::gateway
 namespace
 {
 
-template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
-{
-    return Unexpected(result.error());
-}
-
 // Every row of a read as `from(rows, i)` gives it, or the read's error.
 template <typename From>
 auto rowsAs(const Expected<SqlRows, Error>& r, From from)
     -> Expected<std::vector<std::invoke_result_t<From, const SqlRows&, int>>, Error>
 {
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     std::vector<std::invoke_result_t<From, const SqlRows&, int>> out;
     out.reserve(static_cast<std::size_t>(r->rows()));
@@ -105,11 +100,11 @@ Expected<std::unique_ptr<SqlGatewayStorage>, Error> SqlGatewayStorage::open(std:
     std::unique_ptr<SqlGatewayStorage> storage(new SqlGatewayStorage(std::move(writer), std::move(reader)));
     auto epoch = storage->epoch();
     if (!epoch) {
-        return fail(epoch);
+        return errorOf(epoch);
     }
     if (epoch->empty()) {
         if (auto made = storage->rotateEpoch(random, "created", now); !made) {
-            return fail(made);
+            return errorOf(made);
         }
     }
     return storage;
@@ -127,14 +122,14 @@ Expected<T, Error> SqlGatewayStorage::inWrite(WriteDurability durability, Work w
     std::lock_guard lock(m_writerMutex);
     auto tx = SqlTransaction::write(*m_writer, durability);
     if (!tx) {
-        return fail(tx);
+        return errorOf(tx);
     }
     Expected<T, Error> result = work();
     if (!result) {
         return result; // rolled back: nothing is acknowledged
     }
     if (auto done = tx->commit(); !done) {
-        return fail(done);
+        return errorOf(done);
     }
     return result;
 }
@@ -143,7 +138,7 @@ Expected<void, Error> SqlGatewayStorage::appendAudit(const store::AuditEntry& en
 {
     auto last = m_writer->exec("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (!last) {
-        return fail(last);
+        return errorOf(last);
     }
     const std::int64_t seq = last->rows() > 0 ? last->integer(0, 0) + 1 : 1;
     const std::string prev = last->rows() > 0 ? last->text(0, 1) : store::AuditChain::genesis();
@@ -159,13 +154,13 @@ Expected<void, Error> SqlGatewayStorage::appendAudit(const store::AuditEntry& en
                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                    {seq, when, entry.actor, entry.action, entry.subject, detail, prev, hash});
         !done) {
-        return fail(done);
+        return errorOf(done);
     }
     if (auto done = m_writer->exec("INSERT INTO store_meta (key, value) VALUES ('audit_head', ?1) "
                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                    {std::to_string(seq) + ":" + hash});
         !done) {
-        return fail(done);
+        return errorOf(done);
     }
     return {};
 }
@@ -175,7 +170,7 @@ Expected<void, Error> SqlGatewayStorage::appendFeed(const protocol::FeedItem& it
     auto done = m_writer->exec("INSERT INTO feed (kind, patient_id, at, body) VALUES (?1, ?2, ?3, ?4)",
                                {item.kind, item.patientId, sqlTime(item.at), item.body.dump()});
     if (!done) {
-        return fail(done);
+        return errorOf(done);
     }
     return {};
 }
@@ -184,7 +179,7 @@ Expected<std::string, Error> SqlGatewayStorage::epoch()
 {
     auto r = read("SELECT value FROM store_meta WHERE key = 'epoch'");
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     return r->rows() > 0 ? r->text(0, 0) : std::string();
 }
@@ -198,10 +193,10 @@ SqlGatewayStorage::rotateEpoch(base::RandomSource& random, const std::string& re
                                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                        {epoch});
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         if (auto done = appendAudit({m_actor, "gateway.epoch", epoch, {{"reason", reason}}}, now); !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return epoch;
     });
@@ -216,7 +211,7 @@ Expected<void, Error> SqlGatewayStorage::addEnrollmentCode(const std::string& se
                 "INSERT INTO enrollment_code (secret_sha256, created_at, expires_at) VALUES (?1, ?2, ?3)",
                 {secretSha256, sqlTime(now), sqlTime(expires)});
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return appendAudit({m_actor, "gateway.enroll_code", "enrollment_code", {{"expires_at", expires.toString()}}},
                            now);
@@ -241,7 +236,7 @@ Expected<bool, Error> SqlGatewayStorage::withdrawEnrollmentCode(const std::strin
                                    "AND used_at IS NULL AND expires_at > ?2",
                                    {id, sqlTime(now)});
         if (!open) {
-            return fail(open);
+            return errorOf(open);
         }
         if (open->rows() > 1) {
             return Unexpected(Error{Errc::InvalidInput, "the id " + id + " names several open codes", "id"});
@@ -252,11 +247,11 @@ Expected<bool, Error> SqlGatewayStorage::withdrawEnrollmentCode(const std::strin
         auto done = m_writer->exec("UPDATE enrollment_code SET expires_at = ?2 WHERE secret_sha256 = ?1",
                                    {open->text(0, 0), sqlTime(now)});
         if (!done) {
-            return fail(done);
+            return errorOf(done);
         }
         if (auto audited = appendAudit({m_actor, "gateway.enroll_code_withdrawn", id, nlohmann::json::object()}, now);
             !audited) {
-            return fail(audited);
+            return errorOf(audited);
         }
         return true;
     });
@@ -268,7 +263,7 @@ Expected<bool, Error> SqlGatewayStorage::enrollmentCodeUsable(const std::string&
     auto r = read("SELECT 1 FROM enrollment_code WHERE secret_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2",
                   {secretSha256, sqlTime(now)});
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     return r->rows() > 0;
 }
@@ -281,7 +276,7 @@ SqlGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& d
                                   "WHERE secret_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2",
                                   {secretSha256, sqlTime(now), device.id});
         if (!use) {
-            return fail(use);
+            return errorOf(use);
         }
         if (use->affected() != 1) {
             return Unexpected(
@@ -293,13 +288,13 @@ SqlGatewayStorage::enroll(const std::string& secretSha256, const DeviceRecord& d
                                {device.id, device.label, device.certificateSerial, device.signingKeyHex,
                                 device.appVersion, sqlTime(now)});
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         if (auto done =
                 m_writer->exec("INSERT INTO device_certificate (serial, device_id, issued_at) VALUES (?1, ?2, ?3)",
                                {device.certificateSerial, device.id, sqlTime(now)});
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return appendAudit({"system",
                             "device.enroll",
@@ -318,14 +313,14 @@ Expected<std::optional<DeviceRecord>, Error> SqlGatewayStorage::deviceByCertific
                   "WHERE c.serial = ?1",
                   {serialHex});
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     if (r->rows() == 0) {
         return std::optional<DeviceRecord>();
     }
     auto d = read(std::string(kDeviceColumns) + "WHERE d.id = ?1", {r->text(0, 2)});
     if (!d) {
-        return fail(d);
+        return errorOf(d);
     }
     if (d->rows() == 0) {
         return std::optional<DeviceRecord>();
@@ -342,7 +337,7 @@ Expected<void, Error> SqlGatewayStorage::renewDevice(const DeviceRenewal& renewa
         auto updated = m_writer->exec("UPDATE device SET cert_serial = ?2 WHERE id = ?1 AND revoked_at IS NULL",
                                       {renewal.deviceId, renewal.serial});
         if (!updated) {
-            return fail(updated);
+            return errorOf(updated);
         }
         if (updated->affected() != 1) {
             return Unexpected(Error{Errc::Unauthorized, "device " + renewal.deviceId + " is unknown or revoked"});
@@ -351,7 +346,7 @@ Expected<void, Error> SqlGatewayStorage::renewDevice(const DeviceRenewal& renewa
                                        "VALUES (?1, ?2, ?3, ?4)",
                                        {renewal.serial, renewal.deviceId, sqlTime(now), sqlTime(renewal.notAfter)});
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return appendAudit({"system",
                             "device.renew",
@@ -372,7 +367,7 @@ Expected<void, Error> SqlGatewayStorage::retireOtherCertificates(const std::stri
                                       "serial <> ?2 AND retired_at IS NULL",
                                       {deviceId, serialInUse, sqlTime(now)});
         if (!retired) {
-            return fail(retired);
+            return errorOf(retired);
         }
         if (retired->affected() == 0) {
             return {};
@@ -392,7 +387,7 @@ Expected<void, Error> SqlGatewayStorage::announceTrustAnchor(const nlohmann::jso
     return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
         if (auto audited = appendAudit({m_actor, "ca.root_announced", "root", {{"fingerprint", fingerprint}}}, now);
             !audited) {
-            return fail(audited);
+            return errorOf(audited);
         }
         return appendFeed({0, "trust_anchor", "", now, body});
     });
@@ -402,7 +397,7 @@ Expected<std::optional<std::int64_t>, Error> SqlGatewayStorage::trustAnchorSeq()
 {
     auto r = read("SELECT max(seq) FROM feed WHERE kind = 'trust_anchor'");
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     return r->rows() == 0 || r->isNull(0, 0) ? std::optional<std::int64_t>()
                                              : std::optional<std::int64_t>(r->integer(0, 0));
@@ -420,7 +415,7 @@ Expected<void, Error> SqlGatewayStorage::noteSighting(const DeviceSighting& sigh
              sighting.backlogSince ? sqlTime(*sighting.backlogSince) : SqlValue(std::monostate{}),
              sighting.feedSeq ? SqlValue(*sighting.feedSeq) : SqlValue(std::monostate{})});
         if (!done) {
-            return fail(done);
+            return errorOf(done);
         }
         return {};
     });
@@ -445,13 +440,13 @@ Expected<bool, Error> SqlGatewayStorage::revokeDevice(const std::string& id, con
         auto r = m_writer->exec("UPDATE device SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
                                 {id, sqlTime(now)});
         if (!r) {
-            return fail(r);
+            return errorOf(r);
         }
         if (r->affected() != 1) {
             return false; // no such device, or revoked already: nothing was written
         }
         if (auto done = appendAudit({m_actor, "device.revoke", id, nlohmann::json::object()}, now); !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return true;
     });
@@ -465,7 +460,7 @@ Expected<std::size_t, Error> SqlGatewayStorage::changeAssignments(const std::str
     return inWrite<std::size_t>(WriteDurability::Full, [&]() -> Expected<std::size_t, Error> {
         auto known = m_writer->exec("SELECT 1 FROM device WHERE id = ?1", {deviceId});
         if (!known) {
-            return fail(known);
+            return errorOf(known);
         }
         if (known->rows() == 0) {
             return Unexpected(Error{Errc::InvalidInput, "no device '" + deviceId + "'", "device"});
@@ -478,12 +473,12 @@ Expected<std::size_t, Error> SqlGatewayStorage::changeAssignments(const std::str
                             : m_writer->exec("DELETE FROM device_patient WHERE device_id = ?1 AND patient_id = ?2",
                                              {deviceId, patientId});
             if (!r) {
-                return fail(r);
+                return errorOf(r);
             }
             changed += static_cast<std::size_t>(r->affected());
         }
         if (auto done = appendAudit(assignmentAudit(m_actor, deviceId, patientIds, assign), now); !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return changed;
     });
@@ -508,7 +503,7 @@ SqlGatewayStorage::findOn(SqlConnection& connection, const std::string& deviceId
     auto r =
         connection.exec(std::string(kRecordColumns) + "WHERE device_id = ?1 AND idem_key = ?2", {deviceId, idemKey});
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     return r->rows() > 0 ? std::optional<StoredRecord>(recordFrom(*r, 0)) : std::nullopt;
 }
@@ -525,14 +520,14 @@ Expected<IntakeResult, Error> SqlGatewayStorage::intakeOne(const IntakeRequest& 
     const auto& rec = request.record;
     auto known = findOn(*m_writer, request.deviceId, rec.idemKey);
     if (!known) {
-        return fail(known);
+        return errorOf(known);
     }
     if (*known) {
         return answerForKnownKey(**known, rec.payloadSha256);
     }
     // Savepoint: a refused challenge claim undoes this record only, not the batch.
     if (auto done = m_writer->exec("SAVEPOINT intake"); !done) {
-        return fail(done);
+        return errorOf(done);
     }
     auto inserted = m_writer->exec(
         "INSERT INTO record (device_id, idem_key, kind, record_id, payload, payload_sha256, created_at, "
@@ -541,7 +536,7 @@ Expected<IntakeResult, Error> SqlGatewayStorage::intakeOne(const IntakeRequest& 
          sqlTime(request.deviceTime), sqlTime(request.receivedAt), nlohmann::json(request.flags).dump(),
          request.derived.dump()});
     if (!inserted) {
-        return fail(inserted);
+        return errorOf(inserted);
     }
     const std::int64_t seq = inserted->integer(0, 0);
     for (const auto& challengeId : request.challengeIds) {
@@ -549,21 +544,21 @@ Expected<IntakeResult, Error> SqlGatewayStorage::intakeOne(const IntakeRequest& 
                                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (challenge_id) DO NOTHING",
                                     {challengeId, request.deviceId, seq, sqlTime(request.receivedAt)});
         if (!claim) {
-            return fail(claim);
+            return errorOf(claim);
         }
         if (claim->affected() != 1) {
             if (auto done = m_writer->exec("ROLLBACK TO SAVEPOINT intake"); !done) {
-                return fail(done);
+                return errorOf(done);
             }
             if (auto done = m_writer->exec("RELEASE SAVEPOINT intake"); !done) {
-                return fail(done);
+                return errorOf(done);
             }
             return challengeReusedRefusal(challengeId);
         }
     }
     for (const auto& item : request.feed) {
         if (auto done = appendFeed(item); !done) {
-            return fail(done);
+            return errorOf(done);
         }
     }
     for (const auto& care : request.careStarts) {
@@ -572,11 +567,11 @@ Expected<IntakeResult, Error> SqlGatewayStorage::intakeOne(const IntakeRequest& 
                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                            {care.patientId, care.serviceKind, sqlTime(care.firstVisitAt), seq});
         if (!started) {
-            return fail(started);
+            return errorOf(started);
         }
         if (started->affected() == 1) {
             if (auto done = appendFeed(careStartedItem(care, request.receivedAt)); !done) {
-                return fail(done);
+                return errorOf(done);
             }
         }
     }
@@ -594,14 +589,14 @@ Expected<IntakeResult, Error> SqlGatewayStorage::intakeOne(const IntakeRequest& 
             {consent.consentId, consent.patientId, std::string(base::toCode(consent.kind)), consent.serviceKind,
              sqlTime(consent.consentedAt), consent.withdrawnAt ? sqlTime(*consent.withdrawnAt) : SqlValue()});
         if (!kept) {
-            return fail(kept);
+            return errorOf(kept);
         }
     }
     if (auto done = appendAudit(recordAcceptedAudit(request), request.receivedAt); !done) {
-        return fail(done);
+        return errorOf(done);
     }
     if (auto done = m_writer->exec("RELEASE SAVEPOINT intake"); !done) {
-        return fail(done);
+        return errorOf(done);
     }
     return storedReceipt(request);
 }
@@ -620,7 +615,7 @@ SqlGatewayStorage::commitAll(const std::vector<const IntakeRequest*>& requests)
                                                   for (const auto* request : requests) {
                                                       auto result = intakeOne(*request);
                                                       if (!result) {
-                                                          return fail(result);
+                                                          return errorOf(result);
                                                       }
                                                       results.push_back(std::move(*result));
                                                   }
@@ -642,7 +637,7 @@ SqlGatewayStorage::feedItems(std::int64_t afterSeq, std::size_t limit, const std
                   "ORDER BY seq LIMIT ?2",
                   {afterSeq, sqlInt(limit), deviceId});
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     std::vector<protocol::FeedItem> out;
     for (int i = 0; i < r->rows(); ++i) {
@@ -666,7 +661,7 @@ Expected<void, Error> SqlGatewayStorage::addSnapshot(const std::string& patientI
                 m_writer->exec("INSERT INTO snapshot (patient_id, received_at, snapshot_json) VALUES (?1, ?2, ?3)",
                                {patientId, sqlTime(receivedAt), snapshot.dump()});
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return appendFeed(eligibilityResultItem(patientId, snapshot, receivedAt));
     });
@@ -678,7 +673,7 @@ Expected<std::optional<SnapshotRow>, Error> SqlGatewayStorage::latestSnapshot(co
                   "ORDER BY received_at DESC, seq DESC LIMIT 1",
                   {patientId});
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     if (r->rows() == 0) {
         return std::optional<SnapshotRow>();
@@ -692,7 +687,7 @@ Expected<std::vector<CareState>, Error> SqlGatewayStorage::careStates(const std:
                   "FROM care_state WHERE patient_id = ?1 ORDER BY service_kind",
                   {patientId});
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     std::vector<CareState> out;
     for (int i = 0; i < r->rows(); ++i) {
@@ -715,14 +710,14 @@ Expected<void, Error> SqlGatewayStorage::confirmCare(const std::string& patientI
                                       "RETURNING service_kind, first_visit_at",
                                       {patientId, sqlTime(confirmedAt)});
         if (!updated) {
-            return fail(updated);
+            return errorOf(updated);
         }
         for (int i = 0; i < updated->rows(); ++i) {
             // first_visit_at as the tablets were told it when the care started (JST).
             const std::string firstVisit = timeOf(*updated, i, 1).toString();
             if (auto done = appendFeed(careConfirmedItem(patientId, updated->text(i, 0), firstVisit, confirmedAt));
                 !done) {
-                return fail(done);
+                return errorOf(done);
             }
         }
         return {};
@@ -741,7 +736,7 @@ Expected<void, Error> SqlGatewayStorage::setRequeryKey(const RequeryKeyRow& key)
                 "updated_at = excluded.updated_at",
                 {key.patientId, key.search.dump(), sqlOptional(expiry), sqlTime(key.updatedAt)});
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return {};
     });
@@ -753,7 +748,7 @@ Expected<std::optional<RequeryKeyRow>, Error> SqlGatewayStorage::requeryKey(cons
                   "WHERE patient_id = ?1",
                   {patientId});
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     if (r->rows() == 0) {
         return std::optional<RequeryKeyRow>();
@@ -776,7 +771,7 @@ Expected<std::vector<MedicalConsentRow>, Error> SqlGatewayStorage::medicalConsen
                   "WHERE patient_id = ?1 ORDER BY consented_at",
                   {patientId});
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     std::vector<MedicalConsentRow> out;
     for (int i = 0; i < static_cast<int>(r->rows()); ++i) {
@@ -803,7 +798,7 @@ SqlGatewayStorage::addMedicalInfo(const MedicalInfoRow& row, const store::AuditE
                 {row.id, row.patientId, std::string(base::toCode(row.kind)), row.consentId, sqlTime(row.fetchedAt),
                  row.resultCode, row.parsedJson, row.sourceXml});
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return appendAudit(audit, at);
     });
@@ -816,7 +811,7 @@ Expected<std::optional<MedicalInfoRow>, Error> SqlGatewayStorage::latestMedicalI
                   "FROM medical_info WHERE patient_id = ?1 AND kind = ?2 ORDER BY fetched_at DESC LIMIT 1",
                   {patientId, std::string(base::toCode(kind))});
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     if (r->rows() == 0) {
         return std::optional<MedicalInfoRow>();
@@ -830,7 +825,7 @@ Expected<StorageCounts, Error> SqlGatewayStorage::counts()
     auto r = read("SELECT (SELECT count(*) FROM device), (SELECT count(*) FROM device WHERE revoked_at IS NOT NULL), "
                   "(SELECT count(*) FROM record), (SELECT count(*) FROM feed), (SELECT count(*) FROM snapshot)");
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     return StorageCounts{r->integer(0, 0), r->integer(0, 1), r->integer(0, 2), r->integer(0, 3), r->integer(0, 4)};
 }
@@ -844,7 +839,7 @@ SqlGatewayStorage::importCare(const CareImport& care, const std::string& actor, 
             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             {care.patientId, care.serviceKind, sqlTime(care.firstVisitAt), sqlTime(care.firstOnlineConfirmAt)});
         if (!started) {
-            return fail(started);
+            return errorOf(started);
         }
         if (started->affected() == 0) {
             return false;
@@ -853,12 +848,12 @@ SqlGatewayStorage::importCare(const CareImport& care, const std::string& actor, 
             "INSERT INTO requery_key (patient_id, search_json, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
             {care.patientId, care.search.dump(), sqlTime(now)});
         if (!key) {
-            return fail(key);
+            return errorOf(key);
         }
         if (auto done = appendFeed(careConfirmedItem(care.patientId, care.serviceKind, care.firstVisitAt.toString(),
                                                      care.firstOnlineConfirmAt));
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         if (auto done = appendAudit({actor,
                                      "care.imported",
@@ -867,7 +862,7 @@ SqlGatewayStorage::importCare(const CareImport& care, const std::string& actor, 
                                       {"first_online_confirm_at", care.firstOnlineConfirmAt.toString()}}},
                                     now);
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return true;
     });
@@ -879,7 +874,7 @@ SqlGatewayStorage::settleClaim(std::int64_t recordSeq, const std::string& actor,
     return inWrite<bool>(WriteDurability::Full, [&]() -> Expected<bool, Error> {
         auto record = m_writer->exec("SELECT payload FROM record WHERE seq = ?1", {recordSeq});
         if (!record) {
-            return fail(record);
+            return errorOf(record);
         }
         if (record->rows() == 0 || !holdsMoushitatesho(record->text(0, 0))) {
             return Unexpected(Error{Errc::InvalidInput,
@@ -889,14 +884,14 @@ SqlGatewayStorage::settleClaim(std::int64_t recordSeq, const std::string& actor,
                                       "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                                       {recordSeq, sqlTime(at), actor});
         if (!settled) {
-            return fail(settled);
+            return errorOf(settled);
         }
         if (settled->affected() == 0) {
             return false;
         }
         if (auto done = appendAudit({actor, "claim.settled", std::to_string(recordSeq), nlohmann::json::object()}, at);
             !done) {
-            return fail(done);
+            return errorOf(done);
         }
         return true;
     });
@@ -912,7 +907,7 @@ Expected<std::size_t, Error> SqlGatewayStorage::purgeSettledClaims(const base::T
                                   "ORDER BY r.seq",
                                   {sqlTime(settledBefore)});
         if (!due) {
-            return fail(due);
+            return errorOf(due);
         }
         std::size_t purged = 0;
         for (int i = 0; i < due->rows(); ++i) {
@@ -924,7 +919,7 @@ Expected<std::size_t, Error> SqlGatewayStorage::purgeSettledClaims(const base::T
             auto updated = m_writer->exec("UPDATE record SET payload = ?2, derived = ?3, purged_at = ?4 WHERE seq = ?1",
                                           {seq, redacted->payload, redacted->derived, sqlTime(now)});
             if (!updated) {
-                return fail(updated);
+                return errorOf(updated);
             }
             if (auto done = appendAudit({actor,
                                          "claim.personal_data_purged",
@@ -932,7 +927,7 @@ Expected<std::size_t, Error> SqlGatewayStorage::purgeSettledClaims(const base::T
                                          {{"fields", redacted->fields}, {"settled_before", settledBefore.toString()}}},
                                         now);
                 !done) {
-                return fail(done);
+                return errorOf(done);
             }
             ++purged;
         }
@@ -944,7 +939,7 @@ Expected<std::int64_t, Error> SqlGatewayStorage::lastRecordSeq()
 {
     auto r = read("SELECT coalesce(max(seq), 0) FROM record");
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     return r->integer(0, 0);
 }
@@ -955,16 +950,16 @@ Expected<store::AuditVerification, Error> SqlGatewayStorage::verifyAudit()
     // One snapshot for the rows and the head, so a concurrent append cannot look like a broken tail.
     auto tx = SqlTransaction::read(*m_reader);
     if (!tx) {
-        return fail(tx);
+        return errorOf(tx);
     }
     auto rows = m_reader->exec("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log "
                                "ORDER BY seq");
     if (!rows) {
-        return fail(rows);
+        return errorOf(rows);
     }
     auto head = m_reader->exec("SELECT value FROM store_meta WHERE key = 'audit_head'");
     if (!head) {
-        return fail(head);
+        return errorOf(head);
     }
     (void)tx->commit();
     store::AuditChain chain;
@@ -997,7 +992,7 @@ Expected<std::optional<AuditRow>, Error> SqlGatewayStorage::lastAuditRow()
 {
     auto r = read(std::string(kAuditColumns) + "ORDER BY seq DESC LIMIT 1");
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     if (r->rows() == 0) {
         return std::optional<AuditRow>();
@@ -1011,7 +1006,7 @@ Expected<std::int64_t, Error> SqlGatewayStorage::putStaff(const store::StaffAcco
     return inWrite<std::int64_t>(WriteDurability::Full, [&]() -> Expected<std::int64_t, Error> {
         auto last = m_writer->exec("SELECT version FROM staff WHERE staff_id = ?1", {account.staffId});
         if (!last) {
-            return fail(last);
+            return errorOf(last);
         }
         store::StaffAccount next = account;
         next.version = last->rows() > 0 ? last->integer(0, 0) + 1 : 1;
@@ -1023,7 +1018,7 @@ Expected<std::int64_t, Error> SqlGatewayStorage::putStaff(const store::StaffAcco
             {next.staffId, next.name, next.role, next.credential.toJson().dump(), std::int64_t(next.active ? 1 : 0),
              next.version, sqlTime(now), m_actor});
         if (!done) {
-            return fail(done);
+            return errorOf(done);
         }
         if (auto audited = appendAudit({m_actor,
                                         next.active ? "staff.put" : "staff.disable",
@@ -1031,10 +1026,10 @@ Expected<std::int64_t, Error> SqlGatewayStorage::putStaff(const store::StaffAcco
                                         {{"role", next.role}, {"version", next.version}}},
                                        now);
             !audited) {
-            return fail(audited);
+            return errorOf(audited);
         }
         if (auto fed = appendFeed({0, "staff_account", "", now, next.toJson()}); !fed) {
-            return fail(fed);
+            return errorOf(fed);
         }
         return next.version;
     });
@@ -1044,7 +1039,7 @@ Expected<std::vector<store::StaffAccount>, Error> SqlGatewayStorage::staffAccoun
 {
     auto r = read("SELECT staff_id, name, role, credential, active, version FROM staff ORDER BY staff_id");
     if (!r) {
-        return fail(r);
+        return errorOf(r);
     }
     std::vector<store::StaffAccount> out;
     for (int i = 0; i < r->rows(); ++i) {

@@ -55,11 +55,6 @@ std::span<const store::Migration> gatewayMigrations()
     return migrations;
 }
 
-template <typename T> Unexpected<Error> fail(const Expected<T, Error>& result)
-{
-    return Unexpected(result.error());
-}
-
 // One SQLCipher connection behind the seam. Every statement is prepared once and kept (parsing the
 // SQL cost more than running it); each run is stepped to the end and reset, so no read
 // transaction stays open between calls.
@@ -76,7 +71,7 @@ public:
     {
         auto statement = cached(sql);
         if (!statement) {
-            return fail(statement);
+            return errorOf(statement);
         }
         store::Statement& s = **statement;
         for (std::size_t i = 0; i < params.size(); ++i) {
@@ -101,7 +96,7 @@ public:
         });
         s.reset();
         if (!done) {
-            return fail(done);
+            return errorOf(done);
         }
         out.setAffected(m_db.changes());
         return out;
@@ -114,7 +109,7 @@ public:
         auto tx = store::Transaction::begin(m_db, durability == WriteDurability::Full ? store::Durability::Full
                                                                                       : store::Durability::Normal);
         if (!tx) {
-            return fail(tx);
+            return errorOf(tx);
         }
         m_write.emplace(std::move(*tx));
         return {};
@@ -135,7 +130,7 @@ public:
     {
         auto version = m_db.queryInt("PRAGMA user_version");
         if (!version) {
-            return fail(version);
+            return errorOf(version);
         }
         return static_cast<int>(*version);
     }
@@ -147,7 +142,7 @@ private:
         if (it == m_statements.end()) {
             auto prepared = m_db.prepare(sql);
             if (!prepared) {
-                return fail(prepared);
+                return errorOf(prepared);
             }
             it = m_statements.emplace(std::string(sql), std::move(*prepared)).first;
         }
@@ -170,13 +165,13 @@ Expected<std::unique_ptr<SqlGatewayStorage>, Error> SqliteGatewayStorage::open(c
 {
     auto db = Database::open(store::sqlcipherApi(), path, store::OpenMode::ReadWriteCreate);
     if (!db) {
-        return fail(db);
+        return errorOf(db);
     }
     // Owner only (SQLite gives its -wal and -shm files the same mode).
     std::error_code ec;
     std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
     if (auto keyed = store::keyConnection(*db, key); !keyed) {
-        return fail(keyed);
+        return errorOf(keyed);
     }
     if (auto check = db->queryText("PRAGMA quick_check"); !check || *check != "ok") {
         return Unexpected(
@@ -187,21 +182,21 @@ Expected<std::unique_ptr<SqlGatewayStorage>, Error> SqliteGatewayStorage::open(c
                              "PRAGMA cache_size = -64000;",
                              "configure");
         !done) {
-        return fail(done);
+        return errorOf(done);
     }
     if (auto done = store::migrate(*db, gatewayMigrations()); !done) {
-        return fail(done);
+        return errorOf(done);
     }
     // A second connection for reads: in WAL mode they never wait for a commit's fsync.
     auto reader = Database::open(store::sqlcipherApi(), path, store::OpenMode::ReadWrite);
     if (!reader) {
-        return fail(reader);
+        return errorOf(reader);
     }
     if (auto keyed = store::keyConnection(*reader, key); !keyed) {
-        return fail(keyed);
+        return errorOf(keyed);
     }
     if (auto done = reader->exec("PRAGMA query_only = ON; PRAGMA cache_size = -64000;", "configure reader"); !done) {
-        return fail(done);
+        return errorOf(done);
     }
     return SqlGatewayStorage::open(std::make_unique<SqliteConnection>(std::move(*db)),
                                    std::make_unique<SqliteConnection>(std::move(*reader)), random, now);

@@ -49,6 +49,18 @@ TEST(ExpectedTest, VoidCarriesOnlyAnError)
     EXPECT_EQ(failed.error(), "disk full");
 }
 
+TEST(ExpectedTest, ErrorOfHandsTheErrorOnToAnotherResultType)
+{
+    const Expected<int, std::string> failed = Unexpected(std::string("disk full"));
+    const auto asText = [&]() -> Expected<std::string, std::string> { return errorOf(failed); };
+    const auto asNothing = [&]() -> Expected<void, std::string> { return errorOf(failed); };
+    EXPECT_EQ(asText().error(), "disk full");
+    EXPECT_EQ(asNothing().error(), "disk full");
+    const Expected<void, std::string> voidFailed = Unexpected(std::string("read-only"));
+    const Expected<int, std::string> handedOn = errorOf(voidFailed);
+    EXPECT_EQ(handedOn.error(), "read-only");
+}
+
 TEST(BaseErrorTest, EveryCodeHasAName)
 {
     for (auto code : {base::Errc::InvalidFormat, base::Errc::ImpossibleDate, base::Errc::OutOfRange,
