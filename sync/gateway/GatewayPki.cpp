@@ -254,6 +254,20 @@ Expected<PKey, Error> rootKeyFrom(const std::string& file, X509* root, const std
     return key;
 }
 
+// The certificates kept beside the current ones (rolled over, cross-certified): none is fine.
+Expected<void, Error> readIfPresent(const std::string& path, std::string& into)
+{
+    if (!base::fileExists(path)) {
+        return {};
+    }
+    auto text = base::readSmallFile(path, 1024 * 1024);
+    if (!text) {
+        return Unexpected(fromBase(text.error()));
+    }
+    into = std::move(*text);
+    return {};
+}
+
 // A root certificate with its key, brought from its offline copy for one operation.
 struct RootAtHand
 {
@@ -423,12 +437,8 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
         }
         pki.m_issuingPem = std::move(*issuing);
         pki.m_issuingKeyPem = std::move(*issuingKey);
-        if (base::fileExists(dir + "issuing.previous.cert.pem")) {
-            auto previous = base::readSmallFile(dir + "issuing.previous.cert.pem", 1024 * 1024);
-            if (!previous) {
-                return Unexpected(fromBase(previous.error()));
-            }
-            pki.m_previousIssuingPem = std::move(*previous);
+        if (auto done = readIfPresent(dir + "issuing.previous.cert.pem", pki.m_previousIssuingPem); !done) {
+            return Unexpected(done.error());
         }
     } else {
         auto key = rootKey("device certificates (this folder's root signs them itself)");
@@ -467,19 +477,11 @@ Expected<GatewayPki, Error> GatewayPki::loadFrom(const std::string& dataDir,
                                                                 "zaitaku-gateway server-cert renew --root-key FILE"});
         }
     }
-    if (base::fileExists(dir + "ca.previous.cert.pem")) {
-        auto previous = base::readSmallFile(dir + "ca.previous.cert.pem", 1024 * 1024);
-        if (!previous) {
-            return Unexpected(fromBase(previous.error()));
+    for (const auto& [file, into] :
+         {std::pair{"ca.previous.cert.pem", &pki.m_previousRootPem}, std::pair{"ca.cross.pem", &pki.m_crossPem}}) {
+        if (auto done = readIfPresent(dir + file, *into); !done) {
+            return Unexpected(done.error());
         }
-        pki.m_previousRootPem = std::move(*previous);
-    }
-    if (base::fileExists(dir + "ca.cross.pem")) {
-        auto cross = base::readSmallFile(dir + "ca.cross.pem", 64 * 1024);
-        if (!cross) {
-            return Unexpected(fromBase(cross.error()));
-        }
-        pki.m_crossPem = std::move(*cross);
     }
     auto secrets = readOrCreate(
         dir + "secrets.key", create,

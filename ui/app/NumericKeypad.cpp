@@ -70,8 +70,8 @@ void NumericKeypad::follow(QWidget* now)
 {
     // Only another field decides: a tap elsewhere (a key, the form) leaves the keypad where it is.
     auto* edit = qobject_cast<QLineEdit*>(now);
-    if (!edit || edit->window() != window()) {
-        return;
+    if (!edit || !parentWidget() || !parentWidget()->isAncestorOf(edit)) {
+        return; // another page's field (the sign-in's and a form's keypads share the window)
     }
     m_target = wantsKeypad(edit) ? edit : nullptr;
     setVisible(m_target != nullptr);

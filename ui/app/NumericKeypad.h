@@ -2,7 +2,7 @@
 
 // The app's own large keypad for numbers and dates (issue 31): a touch-only tablet's system
 // keyboard may be missing or cover half the form, and gloved fingers need big keys. It types into
-// whichever line edit in its window has the focus and asks for digits (Qt::ImhDigitsOnly,
+// whichever line edit beside it (under its parent) has the focus and asks for digits (Qt::ImhDigitsOnly,
 // ImhDate or ImhDialableCharactersOnly — inputHintsFor below); it stays out of the way otherwise.
 
 #include <QWidget>
