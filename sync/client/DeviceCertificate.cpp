@@ -1,9 +1,10 @@
 #include "sync/client/DeviceCertificate.h"
 
 #include "sync/client/GatewayLink.h"
-#include "sync/store/AuditLog.h"
-#include "sync/store/StoreMeta.h"
-#include "sync/store/Transaction.h"
+#include "sync/protocol/DeviceKeyRequest.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/StoreMeta.h"
+#include "sync/sql/Transaction.h"
 
 #include <ctime>
 #include <memory>
@@ -74,7 +75,7 @@ Expected<base::Timestamp, Error> renewDeviceCertificate(store::Store& store, Gat
         return Unexpected(!loaded ? loaded.error() : Error{Errc::NotEnrolled, "this tablet is not enrolled"});
     }
     GatewayLink link = **loaded;
-    auto request = makeDeviceKeyRequest(link.deviceId);
+    auto request = protocol::makeDeviceKeyRequest(link.deviceId);
     if (!request) {
         return Unexpected(request.error());
     }
@@ -101,14 +102,14 @@ Expected<base::Timestamp, Error> renewDeviceCertificate(store::Store& store, Gat
     }
     link.certificatePem = renewed->certificatePem;
     link.privateKeyPem = request->privateKeyPem;
-    auto tx = store::Transaction::begin(db, store::Durability::Full);
+    auto tx = sql::Transaction::begin(db, sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
     if (auto done = link.save(db); !done) {
         return Unexpected(done.error());
     }
-    if (auto done = store::AuditLog::append(
+    if (auto done = sql::AuditLog::append(
             db, {"system", "gateway.renew", link.deviceId, {{"not_after", renewed->notAfter.toString()}}},
             store.clock().nowJst());
         !done) {

@@ -1,10 +1,11 @@
 #include "sync/client/Enrollment.h"
 
+#include "sync/protocol/DeviceKeyRequest.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/protocol/Messages.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/DeviceSigningKey.h"
-#include "sync/store/Transaction.h"
 
 namespace zaitaku::sync::client
 {
@@ -44,10 +45,10 @@ enroll(store::Store& store, const EnrollmentRequest& request, base::RandomSource
     }
     GatewayLink link;
     link.url = address->toString();
-    link.caPem = certificatePem(caDer);
+    link.caPem = protocol::certificatePem(caDer);
     link.caFingerprint = code->caFingerprint;
 
-    auto keyRequest = makeDeviceKeyRequest(request.label);
+    auto keyRequest = protocol::makeDeviceKeyRequest(request.label);
     if (!keyRequest) {
         return Unexpected(keyRequest.error());
     }
@@ -80,18 +81,18 @@ enroll(store::Store& store, const EnrollmentRequest& request, base::RandomSource
     link.certificatePem = enrolled->certificatePem;
     link.privateKeyPem = keyRequest->privateKeyPem;
     link.epoch = enrolled->epoch;
-    auto tx = store::Transaction::begin(store.db(), store::Durability::Full);
+    auto tx = sql::Transaction::begin(store.db(), sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
     if (auto done = link.save(store.db()); !done) {
         return Unexpected(done.error());
     }
-    store::AuditEntry entry{"operator",
-                            "gateway.enroll",
-                            link.deviceId,
-                            {{"gateway", link.url}, {"ca_fingerprint", link.caFingerprint}, {"label", request.label}}};
-    if (auto done = store::AuditLog::append(store.db(), entry, store.clock().nowJst()); !done) {
+    sql::AuditEntry entry{"operator",
+                          "gateway.enroll",
+                          link.deviceId,
+                          {{"gateway", link.url}, {"ca_fingerprint", link.caFingerprint}, {"label", request.label}}};
+    if (auto done = sql::AuditLog::append(store.db(), entry, store.clock().nowJst()); !done) {
         return Unexpected(done.error());
     }
     if (auto done = tx->commit(); !done) {

@@ -6,7 +6,7 @@
 
 #include "base/Expected.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 
 #include <optional>
 #include <string>
@@ -24,20 +24,9 @@ struct GatewayLink
     std::string privateKeyPem;
     std::string epoch;
 
-    static Expected<std::optional<GatewayLink>, Error> load(store::Database& db);
+    static Expected<std::optional<GatewayLink>, Error> load(sql::Database& db);
     // Inside the caller's transaction.
-    Expected<void, Error> save(store::Database& db) const;
+    Expected<void, Error> save(sql::Database& db) const;
 };
-
-// A fresh P-256 key and a CSR for it (CN = label), both PEM.
-struct DeviceKeyRequest
-{
-    std::string privateKeyPem;
-    std::string csrPem;
-};
-Expected<DeviceKeyRequest, Error> makeDeviceKeyRequest(const std::string& label);
-
-// DER → PEM for a certificate.
-std::string certificatePem(const std::string& der);
 
 } // namespace zaitaku::sync::client

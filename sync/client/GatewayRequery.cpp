@@ -1,6 +1,6 @@
 #include "sync/client/GatewayRequery.h"
 
-#include "sync/store/ModelJson.h"
+#include "sync/protocol/ModelJson.h"
 
 namespace zaitaku::sync::client
 {
@@ -34,7 +34,7 @@ GatewayRequery::requery(const std::string& patientId, model::ServiceKind kind, c
     answer.reason = response->reason;
     answer.reasonJa = response->reasonJa;
     if (response->allowed && !response->snapshot.is_null() && response->receivedAt) {
-        auto snapshot = store::snapshotFromJson(response->snapshot);
+        auto snapshot = protocol::snapshotFromJson(response->snapshot);
         if (!snapshot) {
             return Unexpected(visit::Error{visit::Errc::InvalidInput,
                                            "the gateway's answer is not a result: " + snapshot.error().message,

@@ -3,18 +3,18 @@
 #include "base/Bytes.h"
 #include "sync/client/DeviceCertificate.h"
 #include "sync/protocol/Messages.h"
+#include "sync/protocol/ModelJson.h"
 #include "sync/protocol/WireLimits.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/StoreMeta.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/ChallengePool.h"
 #include "sync/store/MedicalInfoCache.h"
-#include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
 #include "sync/store/StaffDirectory.h"
-#include "sync/store/StoreMeta.h"
 #include "sync/store/SyncCursor.h"
-#include "sync/store/Transaction.h"
 
 #include <charconv>
 #include <chrono>
@@ -25,9 +25,9 @@
 namespace zaitaku::sync::client
 {
 
-using store::Durability;
+using sql::Durability;
+using sql::Transaction;
 using store::Outbox;
-using store::Transaction;
 
 namespace
 {
@@ -67,7 +67,7 @@ waitForJob(GatewayConnection& gateway, const std::string& id, std::chrono::milli
     }
 }
 
-template <typename Work> Expected<void, Error> inTransaction(store::Database& db, Work work)
+template <typename Work> Expected<void, Error> inTransaction(sql::Database& db, Work work)
 {
     auto tx = Transaction::begin(db, Durability::Full);
     if (!tx) {
@@ -79,7 +79,7 @@ template <typename Work> Expected<void, Error> inTransaction(store::Database& db
     return tx->commit();
 }
 
-Expected<GatewayLink, Error> linkOf(store::Database& db)
+Expected<GatewayLink, Error> linkOf(sql::Database& db)
 {
     auto link = GatewayLink::load(db);
     if (!link) {
@@ -95,7 +95,7 @@ Expected<GatewayLink, Error> linkOf(store::Database& db)
 // POSTs `body` to `path` and parses the answer with `parse`; an answer naming an OQS job is awaited
 // and the job's result parsed as the final answer (`what` names the request in the error).
 template <typename Parse>
-auto askAndAwait(store::Database& db,
+auto askAndAwait(sql::Database& db,
                  const SyncOptions& options,
                  const std::string& path,
                  const std::string& body,
@@ -173,13 +173,13 @@ Expected<SyncReport, Error> SyncEngine::run()
     }
     const auto now = m_store.clock().nowJst();
     auto done = inTransaction(db, [&]() -> Expected<void, Error> {
-        if (auto s = store::StoreMeta::set(db, "sync.last_success", now.toString()); !s) {
+        if (auto s = sql::StoreMeta::set(db, "sync.last_success", now.toString()); !s) {
             return s;
         }
-        if (auto s = store::StoreMeta::set(db, "sync.skew_seconds", std::to_string(report.skewSeconds)); !s) {
+        if (auto s = sql::StoreMeta::set(db, "sync.skew_seconds", std::to_string(report.skewSeconds)); !s) {
             return s;
         }
-        return store::StoreMeta::set(db, "sync.last_error", "");
+        return sql::StoreMeta::set(db, "sync.last_error", "");
     });
     if (!done) {
         return errorOf(done);
@@ -216,7 +216,7 @@ Expected<void, Error> SyncEngine::applyTrustAnchor(const protocol::FeedItem& ite
 {
     auto& db = m_store.db();
     const auto now = m_store.clock().nowJst();
-    auto pinned = store::StoreMeta::get(db, "gateway.ca_pem");
+    auto pinned = sql::StoreMeta::get(db, "gateway.ca_pem");
     if (!pinned) {
         return errorOf(pinned);
     }
@@ -225,19 +225,19 @@ Expected<void, Error> SyncEngine::applyTrustAnchor(const protocol::FeedItem& ite
                                : Expected<std::string, Error>(Unexpected(announcement.error()));
     if (!bundle) {
         // Kept as evidence and skipped: a forged announcement must not stop the feed.
-        auto audited = store::AuditLog::append(
+        auto audited = sql::AuditLog::append(
             db, {"system", "gateway.trust_anchor_refused", "gateway", {{"reason", bundle.error().message}}}, now);
         return audited ? Expected<void, Error>() : errorOf(audited);
     }
     if (*bundle == pinned->value_or("")) {
         return {};
     }
-    if (auto done = store::StoreMeta::set(db, "gateway.ca_pem", *bundle); !done) {
+    if (auto done = sql::StoreMeta::set(db, "gateway.ca_pem", *bundle); !done) {
         return done;
     }
     ++report.rootsPinned;
     auto audited =
-        store::AuditLog::append(db, {"system", "gateway.trust_anchor", "gateway", nlohmann::json::object()}, now);
+        sql::AuditLog::append(db, {"system", "gateway.trust_anchor", "gateway", nlohmann::json::object()}, now);
     return audited ? Expected<void, Error>() : errorOf(audited);
 }
 
@@ -245,8 +245,7 @@ Expected<void, Error> SyncEngine::noteFailure(const Error& error)
 {
     auto& db = m_store.db();
     return inTransaction(db, [&]() {
-        return store::StoreMeta::set(db, "sync.last_error",
-                                     std::string(base::toCode(error.code)) + ": " + error.message);
+        return sql::StoreMeta::set(db, "sync.last_error", std::string(base::toCode(error.code)) + ": " + error.message);
     });
 }
 
@@ -280,14 +279,14 @@ Expected<void, Error> SyncEngine::checkEpoch(GatewayConnection& gateway, Gateway
             if (auto done = store::SyncCursor::set(db, kFeedStream, "0", now); !done) {
                 return done;
             }
-            store::AuditEntry entry{
+            sql::AuditEntry entry{
                 "system", "sync.epoch_changed", status->epoch, {{"previous", link.epoch}, {"requeued", *requeued}}};
-            if (auto done = store::AuditLog::append(db, entry, now); !done) {
+            if (auto done = sql::AuditLog::append(db, entry, now); !done) {
                 return errorOf(done);
             }
         }
         link.epoch = status->epoch;
-        return store::StoreMeta::set(db, "gateway.epoch", link.epoch);
+        return sql::StoreMeta::set(db, "gateway.epoch", link.epoch);
     });
 }
 
@@ -448,7 +447,7 @@ Expected<void, Error> SyncEngine::push(GatewayConnection& gateway, const Gateway
 Expected<bool, Error> SyncEngine::applySnapshot(const nlohmann::json& json, const std::string& receivedAtText)
 {
     auto& db = m_store.db();
-    auto snapshot = store::snapshotFromJson(json);
+    auto snapshot = protocol::snapshotFromJson(json);
     auto receivedAt = base::Timestamp::parse(receivedAtText);
     if (!snapshot || !receivedAt) {
         return false; // reported by the count; a malformed item never blocks the feed
@@ -528,7 +527,7 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
                     }
                 } else if (item.kind == "staff_account") {
                     // A malformed account is skipped (the next version replaces it), never fatal.
-                    if (auto account = store::StaffAccount::fromJson(item.body); account) {
+                    if (auto account = protocol::StaffAccount::fromJson(item.body); account) {
                         if (auto applied = store::StaffDirectory::apply(m_store, *account); !applied) {
                             return errorOf(applied);
                         }
@@ -629,7 +628,7 @@ SyncEngine::medicalInfo(const std::string& patientId, const std::string& service
                 return errorOf(put);
             }
         }
-        auto audited = store::AuditLog::append(
+        auto audited = sql::AuditLog::append(
             db,
             {staffId, "medical_info.fetch", patientId, {{"reason", parsed->reason}, {"items", parsed->items.size()}}},
             now);
@@ -734,7 +733,7 @@ Expected<bool, Error> SyncEngine::retryDeadLetter(store::Store& store, std::int6
         if (!requeued) {
             return {};
         }
-        auto audited = store::AuditLog::append(
+        auto audited = sql::AuditLog::append(
             store.db(), {actor, "outbox.retry", std::to_string(seq), nlohmann::json::object()}, store.clock().nowJst());
         if (!audited) {
             return errorOf(audited);
@@ -774,7 +773,7 @@ Expected<SyncStatus, Error> SyncEngine::status(store::Store& store)
     }
     status.challengesAvailable = *available;
     auto meta = [&db](const char* key) -> Expected<std::optional<std::string>, Error> {
-        auto value = store::StoreMeta::get(db, key);
+        auto value = sql::StoreMeta::get(db, key);
         if (value && *value && (*value)->empty()) {
             return std::optional<std::string>();
         }

@@ -47,7 +47,7 @@ Expected<std::optional<AuditAnchor>, Error> currentAuditAnchor(GatewayStorage& s
 
 Expected<void, Error> checkAuditAnchors(GatewayStorage& storage,
                                         const std::vector<AuditAnchor>& anchors,
-                                        std::vector<store::AuditProblem>& problems)
+                                        std::vector<sql::AuditProblem>& problems)
 {
     for (const auto& anchor : anchors) {
         auto rows = storage.auditRows(anchor.seq - 1, 1);
@@ -67,7 +67,7 @@ Expected<void, Error> checkAuditAnchors(GatewayStorage& storage,
 }
 
 Expected<std::vector<AuditAnchor>, Error> readAuditAnchors(const std::string& path,
-                                                           std::vector<store::AuditProblem>& problems)
+                                                           std::vector<sql::AuditProblem>& problems)
 {
     std::vector<AuditAnchor> out;
     if (!base::fileExists(path)) {

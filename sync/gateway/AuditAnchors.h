@@ -12,7 +12,7 @@
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/gateway/GatewayStorage.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
 
 #include <cstdint>
 #include <optional>
@@ -38,9 +38,9 @@ Expected<std::optional<AuditAnchor>, Error> currentAuditAnchor(GatewayStorage& s
 // another hash (the chain rewritten) is a problem.
 Expected<void, Error> checkAuditAnchors(GatewayStorage& storage,
                                         const std::vector<AuditAnchor>& anchors,
-                                        std::vector<store::AuditProblem>& problems);
+                                        std::vector<sql::AuditProblem>& problems);
 // No file: none. A line that does not parse is a problem of its own (seq 0).
 Expected<std::vector<AuditAnchor>, Error> readAuditAnchors(const std::string& path,
-                                                           std::vector<store::AuditProblem>& problems);
+                                                           std::vector<sql::AuditProblem>& problems);
 
 } // namespace zaitaku::sync::gateway

@@ -2,9 +2,9 @@
 
 #include "base/BoundedJson.h"
 #include "device/mynacard/Certificate.h"
-#include "sync/gateway/PrecheckFlags.h"
-#include "sync/store/ModelJson.h"
+#include "sync/protocol/ModelJson.h"
 #include "verify/rules/CertificateExpiry.h"
+#include "verify/rules/PrecheckFlags.h"
 #include "verify/rules/Requery.h"
 
 namespace zaitaku::sync::gateway
@@ -256,7 +256,7 @@ EligibilityService::storeUnit(const std::string& patientId, model::SnapshotSourc
     snapshot.id = base::makeUuid(m_random);
     snapshot.patientId = patientId;
     snapshot.source = source;
-    auto json = store::snapshotToJson(snapshot);
+    auto json = protocol::snapshotToJson(snapshot);
     if (auto done = m_storage.addSnapshot(patientId, json, m_clock.nowJst()); !done) {
         return Unexpected(done.error());
     }
@@ -418,7 +418,7 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
     const auto now = m_clock.nowJst();
     response.snapshot = *stored;
     response.receivedAt = now;
-    response.flags = precheckFlags(*stored, now.localDate(), request.date, (*key)->certificateExpiry);
+    response.flags = rules::precheckFlags(&unit.snapshot, now.localDate(), request.date, (*key)->certificateExpiry);
     switch (oqs::outcomeOf(unit.snapshot, unit.resultCount)) {
     case oqs::Outcome::Confirmed: {
         response.cardReadNeeded = false;

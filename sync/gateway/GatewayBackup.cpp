@@ -3,9 +3,9 @@
 #include "base/AtomicFile.h"
 #include "base/Bytes.h"
 #include "sync/gateway/SqliteGatewayStorage.h"
-#include "sync/store/EncryptedCopy.h"
-#include "sync/store/SqliteApi.h"
-#include "sync/store/Store.h"
+#include "sync/sql/CipherKey.h"
+#include "sync/sql/EncryptedCopy.h"
+#include "sync/sql/SqliteApi.h"
 
 #include <fcntl.h>
 #include <filesystem>
@@ -26,16 +26,16 @@ Unexpected<Error> refuse(Errc code, const std::string& message, const std::strin
 }
 
 // A keyed connection to a SQLCipher file that must exist, checked page by page.
-Expected<store::Database, Error> openKeyed(const std::string& path, const base::SecureBytes& key, const char* what)
+Expected<sql::Database, Error> openKeyed(const std::string& path, const base::SecureBytes& key, const char* what)
 {
     if (!fs::exists(path)) {
         return refuse(Errc::InvalidInput, std::string(what) + " " + path + " does not exist", "file");
     }
-    auto db = store::Database::open(store::sqlcipherApi(), path, store::OpenMode::ReadWrite);
+    auto db = sql::Database::open(sql::sqlcipherApi(), path, sql::OpenMode::ReadWrite);
     if (!db) {
         return Unexpected(db.error());
     }
-    if (auto keyed = store::keyConnection(*db, key); !keyed) {
+    if (auto keyed = sql::keyConnection(*db, key); !keyed) {
         return Unexpected(keyed.error());
     }
     if (auto check = db->queryText("PRAGMA quick_check"); !check || *check != "ok") {
@@ -45,7 +45,7 @@ Expected<store::Database, Error> openKeyed(const std::string& path, const base::
     return db;
 }
 
-Expected<BackupSummary, Error> summaryOf(store::Database& db)
+Expected<BackupSummary, Error> summaryOf(sql::Database& db)
 {
     BackupSummary s;
     auto seq = db.queryInt("SELECT coalesce(max(seq), 0) FROM record");
@@ -115,7 +115,7 @@ Expected<BackupSummary, Error> backupGateway(const GatewayConfig& config,
     // Next to the target, renamed into place once complete: a half-written backup never has its name.
     const std::string partial = target + ".partial";
     removeDatabase(partial);
-    if (auto copied = store::exportEncryptedCopy(*db, backupKey, partial); !copied) {
+    if (auto copied = sql::exportEncryptedCopy(*db, backupKey, partial); !copied) {
         removeDatabase(partial);
         return Unexpected(copied.error());
     }
@@ -178,7 +178,7 @@ Expected<BackupSummary, Error> restoreGateway(const GatewayConfig& config,
     }
     const std::string staged = path + ".restoring";
     removeDatabase(staged);
-    if (auto copied = store::exportEncryptedCopy(*backup, databaseKey, staged); !copied) {
+    if (auto copied = sql::exportEncryptedCopy(*backup, databaseKey, staged); !copied) {
         removeDatabase(staged);
         return Unexpected(copied.error());
     }

@@ -4,9 +4,10 @@
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
 #include "sync/gateway/MedicalInfoService.h"
-#include "sync/gateway/PrecheckFlags.h"
 #include "sync/protocol/EnrollmentCode.h"
+#include "sync/protocol/ModelJson.h"
 #include "sync/protocol/WireLimits.h"
+#include "verify/rules/PrecheckFlags.h"
 
 #include <algorithm>
 #include <charconv>
@@ -794,7 +795,11 @@ GatewayService::flagsFor(const SnapshotRow& row, const base::Date& date, const s
             return it->second;
         }
     }
-    auto flags = precheckFlags(base::parseJson(row.json), row.receivedAt.localDate(), date, expiry);
+    const auto snapshot = protocol::snapshotFromJson(base::parseJson(row.json));
+    auto flags = rules::precheckFlags(snapshot ? &*snapshot : nullptr, row.receivedAt.localDate(), date, expiry);
+    if (!snapshot) {
+        std::replace(flags.begin(), flags.end(), std::string("no_result"), std::string("result_unreadable"));
+    }
     std::lock_guard lock(m_flagsMutex);
     if (m_flags.size() > 100000) {
         m_flags.clear(); // bounded: a day's routes fit many times over
@@ -881,7 +886,7 @@ HttpResponse GatewayService::precheck(const HttpRequest& request, const DeviceRe
         }
         const auto expiry = *key ? (*key)->certificateExpiry : std::nullopt;
         auto flags = *latest ? flagsFor(**latest, message->date, expiry)
-                             : precheckFlags(nullptr, std::nullopt, message->date, expiry);
+                             : rules::precheckFlags(nullptr, std::nullopt, message->date, expiry);
         if (unanswered.count(patientId)) {
             flags.push_back("oqs_unavailable");
         }

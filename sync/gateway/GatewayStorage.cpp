@@ -50,7 +50,7 @@ protocol::FeedItem careConfirmedItem(const std::string& patientId,
     return item;
 }
 
-store::AuditEntry recordAcceptedAudit(const IntakeRequest& request)
+sql::AuditEntry recordAcceptedAudit(const IntakeRequest& request)
 {
     const auto& rec = request.record;
     return {request.deviceId,
@@ -82,15 +82,15 @@ IntakeResult storedReceipt(const IntakeRequest& request)
     return result;
 }
 
-store::AuditEntry assignmentAudit(const std::string& actor,
-                                  const std::string& deviceId,
-                                  const std::vector<std::string>& patientIds,
-                                  bool assign)
+sql::AuditEntry assignmentAudit(const std::string& actor,
+                                const std::string& deviceId,
+                                const std::vector<std::string>& patientIds,
+                                bool assign)
 {
     return {actor, assign ? "roster.assign" : "roster.unassign", deviceId, {{"patients", patientIds}}};
 }
 
-store::AuditEntry
+sql::AuditEntry
 readAudit(const std::string& deviceId, const std::string& route, const std::vector<std::string>& patientIds)
 {
     return {deviceId, "read." + route, route, {{"patients", patientIds}}};

@@ -12,8 +12,8 @@
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
 #include "sync/protocol/Messages.h"
-#include "sync/store/AuditLog.h"
-#include "sync/store/StaffAccount.h"
+#include "sync/protocol/StaffAccount.h"
+#include "sync/sql/AuditLog.h"
 #include "verify/model/Consent.h"
 
 #include <cstdint>
@@ -206,16 +206,16 @@ protocol::FeedItem careConfirmedItem(const std::string& patientId,
 
 // The parts of an intake: the audit row of an accepted record, the refusal of a challenge already
 // used, and the receipt of a stored record.
-store::AuditEntry recordAcceptedAudit(const IntakeRequest& request);
+sql::AuditEntry recordAcceptedAudit(const IntakeRequest& request);
 IntakeResult challengeReusedRefusal(const std::string& challengeId);
 IntakeResult storedReceipt(const IntakeRequest& request);
 
 // The audit row of a roster change and of a device's read of patient data ("read.feed",
 // "read.precheck", "read.requery" with the patient ids it was answered about).
-store::AuditEntry assignmentAudit(const std::string& actor,
-                                  const std::string& deviceId,
-                                  const std::vector<std::string>& patientIds,
-                                  bool assign);
+sql::AuditEntry assignmentAudit(const std::string& actor,
+                                const std::string& deviceId,
+                                const std::vector<std::string>& patientIds,
+                                bool assign);
 
 // An enrollment code as the operator sees it (`zaitaku-gateway enroll-code list`).
 struct EnrollmentCodeRow
@@ -238,7 +238,7 @@ struct AuditRow
     std::string detail; // JSON text
     std::string hash;   // the chain's hash through this row
 };
-store::AuditEntry
+sql::AuditEntry
 readAudit(const std::string& deviceId, const std::string& route, const std::vector<std::string>& patientIds);
 
 // The eligibility_result feed item of a stored OQS result.
@@ -326,7 +326,7 @@ public:
                                                            const base::Timestamp& now) = 0;
     virtual Expected<std::vector<std::string>, Error> assignedPatients(const std::string& deviceId) = 0;
     // One audit row in its own transaction (the reads of patient data by a device).
-    virtual Expected<void, Error> recordAudit(const store::AuditEntry& entry, const base::Timestamp& at) = 0;
+    virtual Expected<void, Error> recordAudit(const sql::AuditEntry& entry, const base::Timestamp& at) = 0;
     // A result the gateway obtained (the OQS bridge; `snapshots import` until then); also a feed item.
     virtual Expected<void, Error>
     addSnapshot(const std::string& patientId, const nlohmann::json& snapshot, const base::Timestamp& receivedAt) = 0;
@@ -347,7 +347,7 @@ public:
     // its audit row (one transaction), and the newest result of a kind.
     virtual Expected<std::vector<MedicalConsentRow>, Error> medicalConsents(const std::string& patientId) = 0;
     virtual Expected<void, Error>
-    addMedicalInfo(const MedicalInfoRow& row, const store::AuditEntry& audit, const base::Timestamp& at) = 0;
+    addMedicalInfo(const MedicalInfoRow& row, const sql::AuditEntry& audit, const base::Timestamp& at) = 0;
     virtual Expected<std::optional<MedicalInfoRow>, Error> latestMedicalInfo(const std::string& patientId,
                                                                              model::ConsentKind kind) = 0;
 
@@ -362,8 +362,9 @@ public:
 
     // A staff account added or changed (`zaitaku-gateway staff`): stored with the next version,
     // audited under actor(), and published to every tablet (a feed item with no patient).
-    virtual Expected<std::int64_t, Error> putStaff(const store::StaffAccount& account, const base::Timestamp& now) = 0;
-    virtual Expected<std::vector<store::StaffAccount>, Error> staffAccounts() = 0;
+    virtual Expected<std::int64_t, Error> putStaff(const protocol::StaffAccount& account,
+                                                   const base::Timestamp& now) = 0;
+    virtual Expected<std::vector<protocol::StaffAccount>, Error> staffAccounts() = 0;
     // The ids of earlier enrollments with this device's signing key (re-enrolled tablets).
     virtual Expected<std::vector<std::string>, Error> earlierEnrollments(const DeviceRecord& device) = 0;
 
@@ -371,7 +372,7 @@ public:
     // The highest record seq (the restore-from-backup check at start).
     virtual Expected<std::int64_t, Error> lastRecordSeq() = 0;
     // Recomputes the audit hash chain (`zaitaku-gateway audit verify`).
-    virtual Expected<store::AuditVerification, Error> verifyAudit() = 0;
+    virtual Expected<sql::AuditVerification, Error> verifyAudit() = 0;
     // The newest row (an anchor of the chain: AuditAnchors.h), none while the log is empty.
     virtual Expected<std::optional<AuditRow>, Error> lastAuditRow() = 0;
     // Rows after `afterSeq`, oldest first, for review (`zaitaku-gateway audit list`).

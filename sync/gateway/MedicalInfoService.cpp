@@ -291,14 +291,14 @@ Expected<void, Error> MedicalInfoService::fetchKind(const std::string& patientId
                                         : protocol::toJson(file->checkups).dump();
     row.sourceXml = file->utf8;
     const std::size_t count = request.drugs ? file->medication.events.size() : file->checkups.checkups.size();
-    store::AuditEntry audit{actor,
-                            "medinfo.request",
-                            patientId,
-                            {{"kind", base::toCode(kind)},
-                             {"staff_id", staffId},
-                             {"result_code", file->resultCode},
-                             {"entries", count},
-                             {"warnings", file->warnings.size()}}};
+    sql::AuditEntry audit{actor,
+                          "medinfo.request",
+                          patientId,
+                          {{"kind", base::toCode(kind)},
+                           {"staff_id", staffId},
+                           {"result_code", file->resultCode},
+                           {"entries", count},
+                           {"warnings", file->warnings.size()}}};
     m_log.info(
         "medinfo.answered",
         {{"patient", patientId}, {"kind", base::toCode(kind)}, {"result_code", file->resultCode}, {"entries", count}});

@@ -2,8 +2,8 @@
 
 #include "sync/gateway/GatewaySchema.h"
 #include "sync/gateway/PgConnection.h"
-#include "sync/store/AuditLog.h"
-#include "sync/store/StoreTime.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/SqlTime.h"
 
 #include <optional>
 #include <vector>
@@ -51,7 +51,7 @@ END $$;
 // words: BIGINT seqs, no STRICT, and append-only triggers that call zaitaku_refuse.
 std::string auditTable()
 {
-    std::string sql(store::AuditLog::kTableSql);
+    std::string sql(sql::AuditLog::kTableSql);
     sql.erase(sql.find(") STRICT;"));
     sql.replace(sql.find("INTEGER PRIMARY KEY"), std::string_view("INTEGER").size(), "BIGINT");
     return sql + ");\n"
@@ -121,7 +121,7 @@ Expected<void, Error> migrate(PgConnection& db, const base::Timestamp& now)
                                                            std::string(m.summary) + "): " + done.error().message});
         }
         if (auto done = db.exec("INSERT INTO zaitaku_schema (version, summary, applied_at) VALUES ($1, $2, $3)",
-                                {pgInt(m.version), pgText(m.summary), store::utcText(now)});
+                                {pgInt(m.version), pgText(m.summary), sql::utcText(now)});
             !done) {
             return errorOf(done);
         }

@@ -5,9 +5,9 @@
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
 #include "device/mynacard/Certificate.h"
-#include "sync/store/DeviceSigningKey.h"
-#include "sync/store/ModelJson.h"
-#include "sync/store/RecordBasis.h"
+#include "sync/protocol/EvidenceSignature.h"
+#include "sync/protocol/ModelJson.h"
+#include "sync/protocol/RecordBasis.h"
 #include "verify/rules/CertificateExpiry.h"
 #include "verify/visit/FallbackForms.h"
 
@@ -60,10 +60,10 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
         if (!version.is_number_integer() || version.get<std::int64_t>() < 1) {
             return refuse(Errc::ProtocolViolation, "payload_version", "payload_version must be a positive integer");
         }
-        if (version.get<std::int64_t>() > store::kRecordPayloadVersion) {
+        if (version.get<std::int64_t>() > protocol::kRecordPayloadVersion) {
             return refuse(Errc::ProtocolViolation, "payload_version",
                           "payload version " + version.dump() + " is newer than this gateway knows (" +
-                              std::to_string(store::kRecordPayloadVersion) +
+                              std::to_string(protocol::kRecordPayloadVersion) +
                               "): upgrade the gateway, then send the record again (sync-retry)");
         }
         payload.erase("payload_version");
@@ -74,7 +74,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
             return Unexpected(done.error());
         }
     } else if (record.kind == "consent_revocation") {
-        auto consent = store::consentFromJson(payload);
+        auto consent = protocol::consentFromJson(payload);
         if (!consent) {
             return refuse(Errc::ProtocolViolation, consent.error().field, consent.error().message);
         }
@@ -97,7 +97,7 @@ Expected<Verdict, Error> RecordValidator::validate(const protocol::RecordEnvelop
                                                receivedAt, consent->revokedAt.value_or(receivedAt)});
         }
     } else if (record.kind == "custody") {
-        auto event = store::custodyEventFromJson(payload);
+        auto event = protocol::custodyEventFromJson(payload);
         if (!event) {
             return refuse(Errc::ProtocolViolation, event.error().field, event.error().message);
         }
@@ -133,7 +133,7 @@ Expected<void, Error> RecordValidator::checkVisit(const nlohmann::json& payload,
                           std::string("a visit record needs a '") + list + "' list (empty when there is none)");
         }
     }
-    auto visit = store::visitFromJson(payload["visit"]);
+    auto visit = protocol::visitFromJson(payload["visit"]);
     if (!visit) {
         return refuse(Errc::ProtocolViolation, "visit." + visit.error().field, visit.error().message);
     }
@@ -159,9 +159,9 @@ Expected<void, Error> RecordValidator::checkVisit(const nlohmann::json& payload,
     std::vector<model::Consent> consents;
     bool limitConsent = false;
     for (std::size_t i = 0; i < payload["consents"].size(); ++i) {
-        auto parsed = store::consentFromJson(payload["consents"][i]);
+        auto parsed = protocol::consentFromJson(payload["consents"][i]);
         if (!parsed) {
-            return refuse(Errc::ProtocolViolation, store::listItemField("consents", i, parsed.error().field),
+            return refuse(Errc::ProtocolViolation, protocol::listItemField("consents", i, parsed.error().field),
                           parsed.error().message);
         }
         limitConsent = limitConsent || (parsed->kind == model::ConsentKind::Limit && parsed->given);
@@ -176,14 +176,14 @@ Expected<void, Error> RecordValidator::checkVisit(const nlohmann::json& payload,
     }
     std::vector<model::FallbackEvidence> fallbacks;
     for (std::size_t i = 0; i < payload["fallbacks"].size(); ++i) {
-        auto parsed = store::fallbackFromJson(payload["fallbacks"][i]);
+        auto parsed = protocol::fallbackFromJson(payload["fallbacks"][i]);
         if (!parsed) {
-            return refuse(Errc::ProtocolViolation, store::listItemField("fallbacks", i, parsed.error().field),
+            return refuse(Errc::ProtocolViolation, protocol::listItemField("fallbacks", i, parsed.error().field),
                           parsed.error().message);
         }
         fallbacks.push_back(std::move(*parsed));
     }
-    if (auto based = store::checkVisitBasis({*visit, evidence, consents, fallbacks}); !based) {
+    if (auto based = protocol::checkVisitBasis({*visit, evidence, consents, fallbacks}); !based) {
         const bool sealed = based.error().field.rfind("evidence[", 0) == 0;
         return refuse(sealed ? Errc::SignatureInvalid : Errc::ProtocolViolation, based.error().field,
                       based.error().message);
@@ -293,7 +293,7 @@ Expected<model::Evidence, Error> RecordValidator::checkEvidence(const nlohmann::
                                                                 const base::Timestamp& receivedAt,
                                                                 Verdict& verdict) const
 {
-    const std::string field = store::listItemField("evidence", index);
+    const std::string field = protocol::listItemField("evidence", index);
     if (!item.is_object()) {
         return refuse(Errc::ProtocolViolation, field, "each evidence item is an object");
     }
@@ -320,11 +320,11 @@ Expected<model::Evidence, Error> RecordValidator::checkEvidence(const nlohmann::
                       "the evidence bundle does not hash to bundle_sha256");
     }
     auto signature = base::fromHex(item["device_signature"].get<std::string>());
-    if (!signature || signature->empty() || !store::DeviceSigningKey::verify(device.signingKeyHex, sha, *signature)) {
+    if (!signature || signature->empty() || !protocol::verifyDeviceSignature(device.signingKeyHex, sha, *signature)) {
         return refuse(Errc::SignatureInvalid, field + ".device_signature",
                       "the evidence is not signed by the enrolled tablet's key");
     }
-    auto evidence = store::evidenceFromJson(bundle);
+    auto evidence = protocol::evidenceFromJson(bundle);
     if (!evidence) {
         return refuse(Errc::ProtocolViolation, field + ".bundle." + evidence.error().field, evidence.error().message);
     }

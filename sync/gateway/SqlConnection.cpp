@@ -1,6 +1,6 @@
 #include "sync/gateway/SqlConnection.h"
 
-#include "sync/store/StoreTime.h"
+#include "sync/sql/SqlTime.h"
 
 #include <charconv>
 
@@ -9,7 +9,7 @@ namespace zaitaku::sync::gateway
 
 SqlValue sqlTime(const base::Timestamp& instant)
 {
-    return store::utcText(instant);
+    return sql::utcText(instant);
 }
 
 SqlValue sqlOptional(const std::optional<std::string>& text)

@@ -3,7 +3,7 @@
 #include "base/BoundedJson.h"
 #include "base/CanonicalJson.h"
 #include "sync/gateway/ClaimPurge.h"
-#include "sync/store/StoreTime.h"
+#include "sync/sql/SqlTime.h"
 
 #include <type_traits>
 
@@ -134,22 +134,22 @@ Expected<T, Error> SqlGatewayStorage::inWrite(WriteDurability durability, Work w
     return result;
 }
 
-Expected<void, Error> SqlGatewayStorage::appendAudit(const store::AuditEntry& entry, const base::Timestamp& at)
+Expected<void, Error> SqlGatewayStorage::appendAudit(const sql::AuditEntry& entry, const base::Timestamp& at)
 {
     auto last = m_writer->exec("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (!last) {
         return errorOf(last);
     }
     const std::int64_t seq = last->rows() > 0 ? last->integer(0, 0) + 1 : 1;
-    const std::string prev = last->rows() > 0 ? last->text(0, 1) : store::AuditChain::genesis();
-    const std::string when = store::utcText(at);
+    const std::string prev = last->rows() > 0 ? last->text(0, 1) : sql::AuditChain::genesis();
+    const std::string when = sql::utcText(at);
     std::string detail;
     try {
         detail = base::canonicalJson(entry.detail);
     } catch (const nlohmann::json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "audit detail is not valid UTF-8", "detail"});
     }
-    const std::string hash = store::AuditChain::hash(prev, seq, when, entry.actor, entry.action, entry.subject, detail);
+    const std::string hash = sql::AuditChain::hash(prev, seq, when, entry.actor, entry.action, entry.subject, detail);
     if (auto done = m_writer->exec("INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) "
                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                    {seq, when, entry.actor, entry.action, entry.subject, detail, prev, hash});
@@ -490,7 +490,7 @@ Expected<std::vector<std::string>, Error> SqlGatewayStorage::assignedPatients(co
                   firstColumn);
 }
 
-Expected<void, Error> SqlGatewayStorage::recordAudit(const store::AuditEntry& entry, const base::Timestamp& at)
+Expected<void, Error> SqlGatewayStorage::recordAudit(const sql::AuditEntry& entry, const base::Timestamp& at)
 {
     // Relaxed: the row and the chain stay consistent through a crash; a power loss may take the
     // last moments' read rows. The next acknowledging write makes them durable.
@@ -789,7 +789,7 @@ Expected<std::vector<MedicalConsentRow>, Error> SqlGatewayStorage::medicalConsen
 }
 
 Expected<void, Error>
-SqlGatewayStorage::addMedicalInfo(const MedicalInfoRow& row, const store::AuditEntry& audit, const base::Timestamp& at)
+SqlGatewayStorage::addMedicalInfo(const MedicalInfoRow& row, const sql::AuditEntry& audit, const base::Timestamp& at)
 {
     return inWrite<void>(WriteDurability::Full, [&]() -> Expected<void, Error> {
         if (auto done = m_writer->exec(
@@ -944,7 +944,7 @@ Expected<std::int64_t, Error> SqlGatewayStorage::lastRecordSeq()
     return r->integer(0, 0);
 }
 
-Expected<store::AuditVerification, Error> SqlGatewayStorage::verifyAudit()
+Expected<sql::AuditVerification, Error> SqlGatewayStorage::verifyAudit()
 {
     std::lock_guard lock(m_readerMutex);
     // One snapshot for the rows and the head, so a concurrent append cannot look like a broken tail.
@@ -962,7 +962,7 @@ Expected<store::AuditVerification, Error> SqlGatewayStorage::verifyAudit()
         return errorOf(head);
     }
     (void)tx->commit();
-    store::AuditChain chain;
+    sql::AuditChain chain;
     for (int i = 0; i < rows->rows(); ++i) {
         chain.check(rows->integer(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3), rows->text(i, 4),
                     rows->text(i, 5), rows->text(i, 6), rows->text(i, 7));
@@ -1000,7 +1000,7 @@ Expected<std::optional<AuditRow>, Error> SqlGatewayStorage::lastAuditRow()
     return std::optional<AuditRow>(auditRowFrom(*r, 0));
 }
 
-Expected<std::int64_t, Error> SqlGatewayStorage::putStaff(const store::StaffAccount& account,
+Expected<std::int64_t, Error> SqlGatewayStorage::putStaff(const protocol::StaffAccount& account,
                                                           const base::Timestamp& now)
 {
     return inWrite<std::int64_t>(WriteDurability::Full, [&]() -> Expected<std::int64_t, Error> {
@@ -1008,7 +1008,7 @@ Expected<std::int64_t, Error> SqlGatewayStorage::putStaff(const store::StaffAcco
         if (!last) {
             return errorOf(last);
         }
-        store::StaffAccount next = account;
+        protocol::StaffAccount next = account;
         next.version = last->rows() > 0 ? last->integer(0, 0) + 1 : 1;
         auto done = m_writer->exec(
             "INSERT INTO staff (staff_id, name, role, credential, active, version, changed_at, changed_by) "
@@ -1035,15 +1035,15 @@ Expected<std::int64_t, Error> SqlGatewayStorage::putStaff(const store::StaffAcco
     });
 }
 
-Expected<std::vector<store::StaffAccount>, Error> SqlGatewayStorage::staffAccounts()
+Expected<std::vector<protocol::StaffAccount>, Error> SqlGatewayStorage::staffAccounts()
 {
     auto r = read("SELECT staff_id, name, role, credential, active, version FROM staff ORDER BY staff_id");
     if (!r) {
         return errorOf(r);
     }
-    std::vector<store::StaffAccount> out;
+    std::vector<protocol::StaffAccount> out;
     for (int i = 0; i < r->rows(); ++i) {
-        auto credential = store::StaffCredential::fromJson(base::parseJson(r->text(i, 3)));
+        auto credential = protocol::StaffCredential::fromJson(base::parseJson(r->text(i, 3)));
         if (!credential) {
             return Unexpected(credential.error());
         }

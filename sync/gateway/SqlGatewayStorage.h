@@ -55,8 +55,8 @@ public:
     Expected<std::vector<EnrollmentCodeRow>, Error> enrollmentCodes() override;
     Expected<bool, Error> withdrawEnrollmentCode(const std::string& id, const base::Timestamp& now) override;
     Expected<std::optional<AuditRow>, Error> lastAuditRow() override;
-    Expected<std::int64_t, Error> putStaff(const store::StaffAccount& account, const base::Timestamp& now) override;
-    Expected<std::vector<store::StaffAccount>, Error> staffAccounts() override;
+    Expected<std::int64_t, Error> putStaff(const protocol::StaffAccount& account, const base::Timestamp& now) override;
+    Expected<std::vector<protocol::StaffAccount>, Error> staffAccounts() override;
     Expected<std::vector<std::string>, Error> earlierEnrollments(const DeviceRecord& device) override;
     Expected<void, Error> addSnapshot(const std::string& patientId,
                                       const nlohmann::json& snapshot,
@@ -69,10 +69,10 @@ public:
     Expected<std::vector<std::string>, Error> assignedPatients(const std::string& deviceId) override;
     Expected<std::vector<MedicalConsentRow>, Error> medicalConsents(const std::string& patientId) override;
     Expected<void, Error>
-    addMedicalInfo(const MedicalInfoRow& row, const store::AuditEntry& audit, const base::Timestamp& at) override;
+    addMedicalInfo(const MedicalInfoRow& row, const sql::AuditEntry& audit, const base::Timestamp& at) override;
     Expected<std::optional<MedicalInfoRow>, Error> latestMedicalInfo(const std::string& patientId,
                                                                      model::ConsentKind kind) override;
-    Expected<void, Error> recordAudit(const store::AuditEntry& entry, const base::Timestamp& at) override;
+    Expected<void, Error> recordAudit(const sql::AuditEntry& entry, const base::Timestamp& at) override;
     Expected<std::vector<CareState>, Error> careStates(const std::string& patientId) override;
     Expected<void, Error> confirmCare(const std::string& patientId, const base::Timestamp& confirmedAt) override;
     Expected<void, Error> setRequeryKey(const RequeryKeyRow& key) override;
@@ -86,7 +86,7 @@ public:
                                                     const std::string& actor,
                                                     const base::Timestamp& now) override;
     Expected<std::int64_t, Error> lastRecordSeq() override;
-    Expected<store::AuditVerification, Error> verifyAudit() override;
+    Expected<sql::AuditVerification, Error> verifyAudit() override;
 
     // The schema version the database is at (the tests check the migrations).
     Expected<int, Error> schemaVersion();
@@ -106,7 +106,7 @@ private:
     template <typename T, typename Work> Expected<T, Error> inWrite(WriteDurability durability, Work work);
 
     // Inside a write transaction (the caller holds m_writerMutex).
-    Expected<void, Error> appendAudit(const store::AuditEntry& entry, const base::Timestamp& at);
+    Expected<void, Error> appendAudit(const sql::AuditEntry& entry, const base::Timestamp& at);
     Expected<void, Error> appendFeed(const protocol::FeedItem& item);
     Expected<IntakeResult, Error> intakeOne(const IntakeRequest& request);
     Expected<std::vector<IntakeResult>, Error> commitAll(const std::vector<const IntakeRequest*>& requests);

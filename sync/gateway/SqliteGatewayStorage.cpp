@@ -1,12 +1,12 @@
 #include "sync/gateway/SqliteGatewayStorage.h"
 
 #include "sync/gateway/GatewaySchema.h"
-#include "sync/store/AuditLog.h"
-#include "sync/store/Database.h"
-#include "sync/store/Schema.h"
-#include "sync/store/SqliteApi.h"
-#include "sync/store/Store.h"
-#include "sync/store/Transaction.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/CipherKey.h"
+#include "sync/sql/Database.h"
+#include "sync/sql/Migrations.h"
+#include "sync/sql/SqliteApi.h"
+#include "sync/sql/Transaction.h"
 
 #include <filesystem>
 #include <map>
@@ -17,7 +17,7 @@
 namespace zaitaku::sync::gateway
 {
 
-using store::Database;
+using sql::Database;
 
 namespace
 {
@@ -40,13 +40,13 @@ constexpr SqlDialect kSqliteDialect{
     "  AND NEW.received_at IS OLD.received_at AND NEW.flags IS OLD.flags)\n"
     "BEGIN SELECT RAISE(ABORT, 'accepted records are immutable'); END;\n"};
 
-// The versions as store::migrate takes them (views into strings that live as long as the program).
-std::span<const store::Migration> gatewayMigrations()
+// The versions as sql::migrate takes them (views into strings that live as long as the program).
+std::span<const sql::Migration> gatewayMigrations()
 {
     static const std::vector<GatewaySchemaVersion> versions =
-        gatewaySchema(kSqliteDialect, "", store::AuditLog::kTableSql);
-    static const std::vector<store::Migration> migrations = [] {
-        std::vector<store::Migration> out;
+        gatewaySchema(kSqliteDialect, "", sql::AuditLog::kTableSql);
+    static const std::vector<sql::Migration> migrations = [] {
+        std::vector<sql::Migration> out;
         for (const auto& v : versions) {
             out.push_back({v.version, v.summary, v.sql});
         }
@@ -73,7 +73,7 @@ public:
         if (!statement) {
             return errorOf(statement);
         }
-        store::Statement& s = **statement;
+        sql::Statement& s = **statement;
         for (std::size_t i = 0; i < params.size(); ++i) {
             const int index = static_cast<int>(i + 1);
             if (const auto* text = std::get_if<std::string>(&params[i])) {
@@ -85,7 +85,7 @@ public:
             }
         }
         SqlRows out;
-        auto done = s.forEachRow([&](const store::Statement& row) {
+        auto done = s.forEachRow([&](const sql::Statement& row) {
             SqlRows::Row cells;
             const int columns = row.columnCount();
             cells.reserve(static_cast<std::size_t>(columns));
@@ -106,8 +106,8 @@ public:
     {
         // synchronous=FULL for what acknowledges; NORMAL (WAL) keeps the chain consistent through
         // a crash and leaves durability to the next FULL commit.
-        auto tx = store::Transaction::begin(m_db, durability == WriteDurability::Full ? store::Durability::Full
-                                                                                      : store::Durability::Normal);
+        auto tx = sql::Transaction::begin(m_db, durability == WriteDurability::Full ? sql::Durability::Full
+                                                                                    : sql::Durability::Normal);
         if (!tx) {
             return errorOf(tx);
         }
@@ -136,7 +136,7 @@ public:
     }
 
 private:
-    Expected<store::Statement*, Error> cached(std::string_view sql)
+    Expected<sql::Statement*, Error> cached(std::string_view sql)
     {
         auto it = m_statements.find(sql);
         if (it == m_statements.end()) {
@@ -152,8 +152,8 @@ private:
 
     // Declared before the statements: they are finalised before the connection closes.
     Database m_db;
-    std::map<std::string, store::Statement, std::less<>> m_statements;
-    std::optional<store::Transaction> m_write;
+    std::map<std::string, sql::Statement, std::less<>> m_statements;
+    std::optional<sql::Transaction> m_write;
 };
 
 } // namespace
@@ -163,14 +163,14 @@ Expected<std::unique_ptr<SqlGatewayStorage>, Error> SqliteGatewayStorage::open(c
                                                                                base::RandomSource& random,
                                                                                const base::Timestamp& now)
 {
-    auto db = Database::open(store::sqlcipherApi(), path, store::OpenMode::ReadWriteCreate);
+    auto db = Database::open(sql::sqlcipherApi(), path, sql::OpenMode::ReadWriteCreate);
     if (!db) {
         return errorOf(db);
     }
     // Owner only (SQLite gives its -wal and -shm files the same mode).
     std::error_code ec;
     std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
-    if (auto keyed = store::keyConnection(*db, key); !keyed) {
+    if (auto keyed = sql::keyConnection(*db, key); !keyed) {
         return errorOf(keyed);
     }
     if (auto check = db->queryText("PRAGMA quick_check"); !check || *check != "ok") {
@@ -184,15 +184,15 @@ Expected<std::unique_ptr<SqlGatewayStorage>, Error> SqliteGatewayStorage::open(c
         !done) {
         return errorOf(done);
     }
-    if (auto done = store::migrate(*db, gatewayMigrations()); !done) {
+    if (auto done = sql::migrate(*db, gatewayMigrations()); !done) {
         return errorOf(done);
     }
     // A second connection for reads: in WAL mode they never wait for a commit's fsync.
-    auto reader = Database::open(store::sqlcipherApi(), path, store::OpenMode::ReadWrite);
+    auto reader = Database::open(sql::sqlcipherApi(), path, sql::OpenMode::ReadWrite);
     if (!reader) {
         return errorOf(reader);
     }
-    if (auto keyed = store::keyConnection(*reader, key); !keyed) {
+    if (auto keyed = sql::keyConnection(*reader, key); !keyed) {
         return errorOf(keyed);
     }
     if (auto done = reader->exec("PRAGMA query_only = ON; PRAGMA cache_size = -64000;", "configure reader"); !done) {

@@ -4,7 +4,7 @@ namespace zaitaku::sync::store
 {
 
 Expected<std::size_t, Error>
-ChallengePool::add(Database& db, const std::vector<PooledChallenge>& batch, const base::Timestamp& now)
+ChallengePool::add(sql::Database& db, const std::vector<PooledChallenge>& batch, const base::Timestamp& now)
 {
     auto insert = db.prepare("INSERT INTO challenge (id, nonce, token, issued_at, expires_at, received_at) "
                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING");
@@ -28,7 +28,7 @@ ChallengePool::add(Database& db, const std::vector<PooledChallenge>& batch, cons
     return added;
 }
 
-Expected<std::int64_t, Error> ChallengePool::available(Database& db, const base::Timestamp& now)
+Expected<std::int64_t, Error> ChallengePool::available(sql::Database& db, const base::Timestamp& now)
 {
     auto stmt = db.prepare("SELECT count(*) FROM challenge WHERE used_at IS NULL AND expires_at > ?1");
     if (!stmt) {
@@ -42,7 +42,7 @@ Expected<std::int64_t, Error> ChallengePool::available(Database& db, const base:
     return stmt->integer(0);
 }
 
-Expected<std::optional<PooledChallenge>, Error> ChallengePool::peek(Database& db, const base::Timestamp& now)
+Expected<std::optional<PooledChallenge>, Error> ChallengePool::peek(sql::Database& db, const base::Timestamp& now)
 {
     auto stmt = db.prepare("SELECT id, nonce, token, issued_at, expires_at FROM challenge "
                            "WHERE used_at IS NULL AND expires_at > ?1 ORDER BY expires_at, id LIMIT 1");
@@ -67,7 +67,7 @@ Expected<std::optional<PooledChallenge>, Error> ChallengePool::peek(Database& db
 }
 
 Expected<void, Error>
-ChallengePool::consume(Database& db, const std::string& id, const std::string& visitId, const base::Timestamp& now)
+ChallengePool::consume(sql::Database& db, const std::string& id, const std::string& visitId, const base::Timestamp& now)
 {
     auto stmt = db.prepare("UPDATE challenge SET used_at = ?1, used_by_visit = ?2 "
                            "WHERE id = ?3 AND used_at IS NULL AND expires_at > ?1");
@@ -85,8 +85,10 @@ ChallengePool::consume(Database& db, const std::string& id, const std::string& v
     return {};
 }
 
-Expected<void, Error>
-ChallengePool::claimFor(Database& db, const std::string& id, const std::string& visitId, const base::Timestamp& now)
+Expected<void, Error> ChallengePool::claimFor(sql::Database& db,
+                                              const std::string& id,
+                                              const std::string& visitId,
+                                              const base::Timestamp& now)
 {
     auto stmt = db.prepare("SELECT used_by_visit FROM challenge WHERE id = ?1");
     if (!stmt) {

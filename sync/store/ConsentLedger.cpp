@@ -1,11 +1,11 @@
 #include "sync/store/ConsentLedger.h"
 
 #include "base/CanonicalJson.h"
-#include "sync/store/AuditLog.h"
+#include "sync/protocol/ModelJson.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/MedicalInfoCache.h"
-#include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
-#include "sync/store/Transaction.h"
 
 #include <nlohmann/json.hpp>
 
@@ -27,7 +27,7 @@ Expected<void, Error> checkText(const model::Consent& c)
 
 } // namespace
 
-Expected<void, Error> ConsentLedger::insert(Database& db, const model::Consent& c, const std::string& visitId)
+Expected<void, Error> ConsentLedger::insert(sql::Database& db, const model::Consent& c, const std::string& visitId)
 {
     if (auto ok = checkText(c); !ok) {
         return ok;
@@ -54,8 +54,8 @@ Expected<void, Error> ConsentLedger::revoke(Store& store, const model::Consent& 
         return Unexpected(Error{Errc::InvalidInput, "a revocation names the consent it withdraws, with its time",
                                 "consent.revokes_consent_id"});
     }
-    Database& db = store.db();
-    auto tx = Transaction::begin(db, Durability::Full);
+    sql::Database& db = store.db();
+    auto tx = sql::Transaction::begin(db, sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
@@ -78,20 +78,20 @@ Expected<void, Error> ConsentLedger::revoke(Store& store, const model::Consent& 
         return done;
     }
     const base::Timestamp now = store.clock().nowJst();
-    auto body = toJson(revocation);
-    body["payload_version"] = kRecordPayloadVersion;
+    auto body = protocol::toJson(revocation);
+    body["payload_version"] = protocol::kRecordPayloadVersion;
     if (auto done = Outbox::enqueue(db, revocation.id, kOutboxKind, revocation.id, base::canonicalJson(body), now);
         !done) {
         return done;
     }
-    const AuditEntry entry{actor,
-                           "consent.revoke",
-                           revocation.id,
-                           {{"revokes", revocation.revokesConsentId},
-                            {"kind", base::toCode(revocation.kind)},
-                            {"patient_id", revocation.patientId},
-                            {"text_version", revocation.textVersion}}};
-    if (auto done = AuditLog::append(db, entry, now); !done) {
+    const sql::AuditEntry entry{actor,
+                                "consent.revoke",
+                                revocation.id,
+                                {{"revokes", revocation.revokesConsentId},
+                                 {"kind", base::toCode(revocation.kind)},
+                                 {"patient_id", revocation.patientId},
+                                 {"text_version", revocation.textVersion}}};
+    if (auto done = sql::AuditLog::append(db, entry, now); !done) {
         return Unexpected(done.error());
     }
     // Issue 33: withdrawing 薬剤・特定健診 consent removes this tablet's copy at once (the others on
@@ -106,7 +106,7 @@ Expected<void, Error> ConsentLedger::revoke(Store& store, const model::Consent& 
     return tx->commit();
 }
 
-Expected<std::vector<model::Consent>, Error> ConsentLedger::active(Database& db, const std::string& patientId)
+Expected<std::vector<model::Consent>, Error> ConsentLedger::active(sql::Database& db, const std::string& patientId)
 {
     auto stmt = db.prepare("SELECT id, kind, text_version, text_sha256, consent_time, available_time, "
                            "source_snapshot_id FROM consent WHERE patient_id = ?1 AND given = 1 AND revoked_at IS NULL "
@@ -116,7 +116,7 @@ Expected<std::vector<model::Consent>, Error> ConsentLedger::active(Database& db,
     }
     stmt->bind(1, patientId);
     std::vector<model::Consent> out;
-    auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
+    auto done = stmt->forEachRow([&](const sql::Statement& row) -> Expected<void, Error> {
         model::Consent c;
         c.id = row.text(0);
         auto kind = base::fromCode<model::ConsentKind>(row.text(1));

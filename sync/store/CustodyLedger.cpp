@@ -1,11 +1,11 @@
 #include "sync/store/CustodyLedger.h"
 
 #include "base/CanonicalJson.h"
-#include "sync/store/AuditLog.h"
-#include "sync/store/ModelJson.h"
+#include "sync/protocol/ModelJson.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/StaffDirectory.h"
-#include "sync/store/Transaction.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -19,7 +19,7 @@ namespace
 
 using model::CustodyAction;
 
-Expected<std::optional<CustodyAction>, Error> lastAction(Database& db, const std::string& patientId)
+Expected<std::optional<CustodyAction>, Error> lastAction(sql::Database& db, const std::string& patientId)
 {
     auto stmt =
         db.prepare("SELECT action FROM custody_event WHERE patient_id = ?1 ORDER BY at DESC, rowid DESC LIMIT 1");
@@ -92,8 +92,8 @@ Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEv
         return Unexpected(
             Error{Errc::InvalidInput, "a custody event needs an id, a patient, a facility and a staff id", "custody"});
     }
-    Database& db = store.db();
-    auto tx = Transaction::begin(db, Durability::Full);
+    sql::Database& db = store.db();
+    auto tx = sql::Transaction::begin(db, sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
@@ -130,8 +130,8 @@ Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEv
     const base::Timestamp now = store.clock().nowJst();
     std::string payload;
     try {
-        auto body = toJson(event);
-        body["payload_version"] = kRecordPayloadVersion;
+        auto body = protocol::toJson(event);
+        body["payload_version"] = protocol::kRecordPayloadVersion;
         payload = base::canonicalJson(body);
     } catch (const nlohmann::json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "the custody event holds text that is not UTF-8", "custody"});
@@ -143,8 +143,8 @@ Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEv
                                 {"action", base::toCode(event.action)},
                                 {"staff_id", event.staffId},
                                 {"witness_id", event.witnessId}};
-    if (auto done = AuditLog::append(
-            db, AuditEntry{actor, "custody." + std::string(base::toCode(event.action)), event.id, detail}, now);
+    if (auto done = sql::AuditLog::append(
+            db, sql::AuditEntry{actor, "custody." + std::string(base::toCode(event.action)), event.id, detail}, now);
         !done) {
         return Unexpected(done.error());
     }
@@ -152,7 +152,7 @@ Expected<void, Error> CustodyLedger::record(Store& store, const model::CustodyEv
 }
 
 Expected<std::vector<CustodyStatus>, Error>
-CustodyLedger::current(Database& db, const base::Timestamp& now, std::chrono::minutes maxCheckout)
+CustodyLedger::current(sql::Database& db, const base::Timestamp& now, std::chrono::minutes maxCheckout)
 {
     // The latest event per patient (rowid breaks ties between events in the same second).
     auto stmt =
@@ -164,7 +164,7 @@ CustodyLedger::current(Database& db, const base::Timestamp& now, std::chrono::mi
         return Unexpected(stmt.error());
     }
     std::vector<CustodyStatus> out;
-    auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
+    auto done = stmt->forEachRow([&](const sql::Statement& row) -> Expected<void, Error> {
         CustodyStatus s;
         model::CustodyEvent& e = s.last;
         e.id = row.text(0);
@@ -192,14 +192,14 @@ CustodyLedger::current(Database& db, const base::Timestamp& now, std::chrono::mi
     return out;
 }
 
-Expected<std::vector<std::string>, Error> CustodyLedger::custodians(Database& db)
+Expected<std::vector<std::string>, Error> CustodyLedger::custodians(sql::Database& db)
 {
     auto stmt = db.prepare("SELECT staff_id FROM custodian ORDER BY staff_id");
     if (!stmt) {
         return Unexpected(stmt.error());
     }
     std::vector<std::string> out;
-    auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
+    auto done = stmt->forEachRow([&](const sql::Statement& row) -> Expected<void, Error> {
         out.push_back(row.text(0));
         return {};
     });
@@ -228,8 +228,8 @@ CustodyLedger::setCustodians(Store& store, const std::vector<std::string>& staff
         return Unexpected(
             Error{Errc::Unauthorized, "only a signed-in manager changes who may handle residents' cards", "staff"});
     }
-    Database& db = store.db();
-    auto tx = Transaction::begin(db, Durability::Full);
+    sql::Database& db = store.db();
+    auto tx = sql::Transaction::begin(db, sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
@@ -247,8 +247,8 @@ CustodyLedger::setCustodians(Store& store, const std::vector<std::string>& staff
             return done;
         }
     }
-    if (auto done = AuditLog::append(
-            db, AuditEntry{actor, "custody.custodians", "", nlohmann::json{{"custodians", staffIds}}}, now);
+    if (auto done = sql::AuditLog::append(
+            db, sql::AuditEntry{actor, "custody.custodians", "", nlohmann::json{{"custodians", staffIds}}}, now);
         !done) {
         return Unexpected(done.error());
     }

@@ -6,7 +6,7 @@
 
 #include "base/Expected.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 #include "sync/store/Store.h"
 #include "verify/model/CustodyEvent.h"
 
@@ -34,13 +34,13 @@ public:
     // agreement (入所契約・預かり証) and its storage location [seed 004].
     static Expected<void, Error> record(Store& store, const model::CustodyEvent& event, const std::string& actor);
     static Expected<std::vector<CustodyStatus>, Error>
-    current(Database& db, const base::Timestamp& now, std::chrono::minutes maxCheckout);
+    current(sql::Database& db, const base::Timestamp& now, std::chrono::minutes maxCheckout);
 
     // The staff allowed to handle residents' cards [seed 004: 「職員のうちマイナンバーカードの管理を
     // 行う者の範囲を定めておく」]. Empty: not defined yet (every staff member may; the screens say so).
     // Once defined, deposit, check-out, return and hand-over need a listed staff id; anybody may
     // report a card lost. Replacing the list is audited.
-    static Expected<std::vector<std::string>, Error> custodians(Database& db);
+    static Expected<std::vector<std::string>, Error> custodians(sql::Database& db);
     static Expected<void, Error>
     setCustodians(Store& store, const std::vector<std::string>& staffIds, const std::string& actor);
 };

@@ -1,8 +1,8 @@
 #include "sync/store/DeviceSigningKey.h"
 
 #include "base/Bytes.h"
-#include "sync/store/AuditLog.h"
-#include "sync/store/Transaction.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 
 #include <memory>
 #include <openssl/evp.h>
@@ -26,7 +26,7 @@ PKey privateKey(const base::SecureBytes& seed)
 
 Expected<DeviceSigningKey, Error> DeviceSigningKey::loadOrCreate(Store& store, base::RandomSource& random)
 {
-    Database& db = store.db();
+    sql::Database& db = store.db();
     auto stored = db.queryText("SELECT value FROM store_meta WHERE key = 'device_signing_seed'");
     if (!stored) {
         return Unexpected(stored.error());
@@ -43,7 +43,7 @@ Expected<DeviceSigningKey, Error> DeviceSigningKey::loadOrCreate(Store& store, b
     }
     random.fill(seed.span());
     DeviceSigningKey key(std::move(seed));
-    auto tx = Transaction::begin(db, Durability::Full);
+    auto tx = sql::Transaction::begin(db, sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
@@ -58,8 +58,8 @@ Expected<DeviceSigningKey, Error> DeviceSigningKey::loadOrCreate(Store& store, b
     if (auto done = insert->run(); !done) {
         return Unexpected(done.error());
     }
-    if (auto done = AuditLog::append(
-            db, AuditEntry{"system", "device.signing_key_created", "store", {{"public_key", key.publicKeyHex()}}},
+    if (auto done = sql::AuditLog::append(
+            db, sql::AuditEntry{"system", "device.signing_key_created", "store", {{"public_key", key.publicKeyHex()}}},
             store.clock().nowJst());
         !done) {
         return Unexpected(done.error());
@@ -95,21 +95,6 @@ Expected<std::vector<std::uint8_t>, Error> DeviceSigningKey::sign(std::string_vi
     }
     signature.resize(length);
     return signature;
-}
-
-bool DeviceSigningKey::verify(std::string_view publicKeyHex,
-                              std::string_view message,
-                              const std::vector<std::uint8_t>& signature)
-{
-    auto raw = base::fromHex(publicKeyHex);
-    if (!raw || raw->size() != 32) {
-        return false;
-    }
-    PKey key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw->data(), raw->size()), EVP_PKEY_free);
-    MdCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    return key && ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
-           EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
-                            reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
 }
 
 } // namespace zaitaku::sync::store

@@ -1,8 +1,9 @@
 #pragma once
 
 // The tablet's own Ed25519 signing key, created on first use from the injected random source and
-// kept only inside the encrypted store (store_meta). It signs export archives; the gateway knows
-// the public key from enrollment. The seed is wiped from memory after each use.
+// kept only inside the encrypted store (store_meta). It signs every evidence bundle and export archive;
+// the gateway knows the public key from enrollment and checks with protocol/EvidenceSignature. The seed is wiped from
+// memory after each use.
 
 #include "base/Expected.h"
 #include "base/Random.h"
@@ -25,10 +26,6 @@ public:
 
     std::string publicKeyHex() const;
     Expected<std::vector<std::uint8_t>, Error> sign(std::string_view message) const;
-
-    // Checks an Ed25519 signature against a raw 32-byte public key given as hex.
-    static bool
-    verify(std::string_view publicKeyHex, std::string_view message, const std::vector<std::uint8_t>& signature);
 
 private:
     explicit DeviceSigningKey(base::SecureBytes seed)

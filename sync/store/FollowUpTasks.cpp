@@ -1,7 +1,7 @@
 #include "sync/store/FollowUpTasks.h"
 
 #include "base/BoundedJson.h"
-#include "sync/store/ModelJson.h"
+#include "sync/protocol/ModelJson.h"
 #include "verify/rules/EligibilityChange.h"
 #include "verify/rules/PatientMatch.h"
 
@@ -19,7 +19,7 @@ bool isRequery(const model::EligibilitySnapshot& s)
 }
 
 // The first column of the first row, or nothing; ?1 is the patient, ?2 the instant when given.
-Expected<std::optional<std::string>, Error> firstText(Database& db,
+Expected<std::optional<std::string>, Error> firstText(sql::Database& db,
                                                       const char* sql,
                                                       const std::string& patientId,
                                                       const std::optional<base::Timestamp>& at = std::nullopt)
@@ -41,7 +41,7 @@ Expected<std::optional<std::string>, Error> firstText(Database& db,
 
 // The newest first visit before that answer, with no fallback evidence recorded since it came.
 Expected<std::optional<std::string>, Error>
-unconfirmedFirstVisit(Database& db, const std::string& patientId, const CachedSnapshot& latest)
+unconfirmedFirstVisit(sql::Database& db, const std::string& patientId, const CachedSnapshot& latest)
 {
     return firstText(
         db,
@@ -55,7 +55,7 @@ unconfirmedFirstVisit(Database& db, const std::string& patientId, const CachedSn
 
 // A pending revisit is answered by the first re-query result received after it was recorded —
 // unless the gateway said, in its receipt, that it cannot re-query it (flag requery_refused:REASON).
-Expected<std::optional<FollowUpTask>, Error> pendingRevisit(Database& db, const std::string& patientId)
+Expected<std::optional<FollowUpTask>, Error> pendingRevisit(sql::Database& db, const std::string& patientId)
 {
     auto stmt = db.prepare("SELECT v.id, coalesce(o.receipt, '') FROM visit AS v LEFT JOIN outbox AS o "
                            "ON o.idem_key = v.id WHERE v.patient_id = ?1 AND v.requery = 'pending' "
@@ -89,7 +89,7 @@ Expected<std::optional<FollowUpTask>, Error> pendingRevisit(Database& db, const 
 
 // The newest confirmed answer received before `before` (what the patient's insurance was).
 Expected<std::optional<model::EligibilitySnapshot>, Error>
-confirmedBefore(Database& db, const std::string& patientId, const base::Timestamp& before)
+confirmedBefore(sql::Database& db, const std::string& patientId, const base::Timestamp& before)
 {
     auto stmt = db.prepare("SELECT snapshot_json FROM eligibility_snapshot WHERE patient_id = ?1 AND received_at < ?2 "
                            "ORDER BY received_at DESC, rowid DESC LIMIT 20");
@@ -98,11 +98,11 @@ confirmedBefore(Database& db, const std::string& patientId, const base::Timestam
     }
     stmt->bind(1, patientId).bind(2, before);
     std::optional<model::EligibilitySnapshot> found;
-    auto done = stmt->forEachRow([&](const Statement& row) {
+    auto done = stmt->forEachRow([&](const sql::Statement& row) {
         if (found) {
             return;
         }
-        auto snapshot = snapshotFromJson(base::parseJson(row.text(0)));
+        auto snapshot = protocol::snapshotFromJson(base::parseJson(row.text(0)));
         if (snapshot && snapshot->isConfirmed()) {
             found = std::move(*snapshot);
         }
@@ -116,7 +116,7 @@ confirmedBefore(Database& db, const std::string& patientId, const base::Timestam
 // An answer newer than the patient's latest result whose 生年月日 was not theirs (SnapshotCache):
 // kept out of their record; its words name both dates.
 Expected<std::optional<std::string>, Error>
-foreignAnswer(Database& db, const std::string& patientId, const std::optional<CachedSnapshot>& latest)
+foreignAnswer(sql::Database& db, const std::string& patientId, const std::optional<CachedSnapshot>& latest)
 {
     return firstText(db,
                      "SELECT identity_mismatch FROM eligibility_snapshot WHERE patient_id = ?1 "
@@ -128,7 +128,7 @@ foreignAnswer(Database& db, const std::string& patientId, const std::optional<Ca
 } // namespace
 
 Expected<std::vector<FollowUpTask>, Error>
-FollowUpTasks::forPatient(Database& db, const std::string& patientId, const std::optional<CachedSnapshot>& latest)
+FollowUpTasks::forPatient(sql::Database& db, const std::string& patientId, const std::optional<CachedSnapshot>& latest)
 {
     std::vector<FollowUpTask> tasks;
     auto foreign = foreignAnswer(db, patientId, latest);

@@ -18,7 +18,7 @@
 //     (a warning: 「●」 names are confirmed by their kana [seed 003]). Both carry the two values.
 
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 #include "sync/store/SnapshotCache.h"
 
 #include <optional>
@@ -39,7 +39,7 @@ class FollowUpTasks
 {
 public:
     static Expected<std::vector<FollowUpTask>, Error>
-    forPatient(Database& db, const std::string& patientId, const std::optional<CachedSnapshot>& latest);
+    forPatient(sql::Database& db, const std::string& patientId, const std::optional<CachedSnapshot>& latest);
 };
 
 } // namespace zaitaku::sync::store

@@ -95,7 +95,8 @@ Expected<KeySlot, Error> slotFromJson(const json& s, const std::string& path)
             !kdf["r"].is_number_unsigned() || !kdf.contains("p") || !kdf["p"].is_number_unsigned()) {
             return Unexpected(malformed(path, "scrypt parameters missing"));
         }
-        slot.params = ScryptParams{kdf["log_n"].get<unsigned>(), kdf["r"].get<unsigned>(), kdf["p"].get<unsigned>()};
+        slot.params =
+            protocol::ScryptParams{kdf["log_n"].get<unsigned>(), kdf["r"].get<unsigned>(), kdf["p"].get<unsigned>()};
         if (!slot.params.valid()) {
             return Unexpected(malformed(path, "scrypt parameters out of range"));
         }

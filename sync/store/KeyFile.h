@@ -7,7 +7,7 @@
 #include "base/CodeTable.h"
 #include "base/Expected.h"
 #include "sync/SyncError.h"
-#include "sync/store/Scrypt.h"
+#include "sync/protocol/Scrypt.h"
 
 #include <array>
 #include <cstdint>
@@ -29,7 +29,7 @@ struct KeySlot
 {
     KeySlotKind kind = KeySlotKind::Passphrase;
     bool scrypt = true; // false for Device
-    ScryptParams params;
+    protocol::ScryptParams params;
     std::vector<std::uint8_t> salt;
     std::vector<std::uint8_t> nonce;
     std::vector<std::uint8_t> wrapped; // AES-256-GCM ciphertext ‖ tag

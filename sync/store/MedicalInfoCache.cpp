@@ -3,7 +3,7 @@
 namespace zaitaku::sync::store
 {
 
-Expected<void, Error> MedicalInfoCache::put(Database& db, const MedicalInfo& info, const base::Timestamp& now)
+Expected<void, Error> MedicalInfoCache::put(sql::Database& db, const MedicalInfo& info, const base::Timestamp& now)
 {
     if (info.availableUntil <= now) {
         return Unexpected(Error{Errc::InvalidInput, "the information is past its AvailableTime", "available_until"});
@@ -18,7 +18,7 @@ Expected<void, Error> MedicalInfoCache::put(Database& db, const MedicalInfo& inf
     return stmt->run();
 }
 
-Expected<void, Error> MedicalInfoCache::replace(Database& db, const MedicalInfo& info, const base::Timestamp& now)
+Expected<void, Error> MedicalInfoCache::replace(sql::Database& db, const MedicalInfo& info, const base::Timestamp& now)
 {
     auto stmt = db.prepare("DELETE FROM medical_info WHERE patient_id = ?1 AND kind = ?2");
     if (!stmt) {
@@ -31,7 +31,7 @@ Expected<void, Error> MedicalInfoCache::replace(Database& db, const MedicalInfo&
     return put(db, info, now);
 }
 
-Expected<std::int64_t, Error> MedicalInfoCache::wipe(Database& db,
+Expected<std::int64_t, Error> MedicalInfoCache::wipe(sql::Database& db,
                                                      const std::string& patientId,
                                                      model::ConsentKind kind,
                                                      const std::string& actor,
@@ -48,12 +48,12 @@ Expected<std::int64_t, Error> MedicalInfoCache::wipe(Database& db,
     }
     const std::int64_t removed = db.changes();
     if (removed > 0) {
-        auto audited = AuditLog::append(db,
-                                        {actor,
-                                         "medical_info.wipe",
-                                         patientId,
-                                         {{"kind", base::toCode(kind)}, {"count", removed}, {"reason", reason}}},
-                                        now);
+        auto audited = sql::AuditLog::append(db,
+                                             {actor,
+                                              "medical_info.wipe",
+                                              patientId,
+                                              {{"kind", base::toCode(kind)}, {"count", removed}, {"reason", reason}}},
+                                             now);
         if (!audited) {
             return Unexpected(audited.error());
         }
@@ -62,7 +62,7 @@ Expected<std::int64_t, Error> MedicalInfoCache::wipe(Database& db,
 }
 
 Expected<std::vector<MedicalInfo>, Error>
-MedicalInfoCache::availableFor(Database& db, const std::string& patientId, const base::Timestamp& now)
+MedicalInfoCache::availableFor(sql::Database& db, const std::string& patientId, const base::Timestamp& now)
 {
     auto stmt = db.prepare("SELECT id, kind, payload, received_at, available_until FROM medical_info "
                            "WHERE patient_id = ?1 AND available_until > ?2 ORDER BY received_at");
@@ -71,7 +71,7 @@ MedicalInfoCache::availableFor(Database& db, const std::string& patientId, const
     }
     stmt->bind(1, patientId).bind(2, now);
     std::vector<MedicalInfo> out;
-    auto done = stmt->forEachRow([&](const Statement& row) -> Expected<void, Error> {
+    auto done = stmt->forEachRow([&](const sql::Statement& row) -> Expected<void, Error> {
         auto kind = base::fromCode<model::ConsentKind>(row.text(1));
         auto received = base::Timestamp::parse(row.text(3));
         auto until = base::Timestamp::parse(row.text(4));

@@ -7,8 +7,8 @@
 #include "base/Expected.h"
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "sync/store/AuditLog.h"
-#include "sync/store/Database.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Database.h"
 #include "verify/model/Consent.h"
 
 #include <cstdint>
@@ -32,19 +32,19 @@ class MedicalInfoCache
 {
 public:
     // Inside the caller's transaction. Refused when already past its deadline.
-    static Expected<void, Error> put(Database& db, const MedicalInfo& info, const base::Timestamp& now);
+    static Expected<void, Error> put(sql::Database& db, const MedicalInfo& info, const base::Timestamp& now);
     // The patient's earlier copy of that kind goes, then `info` is put (inside the caller's transaction).
-    static Expected<void, Error> replace(Database& db, const MedicalInfo& info, const base::Timestamp& now);
+    static Expected<void, Error> replace(sql::Database& db, const MedicalInfo& info, const base::Timestamp& now);
     // Issue 33: consent withdrawn or window closed — every copy of that kind for the patient goes,
     // with an audit row naming `actor` and why. Returns how many rows were removed.
-    static Expected<std::int64_t, Error> wipe(Database& db,
+    static Expected<std::int64_t, Error> wipe(sql::Database& db,
                                               const std::string& patientId,
                                               model::ConsentKind kind,
                                               const std::string& actor,
                                               const std::string& reason,
                                               const base::Timestamp& now);
     static Expected<std::vector<MedicalInfo>, Error>
-    availableFor(Database& db, const std::string& patientId, const base::Timestamp& now);
+    availableFor(sql::Database& db, const std::string& patientId, const base::Timestamp& now);
 };
 
 } // namespace zaitaku::sync::store

@@ -2,7 +2,7 @@
 
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
-#include "sync/store/StoreTime.h"
+#include "sync/sql/SqlTime.h"
 
 namespace zaitaku::sync::store
 {
@@ -20,10 +20,10 @@ std::string placeholders(std::size_t n, int first)
     return out;
 }
 
-Expected<std::vector<OutboxItem>, Error> readItems(Statement& stmt)
+Expected<std::vector<OutboxItem>, Error> readItems(sql::Statement& stmt)
 {
     std::vector<OutboxItem> items;
-    auto done = stmt.forEachRow([&](const Statement& row) {
+    auto done = stmt.forEachRow([&](const sql::Statement& row) {
         OutboxItem item;
         item.seq = row.integer(0);
         item.idemKey = row.text(1);
@@ -46,7 +46,7 @@ Expected<std::vector<OutboxItem>, Error> readItems(Statement& stmt)
 constexpr const char* kItemColumns =
     "seq, idem_key, kind, record_id, payload, payload_sha256, state, attempts, last_error, created_at";
 
-Expected<void, Error> updateMany(Database& db,
+Expected<void, Error> updateMany(sql::Database& db,
                                  const std::string& sqlHead,
                                  std::span<const std::int64_t> seqs,
                                  const std::vector<std::string>& leading)
@@ -70,7 +70,7 @@ Expected<void, Error> updateMany(Database& db,
 
 } // namespace
 
-Expected<void, Error> Outbox::enqueue(Database& db,
+Expected<void, Error> Outbox::enqueue(sql::Database& db,
                                       const std::string& idemKey,
                                       const std::string& kind,
                                       const std::string& recordId,
@@ -105,11 +105,12 @@ Expected<void, Error> Outbox::enqueue(Database& db,
         .bind(3, recordId)
         .bind(4, canonicalPayload)
         .bind(5, hash)
-        .bind(6, utcText(now));
+        .bind(6, sql::utcText(now));
     return insert->run();
 }
 
-Expected<std::vector<OutboxItem>, Error> Outbox::nextBatch(Database& db, std::size_t limit, const base::Timestamp& now)
+Expected<std::vector<OutboxItem>, Error>
+Outbox::nextBatch(sql::Database& db, std::size_t limit, const base::Timestamp& now)
 {
     auto stmt = db.prepare(std::string("SELECT ") + kItemColumns +
                            " FROM outbox WHERE state IN ('queued', 'sending') "
@@ -117,16 +118,16 @@ Expected<std::vector<OutboxItem>, Error> Outbox::nextBatch(Database& db, std::si
     if (!stmt) {
         return Unexpected(stmt.error());
     }
-    stmt->bind(1, utcText(now)).bind(2, static_cast<std::int64_t>(limit));
+    stmt->bind(1, sql::utcText(now)).bind(2, static_cast<std::int64_t>(limit));
     return readItems(*stmt);
 }
 
-Expected<void, Error> Outbox::markSending(Database& db, std::span<const std::int64_t> seqs)
+Expected<void, Error> Outbox::markSending(sql::Database& db, std::span<const std::int64_t> seqs)
 {
     return updateMany(db, "UPDATE outbox SET state = 'sending', attempts = attempts + 1", seqs, {});
 }
 
-Expected<void, Error> Outbox::acknowledge(Database& db,
+Expected<void, Error> Outbox::acknowledge(sql::Database& db,
                                           std::span<const std::int64_t> seqs,
                                           const std::string& receipt,
                                           const base::Timestamp& now)
@@ -134,10 +135,10 @@ Expected<void, Error> Outbox::acknowledge(Database& db,
     return updateMany(db,
                       "UPDATE outbox SET state = 'acked', acked_at = ?1, receipt = ?2, last_error = NULL, "
                       "next_attempt_at = NULL",
-                      seqs, {utcText(now), receipt});
+                      seqs, {sql::utcText(now), receipt});
 }
 
-Expected<void, Error> Outbox::recordFailure(Database& db,
+Expected<void, Error> Outbox::recordFailure(sql::Database& db,
                                             std::int64_t seq,
                                             const std::string& reason,
                                             bool permanent,
@@ -150,7 +151,7 @@ Expected<void, Error> Outbox::recordFailure(Database& db,
     }
     stmt->bind(1, permanent ? "dead" : "queued").bind(2, reason);
     if (retryAt && !permanent) {
-        stmt->bind(3, utcText(*retryAt));
+        stmt->bind(3, sql::utcText(*retryAt));
     } else {
         stmt->bindNull(3);
     }
@@ -158,7 +159,7 @@ Expected<void, Error> Outbox::recordFailure(Database& db,
     return stmt->run();
 }
 
-Expected<std::int64_t, Error> Outbox::requeueAcknowledged(Database& db)
+Expected<std::int64_t, Error> Outbox::requeueAcknowledged(sql::Database& db)
 {
     if (auto done = db.exec("UPDATE outbox SET state = 'queued', next_attempt_at = NULL "
                             "WHERE state = 'acked' AND payload IS NOT NULL",
@@ -169,13 +170,13 @@ Expected<std::int64_t, Error> Outbox::requeueAcknowledged(Database& db)
     return static_cast<std::int64_t>(db.changes());
 }
 
-Expected<void, Error> Outbox::clearBackoff(Database& db)
+Expected<void, Error> Outbox::clearBackoff(sql::Database& db)
 {
     return db.exec("UPDATE outbox SET next_attempt_at = NULL WHERE state = 'queued' AND next_attempt_at IS NOT NULL",
                    "clear backoff");
 }
 
-Expected<bool, Error> Outbox::requeue(Database& db, std::int64_t seq)
+Expected<bool, Error> Outbox::requeue(sql::Database& db, std::int64_t seq)
 {
     auto stmt =
         db.prepare("UPDATE outbox SET state = 'queued', next_attempt_at = NULL WHERE seq = ?1 AND state = 'dead'");
@@ -189,14 +190,14 @@ Expected<bool, Error> Outbox::requeue(Database& db, std::int64_t seq)
     return db.changes() == 1;
 }
 
-Expected<OutboxCounts, Error> Outbox::counts(Database& db)
+Expected<OutboxCounts, Error> Outbox::counts(sql::Database& db)
 {
     auto stmt = db.prepare("SELECT state, count(*), min(created_at) FROM outbox GROUP BY state");
     if (!stmt) {
         return Unexpected(stmt.error());
     }
     OutboxCounts counts;
-    auto done = stmt->forEachRow([&](const Statement& row) {
+    auto done = stmt->forEachRow([&](const sql::Statement& row) {
         const auto state = base::fromCode<OutboxState>(row.text(0));
         // Timestamps of one format and zone compare as text.
         if (state && *state != OutboxState::Acked &&
@@ -228,7 +229,7 @@ Expected<OutboxCounts, Error> Outbox::counts(Database& db)
     return counts;
 }
 
-Expected<std::vector<OutboxItem>, Error> Outbox::deadLetters(Database& db, std::size_t limit)
+Expected<std::vector<OutboxItem>, Error> Outbox::deadLetters(sql::Database& db, std::size_t limit)
 {
     auto stmt =
         db.prepare(std::string("SELECT ") + kItemColumns + " FROM outbox WHERE state = 'dead' ORDER BY seq LIMIT ?1");

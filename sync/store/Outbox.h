@@ -8,7 +8,7 @@
 #include "base/Expected.h"
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 
 #include <cstdint>
 #include <optional>
@@ -56,7 +56,7 @@ class Outbox
 public:
     // Inside the caller's transaction. The same key with the same payload is a no-op; with another
     // payload it is Errc::Conflict (a client bug, never a silent overwrite).
-    static Expected<void, Error> enqueue(Database& db,
+    static Expected<void, Error> enqueue(sql::Database& db,
                                          const std::string& idemKey,
                                          const std::string& kind,
                                          const std::string& recordId,
@@ -65,30 +65,30 @@ public:
 
     // Oldest first: queued rows (and rows left "sending" by a crash) whose backoff has passed.
     static Expected<std::vector<OutboxItem>, Error>
-    nextBatch(Database& db, std::size_t limit, const base::Timestamp& now);
-    static Expected<void, Error> markSending(Database& db, std::span<const std::int64_t> seqs);
+    nextBatch(sql::Database& db, std::size_t limit, const base::Timestamp& now);
+    static Expected<void, Error> markSending(sql::Database& db, std::span<const std::int64_t> seqs);
     // Inside the caller's transaction (with the cursor/receipt the gateway returned).
-    static Expected<void, Error> acknowledge(Database& db,
+    static Expected<void, Error> acknowledge(sql::Database& db,
                                              std::span<const std::int64_t> seqs,
                                              const std::string& receipt,
                                              const base::Timestamp& now);
     // Transient: back to queued with a retry time. Permanent: dead letter with the reason.
-    static Expected<void, Error> recordFailure(Database& db,
+    static Expected<void, Error> recordFailure(sql::Database& db,
                                                std::int64_t seq,
                                                const std::string& reason,
                                                bool permanent,
                                                const std::optional<base::Timestamp>& retryAt);
     // An operator sends a dead letter again (after fixing what the gateway refused).
-    static Expected<bool, Error> requeue(Database& db, std::int64_t seq);
+    static Expected<bool, Error> requeue(sql::Database& db, std::int64_t seq);
 
     // The gateway's data set changed (restored from backup): acknowledged rows whose payload is
     // still kept go back to the queue; idempotency keys make the resend safe. Returns the count.
-    static Expected<std::int64_t, Error> requeueAcknowledged(Database& db);
+    static Expected<std::int64_t, Error> requeueAcknowledged(sql::Database& db);
     // An operator asked to sync now: queued rows waiting for their backoff become due.
-    static Expected<void, Error> clearBackoff(Database& db);
+    static Expected<void, Error> clearBackoff(sql::Database& db);
 
-    static Expected<OutboxCounts, Error> counts(Database& db);
-    static Expected<std::vector<OutboxItem>, Error> deadLetters(Database& db, std::size_t limit);
+    static Expected<OutboxCounts, Error> counts(sql::Database& db);
+    static Expected<std::vector<OutboxItem>, Error> deadLetters(sql::Database& db, std::size_t limit);
 };
 
 } // namespace zaitaku::sync::store

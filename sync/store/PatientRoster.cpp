@@ -3,9 +3,9 @@
 #include "base/BoundedJson.h"
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
-#include "sync/store/AuditLog.h"
-#include "sync/store/StoreTime.h"
-#include "sync/store/Transaction.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/SqlTime.h"
+#include "sync/sql/Transaction.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -275,7 +275,7 @@ Expected<RosterEntry, Error> parseEntry(const json& entry, std::size_t index)
     return out;
 }
 
-model::Patient readPatient(const Statement& s)
+model::Patient readPatient(const sql::Statement& s)
 {
     model::Patient p;
     p.id = s.text(0);
@@ -327,9 +327,9 @@ Expected<RosterImportResult, Error> PatientRoster::import(Store& store, std::str
     if (!entries) {
         return Unexpected(entries.error());
     }
-    Database& db = store.db();
-    const std::string now = utcText(store.clock().nowJst());
-    auto tx = Transaction::begin(db, Durability::Full);
+    sql::Database& db = store.db();
+    const std::string now = sql::utcText(store.clock().nowJst());
+    auto tx = sql::Transaction::begin(db, sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
@@ -389,8 +389,8 @@ Expected<RosterImportResult, Error> PatientRoster::import(Store& store, std::str
                                 {"updated", result.updated},
                                 {"care_relationships", result.careRelationships},
                                 {"file_sha256", result.fileSha256}};
-    if (auto audited =
-            AuditLog::append(db, AuditEntry{actor, "roster.import", "patient", detail}, store.clock().nowJst());
+    if (auto audited = sql::AuditLog::append(db, sql::AuditEntry{actor, "roster.import", "patient", detail},
+                                             store.clock().nowJst());
         !audited) {
         return Unexpected(audited.error());
     }
@@ -400,7 +400,7 @@ Expected<RosterImportResult, Error> PatientRoster::import(Store& store, std::str
     return result;
 }
 
-Expected<std::optional<model::Patient>, Error> PatientRoster::find(Database& db, const std::string& id)
+Expected<std::optional<model::Patient>, Error> PatientRoster::find(sql::Database& db, const std::string& id)
 {
     auto stmt = db.prepare(std::string("SELECT ") + kPatientColumns + " FROM patient WHERE id = ?1");
     if (!stmt) {
@@ -414,21 +414,21 @@ Expected<std::optional<model::Patient>, Error> PatientRoster::find(Database& db,
     return *row ? std::optional<model::Patient>(readPatient(*stmt)) : std::nullopt;
 }
 
-Expected<std::vector<model::Patient>, Error> PatientRoster::list(Database& db)
+Expected<std::vector<model::Patient>, Error> PatientRoster::list(sql::Database& db)
 {
     auto stmt = db.prepare(std::string("SELECT ") + kPatientColumns + " FROM patient ORDER BY name_kana, id");
     if (!stmt) {
         return Unexpected(stmt.error());
     }
     std::vector<model::Patient> out;
-    auto done = stmt->forEachRow([&](const Statement& row) { out.push_back(readPatient(row)); });
+    auto done = stmt->forEachRow([&](const sql::Statement& row) { out.push_back(readPatient(row)); });
     if (!done) {
         return Unexpected(done.error());
     }
     return out;
 }
 
-Expected<bool, Error> PatientRoster::confirmCare(Database& db,
+Expected<bool, Error> PatientRoster::confirmCare(sql::Database& db,
                                                  const std::string& patientId,
                                                  const std::string& serviceKind,
                                                  const base::Date& confirmedOn)
@@ -445,7 +445,8 @@ Expected<bool, Error> PatientRoster::confirmCare(Database& db,
     return db.changes() > 0;
 }
 
-Expected<std::vector<model::CareRelationship>, Error> PatientRoster::careOf(Database& db, const std::string& patientId)
+Expected<std::vector<model::CareRelationship>, Error> PatientRoster::careOf(sql::Database& db,
+                                                                            const std::string& patientId)
 {
     auto stmt = db.prepare("SELECT id, service_kind, first_online_confirm_at, first_confirm_method, continuing, "
                            "ended_at FROM care_relationship WHERE patient_id = ?1 ORDER BY id");
@@ -454,7 +455,7 @@ Expected<std::vector<model::CareRelationship>, Error> PatientRoster::careOf(Data
     }
     stmt->bind(1, patientId);
     std::vector<model::CareRelationship> out;
-    auto done = stmt->forEachRow([&](const Statement& row) {
+    auto done = stmt->forEachRow([&](const sql::Statement& row) {
         model::CareRelationship c;
         c.id = row.text(0);
         c.patientId = patientId;

@@ -8,7 +8,7 @@
 
 #include "base/Expected.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 #include "sync/store/Store.h"
 #include "verify/model/CareRelationship.h"
 #include "verify/model/Patient.h"
@@ -44,13 +44,14 @@ public:
     static Expected<std::vector<RosterEntry>, Error> parse(std::string_view json);
     static Expected<RosterImportResult, Error> import(Store& store, std::string_view json, const std::string& actor);
 
-    static Expected<std::optional<model::Patient>, Error> find(Database& db, const std::string& id);
-    static Expected<std::vector<model::Patient>, Error> list(Database& db);
-    static Expected<std::vector<model::CareRelationship>, Error> careOf(Database& db, const std::string& patientId);
+    static Expected<std::optional<model::Patient>, Error> find(sql::Database& db, const std::string& id);
+    static Expected<std::vector<model::Patient>, Error> list(sql::Database& db);
+    static Expected<std::vector<model::CareRelationship>, Error> careOf(sql::Database& db,
+                                                                        const std::string& patientId);
     // The gateway confirmed a care relationship online (a requery_permission feed item): the first
     // online confirmation date is kept where this tablet's roster has that care and none yet, so
     // the revisit's R7 check at the door knows it. False when nothing changed.
-    static Expected<bool, Error> confirmCare(Database& db,
+    static Expected<bool, Error> confirmCare(sql::Database& db,
                                              const std::string& patientId,
                                              const std::string& serviceKind,
                                              const base::Date& confirmedOn);

@@ -1,8 +1,8 @@
 #include "sync/store/Quarantine.h"
 
 #include "base/AtomicFile.h"
+#include "sync/sql/SqlTime.h"
 #include "sync/store/KeyFile.h"
-#include "sync/store/StoreTime.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -16,7 +16,7 @@ namespace
 
 std::string compactUtc(const base::Timestamp& now)
 {
-    std::string text = utcText(now); // 2026-11-21T01:02:03Z or +00:00
+    std::string text = sql::utcText(now); // 2026-11-21T01:02:03Z or +00:00
     std::string out;
     for (const char c : text.substr(0, 19)) {
         if (c != '-' && c != ':') {

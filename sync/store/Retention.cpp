@@ -1,8 +1,8 @@
 #include "sync/store/Retention.h"
 
-#include "sync/store/AuditLog.h"
-#include "sync/store/StoreTime.h"
-#include "sync/store/Transaction.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/SqlTime.h"
+#include "sync/sql/Transaction.h"
 
 #include <nlohmann/json.hpp>
 
@@ -30,11 +30,11 @@ struct Bounds
 
 Bounds boundsFor(const base::Timestamp& now, const RetentionPolicy& policy)
 {
-    return Bounds{utcText(now), now.withOffset(base::Timestamp::kJstOffsetMinutes).localDate().toString(),
-                  utcText(now.plus(-std::chrono::duration_cast<std::chrono::seconds>(policy.ackedPayloadAge)))};
+    return Bounds{sql::utcText(now), now.withOffset(base::Timestamp::kJstOffsetMinutes).localDate().toString(),
+                  sql::utcText(now.plus(-std::chrono::duration_cast<std::chrono::seconds>(policy.ackedPayloadAge)))};
 }
 
-Expected<std::int64_t, Error> run(Database& db, const std::string& sql, const Bounds& b)
+Expected<std::int64_t, Error> run(sql::Database& db, const std::string& sql, const Bounds& b)
 {
     auto stmt = db.prepare(sql);
     if (!stmt) {
@@ -52,7 +52,7 @@ Expected<std::int64_t, Error> run(Database& db, const std::string& sql, const Bo
     return *row ? stmt->integer(0) : db.changes();
 }
 
-Expected<void, Error> auditPurge(Database& db,
+Expected<void, Error> auditPurge(sql::Database& db,
                                  const std::string& actor,
                                  const char* kind,
                                  std::int64_t count,
@@ -62,8 +62,8 @@ Expected<void, Error> auditPurge(Database& db,
     if (count == 0) {
         return {};
     }
-    auto done =
-        AuditLog::append(db, AuditEntry{actor, "retention.purge", kind, {{"count", count}, {"reason", why}}}, now);
+    auto done = sql::AuditLog::append(
+        db, sql::AuditEntry{actor, "retention.purge", kind, {{"count", count}, {"reason", why}}}, now);
     if (!done) {
         return Unexpected(done.error());
     }
@@ -72,7 +72,8 @@ Expected<void, Error> auditPurge(Database& db,
 
 } // namespace
 
-Expected<PurgeCounts, Error> Retention::plan(Database& db, const base::Timestamp& now, const RetentionPolicy& policy)
+Expected<PurgeCounts, Error>
+Retention::plan(sql::Database& db, const base::Timestamp& now, const RetentionPolicy& policy)
 {
     const Bounds b = boundsFor(now, policy);
     auto medical = run(db, std::string("SELECT count(*) ") + kExpiredMedicalInfo, b);
@@ -86,10 +87,10 @@ Expected<PurgeCounts, Error> Retention::plan(Database& db, const base::Timestamp
 
 Expected<PurgeCounts, Error> Retention::purge(Store& store, const RetentionPolicy& policy, const std::string& actor)
 {
-    Database& db = store.db();
+    sql::Database& db = store.db();
     const base::Timestamp now = store.clock().nowJst();
     const Bounds b = boundsFor(now, policy);
-    auto tx = Transaction::begin(db, Durability::Full);
+    auto tx = sql::Transaction::begin(db, sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }

@@ -12,7 +12,7 @@
 #include "base/Expected.h"
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 #include "sync/store/Store.h"
 
 #include <chrono>
@@ -38,7 +38,8 @@ class Retention
 {
 public:
     // What purge() would remove now (a dry run: reads only).
-    static Expected<PurgeCounts, Error> plan(Database& db, const base::Timestamp& now, const RetentionPolicy& policy);
+    static Expected<PurgeCounts, Error>
+    plan(sql::Database& db, const base::Timestamp& now, const RetentionPolicy& policy);
     static Expected<PurgeCounts, Error> purge(Store& store, const RetentionPolicy& policy, const std::string& actor);
 };
 

@@ -1,6 +1,7 @@
 #include "sync/store/Schema.h"
 
-#include "sync/store/Transaction.h"
+#include "sync/sql/Migrations.h"
+#include "sync/sql/Transaction.h"
 
 #include <array>
 #include <string>
@@ -281,7 +282,7 @@ CREATE TABLE staff_account (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+constexpr std::array<sql::Migration, 6> kMigrations{{
     {1, "patients, care, snapshots, re-query keys, visits, consents, evidence, fallback, outbox, cursor, audit",
      kVersion1},
     {2, "card custody ledger, challenge pool, medical-information cache", kVersion2},
@@ -293,7 +294,7 @@ constexpr std::array<Migration, 6> kMigrations{{
 
 } // namespace
 
-std::span<const Migration> migrations()
+std::span<const sql::Migration> migrations()
 {
     return kMigrations;
 }
@@ -303,45 +304,9 @@ int latestSchemaVersion()
     return kMigrations.back().version;
 }
 
-Expected<void, Error> migrate(Database& db, int target)
+Expected<void, Error> migrate(sql::Database& db, int target)
 {
-    return migrate(db, kMigrations, target);
-}
-
-Expected<void, Error> migrate(Database& db, std::span<const Migration> list, int target)
-{
-    const int latest = list.empty() ? 0 : list.back().version;
-    if (target < 0) {
-        target = latest;
-    }
-    auto current = db.queryInt("PRAGMA user_version");
-    if (!current) {
-        return Unexpected(current.error());
-    }
-    if (*current > latest) {
-        return Unexpected(Error{Errc::StoreSchemaTooNew, "the database has schema version " + std::to_string(*current) +
-                                                             "; this zaitaku knows up to " + std::to_string(latest)});
-    }
-    for (const auto& migration : list) {
-        if (migration.version <= *current || migration.version > target) {
-            continue;
-        }
-        auto tx = Transaction::begin(db, Durability::Full);
-        if (!tx) {
-            return Unexpected(tx.error());
-        }
-        const std::string context = "migrate to schema " + std::to_string(migration.version);
-        if (auto done = db.exec(migration.sql, context); !done) {
-            return Unexpected(done.error());
-        }
-        if (auto done = db.exec("PRAGMA user_version = " + std::to_string(migration.version), context); !done) {
-            return Unexpected(done.error());
-        }
-        if (auto done = tx->commit(); !done) {
-            return Unexpected(done.error());
-        }
-    }
-    return {};
+    return sql::migrate(db, kMigrations, target);
 }
 
 } // namespace zaitaku::sync::store

@@ -6,7 +6,7 @@
 
 #include "base/Expected.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Migrations.h"
 
 #include <span>
 #include <string_view>
@@ -14,19 +14,10 @@
 namespace zaitaku::sync::store
 {
 
-struct Migration
-{
-    int version;
-    std::string_view summary;
-    std::string_view sql;
-};
-
-std::span<const Migration> migrations();
+std::span<const sql::Migration> migrations();
 int latestSchemaVersion();
 
 // Applies every migration above the current user_version up to `target` (default: latest).
-Expected<void, Error> migrate(Database& db, int target = -1);
-// The same for another database's own list (the gateway's), ordered by version.
-Expected<void, Error> migrate(Database& db, std::span<const Migration> list, int target = -1);
+Expected<void, Error> migrate(sql::Database& db, int target = -1);
 
 } // namespace zaitaku::sync::store

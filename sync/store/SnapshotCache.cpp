@@ -2,7 +2,7 @@
 
 #include "base/BoundedJson.h"
 #include "base/CanonicalJson.h"
-#include "sync/store/ModelJson.h"
+#include "sync/protocol/ModelJson.h"
 #include "verify/rules/PatientMatch.h"
 
 #include <nlohmann/json.hpp>
@@ -11,7 +11,7 @@ namespace zaitaku::sync::store
 {
 
 Expected<void, Error>
-SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const base::Timestamp& receivedAt)
+SnapshotCache::add(sql::Database& db, const model::EligibilitySnapshot& s, const base::Timestamp& receivedAt)
 {
     if (s.id.empty() || s.patientId.empty()) {
         return Unexpected(Error{Errc::InvalidInput, "a snapshot needs an id and a patient", "id"});
@@ -46,7 +46,7 @@ SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const base
     insert->bind(9, s.qualificationValidity);
     std::string json;
     try {
-        json = base::canonicalJson(snapshotToJson(s));
+        json = base::canonicalJson(protocol::snapshotToJson(s));
     } catch (const nlohmann::json::exception&) {
         return Unexpected(Error{Errc::InvalidInput, "the snapshot holds text that is not UTF-8", "snapshot"});
     }
@@ -75,7 +75,7 @@ SnapshotCache::add(Database& db, const model::EligibilitySnapshot& s, const base
     return key->run();
 }
 
-Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(Database& db, const std::string& patientId)
+Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(sql::Database& db, const std::string& patientId)
 {
     auto stmt = db.prepare("SELECT snapshot_json, raw_xml, raw_encoding, received_at FROM eligibility_snapshot "
                            "WHERE patient_id = ?1 AND identity_mismatch IS NULL "
@@ -92,7 +92,7 @@ Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(Database
         return std::optional<CachedSnapshot>{};
     }
     const auto parsed = base::parseJson(stmt->text(0));
-    auto snapshot = snapshotFromJson(parsed);
+    auto snapshot = protocol::snapshotFromJson(parsed);
     if (!snapshot) {
         return Unexpected(Error{Errc::StoreCorrupted, "a cached snapshot cannot be read: " + snapshot.error().message});
     }
@@ -106,7 +106,7 @@ Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(Database
     return std::optional<CachedSnapshot>(CachedSnapshot{std::move(*snapshot), *received});
 }
 
-Expected<std::optional<RequeryKey>, Error> SnapshotCache::requeryKeyFor(Database& db, const std::string& patientId)
+Expected<std::optional<RequeryKey>, Error> SnapshotCache::requeryKeyFor(sql::Database& db, const std::string& patientId)
 {
     auto stmt = db.prepare("SELECT insurer_number, insured_symbol, insured_number, insured_branch, birthdate, "
                            "derived_from_snapshot_id FROM requery_key WHERE patient_id = ?1");

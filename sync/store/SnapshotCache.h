@@ -7,7 +7,7 @@
 #include "base/Expected.h"
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 #include "verify/model/EligibilitySnapshot.h"
 #include "verify/model/Patient.h"
 
@@ -37,9 +37,9 @@ public:
     // Inside the caller's transaction. A confirmed result (isConfirmed()) with insurer numbers and a
     // birth date also replaces the patient's re-query key.
     static Expected<void, Error>
-    add(Database& db, const model::EligibilitySnapshot& snapshot, const base::Timestamp& receivedAt);
-    static Expected<std::optional<CachedSnapshot>, Error> latestFor(Database& db, const std::string& patientId);
-    static Expected<std::optional<RequeryKey>, Error> requeryKeyFor(Database& db, const std::string& patientId);
+    add(sql::Database& db, const model::EligibilitySnapshot& snapshot, const base::Timestamp& receivedAt);
+    static Expected<std::optional<CachedSnapshot>, Error> latestFor(sql::Database& db, const std::string& patientId);
+    static Expected<std::optional<RequeryKey>, Error> requeryKeyFor(sql::Database& db, const std::string& patientId);
 };
 
 } // namespace zaitaku::sync::store

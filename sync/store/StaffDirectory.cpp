@@ -1,8 +1,8 @@
 #include "sync/store/StaffDirectory.h"
 
-#include "sync/store/AuditLog.h"
-#include "sync/store/StoreTime.h"
-#include "sync/store/Transaction.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/SqlTime.h"
+#include "sync/sql/Transaction.h"
 
 #include <algorithm>
 
@@ -15,12 +15,12 @@ namespace
 // An account as stored, with its sign-in failures.
 struct StoredAccount
 {
-    StaffAccount account;
+    protocol::StaffAccount account;
     std::int64_t failures = 0;
     std::string retryAt; // UTC text, empty: no wait
 };
 
-Expected<std::optional<StoredAccount>, Error> lookup(Database& db, const std::string& staffId)
+Expected<std::optional<StoredAccount>, Error> lookup(sql::Database& db, const std::string& staffId)
 {
     auto stmt = db.prepare("SELECT staff_id, name, role, credential, active, version, failures, retry_at "
                            "FROM staff_account WHERE staff_id = ?1");
@@ -35,7 +35,7 @@ Expected<std::optional<StoredAccount>, Error> lookup(Database& db, const std::st
     if (!*row) {
         return std::optional<StoredAccount>();
     }
-    auto credential = StaffCredential::fromJson(nlohmann::json::parse(stmt->text(3), nullptr, false));
+    auto credential = protocol::StaffCredential::fromJson(nlohmann::json::parse(stmt->text(3), nullptr, false));
     if (!credential) {
         return Unexpected(Error{Errc::StoreCorrupted, "a staff account's credential is unreadable", "staff_account"});
     }
@@ -47,10 +47,10 @@ Expected<std::optional<StoredAccount>, Error> lookup(Database& db, const std::st
     return std::optional<StoredAccount>(std::move(stored));
 }
 
-Expected<void, Error>
-audit(Database& db, const std::string& actor, const char* action, nlohmann::json detail, const base::Timestamp& now)
+Expected<void, Error> audit(
+    sql::Database& db, const std::string& actor, const char* action, nlohmann::json detail, const base::Timestamp& now)
 {
-    if (auto done = AuditLog::append(db, AuditEntry{actor, action, actor, std::move(detail)}, now); !done) {
+    if (auto done = sql::AuditLog::append(db, sql::AuditEntry{actor, action, actor, std::move(detail)}, now); !done) {
         return Unexpected(done.error());
     }
     return {};
@@ -73,9 +73,9 @@ Error refused(const std::string& field, const std::string& message)
 
 } // namespace
 
-Expected<void, Error> StaffDirectory::apply(Store& store, const StaffAccount& account)
+Expected<void, Error> StaffDirectory::apply(Store& store, const protocol::StaffAccount& account)
 {
-    Database& db = store.db();
+    sql::Database& db = store.db();
     // A newer version replaces the account; a changed credential starts its failures afresh.
     auto stmt = db.prepare(
         "INSERT INTO staff_account (staff_id, name, role, credential, active, version, failures, retry_at, updated_at) "
@@ -108,18 +108,19 @@ Expected<bool, Error> StaffDirectory::any(Store& store)
     return *n > 0;
 }
 
-Expected<std::optional<StaffAccount>, Error> StaffDirectory::find(Store& store, const std::string& staffId)
+Expected<std::optional<protocol::StaffAccount>, Error> StaffDirectory::find(Store& store, const std::string& staffId)
 {
     auto stored = lookup(store.db(), staffId);
     if (!stored) {
         return Unexpected(stored.error());
     }
-    return *stored ? std::optional<StaffAccount>((*stored)->account) : std::nullopt;
+    return *stored ? std::optional<protocol::StaffAccount>((*stored)->account) : std::nullopt;
 }
 
-Expected<StaffAccount, Error> StaffDirectory::signIn(Store& store, const std::string& staffId, std::string_view secret)
+Expected<protocol::StaffAccount, Error>
+StaffDirectory::signIn(Store& store, const std::string& staffId, std::string_view secret)
 {
-    Database& db = store.db();
+    sql::Database& db = store.db();
     const auto now = store.clock().nowJst();
     auto stored = lookup(db, staffId);
     if (!stored) {
@@ -127,9 +128,10 @@ Expected<StaffAccount, Error> StaffDirectory::signIn(Store& store, const std::st
     }
     const std::int64_t failures = *stored ? (*stored)->failures : 0;
     const std::string retryAt = *stored ? (*stored)->retryAt : std::string();
-    std::optional<StaffAccount> account = *stored ? std::optional<StaffAccount>((*stored)->account) : std::nullopt;
+    std::optional<protocol::StaffAccount> account =
+        *stored ? std::optional<protocol::StaffAccount>((*stored)->account) : std::nullopt;
     const std::string unknown = "the staff id or the PIN is wrong, or the account is disabled";
-    auto tx = Transaction::begin(db, Durability::Full);
+    auto tx = sql::Transaction::begin(db, sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
@@ -142,13 +144,13 @@ Expected<StaffAccount, Error> StaffDirectory::signIn(Store& store, const std::st
         }
         return Unexpected(refused("staff_id", unknown));
     }
-    if (!retryAt.empty() && utcText(now) < retryAt) {
+    if (!retryAt.empty() && sql::utcText(now) < retryAt) {
         (void)tx->commit();
         auto until = base::Timestamp::parse(retryAt);
         return Unexpected(refused("retry_at", "too many wrong tries: wait until " +
                                                   (until ? until->withOffset(9 * 60).toString() : retryAt)));
     }
-    if (!staffCredentialMatches(account->credential, secret)) {
+    if (!protocol::staffCredentialMatches(account->credential, secret)) {
         const std::int64_t failuresNow = failures + 1;
         const auto wait = waitAfter(failuresNow);
         auto update = db.prepare("UPDATE staff_account SET failures = ?2, retry_at = ?3 WHERE staff_id = ?1");

@@ -12,7 +12,7 @@
 #include "base/Expected.h"
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "sync/store/StaffAccount.h"
+#include "sync/protocol/StaffAccount.h"
 #include "sync/store/Store.h"
 
 #include <optional>
@@ -31,13 +31,14 @@ public:
     static constexpr std::chrono::seconds kFirstWait{30};
     static constexpr std::chrono::minutes kMaxWait{15};
 
-    static Expected<void, Error> apply(Store& store, const StaffAccount& account);
+    static Expected<void, Error> apply(Store& store, const protocol::StaffAccount& account);
     static Expected<bool, Error> any(Store& store);
-    static Expected<std::optional<StaffAccount>, Error> find(Store& store, const std::string& staffId);
+    static Expected<std::optional<protocol::StaffAccount>, Error> find(Store& store, const std::string& staffId);
     // The account signed in. Unauthorized, with field "secret" (wrong), "staff_id" (unknown or
     // disabled: the same words, so as not to say which) or "retry_at" (backing off; the message
     // says until when). Never asks again by itself.
-    static Expected<StaffAccount, Error> signIn(Store& store, const std::string& staffId, std::string_view secret);
+    static Expected<protocol::StaffAccount, Error>
+    signIn(Store& store, const std::string& staffId, std::string_view secret);
     // Whether `staffId` may act in `role` now: true when no account exists yet (the store
     // passphrase regime), else an active account with that role or, for "custodian", "manager".
     static Expected<bool, Error> hasRole(Store& store, const std::string& staffId, const std::string& role);

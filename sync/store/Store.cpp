@@ -1,12 +1,13 @@
 #include "sync/store/Store.h"
 
 #include "base/AtomicFile.h"
+#include "sync/sql/CipherKey.h"
+#include "sync/sql/SqlTime.h"
+#include "sync/sql/SqliteErrors.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/Quarantine.h"
 #include "sync/store/Schema.h"
-#include "sync/store/StoreErrors.h"
 #include "sync/store/StoreKeys.h"
-#include "sync/store/StoreTime.h"
-#include "sync/store/Transaction.h"
 
 #include <cstring>
 #include <filesystem>
@@ -35,7 +36,7 @@ Error quarantined(
     return Error{code, why + "; the file was quarantined as " + *moved + " (nothing was deleted)"};
 }
 
-Expected<void, Error> configure(Database& db, const StoreOptions& options)
+Expected<void, Error> configure(sql::Database& db, const StoreOptions& options)
 {
     // WAL: readers never block the writer and a crash leaves the last commit. secure_delete: purged
     // medical information is overwritten, not left in free pages. foreign_keys: a visit cannot
@@ -51,31 +52,6 @@ Expected<void, Error> configure(Database& db, const StoreOptions& options)
 }
 
 } // namespace
-
-Expected<std::string, Error> keyConnection(Database& db, const base::SecureBytes& dataKey)
-{
-    // SQLCipher would also print its own errors to stderr; the store reports them as values.
-    (void)db.exec("PRAGMA cipher_log_level = NONE", "configure cipher");
-    const base::SecureBytes pragma = rawKeyPragmaValue(dataKey);
-    if (db.api().key == nullptr || db.api().key(db.handle(), pragma.data(), static_cast<int>(pragma.size())) != 0) {
-        return Unexpected(db.lastError("key"));
-    }
-    // The engine answering must be SQLCipher: stock SQLite ignores the key and writes plaintext.
-    auto version = db.queryText("PRAGMA cipher_version");
-    if (!version || version->empty()) {
-        return Unexpected(Error{Errc::StoreNotEncrypted, std::string(describe(Errc::StoreNotEncrypted)) + " (engine " +
-                                                             db.api().libversion() + ")"});
-    }
-    // Set on every open, before the first read (SQLCipher does not record them in the file).
-    // HMAC-SHA256 rather than 4.x's default SHA-512: as strong for page authentication, and
-    // hardware-accelerated on the tablets' CPUs (x86 SHA-NI, ARMv8 SHA2), SHA-512 mostly not.
-    if (auto set =
-            db.exec("PRAGMA cipher_page_size = 4096; PRAGMA cipher_hmac_algorithm = HMAC_SHA256", "configure cipher");
-        !set) {
-        return Unexpected(set.error());
-    }
-    return *version;
-}
 
 bool hasPlaintextSqliteHeader(const std::string& path)
 {
@@ -116,7 +92,7 @@ Expected<Store, Error> Store::openChecked(const std::string& path,
                                           const StoreOptions& options,
                                           bool create)
 {
-    const SqliteApi& api = *options.api;
+    const sql::SqliteApi& api = *options.api;
     // WAL needs to write its -shm file even to read: on read-only media say so plainly.
     struct statvfs fs
     {};
@@ -128,13 +104,14 @@ Expected<Store, Error> Store::openChecked(const std::string& path,
         return Unexpected(quarantined(path, clock, options, Errc::StoreNotEncrypted,
                                       "the store file is plaintext SQLite, not an encrypted store"));
     }
-    auto db = Database::open(api, path, create ? OpenMode::ReadWriteCreate : OpenMode::ReadWrite, options.vfs);
+    auto db =
+        sql::Database::open(api, path, create ? sql::OpenMode::ReadWriteCreate : sql::OpenMode::ReadWrite, options.vfs);
     if (!db) {
         return Unexpected(db.error());
     }
     std::string cipherVersion;
     if (api.encrypts) {
-        auto version = keyConnection(*db, dataKey);
+        auto version = sql::keyConnection(*db, dataKey);
         if (!version) {
             return Unexpected(version.error());
         }
@@ -179,7 +156,7 @@ Expected<Store, Error> Store::openChecked(const std::string& path,
         return Unexpected(migrated.error());
     }
     if (create) {
-        auto tx = Transaction::begin(*db, Durability::Full);
+        auto tx = sql::Transaction::begin(*db, sql::Durability::Full);
         if (!tx) {
             return Unexpected(tx.error());
         }
@@ -188,7 +165,7 @@ Expected<Store, Error> Store::openChecked(const std::string& path,
         if (!insert) {
             return Unexpected(insert.error());
         }
-        insert->bind(1, kSentinel).bind(2, storeId).bind(3, utcText(clock.nowJst()));
+        insert->bind(1, kSentinel).bind(2, storeId).bind(3, sql::utcText(clock.nowJst()));
         if (auto done = insert->run(); !done) {
             return Unexpected(done.error());
         }
@@ -216,7 +193,7 @@ Expected<void, Error> Store::rekey(const base::SecureBytes& newDataKey)
     if (m_db.api().rekey == nullptr) {
         return Unexpected(Error{Errc::StoreNotEncrypted, "this engine cannot rekey"});
     }
-    const base::SecureBytes pragma = rawKeyPragmaValue(newDataKey);
+    const base::SecureBytes pragma = sql::rawKeyPragmaValue(newDataKey);
     if (m_db.api().rekey(m_db.handle(), pragma.data(), static_cast<int>(pragma.size())) != 0) {
         return Unexpected(m_db.lastError("rekey"));
     }

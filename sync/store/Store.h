@@ -14,8 +14,8 @@
 #include "base/Expected.h"
 #include "base/SecureBytes.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
-#include "sync/store/SqliteApi.h"
+#include "sync/sql/Database.h"
+#include "sync/sql/SqliteApi.h"
 
 #include <string>
 
@@ -24,7 +24,7 @@ namespace zaitaku::sync::store
 
 struct StoreOptions
 {
-    const SqliteApi* api = &sqlcipherApi();
+    const sql::SqliteApi* api = &sql::sqlcipherApi();
     std::string vfs;                 // empty: the default VFS (tests inject faults here)
     int cacheKiB = 32000;            // the page cache holds the working set: reads cost no decryption
     bool runQuickCheck = true;       // at open
@@ -47,7 +47,7 @@ public:
                                        const base::Clock& clock,
                                        const StoreOptions& options = {});
 
-    Database& db() { return m_db; }
+    sql::Database& db() { return m_db; }
     const std::string& path() const { return m_db.path(); }
     const std::string& storeId() const { return m_storeId; }
     const std::string& cipherVersion() const { return m_cipherVersion; }
@@ -57,7 +57,7 @@ public:
     Expected<void, Error> rekey(const base::SecureBytes& newDataKey);
 
 private:
-    Store(Database db, std::string storeId, std::string cipherVersion, const base::Clock& clock)
+    Store(sql::Database db, std::string storeId, std::string cipherVersion, const base::Clock& clock)
         : m_db(std::move(db))
         , m_storeId(std::move(storeId))
         , m_cipherVersion(std::move(cipherVersion))
@@ -69,15 +69,11 @@ private:
                                               const base::Clock& clock,
                                               const StoreOptions& options,
                                               bool create);
-    Database m_db;
+    sql::Database m_db;
     std::string m_storeId;
     std::string m_cipherVersion;
     const base::Clock* m_clock;
 };
-
-// Keys a fresh connection the way every store connection is keyed (raw key, page size, HMAC) and
-// returns the cipher version; StoreNotEncrypted when the engine is not SQLCipher.
-Expected<std::string, Error> keyConnection(Database& db, const base::SecureBytes& dataKey);
 
 // True when the file starts with the plaintext SQLite header.
 bool hasPlaintextSqliteHeader(const std::string& path);

@@ -5,14 +5,15 @@
 #include "base/Bytes.h"
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
-#include "sync/store/AuditLog.h"
+#include "sync/protocol/EvidenceSignature.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/EncryptedCopy.h"
+#include "sync/sql/SqlTime.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/DeviceSigningKey.h"
-#include "sync/store/EncryptedCopy.h"
 #include "sync/store/KeyFile.h"
 #include "sync/store/StoreKeys.h"
 #include "sync/store/StoreStats.h"
-#include "sync/store/StoreTime.h"
-#include "sync/store/Transaction.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -111,7 +112,7 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
         std::error_code ec;
         std::filesystem::remove(privateDir, ec);
     };
-    if (auto done = exportEncryptedCopy(store.db(), archiveKey, temp); !done) {
+    if (auto done = sql::exportEncryptedCopy(store.db(), archiveKey, temp); !done) {
         cleanUp();
         return Unexpected(done.error());
     }
@@ -148,7 +149,7 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
     }
     const json manifest{{"format", kMagic},
                         {"store_id", store.storeId()},
-                        {"created_at", utcText(store.clock().nowJst())},
+                        {"created_at", sql::utcText(store.clock().nowJst())},
                         {"schema_version", stats->schemaVersion},
                         {"cipher_version", store.cipherVersion()},
                         {"rows", stats->rows},
@@ -168,13 +169,13 @@ Expected<ExportSummary, Error> exportStore(Store& store, const ExportOptions& op
     summary.bytes = static_cast<std::int64_t>(archive.size());
     // Audited before the file exists (review L13): an export that cannot be audited is not made,
     // and a crash after the row leaves an audited attempt, never an unaudited archive.
-    auto tx = Transaction::begin(store.db(), Durability::Full);
+    auto tx = sql::Transaction::begin(store.db(), sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
-    if (auto done = AuditLog::append(
+    if (auto done = sql::AuditLog::append(
             store.db(),
-            AuditEntry{
+            sql::AuditEntry{
                 options.actor,
                 "store.export",
                 "store",
@@ -273,7 +274,7 @@ Expected<ExportCheck, Error> openExport(const std::string& path,
         return invalid("unreadable manifest or signature");
     }
     const std::string signer = manifest.value("signer_public_key", "");
-    if (!DeviceSigningKey::verify(signer, manifestText, *signature)) {
+    if (!protocol::verifyDeviceSignature(signer, manifestText, *signature)) {
         return Unexpected(Error{Errc::SignatureInvalid, "the archive's signature does not verify", "signature"});
     }
     if (manifest.value("database_bytes", std::size_t{0}) != database.size() ||

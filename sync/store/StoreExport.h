@@ -16,8 +16,8 @@
 #include "base/Expected.h"
 #include "base/Random.h"
 #include "sync/SyncError.h"
+#include "sync/protocol/Scrypt.h"
 #include "sync/store/Outbox.h"
-#include "sync/store/Scrypt.h"
 #include "sync/store/Store.h"
 
 #include <cstdint>
@@ -34,7 +34,7 @@ struct ExportOptions
     std::string outPath;
     std::string passphrase;        // handover passphrase (optional if a recipient is given)
     std::string recipientCertPath; // PEM certificate with an RSA key (optional)
-    ScryptParams scrypt;
+    protocol::ScryptParams scrypt;
     std::string actor = "operator";
 };
 

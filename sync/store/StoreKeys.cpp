@@ -33,7 +33,7 @@ Expected<base::SecureBytes, Error> keyEncryptionKey(const UnlockSecret& secret, 
         return kek;
     }
     const std::string_view text(reinterpret_cast<const char*>(secret.bytes.data()), secret.bytes.size());
-    return deriveScrypt(text, slot.salt, slot.params);
+    return protocol::deriveScrypt(text, slot.salt, slot.params);
 }
 
 } // namespace
@@ -57,7 +57,7 @@ base::SecureBytes makeDataKey(base::RandomSource& random)
 
 Expected<KeySlot, Error> wrapDataKey(const base::SecureBytes& dataKey,
                                      const UnlockSecret& secret,
-                                     const ScryptParams& params,
+                                     const protocol::ScryptParams& params,
                                      const std::string& storeId,
                                      base::RandomSource& random)
 {
@@ -165,21 +165,6 @@ Expected<base::SecureBytes, Error> loadDeviceKeyFile(const std::string& path)
     std::copy(content->begin(), content->end(), key.data());
     std::fill(content->begin(), content->end(), '\0');
     return key;
-}
-
-base::SecureBytes rawKeyPragmaValue(const base::SecureBytes& dataKey)
-{
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    base::SecureBytes value(dataKey.size() * 2 + 3);
-    std::uint8_t* out = value.data();
-    *out++ = 'x';
-    *out++ = '\'';
-    for (std::size_t i = 0; i < dataKey.size(); ++i) {
-        *out++ = static_cast<std::uint8_t>(kHex[dataKey.data()[i] >> 4]);
-        *out++ = static_cast<std::uint8_t>(kHex[dataKey.data()[i] & 0x0f]);
-    }
-    *out = '\'';
-    return value;
 }
 
 } // namespace zaitaku::sync::store

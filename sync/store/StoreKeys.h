@@ -35,7 +35,7 @@ base::SecureBytes makeDataKey(base::RandomSource& random);
 
 Expected<KeySlot, Error> wrapDataKey(const base::SecureBytes& dataKey,
                                      const UnlockSecret& secret,
-                                     const ScryptParams& params,
+                                     const protocol::ScryptParams& params,
                                      const std::string& storeId,
                                      base::RandomSource& random);
 Expected<base::SecureBytes, Error>
@@ -47,8 +47,5 @@ Expected<base::SecureBytes, Error> unlockKeyFile(const KeyFile& file, const Unlo
 // Device key files: exactly 32 random bytes, mode 0600.
 Expected<base::SecureBytes, Error> createDeviceKeyFile(const std::string& path, base::RandomSource& random);
 Expected<base::SecureBytes, Error> loadDeviceKeyFile(const std::string& path);
-
-// "x'<64 hex>'": SQLCipher's raw-key form (no per-connection KDF). Wiped with the returned buffer.
-base::SecureBytes rawKeyPragmaValue(const base::SecureBytes& dataKey);
 
 } // namespace zaitaku::sync::store

@@ -1,9 +1,9 @@
 #include "sync/store/StoreLifecycle.h"
 
 #include "base/AtomicFile.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/RecoveryCode.h"
-#include "sync/store/Transaction.h"
 
 namespace zaitaku::sync::store
 {
@@ -16,12 +16,12 @@ Expected<void, Error> audit(Store& store,
                             const std::string& action,
                             nlohmann::json detail = nlohmann::json::object())
 {
-    auto tx = Transaction::begin(store.db(), Durability::Full);
+    auto tx = sql::Transaction::begin(store.db(), sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
-    auto appended =
-        AuditLog::append(store.db(), AuditEntry{actor, action, "store", std::move(detail)}, store.clock().nowJst());
+    auto appended = sql::AuditLog::append(store.db(), sql::AuditEntry{actor, action, "store", std::move(detail)},
+                                          store.clock().nowJst());
     if (!appended) {
         return Unexpected(appended.error());
     }
@@ -34,7 +34,7 @@ Expected<KeyFile, Error> wrapAll(const std::string& storeId,
                                  std::string_view passphrase,
                                  const std::string& recoveryCode,
                                  const base::SecureBytes* deviceKey,
-                                 const ScryptParams& params,
+                                 const protocol::ScryptParams& params,
                                  base::RandomSource& random)
 {
     KeyFile file;
@@ -204,7 +204,7 @@ unlockStore(const std::string& path, const UnlockSecret& secret, const base::Clo
 Expected<void, Error> changePassphrase(const std::string& path,
                                        const UnlockSecret& current,
                                        std::string_view newPassphrase,
-                                       const ScryptParams& params,
+                                       const protocol::ScryptParams& params,
                                        base::RandomSource& random,
                                        const base::Clock& clock,
                                        const std::string& actor)
@@ -230,7 +230,7 @@ Expected<void, Error> changePassphrase(const std::string& path,
 Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
                                            const UnlockSecret& current,
                                            std::string_view newPassphrase,
-                                           const ScryptParams& params,
+                                           const protocol::ScryptParams& params,
                                            const std::optional<std::string>& deviceKeyPath,
                                            base::RandomSource& random,
                                            const base::Clock& clock,

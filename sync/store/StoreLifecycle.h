@@ -21,8 +21,8 @@ namespace zaitaku::sync::store
 
 struct InitOptions
 {
-    ScryptParams scrypt;       // stored with each wrap
-    std::string deviceKeyPath; // optional: also wrap under this device key file (created if missing)
+    protocol::ScryptParams scrypt; // stored with each wrap
+    std::string deviceKeyPath;     // optional: also wrap under this device key file (created if missing)
     std::string actor = "operator";
     StoreOptions store;
 };
@@ -49,7 +49,7 @@ Expected<Store, Error> unlockStore(const std::string& path,
 Expected<void, Error> changePassphrase(const std::string& path,
                                        const UnlockSecret& current,
                                        std::string_view newPassphrase,
-                                       const ScryptParams& params,
+                                       const protocol::ScryptParams& params,
                                        base::RandomSource& random,
                                        const base::Clock& clock,
                                        const std::string& actor = "operator");
@@ -63,7 +63,7 @@ struct RekeyResult
 Expected<RekeyResult, Error> rotateDataKey(const std::string& path,
                                            const UnlockSecret& current,
                                            std::string_view newPassphrase,
-                                           const ScryptParams& params,
+                                           const protocol::ScryptParams& params,
                                            const std::optional<std::string>& deviceKeyPath,
                                            base::RandomSource& random,
                                            const base::Clock& clock,

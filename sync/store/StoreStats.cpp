@@ -1,7 +1,7 @@
 #include "sync/store/StoreStats.h"
 
+#include "sync/sql/SqliteApi.h"
 #include "sync/store/ChallengePool.h"
-#include "sync/store/SqliteApi.h"
 
 #include <sys/stat.h>
 #include <vector>
@@ -11,7 +11,7 @@ namespace zaitaku::sync::store
 
 Expected<StoreStats, Error> StoreStats::collect(Store& store)
 {
-    Database& db = store.db();
+    sql::Database& db = store.db();
     StoreStats s;
     s.storeId = store.storeId();
     s.cipherVersion = store.cipherVersion();
@@ -32,7 +32,7 @@ Expected<StoreStats, Error> StoreStats::collect(Store& store)
         return Unexpected(tables.error());
     }
     std::vector<std::string> names;
-    if (auto done = tables->forEachRow([&](const Statement& row) { names.push_back(row.text(0)); }); !done) {
+    if (auto done = tables->forEachRow([&](const sql::Statement& row) { names.push_back(row.text(0)); }); !done) {
         return Unexpected(done.error());
     }
     for (const auto& table : names) {

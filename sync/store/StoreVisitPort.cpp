@@ -1,11 +1,11 @@
 #include "sync/store/StoreVisitPort.h"
 
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/ChallengePool.h"
 #include "sync/store/CustodyLedger.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
-#include "sync/store/Transaction.h"
 #include "sync/store/VisitLedger.h"
 
 #include <nlohmann/json.hpp>
@@ -31,7 +31,7 @@ Expected<StoreVisitPort, Error> StoreVisitPort::open(Store& store, base::RandomS
 Expected<visit::PatientContext, visit::Error> StoreVisitPort::load(const std::string& patientId,
                                                                    model::ServiceKind kind)
 {
-    Database& db = m_store->db();
+    sql::Database& db = m_store->db();
     auto patient = PatientRoster::find(db, patientId);
     if (!patient) {
         return Unexpected(toVisitError(patient.error()));
@@ -93,12 +93,13 @@ Expected<void, visit::Error> StoreVisitPort::record(const visit::TransitionRecor
     for (const auto& [key, value] : t.detail) {
         detail[key] = value;
     }
-    Database& db = m_store->db();
-    auto tx = Transaction::begin(db, Durability::Normal);
+    sql::Database& db = m_store->db();
+    auto tx = sql::Transaction::begin(db, sql::Durability::Normal);
     if (!tx) {
         return Unexpected(toVisitError(tx.error()));
     }
-    if (auto done = AuditLog::append(db, AuditEntry{t.actor, "visit.transition", t.visitId, detail}, t.at); !done) {
+    if (auto done = sql::AuditLog::append(db, sql::AuditEntry{t.actor, "visit.transition", t.visitId, detail}, t.at);
+        !done) {
         return Unexpected(toVisitError(done.error()));
     }
     if (auto done = tx->commit(); !done) {
@@ -109,8 +110,8 @@ Expected<void, visit::Error> StoreVisitPort::record(const visit::TransitionRecor
 
 Expected<visit::Challenge, visit::Error> StoreVisitPort::take(const std::string& visitId, const base::Timestamp& now)
 {
-    Database& db = m_store->db();
-    auto tx = Transaction::begin(db, Durability::Full);
+    sql::Database& db = m_store->db();
+    auto tx = sql::Transaction::begin(db, sql::Durability::Full);
     if (!tx) {
         return Unexpected(toVisitError(tx.error()));
     }

@@ -3,7 +3,7 @@
 namespace zaitaku::sync::store
 {
 
-Expected<std::optional<std::string>, Error> SyncCursor::get(Database& db, const std::string& stream)
+Expected<std::optional<std::string>, Error> SyncCursor::get(sql::Database& db, const std::string& stream)
 {
     auto stmt = db.prepare("SELECT cursor FROM sync_cursor WHERE stream = ?1");
     if (!stmt) {
@@ -18,7 +18,7 @@ Expected<std::optional<std::string>, Error> SyncCursor::get(Database& db, const 
 }
 
 Expected<void, Error>
-SyncCursor::set(Database& db, const std::string& stream, const std::string& cursor, const base::Timestamp& now)
+SyncCursor::set(sql::Database& db, const std::string& stream, const std::string& cursor, const base::Timestamp& now)
 {
     auto stmt =
         db.prepare("INSERT INTO sync_cursor (stream, cursor, updated_at) VALUES (?1, ?2, ?3) "

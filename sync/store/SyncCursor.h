@@ -7,7 +7,7 @@
 #include "base/Expected.h"
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 
 #include <optional>
 #include <string>
@@ -18,10 +18,10 @@ namespace zaitaku::sync::store
 class SyncCursor
 {
 public:
-    static Expected<std::optional<std::string>, Error> get(Database& db, const std::string& stream);
+    static Expected<std::optional<std::string>, Error> get(sql::Database& db, const std::string& stream);
     // Inside the caller's transaction (with the page it acknowledges).
     static Expected<void, Error>
-    set(Database& db, const std::string& stream, const std::string& cursor, const base::Timestamp& now);
+    set(sql::Database& db, const std::string& stream, const std::string& cursor, const base::Timestamp& now);
 };
 
 } // namespace zaitaku::sync::store

@@ -3,13 +3,13 @@
 #include "base/Bytes.h"
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
-#include "sync/store/AuditLog.h"
+#include "sync/protocol/ModelJson.h"
+#include "sync/protocol/RecordBasis.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/ChallengePool.h"
 #include "sync/store/ConsentLedger.h"
-#include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
-#include "sync/store/RecordBasis.h"
-#include "sync/store/Transaction.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,7 +21,7 @@ namespace
 
 using nlohmann::json;
 
-Expected<void, Error> insertVisit(Database& db, const model::Visit& v)
+Expected<void, Error> insertVisit(sql::Database& db, const model::Visit& v)
 {
     auto stmt =
         db.prepare("INSERT INTO visit (id, patient_id, care_relationship_id, service_kind, flow, state, scheduled_for, "
@@ -43,9 +43,10 @@ struct SealedEvidence
     std::string deviceSignatureHex; // empty when committed without a signer
 };
 
-Expected<SealedEvidence, Error> insertEvidence(Database& db, const model::Evidence& e, const DeviceSigningKey* signer)
+Expected<SealedEvidence, Error>
+insertEvidence(sql::Database& db, const model::Evidence& e, const DeviceSigningKey* signer)
 {
-    const std::string bundle = base::canonicalJson(toJson(e));
+    const std::string bundle = base::canonicalJson(protocol::toJson(e));
     SealedEvidence sealed{base::sha256Hex(bundle), {}};
     if (signer != nullptr) {
         auto signature = signer->sign(sealed.sha256);
@@ -67,7 +68,7 @@ Expected<SealedEvidence, Error> insertEvidence(Database& db, const model::Eviden
     return sealed;
 }
 
-Expected<void, Error> insertFallback(Database& db, const model::FallbackEvidence& f)
+Expected<void, Error> insertFallback(sql::Database& db, const model::FallbackEvidence& f)
 {
     auto stmt = db.prepare("INSERT INTO fallback_evidence (id, visit_id, kind, captured_fields_json, staff_id, "
                            "captured_at, discard_after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -82,7 +83,7 @@ Expected<void, Error> insertFallback(Database& db, const model::FallbackEvidence
 // The gateway's own rules (RecordBasis): a record it would refuse is never queued (issue 34).
 Expected<void, Error> checkRecord(const VisitRecord& r)
 {
-    return checkVisitBasis({r.visit, r.evidence, r.consents, r.fallbacks});
+    return protocol::checkVisitBasis({r.visit, r.evidence, r.consents, r.fallbacks});
 }
 
 } // namespace
@@ -94,10 +95,10 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
         return Unexpected(ok.error());
     }
     CommittedVisit committed;
-    Database& db = store.db();
+    sql::Database& db = store.db();
     const base::Timestamp now = store.clock().nowJst();
-    json payload{{"payload_version", kRecordPayloadVersion},
-                 {"visit", toJson(record.visit)},
+    json payload{{"payload_version", protocol::kRecordPayloadVersion},
+                 {"visit", protocol::toJson(record.visit)},
                  {"evidence", json::array()},
                  {"consents", json::array()},
                  {"fallbacks", json::array()}};
@@ -108,7 +109,7 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
                      {"fallback_kinds", json::array()},
                      {"challenge", record.pooledChallengeId.empty() ? "none" : "pooled"}};
     try {
-        auto tx = Transaction::begin(db, Durability::Full);
+        auto tx = sql::Transaction::begin(db, sql::Durability::Full);
         if (!tx) {
             return Unexpected(tx.error());
         }
@@ -120,7 +121,7 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
             if (!sealed) {
                 return Unexpected(sealed.error());
             }
-            payload["evidence"].push_back({{"bundle", toJson(e)},
+            payload["evidence"].push_back({{"bundle", protocol::toJson(e)},
                                            {"bundle_sha256", sealed->sha256},
                                            {"device_signature", sealed->deviceSignatureHex}});
             committed.evidenceSha256.push_back(sealed->sha256);
@@ -131,14 +132,14 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
             if (auto done = ConsentLedger::insert(db, c, record.visit.id); !done) {
                 return Unexpected(done.error());
             }
-            payload["consents"].push_back(toJson(c));
+            payload["consents"].push_back(protocol::toJson(c));
             auditDetail["consent_kinds"].push_back(base::toCode(c.kind));
         }
         for (const auto& f : record.fallbacks) {
             if (auto done = insertFallback(db, f); !done) {
                 return Unexpected(done.error());
             }
-            payload["fallbacks"].push_back(toJson(f));
+            payload["fallbacks"].push_back(protocol::toJson(f));
             auditDetail["fallback_kinds"].push_back(base::toCode(f.kind));
         }
         if (!record.pooledChallengeId.empty()) {
@@ -151,7 +152,8 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
             !done) {
             return Unexpected(done.error());
         }
-        if (auto done = AuditLog::append(db, AuditEntry{actor, "visit.commit", record.visit.id, auditDetail}, now);
+        if (auto done =
+                sql::AuditLog::append(db, sql::AuditEntry{actor, "visit.commit", record.visit.id, auditDetail}, now);
             !done) {
             return Unexpected(done.error());
         }
@@ -165,7 +167,7 @@ VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& 
 }
 
 Expected<std::optional<base::Date>, Error>
-VisitLedger::lastVisitBefore(Database& db, const std::string& patientId, const base::Date& before)
+VisitLedger::lastVisitBefore(sql::Database& db, const std::string& patientId, const base::Date& before)
 {
     // Every row of `visit` is a recorded visit: only a committed one reaches the ledger.
     auto stmt = db.prepare("SELECT max(scheduled_for) FROM visit WHERE patient_id = ?1 AND scheduled_for < ?2");
@@ -184,7 +186,7 @@ VisitLedger::lastVisitBefore(Database& db, const std::string& patientId, const b
     return date ? std::optional<base::Date>(*date) : std::nullopt;
 }
 
-Expected<std::optional<StoredVisit>, Error> VisitLedger::find(Database& db, const std::string& visitId)
+Expected<std::optional<StoredVisit>, Error> VisitLedger::find(sql::Database& db, const std::string& visitId)
 {
     auto stmt = db.prepare(
         "SELECT id, patient_id, care_relationship_id, service_kind, flow, state, scheduled_for, staff_id, device_id, "
@@ -221,7 +223,7 @@ Expected<std::optional<StoredVisit>, Error> VisitLedger::find(Database& db, cons
         return Unexpected(evidence.error());
     }
     evidence->bind(1, visitId);
-    auto done = evidence->forEachRow([&](const Statement& item) {
+    auto done = evidence->forEachRow([&](const sql::Statement& item) {
         v.evidenceIds.push_back(item.text(0));
         out.evidenceSha256.push_back(item.text(1));
     });

@@ -6,7 +6,7 @@
 
 #include "base/Expected.h"
 #include "sync/SyncError.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/Store.h"
 #include "verify/model/Consent.h"
@@ -52,11 +52,11 @@ public:
     // (stored beside the bundle and sent with it).
     static Expected<CommittedVisit, Error>
     commit(Store& store, const VisitRecord& record, const std::string& actor, const DeviceSigningKey* signer = nullptr);
-    static Expected<std::optional<StoredVisit>, Error> find(Database& db, const std::string& visitId);
+    static Expected<std::optional<StoredVisit>, Error> find(sql::Database& db, const std::string& visitId);
     // The date of the patient's last recorded visit before `before` (お薬・健診: "dose changed
     // since the last visit", issue 33); none when there was none.
     static Expected<std::optional<base::Date>, Error>
-    lastVisitBefore(Database& db, const std::string& patientId, const base::Date& before);
+    lastVisitBefore(sql::Database& db, const std::string& patientId, const base::Date& before);
 };
 
 } // namespace zaitaku::sync::store

@@ -14,6 +14,7 @@
 #include "sync/gateway/Metrics.h"
 #include "sync/gateway/RateLimiter.h"
 #include "sync/gateway/RecordValidator.h"
+#include "sync/protocol/DeviceKeyRequest.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/protocol/Messages.h"
 
@@ -98,7 +99,7 @@ struct Gateway
         if (!data.storage->addEnrollmentCode(base::sha256Hex(code.secret), now, now.plus(std::chrono::hours(1)))) {
             broken("an enrollment code is stored", "");
         }
-        auto request = sync::client::makeDeviceKeyRequest("fuzz-tablet").value();
+        auto request = sync::protocol::makeDeviceKeyRequest("fuzz-tablet").value();
         sync::protocol::EnrollRequest enroll{code.secret, request.csrPem, key.publicHex(), "fuzz tablet", "fuzz"};
         sync::transport::HttpRequest http;
         http.method = "POST";

@@ -13,8 +13,8 @@
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/protocol/MedicalInfoMessages.h"
 #include "sync/protocol/Messages.h"
-#include "sync/store/ModelJson.h"
-#include "sync/store/RecordBasis.h"
+#include "sync/protocol/ModelJson.h"
+#include "sync/protocol/RecordBasis.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -164,12 +164,12 @@ void runWireParsers(const std::uint8_t* data, std::size_t size)
     // A record payload's parts, as the gateway reads them.
     const auto parsed = json::parse(text, nullptr, false);
     if (!parsed.is_discarded() && parsed.is_object()) {
-        expectNamed(sync::store::visitFromJson(parsed), "visit");
-        expectNamed(sync::store::evidenceFromJson(parsed), "evidence");
-        expectNamed(sync::store::consentFromJson(parsed), "consent");
-        expectNamed(sync::store::fallbackFromJson(parsed), "fallback");
-        expectNamed(sync::store::custodyEventFromJson(parsed), "custody event");
-        expectNamed(sync::store::snapshotFromJson(parsed), "snapshot");
+        expectNamed(sync::protocol::visitFromJson(parsed), "visit");
+        expectNamed(sync::protocol::evidenceFromJson(parsed), "evidence");
+        expectNamed(sync::protocol::consentFromJson(parsed), "consent");
+        expectNamed(sync::protocol::fallbackFromJson(parsed), "fallback");
+        expectNamed(sync::protocol::custodyEventFromJson(parsed), "custody event");
+        expectNamed(sync::protocol::snapshotFromJson(parsed), "snapshot");
     }
 }
 

@@ -3,7 +3,7 @@
 #include "base/Bytes.h"
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
-#include "sync/store/ModelJson.h"
+#include "sync/protocol/ModelJson.h"
 
 #include <openssl/evp.h>
 #include <vector>
@@ -137,9 +137,9 @@ json genuineVisit(const std::string& deviceId, const TabletKey& key, const std::
     c.textSha256 = std::string(64, 'a');
     c.consentTime = at;
     json payload{{"payload_version", 1},
-                 {"visit", sync::store::toJson(v)},
-                 {"evidence", json::array({{{"bundle", sync::store::toJson(e)}}})},
-                 {"consents", json::array({sync::store::toJson(c)})},
+                 {"visit", sync::protocol::toJson(v)},
+                 {"evidence", json::array({{{"bundle", sync::protocol::toJson(e)}}})},
+                 {"consents", json::array({sync::protocol::toJson(c)})},
                  {"fallbacks", json::array()}};
     sealEvidence(payload, key);
     return payload;

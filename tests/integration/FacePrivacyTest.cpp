@@ -107,18 +107,18 @@ TEST_F(FaceVisitPrivacyTest, AFaceVisitStoresTheDecisionAndWritesNoPictureAnywhe
     auto tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
     ASSERT_TRUE(tables);
     std::vector<std::string> names;
-    ASSERT_TRUE(tables->forEachRow([&](sync::store::Statement& row) { names.push_back(row.text(0)); }));
+    ASSERT_TRUE(tables->forEachRow([&](sync::sql::Statement& row) { names.push_back(row.text(0)); }));
     int values = 0;
     for (const auto& table : names) {
         auto columns = db.prepare("SELECT name, type FROM pragma_table_info('" + table + "')");
         ASSERT_TRUE(columns);
         std::vector<std::pair<std::string, std::string>> cols;
         ASSERT_TRUE(
-            columns->forEachRow([&](sync::store::Statement& row) { cols.emplace_back(row.text(0), row.text(1)); }));
+            columns->forEachRow([&](sync::sql::Statement& row) { cols.emplace_back(row.text(0), row.text(1)); }));
         for (const auto& [column, type] : cols) {
             auto cells = db.prepare("SELECT CAST(\"" + column + "\" AS BLOB) FROM \"" + table + "\"");
             ASSERT_TRUE(cells);
-            ASSERT_TRUE(cells->forEachRow([&](sync::store::Statement& row) {
+            ASSERT_TRUE(cells->forEachRow([&](sync::sql::Statement& row) {
                 const auto bytes = row.blob(0);
                 ++values;
                 EXPECT_EQ(camera::sniffImageKind(bytes), camera::ImageKind::Unknown) << table << "." << column;

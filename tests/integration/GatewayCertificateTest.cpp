@@ -7,8 +7,9 @@
 #include "sync/client/DeviceCertificate.h"
 #include "sync/client/GatewayConnection.h"
 #include "sync/gateway/GatewayPki.h"
+#include "sync/protocol/DeviceKeyRequest.h"
 #include "sync/protocol/Messages.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
 #include "sync/transport/HttpsClient.h"
 #include "tests/support/GatewayFixture.h"
 #include "tests/support/TempDir.h"
@@ -44,9 +45,9 @@ protected:
         }
         const auto chain = probe->peerChain();
         probe->close();
-        return chain.empty()
-                   ? std::nullopt
-                   : sync::client::certificateLife(sync::client::certificatePem(chain.front()), gatewayClock.nowJst());
+        return chain.empty() ? std::nullopt
+                             : sync::client::certificateLife(sync::protocol::certificatePem(chain.front()),
+                                                             gatewayClock.nowJst());
     }
 
     // Waits (bounded) until the served certificate is valid beyond `beyond`.

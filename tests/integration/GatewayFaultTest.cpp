@@ -7,9 +7,9 @@
 #include "support/FaultProxy.h"
 #include "support/Subprocess.h"
 #include "sync/gateway/SqliteGatewayStorage.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/StoreLifecycle.h"
-#include "sync/store/Transaction.h"
 #include "sync/store/VisitLedger.h"
 #include "tests/support/GatewayFixture.h"
 
@@ -40,7 +40,7 @@ void pointLinkAt(sync::store::Store& tablet, std::uint16_t port)
 {
     auto link = sync::client::GatewayLink::load(tablet.db()).value().value();
     link.url = "https://127.0.0.1:" + std::to_string(port);
-    auto tx = sync::store::Transaction::begin(tablet.db(), sync::store::Durability::Full);
+    auto tx = sync::sql::Transaction::begin(tablet.db(), sync::sql::Durability::Full);
     ASSERT_TRUE(tx);
     ASSERT_TRUE(link.save(tablet.db()));
     ASSERT_TRUE(tx->commit());

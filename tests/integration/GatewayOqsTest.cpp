@@ -8,10 +8,10 @@
 #include "sync/client/GatewayRequery.h"
 #include "sync/gateway/EligibilityService.h"
 #include "sync/oqs/OqsSimulator.h"
+#include "sync/protocol/ModelJson.h"
 #include "sync/store/ConsentLedger.h"
 #include "sync/store/FollowUpTasks.h"
 #include "sync/store/MedicalInfoCache.h"
-#include "sync/store/ModelJson.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
 #include "sync/store/StoreLifecycle.h"
@@ -847,7 +847,7 @@ class GatewayMedicalInfoTest : public GatewayOqsFlowTest
 protected:
     void addStaff(const std::string& id, const std::string& role)
     {
-        auto credential = sync::store::makeStaffCredential("secret-" + id, random, {10, 8, 1});
+        auto credential = sync::protocol::makeStaffCredential("secret-" + id, random, {10, 8, 1});
         ASSERT_TRUE(credential);
         ASSERT_TRUE(gateway->storage().putStaff({id, id, role, *credential, true, 0}, gatewayClock.nowJst()));
     }

@@ -12,6 +12,7 @@
 #include "sync/gateway/PostgresGatewayStorage.h"
 #include "sync/gateway/SqlGatewayStorage.h"
 #include "sync/gateway/SqliteGatewayStorage.h"
+#include "sync/sql/CipherKey.h"
 #include "tests/support/StoreFixture.h"
 #include "tests/support/Subprocess.h"
 
@@ -120,13 +121,12 @@ protected:
     }
 
     // The SQLite file opened directly, past the storage (closed first): what a local attacker edits.
-    store::Database rawSqlite()
+    sql::Database rawSqlite()
     {
         storage.reset();
         auto db =
-            store::Database::open(store::sqlcipherApi(), (dir / "gateway.db").string(), store::OpenMode::ReadWrite)
-                .value();
-        EXPECT_TRUE(store::keyConnection(db, key));
+            sql::Database::open(sql::sqlcipherApi(), (dir / "gateway.db").string(), sql::OpenMode::ReadWrite).value();
+        EXPECT_TRUE(sql::keyConnection(db, key));
         return db;
     }
 

@@ -8,11 +8,12 @@
 #include "sync/gateway/GatewayBackup.h"
 #include "sync/gateway/GatewayPki.h"
 #include "sync/gateway/GatewayService.h"
+#include "sync/protocol/DeviceKeyRequest.h"
 #include "sync/protocol/Messages.h"
+#include "sync/protocol/ModelJson.h"
 #include "sync/store/ConsentLedger.h"
 #include "sync/store/CustodyLedger.h"
 #include "sync/store/DeviceSigningKey.h"
-#include "sync/store/ModelJson.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/SnapshotCache.h"
 #include "sync/transport/HttpsClient.h"
@@ -103,7 +104,7 @@ protected:
     {
         auto options = anonymousClient();
         auto pki = sync::gateway::GatewayPki::load(config.dataDir).value();
-        auto request = sync::client::makeDeviceKeyRequest("zaitaku-monitor").value();
+        auto request = sync::protocol::makeDeviceKeyRequest("zaitaku-monitor").value();
         auto issued = pki.issueDeviceCertificate(request.csrPem, "monitor", gatewayClock.nowJst(), gatewayRandom, 90);
         EXPECT_TRUE(issued) << issued.error().message;
         options.certificatePem = issued ? issued->certificatePem : std::string();
@@ -146,7 +147,7 @@ protected:
         const std::string visitId = base::makeUuid(random);
         payload["visit"]["id"] = visitId;
         // The sending tablet names itself, as an attacker's tablet would (visit.device_id is checked).
-        if (auto named = sync::store::StoreMeta::get(tablet.db(), "gateway.device_id"); named && *named) {
+        if (auto named = sync::sql::StoreMeta::get(tablet.db(), "gateway.device_id"); named && *named) {
             payload["visit"]["device_id"] = **named;
         }
         payload["visit"]["evidence_ids"] = json::array();
@@ -308,7 +309,7 @@ TEST_F(GatewaySyncTest, ACertificateFromAnotherCaIsRefusedAtTheHandshake)
     auto otherDir = makeTempDir("zaitaku-other-gateway");
     base::SeededRandom otherRandom(5);
     auto otherPki = sync::gateway::GatewayPki::loadOrCreate(otherDir.string(), {}, otherRandom, clock.nowJst()).value();
-    auto request = sync::client::makeDeviceKeyRequest("intruder").value();
+    auto request = sync::protocol::makeDeviceKeyRequest("intruder").value();
     auto cert = otherPki.issueDeviceCertificate(request.csrPem, "d-intruder", clock.nowJst(), otherRandom).value();
     auto options = anonymousClient();
     options.certificatePem = cert.certificatePem;
@@ -575,7 +576,7 @@ TEST_F(GatewaySyncTest, FeedAndPrecheckBringResultsToTheTablet)
     ASSERT_TRUE(enrollTablet(*store, newCode()));
     auto result = confirmedSnapshot("gw-snap-1", "p-cont");
     result.name = "継続 ●郎";
-    json snapshot = sync::store::snapshotToJson(result);
+    json snapshot = sync::protocol::snapshotToJson(result);
     ASSERT_TRUE(gateway->storage().addSnapshot("p-cont", snapshot, gatewayClock.nowJst()));
     const auto report = syncNow(*store);
     EXPECT_EQ(report.feedItems, 1);
@@ -707,9 +708,10 @@ TEST_F(GatewaySyncTest, TabletBNeverSeesPatientAsData)
     ASSERT_TRUE(enrollTablet(*store, newCode()));
     auto resultA = confirmedSnapshot("gw-snap-a", "p-cont");
     resultA.name = "継続 秘密";
-    ASSERT_TRUE(gateway->storage().addSnapshot("p-cont", sync::store::snapshotToJson(resultA), gatewayClock.nowJst()));
+    ASSERT_TRUE(
+        gateway->storage().addSnapshot("p-cont", sync::protocol::snapshotToJson(resultA), gatewayClock.nowJst()));
     ASSERT_TRUE(gateway->storage().addSnapshot(
-        "p-b", sync::store::snapshotToJson(confirmedSnapshot("gw-snap-b", "p-b")), gatewayClock.nowJst()));
+        "p-b", sync::protocol::snapshotToJson(confirmedSnapshot("gw-snap-b", "p-b")), gatewayClock.nowJst()));
 
     auto otherDir = makeTempDir("zaitaku-tablet-b");
     auto b = newTabletStore(otherDir);
@@ -896,7 +898,7 @@ TEST_F(GatewaySyncTest, EveryFieldOfTheVisitSchemaIsRequiredAndTypedAtIntake)
     enrollAndVisit();
     auto gw = connection(*store);
     const json pin = queuedVisit();
-    const json schema = sync::store::recordPayloadSchema("visit");
+    const json schema = sync::protocol::recordPayloadSchema("visit");
     // An independent validator (python3-jsonschema) agrees on the documented schema: the tablet's
     // genuine payload is valid, one with `consents: null` is not.
     const auto schemaFile = std::string(ZAITAKU_SOURCE_DIR) + "/docs/schemas/visit.schema.json";
@@ -959,7 +961,7 @@ TEST_F(GatewaySyncTest, EveryFieldOfTheRevocationAndCustodySchemasIsRequiredAndT
         ASSERT_TRUE(row->step().value_or(false)) << kind;
         const json genuine = json::parse(row->text(0));
         std::vector<SchemaMutation> mutations;
-        schemaMutations(sync::store::recordPayloadSchema(kind), genuine, "", json::json_pointer(), mutations);
+        schemaMutations(sync::protocol::recordPayloadSchema(kind), genuine, "", json::json_pointer(), mutations);
         ASSERT_GT(mutations.size(), 15u) << kind;
         for (const auto& m : mutations) {
             json changed = genuine;
@@ -1368,7 +1370,7 @@ TEST_F(GatewaySyncTest, MetricsCanRequireTheMonitoringCertificate)
     EXPECT_EQ(byTablet.error().code, sync::Errc::Unauthorized);
 
     auto pki = sync::gateway::GatewayPki::load(config.dataDir).value();
-    auto request = sync::client::makeDeviceKeyRequest("zaitaku-monitor").value();
+    auto request = sync::protocol::makeDeviceKeyRequest("zaitaku-monitor").value();
     auto issued = pki.issueDeviceCertificate(request.csrPem, "monitor", gatewayClock.nowJst(), gatewayRandom, 90);
     ASSERT_TRUE(issued) << issued.error().message;
     options.certificatePem = issued->certificatePem;

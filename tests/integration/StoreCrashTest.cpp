@@ -6,7 +6,7 @@
 
 #include "support/FaultVfs.h"
 #include "support/StoreFixture.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
 
 #include <csignal>
 #include <fcntl.h>
@@ -23,6 +23,7 @@ namespace
 {
 
 using namespace sync::store;
+namespace sql = sync::sql;
 
 struct Invariants
 {
@@ -41,9 +42,9 @@ Invariants checkStore(const std::string& path, const base::Clock& clock)
     if (!store) {
         return out;
     }
-    Database& db = store->db();
+    sql::Database& db = store->db();
     EXPECT_EQ(db.queryText("PRAGMA integrity_check").value_or("query failed"), "ok");
-    auto audit = AuditLog::verify(db);
+    auto audit = sql::AuditLog::verify(db);
     EXPECT_TRUE(audit && audit->ok()) << (audit && !audit->problems.empty() ? audit->problems[0].what : "");
     EXPECT_EQ(db.queryInt("SELECT count(*) FROM visit WHERE id NOT IN (SELECT idem_key FROM outbox)").value_or(-1), 0)
         << "a visit without its outbox row";

@@ -5,10 +5,10 @@
 
 #include "base/Clock.h"
 #include "base/Random.h"
+#include "sync/sql/StoreMeta.h"
 #include "sync/store/DeviceSigningKey.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/StoreLifecycle.h"
-#include "sync/store/StoreMeta.h"
 #include "sync/store/VisitLedger.h"
 #include "tests/support/TempDir.h"
 #include "verify/model/EligibilitySnapshot.h"
@@ -26,9 +26,9 @@ namespace zaitaku::testing
 
 inline constexpr const char* kTestPassphrase = "correct horse battery";
 
-inline sync::store::ScryptParams fastScrypt()
+inline sync::protocol::ScryptParams fastScrypt()
 {
-    return sync::store::ScryptParams{10, 8, 1};
+    return sync::protocol::ScryptParams{10, 8, 1};
 }
 
 inline std::string readAll(const std::string& path)
@@ -117,7 +117,7 @@ inline Expected<sync::store::CommittedVisit, sync::Error> commitVisualVisit(sync
     e.challengeOrigin = model::ChallengeOrigin::None;
     e.challengeNonce.clear();
     e.visual = model::VisualAttestation{"nurse-7", model::VisualReason::CannotEnterPin, "目視で確認しました"};
-    if (auto enrolled = sync::store::StoreMeta::get(tablet.db(), "gateway.device_id"); enrolled && *enrolled) {
+    if (auto enrolled = sync::sql::StoreMeta::get(tablet.db(), "gateway.device_id"); enrolled && *enrolled) {
         record.visit.deviceId = **enrolled;
         e.deviceId = **enrolled;
     }

@@ -74,7 +74,7 @@ protected:
                                       requeryPort};
         visit::VisitSettings settings;
         // As the app names the tablet (session::deviceIdOf): its enrolled id once it has one.
-        auto enrolled = sync::store::StoreMeta::get(store->db(), "gateway.device_id");
+        auto enrolled = sync::sql::StoreMeta::get(store->db(), "gateway.device_id");
         settings.deviceId = enrolled && *enrolled ? **enrolled : "tablet-1";
         settings.appVersion = "test";
         settings.cardWait = std::chrono::milliseconds(10);

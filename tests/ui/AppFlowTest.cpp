@@ -5,12 +5,12 @@
 #include "AppTestSupport.h"
 #include "support/StoreFixture.h"
 #include "sync/protocol/MedicalInfoMessages.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/MedicalInfoCache.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/SnapshotCache.h"
 #include "sync/store/StaffDirectory.h"
 #include "sync/store/StoreLifecycle.h"
-#include "sync/store/Transaction.h"
 #include "sync/store/VisitLedger.h"
 #include "ui/app/BackgroundWorker.h"
 #include "ui/app/CustodyPage.h"
@@ -347,7 +347,7 @@ TEST_F(AppFlowTest, AnOfflineFirstVisitOqsDidNotConfirmPutsATaskOnTheRoute)
     answer.qualificationValidity = model::QualificationValidity::NoQualification;
     answer.source = model::SnapshotSource::CardPin; // the card query of that first visit
     {
-        auto tx = sync::store::Transaction::begin(session->store().db(), sync::store::Durability::Normal);
+        auto tx = sync::sql::Transaction::begin(session->store().db(), sync::sql::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(sync::store::SnapshotCache::add(session->store().db(), answer, clock.nowJst()));
         ASSERT_TRUE(tx->commit());
@@ -372,7 +372,7 @@ TEST_F(AppFlowTest, TheMoushitateshoOffersTheFormerNumbersOfAnInvalidResult)
     lost.insurerNumber = "06131234";
     lost.insuredIdentificationNumber = "20000002";
     {
-        auto tx = sync::store::Transaction::begin(session->store().db(), sync::store::Durability::Normal);
+        auto tx = sync::sql::Transaction::begin(session->store().db(), sync::sql::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(sync::store::SnapshotCache::add(session->store().db(), lost, clock.nowJst()));
         ASSERT_TRUE(tx->commit());
@@ -724,8 +724,9 @@ TEST_F(AppFlowTest, TheKioskClosesOnlyForAManager)
     window->worker().drain();
     base::SeededRandom seeded(3);
     for (const auto& [id, role] : {std::pair{"nurse-7", "nurse"}, std::pair{"mgr-1", "manager"}}) {
-        sync::store::StaffAccount account{
-            id, "", role, sync::store::makeStaffCredential("a long passphrase", seeded, {10, 8, 1}).value(), true, 1};
+        sync::protocol::StaffAccount account{
+            id,   "", role, sync::protocol::makeStaffCredential("a long passphrase", seeded, {10, 8, 1}).value(),
+            true, 1};
         ASSERT_TRUE(sync::store::StaffDirectory::apply(session->store(), account));
     }
     window->setKiosk(true);
@@ -754,8 +755,8 @@ TEST_F(AppFlowTest, EachPersonSignsInWithTheirOwnPinOnceTheGatewaySentAccounts)
     base::SeededRandom seeded(3);
     for (const auto& [id, role, secret] :
          {std::tuple{"nurse-7", "nurse", "4821"}, std::tuple{"mgr-1", "manager", "a long passphrase"}}) {
-        sync::store::StaffAccount account{
-            id, "", role, sync::store::makeStaffCredential(secret, seeded, {10, 8, 1}).value(), true, 1};
+        sync::protocol::StaffAccount account{
+            id, "", role, sync::protocol::makeStaffCredential(secret, seeded, {10, 8, 1}).value(), true, 1};
         ASSERT_TRUE(sync::store::StaffDirectory::apply(session->store(), account));
     }
     ASSERT_TRUE(tap(window.get(), "navLock"));

@@ -50,7 +50,7 @@ protected:
     void pinFirstVisit()
     {
         presentCard("valid");
-        startVisit("startFirstVisit", session::kDemoFirstPatient);
+        startVisit("startFirstVisit", demo::kDemoFirstPatient);
         ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
         pinVisitThroughTheWidgets(window.get());
         EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
@@ -62,7 +62,7 @@ TEST_F(AppOnDemoStackTest, AVisitWithNoSignalIsQueuedAndSentWhenTheGatewayIsBack
 {
     ASSERT_EQ(stack->setGatewayOnline(false), "");
     presentCard("valid");
-    startVisit("startFirstVisit", session::kDemoFirstPatient);
+    startVisit("startFirstVisit", demo::kDemoFirstPatient);
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
     pinVisitThroughTheWidgets(window.get());
     EXPECT_TRUE(finish().contains(QStringLiteral("記録しました")));
@@ -92,7 +92,7 @@ TEST_F(AppOnDemoStackTest, AVisitWithNoSignalIsQueuedAndSentWhenTheGatewayIsBack
     auto* table = findIn<QTableWidget>(window.get(), "routeTable");
     auto resultOfFirst = [&] {
         for (int row = 0; row < table->rowCount(); ++row) {
-            if (table->item(row, 0)->data(Qt::UserRole).toString() == QLatin1String(session::kDemoFirstPatient)) {
+            if (table->item(row, 0)->data(Qt::UserRole).toString() == QLatin1String(demo::kDemoFirstPatient)) {
                 return table->item(row, 2)->text();
             }
         }
@@ -102,7 +102,7 @@ TEST_F(AppOnDemoStackTest, AVisitWithNoSignalIsQueuedAndSentWhenTheGatewayIsBack
         << resultOfFirst().toStdString() << " / sync: " << textOf(window.get(), "syncMessage").toStdString();
 
     // With the qualification confirmed online, a later revisit may rest on the patient's word.
-    startVisit("startRevisit", session::kDemoFirstPatient);
+    startVisit("startRevisit", demo::kDemoFirstPatient);
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "revisitVerdict") != nullptr; }));
     ASSERT_TRUE(tap(window.get(), "revisitFallback"));
     ASSERT_TRUE(tap(window.get(), "fallback_verbal_revisit"));

@@ -104,7 +104,7 @@ protected:
 TEST_P(AppVisitFit, EachStepOfAFirstVisitFitsTheScreen)
 {
     window->resize(GetParam());
-    startVisit("startFirstVisit", session::kDemoFirstPatient);
+    startVisit("startFirstVisit", demo::kDemoFirstPatient);
     ASSERT_TRUE(waitUntil([&] { return !textOf(window.get(), "cardReason").isEmpty(); }));
     expectFits("card", "cardFallback");
     EXPECT_TRUE(textOf(window.get(), "visitSteps").contains(QStringLiteral("▶カード")));
@@ -145,7 +145,7 @@ TEST_F(AppScreenshots, AtTheLargestTextEachStepsMainActionStaysOnTheScreen)
         auto* button = visibleNamed(window.get(), name);
         return button != nullptr && button->visibleRegion().boundingRect().size() == button->size();
     };
-    startVisit("startFirstVisit", session::kDemoFirstPatient);
+    startVisit("startFirstVisit", demo::kDemoFirstPatient);
     presentCard("valid");
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "method_pin") != nullptr; }));
     EXPECT_TRUE(visibleWhole("method_pin"));
@@ -189,7 +189,7 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
     }
 
     // First visit: the card, the ways to verify, the PIN pad, consent, the result.
-    startVisit("startFirstVisit", session::kDemoFirstPatient);
+    startVisit("startFirstVisit", demo::kDemoFirstPatient);
     ASSERT_TRUE(waitUntil([&] { return !textOf(window.get(), "cardReason").isEmpty(); }));
     shoot("visit-card");
     presentCard("valid");
@@ -213,13 +213,13 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
 
     // One PIN try left: the pad is replaced by the staff decision.
     presentCard("one-try-left");
-    startVisit("startFirstVisit", session::kDemoFirstPatient);
+    startVisit("startFirstVisit", demo::kDemoFirstPatient);
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "lastTryWarning") != nullptr; }));
     shoot("visit-last-try");
     cancelVisit();
 
     // Revisit in continuing care: re-query without the card, and its result.
-    startVisit("startRevisit", session::kDemoContinuingPatient);
+    startVisit("startRevisit", demo::kDemoContinuingPatient);
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "revisitConfirm") != nullptr; }));
     shoot("revisit");
     ASSERT_TRUE(tap(window.get(), "revisitConfirm"));
@@ -227,7 +227,7 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
     ASSERT_TRUE(tap(window.get(), "resultDone"));
 
     // The fallback ladder and the 資格確認書 form.
-    startVisit("startFallback", session::kDemoFirstPatient);
+    startVisit("startFallback", demo::kDemoFirstPatient);
     ASSERT_TRUE(waitUntil([&] { return visibleNamed(window.get(), "fallback_shikaku_kakuninsho") != nullptr; }));
     shoot("fallback-ladder");
     ASSERT_TRUE(tap(window.get(), "fallback_shikaku_kakuninsho"));
@@ -256,7 +256,7 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
     ASSERT_TRUE(tap(window.get(), "navCustody"));
     auto* patient = findIn<QComboBox>(window.get(), "custodyPatient");
     ASSERT_TRUE(waitUntil([&] { return patient->count() == 2; }));
-    patient->setCurrentIndex(patient->findData(session::kDemoContinuingPatient));
+    patient->setCurrentIndex(patient->findData(demo::kDemoContinuingPatient));
     findIn<QLineEdit>(window.get(), "custodyAgreement")->setText(QStringLiteral("預かり証 2026-015"));
     findIn<QLineEdit>(window.get(), "custodyLocation")->setText(QStringLiteral("事務室の鍵付きロッカー"));
     ASSERT_TRUE(tap(window.get(), "custodyDeposit"));
@@ -273,7 +273,7 @@ TEST_F(AppScreenshots, EveryMainScreenInJapanese)
 
     // お薬・健診 of the first visit's patient: her consent let the gateway fetch it (issue 33).
     ASSERT_TRUE(tap(window.get(), "navRoute"));
-    window->routePage()->select(QString::fromStdString(session::kDemoFirstPatient));
+    window->routePage()->select(QString::fromStdString(demo::kDemoFirstPatient));
     ASSERT_TRUE(tap(window.get(), "showMedicalInfo"));
     auto* medication = findIn<QTableWidget>(window.get(), "medicationTable");
     ASSERT_TRUE(waitUntil([&] { return medication->rowCount() > 0; }, std::chrono::seconds(60)))

@@ -166,7 +166,7 @@ protected:
     std::unique_ptr<sync::store::Store> newStore(const std::string& rosterJson)
     {
         sync::store::InitOptions options;
-        options.scrypt = sync::store::ScryptParams{10, 8, 1}; // quick to unlock: the KDF has its own tests
+        options.scrypt = sync::protocol::ScryptParams{10, 8, 1}; // quick to unlock: the KDF has its own tests
         auto created = sync::store::initStore(dir + "/store.db", "a test passphrase", options, random, clock);
         auto imported = created ? sync::store::PatientRoster::import(created->store, rosterJson, "operator")
                                 : Expected<sync::store::RosterImportResult, sync::Error>(Unexpected(created.error()));

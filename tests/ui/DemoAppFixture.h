@@ -9,7 +9,7 @@
 #include "hardware/vcard/TestPki.h"
 #include "sync/gateway/EligibilityService.h"
 #include "sync/gateway/GatewayServer.h"
-#include "ui/session/DemoStack.h"
+#include "ui/demo/DemoStack.h"
 
 namespace zaitaku::testing
 {
@@ -24,7 +24,7 @@ protected:
         ASSERT_TRUE(pki);
         const std::string ca = dir + "/jpki-ca.pem";
         ASSERT_TRUE(base::writeFileAtomically(ca, pki->caCertificatePem(), 0600));
-        auto started = session::DemoStack::start(ca, clock, monotonic, random);
+        auto started = demo::DemoStack::start(ca, clock, monotonic, random);
         ASSERT_TRUE(started) << started.error();
         stack = std::move(*started);
         app::AppSettings settings;
@@ -46,7 +46,7 @@ protected:
         return textOf(window.get(), "syncMessage");
     }
 
-    std::unique_ptr<session::DemoStack> stack;
+    std::unique_ptr<demo::DemoStack> stack;
 };
 
 } // namespace zaitaku::testing

@@ -1,11 +1,11 @@
 #include "ui/app/AppSession.h"
 
 #include "sync/client/GatewayLink.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/StaffDirectory.h"
 #include "sync/store/StoreKeys.h"
 #include "sync/store/StoreLifecycle.h"
-#include "sync/store/Transaction.h"
 #include "ui/app/VisitBridge.h"
 #include "ui/session/VisitRuntime.h"
 #include "verify/consent/ConsentCatalog.h"
@@ -150,13 +150,13 @@ AppSession::enroll(const std::string& gatewayUrl, const std::string& code, const
 Expected<void, sync::Error>
 AppSession::recordFormPrinted(model::FallbackKind kind, const std::string& patientId, const std::string& staffId)
 {
-    auto tx = sync::store::Transaction::begin(m_store->db(), sync::store::Durability::Full);
+    auto tx = sync::sql::Transaction::begin(m_store->db(), sync::sql::Durability::Full);
     if (!tx) {
         return Unexpected(tx.error());
     }
-    const sync::store::AuditEntry entry{
+    const sync::sql::AuditEntry entry{
         staffId, "fallback.form_printed", patientId, {{"kind", std::string(base::toCode(kind))}}};
-    if (auto done = sync::store::AuditLog::append(m_store->db(), entry, m_parts.clock.nowJst()); !done) {
+    if (auto done = sync::sql::AuditLog::append(m_store->db(), entry, m_parts.clock.nowJst()); !done) {
         return Unexpected(done.error());
     }
     return tx->commit();

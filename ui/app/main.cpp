@@ -1,14 +1,17 @@
 // zaitaku: the tablet app. `zaitaku` opens on the sign-in screen; `zaitaku --demo` starts the
 // embedded demo stack (gateway on loopback with the simulated OQS terminal, an enrolled tablet store
 // with the demo roster) and opens on the route; the virtual card comes through PC/SC when
-// scripts/demo.sh has started it.
+// scripts/demo.sh has started it. Built without ZAITAKU_WITH_DEMO, the app has no --demo and links
+// no gateway, simulator or test PKI.
 
 #include "base/ProcessHardening.h"
 #include "hardware/readers/ReaderRegistry.h"
 #include "ui/app/AppPolicy.h"
 #include "ui/app/MainWindow.h"
 #include "ui/app/Style.h"
-#include "ui/session/DemoStack.h"
+#if ZAITAKU_WITH_DEMO
+#include "ui/demo/DemoStack.h"
+#endif
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -28,10 +31,6 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("在宅 zaitaku: home-visit eligibility confirmation"));
     parser.addHelpOption();
-    QCommandLineOption demo(QStringLiteral("demo"),
-                            QStringLiteral("start the embedded demo stack and open on its route"));
-    QCommandLineOption jpkiCa(QStringLiteral("jpki-ca"), QStringLiteral("the card CA for the demo gateway"),
-                              QStringLiteral("FILE"));
     QCommandLineOption settingsFile(QStringLiteral("settings"), QStringLiteral("settings file"),
                                     QStringLiteral("FILE"));
     QCommandLineOption language(QStringLiteral("lang"), QStringLiteral("ja or en (overrides the settings)"),
@@ -40,7 +39,14 @@ int main(int argc, char** argv)
                                  QStringLiteral("N"));
     QCommandLineOption kiosk(QStringLiteral("kiosk"),
                              QStringLiteral("full screen, no way out but a manager's 終了 (the tablet's session)"));
-    parser.addOptions({demo, jpkiCa, settingsFile, language, quitAfter, kiosk});
+    parser.addOptions({settingsFile, language, quitAfter, kiosk});
+#if ZAITAKU_WITH_DEMO
+    QCommandLineOption demo(QStringLiteral("demo"),
+                            QStringLiteral("start the embedded demo stack and open on its route"));
+    QCommandLineOption jpkiCa(QStringLiteral("jpki-ca"), QStringLiteral("the card CA for the demo gateway"),
+                              QStringLiteral("FILE"));
+    parser.addOptions({demo, jpkiCa});
+#endif
     parser.process(app);
 
     const QString settingsPath =
@@ -78,10 +84,11 @@ int main(int argc, char** argv)
                             {}};
     app::QtDialogs dialogs;
 
-    std::unique_ptr<session::DemoStack> stack;
+#if ZAITAKU_WITH_DEMO
+    std::unique_ptr<demo::DemoStack> stack;
     std::shared_ptr<app::AppSession> demoSession;
     if (parser.isSet(demo)) {
-        auto started = session::DemoStack::start(parser.value(jpkiCa).toStdString(), clock, monotonic, random);
+        auto started = demo::DemoStack::start(parser.value(jpkiCa).toStdString(), clock, monotonic, random);
         if (!started) {
             std::cerr << "zaitaku --demo: " << started.error() << "\n";
             return 1;
@@ -99,14 +106,17 @@ int main(int argc, char** argv)
         std::cout << "zaitaku demo: gateway " << stack->url() << ", tablet " << stack->enrollment().deviceId
                   << "; close the window to end the demo\n";
     }
+#endif
     int code = 0;
     {
         app::MainWindow window(settings, settingsPath, parts, dialogs);
+#if ZAITAKU_WITH_DEMO
         if (demoSession) {
             window.adopt(demoSession, QStringLiteral("demo-nurse")); // the demo's signed-in nurse
             window.setBanner(QObject::tr("デモモード（ゲートウェイ %1）").arg(QString::fromStdString(stack->url())));
         }
         demoSession.reset();
+#endif
         if (parser.isSet(kiosk)) {
             window.setKiosk(true);
         } else {

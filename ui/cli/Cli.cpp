@@ -2,7 +2,9 @@
 
 #include "ui/cli/CardCommand.h"
 #include "ui/cli/CustodyCommand.h"
+#if ZAITAKU_WITH_DEMO
 #include "ui/cli/DemoCommand.h"
+#endif
 #include "ui/cli/FaceCommand.h"
 #include "ui/cli/OqsCommand.h"
 #include "ui/cli/RouteCommand.h"
@@ -43,7 +45,9 @@ constexpr Command kCommands[] = {
     {"requery", "re-query a continuing patient's eligibility without the card (F2, when R7 allows)", runRequery},
     {"medinfo", "a patient's お薬・健診 (薬剤・特定健診情報) within the consented window", runMedicalInfo},
     {"oqs", "the OQS XML codec: parse a result file, build request files", runOqs},
+#if ZAITAKU_WITH_DEMO
     {"demo", "run the embedded demo", runDemo},
+#endif
 };
 
 void printUsage(std::ostream& out)

@@ -4,12 +4,12 @@
 #include "sync/gateway/EligibilityService.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/oqs/OqsSimulator.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
 #include "sync/store/SnapshotCache.h"
 #include "sync/store/StoreStats.h"
 #include "sync/store/StoreVisitPort.h"
 #include "ui/cli/VisitCommand.h"
-#include "ui/session/DemoStack.h"
+#include "ui/demo/DemoStack.h"
 #include "ui/session/MedicalInfoReport.h"
 #include "ui/session/VisitRuntime.h"
 #include "verify/consent/ConsentCatalog.h"
@@ -28,8 +28,9 @@
 
 namespace zaitaku::cli
 {
+namespace sql = sync::sql;
 
-using session::DemoStack;
+using demo::DemoStack;
 
 namespace
 {
@@ -331,7 +332,7 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
     demo.stopGateway();
 
     auto stats = store::StoreStats::collect(demo.store());
-    auto audit = store::AuditLog::verify(demo.store().db());
+    auto audit = sql::AuditLog::verify(demo.store().db());
     if (!stats || !audit) {
         ctx.err << "demo: " << (!stats ? stats.error().message : audit.error().message) << "\n";
         return kExitFailure;

@@ -1,7 +1,7 @@
 #include "ui/cli/StoreCommand.h"
 
 #include "base/AtomicFile.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
 #include "sync/store/PatientRoster.h"
 #include "sync/store/RecoveryCode.h"
 #include "sync/store/Retention.h"
@@ -20,6 +20,8 @@
 
 namespace zaitaku::cli
 {
+namespace protocol = sync::protocol;
+namespace sql = sync::sql;
 
 namespace
 {
@@ -89,9 +91,9 @@ int usageError(CliContext& ctx, const std::string& message)
     return kExitBadInput;
 }
 
-std::optional<store::ScryptParams> scryptParams(CliContext& ctx, const StoreOptions& o)
+std::optional<protocol::ScryptParams> scryptParams(CliContext& ctx, const StoreOptions& o)
 {
-    store::ScryptParams params;
+    protocol::ScryptParams params;
     const std::string logN = o.value("kdf-log-n");
     const std::string target = o.value("kdf-target-ms");
     if (!logN.empty()) {
@@ -102,14 +104,14 @@ std::optional<store::ScryptParams> scryptParams(CliContext& ctx, const StoreOpti
         if (!params.valid()) {
             return std::nullopt;
         }
-        if (params.logN < store::ScryptParams::kMinProductionLogN) {
+        if (params.logN < protocol::ScryptParams::kMinProductionLogN) {
             ctx.err << "warning: --kdf-log-n " << logN << " is for tests only: a stolen key file could be guessed\n";
         }
     } else if (!target.empty()) {
         if (target.size() > 5 || target.find_first_not_of("0123456789") != std::string::npos) {
             return std::nullopt;
         }
-        params = store::calibrateScrypt(std::chrono::milliseconds(std::stoi(target)));
+        params = protocol::calibrateScrypt(std::chrono::milliseconds(std::stoi(target)));
     }
     return params;
 }
@@ -237,7 +239,7 @@ int verifyAudit(CliContext& ctx, const StoreOptions& o)
     if (!opened) {
         return fail(ctx, o, opened.error());
     }
-    auto v = store::AuditLog::verify(opened->db());
+    auto v = sql::AuditLog::verify(opened->db());
     if (!v) {
         return fail(ctx, o, v.error());
     }
@@ -308,7 +310,7 @@ int importPatients(CliContext& ctx, const StoreOptions& o)
 // What every key change reads: the scrypt parameters, the current secret and the new passphrase.
 struct KeyChange
 {
-    store::ScryptParams params;
+    protocol::ScryptParams params;
     Unlock unlock;
     std::string fresh;
     ~KeyChange() { wipe(fresh); }

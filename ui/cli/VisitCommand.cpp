@@ -20,6 +20,7 @@
 
 namespace zaitaku::cli
 {
+namespace sql = sync::sql;
 
 namespace
 {
@@ -410,7 +411,7 @@ int status(CliContext& ctx, const CommandOptions& o)
     if (!opened) {
         return report(ctx, o, fromError(opened.error()));
     }
-    store::Database& db = opened->db();
+    sql::Database& db = opened->db();
     auto ids = db.prepare(o.value("visit").empty() ? "SELECT id FROM visit ORDER BY started_at DESC, id LIMIT 20"
                                                    : "SELECT id FROM visit WHERE id = ?1");
     if (!ids) {

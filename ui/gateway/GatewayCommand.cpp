@@ -4,15 +4,15 @@
 #include "base/BoundedJson.h"
 #include "base/CanonicalJson.h"
 #include "base/Sha256.h"
-#include "sync/client/GatewayLink.h"
 #include "sync/gateway/AuditAnchors.h"
 #include "sync/gateway/GatewayBackup.h"
 #include "sync/gateway/GatewayServer.h"
 #include "sync/gateway/OpenGatewayStorage.h"
+#include "sync/protocol/DeviceKeyRequest.h"
 #include "sync/protocol/EnrollmentCode.h"
-#include "sync/store/StaffAccount.h"
+#include "sync/protocol/StaffAccount.h"
+#include "sync/sql/SqlTime.h"
 #include "sync/store/StoreExport.h"
-#include "sync/store/StoreTime.h"
 #include "ui/cli/CommandOptions.h"
 #include "ui/gateway/ServiceNotifier.h"
 
@@ -358,7 +358,7 @@ int enrollCodeLifecycle(CliContext& ctx, const CommandOptions& o, gw::GatewayDat
     }
     nlohmann::json list = nlohmann::json::array();
     for (const auto& c : *codes) {
-        const bool expired = c.expiresAt <= sync::store::utcText(now); // both UTC text of one width
+        const bool expired = c.expiresAt <= sync::sql::utcText(now); // both UTC text of one width
         list.push_back({{"id", c.id},
                         {"created_at", c.createdAt},
                         {"expires_at", c.expiresAt},
@@ -433,7 +433,7 @@ int monitorCert(CliContext& ctx, const CommandOptions& o)
     if (!data) {
         return fail(ctx, o, data.error());
     }
-    auto request = sync::client::makeDeviceKeyRequest("zaitaku-monitor");
+    auto request = sync::protocol::makeDeviceKeyRequest("zaitaku-monitor");
     if (!request) {
         return fail(ctx, o, request.error());
     }
@@ -1196,13 +1196,13 @@ int staff(CliContext& ctx, const CommandOptions& o)
         return kExitOk;
     }
     const std::string id = o.positional[1];
-    if (!sync::store::isStaffId(id)) {
+    if (!sync::protocol::isStaffId(id)) {
         return fail(ctx, o,
                     {sync::Errc::InvalidInput, "a staff id has 2–32 letters, digits, '.', '_' or '-'", "staff"});
     }
     const auto existing =
         std::find_if(accounts->begin(), accounts->end(), [&](const auto& a) { return a.staffId == id; });
-    sync::store::StaffAccount account;
+    sync::protocol::StaffAccount account;
     if (action == "disable") {
         if (existing == accounts->end()) {
             return fail(ctx, o, {sync::Errc::InvalidInput, "no staff account " + id, "staff"});
@@ -1211,7 +1211,7 @@ int staff(CliContext& ctx, const CommandOptions& o)
         account.active = false;
     } else {
         const std::string role = o.value("role");
-        if (!sync::store::isStaffRole(role)) {
+        if (!sync::protocol::isStaffRole(role)) {
             return fail(ctx, o,
                         {sync::Errc::InvalidInput, "--role must be nurse, physician, custodian or manager", "role"});
         }
@@ -1227,7 +1227,7 @@ int staff(CliContext& ctx, const CommandOptions& o)
         while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) {
             secret->pop_back();
         }
-        auto credential = sync::store::makeStaffCredential(*secret, randomOf(ctx));
+        auto credential = sync::protocol::makeStaffCredential(*secret, randomOf(ctx));
         std::fill(secret->begin(), secret->end(), '\0');
         if (!credential) {
             return fail(ctx, o, credential.error());

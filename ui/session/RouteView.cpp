@@ -1,10 +1,10 @@
 #include "ui/session/RouteView.h"
 
-#include "sync/gateway/PrecheckFlags.h"
+#include "sync/protocol/ModelJson.h"
 #include "sync/store/FollowUpTasks.h"
-#include "sync/store/ModelJson.h"
 #include "sync/store/PatientRoster.h"
 #include "verify/rules/Age.h"
+#include "verify/rules/PrecheckFlags.h"
 
 #include <algorithm>
 #include <map>
@@ -12,7 +12,7 @@
 namespace zaitaku::session
 {
 
-Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& db, const base::Timestamp& now)
+Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::sql::Database& db, const base::Timestamp& now)
 {
     namespace store = sync::store;
     auto roster = store::PatientRoster::list(db);
@@ -38,11 +38,10 @@ Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& 
             const auto& cached = **latest;
             entry.resultAge = std::chrono::duration_cast<std::chrono::minutes>(
                 std::max(now.utc() - cached.receivedAt.utc(), std::chrono::sys_seconds::duration{0}));
-            entry.flags = sync::gateway::precheckFlags(store::snapshotToJson(cached.snapshot),
-                                                       cached.receivedAt.localDate(), today);
+            entry.flags = rules::precheckFlags(&cached.snapshot, cached.receivedAt.localDate(), today);
             entry.latest = std::move(**latest);
         } else {
-            entry.flags = sync::gateway::precheckFlags(nullptr, std::nullopt, today);
+            entry.flags = rules::precheckFlags(nullptr, std::nullopt, today);
         }
         for (const auto& task : *tasks) {
             entry.flags.push_back(task.code);

@@ -8,7 +8,7 @@
 // expiry, the OQS terminal not answering).
 
 #include "base/Timestamp.h"
-#include "sync/store/Database.h"
+#include "sync/sql/Database.h"
 #include "sync/store/SnapshotCache.h"
 #include "verify/model/CareRelationship.h"
 #include "verify/model/Patient.h"
@@ -32,7 +32,7 @@ struct RouteEntry
     std::vector<std::string> notes;                // Japanese, with values (a task's detail)
 };
 
-Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::store::Database& db, const base::Timestamp& now);
+Expected<std::vector<RouteEntry>, sync::Error> loadRoute(sync::sql::Database& db, const base::Timestamp& now);
 
 // Merges flags (e.g. the gateway's answer to a pre-check) into an entry's, without repeats.
 void addFlags(RouteEntry& entry, const std::vector<std::string>& flags);

@@ -16,7 +16,7 @@
 #include "sync/gateway/GatewayServer.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/protocol/Messages.h"
-#include "sync/store/ModelJson.h"
+#include "sync/protocol/ModelJson.h"
 
 #include <algorithm>
 #include <atomic>
@@ -154,7 +154,7 @@ int main(int argc, char** argv)
         auto s = zaitaku::testing::confirmedSnapshot("bench-" + std::to_string(i), "bp-" + std::to_string(i));
         s.birthdate = base::Date::parse("1955-06-15").value();
         s.name = "訪問 花子";
-        (void)gateway->storage().addSnapshot(s.patientId, sync::store::snapshotToJson(s), clock.nowJst());
+        (void)gateway->storage().addSnapshot(s.patientId, sync::protocol::snapshotToJson(s), clock.nowJst());
         patients.push_back(s.patientId);
     }
     const std::string precheckBody =

@@ -18,13 +18,13 @@ template <typename F> bool bind(void* library, const char* name, F& target)
 
 } // namespace
 
-std::optional<sync::store::SqliteApi> loadPlainSqlite()
+std::optional<sync::sql::SqliteApi> loadPlainSqlite()
 {
     void* library = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_LOCAL);
     if (library == nullptr) {
         return std::nullopt;
     }
-    sync::store::SqliteApi api{};
+    sync::sql::SqliteApi api{};
     api.name = "sqlite";
     api.encrypts = false;
     const bool ok =

@@ -4,7 +4,7 @@
 // can live in the same process as the statically linked, symbol-hidden SQLCipher. Benchmark use
 // only: a store opened with this table is NOT encrypted.
 
-#include "sync/store/SqliteApi.h"
+#include "sync/sql/SqliteApi.h"
 
 #include <optional>
 
@@ -12,6 +12,6 @@ namespace zaitaku::bench
 {
 
 // Empty when libsqlite3.so.0 cannot be loaded.
-std::optional<sync::store::SqliteApi> loadPlainSqlite();
+std::optional<sync::sql::SqliteApi> loadPlainSqlite();
 
 } // namespace zaitaku::bench

@@ -7,13 +7,13 @@
 // durable transaction each); cache eligibility snapshots; look up the latest snapshot of random
 // patients (warm, then cold after reopening); drain the outbox in batches of 100.
 
+#include "sync/protocol/Scrypt.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/ChallengePool.h"
 #include "sync/store/Outbox.h"
 #include "sync/store/PatientRoster.h"
-#include "sync/store/Scrypt.h"
 #include "sync/store/SnapshotCache.h"
 #include "sync/store/StoreLifecycle.h"
-#include "sync/store/Transaction.h"
 #include "sync/store/VisitLedger.h"
 #include "tests/bench/store/PlainSqliteApi.h"
 
@@ -31,6 +31,8 @@ namespace
 
 using namespace zaitaku;
 using namespace zaitaku::sync::store;
+namespace protocol = sync::protocol;
+namespace sql = sync::sql;
 using Clock = std::chrono::steady_clock;
 
 double msSince(Clock::time_point start)
@@ -115,7 +117,7 @@ model::EligibilitySnapshot snapshot(int n, int patients)
 
 using Phases = std::map<std::string, double>;
 
-Phases runWorkload(const SqliteApi& api, const std::filesystem::path& dir, int visits, int patients)
+Phases runWorkload(const sql::SqliteApi& api, const std::filesystem::path& dir, int visits, int patients)
 {
     const std::string path = (dir / (std::string(api.name) + ".db")).string();
     for (const char* suffix : {"", "-wal", "-shm", ".keys"}) {
@@ -142,7 +144,7 @@ Phases runWorkload(const SqliteApi& api, const std::filesystem::path& dir, int v
 
         start = Clock::now();
         for (int batch = 0; batch < 3; ++batch) { // three route pre-checks
-            auto tx = Transaction::begin(store->db(), Durability::Normal);
+            auto tx = sql::Transaction::begin(store->db(), sql::Durability::Normal);
             check(tx.has_value(), "begin");
             for (int i = 0; i < patients; ++i) {
                 clock.advance(std::chrono::seconds(1));
@@ -189,7 +191,7 @@ Phases runWorkload(const SqliteApi& api, const std::filesystem::path& dir, int v
                 seqs.push_back(item.seq);
             }
             check(Outbox::markSending(store->db(), seqs).has_value(), "sending");
-            auto tx = Transaction::begin(store->db(), Durability::Full);
+            auto tx = sql::Transaction::begin(store->db(), sql::Durability::Full);
             check(tx.has_value(), "begin");
             check(Outbox::acknowledge(store->db(), seqs, "receipt", clock.nowJst()).has_value(), "ack");
             check(tx->commit().has_value(), "commit ack");
@@ -225,7 +227,7 @@ int main(int argc, char** argv)
     std::map<std::string, std::vector<double>> cipher;
     std::map<std::string, std::vector<double>> baseline;
     for (int r = 0; r < repeats; ++r) { // interleaved so drift hits both engines alike
-        for (const auto& [phase, ms] : runWorkload(sqlcipherApi(), dir, visits, patients)) {
+        for (const auto& [phase, ms] : runWorkload(sql::sqlcipherApi(), dir, visits, patients)) {
             cipher[phase].push_back(ms);
         }
         for (const auto& [phase, ms] : runWorkload(*plain, dir, visits, patients)) {
@@ -233,7 +235,7 @@ int main(int argc, char** argv)
         }
     }
     std::printf("store workload: %d visits, %d patients, median of %d runs; SQLCipher %s vs baseline stock SQLite %s\n",
-                visits, patients, repeats, sqlcipherApi().libversion(), plain->libversion());
+                visits, patients, repeats, sql::sqlcipherApi().libversion(), plain->libversion());
     std::printf("%-16s %12s %12s %8s\n", "phase", "sqlcipher ms", "sqlite ms", "ratio");
     for (const auto& [phase, values] : cipher) {
         const double c = median(values);
@@ -256,7 +258,7 @@ int main(int argc, char** argv)
         check(unlockStore(path, UnlockSecret::passphrase("benchmark passphrase"), clock).has_value(), "unlock");
         unlock.push_back(msSince(start));
     }
-    const ScryptParams shipped;
+    const protocol::ScryptParams shipped;
     std::printf("unlock (scrypt logN=%u r=%u p=%u + open checks): median %.0f ms over 5\n", shipped.logN, shipped.r,
                 shipped.p, median(unlock));
     std::filesystem::remove_all(dir);

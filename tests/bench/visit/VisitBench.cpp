@@ -55,7 +55,7 @@ int main(int argc, char** argv)
     base::SteadyClock monotonic;
     base::SystemRandom random;
     sync::store::InitOptions options;
-    options.scrypt = sync::store::ScryptParams{10, 8, 1};
+    options.scrypt = sync::protocol::ScryptParams{10, 8, 1};
     auto created = sync::store::initStore(dir + "/store.db", "bench passphrase", options, random, clock);
     if (!created) {
         std::fprintf(stderr, "init: %s\n", created.error().message.c_str());

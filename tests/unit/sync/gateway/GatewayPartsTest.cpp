@@ -7,10 +7,10 @@
 #include "sync/gateway/GatewayConfig.h"
 #include "sync/gateway/Metrics.h"
 #include "sync/gateway/PgConnection.h"
-#include "sync/gateway/PrecheckFlags.h"
 #include "sync/gateway/RateLimiter.h"
-#include "sync/store/ModelJson.h"
+#include "sync/protocol/ModelJson.h"
 #include "tests/support/StoreFixture.h"
+#include "verify/rules/PrecheckFlags.h"
 
 #include <limits>
 
@@ -167,12 +167,12 @@ TEST(MetricsTest, NumbersPrintExactlyAndReadBack)
 TEST(PrecheckFlagsTest, FlagsWhatTheNurseMustKnow)
 {
     const auto day = base::Date::parse("2026-11-21").value();
-    EXPECT_EQ(precheckFlags(nullptr, std::nullopt, day), std::vector<std::string>{"no_result"});
+    EXPECT_EQ(rules::precheckFlags(nullptr, std::nullopt, day), std::vector<std::string>{"no_result"});
     auto s = testing::confirmedSnapshot("s", "p");
     s.qualificationValidity = model::QualificationValidity::Invalid;
     s.name = "山田 ●子";
     s.birthdate = base::Date::parse("1956-12-10").value(); // 70 on 2026-12-10 → 高齢受給者 from 2027-01-01
-    const auto flags = precheckFlags(store::snapshotToJson(s), base::Date::parse("2026-10-01").value(), day);
+    const auto flags = rules::precheckFlags(&s, base::Date::parse("2026-10-01").value(), day);
     const std::vector<std::string> expected{"eligibility_lost", "name_placeholder", "result_stale"};
     for (const auto& f : expected) {
         EXPECT_NE(std::find(flags.begin(), flags.end(), f), flags.end()) << f;
@@ -180,7 +180,7 @@ TEST(PrecheckFlagsTest, FlagsWhatTheNurseMustKnow)
     s.qualificationValidity = model::QualificationValidity::Valid;
     s.name = "山田 花子";
     s.birthdate = base::Date::parse("1956-11-25").value(); // 70 on 2026-11-25: elderly from 2026-12-01
-    EXPECT_EQ(precheckFlags(store::snapshotToJson(s), day, day), std::vector<std::string>{"copay_change_70"});
+    EXPECT_EQ(rules::precheckFlags(&s, day, day), std::vector<std::string>{"copay_change_70"});
 }
 
 TEST(ChallengeIssuerTest, ChallengesAreBoundAndUnforgeable)

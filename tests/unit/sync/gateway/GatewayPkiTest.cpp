@@ -7,6 +7,7 @@
 
 #include "base/AtomicFile.h"
 #include "sync/client/GatewayLink.h"
+#include "sync/protocol/DeviceKeyRequest.h"
 #include "tests/support/StoreFixture.h"
 
 #include <filesystem>
@@ -128,7 +129,7 @@ TEST_F(GatewayPkiTest, TheServingProcessSignsDevicesWithoutTheRootKey)
     ASSERT_TRUE(pki) << pki.error().message;
     auto again = GatewayPki::loadOrCreate(dir.string(), {}, random, now); // serve finds nothing to create
     ASSERT_TRUE(again) << again.error().message;
-    auto request = client::makeDeviceKeyRequest("tablet-1").value();
+    auto request = protocol::makeDeviceKeyRequest("tablet-1").value();
     auto issued = pki->issueDeviceCertificate(request.csrPem, "d-0011223344556677", now, random);
     ASSERT_TRUE(issued) << issued.error().message;
     const std::string issuingPem = fileText(dir / "issuing.cert.pem");
@@ -166,7 +167,7 @@ TEST_F(GatewayPkiTest, WhatNeedsTheRootKeyNamesIt)
 TEST_F(GatewayPkiTest, ANewIssuingCaKeepsEarlierDevicesValid)
 {
     auto pki = GatewayPki::load(dir.string()).value();
-    auto request = client::makeDeviceKeyRequest("tablet-1").value();
+    auto request = protocol::makeDeviceKeyRequest("tablet-1").value();
     auto before = pki.issueDeviceCertificate(request.csrPem, "d-0011223344556677", now, random).value();
     const std::string oldIssuing = fileText(dir / "issuing.cert.pem");
     auto rolled = GatewayPki::rollIssuingCa(dir.string(), (dir / "ca.key.pem").string(), random, now);

@@ -1,10 +1,10 @@
 // The audit chain: every business event appends a row; verify() finds edited, deleted, reordered
 // and truncated rows.
 
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
 
 #include "support/StoreFixture.h"
-#include "sync/store/Transaction.h"
+#include "sync/sql/Transaction.h"
 
 namespace zaitaku::testing
 {
@@ -12,6 +12,7 @@ namespace
 {
 
 using namespace sync::store;
+namespace sql = sync::sql;
 
 class AuditLogTest : public StoreTest
 {
@@ -20,11 +21,11 @@ protected:
     {
         StoreTest::SetUp();
         for (int i = 0; i < 5; ++i) {
-            auto tx = Transaction::begin(store->db(), Durability::Full);
+            auto tx = sql::Transaction::begin(store->db(), sql::Durability::Full);
             ASSERT_TRUE(tx);
-            ASSERT_TRUE(AuditLog::append(
+            ASSERT_TRUE(sql::AuditLog::append(
                 store->db(),
-                AuditEntry{"nurse-7", "test.event", "r-" + std::to_string(i), {{"n", i}, {"名前", "ヤマダ"}}},
+                sql::AuditEntry{"nurse-7", "test.event", "r-" + std::to_string(i), {{"n", i}, {"名前", "ヤマダ"}}},
                 clock.nowJst()));
             ASSERT_TRUE(tx->commit());
             clock.advance(std::chrono::seconds(1));
@@ -33,11 +34,11 @@ protected:
         ASSERT_TRUE(store->db().exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete", "test"));
     }
 
-    AuditVerification verify()
+    sql::AuditVerification verify()
     {
-        auto v = AuditLog::verify(store->db());
+        auto v = sql::AuditLog::verify(store->db());
         EXPECT_TRUE(v);
-        return v.value_or(AuditVerification{});
+        return v.value_or(sql::AuditVerification{});
     }
 };
 

@@ -5,8 +5,8 @@
 #include "sync/store/FollowUpTasks.h"
 
 #include "support/StoreFixture.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/SnapshotCache.h"
-#include "sync/store/Transaction.h"
 
 namespace zaitaku::testing
 {
@@ -14,6 +14,7 @@ namespace
 {
 
 using namespace sync::store;
+namespace sql = sync::sql;
 
 class FollowUpTasksTest : public StoreTest
 {
@@ -35,7 +36,7 @@ protected:
         if (!insurer.empty()) {
             s.insurerNumber = insurer;
         }
-        auto tx = Transaction::begin(store->db(), Durability::Normal);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(SnapshotCache::add(store->db(), s, clock.nowJst()));
         ASSERT_TRUE(tx->commit());
@@ -148,7 +149,7 @@ TEST_F(FollowUpTasksTest, AnAnswerForAnotherPersonIsNotFiledUnderThePatient)
     theirs.birthdate = base::Date::parse("1938-11-03").value(); // another resident's card
     theirs.insurerNumber = "39139999";
     {
-        auto tx = Transaction::begin(store->db(), Durability::Normal);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(SnapshotCache::add(store->db(), ours, clock.nowJst()));
         ASSERT_TRUE(tx->commit());
@@ -156,7 +157,7 @@ TEST_F(FollowUpTasksTest, AnAnswerForAnotherPersonIsNotFiledUnderThePatient)
     EXPECT_TRUE(tasks().empty()) << "the same kana, written half-width, is the same name";
     clock.advance(std::chrono::hours(1));
     {
-        auto tx = Transaction::begin(store->db(), Durability::Normal);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(SnapshotCache::add(store->db(), theirs, clock.nowJst()));
         ASSERT_TRUE(tx->commit());
@@ -178,7 +179,7 @@ TEST_F(FollowUpTasksTest, AnAnswerForAnotherPersonIsNotFiledUnderThePatient)
     renamed.id = "s-renamed";
     renamed.nameKana = "ﾔﾏﾀﾞ ｼﾞﾛｳ";
     {
-        auto tx = Transaction::begin(store->db(), Durability::Normal);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(SnapshotCache::add(store->db(), renamed, clock.nowJst()));
         ASSERT_TRUE(tx->commit());

@@ -3,8 +3,8 @@
 #include "sync/store/Outbox.h"
 
 #include "support/StoreFixture.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/SyncCursor.h"
-#include "sync/store/Transaction.h"
 
 namespace zaitaku::testing
 {
@@ -13,13 +13,14 @@ namespace
 
 using sync::Errc;
 using namespace sync::store;
+namespace sql = sync::sql;
 
 class OutboxTest : public StoreTest
 {
 protected:
     void enqueue(const std::string& key, const std::string& payload)
     {
-        auto tx = Transaction::begin(store->db(), Durability::Full);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Full);
         ASSERT_TRUE(tx);
         auto done = Outbox::enqueue(store->db(), key, "visit", key, payload, clock.nowJst());
         ASSERT_TRUE(done) << done.error().message;
@@ -38,7 +39,7 @@ TEST_F(OutboxTest, SameKeySamePayloadIsANoOpAnotherPayloadAConflict)
     enqueue("v-1", R"({"a":1})");
     enqueue("v-1", R"({"a":1})");
     EXPECT_EQ(count("outbox"), 1);
-    auto tx = Transaction::begin(store->db(), Durability::Full);
+    auto tx = sql::Transaction::begin(store->db(), sql::Durability::Full);
     ASSERT_TRUE(tx);
     auto conflict = Outbox::enqueue(store->db(), "v-1", "visit", "v-1", R"({"a":2})", clock.nowJst());
     ASSERT_FALSE(conflict);
@@ -57,7 +58,7 @@ TEST_F(OutboxTest, BatchesComeOldestFirstAndAckStoresTheReceipt)
     EXPECT_EQ(first[0].payloadSha256, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
     const std::vector<std::int64_t> seqs{first[0].seq, first[1].seq, first[2].seq};
     ASSERT_TRUE(Outbox::markSending(store->db(), seqs));
-    auto tx = Transaction::begin(store->db(), Durability::Full);
+    auto tx = sql::Transaction::begin(store->db(), sql::Durability::Full);
     ASSERT_TRUE(tx);
     ASSERT_TRUE(Outbox::acknowledge(store->db(), seqs, "receipt-77", clock.nowJst()));
     ASSERT_TRUE(tx->commit());
@@ -118,14 +119,14 @@ TEST_F(OutboxTest, CursorAdvancesWithTheDataItDescribesOrNotAtAll)
 {
     EXPECT_FALSE(SyncCursor::get(store->db(), "results").value());
     {
-        auto tx = Transaction::begin(store->db(), Durability::Full);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Full);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(SyncCursor::set(store->db(), "results", "page-1", clock.nowJst()));
         ASSERT_TRUE(tx->commit());
     }
     {
         // A page whose data could not be stored leaves the cursor where it was.
-        auto tx = Transaction::begin(store->db(), Durability::Full);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Full);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(SyncCursor::set(store->db(), "results", "page-2", clock.nowJst()));
     }

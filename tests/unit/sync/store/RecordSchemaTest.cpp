@@ -4,9 +4,9 @@
 
 #include "base/AtomicFile.h"
 #include "support/StoreFixture.h"
-#include "sync/store/ModelJson.h"
+#include "sync/protocol/ModelJson.h"
+#include "sync/protocol/RecordBasis.h"
 #include "sync/store/Outbox.h"
-#include "sync/store/RecordBasis.h"
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -17,6 +17,7 @@ namespace
 {
 
 using namespace sync::store;
+namespace protocol = sync::protocol;
 
 TEST(RecordSchemaTest, TheDocumentedSchemasAreTheOnesTheCodeChecks)
 {
@@ -24,7 +25,7 @@ TEST(RecordSchemaTest, TheDocumentedSchemasAreTheOnesTheCodeChecks)
     const bool update = std::getenv("ZAITAKU_UPDATE_SCHEMAS") != nullptr;
     for (const char* kind : {"visit", "consent_revocation", "custody"}) {
         const std::string path = std::string(ZAITAKU_SOURCE_DIR) + "/docs/schemas/" + kind + ".schema.json";
-        const auto schema = recordPayloadSchema(kind);
+        const auto schema = protocol::recordPayloadSchema(kind);
         ASSERT_TRUE(schema.is_object()) << kind;
         if (update) {
             ASSERT_TRUE(base::writeFileAtomically(path, schema.dump(2) + "\n", 0644));
@@ -34,9 +35,9 @@ TEST(RecordSchemaTest, TheDocumentedSchemasAreTheOnesTheCodeChecks)
         EXPECT_EQ(nlohmann::json::parse(*text), schema)
             << path << " differs from what the gateway checks: run this test with ZAITAKU_UPDATE_SCHEMAS=1";
     }
-    EXPECT_TRUE(recordPayloadSchema("visit")["required"] ==
+    EXPECT_TRUE(protocol::recordPayloadSchema("visit")["required"] ==
                 nlohmann::json({"visit", "evidence", "consents", "fallbacks"}));
-    EXPECT_TRUE(recordPayloadSchema("nothing").is_null());
+    EXPECT_TRUE(protocol::recordPayloadSchema("nothing").is_null());
 }
 
 class TabletRecordBasisTest : public StoreTest
@@ -89,7 +90,7 @@ TEST_F(TabletRecordBasisTest, TheTabletNeverQueuesAVisitTheGatewayWouldRefuse)
     ASSERT_TRUE(VisitLedger::commit(*store, record, "nurse-7"));
     auto items = Outbox::nextBatch(store->db(), 10, clock.nowJst()).value();
     ASSERT_EQ(items.size(), 1u);
-    EXPECT_EQ(nlohmann::json::parse(items[0].payload)["payload_version"], kRecordPayloadVersion);
+    EXPECT_EQ(nlohmann::json::parse(items[0].payload)["payload_version"], protocol::kRecordPayloadVersion);
 }
 
 } // namespace

@@ -5,9 +5,9 @@
 #include "sync/store/Retention.h"
 
 #include "support/StoreFixture.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/MedicalInfoCache.h"
 #include "sync/store/Outbox.h"
-#include "sync/store/Transaction.h"
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +17,7 @@ namespace
 {
 
 using namespace sync::store;
+namespace sql = sync::sql;
 
 class RetentionTest : public StoreTest
 {
@@ -28,7 +29,7 @@ protected:
     }
     void putMedicalInfo(const std::string& id, std::chrono::hours ttl)
     {
-        auto tx = Transaction::begin(store->db(), Durability::Normal);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Normal);
         ASSERT_TRUE(tx);
         MedicalInfo info{
             id, "p-001", model::ConsentKind::Pharmacy, {'<', 'x', '/', '>'}, clock.nowJst(), clock.nowJst().plus(ttl)};
@@ -53,7 +54,7 @@ protected:
     {
         auto seq = store->db().queryInt("SELECT seq FROM outbox WHERE idem_key = '" + key + "'");
         ASSERT_TRUE(seq);
-        auto tx = Transaction::begin(store->db(), Durability::Full);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Full);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(Outbox::acknowledge(store->db(), std::vector<std::int64_t>{*seq}, "r", clock.nowJst()));
         ASSERT_TRUE(tx->commit());
@@ -92,7 +93,7 @@ TEST_F(RetentionTest, MedicalInformationGoesAtItsAvailableTimeNotBefore)
 
 TEST_F(RetentionTest, ExpiredInformationIsRefusedAtTheDoor)
 {
-    auto tx = Transaction::begin(store->db(), Durability::Normal);
+    auto tx = sql::Transaction::begin(store->db(), sql::Durability::Normal);
     ASSERT_TRUE(tx);
     MedicalInfo info{"m-old", "p-001", model::ConsentKind::Checkup, {1}, clock.nowJst(), clock.nowJst()};
     EXPECT_FALSE(MedicalInfoCache::put(store->db(), info, clock.nowJst()));

@@ -3,10 +3,11 @@
 // with exactly the schema of a store created today.
 
 #include "support/StoreFixture.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/CipherKey.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/KeyFile.h"
 #include "sync/store/Schema.h"
-#include "sync/store/Transaction.h"
 
 namespace zaitaku::testing
 {
@@ -14,8 +15,9 @@ namespace
 {
 
 using namespace sync::store;
+namespace sql = sync::sql;
 
-std::string schemaOf(Database& db)
+std::string schemaOf(sql::Database& db)
 {
     auto stmt = db.prepare("SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
                            "ORDER BY type, name");
@@ -47,9 +49,9 @@ TEST_P(SchemaMigrationTest, MigratesFromThisVersionKeepingRecords)
     const std::string path = (dir / "old.db").string();
     const base::SecureBytes key = makeDataKey(random);
     {
-        auto db = Database::open(sqlcipherApi(), path, OpenMode::ReadWriteCreate);
+        auto db = sql::Database::open(sql::sqlcipherApi(), path, sql::OpenMode::ReadWriteCreate);
         ASSERT_TRUE(db);
-        ASSERT_TRUE(keyConnection(*db, key));
+        ASSERT_TRUE(sql::keyConnection(*db, key));
         ASSERT_TRUE(db->exec("PRAGMA journal_mode = WAL", "test"));
         ASSERT_TRUE(migrate(*db, from));
         ASSERT_EQ(db->queryInt("PRAGMA user_version").value_or(-1), from);
@@ -64,9 +66,9 @@ TEST_P(SchemaMigrationTest, MigratesFromThisVersionKeepingRecords)
                      "INSERT INTO outbox (idem_key, kind, record_id, payload, payload_sha256, state, created_at) "
                      "VALUES ('v-1', 'visit', 'v-1', '{}', 'h', 'queued', '2025-01-01T00:00:00+00:00');",
                      "fixture"));
-        auto tx = Transaction::begin(*db, Durability::Full);
+        auto tx = sql::Transaction::begin(*db, sql::Durability::Full);
         ASSERT_TRUE(tx);
-        ASSERT_TRUE(AuditLog::append(*db, AuditEntry{"s", "visit.commit", "v-1", {}}, clock.nowJst()));
+        ASSERT_TRUE(sql::AuditLog::append(*db, sql::AuditEntry{"s", "visit.commit", "v-1", {}}, clock.nowJst()));
         ASSERT_TRUE(tx->commit());
     }
 
@@ -77,7 +79,7 @@ TEST_P(SchemaMigrationTest, MigratesFromThisVersionKeepingRecords)
     EXPECT_EQ(opened->db().queryInt("SELECT count(*) FROM visit").value_or(0), 1);
     EXPECT_EQ(opened->db().queryInt("SELECT count(*) FROM outbox").value_or(0), 1);
     EXPECT_EQ(opened->db().queryText("PRAGMA integrity_check").value_or(""), "ok");
-    auto audit = AuditLog::verify(opened->db());
+    auto audit = sql::AuditLog::verify(opened->db());
     ASSERT_TRUE(audit);
     EXPECT_TRUE(audit->ok());
     std::filesystem::remove_all(dir);

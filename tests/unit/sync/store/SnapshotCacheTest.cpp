@@ -4,8 +4,8 @@
 #include "sync/store/SnapshotCache.h"
 
 #include "support/StoreFixture.h"
-#include "sync/store/ModelJson.h"
-#include "sync/store/Transaction.h"
+#include "sync/protocol/ModelJson.h"
+#include "sync/sql/Transaction.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +16,8 @@ namespace
 
 using sync::Errc;
 using namespace sync::store;
+namespace protocol = sync::protocol;
+namespace sql = sync::sql;
 using namespace model;
 
 EligibilitySnapshot fullSnapshot()
@@ -55,10 +57,10 @@ EligibilitySnapshot fullSnapshot()
 TEST(ModelJsonTest, SnapshotRoundTripsThroughJson)
 {
     const auto original = fullSnapshot();
-    const auto json = snapshotToJson(original);
-    auto back = snapshotFromJson(json);
+    const auto json = protocol::snapshotToJson(original);
+    auto back = protocol::snapshotFromJson(json);
     ASSERT_TRUE(back) << back.error().message;
-    EXPECT_EQ(snapshotToJson(*back), json);
+    EXPECT_EQ(protocol::snapshotToJson(*back), json);
     EXPECT_EQ(back->name, "山田 ●郎");
     EXPECT_EQ(back->elderlyRecipient->contributionRatioPercent, 20);
     EXPECT_EQ(back->specificDiseases[0].selfPayYen, 10000);
@@ -67,14 +69,14 @@ TEST(ModelJsonTest, SnapshotRoundTripsThroughJson)
 
 TEST(ModelJsonTest, StrictReadingNamesTheField)
 {
-    auto json = snapshotToJson(fullSnapshot());
+    auto json = protocol::snapshotToJson(fullSnapshot());
     json["qualification_validity"] = "9";
-    auto bad = snapshotFromJson(json);
+    auto bad = protocol::snapshotFromJson(json);
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().field, "qualification_validity");
-    json = snapshotToJson(fullSnapshot());
+    json = protocol::snapshotToJson(fullSnapshot());
     json["elderly_recipient"].erase("valid_end");
-    bad = snapshotFromJson(json);
+    bad = protocol::snapshotFromJson(json);
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().field, "elderly_recipient.valid_end");
 }
@@ -84,15 +86,15 @@ TEST(ModelJsonTest, EvidenceRoundTripsWithBytesAsHex)
     const auto record = makeVisit("v-1", "p-1", base::Timestamp::parse("2026-11-21T10:00:00+09:00").value());
     Evidence e = record.evidence[0];
     e.face = FaceMatchResult{0.934, 0.927, "sha256:abc"};
-    const auto json = toJson(e);
+    const auto json = protocol::toJson(e);
     EXPECT_EQ(json["auth_certificate_der"], "3082010A");
-    auto back = evidenceFromJson(json);
+    auto back = protocol::evidenceFromJson(json);
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(back->signature, e.signature);
     EXPECT_DOUBLE_EQ(back->face->score, 0.934);
-    auto visit = visitFromJson(toJson(record.visit));
+    auto visit = protocol::visitFromJson(protocol::toJson(record.visit));
     ASSERT_TRUE(visit) << visit.error().message;
-    EXPECT_EQ(toJson(*visit), toJson(record.visit));
+    EXPECT_EQ(protocol::toJson(*visit), protocol::toJson(record.visit));
 }
 
 class SnapshotCacheTest : public StoreTest
@@ -105,7 +107,7 @@ protected:
     }
     Expected<void, sync::Error> add(const EligibilitySnapshot& s)
     {
-        auto tx = Transaction::begin(store->db(), Durability::Normal);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Normal);
         EXPECT_TRUE(tx);
         auto done = SnapshotCache::add(store->db(), s, clock.nowJst());
         if (done) {
@@ -121,7 +123,7 @@ TEST_F(SnapshotCacheTest, LatestSnapshotComesBackWhole)
     reopen();
     auto cached = SnapshotCache::latestFor(store->db(), "p-001");
     ASSERT_TRUE(cached && *cached);
-    EXPECT_EQ(snapshotToJson((*cached)->snapshot), snapshotToJson(fullSnapshot()));
+    EXPECT_EQ(protocol::snapshotToJson((*cached)->snapshot), protocol::snapshotToJson(fullSnapshot()));
     EXPECT_EQ((*cached)->snapshot.rawXml, fullSnapshot().rawXml); // bytes, NUL included
     EXPECT_EQ((*cached)->receivedAt, clock.nowJst());
     auto key = SnapshotCache::requeryKeyFor(store->db(), "p-001");

@@ -4,7 +4,7 @@
 #include "sync/store/StaffDirectory.h"
 
 #include "support/StoreFixture.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
 #include "sync/store/CustodyLedger.h"
 
 namespace zaitaku::testing
@@ -13,18 +13,20 @@ namespace
 {
 
 using namespace sync::store;
+namespace protocol = sync::protocol;
+namespace sql = sync::sql;
 
 class StaffDirectoryTest : public StoreTest
 {
 protected:
-    StaffAccount
+    protocol::StaffAccount
     account(const std::string& id, const std::string& role, const std::string& secret, std::int64_t version = 1)
     {
-        StaffAccount a;
+        protocol::StaffAccount a;
         a.staffId = id;
         a.name = "職員 " + id;
         a.role = role;
-        a.credential = makeStaffCredential(secret, random, fastScrypt()).value();
+        a.credential = protocol::makeStaffCredential(secret, random, fastScrypt()).value();
         a.version = version;
         return a;
     }
@@ -33,7 +35,7 @@ protected:
         std::vector<std::string> out;
         auto stmt = store->db().prepare("SELECT action FROM audit_log ORDER BY seq");
         EXPECT_TRUE(stmt);
-        (void)stmt->forEachRow([&](Statement& row) { out.push_back(row.text(0)); });
+        (void)stmt->forEachRow([&](sql::Statement& row) { out.push_back(row.text(0)); });
         return out;
     }
 };
@@ -112,11 +114,11 @@ TEST_F(StaffDirectoryTest, AMalformedAccountIsRefusedWithItsField)
 {
     auto body = account("nurse-7", "nurse", "4821").toJson();
     body["role"] = "root";
-    EXPECT_EQ(StaffAccount::fromJson(body).error().field, "role");
+    EXPECT_EQ(protocol::StaffAccount::fromJson(body).error().field, "role");
     body = account("nurse-7", "nurse", "4821").toJson();
     body["credential"]["log_n"] = 40;
-    EXPECT_EQ(StaffAccount::fromJson(body).error().field, "credential");
-    EXPECT_FALSE(makeStaffCredential("123", random)) << "a PIN has at least 4 digits";
+    EXPECT_EQ(protocol::StaffAccount::fromJson(body).error().field, "credential");
+    EXPECT_FALSE(protocol::makeStaffCredential("123", random)) << "a PIN has at least 4 digits";
 }
 
 } // namespace

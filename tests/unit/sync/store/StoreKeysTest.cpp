@@ -3,9 +3,9 @@
 
 #include "base/Bytes.h"
 #include "support/StoreFixture.h"
+#include "sync/protocol/Scrypt.h"
 #include "sync/store/KeyFile.h"
 #include "sync/store/RecoveryCode.h"
-#include "sync/store/Scrypt.h"
 
 #include <fstream>
 
@@ -16,20 +16,21 @@ namespace
 
 using sync::Errc;
 using namespace sync::store;
+namespace protocol = sync::protocol;
 
 TEST(ScryptTest, DerivesTheRfc7914TestVector)
 {
     // RFC 7914 §12: scrypt("password", "NaCl", N=1024, r=8, p=16, dkLen=64).
     const std::string salt = "NaCl";
-    auto key = deriveScrypt("password", {reinterpret_cast<const std::uint8_t*>(salt.data()), salt.size()},
-                            ScryptParams{10, 8, 16}, 64);
+    auto key = protocol::deriveScrypt("password", {reinterpret_cast<const std::uint8_t*>(salt.data()), salt.size()},
+                                      protocol::ScryptParams{10, 8, 16}, 64);
     ASSERT_TRUE(key);
     EXPECT_EQ(base::toHex(key->span()).substr(0, 32), "FDBABE1C9D3472007856E7190D01E9FE");
 }
 
 TEST(ScryptTest, RefusesParametersOutOfRange)
 {
-    auto key = deriveScrypt("x", {}, ScryptParams{30, 8, 1});
+    auto key = protocol::deriveScrypt("x", {}, protocol::ScryptParams{30, 8, 1});
     ASSERT_FALSE(key);
     EXPECT_EQ(key.error().code, Errc::InvalidInput);
 }

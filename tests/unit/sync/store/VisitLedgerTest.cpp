@@ -2,10 +2,10 @@
 // commit together or not at all. Also the challenge pool and the custody ledger.
 
 #include "support/StoreFixture.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/ChallengePool.h"
 #include "sync/store/CustodyLedger.h"
 #include "sync/store/Outbox.h"
-#include "sync/store/Transaction.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +16,7 @@ namespace
 
 using sync::Errc;
 using namespace sync::store;
+namespace sql = sync::sql;
 
 class VisitLedgerTest : public StoreTest
 {
@@ -31,7 +32,7 @@ protected:
     }
     void addChallenges(const std::vector<PooledChallenge>& batch)
     {
-        auto tx = Transaction::begin(store->db(), Durability::Normal);
+        auto tx = sql::Transaction::begin(store->db(), sql::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(ChallengePool::add(store->db(), batch, clock.nowJst()));
         ASSERT_TRUE(tx->commit());

@@ -8,12 +8,13 @@
 #include "device/mynacard/VerificationCodeB.h"
 #include "hardware/vcard/VirtualCardChannel.h"
 #include "support/VisitFixture.h"
-#include "sync/store/AuditLog.h"
+#include "sync/protocol/EvidenceSignature.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/ChallengePool.h"
 #include "sync/store/ConsentLedger.h"
 #include "sync/store/CustodyLedger.h"
 #include "sync/store/SnapshotCache.h"
-#include "sync/store/Transaction.h"
 
 #include <nlohmann/json.hpp>
 
@@ -65,7 +66,7 @@ protected:
                        const std::string& insurer = "")
     {
         const auto s = contSnapshot(id, validity, insurer);
-        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
+        auto tx = sync::sql::Transaction::begin(store->db(), sync::sql::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), s, at));
         ASSERT_TRUE(tx->commit());
@@ -116,7 +117,7 @@ protected:
     }
     void expectAuditChainOk()
     {
-        auto verified = sync::store::AuditLog::verify(store->db());
+        auto verified = sync::sql::AuditLog::verify(store->db());
         ASSERT_TRUE(verified);
         EXPECT_TRUE(verified->ok());
     }
@@ -172,7 +173,7 @@ TEST_F(VisitEngineTest, FirstVisitByPinSignsAChallengeAndCommitsOneQueuedRecord)
     auto stmt = store->db().prepare("SELECT bundle_sha256, device_signature FROM evidence");
     ASSERT_TRUE(stmt && *stmt->step());
     EXPECT_EQ(stmt->text(0), outcome->receipt.evidenceSha256[0]);
-    EXPECT_TRUE(sync::store::DeviceSigningKey::verify(port().signingKey().publicKeyHex(), stmt->text(0),
+    EXPECT_TRUE(sync::protocol::verifyDeviceSignature(port().signingKey().publicKeyHex(), stmt->text(0),
                                                       base::fromHex(stmt->text(1)).value()));
 
     // Every transition is in the audit chain.
@@ -666,7 +667,7 @@ TEST_F(VisitEngineTest, TheClaimNumbersAreTriedInTheSeedsOrder)
     lost.insurerNumber = "06131234";
     lost.insuredIdentificationNumber = "20000002";
     {
-        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Normal);
+        auto tx = sync::sql::Transaction::begin(store->db(), sync::sql::Durability::Normal);
         ASSERT_TRUE(tx);
         ASSERT_TRUE(sync::store::SnapshotCache::add(store->db(), lost, clock.nowJst()));
         ASSERT_TRUE(tx->commit());
@@ -974,7 +975,7 @@ TEST_F(VisitEngineTest, PooledChallengesAreUsedOnceAndBurnedEvenWhenTheVisitAbor
         batch.push_back(c);
     }
     {
-        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Full);
+        auto tx = sync::sql::Transaction::begin(store->db(), sync::sql::Durability::Full);
         ASSERT_TRUE(sync::store::ChallengePool::add(store->db(), batch, clock.nowJst()));
         ASSERT_TRUE(tx->commit());
     }

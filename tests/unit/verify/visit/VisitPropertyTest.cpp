@@ -7,9 +7,9 @@
 
 #include "device/mynacard/Certificate.h"
 #include "support/VisitFixture.h"
-#include "sync/store/AuditLog.h"
+#include "sync/sql/AuditLog.h"
+#include "sync/sql/Transaction.h"
 #include "sync/store/ChallengePool.h"
-#include "sync/store/Transaction.h"
 #include "verify/visit/VisitMachine.h"
 
 #include <map>
@@ -236,7 +236,7 @@ TEST_F(VisitEngineProperty, RandomVisitsKeepTheStoreInvariants)
                         clock.nowJst(), clock.nowJst().plus(std::chrono::hours(48))});
     }
     {
-        auto tx = sync::store::Transaction::begin(store->db(), sync::store::Durability::Full);
+        auto tx = sync::sql::Transaction::begin(store->db(), sync::sql::Durability::Full);
         ASSERT_TRUE(sync::store::ChallengePool::add(store->db(), pool, clock.nowJst()));
         ASSERT_TRUE(tx->commit());
     }
@@ -328,7 +328,7 @@ TEST_F(VisitEngineProperty, RandomVisitsKeepTheStoreInvariants)
         ASSERT_TRUE(overridden);
         EXPECT_GE(*overridden, 1) << "a PIN attempt at one try left without an override";
     }
-    auto verified = sync::store::AuditLog::verify(store->db());
+    auto verified = sync::sql::AuditLog::verify(store->db());
     ASSERT_TRUE(verified);
     EXPECT_TRUE(verified->ok());
 }
