@@ -1,6 +1,6 @@
 #pragma once
 
-// Status words the My Number Card and the transport use (CARD.md §7, JICSAP wording).
+// Status words the My Number Card and the transport use (docs/design/CARD.md §7, JICSAP wording).
 
 #include <cstdint>
 #include <optional>
@@ -34,7 +34,7 @@ inline int retriesLeft(std::uint16_t s)
 {
     return s & 0x000F;
 }
-// 63C0, 6983 and 6984 all mean the credential is blocked (CARD.md A4).
+// 63C0, 6983 and 6984 all mean the credential is blocked (docs/design/CARD.md A4).
 inline bool isBlocked(std::uint16_t s)
 {
     return s == 0x63C0 || s == kAuthMethodBlocked || s == kReferenceBlocked;

@@ -32,7 +32,7 @@ Expected<Image, device::Error> decodeImage(base::ByteView bytes, bool grey = fal
 Expected<Image, device::Error> readImageFile(const std::string& path, bool grey = false);
 
 // JPEG 2000 (JP2 box format) at the highest quality whose size fits the budget: how a card-like
-// photo is made for tests and the demo's virtual card (FACE.md §4).
+// photo is made for tests and the demo's virtual card (docs/design/FACE.md §4).
 Expected<base::Bytes, device::Error> encodeJpeg2000(const Image& image, std::size_t maxBytes);
 
 } // namespace zaitaku::camera

@@ -27,7 +27,7 @@ Expected<bool, Error>
 verifySha256Signature(base::ByteView certificateDer, base::ByteView message, base::ByteView signature);
 // Whether `der` carries a valid signature by `issuerDer`'s key.
 Expected<bool, Error> isIssuedBy(base::ByteView der, base::ByteView issuerDer);
-// The SHA-256 DigestInfo the card signs (CARD.md §5: prefix ‖ 32-byte hash).
+// The SHA-256 DigestInfo the card signs (docs/design/CARD.md §5: prefix ‖ 32-byte hash).
 base::Bytes sha256DigestInfo(base::ByteView message);
 
 } // namespace zaitaku::device

@@ -1,9 +1,9 @@
 #pragma once
 
-// The appliance never reads, asks for or handles the 個人番号 (DESIGN.md §3.1). This channel
+// The appliance never reads, asks for or handles the 個人番号 (docs/design/DESIGN.md §3.1). This channel
 // decorator enforces it below every caller as an allow-list: it parses each outgoing APDU,
 // follows which application and which EF are selected, and lets through only the exact shapes
-// MynaCard sends (CARD.md §6). Everything else is refused without being sent, among it:
+// MynaCard sends (docs/design/CARD.md §6). Everything else is refused without being sent, among it:
 //   - selecting any application but the JPKI AP and the 券面事項確認AP (so the 券面事項入力補助AP,
 //     which holds the 個人番号, by its AID or any prefix, and the empty-name SELECT);
 //   - selecting any EF but the few MynaCard reads (so 照合番号A 0013 and the 個人番号 image 0005);

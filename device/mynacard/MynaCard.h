@@ -1,6 +1,6 @@
 #pragma once
 
-// The My Number Card client (CARD.md §6). Everything goes through MyNumberFirewall, and the PIN
+// The My Number Card client (docs/design/CARD.md §6). Everything goes through MyNumberFirewall, and the PIN
 // rules are enforced here, not in the UI:
 //   - the remaining tries are read (empty VERIFY, no try spent) before every VERIFY;
 //   - a VERIFY is sent only when the caller asks, once per call, never retried;

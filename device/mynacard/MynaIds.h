@@ -1,6 +1,6 @@
 #pragma once
 
-// Application and file identifiers of the My Number Card (CARD.md §2–§3, [OSS×4–5]).
+// Application and file identifiers of the My Number Card (docs/design/CARD.md §2–§3, [OSS×4–5]).
 
 #include "base/Bytes.h"
 

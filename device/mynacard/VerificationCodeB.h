@@ -1,6 +1,6 @@
 #pragma once
 
-// 照合番号B: the 14 digits that open the 券面事項確認AP (CARD.md §4), built from the card face:
+// 照合番号B: the 14 digits that open the 券面事項確認AP (docs/design/CARD.md §4), built from the card face:
 // birth date as Japanese-era YYMMDD + card expiry year YYYY + the 4-digit security code.
 // Worked example (myna-card data.rs): 昭和55年2月17日, expiry 2035, code 2285 → 55021720352285.
 

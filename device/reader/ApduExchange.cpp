@@ -36,7 +36,7 @@ exchange(CardChannel& channel, const CommandApdu& command, std::chrono::millisec
 {
     auto response = once(channel, command, timeout, stats);
     // A VERIFY is never sent twice by the transport: a second copy of a wrong PIN would cost the
-    // patient a second try without anyone deciding it (CARD.md §6). 6Cxx to a VERIFY is the card's
+    // patient a second try without anyone deciding it (docs/design/CARD.md §6). 6Cxx to a VERIFY is the card's
     // answer as it stands.
     if (response && sw::isWrongLe(response->sw) && command.ins != kInsVerify) {
         CommandApdu again = command;

@@ -8,7 +8,7 @@ namespace zaitaku::hardware
 namespace
 {
 
-// USB ids from CARD.md §1 (libccid 1.5.2 Info.plist for the CCID readers).
+// USB ids from docs/design/CARD.md §1 (libccid 1.5.2 Info.plist for the CCID readers).
 constexpr std::array<SupportedReader, 4> kReaders{{
     {0x054C, 0x06C3, "Sony PaSoRi RC-S380", ReaderTransport::Rcs380},
     {0x054C, 0x0DC8, "Sony PaSoRi RC-S300/S", ReaderTransport::Pcsc},

@@ -15,7 +15,7 @@ namespace
 namespace myna = device::myna;
 using device::encodeTlv;
 
-// The contactless ATR real cards present through a PC/SC reader (CARD.md §1).
+// The contactless ATR real cards present through a PC/SC reader (docs/design/CARD.md §1).
 const base::Bytes kAtr{0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F};
 
 base::Timestamp daysFrom(base::Timestamp now, int days)
@@ -34,7 +34,7 @@ void append(base::Bytes& out, const base::Bytes& more)
 }
 
 // EF 0002 of the 券面事項確認AP: FF20 { DF21 … DF2A } with DF28 signing three segment digests
-// (CARD.md §3.3). The test CA's key stands in for the J-LIS card-face key.
+// (docs/design/CARD.md §3.3). The test CA's key stands in for the J-LIS card-face key.
 Expected<base::Bytes, Error> cardFace(const Persona& p, const KeyPtr& faceKey, const KeyPtr& signer)
 {
     auto photo = encodeFacePhoto(p.photoPath);

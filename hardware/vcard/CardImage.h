@@ -1,7 +1,7 @@
 #pragma once
 
 // The contents of a virtual My Number Card: applications, files, credentials and keys
-// (CARD.md §3), built from a Persona and the test PKI.
+// (docs/design/CARD.md §3), built from a Persona and the test PKI.
 
 #include "hardware/vcard/Persona.h"
 #include "hardware/vcard/TestPki.h"

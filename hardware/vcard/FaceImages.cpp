@@ -32,7 +32,7 @@ Expected<base::Bytes, Error> encodeFacePhoto(const std::string& imagePath)
         if (grey.empty()) {
             return Unexpected(Error{device::Errc::InvalidInput, "cannot read the face photo " + imagePath});
         }
-        // The chip photo is small (FACE.md: card-like 90x120, about 4 KB).
+        // The chip photo is small (docs/design/FACE.md: card-like 90x120, about 4 KB).
         cv::resize(grey, grey, {90, 120}, 0, 0, cv::INTER_AREA);
     }
     std::vector<std::uint8_t> out;

@@ -81,7 +81,6 @@ bool VirtualCard::unlocked(const ApplicationImage& app, std::uint16_t fid) const
 
 base::Bytes VirtualCard::process(base::ByteView command)
 {
-    ++m_apdus;
     auto parsed = device::CommandApdu::decode(command);
     Reply reply = status(sw::kWrongLength);
     if (parsed) {

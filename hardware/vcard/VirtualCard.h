@@ -1,6 +1,6 @@
 #pragma once
 
-// The card emulator: command APDU bytes in, response APDU bytes out, with the behaviour CARD.md §8
+// The card emulator: command APDU bytes in, response APDU bytes out, with the behaviour docs/design/CARD.md §8
 // asks of a conformant emulator (status words, retry counters that survive resets, lockout
 // 63C0 then 6984, 15-bit chunked READ BINARY, end of file, foreign probes answered 6A82/6D00).
 
@@ -25,7 +25,6 @@ public:
     // How often a command touched the 個人番号 side (text AP, 照合番号A); the appliance's tests
     // assert it stays 0.
     int forbiddenAccesses() const { return m_forbidden; }
-    int apduCount() const { return m_apdus; }
     const CardImage& image() const { return m_image; }
 
     struct Reply;
@@ -44,7 +43,6 @@ private:
     std::optional<std::uint16_t> m_ef;
     std::map<std::pair<std::size_t, std::uint16_t>, bool> m_verified;
     int m_forbidden = 0;
-    int m_apdus = 0;
 };
 
 } // namespace zaitaku::hardware

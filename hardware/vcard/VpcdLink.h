@@ -1,6 +1,6 @@
 #pragma once
 
-// Serves a VirtualCard to pcscd's vpcd driver over TCP (CARD.md §10.2): every message is a
+// Serves a VirtualCard to pcscd's vpcd driver over TCP (docs/design/CARD.md §10.2): every message is a
 // big-endian u16 length and a payload; a 1-byte payload is a control byte (00 power off,
 // 01 power on, 02 reset, 04 get ATR → reply with the ATR); anything else is a C-APDU answered with
 // the R-APDU. Connected = card inserted; closing the socket = card removed.

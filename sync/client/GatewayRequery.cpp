@@ -1,7 +1,5 @@
 #include "sync/client/GatewayRequery.h"
 
-#include "sync/protocol/ModelJson.h"
-
 namespace zaitaku::sync::client
 {
 
@@ -33,14 +31,8 @@ GatewayRequery::requery(const std::string& patientId, model::ServiceKind kind, c
     answer.allowed = response->allowed;
     answer.reason = response->reason;
     answer.reasonJa = response->reasonJa;
-    if (response->allowed && !response->snapshot.is_null() && response->receivedAt) {
-        auto snapshot = protocol::snapshotFromJson(response->snapshot);
-        if (!snapshot) {
-            return Unexpected(visit::Error{visit::Errc::InvalidInput,
-                                           "the gateway's answer is not a result: " + snapshot.error().message,
-                                           "requery." + snapshot.error().field});
-        }
-        answer.fresh = visit::CachedResult{std::move(*snapshot), *response->receivedAt};
+    if (response->allowed && response->snapshot && response->receivedAt) {
+        answer.fresh = visit::CachedResult{std::move(*response->snapshot), *response->receivedAt};
     }
     return answer;
 }

@@ -444,37 +444,38 @@ Expected<void, Error> SyncEngine::push(GatewayConnection& gateway, const Gateway
     }
 }
 
-Expected<bool, Error> SyncEngine::applySnapshot(const nlohmann::json& json, const std::string& receivedAtText)
+Expected<bool, Error> SyncEngine::applySnapshot(const model::EligibilitySnapshot& snapshot,
+                                                const base::Timestamp& receivedAt)
 {
     auto& db = m_store.db();
-    auto snapshot = protocol::snapshotFromJson(json);
-    auto receivedAt = base::Timestamp::parse(receivedAtText);
-    if (!snapshot || !receivedAt) {
-        return false; // reported by the count; a malformed item never blocks the feed
-    }
-    auto patient = store::PatientRoster::find(db, snapshot->patientId);
+    auto patient = store::PatientRoster::find(db, snapshot.patientId);
     if (!patient) {
         return errorOf(patient);
     }
     if (!*patient) {
         return false; // not on this tablet's roster
     }
-    auto known = db.prepare("SELECT 1 FROM eligibility_snapshot WHERE id = ?1");
+    auto known = store::SnapshotCache::contains(db, snapshot.id);
     if (!known) {
         return errorOf(known);
     }
-    known->bind(1, snapshot->id);
-    auto row = known->step();
-    if (!row) {
-        return errorOf(row);
-    }
-    if (*row) {
+    if (*known) {
         return false;
     }
-    if (auto done = store::SnapshotCache::add(db, *snapshot, *receivedAt); !done) {
+    if (auto done = store::SnapshotCache::add(db, snapshot, receivedAt); !done) {
         return errorOf(done);
     }
     return true;
+}
+
+Expected<bool, Error> SyncEngine::applyFeedSnapshot(const nlohmann::json& body)
+{
+    auto snapshot = protocol::snapshotFromJson(body["snapshot"]);
+    auto receivedAt = base::Timestamp::parse(body.value("received_at", ""));
+    if (!snapshot || !receivedAt) {
+        return false; // reported by the count; a malformed item never blocks the feed
+    }
+    return applySnapshot(*snapshot, *receivedAt);
 }
 
 Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report)
@@ -502,7 +503,7 @@ Expected<void, Error> SyncEngine::pull(GatewayConnection& gateway, const Gateway
             for (const auto& item : page->items) {
                 ++report.feedItems;
                 if (item.kind == "eligibility_result" && item.body.contains("snapshot")) {
-                    auto applied = applySnapshot(item.body["snapshot"], item.body.value("received_at", ""));
+                    auto applied = applyFeedSnapshot(item.body);
                     if (!applied) {
                         return errorOf(applied);
                     }
@@ -577,9 +578,9 @@ SyncEngine::requery(const std::string& patientId, const std::string& serviceKind
     if (!parsed) {
         return parsed;
     }
-    if (!parsed->snapshot.is_null() && parsed->receivedAt) {
+    if (parsed->snapshot && parsed->receivedAt) {
         auto done = inTransaction(db, [&]() -> Expected<void, Error> {
-            auto applied = applySnapshot(parsed->snapshot, parsed->receivedAt->toString());
+            auto applied = applySnapshot(*parsed->snapshot, *parsed->receivedAt);
             if (!applied) {
                 return errorOf(applied);
             }
@@ -703,8 +704,8 @@ Expected<std::vector<PrecheckResult>, Error> SyncEngine::precheck(const base::Da
                 if (entry.receivedAt) {
                     result.receivedAt = entry.receivedAt->toString();
                 }
-                if (!entry.snapshot.is_null() && entry.receivedAt) {
-                    auto applied = applySnapshot(entry.snapshot, entry.receivedAt->toString());
+                if (entry.snapshot && entry.receivedAt) {
+                    auto applied = applySnapshot(*entry.snapshot, *entry.receivedAt);
                     if (!applied) {
                         return errorOf(applied);
                     }

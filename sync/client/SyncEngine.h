@@ -1,6 +1,6 @@
 #pragma once
 
-// The tablet's sync engine (DESIGN.md §4). One run:
+// The tablet's sync engine (docs/design/DESIGN.md §4). One run:
 //   1. status: the gateway's epoch and time (clock skew is measured and kept, never fatal); a new
 //      epoch (the gateway was restored from backup) puts acknowledged records back in the queue
 //      and restarts the feed, in one transaction;
@@ -138,7 +138,9 @@ private:
     Expected<void, Error> announceBacklog(GatewayConnection& gateway);
     void renewWhenDue(GatewayConnection& gateway, const GatewayLink& link, SyncReport& report);
     Expected<void, Error> applyTrustAnchor(const protocol::FeedItem& item, SyncReport& report);
-    Expected<bool, Error> applySnapshot(const nlohmann::json& snapshot, const std::string& receivedAt);
+    Expected<bool, Error> applySnapshot(const model::EligibilitySnapshot& snapshot, const base::Timestamp& receivedAt);
+    // An eligibility_result feed item's body; false (counted, never fatal) when it does not parse.
+    Expected<bool, Error> applyFeedSnapshot(const nlohmann::json& body);
     Expected<void, Error> applyCareConfirmation(const protocol::FeedItem& item);
 
     store::Store& m_store;

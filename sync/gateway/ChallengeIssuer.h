@@ -1,6 +1,6 @@
 #pragma once
 
-// Gateway challenges (DESIGN.md §3.3) are stateless until used: the id names the device and the
+// Gateway challenges (docs/design/DESIGN.md §3.3) are stateless until used: the id names the device and the
 // validity window, the nonce is HMAC-SHA256(secret, id), and the token is the gateway's Ed25519
 // signature over id and nonce (anyone holding the public key can check issuance). Issuing costs
 // no write; a challenge's single use is enforced when a record claims it (a unique key in the

@@ -18,7 +18,7 @@ std::string text(const nlohmann::json& j, const char* key)
     return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
-// LimitApplicationCertificateRelatedConsFlg: 0 未同意, 1 同意 (DOMAIN.md §2.1).
+// LimitApplicationCertificateRelatedConsFlg: 0 未同意, 1 同意 (docs/design/DOMAIN.md §2.1).
 std::string limitFlag(bool consented)
 {
     return consented ? "1" : "0";
@@ -249,19 +249,18 @@ bool EligibilityService::idle(std::chrono::milliseconds timeout)
     return m_drained.wait_for(lock, timeout, [this] { return m_queue.empty() && !m_busy; });
 }
 
-Expected<nlohmann::json, Error>
+Expected<model::EligibilitySnapshot, Error>
 EligibilityService::storeUnit(const std::string& patientId, model::SnapshotSource source, const oqs::ResultUnit& unit)
 {
     model::EligibilitySnapshot snapshot = unit.snapshot;
     snapshot.id = base::makeUuid(m_random);
     snapshot.patientId = patientId;
     snapshot.source = source;
-    auto json = protocol::snapshotToJson(snapshot);
-    if (auto done = m_storage.addSnapshot(patientId, json, m_clock.nowJst()); !done) {
+    if (auto done = m_storage.addSnapshot(patientId, protocol::snapshotToJson(snapshot), m_clock.nowJst()); !done) {
         return Unexpected(done.error());
     }
     ++m_applied;
-    return json;
+    return snapshot;
 }
 
 void EligibilityService::apply(const oqs::Ticket& ticket, const oqs::ResultFile& result)
@@ -418,7 +417,7 @@ protocol::RequeryResponse EligibilityService::requery(const protocol::RequeryReq
     const auto now = m_clock.nowJst();
     response.snapshot = *stored;
     response.receivedAt = now;
-    response.flags = rules::precheckFlags(&unit.snapshot, now.localDate(), request.date, (*key)->certificateExpiry);
+    response.flags = rules::precheckFlags(&*stored, now.localDate(), request.date, (*key)->certificateExpiry);
     switch (oqs::outcomeOf(unit.snapshot, unit.resultCount)) {
     case oqs::Outcome::Confirmed: {
         response.cardReadNeeded = false;

@@ -1,6 +1,6 @@
 #pragma once
 
-// The gateway's side of OQS (DOMAIN.md F1, F2, F3): it turns accepted visits and tablet requests
+// The gateway's side of OQS (docs/design/DOMAIN.md F1, F2, F3): it turns accepted visits and tablet requests
 // into bridge requests and the answers into snapshots, care state and re-query keys.
 //   - First visit: a card was read (its JPKI certificate checked against the card CA) → a card
 //     confirmation request → snapshot (a feed item for every tablet) → when confirmed, the care
@@ -112,7 +112,8 @@ private:
     requeryRequest(const std::string& patientId, const base::Date& date, const RequeryKeyRow& key) const;
     void applyRevisit(const std::string& patientId, const oqs::ResultUnit& unit);
     void renewRequeryKey(const std::string& patientId, const model::EligibilitySnapshot& snapshot);
-    Expected<nlohmann::json, Error>
+    // The answer as the patient's result (a new id, the patient's, `source`), as stored.
+    Expected<model::EligibilitySnapshot, Error>
     storeUnit(const std::string& patientId, model::SnapshotSource source, const oqs::ResultUnit& unit);
 
     GatewayStorage& m_storage;
@@ -134,7 +135,7 @@ private:
     std::unique_ptr<OqsJobs> m_jobs; // last: its threads use the members above
 };
 
-// The SearchInfo to re-query with, from a confirmed result (the "re-query key", DOMAIN.md §2.6).
+// The SearchInfo to re-query with, from a confirmed result (the "re-query key", docs/design/DOMAIN.md §2.6).
 nlohmann::json searchKeyOf(const model::EligibilitySnapshot& snapshot);
 
 } // namespace zaitaku::sync::gateway

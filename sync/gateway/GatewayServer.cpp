@@ -7,10 +7,10 @@
 #include "sync/gateway/GatewayLog.h"
 #include "sync/gateway/GatewayPki.h"
 #include "sync/gateway/GatewayService.h"
-#include "sync/gateway/GatewayStorageOpener.h"
 #include "sync/gateway/JpkiTrust.h"
 #include "sync/gateway/MedicalInfoService.h"
 #include "sync/gateway/Metrics.h"
+#include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/gateway/RateLimiter.h"
 #include "sync/gateway/RecordValidator.h"
 #include "sync/transport/HttpsServer.h"
@@ -257,10 +257,8 @@ Expected<std::int64_t, Error> readHighWater(const std::string& path)
 
 } // namespace
 
-Expected<GatewayData, Error> GatewayData::open(const GatewayConfig& config,
-                                               base::RandomSource& random,
-                                               const base::Clock& clock,
-                                               const GatewayStorageOpener& openStorage)
+Expected<GatewayData, Error>
+GatewayData::open(const GatewayConfig& config, base::RandomSource& random, const base::Clock& clock)
 {
     auto pki = GatewayPki::load(config.dataDir);
     if (!pki) {
@@ -268,7 +266,7 @@ Expected<GatewayData, Error> GatewayData::open(const GatewayConfig& config,
     }
     GatewayData data;
     data.pki = std::make_unique<GatewayPki>(std::move(*pki));
-    auto storage = openStorage(config, data.pki->databaseKey(), random, clock.nowJst());
+    auto storage = openGatewayStorage(config, data.pki->databaseKey(), random, clock.nowJst());
     if (!storage) {
         return Unexpected(storage.error());
     }
@@ -289,8 +287,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
                                                                      const base::Clock& clock,
                                                                      const base::MonotonicClock& monotonic,
                                                                      base::RandomSource& random,
-                                                                     std::ostream& log,
-                                                                     const GatewayStorageOpener& openStorage)
+                                                                     std::ostream& log)
 {
     auto parts = std::make_unique<Parts>();
     parts->config = config;
@@ -308,7 +305,7 @@ Expected<std::unique_ptr<GatewayServer>, Error> GatewayServer::start(const Gatew
         return Unexpected(serving.error());
     }
     parts->serveLock.emplace(std::move(*serving));
-    auto storage = openStorage(config, parts->pki->databaseKey(), *parts->random, now);
+    auto storage = openGatewayStorage(config, parts->pki->databaseKey(), *parts->random, now);
     if (!storage) {
         return Unexpected(storage.error());
     }

@@ -3,14 +3,13 @@
 // A running gateway: keys (GatewayPki), storage, validator, service and the HTTPS server, wired
 // from a GatewayConfig. Also detects a database restored from backup: the record high-water mark
 // is kept in <data-dir>/highwater, and a database behind it gets a new epoch at start, so tablets
-// push again what they had acknowledged (STORAGE-SYNC-STYLE.md §2.5 item 6).
+// push again what they had acknowledged (docs/design/STORAGE-SYNC-STYLE.md §2.5 item 6).
 
 #include "base/Clock.h"
 #include "base/Random.h"
 #include "sync/gateway/GatewayConfig.h"
 #include "sync/gateway/GatewayPki.h"
 #include "sync/gateway/GatewayStorage.h"
-#include "sync/gateway/GatewayStorageOpener.h"
 #include "sync/protocol/Messages.h"
 
 #include <chrono>
@@ -38,13 +37,11 @@ private:
 class GatewayServer
 {
 public:
-    static Expected<std::unique_ptr<GatewayServer>, Error>
-    start(const GatewayConfig& config,
-          const base::Clock& clock,
-          const base::MonotonicClock& monotonic,
-          base::RandomSource& random,
-          std::ostream& log,
-          const GatewayStorageOpener& openStorage = openSqliteGatewayStorage);
+    static Expected<std::unique_ptr<GatewayServer>, Error> start(const GatewayConfig& config,
+                                                                 const base::Clock& clock,
+                                                                 const base::MonotonicClock& monotonic,
+                                                                 base::RandomSource& random,
+                                                                 std::ostream& log);
     ~GatewayServer();
 
     std::uint16_t port() const;
@@ -80,11 +77,9 @@ struct GatewayData
 {
     std::unique_ptr<GatewayPki> pki;
     std::unique_ptr<GatewayStorage> storage;
-    // The backend `config` names (its data folder holds the keys), opened by `openStorage`.
-    static Expected<GatewayData, Error> open(const GatewayConfig& config,
-                                             base::RandomSource& random,
-                                             const base::Clock& clock,
-                                             const GatewayStorageOpener& openStorage = openSqliteGatewayStorage);
+    // The backend `config` names (its data folder holds the keys).
+    static Expected<GatewayData, Error>
+    open(const GatewayConfig& config, base::RandomSource& random, const base::Clock& clock);
 };
 
 } // namespace zaitaku::sync::gateway

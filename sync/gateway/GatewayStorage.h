@@ -69,7 +69,7 @@ struct DeviceRenewal
     base::Timestamp notAfter = base::Timestamp::fromUtc({});
 };
 
-// A care relationship the gateway saw start with a first visit (DOMAIN.md R7 state).
+// A care relationship the gateway saw start with a first visit (docs/design/DOMAIN.md R7 state).
 struct CareStart
 {
     std::string patientId;
@@ -77,7 +77,7 @@ struct CareStart
     base::Timestamp firstVisitAt = base::Timestamp::fromUtc({});
 };
 
-// A care relationship's state (DOMAIN.md R7): who first saw the patient, and when OQS confirmed it.
+// A care relationship's state (docs/design/DOMAIN.md R7): who first saw the patient, and when OQS confirmed it.
 struct CareState
 {
     std::string patientId;

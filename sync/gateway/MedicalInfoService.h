@@ -1,14 +1,14 @@
 #pragma once
 
 // The 薬剤情報 and 特定健診情報 of a patient, only within what the patient consented to (issue 33,
-// DOMAIN.md F4, seeds 003/004). For each kind, OQS is asked and its answer is served only while:
+// docs/design/DOMAIN.md F4, seeds 003/004). For each kind, OQS is asked and its answer is served only while:
 //   - the consent of that kind was given on a visit record and not withdrawn (a withdrawal stops
 //     further requests at once; the tablets wipe their copies on its feed item);
 //   - the viewing window is open (rules::medicalInfoWindow): 24 h after the consent for 往診
 //     (seed 003 「同意情報登録後24時間」), while continuing care allows re-query for 訪問診療・訪問看護
 //     (seed 004), OQS's *AvailableTime when it sent one;
 //   - the card's e-certificate is not in its grace period or past it (R3: qualification only);
-//   - the reader is a physician or a nurse (DOMAIN.md R9: qualified staff only) [I: the roles].
+//   - the reader is a physician or a nurse (docs/design/DOMAIN.md R9: qualified staff only) [I: the roles].
 // Requests run as OQS jobs (like the re-query): after OQS confirmed a first visit, and when a
 // tablet asks and the stored answer is older than a day. Each request and each read is an audit
 // row naming the staff member (or the gateway) and the patient.

@@ -1,6 +1,7 @@
 #include "sync/gateway/OpenGatewayStorage.h"
 
 #include "sync/gateway/PostgresGatewayStorage.h"
+#include "sync/gateway/SqliteGatewayStorage.h"
 
 namespace zaitaku::sync::gateway
 {
@@ -22,7 +23,11 @@ Expected<std::unique_ptr<GatewayStorage>, Error> openGatewayStorage(const Gatewa
         }
         return std::unique_ptr<GatewayStorage>(std::move(*pg));
     }
-    return openSqliteGatewayStorage(config, databaseKey, random, now);
+    auto lite = SqliteGatewayStorage::open(config.databasePath(), databaseKey, random, now);
+    if (!lite) {
+        return Unexpected(lite.error());
+    }
+    return std::unique_ptr<GatewayStorage>(std::move(*lite));
 }
 
 } // namespace zaitaku::sync::gateway

@@ -1,10 +1,16 @@
 #pragma once
 
-// The storage backend the configuration names: `storage = sqlite` (default) or
-// `storage = postgresql` (`postgres_conninfo`). Part of `zaitaku_sync_gateway_pg`: only programs
-// that run a facility's gateway link it (GatewayStorageOpener.h).
+// The storage backend the configuration names: `storage = sqlite` (default: gateway.db in the data
+// folder, SQLCipher under the data folder's database key) or `storage = postgresql`
+// (`postgres_conninfo`).
 
-#include "sync/gateway/GatewayStorageOpener.h"
+#include "base/Random.h"
+#include "base/SecureBytes.h"
+#include "base/Timestamp.h"
+#include "sync/gateway/GatewayConfig.h"
+#include "sync/gateway/GatewayStorage.h"
+
+#include <memory>
 
 namespace zaitaku::sync::gateway
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-// Per-device token buckets (STORAGE-SYNC-STYLE.md §2.5 item 8: a few devices must not starve the
+// Per-device token buckets (docs/design/STORAGE-SYNC-STYLE.md §2.5 item 8: a few devices must not starve the
 // rest). `rate` requests a second on average, bursts up to `burst`. Time comes from the injected
 // monotonic clock.
 

@@ -201,7 +201,7 @@ Expected<void, Error> RecordValidator::checkVisit(const nlohmann::json& payload,
             {visit->patientId, std::string(base::toCode(visit->serviceKind)), visit->id, date});
         addFlag(verdict, "requery_pending");
     }
-    // DOMAIN.md R7: a first visit (its person identified: RecordBasis) starts the care relationship
+    // docs/design/DOMAIN.md R7: a first visit (its person identified: RecordBasis) starts the care relationship
     // the gateway tracks; re-query becomes allowed once OQS confirmed it online.
     if (visit->flow == model::VisitFlow::FirstVisit && !evidence.empty()) {
         verdict.careStarts.push_back(

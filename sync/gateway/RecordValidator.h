@@ -47,7 +47,7 @@ struct Verdict
     std::vector<CardQuery> cardQueries;       // first visits with a card read: asked of OQS after the commit
     std::vector<RevisitQuery> revisitQueries; // revisits recorded without an answer: re-queried after the commit
     // What the gateway derived from the record and stores beside it (exported, never sent back):
-    // {"fusho_claims": [{fallback_id, claim…}]} for 申立書 fallbacks filed as 不詳 (DOMAIN.md R4),
+    // {"fusho_claims": [{fallback_id, claim…}]} for 申立書 fallbacks filed as 不詳 (docs/design/DOMAIN.md R4),
     // {"numbered_claims": [{fallback_id, order, basis, numbers}]} for those with ① current or ②
     // former numbers (seed 003's order ①→②→③).
     nlohmann::json derived = nlohmann::json::object();

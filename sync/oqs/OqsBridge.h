@@ -1,6 +1,6 @@
 #pragma once
 
-// The req/res folder bridge to the facility's 資格確認端末 (DOMAIN.md §1.1, F3). Facility software
+// The req/res folder bridge to the facility's 資格確認端末 (docs/design/DOMAIN.md §1.1, F3). Facility software
 // talks to the terminal by files: a request written into req/, a result read from res/.
 //
 // Nothing is half-written and nothing is lost or sent twice:

@@ -1,6 +1,6 @@
 #pragma once
 
-// The OQS file interfaces zaitaku speaks (DOMAIN.md §1.2). File names follow the public pattern
+// The OQS file interfaces zaitaku speaks (docs/design/DOMAIN.md §1.2). File names follow the public pattern
 // <prefix>_<12-char id>.xml [S:7][U:2]. One interface is ours: the card confirmation request
 // (ZTKsicrt01) stands in for the official card channel, which is not public (Q1) — see docs/OQS.md.
 

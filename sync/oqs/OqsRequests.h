@@ -1,6 +1,6 @@
 #pragma once
 
-// Request files the bridge writes into req/ (DOMAIN.md §2.1, §2.5), and their parsers (the
+// Request files the bridge writes into req/ (docs/design/DOMAIN.md §2.1, §2.5), and their parsers (the
 // simulator reads them; the round-trip tests hold the two together). Tag names are the ones
 // in public code [S:SX-road12][S:4][S:6][S:7]; the card request is ours [I] (docs/OQS.md).
 
@@ -69,7 +69,7 @@ struct ConsentedBulkRequest
 };
 
 // ZTKsicrt01req [I]: the JPKI user-authentication certificate the card presented at the visit.
-// Never the 個人番号: the certificate carries none (CARD.md).
+// Never the 個人番号: the certificate carries none (docs/design/CARD.md).
 struct CardQualificationRequest
 {
     RequestHeader header;

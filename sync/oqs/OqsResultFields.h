@@ -1,6 +1,6 @@
 #pragma once
 
-// The field tables of an OQS result (DOMAIN.md §2.4), shared by the XML reader and writer
+// The field tables of an OQS result (docs/design/DOMAIN.md §2.4), shared by the XML reader and writer
 // (OqsResultsXml.cpp) and the JSON views (OqsResultsJson.cpp): one table per group — the
 // ResultOfQualificationConfirmation leaves, 高齢受給者, 限度額, 特定疾病 — each field saying how
 // to read its text into the model and how to write it back. Internal to sync/oqs.

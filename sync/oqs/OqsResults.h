@@ -1,6 +1,6 @@
 #pragma once
 
-// Result files read from res/ (DOMAIN.md §2.2–§2.4): the single 資格確認 result, the bulk upload
+// Result files read from res/ (docs/design/DOMAIN.md §2.2–§2.4): the single 資格確認 result, the bulk upload
 // receipt (ReceptionNumber) and the bulk result (BulkConfirmUnit[]), and the card result (same
 // layout as the single one). The reader never guesses: an unknown code value is a warning and
 // the field stays empty; an unknown tag is listed; the whole file is kept. The writer exists for

@@ -1,6 +1,7 @@
 #include "sync/protocol/Messages.h"
 
 #include "sync/protocol/FieldReader.h"
+#include "sync/protocol/ModelJson.h"
 #include "sync/protocol/WireLimits.h"
 
 #include <algorithm>
@@ -327,12 +328,39 @@ Expected<PrecheckRequest, Error> parsePrecheckRequest(std::string_view body)
     });
 }
 
+namespace
+{
+
+// A result in a message: null, or the model's JSON form (ModelJson). Read strictly: a result that
+// does not parse makes the message malformed, naming the field inside it.
+nlohmann::json snapshotJson(const std::optional<model::EligibilitySnapshot>& snapshot)
+{
+    return snapshot ? snapshotToJson(*snapshot) : nlohmann::json(nullptr);
+}
+
+std::optional<model::EligibilitySnapshot> optionalSnapshot(FieldReader& r, std::string_view key)
+{
+    const auto& json = r.optionalObject(key);
+    if (json.is_null()) {
+        return std::nullopt;
+    }
+    auto snapshot = snapshotFromJson(json);
+    if (!snapshot) {
+        r.fail(std::string(key) + (snapshot.error().field.empty() ? "" : "." + snapshot.error().field),
+               snapshot.error().message);
+        return std::nullopt;
+    }
+    return std::move(*snapshot);
+}
+
+} // namespace
+
 nlohmann::json toJson(const PrecheckResponse& m)
 {
     auto list = nlohmann::json::array();
     for (const auto& p : m.patients) {
         list.push_back({{"patient_id", p.patientId},
-                        {"snapshot", p.snapshot},
+                        {"snapshot", snapshotJson(p.snapshot)},
                         {"received_at", optionalTime(p.receivedAt)},
                         {"flags", p.flags}});
     }
@@ -356,7 +384,7 @@ Expected<PrecheckResponse, Error> parsePrecheckResponse(std::string_view body)
             e.allowOnly({"patient_id", "snapshot", "received_at", "flags"});
             PrecheckEntry p;
             p.patientId = e.string("patient_id", 64);
-            p.snapshot = e.optionalObject("snapshot");
+            p.snapshot = optionalSnapshot(e, "snapshot");
             p.receivedAt = e.optionalTimestamp("received_at");
             p.flags = stringList(e, "flags", 16);
             m.patients.push_back(std::move(p));
@@ -384,9 +412,12 @@ Expected<RequeryRequest, Error> parseRequeryRequest(std::string_view body)
 
 nlohmann::json toJson(const RequeryResponse& m)
 {
-    nlohmann::json out{{"allowed", m.allowed},    {"reason", m.reason},
-                       {"reason_ja", m.reasonJa}, {"card_read_needed", m.cardReadNeeded},
-                       {"snapshot", m.snapshot},  {"received_at", optionalTime(m.receivedAt)},
+    nlohmann::json out{{"allowed", m.allowed},
+                       {"reason", m.reason},
+                       {"reason_ja", m.reasonJa},
+                       {"card_read_needed", m.cardReadNeeded},
+                       {"snapshot", snapshotJson(m.snapshot)},
+                       {"received_at", optionalTime(m.receivedAt)},
                        {"flags", m.flags}};
     if (m.jobId) {
         out["job"] = *m.jobId;
@@ -404,7 +435,7 @@ Expected<RequeryResponse, Error> parseRequeryResponse(std::string_view body)
         m.reason = r.string("reason", 64);
         m.reasonJa = r.string("reason_ja", 512);
         m.cardReadNeeded = r.boolean("card_read_needed");
-        m.snapshot = r.optionalObject("snapshot");
+        m.snapshot = optionalSnapshot(r, "snapshot");
         m.receivedAt = r.optionalTimestamp("received_at");
         m.flags = stringList(r, "flags", 16);
         return m;

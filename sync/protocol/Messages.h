@@ -9,6 +9,7 @@
 #include "base/Expected.h"
 #include "base/Timestamp.h"
 #include "sync/SyncError.h"
+#include "verify/model/EligibilitySnapshot.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -154,7 +155,7 @@ struct PrecheckRequest
 struct PrecheckEntry
 {
     std::string patientId;
-    nlohmann::json snapshot; // null when the gateway knows no result for the patient
+    std::optional<model::EligibilitySnapshot> snapshot; // none when the gateway knows no result
     std::optional<base::Timestamp> receivedAt;
     std::vector<std::string> flags;
 };
@@ -168,7 +169,7 @@ struct PrecheckResponse
     std::optional<std::string> jobId;
 };
 
-// POST /v1/requery: a later visit asks for a fresh result without the card (DOMAIN.md F2, R7).
+// POST /v1/requery: a later visit asks for a fresh result without the card (docs/design/DOMAIN.md F2, R7).
 struct RequeryRequest
 {
     std::string patientId;
@@ -182,7 +183,7 @@ struct RequeryResponse
     std::string reason;   // rules::RequeryReason code, or awaiting_online_confirmation / no_requery_key
     std::string reasonJa; // what the nurse reads
     bool cardReadNeeded = true;
-    nlohmann::json snapshot; // the new result (store JSON form) when allowed and answered
+    std::optional<model::EligibilitySnapshot> snapshot; // the new result when allowed and answered
     std::optional<base::Timestamp> receivedAt;
     std::vector<std::string> flags;
     // Allowed, and OQS is being asked (reason oqs_pending): the answer is the job's result.

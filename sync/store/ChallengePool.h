@@ -1,6 +1,6 @@
 #pragma once
 
-// Gateway-issued challenges downloaded before a route (DESIGN.md §3.3), so a visit with no signal
+// Gateway-issued challenges downloaded before a route (docs/design/DESIGN.md §3.3), so a visit with no signal
 // still signs a fresh, single-use challenge. A challenge is consumed in the same transaction as the
 // visit that used it, and never twice (a trigger enforces it too).
 

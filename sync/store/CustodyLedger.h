@@ -1,6 +1,6 @@
 #pragma once
 
-// The card custody ledger for facilities that hold residents' cards (F8, DOMAIN.md §5.1):
+// The card custody ledger for facilities that hold residents' cards (F8, docs/design/DOMAIN.md §5.1):
 // append-only events (deposit, check-out, return, hand-over, lost), each synced and audited in one
 // transaction; who holds each card now, and which check-outs are overdue. Never a PIN.
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // Medical information downloaded under the patient's consent (薬剤・診療・手術・特定健診, F4).
-// It may be shown only until its AvailableTime (the authoritative deadline, DOMAIN.md F4 rule);
+// It may be shown only until its AvailableTime (the authoritative deadline, docs/design/DOMAIN.md F4 rule);
 // reads never return expired rows and Retention purges them.
 
 #include "base/Expected.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-// The transactional outbox (STORAGE-SYNC-STYLE.md §2.4): every record that must reach the gateway
+// The transactional outbox (docs/design/STORAGE-SYNC-STYLE.md §2.4): every record that must reach the gateway
 // is queued in the same transaction as the record itself, under the record's client-generated id
 // as idempotency key. Rows are acknowledged only after the gateway committed, together with its
 // receipt; permanent refusals go to a visible dead-letter state, never silently dropped.

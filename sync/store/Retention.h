@@ -1,7 +1,7 @@
 #pragma once
 
 // What the tablet may no longer keep, and its removal:
-//   - medical information past its AvailableTime (DOMAIN.md F4);
+//   - medical information past its AvailableTime (docs/design/DOMAIN.md F4);
 //   - fallback evidence (e.g. 申立書 fields) after its discard_after date — only once the visit it
 //     belongs to has been acknowledged by the gateway, which keeps it for the claim;
 //   - the payloads of acknowledged outbox rows older than the configured age (the row, its hash

@@ -75,6 +75,16 @@ SnapshotCache::add(sql::Database& db, const model::EligibilitySnapshot& s, const
     return key->run();
 }
 
+Expected<bool, Error> SnapshotCache::contains(sql::Database& db, const std::string& snapshotId)
+{
+    auto stmt = db.prepare("SELECT 1 FROM eligibility_snapshot WHERE id = ?1");
+    if (!stmt) {
+        return Unexpected(stmt.error());
+    }
+    stmt->bind(1, snapshotId);
+    return stmt->step();
+}
+
 Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(sql::Database& db, const std::string& patientId)
 {
     auto stmt = db.prepare("SELECT snapshot_json, raw_xml, raw_encoding, received_at FROM eligibility_snapshot "

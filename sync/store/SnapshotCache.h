@@ -1,7 +1,7 @@
 #pragma once
 
 // Cached eligibility results (immutable snapshots: a newer result is a new row, never an edit)
-// and the re-query key each confirmed result yields (DOMAIN.md §2.6, R7). The raw OQS XML is kept
+// and the re-query key each confirmed result yields (docs/design/DOMAIN.md §2.6, R7). The raw OQS XML is kept
 // verbatim beside the parsed fields.
 
 #include "base/Expected.h"
@@ -40,6 +40,8 @@ public:
     add(sql::Database& db, const model::EligibilitySnapshot& snapshot, const base::Timestamp& receivedAt);
     static Expected<std::optional<CachedSnapshot>, Error> latestFor(sql::Database& db, const std::string& patientId);
     static Expected<std::optional<RequeryKey>, Error> requeryKeyFor(sql::Database& db, const std::string& patientId);
+    // Whether a result with this id is already cached (the feed and a pre-check may both bring it).
+    static Expected<bool, Error> contains(sql::Database& db, const std::string& snapshotId);
 };
 
 } // namespace zaitaku::sync::store

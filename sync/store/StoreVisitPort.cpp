@@ -71,10 +71,9 @@ Expected<visit::PatientContext, visit::Error> StoreVisitPort::load(const std::st
     return context;
 }
 
-Expected<visit::CommitReceipt, visit::Error> StoreVisitPort::commit(const visit::VisitBundle& bundle,
+Expected<visit::CommitReceipt, visit::Error> StoreVisitPort::commit(const model::VisitRecord& record,
                                                                     const std::string& actor)
 {
-    VisitRecord record{bundle.visit, bundle.evidence, bundle.consents, bundle.fallbacks, bundle.pooledChallengeId};
     auto committed = VisitLedger::commit(*m_store, record, actor, &m_key);
     if (!committed) {
         return Unexpected(toVisitError(committed.error()));

@@ -28,7 +28,7 @@ public:
     static Expected<StoreVisitPort, Error> open(Store& store, base::RandomSource& random);
 
     Expected<visit::PatientContext, visit::Error> load(const std::string& patientId, model::ServiceKind kind) override;
-    Expected<visit::CommitReceipt, visit::Error> commit(const visit::VisitBundle& bundle,
+    Expected<visit::CommitReceipt, visit::Error> commit(const model::VisitRecord& record,
                                                         const std::string& actor) override;
     Expected<void, visit::Error> record(const visit::TransitionRecord& transition) override;
     Expected<visit::Challenge, visit::Error> take(const std::string& visitId, const base::Timestamp& now) override;

@@ -2,7 +2,7 @@
 
 // Where the tablet is in each stream the gateway pages down (results, re-query outcomes). Stored
 // in the same database as the data it describes and advanced in the same transaction, so a crash
-// never skips a page nor restarts from zero (STORAGE-SYNC-STYLE.md §2.5, items 1 and 3).
+// never skips a page nor restarts from zero (docs/design/STORAGE-SYNC-STYLE.md §2.5, items 1 and 3).
 
 #include "base/Expected.h"
 #include "base/Timestamp.h"

@@ -81,15 +81,17 @@ Expected<void, Error> insertFallback(sql::Database& db, const model::FallbackEvi
 }
 
 // The gateway's own rules (RecordBasis): a record it would refuse is never queued (issue 34).
-Expected<void, Error> checkRecord(const VisitRecord& r)
+Expected<void, Error> checkRecord(const model::VisitRecord& r)
 {
     return protocol::checkVisitBasis({r.visit, r.evidence, r.consents, r.fallbacks});
 }
 
 } // namespace
 
-Expected<CommittedVisit, Error>
-VisitLedger::commit(Store& store, const VisitRecord& record, const std::string& actor, const DeviceSigningKey* signer)
+Expected<CommittedVisit, Error> VisitLedger::commit(Store& store,
+                                                    const model::VisitRecord& record,
+                                                    const std::string& actor,
+                                                    const DeviceSigningKey* signer)
 {
     if (auto ok = checkRecord(record); !ok) {
         return Unexpected(ok.error());

@@ -13,6 +13,7 @@
 #include "verify/model/Evidence.h"
 #include "verify/model/FallbackEvidence.h"
 #include "verify/model/Visit.h"
+#include "verify/model/VisitRecord.h"
 
 #include <optional>
 #include <string>
@@ -20,15 +21,6 @@
 
 namespace zaitaku::sync::store
 {
-
-struct VisitRecord
-{
-    model::Visit visit;
-    std::vector<model::Evidence> evidence;
-    std::vector<model::Consent> consents; // each with the version and SHA-256 of the text shown
-    std::vector<model::FallbackEvidence> fallbacks;
-    std::string pooledChallengeId; // used by this visit; empty when none (or a local challenge)
-};
 
 // What a commit sealed: the canonical hash of each evidence bundle, in the record's order.
 struct CommittedVisit
@@ -50,8 +42,10 @@ public:
 
     // With a signer, each evidence bundle's SHA-256 is signed with the tablet's Ed25519 key
     // (stored beside the bundle and sent with it).
-    static Expected<CommittedVisit, Error>
-    commit(Store& store, const VisitRecord& record, const std::string& actor, const DeviceSigningKey* signer = nullptr);
+    static Expected<CommittedVisit, Error> commit(Store& store,
+                                                  const model::VisitRecord& record,
+                                                  const std::string& actor,
+                                                  const DeviceSigningKey* signer = nullptr);
     static Expected<std::optional<StoredVisit>, Error> find(sql::Database& db, const std::string& visitId);
     // The date of the patient's last recorded visit before `before` (お薬・健診: "dose changed
     // since the last visit", issue 33); none when there was none.

@@ -3,4 +3,4 @@
 #include <boost/asio/impl/src.hpp>
 #include <boost/asio/ssl/impl/src.hpp>
 #include <boost/beast/src.hpp>
-#include <utility> // Boost 1.74's Asio misses it under GCC 12 (STORAGE-SYNC-STYLE.md §4)
+#include <utility> // Boost 1.74's Asio misses it under GCC 12 (docs/design/STORAGE-SYNC-STYLE.md §4)

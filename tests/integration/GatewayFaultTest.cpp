@@ -1,4 +1,4 @@
-// Nothing lost, nothing twice, whatever the network or the processes do (STORAGE-SYNC-STYLE.md
+// Nothing lost, nothing twice, whatever the network or the processes do (docs/design/STORAGE-SYNC-STYLE.md
 // §2.5): faults injected by a TCP proxy between tablet and gateway (drop, reset, delay past the
 // timeout, "commit then drop the response"), then ≥ 300 kill -9s of `zaitaku-cli sync` and ≥ 50
 // of `zaitaku-gateway serve` mid-sync. At the end the gateway holds exactly the records the

@@ -457,7 +457,8 @@ TEST_F(GatewayOqsFlowTest, ReQueryIsAllowedAfterAnOnlineFirstVisitAndRefusedOthe
     ASSERT_TRUE(allowed) << allowed.error().message;
     EXPECT_TRUE(allowed->allowed) << allowed->reason;
     EXPECT_FALSE(allowed->cardReadNeeded);
-    EXPECT_EQ(allowed->snapshot["source"], "requery_single");
+    ASSERT_TRUE(allowed->snapshot);
+    EXPECT_EQ(allowed->snapshot->source, model::SnapshotSource::RequerySingle);
     EXPECT_EQ(cached("p-first")->source, model::SnapshotSource::RequerySingle);
 
     // Another service kind never had a first visit: not the same provider → read the card.

@@ -1,4 +1,4 @@
-// Crash safety of the store (STORAGE-SYNC-STYLE.md §1.3, as CI tests):
+// Crash safety of the store (docs/design/STORAGE-SYNC-STYLE.md §1.3, as CI tests):
 //  - kill -9 of a writer at random moments, ≥ 200 times;
 //  - a fault-injecting VFS failing every write/sync point of a visit commit in turn;
 // each run ends with integrity_check = ok, the audit chain verifying, and every committed visit

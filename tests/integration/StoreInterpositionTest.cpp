@@ -1,4 +1,4 @@
-// The hazard of STORAGE-SYNC-STYLE.md §1.6, reproduced on purpose: this binary also loads OpenCV
+// The hazard of docs/design/STORAGE-SYNC-STYLE.md §1.6, reproduced on purpose: this binary also loads OpenCV
 // imgcodecs (→ GDAL → stock libsqlite3) and Qt's QSQLITE plugin (→ stock libsqlite3). If stock
 // SQLite served the store, PRAGMA key would be ignored and the file written in plaintext. The
 // static, symbol-hidden SQLCipher must serve the store while stock SQLite serves everybody else.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The built packages, unpacked into a scratch root (dpkg -x): the gateway from its installed files
 # prints its version, serves (its /etc conffile, a scratch data folder), answers /healthz over TLS
-# and stops cleanly on SIGTERM; neither the gateway nor the tablet package pulls in the tools.
+# and stops cleanly on SIGTERM; neither the gateway nor the tablet package pulls in the tools; the
+# tablet's programs carry no demo (built with ZAITAKU_WITH_DEMO=OFF).
 #   tests/packaging/install-test.sh DEB_DIR
 set -euo pipefail
 debs="$(cd "$1" && pwd)"
@@ -27,6 +28,15 @@ version="$("$gateway" --version)"
 test -f "$root/lib/systemd/system/zaitaku-gateway.service"
 test -f "$root/usr/lib/sysusers.d/zaitaku-gateway.conf"
 test -x "$root/usr/bin/zaitaku" -a -x "$root/usr/bin/zaitaku-cli" -a -x "$root/usr/bin/zaitaku-oqs-sim"
+# The tablet's programs are built without the demo: no gateway, simulator or test PKI in them.
+if "$root/usr/bin/zaitaku-cli" demo >/dev/null 2>&1; then
+    echo "install-test: the packaged zaitaku-cli has the demo" >&2
+    exit 1
+fi
+if readelf -d "$root/usr/bin/zaitaku" | grep NEEDED | grep -q libpq; then
+    echo "install-test: the packaged tablet app links libpq" >&2
+    exit 1
+fi
 
 mkdir -m 0700 "$root/data"
 coproc SERVE { exec "$gateway" serve --data-dir "$root/data" --config "$root/etc/zaitaku/gateway.conf" \

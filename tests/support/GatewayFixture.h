@@ -14,7 +14,6 @@
 #include "sync/client/Enrollment.h"
 #include "sync/client/SyncEngine.h"
 #include "sync/gateway/GatewayServer.h"
-#include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/gateway/PgConnection.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/store/PatientRoster.h"
@@ -77,8 +76,7 @@ protected:
 
     void startGateway()
     {
-        auto started = sync::gateway::GatewayServer::start(config, gatewayClock, steady, gatewayRandom, log,
-                                                           sync::gateway::openGatewayStorage);
+        auto started = sync::gateway::GatewayServer::start(config, gatewayClock, steady, gatewayRandom, log);
         ASSERT_TRUE(started) << started.error().message;
         gateway = std::move(*started);
         url = "https://127.0.0.1:" + std::to_string(gateway->port());

@@ -45,10 +45,9 @@ inline std::string rosterJson(const std::string& id, const std::string& birthdat
 }
 
 // A first visit with PIN evidence and one consent, for patient `patientId`.
-inline sync::store::VisitRecord
-makeVisit(const std::string& visitId, const std::string& patientId, const base::Timestamp& at)
+inline model::VisitRecord makeVisit(const std::string& visitId, const std::string& patientId, const base::Timestamp& at)
 {
-    sync::store::VisitRecord r;
+    model::VisitRecord r;
     r.visit.id = visitId;
     r.visit.patientId = patientId;
     r.visit.careRelationshipId = patientId + ":houmon_shinryo";

@@ -57,12 +57,8 @@ public:
     BackgroundWorker& worker() { return *m_worker; }
     AppSession* session() { return m_session.get(); }
     const AppSettings& settings() const { return m_settings; }
-    UnlockPage* unlockPage() const { return m_unlock; }
     RoutePage* routePage() const { return m_route; }
     VisitPage* visitPage() const { return m_visit; }
-    SyncPage* syncPage() const { return m_sync; }
-    CustodyPage* custodyPage() const { return m_custody; }
-    SettingsPage* settingsPage() const { return m_settingsPage; }
     MedicalInfoPage* medicalInfoPage() const { return m_medinfo; }
     QWidget* currentPage() const;
 

@@ -48,7 +48,6 @@ public:
     // The panels, for the tests.
     QWidget* currentPanel() const;
     PinPadPanel* pinPad() const { return m_pin; }
-    FallbackPanel* fallbackPanel() const { return m_fallback; }
 
     void showProgress(const visit::VisitProgress& progress) override;
     void showFacePreview(const FacePreview& preview) override;

@@ -35,12 +35,14 @@ int reportFailure(CliContext& ctx, const CommandOptions& o, const char* command,
     return failure.exitCode;
 }
 
+namespace
+{
+
 std::optional<CommandOptions>
-parseCommandOptions(const Args& args, const OptionSpec& spec, const char* command, CliContext& ctx)
+parseFrom(const Args& args, std::size_t first, const OptionSpec& spec, const char* command, CliContext& ctx)
 {
     CommandOptions o;
-    o.sub = args.empty() ? std::string() : args[0];
-    for (std::size_t i = 1; i < args.size(); ++i) {
+    for (std::size_t i = first; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (isHelpFlag(a)) {
             o.help = true;
@@ -48,7 +50,7 @@ parseCommandOptions(const Args& args, const OptionSpec& spec, const char* comman
         }
         if (spec.flags.contains(a)) {
             o.flags.insert(a);
-        } else if (spec.valued.contains(a)) {
+        } else if (spec.valued.contains(a) || (spec.anyValued && a.size() > 2 && a.starts_with("--"))) {
             if (i + 1 >= args.size()) {
                 ctx.err << programOf(command) << command << ": " << a << " needs a value\n";
                 return std::nullopt;
@@ -65,6 +67,24 @@ parseCommandOptions(const Args& args, const OptionSpec& spec, const char* comman
         }
     }
     return o;
+}
+
+} // namespace
+
+std::optional<CommandOptions>
+parseCommandOptions(const Args& args, const OptionSpec& spec, const char* command, CliContext& ctx)
+{
+    auto o = parseFrom(args, 1, spec, command, ctx);
+    if (o) {
+        o->sub = args.empty() ? std::string() : args[0];
+    }
+    return o;
+}
+
+std::optional<CommandOptions>
+parseOptions(const Args& args, const OptionSpec& spec, const char* command, CliContext& ctx)
+{
+    return parseFrom(args, 0, spec, command, ctx);
 }
 
 ParsedCommand

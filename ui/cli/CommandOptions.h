@@ -1,6 +1,6 @@
 #pragma once
 
-// The option grammar `card` and `store` share: `<command> <sub> [--flag] [--name VALUE] [ARG]…`.
+// The option grammar every command shares: `<command> <sub> [--flag] [--name VALUE] [ARG]…`.
 // Parsing errors are printed as "zaitaku-cli <command>: …" and are bad input (exit 2).
 
 #include "base/CodeTable.h"
@@ -21,6 +21,7 @@ struct OptionSpec
     std::set<std::string> flags;  // e.g. "--json"
     std::set<std::string> valued; // e.g. "--db": takes the next argument
     bool positional = false;      // plain arguments allowed
+    bool anyValued = false;       // any other --name takes a value (the rules' fields)
 };
 
 struct CommandOptions
@@ -57,6 +58,9 @@ int reportFailure(CliContext& ctx, const CommandOptions& o, const char* command,
 // Parses args[1…] (args[0] is the sub-command). nullopt after printing the error.
 std::optional<CommandOptions>
 parseCommandOptions(const Args& args, const OptionSpec& spec, const char* command, CliContext& ctx);
+// The same for a command without sub-commands (`demo`): every argument is an option.
+std::optional<CommandOptions>
+parseOptions(const Args& args, const OptionSpec& spec, const char* command, CliContext& ctx);
 
 // The preamble of every `<command> <sub> …` program: no arguments prints `usage` on stderr (exit
 // 2), --help anywhere prints it on stdout (exit 0), a parsing error is bad input (exit 2). Without

@@ -8,6 +8,7 @@
 #include "sync/store/SnapshotCache.h"
 #include "sync/store/StoreStats.h"
 #include "sync/store/StoreVisitPort.h"
+#include "ui/cli/CommandOptions.h"
 #include "ui/cli/VisitCommand.h"
 #include "ui/demo/DemoStack.h"
 #include "ui/session/MedicalInfoReport.h"
@@ -46,7 +47,7 @@ struct DemoStep
 
 std::vector<DemoStep> workedExample()
 {
-    // DOMAIN.md §7: born 1955-06-15, NHI, e-cert expiry 2025-08-20, first home visit 2025-06-10
+    // docs/design/DOMAIN.md §7: born 1955-06-15, NHI, e-cert expiry 2025-08-20, first home visit 2025-06-10
     // with card + visual confirmation, consents to 薬剤 and 診療.
     const std::string birth = "1955-06-15";
     const std::string first = "2025-06-10";
@@ -347,33 +348,24 @@ int visitsAtTheDoor(CliContext& ctx, bool withCard, const std::string& jpkiCa)
 
 int runDemo(const Args& args, CliContext& ctx)
 {
-    bool withCard = false;
-    std::string jpkiCa;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& arg = args[i];
-        if (isHelpFlag(arg)) {
-            ctx.out << "usage: zaitaku-cli demo [--card] [--jpki-ca FILE]\n"
-                       "Runs the embedded demo on the worked example of DOMAIN.md §7 (born 1955-06-15, first\n"
-                       "visit 2025-06-10, certificate expiry 2025-08-20): the eligibility rules at each visit,\n"
-                       "and real visits through the visit engine into a temporary encrypted store: a first visit\n"
-                       "(with --card: the My Number Card over PC/SC, zaitaku-vcard persona 'valid', which\n"
-                       "scripts/demo.sh starts; without: the fallback ladder) and a nursing revisit by re-query.\n"
-                       "A zaitaku gateway runs on loopback: the tablet enrolls, fetches challenges, and sends its\n"
-                       "visits over mutual TLS; --jpki-ca names the card CA the gateway checks signatures against\n"
-                       "(zaitaku-vcard --write-ca). The OQS simulator joins with its issue.\n";
-            return kExitOk;
-        }
-        if (arg == "--card") {
-            withCard = true;
-            continue;
-        }
-        if (arg == "--jpki-ca" && i + 1 < args.size()) {
-            jpkiCa = args[++i];
-            continue;
-        }
-        ctx.err << "zaitaku-cli demo: unexpected argument '" << arg << "'\n";
+    const auto options = parseOptions(args, OptionSpec{{"--card"}, {"--jpki-ca"}}, "demo", ctx);
+    if (!options) {
         return kExitBadInput;
     }
+    if (options->help) {
+        ctx.out << "usage: zaitaku-cli demo [--card] [--jpki-ca FILE]\n"
+                   "Runs the embedded demo on the worked example of docs/design/DOMAIN.md §7 (born\n"
+                   "1955-06-15, first visit 2025-06-10, certificate expiry 2025-08-20): the eligibility rules at\n"
+                   "each visit, and real visits through the visit engine into a temporary encrypted store: a\n"
+                   "first visit (with --card: the My Number Card over PC/SC, zaitaku-vcard persona 'valid',\n"
+                   "which scripts/demo.sh starts; without: the fallback ladder) and a nursing revisit by\n"
+                   "re-query. A zaitaku gateway runs on loopback with a simulated OQS terminal: the tablet\n"
+                   "enrolls, fetches challenges, and sends its visits over mutual TLS; --jpki-ca names the\n"
+                   "card CA the gateway checks signatures against (zaitaku-vcard --write-ca).\n";
+        return kExitOk;
+    }
+    const bool withCard = options->has("--card");
+    const std::string jpkiCa = options->value("jpki-ca");
     ctx.out << "zaitaku demo — 在宅 eligibility rules on one patient's visits\n"
                "(patient: born 1955-06-15, NHI; My Number Card certificate expires 2025-08-20)\n";
     if (const int code = visitsAtTheDoor(ctx, withCard, jpkiCa); code != kExitOk) {

@@ -1,6 +1,7 @@
 #include "ui/cli/RulesCommand.h"
 
 #include "base/BoundedJson.h"
+#include "ui/cli/CommandOptions.h"
 #include "verify/rules/RuleExplanation.h"
 #include "verify/rules/RuleService.h"
 
@@ -24,7 +25,7 @@ void printUsage(std::ostream& out)
     out << "usage: zaitaku-cli rules                      < request.json\n"
            "       zaitaku-cli rules <rule> [--field value ...] [--json]\n"
            "\n"
-           "Evaluates the eligibility rules (docs/PROTOCOL.md, DOMAIN.md §4).\n"
+           "Evaluates the eligibility rules (docs/PROTOCOL.md, docs/design/DOMAIN.md §4).\n"
            "JSON form: reads one request object on stdin, writes one JSON object on stdout.\n"
            "  exit 0: the result; exit 2: {\"error\": \"...\", \"field\": \"...\"} for a bad request.\n"
            "Human form: fields as --flags (dashes or underscores), a short Japanese/English\n"
@@ -101,31 +102,22 @@ int runHuman(const Args& args, CliContext& ctx)
         ctx.err << "zaitaku-cli rules: unknown rule '" << args[0] << "' (see zaitaku-cli rules --help)\n";
         return kExitBadInput;
     }
-    json request{{"rule", args[0]}};
-    bool asJson = false;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        if (isHelpFlag(arg)) {
-            ctx.out << "usage: zaitaku-cli rules " << rule->name << " [--field value ...] [--json]\n"
-                    << rule->summary << "\nfields: " << rule->fields << "\n";
-            return kExitOk;
-        }
-        if (arg == "--json") {
-            asJson = true;
-            continue;
-        }
-        if (arg.rfind("--", 0) != 0 || arg.size() < 3) {
-            ctx.err << "zaitaku-cli rules: unexpected argument '" << arg << "'\n";
-            return kExitBadInput;
-        }
-        std::string key = arg.substr(2);
-        std::replace(key.begin(), key.end(), '-', '_');
-        if (i + 1 >= args.size()) {
-            ctx.err << "zaitaku-cli rules: --" << arg.substr(2) << " needs a value\n";
-            return kExitBadInput;
-        }
-        request[key] = flagValue(args[++i]);
+    const auto options = parseCommandOptions(args, OptionSpec{{"--json"}, {}, false, true}, "rules", ctx);
+    if (!options) {
+        return kExitBadInput;
     }
+    if (options->help) {
+        ctx.out << "usage: zaitaku-cli rules " << rule->name << " [--field value ...] [--json]\n"
+                << rule->summary << "\nfields: " << rule->fields << "\n";
+        return kExitOk;
+    }
+    json request{{"rule", args[0]}};
+    for (const auto& [name, value] : options->values) {
+        std::string key = name;
+        std::replace(key.begin(), key.end(), '-', '_');
+        request[key] = flagValue(value);
+    }
+    const bool asJson = options->has("--json");
     auto response = rules::evaluateRule(request, rules::RuleDefaults{&ctx.clock});
     if (!response) {
         ctx.err << "zaitaku-cli rules " << rule->name << ": " << response.error().message << "\n";

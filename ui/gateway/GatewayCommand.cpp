@@ -7,7 +7,6 @@
 #include "sync/gateway/AuditAnchors.h"
 #include "sync/gateway/GatewayBackup.h"
 #include "sync/gateway/GatewayServer.h"
-#include "sync/gateway/OpenGatewayStorage.h"
 #include "sync/protocol/DeviceKeyRequest.h"
 #include "sync/protocol/EnrollmentCode.h"
 #include "sync/protocol/StaffAccount.h"
@@ -121,7 +120,7 @@ openData(CliContext& ctx, const CommandOptions& o, gw::GatewayConfig* settings =
     if (settings != nullptr) {
         *settings = config;
     }
-    auto data = gw::GatewayData::open(config, randomOf(ctx), ctx.clock, gw::openGatewayStorage);
+    auto data = gw::GatewayData::open(config, randomOf(ctx), ctx.clock);
     if (data) {
         data->storage->actAs(operatorName(o)); // every audit row of this command names its operator
     }
@@ -188,8 +187,7 @@ int importRecords(CliContext& ctx, const CommandOptions& o, const GatewayRuntime
     config->host = "127.0.0.1";
     config->port = 0;
     std::ostringstream quiet; // the in-process gateway's request log is not this command's output
-    auto server =
-        gw::GatewayServer::start(*config, ctx.clock, runtime.monotonic, randomOf(ctx), quiet, gw::openGatewayStorage);
+    auto server = gw::GatewayServer::start(*config, ctx.clock, runtime.monotonic, randomOf(ctx), quiet);
     if (!server) {
         return fail(ctx, o, server.error());
     }
@@ -247,8 +245,7 @@ int serve(CliContext& ctx, const CommandOptions& o, const GatewayRuntime& runtim
         return fail(ctx, o, configured.error());
     }
     gw::GatewayConfig config = std::move(*configured);
-    auto server =
-        gw::GatewayServer::start(config, ctx.clock, runtime.monotonic, randomOf(ctx), ctx.err, gw::openGatewayStorage);
+    auto server = gw::GatewayServer::start(config, ctx.clock, runtime.monotonic, randomOf(ctx), ctx.err);
     if (!server) {
         return fail(ctx, o, server.error());
     }

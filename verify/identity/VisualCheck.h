@@ -1,6 +1,6 @@
 #pragma once
 
-// The visual check (目視確認, DESIGN.md §3.2): staff attest that the person present matches the
+// The visual check (目視確認, docs/design/DESIGN.md §3.2): staff attest that the person present matches the
 // photo printed on the card. The attestation names who, why and what they confirmed; the
 // statement shown is fixed text so every attestation says the same thing.
 

@@ -39,7 +39,7 @@ template <> struct CodeTable<model::ServiceKind>
 namespace zaitaku::model
 {
 
-// How the person was verified at a first visit (DESIGN.md §3.2).
+// How the person was verified at a first visit (docs/design/DESIGN.md §3.2).
 enum class ConfirmMethod
 {
     Pin,

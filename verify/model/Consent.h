@@ -1,6 +1,6 @@
 #pragma once
 
-// A consent the patient gave (or revoked) for one kind of information (DESIGN.md §3.4, F5).
+// A consent the patient gave (or revoked) for one kind of information (docs/design/DESIGN.md §3.4, F5).
 
 #include "base/CodeTable.h"
 #include "base/Timestamp.h"
@@ -22,7 +22,7 @@ enum class ConsentKind
     SpecificDisease, // 特定疾病情報
     // 処方箋の発行方法: given = 電子処方箋 (PrescriptionIssueSelect 1), not given = 紙の処方箋 (2).
     // A choice rather than a consent, kept beside them because it is asked and recorded with them
-    // (DOMAIN.md §1.1 [S:P5]) [I: the representation].
+    // (docs/design/DOMAIN.md §1.1 [S:P5]) [I: the representation].
     ElectronicPrescription,
 };
 

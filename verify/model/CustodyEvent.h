@@ -1,6 +1,6 @@
 #pragma once
 
-// One entry of the append-only card custody ledger (F8, DOMAIN.md §5.1). Never a PIN.
+// One entry of the append-only card custody ledger (F8, docs/design/DOMAIN.md §5.1). Never a PIN.
 
 #include "base/CodeTable.h"
 #include "base/Timestamp.h"

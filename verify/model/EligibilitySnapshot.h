@@ -1,6 +1,6 @@
 #pragma once
 
-// One OQS qualification result for one patient, as received (DOMAIN.md §2.2–§2.4, §2.6).
+// One OQS qualification result for one patient, as received (docs/design/DOMAIN.md §2.2–§2.4, §2.6).
 // Snapshots are immutable: a later re-query creates a new snapshot, never overwrites (F9).
 // Raw XML is kept verbatim for audit and for re-parsing when the official spec is reconciled.
 
@@ -15,7 +15,7 @@
 namespace zaitaku::model
 {
 
-// How the snapshot was obtained (DOMAIN.md §2.6 `source`) [I].
+// How the snapshot was obtained (docs/design/DOMAIN.md §2.6 `source`) [I].
 enum class SnapshotSource
 {
     CardPin,

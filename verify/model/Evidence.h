@@ -1,6 +1,6 @@
 #pragma once
 
-// What a visit proves about the person present (DESIGN.md §3.2–3.3). Never holds a PIN, a face
+// What a visit proves about the person present (docs/design/DESIGN.md §3.2–3.3). Never holds a PIN, a face
 // image or the 個人番号: only the outcome, the signed challenge and who attested what.
 
 #include "base/CodeTable.h"
@@ -52,7 +52,7 @@ struct FaceMatchResult
     std::string modelId; // e.g. the sha256 of the model files used
 };
 
-// Where the challenge the card signed came from (DESIGN.md §3.3). A local challenge is made on the
+// Where the challenge the card signed came from (docs/design/DESIGN.md §3.3). A local challenge is made on the
 // tablet when the pool of gateway-issued ones ran dry; the gateway applies its own policy to it.
 enum class ChallengeOrigin
 {
@@ -79,7 +79,7 @@ template <> struct CodeTable<model::ChallengeOrigin>
 namespace zaitaku::model
 {
 
-// What kind of card was presented, as classified from the card itself (CARD.md §6).
+// What kind of card was presented, as classified from the card itself (docs/design/CARD.md §6).
 enum class CardClass
 {
     None,         // no card read (re-query, fallback)

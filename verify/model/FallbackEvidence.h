@@ -1,6 +1,6 @@
 #pragma once
 
-// Evidence captured when online confirmation fails (F6 ladder, DOMAIN.md §3).
+// Evidence captured when online confirmation fails (F6 ladder, docs/design/DOMAIN.md §3).
 
 #include "base/CodeTable.h"
 #include "base/Date.h"

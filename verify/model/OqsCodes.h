@@ -1,8 +1,8 @@
 #pragma once
 
-// OQS result code lists (DOMAIN.md §2.2–§2.4). Sources: [S:1] myclinic-ts onshi-result/codes.ts,
+// OQS result code lists (docs/design/DOMAIN.md §2.2–§2.4). Sources: [S:1] myclinic-ts onshi-result/codes.ts,
 // [S:2] MessageHeader.ts / MessageBody.ts, [S:7] smart-test DTDs. The official 外部インターフェイス
-// 仕様書 is not public; reconcile before shipping (DOMAIN.md header).
+// 仕様書 is not public; reconcile before shipping (docs/design/DOMAIN.md header).
 
 #include "base/CodeTable.h"
 

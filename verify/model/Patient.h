@@ -1,7 +1,7 @@
 #pragma once
 
 // A patient as the facility knows them (the tablet's roster). Deliberately no 個人番号 field: it
-// is never read, asked for or stored (DESIGN.md §3.1).
+// is never read, asked for or stored (docs/design/DESIGN.md §3.1).
 
 #include "base/Date.h"
 
@@ -11,7 +11,7 @@ namespace zaitaku::model
 {
 
 // The numbers printed on the insurance card / 資格確認書 that identify the insured person to OQS
-// (DOMAIN.md §2.2). Kept as text exactly as written: zero padding is Q4.
+// (docs/design/DOMAIN.md §2.2). Kept as text exactly as written: zero padding is Q4.
 struct InsuredNumbers
 {
     std::string insurerNumber; // 保険者番号 (6 or 8 digits)

@@ -15,7 +15,7 @@ using base::Date;
 // The day the person reaches age n (n >= 0 years after birth).
 Date ageReachingDay(Date birthdate, int n);
 // The first day at age n: the day after the reaching day. Equals the N-th birthday, except for
-// 29 February births in common years, where it is 1 March (DOMAIN.md Q10) [I].
+// 29 February births in common years, where it is 1 March (docs/design/DOMAIN.md Q10) [I].
 Date firstDayAtAge(Date birthdate, int n);
 // Age on a date, in the legal sense. Requires on >= birthdate.
 int ageOn(Date birthdate, Date on);

@@ -1,6 +1,6 @@
 #pragma once
 
-// The dates at which a person's insurance treatment changes with age (DOMAIN.md R1, R2).
+// The dates at which a person's insurance treatment changes with age (docs/design/DOMAIN.md R1, R2).
 
 #include "base/Date.h"
 

@@ -5,7 +5,7 @@
 // マイナポータル or at a Seven Bank ATM (a 法定代理人 may register for the patient), and until then
 // the 資格確認書 [seed 001: 「利用登録は窓口（カードリーダー）でできます」][seed 004 P7–P10, P18].
 //
-// OQS's error codes are not public (DOMAIN.md Q5), so the result is recognised by its message
+// OQS's error codes are not public (docs/design/DOMAIN.md Q5), so the result is recognised by its message
 // naming 利用登録 [I]; reconcile with the official code list before shipping.
 
 #include "verify/model/EligibilitySnapshot.h"

@@ -24,12 +24,10 @@ public:
     CardSession(const CardSession&) = delete;
     CardSession& operator=(const CardSession&) = delete;
 
-    bool hasReader() const { return m_reader != nullptr; }
     // Waits up to `wait` for a card on the selected reader and connects to it.
     Expected<void, device::Error> connect(std::chrono::milliseconds wait);
     bool connected() const { return m_card.has_value(); }
     device::MynaCard& card() { return *m_card; }
-    const std::string& readerName() const { return m_readerName; }
     // Disconnects with a reset (the PIN's verified state goes with it).
     void drop();
 

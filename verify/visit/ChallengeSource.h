@@ -1,6 +1,6 @@
 #pragma once
 
-// Where the bytes the card signs come from (DESIGN.md §3.3). The store-backed source hands out the
+// Where the bytes the card signs come from (docs/design/DESIGN.md §3.3). The store-backed source hands out the
 // gateway-issued challenges downloaded before the route, each taken (and so burned) once; when the
 // pool is empty it falls back to a LocalChallengeSource, and the evidence says `challenge: local`
 // so the gateway can apply its policy. A challenge is never handed out twice.

@@ -1,6 +1,6 @@
 #pragma once
 
-// The F6 ladder (DOMAIN.md F6, R4, R6) as forms: for each kind, the fields staff transcribe, which
+// The F6 ladder (docs/design/DOMAIN.md F6, R4, R6) as forms: for each kind, the fields staff transcribe, which
 // are required, whether the kind applies at this visit, and how long the tablet keeps it.
 //   マイナポータル screen / PDF, 資格情報のお知らせ + card, 資格確認書, paper 健康保険証 (only until its
 //   expiry, at the latest 2025-12-01 [S:P31]), verbal confirmation (revisits with a known prior

@@ -27,7 +27,7 @@ using S = VisitState;
 using E = VisitEvent;
 using std::chrono::nanoseconds;
 
-// A successful VERIFY resets the counter to its maximum (CARD.md §4: "Only a successful VERIFY
+// A successful VERIFY resets the counter to its maximum (docs/design/CARD.md §4: "Only a successful VERIFY
 // resets the counter").
 constexpr int kAuthPinMaxTries = 3;
 
@@ -649,7 +649,7 @@ RevisitPrompt VisitRun::revisitDecision() const
         prompt.reasons.emplace_back(base::toCode(reason));
         prompt.messages.emplace_back(base::labelOf(reason));
     }
-    // DOMAIN.md F2 guard [I]: a result saying a new qualification exists breaks the relationship.
+    // docs/design/DOMAIN.md F2 guard [I]: a result saying a new qualification exists breaks the relationship.
     if (m_context.latest &&
         m_context.latest->snapshot.qualificationValidity == model::QualificationValidity::InvalidNewQualification) {
         prompt.allowed = false;
@@ -883,7 +883,7 @@ Expected<void, Error> VisitRun::recordFallback()
 
 Expected<void, Error> VisitRun::commit()
 {
-    VisitBundle bundle;
+    model::VisitRecord bundle;
     model::Visit& v = bundle.visit;
     v.id = m_out.visitId;
     v.patientId = m_request.patientId;

@@ -14,6 +14,7 @@
 #include "verify/model/FallbackEvidence.h"
 #include "verify/model/Patient.h"
 #include "verify/model/Visit.h"
+#include "verify/model/VisitRecord.h"
 #include "verify/visit/VisitError.h"
 #include "verify/visit/VisitState.h"
 
@@ -38,16 +39,6 @@ struct PatientContext
     std::optional<model::CareRelationship> care; // for the visit's service kind
     std::optional<CachedResult> latest;          // the newest cached eligibility result
     std::optional<model::CustodyEvent> custody;  // the card's latest custody event, if any
-};
-
-// Everything one visit leaves behind; committed all together or not at all.
-struct VisitBundle
-{
-    model::Visit visit;
-    std::vector<model::Evidence> evidence;
-    std::vector<model::Consent> consents;
-    std::vector<model::FallbackEvidence> fallbacks;
-    std::string pooledChallengeId; // empty for a local challenge or none
 };
 
 struct CommitReceipt
@@ -75,7 +66,7 @@ public:
     virtual ~VisitRepository() = default;
     virtual Expected<PatientContext, Error> load(const std::string& patientId, model::ServiceKind kind) = 0;
     // One transaction: visit, evidence, consents, fallbacks, the challenge, the outbox row, audit.
-    virtual Expected<CommitReceipt, Error> commit(const VisitBundle& bundle, const std::string& actor) = 0;
+    virtual Expected<CommitReceipt, Error> commit(const model::VisitRecord& record, const std::string& actor) = 0;
 };
 
 // F2 with signal: the gateway's re-query for today (seed 004 再照会). An error means it could not

@@ -1,6 +1,6 @@
 #pragma once
 
-// The visit state machine's vocabulary (DOMAIN.md F1, F2, F6): states and the events that move
+// The visit state machine's vocabulary (docs/design/DOMAIN.md F1, F2, F6): states and the events that move
 // between them. The transition table lives in VisitMachine.cpp; the code of each state is what the
 // audit log and the visit row record.
 

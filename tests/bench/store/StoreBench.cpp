@@ -63,9 +63,9 @@ std::string roster(int patients)
     return json + "]";
 }
 
-VisitRecord visit(int n, int patients, const base::Timestamp& at)
+model::VisitRecord visit(int n, int patients, const base::Timestamp& at)
 {
-    VisitRecord r;
+    model::VisitRecord r;
     char id[32];
     std::snprintf(id, sizeof id, "v-%06d", n);
     char patient[16];

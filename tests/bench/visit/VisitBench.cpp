@@ -84,7 +84,7 @@ int main(int argc, char** argv)
     visit::VisitEngine engine(services, settings);
 
     std::vector<double> first, revisit, commitOnly, operatorShare;
-    std::vector<visit::VisitBundle> replay;
+    std::vector<model::VisitRecord> replay;
     for (int i = 0; i < visits; ++i) {
         visit::VisitScript script;
         script.pins.push_back(device::makeAuthPin("1234").value());
@@ -112,7 +112,7 @@ int main(int argc, char** argv)
     }
     // Baseline: the same kind of record through VisitLedger::commit alone.
     for (int i = 0; i < visits; ++i) {
-        sync::store::VisitRecord record;
+        model::VisitRecord record;
         record.visit.id = base::makeUuid(random);
         record.visit.patientId = "p-first";
         record.visit.scheduledFor = clock.nowJst().localDate();

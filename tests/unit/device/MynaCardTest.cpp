@@ -257,7 +257,7 @@ TEST(MynaCardTest, ReadCertPinAndSignFitTheApduBudget)
     ASSERT_TRUE(s.myna->readAuthCertificate().has_value());
     ASSERT_TRUE(s.myna->verifyAuthPin(pin("1234")).has_value());
     ASSERT_TRUE(s.myna->signChallenge(base::Bytes(32, 7)).has_value());
-    EXPECT_LE(s.myna->stats().apdus, 25); // DESIGN.md §7
+    EXPECT_LE(s.myna->stats().apdus, 25); // docs/design/DESIGN.md §7
     EXPECT_EQ(s.myna->stats().apdus, static_cast<int>(s.recorder->sent.size()));
 }
 

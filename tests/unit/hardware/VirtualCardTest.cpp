@@ -1,4 +1,4 @@
-// The emulator's own contract (CARD.md §8), APDU by APDU.
+// The emulator's own contract (docs/design/CARD.md §8), APDU by APDU.
 
 #include "device/apdu/ResponseApdu.h"
 #include "hardware/vcard/Persona.h"

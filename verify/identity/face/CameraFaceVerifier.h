@@ -1,6 +1,6 @@
 #pragma once
 
-// Face verification at the door: the card's chip photo against the live camera (DESIGN.md §3).
+// Face verification at the door: the card's chip photo against the live camera (docs/design/DESIGN.md §3).
 //
 // The chip photo is embedded once. Frames are then read until enough usable ones (policy.frames,
 // spread over policy.window) or the timeout: each frame is detected, checked (FaceQuality), aligned

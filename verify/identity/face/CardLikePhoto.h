@@ -1,6 +1,6 @@
 #pragma once
 
-// A chip-like photo made from an ordinary picture, as FACE.md §4 built its probes: an ID-photo
+// A chip-like photo made from an ordinary picture, as docs/design/FACE.md §4 built its probes: an ID-photo
 // framing from the landmarks (eye–mouth distance 0.18·H, eye line at 0.52·H), grey, 90x120, then
 // JPEG 2000 at the highest quality within a byte budget (the card holds about 3–5 KB). For tests,
 // benchmarks, calibration and the demo's virtual card; the appliance never writes one to disk.

@@ -2,7 +2,7 @@
 
 // Aligns a face onto the recogniser's 150x150 chip: the least-squares similarity transform
 // (rotation, uniform scale, shift; Umeyama without reflection) from the five landmarks to dlib's
-// chip template (FACE.md §1d). The thresholds are calibrated for exactly this alignment.
+// chip template (docs/design/FACE.md §1d). The thresholds are calibrated for exactly this alignment.
 
 #include "device/camera/Image.h"
 #include "verify/identity/face/FaceTypes.h"

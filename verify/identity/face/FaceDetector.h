@@ -1,9 +1,9 @@
 #pragma once
 
 // YuNet through cv::FaceDetectorYN: every face in a picture with its five landmarks, in the
-// picture's own pixels. Large frames are scaled down to at most 640 px a side first (FACE.md §2:
+// picture's own pixels. Large frames are scaled down to at most 640 px a side first (docs/design/FACE.md §2:
 // about 20 ms on this CPU); small pictures such as the 90x120 chip photo are scaled up x2, where
-// YuNet finds the card face reliably (FACE.md §5).
+// YuNet finds the card face reliably (docs/design/FACE.md §5).
 
 #include "base/Expected.h"
 #include "device/camera/Image.h"

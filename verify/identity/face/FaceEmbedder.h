@@ -1,7 +1,7 @@
 #pragma once
 
 // The recogniser: an aligned 150x150 chip → a 128-d embedding (dlib ResNet via OpenCV DNN, input
-// (RGB − mean) / 256 as FACE.md §1d and models/LICENSES.md specify).
+// (RGB − mean) / 256 as docs/design/FACE.md §1d and models/LICENSES.md specify).
 
 #include "base/Bytes.h"
 #include "base/Expected.h"

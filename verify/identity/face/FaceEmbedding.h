@@ -1,6 +1,6 @@
 #pragma once
 
-// A face descriptor: 128 floats, L2-normalised, compared by cosine (FACE.md §1d). Wiped when it
+// A face descriptor: 128 floats, L2-normalised, compared by cosine (docs/design/FACE.md §1d). Wiped when it
 // dies: an embedding identifies a person as much as the picture it came from.
 
 #include <array>

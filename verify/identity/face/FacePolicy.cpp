@@ -51,7 +51,7 @@ Expected<FacePolicy, Error> parseFacePolicy(std::string_view text)
         const double far = j["target_far"].is_number() ? j["target_far"].get<double>() : -1.0;
         if (far == 0.01) {
             policy.threshold = kThresholdFar1Percent;
-            policy.thresholdSource = "FACE.md §4 (LFW, FAR 1%)";
+            policy.thresholdSource = "docs/design/FACE.md §4 (LFW, FAR 1%)";
         } else if (far == 0.001) {
             policy.threshold = kThresholdFar01Percent;
         } else {

@@ -1,6 +1,6 @@
 #pragma once
 
-// How strict face verification is, per facility. The defaults are FACE.md §4's operating point for
+// How strict face verification is, per facility. The defaults are docs/design/FACE.md §4's operating point for
 // these very models and this alignment: cosine ≥ 0.927 ≈ FAR 0.1% on LFW (TAR 87% against a
 // card-like 4 KB JPEG 2000 probe). A facility that calibrated on its own population
 // (`zaitaku-cli face calibrate`) writes its threshold into a policy file bound to the model id.
@@ -16,13 +16,13 @@
 namespace zaitaku::identity::face
 {
 
-inline constexpr double kThresholdFar1Percent = 0.909;  // FACE.md §4: TAR 97.0% card-like 4 KB
-inline constexpr double kThresholdFar01Percent = 0.927; // FACE.md §4: TAR 87.2% card-like 4 KB
+inline constexpr double kThresholdFar1Percent = 0.909;  // docs/design/FACE.md §4: TAR 97.0% card-like 4 KB
+inline constexpr double kThresholdFar01Percent = 0.927; // docs/design/FACE.md §4: TAR 87.2% card-like 4 KB
 
 struct FacePolicy
 {
     double threshold = kThresholdFar01Percent;
-    std::string thresholdSource = "FACE.md §4 (LFW, FAR 0.1%)";
+    std::string thresholdSource = "docs/design/FACE.md §4 (LFW, FAR 0.1%)";
     int framesWanted = 5;                   // usable frames to decide on…
     std::chrono::milliseconds window{2000}; // …spread over at least this long
     int maxFrames = 30;                     // stop collecting after this many

@@ -2,7 +2,7 @@
 
 // Is this frame good enough to decide on? Exactly one face (a second face at least half as large
 // counts; small faces far behind, such as a picture on the wall, do not), large enough, inside the
-// picture, frontal, lit and sharp. The limits are what FACE.md's anchors assume: a frontal,
+// picture, frontal, lit and sharp. The limits are what docs/design/FACE.md's anchors assume: a frontal,
 // cooperative capture.
 
 #include "device/camera/Image.h"

@@ -164,7 +164,7 @@ TEST(OqsResult, TheElderlyRatioAppliesInsideItsValidity)
     auto file = parseResult(readFile(kData / "bulk-result-utf8.xml"));
     ASSERT_TRUE(file);
     auto s = file->units[0].snapshot;
-    s.qualificationConfirmationDate = d("2025-07-08"); // DOMAIN.md §7: 2割 from 2025-07-01
+    s.qualificationConfirmationDate = d("2025-07-08"); // docs/design/DOMAIN.md §7: 2割 from 2025-07-01
     file->units[0].snapshot = s;
     EXPECT_EQ(resultToJson(*file)[0]["copay_percent"], 20);
     EXPECT_EQ(resultToJson(*file)[0]["copay_source"], "elderly_recipient_contribution_ratio");

@@ -48,7 +48,7 @@ protected:
         StoreTest::SetUp();
         importPatient("p-001");
     }
-    void expectRefused(const VisitRecord& record, const std::string& field)
+    void expectRefused(const model::VisitRecord& record, const std::string& field)
     {
         auto refused = VisitLedger::commit(*store, record, "nurse-7");
         ASSERT_FALSE(refused) << field;

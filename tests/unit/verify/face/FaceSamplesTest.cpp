@@ -1,6 +1,6 @@
 // Face verification on real photographs: the six group photos of @vladmandic/face-api's demo (MIT,
 // fetched by the face_samples fixture). Each usable face becomes a camera-like portrait, and a
-// chip-like probe is derived from it as FACE.md §4 did (ID framing, grey, 90x120, JPEG 2000 ≤ 4 KB).
+// chip-like probe is derived from it as docs/design/FACE.md §4 did (ID framing, grey, 90x120, JPEG 2000 ≤ 4 KB).
 
 #include "support/FaceSamples.h"
 
@@ -123,7 +123,7 @@ TEST_F(FaceSamplesTest, DifferentPeopleScoreBelowThePersonAndAreRefusedAtTheDefa
             }
         }
     }
-    // FACE.md's LFW threshold is for a mixed population; among these photos (several women of
+    // docs/design/FACE.md's LFW threshold is for a mixed population; among these photos (several women of
     // similar age and ancestry, same lighting) a few impostor pairs come close. docs/FACE.md
     // records the figure; the bound here catches a broken alignment or model, which pushes every
     // impostor up together.

@@ -18,7 +18,7 @@ struct ExpiryCase
 
 TEST(CertificateExpiryTest, AlertAndGraceDatesOfTheR3Table)
 {
-    // DOMAIN.md R3 table; 2025-02-14 matches the municipal example "February → end of May".
+    // docs/design/DOMAIN.md R3 table; 2025-02-14 matches the municipal example "February → end of May".
     for (const ExpiryCase& c :
          {ExpiryCase{"2025-02-14", "2024-11-14", "2025-05-31"}, ExpiryCase{"2024-12-10", "2024-09-10", "2025-03-31"},
           ExpiryCase{"2025-11-30", "2025-08-30", "2026-02-28"},
