@@ -24,7 +24,7 @@ if(ZAITAKU_TSAN)
     target_compile_options(zaitaku_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
     target_link_options(zaitaku_options INTERFACE -fsanitize=thread)
 endif()
-# Includes are written from the repository root: #include "verify/model/Date.h".
+# Includes are written from the repository root: #include "base/Date.h".
 target_include_directories(zaitaku_options INTERFACE "${PROJECT_SOURCE_DIR}")
 
 # zaitaku_library(<name> SOURCES ... [DEPS ...]): a static library with the shared options.
