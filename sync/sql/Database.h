@@ -7,6 +7,7 @@
 #include "sync/sql/Statement.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,26 @@ public:
     // One or more statements without parameters (DDL, PRAGMAs). `context` names it in errors.
     Expected<void, Error> exec(std::string_view sql, std::string_view context);
     Expected<Statement, Error> prepare(std::string_view sql);
+    // Prepares `sql`, binds `params` to ?1, ?2 … and steps once: the statement on its first row,
+    // or none when there is no row (the one-row lookups).
+    template <typename... Params>
+    Expected<std::optional<Statement>, Error> queryRow(std::string_view sql, const Params&... params)
+    {
+        auto stmt = prepare(sql);
+        if (!stmt) {
+            return Unexpected(stmt.error());
+        }
+        int index = 0;
+        (stmt->bind(++index, params), ...);
+        auto row = stmt->step();
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        if (!*row) {
+            return std::optional<Statement>();
+        }
+        return std::optional<Statement>(std::move(*stmt));
+    }
     // The first column of the first row as text (empty when there is no row).
     Expected<std::string, Error> queryText(std::string_view sql);
     Expected<std::int64_t, Error> queryInt(std::string_view sql);

@@ -44,26 +44,22 @@ Expected<std::int64_t, Error> ChallengePool::available(sql::Database& db, const 
 
 Expected<std::optional<PooledChallenge>, Error> ChallengePool::peek(sql::Database& db, const base::Timestamp& now)
 {
-    auto stmt = db.prepare("SELECT id, nonce, token, issued_at, expires_at FROM challenge "
-                           "WHERE used_at IS NULL AND expires_at > ?1 ORDER BY expires_at, id LIMIT 1");
+    auto stmt = db.queryRow("SELECT id, nonce, token, issued_at, expires_at FROM challenge "
+                            "WHERE used_at IS NULL AND expires_at > ?1 ORDER BY expires_at, id LIMIT 1",
+                            now);
     if (!stmt) {
         return Unexpected(stmt.error());
     }
-    stmt->bind(1, now);
-    auto row = stmt->step();
-    if (!row) {
-        return Unexpected(row.error());
-    }
-    if (!*row) {
+    if (!*stmt) {
         return std::optional<PooledChallenge>{};
     }
-    auto issued = base::Timestamp::parse(stmt->text(3));
-    auto expires = base::Timestamp::parse(stmt->text(4));
+    const auto& row = **stmt;
+    auto issued = base::Timestamp::parse(row.text(3));
+    auto expires = base::Timestamp::parse(row.text(4));
     if (!issued || !expires) {
         return Unexpected(Error{Errc::StoreCorrupted, "a pooled challenge has unreadable times"});
     }
-    return std::optional<PooledChallenge>(
-        PooledChallenge{stmt->text(0), stmt->blob(1), stmt->text(2), *issued, *expires});
+    return std::optional<PooledChallenge>(PooledChallenge{row.text(0), row.blob(1), row.text(2), *issued, *expires});
 }
 
 Expected<void, Error>
@@ -90,22 +86,18 @@ Expected<void, Error> ChallengePool::claimFor(sql::Database& db,
                                               const std::string& visitId,
                                               const base::Timestamp& now)
 {
-    auto stmt = db.prepare("SELECT used_by_visit FROM challenge WHERE id = ?1");
+    auto stmt = db.queryRow("SELECT used_by_visit FROM challenge WHERE id = ?1", id);
     if (!stmt) {
         return Unexpected(stmt.error());
     }
-    stmt->bind(1, id);
-    auto row = stmt->step();
-    if (!row) {
-        return Unexpected(row.error());
-    }
-    if (!*row) {
+    if (!*stmt) {
         return Unexpected(Error{Errc::Conflict, "challenge " + id + " is unknown", "challenge"});
     }
-    if (stmt->isNull(0)) {
+    const auto& row = **stmt;
+    if (row.isNull(0)) {
         return consume(db, id, visitId, now);
     }
-    if (stmt->text(0) != visitId) {
+    if (row.text(0) != visitId) {
         return Unexpected(Error{Errc::Conflict, "challenge " + id + " was used by another visit", "challenge"});
     }
     return {};

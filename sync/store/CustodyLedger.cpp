@@ -21,20 +21,16 @@ using model::CustodyAction;
 
 Expected<std::optional<CustodyAction>, Error> lastAction(sql::Database& db, const std::string& patientId)
 {
-    auto stmt =
-        db.prepare("SELECT action FROM custody_event WHERE patient_id = ?1 ORDER BY at DESC, rowid DESC LIMIT 1");
+    auto stmt = db.queryRow(
+        "SELECT action FROM custody_event WHERE patient_id = ?1 ORDER BY at DESC, rowid DESC LIMIT 1", patientId);
     if (!stmt) {
         return Unexpected(stmt.error());
     }
-    stmt->bind(1, patientId);
-    auto row = stmt->step();
-    if (!row) {
-        return Unexpected(row.error());
-    }
-    if (!*row) {
+    if (!*stmt) {
         return std::optional<CustodyAction>{};
     }
-    auto action = base::fromCode<CustodyAction>(stmt->text(0));
+    const auto& row = **stmt;
+    auto action = base::fromCode<CustodyAction>(row.text(0));
     if (!action) {
         return Unexpected(Error{Errc::StoreCorrupted, "the custody ledger holds an unknown action"});
     }

@@ -57,34 +57,31 @@ unconfirmedFirstVisit(sql::Database& db, const std::string& patientId, const Cac
 // unless the gateway said, in its receipt, that it cannot re-query it (flag requery_refused:REASON).
 Expected<std::optional<FollowUpTask>, Error> pendingRevisit(sql::Database& db, const std::string& patientId)
 {
-    auto stmt = db.prepare("SELECT v.id, coalesce(o.receipt, '') FROM visit AS v LEFT JOIN outbox AS o "
-                           "ON o.idem_key = v.id WHERE v.patient_id = ?1 AND v.requery = 'pending' "
-                           "AND NOT EXISTS (SELECT 1 FROM eligibility_snapshot AS s WHERE s.patient_id = ?1 "
-                           "AND s.source IN ('requery_single', 'requery_bulk') AND s.received_at >= v.completed_at) "
-                           "ORDER BY v.completed_at DESC LIMIT 1");
+    auto stmt = db.queryRow("SELECT v.id, coalesce(o.receipt, '') FROM visit AS v LEFT JOIN outbox AS o "
+                            "ON o.idem_key = v.id WHERE v.patient_id = ?1 AND v.requery = 'pending' "
+                            "AND NOT EXISTS (SELECT 1 FROM eligibility_snapshot AS s WHERE s.patient_id = ?1 "
+                            "AND s.source IN ('requery_single', 'requery_bulk') AND s.received_at >= v.completed_at) "
+                            "ORDER BY v.completed_at DESC LIMIT 1",
+                            patientId);
     if (!stmt) {
         return Unexpected(stmt.error());
     }
-    stmt->bind(1, patientId);
-    auto row = stmt->step();
-    if (!row) {
-        return Unexpected(row.error());
-    }
-    if (!*row) {
+    if (!*stmt) {
         return std::optional<FollowUpTask>();
     }
-    const auto receipt = base::parseJson(stmt->text(1));
+    const auto& row = **stmt;
+    const auto receipt = base::parseJson(row.text(1));
     const auto flags = receipt.is_object() ? receipt.value("flags", nlohmann::json::array()) : nlohmann::json();
     for (const auto& flag : flags.is_array() ? flags : nlohmann::json::array()) {
         const std::string text = flag.is_string() ? flag.get<std::string>() : std::string();
         if (text.rfind("requery_refused:", 0) == 0) {
             return std::optional<FollowUpTask>(
-                FollowUpTask{"requery_refused", stmt->text(0),
+                FollowUpTask{"requery_refused", row.text(0),
                              "ゲートウェイがこの再訪問を再照会できませんでした（" + text.substr(16) +
                                  "）。次回はカードで確認するか代替手段で確認してください"});
         }
     }
-    return std::optional<FollowUpTask>(FollowUpTask{"requery_pending", stmt->text(0), {}});
+    return std::optional<FollowUpTask>(FollowUpTask{"requery_pending", row.text(0), {}});
 }
 
 // The newest confirmed answer received before `before` (what the patient's insurance was).

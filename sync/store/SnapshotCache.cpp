@@ -77,39 +77,35 @@ SnapshotCache::add(sql::Database& db, const model::EligibilitySnapshot& s, const
 
 Expected<bool, Error> SnapshotCache::contains(sql::Database& db, const std::string& snapshotId)
 {
-    auto stmt = db.prepare("SELECT 1 FROM eligibility_snapshot WHERE id = ?1");
-    if (!stmt) {
-        return Unexpected(stmt.error());
+    auto row = db.queryRow("SELECT 1 FROM eligibility_snapshot WHERE id = ?1", snapshotId);
+    if (!row) {
+        return Unexpected(row.error());
     }
-    stmt->bind(1, snapshotId);
-    return stmt->step();
+    return row->has_value();
 }
 
 Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(sql::Database& db, const std::string& patientId)
 {
-    auto stmt = db.prepare("SELECT snapshot_json, raw_xml, raw_encoding, received_at FROM eligibility_snapshot "
-                           "WHERE patient_id = ?1 AND identity_mismatch IS NULL "
-                           "ORDER BY received_at DESC, rowid DESC LIMIT 1");
+    auto stmt = db.queryRow("SELECT snapshot_json, raw_xml, raw_encoding, received_at FROM eligibility_snapshot "
+                            "WHERE patient_id = ?1 AND identity_mismatch IS NULL "
+                            "ORDER BY received_at DESC, rowid DESC LIMIT 1",
+                            patientId);
     if (!stmt) {
         return Unexpected(stmt.error());
     }
-    stmt->bind(1, patientId);
-    auto row = stmt->step();
-    if (!row) {
-        return Unexpected(row.error());
-    }
-    if (!*row) {
+    if (!*stmt) {
         return std::optional<CachedSnapshot>{};
     }
-    const auto parsed = base::parseJson(stmt->text(0));
+    const auto& row = **stmt;
+    const auto parsed = base::parseJson(row.text(0));
     auto snapshot = protocol::snapshotFromJson(parsed);
     if (!snapshot) {
         return Unexpected(Error{Errc::StoreCorrupted, "a cached snapshot cannot be read: " + snapshot.error().message});
     }
-    const auto raw = stmt->blob(1);
+    const auto raw = row.blob(1);
     snapshot->rawXml.assign(raw.begin(), raw.end());
-    snapshot->rawEncoding = stmt->text(2);
-    auto received = base::Timestamp::parse(stmt->text(3));
+    snapshot->rawEncoding = row.text(2);
+    auto received = base::Timestamp::parse(row.text(3));
     if (!received) {
         return Unexpected(Error{Errc::StoreCorrupted, "a cached snapshot has an unreadable receipt time"});
     }
@@ -118,24 +114,21 @@ Expected<std::optional<CachedSnapshot>, Error> SnapshotCache::latestFor(sql::Dat
 
 Expected<std::optional<RequeryKey>, Error> SnapshotCache::requeryKeyFor(sql::Database& db, const std::string& patientId)
 {
-    auto stmt = db.prepare("SELECT insurer_number, insured_symbol, insured_number, insured_branch, birthdate, "
-                           "derived_from_snapshot_id FROM requery_key WHERE patient_id = ?1");
+    auto stmt = db.queryRow("SELECT insurer_number, insured_symbol, insured_number, insured_branch, birthdate, "
+                            "derived_from_snapshot_id FROM requery_key WHERE patient_id = ?1",
+                            patientId);
     if (!stmt) {
         return Unexpected(stmt.error());
     }
-    stmt->bind(1, patientId);
-    auto row = stmt->step();
-    if (!row) {
-        return Unexpected(row.error());
-    }
-    if (!*row) {
+    if (!*stmt) {
         return std::optional<RequeryKey>{};
     }
+    const auto& row = **stmt;
     RequeryKey key;
     key.patientId = patientId;
-    key.insured = {stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3)};
-    key.birthdate = base::Date::parse(stmt->text(4)).value_or(base::Date::fromSysDays({}));
-    key.derivedFromSnapshotId = stmt->text(5);
+    key.insured = {row.text(0), row.text(1), row.text(2), row.text(3)};
+    key.birthdate = base::Date::parse(row.text(4)).value_or(base::Date::fromSysDays({}));
+    key.derivedFromSnapshotId = row.text(5);
     return std::optional<RequeryKey>(std::move(key));
 }
 

@@ -22,28 +22,25 @@ struct StoredAccount
 
 Expected<std::optional<StoredAccount>, Error> lookup(sql::Database& db, const std::string& staffId)
 {
-    auto stmt = db.prepare("SELECT staff_id, name, role, credential, active, version, failures, retry_at "
-                           "FROM staff_account WHERE staff_id = ?1");
+    auto stmt = db.queryRow("SELECT staff_id, name, role, credential, active, version, failures, retry_at "
+                            "FROM staff_account WHERE staff_id = ?1",
+                            staffId);
     if (!stmt) {
         return Unexpected(stmt.error());
     }
-    stmt->bind(1, staffId);
-    auto row = stmt->step();
-    if (!row) {
-        return Unexpected(row.error());
-    }
-    if (!*row) {
+    if (!*stmt) {
         return std::optional<StoredAccount>();
     }
-    auto credential = protocol::StaffCredential::fromJson(nlohmann::json::parse(stmt->text(3), nullptr, false));
+    const auto& row = **stmt;
+    auto credential = protocol::StaffCredential::fromJson(nlohmann::json::parse(row.text(3), nullptr, false));
     if (!credential) {
         return Unexpected(Error{Errc::StoreCorrupted, "a staff account's credential is unreadable", "staff_account"});
     }
     StoredAccount stored;
-    stored.account = {stmt->text(0),          stmt->text(1),         stmt->text(2),
-                      std::move(*credential), stmt->integer(4) != 0, stmt->integer(5)};
-    stored.failures = stmt->integer(6);
-    stored.retryAt = stmt->isNull(7) ? std::string() : stmt->text(7);
+    stored.account = {row.text(0),         row.text(1),   row.text(2), std::move(*credential),
+                      row.integer(4) != 0, row.integer(5)};
+    stored.failures = row.integer(6);
+    stored.retryAt = row.isNull(7) ? std::string() : row.text(7);
     return std::optional<StoredAccount>(std::move(stored));
 }
 

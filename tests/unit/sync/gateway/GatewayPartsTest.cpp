@@ -1,16 +1,13 @@
-// The gateway's parts that need no socket: configuration, rate limits, metrics text, pre-check
-// flags, stateless challenges, and the sync engine's backoff.
+// The gateway's parts that need no socket: configuration, rate limits, metrics text, stateless
+// challenges.
 
 #include "base/AtomicFile.h"
-#include "sync/client/Backoff.h"
 #include "sync/gateway/ChallengeIssuer.h"
 #include "sync/gateway/GatewayConfig.h"
 #include "sync/gateway/Metrics.h"
 #include "sync/gateway/PgConnection.h"
 #include "sync/gateway/RateLimiter.h"
-#include "sync/protocol/ModelJson.h"
 #include "tests/support/StoreFixture.h"
-#include "verify/rules/PrecheckFlags.h"
 
 #include <limits>
 
@@ -164,25 +161,6 @@ TEST(MetricsTest, NumbersPrintExactlyAndReadBack)
     EXPECT_EQ(metricNumber(std::numeric_limits<double>::infinity()), "+Inf");
 }
 
-TEST(PrecheckFlagsTest, FlagsWhatTheNurseMustKnow)
-{
-    const auto day = base::Date::parse("2026-11-21").value();
-    EXPECT_EQ(rules::precheckFlags(nullptr, std::nullopt, day), std::vector<std::string>{"no_result"});
-    auto s = testing::confirmedSnapshot("s", "p");
-    s.qualificationValidity = model::QualificationValidity::Invalid;
-    s.name = "山田 ●子";
-    s.birthdate = base::Date::parse("1956-12-10").value(); // 70 on 2026-12-10 → 高齢受給者 from 2027-01-01
-    const auto flags = rules::precheckFlags(&s, base::Date::parse("2026-10-01").value(), day);
-    const std::vector<std::string> expected{"eligibility_lost", "name_placeholder", "result_stale"};
-    for (const auto& f : expected) {
-        EXPECT_NE(std::find(flags.begin(), flags.end(), f), flags.end()) << f;
-    }
-    s.qualificationValidity = model::QualificationValidity::Valid;
-    s.name = "山田 花子";
-    s.birthdate = base::Date::parse("1956-11-25").value(); // 70 on 2026-11-25: elderly from 2026-12-01
-    EXPECT_EQ(rules::precheckFlags(&s, day, day), std::vector<std::string>{"copay_change_70"});
-}
-
 TEST(ChallengeIssuerTest, ChallengesAreBoundAndUnforgeable)
 {
     auto dir = testing::makeTempDir("zaitaku-pki");
@@ -210,20 +188,6 @@ TEST(ChallengeIssuerTest, ChallengesAreBoundAndUnforgeable)
     ASSERT_TRUE(again);
     EXPECT_TRUE(ChallengeIssuer(*again, std::chrono::hours(72)).check(c.id, c.nonceHex));
     std::filesystem::remove_all(dir);
-}
-
-TEST(BackoffTest, GrowsWithJitterUpToTheCap)
-{
-    base::SeededRandom random(11);
-    client::BackoffPolicy policy{std::chrono::seconds(5), std::chrono::seconds(600)};
-    for (int attempts = 1; attempts < 20; ++attempts) {
-        const long full = std::min(600L, 5L << std::min(attempts - 1, 30));
-        for (int i = 0; i < 50; ++i) {
-            const auto d = client::backoffDelay(attempts, policy, random).count();
-            EXPECT_GE(d, std::max(1L, full / 2));
-            EXPECT_LE(d, full);
-        }
-    }
 }
 
 } // namespace
