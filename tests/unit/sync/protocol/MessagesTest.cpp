@@ -125,6 +125,54 @@ TEST(MessagesTest, ResponsesRoundTrip)
     EXPECT_TRUE(feed->more);
 }
 
+// Pre-check entries and re-query answers carry the result as a typed snapshot (architecture
+// step 2): what the gateway writes the tablet reads back field for field; a result that does not
+// parse makes the message malformed, naming the field inside it.
+TEST(MessagesTest, ResultsTravelTypedAndAMalformedOneNamesItsField)
+{
+    model::EligibilitySnapshot s;
+    s.id = "s1";
+    s.patientId = "p1";
+    s.segmentOfResult = model::SegmentOfResult::Normal;
+    s.processingResultStatus = model::ProcessingResultStatus::Normal;
+    s.qualificationValidity = model::QualificationValidity::Valid;
+    s.name = "在宅 花子";
+    s.birthdate = base::Date::parse("1956-12-10").value();
+    PrecheckResponse precheck;
+    precheck.serverTime = at("2026-11-21T10:00:00+09:00");
+    precheck.patients.push_back({"p1", s, at("2026-11-20T10:00:00+09:00"), {"copay_change_70"}});
+    precheck.patients.push_back({"p2", std::nullopt, std::nullopt, {"no_result"}});
+    auto parsed = parsePrecheckResponse(dump(toJson(precheck)));
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    ASSERT_TRUE(parsed->patients[0].snapshot);
+    EXPECT_EQ(parsed->patients[0].snapshot->name, "在宅 花子");
+    EXPECT_EQ(parsed->patients[0].snapshot->birthdate, s.birthdate);
+    EXPECT_EQ(parsed->patients[0].snapshot->qualificationValidity, model::QualificationValidity::Valid);
+    EXPECT_FALSE(parsed->patients[1].snapshot);
+
+    auto bad = toJson(precheck);
+    bad["patients"][0]["snapshot"]["qualification_validity"] = "not a code";
+    auto refused = parsePrecheckResponse(dump(bad));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().field, "patients[0].snapshot.qualification_validity") << refused.error().message;
+
+    RequeryResponse requery;
+    requery.allowed = true;
+    requery.reason = "continuing_care";
+    requery.cardReadNeeded = false;
+    requery.snapshot = s;
+    requery.receivedAt = at("2026-11-21T10:00:00+09:00");
+    auto answer = parseRequeryResponse(dump(toJson(requery)));
+    ASSERT_TRUE(answer) << answer.error().message;
+    ASSERT_TRUE(answer->snapshot);
+    EXPECT_EQ(answer->snapshot->id, "s1");
+    auto badAnswer = toJson(requery);
+    badAnswer["snapshot"]["birthdate"] = "1956-13-40";
+    auto refusedAnswer = parseRequeryResponse(dump(badAnswer));
+    ASSERT_FALSE(refusedAnswer);
+    EXPECT_EQ(refusedAnswer.error().field, "snapshot.birthdate") << refusedAnswer.error().message;
+}
+
 TEST(EnrollmentCodeTest, FormatsAndParsesForgivingly)
 {
     base::SeededRandom random(7);
