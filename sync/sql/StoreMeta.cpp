@@ -5,16 +5,11 @@ namespace zaitaku::sync::sql
 
 Expected<std::optional<std::string>, Error> StoreMeta::get(Database& db, const std::string& key)
 {
-    auto s = db.prepare("SELECT value FROM store_meta WHERE key = ?1");
-    if (!s) {
-        return Unexpected(s.error());
-    }
-    s->bind(1, key);
-    auto row = s->step();
+    auto row = db.queryRow("SELECT value FROM store_meta WHERE key = ?1", key);
     if (!row) {
         return Unexpected(row.error());
     }
-    return *row ? std::optional<std::string>(s->text(0)) : std::nullopt;
+    return *row ? std::optional<std::string>((*row)->text(0)) : std::nullopt;
 }
 
 Expected<void, Error> StoreMeta::set(Database& db, const std::string& key, const std::string& value)

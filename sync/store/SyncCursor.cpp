@@ -5,16 +5,11 @@ namespace zaitaku::sync::store
 
 Expected<std::optional<std::string>, Error> SyncCursor::get(sql::Database& db, const std::string& stream)
 {
-    auto stmt = db.prepare("SELECT cursor FROM sync_cursor WHERE stream = ?1");
-    if (!stmt) {
-        return Unexpected(stmt.error());
-    }
-    stmt->bind(1, stream);
-    auto row = stmt->step();
+    auto row = db.queryRow("SELECT cursor FROM sync_cursor WHERE stream = ?1", stream);
     if (!row) {
         return Unexpected(row.error());
     }
-    return *row ? std::optional<std::string>(stmt->text(0)) : std::nullopt;
+    return *row ? std::optional<std::string>((*row)->text(0)) : std::nullopt;
 }
 
 Expected<void, Error>
