@@ -312,7 +312,7 @@ Expected<PinOutcome, Error> MynaCard::verifyGuarded(std::uint16_t keyFid,
 Expected<PinOutcome, Error> MynaCard::verifyAuthPin(const SecretDigits& pin,
                                                     const std::optional<LastTryOverride>& override)
 {
-    if (pin.size() != 4) {
+    if (pin.size() != kAuthPinDigits) {
         return Unexpected(Error{Errc::InvalidInput, "the PIN must be 4 digits"});
     }
     if (auto s = selectApplication(myna::kJpkiAid); !s) {

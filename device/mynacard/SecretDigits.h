@@ -6,6 +6,7 @@
 #include "base/Bytes.h"
 #include "device/DeviceError.h"
 
+#include <cstddef>
 #include <string_view>
 
 namespace zaitaku::device
@@ -36,10 +37,13 @@ private:
     base::Bytes m_bytes;
 };
 
-// 利用者証明用電子証明書の暗証番号: 4 digits, 3 tries.
+// 利用者証明用電子証明書の暗証番号: 4 digits, 3 tries (docs/design/CARD.md). The PIN pad, the
+// card client and this constructor all ask this one constant.
+inline constexpr std::size_t kAuthPinDigits = 4;
+
 inline Expected<SecretDigits, Error> makeAuthPin(std::string_view digits)
 {
-    return SecretDigits::fromDigits(digits, 4, "the PIN must be 4 digits");
+    return SecretDigits::fromDigits(digits, kAuthPinDigits, "the PIN must be 4 digits");
 }
 
 } // namespace zaitaku::device

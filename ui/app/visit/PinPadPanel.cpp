@@ -16,11 +16,6 @@
 namespace zaitaku::app
 {
 
-namespace
-{
-constexpr std::size_t kPinLength = 4;
-}
-
 PinPadPanel::PinPadPanel(base::RandomSource& random, QWidget* parent)
     : QWidget(parent)
     , m_random(random)
@@ -131,7 +126,7 @@ void PinPadPanel::shuffle()
 
 void PinPadPanel::press(int digit)
 {
-    if (m_reply && m_entry.size() < kPinLength) {
+    if (m_reply && m_entry.size() < device::kAuthPinDigits) {
         m_entry.push_back(static_cast<char>('0' + digit));
         showEntry();
     }
@@ -148,7 +143,7 @@ void PinPadPanel::erase()
 
 void PinPadPanel::submit()
 {
-    if (!m_reply || m_entry.size() != kPinLength) {
+    if (!m_reply || m_entry.size() != device::kAuthPinDigits) {
         return;
     }
     auto pin = device::makeAuthPin(m_entry);
@@ -179,12 +174,12 @@ void PinPadPanel::wipeEntry()
 void PinPadPanel::showEntry()
 {
     QString dots;
-    for (std::size_t i = 0; i < kPinLength; ++i) {
+    for (std::size_t i = 0; i < device::kAuthPinDigits; ++i) {
         dots += i < m_entry.size() ? QStringLiteral("● ") : QStringLiteral("○ ");
     }
     m_dots->setText(dots.trimmed());
     m_dots->setAccessibleName(tr("%1 桁入力済み").arg(m_entry.size()));
-    m_ok->setEnabled(m_entry.size() == kPinLength);
+    m_ok->setEnabled(m_entry.size() == device::kAuthPinDigits);
 }
 
 } // namespace zaitaku::app
