@@ -470,7 +470,7 @@ Expected<bool, Error> SyncEngine::applySnapshot(const model::EligibilitySnapshot
 
 Expected<bool, Error> SyncEngine::applyFeedSnapshot(const nlohmann::json& body)
 {
-    auto snapshot = protocol::snapshotFromJson(body["snapshot"]);
+    auto snapshot = protocol::snapshotFromJson(body.value("snapshot", nlohmann::json()));
     auto receivedAt = base::Timestamp::parse(body.value("received_at", ""));
     if (!snapshot || !receivedAt) {
         return false; // reported by the count; a malformed item never blocks the feed

@@ -1,6 +1,5 @@
 #include "ui/session/RouteView.h"
 
-#include "sync/protocol/ModelJson.h"
 #include "sync/store/FollowUpTasks.h"
 #include "sync/store/PatientRoster.h"
 #include "verify/rules/Age.h"
